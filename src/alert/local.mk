@@ -1,0 +1,1 @@
+# src/alert: build fragment, included from the top Makefile.am (paths from the top).

@@ -1,0 +1,1 @@
+# tests/golden: build fragment, included from the top Makefile.am (paths from the top).
