@@ -1,1 +1,13 @@
 # src/milter: build fragment, included from the top Makefile.am (paths from the top).
+
+# The milter glue and its pure decision module.  flow.c has no libmilter
+# include: tests/unit/test_flow.c links it directly.
+bounceguard_SOURCES += src/milter/flow.c src/milter/flow.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_flow
+tests_unit_test_flow_SOURCES = tests/unit/test_flow.c src/milter/flow.c
+tests_unit_test_flow_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_flow_LDADD = $(CMOCKA_LIBS)
+TESTS += tests/unit/test_flow
+endif

@@ -1,0 +1,140 @@
+/*
+ * flow.h - the decisions the milter takes on a transaction, as pure
+ * functions: which way a message flows, whether it may be a bounce worth
+ * buffering, whether a recipient is exempt or suppressed and what to do
+ * about it, and the text of a refusal.
+ *
+ * Everything here takes strings, settings and times as arguments and returns
+ * values: no libmilter, no store, no clock, no logging.  The milter glue
+ * (milter.c) gathers the facts from Sendmail macros and the store and hands
+ * them over; the unit test (tests/unit/test_flow.c) drives the same
+ * functions with tables.
+ *
+ * Address patterns (flow_addr_match):
+ *   "user@example.com"   that address, case-insensitive
+ *   "@example.com"       any address at that domain
+ *   "example.com"        the same as "@example.com"
+ *   ".example.com"       any address at a subdomain of example.com
+ *   "bounce-*@x.test"    '*' matches any run of characters
+ *
+ * Network lists (flow_addr_in_networks): "192.0.2.0/24", "10.1.2.3",
+ * "2001:db8::/32", "::1".  Invalid entries never match (flow_network_valid()
+ * tells the configuration checker).
+ *
+ * Thread-safety: reentrant; no state.  Limits: addresses and patterns up to
+ * FLOW_ADDR_MAX bytes are compared, longer ones never match.
+ */
+#ifndef BG_FLOW_H
+#define BG_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "common/settings.h"
+
+#define FLOW_ADDR_MAX 512
+
+/* Which way a message goes, and why we think so. */
+enum flow_dir {
+    FLOW_INBOUND = 0,
+    FLOW_OUTBOUND,
+};
+
+enum flow_why {
+    FLOW_WHY_DEFAULT = 0, /* nothing says outbound: inbound */
+    FLOW_WHY_AUTH,        /* {auth_authen} is set */
+    FLOW_WHY_NETWORK,     /* client in milter.internal_networks */
+    FLOW_WHY_NON_SMTP,    /* Postfix's non-SMTP stream (pickup, bounce) */
+    FLOW_WHY_DAEMON,      /* {daemon_name} in milter.outbound_daemons */
+};
+
+/* Facts about the client, from the connect and MAIL stages. */
+struct flow_conn {
+    const char *client_addr; /* {client_addr} or the socket address, or NULL */
+    const char *daemon_name; /* {daemon_name} or NULL */
+    const char *auth_authen; /* {auth_authen} or NULL */
+    bool non_smtp;           /* Postfix's non-SMTP stream */
+};
+
+enum flow_dir flow_direction(const struct milter_settings *ms,
+                             const struct flow_conn *conn,
+                             enum flow_why *why_r);
+const char *flow_dir_name(enum flow_dir dir);
+const char *flow_why_name(enum flow_why why);
+
+/* True when Postfix's cleanup simulates the connect of its non-SMTP stream:
+ * host name "localhost", address 127.0.0.1, port 0 (a real SMTP client never
+ * has port 0). */
+bool flow_is_non_smtp_connect(const char *hostname, const char *addr,
+                              unsigned port);
+
+/* Network lists. */
+bool flow_network_valid(const char *entry);
+bool flow_addr_in_networks(const struct str_list *nets, const char *addr);
+
+/* Address patterns (see above).  addr may carry angle brackets. */
+bool flow_addr_match(const char *pattern, const char *addr);
+bool flow_addr_match_list(const struct str_list *patterns, const char *addr);
+
+/* Strips "<>" and surrounding blanks from an envelope address into buf;
+ * returns buf ("" for the null sender) or NULL when it does not fit. */
+const char *flow_addr_bare(const char *addr, char *buf, size_t size);
+/* The null sender as Sendmail ("<>") or Postfix's cleanup ("") sends it. */
+bool flow_sender_is_null(const char *mail_from);
+
+/* Bounce candidates: a header that makes a message worth buffering even
+ * with a non-null sender (multipart/report, X-Failed-Recipients, a
+ * MAILER-DAEMON From:, a typical bounce Subject:). */
+bool flow_header_is_bounce_hint(const char *name, const char *value);
+
+/* Enforcement. */
+enum flow_enforce {
+    FLOW_ENFORCE_OFF = 0,
+    FLOW_ENFORCE_REJECT,
+    FLOW_ENFORCE_TEMPFAIL,
+    FLOW_ENFORCE_REMOVE,
+    FLOW_ENFORCE_TAG,
+};
+/* Parses milter.enforce ("reject", ...); NULL gives "reject". */
+bool flow_enforce_parse(const char *name, enum flow_enforce *mode_r);
+const char *flow_enforce_name(enum flow_enforce mode);
+
+/* What happens to one outbound recipient. */
+enum flow_act {
+    FLOW_ACT_PASS = 0,   /* not suppressed, or enforcement off */
+    FLOW_ACT_EXEMPT,     /* suppressed, but sender or domain exempt */
+    FLOW_ACT_DRY_RUN,    /* suppressed: log "would suppress" only */
+    FLOW_ACT_REJECT,     /* 5xx at RCPT */
+    FLOW_ACT_TEMPFAIL,   /* 4xx at RCPT */
+    FLOW_ACT_REMOVE,     /* delete the recipient at end of message */
+    FLOW_ACT_TAG,        /* add a header at end of message */
+};
+const char *flow_act_name(enum flow_act act);
+
+enum flow_act flow_recipient_action(const struct milter_settings *ms,
+                                    enum flow_dir dir, const char *sender,
+                                    const char *recipient, bool suppressed);
+
+/* Expands a refusal template ("550 5.1.1 <%r>: suppressed (%s since %d)")
+ * into its reply code, enhanced status and text.  %r recipient, %s reason,
+ * %b bucket, %d date (YYYY-MM-DD, UTC); any other %x gives '?'.  The text
+ * is sanitised (printable ASCII, no %, which libmilter reserves).  A
+ * template that does not start with a
+ * valid reply code (4xx or 5xx as tempfail demands) gets the default code.
+ * Returns false only when the text does not fit. */
+struct flow_reply {
+    char code[4];   /* "550" */
+    char xcode[16]; /* "5.1.1" or "" */
+    char text[512];
+};
+bool flow_reply_format(const char *tmpl, bool tempfail, const char *recipient,
+                       const char *reason, const char *bucket, time_t since,
+                       struct flow_reply *reply_r);
+
+/* At end of message: should a processed DSN be discarded because it is
+ * addressed to one of milter.discard_bounces_to? */
+bool flow_discard_bounce(const struct milter_settings *ms,
+                         const char *const *rcpts, size_t nrcpts);
+
+#endif

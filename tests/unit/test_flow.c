@@ -1,0 +1,254 @@
+/*
+ * test_flow.c - table-driven tests of the milter's pure decisions
+ * (src/milter/flow.c): direction, networks, address patterns, bounce
+ * hints, recipient actions, refusal templates, discard of DSNs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "milter/flow.h"
+
+#define LIST(...)                                                              \
+    {                                                                          \
+        (char *[]){__VA_ARGS__},                                               \
+            sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)                   \
+    }
+
+static char *nets[] = {"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"};
+static char *daemons[] = {"submission"};
+
+static struct milter_settings base(void)
+{
+    struct milter_settings ms;
+
+    memset(&ms, 0, sizeof ms);
+    ms.enforce = "reject";
+    ms.internal_networks = (struct str_list){nets, 3};
+    ms.outbound_daemons = (struct str_list){daemons, 1};
+    return ms;
+}
+
+static void direction_by_each_fact(void **state)
+{
+    struct milter_settings ms = base();
+    static const struct {
+        struct flow_conn conn;
+        enum flow_dir dir;
+        enum flow_why why;
+    } cases[] = {
+        {{"198.51.100.1", "mx", NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
+        {{"198.51.100.1", "mx", "alice", false}, FLOW_OUTBOUND, FLOW_WHY_AUTH},
+        {{"198.51.100.1", "mx", "", false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
+        {{"10.20.30.40", "mx", NULL, false}, FLOW_OUTBOUND, FLOW_WHY_NETWORK},
+        {{"11.0.0.1", "mx", NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
+        {{"192.0.2.7", NULL, NULL, false}, FLOW_OUTBOUND, FLOW_WHY_NETWORK},
+        {{"192.0.2.8", NULL, NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
+        {{"IPv6:2001:db8::5", NULL, NULL, false}, FLOW_OUTBOUND,
+         FLOW_WHY_NETWORK},
+        {{"::ffff:10.1.1.1", NULL, NULL, false}, FLOW_OUTBOUND,
+         FLOW_WHY_NETWORK},
+        {{"127.0.0.1", NULL, NULL, true}, FLOW_OUTBOUND, FLOW_WHY_NON_SMTP},
+        {{"198.51.100.1", "SUBMISSION", NULL, false}, FLOW_OUTBOUND,
+         FLOW_WHY_DAEMON},
+        {{NULL, NULL, NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum flow_why why;
+
+        assert_int_equal(flow_direction(&ms, &cases[i].conn, &why),
+                         cases[i].dir);
+        assert_int_equal(why, cases[i].why);
+    }
+}
+
+static void network_entries_validated(void **state)
+{
+    (void)state;
+    assert_true(flow_network_valid("10.0.0.0/8"));
+    assert_true(flow_network_valid("::1"));
+    assert_true(flow_network_valid("2001:db8::/128"));
+    assert_false(flow_network_valid("10.0.0.0/33"));
+    assert_false(flow_network_valid("10.0.0/8"));
+    assert_false(flow_network_valid("10.0.0.0/"));
+    assert_false(flow_network_valid("example.com"));
+    assert_false(flow_network_valid(""));
+}
+
+static void non_smtp_connect_is_localhost_port_zero(void **state)
+{
+    (void)state;
+    assert_true(flow_is_non_smtp_connect("localhost", "127.0.0.1", 0));
+    assert_false(flow_is_non_smtp_connect("localhost", "127.0.0.1", 41234));
+    assert_false(flow_is_non_smtp_connect("[127.0.0.1]", "127.0.0.1", 0));
+    assert_false(flow_is_non_smtp_connect(NULL, NULL, 0));
+}
+
+static void address_patterns(void **state)
+{
+    static const struct {
+        const char *pattern, *addr;
+        bool match;
+    } cases[] = {
+        {"alice@example.com", "<Alice@Example.COM>", true},
+        {"alice@example.com", "bob@example.com", false},
+        {"@example.com", "x@EXAMPLE.com", true},
+        {"example.com", "x@example.com", true},
+        {"example.com", "x@sub.example.com", false},
+        {".example.com", "x@sub.example.com", true},
+        {".example.com", "x@example.com", false},
+        {"bounce-*@lists.test", "bounce-123-abc@lists.test", true},
+        {"bounce-*@lists.test", "news@lists.test", false},
+        {"*@*", "a@b", true},
+        {"example.com", "<>", false},
+        {"", "x@example.com", false},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(flow_addr_match(cases[i].pattern, cases[i].addr),
+                         cases[i].match);
+}
+
+static void null_sender_forms(void **state)
+{
+    char buf[8];
+
+    (void)state;
+    assert_true(flow_sender_is_null(""));
+    assert_true(flow_sender_is_null("<>"));
+    assert_true(flow_sender_is_null(" < > "));
+    assert_true(flow_sender_is_null(NULL));
+    assert_false(flow_sender_is_null("<a@b>"));
+    assert_false(flow_sender_is_null("a@b"));
+    assert_null(flow_addr_bare("<toolongaddress@x>", buf, sizeof buf));
+    assert_string_equal(flow_addr_bare("<a@b>", buf, sizeof buf), "a@b");
+}
+
+static void bounce_hints(void **state)
+{
+    (void)state;
+    assert_true(flow_header_is_bounce_hint(
+        "Content-Type", "multipart/report; report-type=delivery-status;"));
+    assert_true(flow_header_is_bounce_hint("content-type",
+                                           "Multipart/Report; x=y"));
+    assert_false(flow_header_is_bounce_hint("Content-Type", "text/plain"));
+    assert_true(flow_header_is_bounce_hint("X-Failed-Recipients", "a@b"));
+    assert_true(flow_header_is_bounce_hint(
+        "From", "Mail Delivery System <MAILER-DAEMON@x.test>"));
+    assert_false(flow_header_is_bounce_hint("From", "alice@x.test"));
+    assert_true(flow_header_is_bounce_hint(
+        "Subject", "Undelivered Mail Returned to Sender"));
+    assert_true(flow_header_is_bounce_hint("Subject", "failure notice"));
+    assert_false(flow_header_is_bounce_hint("Subject", "lunch?"));
+    assert_false(flow_header_is_bounce_hint("Received", "multipart/report"));
+}
+
+static void recipient_actions(void **state)
+{
+    struct milter_settings ms = base();
+
+    (void)state;
+    ms.exempt_domains = (struct str_list)LIST("vip.test");
+    ms.exempt_senders = (struct str_list)LIST("ceo@a.test");
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", false),
+                     FLOW_ACT_PASS);
+    assert_int_equal(flow_recipient_action(&ms, FLOW_INBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_PASS);
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_REJECT);
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@vip.test", true),
+                     FLOW_ACT_EXEMPT);
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "<CEO@a.test>",
+                                           "x@remote.test", true),
+                     FLOW_ACT_EXEMPT);
+    ms.enforce = "remove";
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_REMOVE);
+    ms.enforce = "tag";
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_TAG);
+    ms.enforce = "tempfail";
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_TEMPFAIL);
+    ms.dry_run = true;
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_DRY_RUN);
+    ms.enforce = "off";
+    assert_int_equal(flow_recipient_action(&ms, FLOW_OUTBOUND, "s@a.test",
+                                           "x@remote.test", true),
+                     FLOW_ACT_PASS);
+}
+
+static void reply_templates(void **state)
+{
+    struct flow_reply r;
+    time_t day = 1795392000; /* 2026-11-23 00:00:00 UTC */
+
+    (void)state;
+    assert_true(flow_reply_format(NULL, false, "x@remote.test",
+                                  "user_unknown", "hard", day, &r));
+    assert_string_equal(r.code, "550");
+    assert_string_equal(r.xcode, "5.1.1");
+    assert_string_equal(
+        r.text, "<x@remote.test>: recipient suppressed (user_unknown since "
+                "2026-11-23)");
+    assert_true(flow_reply_format("553 5.7.1 no %r (%b) 100%", false,
+                                  "a%b\r\n@x", "r", "hard", 0, &r));
+    assert_string_equal(r.code, "553");
+    assert_string_equal(r.xcode, "5.7.1");
+    assert_string_equal(r.text, "no a?b??@x (hard) 100");
+    /* tempfail needs a 4xx: a 5xx template keeps its text only */
+    assert_true(flow_reply_format("550 5.1.1 gone %q", true, "x", "r", "b",
+                                  0, &r));
+    assert_string_equal(r.code, "450");
+    assert_string_equal(r.xcode, "4.1.1");
+    assert_string_equal(r.text, "550 5.1.1 gone ?");
+    char big[600];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_false(flow_reply_format(big, false, "x", "r", "b", 0, &r));
+}
+
+static void discard_only_when_all_rcpts_listed(void **state)
+{
+    struct milter_settings ms = base();
+    const char *one[] = {"noreply@a.test"};
+    const char *two[] = {"noreply@a.test", "alice@a.test"};
+
+    (void)state;
+    assert_false(flow_discard_bounce(&ms, one, 1));
+    ms.discard_bounces_to = (struct str_list)LIST("noreply@a.test",
+                                                  "bounce-*@a.test");
+    assert_true(flow_discard_bounce(&ms, one, 1));
+    assert_false(flow_discard_bounce(&ms, two, 2));
+    assert_false(flow_discard_bounce(&ms, NULL, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(direction_by_each_fact),
+        cmocka_unit_test(network_entries_validated),
+        cmocka_unit_test(non_smtp_connect_is_localhost_port_zero),
+        cmocka_unit_test(address_patterns),
+        cmocka_unit_test(null_sender_forms),
+        cmocka_unit_test(bounce_hints),
+        cmocka_unit_test(recipient_actions),
+        cmocka_unit_test(reply_templates),
+        cmocka_unit_test(discard_only_when_all_rcpts_listed),
+    };
+    return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
+}
