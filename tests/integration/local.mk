@@ -1,1 +1,6 @@
 # tests/integration: build fragment, included from the top Makefile.am (paths from the top).
+
+# Real-Postfix harness (tests/lib/pfharness.sh) and the test that proves it.
+TESTS += tests/integration/harness_dsn.sh
+EXTRA_DIST += tests/integration/harness_dsn.sh tests/lib/pfharness.sh \
+	tests/lib/pfh-smtp.py
