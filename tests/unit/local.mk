@@ -11,3 +11,15 @@ tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_policy_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_addr tests/unit/test_policy
 endif
+
+# auth: prvs, credibility rule (src/auth)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_prvs tests/unit/test_credible
+tests_unit_test_prvs_SOURCES = tests/unit/test_prvs.c
+tests_unit_test_prvs_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_prvs_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+tests_unit_test_credible_SOURCES = tests/unit/test_credible.c
+tests_unit_test_credible_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_credible_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_prvs tests/unit/test_credible
+endif
