@@ -23,3 +23,12 @@ tests_unit_test_credible_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_credible_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_prvs tests/unit/test_credible
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_cfg
+tests_unit_test_cfg_SOURCES = tests/unit/test_cfg.c
+tests_unit_test_cfg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_cfg_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_cfg_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_cfg
+endif

@@ -1,0 +1,295 @@
+/*
+ * cfg_schema.c - the tables of bounceguard.conf(5); see cfg_schema.h.
+ *
+ * One table per group, one registry line per table (cfg_groups[] at the
+ * end).  Every key here must be documented in man/bounceguard.conf.5 and
+ * shown, commented, in conf/bounceguard.conf.
+ */
+#include "config.h"
+
+#include "common/cfg_schema.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#define CFG_F(field)                                                           \
+    offsetof(struct bg_settings, field),                                       \
+        sizeof(((struct bg_settings *)0)->field)
+
+#define K_BOOL(key, field, def, help)                                          \
+    {key, CFG_BOOL, CFG_F(field), def, 0, -1, NULL, NULL, help}
+#define K_INT(key, field, def, min, max, help)                                 \
+    {key, CFG_INT, CFG_F(field), def, min, max, NULL, NULL, help}
+#define K_DUR(key, field, def, min, max, help)                                 \
+    {key, CFG_DURATION, CFG_F(field), def, min, max, NULL, NULL, help}
+#define K_SIZE(key, field, def, min, max, help)                                \
+    {key, CFG_SIZE, CFG_F(field), def, min, max, NULL, NULL, help}
+#define K_STR(key, field, def, valid, help)                                    \
+    {key, CFG_STRING, CFG_F(field), def, 0, -1, NULL, valid, help}
+#define K_ENUM(key, field, def, choices, help)                                 \
+    {key, CFG_ENUM, CFG_F(field), def, 0, -1, choices, NULL, help}
+#define K_LIST(key, field, def, valid, help)                                   \
+    {key, CFG_STRLIST, CFG_F(field), def, 0, -1, NULL, valid, help}
+#define N_KEYS(table) (sizeof(table) / sizeof(table)[0])
+
+#define DAY (24LL * 3600)
+#define YEAR (366 * DAY)
+
+/* ------------------------------------------------------------ validators */
+
+static int cfg_valid_port(const char *p, size_t len)
+{
+    long port = 0;
+
+    if (len == 0 || len > 5)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)p[i]))
+            return -1;
+        port = port * 10 + (p[i] - '0');
+    }
+    return port >= 1 && port <= 65535 ? 0 : -1;
+}
+
+int cfg_valid_socket(const char *value, const char **error_r)
+{
+    static const char expected[] =
+        "expected \"unix:PATH\" or \"inet:PORT@HOST\"";
+    const char *rest;
+
+    if (strncmp(value, "unix:", 5) == 0 || strncmp(value, "local:", 6) == 0) {
+        rest = strchr(value, ':') + 1;
+        if (rest[0] != '/') {
+            *error_r = "expected \"unix:PATH\" with an absolute PATH";
+            return -1;
+        }
+        if (strlen(rest) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+            *error_r = "unix socket path too long";
+            return -1;
+        }
+        return 0;
+    }
+    if (strncmp(value, "inet:", 5) == 0 || strncmp(value, "inet6:", 6) == 0) {
+        rest = strchr(value, ':') + 1;
+        const char *at = strchr(rest, '@');
+        size_t plen = at != NULL ? (size_t)(at - rest) : strlen(rest);
+        if (cfg_valid_port(rest, plen) == 0 && (at == NULL || at[1] != '\0'))
+            return 0;
+    }
+    *error_r = expected;
+    return -1;
+}
+
+int cfg_valid_abspath(const char *value, const char **error_r)
+{
+    if (value[0] != '/') {
+        *error_r = "expected an absolute path";
+        return -1;
+    }
+    return 0;
+}
+
+int cfg_valid_abspath_or_empty(const char *value, const char **error_r)
+{
+    return value[0] == '\0' ? 0 : cfg_valid_abspath(value, error_r);
+}
+
+int cfg_valid_umask(const char *value, const char **error_r)
+{
+    size_t len = strlen(value);
+
+    if (len == 0 || len > 4 || strspn(value, "01234567") != len) {
+        *error_r = "expected an octal mask such as \"0007\"";
+        return -1;
+    }
+    return 0;
+}
+
+int cfg_valid_name(const char *value, const char **error_r)
+{
+    if (value[0] == '\0' || value[0] == '-' || strlen(value) > 64 ||
+        strpbrk(value, " \t:/") != NULL) {
+        *error_r = "expected a user or group name";
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- top level */
+
+static const struct cfg_key cfg_top_keys[] = {
+    K_STR("socket", socket, "unix:" RUNSTATEDIR "/bounceguard/bounceguard.sock",
+          cfg_valid_socket, "milter socket: unix:PATH or inet:PORT@HOST"),
+    K_STR("user", user, NULL, cfg_valid_name,
+          "user to run as after binding the socket (required as root)"),
+    K_STR("group", group, NULL, cfg_valid_name,
+          "group to run as and of the unix socket (default: user's group)"),
+    K_STR("pidfile", pidfile, RUNSTATEDIR "/bounceguard/bounceguard.pid",
+          cfg_valid_abspath_or_empty, "locked pid file; \"\" for none"),
+    K_ENUM("log_level", log_level, "info", "error|warning|notice|info|debug",
+           "lines above this level are not logged"),
+    K_ENUM("syslog_facility", syslog_facility, "mail",
+           "mail|daemon|user|local0|local1|local2|local3|local4|local5|"
+           "local6|local7",
+           "syslog facility"),
+    K_DUR("milter_timeout", milter_timeout, "2h", 1, DAY,
+          "how long libmilter waits for the MTA"),
+    K_INT("socket_backlog", socket_backlog, "64", 1, 65535,
+          "listen(2) backlog of the milter socket"),
+    K_STR("umask", umask_str, "0007", cfg_valid_umask,
+          "mask applied while creating the unix socket"),
+};
+
+/* ----------------------------------------------------------------- store */
+
+static int cfg_store_check(const struct bg_settings *set, const char **key_r,
+                           const char **error_r)
+{
+    if (strcmp(set->store.backend, "postgresql") == 0 &&
+        set->store.conninfo == NULL) {
+        *key_r = "store.conninfo";
+        *error_r = "required when backend is \"postgresql\"";
+        return -1;
+    }
+    return 0;
+}
+
+static const struct cfg_key cfg_store_keys[] = {
+    K_ENUM("backend", store.backend, "sqlite", "sqlite|postgresql",
+           "where suppression decisions are kept"),
+    K_STR("path", store.path, LOCALSTATEDIR "/lib/bounceguard/bounceguard.db",
+          cfg_valid_abspath, "SQLite database file"),
+    K_STR("conninfo", store.conninfo, NULL, NULL,
+          "PostgreSQL connection string"),
+    K_STR("spool", store.spool, NULL, cfg_valid_abspath,
+          "durable local spool while PostgreSQL is unreachable"),
+    K_INT("batch_max", store.batch_max, "100", 1, 100000,
+          "decisions per group commit"),
+    K_INT("batch_delay_ms", store.batch_delay_ms, "50", 0, 60000,
+          "longest wait before a group commit, milliseconds"),
+    K_INT("queue_max", store.queue_max, "10000", 1, 10000000,
+          "decisions held in memory while the store fails"),
+    K_DUR("outbound_retention", store.outbound_retention, "30d", 3600, YEAR,
+          "how long records of outbound mail are kept"),
+    K_DUR("event_retention", store.event_retention, "180d", 0, 10 * YEAR,
+          "how long bounce events are kept; 0 keeps them"),
+    K_DUR("expire_interval", store.expire_interval, "1h", 60, DAY,
+          "time between expiry runs"),
+    K_ENUM("local_part", store.local_part, "preserve", "preserve|lowercase",
+           "how recipient local parts are compared"),
+};
+
+/* ---------------------------------------------------------------- policy */
+
+static const struct cfg_key cfg_policy_keys[] = {
+    K_INT("soft_threshold", policy.soft_threshold, "3", 1, 1000,
+          "soft failures before a recipient is suppressed"),
+    K_DUR("soft_span", policy.soft_span, "72h", 0, YEAR,
+          "time the soft failures must span"),
+    K_DUR("soft_expiry", policy.soft_expiry, "30d", 3600, 10 * YEAR,
+          "how long a soft-derived suppression lasts"),
+    K_DUR("hard_expiry", policy.hard_expiry, "0", 0, 100 * YEAR,
+          "how long a hard suppression lasts; 0 is permanent"),
+    K_BOOL("suppress_domains", policy.suppress_domains, "false",
+           "domain-level failures suppress the whole domain"),
+};
+
+/* -------------------------------------------------------------- classify */
+
+static const struct cfg_key cfg_classify_keys[] = {
+    K_STR("rules_file", classify.rules_file, PKGDATADIR "/rules.conf",
+          cfg_valid_abspath, "shipped classification rules"),
+    K_STR("local_rules_file", classify.local_rules_file, NULL,
+          cfg_valid_abspath, "site rules, tried before the shipped ones"),
+    K_SIZE("max_message_bytes", classify.limits.max_message_bytes, "1M",
+           1024, 1LL << 30, "bytes of a bounce looked at"),
+    K_INT("max_depth", classify.limits.max_depth, "8", 1, 64,
+          "MIME nesting depth"),
+    K_INT("max_parts", classify.limits.max_parts, "64", 1, 10000,
+          "MIME parts in all"),
+    K_SIZE("max_header_bytes", classify.limits.max_header_bytes, "16k", 256,
+           1 << 20, "bytes of one unfolded header field"),
+    K_INT("max_recipients", classify.limits.max_recipients, "100", 1, 100000,
+          "failed recipients taken from one report"),
+};
+
+/* ---------------------------------------------------------------- milter */
+
+static const struct cfg_key cfg_milter_keys[] = {
+    K_ENUM("on_error", milter.on_error, "accept", "accept|tempfail",
+           "milter reply when bounceguard itself fails"),
+    K_ENUM("enforce", milter.enforce, "reject",
+           "reject|tempfail|remove|tag|off",
+           "what happens to mail for a suppressed recipient"),
+    K_BOOL("dry_run", milter.dry_run, "false",
+           "log decisions without acting on them"),
+    K_STR("reject_reply", milter.reject_reply,
+          "550 5.1.1 <%r>: recipient suppressed after earlier bounces", NULL,
+          "reply template for a suppressed recipient (%r = address)"),
+    K_LIST("internal_networks", milter.internal_networks,
+           "127.0.0.0/8,::1", NULL, "clients whose mail is outbound"),
+    K_LIST("outbound_daemons", milter.outbound_daemons, NULL, NULL,
+           "Postfix {daemon_name} values whose mail is outbound"),
+    K_LIST("exempt_domains", milter.exempt_domains, NULL, NULL,
+           "recipient domains never suppressed"),
+    K_LIST("exempt_senders", milter.exempt_senders, NULL, NULL,
+           "senders whose mail is never suppressed"),
+    K_BOOL("add_header", milter.add_header, "false",
+           "add an X-Bounceguard header to bounces seen"),
+    K_LIST("discard_bounces_to", milter.discard_bounces_to, NULL, NULL,
+           "addresses whose bounces are learned from and discarded"),
+    K_SIZE("body_cap", milter.body_cap, "1M", 4096, 1LL << 30,
+           "bytes of a bounce buffered"),
+};
+
+/* -------------------------------------------------------------- registry */
+
+/* One line per group; colleagues' groups go below "milter". */
+const struct cfg_group cfg_groups[] = {
+    {"", cfg_top_keys, N_KEYS(cfg_top_keys), NULL},
+    {"store", cfg_store_keys, N_KEYS(cfg_store_keys), cfg_store_check},
+    {"policy", cfg_policy_keys, N_KEYS(cfg_policy_keys), NULL},
+    {"classify", cfg_classify_keys, N_KEYS(cfg_classify_keys), NULL},
+    {"milter", cfg_milter_keys, N_KEYS(cfg_milter_keys), NULL},
+};
+const size_t cfg_groups_count = N_KEYS(cfg_groups);
+
+const struct cfg_group *cfg_schema_group(const char *name)
+{
+    for (size_t i = 0; i < cfg_groups_count; i++)
+        if (strcmp(cfg_groups[i].name, name) == 0)
+            return &cfg_groups[i];
+    return NULL;
+}
+
+const struct cfg_key *cfg_schema_key(const struct cfg_group *group,
+                                     const char *name)
+{
+    for (size_t i = 0; i < group->n_keys; i++)
+        if (strcmp(group->keys[i].name, name) == 0)
+            return &group->keys[i];
+    return NULL;
+}
+
+const char *cfg_type_name(enum cfg_type type)
+{
+    switch (type) {
+    case CFG_BOOL:
+        return "boolean";
+    case CFG_INT:
+        return "integer";
+    case CFG_STRING:
+        return "string";
+    case CFG_DURATION:
+        return "duration";
+    case CFG_SIZE:
+        return "size";
+    case CFG_ENUM:
+        return "choice";
+    case CFG_STRLIST:
+        return "list of strings";
+    }
+    return "?";
+}
