@@ -68,6 +68,52 @@ struct milter_settings {
     long long body_cap;          /* bytes of a bounce buffered */
 };
 
+/* auth = { ... }  (src/auth: SPF/DKIM checks, prvs, credibility) */
+struct auth_settings {
+    char *resolver;              /* "" system, "IP" or "IP@PORT" */
+    long long dns_timeout;       /* seconds per query try */
+    long long dns_attempts;      /* tries per query */
+    long long cache_ttl_max;     /* seconds a DNS answer is kept at most */
+    long long cache_negative;    /* seconds NXDOMAIN / no data is kept */
+    long long cache_entries;     /* DNS answers kept */
+    bool outbound_check;         /* SPF + DKIM of mail leaving through us */
+    struct str_list egress_addresses; /* our public sending addresses */
+    char *public_suffix_file;    /* for DMARC alignment; NULL: last 2 labels */
+    bool inbound_check;          /* SPF + DKIM of bounces from outside */
+    bool add_auth_results;       /* Authentication-Results on bounces */
+    char *authserv_id;           /* NULL: the host name */
+    char *credibility;           /* "strict", "lenient", "off" */
+    bool prvs_sign;              /* sign outbound envelope senders */
+    char *prvs_key_file;         /* "K secret" lines */
+    long long prvs_key;          /* key number used for signing */
+    long long prvs_days;         /* validity of a signature */
+};
+
+/* alerts = { ... }  (src/alert: aggregation and sinks) */
+struct alert_settings {
+    long long window;            /* seconds: at most one alert per key */
+    long long hold;              /* seconds gathered before the first alert */
+    long long quiet;             /* seconds without events: recovered */
+    long long samples;           /* distinct diagnostics kept per incident */
+    long long queue_ids;         /* queue ids kept per incident */
+    long long max_incidents;     /* open incidents tracked */
+    long long sender_rate;       /* sender-bucket bounces per window and
+                                    receiving domain that alert; 0 = off */
+    bool outbound_auth;          /* alert on failing outbound SPF/DKIM */
+    struct str_list email_to;    /* admin addresses; empty: no email */
+    char *email_from;            /* From: of alert mail */
+    char *sendmail_path;
+    bool syslog;                 /* log alerts at syslog_priority */
+    char *syslog_priority;       /* "alert", "crit", "err", "warning" */
+    char *webhook_url;           /* NULL: no webhook */
+    char *webhook_format;        /* "generic", "slack", "matrix" */
+    long long webhook_timeout;   /* seconds */
+    long long webhook_retries;
+    long long webhook_backoff;   /* seconds before the first retry */
+    char *exec_command;          /* NULL: no command hook */
+    long long exec_timeout;      /* seconds */
+};
+
 struct bg_settings {
     /* top level */
     char *socket;          /* "unix:/path" or "inet:port@host" */
@@ -83,6 +129,8 @@ struct bg_settings {
     struct policy_settings policy;
     struct classify_settings classify;
     struct milter_settings milter;
+    struct auth_settings auth;
+    struct alert_settings alerts;
 };
 
 #endif
