@@ -244,6 +244,126 @@ static const struct cfg_key cfg_milter_keys[] = {
            "bytes of a bounce buffered"),
 };
 
+/* ------------------------------------------------------------------ auth */
+
+/* "" (system resolver), "IP" or "IP@PORT"; IPv4 or IPv6 literal. */
+static int cfg_valid_resolver(const char *value, const char **error_r)
+{
+    const char *at = strrchr(value, '@');
+    size_t iplen = at != NULL ? (size_t)(at - value) : strlen(value);
+
+    if (value[0] == '\0')
+        return 0;
+    if (iplen == 0 || iplen > 45 ||
+        strspn(value, "0123456789abcdefABCDEF.:") != iplen ||
+        (at != NULL && cfg_valid_port(at + 1, strlen(at + 1)) < 0)) {
+        *error_r = "expected \"IP\" or \"IP@PORT\", e.g. \"127.0.0.1@5353\"";
+        return -1;
+    }
+    return 0;
+}
+
+static int cfg_auth_check(const struct bg_settings *set, const char **key_r,
+                          const char **error_r)
+{
+    if (set->auth.prvs_sign && set->auth.prvs_key_file == NULL) {
+        *key_r = "auth.prvs_key_file";
+        *error_r = "required when prvs_sign is true";
+        return -1;
+    }
+    return 0;
+}
+
+static const struct cfg_key cfg_auth_keys[] = {
+    K_STR("resolver", auth.resolver, "", cfg_valid_resolver,
+          "DNS server for SPF and DKIM: \"\" system, \"IP@PORT\""),
+    K_DUR("dns_timeout", auth.dns_timeout, "5s", 1, 60,
+          "seconds one DNS query try may take"),
+    K_INT("dns_attempts", auth.dns_attempts, "2", 1, 5,
+          "tries per DNS query"),
+    K_DUR("cache_ttl_max", auth.cache_ttl_max, "1h", 0, DAY,
+          "longest a DNS answer is cached (0: no cache)"),
+    K_DUR("cache_negative", auth.cache_negative, "5m", 0, DAY,
+          "how long a missing record is cached"),
+    K_INT("cache_entries", auth.cache_entries, "10000", 16, 10000000,
+          "DNS answers kept in the cache"),
+    K_BOOL("outbound_check", auth.outbound_check, "false",
+           "check SPF and DKIM of mail leaving through us"),
+    K_LIST("egress_addresses", auth.egress_addresses, NULL, NULL,
+           "public addresses our mail leaves from (for SPF)"),
+    K_STR("public_suffix_file", auth.public_suffix_file, NULL,
+          cfg_valid_abspath, "public suffix list for DMARC alignment"),
+    K_BOOL("inbound_check", auth.inbound_check, "true",
+           "check SPF and DKIM of bounces from outside"),
+    K_BOOL("add_auth_results", auth.add_auth_results, "false",
+           "add an Authentication-Results header to bounces"),
+    K_STR("authserv_id", auth.authserv_id, NULL, NULL,
+          "authserv-id of Authentication-Results (default: host name)"),
+    K_ENUM("credibility", auth.credibility, "strict", "strict|lenient|off",
+           "which bounces may suppress (forged-bounce defence)"),
+    K_BOOL("prvs_sign", auth.prvs_sign, "false",
+           "sign outbound envelope senders (BATV prvs)"),
+    K_STR("prvs_key_file", auth.prvs_key_file, NULL, cfg_valid_abspath,
+          "prvs keys: \"DIGIT SECRET\" lines"),
+    K_INT("prvs_key", auth.prvs_key, "0", 0, 9, "prvs key number to sign with"),
+    K_INT("prvs_days", auth.prvs_days, "7", 1, 365,
+          "days a prvs signature stays valid"),
+};
+
+/* ---------------------------------------------------------------- alerts */
+
+static int cfg_valid_url(const char *value, const char **error_r)
+{
+    if (strncmp(value, "http://", 7) != 0 &&
+        strncmp(value, "https://", 8) != 0) {
+        *error_r = "expected an http:// or https:// URL";
+        return -1;
+    }
+    return 0;
+}
+
+static const struct cfg_key cfg_alert_keys[] = {
+    K_DUR("window", alerts.window, "15m", 1, DAY,
+          "at most one alert per key in this time"),
+    K_DUR("hold", alerts.hold, "1m", 0, DAY,
+          "evidence gathered before the first alert of an incident"),
+    K_DUR("quiet", alerts.quiet, "30m", 1, 7 * DAY,
+          "time without events that ends an incident"),
+    K_INT("samples", alerts.samples, "3", 0, 20,
+          "distinct diagnostics quoted per alert"),
+    K_INT("queue_ids", alerts.queue_ids, "20", 0, 1000,
+          "affected queue ids listed per alert"),
+    K_INT("max_incidents", alerts.max_incidents, "1000", 1, 100000,
+          "open incidents tracked at once"),
+    K_INT("sender_rate", alerts.sender_rate, "20", 0, 1000000,
+          "blocklist/reputation bounces per window and domain that alert"),
+    K_BOOL("outbound_auth", alerts.outbound_auth, "true",
+           "alert when outbound SPF or DKIM checks fail"),
+    K_LIST("email_to", alerts.email_to, NULL, NULL,
+           "admin addresses alerted by mail"),
+    K_STR("email_from", alerts.email_from, NULL, NULL,
+          "From: of alert mail (default: bounceguard@host)"),
+    K_STR("sendmail_path", alerts.sendmail_path, "/usr/sbin/sendmail",
+          cfg_valid_abspath, "sendmail(1) binary used for alert mail"),
+    K_BOOL("syslog", alerts.syslog, "true", "log alerts to syslog"),
+    K_ENUM("syslog_priority", alerts.syslog_priority, "alert",
+           "alert|crit|err|warning", "syslog priority of alert lines"),
+    K_STR("webhook_url", alerts.webhook_url, NULL, cfg_valid_url,
+          "HTTP endpoint posted JSON alerts"),
+    K_ENUM("webhook_format", alerts.webhook_format, "generic",
+           "generic|slack|matrix", "shape of the webhook JSON body"),
+    K_DUR("webhook_timeout", alerts.webhook_timeout, "10s", 1, 300,
+          "seconds one webhook request may take"),
+    K_INT("webhook_retries", alerts.webhook_retries, "5", 0, 100,
+          "retries of a failed webhook request"),
+    K_DUR("webhook_backoff", alerts.webhook_backoff, "5s", 1, 3600,
+          "wait before the first retry; doubles each time"),
+    K_STR("exec_command", alerts.exec_command, NULL, cfg_valid_abspath,
+          "program fed each alert as JSON on stdin"),
+    K_DUR("exec_timeout", alerts.exec_timeout, "30s", 1, 3600,
+          "seconds the command may run"),
+};
+
 /* -------------------------------------------------------------- registry */
 
 /* One line per group; colleagues' groups go below "milter". */
@@ -253,6 +373,8 @@ const struct cfg_group cfg_groups[] = {
     {"policy", cfg_policy_keys, N_KEYS(cfg_policy_keys), NULL},
     {"classify", cfg_classify_keys, N_KEYS(cfg_classify_keys), NULL},
     {"milter", cfg_milter_keys, N_KEYS(cfg_milter_keys), NULL},
+    {"auth", cfg_auth_keys, N_KEYS(cfg_auth_keys), cfg_auth_check},
+    {"alerts", cfg_alert_keys, N_KEYS(cfg_alert_keys), NULL},
 };
 const size_t cfg_groups_count = N_KEYS(cfg_groups);
 
