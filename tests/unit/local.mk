@@ -32,3 +32,12 @@ tests_unit_test_cfg_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_cfg_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_cfg
 endif
+
+# logfeed: delivery-log line parser (src/core/logline.c)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_logline
+tests_unit_test_logline_SOURCES = tests/unit/test_logline.c
+tests_unit_test_logline_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_logline_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_logline
+endif
