@@ -1,1 +1,5 @@
 # contrib: build fragment, included from the top Makefile.am (paths from the top).
+
+# Packages, the demo, and the Postfix/Sendmail attachment snippets.
+EXTRA_DIST += contrib/install-deps.sh contrib/demo/run-demo.sh \
+	contrib/postfix/main.cf.example contrib/sendmail/bounceguard.mc
