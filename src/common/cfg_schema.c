@@ -364,6 +364,33 @@ static const struct cfg_key cfg_alert_keys[] = {
           "seconds the command may run"),
 };
 
+/* --------------------------------------------------------------- logfeed */
+
+static int cfg_valid_logfeed_path(const char *value, const char **error_r)
+{
+    if (strcmp(value, "-") == 0)
+        return 0;
+    return cfg_valid_abspath(value, error_r);
+}
+
+static const struct cfg_key cfg_logfeed_keys[] = {
+    K_STR("path", logfeed.path, NULL, cfg_valid_logfeed_path,
+          "delivery log followed (maillog_file or syslog file; - = stdin)"),
+    K_STR("state_file", logfeed.state_file,
+          LOCALSTATEDIR "/lib/bounceguard/logfeed.pos", cfg_valid_abspath,
+          "where the read position is saved across restarts"),
+    K_BOOL("start_at_end", logfeed.start_at_end, "true",
+           "without a saved position, skip what the log already holds"),
+    K_DUR("save_interval", logfeed.save_interval, "5s", 1, 3600,
+          "how often the read position is saved"),
+    K_DUR("poll_interval", logfeed.poll_interval, "1s", 1, 300,
+          "how often rotation is checked when no event arrives"),
+    K_INT("cache_entries", logfeed.cache_entries, "4096", 0, 1000000,
+          "verdicts cached by reply text (0: no cache)"),
+    K_SIZE("max_line", logfeed.max_line, "16384", 512, 1048576,
+           "bytes of one log line; the rest is cut"),
+};
+
 /* -------------------------------------------------------------- registry */
 
 /* One line per group; colleagues' groups go below "milter". */
@@ -375,6 +402,7 @@ const struct cfg_group cfg_groups[] = {
     {"milter", cfg_milter_keys, N_KEYS(cfg_milter_keys), NULL},
     {"auth", cfg_auth_keys, N_KEYS(cfg_auth_keys), cfg_auth_check},
     {"alerts", cfg_alert_keys, N_KEYS(cfg_alert_keys), NULL},
+    {"logfeed", cfg_logfeed_keys, N_KEYS(cfg_logfeed_keys), NULL},
 };
 const size_t cfg_groups_count = N_KEYS(cfg_groups);
 

@@ -114,6 +114,18 @@ struct alert_settings {
     long long exec_timeout;      /* seconds */
 };
 
+/* logfeed = { ... }  (src/logfeed: the live feed of the delivery log) */
+struct logfeed_settings {
+    char *path;                  /* log file followed; "-" = standard input;
+                                    NULL: no feed */
+    char *state_file;            /* saved position (inode, offset, hash) */
+    bool start_at_end;           /* no saved position: skip the backlog */
+    long long save_interval;     /* seconds between position saves */
+    long long poll_interval;     /* seconds between rotation checks */
+    long long cache_entries;     /* verdicts cached by reply text */
+    long long max_line;          /* bytes of one line; longer are cut */
+};
+
 struct bg_settings {
     /* top level */
     char *socket;          /* "unix:/path" or "inet:port@host" */
@@ -131,6 +143,7 @@ struct bg_settings {
     struct milter_settings milter;
     struct auth_settings auth;
     struct alert_settings alerts;
+    struct logfeed_settings logfeed;
 };
 
 #endif
