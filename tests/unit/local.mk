@@ -41,3 +41,12 @@ tests_unit_test_logline_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_logline_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_logline
 endif
+
+# alerts: aggregation (src/alert)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_alert_agg
+tests_unit_test_alert_agg_SOURCES = tests/unit/test_alert_agg.c
+tests_unit_test_alert_agg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_alert_agg_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_alert_agg
+endif
