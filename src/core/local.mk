@@ -6,3 +6,14 @@ src_core_libbgcore_a_SOURCES += src/core/logline.c src/core/logline.h
 # addr: address normalisation into store keys; policy: suppression decisions
 src_core_libbgcore_a_SOURCES += src/core/addr.c src/core/addr.h \
 	src/core/policy.c src/core/policy.h
+
+# report: MIME / DSN / plain-text bounce parsing
+src_core_libbgcore_a_SOURCES += \
+	src/core/addrscan.c src/core/addrscan.h \
+	src/core/codec.c src/core/codec.h \
+	src/core/hdr.c src/core/hdr.h \
+	src/core/mime.c src/core/mime.h \
+	src/core/rbuild.c src/core/rbuild.h \
+	src/core/dsn.c src/core/dsn.h \
+	src/core/textbounce.c src/core/textbounce.h \
+	src/core/report.c src/core/report.h

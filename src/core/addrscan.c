@@ -1,0 +1,103 @@
+/*
+ * addrscan.c - finding and tidying addresses in free text (addrscan.h).
+ */
+#include "core/addrscan.h"
+
+#include <string.h>
+
+static bool addrscan_atext(unsigned char c)
+{
+    if (c >= 0x80)
+        return true; /* RFC 6531 UTF-8 local parts */
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9'))
+        return true;
+    return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+static bool addrscan_dtext(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c >= 0x80;
+}
+
+/* Domain d[0..n): dot-separated non-empty labels, at least two of them. */
+static bool addrscan_domain_ok(const char *d, size_t n)
+{
+    size_t dots = 0, label = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '.') {
+            if (label == 0)
+                return false;
+            dots++;
+            label = 0;
+        } else {
+            label++;
+        }
+    }
+    return dots > 0 && label > 0;
+}
+
+bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
+                   size_t *len_r)
+{
+    size_t word = *pos;
+
+    for (size_t i = *pos; i < len; i++) {
+        if (s[i] != '@') {
+            if (!addrscan_atext((unsigned char)s[i]))
+                word = i + 1;
+            continue;
+        }
+        size_t ls = word;
+        while (ls < i && (s[ls] == '.' || s[ls] == '\''))
+            ls++; /* no leading dots or quotes */
+        size_t de = i + 1;
+        while (de < len && addrscan_dtext((unsigned char)s[de]))
+            de++;
+        while (de > i + 1 && (s[de - 1] == '.' || s[de - 1] == '-'))
+            de--; /* a sentence's full stop */
+        if (ls < i && de - ls < ADDRSCAN_MAX &&
+            addrscan_domain_ok(s + i + 1, de - i - 1)) {
+            *start_r = ls;
+            *len_r = de - ls;
+            *pos = de;
+            return true;
+        }
+        word = i + 1;
+    }
+    *pos = len;
+    return false;
+}
+
+bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
+{
+    const char *p = in, *e = in + len;
+    const char *semi = memchr(in, ';', len);
+    size_t n = 0;
+
+    if (semi != NULL) /* "rfc822; a@b" */
+        p = semi + 1;
+    while (p < e && strchr(" \t\r\n<\"'(", *p) != NULL && *p != '\0')
+        p++;
+    while (e > p && strchr(" \t\r\n>\"').,;:", e[-1]) != NULL && e[-1] != 0)
+        e--;
+    for (const char *q = p; q < e; q++) {
+        if (*q == '"' || *q == '<' || *q == '>' || *q == ' ' || *q == '\t' ||
+            *q == '\r' || *q == '\n' || *q == '\0')
+            continue; /* "john doe"@x loses its quotes */
+        if (n + 1 >= cap)
+            return false;
+        out[n++] = *q;
+    }
+    out[n] = '\0';
+    char *at = strrchr(out, '@');
+    if (at == NULL || at == out || at[1] == '\0')
+        return false;
+    for (char *d = at + 1; *d != '\0'; d++)
+        if (*d >= 'A' && *d <= 'Z')
+            *d = (char)(*d - 'A' + 'a');
+    return addrscan_domain_ok(at + 1, strlen(at + 1));
+}

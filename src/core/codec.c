@@ -1,0 +1,106 @@
+/*
+ * codec.c - base64 and quoted-printable decoders (see codec.h).
+ */
+#include "core/codec.h"
+
+static int codec_b64val(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+size_t codec_base64(const char *in, size_t len, char *out, size_t cap,
+                    bool *bad_r)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        int v = codec_b64val(c);
+
+        if (v < 0) {
+            if (c == '=')
+                bits = 0; /* padding: drop the partial group */
+            else if (c != '\r' && c != '\n' && c != ' ' && c != '\t')
+                *bad_r = true;
+            continue;
+        }
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n < cap)
+                out[n++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    return n;
+}
+
+static int codec_hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Handles the '=' at in[i]; returns the number of input bytes consumed. */
+static size_t codec_qp_escape(const char *in, size_t len, size_t i, char *out,
+                              size_t *n, size_t cap, bool *bad_r)
+{
+    if (i + 2 < len) { /* @UNSAFE: i < len, so no overflow */
+        int h = codec_hexval((unsigned char)in[i + 1]);
+        int l = codec_hexval((unsigned char)in[i + 2]);
+        if (h >= 0 && l >= 0) {
+            if (*n < cap)
+                out[(*n)++] = (char)(h * 16 + l);
+            return 3;
+        }
+    }
+    /* soft line break: "=" then optional blanks then CRLF / LF / CR */
+    size_t j = i + 1;
+    while (j < len && (in[j] == ' ' || in[j] == '\t'))
+        j++;
+    if (j < len && in[j] == '\r')
+        return j + 1 < len && in[j + 1] == '\n' ? j + 2 - i : j + 1 - i;
+    if (j < len && in[j] == '\n')
+        return j + 1 - i;
+    if (j >= len)
+        return len - i;
+    *bad_r = true;
+    if (*n < cap)
+        out[(*n)++] = '=';
+    return 1;
+}
+
+size_t codec_qp(const char *in, size_t len, char *out, size_t cap, bool q_mode,
+                bool *bad_r)
+{
+    size_t n = 0, i = 0;
+
+    while (i < len) {
+        char c = in[i];
+        if (c == '=') {
+            i += codec_qp_escape(in, len, i, out, &n, cap, bad_r);
+            continue;
+        }
+        if (n < cap)
+            out[n++] = (q_mode && c == '_') ? ' ' : c;
+        i++;
+    }
+    return n;
+}

@@ -1,0 +1,256 @@
+/*
+ * hdr.c - RFC 5322 header fields in a buffer (see hdr.h).
+ */
+#include "core/hdr.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "core/codec.h"
+
+size_t hdr_line(const char *s, size_t len, size_t *next_r)
+{
+    size_t i = 0;
+
+    while (i < len && s[i] != '\n' && s[i] != '\r')
+        i++;
+    if (i >= len)
+        *next_r = len;
+    else if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+        *next_r = i + 2;
+    else
+        *next_r = i + 1;
+    return i;
+}
+
+static bool hdr_is_wsp(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Offset just past the continuation lines that start at p. */
+static size_t hdr_skip_continuations(const char *blk, size_t len, size_t p)
+{
+    while (p < len && hdr_is_wsp(blk[p])) {
+        size_t next;
+        (void)hdr_line(blk + p, len - p, &next);
+        p += next;
+    }
+    return p;
+}
+
+bool hdr_next(const char *blk, size_t len, size_t *pos, struct hdr_field *f)
+{
+    size_t p = *pos;
+
+    while (p < len) {
+        size_t next, ll = hdr_line(blk + p, len - p, &next);
+        const char *line = blk + p;
+        const char *colon = memchr(line, ':', ll);
+
+        if (ll == 0)
+            break; /* the blank line ends the block */
+        p += next;
+        if (hdr_is_wsp(line[0]) || colon == NULL || colon == line)
+            continue; /* stray continuation or garbage line */
+        f->name = line;
+        f->name_len = (size_t)(colon - line);
+        while (f->name_len > 0 && hdr_is_wsp(line[f->name_len - 1]))
+            f->name_len--;
+        f->value = colon + 1;
+        p = hdr_skip_continuations(blk, len, p);
+        size_t vstart = (size_t)(f->value - blk), end = p;
+        while (end > vstart && (blk[end - 1] == '\n' || blk[end - 1] == '\r'))
+            end--;
+        f->value_len = end - vstart;
+        *pos = p;
+        return true;
+    }
+    *pos = len;
+    return false;
+}
+
+bool hdr_find(const char *blk, size_t len, const char *name,
+              struct hdr_field *f)
+{
+    size_t pos = 0, nlen = strlen(name);
+
+    while (hdr_next(blk, len, &pos, f))
+        if (f->name_len == nlen && strncasecmp(f->name, name, nlen) == 0)
+            return true;
+    return false;
+}
+
+size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
+{
+    size_t n = 0;
+    bool space = false;
+
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < vlen; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0) {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 1 < cap)
+            out[n++] = ' ';
+        space = false;
+        if (n + 1 >= cap)
+            break;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+bool hdr_get(const char *blk, size_t len, const char *name, char *out,
+             size_t cap)
+{
+    struct hdr_field f;
+
+    if (!hdr_find(blk, len, name, &f))
+        return false;
+    hdr_unfold(f.value, f.value_len, out, cap);
+    return true;
+}
+
+/* ISO-8859-1 byte c as UTF-8 into out[*n..cap). */
+static void hdr_put_latin1(unsigned char c, char *out, size_t *n, size_t cap)
+{
+    if (c < 0x80) {
+        if (*n + 1 < cap)
+            out[(*n)++] = (char)c;
+    } else if (*n + 2 < cap) {
+        out[(*n)++] = (char)(0xc0 | (c >> 6));
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    }
+}
+
+/* Decodes one encoded word w[0..wlen) ("=?cs?X?text?=") into out; returns
+ * false when it is not a well-formed encoded word. */
+static bool hdr_word(const char *w, size_t wlen, char *out, size_t *n,
+                     size_t cap)
+{
+    const char *q1 = memchr(w + 2, '?', wlen - 2);
+    if (q1 == NULL || q1 + 3 >= w + wlen || q1[2] != '?')
+        return false;
+    char enc = q1[1];
+    const char *text = q1 + 3;
+    size_t tlen = (size_t)(w + wlen - 2 - text);
+    char tmp[1024];
+    bool bad = false, latin1 = strncasecmp(w + 2, "iso-8859-1", 10) == 0;
+    size_t dl;
+
+    if (enc == 'B' || enc == 'b')
+        dl = codec_base64(text, tlen, tmp, sizeof tmp, &bad);
+    else if (enc == 'Q' || enc == 'q')
+        dl = codec_qp(text, tlen, tmp, sizeof tmp, true, &bad);
+    else
+        return false;
+    for (size_t i = 0; i < dl; i++) {
+        if (latin1) {
+            hdr_put_latin1((unsigned char)tmp[i], out, n, cap);
+        } else if (*n + 1 < cap) {
+            out[(*n)++] = tmp[i];
+        }
+    }
+    return true;
+}
+
+/* Length of the encoded word at s[0..len) or 0 when none starts there. */
+static size_t hdr_word_len(const char *s, size_t len)
+{
+    size_t q = 0;
+
+    if (len < 8 || s[0] != '=' || s[1] != '?')
+        return 0;
+    for (size_t i = 2; i + 1 < len && i < 1000; i++) {
+        if (s[i] == ' ')
+            return 0;
+        if (s[i] == '?') {
+            q++;
+            if (q >= 3 && s[i + 1] == '=')
+                return i + 2;
+        }
+    }
+    return 0;
+}
+
+size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap)
+{
+    size_t ul = hdr_unfold(v, vlen, out, cap);
+    size_t n = 0, i = 0, pending_space = 0;
+    bool last_word = false;
+
+    /* Decoding never lengthens the text except Latin-1 (x2): decode from
+     * out into itself is not safe, so work from the right to a copy. */
+    char buf[2048];
+    if (ul >= sizeof buf)
+        return ul; /* too long to bother: left undecoded */
+    memcpy(buf, out, ul);
+    while (i < ul) {
+        size_t wl = hdr_word_len(buf + i, ul - i);
+        if (wl > 0 && hdr_word(buf + i, wl, out, &n, cap)) {
+            pending_space = 0; /* space between words is dropped */
+            last_word = true;
+            i += wl;
+            continue;
+        }
+        if (buf[i] == ' ' && last_word) {
+            pending_space++;
+            i++;
+            continue;
+        }
+        for (; pending_space > 0 && n + 1 < cap; pending_space--)
+            out[n++] = ' ';
+        last_word = false;
+        if (n + 1 < cap)
+            out[n++] = buf[i];
+        i++;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
+               size_t cap)
+{
+    size_t nlen = strlen(name), i = 0;
+
+    while (i < vlen) {
+        const char *semi = memchr(v + i, ';', vlen - i);
+        if (semi == NULL)
+            return false;
+        i = (size_t)(semi - v) + 1;
+        while (i < vlen && strchr(" \t\r\n", v[i]) != NULL)
+            i++;
+        if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
+            continue;
+        size_t j = i + nlen;
+        while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+            j++;
+        if (j >= vlen || v[j] != '=')
+            continue;
+        j++;
+        while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+            j++;
+        size_t n = 0;
+        bool quoted = j < vlen && v[j] == '"';
+        for (j += quoted; j < vlen; j++) {
+            if (quoted ? v[j] == '"' : strchr("; \t\r\n", v[j]) != NULL)
+                break;
+            if (quoted && v[j] == '\\' && j + 1 < vlen)
+                j++;
+            if (v[j] == '\r' || v[j] == '\n')
+                continue;
+            if (n + 1 < cap)
+                out[n++] = v[j];
+        }
+        if (cap > 0)
+            out[n] = '\0';
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,57 @@
+/*
+ * hdr.h - RFC 5322 header fields in a header block held in a buffer.
+ *
+ * A header block is the bytes from the start of an entity up to (not
+ * including) the blank line that ends its headers; lines may end in LF, CRLF
+ * or a bare CR.  hdr_next() walks the fields in order, hdr_find() returns the
+ * first field of a name; values come back raw (still folded) and
+ * hdr_unfold() / hdr_decode() turn them into one line of text (RFC 2047
+ * encoded words decoded to UTF-8 for UTF-8, US-ASCII and ISO-8859-1; other
+ * charsets are passed through byte for byte).  hdr_param() reads a MIME
+ * parameter (boundary, charset, report-type) from a Content-Type value.
+ *
+ * Pure, reentrant, no allocation: outputs go to caller buffers with their
+ * capacity and are always NUL-terminated and truncated to fit.  Time is
+ * linear in the block length per call.
+ */
+#ifndef BG_HDR_H
+#define BG_HDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hdr_field {
+    const char *name; /* field name, not terminated */
+    size_t name_len;
+    const char *value; /* raw value after the colon, folded */
+    size_t value_len;
+};
+
+/* Returns the field at *pos and advances *pos; false at the end of block. */
+bool hdr_next(const char *blk, size_t len, size_t *pos, struct hdr_field *f);
+
+/* First field called name (case-insensitive); false when absent. */
+bool hdr_find(const char *blk, size_t len, const char *name,
+              struct hdr_field *f);
+
+/* Unfolds value into out: line breaks and runs of white space become one
+ * space, leading and trailing space is dropped.  Returns the length. */
+size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap);
+
+/* hdr_unfold() and then RFC 2047 decoding of encoded words. */
+size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap);
+
+/* Value of MIME parameter name (case-insensitive) in a Content-Type-like
+ * value, unquoted; false when absent. */
+bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
+               size_t cap);
+
+/* Finds field name and stores its unfolded value; false when absent. */
+bool hdr_get(const char *blk, size_t len, const char *name, char *out,
+             size_t cap);
+
+/* Length of the line at s[0..len) without its end, and in *next_r the
+ * offset of the following line (LF, CRLF or bare CR end a line). */
+size_t hdr_line(const char *s, size_t len, size_t *next_r);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * mime.c - one-pass, non-recursive MIME structure walker (see mime.h).
+ */
+#include "core/mime.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/codec.h"
+#include "core/hdr.h"
+
+struct mime_frame {
+    char bnd[MIME_BOUNDARY_MAX];
+    size_t blen;
+    unsigned msg_depth; /* of the multipart entity itself */
+    size_t pre_start;   /* where its preamble starts */
+    bool seen;          /* a delimiter line was met */
+};
+
+enum mime_state {
+    MIME_ST_HEADERS, /* reading an entity's header block */
+    MIME_ST_BODY,    /* inside a leaf body */
+    MIME_ST_SKIP,    /* preamble / epilogue: ignored text */
+};
+
+struct mime_walker {
+    const char *buf;
+    size_t len;
+    const struct mime_limits *lim;
+    mime_cb *cb;
+    void *ctx;
+    struct mime_frame *stack;
+    unsigned nstack, nparts, errors;
+    enum mime_state state;
+    struct mime_part cur; /* entity being read */
+    size_t start;         /* header start (HEADERS) or body start (BODY) */
+};
+
+bool mime_is_message(const char *type)
+{
+    return strcmp(type, "message/rfc822") == 0 ||
+           strcmp(type, "message/global") == 0;
+}
+
+/* Index+1 of the frame whose delimiter line[0..ll) is, 0 if none; *close_r
+ * tells a close delimiter. */
+static unsigned mime_match(const struct mime_walker *w, const char *line,
+                           size_t ll, bool *close_r)
+{
+    if (ll < 3 || line[0] != '-' || line[1] != '-')
+        return 0;
+    for (unsigned k = w->nstack; k > 0; k--) {
+        const struct mime_frame *f = &w->stack[k - 1];
+        if (ll - 2 < f->blen || memcmp(line + 2, f->bnd, f->blen) != 0)
+            continue;
+        size_t i = 2 + f->blen;
+        *close_r = ll - i >= 2 && line[i] == '-' && line[i + 1] == '-';
+        if (*close_r)
+            i += 2;
+        while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i == ll || *close_r)
+            return k;
+    }
+    return 0;
+}
+
+/* Is line[0..ll) the start or continuation of a header field? */
+static bool mime_header_line(const char *line, size_t ll, bool first)
+{
+    if (line[0] == ' ' || line[0] == '\t')
+        return !first;
+    if (first && ll >= 5 && memcmp(line, "From ", 5) == 0)
+        return true; /* mbox separator */
+    for (size_t i = 0; i < ll; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c == ':')
+            return i > 0;
+        if (c <= ' ' || c >= 0x7f)
+            return false;
+    }
+    return false;
+}
+
+static void mime_fill_type(struct mime_walker *w, struct mime_part *p)
+{
+    struct hdr_field f;
+    char v[256];
+
+    strcpy(p->type, "text/plain");
+    p->charset[0] = '\0';
+    p->cte = MIME_CTE_IDENTITY;
+    if (hdr_find(p->hdr, p->hdr_len, "Content-Type", &f)) {
+        size_t n = hdr_unfold(f.value, f.value_len, v, sizeof v), i;
+        for (i = 0; i < n && i + 1 < sizeof p->type && v[i] != ';' &&
+                    v[i] != ' ';
+             i++)
+            p->type[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+        p->type[i] = '\0';
+        if (i == 0 || strchr(p->type, '/') == NULL)
+            strcpy(p->type, "text/plain");
+        if (hdr_param(f.value, f.value_len, "charset", p->charset,
+                      sizeof p->charset))
+            for (char *c = p->charset; *c != '\0'; c++)
+                *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    if (hdr_get(p->hdr, p->hdr_len, "Content-Transfer-Encoding", v,
+                sizeof v)) {
+        if (strncasecmp(v, "base64", 6) == 0)
+            p->cte = MIME_CTE_BASE64;
+        else if (strncasecmp(v, "quoted-printable", 16) == 0)
+            p->cte = MIME_CTE_QP;
+    }
+    (void)w;
+}
+
+/* Flags header fields longer than the limit. */
+static void mime_check_fields(struct mime_walker *w, const struct mime_part *p)
+{
+    size_t pos = 0;
+    struct hdr_field f;
+
+    if (p->hdr_len <= w->lim->max_header_bytes)
+        return;
+    while (hdr_next(p->hdr, p->hdr_len, &pos, &f))
+        if (f.value_len > w->lim->max_header_bytes)
+            w->errors |= REPORT_ERR_HEADER;
+}
+
+static void mime_leaf(struct mime_walker *w, size_t end)
+{
+    struct mime_part *p = &w->cur;
+
+    /* the line break before a delimiter belongs to the delimiter */
+    if (end > w->start && w->buf[end - 1] == '\n')
+        end--;
+    if (end > w->start && w->buf[end - 1] == '\r')
+        end--;
+    p->body = w->buf + w->start;
+    p->body_len = end - w->start;
+    w->cb(w->ctx, MIME_EV_LEAF, p);
+    p->body = NULL;
+    p->body_len = 0;
+}
+
+/* Starts a new entity at pos; false when the part limit is reached. */
+static bool mime_begin(struct mime_walker *w, size_t pos, unsigned depth,
+                       unsigned msg_depth)
+{
+    if (++w->nparts > w->lim->max_parts) {
+        w->errors |= REPORT_ERR_PARTS;
+        return false;
+    }
+    memset(&w->cur, 0, sizeof w->cur);
+    w->cur.depth = depth;
+    w->cur.msg_depth = msg_depth;
+    w->cur.index = w->nparts - 1;
+    w->start = pos;
+    w->state = MIME_ST_HEADERS;
+    return true;
+}
+
+/* The header block [w->start, hend) is complete; body starts at bpos. */
+static bool mime_headers_done(struct mime_walker *w, size_t hend, size_t bpos)
+{
+    struct mime_part *p = &w->cur;
+    char bnd[MIME_BOUNDARY_MAX];
+    struct hdr_field f;
+
+    p->hdr = w->buf + w->start;
+    p->hdr_len = hend - w->start;
+    mime_fill_type(w, p);
+    mime_check_fields(w, p);
+    w->cb(w->ctx, MIME_EV_ENTITY, p);
+    if (strncmp(p->type, "multipart/", 10) == 0 &&
+        hdr_find(p->hdr, p->hdr_len, "Content-Type", &f) &&
+        hdr_param(f.value, f.value_len, "boundary", bnd, sizeof bnd) &&
+        bnd[0] != '\0') {
+        if (w->nstack >= w->lim->max_depth) {
+            w->errors |= REPORT_ERR_DEPTH;
+        } else {
+            struct mime_frame *fr = &w->stack[w->nstack++];
+            fr->blen = strlen(bnd);
+            memcpy(fr->bnd, bnd, fr->blen);
+            fr->msg_depth = p->msg_depth;
+            fr->pre_start = bpos;
+            fr->seen = false;
+            w->state = MIME_ST_SKIP;
+            return true;
+        }
+    } else if (mime_is_message(p->type) && p->cte == MIME_CTE_IDENTITY) {
+        if (p->msg_depth >= w->lim->max_depth)
+            w->errors |= REPORT_ERR_DEPTH;
+        else
+            return mime_begin(w, bpos, p->depth, p->msg_depth + 1);
+    }
+    w->state = MIME_ST_BODY;
+    w->start = bpos;
+    return true;
+}
+
+/* One line while reading headers; returns false to stop the walk. */
+static bool mime_header_step(struct mime_walker *w, size_t pos, size_t ll,
+                             size_t next, size_t *pos_r)
+{
+    const char *line = w->buf + pos;
+    bool close;
+
+    *pos_r = pos + next;
+    if (ll == 0)
+        return mime_headers_done(w, pos, pos + next);
+    if (mime_match(w, line, ll, &close) > 0 ||
+        !mime_header_line(line, ll, pos == w->start)) {
+        *pos_r = pos; /* not a header: the body starts here */
+        return mime_headers_done(w, pos, pos);
+    }
+    return true;
+}
+
+/* Frames above keep (0-based count) are being dropped at end; one whose
+ * boundary never showed still has text worth reading: its preamble. */
+static void mime_unseen(struct mime_walker *w, unsigned keep, size_t end)
+{
+    for (unsigned k = w->nstack; k > keep; k--) {
+        struct mime_frame *f = &w->stack[k - 1];
+        if (f->seen || w->nparts >= w->lim->max_parts)
+            continue;
+        memset(&w->cur, 0, sizeof w->cur);
+        strcpy(w->cur.type, "text/plain");
+        w->cur.depth = k;
+        w->cur.msg_depth = f->msg_depth;
+        w->cur.index = w->nparts++;
+        w->start = f->pre_start;
+        mime_leaf(w, end);
+    }
+}
+
+/* A delimiter of frame k (1-based) at pos; returns false to stop. */
+static bool mime_delimiter(struct mime_walker *w, unsigned k, bool close,
+                           size_t pos, size_t next)
+{
+    if (w->state == MIME_ST_BODY)
+        mime_leaf(w, pos);
+    if (k < w->nstack) {
+        w->errors |= REPORT_ERR_BOUNDARY; /* inner ones never closed */
+        mime_unseen(w, k, pos);
+    }
+    w->nstack = k;
+    w->stack[k - 1].seen = true;
+    if (close) {
+        w->nstack = k - 1;
+        w->state = MIME_ST_SKIP;
+        return true;
+    }
+    return mime_begin(w, next, k, w->stack[k - 1].msg_depth);
+}
+
+static void mime_finish(struct mime_walker *w)
+{
+    if (w->state == MIME_ST_HEADERS) {
+        (void)mime_headers_done(w, w->len, w->len);
+        if (w->state == MIME_ST_BODY)
+            mime_leaf(w, w->len);
+    } else if (w->state == MIME_ST_BODY) {
+        mime_leaf(w, w->len);
+    }
+    if (w->nstack > 0)
+        w->errors |= REPORT_ERR_BOUNDARY;
+    mime_unseen(w, 0, w->len);
+}
+
+unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
+                   mime_cb *cb, void *ctx)
+{
+    struct mime_walker w = {.buf = buf, .len = len, .lim = lim, .cb = cb,
+                            .ctx = ctx};
+    size_t pos = 0;
+
+    w.stack = calloc(lim->max_depth + 1, sizeof *w.stack);
+    if (w.stack == NULL)
+        return REPORT_ERR_PARTS;
+    if (memchr(buf, '\0', len) != NULL)
+        w.errors |= REPORT_ERR_NUL;
+    bool go = mime_begin(&w, 0, 0, 0);
+    while (go && pos < len) {
+        size_t next, ll = hdr_line(buf + pos, len - pos, &next);
+        bool close;
+        unsigned k;
+
+        if (w.state == MIME_ST_HEADERS) {
+            go = mime_header_step(&w, pos, ll, next, &pos);
+            continue;
+        }
+        if (w.nstack > 0 && (k = mime_match(&w, buf + pos, ll, &close)) > 0)
+            go = mime_delimiter(&w, k, close, pos, pos + next);
+        pos += next;
+    }
+    if (go)
+        mime_finish(&w);
+    free(w.stack);
+    return w.errors;
+}
+
+size_t mime_decode(const struct mime_part *p, char *out, size_t cap,
+                   unsigned *errors)
+{
+    bool bad = false;
+    size_t n;
+
+    switch (p->cte) {
+    case MIME_CTE_BASE64:
+        n = codec_base64(p->body, p->body_len, out, cap, &bad);
+        break;
+    case MIME_CTE_QP:
+        n = codec_qp(p->body, p->body_len, out, cap, false, &bad);
+        break;
+    default:
+        n = p->body_len < cap ? p->body_len : cap;
+        memcpy(out, p->body, n);
+        break;
+    }
+    if (bad)
+        *errors |= REPORT_ERR_ENCODING;
+    return n;
+}

@@ -1,0 +1,73 @@
+/*
+ * mime.h - a walker over the MIME structure of an RFC 5322 message.
+ *
+ * mime_walk() reads a message from a buffer of explicit length, in one
+ * forward pass and without recursion, and calls back for every entity it
+ * meets: MIME_EV_ENTITY when an entity's header block is complete (the top
+ * message, each body part, each message enclosed by message/rfc822 or
+ * message/global), and MIME_EV_LEAF with the raw (still encoded) body of
+ * every entity that is not a container.  Multipart nesting is kept on an
+ * explicit stack bounded by lim->max_depth; deeper multiparts are treated
+ * as leaves.  Parts beyond lim->max_parts are not reported.  A boundary that
+ * never closes, a multipart whose boundary never appears (its preamble is
+ * then reported as a text/plain leaf), over-long header fields and NUL bytes
+ * are flagged with REPORT_ERR_* bits; the walk goes on.  Lines may end in
+ * LF, CRLF or a bare CR.
+ *
+ * Cost: time linear in len (each line is compared with at most max_depth
+ * boundaries), memory one stack of max_depth frames.  Pure and reentrant;
+ * the part passed to the callback is valid during the call only, and its
+ * pointers point into the caller's buffer.
+ */
+#ifndef BG_MIME_H
+#define BG_MIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/report.h"
+
+#define MIME_BOUNDARY_MAX 200 /* RFC 2046 says 70; be generous */
+
+enum mime_cte {
+    MIME_CTE_IDENTITY = 0, /* 7bit, 8bit, binary, unknown */
+    MIME_CTE_BASE64,
+    MIME_CTE_QP,
+};
+
+enum mime_event {
+    MIME_EV_ENTITY, /* header block of an entity complete */
+    MIME_EV_LEAF,   /* body of a non-container entity */
+};
+
+struct mime_part {
+    const char *hdr; /* the header block, without its ending blank line */
+    size_t hdr_len;
+    const char *body; /* MIME_EV_LEAF: raw body; else NULL */
+    size_t body_len;
+    char type[64];    /* "text/plain", lower case; default "text/plain" */
+    char charset[32]; /* lower case, "" when none */
+    enum mime_cte cte;
+    unsigned depth;     /* multipart nesting, 0 for the top entity */
+    unsigned msg_depth; /* enclosing message/rfc822 count: 0 = outermost */
+    unsigned index;     /* entity number in document order, from 0 */
+};
+
+typedef void mime_cb(void *ctx, enum mime_event ev, const struct mime_part *p);
+
+/* Walks buf[0..len) (the caller has already applied max_message_bytes);
+ * returns REPORT_ERR_* flags.  Returns REPORT_ERR_PARTS also when the frame
+ * stack cannot be allocated (nothing is reported then). */
+unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
+                   mime_cb *cb, void *ctx);
+
+/* Decodes the body of p according to its transfer encoding into out (cap
+ * bytes; p->body_len always suffices); sets REPORT_ERR_ENCODING in *errors
+ * on invalid input.  Returns the decoded length. */
+size_t mime_decode(const struct mime_part *p, char *out, size_t cap,
+                   unsigned *errors);
+
+/* True for types whose body is itself a message header block or message. */
+bool mime_is_message(const char *type);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * rbuild.c - adding recipients and fields to a struct report (see rbuild.h).
+ */
+#include "core/rbuild.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/addrscan.h"
+
+struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm)
+{
+    for (size_t i = 0; i < b->r->nrcpts; i++)
+        if (strcasecmp(b->r->rcpts[i].recipient, norm) == 0)
+            return &b->r->rcpts[i];
+    return NULL;
+}
+
+static bool rbuild_grow(struct rbuild *b)
+{
+    size_t ncap = b->cap == 0 ? 4 : b->cap * 2;
+    struct report_rcpt *n;
+
+    if (ncap > b->lim->max_recipients)
+        ncap = b->lim->max_recipients;
+    n = realloc(b->r->rcpts, ncap * sizeof *n);
+    if (n == NULL) {
+        b->oom = true;
+        return false;
+    }
+    b->r->rcpts = n;
+    b->cap = ncap;
+    return true;
+}
+
+struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
+                                size_t len, bool *is_new_r)
+{
+    char norm[ADDRSCAN_MAX];
+    struct report_rcpt *rc;
+
+    if (is_new_r != NULL)
+        *is_new_r = false;
+    if (!addrscan_normalize(addr, len, norm, sizeof norm))
+        return NULL;
+    if ((rc = rbuild_lookup(b, norm)) != NULL)
+        return rc;
+    if (b->r->nrcpts >= b->lim->max_recipients) {
+        b->r->errors |= REPORT_ERR_RECIPIENTS;
+        return NULL;
+    }
+    if (b->r->nrcpts == b->cap && !rbuild_grow(b))
+        return NULL;
+    rc = &b->r->rcpts[b->r->nrcpts];
+    memset(rc, 0, sizeof *rc);
+    if ((rc->recipient = strdup(norm)) == NULL) {
+        b->oom = true;
+        return NULL;
+    }
+    b->r->nrcpts++;
+    if (is_new_r != NULL)
+        *is_new_r = true;
+    return rc;
+}
+
+void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
+{
+    if (*field != NULL || s == NULL)
+        return;
+    while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+        s++, len--;
+    while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
+        len--;
+    if (len == 0)
+        return;
+    if ((*field = malloc(len + 1)) == NULL) {
+        b->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < len; i++) /* NUL bytes would cut the string */
+        (*field)[i] = s[i] == '\0' ? ' ' : s[i];
+    (*field)[len] = '\0';
+}
+
+static bool rbuild_status_ok(const char *s)
+{
+    size_t i = 0, parts = 1, digits = 0;
+
+    if (s[0] != '2' && s[0] != '4' && s[0] != '5')
+        return false;
+    for (i = 1; s[i] != '\0'; i++) {
+        if (s[i] == '.') {
+            if (i > 0 && s[i - 1] == '.')
+                return false;
+            parts++;
+            digits = 0;
+        } else if (s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 3)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return parts == 3 && s[i - 1] != '.' && s[1] == '.';
+}
+
+void rbuild_codes(struct report_rcpt *rc, const char *status, int code)
+{
+    if (rc->status[0] == '\0' && status != NULL && rbuild_status_ok(status) &&
+        strlen(status) < sizeof rc->status)
+        strcpy(rc->status, status);
+    if (rc->reply_code == 0 && code >= 200 && code <= 599)
+        rc->reply_code = code;
+}

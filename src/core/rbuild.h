@@ -1,0 +1,48 @@
+/*
+ * rbuild.h - building a struct report: recipients and string fields added
+ * under the parser limits.
+ *
+ * The parsing modules (dsn, textbounce, report) never touch the recipient
+ * array directly: rbuild_rcpt() normalises an address (addrscan.h), returns the
+ * existing entry for an address already reported (deduplication is per
+ * message, case-insensitive) or appends a new one, and refuses more than
+ * lim->max_recipients (REPORT_ERR_RECIPIENTS).  rbuild_str() sets a string
+ * field only when it is still unset, so the first, most structured source
+ * wins.  A failed allocation sets b->oom; callers carry on and report_parse()
+ * turns it into its error return.
+ *
+ * Not thread-safe per builder (one builder per parse); no globals.
+ */
+#ifndef BG_RBUILD_H
+#define BG_RBUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/report.h"
+
+struct rbuild {
+    struct report *r;
+    const struct mime_limits *lim;
+    size_t cap; /* allocated entries in r->rcpts */
+    bool oom;
+};
+
+/* The entry for addr[0..len) (any form addr_normalize() accepts), new or
+ * existing; NULL when the address is not plausible, over the limit, or
+ * memory ran out.  *is_new_r (may be NULL) tells a new entry. */
+struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
+                                size_t len, bool *is_new_r);
+
+/* The existing entry for a normalised address, or NULL. */
+struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm);
+
+/* *field = copy of s[0..len) (trimmed) unless *field is already set or the
+ * trimmed text is empty. */
+void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len);
+
+/* Sets the status (if a valid x.y.z and not yet set) and reply code (if not
+ * yet set) of a recipient. */
+void rbuild_codes(struct report_rcpt *rc, const char *status, int code);
+
+#endif

@@ -1,0 +1,436 @@
+/*
+ * report.c - report_parse(): what a bounce says (see report.h).
+ *
+ * One MIME walk collects, in a single pass: the bounce's own headers, the
+ * delivery-status and feedback-report parts, the header block of the
+ * returned original, and the human-readable text of the notice.  The
+ * decision comes afterwards: a DSN with recipients is a bounce (or a
+ * success notice), an ARF report is feedback, and otherwise the text rules
+ * (textbounce) and the auto-reply markers decide.
+ */
+#include "core/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/addrscan.h"
+#include "core/dsn.h"
+#include "core/hdr.h"
+#include "core/mime.h"
+#include "core/rbuild.h"
+#include "core/textbounce.h"
+
+#define REPORT_TEXT_MAX (512u * 1024u) /* notice text kept for the rules */
+#define REPORT_HDR_VALUE 1024          /* one header value we keep */
+
+struct report_ctx {
+    struct rbuild b;
+    char *text; /* human-readable notice text, NUL-terminated */
+    size_t tlen, tcap;
+    size_t dsn_rcpts;  /* recipient groups in delivery-status parts */
+    bool have_orig;    /* orig_* filled from a returned original */
+    bool is_feedback;  /* report-type=feedback-report or the part */
+    bool autoreply;    /* RFC 3834 & co. markers on the top entity */
+    bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
+    char from_addr[ADDRSCAN_MAX];
+    char to_addr[ADDRSCAN_MAX];
+    char *xfailed; /* X-Failed-Recipients value */
+};
+
+void mime_limits_default(struct mime_limits *lim)
+{
+    lim->max_message_bytes = 10u * 1024u * 1024u;
+    lim->max_depth = 32;
+    lim->max_parts = 1000;
+    lim->max_header_bytes = 64u * 1024u;
+    lim->max_recipients = 1000;
+}
+
+const char *report_kind_name(enum report_kind kind)
+{
+    switch (kind) {
+    case REPORT_BOUNCE:
+        return "bounce";
+    case REPORT_DELIVERED:
+        return "delivered";
+    case REPORT_AUTOREPLY:
+        return "autoreply";
+    case REPORT_FEEDBACK:
+        return "feedback";
+    default:
+        return "not-bounce";
+    }
+}
+
+/* Appends s[0..n) to the notice text, bounded. */
+static void report_text_add(struct report_ctx *c, const char *s, size_t n)
+{
+    if (c->tlen + n + 2 > REPORT_TEXT_MAX)
+        n = REPORT_TEXT_MAX > c->tlen + 2 ? REPORT_TEXT_MAX - c->tlen - 2 : 0;
+    if (n == 0)
+        return;
+    if (c->tlen + n + 2 > c->tcap) {
+        size_t ncap = c->tcap == 0 ? 8192 : c->tcap;
+        while (ncap < c->tlen + n + 2)
+            ncap *= 2;
+        char *t = realloc(c->text, ncap);
+        if (t == NULL) {
+            c->b.oom = true;
+            return;
+        }
+        c->text = t;
+        c->tcap = ncap;
+    }
+    memcpy(c->text + c->tlen, s, n);
+    c->tlen += n;
+    c->text[c->tlen++] = '\n';
+    c->text[c->tlen] = '\0';
+}
+
+/* Stores the decoded value of header name of blk into *field. */
+static void report_hdr(struct report_ctx *c, const char *blk, size_t len,
+                       const char *name, char **field)
+{
+    struct hdr_field f;
+    char v[REPORT_HDR_VALUE];
+
+    if (*field != NULL || !hdr_find(blk, len, name, &f))
+        return;
+    size_t n = hdr_decode(f.value, f.value_len, v, sizeof v);
+    if (strcasecmp(name, "Message-ID") == 0 && n >= 2 && v[0] == '<') {
+        char *gt = memchr(v, '>', n);
+        rbuild_str(&c->b, field, v + 1, gt != NULL ? (size_t)(gt - v - 1)
+                                                    : n - 1);
+        return;
+    }
+    rbuild_str(&c->b, field, v, n);
+}
+
+/* First address in header name of blk, normalised, into out. */
+static void report_hdr_addr(const char *blk, size_t len, const char *name,
+                            char *out, size_t cap)
+{
+    char v[REPORT_HDR_VALUE];
+    size_t pos = 0, s, l;
+
+    if (!hdr_get(blk, len, name, v, sizeof v))
+        return;
+    if (addrscan_next(v, strlen(v), &pos, &s, &l))
+        (void)addrscan_normalize(v + s, l, out, cap);
+}
+
+static void report_orig(struct report_ctx *c, const char *blk, size_t len)
+{
+    struct report *r = c->b.r;
+
+    if (c->have_orig)
+        return;
+    c->have_orig = true;
+    report_hdr(c, blk, len, "Message-ID", &r->orig_message_id);
+    report_hdr(c, blk, len, "From", &r->orig_from);
+    report_hdr(c, blk, len, "To", &r->orig_to);
+    report_hdr(c, blk, len, "Subject", &r->orig_subject);
+    report_hdr(c, blk, len, "Return-Path", &r->orig_return_path);
+}
+
+static bool report_hdr_has(const char *blk, size_t len, const char *name,
+                           const char *prefix)
+{
+    char v[256];
+
+    if (!hdr_get(blk, len, name, v, sizeof v))
+        return false;
+    return prefix == NULL || strncasecmp(v, prefix, strlen(prefix)) == 0;
+}
+
+/* Vacation-like subjects (only a hint: bounces win over it). */
+static bool report_autoreply_subject(const char *s)
+{
+    static const char *const pfx[] = {
+        "auto:", "autoreply", "auto-reply", "auto reply", "automatic reply",
+        "autorespons", "out of office", "out of the office", "vacation",
+        "abwesenheit", "absence", "réponse automatique", "on vacation",
+        "away from", "respuesta automática", "risposta automatica"};
+
+    for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
+        if (strncasecmp(s, pfx[i], strlen(pfx[i])) == 0)
+            return true;
+    return strstr(s, "Out of Office") != NULL ||
+           strstr(s, "AutoReply") != NULL;
+}
+
+static void report_top(struct report_ctx *c, const struct mime_part *p)
+{
+    struct report *r = c->b.r;
+    const char *h = p->hdr;
+    size_t n = p->hdr_len;
+    struct hdr_field f;
+    char v[256];
+
+    report_hdr(c, h, n, "From", &r->from);
+    report_hdr(c, h, n, "Subject", &r->subject);
+    report_hdr(c, h, n, "Message-ID", &r->message_id);
+    report_hdr_addr(h, n, "From", c->from_addr, sizeof c->from_addr);
+    report_hdr_addr(h, n, "To", c->to_addr, sizeof c->to_addr);
+    if (hdr_find(h, n, "Content-Type", &f) &&
+        hdr_param(f.value, f.value_len, "report-type", v, sizeof v) &&
+        strcasecmp(v, "feedback-report") == 0)
+        c->is_feedback = true;
+    c->hard_autoreply =
+        report_hdr_has(h, n, "Auto-Submitted", "auto-replied") ||
+        report_hdr_has(h, n, "X-Autoreply", NULL) ||
+        report_hdr_has(h, n, "X-Autorespond", NULL) ||
+        report_hdr_has(h, n, "Precedence", "auto_reply") ||
+        report_hdr_has(h, n, "X-Apple-Unsubscribe", NULL);
+    c->autoreply = c->hard_autoreply ||
+                   (r->subject != NULL && report_autoreply_subject(r->subject));
+    if (hdr_find(h, n, "X-Failed-Recipients", &f))
+        rbuild_str(&c->b, &c->xfailed, f.value, f.value_len);
+}
+
+static void report_entity(struct report_ctx *c, const struct mime_part *p)
+{
+    if (p->index == 0)
+        report_top(c, p);
+    else if (p->msg_depth == 1)
+        report_orig(c, p->hdr, p->hdr_len);
+}
+
+/* Feedback report fields (RFC 5965): the reported recipients. */
+static void report_feedback(struct report_ctx *c, const char *t, size_t n)
+{
+    size_t pos = 0;
+    struct hdr_field f;
+
+    c->is_feedback = true;
+    while (hdr_next(t, n, &pos, &f)) {
+        if ((f.name_len == 16 &&
+             strncasecmp(f.name, "Original-Rcpt-To", 16) == 0) ||
+            (f.name_len == 17 &&
+             strncasecmp(f.name, "Removal-Recipient", 17) == 0))
+            (void)rbuild_rcpt(&c->b, f.value, f.value_len, NULL);
+    }
+}
+
+/* Crude HTML to text: tags dropped, block tags become line breaks. */
+static size_t report_untag(char *s, size_t n)
+{
+    size_t o = 0;
+    bool tag = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '<' && i + 1 < n &&
+            ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+             (s[i + 1] >= 'A' && s[i + 1] <= 'Z') || s[i + 1] == '/' ||
+             s[i + 1] == '!')) {
+            tag = true;
+            if (strncasecmp(s + i + 1, "br", 2) == 0 ||
+                strncasecmp(s + i + 1, "p", 1) == 0 ||
+                strncasecmp(s + i + 1, "/p", 2) == 0 ||
+                strncasecmp(s + i + 1, "div", 3) == 0 ||
+                strncasecmp(s + i + 1, "tr", 2) == 0 ||
+                strncasecmp(s + i + 1, "/tr", 3) == 0)
+                s[o++] = '\n';
+            continue;
+        }
+        if (tag) {
+            tag = s[i] != '>';
+            if (!tag)
+                s[o++] = ' ';
+            continue;
+        }
+        s[o++] = s[i];
+    }
+    return o;
+}
+
+/* A leaf of the notice itself (not of the returned original). */
+static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
+                         char *d, size_t dn)
+{
+    const char *t = p->type;
+
+    if (strcmp(t, "message/delivery-status") == 0 ||
+        strcmp(t, "message/global-delivery-status") == 0) {
+        c->dsn_rcpts += dsn_parse(&c->b, d, dn);
+    } else if (strcmp(t, "message/feedback-report") == 0) {
+        report_feedback(c, d, dn);
+    } else if (strncmp(t, "text/rfc822-header", 18) == 0 ||
+               strcmp(t, "message/rfc822-headers") == 0 ||
+               mime_is_message(t)) {
+        report_orig(c, d, dn);
+    } else if (strcmp(t, "text/html") == 0) {
+        report_text_add(c, d, report_untag(d, dn));
+    } else if (strncmp(t, "text/", 5) == 0) {
+        report_text_add(c, d, dn);
+    }
+}
+
+static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
+{
+    struct report_ctx *c = ctx;
+
+    if (ev == MIME_EV_ENTITY) {
+        report_entity(c, p);
+        return;
+    }
+    if (p->msg_depth > 0)
+        return;
+    char *d = malloc(p->body_len + 1);
+    if (d == NULL) {
+        c->b.oom = true;
+        return;
+    }
+    size_t dn = mime_decode(p, d, p->body_len, &c->b.r->errors);
+    d[dn] = '\0';
+    report_leaf0(c, p, d, dn);
+    free(d);
+}
+
+/* Kind of a DSN by its recipients' actions and statuses. */
+static enum report_kind report_dsn_kind(const struct report *r)
+{
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        const struct report_rcpt *rc = &r->rcpts[i];
+        if (rc->action != NULL && (strcmp(rc->action, "failed") == 0 ||
+                                   strcmp(rc->action, "delayed") == 0))
+            return REPORT_BOUNCE;
+        if (rc->status[0] == '4' || rc->status[0] == '5')
+            return REPORT_BOUNCE;
+        if (rc->action == NULL && rc->status[0] == '\0')
+            return REPORT_BOUNCE;
+    }
+    return REPORT_DELIVERED;
+}
+
+static void report_xfailed(struct report_ctx *c)
+{
+    size_t pos = 0, s, l, n;
+
+    if (c->xfailed == NULL)
+        return;
+    n = strlen(c->xfailed);
+    while (addrscan_next(c->xfailed, n, &pos, &s, &l))
+        (void)rbuild_rcpt(&c->b, c->xfailed + s, l, NULL);
+}
+
+/* No DSN part: the text, the auto-reply markers and ARF decide. */
+static void report_text_decide(struct report_ctx *c)
+{
+    struct report *r = c->b.r;
+    struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
+                                 .from = c->from_addr};
+    size_t orig = 0, cut = textbounce_cut(c->text, c->tlen, &orig);
+
+    if (orig < c->tlen && !c->have_orig) {
+        size_t ol = c->tlen - orig;
+        report_orig(c, c->text + orig, ol);
+    }
+    if (c->to_addr[0] != '\0')
+        h.exclude[h.nexclude++] = c->to_addr;
+    if (c->from_addr[0] != '\0')
+        h.exclude[h.nexclude++] = c->from_addr;
+    bool strong = textbounce_signal(c->text, cut, &h) || c->xfailed != NULL;
+    if (c->autoreply && !strong) {
+        r->kind = REPORT_AUTOREPLY;
+        r->mta = "rfc3834";
+        (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+        return;
+    }
+    report_xfailed(c);
+    const char *mta = textbounce_parse(&c->b, c->text, cut, &h);
+    if (mta != NULL || r->nrcpts > 0) {
+        r->kind = REPORT_BOUNCE;
+        r->mta = mta != NULL ? mta : "text";
+    }
+}
+
+static void report_decide(struct report_ctx *c)
+{
+    struct report *r = c->b.r;
+
+    if (c->dsn_rcpts > 0 && r->nrcpts > 0) {
+        r->kind = report_dsn_kind(r);
+        r->mta = "rfc3464";
+        return;
+    }
+    if (c->is_feedback) {
+        r->kind = REPORT_FEEDBACK;
+        r->mta = "arf";
+        if (r->nrcpts == 0 && r->orig_to != NULL)
+            (void)rbuild_rcpt(&c->b, r->orig_to, strlen(r->orig_to), NULL);
+        return;
+    }
+    if (c->text == NULL)
+        report_text_add(c, "", 0);
+    if (c->text != NULL)
+        report_text_decide(c);
+}
+
+int report_parse(const char *msg, size_t len, const struct mime_limits *lim,
+                 struct report **report_r, const char **error_r)
+{
+    struct report_ctx c;
+    struct report *r = calloc(1, sizeof *r);
+
+    if (r == NULL) {
+        *error_r = "out of memory";
+        return -1;
+    }
+    memset(&c, 0, sizeof c);
+    c.b.r = r;
+    c.b.lim = lim;
+    r->kind = REPORT_NOT_BOUNCE;
+    r->mta = NULL;
+    if (len > lim->max_message_bytes) {
+        len = lim->max_message_bytes;
+        r->errors |= REPORT_ERR_TRUNCATED;
+    }
+    r->errors |= mime_walk(msg, len, lim, report_cb, &c);
+    if (!c.b.oom)
+        report_decide(&c);
+    free(c.text);
+    free(c.xfailed);
+    if (c.b.oom) {
+        report_free(&r);
+        *error_r = "out of memory";
+        return -1;
+    }
+    *report_r = r;
+    return 0;
+}
+
+void report_free(struct report **report)
+{
+    struct report *r = *report;
+
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        struct report_rcpt *rc = &r->rcpts[i];
+        free(rc->recipient);
+        free(rc->original_recipient);
+        free(rc->action);
+        free(rc->diagnostic);
+        free(rc->remote_mta);
+        free(rc->last_attempt);
+        free(rc->will_retry_until);
+    }
+    free(r->rcpts);
+    free(r->reporting_mta);
+    free(r->arrival_date);
+    free(r->envelope_id);
+    free(r->postfix_queue_id);
+    free(r->postfix_sender);
+    free(r->orig_message_id);
+    free(r->orig_from);
+    free(r->orig_to);
+    free(r->orig_subject);
+    free(r->orig_return_path);
+    free(r->message_id);
+    free(r->from);
+    free(r->subject);
+    free(r);
+    *report = NULL;
+}

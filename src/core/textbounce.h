@@ -1,0 +1,50 @@
+/*
+ * textbounce.h - bounces that are not RFC 3464 DSNs: the plain-text
+ * notices of qmail, Exim, Sendmail, Postfix, Exchange / Office 365, Gmail,
+ * Yahoo, Courier, Domino, appliances and ESPs.
+ *
+ * textbounce_parse() reads the human-readable text of a notice (the text
+ * parts of the bounce, transfer-decoded, HTML reduced to text, the returned
+ * original already cut off by the caller or by textbounce_cut()) and adds
+ * each failed recipient it can tie to a failure statement, with the reply
+ * text, reply code and enhanced status near it.  It works by family-neutral
+ * rules first (an address followed by an SMTP reply, "said:", "(reason:",
+ * "<addr>: host ... said: 550 ...", lists under "The following addresses had
+ * permanent fatal errors", ...), then by the few per-family markers that the
+ * generic rules cannot see.
+ *
+ * textbounce_cut() returns the length of text before the start of an
+ * inline returned original ("----- Original message -----", qmail's
+ * "--- Below this line is a copy of the message.", ...) and stores where
+ * the original's header block starts (or len when there is none).
+ *
+ * Pure, reentrant; time linear in len.
+ */
+#ifndef BG_TEXTBOUNCE_H
+#define BG_TEXTBOUNCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/rbuild.h"
+
+struct textbounce_hints {
+    const char *subject; /* the bounce's decoded Subject or "" */
+    const char *from;    /* the bounce's From address or "" */
+    const char *exclude[8]; /* addresses that are never recipients */
+    size_t nexclude;
+};
+
+/* Returns the static name of the family recognised ("qmail", "exim", ...,
+ * "text" when only generic rules matched), or NULL when the text shows no
+ * failure at all (no recipient added). */
+const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
+                             const struct textbounce_hints *h);
+
+/* Does the text / subject / sender look like a failure notice at all? */
+bool textbounce_signal(const char *text, size_t len,
+                       const struct textbounce_hints *h);
+
+size_t textbounce_cut(const char *text, size_t len, size_t *orig_r);
+
+#endif
