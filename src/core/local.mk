@@ -7,6 +7,11 @@ src_core_libbgcore_a_SOURCES += src/core/logline.c src/core/logline.h
 src_core_libbgcore_a_SOURCES += src/core/addr.c src/core/addr.h \
 	src/core/policy.c src/core/policy.h
 
+# reply, reason, rules, classify: reply classification by the rules file
+src_core_libbgcore_a_SOURCES += src/core/reply.c src/core/reply.h \
+	src/core/reason.c src/core/reason.h src/core/rules.c \
+	src/core/rules.h src/core/classify.c src/core/classify.h
+
 # report: MIME / DSN / plain-text bounce parsing
 src_core_libbgcore_a_SOURCES += \
 	src/core/addrscan.c src/core/addrscan.h \

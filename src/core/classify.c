@@ -1,0 +1,178 @@
+/*
+ * classify.c - see classify.h.  The decision is the rules file's; this file
+ * only prepares what the rules look at (reply.h) and applies the few
+ * invariants no rule may break:
+ *   - a temporary failure (class 4, or Action: delayed) is never "hard";
+ *   - a message that is not a failure (auto-reply, feedback report,
+ *     success notification) is bucket "none";
+ *   - when no rule matches, the reason is "undetermined" (soft): the
+ *     address is never suppressed on evidence the rules do not understand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/classify.h"
+#include "core/reason.h"
+#include "core/reply.h"
+#include "core/rules.h"
+
+#define CLASSIFY_TEXT_MAX 2048 /* normalised text looked at per reply */
+
+static const char *const bucket_names[] = {
+    [BUCKET_NONE] = "none",
+    [BUCKET_SOFT] = "soft",
+    [BUCKET_HARD] = "hard",
+    [BUCKET_SENDER] = "sender",
+};
+
+const char *bucket_name(enum bucket b)
+{
+    if ((size_t)b < sizeof bucket_names / sizeof bucket_names[0])
+        return bucket_names[b];
+    return "none";
+}
+
+bool bucket_parse(const char *name, enum bucket *b_r)
+{
+    for (size_t i = 0; i < sizeof bucket_names / sizeof bucket_names[0];
+         i++) {
+        if (strcmp(bucket_names[i], name) == 0) {
+            *b_r = (enum bucket)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void verdict_set(struct verdict *v, const char *reason_name,
+                        const char *rule)
+{
+    const struct reason_info *ri = reason_lookup(reason_name);
+
+    v->reason = ri->name;
+    v->bucket = ri->bucket;
+    v->auth = ri->auth;
+    v->rule = rule;
+}
+
+/* The status the rules look at: a specific structured status wins; a
+ * vague one ("5.0.0") yields to a specific status found in the text. */
+static void effective_status(const char *hint, const char *text_status,
+                             char *out)
+{
+    bool hint_ok = hint != NULL && reply_status_valid(hint, strlen(hint));
+    bool hint_vague = hint_ok && strncmp(hint + 1, ".0.0", 4) == 0 &&
+                      hint[5] == '\0';
+    const char *use = "";
+
+    if (hint_ok && !(hint_vague && text_status[0] == hint[0]))
+        use = hint;
+    else if (text_status[0] != '\0')
+        use = text_status;
+    else if (hint_ok)
+        use = hint;
+    size_t n = strlen(use);
+    if (n >= REPLY_STATUS_MAX)
+        n = REPLY_STATUS_MAX - 1;
+    memcpy(out, use, n);
+    out[n] = '\0';
+}
+
+static void fallback(struct verdict *v, int cls)
+{
+    if (cls == 2)
+        verdict_set(v, "delivered", "builtin.success");
+    else
+        verdict_set(v, "undetermined", "builtin.default");
+}
+
+/* The invariants that hold whatever the rules say. */
+static void clamp(struct verdict *v, int cls, const char *action)
+{
+    bool delayed = action != NULL && strcmp(action, "delayed") == 0;
+
+    if (v->bucket == BUCKET_HARD && (cls == 4 || delayed))
+        v->bucket = BUCKET_SOFT;
+}
+
+void classify_reply(const struct classify_rules *rules, const char *text,
+                    size_t len, const char *status_hint, int code_hint,
+                    const char *action_hint, struct verdict *v_r)
+{
+    char buf[CLASSIFY_TEXT_MAX];
+    struct reply r;
+    struct rule_info ri;
+    struct rules_scratch *sc = NULL;
+
+    memset(v_r, 0, sizeof *v_r);
+    reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
+                sizeof buf, &r);
+    effective_status(status_hint, r.status, v_r->status);
+    v_r->reply_code = code_hint > 0 ? code_hint : r.code;
+    int cls = reply_class(v_r->status, v_r->reply_code);
+    struct rules_subject s = {
+        .text = r.text, .len = r.text_len, .status = v_r->status,
+        .code = v_r->reply_code, .action = action_hint,
+    };
+    if (rules != NULL)
+        sc = rules_scratch_new(rules);
+    if (sc != NULL && rules_match(rules, sc, &s, true, &ri)) {
+        v_r->reason = ri.reason->name;
+        v_r->bucket = ri.bucket;
+        v_r->auth = ri.auth;
+        v_r->rule = ri.id;
+    } else {
+        fallback(v_r, cls);
+    }
+    rules_scratch_free(&sc);
+    clamp(v_r, cls, action_hint);
+}
+
+/* A recipient whose action says it was not a failure. */
+static bool action_is_success(const char *action)
+{
+    return action != NULL &&
+           (strcmp(action, "delivered") == 0 ||
+            strcmp(action, "relayed") == 0 ||
+            strcmp(action, "expanded") == 0);
+}
+
+static void classify_rcpt(const struct classify_rules *rules,
+                          enum report_kind kind,
+                          const struct report_rcpt *rc, struct verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    switch (kind) {
+    case REPORT_AUTOREPLY:
+        verdict_set(v, "vacation", "builtin.autoreply");
+        break;
+    case REPORT_FEEDBACK:
+        verdict_set(v, "feedback", "builtin.feedback");
+        break;
+    case REPORT_DELIVERED:
+        verdict_set(v, "delivered", "builtin.delivered");
+        break;
+    case REPORT_NOT_BOUNCE:
+        verdict_set(v, "undetermined", "builtin.not-bounce");
+        v->bucket = BUCKET_NONE;
+        break;
+    case REPORT_BOUNCE:
+        if (action_is_success(rc->action)) {
+            verdict_set(v, "delivered", "builtin.delivered");
+            break;
+        }
+        classify_reply(rules, rc->diagnostic,
+                       rc->diagnostic ? strlen(rc->diagnostic) : 0,
+                       rc->status, rc->reply_code, rc->action, v);
+        return;
+    }
+    snprintf(v->status, sizeof v->status, "%s", rc->status);
+    v->reply_code = rc->reply_code;
+}
+
+void classify_report(const struct classify_rules *rules,
+                     const struct report *report, struct verdict *verdicts)
+{
+    for (size_t i = 0; i < report->nrcpts; i++)
+        classify_rcpt(rules, report->kind, &report->rcpts[i], &verdicts[i]);
+}

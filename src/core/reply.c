@@ -1,0 +1,325 @@
+/*
+ * reply.c - see reply.h.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "core/reply.h"
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+           c == '\v';
+}
+
+static bool is_alnum(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of a run of 1..3 digits at s[0..len), 0 when none or longer. */
+static size_t digits_1_3(const char *s, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len && is_digit(s[n]))
+        n++;
+    return n <= 3 ? n : 0;
+}
+
+/* Length of an enhanced status at s[0..len) (not checking what follows),
+ * or 0. */
+static size_t status_at(const char *s, size_t len)
+{
+    size_t n, m;
+
+    if (len < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') ||
+        s[1] != '.')
+        return 0;
+    n = digits_1_3(s + 2, len - 2);
+    if (n == 0 || 2 + n >= len || s[2 + n] != '.')
+        return 0;
+    m = digits_1_3(s + 3 + n, len - 3 - n);
+    if (m == 0)
+        return 0;
+    return 3 + n + m;
+}
+
+bool reply_status_valid(const char *s, size_t len)
+{
+    return len > 0 && status_at(s, len) == len;
+}
+
+/* A status may start here: not glued to a word, a number or a dot. */
+static bool status_left_ok(const char *s, size_t i)
+{
+    return i == 0 || !(is_alnum(s[i - 1]) || s[i - 1] == '.' ||
+                       s[i - 1] == '_');
+}
+
+/* ... and end here: not followed by more digits or ".digit" (an IP). */
+static bool status_right_ok(const char *s, size_t len, size_t end)
+{
+    if (end >= len)
+        return true;
+    if (is_alnum(s[end]) || s[end] == '_')
+        return false;
+    if (s[end] == '.' && end + 1 < len && is_digit(s[end + 1]))
+        return false;
+    return true;
+}
+
+/* Finds a status of the given class (0 = any) from position 'from'. */
+static bool find_status_class(const char *s, size_t len, size_t from,
+                              char cls, char *status_r, size_t *pos_r)
+{
+    for (size_t i = from; i + 5 <= len; i++) {
+        if (cls != 0 ? s[i] != cls
+                     : (s[i] != '2' && s[i] != '4' && s[i] != '5'))
+            continue;
+        size_t n = status_at(s + i, len - i);
+        if (n == 0 || !status_left_ok(s, i) ||
+            !status_right_ok(s, len, i + n))
+            continue;
+        memcpy(status_r, s + i, n); /* n <= 11 < REPLY_STATUS_MAX */
+        status_r[n] = '\0';
+        if (pos_r != NULL)
+            *pos_r = i;
+        return true;
+    }
+    return false;
+}
+
+bool reply_find_status(const char *s, size_t len, char *status_r)
+{
+    status_r[0] = '\0';
+    if (find_status_class(s, len, 0, '5', status_r, NULL) ||
+        find_status_class(s, len, 0, '4', status_r, NULL))
+        return true;
+    return find_status_class(s, len, 0, '2', status_r, NULL);
+}
+
+int reply_class(const char *status, int code)
+{
+    if (status != NULL && status[0] >= '2' && status[0] <= '5')
+        return status[0] - '0';
+    if (code >= 200 && code <= 599)
+        return code / 100;
+    return 0;
+}
+
+/* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-'. */
+static int code_at(const char *s, size_t len, size_t i)
+{
+    if (i + 3 > len || s[i] < '2' || s[i] > '5' || s[i + 1] < '0' ||
+        s[i + 1] > '5' || !is_digit(s[i + 2]))
+        return 0;
+    if (i + 3 < len && !is_space(s[i + 3]) && s[i + 3] != '-')
+        return 0;
+    if (i > 0 && !strchr(" \t\r\n:;([\"'<=#", s[i - 1]))
+        return 0;
+    return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+}
+
+static size_t skip_space(const char *s, size_t len, size_t i)
+{
+    while (i < len && is_space(s[i]))
+        i++;
+    return i;
+}
+
+/* Skips an RFC 3464 diagnostic type ("smtp;", "X-Postfix;"). */
+static size_t skip_diag_type(const char *s, size_t len)
+{
+    size_t i = skip_space(s, len, 0), j = i;
+
+    while (j < len && j - i <= 20 && (is_alnum(s[j]) || s[j] == '-'))
+        j++;
+    if (j > i && j < len && s[j] == ';')
+        return skip_space(s, len, j + 1);
+    return i;
+}
+
+/* Picks the reply code: one followed by a status first, then one at the
+ * start, then the first 4xx/5xx code standing on its own.  *pos_r is where
+ * it starts. */
+static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
+{
+    int first45 = 0;
+    size_t first45_pos = 0;
+
+    for (size_t i = start; i < len; i++) {
+        int c = code_at(s, len, i);
+        if (c == 0)
+            continue;
+        size_t k = i + 4;
+        if (k < len && status_at(s + k, len - k) > 0) {
+            *pos_r = i;
+            return c;
+        }
+        if (i == start && c >= 400) {
+            *pos_r = i;
+            return c;
+        }
+        if (first45 == 0 && c >= 400) {
+            first45 = c;
+            first45_pos = i;
+        }
+    }
+    *pos_r = first45_pos;
+    return first45;
+}
+
+/* Output state of the normaliser. */
+struct norm {
+    char *buf;
+    size_t size, len;
+    bool space_pending, truncated;
+};
+
+static void norm_putc(struct norm *o, char c)
+{
+    if (is_space(c)) {
+        o->space_pending = o->len > 0;
+        return;
+    }
+    if (o->space_pending) {
+        if (o->len + 1 >= o->size) {
+            o->truncated = true;
+            return;
+        }
+        o->buf[o->len++] = ' ';
+        o->space_pending = false;
+    }
+    if (o->len + 1 >= o->size) {
+        o->truncated = true;
+        return;
+    }
+    o->buf[o->len++] = c == '\0' ? ' ' : c;
+}
+
+/* Length of a continuation prefix at s[i] ("550-5.7.26 ", "550 5.7.26 ",
+ * "550-"), for the reply's own code and status, or 0. */
+static size_t continuation_at(const char *s, size_t len, size_t i,
+                              const struct reply *r)
+{
+    size_t slen = strlen(r->status), k;
+
+    if (r->code == 0 || code_at(s, len, i) != r->code || i + 3 >= len)
+        return 0;
+    k = i + 4;
+    if (slen > 0 && k + slen <= len && memcmp(s + k, r->status, slen) == 0 &&
+        (k + slen == len || is_space(s[k + slen])))
+        return k + slen - i;
+    return s[i + 3] == '-' ? 4 : 0;
+}
+
+static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
+                      const struct reply *r, struct norm *o)
+{
+    bool at_token = true;
+
+    for (size_t i = start; i < len; i++) {
+        if (o->truncated)
+            return;
+        if (at_token && i != code_pos) {
+            size_t n = continuation_at(s, len, i, r);
+            if (n > 0) {
+                i += n - 1;
+                o->space_pending = o->len > 0;
+                continue;
+            }
+        }
+        at_token = is_space(s[i]);
+        norm_putc(o, s[i]);
+    }
+}
+
+bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
+                 struct reply *r)
+{
+    size_t start = skip_diag_type(text, len), code_pos = len, spos;
+    struct norm o = {.buf = buf, .size = bufsize};
+
+    memset(r, 0, sizeof *r);
+    r->code = find_code(text, len, start, &code_pos);
+    if (r->code == 0)
+        code_pos = len;
+    if (r->code != 0 && code_pos + 4 < len &&
+        status_at(text + code_pos + 4, len - code_pos - 4) > 0)
+        find_status_class(text, len, code_pos + 4, 0, r->status, &spos);
+    if (r->status[0] == '\0')
+        reply_find_status(text + start, len - start, r->status);
+    normalise(text, len, start, code_pos, r, &o);
+    buf[o.len] = '\0';
+    r->text = buf;
+    r->text_len = o.len;
+    r->truncated = o.truncated;
+    return r->code != 0 || r->status[0] != '\0';
+}
+
+static bool addr_local_char(char c)
+{
+    return is_alnum(c) || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~.-", c));
+}
+
+static bool addr_domain_char(char c)
+{
+    return is_alnum(c) || c == '.' || c == '-' || c == '_';
+}
+
+/* The address around the '@' at s[at], or false. */
+static bool addr_around(const char *s, size_t len, size_t at, char *addr_r,
+                        size_t addr_size)
+{
+    size_t b = at, e = at + 1;
+
+    while (b > 0 && addr_local_char(s[b - 1]))
+        b--;
+    while (e < len && addr_domain_char(s[e]))
+        e++;
+    while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
+        e--; /* "user@example.com." at the end of a sentence */
+    while (b < at && s[b] == '.')
+        b++;
+    if (b == at || e <= at + 1 || e - b >= addr_size)
+        return false;
+    if (memchr(s + at + 1, '.', e - at - 1) == NULL)
+        return false;
+    memcpy(addr_r, s + b, e - b);
+    addr_r[e - b] = '\0';
+    return true;
+}
+
+bool reply_find_address(const char *s, size_t len, char *addr_r,
+                        size_t addr_size)
+{
+    const char *lt, *at;
+    size_t i;
+
+    if (addr_size == 0)
+        return false;
+    addr_r[0] = '\0';
+    /* first choice: an address in angle brackets */
+    for (i = 0; i < len; i++) {
+        if (s[i] != '<')
+            continue;
+        lt = s + i + 1;
+        const char *gt = memchr(lt, '>', len - i - 1);
+        if (gt == NULL)
+            break;
+        at = memchr(lt, '@', (size_t)(gt - lt));
+        if (at != NULL && addr_around(s, (size_t)(gt - s), (size_t)(at - s),
+                                      addr_r, addr_size))
+            return true;
+    }
+    for (i = 0; i < len; i++)
+        if (s[i] == '@' && addr_around(s, len, i, addr_r, addr_size))
+            return true;
+    return false;
+}

@@ -1,0 +1,1005 @@
+/*
+ * rules.c - see rules.h.
+ *
+ * Line format: ID REASON [key=value ...] [text=/REGEX/FLAGS]
+ * The text condition, when present, is last: the regex runs from after
+ * "text=/" to the last '/' of the line, followed only by flags.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rules.h"
+
+#define LIT_MIN 3          /* shortest literal worth indexing */
+#define LIT_BUCKETS 4096u  /* prefilter hash table size (power of two) */
+#define GLOBS_MAX 16       /* globs per status=/code= condition */
+
+enum {
+    ACT_NONE = 1u << 0, /* no action known */
+    ACT_FAILED = 1u << 1,
+    ACT_DELAYED = 1u << 2,
+    ACT_DELIVERED = 1u << 3,
+    ACT_RELAYED = 1u << 4,
+    ACT_EXPANDED = 1u << 5,
+};
+
+struct rule {
+    char *id;
+    const struct reason_info *reason;
+    enum bucket bucket;
+    bool auth;
+    char *file;
+    unsigned line;
+    char **status_globs;
+    size_t nstatus;
+    char **code_globs;
+    size_t ncode;
+    unsigned class_mask;  /* bit n: class n; 0 = any */
+    unsigned action_mask; /* ACT_*; 0 = any */
+    pcre2_code *re;
+    bool jit;
+    size_t nlits;         /* prefilter literals; 0 = no prefilter */
+};
+
+/* One prefilter literal, lower case. */
+struct literal {
+    char *text;
+    size_t len;
+    size_t rule;
+};
+
+struct classify_rules {
+    struct rule *rules;
+    size_t n, alloc;
+    struct literal *lits;
+    size_t nlits, lits_alloc;
+    /* hash of the first two bytes -> literals, as offsets into lit_index */
+    size_t *bucket_start; /* LIT_BUCKETS + 1 entries */
+    size_t *lit_index;
+    size_t always_n;      /* rules with a regex and no literal */
+};
+
+struct rules_scratch {
+    pcre2_match_data *md;
+    uint64_t *hit; /* one bit per rule */
+    size_t words;
+    char *lower;   /* lower-cased text */
+    size_t lower_size;
+};
+
+/* ------------------------------------------------------------ errors */
+
+static void set_error(char **error_r, const char *file, unsigned line,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void set_error(char **error_r, const char *file, unsigned line,
+                      const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(file) + strlen(msg) + 32;
+    *error_r = malloc(n);
+    if (*error_r != NULL)
+        snprintf(*error_r, n, "%s:%u: %s", file, line, msg);
+}
+
+/* ------------------------------------------------------------ globs */
+
+bool rules_glob(const char *p, const char *s)
+{
+    const char *star = NULL, *retry = NULL;
+
+    while (*s != '\0') {
+        if (*p == '*') {
+            star = ++p;
+            retry = s;
+        } else if (*p == '?' || *p == *s) {
+            p++;
+            s++;
+        } else if (star != NULL) {
+            p = star;
+            s = ++retry;
+        } else {
+            return false;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}
+
+static bool globs_match(char *const *globs, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rules_glob(globs[i], s))
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------ rule memory */
+
+static void rule_clear(struct rule *r)
+{
+    for (size_t i = 0; i < r->nstatus; i++)
+        free(r->status_globs[i]);
+    for (size_t i = 0; i < r->ncode; i++)
+        free(r->code_globs[i]);
+    free(r->status_globs);
+    free(r->code_globs);
+    free(r->id);
+    free(r->file);
+    pcre2_code_free(r->re);
+    memset(r, 0, sizeof *r);
+}
+
+void classify_rules_free(struct classify_rules **rules)
+{
+    struct classify_rules *rs = *rules;
+
+    if (rs == NULL)
+        return;
+    for (size_t i = 0; i < rs->n; i++)
+        rule_clear(&rs->rules[i]);
+    for (size_t i = 0; i < rs->nlits; i++)
+        free(rs->lits[i].text);
+    free(rs->rules);
+    free(rs->lits);
+    free(rs->bucket_start);
+    free(rs->lit_index);
+    free(rs);
+    *rules = NULL;
+}
+
+size_t classify_rules_count(const struct classify_rules *rules)
+{
+    return rules != NULL ? rules->n : 0;
+}
+
+static const struct rule *rule_find(const struct classify_rules *rs,
+                                    const char *id)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (strcmp(rs->rules[i].id, id) == 0)
+            return &rs->rules[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------ literals */
+
+static bool lit_add(struct classify_rules *rs, size_t rule, const char *s,
+                    size_t len)
+{
+    if (rs->nlits == rs->lits_alloc) {
+        size_t na = rs->lits_alloc ? rs->lits_alloc * 2 : 64;
+        struct literal *p = realloc(rs->lits, na * sizeof *p);
+        if (p == NULL)
+            return false;
+        rs->lits = p;
+        rs->lits_alloc = na;
+    }
+    char *t = malloc(len + 1);
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        t[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    t[len] = '\0';
+    rs->lits[rs->nlits++] = (struct literal){t, len, rule};
+    return true;
+}
+
+/* State of the literal extractor for one top-level branch. */
+struct lit_scan {
+    char run[256];
+    size_t runlen;
+    char best[256];
+    size_t bestlen;
+};
+
+static void lit_end_run(struct lit_scan *ls)
+{
+    if (ls->runlen > ls->bestlen) {
+        memcpy(ls->best, ls->run, ls->runlen);
+        ls->bestlen = ls->runlen;
+    }
+    ls->runlen = 0;
+}
+
+static void lit_push(struct lit_scan *ls, char c)
+{
+    if (ls->runlen < sizeof ls->run)
+        ls->run[ls->runlen++] = c;
+    else
+        lit_end_run(ls);
+}
+
+static bool is_quantifier(char c)
+{
+    return c == '?' || c == '*' || c == '{' || c == '+';
+}
+
+/* Skips a parenthesised group or a class starting at re[i]; returns the
+ * index after it, or len when unbalanced. */
+static size_t skip_group(const char *re, size_t len, size_t i)
+{
+    int depth = 0;
+    bool in_class = false;
+
+    for (; i < len; i++) {
+        char c = re[i];
+        if (c == '\\') {
+            i++;
+        } else if (in_class) {
+            if (c == ']')
+                in_class = false;
+        } else if (c == '[') {
+            in_class = true;
+            if (i + 1 < len && re[i + 1] == ']')
+                i++; /* "[]...]" */
+            else if (i + 2 < len && re[i + 1] == '^' && re[i + 2] == ']')
+                i += 2;
+            if (depth == 0) {
+                /* a top-level class: find its end */
+                for (i++; i < len && re[i] != ']'; i++)
+                    if (re[i] == '\\')
+                        i++;
+                return i + 1;
+            }
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            if (--depth == 0)
+                return i + 1;
+        }
+    }
+    return len;
+}
+
+/* After a quantifiable atom ending at re[*i], handles the quantifier:
+ * drops the last literal character when it may be absent. */
+static void lit_quantifier(struct lit_scan *ls, const char *re, size_t len,
+                           size_t *i)
+{
+    if (*i >= len || !is_quantifier(re[*i]))
+        return;
+    if (re[*i] != '+' && ls->runlen > 0)
+        ls->runlen--; /* '?', '*', '{0,..}' may drop it */
+    lit_end_run(ls);
+    if (re[*i] == '{') {
+        while (*i < len && re[*i] != '}')
+            (*i)++;
+    }
+    (*i)++;
+    if (*i < len && (re[*i] == '?' || re[*i] == '+'))
+        (*i)++; /* lazy or possessive */
+}
+
+/* Scans one branch re[b..e); returns false when the branch uses syntax the
+ * extractor does not understand (then no prefilter for the rule). */
+static bool lit_branch(const char *re, size_t b, size_t e,
+                       struct lit_scan *ls)
+{
+    size_t i = b;
+
+    memset(ls, 0, sizeof *ls);
+    while (i < e) {
+        char c = re[i];
+        if (c == '(' || c == '[') {
+            lit_end_run(ls);
+            i = skip_group(re, e, i);
+            if (i < e && is_quantifier(re[i]))
+                lit_quantifier(ls, re, e, &i);
+            continue;
+        }
+        if (c == '\\') {
+            if (i + 1 >= e)
+                return false;
+            char d = re[i + 1];
+            i += 2;
+            if ((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
+                (d >= '0' && d <= '9')) {
+                if (strchr("xQEpPgkNocu0123456789", d) != NULL)
+                    return false;
+                lit_end_run(ls);  /* \s \d \w \b ...: not a literal */
+                if (i < e && is_quantifier(re[i]))
+                    lit_quantifier(ls, re, e, &i);
+                continue;
+            }
+            lit_push(ls, d);
+        } else if (c == '.' || c == '^' || c == '$') {
+            lit_end_run(ls);
+            i++;
+        } else if (is_quantifier(c) || c == ')' || c == '|') {
+            return false; /* stray: be safe */
+        } else {
+            lit_push(ls, c);
+            i++;
+        }
+        lit_quantifier(ls, re, e, &i);
+    }
+    lit_end_run(ls);
+    return true;
+}
+
+/* Adds the literals of rule 'ri' (regex src): one per top-level branch.
+ * When a branch yields nothing usable the rule gets no prefilter. */
+static bool lit_extract(struct classify_rules *rs, size_t ri, const char *re,
+                        size_t len, bool extended)
+{
+    size_t start_nlits = rs->nlits, b = 0;
+    struct lit_scan ls;
+
+    if (extended)
+        return true;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && re[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (i < len && (re[i] == '(' || re[i] == '[')) {
+            i = skip_group(re, len, i) - 1;
+            continue;
+        }
+        if (i < len && re[i] != '|')
+            continue;
+        if (!lit_branch(re, b, i, &ls) || ls.bestlen < LIT_MIN)
+            goto none;
+        if (!lit_add(rs, ri, ls.best, ls.bestlen))
+            return false;
+        b = i + 1;
+    }
+    rs->rules[ri].nlits = rs->nlits - start_nlits;
+    return true;
+none:
+    while (rs->nlits > start_nlits)
+        free(rs->lits[--rs->nlits].text);
+    rs->rules[ri].nlits = 0;
+    return true;
+}
+
+/* True when an inline "(?x" option makes white space insignificant. */
+static bool re_has_inline_x(const char *re, size_t len)
+{
+    for (size_t i = 0; i + 2 < len; i++) {
+        if (re[i] != '(' || re[i + 1] != '?')
+            continue;
+        for (size_t k = i + 2; k < len && re[k] != ')' && re[k] != ':'; k++)
+            if (re[k] == 'x')
+                return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+/* A line being parsed. */
+struct line_ctx {
+    struct classify_rules *rs;
+    const char *file;
+    unsigned lineno;
+    size_t file_first; /* index of this file's first rule */
+    char **error_r;
+};
+
+static bool valid_id(const char *s, size_t n)
+{
+    if (n == 0 || n > RULES_ID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Splits "a,b,c" into malloc'ed globs; each must use only 'allowed'. */
+static int parse_globs(struct line_ctx *lc, const char *key, const char *v,
+                       const char *allowed, char ***globs_r, size_t *n_r)
+{
+    char **g = calloc(GLOBS_MAX, sizeof *g);
+    size_t n = 0;
+
+    if (g == NULL)
+        return -1;
+    *globs_r = g;
+    while (*v != '\0') {
+        size_t k = strcspn(v, ",");
+        if (k == 0 || k > 15 || n == GLOBS_MAX ||
+            strspn(v, allowed) < k) {
+            set_error(lc->error_r, lc->file, lc->lineno,
+                      "%s: bad pattern list (up to %d comma-separated globs "
+                      "of \"%s\")", key, GLOBS_MAX, allowed);
+            *n_r = n;
+            return -1;
+        }
+        g[n] = strndup(v, k);
+        if (g[n] == NULL)
+            break;
+        n++;
+        v += k + (v[k] == ',');
+    }
+    *n_r = n;
+    return 0;
+}
+
+static int parse_class(struct line_ctx *lc, const char *v, unsigned *mask_r)
+{
+    for (; *v != '\0'; v++) {
+        if (*v == ',')
+            continue;
+        if (*v < '2' || *v > '5') {
+            set_error(lc->error_r, lc->file, lc->lineno,
+                      "class: expected 2, 3, 4 or 5, got '%c'", *v);
+            return -1;
+        }
+        *mask_r |= 1u << (*v - '0');
+    }
+    return 0;
+}
+
+static int parse_action(struct line_ctx *lc, const char *v, unsigned *mask_r)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } acts[] = {{"none", ACT_NONE},           {"failed", ACT_FAILED},
+                {"delayed", ACT_DELAYED},     {"delivered", ACT_DELIVERED},
+                {"relayed", ACT_RELAYED},     {"expanded", ACT_EXPANDED}};
+
+    while (*v != '\0') {
+        size_t k = strcspn(v, ","), i;
+        for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
+            if (strlen(acts[i].name) == k && strncmp(v, acts[i].name, k) == 0)
+                break;
+        if (i == sizeof acts / sizeof acts[0]) {
+            set_error(lc->error_r, lc->file, lc->lineno,
+                      "action: unknown action '%.*s'", (int)k, v);
+            return -1;
+        }
+        *mask_r |= acts[i].bit;
+        v += k + (v[k] == ',');
+    }
+    return 0;
+}
+
+static int parse_yesno(struct line_ctx *lc, const char *key, const char *v,
+                       bool *b_r)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0)
+        *b_r = true;
+    else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0)
+        *b_r = false;
+    else {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "%s: expected yes or no, got '%s'", key, v);
+        return -1;
+    }
+    return 0;
+}
+
+/* One key=value condition (not text=). */
+static int parse_cond(struct line_ctx *lc, struct rule *r, char *tok)
+{
+    char *eq = strchr(tok, '=');
+
+    if (eq == NULL || eq == tok || eq[1] == '\0') {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "expected key=value, got '%s'", tok);
+        return -1;
+    }
+    *eq = '\0';
+    const char *key = tok, *v = eq + 1;
+    if (strcmp(key, "status") == 0)
+        return parse_globs(lc, key, v, "0123456789.*?", &r->status_globs,
+                           &r->nstatus);
+    if (strcmp(key, "code") == 0)
+        return parse_globs(lc, key, v, "0123456789*?", &r->code_globs,
+                           &r->ncode);
+    if (strcmp(key, "class") == 0)
+        return parse_class(lc, v, &r->class_mask);
+    if (strcmp(key, "action") == 0)
+        return parse_action(lc, v, &r->action_mask);
+    if (strcmp(key, "auth") == 0)
+        return parse_yesno(lc, key, v, &r->auth);
+    if (strcmp(key, "bucket") == 0) {
+        if (bucket_parse(v, &r->bucket))
+            return 0;
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "bucket: expected hard, soft, sender or none, got '%s'", v);
+        return -1;
+    }
+    set_error(lc->error_r, lc->file, lc->lineno, "unknown condition '%s'",
+              key);
+    return -1;
+}
+
+/* Compiles "/REGEX/FLAGS" (text points after "text="). */
+static int parse_text(struct line_ctx *lc, struct rule *r, size_t ri,
+                      const char *text)
+{
+    const char *end = strrchr(text, '/');
+    uint32_t opts = 0;
+    bool extended = false;
+    int err;
+    PCRE2_SIZE off;
+
+    if (text[0] != '/' || end == text) {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "text: expected /REGEX/FLAGS");
+        return -1;
+    }
+    for (const char *f = end + 1; *f != '\0'; f++) {
+        if (*f == 'i')
+            opts |= PCRE2_CASELESS;
+        else if (*f == 'x') {
+            opts |= PCRE2_EXTENDED;
+            extended = true;
+        } else {
+            set_error(lc->error_r, lc->file, lc->lineno,
+                      "text: unknown flag '%c' (i and x are known)", *f);
+            return -1;
+        }
+    }
+    const char *re = text + 1;
+    size_t relen = (size_t)(end - re);
+    if (relen == 0) {
+        set_error(lc->error_r, lc->file, lc->lineno, "text: empty regex");
+        return -1;
+    }
+    r->re = pcre2_compile((PCRE2_SPTR)re, relen, opts, &err, &off, NULL);
+    if (r->re == NULL) {
+        char msg[256];
+        pcre2_get_error_message(err, (PCRE2_UCHAR *)msg, sizeof msg);
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "text: bad regex at offset %zu: %s", (size_t)off, msg);
+        return -1;
+    }
+    r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
+    extended = extended || re_has_inline_x(re, relen);
+    if (!lit_extract(lc->rs, ri, re, relen, extended))
+        return -1;
+    return 0;
+}
+
+static int grow_rules(struct classify_rules *rs)
+{
+    if (rs->n < rs->alloc)
+        return 0;
+    size_t na = rs->alloc ? rs->alloc * 2 : 64;
+    struct rule *p = realloc(rs->rules, na * sizeof *p);
+    if (p == NULL)
+        return -1;
+    rs->rules = p;
+    rs->alloc = na;
+    return 0;
+}
+
+/* Checks the id: bad, duplicate in this file (error), or already defined
+ * by an earlier file (returns 1: the rule is overridden, skip it). */
+static int check_id(struct line_ctx *lc, const char *id, size_t n)
+{
+    if (!valid_id(id, n)) {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "bad rule id '%.*s' (1-%d of A-Z a-z 0-9 . _ -)",
+                  (int)(n > 80 ? 80 : n), id, RULES_ID_MAX);
+        return -1;
+    }
+    const struct rule *old = rule_find(lc->rs, id);
+    if (old == NULL)
+        return 0;
+    if ((size_t)(old - lc->rs->rules) >= lc->file_first) {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "duplicate rule id '%s' (first defined at line %u)", id,
+                  old->line);
+        return -1;
+    }
+    return 1;
+}
+
+/* Splits off the next blank-separated token of *p (NUL-terminating it). */
+static char *next_token(char **p)
+{
+    char *s = *p + strspn(*p, " \t");
+    if (*s == '\0')
+        return NULL;
+    char *e = s + strcspn(s, " \t");
+    if (*e != '\0')
+        *e++ = '\0';
+    *p = e;
+    return s;
+}
+
+static int parse_fields(struct line_ctx *lc, struct rule *r, size_t ri,
+                        char *rest)
+{
+    char *reason = next_token(&rest), *tok;
+
+    if (reason == NULL) {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "rule '%s' has no reason", r->id);
+        return -1;
+    }
+    r->reason = reason_lookup(reason);
+    if (r->reason == NULL) {
+        set_error(lc->error_r, lc->file, lc->lineno, "unknown reason '%s'",
+                  reason);
+        return -1;
+    }
+    r->bucket = r->reason->bucket;
+    r->auth = r->reason->auth;
+    for (;;) {
+        rest += strspn(rest, " \t");
+        if (strncmp(rest, "text=", 5) == 0)
+            return parse_text(lc, r, ri, rest + 5);
+        if ((tok = next_token(&rest)) == NULL)
+            return 0;
+        if (parse_cond(lc, r, tok) < 0)
+            return -1;
+    }
+}
+
+/* Parses one non-empty, non-comment line (trailing blanks removed). */
+static int parse_line(struct line_ctx *lc, char *line)
+{
+    char *rest = line, *id = next_token(&rest);
+    int st = check_id(lc, id, strlen(id));
+
+    if (st != 0)
+        return st < 0 ? -1 : 0;
+    if (lc->rs->n >= RULES_MAX) {
+        set_error(lc->error_r, lc->file, lc->lineno, "more than %d rules",
+                  RULES_MAX);
+        return -1;
+    }
+    if (grow_rules(lc->rs) < 0)
+        return -1;
+    size_t ri = lc->rs->n;
+    struct rule *r = &lc->rs->rules[ri];
+    memset(r, 0, sizeof *r);
+    r->line = lc->lineno;
+    r->id = strdup(id);
+    r->file = strdup(lc->file);
+    lc->rs->n++; /* owned by the set from here on, freed with it */
+    if (r->id == NULL || r->file == NULL)
+        return -1;
+    return parse_fields(lc, r, ri, rest);
+}
+
+static void out_of_memory(char **error_r, const char *file, unsigned line)
+{
+    if (*error_r == NULL)
+        set_error(error_r, file, line, "out of memory");
+}
+
+int rules_load_buffer(struct classify_rules **rules, const char *name,
+                      const char *buf, size_t len, char **error_r)
+{
+    char line[RULES_LINE_MAX + 1];
+    struct line_ctx lc = {.file = name, .error_r = error_r};
+    size_t pos = 0;
+
+    *error_r = NULL;
+    if (*rules == NULL && (*rules = calloc(1, sizeof **rules)) == NULL) {
+        out_of_memory(error_r, name, 0);
+        return -1;
+    }
+    lc.rs = *rules;
+    lc.file_first = lc.rs->n;
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+        lc.lineno++;
+        if (n > RULES_LINE_MAX) {
+            set_error(error_r, name, lc.lineno, "line longer than %d bytes",
+                      RULES_LINE_MAX);
+            return -1;
+        }
+        if (memchr(buf + pos, '\0', n) != NULL) {
+            set_error(error_r, name, lc.lineno, "NUL byte in line");
+            return -1;
+        }
+        memcpy(line, buf + pos, n);
+        pos += n + 1;
+        while (n > 0 && strchr(" \t\r", line[n - 1]) != NULL)
+            n--;
+        line[n] = '\0';
+        char *s = line + strspn(line, " \t");
+        if (*s == '\0' || *s == '#')
+            continue;
+        if (parse_line(&lc, s) < 0) {
+            out_of_memory(error_r, name, lc.lineno);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ index */
+
+static unsigned lit_hash(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 31u + (unsigned)b) & (LIT_BUCKETS - 1);
+}
+
+int rules_finish(struct classify_rules *rs, char **error_r)
+{
+    *error_r = NULL;
+    free(rs->bucket_start);
+    free(rs->lit_index);
+    rs->bucket_start = calloc(LIT_BUCKETS + 1, sizeof *rs->bucket_start);
+    rs->lit_index = malloc((rs->nlits ? rs->nlits : 1) *
+                           sizeof *rs->lit_index);
+    if (rs->bucket_start == NULL || rs->lit_index == NULL) {
+        out_of_memory(error_r, "rules", 0);
+        return -1;
+    }
+    for (size_t i = 0; i < rs->nlits; i++) {
+        const unsigned char *t = (const unsigned char *)rs->lits[i].text;
+        rs->bucket_start[lit_hash(t[0], t[1]) + 1]++;
+    }
+    for (size_t b = 0; b < LIT_BUCKETS; b++)
+        rs->bucket_start[b + 1] += rs->bucket_start[b];
+    size_t fill[LIT_BUCKETS];
+    memcpy(fill, rs->bucket_start, sizeof fill);
+    for (size_t i = 0; i < rs->nlits; i++) {
+        const unsigned char *t = (const unsigned char *)rs->lits[i].text;
+        rs->lit_index[fill[lit_hash(t[0], t[1])]++] = i;
+    }
+    rs->always_n = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->rules[i].re != NULL && rs->rules[i].nlits == 0)
+            rs->always_n++;
+    return 0;
+}
+
+/* ------------------------------------------------------------ matching */
+
+struct rules_scratch *rules_scratch_new(const struct classify_rules *rs)
+{
+    struct rules_scratch *sc = calloc(1, sizeof *sc);
+
+    if (sc == NULL)
+        return NULL;
+    sc->words = (rs->n + 63) / 64 + 1;
+    sc->hit = calloc(sc->words, sizeof *sc->hit);
+    sc->md = pcre2_match_data_create(1, NULL);
+    if (sc->hit == NULL || sc->md == NULL)
+        rules_scratch_free(&sc);
+    return sc;
+}
+
+void rules_scratch_free(struct rules_scratch **scratch)
+{
+    struct rules_scratch *sc = *scratch;
+
+    if (sc == NULL)
+        return;
+    pcre2_match_data_free(sc->md);
+    free(sc->hit);
+    free(sc->lower);
+    free(sc);
+    *scratch = NULL;
+}
+
+/* Marks in sc->hit every rule one of whose literals occurs in the text. */
+static bool prefilter(const struct classify_rules *rs,
+                      struct rules_scratch *sc, const char *text, size_t len)
+{
+    if (len + 1 > sc->lower_size) {
+        char *p = realloc(sc->lower, len + 1);
+        if (p == NULL)
+            return false;
+        sc->lower = p;
+        sc->lower_size = len + 1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        sc->lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    memset(sc->hit, 0, sc->words * sizeof *sc->hit);
+    const unsigned char *t = (const unsigned char *)sc->lower;
+    for (size_t i = 0; i + LIT_MIN <= len; i++) {
+        unsigned h = lit_hash(t[i], t[i + 1]);
+        for (size_t k = rs->bucket_start[h]; k < rs->bucket_start[h + 1];
+             k++) {
+            const struct literal *l = &rs->lits[rs->lit_index[k]];
+            if (l->len <= len - i && memcmp(t + i, l->text, l->len) == 0)
+                sc->hit[l->rule / 64] |= UINT64_C(1) << (l->rule % 64);
+        }
+    }
+    return true;
+}
+
+static unsigned action_bit(const char *a)
+{
+    if (a == NULL || *a == '\0')
+        return ACT_NONE;
+    if (strcmp(a, "failed") == 0)
+        return ACT_FAILED;
+    if (strcmp(a, "delayed") == 0)
+        return ACT_DELAYED;
+    if (strcmp(a, "delivered") == 0)
+        return ACT_DELIVERED;
+    if (strcmp(a, "relayed") == 0)
+        return ACT_RELAYED;
+    if (strcmp(a, "expanded") == 0)
+        return ACT_EXPANDED;
+    return 0;
+}
+
+/* The conditions other than the text. */
+static bool rule_fields_match(const struct rule *r,
+                              const struct rules_subject *s,
+                              const char *code_str, unsigned cls,
+                              unsigned act)
+{
+    if (r->action_mask != 0 && (r->action_mask & act) == 0)
+        return false;
+    if (r->class_mask != 0 && (r->class_mask & (1u << cls)) == 0)
+        return false;
+    if (r->nstatus > 0 &&
+        (s->status[0] == '\0' ||
+         !globs_match(r->status_globs, r->nstatus, s->status)))
+        return false;
+    if (r->ncode > 0 &&
+        (code_str[0] == '\0' ||
+         !globs_match(r->code_globs, r->ncode, code_str)))
+        return false;
+    return true;
+}
+
+static bool rule_text_match(const struct rule *r, struct rules_scratch *sc,
+                            const struct rules_subject *s)
+{
+    int rc;
+
+    if (r->jit)
+        rc = pcre2_jit_match(r->re, (PCRE2_SPTR)s->text, s->len, 0, 0,
+                             sc->md, NULL);
+    else
+        rc = pcre2_match(r->re, (PCRE2_SPTR)s->text, s->len, 0, 0, sc->md,
+                         NULL);
+    return rc >= 0;
+}
+
+static void rule_info_fill(const struct rule *r, struct rule_info *info)
+{
+    info->id = r->id;
+    info->reason = r->reason;
+    info->bucket = r->bucket;
+    info->auth = r->auth;
+    info->file = r->file;
+    info->line = r->line;
+}
+
+bool rules_match(const struct classify_rules *rs, struct rules_scratch *sc,
+                 const struct rules_subject *s, bool use_prefilter,
+                 struct rule_info *rule_r)
+{
+    char code_str[8] = "";
+    unsigned cls = 0, act = action_bit(s->action);
+    const char *text = s->text != NULL ? s->text : "";
+
+    if (s->code >= 100 && s->code <= 999)
+        snprintf(code_str, sizeof code_str, "%d", s->code);
+    if (s->status[0] >= '2' && s->status[0] <= '5')
+        cls = (unsigned)(s->status[0] - '0');
+    else if (code_str[0] != '\0')
+        cls = (unsigned)(code_str[0] - '0');
+    if (use_prefilter && !prefilter(rs, sc, text, s->len))
+        use_prefilter = false;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct rule *r = &rs->rules[i];
+        if (!rule_fields_match(r, s, code_str, cls, act))
+            continue;
+        if (r->re != NULL) {
+            if (use_prefilter && r->nlits > 0 &&
+                (sc->hit[i / 64] & (UINT64_C(1) << (i % 64))) == 0)
+                continue;
+            struct rules_subject st = *s;
+            st.text = text;
+            if (!rule_text_match(r, sc, &st))
+                continue;
+        }
+        rule_info_fill(r, rule_r);
+        return true;
+    }
+    return false;
+}
+
+bool rules_at(const struct classify_rules *rs, size_t i,
+              struct rule_info *rule_r)
+{
+    if (rs == NULL || i >= rs->n)
+        return false;
+    rule_info_fill(&rs->rules[i], rule_r);
+    return true;
+}
+
+size_t rules_prefilter_literals(const struct classify_rules *rs, size_t i)
+{
+    return rs != NULL && i < rs->n ? rs->rules[i].nlits : 0;
+}
+
+/* ------------------------------------------------------------ files */
+
+static int read_file(const char *path, char **buf_r, size_t *len_r,
+                     char **error_r)
+{
+    FILE *fp = fopen(path, "r");
+    char *buf = NULL;
+    size_t len = 0, size = 0, n;
+
+    if (fp == NULL) {
+        set_error(error_r, path, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    do {
+        if (size - len < 4096) {
+            if (size > 16u * 1024 * 1024)
+                break;
+            char *p = realloc(buf, size + 65536);
+            if (p == NULL)
+                break;
+            buf = p;
+            size += 65536;
+        }
+        n = fread(buf + len, 1, size - len, fp);
+        len += n;
+    } while (n > 0);
+    bool bad = ferror(fp) || !feof(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        set_error(error_r, path, 0, "cannot read (or larger than 16 MB)");
+        return -1;
+    }
+    *buf_r = buf;
+    *len_r = len;
+    return 0;
+}
+
+int classify_rules_load(const char *const *paths, size_t npaths,
+                        struct classify_rules **rules_r, char **error_r)
+{
+    struct classify_rules *rs = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+
+    *rules_r = NULL;
+    *error_r = NULL;
+    for (size_t i = 0; i < npaths; i++) {
+        if (read_file(paths[i], &buf, &len, error_r) < 0 ||
+            rules_load_buffer(&rs, paths[i], buf ? buf : "", len,
+                              error_r) < 0) {
+            free(buf);
+            classify_rules_free(&rs);
+            return -1;
+        }
+        free(buf);
+        buf = NULL;
+    }
+    if (rs == NULL && (rs = calloc(1, sizeof *rs)) == NULL) {
+        set_error(error_r, "rules", 0, "out of memory");
+        return -1;
+    }
+    if (rules_finish(rs, error_r) < 0) {
+        classify_rules_free(&rs);
+        return -1;
+    }
+    *rules_r = rs;
+    return 0;
+}
