@@ -10,6 +10,11 @@ tests_unit_test_policy_SOURCES = tests/unit/test_policy.c
 tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_policy_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_addr tests/unit/test_policy
+check_PROGRAMS += tests/unit/test_store_sqlite
+tests_unit_test_store_sqlite_SOURCES = tests/unit/test_store_sqlite.c
+tests_unit_test_store_sqlite_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_store_sqlite_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_store_sqlite
 endif
 
 # auth: prvs, credibility rule (src/auth)

@@ -1,0 +1,346 @@
+/*
+ * test_store_sqlite.c - the store over a real SQLite file: policy through
+ * the writer thread, lookups, outbound tracking, admin walks, expiry,
+ * persistence across reopen and the schema version check.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/policy.h"
+#include "store/store.h"
+
+#define T0 1700000000LL
+#define HOUR 3600LL
+#define DAY (24 * HOUR)
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store_settings set;
+    struct policy_settings pol;
+    struct store *st;
+};
+
+static int open_store(struct fixture *f)
+{
+    char *err = NULL;
+    int rc = store_open(&f->set, &f->pol, &f->st, &err);
+
+    if (rc < 0)
+        print_error("store_open: %s\n", err);
+    free(err);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+
+    snprintf(f->dir, sizeof f->dir, "/tmp/bg-test-store.XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/s.db", f->dir);
+    f->set.backend = "sqlite";
+    f->set.path = f->path;
+    f->set.batch_max = 100;
+    f->set.queue_max = 1000;
+    f->set.expire_interval = 3600;
+    f->set.local_part = "preserve";
+    policy_settings_default(&f->pol);
+    *state = f;
+    return open_store(f);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+
+    store_close(&f->st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static struct store_event event(const char *rcpt, long long when,
+                                enum bucket b, const char *reason)
+{
+    struct store_event e = {
+        .when = when, .recipient = rcpt, .reason = reason, .bucket = b,
+        .status = b == BUCKET_HARD ? "5.1.1" : "4.2.2",
+        .reply_code = b == BUCKET_HARD ? 550 : 452,
+        .diagnostic = "test diagnostic", .source = SRC_DSN,
+        .action = "failed", .orig_message_id = "m1@example.org",
+        .queue_id = "4AbCdE", .sender = "news@example.org", .credible = true,
+    };
+    return e;
+}
+
+static void record(struct fixture *f, struct store_event e)
+{
+    assert_int_equal(store_record(f->st, &e), 0);
+}
+
+static void hard_bounce_suppresses(void **state)
+{
+    struct fixture *f = *state;
+    struct suppression s;
+
+    record(f, event("<Gone@Example.COM>", T0, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "Gone@example.com", T0, &s), 1);
+    assert_string_equal(s.address, "Gone@example.com");
+    assert_string_equal(s.reason, "user_unknown");
+    assert_int_equal(s.bucket, BUCKET_HARD);
+    assert_string_equal(s.status, "5.1.1");
+    assert_int_equal(s.reply_code, 550);
+    assert_string_equal(s.message_id, "m1@example.org");
+    assert_int_equal(s.expires, 0);
+    assert_int_equal(s.source, SRC_DSN);
+    /* local part preserved: another case is another address */
+    assert_int_equal(store_lookup(f->st, "gone@example.com", T0, NULL), 0);
+    assert_int_equal(store_lookup(f->st, "other@example.com", T0, NULL), 0);
+}
+
+static void soft_bounces_suppress_only_when_persistent(void **state)
+{
+    struct fixture *f = *state;
+    struct suppression s;
+
+    record(f, event("full@example.net", T0, BUCKET_SOFT, "mailbox_full"));
+    record(f, event("full@example.net", T0 + HOUR, BUCKET_SOFT,
+                    "mailbox_full"));
+    record(f, event("full@example.net", T0 + 2 * HOUR, BUCKET_SOFT,
+                    "mailbox_full"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "full@example.net", T0, NULL), 0);
+    record(f, event("full@example.net", T0 + 80 * HOUR, BUCKET_SOFT,
+                    "mailbox_full"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "full@example.net", T0 + 81 * HOUR,
+                                  &s), 1);
+    assert_int_equal(s.expires, T0 + 80 * HOUR + 30 * DAY);
+    /* expired: no longer suppressed */
+    assert_int_equal(store_lookup(f->st, "full@example.net",
+                                  T0 + 80 * HOUR + 30 * DAY, NULL), 0);
+    /* a success lifts it */
+    struct store_event ok = event("full@example.net", T0 + 82 * HOUR,
+                                  BUCKET_NONE, "delivered");
+    ok.action = "delivered";
+    record(f, ok);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "full@example.net", T0 + 83 * HOUR,
+                                  NULL), 0);
+}
+
+static void forged_and_sender_never_suppress(void **state)
+{
+    struct fixture *f = *state;
+    struct store_event e = event("victim@example.com", T0, BUCKET_HARD,
+                                 "user_unknown");
+
+    e.credible = false;
+    record(f, e);
+    record(f, event("rcpt@example.com", T0, BUCKET_SENDER, "spam"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "victim@example.com", T0, NULL), 0);
+    assert_int_equal(store_lookup(f->st, "rcpt@example.com", T0, NULL), 0);
+}
+
+static void manual_remove_beats_older_bounce(void **state)
+{
+    struct fixture *f = *state;
+    struct store_event rm = {
+        .when = T0 + 10, .recipient = "back@example.com",
+        .source = SRC_MANUAL, .action = STORE_ACTION_REMOVE,
+    };
+
+    record(f, event("back@example.com", T0, BUCKET_HARD, "user_unknown"));
+    record(f, rm);
+    record(f, event("back@example.com", T0 + 5, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 20, NULL),
+                     0);
+    record(f, event("back@example.com", T0 + 30, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 40, NULL),
+                     1);
+}
+
+static void manual_add_and_domain_entry(void **state)
+{
+    struct fixture *f = *state;
+    struct suppression s;
+    struct store_event add = {
+        .when = T0, .recipient = "Dead.EXAMPLE", .reason = "manual",
+        .bucket = BUCKET_HARD, .source = SRC_MANUAL,
+        .action = STORE_ACTION_ADD, .expires = T0 + DAY,
+    };
+
+    record(f, add);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "anyone@dead.example", T0 + 1, &s),
+                     1);
+    assert_string_equal(s.address, "dead.example");
+    assert_true(s.manual);
+    assert_int_equal(store_lookup(f->st, "anyone@dead.example", T0 + DAY,
+                                  NULL), 0);
+}
+
+static void domain_suppression_when_switched_on(void **state)
+{
+    struct fixture *f = *state;
+
+    store_close(&f->st);
+    f->pol.suppress_domains = true;
+    assert_int_equal(open_store(f), 0);
+    record(f, event("a@nxdomain.example", T0, BUCKET_HARD,
+                    "domain_not_found"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "b@nxdomain.example", T0, NULL), 1);
+}
+
+static void outbound_tracking(void **state)
+{
+    struct fixture *f = *state;
+    const char *rcpts[] = {"a@example.com", "b@example.net"};
+    struct outbound_msg m = {
+        .message_id = "abc@example.org", .queue_id = "4XyZ",
+        .sender = "s@example.org", .recipients = rcpts, .nrecipients = 2,
+        .when = T0,
+    };
+    struct outbound_msg found;
+
+    assert_int_equal(store_track_outbound(f->st, &m), 0);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_find_outbound(f->st, "abc@example.org", NULL,
+                                         &found), 1);
+    assert_string_equal(found.sender, "s@example.org");
+    assert_string_equal(found.queue_id, "4XyZ");
+    assert_int_equal(found.nrecipients, 2);
+    assert_string_equal(found.recipients[1], "b@example.net");
+    assert_null(found.recipients[2]);
+    outbound_msg_clear(&found);
+    assert_int_equal(store_find_outbound(f->st, "nope@x", "4XyZ", &found), 1);
+    outbound_msg_clear(&found);
+    assert_int_equal(store_find_outbound(f->st, "nope@x", "nope", &found), 0);
+}
+
+static int count_cb(const struct suppression *s, void *ctx)
+{
+    (void)s;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int hist_cb(const struct store_history_row *h, void *ctx)
+{
+    (void)h;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int stat_cb(const char *key, long long n, void *ctx)
+{
+    if (strcmp(key, "user_unknown") == 0)
+        *(long long *)ctx = n;
+    return 0;
+}
+
+static void list_history_stats_expire(void **state)
+{
+    struct fixture *f = *state;
+    struct store_filter all = {.bucket = -1};
+    struct store_filter hard_net = {.bucket = BUCKET_HARD,
+                                    .domain = "example.net"};
+    int n = 0, h = 0;
+    long long uu = 0;
+    struct store_event add = {
+        .when = T0, .recipient = "temp@example.net", .reason = "manual",
+        .bucket = BUCKET_HARD, .source = SRC_MANUAL,
+        .action = STORE_ACTION_ADD, .expires = T0 + 10,
+    };
+
+    record(f, event("x1@example.com", T0, BUCKET_HARD, "user_unknown"));
+    record(f, event("x2@example.net", T0, BUCKET_HARD, "user_unknown"));
+    record(f, event("x2@example.net", T0 + 1, BUCKET_HARD, "user_unknown"));
+    record(f, add);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_list(f->st, &all, count_cb, &n), 0);
+    assert_int_equal(n, 3);
+    n = 0;
+    assert_int_equal(store_list(f->st, &hard_net, count_cb, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_history(f->st, "x2@example.net", hist_cb, &h), 0);
+    assert_int_equal(h, 2);
+    assert_int_equal(store_stats(f->st, "reason", 0, T0, stat_cb, &uu), 0);
+    assert_int_equal(uu, 2);
+    assert_int_equal(store_expire(f->st, T0 + 11), 1);
+    n = 0;
+    assert_int_equal(store_list(f->st, &all, count_cb, &n), 0);
+    assert_int_equal(n, 2);
+}
+
+static void survives_reopen_and_checks_version(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db;
+    char *err = NULL;
+    struct store *st2;
+
+    record(f, event("keep@example.com", T0, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    store_close(&f->st);
+    assert_int_equal(open_store(f), 0);
+    assert_int_equal(store_lookup(f->st, "keep@example.com", T0, NULL), 1);
+    store_close(&f->st);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(&f->set, &f->pol, &st2, &err), -1);
+    assert_non_null(strstr(err, "schema version 99"));
+    free(err);
+    assert_null(st2);
+}
+
+static void invalid_address_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct store_event e = event("not an address", T0, BUCKET_HARD, "x");
+    struct store_health h;
+
+    assert_int_equal(store_record(f->st, &e), -1);
+    store_get_health(f->st, &h);
+    assert_int_equal(h.queued, 0);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(hard_bounce_suppresses),
+        T(soft_bounces_suppress_only_when_persistent),
+        T(forged_and_sender_never_suppress),
+        T(manual_remove_beats_older_bounce),
+        T(manual_add_and_domain_entry),
+        T(domain_suppression_when_switched_on),
+        T(outbound_tracking),
+        T(list_history_stats_expire),
+        T(survives_reopen_and_checks_version),
+        T(invalid_address_is_refused),
+    };
+    return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+}
