@@ -1,8 +1,19 @@
 /*
  * textbounce.c - plain-text bounce notices (see textbounce.h).
+ *
+ * The notice is read line by line.  Every address in it is a candidate; it
+ * is taken as a failed recipient when its line says so: the address stands
+ * alone or in <> or quotes, or the line (or the block it opens) carries a
+ * reply code, an enhanced status or a failure word.  Addresses on lines that
+ * echo header fields (From:, Return-Path:, Received:, Message-ID: ...), the
+ * bounce's own sender and recipient, and role addresses (postmaster,
+ * MAILER-DAEMON) are never recipients.  The block of an address (its line
+ * and the following ones up to a blank line or the next address line)
+ * becomes its diagnostic, and the reply code and status in it are kept.
  */
 #include "core/textbounce.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -10,23 +21,419 @@
 #include "core/dsn.h"
 #include "core/hdr.h"
 
+#define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
+#define TB_BLOCK_LINES 12 /* lines of a block at most */
+
+/* Case-insensitive search of needle in s[0..len). */
+static const char *tb_find(const char *s, size_t len, const char *needle)
+{
+    size_t nl = strlen(needle);
+    char c0 = needle[0];
+    char u0 = (char)(c0 >= 'a' && c0 <= 'z' ? c0 - 32 : c0);
+
+    if (nl == 0 || nl > len)
+        return NULL;
+    for (size_t i = 0; i + nl <= len; i++)
+        if ((s[i] == c0 || s[i] == u0) &&
+            strncasecmp(s + i, needle, nl) == 0)
+            return s + i;
+    return NULL;
+}
+
+/* Format families: a phrase only its notices carry. */
+static const struct tb_family {
+    const char *needle;
+    const char *name;
+} tb_families[] = {
+    {"qmail-send program", "qmail"},
+    {"This is the qmail", "qmail"},
+    {"This message was created automatically by mail delivery software",
+     "exim"},
+    {"This is the mail system at host", "postfix"},
+    {"----- Transcript of session follows -----", "sendmail"},
+    {"The following addresses had permanent fatal errors", "sendmail"},
+    {"Delivery has failed to these recipients or groups", "exchange"},
+    {"did not reach the following recipient", "exchange"},
+    {"Your message did not reach some or all of the intended", "exchange"},
+    {"Google tried to deliver your message", "gmail"},
+    {"Delivery to the following recipient failed permanently", "gmail"},
+    {"Delivery to the following recipients failed", "gmail"},
+    {"Sorry, we were unable to deliver your message", "yahoo"},
+    {"Courier mail server", "courier"},
+    {"Your message was not delivered to:", "x400"},
+    {"Lotus Domino", "domino"},
+    {"This message was undeliverable due to the following reason",
+     "messagingserver"},
+    {"Hi. This is the", "qmail"},
+    {"m-FILTER", "mfilter"},
+    {"Message from InterScan", "trendmicro"},
+    {"Original message follows.", "imail"},
+    {"MailMarshal", "mailmarshal"},
+    {"OpenSMTPD", "opensmtpd"},
+    {"Barracuda", "barracuda"},
+    {"Mimecast", "mimecast"},
+    {"amazonses.com", "amazonses"},
+};
+
+static const char *tb_family(const char *text, size_t len)
+{
+    for (size_t i = 0; i < sizeof tb_families / sizeof tb_families[0]; i++)
+        if (tb_find(text, len, tb_families[i].needle) != NULL)
+            return tb_families[i].name;
+    return "text";
+}
+
+/* Words that make a line a failure statement. */
+static const char *const tb_fail_words[] = {
+    "unknown", "fail", "reject", "denied", "not ", "invalid", "error",
+    "full", "quota", "unavailable", "no such", "undeliver", "bounce",
+    "said", "refused", "disabled", "inactive", "suspend", "expired",
+    "exceed", "blocked", "problem", "could not", "couldn't", "unable",
+    "unrouteable", "unreachable", "timed out", "permanent", "temporary",
+    "does not exist", "doesn't exist", "giving up", "cannot", "reason",
+    "delay",
+};
+
+static bool tb_is_code(const char *s, size_t len, size_t i)
+{
+    return i + 3 <= len && (s[i] == '4' || s[i] == '5') && s[i + 1] >= '0' &&
+           s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
+           (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(' ||
+            s[i - 1] == ':' || s[i - 1] == '#' || s[i - 1] == '[' ||
+            s[i - 1] == '\t' || s[i - 1] == '"') &&
+           (i + 3 == len || s[i + 3] == ' ' || s[i + 3] == '-' ||
+            s[i + 3] == ')' || s[i + 3] == ']');
+}
+
+/* First reply code 4xx/5xx standing alone in s[0..len), or 0. */
+static int tb_code(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 3 <= len; i++)
+        if (tb_is_code(s, len, i))
+            return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + s[i + 2] -
+                   '0';
+    return 0;
+}
+
+static bool tb_failure_line(const char *s, size_t len)
+{
+    char st[16];
+
+    if (tb_code(s, len) != 0 || dsn_find_status(s, len, st, sizeof st) > 0)
+        return true;
+    for (size_t i = 0; i < sizeof tb_fail_words / sizeof tb_fail_words[0];
+         i++)
+        if (tb_find(s, len, tb_fail_words[i]) != NULL)
+            return true;
+    return false;
+}
+
+/* Does the line echo a header field whose addresses are not recipients? */
+static bool tb_header_echo(const char *s, size_t len)
+{
+    static const char *const names[] = {
+        "from:", "sender:", "reply-to:", "return-path:", "received:",
+        "message-id:", "envelope-from", "to:", "cc:", "sent:",
+        "references:", "in-reply-to:", "x-", "by ", "for <", "(envelope-from",
+        "dkim-signature:", "mail from:", "date:", "subject:", "id <",
+    };
+    size_t i = 0;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+        i++;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (len - i >= strlen(names[k]) &&
+            strncasecmp(s + i, names[k], strlen(names[k])) == 0)
+            return true;
+    return false;
+}
+
+/* Role addresses that send notices and never fail. */
+static bool tb_role(const char *a)
+{
+    static const char *const roles[] = {"postmaster@", "mailer-daemon@",
+                                        "mail-daemon@", "mailerdaemon@",
+                                        "noreply-dmarc", "abuse@"};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strncasecmp(a, roles[i], strlen(roles[i])) == 0)
+            return true;
+    return false;
+}
+
+static bool tb_excluded(const char *norm, const struct textbounce_hints *h)
+{
+    if (tb_role(norm))
+        return true;
+    for (size_t i = 0; i < h->nexclude; i++)
+        if (h->exclude[i] != NULL && strcasecmp(norm, h->exclude[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The address a[0..al) alone on its line, or within <> / quotes? */
+static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al)
+{
+    size_t i = 0, e = ll;
+
+    if ((as > 0 && (line[as - 1] == '<' || line[as - 1] == '"')))
+        return true;
+    while (i < as && strchr(" \t*-:>", line[i]) != NULL)
+        i++;
+    while (e > as + al && strchr(" \t.:,;>\"'", line[e - 1]) != NULL)
+        e--;
+    return i == as && e == as + al;
+}
+
+struct tb_ctx {
+    struct rbuild *b;
+    const char *text;
+    size_t len;
+    const struct textbounce_hints *h;
+    bool relaxed; /* second pass: header echoes count too */
+    size_t found;
+};
+
+static bool tb_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return false;
+    return true;
+}
+
+/* Does line[0..ll) start with an address other than norm? */
+static bool tb_other_address(const char *line, size_t ll, const char *norm)
+{
+    size_t pos = 0, s, l, i = 0;
+    char a[ADDRSCAN_MAX];
+
+    while (i < ll && strchr(" \t<\"'*-", line[i]) != NULL)
+        i++;
+    pos = i;
+    if (!addrscan_next(line, ll, &pos, &s, &l) || s != i)
+        return false;
+    return addrscan_normalize(line + s, l, a, sizeof a) &&
+           strcasecmp(a, norm) != 0;
+}
+
+/* End of the block that starts at the line at off (the address line). */
+static size_t tb_block_end(const struct tb_ctx *c, size_t off,
+                           const char *norm)
+{
+    size_t next, p = off, lines = 0;
+    bool info = false;
+
+    (void)hdr_line(c->text + p, c->len - p, &next);
+    info = tb_failure_line(c->text + p, next);
+    p += next;
+    while (p < c->len && lines < TB_BLOCK_LINES && p - off < TB_BLOCK_MAX) {
+        size_t ll = hdr_line(c->text + p, c->len - p, &next);
+        if (tb_blank(c->text + p, ll)) {
+            if (info || lines > 0)
+                break; /* a blank line right after the address is skipped */
+        } else if (tb_other_address(c->text + p, ll, norm)) {
+            break;
+        } else {
+            info = info || tb_failure_line(c->text + p, ll);
+            lines++;
+        }
+        p += next;
+    }
+    return p;
+}
+
+/* Fills a recipient's diagnostic, code and status from text[bs..be). */
+static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
+                    size_t be)
+{
+    char d[TB_BLOCK_MAX], st[16];
+    size_t n = hdr_unfold(c->text + bs, be - bs, d, sizeof d);
+    const char *said = tb_find(d, n, "said:");
+    const char *from = said != NULL ? said + 5 : d;
+    size_t fl = n - (size_t)(from - d);
+
+    if (rc->diagnostic == NULL)
+        rbuild_str(c->b, &rc->diagnostic, d, n);
+    (void)dsn_find_status(from, fl, st, sizeof st);
+    rbuild_codes(rc, st, tb_code(from, fl));
+    if (rc->status[0] == '\0' && from != d) {
+        (void)dsn_find_status(d, n, st, sizeof st);
+        rbuild_codes(rc, st, tb_code(d, n));
+    }
+}
+
+/* One address at text[as..as+al) on the line at off (length ll). */
+static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
+                       size_t al)
+{
+    char norm[ADDRSCAN_MAX];
+    const char *line = c->text + off;
+
+    if (!addrscan_normalize(c->text + as, al, norm, sizeof norm) ||
+        tb_excluded(norm, c->h))
+        return;
+    size_t be = tb_block_end(c, off, norm);
+    if (!tb_standalone(line, ll, as - off, al) &&
+        !tb_failure_line(c->text + off, be - off))
+        return;
+    struct report_rcpt *rc = rbuild_rcpt(c->b, norm, strlen(norm), NULL);
+    if (rc == NULL)
+        return;
+    c->found++;
+    tb_fill(c, rc, off, be);
+}
+
+static void tb_scan(struct tb_ctx *c)
+{
+    size_t p = 0, next;
+
+    while (p < c->len) {
+        size_t ll = hdr_line(c->text + p, c->len - p, &next);
+        const char *line = c->text + p;
+
+        if (c->relaxed || !tb_header_echo(line, ll)) {
+            size_t pos = 0, s, l;
+            while (addrscan_next(line, ll, &pos, &s, &l))
+                tb_address(c, p, ll, p + s, l);
+        }
+        p += next;
+    }
+}
+
+/* A recipient without any code: the first line of the notice with a reply
+ * code that names it, or for a lone recipient any such line. */
+static void tb_complete(struct tb_ctx *c)
+{
+    struct report *r = c->b->r;
+
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        struct report_rcpt *rc = &r->rcpts[i];
+        size_t p = 0, next, alen = strlen(rc->recipient);
+        if (rc->reply_code != 0 || rc->status[0] != '\0')
+            continue;
+        while (p < c->len) {
+            size_t ll = hdr_line(c->text + p, c->len - p, &next);
+            const char *line = c->text + p;
+            if (tb_code(line, ll) != 0 &&
+                (r->nrcpts == 1 || tb_find(line, ll, rc->recipient) ||
+                 alen == 0)) {
+                char st[16];
+                (void)dsn_find_status(line, ll, st, sizeof st);
+                rbuild_codes(rc, st, tb_code(line, ll));
+                free(rc->diagnostic);
+                rc->diagnostic = NULL;
+                rbuild_str(c->b, &rc->diagnostic, line, ll);
+                break;
+            }
+            p += next;
+        }
+    }
+}
+
 const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
                              const struct textbounce_hints *h)
 {
-    (void)b, (void)text, (void)len, (void)h;
-    return NULL;
+    struct tb_ctx c = {.b = b, .text = text, .len = len, .h = h};
+    size_t before = b->r->nrcpts;
+
+    tb_scan(&c);
+    if (c.found == 0 && before == 0 && textbounce_signal(text, len, h)) {
+        c.relaxed = true;
+        tb_scan(&c);
+    }
+    if (b->r->nrcpts == 0)
+        return NULL;
+    tb_complete(&c);
+    return tb_family(text, len);
 }
 
 bool textbounce_signal(const char *text, size_t len,
                        const struct textbounce_hints *h)
 {
-    (void)text, (void)len, (void)h;
+    static const char *const subj[] = {
+        "undeliver", "delivery status notification", "failure notice",
+        "returned mail", "delivery fail", "mail delivery failed",
+        "not delivered", "could not be delivered", "delivery notification",
+        "nondeliverable", "non-deliverable", "mail system error", "rejected",
+        "bounce", "delivery problem", "failed delivery", "undelivered",
+        "delivery failure", "non remis", "unzustellbar", "returned to sender",
+        "mail failure", "error", "warning: could not", "delayed mail",
+        "delivery delayed"};
+    static const char *const body[] = {
+        "could not be delivered", "following address", "following recipient",
+        "permanent error", "delivery failed", "undeliverable",
+        "was not delivered", "delivery to the following", "unable to deliver",
+        "couldn't be delivered", "fatal error", "transcript of session",
+        "delivery has failed", "not be delivered", "message could not",
+        "user unknown", "mailbox unavailable", "delivery problem"};
+    const char *s = h->subject != NULL ? h->subject : "";
+
+    if (h->from != NULL && tb_role(h->from))
+        return true;
+    for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
+        if (tb_find(s, strlen(s), subj[i]) != NULL)
+            return true;
+    for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
+        if (tb_find(text, len, body[i]) != NULL)
+            return true;
     return false;
+}
+
+/* Marker phrases that introduce a returned original in a text notice. */
+static bool tb_marker(const char *s, size_t len)
+{
+    static const char *const marks[] = {
+        "below this line is a copy of the message",
+        "this is a copy of the message", "original message",
+        "unsent message", "copy of the original message",
+        "the header of the original message", "returned message",
+        "undelivered message", "headers of the original message",
+        "original message follows", "message follows",
+        "text of the message follows", "content-type: message/rfc822",
+        "the original message headers", "rfc822 headers follow"};
+    size_t i = 0;
+
+    while (i < len && strchr(" \t-=*_[(", s[i]) != NULL)
+        i++;
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+        size_t ml = strlen(marks[k]);
+        if (len - i >= ml && strncasecmp(s + i, marks[k], ml) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool tb_orig_start(const char *s, size_t len)
+{
+    return (len > 9 && strncasecmp(s, "Received:", 9) == 0) ||
+           (len > 12 && strncasecmp(s, "Return-Path:", 12) == 0);
 }
 
 size_t textbounce_cut(const char *text, size_t len, size_t *orig_r)
 {
-    (void)text;
+    size_t p = 0, next;
+
     *orig_r = len;
+    while (p < len) {
+        size_t ll = hdr_line(text + p, len - p, &next);
+        if (tb_orig_start(text + p, ll)) {
+            *orig_r = p;
+            return p;
+        }
+        if (tb_marker(text + p, ll)) {
+            size_t q = p + next, n2;
+            for (int k = 0; k < 4 && q < len; k++) { /* skip blank lines */
+                size_t l2 = hdr_line(text + q, len - q, &n2);
+                if (!tb_blank(text + q, l2)) {
+                    if (memchr(text + q, ':', l2) != NULL)
+                        *orig_r = q;
+                    break;
+                }
+                q += n2;
+            }
+            return p;
+        }
+        p += next;
+    }
     return len;
 }
