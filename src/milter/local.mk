@@ -11,3 +11,6 @@ tests_unit_test_flow_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_flow_LDADD = $(CMOCKA_LIBS)
 TESTS += tests/unit/test_flow
 endif
+
+# The daemon shell (main.c) and the filter it registers (milter.c).
+bounceguard_SOURCES += src/milter/main.c src/milter/milter.c src/milter/milter.h

@@ -1,0 +1,402 @@
+/*
+ * main.c - the bounceguard daemon: options, start-up, signals, shutdown.
+ *
+ * Start-up, in this order: load and check the configuration (-n stops
+ * here), detach unless -f, lock the pid file, bind the milter socket (as
+ * root, so it may live in a root-owned directory and be handed to the
+ * configured user and group), drop privileges, open the filter's resources
+ * (milter_start), then run smfi_main() on its own thread.  Every start-up
+ * failure is fatal with a sysexits(3) code; a detached daemon still reports
+ * it on the terminal and through its exit status (daemon.h).
+ *
+ * Signals: libmilter's own signal thread stops the milter on SIGHUP, so the
+ * main thread keeps SIGHUP, SIGUSR1, SIGTERM and SIGINT unblocked while every
+ * other thread blocks them; the kernel offers a signal sent to the process
+ * to its main thread first, so the main thread sees them.  The handlers only
+ * write one byte to a pipe; the main loop reads it and reloads the
+ * configuration (HUP, USR1) or calls smfi_stop() (TERM, INT).  Should
+ * libmilter's thread catch a signal after all, smfi_main() returns and the
+ * daemon stops just the same.  SIGPIPE is ignored.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libmilter/mfapi.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "common/cfg.h"
+#include "common/daemon.h"
+#include "common/log.h"
+#include "common/pidfile.h"
+#include "common/sockspec.h"
+#include "milter/milter.h"
+
+#define MAIN_DEFAULT_CONF SYSCONFDIR "/bounceguard/bounceguard.conf"
+
+struct main_daemon {
+    char *conf_path; /* absolute: the daemon runs in "/" */
+    bool foreground;
+    struct bg_config *cfg; /* the start-up snapshot */
+    struct daemon_ids ids;
+    struct pidfile *pidfile;
+    const char *sock_path; /* unix socket file, or NULL */
+    ino_t sock_ino;
+    int notify_fd; /* to the waiting parent until ready */
+    int sig_pipe[2];
+    pthread_t milter_thread;
+    int milter_status;
+};
+
+/* Written once before the handlers are installed; read by them. */
+static int main_sig_fd = -1;
+
+static void main_usage(FILE *fp)
+{
+    fprintf(fp, "usage: bounceguard [-fnVh] [-c FILE]\n"
+                "  -c FILE  configuration file (default %s)\n"
+                "  -f       stay in the foreground, log to stderr as well\n"
+                "  -n       check the configuration and exit\n"
+                "  -V       print the version and exit\n"
+                "  -h       print this help and exit\n",
+                MAIN_DEFAULT_CONF);
+}
+
+static void main_die(struct main_daemon *d, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+
+static void main_die(struct main_daemon *d, int status, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    log_error(NULL, "%s", text);
+    daemon_notify(&d->notify_fd, status);
+    pidfile_remove(&d->pidfile);
+    exit(status);
+}
+
+static void main_options(struct main_daemon *d, int argc, char **argv,
+                         bool *check_r)
+{
+    const char *conf = MAIN_DEFAULT_CONF;
+    int ch;
+
+    while ((ch = getopt(argc, argv, "c:fnVh")) != -1) {
+        switch (ch) {
+        case 'c':
+            conf = optarg;
+            break;
+        case 'f':
+            d->foreground = true;
+            break;
+        case 'n':
+            *check_r = true;
+            break;
+        case 'V':
+            printf("bounceguard %s\n", PACKAGE_VERSION);
+            exit(0);
+        case 'h':
+            main_usage(stdout);
+            exit(0);
+        default:
+            main_usage(stderr);
+            exit(EX_USAGE);
+        }
+    }
+    if (optind != argc) {
+        main_usage(stderr);
+        exit(EX_USAGE);
+    }
+    d->conf_path = realpath(conf, NULL);
+    if (d->conf_path == NULL && (d->conf_path = strdup(conf)) == NULL)
+        exit(EX_OSERR);
+}
+
+/* Loads the file; a broken one ends the process with EX_CONFIG. */
+static void main_load(struct main_daemon *d)
+{
+    char *error;
+
+    if (cfg_load(d->conf_path, &d->cfg, &error) != 0) {
+        fprintf(stderr, "bounceguard: %s\n", error);
+        free(error);
+        exit(EX_CONFIG);
+    }
+}
+
+static void main_check_identity(struct main_daemon *d)
+{
+    const struct bg_settings *s = cfg_settings(d->cfg);
+    char *error = NULL;
+
+    if (geteuid() == 0 && s->user == NULL) {
+        fprintf(stderr,
+                "bounceguard: refusing to run as root without a \"user\": "
+                "set user in %s\n",
+                d->conf_path);
+        exit(EX_CONFIG);
+    }
+    if (daemon_ids_lookup(s->user, s->group, &d->ids, &error) != 0) {
+        fprintf(stderr, "bounceguard: %s: %s\n", d->conf_path, error);
+        free(error);
+        exit(EX_CONFIG);
+    }
+}
+
+static void main_pidfile(struct main_daemon *d, const char *path)
+{
+    pid_t holder;
+
+    if (path == NULL || path[0] == '\0')
+        return;
+    if (pidfile_open(path, &d->pidfile, &holder) == 0)
+        return;
+    if (holder > 0)
+        main_die(d, EX_TEMPFAIL,
+                 "pidfile %s is locked by pid %ld: another bounceguard is "
+                 "running",
+                 path, (long)holder);
+    main_die(d, EX_CANTCREAT, "pidfile %s: %s", path, strerror(errno));
+}
+
+/* Hands the unix socket to the daemon's user and group. */
+static void main_socket_owner(struct main_daemon *d)
+{
+    struct stat st;
+
+    if (d->sock_path == NULL || stat(d->sock_path, &st) != 0)
+        return;
+    d->sock_ino = st.st_ino;
+    if (geteuid() == 0 && chown(d->sock_path, d->ids.uid, d->ids.gid) != 0)
+        main_die(d, EX_OSERR, "socket %s: chown: %s", d->sock_path,
+                 strerror(errno));
+}
+
+static void main_socket(struct main_daemon *d, const struct bg_settings *s)
+{
+    const char *error = NULL;
+    mode_t mask = (mode_t)strtol(s->umask_str, NULL, 8), old;
+    int ret;
+
+    d->sock_path = sockspec_unix_path(s->socket);
+    if (d->sock_path != NULL &&
+        sockspec_check_stale(d->sock_path, &error) != 0)
+        main_die(d, EX_UNAVAILABLE, "socket %s %s", d->sock_path, error);
+    if (smfi_setconn(s->socket) != MI_SUCCESS ||
+        smfi_settimeout((int)s->milter_timeout) != MI_SUCCESS ||
+        smfi_setbacklog((int)s->socket_backlog) != MI_SUCCESS)
+        main_die(d, EX_SOFTWARE, "cannot configure libmilter for %s",
+                 s->socket);
+    if (milter_setup(&error) != 0)
+        main_die(d, EX_SOFTWARE, "%s", error);
+    old = umask(mask);
+    errno = 0;
+    ret = smfi_opensocket(true);
+    umask(old);
+    if (ret != MI_SUCCESS)
+        main_die(d, EX_OSERR, "cannot open milter socket %s%s%s", s->socket,
+                 errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+    main_socket_owner(d);
+}
+
+static void main_privileges(struct main_daemon *d)
+{
+    char *error = NULL;
+
+    if (geteuid() != 0) {
+        if (d->ids.user != NULL && d->ids.uid != geteuid())
+            log_warning(NULL, "not started as root: ignoring user \"%s\"",
+                        d->ids.user);
+        return;
+    }
+    if (daemon_drop_privileges(&d->ids, &error) != 0)
+        main_die(d, EX_OSERR, "cannot drop privileges: %s", error);
+}
+
+static void *main_milter_thread(void *arg)
+{
+    struct main_daemon *d = arg;
+    char byte = 'M';
+
+    d->milter_status = smfi_main();
+    if (write(d->sig_pipe[1], &byte, 1) != 1)
+        log_error(NULL, "cannot wake the main thread: %s", strerror(errno));
+    return NULL;
+}
+
+static void main_on_signal(int sig)
+{
+    int saved = errno;
+    char byte = sig == SIGHUP || sig == SIGUSR1 ? 'H' : 'T';
+
+    if (write(main_sig_fd, &byte, 1) < 0) {
+        /* pipe full: a byte of the same kind is already waiting */
+    }
+    errno = saved;
+}
+
+static void main_signals(struct main_daemon *d)
+{
+    static const int sigs[] = {SIGHUP, SIGUSR1, SIGTERM, SIGINT};
+    struct sigaction sa = {.sa_handler = main_on_signal};
+    sigset_t set;
+
+    if (pipe(d->sig_pipe) != 0)
+        main_die(d, EX_OSERR, "pipe: %s", strerror(errno));
+    main_sig_fd = d->sig_pipe[1];
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaddset(&set, sigs[i]);
+    sa.sa_mask = set;
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (pthread_create(&d->milter_thread, NULL, main_milter_thread, d) != 0)
+        main_die(d, EX_OSERR, "cannot start the milter thread");
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Keys read only at start-up: a reload cannot change them. */
+static void main_reload_fixed(const struct bg_settings *a,
+                              const struct bg_settings *b)
+{
+    static const char *const keys[] = {"socket", "user", "group", "pidfile",
+                                       "umask", "syslog_facility"};
+    const char *const av[] = {a->socket, a->user, a->group, a->pidfile,
+                              a->umask_str, a->syslog_facility};
+    const char *const bv[] = {b->socket, b->user, b->group, b->pidfile,
+                              b->umask_str, b->syslog_facility};
+
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        if ((av[i] == NULL) != (bv[i] == NULL) ||
+            (av[i] != NULL && strcmp(av[i], bv[i]) != 0))
+            log_warning(NULL, "%s changed: takes effect after a restart",
+                        keys[i]);
+    }
+}
+
+static void main_reload(struct main_daemon *d)
+{
+    struct bg_config *cfg, *old;
+    enum log_level level;
+    char *error;
+
+    if (cfg_load(d->conf_path, &cfg, &error) != 0) {
+        log_error(NULL, "reload failed: %s; keeping the running configuration",
+                  error);
+        free(error);
+        return;
+    }
+    old = cfg_current();
+    main_reload_fixed(cfg_settings(old), cfg_settings(cfg));
+    cfg_unref(&old);
+    if (log_level_parse(cfg_settings(cfg)->log_level, &level))
+        log_set_level(level);
+    cfg_install(cfg);
+    milter_reloaded();
+    log_notice(NULL, "configuration reloaded from %s", d->conf_path);
+}
+
+static void main_loop(struct main_daemon *d)
+{
+    bool stopping = false;
+    char byte;
+    ssize_t n;
+
+    for (;;) {
+        n = read(d->sig_pipe[0], &byte, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != 1 || byte == 'M')
+            break;
+        if (byte == 'H' && !stopping) {
+            main_reload(d);
+        } else if (byte == 'T' && !stopping) {
+            log_notice(NULL, "stopping on signal");
+            stopping = true;
+            smfi_stop();
+        }
+    }
+    pthread_join(d->milter_thread, NULL);
+}
+
+static void main_cleanup(struct main_daemon *d)
+{
+    struct stat st;
+
+    milter_shutdown();
+    /* libmilter may have removed the socket; never remove a successor's */
+    if (d->sock_path != NULL && stat(d->sock_path, &st) == 0 &&
+        st.st_ino == d->sock_ino && unlink(d->sock_path) != 0)
+        log_warning(NULL, "cannot remove socket %s: %s", d->sock_path,
+                    strerror(errno));
+    pidfile_remove(&d->pidfile);
+    cfg_install(NULL);
+    cfg_unref(&d->cfg);
+    daemon_ids_free(&d->ids);
+    free(d->conf_path);
+}
+
+static void main_start(struct main_daemon *d)
+{
+    const struct bg_settings *s = cfg_settings(d->cfg);
+    enum log_level level = LOG_LVL_INFO;
+    char *error = NULL;
+
+    if (!log_open("bounceguard", s->syslog_facility, true))
+        main_die(d, EX_CONFIG, "unknown syslog facility %s",
+                 s->syslog_facility);
+    (void)log_level_parse(s->log_level, &level);
+    log_set_level(level);
+    signal(SIGPIPE, SIG_IGN);
+    if (!d->foreground && daemon_detach(&d->notify_fd, &error) != 0)
+        main_die(d, EX_OSERR, "cannot detach: %s", error);
+    main_pidfile(d, s->pidfile);
+    main_socket(d, s);
+    main_privileges(d);
+    if (milter_start(&error) != 0)
+        main_die(d, EX_UNAVAILABLE, "%s", error);
+    cfg_install(cfg_ref(d->cfg));
+    main_signals(d);
+    log_notice(NULL, "starting bounceguard %s on %s", PACKAGE_VERSION,
+               s->socket);
+    daemon_notify(&d->notify_fd, 0);
+    if (!d->foreground) {
+        (void)daemon_stdio_null();
+        (void)log_open("bounceguard", s->syslog_facility, false);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct main_daemon d = {.notify_fd = -1, .sig_pipe = {-1, -1}};
+    bool check_only = false;
+
+    main_options(&d, argc, argv, &check_only);
+    main_load(&d);
+    if (check_only) {
+        cfg_unref(&d.cfg);
+        free(d.conf_path);
+        return 0;
+    }
+    main_check_identity(&d);
+    main_start(&d);
+    main_loop(&d);
+    log_notice(NULL, "stopped bounceguard %s", PACKAGE_VERSION);
+    int status = d.milter_status == MI_SUCCESS ? 0 : EX_SOFTWARE;
+    main_cleanup(&d);
+    log_close();
+    return status;
+}
