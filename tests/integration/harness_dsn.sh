@@ -6,8 +6,8 @@
 # rejects unknown@remote.test with "550 5.1.1 User unknown".  Checks: the
 # accepted recipient reaches B, the rejection comes back to A as a DSN that
 # carries "Status: 5.1.1", bounceguard saw both the message and the DSN
-# (its log lines carry the queue ids), NOTIFY=NEVER suppresses the DSN, and
-# cleanup leaves no process behind.
+# (its log lines carry the queue ids), NOTIFY=NEVER suppresses the DSN,
+# bounceguard exits on SIGTERM, and cleanup leaves no process behind.
 #
 # Skips (TAP) when not root or Postfix is missing; the bounceguard checks
 # skip while $top_builddir/bounceguard does not exist.
@@ -103,7 +103,14 @@ else
     tap_skip "bounceguard not built: milter reachable"
 fi
 
-# 11: teardown leaves nothing behind
+# 11-12: teardown: bounceguard stops on SIGTERM, nothing is left behind
+pfh_stop
+if [ "$have_bg" = 1 ]; then
+    pfh_kill bounceguard
+    tap_ok $? "bounceguard exited on SIGTERM"
+else
+    tap_skip "bounceguard not built: exit on SIGTERM"
+fi
 pfh_cleanup --keep
 left=$(echo $(pfh_leftovers) $(pgrep -f "$W"))
 [ -z "$left" ]

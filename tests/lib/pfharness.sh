@@ -28,7 +28,8 @@
 #   pfh_spawn NAME CMD...         run CMD in the background with output in
 #                                 $PFH_W/NAME.out; its pid is remembered and
 #                                 ended by pfh_cleanup
-#   pfh_kill NAME                 end a process started by pfh_spawn
+#   pfh_kill NAME                 end a process started by pfh_spawn: SIGTERM,
+#                                 after 15s SIGKILL and return 1
 #   pfh_cleanup [--keep]          stop everything this library started; trap-
 #                                 friendly; removes $PFH_W unless --keep or
 #                                 PFH_KEEP=1 (for debugging)
@@ -289,7 +290,7 @@ pfh_pids_under() {
         case "$cwd/" in
             "$dir"/*) echo "${p#/proc/}"; continue ;;
         esac
-        if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qF -- "$dir"; then
+        if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qF -- "$dir/"; then
             echo "${p#/proc/}"
         fi
     done
@@ -336,18 +337,21 @@ pfh_spawn() {
 }
 
 pfh_kill() {
-    local f="$PFH_W/$1.pid" pid
+    local f="$PFH_W/$1.pid" pid rc=0
     [ -f "$f" ] || return 0
     pid=$(cat "$f")
     kill "$pid" 2>/dev/null
-    # libmilter shuts down gracefully: give it time, then insist
-    if ! pfh_wait_gone 100 "$pid"; then
-        pfh_diag "$1 (pid $pid) ignored SIGTERM; killing"
+    # libmilter shuts down gracefully (it polls about every 5 seconds):
+    # give it time, then insist and return 1
+    if ! pfh_wait_gone 150 "$pid"; then
+        pfh_diag "$1 (pid $pid) still runs 15s after SIGTERM; killing"
         kill -9 "$pid" 2>/dev/null
         pfh_wait_gone 20 "$pid"
+        rc=1
     fi
     wait "$pid" 2>/dev/null
     rm -f "$f"
+    return $rc
 }
 
 pfh_cleanup() {
