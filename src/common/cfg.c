@@ -594,6 +594,63 @@ int cfg_load(const char *path, struct bg_config **cfg_r, char **error_r)
     return -1;
 }
 
+/* ------------------------------------------------------------ formatting */
+
+static long long cfg_load_number(const void *field, size_t width)
+{
+    if (width == sizeof(long long)) {
+        long long v;
+        memcpy(&v, field, sizeof v);
+        return v;
+    }
+    unsigned u = 0;
+    if (width == sizeof(unsigned))
+        memcpy(&u, field, sizeof u);
+    return u;
+}
+
+static void cfg_list_format(const struct str_list *list, char *buf,
+                            size_t size)
+{
+    size_t off = 0;
+
+    off += (size_t)snprintf(buf, size, "[");
+    for (size_t i = 0; i < list->count && off < size; i++)
+        off += (size_t)snprintf(buf + off, size - off, "%s\"%s\"",
+                                i > 0 ? ", " : "", list->items[i]);
+    if (off < size)
+        snprintf(buf + off, size - off, "]");
+}
+
+void cfg_value_format(const struct bg_settings *set, const struct cfg_key *key,
+                      char *buf, size_t size)
+{
+    const void *field = (const char *)set + key->offset;
+    const char *str;
+
+    switch (key->type) {
+    case CFG_BOOL:
+        snprintf(buf, size, "%s", *(const bool *)field ? "true" : "false");
+        break;
+    case CFG_INT:
+    case CFG_DURATION:
+    case CFG_SIZE:
+        snprintf(buf, size, "%lld", cfg_load_number(field, key->width));
+        break;
+    case CFG_STRING:
+    case CFG_ENUM:
+        str = *(char *const *)field;
+        if (str != NULL)
+            snprintf(buf, size, "\"%s\"", str);
+        else if (size > 0)
+            buf[0] = '\0';
+        break;
+    case CFG_STRLIST:
+        cfg_list_format(field, buf, size);
+        break;
+    }
+}
+
 /* ------------------------------------------------------------- snapshots */
 
 const struct bg_settings *cfg_settings(const struct bg_config *cfg)

@@ -74,6 +74,11 @@ const struct cfg_key *cfg_schema_key(const struct cfg_group *group,
 /* The name of a type for messages and documentation ("duration", ...). */
 const char *cfg_type_name(enum cfg_type type);
 
+/* Writes a key's value in file syntax ("72h" as 259200, lists as
+ * ["a", "b"], unset strings as nothing) into buf; truncates to size. */
+void cfg_value_format(const struct bg_settings *set, const struct cfg_key *key,
+                      char *buf, size_t size);
+
 /* Validators shared by several groups. */
 cfg_validator cfg_valid_socket;   /* unix:PATH, local:PATH, inet[6]:PORT@HOST */
 cfg_validator cfg_valid_abspath;  /* "/..." */

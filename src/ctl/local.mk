@@ -1,1 +1,4 @@
 # src/ctl: build fragment, included from the top Makefile.am (paths from the top).
+
+# The frame of bounceguardctl: options, command table, built-in commands.
+bounceguardctl_SOURCES += src/ctl/ctl.c src/ctl/ctl.h

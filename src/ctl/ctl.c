@@ -1,0 +1,197 @@
+/*
+ * ctl.c - bounceguardctl's frame: global options, the command table, the
+ * lazily loaded configuration and the built-in commands (help, version,
+ * check-config).  See ctl.h for the contract of a command.
+ */
+#include "config.h"
+
+#include "ctl/ctl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cfg_schema.h"
+
+struct ctl_lazy {
+    struct bg_config *cfg;
+};
+
+struct ctl_command {
+    const char *name;
+    int (*run)(const struct ctl_env *env, int argc, char **argv);
+    const char *help;
+};
+
+/* Alphabetic; one row per command. */
+static const struct ctl_command ctl_commands[] = {
+    {"check-config", cmd_check_config,
+     "check the configuration file (-d: print every key's value)"},
+    {"help", cmd_help, "list the commands"},
+    {"version", cmd_version, "print the version"},
+};
+
+#define CTL_N_COMMANDS (sizeof ctl_commands / sizeof *ctl_commands)
+
+void ctl_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("bounceguardctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+struct bg_config *ctl_config(const struct ctl_env *env)
+{
+    char *error = NULL;
+
+    if (env->lazy->cfg != NULL)
+        return env->lazy->cfg;
+    if (cfg_load(env->config_path, &env->lazy->cfg, &error) != 0) {
+        ctl_error("%s", error);
+        free(error);
+        exit(CTL_CONFIG);
+    }
+    return env->lazy->cfg;
+}
+
+const struct bg_settings *ctl_settings(const struct ctl_env *env)
+{
+    return cfg_settings(ctl_config(env));
+}
+
+struct bg_config *ctl_config_optional(const struct ctl_env *env)
+{
+    if (!env->config_explicit && env->lazy->cfg == NULL &&
+        access(env->config_path, F_OK) != 0)
+        return NULL;
+    return ctl_config(env);
+}
+
+static void ctl_usage(FILE *fp)
+{
+    fprintf(fp, "usage: bounceguardctl [-c FILE] COMMAND [ARGS]\n"
+                "  -c FILE  configuration file (default %s)\n\n"
+                "commands:\n",
+                CTL_DEFAULT_CONFIG);
+    for (size_t i = 0; i < CTL_N_COMMANDS; i++)
+        fprintf(fp, "  %-14s %s\n", ctl_commands[i].name,
+                ctl_commands[i].help);
+}
+
+int cmd_help(const struct ctl_env *env, int argc, char **argv)
+{
+    (void)env;
+    (void)argc;
+    (void)argv;
+    ctl_usage(stdout);
+    return CTL_OK;
+}
+
+int cmd_version(const struct ctl_env *env, int argc, char **argv)
+{
+    (void)env;
+    if (argc > 1) {
+        ctl_error("usage: version");
+        return CTL_USAGE;
+    }
+    (void)argv;
+    printf("bounceguard %s\n", PACKAGE_VERSION);
+    return CTL_OK;
+}
+
+/* Prints "group.key = value;" for every key of the schema. */
+static void ctl_dump_settings(const struct bg_settings *set)
+{
+    char value[4096];
+
+    for (size_t g = 0; g < cfg_groups_count; g++) {
+        const struct cfg_group *grp = &cfg_groups[g];
+        for (size_t k = 0; k < grp->n_keys; k++) {
+            cfg_value_format(set, &grp->keys[k], value, sizeof value);
+            if (value[0] == '\0')
+                continue; /* unset */
+            printf("%s%s%s = %s;\n", grp->name, grp->name[0] ? "." : "",
+                   grp->keys[k].name, value);
+        }
+    }
+}
+
+int cmd_check_config(const struct ctl_env *env, int argc, char **argv)
+{
+    bool dump = false;
+    int ch;
+
+    while ((ch = getopt(argc, argv, "d")) != -1) {
+        if (ch != 'd') {
+            ctl_error("usage: check-config [-d]");
+            return CTL_USAGE;
+        }
+        dump = true;
+    }
+    if (optind != argc) {
+        ctl_error("usage: check-config [-d]");
+        return CTL_USAGE;
+    }
+    const struct bg_settings *set = ctl_settings(env);
+    if (dump)
+        ctl_dump_settings(set);
+    else
+        printf("%s: OK\n", env->config_path);
+    return CTL_OK;
+}
+
+static const struct ctl_command *ctl_find(const char *name)
+{
+    for (size_t i = 0; i < CTL_N_COMMANDS; i++)
+        if (strcmp(ctl_commands[i].name, name) == 0)
+            return &ctl_commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    struct ctl_lazy lazy = {NULL};
+    struct ctl_env env = {CTL_DEFAULT_CONFIG, false, &lazy};
+    const struct ctl_command *cmd;
+    int ch, status;
+
+    /* "+": stop at the command name; its options are its own. */
+    while ((ch = getopt(argc, argv, "+c:hV")) != -1) {
+        switch (ch) {
+        case 'c':
+            env.config_path = optarg;
+            env.config_explicit = true;
+            break;
+        case 'h':
+            ctl_usage(stdout);
+            return CTL_OK;
+        case 'V':
+            printf("bounceguard %s\n", PACKAGE_VERSION);
+            return CTL_OK;
+        default:
+            ctl_usage(stderr);
+            return CTL_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        ctl_usage(stderr);
+        return CTL_USAGE;
+    }
+    if ((cmd = ctl_find(argv[optind])) == NULL) {
+        ctl_error("unknown command \"%s\" (try \"bounceguardctl help\")",
+                  argv[optind]);
+        return CTL_USAGE;
+    }
+    argc -= optind;
+    argv += optind;
+    optind = 0; /* glibc: a full reset, the command's getopt starts afresh */
+    status = cmd->run(&env, argc, argv);
+    cfg_unref(&lazy.cfg);
+    return status;
+}
