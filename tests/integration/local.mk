@@ -5,3 +5,12 @@ TESTS += tests/integration/harness_dsn.sh tests/integration/harness_replies.sh
 EXTRA_DIST += tests/integration/harness_dsn.sh \
 	tests/integration/harness_replies.sh tests/lib/pfharness.sh \
 	tests/lib/pfh-smtp.py
+
+# store: reliability tests driven by store_driver (kill -9, disk full,
+# PostgreSQL restarts and concurrent writers) and Postfix enforcement
+check_PROGRAMS += tests/integration/store_driver
+tests_integration_store_driver_SOURCES = tests/integration/store_driver.c
+tests_integration_store_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
+tests_integration_store_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/integration/store_kill9.sh
+EXTRA_DIST += tests/integration/store_kill9.sh
