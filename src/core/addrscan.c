@@ -47,7 +47,9 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
 
     for (size_t i = *pos; i < len; i++) {
         if (s[i] != '@') {
-            if (!addrscan_atext((unsigned char)s[i]))
+            /* '/' and '&' are atext but in prose they join URL parts */
+            if (!addrscan_atext((unsigned char)s[i]) || s[i] == '/' ||
+                s[i] == '&' || (s[i] == '=' && i + 1 < len && s[i + 1] != '?'))
                 word = i + 1;
             continue;
         }
@@ -82,6 +84,11 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
         p = semi + 1;
     while (p < e && strchr(" \t\r\n<\"'(", *p) != NULL && *p != '\0')
         p++;
+    if (p < e && *p == '@') { /* "@relay,@relay2:user@domain" */
+        const char *colon = memchr(p, ':', (size_t)(e - p));
+        if (colon != NULL)
+            p = colon + 1;
+    }
     while (e > p && strchr(" \t\r\n>\"').,;:", e[-1]) != NULL && e[-1] != 0)
         e--;
     for (const char *q = p; q < e; q++) {
@@ -96,8 +103,14 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     char *at = strrchr(out, '@');
     if (at == NULL || at == out || at[1] == '\0')
         return false;
-    for (char *d = at + 1; *d != '\0'; d++)
+    for (char *d = at + 1; *d != '\0'; d++) {
         if (*d >= 'A' && *d <= 'Z')
             *d = (char)(*d - 'A' + 'a');
-    return addrscan_domain_ok(at + 1, strlen(at + 1));
+        else if (!addrscan_dtext((unsigned char)*d) && *d != '[' &&
+                 *d != ']' && *d != ':')
+            return false;
+    }
+    /* a dotless domain ("user@mailhub") is allowed here, where the text
+     * is known to be an address field; addrscan_next() wants a dot */
+    return at[1] != '.' && at[strlen(at) - 1] != '.';
 }

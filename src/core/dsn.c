@@ -170,7 +170,15 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
                       size_t *nrcpt)
 {
     if (dsn_is(f, "Final-Recipient")) {
-        dsn_set_rcpt(b, g, rbuild_rcpt(b, v, vl, NULL));
+        const char *t = dsn_skip_type(v, vl);
+        while (*t == ' ' || *t == '<')
+            t++;
+        if (*t == '@' && g->has_orig) { /* a source route: the original */
+            const char *o = dsn_skip_type(g->orig, strlen(g->orig));
+            dsn_set_rcpt(b, g, rbuild_rcpt(b, o, strlen(o), NULL));
+        } else {
+            dsn_set_rcpt(b, g, rbuild_rcpt(b, v, vl, NULL));
+        }
         (*nrcpt)++;
         g->has_orig = false;
         return;

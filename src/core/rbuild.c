@@ -42,8 +42,13 @@ struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
 
     if (is_new_r != NULL)
         *is_new_r = false;
-    if (!addrscan_normalize(addr, len, norm, sizeof norm))
-        return NULL;
+    if (!addrscan_normalize(addr, len, norm, sizeof norm)) {
+        /* "|/usr/bin/prog user@example.com": the address inside */
+        size_t pos = 0, s, l;
+        if (!addrscan_next(addr, len, &pos, &s, &l) ||
+            !addrscan_normalize(addr + s, l, norm, sizeof norm))
+            return NULL;
+    }
     if ((rc = rbuild_lookup(b, norm)) != NULL)
         return rc;
     if (b->r->nrcpts >= b->lim->max_recipients) {

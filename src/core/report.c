@@ -19,10 +19,16 @@
 #include "core/hdr.h"
 #include "core/mime.h"
 #include "core/rbuild.h"
+#include "core/sesjson.h"
 #include "core/textbounce.h"
 
 #define REPORT_TEXT_MAX (512u * 1024u) /* notice text kept for the rules */
 #define REPORT_HDR_VALUE 1024          /* one header value we keep */
+
+static int report_parse_nested(const char *msg, size_t len,
+                               const struct mime_limits *lim,
+                               unsigned nesting, struct report **report_r,
+                               const char **error_r);
 
 struct report_ctx {
     struct rbuild b;
@@ -36,6 +42,9 @@ struct report_ctx {
     char from_addr[ADDRSCAN_MAX];
     char to_addr[ADDRSCAN_MAX];
     char *xfailed; /* X-Failed-Recipients value */
+    char *inner_dsn; /* a delivery-status part of an enclosed message */
+    size_t inner_len;
+    unsigned nesting; /* report_parse() of an inline forwarded notice */
 };
 
 void mime_limits_default(struct mime_limits *lim)
@@ -123,10 +132,15 @@ static void report_hdr_addr(const char *blk, size_t len, const char *name,
 static void report_orig(struct report_ctx *c, const char *blk, size_t len)
 {
     struct report *r = c->b.r;
+    struct hdr_field f;
 
     if (c->have_orig)
         return;
     c->have_orig = true;
+    if (hdr_find(blk, len, "X-HmXmrOriginalRecipient", &f)) {
+        c->is_feedback = true; /* Microsoft JMRP complaint */
+        (void)rbuild_rcpt(&c->b, f.value, f.value_len, NULL);
+    }
     report_hdr(c, blk, len, "Message-ID", &r->orig_message_id);
     report_hdr(c, blk, len, "From", &r->orig_from);
     report_hdr(c, blk, len, "To", &r->orig_to);
@@ -245,14 +259,19 @@ static size_t report_untag(char *s, size_t n)
     return o;
 }
 
+static bool report_is_dsn(const char *type)
+{
+    return strcmp(type, "message/delivery-status") == 0 ||
+           strcmp(type, "message/global-delivery-status") == 0;
+}
+
 /* A leaf of the notice itself (not of the returned original). */
 static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
                          char *d, size_t dn)
 {
     const char *t = p->type;
 
-    if (strcmp(t, "message/delivery-status") == 0 ||
-        strcmp(t, "message/global-delivery-status") == 0) {
+    if (report_is_dsn(t)) {
         c->dsn_rcpts += dsn_parse(&c->b, d, dn);
     } else if (strcmp(t, "message/feedback-report") == 0) {
         report_feedback(c, d, dn);
@@ -260,6 +279,8 @@ static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
                strcmp(t, "message/rfc822-headers") == 0 ||
                mime_is_message(t)) {
         report_orig(c, d, dn);
+    } else if (strncmp(t, "multipart/", 10) == 0) {
+        report_text_add(c, d, dn); /* no usable boundary: read it as text */
     } else if (strcmp(t, "text/html") == 0) {
         report_text_add(c, d, report_untag(d, dn));
     } else if (strncmp(t, "text/", 5) == 0) {
@@ -275,7 +296,8 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         report_entity(c, p);
         return;
     }
-    if (p->msg_depth > 0)
+    if (p->msg_depth > 1 || (p->msg_depth == 1 && (c->inner_dsn != NULL ||
+                                                    !report_is_dsn(p->type))))
         return;
     char *d = malloc(p->body_len + 1);
     if (d == NULL) {
@@ -284,6 +306,11 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
     }
     size_t dn = mime_decode(p, d, p->body_len, &c->b.r->errors);
     d[dn] = '\0';
+    if (p->msg_depth == 1) { /* kept for a notice about a notice */
+        c->inner_dsn = d;
+        c->inner_len = dn;
+        return;
+    }
     report_leaf0(c, p, d, dn);
     free(d);
 }
@@ -315,6 +342,75 @@ static void report_xfailed(struct report_ctx *c)
         (void)rbuild_rcpt(&c->b, c->xfailed + s, l, NULL);
 }
 
+/* Does a line of t[0..len) start with field (case-insensitive)? */
+static bool report_has_line(const char *t, size_t len, const char *field)
+{
+    size_t fl = strlen(field);
+
+    for (size_t i = 0; i + fl <= len; i++)
+        if ((i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r') &&
+            strncasecmp(t + i, field, fl) == 0)
+            return true;
+    return false;
+}
+
+/* Recipients of a forwarded notice pasted inline at text[orig..]. */
+static const char *report_inline(struct report_ctx *c, size_t orig)
+{
+    struct report *inner = NULL;
+    const char *err, *mta = NULL;
+
+    if (c->nesting > 0 || orig >= c->tlen)
+        return NULL;
+    if (report_parse_nested(c->text + orig, c->tlen - orig, c->b.lim,
+                            c->nesting + 1, &inner, &err) < 0) {
+        c->b.oom = true;
+        return NULL;
+    }
+    if (inner->kind == REPORT_BOUNCE) {
+        for (size_t i = 0; i < inner->nrcpts; i++) {
+            const struct report_rcpt *ir = &inner->rcpts[i];
+            struct report_rcpt *rc = rbuild_rcpt(
+                &c->b, ir->recipient, strlen(ir->recipient), NULL);
+            if (rc == NULL)
+                continue;
+            rbuild_str(&c->b, &rc->diagnostic, ir->diagnostic,
+                       ir->diagnostic ? strlen(ir->diagnostic) : 0);
+            rbuild_str(&c->b, &rc->action, ir->action,
+                       ir->action ? strlen(ir->action) : 0);
+            rbuild_codes(rc, ir->status, ir->reply_code);
+        }
+        mta = inner->mta;
+    }
+    report_free(&inner);
+    return mta;
+}
+
+/* Last resorts for a notice that names nobody in its prose: DSN fields
+ * pasted as text, a delivery-status part of an enclosed notice, a notice
+ * forwarded inline, the lone To: of the returned original. */
+static const char *report_fallback(struct report_ctx *c, size_t orig)
+{
+    struct report *r = c->b.r;
+    const char *mta;
+
+    if (c->tlen > 0 && dsn_parse(&c->b, c->text, c->tlen) > 0 &&
+        r->nrcpts > 0)
+        return "rfc3464";
+    if (c->inner_dsn != NULL &&
+        dsn_parse(&c->b, c->inner_dsn, c->inner_len) > 0 && r->nrcpts > 0)
+        return "rfc3464";
+    if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
+        return mta;
+    if (r->orig_to != NULL) {
+        size_t pos = 0, s, l, n = strlen(r->orig_to);
+        if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
+            !addrscan_next(r->orig_to, n, &pos, &s, &l))
+            (void)rbuild_rcpt(&c->b, r->orig_to, n, NULL);
+    }
+    return r->nrcpts > 0 ? "text" : NULL;
+}
+
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
 static void report_text_decide(struct report_ctx *c)
 {
@@ -338,8 +434,22 @@ static void report_text_decide(struct report_ctx *c)
         (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
         return;
     }
+    enum report_kind sk;
+    if (report_has_line(c->text, c->tlen, "Final-Recipient:") &&
+        dsn_parse(&c->b, c->text, c->tlen) > 0 && r->nrcpts > 0) {
+        r->kind = report_dsn_kind(r); /* DSN fields pasted as text */
+        r->mta = "rfc3464";
+        return;
+    }
+    if (sesjson_parse(&c->b, c->text, c->tlen, &sk) > 0) {
+        r->kind = sk;
+        r->mta = "amazonses";
+        return;
+    }
     report_xfailed(c);
     const char *mta = textbounce_parse(&c->b, c->text, cut, &h);
+    if (r->nrcpts == 0 && strong)
+        mta = report_fallback(c, orig);
     if (mta != NULL || r->nrcpts > 0) {
         r->kind = REPORT_BOUNCE;
         r->mta = mta != NULL ? mta : "text";
@@ -371,6 +481,14 @@ static void report_decide(struct report_ctx *c)
 int report_parse(const char *msg, size_t len, const struct mime_limits *lim,
                  struct report **report_r, const char **error_r)
 {
+    return report_parse_nested(msg, len, lim, 0, report_r, error_r);
+}
+
+static int report_parse_nested(const char *msg, size_t len,
+                               const struct mime_limits *lim,
+                               unsigned nesting, struct report **report_r,
+                               const char **error_r)
+{
     struct report_ctx c;
     struct report *r = calloc(1, sizeof *r);
 
@@ -381,6 +499,7 @@ int report_parse(const char *msg, size_t len, const struct mime_limits *lim,
     memset(&c, 0, sizeof c);
     c.b.r = r;
     c.b.lim = lim;
+    c.nesting = nesting;
     r->kind = REPORT_NOT_BOUNCE;
     r->mta = NULL;
     if (len > lim->max_message_bytes) {
@@ -392,6 +511,7 @@ int report_parse(const char *msg, size_t len, const struct mime_limits *lim,
         report_decide(&c);
     free(c.text);
     free(c.xfailed);
+    free(c.inner_dsn);
     if (c.b.oom) {
         report_free(&r);
         *error_r = "out of memory";

@@ -1,0 +1,151 @@
+/*
+ * sesjson.c - Amazon SES JSON notifications (see sesjson.h).
+ */
+#include "core/sesjson.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "core/dsn.h"
+
+#define SES_VALUE_MAX 1024
+
+/* Offset just past "key" (with its quotes) at or after from, or 0. */
+static size_t ses_key(const char *t, size_t len, size_t from, size_t to,
+                      const char *key)
+{
+    size_t kl = strlen(key);
+
+    for (size_t i = from; i + kl + 2 <= to && i + kl + 2 <= len; i++)
+        if (t[i] == '"' && t[i + kl + 1] == '"' &&
+            memcmp(t + i + 1, key, kl) == 0)
+            return i + kl + 2;
+    return 0;
+}
+
+/* Reads the string value after a key ending at k: '  : "value"'.  Returns
+ * the offset after the value, 0 when there is no string value. */
+static size_t ses_string(const char *t, size_t len, size_t k, char *out,
+                         size_t cap)
+{
+    size_t i = k, n = 0;
+
+    while (i < len && (t[i] == ' ' || t[i] == ':' || t[i] == '\n' ||
+                       t[i] == '\r' || t[i] == '\t'))
+        i++;
+    if (i >= len || t[i] != '"')
+        return 0;
+    for (i++; i < len && t[i] != '"'; i++) {
+        if (t[i] == '\\' && i + 1 < len)
+            i++;
+        if (n + 1 < cap)
+            out[n++] = t[i];
+    }
+    out[n] = '\0';
+    return i < len ? i + 1 : 0;
+}
+
+static enum report_kind ses_kind(const char *t, size_t len)
+{
+    char v[64];
+    size_t k = ses_key(t, len, 0, len, "notificationType");
+
+    if (k == 0)
+        k = ses_key(t, len, 0, len, "eventType");
+    if (k == 0 || ses_string(t, len, k, v, sizeof v) == 0)
+        return REPORT_NOT_BOUNCE;
+    if (strcasecmp(v, "Bounce") == 0)
+        return REPORT_BOUNCE;
+    if (strcasecmp(v, "Complaint") == 0)
+        return REPORT_FEEDBACK;
+    if (strcasecmp(v, "Delivery") == 0)
+        return REPORT_DELIVERED;
+    return REPORT_NOT_BOUNCE;
+}
+
+/* One recipient object: emailAddress at k, its fields up to the next '}'. */
+static size_t ses_object(struct rbuild *b, const char *t, size_t len,
+                         size_t k)
+{
+    char v[SES_VALUE_MAX], st[16];
+    size_t e = ses_string(t, len, k, v, sizeof v), end = e;
+    struct report_rcpt *rc;
+
+    if (e == 0)
+        return k;
+    while (end < len && t[end] != '}')
+        end++;
+    if ((rc = rbuild_rcpt(b, v, strlen(v), NULL)) == NULL)
+        return end;
+    size_t f;
+    if ((f = ses_key(t, len, k, end, "action")) != 0 &&
+        ses_string(t, len, f, v, sizeof v) != 0)
+        rbuild_str(b, &rc->action, v, strlen(v));
+    if ((f = ses_key(t, len, k, end, "status")) != 0 &&
+        ses_string(t, len, f, v, sizeof v) != 0)
+        rbuild_codes(rc, v, 0);
+    if ((f = ses_key(t, len, k, end, "diagnosticCode")) != 0 &&
+        ses_string(t, len, f, v, sizeof v) != 0) {
+        const char *d = dsn_skip_type(v, strlen(v));
+        int code;
+        rbuild_str(b, &rc->diagnostic, d, strlen(d));
+        dsn_scan_reply(d, strlen(d), &code, st, sizeof st);
+        rbuild_codes(rc, st, code);
+    }
+    return end;
+}
+
+/* A Delivery: "recipients":["a@b", ...] and the smtpResponse. */
+static size_t ses_delivery(struct rbuild *b, const char *t, size_t len)
+{
+    char v[SES_VALUE_MAX], st[16];
+    size_t k = ses_key(t, len, 0, len, "recipients"), n = 0, resp;
+    int code = 0;
+
+    if (k == 0)
+        return 0;
+    st[0] = '\0';
+    v[0] = '\0';
+    if ((resp = ses_key(t, len, 0, len, "smtpResponse")) != 0 &&
+        ses_string(t, len, resp, v, sizeof v) != 0)
+        dsn_scan_reply(v, strlen(v), &code, st, sizeof st);
+    while (k < len && t[k] != '[')
+        k++;
+    for (size_t i = k; i < len && t[i] != ']';) {
+        char a[SES_VALUE_MAX];
+        size_t e = ses_string(t, len, i + 1, a, sizeof a);
+        if (e == 0)
+            break;
+        struct report_rcpt *rc = rbuild_rcpt(b, a, strlen(a), NULL);
+        if (rc != NULL) {
+            n++;
+            rbuild_str(b, &rc->action, "delivered", 9);
+            rbuild_str(b, &rc->diagnostic, v, strlen(v));
+            rbuild_codes(rc, st, code);
+        }
+        i = e;
+        while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r'))
+            i++;
+        if (i >= len || t[i] != ',')
+            break;
+    }
+    return n;
+}
+
+size_t sesjson_parse(struct rbuild *b, const char *text, size_t len,
+                     enum report_kind *kind_r)
+{
+    size_t n = 0, k = 0;
+
+    *kind_r = ses_kind(text, len);
+    if (*kind_r == REPORT_NOT_BOUNCE)
+        return 0;
+    if (*kind_r == REPORT_DELIVERED)
+        return ses_delivery(b, text, len);
+    while ((k = ses_key(text, len, k, len, "emailAddress")) != 0) {
+        size_t before = b->r->nrcpts;
+        k = ses_object(b, text, len, k);
+        n += b->r->nrcpts > before;
+    }
+    return n;
+}
