@@ -9,6 +9,7 @@
 
 #include "common/cfg_schema.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,35 @@ static const struct cfg_key cfg_classify_keys[] = {
 
 /* ---------------------------------------------------------------- milter */
 
+/* "192.0.2.0/24", "10.1.2.3", "2001:db8::/32" (the milter's flow.c reads
+ * them the same way). */
+static int cfg_valid_network(const char *value, const char **error_r)
+{
+    unsigned char bytes[16];
+    char addr[64];
+    const char *slash = strchr(value, '/');
+    size_t len = slash != NULL ? (size_t)(slash - value) : strlen(value);
+    int family = AF_INET6;
+    char *end;
+
+    *error_r = "expected an IPv4 or IPv6 address or ADDRESS/PREFIX";
+    if (len == 0 || len >= sizeof addr)
+        return -1;
+    memcpy(addr, value, len);
+    addr[len] = '\0';
+    if (inet_pton(AF_INET, addr, bytes) == 1)
+        family = AF_INET;
+    else if (inet_pton(AF_INET6, addr, bytes) != 1)
+        return -1;
+    if (slash == NULL)
+        return 0;
+    if (!isdigit((unsigned char)slash[1]) ||
+        strtoul(slash + 1, &end, 10) > (family == AF_INET ? 32u : 128u) ||
+        *end != '\0')
+        return -1;
+    return 0;
+}
+
 static const struct cfg_key cfg_milter_keys[] = {
     K_ENUM("on_error", milter.on_error, "accept", "accept|tempfail",
            "milter reply when bounceguard itself fails"),
@@ -226,10 +256,11 @@ static const struct cfg_key cfg_milter_keys[] = {
     K_BOOL("dry_run", milter.dry_run, "false",
            "log decisions without acting on them"),
     K_STR("reject_reply", milter.reject_reply,
-          "550 5.1.1 <%r>: recipient suppressed after earlier bounces", NULL,
-          "reply template for a suppressed recipient (%r = address)"),
+          "550 5.1.1 <%r>: recipient suppressed (%s since %d)", NULL,
+          "refusal template: %r address, %s reason, %b bucket, %d date"),
     K_LIST("internal_networks", milter.internal_networks,
-           "127.0.0.0/8,::1", NULL, "clients whose mail is outbound"),
+           "127.0.0.0/8,::1", cfg_valid_network,
+           "clients whose mail is outbound"),
     K_LIST("outbound_daemons", milter.outbound_daemons, NULL, NULL,
            "Postfix {daemon_name} values whose mail is outbound"),
     K_LIST("exempt_domains", milter.exempt_domains, NULL, NULL,
@@ -242,6 +273,11 @@ static const struct cfg_key cfg_milter_keys[] = {
            "addresses whose bounces are learned from and discarded"),
     K_SIZE("body_cap", milter.body_cap, "1M", 4096, 1LL << 30,
            "bytes of a bounce buffered"),
+    K_ENUM("rcpt_rejects", milter.rcpt_rejects, "record",
+           "off|record|suppress",
+           "recipients the MTA refused itself (SMFIP_RCPT_REJ)"),
+    K_BOOL("noreply_headers", milter.noreply_headers, "false",
+           "ask for headers without replies (unix sockets only)"),
 };
 
 /* ------------------------------------------------------------------ auth */

@@ -66,6 +66,8 @@ struct milter_settings {
     bool add_header;
     struct str_list discard_bounces_to;
     long long body_cap;          /* bytes of a bounce buffered */
+    char *rcpt_rejects;          /* "off", "record", "suppress" */
+    bool noreply_headers;        /* SMFIP_NR_HDR (unix sockets only) */
 };
 
 /* auth = { ... }  (src/auth: SPF/DKIM checks, prvs, credibility) */

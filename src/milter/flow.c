@@ -201,12 +201,11 @@ const char *flow_addr_bare(const char *addr, char *buf, size_t size)
 
     if (addr == NULL || size == 0)
         return NULL;
-    while (*addr == ' ' || *addr == '\t')
-        addr++;
+    addr += strspn(addr, " \t\r\n");
     if (*addr == '<')
         addr++;
     len = strcspn(addr, ">");
-    while (len > 0 && (addr[len - 1] == ' ' || addr[len - 1] == '\t'))
+    while (len > 0 && strchr(" \t\r\n", addr[len - 1]) != NULL)
         len--;
     if (len >= size)
         return NULL;

@@ -2,7 +2,9 @@
 
 # The milter glue and its pure decision module.  flow.c has no libmilter
 # include: tests/unit/test_flow.c links it directly.
-bounceguard_SOURCES += src/milter/flow.c src/milter/flow.h
+bounceguard_SOURCES += src/milter/flow.c src/milter/flow.h \
+	src/milter/milter_ctx.c src/milter/milter_ctx.h \
+	src/milter/milter_bounce.c src/milter/milter_bounce.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_flow
@@ -14,3 +16,9 @@ endif
 
 # The daemon shell (main.c) and the filter it registers (milter.c).
 bounceguard_SOURCES += src/milter/main.c src/milter/milter.c src/milter/milter.h
+
+# Real-protocol tests of the daemon: miltertest (Sendmail's macros) and the
+# private Postfix harness (tests/lib/pfharness.sh).
+TESTS += tests/integration/milter_miltertest.sh
+EXTRA_DIST += tests/integration/milter_miltertest.sh \
+	tests/milter/sendmail_flow.lua tests/milter/dsn-remote.txt

@@ -1,181 +1,759 @@
 /*
- * milter.c - the libmilter callbacks (initial version: observe and log).
+ * milter.c - the libmilter glue of bounceguard: callbacks, the process-wide
+ * runtime (store, classification rules) and the milter.h entry points.
  *
- * Every message gets one line at level info when it ends:
- *   QUEUEID: from=<a@b> to=<c@d>, 2 recipients, client=host[addr] (inbound)
- * "non-smtp" when Postfix's non_smtpd_milters hands us a locally submitted
- * message or a bounce Postfix made itself ({daemon_name} absent or the
- * client address missing).  Nothing is changed, every message is accepted.
+ * Per transaction (decisions in flow.c, state in milter_ctx.c, bounces in
+ * milter_bounce.c):
+ *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM;
+ *              SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
+ *              "off"; SMFIP_NR_HDR when milter.noreply_headers is set
+ *   connect    client facts; Postfix's non-SMTP stream is recognised
+ *   MAIL       direction (flow_direction), null sender = bounce candidate
+ *   RCPT       outbound: store_lookup, then reject / tempfail here, or mark
+ *              for remove / tag at EOM, or log "would suppress" (dry run);
+ *              a recipient the MTA refused itself is an SMTP-reply event
+ *   header     outbound: Message-ID only; otherwise kept (bounded) and
+ *              looked at for bounce hints
+ *   EOH        not a candidate and nothing to do at EOM: track outbound,
+ *              SMFIS_ACCEPT (no body, no EOM: the cheap path)
+ *   body       candidates only, up to milter.body_cap, then SMFIS_SKIP
+ *   EOM        bounce: parse, classify, record (never refused); outbound:
+ *              remove / tag, track
+ * A bounce is never rejected or tempfailed, whatever milter.on_error says.
  *
- * One struct milter_conn per connection (smfi_setpriv); per-message fields
- * are reset by milter_msg_reset(), the one cleanup path shared by eom,
- * abort and close.  Every callback enters and leaves through
- * milter_enter()/milter_leave(), which count the callbacks running, so
- * milter_shutdown() can wait for them.
+ * The runtime (store and rules) is process-wide, behind rt.mu: the store is
+ * opened once (at start, or at first use when the configuration was not yet
+ * installed, and again after a failure, at most every RT_RETRY seconds);
+ * the rules are a refcounted object swapped by milter_reloaded(), so a
+ * callback keeps the rules it took.  Everything else is per connection.
+ * Every callback enters and leaves through milter_enter()/milter_leave(),
+ * which count the callbacks running, so milter_shutdown() can wait for
+ * them.
  */
 #include "config.h"
 
 #include "milter/milter.h"
 
+#include <arpa/inet.h>
 #include <libmilter/mfapi.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "common/cfg.h"
 #include "common/log.h"
+#include "core/classify.h"
+#include "milter/flow.h"
+#include "milter/milter_bounce.h"
+#include "milter/milter_ctx.h"
+#include "store/store.h"
 
 #define MILTER_SHUTDOWN_WAIT_MS 10000
+#define RT_RETRY 10 /* seconds between attempts to open a failed store */
 
-struct milter_conn {
-    char client[300];    /* "name[addr]" */
-    bool non_smtp;
-    char from[256];
-    char first_rcpt[256];
-    unsigned rcpts;
+/* The classification rules of one configuration, shared by callbacks. */
+struct mrules {
+    atomic_int refs;
+    struct classify_rules *rules;
 };
 
-/* Callbacks running right now: milter_shutdown() waits for zero. */
-static atomic_int milter_busy;
+static struct {
+    pthread_mutex_t mu;
+    struct store *store;
+    time_t store_tried;  /* last failed store_open */
+    struct mrules *rules;
+    atomic_int busy;     /* callbacks running */
+} rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-static struct milter_conn *milter_enter(SMFICTX *ctx)
+/* ------------------------------------------------------------- runtime */
+
+static void rules_unref(struct mrules **mrp)
 {
-    atomic_fetch_add(&milter_busy, 1);
-    return smfi_getpriv(ctx);
-}
+    struct mrules *mr = *mrp;
 
-static sfsistat milter_leave(sfsistat status)
-{
-    atomic_fetch_sub(&milter_busy, 1);
-    return status;
-}
-
-static void milter_msg_reset(struct milter_conn *c)
-{
-    c->from[0] = '\0';
-    c->first_rcpt[0] = '\0';
-    c->rcpts = 0;
-}
-
-/* Copies an address, stripping one pair of angle brackets. */
-static void milter_copy_addr(char *dst, size_t size, const char *src)
-{
-    size_t len = src != NULL ? strlen(src) : 0;
-
-    if (len >= 2 && src[0] == '<' && src[len - 1] == '>')
-        snprintf(dst, size, "%.*s", (int)(len - 2), src + 1);
-    else
-        snprintf(dst, size, "%s", src != NULL ? src : "");
-}
-
-static sfsistat milter_connect(SMFICTX *ctx, char *hostname,
-                               _SOCK_ADDR *hostaddr)
-{
-    struct milter_conn *c = milter_enter(ctx);
-    const char *addr = smfi_getsymval(ctx, "{client_addr}");
-
-    if ((c = calloc(1, sizeof *c)) == NULL) {
-        log_error(NULL, "out of memory for a new connection");
-        return milter_leave(SMFIS_ACCEPT);
+    *mrp = NULL;
+    if (mr != NULL && atomic_fetch_sub(&mr->refs, 1) == 1) {
+        classify_rules_free(&mr->rules);
+        free(mr);
     }
-    c->non_smtp = hostaddr == NULL ||
-                  smfi_getsymval(ctx, "{daemon_name}") == NULL;
-    snprintf(c->client, sizeof c->client, "%s[%s]",
-             hostname != NULL ? hostname : "unknown",
-             addr != NULL ? addr : "unknown");
-    if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
-        free(c);
-        return milter_leave(SMFIS_ACCEPT);
+}
+
+static struct mrules *rules_load(const struct bg_settings *set,
+                                 char **error_r)
+{
+    const char *paths[2];
+    size_t n = 0;
+    struct mrules *mr = calloc(1, sizeof *mr);
+
+    if (mr == NULL) {
+        *error_r = strdup("out of memory");
+        return NULL;
     }
-    return milter_leave(SMFIS_CONTINUE);
-}
-
-static sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
-{
-    struct milter_conn *c = milter_enter(ctx);
-
-    if (c == NULL)
-        return milter_leave(SMFIS_ACCEPT);
-    milter_msg_reset(c);
-    milter_copy_addr(c->from, sizeof c->from, argv[0]);
-    return milter_leave(SMFIS_CONTINUE);
-}
-
-static sfsistat milter_envrcpt(SMFICTX *ctx, char **argv)
-{
-    struct milter_conn *c = milter_enter(ctx);
-
-    if (c == NULL)
-        return milter_leave(SMFIS_ACCEPT);
-    if (c->rcpts++ == 0)
-        milter_copy_addr(c->first_rcpt, sizeof c->first_rcpt, argv[0]);
-    return milter_leave(SMFIS_CONTINUE);
-}
-
-static sfsistat milter_eom(SMFICTX *ctx)
-{
-    struct milter_conn *c = milter_enter(ctx);
-    const char *qid = smfi_getsymval(ctx, "i");
-
-    if (c == NULL)
-        return milter_leave(SMFIS_ACCEPT);
-    log_info(qid != NULL ? qid : "NOQUEUE",
-             "from=<%s> to=<%s>, %u recipient%s, client=%s (%s)", c->from,
-             c->first_rcpt, c->rcpts, c->rcpts == 1 ? "" : "s", c->client,
-             c->non_smtp ? "non-smtp" : "inbound");
-    milter_msg_reset(c);
-    return milter_leave(SMFIS_ACCEPT);
-}
-
-static sfsistat milter_abort(SMFICTX *ctx)
-{
-    struct milter_conn *c = milter_enter(ctx);
-
-    if (c != NULL)
-        milter_msg_reset(c);
-    return milter_leave(SMFIS_CONTINUE);
-}
-
-static sfsistat milter_close(SMFICTX *ctx)
-{
-    struct milter_conn *c = milter_enter(ctx);
-
-    if (c != NULL) {
-        smfi_setpriv(ctx, NULL);
-        free(c);
+    if (set->classify.local_rules_file != NULL &&
+        access(set->classify.local_rules_file, R_OK) == 0)
+        paths[n++] = set->classify.local_rules_file;
+    paths[n++] = set->classify.rules_file;
+    if (classify_rules_load(paths, n, &mr->rules, error_r) != 0) {
+        free(mr);
+        return NULL;
     }
-    return milter_leave(SMFIS_CONTINUE);
+    atomic_init(&mr->refs, 1);
+    return mr;
 }
 
-/* Asks only for what the callbacks use: no headers, no body. */
-static sfsistat milter_negotiate(SMFICTX *ctx, unsigned long f0,
-                                 unsigned long f1, unsigned long f2,
-                                 unsigned long f3, unsigned long *pf0,
-                                 unsigned long *pf1, unsigned long *pf2,
-                                 unsigned long *pf3)
+/* Loads the rules of SET and makes them current; false on error (logged,
+ * the previous rules stay). */
+static bool rt_rules_install(const struct bg_settings *set)
 {
-    *pf0 = 0;
-    *pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY |
-                 SMFIP_NOUNKNOWN | SMFIP_NODATA);
+    char *error = NULL;
+    struct mrules *mr = rules_load(set, &error), *old;
+
+    if (mr == NULL) {
+        log_error(NULL, "classification rules: %s",
+                  error != NULL ? error : "cannot load");
+        free(error);
+        return false;
+    }
+    pthread_mutex_lock(&rt.mu);
+    old = rt.rules;
+    rt.rules = mr;
+    pthread_mutex_unlock(&rt.mu);
+    rules_unref(&old);
+    log_info(NULL, "classification rules loaded: %zu rules",
+             classify_rules_count(mr->rules));
+    return true;
+}
+
+/* A reference to the current rules, or NULL (the caller logs). */
+static struct mrules *rt_rules_ref(const struct bg_settings *set)
+{
+    struct mrules *mr;
+
+    pthread_mutex_lock(&rt.mu);
+    mr = rt.rules;
+    if (mr != NULL)
+        atomic_fetch_add(&mr->refs, 1);
+    pthread_mutex_unlock(&rt.mu);
+    if (mr == NULL && set != NULL && rt_rules_install(set))
+        return rt_rules_ref(NULL);
+    return mr;
+}
+
+/* Opens the store with SET when it is not open (at most every RT_RETRY
+ * seconds after a failure).  Call with rt.mu held. */
+static void rt_store_open_locked(const struct bg_settings *set)
+{
+    char *error = NULL;
+    time_t now = time(NULL);
+
+    if (rt.store != NULL || set == NULL ||
+        (rt.store_tried != 0 && now - rt.store_tried < RT_RETRY))
+        return;
+    if (store_open(&set->store, &set->policy, &rt.store, &error) != 0) {
+        rt.store_tried = now;
+        log_error(NULL, "store unavailable: %s; mail is accepted "
+                  "unchecked", error != NULL ? error : "unknown error");
+        free(error);
+        rt.store = NULL;
+        return;
+    }
+    log_info(NULL, "store open: %s", set->store.backend);
+}
+
+/* The store, or NULL when it cannot be opened (the caller fails open). */
+static struct store *rt_store(const struct bg_settings *set)
+{
+    struct store *st;
+
+    pthread_mutex_lock(&rt.mu);
+    rt_store_open_locked(set);
+    st = rt.store;
+    pthread_mutex_unlock(&rt.mu);
+    return st;
+}
+/* ---------------------------------------------------------------- glue */
+
+#define CONN(ctx) ((struct mctx_conn *)smfi_getpriv(ctx))
+
+static const char *macro(SMFICTX *ctx, const char *name)
+{
+    const char *v = smfi_getsymval(ctx, (char *)name);
+
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* The queue id is known from MAIL on (Sendmail) or from the first accepted
+ * RCPT on (Postfix smtpd). */
+static const char *qid(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    if (conn->in_msg && conn->msg.queue_id == NULL)
+        (void)mctx_set_str(&conn->msg.queue_id, macro(ctx, "i"));
+    return conn->in_msg ? conn->msg.queue_id : NULL;
+}
+
+/* milter.on_error, for failures of bounceguard itself; a bounce is never
+ * refused. */
+static sfsistat on_error(struct mctx_conn *conn)
+{
+    if (conn != NULL && conn->set != NULL && !conn->msg.null_sender &&
+        conn->set->milter.on_error != NULL &&
+        strcmp(conn->set->milter.on_error, "tempfail") == 0)
+        return SMFIS_TEMPFAIL;
+    return SMFIS_ACCEPT;
+}
+
+/* The connection context, made at negotiate (or at connect when the MTA
+ * does not negotiate), with its own configuration reference. */
+static struct mctx_conn *conn_new(SMFICTX *ctx)
+{
+    struct bg_config *cfg = cfg_current();
+    struct mctx_conn *conn;
+    enum flow_enforce mode;
+
+    if (cfg == NULL)
+        return NULL;
+    conn = mctx_conn_new(cfg, NULL, NULL, NULL, false);
+    if (conn == NULL) {
+        cfg_unref(&cfg);
+        log_error(NULL, "connect: out of memory");
+        return NULL;
+    }
+    conn->enforce = flow_enforce_parse(conn->set->milter.enforce, &mode) &&
+                    mode != FLOW_ENFORCE_OFF;
+    if (smfi_setpriv(ctx, conn) != MI_SUCCESS) {
+        mctx_conn_free(&conn);
+        return NULL;
+    }
+    return conn;
+}
+
+static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+                             unsigned long f2, unsigned long f3,
+                             unsigned long *pf0, unsigned long *pf1,
+                             unsigned long *pf2, unsigned long *pf3)
+{
+    struct mctx_conn *conn = conn_new(ctx);
+    const struct milter_settings *ms;
+    unsigned long want;
+
+    (void)f2;
+    (void)f3;
+    if (conn == NULL)
+        return SMFIS_ALL_OPTS;
+    ms = &conn->set->milter;
+    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_DELRCPT);
+    want = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_SKIP;
+    if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
+        want |= SMFIP_RCPT_REJ;
+    if (ms->noreply_headers)
+        want |= SMFIP_NR_HDR;
+    *pf1 = f1 & want;
+    conn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
+    conn->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
     *pf2 = 0;
     *pf3 = 0;
     return SMFIS_CONTINUE;
 }
 
+static void client_addr_text(_SOCK_ADDR *sa, char *buf, size_t size,
+                             unsigned *port_r)
+{
+    buf[0] = '\0';
+    *port_r = 0;
+    if (sa == NULL)
+        return;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+        inet_ntop(AF_INET, &sin->sin_addr, buf, size);
+        *port_r = ntohs(sin->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+        inet_ntop(AF_INET6, &sin6->sin6_addr, buf, size);
+        *port_r = ntohs(sin6->sin6_port);
+    }
+}
+
+static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    char addr[INET6_ADDRSTRLEN];
+    const char *client;
+    unsigned port;
+
+    if (conn == NULL && (conn = conn_new(ctx)) == NULL)
+        return SMFIS_ACCEPT;
+    client_addr_text(sa, addr, sizeof addr, &port);
+    client = macro(ctx, "{client_addr}");
+    if (client == NULL && addr[0] != '\0')
+        client = addr;
+    conn->non_smtp = flow_is_non_smtp_connect(hostname, addr, port);
+    if (!mctx_set_str(&conn->hostname, hostname) ||
+        !mctx_set_str(&conn->client_addr, client) ||
+        !mctx_set_str(&conn->daemon_name, macro(ctx, "{daemon_name}"))) {
+        log_error(NULL, "connect: out of memory");
+        return on_error(conn);
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    struct flow_conn fc;
+    struct mctx_msg *msg;
+
+    if (conn == NULL)
+        return SMFIS_ACCEPT;
+    if (!mctx_msg_begin(conn, argv[0], (size_t)conn->set->milter.body_cap)) {
+        log_error(NULL, "mail: out of memory");
+        return on_error(conn);
+    }
+    msg = &conn->msg;
+    fc.client_addr = conn->client_addr;
+    fc.daemon_name = conn->daemon_name;
+    fc.auth_authen = macro(ctx, "{auth_authen}");
+    fc.non_smtp = conn->non_smtp;
+    msg->dir = flow_direction(&conn->set->milter, &fc, &msg->why);
+    msg->candidate = msg->null_sender;
+    log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s", msg->sender,
+              flow_dir_name(msg->dir), flow_why_name(msg->why),
+              msg->candidate ? ", bounce candidate" : "");
+    return SMFIS_CONTINUE;
+}
+
+/* A recipient the MTA itself refused (SMFIP_RCPT_REJ): an SMTP-reply event
+ * for outbound submissions.  {rcpt_host} holds the enhanced status and
+ * {rcpt_addr} the text. */
+static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
+                          const char *rcpt)
+{
+    const char *status = macro(ctx, "{rcpt_host}");
+    const char *text = macro(ctx, "{rcpt_addr}");
+    struct verdict v;
+    struct store_event ev;
+    struct mrules *mr;
+    struct store *st;
+    bool suppress = strcmp(conn->set->milter.rcpt_rejects, "suppress") == 0;
+
+    if (conn->msg.dir != FLOW_OUTBOUND || conn->msg.null_sender ||
+        strcmp(conn->set->milter.rcpt_rejects, "off") == 0)
+        return;
+    mr = rt_rules_ref(conn->set);
+    memset(&v, 0, sizeof v);
+    if (mr != NULL)
+        classify_reply(mr->rules, text != NULL ? text : "",
+                       text != NULL ? strlen(text) : 0, status, 0, "failed",
+                       &v);
+    memset(&ev, 0, sizeof ev);
+    ev.when = (long long)time(NULL);
+    ev.recipient = rcpt;
+    ev.reason = v.reason;
+    ev.bucket = v.bucket;
+    ev.auth = v.auth;
+    ev.rule = v.rule;
+    ev.status = status;
+    ev.diagnostic = text;
+    ev.source = SRC_SMTP_REPLY;
+    ev.sender = conn->msg.sender;
+    ev.queue_id = qid(ctx, conn);
+    ev.credible = suppress;
+    log_notice(qid(ctx, conn), "rejected: rcpt=%s, reason=%s, bucket=%s, "
+               "rule=%s, status=%s, source=smtp_reply, action=%s",
+               rcpt, v.reason != NULL ? v.reason : "unknown",
+               bucket_name(v.bucket), v.rule != NULL ? v.rule : "none",
+               status != NULL ? status : "none",
+               (st = rt_store(conn->set)) != NULL &&
+                       store_record(st, &ev) == 0
+                   ? "recorded" : "not_recorded");
+    rules_unref(&mr);
+}
+
+static void log_suppressed(SMFICTX *ctx, struct mctx_conn *conn,
+                           const char *rcpt, const struct suppression *s,
+                           enum flow_act act)
+{
+    char since[32] = "?";
+    time_t t = (time_t)s->first_seen;
+    struct tm tm;
+
+    if (t > 0 && gmtime_r(&t, &tm) != NULL)
+        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    log_notice(qid(ctx, conn), "%s: rcpt=<%s>, from=<%s>, reason=%s, "
+               "bucket=%s, rule=%s, since=%s, action=%s",
+               act == FLOW_ACT_DRY_RUN ? "would suppress" : "suppress",
+               rcpt, conn->msg.sender, s->reason, bucket_name(s->bucket),
+               s->rule[0] != '\0' ? s->rule : "none", since,
+               flow_act_name(act));
+}
+
+static sfsistat rcpt_refuse(SMFICTX *ctx, struct mctx_conn *conn,
+                            const char *rcpt, const struct suppression *s,
+                            bool tempfail)
+{
+    struct flow_reply r;
+
+    if (flow_reply_format(conn->set->milter.reject_reply, tempfail, rcpt,
+                          s->reason, bucket_name(s->bucket),
+                          (time_t)s->first_seen, &r))
+        (void)smfi_setreply(ctx, r.code, r.xcode[0] ? r.xcode : NULL,
+                            r.text);
+    return tempfail ? SMFIS_TEMPFAIL : SMFIS_REJECT;
+}
+
+static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    char bare[FLOW_ADDR_MAX];
+    const char *rcpt, *mailer;
+    struct mctx_rcpt *r;
+    struct suppression s;
+    struct store *st;
+    int found = 0;
+    enum flow_act act;
+
+    if (conn == NULL || !conn->in_msg)
+        return SMFIS_CONTINUE;
+    rcpt = flow_addr_bare(argv[0], bare, sizeof bare);
+    if (rcpt == NULL || rcpt[0] == '\0')
+        return SMFIS_CONTINUE;
+    mailer = macro(ctx, "{rcpt_mailer}");
+    if (mailer != NULL && strcmp(mailer, "error") == 0) {
+        rcpt_rejected(ctx, conn, rcpt);
+        return SMFIS_CONTINUE;
+    }
+    if (conn->msg.dir == FLOW_OUTBOUND && !conn->msg.null_sender &&
+        conn->enforce && (st = rt_store(conn->set)) != NULL) {
+        found = store_lookup(st, rcpt, (long long)time(NULL), &s);
+        if (found < 0) {
+            log_warning(qid(ctx, conn), "rcpt: lookup of <%s> failed; "
+                        "store unavailable", rcpt);
+            if (on_error(conn) == SMFIS_TEMPFAIL)
+                return SMFIS_TEMPFAIL;
+        }
+    }
+    act = flow_recipient_action(&conn->set->milter, conn->msg.dir,
+                                conn->msg.sender, rcpt, found == 1);
+    if (act != FLOW_ACT_PASS)
+        log_suppressed(ctx, conn, rcpt, &s, act);
+    if (act == FLOW_ACT_REJECT || act == FLOW_ACT_TEMPFAIL)
+        return rcpt_refuse(ctx, conn, rcpt, &s,
+                           act == FLOW_ACT_TEMPFAIL);
+    r = mctx_rcpt_add(&conn->msg, rcpt);
+    if (r != NULL && (act == FLOW_ACT_REMOVE || act == FLOW_ACT_TAG)) {
+        r->act = act;
+        snprintf(r->reason, sizeof r->reason, "%s", s.reason);
+        r->bucket = s.bucket;
+        conn->msg.nenforce++;
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    struct mctx_msg *msg;
+    sfsistat ok;
+
+    if (conn == NULL)
+        return SMFIS_CONTINUE;
+    ok = conn->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+    if (!conn->in_msg)
+        return ok;
+    msg = &conn->msg;
+    if (msg->dir == FLOW_OUTBOUND && !msg->null_sender) {
+        if (msg->message_id == NULL && strcasecmp(name, "Message-ID") == 0)
+            mctx_set_message_id(msg, value);
+        return ok;
+    }
+    if (!msg->null_sender && flow_header_is_bounce_hint(name, value))
+        msg->bounce_hint = true;
+    (void)mctx_add_header(msg, name, value);
+    return ok;
+}
+
+/* Records what we send, so that later bounces can be joined to it. */
+static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    struct mctx_msg *msg = &conn->msg;
+    const char **rcpts;
+    struct outbound_msg m;
+    size_t n = 0;
+
+    struct store *st = rt_store(conn->set);
+
+    if (st == NULL || msg->nrcpts == 0)
+        return;
+    rcpts = calloc(msg->nrcpts, sizeof *rcpts);
+    if (rcpts == NULL)
+        return;
+    for (size_t i = 0; i < msg->nrcpts; i++)
+        if (msg->rcpts[i].act != FLOW_ACT_REMOVE)
+            rcpts[n++] = msg->rcpts[i].addr;
+    memset(&m, 0, sizeof m);
+    m.message_id = msg->message_id;
+    m.queue_id = qid(ctx, conn);
+    m.sender = msg->sender;
+    m.recipients = rcpts;
+    m.nrecipients = n;
+    m.when = (long long)time(NULL);
+    if (n > 0 && store_track_outbound(st, &m) != 0)
+        log_warning(m.queue_id, "outbound tracking queue full; message not "
+                    "tracked");
+    free(rcpts);
+}
+
+static sfsistat cb_eoh(SMFICTX *ctx)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    struct mctx_msg *msg;
+
+    if (conn == NULL || !conn->in_msg)
+        return SMFIS_CONTINUE;
+    msg = &conn->msg;
+    if (msg->null_sender || (msg->dir == FLOW_INBOUND && msg->bounce_hint)) {
+        msg->candidate = true;
+        (void)mctx_add_eoh(msg);
+        return SMFIS_CONTINUE;
+    }
+    if (msg->dir == FLOW_OUTBOUND) {
+        if (msg->nenforce > 0)
+            return SMFIS_CONTINUE; /* remove / tag at end of message */
+        track_outbound(ctx, conn);
+    }
+    mctx_msg_end(conn);
+    return SMFIS_ACCEPT; /* nothing more to see: no body, no EOM */
+}
+
+static sfsistat cb_body(SMFICTX *ctx, unsigned char *data, size_t len)
+{
+    struct mctx_conn *conn = CONN(ctx);
+
+    if (conn == NULL || !conn->in_msg || !conn->msg.candidate)
+        return conn != NULL && conn->skip_ok ? SMFIS_SKIP : SMFIS_CONTINUE;
+    if (!mctx_add_body(&conn->msg, data, len) && conn->skip_ok)
+        return SMFIS_SKIP; /* cap reached: the rest is not needed */
+    return SMFIS_CONTINUE;
+}
+
+static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
+                           const struct mbounce *b)
+{
+    char value[600];
+
+    for (size_t i = 0; b->report != NULL && b->verdicts != NULL &&
+                       i < b->report->nrcpts && i < 10;
+         i++) {
+        if (b->report->rcpts[i].recipient == NULL)
+            continue;
+        mbounce_header_value(b, i, value, sizeof value);
+        if (smfi_addheader(ctx, "X-Bounceguard-Verdict", value) !=
+            MI_SUCCESS)
+            log_warning(qid(ctx, conn), "cannot add verdict header");
+    }
+}
+
+static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    struct mctx_msg *msg = &conn->msg;
+    struct mrules *mr = rt_rules_ref(conn->set);
+    struct mbounce b;
+    const char **rcpts;
+    bool discard = false;
+
+    (void)qid(ctx, conn);
+    if (mr == NULL) {
+        log_error(msg->queue_id, "bounce: no classification rules loaded");
+        return SMFIS_ACCEPT;
+    }
+    mbounce_process(rt_store(conn->set), mr->rules, conn, time(NULL), &b);
+    if (conn->set->milter.add_header)
+        bounce_headers(ctx, conn, &b);
+    rcpts = calloc(msg->nrcpts + 1, sizeof *rcpts);
+    if (rcpts != NULL) {
+        for (size_t i = 0; i < msg->nrcpts; i++)
+            rcpts[i] = msg->rcpts[i].addr;
+        discard = b.report != NULL && b.report->kind == REPORT_BOUNCE &&
+                  flow_discard_bounce(&conn->set->milter, rcpts,
+                                      msg->nrcpts);
+        free(rcpts);
+    }
+    if (discard)
+        log_notice(msg->queue_id, "bounce: processed and discarded "
+                   "(addressed to milter.discard_bounces_to)");
+    mbounce_clear(&b);
+    rules_unref(&mr);
+    return discard ? SMFIS_DISCARD : SMFIS_ACCEPT;
+}
+
+/* remove / tag: the recipients marked at RCPT time. */
+static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    struct mctx_msg *msg = &conn->msg;
+    size_t removed = 0;
+    char value[600];
+
+    for (size_t i = 0; i < msg->nrcpts; i++) {
+        struct mctx_rcpt *r = &msg->rcpts[i];
+        char angle[FLOW_ADDR_MAX + 2];
+
+        if (r->act == FLOW_ACT_REMOVE) {
+            snprintf(angle, sizeof angle, "<%s>", r->addr);
+            if (smfi_delrcpt(ctx, angle) == MI_SUCCESS)
+                removed++;
+            else
+                log_warning(qid(ctx, conn), "cannot remove <%s>", r->addr);
+        } else if (r->act == FLOW_ACT_TAG) {
+            snprintf(value, sizeof value, "%s %s %s", r->addr,
+                     bucket_name(r->bucket), r->reason);
+            (void)smfi_addheader(ctx, "X-Bounceguard-Suppressed", value);
+        }
+    }
+    track_outbound(ctx, conn);
+    if (removed > 0 && removed == msg->rcpts_seen) {
+        log_notice(qid(ctx, conn), "discard: every recipient is suppressed "
+                   "(%zu removed)", removed);
+        return SMFIS_DISCARD;
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_eom(SMFICTX *ctx)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    sfsistat st = SMFIS_CONTINUE;
+
+    if (conn == NULL || !conn->in_msg)
+        return SMFIS_CONTINUE;
+    if (conn->msg.candidate)
+        st = eom_bounce(ctx, conn);
+    else if (conn->msg.dir == FLOW_OUTBOUND)
+        st = eom_enforce(ctx, conn);
+    mctx_msg_end(conn);
+    return st;
+}
+
+static sfsistat cb_abort(SMFICTX *ctx)
+{
+    struct mctx_conn *conn = CONN(ctx);
+
+    if (conn != NULL)
+        mctx_msg_end(conn);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_close(SMFICTX *ctx)
+{
+    struct mctx_conn *conn = CONN(ctx);
+
+    smfi_setpriv(ctx, NULL);
+    mctx_conn_free(&conn);
+    return SMFIS_CONTINUE;
+}
+
+
+/* ----------------------------------------------- counted entry points */
+
+static void milter_enter(void)
+{
+    atomic_fetch_add(&rt.busy, 1);
+}
+
+static sfsistat milter_leave(sfsistat status)
+{
+    atomic_fetch_sub(&rt.busy, 1);
+    return status;
+}
+
+static sfsistat w_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+                            unsigned long f2, unsigned long f3,
+                            unsigned long *pf0, unsigned long *pf1,
+                            unsigned long *pf2, unsigned long *pf3)
+{
+    milter_enter();
+    return milter_leave(
+        cb_negotiate(ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3));
+}
+
+static sfsistat w_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+    milter_enter();
+    return milter_leave(cb_connect(ctx, hostname, sa));
+}
+
+static sfsistat w_envfrom(SMFICTX *ctx, char **argv)
+{
+    milter_enter();
+    return milter_leave(cb_envfrom(ctx, argv));
+}
+
+static sfsistat w_envrcpt(SMFICTX *ctx, char **argv)
+{
+    milter_enter();
+    return milter_leave(cb_envrcpt(ctx, argv));
+}
+
+static sfsistat w_header(SMFICTX *ctx, char *name, char *value)
+{
+    milter_enter();
+    return milter_leave(cb_header(ctx, name, value));
+}
+
+static sfsistat w_eoh(SMFICTX *ctx)
+{
+    milter_enter();
+    return milter_leave(cb_eoh(ctx));
+}
+
+static sfsistat w_body(SMFICTX *ctx, unsigned char *data, size_t len)
+{
+    milter_enter();
+    return milter_leave(cb_body(ctx, data, len));
+}
+
+static sfsistat w_eom(SMFICTX *ctx)
+{
+    milter_enter();
+    return milter_leave(cb_eom(ctx));
+}
+
+static sfsistat w_abort(SMFICTX *ctx)
+{
+    milter_enter();
+    return milter_leave(cb_abort(ctx));
+}
+
+static sfsistat w_close(SMFICTX *ctx)
+{
+    milter_enter();
+    return milter_leave(cb_close(ctx));
+}
+
 static struct smfiDesc milter_desc = {
     .xxfi_name = "bounceguard",
     .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = 0,
-    .xxfi_connect = milter_connect,
-    .xxfi_envfrom = milter_envfrom,
-    .xxfi_envrcpt = milter_envrcpt,
-    .xxfi_eom = milter_eom,
-    .xxfi_abort = milter_abort,
-    .xxfi_close = milter_close,
-    .xxfi_negotiate = milter_negotiate,
+    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT,
+    .xxfi_connect = w_connect,
+    .xxfi_envfrom = w_envfrom,
+    .xxfi_envrcpt = w_envrcpt,
+    .xxfi_header = w_header,
+    .xxfi_eoh = w_eoh,
+    .xxfi_body = w_body,
+    .xxfi_eom = w_eom,
+    .xxfi_abort = w_abort,
+    .xxfi_close = w_close,
+    .xxfi_negotiate = w_negotiate,
 };
+
+/* --------------------------------------------------------- milter.h */
 
 int milter_setup(const char **error_r)
 {
@@ -186,25 +764,58 @@ int milter_setup(const char **error_r)
     return 0;
 }
 
+/* Opens the store and loads the rules when the configuration is already
+ * installed; otherwise the first connection does it.  Rules that do not
+ * load are a start-up error; a store that does not open is not (mail
+ * flows unchecked, and the store is tried again). */
 int milter_start(char **error_r)
 {
-    (void)error_r;
+    struct bg_config *cfg = cfg_current();
+    const struct bg_settings *set;
+
+    if (cfg == NULL)
+        return 0;
+    set = cfg_settings(cfg);
+    if (!rt_rules_install(set)) {
+        *error_r = strdup("cannot load the classification rules");
+        cfg_unref(&cfg);
+        return -1;
+    }
+    (void)rt_store(set);
+    cfg_unref(&cfg);
     return 0;
 }
 
 void milter_reloaded(void)
 {
+    struct bg_config *cfg = cfg_current();
+
+    if (cfg == NULL)
+        return;
+    (void)rt_rules_install(cfg_settings(cfg));
+    cfg_unref(&cfg);
 }
 
 void milter_shutdown(void)
 {
     struct timespec tick = {0, 10 * 1000 * 1000};
+    struct mrules *mr;
 
-    for (int waited = 0; atomic_load(&milter_busy) > 0 &&
-                         waited < MILTER_SHUTDOWN_WAIT_MS;
+    for (int waited = 0;
+         atomic_load(&rt.busy) > 0 && waited < MILTER_SHUTDOWN_WAIT_MS;
          waited += 10)
         nanosleep(&tick, NULL);
-    if (atomic_load(&milter_busy) > 0)
+    if (atomic_load(&rt.busy) > 0)
         log_warning(NULL, "stopping with %d callback(s) still running",
-                    atomic_load(&milter_busy));
+                    atomic_load(&rt.busy));
+    pthread_mutex_lock(&rt.mu);
+    mr = rt.rules;
+    rt.rules = NULL;
+    pthread_mutex_unlock(&rt.mu);
+    rules_unref(&mr);
+    if (rt.store != NULL) {
+        if (store_flush(rt.store, 5000) != 0)
+            log_warning(NULL, "store: not everything was committed");
+        store_close(&rt.store);
+    }
 }

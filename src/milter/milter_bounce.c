@@ -1,0 +1,188 @@
+/*
+ * milter_bounce.c - bounce candidates at end of message (see
+ * milter_bounce.h).
+ */
+#include "milter/milter_bounce.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/credible.h"
+#include "common/cfg.h"
+#include "common/log.h"
+#include "store/store.h"
+
+/* Joins the bounce to what we sent; fills *orig_r (release it) when found. */
+static bool bounce_join(struct store *store, const struct report *rep,
+                        struct outbound_msg *orig_r)
+{
+    int rc;
+
+    memset(orig_r, 0, sizeof *orig_r);
+    if (store == NULL ||
+        (rep->orig_message_id == NULL && rep->postfix_queue_id == NULL))
+        return false;
+    rc = store_find_outbound(store, rep->orig_message_id,
+                             rep->postfix_queue_id, orig_r);
+    if (rc < 0)
+        log_warning(NULL, "bounce: outbound tracking lookup failed");
+    return rc == 1;
+}
+
+static void bounce_credibility(const struct mctx_conn *conn,
+                               struct mbounce *b)
+{
+    struct credible_input in;
+    struct credible_decision out;
+
+    memset(&in, 0, sizeof in);
+    in.source = (conn->non_smtp && conn->msg.null_sender)
+                    ? CREDIBLE_SRC_LOCAL_MTA
+                    : conn->msg.dir == FLOW_OUTBOUND ? CREDIBLE_SRC_INTERNAL
+                                                     : CREDIBLE_SRC_REMOTE;
+    in.tracking = true;
+    in.correlated = b->joined;
+    in.prvs = PRVS_UNSIGNED;
+    in.spf = AUTHRES_NONE;
+    in.dkim = AUTHRES_NONE;
+    if (!credible_mode_parse(conn->set->auth.credibility, &in.mode))
+        in.mode = CREDIBLE_STRICT;
+    credible_decide(&in, &out);
+    b->credible = out.credible;
+    b->credible_why = out.why != NULL ? out.why : "?";
+}
+
+static const char *str_or(const char *s, const char *def)
+{
+    return s != NULL && s[0] != '\0' ? s : def;
+}
+
+/* One event per recipient, one log line per event. */
+static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
+                              struct mbounce *b, size_t i,
+                              const struct outbound_msg *orig, time_t now)
+{
+    const struct report *rep = b->report;
+    const struct report_rcpt *rr = &rep->rcpts[i];
+    const struct verdict *v = &b->verdicts[i];
+    struct store_event ev;
+    const char *action = "recorded";
+
+    memset(&ev, 0, sizeof ev);
+    ev.when = (long long)now;
+    ev.recipient = rr->recipient;
+    ev.reason = v->reason;
+    ev.bucket = v->bucket;
+    ev.auth = v->auth;
+    ev.rule = v->rule;
+    ev.status = v->status[0] != '\0' ? v->status : NULL;
+    ev.reply_code = v->reply_code;
+    ev.diagnostic = rr->diagnostic;
+    ev.source = conn->non_smtp && conn->msg.null_sender ? SRC_POSTFIX_DSN
+                                                         : SRC_DSN;
+    ev.action = rr->action;
+    ev.reporting_mta = rep->reporting_mta;
+    ev.remote_mta = rr->remote_mta;
+    ev.orig_message_id = orig->message_id != NULL ? orig->message_id
+                                                  : rep->orig_message_id;
+    ev.queue_id = orig->queue_id != NULL ? orig->queue_id
+                                         : rep->postfix_queue_id;
+    ev.sender = orig->sender != NULL ? orig->sender : rep->postfix_sender;
+    ev.credible = b->credible;
+    if (store == NULL) {
+        action = "not_recorded (store unavailable)";
+        b->failed++;
+    } else if (store_record(store, &ev) != 0) {
+        action = "not_recorded (store queue full or bad address)";
+        b->failed++;
+    } else {
+        b->recorded++;
+    }
+    log_notice(conn->msg.queue_id,
+               "bounce: rcpt=<%s>, reason=%s, bucket=%s, rule=%s, "
+               "status=%s, dsn_action=%s, source=%s, credible=%s (%s), "
+               "joined=%s, action=%s",
+               rr->recipient, str_or(v->reason, "unknown"),
+               bucket_name(v->bucket), str_or(v->rule, "none"),
+               str_or(v->status, "none"), str_or(rr->action, "none"),
+               store_source_name(ev.source), b->credible ? "yes" : "no",
+               b->credible_why, str_or(ev.queue_id, "none"), action);
+}
+
+static bool bounce_parse(const struct mctx_conn *conn, struct mbounce *b)
+{
+    const struct mctx_msg *msg = &conn->msg;
+    struct mime_limits lim = conn->set->classify.limits;
+    const char *error = NULL;
+
+    if (lim.max_message_bytes == 0 || lim.max_message_bytes > msg->len)
+        lim.max_message_bytes = msg->len;
+    if (report_parse(msg->buf != NULL ? msg->buf : "", msg->len, &lim,
+                     &b->report, &error) != 0) {
+        log_error(msg->queue_id, "bounce: cannot parse: %s",
+                  str_or(error, "unknown error"));
+        b->error = true;
+        return false;
+    }
+    return true;
+}
+
+void mbounce_process(struct store *store, const struct classify_rules *rules,
+                     const struct mctx_conn *conn, time_t now,
+                     struct mbounce *b)
+{
+    const struct mctx_msg *msg = &conn->msg;
+    struct outbound_msg orig;
+    size_t n;
+
+    memset(b, 0, sizeof *b);
+    if (!bounce_parse(conn, b))
+        return;
+    if (b->report->kind != REPORT_BOUNCE) {
+        log_info(msg->queue_id, "bounce: candidate is %s (format %s): "
+                 "nothing to record",
+                 report_kind_name(b->report->kind),
+                 str_or(b->report->mta, "none"));
+        return;
+    }
+    n = b->report->nrcpts;
+    b->verdicts = calloc(n > 0 ? n : 1, sizeof *b->verdicts);
+    if (b->verdicts == NULL) {
+        log_error(msg->queue_id, "bounce: out of memory");
+        b->error = true;
+        return;
+    }
+    classify_report(rules, b->report, b->verdicts);
+    b->joined = bounce_join(store, b->report, &orig);
+    bounce_credibility(conn, b);
+    for (size_t i = 0; i < n; i++)
+        if (b->report->rcpts[i].recipient != NULL)
+            bounce_record_one(store, conn, b, i, &orig, now);
+    if (n == 0 || msg->truncated)
+        log_info(msg->queue_id, "bounce: %zu recipient(s) in %s report, "
+                 "%zu of %zu bytes kept, errors=0x%x",
+                 n, str_or(b->report->mta, "unknown"), msg->len, msg->total,
+                 b->report->errors);
+    if (b->joined)
+        outbound_msg_clear(&orig);
+}
+
+void mbounce_clear(struct mbounce *b)
+{
+    report_free(&b->report);
+    free(b->verdicts);
+    memset(b, 0, sizeof *b);
+}
+
+void mbounce_header_value(const struct mbounce *b, size_t i, char *buf,
+                          size_t size)
+{
+    const struct verdict *v = &b->verdicts[i];
+
+    snprintf(buf, size, "%s %s %s rule=%s status=%s credible=%s",
+             str_or(b->report->rcpts[i].recipient, "?"),
+             bucket_name(v->bucket), str_or(v->reason, "unknown"),
+             str_or(v->rule, "none"), str_or(v->status, "none"),
+             b->credible ? "yes" : "no");
+}
