@@ -14,3 +14,8 @@ tests_integration_store_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_store_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/integration/store_kill9.sh
 EXTRA_DIST += tests/integration/store_kill9.sh
+
+# daemon shell: -n checks, identity, pid file lock, signals, detaching
+TESTS += tests/integration/daemon_config.sh tests/integration/daemon_signals.sh
+EXTRA_DIST += tests/integration/daemon_config.sh \
+	tests/integration/daemon_signals.sh

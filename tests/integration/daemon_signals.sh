@@ -1,0 +1,165 @@
+#!/bin/sh
+# daemon_signals.sh - the running daemon: it binds a unix socket (removing a
+# stale one), drops to "nobody" when started as root, refuses a second
+# instance on the same pid file or socket, keeps serving when SIGHUP finds a
+# broken file (and says why, with file:line), reloads a good one on SIGHUP
+# and SIGUSR1, and on SIGTERM exits 0 removing its socket and pid file.
+# Also: without -f it detaches and the pid file names the detached process.
+# Every process started here is killed on exit.
+. "${top_srcdir:?}/tests/lib/tap.sh"
+
+BG=${top_builddir:-.}/bounceguard
+[ -x "$BG" ] || tap_skip_all "bounceguard not built ($BG)"
+command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is needed"
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/bg-signals.XXXXXX") || exit 1
+chmod 755 "$W"
+PIDS=
+cleanup() {
+    for p in $PIDS $(cat "$W/bg.pid" 2>/dev/null); do
+        kill -KILL "$p" 2>/dev/null
+    done
+    rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+USER_LINE=
+if [ "$(id -u)" -eq 0 ]; then
+    chown nobody "$W"
+    USER_LINE='user = "nobody";'
+fi
+SOCK=$W/bg.sock
+write_conf() { # write_conf FILE LOG_LEVEL
+    cat >"$1" <<EOF
+socket = "unix:$SOCK";
+$USER_LINE
+pidfile = "$W/bg.pid";
+log_level = "$2";
+store = { path = "$W/bg.db"; };
+EOF
+}
+
+# probe PATH: 0 when something accepts a connection on the unix socket
+probe() {
+    python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+except OSError:
+    sys.exit(1)
+EOF
+}
+# wait_for SECONDS COMMAND...: retries the command every 0.1 s
+wait_for() {
+    t=$(($1 * 10))
+    shift
+    while [ "$t" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.1
+        t=$((t - 1))
+    done
+    return 1
+}
+logged() { grep -q -e "$1" "$W/out"; }
+count() { grep -c -e "$1" "$W/out"; }
+alive() { kill -0 "$1" 2>/dev/null; }
+dead() { ! kill -0 "$1" 2>/dev/null; }
+
+write_conf "$W/bg.conf" info
+
+# A stale socket left by a crash: bound, then abandoned.
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+    "$SOCK"
+[ -S "$SOCK" ] && ! probe "$SOCK"
+tap_ok $? "a stale socket is in place"
+
+"$BG" -f -c "$W/bg.conf" >"$W/out" 2>&1 &
+BGPID=$!
+PIDS="$PIDS $BGPID"
+wait_for 10 probe "$SOCK"
+tap_ok $? "the daemon replaced the stale socket and accepts connections"
+logged "starting bounceguard .* on unix:$SOCK"
+tap_ok $? "it logged its start"
+[ "$(cat "$W/bg.pid" 2>/dev/null)" = "$BGPID" ]
+tap_ok $? "the pid file holds its pid"
+
+if [ -n "$USER_LINE" ]; then
+    [ "$(ps -o user= -p "$BGPID" | tr -d ' ')" = nobody ]
+    tap_ok $? "it runs as nobody"
+    [ "$(stat -c %U "$SOCK")" = nobody ] &&
+        [ "$(stat -c %a "$SOCK")" = 770 ]
+    tap_ok $? "the socket belongs to nobody, mode 0770 (umask 0007)"
+else
+    tap_skip "not root: privilege drop"
+    tap_skip "not root: socket owner"
+fi
+
+# A second daemon on the same pid file.
+"$BG" -f -c "$W/bg.conf" >"$W/second.out" 2>&1
+st=$?
+[ "$st" -eq 75 ] &&
+    grep -q "pidfile $W/bg.pid is locked by pid $BGPID: another bounceguard is running" \
+        "$W/second.out"
+tap_ok $? "a second daemon on the same pid file refuses (status $st)"
+
+# A second daemon with its own pid file but the same socket.
+sed "s|$W/bg.pid|$W/other.pid|" "$W/bg.conf" >"$W/other.conf"
+"$BG" -f -c "$W/other.conf" >"$W/third.out" 2>&1
+st=$?
+[ "$st" -eq 69 ] && grep -q "running process accepts connections" "$W/third.out"
+tap_ok $? "a second daemon on a live socket refuses (status $st)"
+probe "$SOCK"
+tap_ok $? "... and the first one still serves"
+
+# SIGHUP with a broken file.
+cp "$W/bg.conf" "$W/good.conf"
+printf 'socket_backlog = "lots";\n' >>"$W/bg.conf"
+kill -HUP "$BGPID"
+wait_for 5 logged "reload failed: $W/bg.conf:[0-9]*: socket_backlog: expected an integer"
+tap_ok $? "SIGHUP with a broken file logs why, with file:line"
+alive "$BGPID" && probe "$SOCK"
+tap_ok $? "... and the daemon keeps serving"
+
+# SIGHUP, then SIGUSR1, with a good file.
+write_conf "$W/bg.conf" debug
+kill -HUP "$BGPID"
+wait_for 5 logged "configuration reloaded"
+tap_ok $? "SIGHUP with a good file reloads"
+kill -USR1 "$BGPID"
+wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' '$W/out') -ge 2 ]"
+tap_ok $? "SIGUSR1 reloads too"
+alive "$BGPID" && probe "$SOCK"
+tap_ok $? "... still serving"
+
+# SIGTERM: clean stop.
+kill -TERM "$BGPID"
+wait_for 20 dead "$BGPID"
+tap_ok $? "SIGTERM stops the daemon"
+wait "$BGPID"
+tap_ok $? "... with status 0"
+[ ! -e "$SOCK" ] && [ ! -e "$W/bg.pid" ]
+tap_ok $? "... removing the socket and the pid file"
+logged "stopped bounceguard"
+tap_ok $? "... and logging it"
+
+# Without -f: detach, report readiness through the exit status.
+"$BG" -c "$W/bg.conf" >"$W/detach.out" 2>&1
+tap_ok $? "without -f the command returns 0 once the daemon is ready"
+DPID=$(cat "$W/bg.pid" 2>/dev/null)
+PIDS="$PIDS $DPID"
+[ -n "$DPID" ] && alive "$DPID" && probe "$SOCK" &&
+    [ "$(ps -o sid= -p "$DPID" | tr -d ' ')" != "$(ps -o sid= -p $$ | tr -d ' ')" ]
+tap_ok $? "the detached daemon serves, in its own session"
+"$BG" -c "$W/bg.conf" >"$W/detach2.out" 2>&1
+st=$?
+[ "$st" -eq 75 ] && grep -q "is locked by pid $DPID" "$W/detach2.out"
+tap_ok $? "a second detaching daemon reports the lock on the terminal ($st)"
+[ -n "$DPID" ] && kill -TERM "$DPID"
+wait_for 20 dead "$DPID"
+tap_ok $? "SIGTERM stops the detached daemon"
+[ ! -e "$SOCK" ]
+tap_ok $? "... removing its socket"
+
+tap_done
