@@ -1,6 +1,8 @@
 /*
  * alert_agg.c - alert aggregation by key, window, hold and quiet period.
  */
+#include "config.h"
+
 #include "alert/alert_agg.h"
 
 #include <stdlib.h>
@@ -404,6 +406,25 @@ size_t alert_agg_tick(struct alert_agg *agg, time_t now,
             alert_agg_remove(agg, i);
         else
             i++;
+    }
+    return n;
+}
+
+size_t alert_agg_flush(struct alert_agg *agg, time_t now,
+                       struct alert_msg **out, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < agg->ninc && n < max; i++) {
+        struct alert_incident *inc = agg->inc[i];
+        if (!inc->active || inc->count == inc->alerted)
+            continue;
+        out[n] = alert_msg_make(inc, inc->alerts == 0 ? ALERT_OPENED
+                                                      : ALERT_ONGOING,
+                                now);
+        alert_incident_sent(agg, inc, now);
+        if (out[n] != NULL)
+            n++;
     }
     return n;
 }

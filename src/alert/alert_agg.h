@@ -112,6 +112,11 @@ int alert_agg_add(struct alert_agg *agg, const struct alert_event *ev,
 size_t alert_agg_tick(struct alert_agg *agg, time_t now,
                       struct alert_msg **out, size_t max);
 
+/* Like alert_agg_tick() but ignores hold and window: every incident with
+ * events not yet alerted on is reported now (shutdown, tests). */
+size_t alert_agg_flush(struct alert_agg *agg, time_t now,
+                       struct alert_msg **out, size_t max);
+
 /* The earliest time at which alert_agg_tick() may have something to do, or
  * 0 when nothing is open (the dispatcher sleeps until then). */
 time_t alert_agg_next_due(const struct alert_agg *agg);

@@ -1,8 +1,11 @@
 /*
  * authres.c - result names and the Authentication-Results field (RFC 8601).
  */
+#include "config.h"
+
 #include "auth/authres.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -60,11 +63,19 @@ static bool authres_safe(const char *s)
 
 /* Appends to buf at *off; false on truncation.  @UNSAFE length arithmetic */
 static bool authres_append(char *buf, size_t size, size_t *off,
-                           const char *fmt1, const char *a, const char *b)
+                           const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool authres_append(char *buf, size_t size, size_t *off,
+                           const char *fmt, ...)
 {
+    va_list ap;
+
     if (*off >= size)
         return false;
-    int n = snprintf(buf + *off, size - *off, fmt1, a, b);
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *off, size - *off, fmt, ap);
+    va_end(ap);
     if (n < 0 || (size_t)n >= size - *off)
         return false;
     *off += (size_t)n;
@@ -78,8 +89,7 @@ static bool authres_spf(const struct authres_info *in, char *buf, size_t size,
         in->spf_identity != NULL && strcmp(in->spf_identity, "helo") == 0
             ? "helo"
             : "mailfrom";
-    if (!authres_append(buf, size, off, "; spf=%s%s", authres_name(in->spf),
-                        ""))
+    if (!authres_append(buf, size, off, "; spf=%s", authres_name(in->spf)))
         return false;
     if (authres_safe(in->spf_domain))
         return authres_append(buf, size, off, " smtp.%s=%s", ident,
@@ -90,16 +100,13 @@ static bool authres_spf(const struct authres_info *in, char *buf, size_t size,
 static bool authres_dkim(const struct authres_info *in, char *buf,
                          size_t size, size_t *off)
 {
-    if (!authres_append(buf, size, off, "; dkim=%s%s",
-                        authres_name(in->dkim), ""))
+    if (!authres_append(buf, size, off, "; dkim=%s", authres_name(in->dkim)))
         return false;
     if (authres_safe(in->dkim_domain) &&
-        !authres_append(buf, size, off, " header.d=%s%s", in->dkim_domain,
-                        ""))
+        !authres_append(buf, size, off, " header.d=%s", in->dkim_domain))
         return false;
     if (authres_safe(in->dkim_selector) &&
-        !authres_append(buf, size, off, " header.s=%s%s", in->dkim_selector,
-                        ""))
+        !authres_append(buf, size, off, " header.s=%s", in->dkim_selector))
         return false;
     return true;
 }
@@ -113,10 +120,10 @@ bool authres_format(const struct authres_info *info, char *buf, size_t size)
     buf[0] = '\0';
     if (!authres_safe(info->authserv_id))
         return false;
-    if (!authres_append(buf, size, &off, "%s%s", info->authserv_id, ""))
+    if (!authres_append(buf, size, &off, "%s", info->authserv_id))
         return false;
     if (!info->spf_checked && !info->dkim_checked)
-        return authres_append(buf, size, &off, "; none%s%s", "", "");
+        return authres_append(buf, size, &off, "; none");
     if (info->spf_checked && !authres_spf(info, buf, size, &off))
         return false;
     if (info->dkim_checked && !authres_dkim(info, buf, size, &off))

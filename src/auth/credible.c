@@ -1,6 +1,8 @@
 /*
  * credible.c - the forged-bounce credibility rule (pure).
  */
+#include "config.h"
+
 #include "auth/credible.h"
 
 #include <stddef.h>

@@ -1,6 +1,8 @@
 /*
  * prvs.c - BATV prvs signing and verification with HMAC-SHA256.
  */
+#include "config.h"
+
 #include "auth/prvs.h"
 
 #include <ctype.h>

@@ -6,6 +6,13 @@ EXTRA_DIST += tests/integration/harness_dsn.sh \
 	tests/integration/harness_replies.sh tests/lib/pfharness.sh \
 	tests/lib/pfh-smtp.py
 
+# logfeed: following the delivery log across rotation and restarts
+check_PROGRAMS += tests/integration/logfeed-follow
+tests_integration_logfeed_follow_SOURCES = tests/integration/logfeed-follow.c
+tests_integration_logfeed_follow_LDADD = src/logfeed/libbglogfeed.a
+TESTS += tests/integration/logfeed_rotate.sh
+EXTRA_DIST += tests/integration/logfeed_rotate.sh
+
 # store: reliability tests driven by store_driver (kill -9, disk full,
 # PostgreSQL restarts and concurrent writers) and Postfix enforcement
 check_PROGRAMS += tests/integration/store_driver
@@ -14,6 +21,16 @@ tests_integration_store_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_store_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/integration/store_kill9.sh
 EXTRA_DIST += tests/integration/store_kill9.sh
+
+# alerts: the real alert service against a webhook listener, a sendmail
+# stand-in and a command hook
+check_PROGRAMS += tests/integration/alert_driver
+tests_integration_alert_driver_SOURCES = tests/integration/alert_driver.c
+tests_integration_alert_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
+tests_integration_alert_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/integration/alert_storm.sh tests/integration/alert_webhook_retry.sh
+EXTRA_DIST += tests/integration/alert_storm.sh \
+	tests/integration/alert_webhook_retry.sh tests/integration/alert_webhook.py
 
 # daemon shell: -n checks, identity, pid file lock, signals, detaching
 TESTS += tests/integration/daemon_config.sh tests/integration/daemon_signals.sh

@@ -1,0 +1,47 @@
+#!/bin/sh
+# alert_webhook_retry.sh - a failing webhook is retried with back-off and
+# then delivered; a dead one is given up and logged; neither delays the
+# submission of events (the dispatcher thread does the waiting).
+. "$top_srcdir/tests/lib/tap.sh"
+
+driver="$top_builddir/tests/integration/alert_driver"
+[ -x "$driver" ] || tap_skip_all "alert_driver not built"
+command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 not installed"
+
+T=$(mktemp -d /tmp/bg-alert-retry.XXXXXX)
+trap 'kill $hook_pid 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+mkdir "$T/hook"
+python3 "$top_srcdir/tests/integration/alert_webhook.py" "$T/hook" 2 &
+hook_pid=$!
+i=0
+while [ ! -s "$T/hook/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$T/hook/port" ] || tap_skip_all "webhook listener did not start"
+port=$(cat "$T/hook/port")
+
+# The listener answers 500 twice, then 200: retries 3, back-off 1 s.
+"$driver" -w "http://127.0.0.1:$port/x" -f slack -r 3 -b 1 -H 0 -W 60 \
+    -Q 60 submit 3 gmail.example dmarc_fail sleep 5 stats \
+    > "$T/stats" 2> "$T/stderr"
+n=$(ls "$T/hook"/*.json 2>/dev/null | wc -l)
+[ "$n" -eq 1 ]
+tap_ok $? "delivered once after two failures (got $n bodies)"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "text" in d and "gmail.example" in d["text"]' \
+    "$T/hook"/0003.json 2>/dev/null
+tap_ok $? "the third request carried a Slack-style {\"text\": ...} body"
+grep -q 'delivered=1 failed=0' "$T/stats"
+tap_ok $? "counted as delivered: $(cat "$T/stats")"
+
+# A dead endpoint (the listener is gone): 2 retries, then logged.  The
+# 1000 events are submitted while the dispatcher is busy retrying.
+kill $hook_pid; wait $hook_pid 2>/dev/null
+"$driver" -w "http://127.0.0.1:$port/x" -r 2 -b 1 -H 0 -W 60 -Q 60 \
+    submit 1 a.example dmarc_fail sleep 1 \
+    submit 1000 b.example dmarc_fail stats sleep 4 stats \
+    > "$T/stats2" 2> "$T/stderr2"
+grep -q 'alert not delivered by webhook' "$T/stderr2"
+tap_ok $? "a dead webhook is given up and logged"
+head -1 "$T/stats2" | grep -q 'submitted=1001 dropped=0'
+tap_ok $? "events are accepted while the webhook is retried: $(head -1 "$T/stats2")"
+tail -1 "$T/stats2" | grep -q 'failed=[12]'
+tap_ok $? "failures counted: $(tail -1 "$T/stats2")"
+tap_done
