@@ -56,16 +56,20 @@ static void verdict_set(struct verdict *v, const char *reason_name,
 }
 
 /* The status the rules look at: a specific structured status wins; a
- * vague one ("5.0.0") yields to a specific status found in the text. */
+ * vague one ("5.0.0"), or one whose class contradicts the reply code (a
+ * success status next to a 4xx/5xx code), yields to the status found in
+ * the text. */
 static void effective_status(const char *hint, const char *text_status,
-                             char *out)
+                             int code, char *out)
 {
     bool hint_ok = hint != NULL && reply_status_valid(hint, strlen(hint));
     bool hint_vague = hint_ok && strncmp(hint + 1, ".0.0", 4) == 0 &&
                       hint[5] == '\0';
+    bool hint_clash = hint_ok && code >= 200 && hint[0] - '0' != code / 100 &&
+                      text_status[0] - '0' == code / 100;
     const char *use = "";
 
-    if (hint_ok && !(hint_vague && text_status[0] == hint[0]))
+    if (hint_ok && !(hint_vague && text_status[0] == hint[0]) && !hint_clash)
         use = hint;
     else if (text_status[0] != '\0')
         use = text_status;
@@ -107,8 +111,8 @@ void classify_reply(const struct classify_rules *rules, const char *text,
     memset(v_r, 0, sizeof *v_r);
     reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
                 sizeof buf, &r);
-    effective_status(status_hint, r.status, v_r->status);
     v_r->reply_code = code_hint > 0 ? code_hint : r.code;
+    effective_status(status_hint, r.status, v_r->reply_code, v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);
     struct rules_subject s = {
         .text = r.text, .len = r.text_len, .status = v_r->status,

@@ -145,34 +145,34 @@ static size_t skip_diag_type(const char *s, size_t len)
     return i;
 }
 
-/* Picks the reply code: one followed by a status first, then one at the
- * start, then the first 4xx/5xx code standing on its own.  *pos_r is where
- * it starts. */
+/* Picks the reply code, in order of preference: a 4xx/5xx code followed by
+ * a status, one at the start, the first 4xx/5xx code standing on its own, a
+ * 2xx code followed by a status (transcripts show successes before the
+ * failure).  *pos_r is where it starts. */
 static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
 {
-    int first45 = 0;
-    size_t first45_pos = 0;
+    int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
-    for (size_t i = start; i < len; i++) {
-        int c = code_at(s, len, i);
+    for (size_t i = start; i < len && rank < 4; i++) {
+        int c = code_at(s, len, i), r = 0;
         if (c == 0)
             continue;
-        size_t k = i + 4;
-        if (k < len && status_at(s + k, len - k) > 0) {
+        bool st = i + 4 < len && status_at(s + i + 4, len - i - 4) > 0;
+        if (c >= 400 && st)
+            r = 4;
+        else if (i == start)
+            r = 3;
+        else if (c >= 400)
+            r = 2;
+        else if (st)
+            r = 1;
+        if (r > rank) {
+            rank = r;
+            best = c;
             *pos_r = i;
-            return c;
-        }
-        if (i == start && c >= 400) {
-            *pos_r = i;
-            return c;
-        }
-        if (first45 == 0 && c >= 400) {
-            first45 = c;
-            first45_pos = i;
         }
     }
-    *pos_r = first45_pos;
-    return first45;
+    return best;
 }
 
 /* Output state of the normaliser. */

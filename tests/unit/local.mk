@@ -55,3 +55,13 @@ tests_unit_test_alert_agg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS
 tests_unit_test_alert_agg_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_alert_agg
 endif
+
+# classify group: reply parsing, rules, seed documents, JSON writer
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_classify_seeds
+tests_unit_test_classify_seeds_SOURCES = tests/unit/test_classify_seeds.c
+tests_unit_test_classify_seeds_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_classify_seeds_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_classify_seeds_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_classify_seeds
+endif
