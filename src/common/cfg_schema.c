@@ -429,7 +429,7 @@ static const struct cfg_key cfg_logfeed_keys[] = {
 
 /* -------------------------------------------------------------- registry */
 
-/* One line per group; colleagues' groups go below "milter". */
+/* One line per group, in the order of bounceguard.conf(5). */
 const struct cfg_group cfg_groups[] = {
     {"", cfg_top_keys, N_KEYS(cfg_top_keys), NULL},
     {"store", cfg_store_keys, N_KEYS(cfg_store_keys), cfg_store_check},
