@@ -529,6 +529,18 @@ static void run_expire(struct store *st, long long now)
     pthread_mutex_unlock(&st->lock);
 }
 
+/* Replays the spool while there is nothing else to do; true when done. */
+static bool replay_idle(struct store *st)
+{
+    char err[256] = "";
+
+    if (store_spool_replay(st->spool, st, (size_t)st->set.batch_max, err,
+                           sizeof err) == 0)
+        return true;
+    log_debug(NULL, "store: spool replay postponed: %s", err);
+    return false;
+}
+
 static void *writer_main(void *arg)
 {
     struct store *st = arg;
@@ -551,6 +563,17 @@ static void *writer_main(void *arg)
             continue;
         }
         if (st->head == NULL) {
+            if (st->spool != NULL && store_spool_pending(st->spool)) {
+                pthread_mutex_unlock(&st->lock);
+                bool done = replay_idle(st);
+                pthread_mutex_lock(&st->lock);
+                if (!done && st->stop && ++close_tries < CLOSE_RETRIES) {
+                    pthread_mutex_unlock(&st->lock);
+                    sleep_ms(BACKOFF_MAX_MS / 5);
+                    pthread_mutex_lock(&st->lock);
+                    continue;
+                }
+            }
             if (st->stop)
                 break;
             clock_gettime(CLOCK_REALTIME, &until);

@@ -14,7 +14,8 @@
  *
  * Options: -b backend, -p sqlite path, -c conninfo, -s spool dir,
  *   -n count, -a ack, -A addrs, -P prefix, -D domain, -S start, -B batch,
- *   -q queue_max, -f (soft bucket), -t flush timeout ms.
+ *   -q queue_max, -f (soft bucket), -t flush timeout ms, -w µs to pause
+ *   after each acknowledgement (to stretch a run over an outage).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@
 
 struct opts {
     struct store_settings set;
-    long count, ack, addrs, start;
+    long count, ack, addrs, start, pause_us;
     const char *prefix, *domain;
     bool soft;
     int timeout_ms;
@@ -72,6 +73,8 @@ static int do_record(struct store *st, const struct opts *o)
                 ;
             printf("acked %ld\n", i + 1);
             fflush(stdout);
+            if (o->pause_us > 0)
+                usleep((useconds_t)o->pause_us);
         }
     }
     while (store_flush(st, o->timeout_ms) < 0)
@@ -148,7 +151,7 @@ static int parse(int argc, char **argv, struct opts *o)
     o->prefix = "user";
     o->domain = "example.com";
     o->timeout_ms = 1000;
-    while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:")) != -1) {
+    while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:w:")) != -1) {
         switch (c) {
         case 'b': o->set.backend = optarg; break;
         case 'p': o->set.path = optarg; break;
@@ -164,6 +167,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'q': o->set.queue_max = atol(optarg); break;
         case 'f': o->soft = true; break;
         case 't': o->timeout_ms = atoi(optarg); break;
+        case 'w': o->pause_us = atol(optarg); break;
         default: return -1;
         }
     }
