@@ -29,6 +29,8 @@ struct ctl_command {
 static const struct ctl_command ctl_commands[] = {
     {"check-config", cmd_check_config,
      "check the configuration file (-d: print every key's value)"},
+    {"classify", cmd_classify,
+     "classify bounce messages or one SMTP reply (JSON Lines)"},
     {"help", cmd_help, "list the commands"},
     {"version", cmd_version, "print the version"},
 };

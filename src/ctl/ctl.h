@@ -58,6 +58,7 @@ void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Commands, alphabetic; each has a row in ctl.c's table. */
 int cmd_check_config(const struct ctl_env *env, int argc, char **argv);
+int cmd_classify(const struct ctl_env *env, int argc, char **argv);
 int cmd_help(const struct ctl_env *env, int argc, char **argv);
 int cmd_version(const struct ctl_env *env, int argc, char **argv);
 

@@ -2,3 +2,6 @@
 
 # The frame of bounceguardctl: options, command table, built-in commands.
 bounceguardctl_SOURCES += src/ctl/ctl.c src/ctl/ctl.h
+
+# classify: bounce messages and SMTP replies through the rules
+bounceguardctl_SOURCES += src/ctl/cmd_classify.c
