@@ -59,6 +59,9 @@ static const struct tb_family {
     {"Delivery to the following recipient failed permanently", "gmail"},
     {"Delivery to the following recipients failed", "gmail"},
     {"Sorry, we were unable to deliver your message", "yahoo"},
+    {"The response from the remote server was", "gmail"},
+    {"The response was:", "gmail"},
+    {"Address not found", "gmail"},
     {"Courier mail server", "courier"},
     {"Your message was not delivered to:", "x400"},
     {"Lotus Domino", "domino"},
@@ -100,7 +103,8 @@ static bool tb_is_code(const char *s, size_t len, size_t i)
            s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
            (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(' ||
             s[i - 1] == ':' || s[i - 1] == '#' || s[i - 1] == '[' ||
-            s[i - 1] == '\t' || s[i - 1] == '"') &&
+            s[i - 1] == '\t' || s[i - 1] == '"' || s[i - 1] == '\'' ||
+            s[i - 1] == '=') &&
            (i + 3 == len || s[i + 3] == ' ' || s[i + 3] == '-' ||
             s[i + 3] == ')' || s[i + 3] == ']');
 }
@@ -291,6 +295,10 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     const char *from = said != NULL ? said + 5 : d;
     size_t fl = n - (size_t)(from - d);
 
+    if (rc->diagnostic != NULL && rc->reply_code == 0 && tb_code(d, n)) {
+        free(rc->diagnostic); /* a later block with the remote reply */
+        rc->diagnostic = NULL;
+    }
     if (rc->diagnostic == NULL)
         rbuild_str(c->b, &rc->diagnostic, d, n);
     (void)dsn_find_status(from, fl, st, sizeof st);
@@ -395,6 +403,23 @@ static void tb_complete(struct tb_ctx *c)
     }
 }
 
+/* A notice says "failed" unless it says the mail is still being tried. */
+static void tb_actions(struct tb_ctx *c)
+{
+    static const char *const delay[] = {
+        "will be retried", "will retry", "will continue", "still trying",
+        "has not yet been delivered", "not been delivered yet",
+        "delivery delayed", "is delayed", "has been delayed",
+        "no need to resend", "still being retried"};
+    const char *action = "failed";
+
+    for (size_t i = 0; i < sizeof delay / sizeof delay[0]; i++)
+        if (tb_find(c->text, c->len, delay[i]) != NULL)
+            action = "delayed";
+    for (size_t i = 0; i < c->b->r->nrcpts; i++)
+        rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
+}
+
 const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
                              const struct textbounce_hints *h)
 {
@@ -410,6 +435,7 @@ const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
     if (b->r->nrcpts == 0)
         return NULL;
     tb_complete(&c);
+    tb_actions(&c);
     return tb_family(text, len);
 }
 

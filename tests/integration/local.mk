@@ -37,3 +37,7 @@ EXTRA_DIST += tests/integration/alert_storm.sh \
 TESTS += tests/integration/daemon_config.sh tests/integration/daemon_signals.sh
 EXTRA_DIST += tests/integration/daemon_config.sh \
 	tests/integration/daemon_signals.sh
+
+# report parser: recipient recall on the shared bounce corpus
+TESTS += tests/integration/corpus_recipients.sh
+EXTRA_DIST += tests/integration/corpus_recipients.sh
