@@ -19,8 +19,10 @@ check_PROGRAMS += tests/integration/store_driver
 tests_integration_store_driver_SOURCES = tests/integration/store_driver.c
 tests_integration_store_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_store_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
-TESTS += tests/integration/store_kill9.sh tests/integration/store_pgsql.sh
+TESTS += tests/integration/store_kill9.sh tests/integration/store_pgsql.sh \
+	tests/integration/store_diskfull.sh
 EXTRA_DIST += tests/integration/store_kill9.sh \
+	tests/integration/store_diskfull.sh \
 	tests/integration/store_pgsql.sh tests/lib/pgtmp.sh
 
 # alerts: the real alert service against a webhook listener, a sendmail
