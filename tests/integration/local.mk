@@ -43,3 +43,7 @@ EXTRA_DIST += tests/integration/daemon_config.sh \
 # report parser: recipient recall on the shared bounce corpus
 TESTS += tests/integration/corpus_recipients.sh
 EXTRA_DIST += tests/integration/corpus_recipients.sh
+
+# classify: bucket agreement and false suppressions on the shared corpus
+TESTS += tests/integration/corpus_score.sh
+EXTRA_DIST += tests/integration/corpus_score.sh
