@@ -107,7 +107,8 @@ int cmd_version(const struct ctl_env *env, int argc, char **argv)
     return CTL_OK;
 }
 
-/* Prints "group.key = value;" for every key of the schema. */
+/* Prints "group.key = value;" for every key of the schema, or
+ * "# group.key is unset". */
 static void ctl_dump_settings(const struct bg_settings *set)
 {
     char value[4096];
@@ -117,9 +118,11 @@ static void ctl_dump_settings(const struct bg_settings *set)
         for (size_t k = 0; k < grp->n_keys; k++) {
             cfg_value_format(set, &grp->keys[k], value, sizeof value);
             if (value[0] == '\0')
-                continue; /* unset */
-            printf("%s%s%s = %s;\n", grp->name, grp->name[0] ? "." : "",
-                   grp->keys[k].name, value);
+                printf("# %s%s%s is unset\n", grp->name,
+                       grp->name[0] ? "." : "", grp->keys[k].name);
+            else
+                printf("%s%s%s = %s;\n", grp->name, grp->name[0] ? "." : "",
+                       grp->keys[k].name, value);
         }
     }
 }

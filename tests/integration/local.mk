@@ -47,3 +47,8 @@ EXTRA_DIST += tests/integration/corpus_recipients.sh
 # classify: bucket agreement and false suppressions on the shared corpus
 TESTS += tests/integration/corpus_score.sh
 EXTRA_DIST += tests/integration/corpus_score.sh
+
+# documentation: every config key in bounceguard.conf(5) and the sample;
+# man pages lint-clean
+TESTS += tests/integration/docs_config.sh
+EXTRA_DIST += tests/integration/docs_config.sh
