@@ -1,1 +1,2 @@
 # man: build fragment, included from the top Makefile.am (paths from the top).
+dist_man_MANS += man/bounceguard.8 man/bounceguard.conf.5 man/bounceguardctl.8
