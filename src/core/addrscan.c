@@ -40,6 +40,16 @@ static bool addrscan_domain_ok(const char *d, size_t n)
     return dots > 0 && label > 0;
 }
 
+/* Start of the quoted string that ends with the '"' at q, searched back
+ * at most 64 bytes and not before floor; q + 1 (no local part) if none. */
+static size_t addrscan_quoted_start(const char *s, size_t q, size_t floor)
+{
+    for (size_t k = q; k > floor && q - k < 64; k--)
+        if (s[k - 1] == '"')
+            return k - 1;
+    return q + 1;
+}
+
 bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
                    size_t *len_r)
 {
@@ -54,6 +64,8 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
             continue;
         }
         size_t ls = word;
+        if (ls == i && i > 0 && s[i - 1] == '"') /* "quoted local"@d */
+            ls = addrscan_quoted_start(s, i - 1, *pos);
         while (ls < i && (s[ls] == '.' || s[ls] == '\''))
             ls++; /* no leading dots or quotes */
         size_t de = i + 1;

@@ -9,6 +9,7 @@
 #include "core/dsn.h"
 
 #define SES_VALUE_MAX 1024
+#define SES_OBJECT_MAX 8192 /* bytes of one recipient object looked at */
 
 /* Offset just past "key" (with its quotes) at or after from, or 0. */
 static size_t ses_key(const char *t, size_t len, size_t from, size_t to,
@@ -73,7 +74,7 @@ static size_t ses_object(struct rbuild *b, const char *t, size_t len,
 
     if (e == 0)
         return k;
-    while (end < len && t[end] != '}')
+    while (end < len && end - e < SES_OBJECT_MAX && t[end] != '}')
         end++;
     if ((rc = rbuild_rcpt(b, v, strlen(v), NULL)) == NULL)
         return end;

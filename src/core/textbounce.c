@@ -23,6 +23,7 @@
 
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
 #define TB_BLOCK_LINES 12 /* lines of a block at most */
+#define TB_COMPLETE_MAX 8 /* recipients whose code is searched for */
 
 /* Case-insensitive search of needle in s[0..len). */
 static const char *tb_find(const char *s, size_t len, const char *needle)
@@ -379,7 +380,8 @@ static void tb_complete(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
 
-    for (size_t i = 0; i < r->nrcpts; i++) {
+    /* each recipient costs one pass over the text: a few at most */
+    for (size_t i = 0; i < r->nrcpts && i < TB_COMPLETE_MAX; i++) {
         struct report_rcpt *rc = &r->rcpts[i];
         size_t p = 0, next, alen = strlen(rc->recipient);
         if (rc->reply_code != 0 || rc->status[0] != '\0')

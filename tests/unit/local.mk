@@ -65,3 +65,23 @@ tests_unit_test_classify_seeds_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_to
 tests_unit_test_classify_seeds_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_classify_seeds
 endif
+
+# report parser: MIME walker, DSN fields, whole reports, pathological input
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_mime tests/unit/test_dsn \
+	tests/unit/test_report tests/unit/test_mime_limits
+tests_unit_test_mime_SOURCES = tests/unit/test_mime.c
+tests_unit_test_mime_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_mime_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+tests_unit_test_dsn_SOURCES = tests/unit/test_dsn.c
+tests_unit_test_dsn_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_dsn_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+tests_unit_test_report_SOURCES = tests/unit/test_report.c
+tests_unit_test_report_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_report_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+tests_unit_test_mime_limits_SOURCES = tests/unit/test_mime_limits.c
+tests_unit_test_mime_limits_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_mime_limits_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_mime tests/unit/test_dsn tests/unit/test_report \
+	tests/unit/test_mime_limits
+endif

@@ -1,0 +1,186 @@
+/*
+ * test_dsn.c - RFC 3464 / RFC 6533 delivery-status bodies and the reply
+ * scanner (src/core/dsn.c), table-driven.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/dsn.h"
+#include "core/rbuild.h"
+
+static void test_scan_reply(void **state)
+{
+    static const struct {
+        const char *text, *status;
+        int code;
+    } t[] = {
+        {"550 5.1.1 <a@b.example>: User unknown", "5.1.1", 550},
+        {"550-5.7.26 Unauthenticated email", "5.7.26", 550},
+        {"  421 4.7.0 [TSS04] deferred", "4.7.0", 421},
+        {"#5.1.10 RESOLVER.ADR.RecipientNotFound", "5.1.10", 0},
+        {"User unknown", "", 0},
+        {"5500 not a code 1.2.3.4", "", 0},
+        {"250 2.0.0 Ok: queued", "2.0.0", 250},
+        {"host 192.0.2.5 said: 554 5.7.1", "5.7.1", 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char st[16];
+        int code;
+        dsn_scan_reply(t[i].text, strlen(t[i].text), &code, st, sizeof st);
+        assert_string_equal(st, t[i].status);
+        assert_int_equal(code, t[i].code);
+    }
+}
+
+struct want {
+    const char *rcpt, *orig, *action, *status, *diag, *remote;
+    int code;
+};
+
+static const struct {
+    const char *name, *body;
+    size_t n;
+    struct want w[2];
+} cases[] = {
+    {"two groups, folded diagnostic",
+     "Reporting-MTA: dns; mx.example.net\n"
+     "X-Postfix-Queue-ID: 4F00\n\n"
+     "Final-Recipient: rfc822; a@example.org\n"
+     "Original-Recipient: rfc822;A@Example.org\n"
+     "Action: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.example.org\n"
+     "Diagnostic-Code: smtp; 550 5.1.1 <a@example.org>: Recipient\n"
+     "    address rejected: User unknown\n\n"
+     "Final-Recipient: rfc822; b@example.org\nAction: Delayed\n"
+     "Status: 4.4.1\n",
+     2,
+     {{"a@example.org", "A@Example.org", "failed", "5.1.1",
+       "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown",
+       "mx.example.org", 550},
+      {"b@example.org", NULL, "delayed", "4.4.1", NULL, NULL, 0}}},
+    {"no blank line between groups, CRLF, Status wins over diagnostic",
+     "Final-Recipient: rfc822;<c@example.org>\r\nAction: failed\r\n"
+     "Diagnostic-Code: smtp; 550 5.7.1 denied\r\nStatus: 5.7.26\r\n"
+     "Final-Recipient: rfc822; d@example.org\r\nAction: failed\r\n",
+     2,
+     {{"c@example.org", NULL, "failed", "5.7.26", "550 5.7.1 denied", NULL,
+       550},
+      {"d@example.org", NULL, "failed", "", NULL, NULL, 0}}},
+    {"source-routed final recipient: the original is the address",
+     "Original-recipient: rfc822;e@example.net\n"
+     "Final-recipient: rfc822;@smtp.example.net:e@server\n"
+     "Action: failed\nStatus: 5.2.0\n",
+     1,
+     {{"e@example.net", "e@example.net", "failed", "5.2.0", NULL, NULL,
+       0}}},
+    {"a program as final recipient: the address inside it",
+     "Final-Recipient: rfc822;|/usr/bin/prog f@example.com /home/f\n"
+     "Action: failed\nStatus: 5.0.0\n",
+     1,
+     {{"f@example.com", NULL, "failed", "5.0.0", NULL, NULL, 0}}},
+    {"duplicate recipient is one entry",
+     "Final-Recipient: rfc822; g@example.com\nAction: failed\n\n"
+     "Final-Recipient: rfc822; G@EXAMPLE.COM\nAction: failed\n",
+     1,
+     {{"g@example.com", NULL, "failed", "", NULL, NULL, 0}}},
+    {"per-message fields only", "Reporting-MTA: dns; x.example\n\n", 0, {{0}}},
+};
+
+static void check_str(const char *got, const char *want)
+{
+    if (want == NULL)
+        assert_null(got);
+    else
+        assert_string_equal(got, want);
+}
+
+static void test_dsn_cases(void **state)
+{
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        assert_non_null(r);
+        (void)dsn_parse(&b, cases[i].body, strlen(cases[i].body));
+        assert_false(b.oom);
+        assert_int_equal(r->nrcpts, cases[i].n);
+        for (size_t k = 0; k < cases[i].n; k++) {
+            const struct want *w = &cases[i].w[k];
+            const struct report_rcpt *rc = &r->rcpts[k];
+            check_str(rc->recipient, w->rcpt);
+            check_str(rc->original_recipient, w->orig);
+            check_str(rc->action, w->action);
+            assert_string_equal(rc->status, w->status);
+            check_str(rc->diagnostic, w->diag);
+            check_str(rc->remote_mta, w->remote);
+            assert_int_equal(rc->reply_code, w->code);
+        }
+        report_free(&r);
+    }
+}
+
+static void test_dsn_per_message_fields(void **state)
+{
+    static const char body[] =
+        "Reporting-MTA: dns; mx.example.net\nX-Postfix-Queue-ID: 4F00\n"
+        "X-Postfix-Sender: rfc822; s@example.com\n"
+        "Arrival-Date: Mon, 23 Nov 2026 19:12:37 +0000 (UTC)\n"
+        "Original-Envelope-Id: env-1\n\n"
+        "Final-Recipient: rfc822; a@example.org\nAction: failed\n";
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(dsn_parse(&b, body, strlen(body)), 1);
+    assert_string_equal(r->reporting_mta, "mx.example.net");
+    assert_string_equal(r->postfix_queue_id, "4F00");
+    assert_string_equal(r->postfix_sender, "s@example.com");
+    assert_string_equal(r->envelope_id, "env-1");
+    assert_string_equal(r->arrival_date,
+                        "Mon, 23 Nov 2026 19:12:37 +0000 (UTC)");
+    report_free(&r);
+}
+
+static void test_dsn_recipient_limit(void **state)
+{
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    char body[4096];
+    size_t n = 0;
+    (void)state;
+
+    mime_limits_default(&lim);
+    lim.max_recipients = 3;
+    for (int i = 0; i < 10; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n,
+                              "Final-Recipient: rfc822; u%d@example.com\n"
+                              "Action: failed\n\n", i);
+    (void)dsn_parse(&b, body, n);
+    assert_int_equal(r->nrcpts, 3);
+    assert_true(r->errors & REPORT_ERR_RECIPIENTS);
+    report_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scan_reply),
+        cmocka_unit_test(test_dsn_cases),
+        cmocka_unit_test(test_dsn_per_message_fields),
+        cmocka_unit_test(test_dsn_recipient_limit),
+    };
+    return cmocka_run_group_tests_name("dsn", tests, NULL, NULL);
+}

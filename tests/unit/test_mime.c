@@ -1,0 +1,272 @@
+/*
+ * test_mime.c - the MIME walker, header access, decoders and address
+ * scanner (src/core/mime.c, hdr.c, codec.c, addrscan.c), table-driven.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/addrscan.h"
+#include "core/codec.h"
+#include "core/hdr.h"
+#include "core/mime.h"
+
+static void test_base64_decodes_and_flags_garbage(void **state)
+{
+    static const struct {
+        const char *in, *out;
+        bool bad;
+    } t[] = {
+        {"aGVsbG8=", "hello", false},
+        {"aGVs\r\nbG8gd29y\nbGQ=", "hello world", false},
+        {"aGVsbG8", "hello", false}, /* no padding: whole bytes kept */
+        {"aGV*sbG8=", "hello", true},
+        {"", "", false},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char out[64];
+        bool bad = false;
+        size_t n = codec_base64(t[i].in, strlen(t[i].in), out, sizeof out,
+                                &bad);
+        assert_int_equal(n, strlen(t[i].out));
+        assert_memory_equal(out, t[i].out, n);
+        assert_int_equal(bad, t[i].bad);
+    }
+}
+
+static void test_qp_decodes_soft_breaks_and_q_words(void **state)
+{
+    static const struct {
+        const char *in, *out;
+        bool q, bad;
+    } t[] = {
+        {"caf=C3=A9", "caf\xc3\xa9", false, false},
+        {"long=\r\nline", "longline", false, false},
+        {"long= \nline", "longline", false, false},
+        {"a=ZZb", "a=ZZb", false, true},
+        {"hello_world", "hello world", true, false},
+        {"end=", "end", false, false},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char out[64];
+        bool bad = false;
+        size_t n = codec_qp(t[i].in, strlen(t[i].in), out, sizeof out, t[i].q,
+                            &bad);
+        assert_int_equal(n, strlen(t[i].out));
+        assert_memory_equal(out, t[i].out, n);
+        assert_int_equal(bad, t[i].bad);
+    }
+}
+
+static void test_hdr_find_unfolds_any_line_end(void **state)
+{
+    static const char *const blocks[] = {
+        "From: a@b.example\nSubject: one\n two\nX: y\n",
+        "From: a@b.example\r\nSubject: one\r\n two\r\nX: y\r\n",
+        "From: a@b.example\rSubject: one\r two\rX: y\r",
+    };
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        char v[64];
+        assert_true(hdr_get(blocks[i], strlen(blocks[i]), "subject", v,
+                            sizeof v));
+        assert_string_equal(v, "one two");
+        assert_false(hdr_get(blocks[i], strlen(blocks[i]), "To", v,
+                             sizeof v));
+    }
+}
+
+static void test_hdr_decode_encoded_words(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } t[] = {
+        {"=?UTF-8?Q?Invoice_n=C2=B0_42?=", "Invoice n\xc2\xb0 42"},
+        {"=?utf-8?B?5L2g5aW9?=", "\xe4\xbd\xa0\xe5\xa5\xbd"},
+        {"=?ISO-8859-1?Q?caf=E9?=", "caf\xc3\xa9"},
+        {"=?UTF-8?Q?a?= =?UTF-8?Q?b?=", "ab"}, /* space between words goes */
+        {"plain =?x?Q?text", "plain =?x?Q?text"},
+        {"=?UTF-8?Q?AutoRespons?= :Nyaan?", "AutoRespons :Nyaan?"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char out[128];
+        hdr_decode(t[i].in, strlen(t[i].in), out, sizeof out);
+        assert_string_equal(out, t[i].out);
+    }
+}
+
+static void test_hdr_param_quoted_and_bare(void **state)
+{
+    static const char v[] =
+        " multipart/report; report-type=delivery-status;\n\t"
+        "boundary=\"a b\\\"c\"; charset=UTF-8";
+    char out[64];
+    (void)state;
+    assert_true(hdr_param(v, strlen(v), "boundary", out, sizeof out));
+    assert_string_equal(out, "a b\"c");
+    assert_true(hdr_param(v, strlen(v), "REPORT-TYPE", out, sizeof out));
+    assert_string_equal(out, "delivery-status");
+    assert_true(hdr_param(v, strlen(v), "charset", out, sizeof out));
+    assert_string_equal(out, "UTF-8");
+    assert_false(hdr_param(v, strlen(v), "name", out, sizeof out));
+}
+
+static void test_addrscan_finds_and_normalizes(void **state)
+{
+    static const struct {
+        const char *text, *first; /* first normalised address or NULL */
+    } t[] = {
+        {"<Bob@Example.ORG>: host said", "Bob@example.org"},
+        {"rfc822; user@mail.example.net.", "user@mail.example.net"},
+        {"mail to x@localhost only", NULL},
+        {"see http://h.example/a/b@c.example.com", "b@c.example.com"},
+        {"\"quoted\"@example.com", "quoted@example.com"},
+        {"no address here @ all", NULL},
+        {"=?utf-8?Q?a+=F0=9F=90=88?=@gmail.example", NULL},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        size_t pos = 0, s, l;
+        char out[ADDRSCAN_MAX];
+        bool got = addrscan_next(t[i].text, strlen(t[i].text), &pos, &s, &l);
+        if (t[i].first == NULL && got &&
+            strchr(t[i].text, '?') != NULL) { /* encoded local part */
+            assert_true(addrscan_normalize(t[i].text + s, l, out,
+                                           sizeof out));
+            continue;
+        }
+        assert_int_equal(got, t[i].first != NULL);
+        if (!got)
+            continue;
+        assert_true(addrscan_normalize(t[i].text + s, l, out, sizeof out));
+        assert_string_equal(out, t[i].first);
+    }
+    char out[ADDRSCAN_MAX];
+    assert_true(addrscan_normalize("@relay.example:u@h.example", 26, out,
+                                   sizeof out));
+    assert_string_equal(out, "u@h.example");
+    assert_false(addrscan_normalize("not-an-address", 14, out, sizeof out));
+}
+
+/* The last line break of a body belongs to what follows (a delimiter or
+ * the end); bodies are reported without it. */
+/* Records the walk as a compact string: "E:type/d/m" and "L:type:len". */
+struct walk_log {
+    char s[1024];
+};
+
+static void walk_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
+{
+    struct walk_log *w = ctx;
+    size_t n = strlen(w->s);
+
+    if (ev == MIME_EV_ENTITY)
+        snprintf(w->s + n, sizeof w->s - n, "E:%s/%u/%u ", p->type, p->depth,
+                 p->msg_depth);
+    else
+        snprintf(w->s + n, sizeof w->s - n, "L:%s:%zu ", p->type,
+                 p->body_len);
+}
+
+static void walk(const char *msg, unsigned *errors_r, struct walk_log *w)
+{
+    struct mime_limits lim;
+
+    mime_limits_default(&lim);
+    memset(w, 0, sizeof *w);
+    *errors_r = mime_walk(msg, strlen(msg), &lim, walk_cb, w);
+}
+
+static void test_walk_structures(void **state)
+{
+    static const struct {
+        const char *msg, *log;
+        unsigned errors;
+    } t[] = {
+        {"Subject: x\n\nbody\n", "E:text/plain/0/0 L:text/plain:4 ", 0},
+        {"Content-Type: multipart/mixed; boundary=b\n\npre\n--b\n"
+         "Content-Type: text/plain\n\none\n--b\n\ntwo\n--b--\nepi\n",
+         "E:multipart/mixed/0/0 E:text/plain/1/0 L:text/plain:3 "
+         "E:text/plain/1/0 L:text/plain:3 ",
+         0},
+        {"Content-Type: multipart/report; boundary=o\n\n--o\n"
+         "Content-Type: message/rfc822\n\nSubject: inner\n"
+         "Content-Type: multipart/alternative; boundary=i\n\n--i\n\nx\n"
+         "--i--\n--o--\n",
+         "E:multipart/report/0/0 E:message/rfc822/1/0 "
+         "E:multipart/alternative/1/1 E:text/plain/2/1 L:text/plain:1 ",
+         0},
+        /* unterminated: the walk still reports the open part */
+        {"Content-Type: multipart/mixed; boundary=b\n\n--b\n\nopen",
+         "E:multipart/mixed/0/0 E:text/plain/1/0 L:text/plain:4 ",
+         REPORT_ERR_BOUNDARY},
+        /* the boundary never shows: the preamble is read as text */
+        {"Content-Type: multipart/mixed; boundary=zz\n\nonly text\n",
+         "E:multipart/mixed/0/0 L:text/plain:9 ", REPORT_ERR_BOUNDARY},
+        /* headers that never end in a blank line: body of no headers */
+        {"no header line\nsecond\n", "E:text/plain/0/0 L:text/plain:21 ",
+         0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct walk_log w;
+        unsigned errors;
+        walk(t[i].msg, &errors, &w);
+        assert_string_equal(w.s, t[i].log);
+        assert_int_equal(errors, t[i].errors);
+    }
+}
+
+static void test_walk_same_for_lf_crlf_cr(void **state)
+{
+    static const char lf[] =
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+        "Content-Type: text/plain\n\nline\n--b--\n";
+    char crlf[256], cr[256];
+    struct walk_log a, b, c;
+    unsigned e;
+    size_t j = 0, k = 0;
+    (void)state;
+
+    for (size_t i = 0; lf[i] != '\0'; i++) {
+        if (lf[i] == '\n') {
+            crlf[j++] = '\r';
+            cr[k++] = '\r';
+        } else {
+            cr[k++] = lf[i];
+        }
+        if (lf[i] == '\n')
+            crlf[j++] = '\n';
+        else
+            crlf[j++] = lf[i];
+    }
+    crlf[j] = cr[k] = '\0';
+    walk(lf, &e, &a);
+    walk(crlf, &e, &b);
+    walk(cr, &e, &c);
+    assert_string_equal(a.s, b.s);
+    assert_string_equal(a.s, c.s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_base64_decodes_and_flags_garbage),
+        cmocka_unit_test(test_qp_decodes_soft_breaks_and_q_words),
+        cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
+        cmocka_unit_test(test_hdr_decode_encoded_words),
+        cmocka_unit_test(test_hdr_param_quoted_and_bare),
+        cmocka_unit_test(test_addrscan_finds_and_normalizes),
+        cmocka_unit_test(test_walk_structures),
+        cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
+    };
+    return cmocka_run_group_tests_name("mime", tests, NULL, NULL);
+}

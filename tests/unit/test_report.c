@@ -1,0 +1,185 @@
+/*
+ * test_report.c - report_parse() on whole messages: kinds, recipients,
+ * families, returned originals (src/core/report.c), table-driven.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/report.h"
+
+static const struct {
+    const char *name, *msg;
+    enum report_kind kind;
+    const char *mta;
+    const char *rcpts; /* space-separated, in order; "" for none */
+    const char *status0;
+} cases[] = {
+    {"ordinary mail is not a bounce",
+     "From: a@example.com\nTo: b@example.net\nSubject: hi\n\n"
+     "Call me at a@example.com, it failed to reach you.\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"vacation notice names the auto-replying address",
+     "From: Bob <bob@example.net>\nTo: a@example.com\n"
+     "Subject: Automatic reply: hi\nAuto-Submitted: auto-replied\n\n"
+     "I am away.\n",
+     REPORT_AUTOREPLY, "rfc3834", "bob@example.net", ""},
+    {"a bounce marked auto-replied is still a bounce",
+     "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+     "Subject: Undelivered Mail Returned to Sender\n"
+     "Auto-Submitted: auto-replied\n\n"
+     "<x@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 "
+     "User unknown (in reply to RCPT TO command)\n",
+     REPORT_BOUNCE, "text", "x@example.org", "5.1.1"},
+    {"X-Failed-Recipients is read",
+     "From: Mailer-Daemon@mx.example.com\nTo: a@example.com\n"
+     "Subject: Mail delivery failed\nX-Failed-Recipients: y@example.org, "
+     "z@example.org\n\nA message that you sent could not be delivered.\n",
+     REPORT_BOUNCE, "text", "y@example.org z@example.org", ""},
+    {"the bounce's To is not a recipient unless it stands alone",
+     "From: postmaster@mx.example.com\nTo: a@example.com\n"
+     "Subject: failure notice\n\nYour mail from a@example.com to "
+     "w@example.org failed: 550 user unknown\n",
+     REPORT_BOUNCE, "text", "w@example.org", ""},
+    {"help-desk addresses are not recipients",
+     "From: postmaster@mx.example.com\nTo: a@example.com\n"
+     "Subject: Undeliverable\n\nFor help, please contact "
+     "<help@example.com>.\n\n<v@example.org>:\n550 5.1.1 no such user\n",
+     REPORT_BOUNCE, "text", "v@example.org", "5.1.1"},
+    {"a delivery-status part with only successes",
+     "From: MAILER-DAEMON@mx.example.com\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=delivery-status; "
+     "boundary=B\n\n--B\nContent-Type: message/delivery-status\n\n"
+     "Reporting-MTA: dns; mx.example.com\n\n"
+     "Final-Recipient: rfc822; ok@example.org\nAction: delivered\n"
+     "Status: 2.0.0\n--B--\n",
+     REPORT_DELIVERED, "rfc3464", "ok@example.org", "2.0.0"},
+    {"ARF report with Original-Rcpt-To",
+     "From: fbl@isp.example\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=feedback-report; "
+     "boundary=F\n\n--F\nContent-Type: message/feedback-report\n\n"
+     "Feedback-Type: abuse\nOriginal-Rcpt-To: <u@isp.example>\n--F--\n",
+     REPORT_FEEDBACK, "arf", "u@isp.example", ""},
+    {"bare CR line ends",
+     "From: MAILER-DAEMON@q.example.org\rTo: a@example.com\r"
+     "Subject: failure notice\r\rHi. This is the qmail-send program.\r"
+     "<t@example.net>:\rRemote host said: 550 5.1.1 unknown\r",
+     REPORT_BOUNCE, "qmail", "t@example.net", "5.1.1"},
+    {"a notice enclosed in message/rfc822 is read when the outer one is "
+     "empty",
+     "From: MAILER-DAEMON@a.example\nTo: n@example.com\nMIME-Version: 1.0\n"
+     "Subject: Returned mail\n"
+     "Content-Type: multipart/mixed; boundary=O\n\n--O\n\n"
+     "The following addresses had permanent delivery errors\n\n--O\n"
+     "Content-Type: message/rfc822\n\nFrom: MAILER-DAEMON@b.example\n"
+     "Content-Type: multipart/report; boundary=I\n\n--I\n"
+     "Content-Type: message/delivery-status\n\n"
+     "Final-Recipient: rfc822; s@example.org\nAction: failed\n"
+     "Status: 5.1.1\n--I--\n--O--\n",
+     REPORT_BOUNCE, "rfc3464", "s@example.org", "5.1.1"},
+};
+
+static void check_rcpts(const struct report *r, const char *want)
+{
+    char buf[512] = "";
+
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        if (i > 0)
+            strcat(buf, " ");
+        strcat(buf, r->rcpts[i].recipient);
+    }
+    assert_string_equal(buf, want);
+}
+
+static void test_report_cases(void **state)
+{
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct report *r = NULL;
+        const char *err = NULL;
+        print_message("# %s\n", cases[i].name);
+        assert_int_equal(report_parse(cases[i].msg, strlen(cases[i].msg),
+                                      &lim, &r, &err),
+                         0);
+        assert_int_equal(r->kind, cases[i].kind);
+        if (cases[i].mta == NULL)
+            assert_null(r->mta);
+        else
+            assert_string_equal(r->mta, cases[i].mta);
+        check_rcpts(r, cases[i].rcpts);
+        if (r->nrcpts > 0)
+            assert_string_equal(r->rcpts[0].status, cases[i].status0);
+        report_free(&r);
+        assert_null(r);
+    }
+}
+
+static void test_returned_original_fields(void **state)
+{
+    static const char msg[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: failure notice\nMessage-ID: <ndr@mx.example.com>\n\n"
+        "<b@example.org>:\nRemote host said: 550 5.1.1 unknown\n\n"
+        "--- Below this line is a copy of the message.\n\n"
+        "Return-Path: <a@example.com>\nMessage-ID: <orig-1@example.com>\n"
+        "From: A <a@example.com>\nTo: b@example.org\n"
+        "Subject: =?UTF-8?Q?caf=C3=A9?=\n\nbody\n";
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err;
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
+    assert_string_equal(r->orig_message_id, "orig-1@example.com");
+    assert_string_equal(r->orig_from, "A <a@example.com>");
+    assert_string_equal(r->orig_to, "b@example.org");
+    assert_string_equal(r->orig_subject, "caf\xc3\xa9");
+    assert_string_equal(r->message_id, "ndr@mx.example.com");
+    check_rcpts(r, "b@example.org");
+    report_free(&r);
+}
+
+static void test_truncation_is_flagged(void **state)
+{
+    static const char msg[] = "From: a@example.com\n\nlong body here\n";
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err;
+    (void)state;
+
+    mime_limits_default(&lim);
+    lim.max_message_bytes = 10;
+    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
+    assert_true(r->errors & REPORT_ERR_TRUNCATED);
+    report_free(&r);
+}
+
+static void test_kind_names(void **state)
+{
+    (void)state;
+    assert_string_equal(report_kind_name(REPORT_BOUNCE), "bounce");
+    assert_string_equal(report_kind_name(REPORT_NOT_BOUNCE), "not-bounce");
+    assert_string_equal(report_kind_name(REPORT_FEEDBACK), "feedback");
+    assert_string_equal(report_kind_name(REPORT_AUTOREPLY), "autoreply");
+    assert_string_equal(report_kind_name(REPORT_DELIVERED), "delivered");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_cases),
+        cmocka_unit_test(test_returned_original_fields),
+        cmocka_unit_test(test_truncation_is_flagged),
+        cmocka_unit_test(test_kind_names),
+    };
+    return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
