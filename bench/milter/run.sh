@@ -85,6 +85,8 @@ start_bounceguard() {
     bin=$(pfh_bounceguard_bin)
     [ -x "$bin" ] || { echo "# bounceguard: $bin not built"; return 1; }
     PFH_BG_LOG_LEVEL=${PFH_BG_LOG_LEVEL:-info}
+    [ -f "$top_srcdir/conf/rules.conf" ] &&
+        PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };"
     pfh_bounceguard_config "$W/bounceguard.conf"
     pfh_bounceguard_start "$W/bounceguard.conf" || return 1
     SOCK[bounceguard]=unix:$PFH_BG_SOCKET

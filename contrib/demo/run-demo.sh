@@ -53,6 +53,8 @@ trap pfh_cleanup EXIT INT TERM
 say "starting bounceguard and two private Postfix instances in $W"
 PA=$(pfh_free_port)
 PB=$(pfh_free_port)
+# the shipped rules from the source tree (nothing is installed)
+PFH_BG_EXTRA_CONF="classify = { rules_file = \"$TOP/conf/rules.conf\"; };"
 pfh_bounceguard_config "$W/bounceguard.conf"
 pfh_topology_remote b "$PB"
 pfh_topology_mta a "$PA" "$PB" "unix:$PFH_BG_SOCKET"
