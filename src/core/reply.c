@@ -204,9 +204,10 @@ static void norm_putc(struct norm *o, char c)
 }
 
 /* Length of a continuation prefix at s[i] ("550-5.7.26 ", "550 5.7.26 ",
- * "550-"), for the reply's own code and status, or 0. */
+ * "550-", and "550 " at the start of a line), for the reply's own code and
+ * status, or 0. */
 static size_t continuation_at(const char *s, size_t len, size_t i,
-                              const struct reply *r)
+                              bool line_start, const struct reply *r)
 {
     size_t slen = strlen(r->status), k;
 
@@ -216,7 +217,7 @@ static size_t continuation_at(const char *s, size_t len, size_t i,
     if (slen > 0 && k + slen <= len && memcmp(s + k, r->status, slen) == 0 &&
         (k + slen == len || is_space(s[k + slen])))
         return k + slen - i;
-    return s[i + 3] == '-' ? 4 : 0;
+    return s[i + 3] == '-' || line_start ? 4 : 0;
 }
 
 static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
@@ -228,7 +229,8 @@ static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
         if (o->truncated)
             return;
         if (at_token && i != code_pos) {
-            size_t n = continuation_at(s, len, i, r);
+            bool line_start = i > 0 && (s[i - 1] == '\n' || s[i - 1] == '\r');
+            size_t n = continuation_at(s, len, i, line_start, r);
             if (n > 0) {
                 i += n - 1;
                 o->space_pending = o->len > 0;
@@ -253,7 +255,11 @@ bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
     if (r->code != 0 && code_pos + 4 < len &&
         status_at(text + code_pos + 4, len - code_pos - 4) > 0)
         find_status_class(text, len, code_pos + 4, 0, r->status, &spos);
-    if (r->status[0] == '\0')
+    /* else a status of the code's own class (not "Postfix 2.10.1") */
+    if (r->status[0] == '\0' && r->code != 0)
+        find_status_class(text, len, start, (char)('0' + r->code / 100),
+                          r->status, &spos);
+    else if (r->status[0] == '\0')
         reply_find_status(text + start, len - start, r->status);
     normalise(text, len, start, code_pos, r, &o);
     buf[o.len] = '\0';

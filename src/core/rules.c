@@ -205,6 +205,7 @@ struct lit_scan {
     size_t runlen;
     char best[256];
     size_t bestlen;
+    size_t group_b, group_e; /* first mandatory plain group's content */
 };
 
 static void lit_end_run(struct lit_scan *ls)
@@ -296,8 +297,17 @@ static bool lit_branch(const char *re, size_t b, size_t e,
     while (i < e) {
         char c = re[i];
         if (c == '(' || c == '[') {
+            size_t g = i;
             lit_end_run(ls);
             i = skip_group(re, e, i);
+            bool optional = i < e && is_quantifier(re[i]) && re[i] != '+';
+            bool plain = c == '(' && g + 1 < e &&
+                         (re[g + 1] != '?' || (g + 2 < e && re[g + 2] == ':'));
+            if (plain && !optional && ls->group_e == 0 && i <= e &&
+                re[i - 1] == ')') {
+                ls->group_b = g + (re[g + 1] == '?' ? 3 : 1);
+                ls->group_e = i - 1;
+            }
             if (i < e && is_quantifier(re[i]))
                 lit_quantifier(ls, re, e, &i);
             continue;
@@ -332,16 +342,17 @@ static bool lit_branch(const char *re, size_t b, size_t e,
     return true;
 }
 
-/* Adds the literals of rule 'ri' (regex src): one per top-level branch.
- * When a branch yields nothing usable the rule gets no prefilter. */
-static bool lit_extract(struct classify_rules *rs, size_t ri, const char *re,
-                        size_t len, bool extended)
+#define LIT_DEPTH 4 /* groups looked into for literals */
+
+/* Adds literals for re[0..len): per top-level branch its longest literal
+ * run, or else the literals of its first mandatory group.  Returns false
+ * when some branch has neither (then the caller drops them all). */
+static bool lit_collect(struct classify_rules *rs, size_t ri, const char *re,
+                        size_t len, unsigned depth, bool *oom_r)
 {
-    size_t start_nlits = rs->nlits, b = 0;
+    size_t b = 0;
     struct lit_scan ls;
 
-    if (extended)
-        return true;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && re[i] == '\\') {
             i++;
@@ -353,19 +364,41 @@ static bool lit_extract(struct classify_rules *rs, size_t ri, const char *re,
         }
         if (i < len && re[i] != '|')
             continue;
-        if (!lit_branch(re, b, i, &ls) || ls.bestlen < LIT_MIN)
-            goto none;
-        if (!lit_add(rs, ri, ls.best, ls.bestlen))
+        if (!lit_branch(re, b, i, &ls))
             return false;
+        if (ls.bestlen >= LIT_MIN) {
+            if (!lit_add(rs, ri, ls.best, ls.bestlen)) {
+                *oom_r = true;
+                return false;
+            }
+        } else if (ls.group_e == 0 || depth >= LIT_DEPTH ||
+                   !lit_collect(rs, ri, re + ls.group_b,
+                                ls.group_e - ls.group_b, depth + 1, oom_r)) {
+            return false;
+        }
         b = i + 1;
     }
-    rs->rules[ri].nlits = rs->nlits - start_nlits;
     return true;
-none:
+}
+
+/* Adds the literals of rule 'ri' (regex src).  When a branch yields nothing
+ * usable the rule gets no prefilter: its regex always runs. */
+static bool lit_extract(struct classify_rules *rs, size_t ri, const char *re,
+                        size_t len, bool extended)
+{
+    size_t start_nlits = rs->nlits;
+    bool oom = false;
+
+    rs->rules[ri].nlits = 0;
+    if (extended)
+        return true;
+    if (lit_collect(rs, ri, re, len, 0, &oom)) {
+        rs->rules[ri].nlits = rs->nlits - start_nlits;
+        return true;
+    }
     while (rs->nlits > start_nlits)
         free(rs->lits[--rs->nlits].text);
-    rs->rules[ri].nlits = 0;
-    return true;
+    return !oom;
 }
 
 /* True when an inline "(?x" option makes white space insignificant. */

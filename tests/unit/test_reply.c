@@ -1,0 +1,169 @@
+/*
+ * test_reply.c - reply_parse(): codes, enhanced status codes, multi-line
+ * replies, diagnostic types, transcripts, normalisation, truncation, and
+ * address extraction; reply_status_valid().
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/reply.h"
+
+struct parse_case {
+    const char *in;
+    int code;
+    const char *status;
+    const char *text; /* expected normalised text, NULL: not checked */
+};
+
+static const struct parse_case cases[] = {
+    {"550 5.1.1 <a@b.example>: Recipient address rejected: User unknown", 550,
+     "5.1.1", "550 5.1.1 <a@b.example>: Recipient address rejected: User "
+              "unknown"},
+    {"550-5.7.26 This mail is unauthenticated, which poses a security risk "
+     "to the\r\n550-5.7.26 sender and Gmail users",
+     550, "5.7.26",
+     "550-5.7.26 This mail is unauthenticated, which poses a security risk "
+     "to the sender and Gmail users"},
+    {"550-5.7.1 first line\n550 5.7.1 last line", 550, "5.7.1",
+     "550-5.7.1 first line last line"},
+    {"421-mx.example.com busy\n421 try later", 421, "",
+     "421-mx.example.com busy try later"},
+    {"smtp; 550 5.1.1 user unknown", 550, "5.1.1", "550 5.1.1 user unknown"},
+    {"X-Postfix; host not found", 0, "", "host not found"},
+    {"host mx.example[192.0.2.1] said: 552 5.2.2 Mailbox full (in reply to "
+     "RCPT TO command)",
+     552, "5.2.2", NULL},
+    {"5.1.1 user unknown", 0, "5.1.1", "5.1.1 user unknown"},
+    {"user   unknown\n\tagain", 0, "", "user unknown again"},
+    {"Out: 250 2.1.5 Ok Out: 451 4.3.0 queue file write error", 451, "4.3.0",
+     NULL},
+    {"connect to 192.0.2.1:25 timed out", 0, "", NULL},
+    {"Postfix 2.10.1 said 550 user unknown", 550, "", NULL},
+    {"#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound>", 550, "5.1.1",
+     NULL},
+    {"", 0, "", ""},
+};
+
+static void parse_cases(void **state)
+{
+    char buf[512];
+    struct reply r;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct parse_case *c = &cases[i];
+        reply_parse(c->in, strlen(c->in), buf, sizeof buf, &r);
+        if (r.code != c->code || strcmp(r.status, c->status) != 0 ||
+            (c->text != NULL && strcmp(r.text, c->text) != 0))
+            fail_msg("\"%s\": got %d \"%s\" \"%s\"", c->in, r.code, r.status,
+                     r.text);
+        assert_int_equal(r.text_len, strlen(r.text));
+    }
+}
+
+static void never_reads_past_len(void **state)
+{
+    /* the status would be 5.1.10 if the parser read past len */
+    const char in[] = "550 5.1.10";
+    char buf[64];
+    struct reply r;
+
+    (void)state;
+    reply_parse(in, 9, buf, sizeof buf, &r);
+    assert_string_equal(r.status, "5.1.1");
+    assert_string_equal(r.text, "550 5.1.1");
+}
+
+static void truncates_to_buffer(void **state)
+{
+    char buf[8];
+    struct reply r;
+    const char *in = "550 5.1.1 a very long text";
+
+    (void)state;
+    reply_parse(in, strlen(in), buf, sizeof buf, &r);
+    assert_true(r.truncated);
+    assert_int_equal(r.text_len, 7);
+    assert_int_equal(strlen(r.text), 7);
+    assert_int_equal(r.code, 550);
+}
+
+static void nul_bytes_are_spaces(void **state)
+{
+    const char in[] = "550 user\0unknown";
+    char buf[64];
+    struct reply r;
+
+    (void)state;
+    reply_parse(in, sizeof in - 1, buf, sizeof buf, &r);
+    assert_string_equal(r.text, "550 user unknown");
+}
+
+static void status_validity(void **state)
+{
+    (void)state;
+    assert_true(reply_status_valid("5.1.1", 5));
+    assert_true(reply_status_valid("4.7.650", 7));
+    assert_true(reply_status_valid("2.0.0", 5));
+    assert_false(reply_status_valid("3.1.1", 5));
+    assert_false(reply_status_valid("5.1", 3));
+    assert_false(reply_status_valid("5.1.1 ", 6));
+    assert_false(reply_status_valid("5.1111.1", 8));
+    assert_false(reply_status_valid("", 0));
+}
+
+static void status_not_in_ip(void **state)
+{
+    char st[REPLY_STATUS_MAX];
+    const char *in = "from 192.0.2.1 and 10.4.4.7";
+
+    (void)state;
+    assert_false(reply_find_status(in, strlen(in), st));
+    assert_string_equal(st, "");
+    assert_true(reply_find_status("(#5.4.4)", 8, st));
+    assert_string_equal(st, "5.4.4");
+}
+
+static void class_of(void **state)
+{
+    (void)state;
+    assert_int_equal(reply_class("4.2.2", 550), 4);
+    assert_int_equal(reply_class("", 550), 5);
+    assert_int_equal(reply_class(NULL, 0), 0);
+}
+
+static void addresses(void **state)
+{
+    char a[64];
+    const char *t1 = "550 5.1.1 <User.Name+x@Example.COM>: unknown";
+    const char *t2 = "550 no such user here: bob@example.org.";
+    const char *t3 = "550 <not an address> nothing here";
+
+    (void)state;
+    assert_true(reply_find_address(t1, strlen(t1), a, sizeof a));
+    assert_string_equal(a, "User.Name+x@Example.COM");
+    assert_true(reply_find_address(t2, strlen(t2), a, sizeof a));
+    assert_string_equal(a, "bob@example.org");
+    assert_false(reply_find_address(t3, strlen(t3), a, sizeof a));
+    assert_false(reply_find_address(t1, strlen(t1), a, 5)); /* too small */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parse_cases),
+        cmocka_unit_test(never_reads_past_len),
+        cmocka_unit_test(truncates_to_buffer),
+        cmocka_unit_test(nul_bytes_are_spaces),
+        cmocka_unit_test(status_validity),
+        cmocka_unit_test(status_not_in_ip),
+        cmocka_unit_test(class_of),
+        cmocka_unit_test(addresses),
+    };
+    return cmocka_run_group_tests_name("reply", tests, NULL, NULL);
+}

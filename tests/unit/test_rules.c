@@ -1,0 +1,336 @@
+/*
+ * test_rules.c - the rules file: FILE:LINE errors for every kind of bad
+ * line, override by id, first match wins, each condition, bucket and auth
+ * overrides, globs, and the literal prefilter never changing a decision.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/classify.h"
+#include "core/rules.h"
+
+static struct classify_rules *load(const char *text, char **err_r)
+{
+    struct classify_rules *rs = NULL;
+
+    *err_r = NULL;
+    if (rules_load_buffer(&rs, "test", text, strlen(text), err_r) < 0 ||
+        rules_finish(rs, err_r) < 0) {
+        classify_rules_free(&rs);
+        return NULL;
+    }
+    return rs;
+}
+
+struct bad_case {
+    const char *text;
+    const char *error; /* expected start of the error */
+};
+
+static const struct bad_case bad[] = {
+    {"x\n", "test:1: rule 'x' has no reason"},
+    {"x no_such_reason\n", "test:1: unknown reason 'no_such_reason'"},
+    {"x user_unknown text=/(unclosed/i\n", "test:1: text: bad regex at offset"},
+    {"a user_unknown\na user_unknown\n",
+     "test:2: duplicate rule id 'a' (first defined at line 1)"},
+    {"bad!id user_unknown\n", "test:1: bad rule id"},
+    {"x user_unknown status=5.x.1\n", "test:1: status: bad pattern list"},
+    {"x user_unknown code=5a0\n", "test:1: code: bad pattern list"},
+    {"x user_unknown foo=bar\n", "test:1: unknown condition 'foo'"},
+    {"x user_unknown status\n", "test:1: expected key=value"},
+    {"x user_unknown bucket=maybe\n", "test:1: bucket: expected hard"},
+    {"x user_unknown action=bounced\n", "test:1: action: unknown action"},
+    {"x user_unknown class=7\n", "test:1: class: expected 2, 3, 4 or 5"},
+    {"x user_unknown auth=perhaps\n", "test:1: auth: expected yes or no"},
+    {"x user_unknown text=/a/q\n", "test:1: text: unknown flag 'q'"},
+    {"x user_unknown text=abc\n", "test:1: text: expected /REGEX/FLAGS"},
+    {"x user_unknown text=//\n", "test:1: text: empty regex"},
+    {"# comment\n\n   \nx bad\n", "test:4: unknown reason 'bad'"},
+};
+
+static void load_errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *err = NULL;
+        struct classify_rules *rs = load(bad[i].text, &err);
+        if (rs != NULL || err == NULL ||
+            strncmp(err, bad[i].error, strlen(bad[i].error)) != 0)
+            fail_msg("\"%s\": got \"%s\", want \"%s...\"", bad[i].text,
+                     err ? err : "(no error)", bad[i].error);
+        free(err);
+    }
+}
+
+static void long_line_and_nul(void **state)
+{
+    char *big = malloc(RULES_LINE_MAX + 64), *err = NULL;
+
+    (void)state;
+    assert_non_null(big);
+    memset(big, 'a', RULES_LINE_MAX + 10);
+    big[RULES_LINE_MAX + 10] = '\0';
+    assert_null(load(big, &err));
+    assert_string_equal(err, "test:1: line longer than 4096 bytes");
+    free(err);
+    free(big);
+    struct classify_rules *rs = NULL;
+    assert_int_equal(rules_load_buffer(&rs, "test", "x user\0_unknown", 15,
+                                       &err), -1);
+    assert_string_equal(err, "test:1: NUL byte in line");
+    free(err);
+    classify_rules_free(&rs);
+}
+
+static void classify_text(const struct classify_rules *rs, const char *text,
+                          const char *status, int code, const char *action,
+                          struct verdict *v)
+{
+    classify_reply(rs, text, strlen(text), status, code, action, v);
+}
+
+static void override_by_id(void **state)
+{
+    struct classify_rules *rs = NULL;
+    char *err = NULL;
+    const char *local = "same mailbox_full text=/user unknown/i\n"
+                        "extra vacation text=/out of office/\n";
+    const char *shipped = "first user_unknown text=/nobody/\n"
+                          "same user_unknown text=/user unknown/i\n";
+    struct verdict v;
+
+    (void)state;
+    assert_int_equal(rules_load_buffer(&rs, "local", local, strlen(local),
+                                       &err), 0);
+    assert_int_equal(rules_load_buffer(&rs, "shipped", shipped,
+                                       strlen(shipped), &err), 0);
+    assert_int_equal(rules_finish(rs, &err), 0);
+    assert_int_equal(classify_rules_count(rs), 3); /* shipped "same" gone */
+    classify_text(rs, "550 User Unknown", NULL, 0, NULL, &v);
+    assert_string_equal(v.rule, "same");
+    assert_string_equal(v.reason, "mailbox_full");
+    classify_text(rs, "550 nobody", NULL, 0, NULL, &v);
+    assert_string_equal(v.rule, "first");
+    classify_rules_free(&rs);
+    assert_null(rs);
+}
+
+static void conditions(void **state)
+{
+    char *err = NULL;
+    const char *text =
+        "act  mailbox_full   action=delayed\n"
+        "st   has_moved      status=5.1.6,5.7.1?\n"
+        "code no_mx          code=55?\n"
+        "cls  system_error   class=4\n"
+        "both user_unknown   status=5.1.* text=/gone/\n"
+        "ovr  user_unknown   bucket=soft auth=yes text=/soft please/\n"
+        "any  policy\n";
+    struct classify_rules *rs = load(text, &err);
+    struct verdict v;
+
+    (void)state;
+    assert_non_null(rs);
+    classify_text(rs, "whatever", "5.1.1", 550, "delayed", &v);
+    assert_string_equal(v.rule, "act");
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    classify_text(rs, "x", "5.7.17", 0, "failed", &v);
+    assert_string_equal(v.rule, "st");
+    classify_text(rs, "x", "5.7.1", 0, "failed", &v);
+    assert_string_equal(v.rule, "any"); /* 5.7.1? needs one more char */
+    classify_text(rs, "x", NULL, 554, NULL, &v);
+    assert_string_equal(v.rule, "code");
+    classify_text(rs, "421 busy", NULL, 0, NULL, &v);
+    assert_string_equal(v.rule, "cls");
+    classify_text(rs, "it is gone", "5.1.3", 0, NULL, &v);
+    assert_string_equal(v.rule, "both");
+    classify_text(rs, "it is gone", "5.2.3", 0, NULL, &v);
+    assert_string_equal(v.rule, "any");
+    classify_text(rs, "soft please", NULL, 0, NULL, &v);
+    assert_string_equal(v.rule, "ovr");
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    assert_true(v.auth);
+    classify_rules_free(&rs);
+}
+
+static void invariants(void **state)
+{
+    char *err = NULL;
+    struct classify_rules *rs = load("dead user_unknown text=/dead/\n", &err);
+    struct verdict v;
+
+    (void)state;
+    /* a temporary failure is never hard */
+    classify_text(rs, "450 4.1.1 dead", NULL, 0, NULL, &v);
+    assert_string_equal(v.reason, "user_unknown");
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    classify_text(rs, "550 5.1.1 dead", NULL, 0, "delayed", &v);
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    classify_text(rs, "550 5.1.1 dead", NULL, 0, "failed", &v);
+    assert_int_equal(v.bucket, BUCKET_HARD);
+    /* no rule: undetermined, soft, and the built-in rule named */
+    classify_text(rs, "550 5.1.1 what", NULL, 0, NULL, &v);
+    assert_string_equal(v.reason, "undetermined");
+    assert_string_equal(v.rule, "builtin.default");
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    /* the structured status wins over a vague one in the text */
+    classify_text(rs, "550 5.0.0 what", "5.2.2", 0, NULL, &v);
+    assert_string_equal(v.status, "5.2.2");
+    /* a vague structured status yields to the text's */
+    classify_text(rs, "550 5.1.1 what", "5.0.0", 0, NULL, &v);
+    assert_string_equal(v.status, "5.1.1");
+    assert_int_equal(v.reply_code, 550);
+    classify_rules_free(&rs);
+}
+
+static void globs(void **state)
+{
+    (void)state;
+    assert_true(rules_glob("5.1.*", "5.1.10"));
+    assert_true(rules_glob("?.7.26", "4.7.26"));
+    assert_false(rules_glob("?.7.26", "4.7.260"));
+    assert_true(rules_glob("5.7.6??", "5.7.606"));
+    assert_false(rules_glob("5.7.6??", "5.7.6"));
+    assert_true(rules_glob("*", ""));
+    assert_true(rules_glob("5*1", "5.1.1"));
+    assert_false(rules_glob("55?", "45"));
+}
+
+/* Texts run through the shipped rules with and without the prefilter. */
+static const char *const texts[] = {
+    "550 5.1.1 user unknown", "552 5.2.2 Mailbox full", "user  unknown",
+    "550 5.7.1 blocked using zen.spamhaus.org", "421 4.7.0 try again later",
+    "554 5.7.1 Message rejected: spam or virus", "550 SPF check failed",
+    "550-5.7.26 This mail is unauthenticated",
+    "550 Requested action not taken: mailbox unavailable",
+    "Host or domain name not found. Name service error for name=x type=A",
+    "connect to mx.example[192.0.2.1]:25: Connection timed out",
+    "550 5.7.1 Relay access denied", "553 sorry, that domain isn't in my "
+                                     "list of allowed rcpthosts",
+    "The user you are trying to contact is receiving mail at a rate that "
+    "prevents additional messages from being delivered",
+    "Diagnostic: unknown USERs", "quota", "", "x",
+    "550 5.1.1 <a@b>... User Unknown (in reply to end of DATA command)",
+};
+
+static void prefilter_never_changes_a_decision(void **state)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    char *err = NULL;
+    const char *paths[1] = {path};
+    struct classify_rules *rs = NULL;
+    size_t with_lits = 0, with_text = 0;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    if (classify_rules_load(paths, 1, &rs, &err) < 0)
+        fail_msg("%s", err);
+    struct rules_scratch *sc = rules_scratch_new(rs);
+    assert_non_null(sc);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        struct rules_subject s = {.text = texts[i], .len = strlen(texts[i]),
+                                  .status = ""};
+        struct rule_info a, b;
+        bool ma = rules_match(rs, sc, &s, true, &a);
+        bool mb = rules_match(rs, sc, &s, false, &b);
+        assert_int_equal(ma, mb);
+        if (ma && strcmp(a.id, b.id) != 0)
+            fail_msg("\"%s\": %s with the prefilter, %s without", texts[i],
+                     a.id, b.id);
+    }
+    for (size_t i = 0; i < classify_rules_count(rs); i++) {
+        struct rule_info ri;
+        assert_true(rules_at(rs, i, &ri));
+        if (rules_prefilter_literals(rs, i) > 0)
+            with_lits++;
+    }
+    with_text = with_lits;
+    /* most text rules must be prefiltered, or the prefilter is useless */
+    print_message("# %zu of %zu rules prefiltered by literals\n", with_text,
+                  classify_rules_count(rs));
+    assert_true(with_lits * 3 >= classify_rules_count(rs));
+    rules_scratch_free(&sc);
+    classify_rules_free(&rs);
+}
+
+static void literal_extraction_is_safe(void **state)
+{
+    /* regexes whose literals must not exclude a matching text */
+    static const struct {
+        const char *re, *text;
+    } cases[] = {
+        {"users? unknown", "user unknown"},
+        {"mail(box)? full", "mail full"},
+        {"over ?quota", "overquota"},
+        {"no such (user|mailbox)", "no such mailbox"},
+        {"a\\.b\\.c|xyz", "a.b.c"},
+        {"[Uu]ser unknown", "User unknown"},
+        {"quota(?: exceeded)?", "quota"},
+        {"(?i)MAILBOX", "mailbox"},
+        {"ab{0,2}cdef", "acdef"},
+        {"\\bspf\\b", "spf"},
+        {"(mailbox|folder) (is )?full", "folder full"},
+        {"(?:abc|def)x", "defx"},
+        {"(ab|cd)", "cd"},
+        {"(mailbox )?full of stuff", "full of stuff"},
+        {"x(y(zzz|www)+)q", "xywwwq"},
+        {"(?<!not )listed", "listed"},
+    };
+    char line[256], *err = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(line, sizeof line, "r user_unknown text=/%s/\n",
+                 cases[i].re);
+        struct classify_rules *rs = load(line, &err);
+        if (rs == NULL)
+            fail_msg("%s", err);
+        struct rules_scratch *sc = rules_scratch_new(rs);
+        struct rules_subject s = {.text = cases[i].text,
+                                  .len = strlen(cases[i].text),
+                                  .status = ""};
+        struct rule_info ri;
+        if (!rules_match(rs, sc, &s, true, &ri))
+            fail_msg("/%s/ on \"%s\": the prefilter dropped a match",
+                     cases[i].re, cases[i].text);
+        rules_scratch_free(&sc);
+        classify_rules_free(&rs);
+    }
+}
+
+static void missing_file(void **state)
+{
+    const char *paths[1] = {"/nonexistent/rules.conf"};
+    struct classify_rules *rs = NULL;
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(classify_rules_load(paths, 1, &rs, &err), -1);
+    assert_null(rs);
+    assert_non_null(strstr(err, "/nonexistent/rules.conf:0: cannot open"));
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(load_errors),
+        cmocka_unit_test(long_line_and_nul),
+        cmocka_unit_test(override_by_id),
+        cmocka_unit_test(conditions),
+        cmocka_unit_test(invariants),
+        cmocka_unit_test(globs),
+        cmocka_unit_test(prefilter_never_changes_a_decision),
+        cmocka_unit_test(literal_extraction_is_safe),
+        cmocka_unit_test(missing_file),
+    };
+    return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
