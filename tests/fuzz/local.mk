@@ -1,1 +1,13 @@
 # tests/fuzz: build fragment, included from the top Makefile.am (paths from the top).
+
+# libFuzzer targets; configure with --enable-fuzzers CC=clang.  The
+# sanitizer CI step runs tests/fuzz/smoke.sh (FUZZ_SECONDS, default 60),
+# which builds each target itself and needs no configure option.
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_report
+tests_fuzz_fuzz_report_SOURCES = tests/fuzz/fuzz_report.c
+tests_fuzz_fuzz_report_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_report_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_report_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/fuzz_report.c
