@@ -12,3 +12,16 @@ bench-milter: bench/milter/nullmilter$(EXEEXT) bounceguard$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    bash $(top_srcdir)/bench/milter/run.sh $(BENCH_ARGS)
 .PHONY: bench-milter
+
+# bench/classify: parse + classify throughput on the corpus against Sisimai
+noinst_PROGRAMS += bench/classify/bench_classify
+bench_classify_bench_classify_SOURCES = bench/classify/bench_classify.c
+bench_classify_bench_classify_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
+bench_classify_bench_classify_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+EXTRA_DIST += bench/classify/run.sh bench/classify/sisimai.pl
+
+# make bench-classify [BENCH_ARGS="ROUNDS SISIMAI_ROUNDS"]
+bench-classify: bench/classify/bench_classify$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    sh $(top_srcdir)/bench/classify/run.sh $(BENCH_ARGS)
+.PHONY: bench-classify
