@@ -171,7 +171,8 @@ int addr_normalize(const char *in, size_t len, enum addr_local_part lp,
             break;
         }
     if (at == NULL) {
-        if (!(flags & ADDR_ALLOW_DOMAIN)) {
+        if (!(flags & ADDR_ALLOW_DOMAIN) || memchr(in, '.', len) == NULL) {
+            /* a domain key needs two labels at least */
             *error_r = len ? "no '@' in address" : "empty address";
             return -1;
         }

@@ -15,7 +15,7 @@
  *     "[...]"; no control characters, no white space outside a quoted
  *     local part.
  * A key without '@' (accepted only with ADDR_ALLOW_DOMAIN) names a whole
- * domain and follows the domain rules.
+ * domain, follows the domain rules and needs at least two labels.
  *
  * Pure: no I/O, no allocation, reentrant.  Errors are static strings.
  */

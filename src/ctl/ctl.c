@@ -27,11 +27,21 @@ struct ctl_command {
 
 /* Alphabetic; one row per command. */
 static const struct ctl_command ctl_commands[] = {
+    {"add", cmd_add, "suppress an address or domain by hand"},
+    {"check", cmd_check, "exit 0 when an address is suppressed, 1 when not"},
     {"check-config", cmd_check_config,
      "check the configuration file (-d: print every key's value)"},
     {"classify", cmd_classify,
      "classify bounce messages or one SMTP reply (JSON Lines)"},
+    {"expire", cmd_expire, "run the store's expiry and retention now"},
+    {"export", cmd_export, "write the suppression list (CSV or JSON)"},
     {"help", cmd_help, "list the commands"},
+    {"import", cmd_import,
+     "import a suppression list (own, SES, SendGrid, Mailgun, Postmark)"},
+    {"list", cmd_list, "list suppressions (filters; table, json or csv)"},
+    {"remove", cmd_remove, "lift a suppression by hand"},
+    {"show", cmd_show, "one address: its suppression and event history"},
+    {"stats", cmd_stats, "suppressions by reason, bucket, domain"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -57,9 +57,18 @@ struct bg_config *ctl_config_optional(const struct ctl_env *env);
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Commands, alphabetic; each has a row in ctl.c's table. */
+int cmd_add(const struct ctl_env *env, int argc, char **argv);
+int cmd_check(const struct ctl_env *env, int argc, char **argv);
 int cmd_check_config(const struct ctl_env *env, int argc, char **argv);
 int cmd_classify(const struct ctl_env *env, int argc, char **argv);
+int cmd_expire(const struct ctl_env *env, int argc, char **argv);
+int cmd_export(const struct ctl_env *env, int argc, char **argv);
 int cmd_help(const struct ctl_env *env, int argc, char **argv);
+int cmd_import(const struct ctl_env *env, int argc, char **argv);
+int cmd_list(const struct ctl_env *env, int argc, char **argv);
+int cmd_remove(const struct ctl_env *env, int argc, char **argv);
+int cmd_show(const struct ctl_env *env, int argc, char **argv);
+int cmd_stats(const struct ctl_env *env, int argc, char **argv);
 int cmd_version(const struct ctl_env *env, int argc, char **argv);
 
 #endif

@@ -5,3 +5,7 @@ bounceguardctl_SOURCES += src/ctl/ctl.c src/ctl/ctl.h
 
 # classify: bounce messages and SMTP replies through the rules
 bounceguardctl_SOURCES += src/ctl/cmd_classify.c
+
+# store: list, show, check, add, remove, import, export, stats, expire
+bounceguardctl_SOURCES += src/ctl/cmd_store.c src/ctl/store_import.c \
+	src/ctl/store_import.h

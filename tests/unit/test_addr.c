@@ -34,6 +34,7 @@ static const struct norm_case cases[] = {
      "x@xn--bcher-kva.example"},
     {"Example.COM", ADDR_LOCAL_PRESERVE, ADDR_ALLOW_DOMAIN, "example.com"},
     {"Example.COM", ADDR_LOCAL_PRESERVE, 0, NULL},
+    {"localhost", ADDR_LOCAL_PRESERVE, ADDR_ALLOW_DOMAIN, NULL},
     {"", ADDR_LOCAL_PRESERVE, 0, NULL},
     {"<>", ADDR_LOCAL_PRESERVE, 0, NULL},
     {"@example.com", ADDR_LOCAL_PRESERVE, 0, NULL},
