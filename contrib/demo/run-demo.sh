@@ -66,9 +66,11 @@ echo "bounceguard: $PFH_BG_SOCKET, store $W/bg/bounceguard.db"
 
 say "sending mail through A"
 send() {
-    local qid
-    qid=$(pfh_send "$PA" "$@" 2>&1) || true
-    printf '  %-58s queued as %s\n' "$2" "$qid"
+    local out qid
+    out=$(pfh_send "$PA" "$@" 2>&1) || true
+    qid=$(printf '%s\n' "$out" | tail -n1)
+    printf '  %s -> %s: queued as %s\n' "$1" "$2" "${qid:-(nothing)}"
+    printf '%s\n' "$out" | grep 'refused' | sed 's/^/      /' || true
 }
 send alice@a.test ok@remote.test --subject "demo: accepted"
 send bob@a.test ok@remote.test,unknown@remote.test \
@@ -86,6 +88,11 @@ sleep 1
 grep -E 'status=(sent|bounced|deferred)|non-delivery' "$(pfh_log a)" |
     sed -E 's/^.*(pfh-a\/)/  \1/' | cut -c1-150 || true
 
+say "sending to unknown@remote.test again, now that it has bounced"
+send erin@a.test unknown@remote.test,ok@remote.test \
+    --subject "demo: after the bounce"
+sleep 1
+
 say "a DSN as the sender received it (first lines of its report part)"
 dsn=$(ls "$(pfh_mailbox a)"/* 2>/dev/null | head -n1 || true)
 if [ -n "$dsn" ]; then
@@ -96,12 +103,30 @@ fi
 say "what bounceguard logged"
 sed 's/^/  /' "$W/bounceguard.out"
 
+# show_store: the first rows of the SQLite store's suppressions and events
+# tables (or of every table when it has neither)
+show_store() {
+    local db=$W/bg/bounceguard.db t tables
+    [ -f "$db" ] && command -v sqlite3 >/dev/null || return 0
+    tables=$(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'table'
+                            AND name IN ('suppressions', 'events')
+                            ORDER BY name DESC")
+    [ -n "$tables" ] || tables=$(sqlite3 "$db" "SELECT name FROM sqlite_master
+                                         WHERE type = 'table' ORDER BY name")
+    for t in $tables; do
+        echo "  -- $t"
+        sqlite3 -header -column "$db" "SELECT * FROM \"$t\" LIMIT 5" |
+            cut -c1-150 | sed 's/^/  /'
+    done
+}
+
 say "what bounceguard stored (bounceguardctl list)"
 if [ "$have_ctl" = 0 ]; then
     echo "  (bounceguardctl did not build)"
 elif ! "$BUILD/bounceguardctl" -c "$W/bounceguard.conf" list 2>&1 |
     sed 's/^/  /'; then
-    echo "  (bounceguardctl list failed)"
+    echo "  (bounceguardctl list failed; the store's tables as sqlite3 shows them:)"
+    show_store
 fi
 
 say "tearing down"
