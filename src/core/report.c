@@ -411,6 +411,72 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
     return r->nrcpts > 0 ? "text" : NULL;
 }
 
+/* A status "5.0.0" says less than the "5.1.1" of its own diagnostic. */
+static void report_refine_status(struct report_rcpt *rc, const char *st)
+{
+    size_t n = strlen(rc->status);
+
+    if (st[0] == '\0' || strlen(st) >= sizeof rc->status)
+        return;
+    if (rc->status[0] == '\0' ||
+        (n == 5 && strcmp(rc->status + 1, ".0.0") == 0 &&
+         st[0] == rc->status[0] && strcmp(st + 1, ".0.0") != 0))
+        strcpy(rc->status, st);
+}
+
+/* Fills what a DSN recipient lacks (diagnostic, reply code, a specific
+ * status) from what the notice's text says about the same address. */
+static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
+                               const struct report_rcpt *tr)
+{
+    char st[16];
+
+    if (rc->diagnostic != NULL) {
+        int code;
+        dsn_scan_reply(rc->diagnostic, strlen(rc->diagnostic), &code, st,
+                       sizeof st);
+        report_refine_status(rc, st);
+    }
+    if (tr == NULL)
+        return;
+    if (rc->diagnostic == NULL && tr->diagnostic != NULL)
+        rbuild_str(b, &rc->diagnostic, tr->diagnostic,
+                   strlen(tr->diagnostic));
+    if (rc->reply_code == 0 && (tr->status[0] == '\0' || rc->status[0] == '\0' ||
+                                tr->status[0] == rc->status[0]))
+        rc->reply_code = tr->reply_code;
+    report_refine_status(rc, tr->status);
+}
+
+static void report_enrich(struct report_ctx *c)
+{
+    struct report *r = c->b.r, *t = calloc(1, sizeof *t);
+    struct rbuild tb = {.r = t, .lim = c->b.lim};
+    struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
+                                 .from = c->from_addr};
+    size_t orig, cut = c->text ? textbounce_cut(c->text, c->tlen, &orig) : 0;
+
+    r->mta = "rfc3464";
+    if (t == NULL) {
+        c->b.oom = true;
+        return;
+    }
+    if (c->text != NULL) {
+        const char *fam = textbounce_family(c->text, cut);
+        if (strcmp(fam, "text") != 0)
+            r->mta = fam;
+        (void)textbounce_parse(&tb, c->text, cut, &h);
+    }
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
+        if (tr == NULL && t->nrcpts == 1 && r->nrcpts == 1)
+            tr = &t->rcpts[0];
+        report_enrich_rcpt(&c->b, &r->rcpts[i], tr);
+    }
+    c->b.oom = c->b.oom || tb.oom;
+    report_free(&t);
+}
+
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
 static void report_text_decide(struct report_ctx *c)
 {
@@ -462,7 +528,7 @@ static void report_decide(struct report_ctx *c)
 
     if (c->dsn_rcpts > 0 && r->nrcpts > 0) {
         r->kind = report_dsn_kind(r);
-        r->mta = "rfc3464";
+        report_enrich(c);
         return;
     }
     if (c->is_feedback) {

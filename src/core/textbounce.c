@@ -79,7 +79,7 @@ static const struct tb_family {
     {"amazonses.com", "amazonses"},
 };
 
-static const char *tb_family(const char *text, size_t len)
+const char *textbounce_family(const char *text, size_t len)
 {
     for (size_t i = 0; i < sizeof tb_families / sizeof tb_families[0]; i++)
         if (tb_find(text, len, tb_families[i].needle) != NULL)
@@ -110,14 +110,39 @@ static bool tb_is_code(const char *s, size_t len, size_t i)
             s[i + 3] == ')' || s[i + 3] == ']');
 }
 
-/* First reply code 4xx/5xx standing alone in s[0..len), or 0. */
-static int tb_code(const char *s, size_t len)
+/* First reply code 4xx/5xx standing alone in s[0..len), or 0; its offset
+ * in *at_r (may be NULL). */
+static int tb_code_at(const char *s, size_t len, size_t *at_r)
 {
     for (size_t i = 0; i + 3 <= len; i++)
-        if (tb_is_code(s, len, i))
+        if (tb_is_code(s, len, i)) {
+            if (at_r != NULL)
+                *at_r = i;
             return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + s[i + 2] -
                    '0';
+        }
     return 0;
+}
+
+static int tb_code(const char *s, size_t len)
+{
+    return tb_code_at(s, len, NULL);
+}
+
+/* First enhanced status of class 4 or 5 in s[0..len) (a "250 2.1.5 Ok" of
+ * a transcript is not the failure), into st; false if none. */
+static bool tb_fail_status(const char *s, size_t len, char *st, size_t cap)
+{
+    size_t at, off = 0;
+
+    while (off < len && (at = dsn_find_status(s + off, len - off, st,
+                                               cap)) > 0) {
+        if (st[0] == '4' || st[0] == '5')
+            return true;
+        off += at;
+    }
+    st[0] = '\0';
+    return false;
 }
 
 static bool tb_failure_line(const char *s, size_t len)
@@ -286,11 +311,28 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
     return p;
 }
 
+/* Reply code and the status that goes with it (after the code, same
+ * class), else the first failure status of the text. */
+static void tb_codes(struct report_rcpt *rc, const char *s, size_t n)
+{
+    size_t at = 0;
+    int code = tb_code_at(s, n, &at);
+    char st[16];
+
+    if (code != 0 && tb_fail_status(s + at, n - at, st, sizeof st) &&
+        st[0] == (char)('0' + code / 100))
+        rbuild_codes(rc, st, code);
+    else if (tb_fail_status(s, n, st, sizeof st))
+        rbuild_codes(rc, st, code);
+    else
+        rbuild_codes(rc, NULL, code);
+}
+
 /* Fills a recipient's diagnostic, code and status from text[bs..be). */
 static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
                     size_t be)
 {
-    char d[TB_BLOCK_MAX], st[16];
+    char d[TB_BLOCK_MAX];
     size_t n = hdr_unfold(c->text + bs, be - bs, d, sizeof d);
     const char *said = tb_find(d, n, "said:");
     const char *from = said != NULL ? said + 5 : d;
@@ -302,12 +344,9 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     }
     if (rc->diagnostic == NULL)
         rbuild_str(c->b, &rc->diagnostic, d, n);
-    (void)dsn_find_status(from, fl, st, sizeof st);
-    rbuild_codes(rc, st, tb_code(from, fl));
-    if (rc->status[0] == '\0' && from != d) {
-        (void)dsn_find_status(d, n, st, sizeof st);
-        rbuild_codes(rc, st, tb_code(d, n));
-    }
+    tb_codes(rc, from, fl);
+    if (rc->status[0] == '\0' && from != d)
+        tb_codes(rc, d, n);
 }
 
 /* One address at text[as..as+al) on the line at off (length ll). */
@@ -392,9 +431,7 @@ static void tb_complete(struct tb_ctx *c)
             if (tb_code(line, ll) != 0 &&
                 (r->nrcpts == 1 || tb_find(line, ll, rc->recipient) ||
                  alen == 0)) {
-                char st[16];
-                (void)dsn_find_status(line, ll, st, sizeof st);
-                rbuild_codes(rc, st, tb_code(line, ll));
+                tb_codes(rc, line, ll);
                 free(rc->diagnostic);
                 rc->diagnostic = NULL;
                 rbuild_str(c->b, &rc->diagnostic, line, ll);
@@ -438,7 +475,7 @@ const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
         return NULL;
     tb_complete(&c);
     tb_actions(&c);
-    return tb_family(text, len);
+    return textbounce_family(text, len);
 }
 
 bool textbounce_signal(const char *text, size_t len,

@@ -47,4 +47,8 @@ bool textbounce_signal(const char *text, size_t len,
 
 size_t textbounce_cut(const char *text, size_t len, size_t *orig_r);
 
+/* The family a notice text belongs to by its signature phrases, or "text"
+ * when none is recognised. */
+const char *textbounce_family(const char *text, size_t len);
+
 #endif
