@@ -1,0 +1,142 @@
+# milter_lib.sh - helpers shared by the milter_*.sh tests (bash; source it
+# after tap.sh and pfharness.sh).
+#
+#   mt_setup [A_MAIN_CF_EXTRA]   start B (remote), A (our MTA; port $PA for
+#       mail from outside, $PSUB for submissions, whose {daemon_name} is
+#       ORIGINATING) and bounceguard (socket, store $DB); bounceguard reads
+#       $MT_BG_CONF_EXTRA (libconfig text inside milter = { ... })
+#   mt_bg_restart                stop and start bounceguard again
+#   mt_wait_sql SQL VALUE SECS   wait until SQL (on $DB) prints VALUE
+#   mt_latency_watch RCPT        print the milliseconds from B's reject line
+#       for RCPT to the suppression row of RCPT in $DB (empty on timeout)
+#   mt_write_remote_dsn FILE MESSAGE_ID RCPT
+#       an RFC 3464 DSN from "mx.remote.test" returning MESSAGE_ID, with a
+#       5.1.1 failure for RCPT
+#   mt_on_exit                   TAP diagnostics on failure, then cleanup
+
+mt_setup() {
+    local extra=${1:-}
+    PA=$(pfh_free_port) && PB=$(pfh_free_port) && PSUB=$(pfh_free_port) ||
+        return 1
+    PFH_FAST_QUEUE=1
+    pfh_topology_remote b "$PB" || return 1
+    pfh_topology_mta a "$PA" "$PB" "unix:$PFH_W/bg/bg.sock" "$extra" ||
+        return 1
+    pfh_master_cf_add a "127.0.0.1:$PSUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING"
+    DB=$PFH_W/bg/bounceguard.db # pfh_bounceguard_config's store
+    PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };
+milter = {
+    internal_networks = [];
+    outbound_daemons = [\"ORIGINATING\"];
+    ${MT_BG_CONF_EXTRA:-}
+};"
+    pfh_bounceguard_config "$PFH_W/bg.conf" || return 1
+    pfh_bounceguard_start "$PFH_W/bg.conf" || return 1
+    pfh_start || return 1
+}
+
+mt_bg_restart() {
+    pfh_kill bounceguard
+    rm -f "$PFH_BG_SOCKET"
+    cat "$PFH_W/bounceguard.out" >> "$PFH_W/bounceguard.all"
+    pfh_bounceguard_start "$PFH_W/bg.conf"
+}
+
+mt_wait_sql() {
+    local sql=$1 want=$2 t=${3:-10} i
+    for i in $(seq $((t * 20))); do
+        [ "$(sqlite3 "$DB" "$sql" 2>/dev/null)" = "$want" ] && return 0
+        sleep 0.05
+    done
+    tap_diag "timeout (${t}s): $sql != $want (got $(sqlite3 "$DB" "$sql" 2>&1))"
+    return 1
+}
+
+mt_latency_watch() {
+    "$PFH_PYTHON" - "$(pfh_log b)" "$DB" "$1" <<'PY'
+import os, sqlite3, sys, time
+log, db, rcpt = sys.argv[1:4]
+needle = "reject: RCPT from"
+t_reject = None
+deadline = time.time() + 30
+pos = 0
+while time.time() < deadline:
+    if t_reject is None and os.path.exists(log):
+        with open(log, errors="replace") as f:
+            f.seek(pos)
+            while True:
+                line = f.readline()
+                if not line.endswith("\n"):
+                    break
+                pos = f.tell()
+                if needle in line and "<%s>" % rcpt in line:
+                    t_reject = time.time()
+                    break
+    if t_reject is not None and os.path.exists(db):
+        try:
+            c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=1)
+            n = c.execute("select count(*) from suppressions where address=?",
+                          (rcpt,)).fetchone()[0]
+            c.close()
+        except sqlite3.Error:
+            n = 0
+        if n:
+            print("%.1f" % ((time.time() - t_reject) * 1000))
+            sys.exit(0)
+    time.sleep(0.002)
+sys.exit(1)
+PY
+}
+
+mt_write_remote_dsn() {
+    local file=$1 mid=$2 rcpt=$3
+    cat > "$file" <<DSN
+From: Mail Delivery System <MAILER-DAEMON@mx.remote.test>
+To: sender1@a.test
+Subject: Undelivered Mail Returned to Sender
+Date: $(date -R)
+Message-ID: <dsn.$$.$RANDOM@mx.remote.test>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="RB.$$"
+
+--RB.$$
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered to <$rcpt>.
+
+--RB.$$
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.remote.test
+
+Final-Recipient: rfc822; $rcpt
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx2.remote.test
+Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: Recipient address rejected: User unknown
+
+--RB.$$
+Content-Type: text/rfc822-headers
+
+From: <sender1@a.test>
+To: <$rcpt>
+Subject: loop 1
+Message-ID: <$mid>
+
+--RB.$$--
+DSN
+}
+
+mt_on_exit() {
+    if [ "${tap_failed:-0}" -gt 0 ] && [ -n "${PFH_W:-}" ]; then
+        for f in "$(pfh_log a)" "$(pfh_log b)" "$PFH_W/bounceguard.all" \
+            "$PFH_W/bounceguard.out"; do
+            [ -f "$f" ] || continue
+            echo "# --- $f (last 40 lines)"
+            tail -40 "$f" | sed 's/^/# /'
+        done
+    fi
+    pfh_cleanup
+}
