@@ -296,6 +296,8 @@ static bool lit_branch(const char *re, size_t b, size_t e,
     memset(ls, 0, sizeof *ls);
     while (i < e) {
         char c = re[i];
+        if (c == '(' && i + 1 < e && re[i + 1] == '*')
+            return false; /* (*ACCEPT) and other verbs: be safe */
         if (c == '(' || c == '[') {
             size_t g = i;
             lit_end_run(ls);

@@ -11,3 +11,13 @@ tests_fuzz_fuzz_report_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_report_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/fuzz_report.c
+
+# rules loader, literal prefilter and reply classifier
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_rules
+tests_fuzz_fuzz_rules_SOURCES = tests/fuzz/fuzz_rules.c
+tests_fuzz_fuzz_rules_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_rules_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_rules_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_rules.c

@@ -283,6 +283,9 @@ static void literal_extraction_is_safe(void **state)
         {"(mailbox )?full of stuff", "full of stuff"},
         {"x(y(zzz|www)+)q", "xywwwq"},
         {"(?<!not )listed", "listed"},
+        {"(*ACCEPT)abcdef", "zzz"},
+        {"abc(*ACCEPT)def", "abc"},
+        {"x{,3}yz", "x{,3}yz"},
     };
     char line[256], *err = NULL;
 
