@@ -25,3 +25,7 @@ bench-classify: bench/classify/bench_classify$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    sh $(top_srcdir)/bench/classify/run.sh $(BENCH_ARGS)
 .PHONY: bench-classify
+
+# bench/store: durable decisions/s (SQLite, PostgreSQL), lookups at 1M
+# entries, peak memory, against the plain sqlite3 command
+EXTRA_DIST += bench/store/run.sh
