@@ -16,7 +16,9 @@
  * write one byte to a pipe; the main loop reads it and reloads the
  * configuration (HUP, USR1) or calls smfi_stop() (TERM, INT).  Should
  * libmilter's thread catch a signal after all, smfi_main() returns and the
- * daemon stops just the same.  SIGPIPE is ignored.
+ * daemon stops just the same.  SIGPIPE is ignored; SIGUSR2 is used
+ * internally to wake libmilter's listener when stopping
+ * (main_waker_thread).
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <libmilter/mfapi.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,6 +57,7 @@ struct main_daemon {
     int sig_pipe[2];
     pthread_t milter_thread;
     int milter_status;
+    atomic_bool milter_done; /* smfi_main() has returned */
 };
 
 /* Written once before the handlers are installed; read by them. */
@@ -231,6 +235,7 @@ static void *main_milter_thread(void *arg)
     char byte = 'M';
 
     d->milter_status = smfi_main();
+    atomic_store(&d->milter_done, true);
     if (write(d->sig_pipe[1], &byte, 1) != 1)
         log_error(NULL, "cannot wake the main thread: %s", strerror(errno));
     return NULL;
@@ -247,10 +252,32 @@ static void main_on_signal(int sig)
     errno = saved;
 }
 
+/* SIGUSR2 only interrupts libmilter's select(2). */
+static void main_on_wake(int sig)
+{
+    (void)sig;
+}
+
+/* smfi_stop() waits for a lock libmilter's listener holds across a select(2)
+ * of five seconds; this thread interrupts that select until smfi_main()
+ * has returned, so a stop takes milliseconds. */
+static void *main_waker_thread(void *arg)
+{
+    struct main_daemon *d = arg;
+    struct timespec tick = {0, 50 * 1000 * 1000};
+
+    while (!atomic_load(&d->milter_done)) {
+        pthread_kill(d->milter_thread, SIGUSR2);
+        nanosleep(&tick, NULL);
+    }
+    return NULL;
+}
+
 static void main_signals(struct main_daemon *d)
 {
     static const int sigs[] = {SIGHUP, SIGUSR1, SIGTERM, SIGINT};
     struct sigaction sa = {.sa_handler = main_on_signal};
+    struct sigaction wake = {.sa_handler = main_on_wake};
     sigset_t set;
 
     if (pipe(d->sig_pipe) != 0)
@@ -260,6 +287,7 @@ static void main_signals(struct main_daemon *d)
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
         sigaddset(&set, sigs[i]);
     sa.sa_mask = set;
+    sigaction(SIGUSR2, &wake, NULL);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     if (pthread_create(&d->milter_thread, NULL, main_milter_thread, d) != 0)
         main_die(d, EX_OSERR, "cannot start the milter thread");
@@ -311,7 +339,8 @@ static void main_reload(struct main_daemon *d)
 
 static void main_loop(struct main_daemon *d)
 {
-    bool stopping = false;
+    bool stopping = false, waking = false;
+    pthread_t waker;
     char byte;
     ssize_t n;
 
@@ -326,10 +355,13 @@ static void main_loop(struct main_daemon *d)
         } else if (byte == 'T' && !stopping) {
             log_notice(NULL, "stopping on signal");
             stopping = true;
+            waking = pthread_create(&waker, NULL, main_waker_thread, d) == 0;
             smfi_stop();
         }
     }
     pthread_join(d->milter_thread, NULL);
+    if (waking)
+        pthread_join(waker, NULL);
 }
 
 static void main_cleanup(struct main_daemon *d)
