@@ -3,8 +3,14 @@
 src_auth_libbgauth_a_SOURCES += \
 	src/auth/authres.c src/auth/authres.h \
 	src/auth/prvs.c src/auth/prvs.h \
-	src/auth/credible.c src/auth/credible.h
+	src/auth/credible.c src/auth/credible.h \
+	src/auth/orgdomain.c src/auth/orgdomain.h \
+	src/auth/dnsq.c src/auth/dnsq.h \
+	src/auth/spfdns.c src/auth/spfdns.h \
+	src/auth/auth.c src/auth/auth.h src/auth/auth_dkim.c \
+	src/auth/auth_int.h
 
 # prvs.c uses HMAC-SHA256 from OpenSSL's libcrypto, which libopendkim
-# already requires (libssl-dev is a dependency of libopendkim-dev).
-BG_EXT_LIBS += -lcrypto
+# already requires (libssl-dev is a dependency of libopendkim-dev);
+# dnsq.c uses libresolv (ns_initparse, res_nquery).
+BG_EXT_LIBS += -lcrypto -lresolv

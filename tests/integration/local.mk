@@ -52,3 +52,11 @@ EXTRA_DIST += tests/integration/corpus_score.sh
 # man pages lint-clean
 TESTS += tests/integration/docs_config.sh
 EXTRA_DIST += tests/integration/docs_config.sh
+
+# auth: SPF and DKIM against a real DNS server (dnsmasq) on loopback
+check_PROGRAMS += tests/integration/auth_driver
+tests_integration_auth_driver_SOURCES = tests/integration/auth_driver.c
+tests_integration_auth_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
+tests_integration_auth_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/integration/auth_dns.sh
+EXTRA_DIST += tests/integration/auth_dns.sh

@@ -1,0 +1,138 @@
+/*
+ * auth.h - SPF (RFC 7208, libspf2) and DKIM (RFC 6376, libopendkim) checks
+ * behind one small interface, with one DNS path (dnsq.h: the configured
+ * resolver, timeouts, an answer cache).  Temporary DNS failures give
+ * "temperror", never "fail".
+ *
+ * Start-up:   auth_new(&settings->auth, &auth, &error)  (also loads the
+ *             prvs keyring and the public suffix list when configured)
+ * Outbound (mail leaving through us; bounceguard placed after the DKIM
+ * signing milter):
+ *             if (auth_dkim_wanted(auth, from_domain)) feed the message to
+ *             auth_dkim_begin/_header/_eoh/_body/_end, then
+ *             auth_check_sender(auth, mail_from, from_domain, &dkim, &r);
+ *             r.broken -> alert_submit(ALERT_OUTBOUND_SPF / _DKIM).
+ *             Results are cached per domain (SPF for every egress address,
+ *             DKIM per From domain) for cache_ttl_max (at least a minute):
+ *             in the steady state neither DNS nor body hashing happens.
+ * Inbound bounces from outside:
+ *             feed the bounce to auth_dkim_*, then
+ *             auth_check_bounce(auth, client_ip, helo, mail_from, &dkim, &r)
+ *             gives r.spf (HELO identity for the null sender) and r.dkim,
+ *             the inputs of credible_decide(), and r.header, the
+ *             Authentication-Results value when add_auth_results is on.
+ * Signing:    auth_prvs() gives the keyring (NULL when prvs is off).
+ *
+ * Thread-safe: struct auth_ctx is shared by all milter threads; a struct
+ * auth_dkim belongs to one message (one thread at a time).
+ */
+#ifndef BG_AUTH_H
+#define BG_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth/authres.h"
+#include "auth/credible.h"
+#include "auth/prvs.h"
+#include "common/settings.h"
+
+#define AUTH_DOMAIN_MAX 256
+
+struct auth_ctx;
+struct auth_dkim;
+
+int auth_new(const struct auth_settings *set, struct auth_ctx **ctx_r,
+             const char **error_r);
+void auth_free(struct auth_ctx **ctx);
+
+/* ------------------------------------------------------------------ SPF */
+
+/* check_host() for one client: the identity is mail_from, or
+ * "postmaster@helo" when mail_from is empty (RFC 7208 2.3/2.4).  ip is an
+ * IPv4 or IPv6 literal.  explain (may be NULL) receives a short reason. */
+enum authres auth_spf(struct auth_ctx *ctx, const char *ip, const char *helo,
+                      const char *mail_from, char *explain,
+                      size_t explain_size);
+
+/* ----------------------------------------------------------------- DKIM */
+
+struct auth_dkim_result {
+    enum authres result;              /* best signature */
+    char domain[AUTH_DOMAIN_MAX];     /* d= of that signature, or "" */
+    char selector[64];                /* s= of that signature, or "" */
+    bool aligned;                     /* a passing signature aligned with
+                                         the From domain (relaxed) */
+    unsigned nsigs;
+    char error[128];                  /* libopendkim's complaint, or "" */
+};
+
+/* Whether an outbound message of this From domain needs verifying now
+ * (false while a fresh cached result exists). */
+bool auth_dkim_wanted(struct auth_ctx *ctx, const char *from_domain);
+
+int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
+                    struct auth_dkim **d_r, const char **error_r);
+/* One header field as the milter passes it: name and value without the
+ * leading space (Postfix's default); bare LF become CRLF. */
+int auth_dkim_header(struct auth_dkim *d, const char *name,
+                     const char *value);
+int auth_dkim_eoh(struct auth_dkim *d);
+int auth_dkim_body(struct auth_dkim *d, const unsigned char *buf, size_t len);
+/* Finishes; from_domain (may be NULL) is used for alignment. */
+void auth_dkim_end(struct auth_dkim *d, const char *from_domain,
+                   struct auth_dkim_result *r);
+void auth_dkim_free(struct auth_dkim **d);
+
+/* ------------------------------------------------------------- outbound */
+
+struct auth_sender_result {
+    enum authres spf;               /* worst over the egress addresses */
+    char spf_ip[64];                /* the address that did worst */
+    enum authres dkim;              /* AUTHRES_NONE when not verified */
+    bool dkim_aligned;
+    bool spf_cached, dkim_cached;   /* came from the result cache */
+    bool broken;                    /* something for the admin */
+    enum { AUTH_BROKEN_NONE, AUTH_BROKEN_SPF, AUTH_BROKEN_DKIM } what;
+    const char *reason;             /* static: "spf_fail", "dkim_fail",
+                                       "dkim_unaligned", "spf_permerror" */
+};
+
+/* mail_from: the envelope sender (prvs-signed or not); from_domain: the
+ * From header's domain; dkim: the result of this message's verification,
+ * or NULL when auth_dkim_wanted() said no (the cached one is used). */
+void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
+                       const char *from_domain,
+                       const struct auth_dkim_result *dkim,
+                       struct auth_sender_result *r);
+
+/* ------------------------------------------------------------- inbound */
+
+struct auth_bounce_result {
+    enum authres spf;
+    enum authres dkim;
+    char spf_domain[AUTH_DOMAIN_MAX]; /* the identity's domain */
+    bool helo_identity;               /* SPF checked the HELO name */
+    char header[512];                 /* Authentication-Results value */
+};
+
+void auth_check_bounce(struct auth_ctx *ctx, const char *ip, const char *helo,
+                       const char *mail_from,
+                       const struct auth_dkim_result *dkim,
+                       struct auth_bounce_result *r);
+
+/* ---------------------------------------------------------------- other */
+
+/* The prvs keyring, or NULL when prvs_sign is off. */
+const struct prvs_keyring *auth_prvs(const struct auth_ctx *ctx);
+/* credibility mode from the settings. */
+enum credible_mode auth_credible_mode(const struct auth_ctx *ctx);
+
+struct auth_stats {
+    unsigned long spf_checks, dkim_checks;
+    unsigned long result_cache_hits;
+    unsigned long dns_queries, dns_cache_hits, dns_sent, dns_tempfail;
+};
+void auth_stats(struct auth_ctx *ctx, struct auth_stats *st);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * auth_int.h - what auth.c and auth_dkim.c share; not for other modules.
+ */
+#ifndef BG_AUTH_INT_H
+#define BG_AUTH_INT_H
+
+#include <netinet/in.h>
+#include <sys/types.h>
+
+#include <dkim.h>
+#include <pthread.h>
+#include <spf2/spf.h>
+#include <time.h>
+
+#include "auth/auth.h"
+#include "auth/dnsq.h"
+#include "auth/orgdomain.h"
+
+#define AUTH_RC_BUCKETS 256
+
+struct auth_rcache_entry {
+    struct auth_rcache_entry *next;
+    char *key;                    /* "spf/domain" or "dkim/domain" */
+    enum authres result;
+    bool aligned;                 /* dkim */
+    char detail[64];              /* spf: the worst egress address */
+    time_t expires;
+};
+
+struct auth_ctx {
+    struct dnsq *dns;
+    SPF_dns_server_t *spf_layer;
+    DKIM_LIB *dkim_lib;
+    struct orgdomain_list *psl;
+    struct prvs_keyring *prvs;
+    enum credible_mode mode;
+    char **egress;
+    size_t negress;
+    char authserv_id[AUTH_DOMAIN_MAX];
+    char helo[AUTH_DOMAIN_MAX];   /* our name for outbound SPF checks */
+    time_t result_ttl;
+    size_t rc_max, rc_count;
+    pthread_mutex_t mu;           /* the result cache and the stats */
+    struct auth_rcache_entry *rc[AUTH_RC_BUCKETS];
+    struct auth_stats stats;
+};
+
+/* auth_dkim.c */
+int auth_dkim_lib_init(struct auth_ctx *ctx, const char **error_r);
+
+/* The domain after the last '@' of an address, or "" (points into addr). */
+const char *auth_addr_domain(const char *addr);
+
+#endif
