@@ -62,7 +62,7 @@ static const struct reason_info reasons[] = {
     {"auth_dkim", BUCKET_SENDER, true,
      "DKIM failed or is required (5.7.20, 5.7.21, 5.7.13, 5.7.14)"},
     {"auth_dmarc", BUCKET_SENDER, true,
-     "DMARC failed and the domain's policy says reject (5.7.1, 5.7.25)"},
+     "DMARC failed and the domain's policy says reject (5.7.1, 5.7.26)"},
     {"auth_arc", BUCKET_SENDER, true, "ARC validation failed (5.7.29)"},
     {"auth", BUCKET_SENDER, true,
      "the mail is unauthenticated, SPF/DKIM/DMARC unspecified (5.7.26)"},

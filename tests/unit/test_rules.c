@@ -309,6 +309,81 @@ static void literal_extraction_is_safe(void **state)
     }
 }
 
+/* The example override file, its rules uncommented, loads before the
+ * shipped file and replaces the shipped rule it names. */
+static void local_example_loads(void **state)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096], line[RULES_LINE_MAX + 2], *err = NULL;
+    char *buf = calloc(1, 65536);
+    size_t len = 0;
+    struct classify_rules *rs = NULL;
+    struct verdict v;
+
+    (void)state;
+    assert_non_null(buf);
+    snprintf(path, sizeof path, "%s/conf/rules.local.example",
+             top ? top : TOP_SRCDIR);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    while (fgets(line, sizeof line, fp) != NULL) {
+        const char *l = line;
+        if (line[0] == '#' && line[1] >= 'a' && line[1] <= 'z')
+            l++; /* "#id reason ..." is a commented-out rule */
+        size_t n = strlen(l);
+        assert_true(len + n < 65536);
+        memcpy(buf + len, l, n);
+        len += n;
+    }
+    fclose(fp);
+    if (rules_load_buffer(&rs, path, buf, len, &err) < 0)
+        fail_msg("%s", err);
+    free(buf);
+    assert_true(classify_rules_count(rs) >= 3);
+    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    buf = calloc(1, 262144);
+    assert_non_null(buf);
+    len = fread(buf, 1, 262143, fp);
+    fclose(fp);
+    if (rules_load_buffer(&rs, path, buf, len, &err) < 0 ||
+        rules_finish(rs, &err) < 0)
+        fail_msg("%s", err);
+    free(buf);
+    classify_reply(rs, "550 5.2.1 mailbox is disabled", 29, NULL, 0, NULL,
+                   &v);
+    assert_string_equal(v.rule, "disabled-text");
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    classify_rules_free(&rs);
+}
+
+/* Every reason of the taxonomy is documented in bounceguard-rules(5). */
+static void reasons_documented(void **state)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096], want[128];
+    char *buf = calloc(1, 262144);
+
+    (void)state;
+    assert_non_null(buf);
+    snprintf(path, sizeof path, "%s/man/bounceguard-rules.5",
+             top ? top : TOP_SRCDIR);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    size_t len = fread(buf, 1, 262143, fp);
+    fclose(fp);
+    buf[len] = '\0';
+    for (size_t i = 0; i < reason_count(); i++) {
+        const struct reason_info *r = reason_at(i);
+        snprintf(want, sizeof want, ".It Sy %s Ta %s Ta %s Ta", r->name,
+                 bucket_name(r->bucket), r->auth ? "yes" : "no");
+        if (strstr(buf, want) == NULL)
+            fail_msg("%s: no row \"%s\"", path, want);
+    }
+    free(buf);
+}
+
 static void missing_file(void **state)
 {
     const char *paths[1] = {"/nonexistent/rules.conf"};
@@ -333,6 +408,8 @@ int main(void)
         cmocka_unit_test(globs),
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
+        cmocka_unit_test(local_example_loads),
+        cmocka_unit_test(reasons_documented),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
