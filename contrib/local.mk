@@ -3,3 +3,7 @@
 # Packages, the demo, and the Postfix/Sendmail attachment snippets.
 EXTRA_DIST += contrib/install-deps.sh contrib/demo/run-demo.sh \
 	contrib/postfix/main.cf.example contrib/sendmail/bounceguard.mc
+
+# store: Postfix enforcement over the suppression store, without the milter
+EXTRA_DIST += contrib/postfix/bounceguard-sqlite.cf \
+	contrib/postfix/bounceguard-pgsql.cf

@@ -257,6 +257,13 @@ static int prepare_all(struct store_db *d, char *err, size_t errsize)
     return 0;
 }
 
+/* Server notices ("relation already exists, skipping") are not errors. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 /* Connects (or reconnects) when the back-off allows it. */
 static int ensure(struct store_db *d, char *err, size_t errsize)
 {
@@ -272,6 +279,7 @@ static int ensure(struct store_db *d, char *err, size_t errsize)
     if (d->conn != NULL)
         PQfinish(d->conn);
     d->conn = PQconnectdb(d->conninfo);
+    PQsetNoticeProcessor(d->conn, quiet, NULL);
     if (PQstatus(d->conn) != CONNECTION_OK ||
         (d->writer && migrate(d, err, errsize) < 0) ||
         prepare_all(d, err, errsize) < 0) {
@@ -284,7 +292,6 @@ static int ensure(struct store_db *d, char *err, size_t errsize)
         d->ready = false;
         return -1;
     }
-    PQsetNoticeProcessor(d->conn, NULL, NULL);
     d->backoff_ms = RECONNECT_MIN_MS;
     d->ready = true;
     return 0;

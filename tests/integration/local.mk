@@ -20,8 +20,10 @@ tests_integration_store_driver_SOURCES = tests/integration/store_driver.c
 tests_integration_store_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_store_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/integration/store_kill9.sh tests/integration/store_pgsql.sh \
-	tests/integration/store_diskfull.sh tests/integration/store_ctl.sh
+	tests/integration/store_diskfull.sh tests/integration/store_ctl.sh \
+	tests/integration/store_postfix.sh
 EXTRA_DIST += tests/integration/store_kill9.sh tests/integration/store_ctl.sh \
+	tests/integration/store_postfix.sh \
 	tests/integration/store_diskfull.sh \
 	tests/integration/store_pgsql.sh tests/lib/pgtmp.sh
 
