@@ -25,3 +25,5 @@ EXTRA_DIST += tests/integration/milter_miltertest.sh \
 TESTS += tests/integration/milter_postfix_loop.sh
 EXTRA_DIST += tests/integration/milter_postfix_loop.sh \
 	tests/integration/milter_lib.sh
+TESTS += tests/integration/milter_postfix_modes.sh
+EXTRA_DIST += tests/integration/milter_postfix_modes.sh

@@ -161,8 +161,10 @@ void mbounce_process(struct store *store, const struct classify_rules *rules,
             bounce_record_one(store, conn, b, i, &orig, now);
     if (n == 0 || msg->truncated)
         log_info(msg->queue_id, "bounce: %zu recipient(s) in %s report, "
-                 "%zu of %zu bytes kept, errors=0x%x",
-                 n, str_or(b->report->mta, "unknown"), msg->len, msg->total,
+                 "%zu bytes parsed%s, errors=0x%x",
+                 n, str_or(b->report->mta, "unknown"), msg->len,
+                 msg->truncated ? " (milter.body_cap reached, rest skipped)"
+                                : "",
                  b->report->errors);
     if (b->joined)
         outbound_msg_clear(&orig);

@@ -5,6 +5,7 @@
 #       mail from outside, $PSUB for submissions, whose {daemon_name} is
 #       ORIGINATING) and bounceguard (socket, store $DB); bounceguard reads
 #       $MT_BG_CONF_EXTRA (libconfig text inside milter = { ... })
+#   mt_bg_config                 rewrite bounceguard's configuration
 #   mt_bg_restart                stop and start bounceguard again
 #   mt_wait_sql SQL VALUE SECS   wait until SQL (on $DB) prints VALUE
 #   mt_latency_watch RCPT        print the milliseconds from B's reject line
@@ -24,15 +25,20 @@ mt_setup() {
         return 1
     pfh_master_cf_add a "127.0.0.1:$PSUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING"
     DB=$PFH_W/bg/bounceguard.db # pfh_bounceguard_config's store
+    mt_bg_config || return 1
+    pfh_bounceguard_start "$PFH_W/bg.conf" || return 1
+    pfh_start || return 1
+}
+
+# (Re)writes $PFH_W/bg.conf with $MT_BG_CONF_EXTRA in the milter group.
+mt_bg_config() {
     PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };
 milter = {
     internal_networks = [];
     outbound_daemons = [\"ORIGINATING\"];
     ${MT_BG_CONF_EXTRA:-}
 };"
-    pfh_bounceguard_config "$PFH_W/bg.conf" || return 1
-    pfh_bounceguard_start "$PFH_W/bg.conf" || return 1
-    pfh_start || return 1
+    pfh_bounceguard_config "$PFH_W/bg.conf"
 }
 
 mt_bg_restart() {
