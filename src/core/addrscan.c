@@ -12,7 +12,14 @@ static bool addrscan_atext(unsigned char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
         (c >= '0' && c <= '9'))
         return true;
-    return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
+    case '+': case '-': case '/': case '=': case '?': case '^': case '_':
+    case '`': case '{': case '|': case '}': case '~': case '.':
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool addrscan_dtext(unsigned char c)

@@ -10,10 +10,26 @@
 
 size_t hdr_line(const char *s, size_t len, size_t *next_r)
 {
-    size_t i = 0;
+    size_t off = 0, win = 256, i = len;
 
-    while (i < len && s[i] != '\n' && s[i] != '\r')
-        i++;
+    /* memchr() in growing windows: fast for LF and CRLF text, and a text
+     * of bare CRs costs no more than a window per line */
+    while (off < len) {
+        size_t w = len - off < win ? len - off : win;
+        const char *lf = memchr(s + off, '\n', w);
+        size_t lim = lf != NULL ? (size_t)(lf - s) - off : w;
+        const char *cr = memchr(s + off, '\r', lim);
+        if (cr != NULL) {
+            i = (size_t)(cr - s);
+            break;
+        }
+        if (lf != NULL) {
+            i = (size_t)(lf - s);
+            break;
+        }
+        off += w;
+        win *= 2;
+    }
     if (i >= len)
         *next_r = len;
     else if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
@@ -79,6 +95,29 @@ bool hdr_find(const char *blk, size_t len, const char *name,
         if (f->name_len == nlen && strncasecmp(f->name, name, nlen) == 0)
             return true;
     return false;
+}
+
+void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
+{
+    size_t pos = 0, left = n;
+    struct hdr_field f;
+
+    for (size_t i = 0; i < n; i++) {
+        want[i].found = false;
+        if (want[i].name_len == 0)
+            want[i].name_len = strlen(want[i].name);
+    }
+    while (left > 0 && hdr_next(blk, len, &pos, &f)) {
+        for (size_t i = 0; i < n; i++) {
+            if (want[i].found || want[i].name_len != f.name_len ||
+                strncasecmp(f.name, want[i].name, f.name_len) != 0)
+                continue;
+            want[i].f = f;
+            want[i].found = true;
+            left--;
+            break;
+        }
+    }
 }
 
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)

@@ -34,6 +34,16 @@ bool hdr_next(const char *blk, size_t len, size_t *pos, struct hdr_field *f);
 bool hdr_find(const char *blk, size_t len, const char *name,
               struct hdr_field *f);
 
+/* Several fields in one pass: for each want[i].name, want[i].f is set to
+ * its first occurrence and want[i].found to true (false when absent). */
+struct hdr_want {
+    const char *name;
+    size_t name_len; /* strlen(name); hdr_pick() fills it when 0 */
+    struct hdr_field f;
+    bool found;
+};
+void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n);
+
 /* Unfolds value into out: line breaks and runs of white space become one
  * space, leading and trailing space is dropped.  Returns the length. */
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap);

@@ -83,16 +83,23 @@ static bool mime_header_line(const char *line, size_t ll, bool first)
     return false;
 }
 
-static void mime_fill_type(struct mime_walker *w, struct mime_part *p)
+/* Fills type, charset and transfer encoding of p; *ct_r is its
+ * Content-Type field (found or not). */
+static void mime_fill_type(struct mime_part *p, struct hdr_want *ct_r)
 {
-    struct hdr_field f;
+    struct hdr_want w[2] = {{.name = "Content-Type", .name_len = 12},
+                            {.name = "Content-Transfer-Encoding",
+                             .name_len = 25}};
     char v[256];
 
     strcpy(p->type, "text/plain");
     p->charset[0] = '\0';
     p->cte = MIME_CTE_IDENTITY;
-    if (hdr_find(p->hdr, p->hdr_len, "Content-Type", &f)) {
-        size_t n = hdr_unfold(f.value, f.value_len, v, sizeof v), i;
+    hdr_pick(p->hdr, p->hdr_len, w, 2);
+    *ct_r = w[0];
+    if (w[0].found) {
+        const struct hdr_field *f = &w[0].f;
+        size_t n = hdr_unfold(f->value, f->value_len, v, sizeof v), i;
         for (i = 0; i < n && i + 1 < sizeof p->type && v[i] != ';' &&
                     v[i] != ' ';
              i++)
@@ -100,19 +107,18 @@ static void mime_fill_type(struct mime_walker *w, struct mime_part *p)
         p->type[i] = '\0';
         if (i == 0 || strchr(p->type, '/') == NULL)
             strcpy(p->type, "text/plain");
-        if (hdr_param(f.value, f.value_len, "charset", p->charset,
+        if (hdr_param(f->value, f->value_len, "charset", p->charset,
                       sizeof p->charset))
             for (char *c = p->charset; *c != '\0'; c++)
                 *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
     }
-    if (hdr_get(p->hdr, p->hdr_len, "Content-Transfer-Encoding", v,
-                sizeof v)) {
+    if (w[1].found) {
+        hdr_unfold(w[1].f.value, w[1].f.value_len, v, sizeof v);
         if (strncasecmp(v, "base64", 6) == 0)
             p->cte = MIME_CTE_BASE64;
         else if (strncasecmp(v, "quoted-printable", 16) == 0)
             p->cte = MIME_CTE_QP;
     }
-    (void)w;
 }
 
 /* Flags header fields longer than the limit. */
@@ -166,16 +172,15 @@ static bool mime_headers_done(struct mime_walker *w, size_t hend, size_t bpos)
 {
     struct mime_part *p = &w->cur;
     char bnd[MIME_BOUNDARY_MAX];
-    struct hdr_field f;
+    struct hdr_want ct;
 
     p->hdr = w->buf + w->start;
     p->hdr_len = hend - w->start;
-    mime_fill_type(w, p);
+    mime_fill_type(p, &ct);
     mime_check_fields(w, p);
     w->cb(w->ctx, MIME_EV_ENTITY, p);
-    if (strncmp(p->type, "multipart/", 10) == 0 &&
-        hdr_find(p->hdr, p->hdr_len, "Content-Type", &f) &&
-        hdr_param(f.value, f.value_len, "boundary", bnd, sizeof bnd) &&
+    if (strncmp(p->type, "multipart/", 10) == 0 && ct.found &&
+        hdr_param(ct.f.value, ct.f.value_len, "boundary", bnd, sizeof bnd) &&
         bnd[0] != '\0') {
         if (w->nstack >= w->lim->max_depth) {
             w->errors |= REPORT_ERR_DEPTH;

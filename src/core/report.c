@@ -97,17 +97,17 @@ static void report_text_add(struct report_ctx *c, const char *s, size_t n)
     c->text[c->tlen] = '\0';
 }
 
-/* Stores the decoded value of header name of blk into *field. */
-static void report_hdr(struct report_ctx *c, const char *blk, size_t len,
-                       const char *name, char **field)
+/* Stores the decoded value of field f into *field ("<...>" stripped for
+ * message ids). */
+static void report_hdr(struct report_ctx *c, const struct hdr_want *f,
+                       bool msgid, char **field)
 {
-    struct hdr_field f;
     char v[REPORT_HDR_VALUE];
 
-    if (*field != NULL || !hdr_find(blk, len, name, &f))
+    if (*field != NULL || !f->found)
         return;
-    size_t n = hdr_decode(f.value, f.value_len, v, sizeof v);
-    if (strcasecmp(name, "Message-ID") == 0 && n >= 2 && v[0] == '<') {
+    size_t n = hdr_decode(f->f.value, f->f.value_len, v, sizeof v);
+    if (msgid && n >= 2 && v[0] == '<') {
         char *gt = memchr(v, '>', n);
         rbuild_str(&c->b, field, v + 1, gt != NULL ? (size_t)(gt - v - 1)
                                                     : n - 1);
@@ -116,45 +116,54 @@ static void report_hdr(struct report_ctx *c, const char *blk, size_t len,
     rbuild_str(&c->b, field, v, n);
 }
 
-/* First address in header name of blk, normalised, into out. */
-static void report_hdr_addr(const char *blk, size_t len, const char *name,
-                            char *out, size_t cap)
+/* First address in field f, normalised, into out. */
+static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
 {
     char v[REPORT_HDR_VALUE];
-    size_t pos = 0, s, l;
+    size_t pos = 0, s, l, n;
 
-    if (!hdr_get(blk, len, name, v, sizeof v))
+    if (!f->found)
         return;
-    if (addrscan_next(v, strlen(v), &pos, &s, &l))
+    n = hdr_unfold(f->f.value, f->f.value_len, v, sizeof v);
+    if (addrscan_next(v, n, &pos, &s, &l))
         (void)addrscan_normalize(v + s, l, out, cap);
 }
+
+enum { O_JMRP, O_MSGID, O_FROM, O_TO, O_SUBJECT, O_RETPATH, O_N };
 
 static void report_orig(struct report_ctx *c, const char *blk, size_t len)
 {
     struct report *r = c->b.r;
-    struct hdr_field f;
+    struct hdr_want w[O_N] = {
+        [O_JMRP] = {.name = "X-HmXmrOriginalRecipient"},
+        [O_MSGID] = {.name = "Message-ID"}, [O_FROM] = {.name = "From"},
+        [O_TO] = {.name = "To"}, [O_SUBJECT] = {.name = "Subject"},
+        [O_RETPATH] = {.name = "Return-Path"}};
 
     if (c->have_orig)
         return;
     c->have_orig = true;
-    if (hdr_find(blk, len, "X-HmXmrOriginalRecipient", &f)) {
+    hdr_pick(blk, len, w, O_N);
+    if (w[O_JMRP].found) {
         c->is_feedback = true; /* Microsoft JMRP complaint */
-        (void)rbuild_rcpt(&c->b, f.value, f.value_len, NULL);
+        (void)rbuild_rcpt(&c->b, w[O_JMRP].f.value, w[O_JMRP].f.value_len,
+                          NULL);
     }
-    report_hdr(c, blk, len, "Message-ID", &r->orig_message_id);
-    report_hdr(c, blk, len, "From", &r->orig_from);
-    report_hdr(c, blk, len, "To", &r->orig_to);
-    report_hdr(c, blk, len, "Subject", &r->orig_subject);
-    report_hdr(c, blk, len, "Return-Path", &r->orig_return_path);
+    report_hdr(c, &w[O_MSGID], true, &r->orig_message_id);
+    report_hdr(c, &w[O_FROM], false, &r->orig_from);
+    report_hdr(c, &w[O_TO], false, &r->orig_to);
+    report_hdr(c, &w[O_SUBJECT], false, &r->orig_subject);
+    report_hdr(c, &w[O_RETPATH], false, &r->orig_return_path);
 }
 
-static bool report_hdr_has(const char *blk, size_t len, const char *name,
-                           const char *prefix)
+/* Is field f present and (prefix != NULL) starting with prefix? */
+static bool report_hdr_has(const struct hdr_want *f, const char *prefix)
 {
     char v[256];
 
-    if (!hdr_get(blk, len, name, v, sizeof v))
+    if (!f->found)
         return false;
+    hdr_unfold(f->f.value, f->f.value_len, v, sizeof v);
     return prefix == NULL || strncasecmp(v, prefix, strlen(prefix)) == 0;
 }
 
@@ -174,33 +183,47 @@ static bool report_autoreply_subject(const char *s)
            strstr(s, "AutoReply") != NULL;
 }
 
+enum {
+    T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
+    T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_N
+};
+
 static void report_top(struct report_ctx *c, const struct mime_part *p)
 {
     struct report *r = c->b.r;
-    const char *h = p->hdr;
-    size_t n = p->hdr_len;
-    struct hdr_field f;
+    struct hdr_want w[T_N] = {
+        [T_FROM] = {.name = "From"}, [T_SUBJECT] = {.name = "Subject"},
+        [T_MSGID] = {.name = "Message-ID"}, [T_TO] = {.name = "To"},
+        [T_CTYPE] = {.name = "Content-Type"},
+        [T_AUTOSUB] = {.name = "Auto-Submitted"},
+        [T_XAUTOREPLY] = {.name = "X-Autoreply"},
+        [T_XAUTORESPOND] = {.name = "X-Autorespond"},
+        [T_PRECEDENCE] = {.name = "Precedence"},
+        [T_APPLE] = {.name = "X-Apple-Unsubscribe"},
+        [T_XFAILED] = {.name = "X-Failed-Recipients"}};
     char v[256];
 
-    report_hdr(c, h, n, "From", &r->from);
-    report_hdr(c, h, n, "Subject", &r->subject);
-    report_hdr(c, h, n, "Message-ID", &r->message_id);
-    report_hdr_addr(h, n, "From", c->from_addr, sizeof c->from_addr);
-    report_hdr_addr(h, n, "To", c->to_addr, sizeof c->to_addr);
-    if (hdr_find(h, n, "Content-Type", &f) &&
-        hdr_param(f.value, f.value_len, "report-type", v, sizeof v) &&
+    hdr_pick(p->hdr, p->hdr_len, w, T_N);
+    report_hdr(c, &w[T_FROM], false, &r->from);
+    report_hdr(c, &w[T_SUBJECT], false, &r->subject);
+    report_hdr(c, &w[T_MSGID], true, &r->message_id);
+    report_hdr_addr(&w[T_FROM], c->from_addr, sizeof c->from_addr);
+    report_hdr_addr(&w[T_TO], c->to_addr, sizeof c->to_addr);
+    if (w[T_CTYPE].found &&
+        hdr_param(w[T_CTYPE].f.value, w[T_CTYPE].f.value_len, "report-type",
+                  v, sizeof v) &&
         strcasecmp(v, "feedback-report") == 0)
         c->is_feedback = true;
-    c->hard_autoreply =
-        report_hdr_has(h, n, "Auto-Submitted", "auto-replied") ||
-        report_hdr_has(h, n, "X-Autoreply", NULL) ||
-        report_hdr_has(h, n, "X-Autorespond", NULL) ||
-        report_hdr_has(h, n, "Precedence", "auto_reply") ||
-        report_hdr_has(h, n, "X-Apple-Unsubscribe", NULL);
+    c->hard_autoreply = report_hdr_has(&w[T_AUTOSUB], "auto-replied") ||
+                        report_hdr_has(&w[T_XAUTOREPLY], NULL) ||
+                        report_hdr_has(&w[T_XAUTORESPOND], NULL) ||
+                        report_hdr_has(&w[T_PRECEDENCE], "auto_reply") ||
+                        report_hdr_has(&w[T_APPLE], NULL);
     c->autoreply = c->hard_autoreply ||
                    (r->subject != NULL && report_autoreply_subject(r->subject));
-    if (hdr_find(h, n, "X-Failed-Recipients", &f))
-        rbuild_str(&c->b, &c->xfailed, f.value, f.value_len);
+    if (w[T_XFAILED].found)
+        rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,
+                   w[T_XFAILED].f.value_len);
 }
 
 static void report_entity(struct report_ctx *c, const struct mime_part *p)
@@ -448,6 +471,19 @@ static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
     report_refine_status(rc, tr->status);
 }
 
+/* Does a DSN recipient lack a diagnostic, a reply code or a specific
+ * status? */
+static bool report_dsn_lacking(const struct report *r)
+{
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        const struct report_rcpt *rc = &r->rcpts[i];
+        if (rc->diagnostic == NULL || rc->reply_code == 0 ||
+            rc->status[0] == '\0' || strcmp(rc->status + 1, ".0.0") == 0)
+            return true;
+    }
+    return false;
+}
+
 static void report_enrich(struct report_ctx *c)
 {
     struct report *r = c->b.r, *t = calloc(1, sizeof *t);
@@ -465,7 +501,8 @@ static void report_enrich(struct report_ctx *c)
         const char *fam = textbounce_family(c->text, cut);
         if (strcmp(fam, "text") != 0)
             r->mta = fam;
-        (void)textbounce_parse(&tb, c->text, cut, &h);
+        if (report_dsn_lacking(r))
+            (void)textbounce_parse(&tb, c->text, cut, &h);
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
