@@ -53,6 +53,8 @@ struct store {
     struct store_item *head, *tail;
     size_t queued;
     unsigned long long seq_enq, seq_done;
+    unsigned flush_waiters; /* threads in store_flush() */
+    bool gathered;          /* the writer waited for this batch already */
     bool stop;
     long long expire_req; /* 0: none */
     long long expire_result;
@@ -293,7 +295,8 @@ static bool enqueue(struct store *st, struct store_item *it)
             st->head = it;
         st->tail = it;
         st->queued++;
-        pthread_cond_signal(&st->wake);
+        if (st->queued == 1 || st->queued >= (size_t)st->set.batch_max)
+            pthread_cond_signal(&st->wake);
     } else {
         st->health.dropped++;
     }
@@ -529,6 +532,26 @@ static void run_expire(struct store *st, long long now)
     pthread_mutex_unlock(&st->lock);
 }
 
+/* Lets a small batch grow for up to batch_delay_ms, unless someone waits
+ * in store_flush() or the store closes.  Called and returns locked; true
+ * when it waited (the caller looks at the queue again). */
+static bool gather(struct store *st)
+{
+    struct timespec until;
+    long long ms = st->set.batch_delay_ms;
+
+    if (ms <= 0 || st->stop || st->flush_waiters > 0 ||
+        st->queued >= (size_t)st->set.batch_max || st->gathered)
+        return st->gathered = false;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L)
+        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    pthread_cond_timedwait(&st->wake, &st->lock, &until);
+    return st->gathered = true;
+}
+
 /* Replays the spool while there is nothing else to do; true when done. */
 static bool replay_idle(struct store *st)
 {
@@ -581,6 +604,8 @@ static void *writer_main(void *arg)
             pthread_cond_timedwait(&st->wake, &st->lock, &until);
             continue;
         }
+        if (gather(st))
+            continue;
         size_t n = st->queued < (size_t)st->set.batch_max
                        ? st->queued
                        : (size_t)st->set.batch_max;
@@ -620,6 +645,8 @@ int store_flush(struct store *st, int timeout_ms)
         until.tv_sec++, until.tv_nsec -= 1000000000L;
     pthread_mutex_lock(&st->lock);
     target = st->seq_enq;
+    st->flush_waiters++;
+    pthread_cond_signal(&st->wake); /* no more gathering: someone waits */
     while (st->seq_done < target && rc == 0) {
         if (timeout_ms < 0)
             pthread_cond_wait(&st->done, &st->lock);
@@ -627,6 +654,7 @@ int store_flush(struct store *st, int timeout_ms)
                  ETIMEDOUT)
             rc = st->seq_done < target ? -1 : 0;
     }
+    st->flush_waiters--;
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
