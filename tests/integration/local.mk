@@ -60,5 +60,6 @@ check_PROGRAMS += tests/integration/auth_driver
 tests_integration_auth_driver_SOURCES = tests/integration/auth_driver.c
 tests_integration_auth_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_auth_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
-TESTS += tests/integration/auth_dns.sh
-EXTRA_DIST += tests/integration/auth_dns.sh
+TESTS += tests/integration/auth_dns.sh tests/integration/auth_opendkim_postfix.sh
+EXTRA_DIST += tests/integration/auth_dns.sh \
+	tests/integration/auth_opendkim_postfix.sh
