@@ -63,3 +63,8 @@ tests_integration_auth_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/integration/auth_dns.sh tests/integration/auth_opendkim_postfix.sh
 EXTRA_DIST += tests/integration/auth_dns.sh \
 	tests/integration/auth_opendkim_postfix.sh
+TESTS += tests/integration/classify_cli.sh
+EXTRA_DIST += tests/integration/classify_cli.sh \
+	tests/integration/classify/dsn-two.eml \
+	tests/integration/classify/vacation.eml \
+	tests/integration/classify/plain.eml
