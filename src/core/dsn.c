@@ -91,6 +91,14 @@ static bool dsn_is(const struct hdr_field *f, const char *name)
            strncasecmp(f->name, name, f->name_len) == 0;
 }
 
+static bool dsn_message_name(const struct hdr_field *f)
+{
+    return dsn_is(f, "Reporting-MTA") || dsn_is(f, "Arrival-Date") ||
+           dsn_is(f, "Original-Envelope-Id") ||
+           dsn_is(f, "X-Postfix-Queue-ID") || dsn_is(f, "X-Postfix-Sender") ||
+           dsn_is(f, "Received-From-MTA") || dsn_is(f, "DSN-Gateway");
+}
+
 static void dsn_message_field(struct rbuild *b, const struct hdr_field *f,
                               const char *v, size_t vl)
 {
@@ -212,6 +220,41 @@ static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
     g->has_orig = false;
 }
 
+/* The recipient fields of a group are read first, so that fields written
+ * before them (some MTAs put Diagnostic-Code first) still belong to them;
+ * per-message fields are recognised by name wherever they stand. */
+static void dsn_group(struct rbuild *b, struct dsn_group *g, const char *t,
+                      size_t len, char *v, size_t *n)
+{
+    size_t gp = 0;
+    struct hdr_field f, first[2];
+    bool have[2] = {false, false}; /* Original-, Final-Recipient */
+
+    while (hdr_next(t, len, &gp, &f) && !have[1]) {
+        if (dsn_is(&f, "Original-Recipient") && !have[0])
+            first[0] = f, have[0] = true;
+        else if (dsn_is(&f, "Final-Recipient"))
+            first[1] = f, have[1] = true;
+    }
+    for (int k = 0; k < 2; k++)
+        if (have[k]) {
+            size_t vl = hdr_unfold(first[k].value, first[k].value_len, v,
+                                   DSN_VALUE_MAX);
+            dsn_field(b, g, &first[k], v, vl, n);
+        }
+    gp = 0;
+    while (hdr_next(t, len, &gp, &f)) {
+        if ((have[0] && f.name == first[0].name) ||
+            (have[1] && f.name == first[1].name))
+            continue;
+        size_t vl = hdr_unfold(f.value, f.value_len, v, DSN_VALUE_MAX);
+        if (dsn_message_name(&f))
+            dsn_message_field(b, &f, v, vl);
+        else
+            dsn_field(b, g, &f, v, vl, n);
+    }
+}
+
 static bool dsn_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -245,12 +288,7 @@ size_t dsn_parse(struct rbuild *b, const char *text, size_t len)
                 break;
             gend += nx;
         }
-        size_t gp = 0;
-        struct hdr_field f;
-        while (hdr_next(text + pos, gend - pos, &gp, &f)) {
-            size_t vl = hdr_unfold(f.value, f.value_len, v, DSN_VALUE_MAX);
-            dsn_field(b, g, &f, v, vl, &n);
-        }
+        dsn_group(b, g, text + pos, gend - pos, v, &n);
         pos = gend;
     }
     dsn_group_end(b, g, &n);

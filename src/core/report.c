@@ -427,9 +427,17 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         return mta;
     if (r->orig_to != NULL) {
         size_t pos = 0, s, l, n = strlen(r->orig_to);
+        struct report_rcpt *rc = NULL;
         if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
             !addrscan_next(r->orig_to, n, &pos, &s, &l))
-            (void)rbuild_rcpt(&c->b, r->orig_to, n, NULL);
+            rc = rbuild_rcpt(&c->b, r->orig_to, n, NULL);
+        if (rc != NULL) { /* what the notice says is all there is */
+            char d[REPORT_HDR_VALUE];
+            size_t cut = orig < c->tlen ? orig : c->tlen;
+            size_t dl = hdr_unfold(c->text, cut, d, sizeof d);
+            rbuild_str(&c->b, &rc->diagnostic, d, dl);
+            rbuild_str(&c->b, &rc->action, "failed", 6);
+        }
     }
     return r->nrcpts > 0 ? "text" : NULL;
 }

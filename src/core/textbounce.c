@@ -358,6 +358,14 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
 {
     char d[TB_BLOCK_MAX];
     size_t n = hdr_unfold(c->text + bs, be - bs, d, sizeof d);
+
+    if (n < strlen(rc->recipient) + 8 && c->prev != NULL &&
+        c->prev_len < sizeof d / 2) {
+        /* a bare address: the reason is the line above it */
+        size_t pl = hdr_unfold(c->prev, c->prev_len, d, sizeof d / 2);
+        d[pl++] = ' ';
+        n = pl + hdr_unfold(c->text + bs, be - bs, d + pl, sizeof d - pl);
+    }
     const char *said = tb_find(d, n, "said:");
     const char *from = said != NULL ? said + 5 : d;
     size_t fl = n - (size_t)(from - d);
