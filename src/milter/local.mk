@@ -12,6 +12,13 @@ tests_unit_test_flow_SOURCES = tests/unit/test_flow.c src/milter/flow.c
 tests_unit_test_flow_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_flow_LDADD = $(CMOCKA_LIBS)
 TESTS += tests/unit/test_flow
+check_PROGRAMS += tests/unit/test_milter_ctx
+tests_unit_test_milter_ctx_SOURCES = tests/unit/test_milter_ctx.c \
+	src/milter/milter_ctx.c src/milter/flow.c
+tests_unit_test_milter_ctx_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(BG_EXT_CFLAGS)
+tests_unit_test_milter_ctx_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_milter_ctx
 endif
 
 # The daemon shell (main.c) and the filter it registers (milter.c).
@@ -27,3 +34,6 @@ EXTRA_DIST += tests/integration/milter_postfix_loop.sh \
 	tests/integration/milter_lib.sh
 TESTS += tests/integration/milter_postfix_modes.sh
 EXTRA_DIST += tests/integration/milter_postfix_modes.sh
+# 10,000 messages, 10% bouncing: a few minutes on 2 cores.
+TESTS += tests/integration/milter_stress.sh
+EXTRA_DIST += tests/integration/milter_stress.sh
