@@ -423,7 +423,8 @@ int store_import_time(const char *text, long long *t_r)
                 NULL &&
             (rest = strptime(text, "%d %b %Y %H:%M:%S %z", &tm)) == NULL)
             return -1;
-        *t_r = (long long)timegm(&tm) - tm.tm_gmtoff;
+        long gmtoff = tm.tm_gmtoff; /* timegm() resets it */
+        *t_r = (long long)timegm(&tm) - gmtoff;
         return *rest == '\0' ? 0 : -1;
     }
     if (*rest == '.') /* fraction of a second */

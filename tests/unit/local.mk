@@ -15,6 +15,12 @@ tests_unit_test_store_sqlite_SOURCES = tests/unit/test_store_sqlite.c
 tests_unit_test_store_sqlite_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_store_sqlite_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_store_sqlite
+check_PROGRAMS += tests/unit/test_store_import
+tests_unit_test_store_import_SOURCES = tests/unit/test_store_import.c \
+	src/ctl/store_import.c
+tests_unit_test_store_import_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_store_import_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_store_import
 endif
 
 # auth: prvs, credibility rule (src/auth)

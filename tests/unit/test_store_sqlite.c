@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "core/policy.h"
@@ -326,6 +327,56 @@ static void invalid_address_is_refused(void **state)
     assert_int_equal(h.queued, 0);
 }
 
+struct reader_arg {
+    struct store *st;
+    int hits, errors;
+};
+
+static void *reader_main(void *p)
+{
+    struct reader_arg *a = p;
+
+    for (int i = 0; i < 2000; i++) {
+        char addr[64];
+        snprintf(addr, sizeof addr, "mt-%d@example.com", i % 200);
+        int rc = store_lookup(a->st, addr, T0, NULL);
+        a->hits += rc == 1;
+        a->errors += rc < 0;
+    }
+    return NULL;
+}
+
+static void lookups_from_many_threads_while_writing(void **state)
+{
+    struct fixture *f = *state;
+    pthread_t th[8];
+    struct reader_arg args[8];
+
+    for (int i = 0; i < 100; i++) {
+        char addr[64];
+        snprintf(addr, sizeof addr, "mt-%d@example.com", i);
+        record(f, event(addr, T0, BUCKET_HARD, "user_unknown"));
+    }
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    for (int t = 0; t < 8; t++) {
+        args[t] = (struct reader_arg){f->st, 0, 0};
+        assert_int_equal(pthread_create(&th[t], NULL, reader_main, &args[t]),
+                         0);
+    }
+    for (int i = 100; i < 200; i++) { /* the writer works meanwhile */
+        char addr[64];
+        snprintf(addr, sizeof addr, "mt-%d@example.com", i);
+        record(f, event(addr, T0, BUCKET_SOFT, "mailbox_full"));
+    }
+    for (int t = 0; t < 8; t++) {
+        pthread_join(th[t], NULL);
+        assert_int_equal(args[t].errors, 0);
+        /* the first 100 addresses are suppressed, the others never */
+        assert_int_equal(args[t].hits, 1000);
+    }
+    assert_int_equal(store_flush(f->st, 5000), 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -341,6 +392,7 @@ int main(void)
         T(list_history_stats_expire),
         T(survives_reopen_and_checks_version),
         T(invalid_address_is_refused),
+        T(lookups_from_many_threads_while_writing),
     };
     return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
