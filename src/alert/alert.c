@@ -250,6 +250,29 @@ bool alert_submit(struct alert_service *svc, const struct alert_event *ev)
     return r == 0;
 }
 
+bool alert_submit_verdict(struct alert_service *svc, const struct verdict *v,
+                          const struct report_rcpt *rr,
+                          const char *sender_domain, const char *queue_id)
+{
+    const char *at = rr->recipient != NULL ? strrchr(rr->recipient, '@') : NULL;
+    struct alert_event ev = {
+        .kind = v->auth ? ALERT_AUTH_BOUNCE : ALERT_SENDER_BOUNCE,
+        .when = time(NULL),
+        .sender_domain = sender_domain != NULL ? sender_domain : "",
+        .rcpt_domain = at != NULL ? at + 1 : "",
+        .reason = v->reason != NULL ? v->reason : "unknown",
+        .status = v->status[0] != '\0' ? v->status : NULL,
+        .reply_code = v->reply_code,
+        .diagnostic = rr->diagnostic,
+        .queue_id = queue_id,
+        .recipient = rr->recipient,
+    };
+
+    if (svc == NULL || (!v->auth && v->bucket != BUCKET_SENDER))
+        return false;
+    return alert_submit(svc, &ev);
+}
+
 void alert_service_flush(struct alert_service *svc)
 {
     if (svc == NULL)

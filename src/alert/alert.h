@@ -33,6 +33,8 @@
 
 #include "alert/alert_agg.h"
 #include "common/settings.h"
+#include "core/classify.h"
+#include "core/report.h"
 
 struct alert_service;
 
@@ -44,6 +46,15 @@ void alert_service_free(struct alert_service **svc);
 /* Counts one event; false only when it had to be dropped (memory, too
  * many incidents).  svc may be NULL (alerts off): then it does nothing. */
 bool alert_submit(struct alert_service *svc, const struct alert_event *ev);
+
+/* The one call the milter makes per failed recipient of a bounce: submits
+ * ALERT_AUTH_BOUNCE when v->auth, ALERT_SENDER_BOUNCE when the bucket is
+ * BUCKET_SENDER, nothing otherwise.  sender_domain is our domain (the
+ * original sender's); the receiving domain is taken from the recipient.
+ * Returns true when an event was submitted. */
+bool alert_submit_verdict(struct alert_service *svc, const struct verdict *v,
+                          const struct report_rcpt *rr,
+                          const char *sender_domain, const char *queue_id);
 
 /* Delivers now every alert held back by hold/window (not the recoveries)
  * and waits until the dispatcher has handed them to the sinks.  For

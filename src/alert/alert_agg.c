@@ -13,18 +13,18 @@
 struct alert_incident {
     enum alert_kind kind;
     char *sender_domain, *rcpt_domain, *reason;
-    bool active;                /* threshold reached: alerts flow */
-    time_t rate_start;          /* start of the threshold window */
-    unsigned long rate_count;   /* events in that window */
-    unsigned long count;        /* events since the incident opened */
-    unsigned long alerted;      /* count at the previous alert */
-    unsigned long alerts;       /* alerts made */
+    bool active;              /* threshold reached: alerts flow */
+    time_t rate_start;        /* start of the threshold window */
+    unsigned long rate_count; /* events in that window */
+    unsigned long count;      /* events since the incident opened */
+    unsigned long alerted;    /* count at the previous alert */
+    unsigned long alerts;     /* alerts made */
     time_t first, last, next_alert;
     char *status;
     int reply_code;
     char **samples;
     size_t nsamples;
-    char **queue_ids;           /* since the previous alert */
+    char **queue_ids; /* since the previous alert */
     size_t nqueue_ids;
     unsigned long more_queue_ids;
     char *recipients[ALERT_RCPTS_MAX];
@@ -168,8 +168,7 @@ static struct alert_incident *alert_incident_new(struct alert_agg *agg,
     inc->samples = calloc(agg->set.samples + 1, sizeof *inc->samples);
     inc->queue_ids = calloc(agg->set.queue_ids + 1, sizeof *inc->queue_ids);
     if (inc->sender_domain == NULL || inc->rcpt_domain == NULL ||
-        inc->reason == NULL || inc->samples == NULL ||
-        inc->queue_ids == NULL) {
+        inc->reason == NULL || inc->samples == NULL || inc->queue_ids == NULL) {
         alert_incident_free(inc);
         return NULL;
     }
@@ -233,8 +232,7 @@ static void alert_incident_count(struct alert_agg *agg,
     }
     inc->rate_count++;
     inc->last = now;
-    if (!inc->active &&
-        inc->rate_count >= alert_threshold(agg, inc->kind)) {
+    if (!inc->active && inc->rate_count >= alert_threshold(agg, inc->kind)) {
         inc->active = true;
         inc->first = inc->rate_start;
         inc->count = inc->rate_count - 1;
@@ -378,9 +376,8 @@ static bool alert_incident_due(struct alert_agg *agg, size_t i, time_t now,
         return false;
     }
     if (inc->count > inc->alerted && (now >= inc->next_alert || quiet)) {
-        *msg_r = alert_msg_make(inc, inc->alerts == 0 ? ALERT_OPENED
-                                                      : ALERT_ONGOING,
-                                now);
+        *msg_r = alert_msg_make(
+            inc, inc->alerts == 0 ? ALERT_OPENED : ALERT_ONGOING, now);
         alert_incident_sent(agg, inc, now);
         return true;
     }
@@ -392,8 +389,8 @@ static bool alert_incident_due(struct alert_agg *agg, size_t i, time_t now,
     return false;
 }
 
-size_t alert_agg_tick(struct alert_agg *agg, time_t now,
-                      struct alert_msg **out, size_t max)
+size_t alert_agg_tick(struct alert_agg *agg, time_t now, struct alert_msg **out,
+                      size_t max)
 {
     size_t n = 0, i = 0;
 
@@ -419,9 +416,8 @@ size_t alert_agg_flush(struct alert_agg *agg, time_t now,
         struct alert_incident *inc = agg->inc[i];
         if (!inc->active || inc->count == inc->alerted)
             continue;
-        out[n] = alert_msg_make(inc, inc->alerts == 0 ? ALERT_OPENED
-                                                      : ALERT_ONGOING,
-                                now);
+        out[n] = alert_msg_make(
+            inc, inc->alerts == 0 ? ALERT_OPENED : ALERT_ONGOING, now);
         alert_incident_sent(agg, inc, now);
         if (out[n] != NULL)
             n++;

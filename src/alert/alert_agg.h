@@ -29,10 +29,10 @@
 #include <time.h>
 
 enum alert_kind {
-    ALERT_AUTH_BOUNCE = 0,  /* a receiver refused us for SPF/DKIM/DMARC */
-    ALERT_SENDER_BOUNCE,    /* blocklist / reputation bounces (rate) */
-    ALERT_OUTBOUND_SPF,     /* our egress address not authorised by SPF */
-    ALERT_OUTBOUND_DKIM,    /* our outbound DKIM broken or unaligned */
+    ALERT_AUTH_BOUNCE = 0, /* a receiver refused us for SPF/DKIM/DMARC */
+    ALERT_SENDER_BOUNCE,   /* blocklist / reputation bounces (rate) */
+    ALERT_OUTBOUND_SPF,    /* our egress address not authorised by SPF */
+    ALERT_OUTBOUND_DKIM,   /* our outbound DKIM broken or unaligned */
 };
 const char *alert_kind_name(enum alert_kind kind);
 
@@ -41,14 +41,14 @@ const char *alert_kind_name(enum alert_kind kind);
 struct alert_event {
     enum alert_kind kind;
     time_t when;
-    const char *sender_domain;  /* our domain the mail was from */
-    const char *rcpt_domain;    /* the receiving domain that refused it */
-    const char *reason;         /* classifier reason or check name */
-    const char *status;         /* "5.7.26" */
-    int reply_code;             /* 550 */
-    const char *diagnostic;     /* the receiver's text */
-    const char *queue_id;       /* the affected message */
-    const char *recipient;      /* the affected recipient */
+    const char *sender_domain; /* our domain the mail was from */
+    const char *rcpt_domain;   /* the receiving domain that refused it */
+    const char *reason;        /* classifier reason or check name */
+    const char *status;        /* "5.7.26" */
+    int reply_code;            /* 550 */
+    const char *diagnostic;    /* the receiver's text */
+    const char *queue_id;      /* the affected message */
+    const char *recipient;     /* the affected recipient */
 };
 
 struct alert_agg_settings {
@@ -77,19 +77,19 @@ struct alert_msg {
     char *sender_domain;
     char *rcpt_domain;
     char *reason;
-    char *status;               /* of the latest event, or NULL */
+    char *status; /* of the latest event, or NULL */
     int reply_code;
-    unsigned long count;        /* events in the whole incident */
-    unsigned long new_count;    /* events since the previous alert */
-    unsigned long alerts;       /* alerts sent before this one */
-    time_t first, last;         /* first and latest event */
-    time_t sent;                /* when this alert was made */
-    char **samples;             /* distinct diagnostics */
+    unsigned long count;     /* events in the whole incident */
+    unsigned long new_count; /* events since the previous alert */
+    unsigned long alerts;    /* alerts sent before this one */
+    time_t first, last;      /* first and latest event */
+    time_t sent;             /* when this alert was made */
+    char **samples;          /* distinct diagnostics */
     size_t nsamples;
-    char **queue_ids;           /* affected queue ids, oldest first */
+    char **queue_ids; /* affected queue ids, oldest first */
     size_t nqueue_ids;
     unsigned long more_queue_ids; /* ids not listed (over the limit) */
-    char **recipients;          /* a few affected recipients */
+    char **recipients;            /* a few affected recipients */
     size_t nrecipients;
 };
 void alert_msg_free(struct alert_msg **msg);
@@ -109,8 +109,8 @@ int alert_agg_add(struct alert_agg *agg, const struct alert_event *ev,
 /* Produces the alerts that are due at time now: up to max into out[]
  * (the caller frees each); returns how many.  Call it again while it
  * returns max. */
-size_t alert_agg_tick(struct alert_agg *agg, time_t now,
-                      struct alert_msg **out, size_t max);
+size_t alert_agg_tick(struct alert_agg *agg, time_t now, struct alert_msg **out,
+                      size_t max);
 
 /* Like alert_agg_tick() but ignores hold and window: every incident with
  * events not yet alerted on is reported now (shutdown, tests). */

@@ -72,8 +72,8 @@ bool alert_format_subject(const struct alert_msg *m, char *buf, size_t size)
                      alert_verb(m), m->sender_domain, m->reason, m->count);
     else
         n = snprintf(buf, size, "[bounceguard] %s %s %s: %s%s%s%s (%lu events)",
-                     m->rcpt_domain, alert_verb(m), m->sender_domain,
-                     m->reason, m->status != NULL ? " (" : "",
+                     m->rcpt_domain, alert_verb(m), m->sender_domain, m->reason,
+                     m->status != NULL ? " (" : "",
                      m->status != NULL ? m->status : "",
                      m->status != NULL ? ")" : "", m->count);
     return n >= 0 && (size_t)n < size;

@@ -35,7 +35,7 @@
 
 /* What the dispatcher gives every sink. */
 struct alert_sink_env {
-    const char *host;  /* our host name */
+    const char *host; /* our host name */
     /* Sleeps up to seconds; returns false when the service is stopping. */
     bool (*sleep)(void *ctx, unsigned seconds);
     void *sleep_ctx;

@@ -52,8 +52,8 @@ static int exec_send(void *state, const struct alert_sink_env *env,
         *error_r = "cannot render the alert";
         return -1;
     }
-    status = alert_spawn_run(argv, json_str(&j), json_len(&j), st->timeout,
-                             error_r);
+    status =
+        alert_spawn_run(argv, json_str(&j), json_len(&j), st->timeout, error_r);
     json_free(&j);
     if (status > 0)
         *error_r = "the command exited with an error";

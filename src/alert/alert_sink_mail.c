@@ -111,16 +111,15 @@ static int mail_compose(struct mail_state *st, const struct alert_sink_env *env,
         snprintf(from, sizeof from, "bounceguard@%s", env->host);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000",
              gmtime_r(&now, &tm));
-    int n = snprintf(
-        buf, size,
-        "From: %s\nTo: %s\nSubject: %s\nDate: %s\n"
-        "Message-ID: <" ALERT_MSGID_PREFIX "%lld.%ld.%lu@%s>\n"
-        "Auto-Submitted: auto-generated\n" ALERT_HEADER ": 1\n"
-        "Precedence: bulk\nMIME-Version: 1.0\n"
-        "Content-Type: text/plain; charset=utf-8\n"
-        "Content-Transfer-Encoding: 8bit\n\n%s",
-        from, st->to, subject, date,
-        (long long)now, (long)getpid(), ++st->serial, env->host, text);
+    int n = snprintf(buf, size,
+                     "From: %s\nTo: %s\nSubject: %s\nDate: %s\n"
+                     "Message-ID: <" ALERT_MSGID_PREFIX "%lld.%ld.%lu@%s>\n"
+                     "Auto-Submitted: auto-generated\n" ALERT_HEADER ": 1\n"
+                     "Precedence: bulk\nMIME-Version: 1.0\n"
+                     "Content-Type: text/plain; charset=utf-8\n"
+                     "Content-Transfer-Encoding: 8bit\n\n%s",
+                     from, st->to, subject, date, (long long)now,
+                     (long)getpid(), ++st->serial, env->host, text);
     free(text);
     return n < 0 || (size_t)n >= size ? -1 : n;
 }

@@ -47,8 +47,7 @@ static int webhook_open(const struct alert_settings *set, void **state_r,
         st->style = ALERT_JSON_GENERIC;
     st->timeout = set->webhook_timeout > 0 ? (long)set->webhook_timeout : 10;
     st->retries = (unsigned)set->webhook_retries;
-    st->backoff = set->webhook_backoff > 0 ? (unsigned)set->webhook_backoff
-                                           : 5;
+    st->backoff = set->webhook_backoff > 0 ? (unsigned)set->webhook_backoff : 5;
     *state_r = st;
     return 0;
 }
@@ -118,8 +117,7 @@ static int webhook_send(void *state, const struct alert_sink_env *env,
                 break;
             wait = wait < 1800 ? wait * 2 : 3600;
         }
-        if ((ret = webhook_post(st, json_str(&j), json_len(&j), error_r)) ==
-            0)
+        if ((ret = webhook_post(st, json_str(&j), json_len(&j), error_r)) == 0)
             break;
     }
     json_free(&j);

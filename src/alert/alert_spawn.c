@@ -25,8 +25,7 @@ static void alert_spawn_child(int rfd, char *const argv[])
 
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, NULL);
-    if (dup2(rfd, 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
-        dup2(null, 2) < 0)
+    if (dup2(rfd, 0) < 0 || null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(127);
     execve(argv[0], argv, env);
     _exit(127);

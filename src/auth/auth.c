@@ -257,8 +257,7 @@ static int auth_spf_request(SPF_request_t *req, const char *ip,
 }
 
 enum authres auth_spf(struct auth_ctx *ctx, const char *ip, const char *helo,
-                      const char *mail_from, char *explain,
-                      size_t explain_size)
+                      const char *mail_from, char *explain, size_t explain_size)
 {
     SPF_server_t *srv = SPF_server_new_dns(ctx->spf_layer, 0);
     SPF_request_t *req = srv != NULL ? SPF_request_new(srv) : NULL;
@@ -320,8 +319,7 @@ static int auth_spf_badness(enum authres r)
 
 /* SPF of domain for every egress address: the worst, cached. */
 static void auth_spf_outbound(struct auth_ctx *ctx, const char *mail_from,
-                              const char *domain,
-                              struct auth_sender_result *r)
+                              const char *domain, struct auth_sender_result *r)
 {
     char key[AUTH_DOMAIN_MAX + 8];
     struct auth_rcache_entry hit;
@@ -433,8 +431,8 @@ void auth_check_bounce(struct auth_ctx *ctx, const char *ip, const char *helo,
     snprintf(r->spf_domain, sizeof r->spf_domain, "%s",
              r->helo_identity ? (helo != NULL ? helo : "")
                               : auth_addr_domain(mail_from));
-    r->spf = ip != NULL ? auth_spf(ctx, ip, helo, mail_from, NULL, 0)
-                        : AUTHRES_NONE;
+    r->spf =
+        ip != NULL ? auth_spf(ctx, ip, helo, mail_from, NULL, 0) : AUTHRES_NONE;
     r->dkim = dkim != NULL ? dkim->result : AUTHRES_NONE;
     struct authres_info info = {
         .authserv_id = ctx->authserv_id,

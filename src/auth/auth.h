@@ -58,13 +58,13 @@ enum authres auth_spf(struct auth_ctx *ctx, const char *ip, const char *helo,
 /* ----------------------------------------------------------------- DKIM */
 
 struct auth_dkim_result {
-    enum authres result;              /* best signature */
-    char domain[AUTH_DOMAIN_MAX];     /* d= of that signature, or "" */
-    char selector[64];                /* s= of that signature, or "" */
-    bool aligned;                     /* a passing signature aligned with
-                                         the From domain (relaxed) */
+    enum authres result;          /* best signature */
+    char domain[AUTH_DOMAIN_MAX]; /* d= of that signature, or "" */
+    char selector[64];            /* s= of that signature, or "" */
+    bool aligned;                 /* a passing signature aligned with
+                                     the From domain (relaxed) */
     unsigned nsigs;
-    char error[128];                  /* libopendkim's complaint, or "" */
+    char error[128]; /* libopendkim's complaint, or "" */
 };
 
 /* Whether an outbound message of this From domain needs verifying now
@@ -75,8 +75,7 @@ int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
                     struct auth_dkim **d_r, const char **error_r);
 /* One header field as the milter passes it: name and value without the
  * leading space (Postfix's default); bare LF become CRLF. */
-int auth_dkim_header(struct auth_dkim *d, const char *name,
-                     const char *value);
+int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value);
 int auth_dkim_eoh(struct auth_dkim *d);
 int auth_dkim_body(struct auth_dkim *d, const unsigned char *buf, size_t len);
 /* Finishes; from_domain (may be NULL) is used for alignment. */
@@ -87,15 +86,15 @@ void auth_dkim_free(struct auth_dkim **d);
 /* ------------------------------------------------------------- outbound */
 
 struct auth_sender_result {
-    enum authres spf;               /* worst over the egress addresses */
-    char spf_ip[64];                /* the address that did worst */
-    enum authres dkim;              /* AUTHRES_NONE when not verified */
+    enum authres spf;  /* worst over the egress addresses */
+    char spf_ip[64];   /* the address that did worst */
+    enum authres dkim; /* AUTHRES_NONE when not verified */
     bool dkim_aligned;
-    bool spf_cached, dkim_cached;   /* came from the result cache */
-    bool broken;                    /* something for the admin */
+    bool spf_cached, dkim_cached; /* came from the result cache */
+    bool broken;                  /* something for the admin */
     enum { AUTH_BROKEN_NONE, AUTH_BROKEN_SPF, AUTH_BROKEN_DKIM } what;
-    const char *reason;             /* static: "spf_fail", "dkim_fail",
-                                       "dkim_unaligned", "spf_permerror" */
+    const char *reason; /* static: "spf_fail", "dkim_fail",
+                           "dkim_unaligned", "spf_permerror" */
 };
 
 /* mail_from: the envelope sender (prvs-signed or not); from_domain: the

@@ -15,8 +15,8 @@
 struct auth_dkim {
     struct auth_ctx *ctx;
     DKIM *dkim;
-    bool nosig;   /* eoh found no signature: skip the body */
-    bool broken;  /* the library refused a call */
+    bool nosig;        /* eoh found no signature: skip the body */
+    bool broken;       /* the library refused a call */
     bool key_tempfail; /* a key lookup failed temporarily */
 };
 
@@ -92,8 +92,7 @@ int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
 }
 
 /* "name: value" with bare LF turned into CRLF.  @UNSAFE length check */
-int auth_dkim_header(struct auth_dkim *d, const char *name,
-                     const char *value)
+int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value)
 {
     size_t nl = strlen(name), vl = strlen(value), o = 0;
     char *buf;

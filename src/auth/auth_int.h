@@ -20,10 +20,10 @@
 
 struct auth_rcache_entry {
     struct auth_rcache_entry *next;
-    char *key;                    /* "spf/domain" or "dkim/domain" */
+    char *key; /* "spf/domain" or "dkim/domain" */
     enum authres result;
-    bool aligned;                 /* dkim */
-    char detail[64];              /* spf: the worst egress address */
+    bool aligned;    /* dkim */
+    char detail[64]; /* spf: the worst egress address */
     time_t expires;
 };
 
@@ -37,10 +37,10 @@ struct auth_ctx {
     char **egress;
     size_t negress;
     char authserv_id[AUTH_DOMAIN_MAX];
-    char helo[AUTH_DOMAIN_MAX];   /* our name for outbound SPF checks */
+    char helo[AUTH_DOMAIN_MAX]; /* our name for outbound SPF checks */
     time_t result_ttl;
     size_t rc_max, rc_count;
-    pthread_mutex_t mu;           /* the result cache and the stats */
+    pthread_mutex_t mu; /* the result cache and the stats */
     struct auth_rcache_entry *rc[AUTH_RC_BUCKETS];
     struct auth_stats stats;
 };

@@ -44,8 +44,7 @@ bool authres_is_pass(enum authres r)
 
 bool authres_is_broken(enum authres r)
 {
-    return r == AUTHRES_FAIL || r == AUTHRES_SOFTFAIL ||
-           r == AUTHRES_PERMERROR;
+    return r == AUTHRES_FAIL || r == AUTHRES_SOFTFAIL || r == AUTHRES_PERMERROR;
 }
 
 /* A value we are willing to copy into the header: a domain, an address or
@@ -62,12 +61,11 @@ static bool authres_safe(const char *s)
 }
 
 /* Appends to buf at *off; false on truncation.  @UNSAFE length arithmetic */
-static bool authres_append(char *buf, size_t size, size_t *off,
-                           const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static bool authres_append(char *buf, size_t size, size_t *off, const char *fmt,
+                           ...) __attribute__((format(printf, 4, 5)));
 
-static bool authres_append(char *buf, size_t size, size_t *off,
-                           const char *fmt, ...)
+static bool authres_append(char *buf, size_t size, size_t *off, const char *fmt,
+                           ...)
 {
     va_list ap;
 
@@ -97,8 +95,8 @@ static bool authres_spf(const struct authres_info *in, char *buf, size_t size,
     return true;
 }
 
-static bool authres_dkim(const struct authres_info *in, char *buf,
-                         size_t size, size_t *off)
+static bool authres_dkim(const struct authres_info *in, char *buf, size_t size,
+                         size_t *off)
 {
     if (!authres_append(buf, size, off, "; dkim=%s", authres_name(in->dkim)))
         return false;

@@ -16,10 +16,10 @@
 #include <stddef.h>
 
 enum authres {
-    AUTHRES_NONE = 0,  /* nothing to check (no record, no signature) */
+    AUTHRES_NONE = 0, /* nothing to check (no record, no signature) */
     AUTHRES_PASS,
     AUTHRES_FAIL,
-    AUTHRES_SOFTFAIL,  /* SPF only */
+    AUTHRES_SOFTFAIL, /* SPF only */
     AUTHRES_NEUTRAL,
     AUTHRES_POLICY,    /* DKIM: valid but unacceptable (e.g. unaligned) */
     AUTHRES_TEMPERROR, /* DNS timeout or SERVFAIL: try again, never "fail" */
@@ -38,14 +38,14 @@ bool authres_is_broken(enum authres r);
 
 /* What one message was checked for.  NULL strings are left out. */
 struct authres_info {
-    const char *authserv_id;  /* our host name (required) */
+    const char *authserv_id; /* our host name (required) */
     enum authres spf;
     const char *spf_identity; /* "mailfrom" or "helo" */
     const char *spf_domain;   /* the checked identity's value */
     bool spf_checked;
     enum authres dkim;
-    const char *dkim_domain;  /* header.d */
-    const char *dkim_selector;/* header.s */
+    const char *dkim_domain;   /* header.d */
+    const char *dkim_selector; /* header.s */
     bool dkim_checked;
 };
 

@@ -39,12 +39,12 @@ enum credible_source {
 
 struct credible_input {
     enum credible_source source;
-    bool tracking;            /* outbound tracking is on */
-    bool correlated;          /* the original was found in tracking */
-    enum prvs_result prvs;    /* of the bounce's envelope recipient;
-                                 PRVS_UNSIGNED when we have no keyring */
-    enum authres spf;         /* of the reporting host (HELO for <>) */
-    enum authres dkim;        /* of the reporting domain's signature */
+    bool tracking;         /* outbound tracking is on */
+    bool correlated;       /* the original was found in tracking */
+    enum prvs_result prvs; /* of the bounce's envelope recipient;
+                              PRVS_UNSIGNED when we have no keyring */
+    enum authres spf;      /* of the reporting host (HELO for <>) */
+    enum authres dkim;     /* of the reporting domain's signature */
     enum credible_mode mode;
 };
 

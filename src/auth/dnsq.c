@@ -31,7 +31,7 @@
 
 struct dnsq_entry {
     struct dnsq_entry *next;
-    char *key;            /* "TYPE/name" lower case */
+    char *key; /* "TYPE/name" lower case */
     enum dnsq_status status;
     unsigned char *answer;
     size_t len;
@@ -40,7 +40,7 @@ struct dnsq_entry {
 
 struct dnsq {
     struct dnsq_settings set;
-    bool direct;          /* our own server, not the system resolver */
+    bool direct; /* our own server, not the system resolver */
     struct sockaddr_in server;
     time_t (*now)(void);
     pthread_mutex_t mu;
@@ -215,9 +215,8 @@ static bool dnsq_cache_get(struct dnsq *q, const char *key,
     return found;
 }
 
-static void dnsq_cache_put(struct dnsq *q, const char *key,
-                           enum dnsq_status st, const unsigned char *ans,
-                           size_t len, time_t ttl)
+static void dnsq_cache_put(struct dnsq *q, const char *key, enum dnsq_status st,
+                           const unsigned char *ans, size_t len, time_t ttl)
 {
     time_t now = q->now();
     struct dnsq_entry *e;
@@ -385,9 +384,9 @@ static enum dnsq_status dnsq_rcode(const unsigned char *ans, size_t len)
 }
 
 /* Asks the configured server. */
-static enum dnsq_status dnsq_direct(struct dnsq *q, const char *name,
-                                    int type, unsigned char *ans,
-                                    size_t size, size_t *len_r)
+static enum dnsq_status dnsq_direct(struct dnsq *q, const char *name, int type,
+                                    unsigned char *ans, size_t size,
+                                    size_t *len_r)
 {
     unsigned char qry[DNSQ_NAME_MAX + 64];
     uint16_t id;

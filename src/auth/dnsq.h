@@ -26,16 +26,16 @@
 #include <time.h>
 
 enum dnsq_status {
-    DNSQ_OK = 0,     /* an answer (which may still hold no record of type) */
-    DNSQ_NXDOMAIN,   /* the name does not exist */
-    DNSQ_NODATA,     /* the name exists, no record of the type */
-    DNSQ_TEMPFAIL,   /* timeout, SERVFAIL, REFUSED, network error */
+    DNSQ_OK = 0,   /* an answer (which may still hold no record of type) */
+    DNSQ_NXDOMAIN, /* the name does not exist */
+    DNSQ_NODATA,   /* the name exists, no record of the type */
+    DNSQ_TEMPFAIL, /* timeout, SERVFAIL, REFUSED, network error */
 };
 const char *dnsq_status_name(enum dnsq_status st);
 
 struct dnsq_settings {
-    const char *server;   /* "" / NULL: system resolver; "IP[@PORT]" */
-    unsigned timeout;     /* seconds per try */
+    const char *server; /* "" / NULL: system resolver; "IP[@PORT]" */
+    unsigned timeout;   /* seconds per try */
     unsigned attempts;
     time_t ttl_max;
     time_t negative_ttl;
@@ -61,9 +61,9 @@ enum dnsq_status dnsq_txt(struct dnsq *q, const char *name, char *out,
                           size_t size);
 
 struct dnsq_stats {
-    unsigned long queries;  /* dnsq_query calls */
-    unsigned long hits;     /* answered from the cache */
-    unsigned long sent;     /* went to the network */
+    unsigned long queries; /* dnsq_query calls */
+    unsigned long hits;    /* answered from the cache */
+    unsigned long sent;    /* went to the network */
     unsigned long tempfail;
     size_t entries;
 };

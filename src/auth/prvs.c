@@ -198,9 +198,8 @@ static unsigned prvs_day(time_t now)
     return (unsigned)((now / 86400) % 1000);
 }
 
-int prvs_sign(const struct prvs_keyring *ring, const char *addr,
-              unsigned days, time_t now, char *out, size_t size,
-              const char **error_r)
+int prvs_sign(const struct prvs_keyring *ring, const char *addr, unsigned days,
+              time_t now, char *out, size_t size, const char **error_r)
 {
     char kddd[5], hex[7];
     size_t alen = strlen(addr);
@@ -257,9 +256,9 @@ static bool prvs_copy(const char *src, char *dst, size_t size)
     return true;
 }
 
-enum prvs_result prvs_verify(const struct prvs_keyring *ring,
-                             const char *addr, unsigned max_days, time_t now,
-                             char *orig, size_t orig_size)
+enum prvs_result prvs_verify(const struct prvs_keyring *ring, const char *addr,
+                             unsigned max_days, time_t now, char *orig,
+                             size_t orig_size)
 {
     char kddd[5], hex[7];
 

@@ -55,17 +55,16 @@ void prvs_keyring_free(struct prvs_keyring **ring);
 /* Signs addr (local@domain, no <>) valid for `days` days from now into
  * out[size].  The null sender and already signed addresses are copied
  * unchanged.  Returns 0, or -1 with *error_r (too long, no '@', ...). */
-int prvs_sign(const struct prvs_keyring *ring, const char *addr,
-              unsigned days, time_t now, char *out, size_t size,
-              const char **error_r);
+int prvs_sign(const struct prvs_keyring *ring, const char *addr, unsigned days,
+              time_t now, char *out, size_t size, const char **error_r);
 
 /* Checks addr.  max_days is the longest validity prvs_sign was ever given
  * (tags further in the future are refused as expired).  When orig is not
  * NULL it receives the unsigned address (for every result but
  * PRVS_MALFORMED; for PRVS_UNSIGNED a copy of addr). */
-enum prvs_result prvs_verify(const struct prvs_keyring *ring,
-                             const char *addr, unsigned max_days, time_t now,
-                             char *orig, size_t orig_size);
+enum prvs_result prvs_verify(const struct prvs_keyring *ring, const char *addr,
+                             unsigned max_days, time_t now, char *orig,
+                             size_t orig_size);
 
 /* True when addr starts with "prvs=" (any case). */
 bool prvs_is_signed(const char *addr);

@@ -20,7 +20,8 @@ static int spfdns_copy(SPF_dns_rr_t *spfrr, int cnt, const ns_msg *msg,
 
     switch (ns_rr_type(*rr)) {
     case ns_t_a:
-        if (rdlen != 4 || SPF_dns_rr_buf_realloc(spfrr, cnt, 4) != SPF_E_SUCCESS)
+        if (rdlen != 4 ||
+            SPF_dns_rr_buf_realloc(spfrr, cnt, 4) != SPF_E_SUCCESS)
             return -1;
         memcpy(&spfrr->rr[cnt]->a, rd, 4);
         return 0;
@@ -64,9 +65,9 @@ static int spfdns_copy(SPF_dns_rr_t *spfrr, int cnt, const ns_msg *msg,
     }
 }
 
-static SPF_dns_rr_t *spfdns_answer(SPF_dns_server_t *server,
-                                   const char *domain, ns_type type,
-                                   const unsigned char *ans, size_t len)
+static SPF_dns_rr_t *spfdns_answer(SPF_dns_server_t *server, const char *domain,
+                                   ns_type type, const unsigned char *ans,
+                                   size_t len)
 {
     SPF_dns_rr_t *spfrr =
         SPF_dns_rr_new_init(server, domain, type, 0, NETDB_SUCCESS);
@@ -78,8 +79,7 @@ static SPF_dns_rr_t *spfdns_answer(SPF_dns_server_t *server,
         return NULL;
     if (ns_initparse(ans, (int)len, &msg) == 0) {
         for (int i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
-            if (ns_parserr(&msg, ns_s_an, i, &rr) < 0 ||
-                ns_rr_type(rr) != type)
+            if (ns_parserr(&msg, ns_s_an, i, &rr) < 0 || ns_rr_type(rr) != type)
                 continue;
             if (spfdns_copy(spfrr, cnt, &msg, &rr) == 0)
                 cnt++;
@@ -91,9 +91,8 @@ static SPF_dns_rr_t *spfdns_answer(SPF_dns_server_t *server,
     return spfrr;
 }
 
-static SPF_dns_rr_t *spfdns_lookup(SPF_dns_server_t *server,
-                                   const char *domain, ns_type type,
-                                   int should_cache)
+static SPF_dns_rr_t *spfdns_lookup(SPF_dns_server_t *server, const char *domain,
+                                   ns_type type, int should_cache)
 {
     struct dnsq *dns = server->hook;
     unsigned char *ans;

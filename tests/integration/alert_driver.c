@@ -49,36 +49,63 @@ static int driver_options(int argc, char **argv, struct alert_settings *set)
     int c;
     while ((c = getopt(argc, argv, "w:f:m:e:sH:W:Q:r:b:")) != -1) {
         switch (c) {
-        case 'w': set->webhook_url = optarg; break;
-        case 'f': set->webhook_format = optarg; break;
-        case 'm': set->sendmail_path = optarg; set->email_to.count = 1; break;
-        case 'e': set->exec_command = optarg; break;
-        case 's': set->syslog = true; break;
-        case 'H': set->hold = atoll(optarg); break;
-        case 'W': set->window = atoll(optarg); break;
-        case 'Q': set->quiet = atoll(optarg); break;
-        case 'r': set->webhook_retries = atoll(optarg); break;
-        case 'b': set->webhook_backoff = atoll(optarg); break;
-        default: return -1;
+        case 'w':
+            set->webhook_url = optarg;
+            break;
+        case 'f':
+            set->webhook_format = optarg;
+            break;
+        case 'm':
+            set->sendmail_path = optarg;
+            set->email_to.count = 1;
+            break;
+        case 'e':
+            set->exec_command = optarg;
+            break;
+        case 's':
+            set->syslog = true;
+            break;
+        case 'H':
+            set->hold = atoll(optarg);
+            break;
+        case 'W':
+            set->window = atoll(optarg);
+            break;
+        case 'Q':
+            set->quiet = atoll(optarg);
+            break;
+        case 'r':
+            set->webhook_retries = atoll(optarg);
+            break;
+        case 'b':
+            set->webhook_backoff = atoll(optarg);
+            break;
+        default:
+            return -1;
         }
     }
     return optind;
 }
 
-static void driver_submit(struct alert_service *svc, long n,
-                          const char *domain, const char *reason)
+static void driver_submit(struct alert_service *svc, long n, const char *domain,
+                          const char *reason)
 {
     char qid[32], rcpt[128];
     for (long i = 0; i < n; i++) {
         snprintf(qid, sizeof qid, "4Q%06ld", i);
         snprintf(rcpt, sizeof rcpt, "user%ld@%s", i % 7, domain);
         struct alert_event ev = {
-            .kind = ALERT_AUTH_BOUNCE, .when = 0,
-            .sender_domain = "example.org", .rcpt_domain = domain,
-            .reason = reason, .status = "5.7.26", .reply_code = 550,
+            .kind = ALERT_AUTH_BOUNCE,
+            .when = 0,
+            .sender_domain = "example.org",
+            .rcpt_domain = domain,
+            .reason = reason,
+            .status = "5.7.26",
+            .reply_code = 550,
             .diagnostic = "550-5.7.26 Unauthenticated email from example.org "
                           "is not accepted due to domain's DMARC policy",
-            .queue_id = qid, .recipient = rcpt,
+            .queue_id = qid,
+            .recipient = rcpt,
         };
         if (!alert_submit(svc, &ev))
             fprintf(stderr, "submit %ld failed\n", i);
@@ -99,8 +126,8 @@ static int driver_run(struct alert_service *svc, int argc, char **argv)
             struct alert_stats st;
             alert_service_stats(svc, &st);
             printf("submitted=%lu dropped=%lu delivered=%lu failed=%lu "
-                   "open=%lu\n", st.submitted, st.dropped, st.delivered,
-                   st.failed, st.open);
+                   "open=%lu\n",
+                   st.submitted, st.dropped, st.delivered, st.failed, st.open);
             fflush(stdout);
         } else {
             fprintf(stderr, "bad command: %s\n", argv[i]);

@@ -146,8 +146,8 @@ static int run(struct auth_ctx *ctx, int argc, char **argv, long n)
     struct auth_dkim_result dk;
 
     if (argc == 4 && strcmp(argv[0], "spf") == 0) {
-        printf("spf=%s\n", authres_name(auth_spf(ctx, argv[1], argv[2],
-                                                  argv[3], NULL, 0)));
+        printf("spf=%s\n",
+               authres_name(auth_spf(ctx, argv[1], argv[2], argv[3], NULL, 0)));
         return 0;
     }
     if (argc == 3 && strcmp(argv[0], "dkim") == 0) {

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,9 +54,15 @@ static void add(struct fixture *fx, enum alert_kind kind, const char *rcpt,
                 time_t now)
 {
     struct alert_event ev = {
-        .kind = kind, .when = now, .sender_domain = "example.org",
-        .rcpt_domain = rcpt, .reason = reason, .status = "5.7.26",
-        .reply_code = 550, .diagnostic = diag, .queue_id = qid,
+        .kind = kind,
+        .when = now,
+        .sender_domain = "example.org",
+        .rcpt_domain = rcpt,
+        .reason = reason,
+        .status = "5.7.26",
+        .reply_code = 550,
+        .diagnostic = diag,
+        .queue_id = qid,
         .recipient = "user@gmail.example",
     };
     const char *err = NULL;
@@ -128,8 +135,7 @@ static void repeat_inside_window_only_increments(void **state)
     for (int i = 1; i <= 5; i++)
         add(fx, ALERT_AUTH_BOUNCE, "b.example", "spf_fail", "A2", "d2",
             T0 + 100 * i);
-    assert_int_equal(tick_span(fx, T0 + 61, T0 + 60 + fx->set.window - 1),
-                     0);
+    assert_int_equal(tick_span(fx, T0 + 61, T0 + 60 + fx->set.window - 1), 0);
     assert_int_equal(tick(fx, T0 + 60 + fx->set.window), 1);
     struct alert_msg *m = fx->out[0];
     assert_int_equal(m->state, ALERT_ONGOING);
@@ -185,7 +191,8 @@ static void sender_rate_zero_is_off(void **state)
     const char *err;
     struct alert_agg_settings set = fx->set;
     struct alert_event ev = {.kind = ALERT_SENDER_BOUNCE,
-                             .sender_domain = "x", .rcpt_domain = "y",
+                             .sender_domain = "x",
+                             .rcpt_domain = "y",
                              .reason = "blocklisted"};
     set.sender_rate = 0;
     assert_int_equal(alert_agg_new(&set, &agg, &err), 0);
@@ -206,7 +213,8 @@ static void incident_table_is_bounded(void **state)
     assert_int_equal(alert_agg_new(&set, &agg, &err), 0);
     for (int i = 0; i < 5; i++) {
         struct alert_event ev = {.kind = ALERT_AUTH_BOUNCE,
-                                 .sender_domain = "x", .rcpt_domain = dom,
+                                 .sender_domain = "x",
+                                 .rcpt_domain = dom,
                                  .reason = "dmarc_fail"};
         snprintf(dom, sizeof dom, "d%d.example", i);
         assert_int_equal(alert_agg_add(agg, &ev, T0, &err), i < 3 ? 0 : -1);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,49 +30,64 @@ struct row {
 static const struct row rows[] = {
     {"forged DSN for a message never sent, spf none",
      {REMOTE, true, false, PRVS_UNSIGNED, A(NONE), A(NONE), STRICT},
-     false, "not-correlated"},
+     false,
+     "not-correlated"},
     {"forged DSN from a domain with valid SPF, tracking on",
      {REMOTE, true, false, PRVS_UNSIGNED, A(PASS), A(PASS), STRICT},
-     false, "not-correlated"},
+     false,
+     "not-correlated"},
     {"real bounce found in tracking",
      {REMOTE, true, true, PRVS_UNSIGNED, A(NONE), A(NONE), STRICT},
-     true, "correlated"},
+     true,
+     "correlated"},
     {"Postfix's own DSN",
      {LOCAL, true, false, PRVS_UNSIGNED, A(NONE), A(NONE), STRICT},
-     true, "local-mta"},
+     true,
+     "local-mta"},
     {"valid prvs tag",
      {REMOTE, true, false, PRVS_VALID, A(FAIL), A(NONE), STRICT},
-     true, "prvs"},
+     true,
+     "prvs"},
     {"bad prvs tag beats correlation and SPF",
      {REMOTE, true, true, PRVS_BAD_SIG, A(PASS), A(PASS), STRICT},
-     false, "prvs-invalid"},
+     false,
+     "prvs-invalid"},
     {"expired prvs tag",
      {REMOTE, true, true, PRVS_EXPIRED, A(PASS), A(NONE), LENIENT},
-     false, "prvs-expired"},
+     false,
+     "prvs-expired"},
     {"unknown prvs key",
      {REMOTE, false, false, PRVS_UNKNOWN_KEY, A(PASS), A(NONE), STRICT},
-     false, "prvs-invalid"},
+     false,
+     "prvs-invalid"},
     {"tracking off, SPF pass",
      {REMOTE, false, false, PRVS_UNSIGNED, A(PASS), A(NONE), STRICT},
-     true, "spf-pass"},
+     true,
+     "spf-pass"},
     {"tracking off, DKIM pass",
      {REMOTE, false, false, PRVS_UNSIGNED, A(FAIL), A(PASS), STRICT},
-     true, "dkim-pass"},
+     true,
+     "dkim-pass"},
     {"tracking off, SPF softfail only",
      {REMOTE, false, false, PRVS_UNSIGNED, A(SOFTFAIL), A(NONE), STRICT},
-     false, "auth-unverified"},
+     false,
+     "auth-unverified"},
     {"tracking off, DNS down: temperror is not credible, not a fail",
      {REMOTE, false, false, PRVS_UNSIGNED, A(TEMPERROR), A(NONE), STRICT},
-     false, "auth-temperror"},
+     false,
+     "auth-temperror"},
     {"lenient: SPF pass without correlation",
      {REMOTE, true, false, PRVS_UNSIGNED, A(PASS), A(NONE), LENIENT},
-     true, "spf-pass"},
+     true,
+     "spf-pass"},
     {"lenient: nothing verifies",
      {REMOTE, true, false, PRVS_UNSIGNED, A(NEUTRAL), A(FAIL), LENIENT},
-     false, "auth-unverified"},
+     false,
+     "auth-unverified"},
     {"mode off",
      {REMOTE, true, false, PRVS_BAD_SIG, A(FAIL), A(FAIL), OFF},
-     true, "check-off"},
+     true,
+     "check-off"},
 };
 
 static void every_row_decides_as_documented(void **state)
@@ -85,8 +101,7 @@ static void every_row_decides_as_documented(void **state)
             fail_msg("%s: got %s/%s, want %s/%s", rows[i].what,
                      d.credible ? "credible" : "incredible",
                      d.why ? d.why : "(null)",
-                     rows[i].credible ? "credible" : "incredible",
-                     rows[i].why);
+                     rows[i].credible ? "credible" : "incredible", rows[i].why);
     }
 }
 
@@ -94,7 +109,7 @@ static void forged_dsn_suppresses_nothing_real_one_does(void **state)
 {
     /* The same recipient: the forged DSN never correlates, the real one
      * does; only the real one may suppress. */
-    struct credible_input forged = {REMOTE, true, false, PRVS_UNSIGNED,
+    struct credible_input forged = {REMOTE,  true,    false, PRVS_UNSIGNED,
                                     A(PASS), A(NONE), STRICT};
     struct credible_input real = forged;
     struct credible_decision d;
@@ -111,8 +126,8 @@ static void mode_names_round_trip(void **state)
     enum credible_mode m;
     (void)state;
     for (int i = 0; i < 3; i++) {
-        assert_true(credible_mode_parse(
-            credible_mode_name((enum credible_mode)i), &m));
+        assert_true(
+            credible_mode_parse(credible_mode_name((enum credible_mode)i), &m));
         assert_int_equal(m, i);
     }
     assert_true(credible_mode_parse("STRICT", &m));

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <string.h>
 
@@ -33,9 +34,8 @@ static void signed_address_has_batv_shape(void **state)
     char out[400];
     const char *err;
     (void)state;
-    assert_int_equal(prvs_sign(ring, "news@example.org", 7, t0, out,
-                               sizeof out, &err),
-                     0);
+    assert_int_equal(
+        prvs_sign(ring, "news@example.org", 7, t0, out, sizeof out, &err), 0);
     assert_int_equal(strncmp(out, "prvs=0", 6), 0);
     assert_int_equal(strlen(out), strlen("prvs=0DDDSSSSSS=news@example.org"));
     assert_string_equal(out + 16, "news@example.org");
@@ -53,8 +53,7 @@ static void own_signature_verifies_and_unwraps(void **state)
     assert_int_equal(
         prvs_sign(ring, "News@Example.ORG", 7, t0, out, sizeof out, &err), 0);
     assert_int_equal(out[5], '3');
-    assert_int_equal(prvs_verify(ring, out, 7, t0 + 3 * DAY, orig,
-                                 sizeof orig),
+    assert_int_equal(prvs_verify(ring, out, 7, t0 + 3 * DAY, orig, sizeof orig),
                      PRVS_VALID);
     assert_string_equal(orig, "News@Example.ORG");
     prvs_keyring_free(&ring);
@@ -86,17 +85,14 @@ static void tampered_tag_or_address_fails(void **state)
     char forged[400];
     strcpy(forged, out);
     forged[14] = forged[14] == '0' ? '1' : '0';
-    assert_int_equal(prvs_verify(ring, forged, 7, t0, NULL, 0),
-                     PRVS_BAD_SIG);
+    assert_int_equal(prvs_verify(ring, forged, 7, t0, NULL, 0), PRVS_BAD_SIG);
     strcpy(forged, out);
     forged[strlen(forged) - 1] = 'x'; /* example.orx */
-    assert_int_equal(prvs_verify(ring, forged, 7, t0, NULL, 0),
-                     PRVS_BAD_SIG);
+    assert_int_equal(prvs_verify(ring, forged, 7, t0, NULL, 0), PRVS_BAD_SIG);
     /* a forger's own choice of day */
     strcpy(forged, out);
     forged[8] = forged[8] == '9' ? '8' : '9';
-    assert_int_equal(prvs_verify(ring, forged, 7, t0, NULL, 0),
-                     PRVS_BAD_SIG);
+    assert_int_equal(prvs_verify(ring, forged, 7, t0, NULL, 0), PRVS_BAD_SIG);
     prvs_keyring_free(&ring);
 }
 
@@ -130,9 +126,13 @@ static void unknown_key_and_garbage_are_not_valid(void **state)
         prvs_verify(ring, "prvs=5123abcdef=a@example.org", 7, t0, NULL, 0),
         PRVS_UNKNOWN_KEY);
     static const char *const bad[] = {
-        "prvs=", "prvs=0123abcdef", "prvs=0123abcdef=nodomain",
-        "prvs=x123abcdef=a@b.c", "prvs=0123abcdeg=a@b.c",
-        "prvs=0123abcde=a@b.c", "PRVS=0123abcdef-a@b.c",
+        "prvs=",
+        "prvs=0123abcdef",
+        "prvs=0123abcdef=nodomain",
+        "prvs=x123abcdef=a@b.c",
+        "prvs=0123abcdeg=a@b.c",
+        "prvs=0123abcde=a@b.c",
+        "PRVS=0123abcdef-a@b.c",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(prvs_verify(ring, bad[i], 7, t0, NULL, 0),
@@ -152,15 +152,14 @@ static void null_sender_and_signed_are_left_alone(void **state)
     (void)state;
     assert_int_equal(prvs_sign(ring, "", 7, t0, out, sizeof out, &err), 0);
     assert_string_equal(out, "");
-    assert_int_equal(prvs_sign(ring, "prvs=0123abcdef=a@b.c", 7, t0, out,
-                               sizeof out, &err),
-                     0);
-    assert_string_equal(out, "prvs=0123abcdef=a@b.c");
-    assert_int_equal(prvs_sign(ring, "no-at-sign", 7, t0, out, sizeof out,
-                               &err),
-                     -1);
     assert_int_equal(
-        prvs_sign(ring, "a@example.org", 7, t0, out, 20, &err), -1);
+        prvs_sign(ring, "prvs=0123abcdef=a@b.c", 7, t0, out, sizeof out, &err),
+        0);
+    assert_string_equal(out, "prvs=0123abcdef=a@b.c");
+    assert_int_equal(
+        prvs_sign(ring, "no-at-sign", 7, t0, out, sizeof out, &err), -1);
+    assert_int_equal(prvs_sign(ring, "a@example.org", 7, t0, out, 20, &err),
+                     -1);
     prvs_keyring_free(&ring);
 }
 
@@ -169,8 +168,7 @@ static void keyring_errors_are_reported(void **state)
     struct prvs_keyring *ring = NULL;
     const char *err = NULL;
     static const char *const bad[] = {
-        "0 short\n",
-        "x 0123456789abcdef0123\n",
+        "0 short\n", "x 0123456789abcdef0123\n",
         "0 0123456789abcdef0123\n0 0123456789abcdef0124\n",
         "1 0123456789abcdef0123\n", /* signing key 0 missing */
     };
@@ -182,8 +180,7 @@ static void keyring_errors_are_reported(void **state)
         assert_null(ring);
         assert_non_null(err);
     }
-    assert_int_equal(prvs_keyring_parse(keys, sizeof keys - 1, 10, &ring,
-                                        &err),
+    assert_int_equal(prvs_keyring_parse(keys, sizeof keys - 1, 10, &ring, &err),
                      -1);
 }
 
