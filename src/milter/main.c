@@ -392,6 +392,7 @@ static void main_start(struct main_daemon *d)
                  s->syslog_facility);
     (void)log_level_parse(s->log_level, &level);
     log_set_level(level);
+    cfg_install(cfg_ref(d->cfg)); /* cfg_current() for the milter_*() */
     signal(SIGPIPE, SIG_IGN);
     if (!d->foreground && daemon_detach(&d->notify_fd, &error) != 0)
         main_die(d, EX_OSERR, "cannot detach: %s", error);
@@ -400,7 +401,6 @@ static void main_start(struct main_daemon *d)
     main_privileges(d);
     if (milter_start(&error) != 0)
         main_die(d, EX_UNAVAILABLE, "%s", error);
-    cfg_install(cfg_ref(d->cfg));
     main_signals(d);
     log_notice(NULL, "starting bounceguard %s on %s", PACKAGE_VERSION,
                s->socket);

@@ -1,6 +1,7 @@
 /*
  * milter.h - the filter as the daemon (main.c) sees it.
  *
+ * cfg_current() holds the start-up configuration before the first call.
  * Order of calls, all from the main thread: milter_setup() once, after
  * smfi_setconn() and before smfi_opensocket(); milter_start() after the
  * privilege drop and before smfi_main(); milter_reloaded() after each

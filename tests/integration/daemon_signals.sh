@@ -37,6 +37,7 @@ $USER_LINE
 pidfile = "$W/bg.pid";
 log_level = "$2";
 store = { path = "$W/bg.db"; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
 EOF
 }
 
