@@ -33,6 +33,11 @@ tests_unit_test_credible_SOURCES = tests/unit/test_credible.c
 tests_unit_test_credible_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_credible_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_prvs tests/unit/test_credible
+check_PROGRAMS += tests/unit/test_orgdomain
+tests_unit_test_orgdomain_SOURCES = tests/unit/test_orgdomain.c
+tests_unit_test_orgdomain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_orgdomain_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_orgdomain
 endif
 
 if HAVE_CMOCKA
