@@ -557,9 +557,11 @@ static void report_text_decide(struct report_ctx *c)
         r->mta = "amazonses";
         return;
     }
+    if (!strong)
+        return; /* prose that names addresses is not a notice by itself */
     report_xfailed(c);
     const char *mta = textbounce_parse(&c->b, c->text, cut, &h);
-    if (r->nrcpts == 0 && strong)
+    if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
     if (mta != NULL || r->nrcpts > 0) {
         r->kind = REPORT_BOUNCE;

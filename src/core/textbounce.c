@@ -213,6 +213,26 @@ static bool tb_role(const char *a)
     return false;
 }
 
+/* Is the local part of a notice's sender a mail-system role, written in
+ * any of the usual ways (MAILER-DAEMON, Mailer_Daemon, post_master...)? */
+static bool tb_sender_role(const char *a)
+{
+    static const char *const roles[] = {"mailerdaemon", "maildaemon",
+                                        "postmaster", "mailsystem",
+                                        "maildelivery"};
+    char lp[32];
+    size_t n = 0;
+
+    for (; *a != '\0' && *a != '@' && n + 1 < sizeof lp; a++)
+        if ((*a >= 'a' && *a <= 'z') || (*a >= 'A' && *a <= 'Z'))
+            lp[n++] = tb_lower(*a);
+    lp[n] = '\0';
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(lp, roles[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Addresses that are recipients only when they stand alone on a line:
  * roles, and the bounce's own sender and recipient (who may well have
  * written to themselves). */
@@ -531,17 +551,19 @@ bool textbounce_signal(const char *text, size_t len,
         "bounce", "delivery problem", "failed delivery", "undelivered",
         "delivery failure", "non remis", "unzustellbar", "returned to sender",
         "mail failure", "error", "warning: could not", "delayed mail",
-        "delivery delayed"};
+        "delivery delayed", "not member", "non-delivery"};
     static const char *const body[] = {
         "could not be delivered", "following address", "following recipient",
         "permanent error", "delivery failed", "undeliverable",
         "was not delivered", "delivery to the following", "unable to deliver",
         "couldn't be delivered", "fatal error", "transcript of session",
         "delivery has failed", "not be delivered", "message could not",
-        "user unknown", "mailbox unavailable", "delivery problem"};
+        "user unknown", "mailbox unavailable", "delivery problem",
+        "invalid user", "no such user", "requested action not taken",
+        "error message below"};
     const char *s = h->subject != NULL ? h->subject : "";
 
-    if (h->from != NULL && tb_role(h->from))
+    if (h->from != NULL && tb_sender_role(h->from))
         return true;
     for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
         if (tb_find(s, strlen(s), subj[i]) != NULL)

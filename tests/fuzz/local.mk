@@ -21,3 +21,10 @@ tests_fuzz_fuzz_rules_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_rules_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz_rules.c
+
+# make fuzz-smoke [FUZZ_SECONDS=600]: every target, seeded from the corpus
+fuzz-smoke:
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	BG_SHARED="$${BG_SHARED:-$(abs_top_srcdir)/../shared}" \
+	    sh $(top_srcdir)/tests/fuzz/smoke.sh
+.PHONY: fuzz-smoke

@@ -90,6 +90,14 @@ static const struct {
      "Final-Recipient: rfc822; G@EXAMPLE.COM\nAction: failed\n",
      1,
      {{"g@example.com", NULL, "failed", "", NULL, NULL, 0}}},
+    {"fields before Final-Recipient belong to it (Facebook's order)",
+     "Reporting-MTA: dns; 10.0.0.1\n\n"
+     "Diagnostic-Code: SMTP; 550 5.1.1 RCP-P1 Recipient address does not\n"
+     "    exist\nStatus: 5.1.1\nFinal-Recipient: rfc822; h@example.com\n"
+     "Action: failed\n",
+     1,
+     {{"h@example.com", NULL, "failed", "5.1.1",
+       "550 5.1.1 RCP-P1 Recipient address does not exist", NULL, 550}}},
     {"per-message fields only", "Reporting-MTA: dns; x.example\n\n", 0, {{0}}},
 };
 

@@ -24,6 +24,10 @@ static const struct {
      "From: a@example.com\nTo: b@example.net\nSubject: hi\n\n"
      "Call me at a@example.com, it failed to reach you.\n",
      REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"an address alone on a line with failure words is not enough",
+     "From: a@example.com\nTo: b@example.net\nSubject: the report\n\n"
+     "The upload failed again, ask\n<carl@example.org>\nfor the logs.\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
     {"vacation notice names the auto-replying address",
      "From: Bob <bob@example.net>\nTo: a@example.com\n"
      "Subject: Automatic reply: hi\nAuto-Submitted: auto-replied\n\n"
