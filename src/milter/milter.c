@@ -1,6 +1,6 @@
 /*
- * milter.c - the libmilter glue of bounceguard: callbacks, the process-wide
- * runtime (store, classification rules) and the milter.h entry points.
+ * milter.c - the libmilter glue of bounceguard: the callbacks and the
+ * milter.h entry points.
  *
  * Per transaction (decisions in flow.c, state in milter_ctx.c, bounces in
  * milter_bounce.c):
@@ -21,14 +21,10 @@
  *              remove / tag, track
  * A bounce is never rejected or tempfailed, whatever milter.on_error says.
  *
- * The runtime (store and rules) is process-wide, behind rt.mu: the store is
- * opened once (at start, or at first use when the configuration was not yet
- * installed, and again after a failure, at most every RT_RETRY seconds);
- * the rules are a refcounted object swapped by milter_reloaded(), so a
- * callback keeps the rules it took.  Everything else is per connection.
- * Every callback enters and leaves through milter_enter()/milter_leave(),
- * which count the callbacks running, so milter_shutdown() can wait for
- * them.
+ * The store and the rules are process-wide (milter_rt.c); everything else
+ * is per connection.  Every callback enters and leaves through
+ * milter_enter()/milter_leave(), which count the callbacks running, so
+ * milter_shutdown() can wait for them.
  */
 #include "config.h"
 
@@ -37,15 +33,12 @@
 #include <arpa/inet.h>
 #include <libmilter/mfapi.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/cfg.h"
 #include "common/log.h"
@@ -53,131 +46,11 @@
 #include "milter/flow.h"
 #include "milter/milter_bounce.h"
 #include "milter/milter_ctx.h"
+#include "milter/milter_rt.h"
 #include "store/store.h"
 
 #define MILTER_SHUTDOWN_WAIT_MS 10000
-#define RT_RETRY 10 /* seconds between attempts to open a failed store */
 
-/* The classification rules of one configuration, shared by callbacks. */
-struct mrules {
-    atomic_int refs;
-    struct classify_rules *rules;
-};
-
-static struct {
-    pthread_mutex_t mu;
-    struct store *store;
-    time_t store_tried;  /* last failed store_open */
-    struct mrules *rules;
-    atomic_int busy;     /* callbacks running */
-} rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-/* ------------------------------------------------------------- runtime */
-
-static void rules_unref(struct mrules **mrp)
-{
-    struct mrules *mr = *mrp;
-
-    *mrp = NULL;
-    if (mr != NULL && atomic_fetch_sub(&mr->refs, 1) == 1) {
-        classify_rules_free(&mr->rules);
-        free(mr);
-    }
-}
-
-static struct mrules *rules_load(const struct bg_settings *set,
-                                 char **error_r)
-{
-    const char *paths[2];
-    size_t n = 0;
-    struct mrules *mr = calloc(1, sizeof *mr);
-
-    if (mr == NULL) {
-        *error_r = strdup("out of memory");
-        return NULL;
-    }
-    if (set->classify.local_rules_file != NULL &&
-        access(set->classify.local_rules_file, R_OK) == 0)
-        paths[n++] = set->classify.local_rules_file;
-    paths[n++] = set->classify.rules_file;
-    if (classify_rules_load(paths, n, &mr->rules, error_r) != 0) {
-        free(mr);
-        return NULL;
-    }
-    atomic_init(&mr->refs, 1);
-    return mr;
-}
-
-/* Loads the rules of SET and makes them current; false on error (logged,
- * the previous rules stay). */
-static bool rt_rules_install(const struct bg_settings *set)
-{
-    char *error = NULL;
-    struct mrules *mr = rules_load(set, &error), *old;
-
-    if (mr == NULL) {
-        log_error(NULL, "classification rules: %s",
-                  error != NULL ? error : "cannot load");
-        free(error);
-        return false;
-    }
-    pthread_mutex_lock(&rt.mu);
-    old = rt.rules;
-    rt.rules = mr;
-    pthread_mutex_unlock(&rt.mu);
-    rules_unref(&old);
-    log_info(NULL, "classification rules loaded: %zu rules",
-             classify_rules_count(mr->rules));
-    return true;
-}
-
-/* A reference to the current rules, or NULL (the caller logs). */
-static struct mrules *rt_rules_ref(const struct bg_settings *set)
-{
-    struct mrules *mr;
-
-    pthread_mutex_lock(&rt.mu);
-    mr = rt.rules;
-    if (mr != NULL)
-        atomic_fetch_add(&mr->refs, 1);
-    pthread_mutex_unlock(&rt.mu);
-    if (mr == NULL && set != NULL && rt_rules_install(set))
-        return rt_rules_ref(NULL);
-    return mr;
-}
-
-/* Opens the store with SET when it is not open (at most every RT_RETRY
- * seconds after a failure).  Call with rt.mu held. */
-static void rt_store_open_locked(const struct bg_settings *set)
-{
-    char *error = NULL;
-    time_t now = time(NULL);
-
-    if (rt.store != NULL || set == NULL ||
-        (rt.store_tried != 0 && now - rt.store_tried < RT_RETRY))
-        return;
-    if (store_open(&set->store, &set->policy, &rt.store, &error) != 0) {
-        rt.store_tried = now;
-        log_error(NULL, "store unavailable: %s; mail is accepted "
-                  "unchecked", error != NULL ? error : "unknown error");
-        free(error);
-        rt.store = NULL;
-        return;
-    }
-    log_info(NULL, "store open: %s", set->store.backend);
-}
-
-/* The store, or NULL when it cannot be opened (the caller fails open). */
-static struct store *rt_store(const struct bg_settings *set)
-{
-    struct store *st;
-
-    pthread_mutex_lock(&rt.mu);
-    rt_store_open_locked(set);
-    st = rt.store;
-    pthread_mutex_unlock(&rt.mu);
-    return st;
-}
 /* ---------------------------------------------------------------- glue */
 
 #define CONN(ctx) ((struct mctx_conn *)smfi_getpriv(ctx))
@@ -347,7 +220,7 @@ static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
     if (conn->msg.dir != FLOW_OUTBOUND || conn->msg.null_sender ||
         strcmp(conn->set->milter.rcpt_rejects, "off") == 0)
         return;
-    mr = rt_rules_ref(conn->set);
+    mr = mrt_rules_ref(conn->set);
     memset(&v, 0, sizeof v);
     if (mr != NULL)
         classify_reply(mr->rules, text != NULL ? text : "",
@@ -371,10 +244,10 @@ static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
                rcpt, v.reason != NULL ? v.reason : "unknown",
                bucket_name(v.bucket), v.rule != NULL ? v.rule : "none",
                status != NULL ? status : "none",
-               (st = rt_store(conn->set)) != NULL &&
+               (st = mrt_store(conn->set)) != NULL &&
                        store_record(st, &ev) == 0
                    ? "recorded" : "not_recorded");
-    rules_unref(&mr);
+    mrt_rules_unref(&mr);
 }
 
 static void log_suppressed(SMFICTX *ctx, struct mctx_conn *conn,
@@ -431,7 +304,7 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
         return SMFIS_CONTINUE;
     }
     if (conn->msg.dir == FLOW_OUTBOUND && !conn->msg.null_sender &&
-        conn->enforce && (st = rt_store(conn->set)) != NULL) {
+        conn->enforce && (st = mrt_store(conn->set)) != NULL) {
         found = store_lookup(st, rcpt, (long long)time(NULL), &s);
         if (found < 0) {
             log_warning(qid(ctx, conn), "rcpt: lookup of <%s> failed; "
@@ -488,7 +361,7 @@ static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
     struct outbound_msg m;
     size_t n = 0;
 
-    struct store *st = rt_store(conn->set);
+    struct store *st = mrt_store(conn->set);
 
     if (st == NULL || msg->nrcpts == 0)
         return;
@@ -564,7 +437,7 @@ static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
 static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
 {
     struct mctx_msg *msg = &conn->msg;
-    struct mrules *mr = rt_rules_ref(conn->set);
+    struct mrules *mr = mrt_rules_ref(conn->set);
     struct mbounce b;
     const char **rcpts;
     bool discard = false;
@@ -574,7 +447,7 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         log_error(msg->queue_id, "bounce: no classification rules loaded");
         return SMFIS_ACCEPT;
     }
-    mbounce_process(rt_store(conn->set), mr->rules, conn, time(NULL), &b);
+    mbounce_process(mrt_store(conn->set), mr->rules, conn, time(NULL), &b);
     if (conn->set->milter.add_header)
         bounce_headers(ctx, conn, &b);
     rcpts = calloc(msg->nrcpts + 1, sizeof *rcpts);
@@ -590,7 +463,7 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         log_notice(msg->queue_id, "bounce: processed and discarded "
                    "(addressed to milter.discard_bounces_to)");
     mbounce_clear(&b);
-    rules_unref(&mr);
+    mrt_rules_unref(&mr);
     return discard ? SMFIS_DISCARD : SMFIS_ACCEPT;
 }
 
@@ -664,12 +537,12 @@ static sfsistat cb_close(SMFICTX *ctx)
 
 static void milter_enter(void)
 {
-    atomic_fetch_add(&rt.busy, 1);
+    mrt_enter();
 }
 
 static sfsistat milter_leave(sfsistat status)
 {
-    atomic_fetch_sub(&rt.busy, 1);
+    mrt_leave();
     return status;
 }
 
@@ -776,12 +649,12 @@ int milter_start(char **error_r)
     if (cfg == NULL)
         return 0;
     set = cfg_settings(cfg);
-    if (!rt_rules_install(set)) {
+    if (!mrt_rules_install(set)) {
         *error_r = strdup("cannot load the classification rules");
         cfg_unref(&cfg);
         return -1;
     }
-    (void)rt_store(set);
+    (void)mrt_store(set);
     cfg_unref(&cfg);
     return 0;
 }
@@ -792,30 +665,15 @@ void milter_reloaded(void)
 
     if (cfg == NULL)
         return;
-    (void)rt_rules_install(cfg_settings(cfg));
+    (void)mrt_rules_install(cfg_settings(cfg));
     cfg_unref(&cfg);
 }
 
 void milter_shutdown(void)
 {
-    struct timespec tick = {0, 10 * 1000 * 1000};
-    struct mrules *mr;
+    int busy = mrt_wait_idle(MILTER_SHUTDOWN_WAIT_MS);
 
-    for (int waited = 0;
-         atomic_load(&rt.busy) > 0 && waited < MILTER_SHUTDOWN_WAIT_MS;
-         waited += 10)
-        nanosleep(&tick, NULL);
-    if (atomic_load(&rt.busy) > 0)
-        log_warning(NULL, "stopping with %d callback(s) still running",
-                    atomic_load(&rt.busy));
-    pthread_mutex_lock(&rt.mu);
-    mr = rt.rules;
-    rt.rules = NULL;
-    pthread_mutex_unlock(&rt.mu);
-    rules_unref(&mr);
-    if (rt.store != NULL) {
-        if (store_flush(rt.store, 5000) != 0)
-            log_warning(NULL, "store: not everything was committed");
-        store_close(&rt.store);
-    }
+    if (busy > 0)
+        log_warning(NULL, "stopping with %d callback(s) still running", busy);
+    mrt_close();
 }

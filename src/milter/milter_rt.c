@@ -1,0 +1,164 @@
+/*
+ * milter_rt.c - the milter's process-wide runtime (see milter_rt.h).
+ */
+#include "milter/milter_rt.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "store/store.h"
+
+/* The refcount is kept atomic behind the public int of struct mrules. */
+#define REFS(mr) ((_Atomic int *)&(mr)->refs_)
+
+static struct {
+    pthread_mutex_t mu;
+    struct store *store;
+    time_t store_tried; /* last failed store_open */
+    struct mrules *rules;
+    atomic_int busy;    /* callbacks running */
+} rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+void mrt_rules_unref(struct mrules **mrp)
+{
+    struct mrules *mr = *mrp;
+
+    *mrp = NULL;
+    if (mr != NULL && atomic_fetch_sub(REFS(mr), 1) == 1) {
+        classify_rules_free(&mr->rules);
+        free(mr);
+    }
+}
+
+static struct mrules *rules_load(const struct bg_settings *set,
+                                 char **error_r)
+{
+    const char *paths[2];
+    size_t n = 0;
+    struct mrules *mr = calloc(1, sizeof *mr);
+
+    if (mr == NULL) {
+        *error_r = strdup("out of memory");
+        return NULL;
+    }
+    if (set->classify.local_rules_file != NULL &&
+        access(set->classify.local_rules_file, R_OK) == 0)
+        paths[n++] = set->classify.local_rules_file;
+    paths[n++] = set->classify.rules_file;
+    if (classify_rules_load(paths, n, &mr->rules, error_r) != 0) {
+        free(mr);
+        return NULL;
+    }
+    atomic_init(REFS(mr), 1);
+    return mr;
+}
+
+bool mrt_rules_install(const struct bg_settings *set)
+{
+    char *error = NULL;
+    struct mrules *mr = rules_load(set, &error), *old;
+
+    if (mr == NULL) {
+        log_error(NULL, "classification rules: %s",
+                  error != NULL ? error : "cannot load");
+        free(error);
+        return false;
+    }
+    pthread_mutex_lock(&rt.mu);
+    old = rt.rules;
+    rt.rules = mr;
+    pthread_mutex_unlock(&rt.mu);
+    mrt_rules_unref(&old);
+    log_info(NULL, "classification rules loaded: %zu rules",
+             classify_rules_count(mr->rules));
+    return true;
+}
+
+struct mrules *mrt_rules_ref(const struct bg_settings *set)
+{
+    struct mrules *mr;
+
+    pthread_mutex_lock(&rt.mu);
+    mr = rt.rules;
+    if (mr != NULL)
+        atomic_fetch_add(REFS(mr), 1);
+    pthread_mutex_unlock(&rt.mu);
+    if (mr == NULL && set != NULL && mrt_rules_install(set))
+        return mrt_rules_ref(NULL);
+    return mr;
+}
+
+/* Call with rt.mu held. */
+static void store_open_locked(const struct bg_settings *set)
+{
+    char *error = NULL;
+    time_t now = time(NULL);
+
+    if (rt.store != NULL || set == NULL ||
+        (rt.store_tried != 0 && now - rt.store_tried < MRT_RETRY))
+        return;
+    if (store_open(&set->store, &set->policy, &rt.store, &error) != 0) {
+        rt.store_tried = now;
+        log_error(NULL, "store unavailable: %s; mail is accepted "
+                  "unchecked", error != NULL ? error : "unknown error");
+        free(error);
+        rt.store = NULL;
+        return;
+    }
+    log_info(NULL, "store open: %s", set->store.backend);
+}
+
+struct store *mrt_store(const struct bg_settings *set)
+{
+    struct store *st;
+
+    pthread_mutex_lock(&rt.mu);
+    store_open_locked(set);
+    st = rt.store;
+    pthread_mutex_unlock(&rt.mu);
+    return st;
+}
+
+void mrt_enter(void)
+{
+    atomic_fetch_add(&rt.busy, 1);
+}
+
+void mrt_leave(void)
+{
+    atomic_fetch_sub(&rt.busy, 1);
+}
+
+int mrt_wait_idle(int wait_ms)
+{
+    struct timespec tick = {0, 10 * 1000 * 1000};
+
+    for (int waited = 0; atomic_load(&rt.busy) > 0 && waited < wait_ms;
+         waited += 10)
+        nanosleep(&tick, NULL);
+    return atomic_load(&rt.busy);
+}
+
+void mrt_close(void)
+{
+    struct mrules *mr;
+    struct store *st;
+
+    pthread_mutex_lock(&rt.mu);
+    mr = rt.rules;
+    rt.rules = NULL;
+    st = rt.store;
+    rt.store = NULL;
+    pthread_mutex_unlock(&rt.mu);
+    mrt_rules_unref(&mr);
+    if (st != NULL) {
+        if (store_flush(st, 5000) != 0)
+            log_warning(NULL, "store: not everything was committed");
+        store_close(&st);
+    }
+}

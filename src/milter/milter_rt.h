@@ -1,0 +1,55 @@
+/*
+ * milter_rt.h - the milter's process-wide runtime: the store and the
+ * classification rules every connection shares, and the count of callbacks
+ * running.
+ *
+ * The store is opened once (at start, or at first use when the
+ * configuration was not installed yet), and after a failure again at most
+ * every MRT_RETRY seconds; until then mrt_store() returns NULL and the
+ * caller fails open.  The rules are a refcounted object: mrt_rules_install()
+ * swaps in a new set (start, reload) while callbacks keep the set they took
+ * with mrt_rules_ref() until mrt_rules_unref().
+ *
+ * Thread-safe: one mutex guards the pointers; the store and the rules are
+ * themselves safe for concurrent use.  The only mutable process-wide state
+ * of the milter lives here.
+ */
+#ifndef BG_MILTER_RT_H
+#define BG_MILTER_RT_H
+
+#include <stdbool.h>
+
+#include "common/settings.h"
+#include "core/classify.h"
+
+#define MRT_RETRY 10 /* seconds between attempts to open a failed store */
+
+struct store;
+
+struct mrules {
+    int refs_; /* private: atomic count */
+    struct classify_rules *rules;
+};
+
+/* Loads the rules SET names and makes them current; false on error
+ * (logged; the previous rules stay). */
+bool mrt_rules_install(const struct bg_settings *set);
+/* A reference to the current rules (loading them with SET when none are
+ * loaded yet), or NULL. */
+struct mrules *mrt_rules_ref(const struct bg_settings *set);
+void mrt_rules_unref(struct mrules **mr);
+
+/* The store, opened with SET when needed; NULL when unavailable. */
+struct store *mrt_store(const struct bg_settings *set);
+
+/* Callback accounting, for a clean stop. */
+void mrt_enter(void);
+void mrt_leave(void);
+/* Waits until no callback runs (at most wait_ms); returns how many still
+ * do. */
+int mrt_wait_idle(int wait_ms);
+
+/* Drops the rules, flushes and closes the store. */
+void mrt_close(void);
+
+#endif
