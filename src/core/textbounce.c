@@ -87,6 +87,12 @@ static const struct tb_family {
     {"Courier mail server", "courier"},
     {"Your message was not delivered to:", "x400"},
     {"Lotus Domino", "domino"},
+    {"Domino Directory", "domino"},
+    {"The message that you sent was undeliverable to the following",
+     "groupwise"},
+    {"This report relates to a message you sent", "messagingserver"},
+    {"Remote Server returned", "exchange"},
+    {"couldn't be delivered", "exchange"},
     {"This message was undeliverable due to the following reason",
      "messagingserver"},
     {"Hi. This is the", "qmail"},
@@ -337,17 +343,23 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
                            const char *norm)
 {
     size_t next, p = off, lines = 0;
+    bool colon = false; /* the last line ended in ':' ("because:") */
 
     (void)hdr_line(c->text + p, c->len - p, &next);
     p += next;
     while (p < c->len && lines < TB_BLOCK_LINES && p - off < TB_BLOCK_MAX) {
         size_t ll = hdr_line(c->text + p, c->len - p, &next);
         if (tb_blank(c->text + p, ll)) {
-            if (lines > 0)
+            if (lines > 0 && !colon)
                 break;
         } else if (tb_other_address(c->text + p, ll, norm)) {
             break;
         } else {
+            size_t e = ll;
+            while (e > 0 && (c->text[p + e - 1] == ' ' ||
+                             c->text[p + e - 1] == '\t'))
+                e--;
+            colon = e > 0 && c->text[p + e - 1] == ':';
             lines++;
         }
         p += next;
