@@ -350,18 +350,20 @@ static void auth_spf_outbound(struct auth_ctx *ctx, const char *mail_from,
 
 /* --------------------------------------------------------------- DKIM */
 
-bool auth_dkim_wanted(struct auth_ctx *ctx, const char *from_domain)
+bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain)
 {
     char key[AUTH_DOMAIN_MAX + 8];
     struct auth_rcache_entry hit;
 
-    if (from_domain == NULL || *from_domain == '\0')
+    if (sender_domain == NULL || *sender_domain == '\0')
         return false;
-    snprintf(key, sizeof key, "dkim/%s", from_domain);
+    snprintf(key, sizeof key, "dkim/%s", sender_domain);
     return !auth_rc_get(ctx, key, &hit);
 }
 
-static void auth_dkim_outbound(struct auth_ctx *ctx, const char *from_domain,
+/* Keyed by the envelope sender's domain (the sending stream); alignment
+ * was judged against the From domain when the message was verified. */
+static void auth_dkim_outbound(struct auth_ctx *ctx, const char *sender_domain,
                                const struct auth_dkim_result *dkim,
                                struct auth_sender_result *r)
 {
@@ -369,9 +371,9 @@ static void auth_dkim_outbound(struct auth_ctx *ctx, const char *from_domain,
     struct auth_rcache_entry hit;
 
     r->dkim = AUTHRES_NONE;
-    if (from_domain == NULL || *from_domain == '\0')
+    if (sender_domain == NULL || *sender_domain == '\0')
         return;
-    snprintf(key, sizeof key, "dkim/%s", from_domain);
+    snprintf(key, sizeof key, "dkim/%s", sender_domain);
     if (dkim == NULL) {
         if (auth_rc_get(ctx, key, &hit)) {
             r->dkim = hit.result;
@@ -415,7 +417,8 @@ void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
 {
     memset(r, 0, sizeof *r);
     auth_spf_outbound(ctx, mail_from, auth_addr_domain(mail_from), r);
-    auth_dkim_outbound(ctx, from_domain, dkim, r);
+    (void)from_domain; /* used by the verification (alignment) */
+    auth_dkim_outbound(ctx, auth_addr_domain(mail_from), dkim, r);
     auth_sender_verdict(r);
 }
 

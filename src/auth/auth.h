@@ -8,15 +8,15 @@
  *             prvs keyring and the public suffix list when configured)
  * Outbound (mail leaving through us; bounceguard placed after the DKIM
  * signing milter):
- *             if (auth_dkim_wanted(auth, from_domain)) feed the message to
- *             auth_dkim_begin/_header/_eoh/_body/_end, then
+ *             if (auth_dkim_wanted(auth, sender_domain)) feed the message
+ *             to auth_dkim_begin/_header/_eoh/_body/_end, then
  *             auth_check_sender(auth, mail_from, from_domain, &dkim, &r);
+ *             (auth_msg.h does all this in one call per milter phase)
  *             r.broken -> alert_submit(ALERT_OUTBOUND_SPF / _DKIM).
  *             Results are cached per domain (SPF for every egress address,
- *             DKIM per From domain) for cache_ttl_max (at least a minute):
- *             in the steady state neither DNS nor body hashing happens.
- * Inbound bounces from outside:
- *             feed the bounce to auth_dkim_*, then
+ *             DKIM per envelope sender domain) for cache_ttl_max (at least a
+ * minute): in the steady state neither DNS nor body hashing happens. Inbound
+ * bounces from outside: feed the bounce to auth_dkim_*, then
  *             auth_check_bounce(auth, client_ip, helo, mail_from, &dkim, &r)
  *             gives r.spf (HELO identity for the null sender) and r.dkim,
  *             the inputs of credible_decide(), and r.header, the
@@ -67,9 +67,9 @@ struct auth_dkim_result {
     char error[128]; /* libopendkim's complaint, or "" */
 };
 
-/* Whether an outbound message of this From domain needs verifying now
- * (false while a fresh cached result exists). */
-bool auth_dkim_wanted(struct auth_ctx *ctx, const char *from_domain);
+/* Whether an outbound message of this envelope sender domain needs
+ * verifying now (false while a fresh cached result exists). */
+bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain);
 
 int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
                     struct auth_dkim **d_r, const char **error_r);

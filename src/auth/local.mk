@@ -8,7 +8,7 @@ src_auth_libbgauth_a_SOURCES += \
 	src/auth/dnsq.c src/auth/dnsq.h \
 	src/auth/spfdns.c src/auth/spfdns.h \
 	src/auth/auth.c src/auth/auth.h src/auth/auth_dkim.c \
-	src/auth/auth_int.h
+	src/auth/auth_int.h src/auth/auth_msg.c src/auth/auth_msg.h
 
 # prvs.c uses HMAC-SHA256 from OpenSSL's libcrypto, which libopendkim
 # already requires (libssl-dev is a dependency of libopendkim-dev);

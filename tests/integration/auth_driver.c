@@ -11,7 +11,8 @@
  *                                   then "dns_sent=.. spf_checks=.. ..."
  *     bounce IP HELO MAILFROM FILE  inbound check: "spf=.. dkim=.." and
  *                                   the Authentication-Results value
- * FILE is a message with LF or CRLF line ends.
+ * FILE is a message with LF or CRLF line ends; "sender" and "bounce" go
+ * through auth_msg.h as the milter does.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "auth/auth_msg.h"
 
 #define MSG_MAX (4u << 20)
 
@@ -40,8 +42,16 @@ static char *read_file(const char *path, size_t *len_r)
     return buf;
 }
 
+/* The phases of one message, for auth_dkim_* or auth_msg_*. */
+struct feeder {
+    void (*header)(void *h, const char *name, const char *value);
+    void (*eoh)(void *h);
+    void (*body)(void *h, const unsigned char *buf, size_t len);
+    void *h;
+};
+
 /* Feeds one header field "Name: value\n folded..." of [p, end). */
-static void feed_header(struct auth_dkim *d, char *p, char *end)
+static void feed_header(const struct feeder *f, char *p, char *end)
 {
     char *colon = memchr(p, ':', (size_t)(end - p));
     if (colon == NULL)
@@ -54,11 +64,11 @@ static void feed_header(struct auth_dkim *d, char *p, char *end)
     size_t vl = strlen(v);
     while (vl > 0 && (v[vl - 1] == '\n' || v[vl - 1] == '\r'))
         v[--vl] = '\0';
-    auth_dkim_header(d, p, v);
+    f->header(f->h, p, v);
 }
 
 /* Body with every line ending as CRLF. */
-static void feed_body(struct auth_dkim *d, const char *p, const char *end)
+static void feed_body(const struct feeder *f, const char *p, const char *end)
 {
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -66,25 +76,20 @@ static void feed_body(struct auth_dkim *d, const char *p, const char *end)
         size_t l = (size_t)(eol - p);
         if (l > 0 && p[l - 1] == '\r')
             l--;
-        auth_dkim_body(d, (const unsigned char *)p, l);
+        f->body(f->h, (const unsigned char *)p, l);
         if (nl != NULL)
-            auth_dkim_body(d, (const unsigned char *)"\r\n", 2);
+            f->body(f->h, (const unsigned char *)"\r\n", 2);
         p = nl != NULL ? nl + 1 : end;
     }
 }
 
-static int verify_file(struct auth_ctx *ctx, const char *path,
-                       const char *from_domain, struct auth_dkim_result *r)
+static int feed_file(const struct feeder *f, const char *path)
 {
     size_t len;
     char *msg = read_file(path, &len), *p, *end;
-    struct auth_dkim *d;
-    const char *err;
 
-    if (msg == NULL || auth_dkim_begin(ctx, "TESTQ", &d, &err) < 0) {
-        free(msg);
+    if (msg == NULL)
         return -1;
-    }
     for (p = msg, end = msg + len; p < end && *p != '\n' && *p != '\r';) {
         char *q = p;
         do { /* a field runs until a line not starting with blank */
@@ -92,20 +97,75 @@ static int verify_file(struct auth_ctx *ctx, const char *path,
             q = nl != NULL ? nl + 1 : end;
         } while (q < end && (*q == ' ' || *q == '\t'));
         char save = *q;
-        feed_header(d, p, q);
+        feed_header(f, p, q);
         *q = save;
         p = q;
     }
-    auth_dkim_eoh(d);
+    f->eoh(f->h);
     if (p < end && *p == '\r')
         p++;
     if (p < end && *p == '\n')
         p++;
-    feed_body(d, p, end);
-    auth_dkim_end(d, from_domain, r);
-    auth_dkim_free(&d);
+    feed_body(f, p, end);
     free(msg);
     return 0;
+}
+
+static void dk_header(void *h, const char *n, const char *v)
+{
+    auth_dkim_header(h, n, v);
+}
+static void dk_eoh(void *h)
+{
+    auth_dkim_eoh(h);
+}
+static void dk_body(void *h, const unsigned char *b, size_t l)
+{
+    auth_dkim_body(h, b, l);
+}
+static void am_header(void *h, const char *n, const char *v)
+{
+    auth_msg_header(h, n, v);
+}
+static void am_eoh(void *h)
+{
+    auth_msg_eoh(h);
+}
+static void am_body(void *h, const unsigned char *b, size_t l)
+{
+    auth_msg_body(h, b, l);
+}
+
+static int verify_file(struct auth_ctx *ctx, const char *path,
+                       const char *from_domain, struct auth_dkim_result *r)
+{
+    struct auth_dkim *d;
+    const char *err;
+
+    if (auth_dkim_begin(ctx, "TESTQ", &d, &err) < 0)
+        return -1;
+    struct feeder f = {dk_header, dk_eoh, dk_body, d};
+    int ret = feed_file(&f, path);
+    auth_dkim_end(d, from_domain, r);
+    auth_dkim_free(&d);
+    return ret;
+}
+
+/* One message through auth_msg, as the milter does it. */
+static int msg_file(struct auth_ctx *ctx, const struct auth_settings *set,
+                    const struct auth_msg_info *info, const char *path,
+                    struct auth_msg_result *r)
+{
+    struct auth_msg *m;
+    const char *err = NULL;
+
+    if (auth_msg_begin(ctx, set, info, &m, &err) < 0)
+        return -1;
+    struct feeder f = {am_header, am_eoh, am_body, m};
+    int ret = m != NULL ? feed_file(&f, path) : 0;
+    auth_msg_eom(m, r);
+    auth_msg_free(&m);
+    return ret;
 }
 
 static void print_stats(struct auth_ctx *ctx)
@@ -118,30 +178,30 @@ static void print_stats(struct auth_ctx *ctx)
            st.dkim_checks, st.result_cache_hits);
 }
 
-static int cmd_sender(struct auth_ctx *ctx, char **argv, long n)
+static int cmd_sender(struct auth_ctx *ctx, const struct auth_settings *set,
+                      char **argv, long n)
 {
+    struct auth_msg_info info = {AUTH_MSG_OUTBOUND, "TESTQ", "127.0.0.1",
+                                 "client.test", argv[0]};
+    (void)argv[1]; /* the From domain comes from the message itself */
     for (long i = 0; i < n; i++) {
-        struct auth_dkim_result dk;
-        struct auth_sender_result r;
-        const struct auth_dkim_result *dp = NULL;
-        if (auth_dkim_wanted(ctx, argv[1])) {
-            if (verify_file(ctx, argv[2], argv[1], &dk) < 0)
-                return 1;
-            dp = &dk;
-        }
-        auth_check_sender(ctx, argv[0], argv[1], dp, &r);
+        struct auth_msg_result mr;
+        if (msg_file(ctx, set, &info, argv[2], &mr) < 0)
+            return 1;
+        const struct auth_sender_result *r = &mr.sender;
         if (i == 0 || i == n - 1)
             printf("spf=%s ip=%s dkim=%s aligned=%d broken=%d reason=%s "
-                   "cached=%d/%d\n",
-                   authres_name(r.spf), r.spf_ip, authres_name(r.dkim),
-                   r.dkim_aligned, r.broken, r.reason, r.spf_cached,
-                   r.dkim_cached);
+                   "cached=%d/%d from=%s verified=%d\n",
+                   authres_name(r->spf), r->spf_ip, authres_name(r->dkim),
+                   r->dkim_aligned, r->broken, r->reason, r->spf_cached,
+                   r->dkim_cached, mr.from_domain, mr.dkim_verified);
     }
     print_stats(ctx);
     return 0;
 }
 
-static int run(struct auth_ctx *ctx, int argc, char **argv, long n)
+static int run(struct auth_ctx *ctx, const struct auth_settings *set, int argc,
+               char **argv, long n)
 {
     struct auth_dkim_result dk;
 
@@ -158,14 +218,16 @@ static int run(struct auth_ctx *ctx, int argc, char **argv, long n)
         return 0;
     }
     if (argc == 4 && strcmp(argv[0], "sender") == 0)
-        return cmd_sender(ctx, argv + 1, n);
+        return cmd_sender(ctx, set, argv + 1, n);
     if (argc == 5 && strcmp(argv[0], "bounce") == 0) {
-        struct auth_bounce_result r;
-        if (verify_file(ctx, argv[4], NULL, &dk) < 0)
+        struct auth_msg_info info = {AUTH_MSG_BOUNCE, "TESTQ", argv[1], argv[2],
+                                     argv[3]};
+        struct auth_msg_result mr;
+        if (msg_file(ctx, set, &info, argv[4], &mr) < 0)
             return 1;
-        auth_check_bounce(ctx, argv[1], argv[2], argv[3], &dk, &r);
         printf("spf=%s dkim=%s\nAuthentication-Results: %s\n",
-               authres_name(r.spf), authres_name(r.dkim), r.header);
+               authres_name(mr.bounce.spf), authres_name(mr.bounce.dkim),
+               mr.bounce.header);
         return 0;
     }
     fprintf(stderr, "usage: see auth_driver.c\n");
@@ -190,6 +252,8 @@ int main(int argc, char **argv)
     set.cache_entries = 1000;
     set.credibility = "strict";
     set.authserv_id = "mx.bounceguard.test";
+    set.outbound_check = true;
+    set.inbound_check = true;
     set.egress_addresses.items = egress;
     while ((c = getopt(argc, argv, "r:e:t:n:")) != -1) {
         if (c == 'r')
@@ -207,7 +271,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "auth_new: %s\n", err);
         return 1;
     }
-    ret = run(ctx, argc - optind, argv + optind, n);
+    ret = run(ctx, &set, argc - optind, argv + optind, n);
     auth_free(&ctx);
     return ret;
 }
