@@ -3,11 +3,14 @@
 # miltertest drives the real bounceguard daemon with Sendmail's macro names
 # (tests/milter/sendmail_flow.lua): an outbound message is tracked, an
 # inbound DSN for it is recorded and joined, the next outbound message to
-# the dead recipient is refused at RCPT, inbound mail is left alone.
+# the dead recipient is refused at RCPT (enforce = reject), or has it
+# deleted at end of message (remove), or gets a header (tag); inbound mail
+# is left alone.  One fresh daemon and store per mode.
 . "$top_srcdir/tests/lib/tap.sh"
 
 command -v miltertest >/dev/null 2>&1 ||
     tap_skip_all "miltertest is not installed (apt-get install miltertest)"
+command -v sqlite3 >/dev/null 2>&1 || tap_skip_all "sqlite3 is not installed"
 [ "$(id -u)" -eq 0 ] || tap_skip_all "needs root (the daemon drops to postfix)"
 id postfix >/dev/null 2>&1 || tap_skip_all "no postfix user to run as"
 BG_BIN=${BOUNCEGUARD:-$top_builddir/bounceguard}
@@ -16,37 +19,45 @@ BG_BIN=${BOUNCEGUARD:-$top_builddir/bounceguard}
 W=$(mktemp -d "${TMPDIR:-/tmp}/bg-mt.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 chmod 755 "$W"
-chown postfix:postfix "$W"
-cat > "$W/bg.conf" <<CONF
-socket = "unix:$W/bg.sock";
+
+run_mode() { # run_mode MODE
+    d=$W/$1
+    mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
+    cat > "$d/bg.conf" <<CONF
+socket = "unix:$d/bg.sock";
 user = "postfix";
 group = "postfix";
-pidfile = "$W/bg.pid";
+pidfile = "$d/bg.pid";
 log_level = "info";
-store = { backend = "sqlite"; path = "$W/bg.db"; batch_delay_ms = 10; };
+store = { backend = "sqlite"; path = "$d/bg.db"; batch_delay_ms = 10; };
 classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
-milter = { add_header = true; };
+milter = { add_header = true; enforce = "$1"; };
 CONF
+    MT_MODE=$1 BG_BIN=$BG_BIN BG_CONF=$d/bg.conf BG_SOCK=unix:$d/bg.sock \
+        MT_DSN=$top_srcdir/tests/milter/dsn-remote.txt \
+        timeout 120 miltertest -s "$top_srcdir/tests/milter/sendmail_flow.lua" \
+        > "$d/mt.out" 2>&1
+    rc=$?
+    failed_before=$tap_failed
+    # every "ok: ..." line of the script becomes one TAP line
+    while IFS= read -r line; do
+        case $line in
+            "ok: "*) tap_ok 0 "$1: ${line#ok: }" ;;
+            *"FAILED: "*) tap_ok 1 "$1: ${line#*FAILED: }" ;;
+        esac
+    done < "$d/mt.out"
+    tap_ok "$rc" "$1: the miltertest script ran to the end (exit $rc)"
+    grep -q 'bounce: rcpt=<dead@remote.test>, reason=user_unknown, bucket=hard.*credible=yes (correlated)' "$d/mt.out"
+    tap_ok $? "$1: the DSN's decision was logged: hard, credible by correlation"
+    grep -q "suppress: rcpt=<dead@remote.test>.*action=$1" "$d/mt.out"
+    tap_ok $? "$1: the enforcement was logged with reason and action"
+    n=$(sqlite3 "$d/bg.db" "select count(*) from suppressions where address = 'dead@remote.test'" 2>/dev/null)
+    [ "$n" = 1 ]
+    tap_ok $? "$1: the store holds the suppression (count $n)"
+    [ "$tap_failed" -eq "$failed_before" ] || sed 's/^/# /' "$d/mt.out"
+}
 
-BG_BIN=$BG_BIN BG_CONF=$W/bg.conf BG_SOCK=unix:$W/bg.sock \
-    MT_DSN=$top_srcdir/tests/milter/dsn-remote.txt \
-    timeout 120 miltertest -s "$top_srcdir/tests/milter/sendmail_flow.lua" \
-    > "$W/mt.out" 2>&1
-rc=$?
-# every "ok: ..." line of the script becomes one TAP line
-while IFS= read -r line; do
-    case $line in
-        "ok: "*) tap_ok 0 "${line#ok: }" ;;
-        *"FAILED: "*) tap_ok 1 "${line#*FAILED: }" ;;
-    esac
-done < "$W/mt.out"
-tap_ok "$rc" "miltertest script ran to the end (exit $rc)"
-grep -q 'bounce: rcpt=<dead@remote.test>, reason=user_unknown, bucket=hard.*credible=yes (correlated)' "$W/mt.out"
-tap_ok $? "the DSN's decision was logged: hard, credible by correlation"
-grep -q 'suppress: rcpt=<dead@remote.test>.*action=reject' "$W/mt.out"
-tap_ok $? "the refusal was logged with reason and action"
-n=$(sqlite3 "$W/bg.db" "select count(*) from suppressions where address = 'dead@remote.test'" 2>/dev/null)
-[ "$n" = 1 ]
-tap_ok $? "the store holds the suppression (count $n)"
-[ "$tap_failed" -eq 0 ] || sed 's/^/# /' "$W/mt.out"
+for mode in reject remove tag; do
+    run_mode "$mode"
+done
 tap_done

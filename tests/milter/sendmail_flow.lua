@@ -7,7 +7,9 @@
 --    returning that message's Message-ID: recorded, joined to it, hence
 --    credible, and dead@remote.test (5.1.1) is suppressed.
 -- 3. A second outbound message to dead@ and ok@: dead@ refused at RCPT
---    with 550 5.1.1, ok@ accepted.
+--    with 550 5.1.1 (MT_MODE=reject, the default), or deleted at end of
+--    message (MT_MODE=remove), or named in a header (MT_MODE=tag); ok@
+--    accepted.
 -- 4. Inbound mail to dead@remote.test is not subject to suppression.
 --
 -- Environment: BG_BIN (the daemon), BG_CONF (its configuration), BG_SOCK
@@ -87,17 +89,47 @@ mt.echo("verdict: " .. tostring(mt.getheader(conn, "X-Bounceguard-Verdict", 0)))
 mt.disconnect(conn)
 mt.sleep(0.5) -- the decision is committed in the background
 
--- 3. outbound again: dead@ refused, ok@ accepted
+-- 3. outbound again, per milter.enforce (MT_MODE): dead@ refused at RCPT
+-- ("reject"), or accepted and deleted at EOM ("remove"), or accepted and
+-- named in a header at EOM ("tag"); ok@ accepted in every mode
+local mode = os.getenv("MT_MODE") or "reject"
 conn = session("192.0.2.10", "alice")
 check(mt.mailfrom(conn, "<alice@a.test>") == nil, "MAIL outbound 2")
 mt.macro(conn, SMFIC_RCPT, "{rcpt_addr}", "dead@remote.test",
          "{rcpt_mailer}", "esmtp")
 check(mt.rcptto(conn, "<dead@remote.test>") == nil, "RCPT dead@ 2")
-check(mt.getreply(conn) == SMFIR_REPLYCODE, "suppressed dead@ refused")
+if mode == "reject" then
+    check(mt.getreply(conn) == SMFIR_REPLYCODE, "suppressed dead@ refused")
+else
+    check(mt.getreply(conn) == SMFIR_CONTINUE,
+          mode .. ": suppressed dead@ accepted at RCPT")
+end
 mt.macro(conn, SMFIC_RCPT, "{rcpt_addr}", "ok@remote.test",
          "{rcpt_mailer}", "esmtp")
 check(mt.rcptto(conn, "<ok@remote.test>") == nil, "RCPT ok@ 2")
 check(mt.getreply(conn) == SMFIR_CONTINUE, "ok@ still accepted")
+if mode ~= "reject" then
+    mt.header(conn, "From", "alice@a.test")
+    mt.header(conn, "Message-ID", "<second.1@a.test>")
+    check(mt.eoh(conn) == nil, "EOH 2")
+    check(mt.getreply(conn) == SMFIR_CONTINUE,
+          mode .. ": the end of message is wanted")
+    check(mt.bodystring(conn, "hello\r\n") == nil, "body 2")
+    check(mt.getreply(conn) == SMFIR_SKIP, mode .. ": body skipped")
+    check(mt.eom(conn) == nil, "EOM 2")
+    check(mt.getreply(conn) == SMFIR_CONTINUE, mode .. ": message accepted")
+    if mode == "remove" then
+        check(mt.eom_check(conn, MT_RCPTDELETE, "<dead@remote.test>"),
+              "remove: dead@ deleted at EOM")
+        check(not mt.eom_check(conn, MT_RCPTDELETE, "<ok@remote.test>"),
+              "remove: ok@ kept")
+    else
+        check(mt.eom_check(conn, MT_HDRADD, "X-Bounceguard-Suppressed"),
+              "tag: X-Bounceguard-Suppressed added")
+        mt.echo("tag: " .. tostring(mt.getheader(conn,
+                "X-Bounceguard-Suppressed", 0)))
+    end
+end
 mt.disconnect(conn)
 
 -- 4. inbound mail to the suppressed address is not our business
