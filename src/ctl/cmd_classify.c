@@ -281,6 +281,8 @@ static int classify_mbox(struct classify_run *run, const char *name,
 
 static int classify_input(struct classify_run *run, const char *path)
 {
+    if (path != NULL && strcmp(path, "-") == 0)
+        path = NULL; /* "-" is standard input */
     FILE *fp = path ? fopen(path, "rb") : stdin;
     const char *name = path ? path : "-";
     char *buf = NULL;
