@@ -4,7 +4,7 @@
  *
  *   alert_driver [options] COMMAND...
  *     -w URL      webhook_url            -f FMT   webhook_format
- *     -m PATH     sendmail_path (mail to admin@example.test)
+ *     -m PATH     sendmail_path          -T ADDR  email_to (admin@example.test)
  *     -e PATH     exec_command           -s       syslog sink on
  *     -H SECS     hold   -W SECS window  -Q SECS  quiet
  *     -r N        webhook_retries        -b SECS  webhook_backoff
@@ -47,7 +47,7 @@ static void driver_defaults(struct alert_settings *set, char **to)
 static int driver_options(int argc, char **argv, struct alert_settings *set)
 {
     int c;
-    while ((c = getopt(argc, argv, "w:f:m:e:sH:W:Q:r:b:")) != -1) {
+    while ((c = getopt(argc, argv, "w:f:m:T:e:sH:W:Q:r:b:")) != -1) {
         switch (c) {
         case 'w':
             set->webhook_url = optarg;
@@ -58,6 +58,9 @@ static int driver_options(int argc, char **argv, struct alert_settings *set)
         case 'm':
             set->sendmail_path = optarg;
             set->email_to.count = 1;
+            break;
+        case 'T':
+            set->email_to.items[0] = optarg;
             break;
         case 'e':
             set->exec_command = optarg;

@@ -1,0 +1,62 @@
+#!/bin/bash
+# alert_postfix_mail.sh - alert mail through a real Postfix (the harness's
+# private instance, its own sendmail): a storm of 1000 "550 5.7.26" events
+# gives one opening alert with the count and one recovery message in the
+# admin's mailbox, both sent with the null envelope sender (an alert can
+# never bounce back and alert again) and marked as bounceguard's own.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pfharness.sh"
+
+driver="$top_builddir/tests/integration/alert_driver"
+[ -x "$driver" ] || tap_skip_all "alert_driver not built"
+pfh_available || tap_skip_all "$PFH_WHY"
+SENDMAIL=/usr/sbin/sendmail
+[ -x "$SENDMAIL" ] || tap_skip_all "no /usr/sbin/sendmail"
+
+pfh_init || tap_skip_all "cannot make a work directory"
+trap pfh_cleanup EXIT INT TERM
+port=$(pfh_free_port)
+unused=$(pfh_free_port)
+pfh_topology_mta A "$port" "$unused" "" || tap_skip_all "cannot make the instance"
+pfh_start A || tap_skip_all "Postfix did not start"
+
+# the alert sink runs sendmail_path with a bare environment: a wrapper
+# points Postfix's sendmail at the private instance
+cat > "$PFH_W/sendmail-A" <<EOF
+#!/bin/sh
+exec $SENDMAIL -C "$PFH_W/A/etc" "\$@"
+EOF
+chmod 755 "$PFH_W/sendmail-A"
+
+"$driver" -m "$PFH_W/sendmail-A" -T admin@a.test -H 1 -W 3 -Q 4 \
+    submit 1000 gmail.example dmarc_fail sleep 7 stats \
+    > "$PFH_W/stats" 2> "$PFH_W/stderr"
+tap_ok $? "driver ran: $(cat "$PFH_W/stats")"
+grep -q 'delivered=2 failed=0' "$PFH_W/stats"
+tap_ok $? "two alerts handed to sendmail"
+
+box=$(pfh_mailbox A)
+i=0
+while [ "$(ls "$box" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+    sleep 0.2
+    i=$((i + 1))
+done
+n=$(ls "$box" 2>/dev/null | wc -l)
+[ "$n" -eq 2 ]
+tap_ok $? "the admin's mailbox holds two alerts (got $n)"
+open=$(grep -l '^Subject: \[bounceguard\] gmail.example .*(1000 events)' "$box"/* 2>/dev/null)
+[ -n "$open" ]
+tap_ok $? "the opening alert carries the count of 1000"
+rec=$(grep -l '^Subject: \[bounceguard\] recovered: gmail.example' "$box"/* 2>/dev/null)
+[ -n "$rec" ]
+tap_ok $? "a recovery message ends the incident"
+bad=0
+for f in "$box"/*; do
+    grep -q '^Return-Path: <>$' "$f" || bad=1
+    grep -q '^Auto-Submitted: auto-generated$' "$f" || bad=1
+    grep -q '^X-Bounceguard-Alert: 1$' "$f" || bad=1
+done
+tap_ok $bad "delivered with the null sender, Auto-Submitted and X-Bounceguard-Alert"
+grep -q 'from=<>' "$(pfh_log A)"
+tap_ok $? "Postfix logged the alerts with from=<>"
+tap_done
