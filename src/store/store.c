@@ -422,7 +422,7 @@ static int apply_event(struct store *st, const struct store_item *it,
 
 /* Applies a chain of N items as one transaction. */
 int store_apply_chain(struct store *st, const struct store_item *it,
-                      size_t n, char *err, size_t errsize)
+                      size_t n, bool check_seen, char *err, size_t errsize)
 {
     long long now = (long long)time(NULL);
 
@@ -432,7 +432,8 @@ int store_apply_chain(struct store *st, const struct store_item *it,
         int rc;
         if (it->kind == ITEM_OUTBOUND)
             rc = st->be->outbound_insert(st->writer_db, it, err, errsize);
-        else if ((rc = st->be->event_seen(st->writer_db, it->uuid, err,
+        else if (!check_seen ||
+                 (rc = st->be->event_seen(st->writer_db, it->uuid, err,
                                           errsize)) == 0)
             rc = apply_event(st, it, now, err, errsize);
         else if (rc == 1)
@@ -502,7 +503,9 @@ static int write_batch(struct store *st, const struct store_item *head,
         store_spool_replay(st->spool, st, (size_t)st->set.batch_max, err,
                            sizeof err) < 0)
         rc = store_spool_append(st->spool, head, n, err, sizeof err);
-    else if (store_apply_chain(st, head, n, err, sizeof err) == 0)
+    /* a retry may follow a commit whose outcome was unknown */
+    else if (store_apply_chain(st, head, n, st->health.failing, err,
+                               sizeof err) == 0)
         rc = 0;
     else if (st->spool != NULL) {
         log_warning(NULL, "store: %s unavailable (%s): spooling %zu "

@@ -89,9 +89,11 @@ struct store_item *store_item_outbound(const struct outbound_msg *m,
                                        const char *rcpts_joined,
                                        const char *uuid);
 /* Applies a chain of N items (policy included) as one transaction on the
- * writer connection: 0, or -1 with err (rolled back).  Writer thread only. */
+ * writer connection: 0, or -1 with err (rolled back).  With CHECK_SEEN,
+ * items whose uuid is stored already are skipped (replays, retries after
+ * a commit of unknown outcome).  Writer thread only. */
 int store_apply_chain(struct store *st, const struct store_item *it,
-                      size_t n, char *err, size_t errsize);
+                      size_t n, bool check_seen, char *err, size_t errsize);
 
 /* Helpers shared by the backends (store.c). */
 const char *store_bucket_name(enum bucket b);

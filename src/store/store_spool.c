@@ -266,7 +266,8 @@ static void chain_free(struct chain *c)
 static int chain_apply(struct chain *c, struct store *st, char *err,
                        size_t errsize)
 {
-    int rc = c->n ? store_apply_chain(st, c->head, c->n, err, errsize) : 0;
+    int rc = c->n ? store_apply_chain(st, c->head, c->n, true, err,
+                                        errsize) : 0;
 
     chain_free(c);
     return rc;

@@ -56,6 +56,29 @@ tap_ok $([ "$sum" = "300|$((2 * M))" ]; echo $?) "concurrent counts add up exact
 ev=$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'both-%'")
 tap_ok $([ "$ev" = $((2 * M)) ]; echo $?) "every concurrent event stored once ($ev)"
 tap_diag "writer A: $(grep decisions "$W/a")  writer B: $(grep decisions "$W/b")"
+
+# 3. a replay cut short by kill -9 and started again applies nothing twice
+pgtmp_stop "$W"
+K=10000
+"$D" -b postgresql -c "$C" -s "$W/spool3" -n $K -A 100 -P replay -B 500 \
+    record >"$W/c" 2>"$W/ec"
+spooled=$(grep -c . "$W/spool3/pending.spool" 2>/dev/null || echo 0)
+tap_ok $([ "$spooled" = $K ]; echo $?) "all $K decisions spooled while the server is down ($spooled)"
+pgtmp_restart_only "$W"
+"$D" -b postgresql -c "$C" -s "$W/spool3" -n 0 -B 500 record >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'replay-%'")" -lt 1000 ] &&
+    [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+kill -9 $pid; wait $pid 2>/dev/null
+part=$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'replay-%'")
+tap_diag "replay killed after $part events"
+tap_ok $([ "$part" -lt $K ] && [ -s "$W/spool3/pending.spool" ]; echo $?) "the replay was cut short ($part of $K)"
+"$D" -b postgresql -c "$C" -s "$W/spool3" -n 0 -B 500 record >/dev/null 2>&1
+tap_ok $([ ! -s "$W/spool3/pending.spool" ]; echo $?) "the second replay finished"
+ev=$(pgtmp_psql "$W" "SELECT count(*), count(DISTINCT uuid) FROM events WHERE address LIKE 'replay-%'")
+sum=$(pgtmp_psql "$W" "SELECT sum(count) FROM suppressions WHERE address LIKE 'replay-%'")
+tap_ok $([ "$ev" = "$K|$K" ] && [ "$sum" = $K ]; echo $?) "nothing applied twice (events $ev, counts $sum, want $K)"
 dead=$(grep -c "deadlock" "$W/ea" "$W/eb" | awk -F: '{s+=$2} END {print s+0}')
 tap_diag "batches retried after a deadlock: $dead"
 tap_done
