@@ -19,6 +19,8 @@ static const struct reason_info reasons[] = {
      "the mailbox has moved and mail is not forwarded (X.1.6, 551)"},
     {"mailbox_disabled", BUCKET_HARD, false,
      "the mailbox is disabled, suspended or closed (X.2.1)"},
+    {"suppressed", BUCKET_HARD, false,
+     "a sending service dropped the address: on its suppression list"},
     /* temporary: count */
     {"mailbox_full", BUCKET_SOFT, false,
      "the mailbox is over quota (X.2.2)"},
@@ -52,6 +54,8 @@ static const struct reason_info reasons[] = {
     {"virus", BUCKET_SENDER, false, "a virus or malware was found"},
     {"content", BUCKET_SENDER, false,
      "the message content or format was refused (X.6.x)"},
+    {"not_compliant", BUCKET_SENDER, false,
+     "the message is not RFC 5322 compliant (headers, line length)"},
     {"filtered", BUCKET_SENDER, false,
      "the recipient's filter refused the message after DATA (often worded "
      "as user unknown by mobile carriers)"},

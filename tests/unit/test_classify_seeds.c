@@ -221,6 +221,12 @@ static const struct row rows[] = {
      S, "mailbox_full", false},
     {"450 4.1.1 <a@example.com>: Recipient address rejected: User unknown",
      S, "user_unknown", false},
+
+    /* --- reasons the guides name without an example reply --- */
+    {"550 5.6.0 Message is not RFC 5322 compliant: duplicate header", X,
+     "not_compliant", false},
+    {"554 Address is on the suppression list of this account", H,
+     "suppressed", false},
 };
 
 static struct classify_rules *rules;
