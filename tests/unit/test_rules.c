@@ -309,6 +309,56 @@ static void literal_extraction_is_safe(void **state)
     }
 }
 
+/* Replies that look like recipient failures but are not: the shipped rules
+ * must never make them hard (a false suppression loses a good address). */
+static const char *const never_hard[] = {
+    "550 Recipient blocked",
+    "550 Invalid domain name in HELO",
+    "554 We do not accept mail from your IP address",
+    "550 This server has moved, please use mx2.example.com",
+    "550 5.1.1 <a@b>... 192.0.2.1 has sent to too many recipients this hour",
+    "550 5.2.1 The user you are trying to contact is receiving mail at a "
+    "rate that prevents additional messages from being delivered",
+    "550 5.1.8 <a@b>: Sender address rejected: Domain not found",
+    "553 5.1.7 <bounce@sender.example>... unknown user",
+    "SMTP error from remote mail server after MAIL FROM:<a@b>: 550 5.1.1 "
+    "user unknown",
+    "550 5.7.1 <a@b>: Recipient address rejected: Multiple authentication "
+    "checks failed",
+    "550 5.7.1 Your account has been disabled for sending",
+    "450 4.1.1 <a@b>: Recipient address rejected: User unknown",
+    "451 4.4.4 Host or domain name not found, try again",
+    "Host or domain name not found. Name service error for name=x type=MX: "
+    "Host not found, try again",
+    "550 5.1.1 User unknown (in reply to end of DATA command)",
+    "521 5.2.1 : AOL will not accept delivery of this message.",
+    "550 5.7.1 Service unavailable; client [192.0.2.1] blocked using "
+    "zen.spamhaus.org; user unknown",
+    "550 Mailbox unavailable or access denied: IP not listed in DNSWL",
+};
+
+static void shipped_never_hard(void **state)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096], *err = NULL;
+    const char *paths[1] = {path};
+    struct classify_rules *rs = NULL;
+    struct verdict v;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    if (classify_rules_load(paths, 1, &rs, &err) < 0)
+        fail_msg("%s", err);
+    for (size_t i = 0; i < sizeof never_hard / sizeof never_hard[0]; i++) {
+        classify_reply(rs, never_hard[i], strlen(never_hard[i]), NULL, 0,
+                       NULL, &v);
+        if (v.bucket == BUCKET_HARD)
+            fail_msg("\"%s\": hard by rule %s (%s)", never_hard[i], v.rule,
+                     v.reason);
+    }
+    classify_rules_free(&rs);
+}
+
 /* The example override file, its rules uncommented, loads before the
  * shipped file and replaces the shipped rule it names. */
 static void local_example_loads(void **state)
@@ -408,6 +458,7 @@ int main(void)
         cmocka_unit_test(globs),
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
+        cmocka_unit_test(shipped_never_hard),
         cmocka_unit_test(local_example_loads),
         cmocka_unit_test(reasons_documented),
         cmocka_unit_test(missing_file),
