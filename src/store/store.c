@@ -690,7 +690,10 @@ void store_get_health(struct store *st, struct store_health *h_r)
 
 static struct reader *reader_get(struct store *st)
 {
-    size_t start = (size_t)pthread_self() % STORE_READERS;
+    /* pthread_t is an aligned address: mix before taking the modulus */
+    unsigned long long h = (unsigned long long)pthread_self();
+    size_t start = (size_t)(((h ^ (h >> 17)) * 0x9e3779b97f4a7c15ULL) >> 40) %
+                   STORE_READERS;
     struct reader *r;
 
     for (size_t i = 0; i < STORE_READERS; i++) {

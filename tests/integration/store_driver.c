@@ -27,6 +27,9 @@
 #include "core/policy.h"
 #include "store/store.h"
 
+/* A diagnostic with every character the spool must escape. */
+#define DIAG "driver:\ttab\nnewline \\backslash \"quote\" \\N end"
+
 struct opts {
     struct store_settings set;
     long count, ack, addrs, start, pause_us;
@@ -62,7 +65,7 @@ static int do_record(struct store *st, const struct opts *o)
             .reason = o->soft ? "mailbox_full" : "user_unknown",
             .bucket = o->soft ? BUCKET_SOFT : BUCKET_HARD,
             .status = o->soft ? "4.2.2" : "5.1.1",
-            .reply_code = o->soft ? 452 : 550, .diagnostic = "driver",
+            .reply_code = o->soft ? 452 : 550, .diagnostic = DIAG,
             .source = SRC_DSN, .action = "failed", .credible = true,
         };
         address(o, i, a, sizeof a);

@@ -41,6 +41,8 @@ tap_ok $([ "$ev" = "$N|$N" ]; echo $?) "every event stored exactly once ($ev, wa
 sum=$(pgtmp_psql "$W" "SELECT count(*), sum(count) FROM suppressions WHERE address LIKE 'restart-%'")
 tap_ok $([ "$sum" = "500|$N" ]; echo $?) "suppression counts add up ($sum, want 500|$N)"
 grep -q "spooling" "$W/err"; tap_ok $? "the outage was logged"
+dg=$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'restart-%' AND diagnostic = E'driver:\\ttab\\nnewline \\\\backslash \"quote\" \\\\N end'")
+tap_ok $([ "$dg" = $N ]; echo $?) "diagnostics with tabs, newlines, backslashes survive the spool ($dg)"
 
 # 2. two writers, same 300 addresses, at once
 M=10000
