@@ -26,7 +26,8 @@ static int org_cmp(const void *a, const void *b)
 
 static bool org_has(const struct orgdomain_list *list, const char *rule)
 {
-    return bsearch(&rule, list->rules, list->count, sizeof *list->rules,
+    return list->count > 0 &&
+           bsearch(&rule, list->rules, list->count, sizeof *list->rules,
                    org_cmp) != NULL;
 }
 
@@ -83,7 +84,8 @@ int orgdomain_list_parse(const char *text, size_t len,
         }
         p = nl != NULL ? nl + 1 : end;
     }
-    qsort(list->rules, list->count, sizeof *list->rules, org_cmp);
+    if (list->count > 0)
+        qsort(list->rules, list->count, sizeof *list->rules, org_cmp);
     *list_r = list;
     return 0;
 }

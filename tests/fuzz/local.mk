@@ -28,3 +28,13 @@ fuzz-smoke:
 	BG_SHARED="$${BG_SHARED:-$(abs_top_srcdir)/../shared}" \
 	    sh $(top_srcdir)/tests/fuzz/smoke.sh
 .PHONY: fuzz-smoke
+
+# auth: public suffix list parsing and organisational domains
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_orgdomain
+tests_fuzz_fuzz_orgdomain_SOURCES = tests/fuzz/fuzz_orgdomain.c
+tests_fuzz_fuzz_orgdomain_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_orgdomain_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_orgdomain_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_orgdomain.c
