@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/prefilter.h"
 #include "core/rules.h"
 
-#define LIT_MIN 3          /* shortest literal worth indexing */
-#define LIT_BUCKETS 4096u  /* prefilter hash table size (power of two) */
 #define GLOBS_MAX 16       /* globs per status=/code= condition */
 
 enum {
@@ -48,22 +47,10 @@ struct rule {
     size_t nlits;         /* prefilter literals; 0 = no prefilter */
 };
 
-/* One prefilter literal, lower case. */
-struct literal {
-    char *text;
-    size_t len;
-    size_t rule;
-};
-
 struct classify_rules {
     struct rule *rules;
     size_t n, alloc;
-    struct literal *lits;
-    size_t nlits, lits_alloc;
-    /* hash of the first two bytes -> literals, as offsets into lit_index */
-    size_t *bucket_start; /* LIT_BUCKETS + 1 entries */
-    size_t *lit_index;
-    size_t always_n;      /* rules with a regex and no literal */
+    struct prefilter *pf;
 };
 
 struct rules_scratch {
@@ -152,12 +139,8 @@ void classify_rules_free(struct classify_rules **rules)
         return;
     for (size_t i = 0; i < rs->n; i++)
         rule_clear(&rs->rules[i]);
-    for (size_t i = 0; i < rs->nlits; i++)
-        free(rs->lits[i].text);
     free(rs->rules);
-    free(rs->lits);
-    free(rs->bucket_start);
-    free(rs->lit_index);
+    prefilter_free(&rs->pf);
     free(rs);
     *rules = NULL;
 }
@@ -167,6 +150,17 @@ size_t classify_rules_count(const struct classify_rules *rules)
     return rules != NULL ? rules->n : 0;
 }
 
+static struct classify_rules *rules_new(void)
+{
+    struct classify_rules *rs = calloc(1, sizeof *rs);
+
+    if (rs != NULL && (rs->pf = prefilter_new()) == NULL) {
+        free(rs);
+        rs = NULL;
+    }
+    return rs;
+}
+
 static const struct rule *rule_find(const struct classify_rules *rs,
                                     const char *id)
 {
@@ -174,246 +168,6 @@ static const struct rule *rule_find(const struct classify_rules *rs,
         if (strcmp(rs->rules[i].id, id) == 0)
             return &rs->rules[i];
     return NULL;
-}
-
-/* ------------------------------------------------------------ literals */
-
-static bool lit_add(struct classify_rules *rs, size_t rule, const char *s,
-                    size_t len)
-{
-    if (rs->nlits == rs->lits_alloc) {
-        size_t na = rs->lits_alloc ? rs->lits_alloc * 2 : 64;
-        struct literal *p = realloc(rs->lits, na * sizeof *p);
-        if (p == NULL)
-            return false;
-        rs->lits = p;
-        rs->lits_alloc = na;
-    }
-    char *t = malloc(len + 1);
-    if (t == NULL)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        t[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-    t[len] = '\0';
-    rs->lits[rs->nlits++] = (struct literal){t, len, rule};
-    return true;
-}
-
-/* State of the literal extractor for one top-level branch. */
-struct lit_scan {
-    char run[256];
-    size_t runlen;
-    char best[256];
-    size_t bestlen;
-    size_t group_b, group_e; /* first mandatory plain group's content */
-};
-
-static void lit_end_run(struct lit_scan *ls)
-{
-    if (ls->runlen > ls->bestlen) {
-        memcpy(ls->best, ls->run, ls->runlen);
-        ls->bestlen = ls->runlen;
-    }
-    ls->runlen = 0;
-}
-
-static void lit_push(struct lit_scan *ls, char c)
-{
-    if (ls->runlen < sizeof ls->run)
-        ls->run[ls->runlen++] = c;
-    else
-        lit_end_run(ls);
-}
-
-static bool is_quantifier(char c)
-{
-    return c == '?' || c == '*' || c == '{' || c == '+';
-}
-
-/* Skips a parenthesised group or a class starting at re[i]; returns the
- * index after it, or len when unbalanced. */
-static size_t skip_group(const char *re, size_t len, size_t i)
-{
-    int depth = 0;
-    bool in_class = false;
-
-    for (; i < len; i++) {
-        char c = re[i];
-        if (c == '\\') {
-            i++;
-        } else if (in_class) {
-            if (c == ']')
-                in_class = false;
-        } else if (c == '[') {
-            in_class = true;
-            if (i + 1 < len && re[i + 1] == ']')
-                i++; /* "[]...]" */
-            else if (i + 2 < len && re[i + 1] == '^' && re[i + 2] == ']')
-                i += 2;
-            if (depth == 0) {
-                /* a top-level class: find its end */
-                for (i++; i < len && re[i] != ']'; i++)
-                    if (re[i] == '\\')
-                        i++;
-                return i + 1;
-            }
-        } else if (c == '(') {
-            depth++;
-        } else if (c == ')') {
-            if (--depth == 0)
-                return i + 1;
-        }
-    }
-    return len;
-}
-
-/* After a quantifiable atom ending at re[*i], handles the quantifier:
- * drops the last literal character when it may be absent. */
-static void lit_quantifier(struct lit_scan *ls, const char *re, size_t len,
-                           size_t *i)
-{
-    if (*i >= len || !is_quantifier(re[*i]))
-        return;
-    if (re[*i] != '+' && ls->runlen > 0)
-        ls->runlen--; /* '?', '*', '{0,..}' may drop it */
-    lit_end_run(ls);
-    if (re[*i] == '{') {
-        while (*i < len && re[*i] != '}')
-            (*i)++;
-    }
-    (*i)++;
-    if (*i < len && (re[*i] == '?' || re[*i] == '+'))
-        (*i)++; /* lazy or possessive */
-}
-
-/* Scans one branch re[b..e); returns false when the branch uses syntax the
- * extractor does not understand (then no prefilter for the rule). */
-static bool lit_branch(const char *re, size_t b, size_t e,
-                       struct lit_scan *ls)
-{
-    size_t i = b;
-
-    memset(ls, 0, sizeof *ls);
-    while (i < e) {
-        char c = re[i];
-        if (c == '(' && i + 1 < e && re[i + 1] == '*')
-            return false; /* (*ACCEPT) and other verbs: be safe */
-        if (c == '(' || c == '[') {
-            size_t g = i;
-            lit_end_run(ls);
-            i = skip_group(re, e, i);
-            bool optional = i < e && is_quantifier(re[i]) && re[i] != '+';
-            bool plain = c == '(' && g + 1 < e &&
-                         (re[g + 1] != '?' || (g + 2 < e && re[g + 2] == ':'));
-            if (plain && !optional && ls->group_e == 0 && i <= e &&
-                re[i - 1] == ')') {
-                ls->group_b = g + (re[g + 1] == '?' ? 3 : 1);
-                ls->group_e = i - 1;
-            }
-            if (i < e && is_quantifier(re[i]))
-                lit_quantifier(ls, re, e, &i);
-            continue;
-        }
-        if (c == '\\') {
-            if (i + 1 >= e)
-                return false;
-            char d = re[i + 1];
-            i += 2;
-            if ((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
-                (d >= '0' && d <= '9')) {
-                if (strchr("xQEpPgkNocu0123456789", d) != NULL)
-                    return false;
-                lit_end_run(ls);  /* \s \d \w \b ...: not a literal */
-                if (i < e && is_quantifier(re[i]))
-                    lit_quantifier(ls, re, e, &i);
-                continue;
-            }
-            lit_push(ls, d);
-        } else if (c == '.' || c == '^' || c == '$') {
-            lit_end_run(ls);
-            i++;
-        } else if (is_quantifier(c) || c == ')' || c == '|') {
-            return false; /* stray: be safe */
-        } else {
-            lit_push(ls, c);
-            i++;
-        }
-        lit_quantifier(ls, re, e, &i);
-    }
-    lit_end_run(ls);
-    return true;
-}
-
-#define LIT_DEPTH 4 /* groups looked into for literals */
-
-/* Adds literals for re[0..len): per top-level branch its longest literal
- * run, or else the literals of its first mandatory group.  Returns false
- * when some branch has neither (then the caller drops them all). */
-static bool lit_collect(struct classify_rules *rs, size_t ri, const char *re,
-                        size_t len, unsigned depth, bool *oom_r)
-{
-    size_t b = 0;
-    struct lit_scan ls;
-
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && re[i] == '\\') {
-            i++;
-            continue;
-        }
-        if (i < len && (re[i] == '(' || re[i] == '[')) {
-            i = skip_group(re, len, i) - 1;
-            continue;
-        }
-        if (i < len && re[i] != '|')
-            continue;
-        if (!lit_branch(re, b, i, &ls))
-            return false;
-        if (ls.bestlen >= LIT_MIN) {
-            if (!lit_add(rs, ri, ls.best, ls.bestlen)) {
-                *oom_r = true;
-                return false;
-            }
-        } else if (ls.group_e == 0 || depth >= LIT_DEPTH ||
-                   !lit_collect(rs, ri, re + ls.group_b,
-                                ls.group_e - ls.group_b, depth + 1, oom_r)) {
-            return false;
-        }
-        b = i + 1;
-    }
-    return true;
-}
-
-/* Adds the literals of rule 'ri' (regex src).  When a branch yields nothing
- * usable the rule gets no prefilter: its regex always runs. */
-static bool lit_extract(struct classify_rules *rs, size_t ri, const char *re,
-                        size_t len, bool extended)
-{
-    size_t start_nlits = rs->nlits;
-    bool oom = false;
-
-    rs->rules[ri].nlits = 0;
-    if (extended)
-        return true;
-    if (lit_collect(rs, ri, re, len, 0, &oom)) {
-        rs->rules[ri].nlits = rs->nlits - start_nlits;
-        return true;
-    }
-    while (rs->nlits > start_nlits)
-        free(rs->lits[--rs->nlits].text);
-    return !oom;
-}
-
-/* True when an inline "(?x" option makes white space insignificant. */
-static bool re_has_inline_x(const char *re, size_t len)
-{
-    for (size_t i = 0; i + 2 < len; i++) {
-        if (re[i] != '(' || re[i + 1] != '?')
-            continue;
-        for (size_t k = i + 2; k < len && re[k] != ')' && re[k] != ':'; k++)
-            if (re[k] == 'x')
-                return true;
-    }
-    return false;
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -603,10 +357,7 @@ static int parse_text(struct line_ctx *lc, struct rule *r, size_t ri,
         return -1;
     }
     r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
-    extended = extended || re_has_inline_x(re, relen);
-    if (!lit_extract(lc->rs, ri, re, relen, extended))
-        return -1;
-    return 0;
+    return prefilter_add(lc->rs->pf, ri, re, relen, extended, &r->nlits);
 }
 
 static int grow_rules(struct classify_rules *rs)
@@ -727,7 +478,7 @@ int rules_load_buffer(struct classify_rules **rules, const char *name,
     size_t pos = 0;
 
     *error_r = NULL;
-    if (*rules == NULL && (*rules = calloc(1, sizeof **rules)) == NULL) {
+    if (*rules == NULL && (*rules = rules_new()) == NULL) {
         out_of_memory(error_r, name, 0);
         return -1;
     }
@@ -764,39 +515,13 @@ int rules_load_buffer(struct classify_rules **rules, const char *name,
 
 /* ------------------------------------------------------------ index */
 
-static unsigned lit_hash(unsigned char a, unsigned char b)
-{
-    return ((unsigned)a * 31u + (unsigned)b) & (LIT_BUCKETS - 1);
-}
-
 int rules_finish(struct classify_rules *rs, char **error_r)
 {
     *error_r = NULL;
-    free(rs->bucket_start);
-    free(rs->lit_index);
-    rs->bucket_start = calloc(LIT_BUCKETS + 1, sizeof *rs->bucket_start);
-    rs->lit_index = malloc((rs->nlits ? rs->nlits : 1) *
-                           sizeof *rs->lit_index);
-    if (rs->bucket_start == NULL || rs->lit_index == NULL) {
+    if (prefilter_finish(rs->pf) < 0) {
         out_of_memory(error_r, "rules", 0);
         return -1;
     }
-    for (size_t i = 0; i < rs->nlits; i++) {
-        const unsigned char *t = (const unsigned char *)rs->lits[i].text;
-        rs->bucket_start[lit_hash(t[0], t[1]) + 1]++;
-    }
-    for (size_t b = 0; b < LIT_BUCKETS; b++)
-        rs->bucket_start[b + 1] += rs->bucket_start[b];
-    size_t fill[LIT_BUCKETS];
-    memcpy(fill, rs->bucket_start, sizeof fill);
-    for (size_t i = 0; i < rs->nlits; i++) {
-        const unsigned char *t = (const unsigned char *)rs->lits[i].text;
-        rs->lit_index[fill[lit_hash(t[0], t[1])]++] = i;
-    }
-    rs->always_n = 0;
-    for (size_t i = 0; i < rs->n; i++)
-        if (rs->rules[i].re != NULL && rs->rules[i].nlits == 0)
-            rs->always_n++;
     return 0;
 }
 
@@ -845,16 +570,7 @@ static bool prefilter(const struct classify_rules *rs,
         sc->lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
     }
     memset(sc->hit, 0, sc->words * sizeof *sc->hit);
-    const unsigned char *t = (const unsigned char *)sc->lower;
-    for (size_t i = 0; i + LIT_MIN <= len; i++) {
-        unsigned h = lit_hash(t[i], t[i + 1]);
-        for (size_t k = rs->bucket_start[h]; k < rs->bucket_start[h + 1];
-             k++) {
-            const struct literal *l = &rs->lits[rs->lit_index[k]];
-            if (l->len <= len - i && memcmp(t + i, l->text, l->len) == 0)
-                sc->hit[l->rule / 64] |= UINT64_C(1) << (l->rule % 64);
-        }
-    }
+    prefilter_scan(rs->pf, sc->lower, len, sc->hit);
     return true;
 }
 
@@ -1027,7 +743,7 @@ int classify_rules_load(const char *const *paths, size_t npaths,
         free(buf);
         buf = NULL;
     }
-    if (rs == NULL && (rs = calloc(1, sizeof *rs)) == NULL) {
+    if (rs == NULL && (rs = rules_new()) == NULL) {
         set_error(error_r, "rules", 0, "out of memory");
         return -1;
     }

@@ -10,12 +10,13 @@
  * local override first); a later rule whose id is already defined by an
  * earlier file is dropped, so the override replaces it.
  *
- * Prefilter: for each text regex the loader extracts literal strings of
- * which at least one must occur in any text the regex matches (e.g. "user
- * unknown|no such user" -> {"user unknown", "no such user"}).  All literals
- * of all rules are looked for in one pass over the lower-cased text; a rule
- * none of whose literals occurs is skipped without running its regex.
- * Status, code, class and action conditions are checked before the text.
+ * Prefilter (prefilter.h): for each text regex the loader extracts literal
+ * strings of which at least one must occur in any text the regex matches
+ * (e.g. "user unknown|no such user" -> {"user unknown", "no such user"}).
+ * All literals of all rules are looked for in one pass over the lower-cased
+ * text; a rule none of whose literals occurs is skipped without running its
+ * regex.  Status, code, class and action conditions are checked before the
+ * text.
  *
  * struct classify_rules is immutable once loaded and may be shared by any
  * number of threads; matching keeps its scratch state in the caller's
