@@ -107,10 +107,18 @@ out=$("$driver" -r "$R" bounce 192.0.2.30 helo.test "" "$T/signed.eml")
 echo "$out" | grep -q '^Authentication-Results: mx.bounceguard.test; spf=pass smtp.helo=helo.test; dkim=pass header.d=example.test header.s=sel1$'
 tap_ok $? "inbound: Authentication-Results for a null-sender bounce"
 
-# the server goes away: temperror, never fail
+# the DNS cache: a missing domain is asked once (negative caching)
+out=$("$driver" -r "$R" -n 20 spf 192.0.2.10 x.test user@nothing.test)
+echo "$out" | tail -1 | grep -q 'dns_queries=[0-9]* dns_sent=[12] '
+tap_ok $? "negative answers are cached: $(echo "$out" | tail -1)"
+
+# the server goes away: temperror, never fail, and never cached
 kill "$(cat "$T/dnsmasq.pid")"
 sleep 0.3
 spf temperror 192.0.2.10 x.test user@pass.test
+out=$("$driver" -r "$R" -n 3 spf 192.0.2.10 x.test user@pass.test | tail -1)
+echo "$out" | grep -q 'dns_sent=[3-9] '
+tap_ok $? "temporary failures are not cached: $out"
 dkim "dkim=temperror d=example.test s=sel1 aligned=0" signed.eml example.test
 out=$("$driver" -r "$R" -e 192.0.2.10 sender alice@example.test \
     example.test "$T/signed.eml" | head -1)

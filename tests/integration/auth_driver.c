@@ -3,7 +3,7 @@
  * checks) against a real DNS server, for the auth_*.sh tests.
  *
  *   auth_driver [-r IP@PORT] [-e EGRESS-IP]... [-t SECS] [-n N] COMMAND
- *     spf IP HELO MAILFROM          print "spf=RESULT"
+ *     spf IP HELO MAILFROM          print "spf=RESULT" (N times: and stats)
  *     dkim FILE FROMDOMAIN          print "dkim=RESULT d=.. s=.. aligned=.."
  *     sender MAILFROM FROMDOMAIN FILE
  *                                   outbound check, N times (-n): print
@@ -206,8 +206,12 @@ static int run(struct auth_ctx *ctx, const struct auth_settings *set, int argc,
     struct auth_dkim_result dk;
 
     if (argc == 4 && strcmp(argv[0], "spf") == 0) {
-        printf("spf=%s\n",
-               authres_name(auth_spf(ctx, argv[1], argv[2], argv[3], NULL, 0)));
+        enum authres r = AUTHRES_NONE;
+        for (long i = 0; i < n; i++)
+            r = auth_spf(ctx, argv[1], argv[2], argv[3], NULL, 0);
+        printf("spf=%s\n", authres_name(r));
+        if (n > 1)
+            print_stats(ctx);
         return 0;
     }
     if (argc == 3 && strcmp(argv[0], "dkim") == 0) {
