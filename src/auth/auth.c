@@ -104,6 +104,7 @@ int auth_new(const struct auth_settings *set, struct auth_ctx **ctx_r,
                           ? (time_t)set->cache_ttl_max
                           : AUTH_RESULT_TTL_MIN;
     ctx->rc_max = set->cache_entries > 0 ? (size_t)set->cache_entries : 1000;
+    ctx->prvs_days = set->prvs_days > 0 ? (unsigned)set->prvs_days : 7;
     if (set->credibility == NULL ||
         !credible_mode_parse(set->credibility, &ctx->mode))
         ctx->mode = CREDIBLE_STRICT;
@@ -457,6 +458,29 @@ void auth_check_bounce(struct auth_ctx *ctx, const char *ip, const char *helo,
 const struct prvs_keyring *auth_prvs(const struct auth_ctx *ctx)
 {
     return ctx->prvs;
+}
+
+bool auth_prvs_sign(const struct auth_ctx *ctx, const char *sender, time_t now,
+                    char *out, size_t size)
+{
+    const char *err;
+
+    if (ctx->prvs == NULL || sender == NULL || *sender == '\0' ||
+        prvs_is_signed(sender))
+        return false;
+    return prvs_sign(ctx->prvs, sender, ctx->prvs_days, now, out, size, &err) ==
+           0;
+}
+
+enum prvs_result auth_prvs_check(const struct auth_ctx *ctx, const char *rcpt,
+                                 time_t now, char *orig, size_t orig_size)
+{
+    if (ctx->prvs == NULL) { /* not judged, but unwrapped */
+        if (orig != NULL && orig_size > 0 && !prvs_strip(rcpt, orig, orig_size))
+            orig[0] = '\0';
+        return PRVS_UNSIGNED;
+    }
+    return prvs_verify(ctx->prvs, rcpt, ctx->prvs_days, now, orig, orig_size);
 }
 
 enum credible_mode auth_credible_mode(const struct auth_ctx *ctx)

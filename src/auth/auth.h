@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "auth/authres.h"
 #include "auth/credible.h"
@@ -124,6 +125,16 @@ void auth_check_bounce(struct auth_ctx *ctx, const char *ip, const char *helo,
 
 /* The prvs keyring, or NULL when prvs_sign is off. */
 const struct prvs_keyring *auth_prvs(const struct auth_ctx *ctx);
+/* Outbound: the signed envelope sender into out[size] when prvs_sign is
+ * on and sender is signable (then smfi_chgfrom at end of message);
+ * false otherwise (leave the sender alone). */
+bool auth_prvs_sign(const struct auth_ctx *ctx, const char *sender, time_t now,
+                    char *out, size_t size);
+/* Bounces: the prvs state of the envelope recipient for credible_decide()
+ * (PRVS_UNSIGNED when prvs is off); orig (may be NULL) receives the
+ * address without the tag (also when prvs is off: signing was stopped). */
+enum prvs_result auth_prvs_check(const struct auth_ctx *ctx, const char *rcpt,
+                                 time_t now, char *orig, size_t orig_size);
 /* credibility mode from the settings. */
 enum credible_mode auth_credible_mode(const struct auth_ctx *ctx);
 

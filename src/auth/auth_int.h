@@ -33,6 +33,7 @@ struct auth_ctx {
     DKIM_LIB *dkim_lib;
     struct orgdomain_list *psl;
     struct prvs_keyring *prvs;
+    unsigned prvs_days;
     enum credible_mode mode;
     char **egress;
     size_t negress;

@@ -256,6 +256,16 @@ static bool prvs_copy(const char *src, char *dst, size_t size)
     return true;
 }
 
+bool prvs_strip(const char *addr, char *out, size_t size)
+{
+    const char *inner = addr;
+
+    if (prvs_is_signed(addr) && strlen(addr + 5) > PRVS_TAG_LEN &&
+        prvs_tag_ok(addr + 5))
+        inner = addr + 5 + PRVS_TAG_LEN + 1;
+    return prvs_copy(inner, out, size);
+}
+
 enum prvs_result prvs_verify(const struct prvs_keyring *ring, const char *addr,
                              unsigned max_days, time_t now, char *orig,
                              size_t orig_size)

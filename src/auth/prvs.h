@@ -66,6 +66,11 @@ enum prvs_result prvs_verify(const struct prvs_keyring *ring, const char *addr,
                              unsigned max_days, time_t now, char *orig,
                              size_t orig_size);
 
+/* The address without a well-formed prvs tag (any key, unchecked) into
+ * out[size]; a copy of addr when it carries none.  False if it does not
+ * fit. */
+bool prvs_strip(const char *addr, char *out, size_t size);
+
 /* True when addr starts with "prvs=" (any case). */
 bool prvs_is_signed(const char *addr);
 

@@ -2,13 +2,16 @@
  * auth_driver.c - drives the auth module (SPF, DKIM, outbound and inbound
  * checks) against a real DNS server, for the auth_*.sh tests.
  *
- *   auth_driver [-r IP@PORT] [-e EGRESS-IP]... [-t SECS] [-n N] COMMAND
+ *   auth_driver [-r IP@PORT] [-e EGRESS-IP]... [-t SECS] [-n N]
+ *               [-k PRVS-KEYFILE] COMMAND
  *     spf IP HELO MAILFROM          print "spf=RESULT" (N times: and stats)
  *     dkim FILE FROMDOMAIN          print "dkim=RESULT d=.. s=.. aligned=.."
  *     sender MAILFROM FROMDOMAIN FILE
  *                                   outbound check, N times (-n): print
  *                                   "spf=.. dkim=.. broken=.. reason=..",
  *                                   then "dns_sent=.. spf_checks=.. ..."
+ *     prvs-sign ADDR                the signed sender (-k KEYFILE)
+ *     prvs-check ADDR               "prvs=RESULT orig=ADDR"
  *     bounce IP HELO MAILFROM FILE  inbound check: "spf=.. dkim=.." and
  *                                   the Authentication-Results value
  * FILE is a message with LF or CRLF line ends; "sender" and "bounce" go
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/auth.h"
@@ -214,6 +218,20 @@ static int run(struct auth_ctx *ctx, const struct auth_settings *set, int argc,
             print_stats(ctx);
         return 0;
     }
+    if (argc == 2 && strcmp(argv[0], "prvs-sign") == 0) {
+        char out[PRVS_ADDR_MAX + PRVS_OVERHEAD];
+        if (!auth_prvs_sign(ctx, argv[1], time(NULL), out, sizeof out))
+            snprintf(out, sizeof out, "%s", argv[1]);
+        printf("%s\n", out);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[0], "prvs-check") == 0) {
+        char orig[PRVS_ADDR_MAX + 1];
+        enum prvs_result r =
+            auth_prvs_check(ctx, argv[1], time(NULL), orig, sizeof orig);
+        printf("prvs=%s orig=%s\n", prvs_result_name(r), orig);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[0], "dkim") == 0) {
         if (verify_file(ctx, argv[1], argv[2], &dk) < 0)
             return 1;
@@ -259,7 +277,7 @@ int main(int argc, char **argv)
     set.outbound_check = true;
     set.inbound_check = true;
     set.egress_addresses.items = egress;
-    while ((c = getopt(argc, argv, "r:e:t:n:")) != -1) {
+    while ((c = getopt(argc, argv, "r:e:t:n:k:")) != -1) {
         if (c == 'r')
             set.resolver = optarg;
         else if (c == 'e' && set.egress_addresses.count < 8)
@@ -268,7 +286,10 @@ int main(int argc, char **argv)
             set.dns_timeout = atoll(optarg);
         else if (c == 'n')
             n = atol(optarg);
-        else
+        else if (c == 'k') {
+            set.prvs_sign = true;
+            set.prvs_key_file = optarg;
+        } else
             return 2;
     }
     if (auth_new(&set, &ctx, &err) < 0) {

@@ -62,9 +62,10 @@ check_PROGRAMS += tests/integration/auth_driver
 tests_integration_auth_driver_SOURCES = tests/integration/auth_driver.c
 tests_integration_auth_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_auth_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
-TESTS += tests/integration/auth_dns.sh tests/integration/auth_opendkim_postfix.sh
+TESTS += tests/integration/auth_dns.sh tests/integration/auth_opendkim_postfix.sh \
+	tests/integration/auth_prvs.sh
 EXTRA_DIST += tests/integration/auth_dns.sh \
-	tests/integration/auth_opendkim_postfix.sh
+	tests/integration/auth_opendkim_postfix.sh tests/integration/auth_prvs.sh
 TESTS += tests/integration/classify_cli.sh
 EXTRA_DIST += tests/integration/classify_cli.sh \
 	tests/integration/classify/dsn-two.eml \

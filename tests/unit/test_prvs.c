@@ -163,6 +163,21 @@ static void null_sender_and_signed_are_left_alone(void **state)
     prvs_keyring_free(&ring);
 }
 
+static void strip_unwraps_any_well_formed_tag(void **state)
+{
+    char out[64];
+    (void)state;
+    assert_true(prvs_strip("prvs=9123abcdef=a@b.example", out, sizeof out));
+    assert_string_equal(out, "a@b.example");
+    assert_true(prvs_strip("PRVS=0000000000=x@y", out, sizeof out));
+    assert_string_equal(out, "x@y");
+    assert_true(prvs_strip("prvs=broken=a@b.example", out, sizeof out));
+    assert_string_equal(out, "prvs=broken=a@b.example");
+    assert_true(prvs_strip("plain@b.example", out, sizeof out));
+    assert_string_equal(out, "plain@b.example");
+    assert_false(prvs_strip("plain@b.example", out, 5));
+}
+
 static void keyring_errors_are_reported(void **state)
 {
     struct prvs_keyring *ring = NULL;
@@ -194,6 +209,7 @@ int main(void)
         cmocka_unit_test(old_tag_expires),
         cmocka_unit_test(unknown_key_and_garbage_are_not_valid),
         cmocka_unit_test(null_sender_and_signed_are_left_alone),
+        cmocka_unit_test(strip_unwraps_any_well_formed_tag),
         cmocka_unit_test(keyring_errors_are_reported),
     };
     return cmocka_run_group_tests_name("prvs", tests, NULL, NULL);
