@@ -392,21 +392,30 @@ static int decide_key(struct store *st, const char *key,
     return (int)a;
 }
 
-static int apply_event(struct store *st, const struct store_item *it,
-                       long long now, char *err, size_t errsize)
+static void make_input(const struct store_item *it, struct policy_input *in)
 {
     const struct store_event *ev = &it->ev;
     bool manual = ev->source == SRC_MANUAL || ev->source == SRC_IMPORT;
-    struct policy_input in = {
-        .when = ev->when, .kind = event_kind(ev), .bucket = ev->bucket,
-        .reason = ev->reason, .credible = ev->credible || manual,
-        .expires = ev->expires,
-    };
+
+    memset(in, 0, sizeof *in);
+    in->when = ev->when;
+    in->kind = event_kind(ev);
+    in->bucket = ev->bucket;
+    in->reason = ev->reason;
+    in->credible = ev->credible || manual;
+    in->expires = ev->expires;
+    if (!manual && (in->kind == POLICY_EVENT_ADD ||
+                    in->kind == POLICY_EVENT_REMOVE))
+        in->kind = POLICY_EVENT_FAILURE; /* only admins add and remove */
+}
+
+static int apply_event(struct store *st, const struct store_item *it,
+                       long long now, char *err, size_t errsize)
+{
+    struct policy_input in;
     int a, ins;
 
-    if (!manual && (in.kind == POLICY_EVENT_ADD ||
-                    in.kind == POLICY_EVENT_REMOVE))
-        in.kind = POLICY_EVENT_FAILURE; /* only admins add and remove */
+    make_input(it, &in);
     a = decide_key(st, it->key, &in, it, now, err, errsize);
     if (a < 0)
         return -1;
@@ -420,6 +429,34 @@ static int apply_event(struct store *st, const struct store_item *it,
     return ins < 0 ? -1 : 0;
 }
 
+/* Tells a backend that can prefetch (PostgreSQL) every key the batch will
+ * decide on: each event's address and, for domain-level events, its
+ * domain. */
+static int prefetch(struct store *st, const struct store_item *it, size_t n,
+                    char *err, size_t errsize)
+{
+    const char **keys = malloc(2 * n * sizeof *keys);
+    size_t k = 0;
+    int rc;
+
+    if (keys == NULL) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n && it != NULL; i++, it = it->next) {
+        struct policy_input in;
+        if (it->kind != ITEM_EVENT)
+            continue;
+        keys[k++] = it->key;
+        make_input(it, &in);
+        if (policy_domain_level(&st->policy, &in))
+            keys[k++] = addr_domain(it->key);
+    }
+    rc = st->be->prefetch(st->writer_db, keys, k, err, errsize);
+    free(keys);
+    return rc;
+}
+
 /* Applies a chain of N items as one transaction. */
 int store_apply_chain(struct store *st, const struct store_item *it,
                       size_t n, bool check_seen, char *err, size_t errsize)
@@ -428,6 +465,11 @@ int store_apply_chain(struct store *st, const struct store_item *it,
 
     if (st->be->begin(st->writer_db, err, errsize) < 0)
         return -1;
+    if (!check_seen && st->be->prefetch != NULL &&
+        prefetch(st, it, n, err, errsize) < 0) {
+        st->be->rollback(st->writer_db);
+        return -1;
+    }
     for (size_t i = 0; i < n && it != NULL; i++, it = it->next) {
         int rc;
         if (it->kind == ITEM_OUTBOUND)

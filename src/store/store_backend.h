@@ -51,6 +51,13 @@ struct store_backend {
      * -1 on error. */
     int (*event_insert)(struct store_db *db, const struct store_item *it,
                         const char *decision, char *err, size_t errsize);
+    /* Optional (NULL: not offered).  Called after begin() with every key
+     * the batch will decide on (repeats allowed); the backend may lock and
+     * load them all at once and then answer state_load() from memory and
+     * send the writes without waiting for each reply, until commit().
+     * Never called when uuids must be checked (replays, retries). */
+    int (*prefetch)(struct store_db *db, const char *const *keys,
+                    size_t nkeys, char *err, size_t errsize);
     /* Loads (and locks, where the backend needs it) KEY's state. */
     int (*state_load)(struct store_db *db, const char *key,
                       struct policy_state *st, char *err, size_t errsize);

@@ -79,6 +79,16 @@ static const struct prepared stmts[] = {
     {"lock", "INSERT INTO recipient_state (address) VALUES ($1)"
              " ON CONFLICT (address) DO UPDATE SET address = EXCLUDED.address",
      1},
+    {"lock_all", "INSERT INTO recipient_state (address) SELECT k FROM"
+                 " unnest($1::text[]) AS k ORDER BY k ON CONFLICT (address)"
+                 " DO UPDATE SET address = EXCLUDED.address",
+     1},
+    {"state_all", "SELECT r.address, r.soft_count, r.soft_first,"
+                  " r.soft_last, r.last_success, r.removed_at, s.bucket,"
+                  " s.expires, s.manual::int FROM recipient_state r LEFT JOIN"
+                  " suppressions s ON s.address = r.address"
+                  " WHERE r.address = ANY ($1::text[])",
+     1},
     {"state", "SELECT r.soft_count, r.soft_first, r.soft_last,"
               " r.last_success, r.removed_at, s.bucket, s.expires,"
               " s.manual::int FROM recipient_state r LEFT JOIN suppressions s"
@@ -133,6 +143,12 @@ static const struct prepared stmts[] = {
      1},
 };
 
+/* The states of a prefetched batch, sorted by key. */
+struct cache_entry {
+    char *key;
+    struct policy_state st;
+};
+
 struct store_db {
     PGconn *conn;
     char *conninfo;
@@ -140,7 +156,15 @@ struct store_db {
     bool ready;          /* connected and statements prepared */
     long long retry_at;  /* monotonic ms before which we do not reconnect */
     long backoff_ms;
+    /* batch mode (prefetch .. commit/rollback) */
+    bool pipelined;      /* writes are sent, their replies read at commit */
+    size_t pending;      /* replies owed by the server */
+    struct cache_entry *cache;
+    size_t ncache;
+    char *cache_text;    /* the keys' storage */
 };
+
+static void cache_free(struct store_db *d);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -201,6 +225,12 @@ static PGresult *run(struct store_db *d, const char *name, int n,
 static int run_cmd(struct store_db *d, const char *name, int n,
                    const char *const *v, char *err, size_t errsize)
 {
+    if (d->pipelined) { /* the reply is read at commit */
+        if (!PQsendQueryPrepared(d->conn, name, n, v, NULL, NULL, 0))
+            return pg_err(d, err, errsize, name);
+        d->pending++;
+        return 0;
+    }
     PGresult *r = run(d, name, n, v, err, errsize);
 
     if (r == NULL)
@@ -305,6 +335,7 @@ static void pg_close(struct store_db **dp)
         return;
     if (d->conn != NULL)
         PQfinish(d->conn);
+    cache_free(d);
     free(d->conninfo);
     free(d);
     *dp = NULL;
@@ -339,6 +370,184 @@ static int pg_open(const struct store_settings *set, bool writer,
 
 /* ------------------------------------------------------------ writing */
 
+/* ---------------------------------------------------- batch mode */
+
+#define PIPELINE_DRAIN 512 /* replies owed before we read them */
+
+static void cache_free(struct store_db *d)
+{
+    free(d->cache);
+    free(d->cache_text);
+    d->cache = NULL;
+    d->cache_text = NULL;
+    d->ncache = 0;
+}
+
+static int cache_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct cache_entry *)a)->key,
+                  ((const struct cache_entry *)b)->key);
+}
+
+static struct cache_entry *cache_find(struct store_db *d, const char *key)
+{
+    struct cache_entry k = {.key = (char *)key};
+
+    return d->ncache ? bsearch(&k, d->cache, d->ncache, sizeof k, cache_cmp)
+                     : NULL;
+}
+
+/* Sorted, unique copies of the keys; the text array literal in *lit_r. */
+static int cache_build(struct store_db *d, const char *const *keys, size_t n,
+                       char **lit_r)
+{
+    size_t total = 3, off = 0, u = 0;
+    char *lit, *p;
+
+    for (size_t i = 0; i < n; i++)
+        total += 2 * strlen(keys[i]) + 4; /* @UNSAFE: escapes, quotes, ',' */
+    d->cache = calloc(n ? n : 1, sizeof *d->cache);
+    d->cache_text = malloc(total);
+    lit = malloc(total);
+    if (d->cache == NULL || d->cache_text == NULL || lit == NULL) {
+        free(lit);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(keys[i]) + 1;
+        d->cache[i].key = memcpy(d->cache_text + off, keys[i], len);
+        off += len;
+    }
+    qsort(d->cache, n, sizeof *d->cache, cache_cmp);
+    p = lit;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (u > 0 && strcmp(d->cache[u - 1].key, d->cache[i].key) == 0)
+            continue;
+        d->cache[u++] = d->cache[i];
+        if (u > 1)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *c = d->cache[i].key; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    d->ncache = u;
+    *lit_r = lit;
+    return 0;
+}
+
+/* Locks every key's state row (in key order: writers that share keys take
+ * the locks in one order), then reads the states, in a new snapshot. */
+static int lock_and_load(struct store_db *d, const char *lit, char *err,
+                         size_t errsize)
+{
+    const char *v[1] = {lit};
+    PGresult *r;
+
+    if (run_cmd(d, "lock_all", 1, v, err, errsize) < 0 ||
+        (r = run(d, "state_all", 1, v, err, errsize)) == NULL)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct cache_entry *e = cache_find(d, PQgetvalue(r, i, 0));
+        if (e == NULL)
+            continue;
+        e->st.soft_count = atoll(PQgetvalue(r, i, 1));
+        e->st.soft_first = atoll(PQgetvalue(r, i, 2));
+        e->st.soft_last = atoll(PQgetvalue(r, i, 3));
+        e->st.last_success = atoll(PQgetvalue(r, i, 4));
+        e->st.removed_at = atoll(PQgetvalue(r, i, 5));
+        e->st.suppressed = !PQgetisnull(r, i, 6);
+        if (e->st.suppressed) {
+            store_bucket_parse(PQgetvalue(r, i, 6), &e->st.bucket);
+            e->st.expires = atoll(PQgetvalue(r, i, 7));
+            e->st.manual = atoi(PQgetvalue(r, i, 8)) != 0;
+        }
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_prefetch(struct store_db *d, const char *const *keys, size_t n,
+                       char *err, size_t errsize)
+{
+    char *lit = NULL;
+    int rc;
+
+    if (cache_build(d, keys, n, &lit) < 0) {
+        cache_free(d);
+        snprintf(err, errsize, "postgresql: out of memory");
+        return -1;
+    }
+    rc = lock_and_load(d, lit, err, errsize);
+    free(lit);
+    if (rc == 0 && PQenterPipelineMode(d->conn) != 1)
+        rc = pg_err(d, err, errsize, "pipeline");
+    if (rc < 0) {
+        cache_free(d);
+        return -1;
+    }
+    d->pipelined = true;
+    d->pending = 0;
+    return 0;
+}
+
+/* Sends a sync and reads every reply owed; the first error goes to err. */
+static int drain(struct store_db *d, char *err, size_t errsize)
+{
+    int rc = 0;
+
+    if (PQpipelineSync(d->conn) != 1)
+        return pg_err(d, err, errsize, "sync");
+    for (;;) {
+        PGresult *r = PQgetResult(d->conn);
+        ExecStatusType s;
+        if (r == NULL) {
+            if (PQstatus(d->conn) != CONNECTION_OK)
+                return pg_err(d, err, errsize, "pipeline");
+            continue;
+        }
+        s = PQresultStatus(r);
+        if (s == PGRES_FATAL_ERROR && rc == 0) {
+            snprintf(err, errsize, "postgresql: %s",
+                     PQresultErrorMessage(r));
+            err[strcspn(err, "\n")] = '\0';
+            rc = -1;
+        } else if (s == PGRES_PIPELINE_ABORTED)
+            rc = -1;
+        PQclear(r);
+        if (s == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    d->pending = 0;
+    return rc;
+}
+
+/* Leaves batch mode: reads what is owed, back to one query at a time. */
+static int pipeline_end(struct store_db *d, char *err, size_t errsize)
+{
+    int rc = drain(d, err, errsize);
+
+    if (PQexitPipelineMode(d->conn) != 1 && rc == 0)
+        rc = pg_err(d, err, errsize, "pipeline");
+    d->pipelined = false;
+    cache_free(d);
+    return rc;
+}
+
+/* Reads owed replies now and then, so that neither side's buffers fill. */
+static int pipeline_pace(struct store_db *d, char *err, size_t errsize)
+{
+    return d->pipelined && d->pending >= PIPELINE_DRAIN
+               ? drain(d, err, errsize)
+               : 0;
+}
+
 static int pg_begin(struct store_db *d, char *err, size_t errsize)
 {
     if (ensure(d, err, errsize) < 0)
@@ -348,15 +557,33 @@ static int pg_begin(struct store_db *d, char *err, size_t errsize)
 
 static int pg_commit(struct store_db *d, char *err, size_t errsize)
 {
-    if (exec(d, "COMMIT", err, errsize) == 0)
+    int rc;
+
+    if (d->pipelined) {
+        rc = PQsendQueryParams(d->conn, "COMMIT", 0, NULL, NULL, NULL, NULL,
+                               0) == 1
+                 ? 0
+                 : pg_err(d, err, errsize, "commit");
+        if (pipeline_end(d, err, errsize) < 0)
+            rc = -1;
+    } else
+        rc = exec(d, "COMMIT", err, errsize);
+    if (rc == 0)
         return 0;
-    PQclear(PQexec(d->conn, "ROLLBACK"));
+    if (d->conn != NULL && PQstatus(d->conn) == CONNECTION_OK)
+        PQclear(PQexec(d->conn, "ROLLBACK"));
     return -1;
 }
 
 static void pg_rollback(struct store_db *d)
 {
-    if (d->conn != NULL)
+    char ignored[64];
+
+    if (d->conn == NULL)
+        return;
+    if (d->pipelined)
+        pipeline_end(d, ignored, sizeof ignored);
+    if (PQstatus(d->conn) == CONNECTION_OK)
         PQclear(PQexec(d->conn, "ROLLBACK"));
 }
 
@@ -389,10 +616,15 @@ static int pg_event_insert(struct store_db *d, const struct store_item *it,
         e->orig_message_id, e->queue_id, e->sender, NUM(cred, e->credible),
         decision,
     };
-    PGresult *r = run(d, "event", 19, v, err, errsize);
+    PGresult *r;
     int n;
 
-    if (r == NULL)
+    if (d->pipelined) /* fresh uuids: inserted, the reply comes later */
+        return run_cmd(d, "event", 19, v, err, errsize) < 0 ||
+                       pipeline_pace(d, err, errsize) < 0
+                   ? -1
+                   : 1;
+    if ((r = run(d, "event", 19, v, err, errsize)) == NULL)
         return -1;
     n = atoi(PQcmdTuples(r));
     PQclear(r);
@@ -408,8 +640,17 @@ static int pg_state_load(struct store_db *d, const char *key,
                          struct policy_state *st, char *err, size_t errsize)
 {
     const char *v[1] = {key};
+    struct cache_entry *e;
     PGresult *r;
 
+    if (d->pipelined) {
+        if ((e = cache_find(d, key)) == NULL) {
+            snprintf(err, errsize, "postgresql: %s was not prefetched", key);
+            return -1;
+        }
+        *st = e->st;
+        return 0;
+    }
     if (run_cmd(d, "lock", 1, v, err, errsize) < 0 ||
         (r = run(d, "state", 1, v, err, errsize)) == NULL)
         return -1;
@@ -471,6 +712,10 @@ static int pg_state_save(struct store_db *d, const char *key,
                          NUM(b[3], st->last_success),
                          NUM(b[4], st->removed_at)};
 
+    struct cache_entry *e = d->pipelined ? cache_find(d, key) : NULL;
+
+    if (e != NULL)
+        e->st = *st; /* later events of the batch see this decision */
     if (counters_changed(old, st) &&
         run_cmd(d, "counters", 6, cv, err, errsize) < 0)
         return -1;
@@ -735,6 +980,7 @@ const struct store_backend store_backend_pgsql = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .prefetch = pg_prefetch,
     .event_seen = pg_event_seen,
     .event_insert = pg_event_insert,
     .state_load = pg_state_load,
