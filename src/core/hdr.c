@@ -167,6 +167,22 @@ static void hdr_put_latin1(unsigned char c, char *out, size_t *n, size_t cap)
     }
 }
 
+/* Charset names (not terminated) read as ISO-8859-1 / as UTF-8. */
+static bool hdr_latin1(const char *cs, size_t n)
+{
+    return (n == 10 && strncasecmp(cs, "iso-8859-1", 10) == 0) ||
+           (n == 11 && strncasecmp(cs, "iso-8859-15", 11) == 0) ||
+           (n == 12 && strncasecmp(cs, "windows-1252", 12) == 0) ||
+           (n == 6 && strncasecmp(cs, "latin1", 6) == 0);
+}
+
+static bool hdr_utf8(const char *cs, size_t n)
+{
+    return (n == 5 && strncasecmp(cs, "utf-8", 5) == 0) ||
+           (n == 4 && strncasecmp(cs, "utf8", 4) == 0) ||
+           (n == 8 && strncasecmp(cs, "us-ascii", 8) == 0);
+}
+
 /* Decodes one encoded word w[0..wlen) ("=?cs?X?text?=") into out; returns
  * false when it is not a well-formed encoded word. */
 static bool hdr_word(const char *w, size_t wlen, char *out, size_t *n,
@@ -179,8 +195,11 @@ static bool hdr_word(const char *w, size_t wlen, char *out, size_t *n,
     const char *text = q1 + 3;
     size_t tlen = (size_t)(w + wlen - 2 - text);
     char tmp[1024];
-    bool bad = false, latin1 = strncasecmp(w + 2, "iso-8859-1", 10) == 0;
-    size_t dl;
+    size_t csl = (size_t)(q1 - (w + 2)), dl;
+    bool bad = false, latin1 = hdr_latin1(w + 2, csl);
+
+    if (!latin1 && !hdr_utf8(w + 2, csl))
+        return false; /* other charsets stay encoded: the text stays UTF-8 */
 
     if (enc == 'B' || enc == 'b')
         dl = codec_base64(text, tlen, tmp, sizeof tmp, &bad);

@@ -97,6 +97,42 @@ static void report_text_add(struct report_ctx *c, const char *s, size_t n)
     c->text[c->tlen] = '\0';
 }
 
+/* Adds a text part, ISO-8859-1 (and its kin) turned into UTF-8 so that
+ * diagnostics are UTF-8 whatever the notice's charset was; other charsets
+ * go in as they are. */
+static void report_text_latin1(struct report_ctx *c, const char *charset,
+                               const char *d, size_t dn)
+{
+    bool latin1 = strcmp(charset, "iso-8859-1") == 0 ||
+                  strcmp(charset, "iso-8859-15") == 0 ||
+                  strcmp(charset, "windows-1252") == 0 ||
+                  strcmp(charset, "latin1") == 0;
+    size_t high = 0, o = 0;
+
+    for (size_t i = 0; latin1 && i < dn; i++)
+        high += (unsigned char)d[i] >= 0x80;
+    if (high == 0) {
+        report_text_add(c, d, dn);
+        return;
+    }
+    char *u = malloc(dn + high + 1); /* @UNSAFE: high <= dn */
+    if (u == NULL) {
+        c->b.oom = true;
+        return;
+    }
+    for (size_t i = 0; i < dn; i++) {
+        unsigned char ch = (unsigned char)d[i];
+        if (ch < 0x80) {
+            u[o++] = (char)ch;
+        } else {
+            u[o++] = (char)(0xc0 | (ch >> 6));
+            u[o++] = (char)(0x80 | (ch & 0x3f));
+        }
+    }
+    report_text_add(c, u, o);
+    free(u);
+}
+
 /* Stores the decoded value of field f into *field ("<...>" stripped for
  * message ids). */
 static void report_hdr(struct report_ctx *c, const struct hdr_want *f,
@@ -307,7 +343,7 @@ static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
     } else if (strcmp(t, "text/html") == 0) {
         report_text_add(c, d, report_untag(d, dn));
     } else if (strncmp(t, "text/", 5) == 0) {
-        report_text_add(c, d, dn);
+        report_text_latin1(c, p->charset, d, dn);
     }
 }
 

@@ -94,6 +94,9 @@ static void test_hdr_decode_encoded_words(void **state)
         {"=?UTF-8?Q?a?= =?UTF-8?Q?b?=", "ab"}, /* space between words goes */
         {"plain =?x?Q?text", "plain =?x?Q?text"},
         {"=?UTF-8?Q?AutoRespons?= :Nyaan?", "AutoRespons :Nyaan?"},
+        /* a charset not converted stays encoded, so the text stays UTF-8 */
+        {"=?ISO-2022-JP?B?GyRCJEckOSEjGyhC?=",
+         "=?ISO-2022-JP?B?GyRCJEckOSEjGyhC?="},
     };
     (void)state;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

@@ -152,6 +152,25 @@ static void test_returned_original_fields(void **state)
     report_free(&r);
 }
 
+static void test_latin1_notice_becomes_utf8(void **state)
+{
+    static const char msg[] =
+        "From: MAILER-DAEMON@mx.example.fr\nTo: a@example.com\n"
+        "Subject: Mail non remis\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=ISO-8859-1\n\n"
+        "<b@example.fr>: 550 5.1.1 adresse refus\xe9e\n";
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err;
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
+    check_rcpts(r, "b@example.fr");
+    assert_non_null(strstr(r->rcpts[0].diagnostic, "refus\xc3\xa9e"));
+    report_free(&r);
+}
+
 static void test_truncation_is_flagged(void **state)
 {
     static const char msg[] = "From: a@example.com\n\nlong body here\n";
@@ -182,6 +201,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_cases),
         cmocka_unit_test(test_returned_original_fields),
+        cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_kind_names),
     };
