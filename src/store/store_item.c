@@ -1,0 +1,221 @@
+/*
+ * store_item.c - the store's small shared pieces: source and bucket names,
+ * queued items (deep copies of events and outbound messages with their
+ * uuid), and outbound messages handed back to callers (store_backend.h,
+ * store.h).
+ */
+#include "store/store_backend.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+static const char *const source_names[] = {
+    "dsn", "postfix_dsn", "smtp_reply", "log", "manual", "import",
+};
+
+const char *store_source_name(enum store_source s)
+{
+    if ((size_t)s < sizeof source_names / sizeof *source_names)
+        return source_names[s];
+    return "unknown";
+}
+
+bool store_source_parse(const char *name, enum store_source *s_r)
+{
+    for (size_t i = 0; i < sizeof source_names / sizeof *source_names; i++)
+        if (name != NULL && strcmp(name, source_names[i]) == 0) {
+            *s_r = (enum store_source)i;
+            return true;
+        }
+    return false;
+}
+
+static const char *const bucket_names[] = {"none", "soft", "hard", "sender"};
+
+const char *store_bucket_name(enum bucket b)
+{
+    if ((size_t)b < sizeof bucket_names / sizeof *bucket_names)
+        return bucket_names[b];
+    return "none";
+}
+
+bool store_bucket_parse(const char *name, enum bucket *b_r)
+{
+    for (size_t i = 0; i < sizeof bucket_names / sizeof *bucket_names; i++)
+        if (name != NULL && strcmp(name, bucket_names[i]) == 0) {
+            *b_r = (enum bucket)i;
+            return true;
+        }
+    return false;
+}
+
+void store_copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* ------------------------------------------------------------ outbound */
+
+void outbound_msg_clear(struct outbound_msg *m)
+{
+    free(m->priv_);
+    memset(m, 0, sizeof *m);
+}
+
+/* One block: the pointer array, then the four strings. */
+int store_outbound_fill(struct outbound_msg *m, const char *message_id,
+                        const char *queue_id, const char *sender,
+                        const char *rcpts_joined, long long when)
+{
+    const char *src[4] = {message_id, queue_id, sender, rcpts_joined};
+    char *str[4], *block, *p;
+    size_t n = 0, total = 0;
+    const char **vec;
+
+    if (rcpts_joined != NULL && *rcpts_joined != '\0') {
+        n = 1;
+        for (const char *c = rcpts_joined; *c; c++)
+            n += *c == '\n';
+    }
+    for (int i = 0; i < 4; i++)
+        total += (src[i] ? strlen(src[i]) : 0) + 1;
+    block = malloc((n + 1) * sizeof *vec + total); /* @UNSAFE */
+    if (block == NULL)
+        return -1;
+    vec = (const char **)(void *)block;
+    p = block + (n + 1) * sizeof *vec;
+    for (int i = 0; i < 4; i++) {
+        size_t len = (src[i] ? strlen(src[i]) : 0) + 1;
+        memcpy(p, src[i] ? src[i] : "", len);
+        str[i] = p;
+        p += len;
+    }
+    p = str[3];
+    for (size_t i = 0; i < n; i++) {
+        char *nl = strchr(p, '\n');
+        vec[i] = p;
+        if (nl != NULL) {
+            *nl = '\0';
+            p = nl + 1;
+        }
+    }
+    vec[n] = NULL;
+    memset(m, 0, sizeof *m);
+    m->message_id = str[0];
+    m->queue_id = str[1];
+    m->sender = str[2];
+    m->recipients = vec;
+    m->nrecipients = n;
+    m->when = when;
+    m->priv_ = block;
+    return 0;
+}
+
+/* --------------------------------------------------------------- items */
+
+static void make_uuid(char out[33])
+{
+    unsigned char r[16];
+    size_t got = 0;
+
+    while (got < sizeof r) {
+        ssize_t n = getrandom(r + got, sizeof r - got, 0);
+        if (n <= 0) {
+            /* no entropy call: fall back to time and address bits */
+            unsigned long long t = (unsigned long long)time(NULL);
+            for (size_t i = got; i < sizeof r; i++)
+                r[i] = (unsigned char)(t >> (8 * (i % 8))) ^
+                       (unsigned char)((uintptr_t)out >> (i % 8));
+            break;
+        }
+        got += (size_t)n;
+    }
+    for (size_t i = 0; i < sizeof r; i++)
+        snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+/* Appends S (or nothing for NULL) to the item's data; returns the copy. */
+static const char *put(char **p, const char *s)
+{
+    const char *copy;
+    size_t n;
+
+    if (s == NULL)
+        return NULL;
+    n = strlen(s) + 1;
+    memcpy(*p, s, n);
+    copy = *p;
+    *p += n;
+    return copy;
+}
+
+static size_t len0(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+struct store_item *store_item_event(const struct store_event *ev,
+                                    const char *key, const char *uuid)
+{
+    const char *s[] = {ev->reason, ev->rule, ev->status, ev->diagnostic,
+                       ev->action, ev->reporting_mta, ev->remote_mta,
+                       ev->orig_message_id, ev->queue_id, ev->sender};
+    size_t total = 0;
+    struct store_item *it;
+    char *p;
+
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        total += len0(s[i]);
+    it = calloc(1, sizeof *it + total);
+    if (it == NULL)
+        return NULL;
+    it->kind = ITEM_EVENT;
+    store_copy(it->key, sizeof it->key, key);
+    if (uuid != NULL)
+        store_copy(it->uuid, sizeof it->uuid, uuid);
+    else
+        make_uuid(it->uuid);
+    it->ev = *ev;
+    it->ev.recipient = it->key;
+    p = it->data;
+    it->ev.reason = put(&p, ev->reason);
+    it->ev.rule = put(&p, ev->rule);
+    it->ev.status = put(&p, ev->status);
+    it->ev.diagnostic = put(&p, ev->diagnostic);
+    it->ev.action = put(&p, ev->action);
+    it->ev.reporting_mta = put(&p, ev->reporting_mta);
+    it->ev.remote_mta = put(&p, ev->remote_mta);
+    it->ev.orig_message_id = put(&p, ev->orig_message_id);
+    it->ev.queue_id = put(&p, ev->queue_id);
+    it->ev.sender = put(&p, ev->sender);
+    return it;
+}
+
+struct store_item *store_item_outbound(const struct outbound_msg *m,
+                                       const char *rcpts_joined,
+                                       const char *uuid)
+{
+    size_t total = len0(m->message_id) + len0(m->queue_id) +
+                   len0(m->sender) + len0(rcpts_joined);
+    struct store_item *it = calloc(1, sizeof *it + total);
+    char *p;
+
+    if (it == NULL)
+        return NULL;
+    it->kind = ITEM_OUTBOUND;
+    if (uuid != NULL)
+        store_copy(it->uuid, sizeof it->uuid, uuid);
+    else
+        make_uuid(it->uuid);
+    p = it->data;
+    it->out.message_id = put(&p, m->message_id);
+    it->out.queue_id = put(&p, m->queue_id);
+    it->out.sender = put(&p, m->sender);
+    it->out_rcpts = put(&p, rcpts_joined);
+    it->out.when = m->when;
+    return it;
+}
