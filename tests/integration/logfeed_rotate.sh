@@ -1,0 +1,119 @@
+#!/bin/sh
+# logfeed_rotate.sh - the log follower loses and repeats nothing across
+# rename rotation, copytruncate and restarts (saved position), including a
+# restart after the file was rotated while the follower was down.
+#
+# Drives tests/integration/logfeed-follow (logfeed_tail + logfeed_pos),
+# which prints every line it reads; every line written carries a serial
+# number, and the numbers read must be exactly 1..N, in order, once each.
+. "$top_srcdir/tests/lib/tap.sh"
+
+FOLLOW="$top_builddir/tests/integration/logfeed-follow"
+[ -x "$FOLLOW" ] || tap_skip_all "logfeed-follow not built"
+
+W=$(mktemp -d /tmp/bg-logfeed-rotate.XXXXXX)
+LOG=$W/maillog
+STATE=$W/pos
+OUT=$W/out
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+    rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+# emit FROM TO FILE: appends Postfix delivery lines numbered FROM..TO
+emit() {
+    seq "$1" "$2" | awk '{ printf "Nov 25 22:24:21 mail postfix/smtp[4242]: 3F1A2B4C5D: to=<u%d@example.com>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.1]:25: Connection timed out)\n", $1 }' >> "$3"
+}
+
+start() {
+    "$FOLLOW" "$LOG" "$STATE" >> "$OUT" 2>> "$W/err" &
+    PID=$!
+}
+
+stop() {
+    kill -TERM "$PID" 2>/dev/null
+    wait "$PID" 2>/dev/null
+    PID=
+}
+
+# wait_for N: until N lines were read (at most 10 s)
+wait_for() {
+    n=0
+    while [ "$(wc -l < "$OUT")" -lt "$1" ] && [ $n -lt 100 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    sleep 0.3 # and nothing more arrives
+}
+
+# exactly N: the numbers read are 1..N in order, once each
+exactly() {
+    sed -n 's/.*to=<u\([0-9]*\)@.*/\1/p' "$OUT" > "$W/got"
+    seq 1 "$1" > "$W/want"
+    if cmp -s "$W/got" "$W/want"; then
+        return 0
+    fi
+    tap_diag "want 1..$1, got $(wc -l < "$W/got") lines; first differences:"
+    diff "$W/want" "$W/got" | head -5 | sed 's/^/# /'
+    return 1
+}
+
+: > "$OUT"
+emit 1 100 "$LOG"
+start
+wait_for 100
+tap_check "reads an existing file from its start" exactly 100
+
+emit 101 250 "$LOG"
+wait_for 250
+tap_check "follows appended lines" exactly 250
+
+# rename rotation while a writer still appends to the old file
+exec 3>>"$LOG"
+mv "$LOG" "$LOG.1"
+seq 251 300 | awk '{ printf "Nov 25 22:24:22 mail postfix/smtp[4242]: 3F1A2B4C5E: to=<u%d@example.com>, relay=none, dsn=2.0.0, status=sent (250 ok)\n", $1 }' >&3
+exec 3>&-
+emit 301 400 "$LOG"
+wait_for 400
+tap_check "rename rotation: old file finished, new file read" exactly 400
+
+# copytruncate once the follower has caught up
+cp "$LOG" "$LOG.1"
+: > "$LOG"
+emit 401 450 "$LOG"
+wait_for 450
+tap_check "copytruncate: restarts at the start of the truncated file" \
+    exactly 450
+
+# truncate and grow past the old size at once
+cp "$LOG" "$LOG.1"
+: > "$LOG"
+emit 451 700 "$LOG"
+wait_for 700
+tap_check "copytruncate then fast growth: detected by the last-line hash" \
+    exactly 700
+
+# restart: resume at the saved position
+stop
+emit 701 800 "$LOG"
+start
+wait_for 800
+tap_check "restart resumes at the saved position" exactly 800
+
+# restart after a rotation that happened while down
+stop
+emit 801 850 "$LOG"
+mv "$LOG" "$LOG.1"
+emit 851 900 "$LOG"
+start
+wait_for 900
+tap_check "restart after rotation: finishes PATH.1, then the new file" \
+    exactly 900
+
+stop
+grep -q "rotations=" "$W/err"
+tap_ok $? "follower reports its counters"
+sed 's/^/# /' "$W/err"
+tap_done
