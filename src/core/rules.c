@@ -19,6 +19,7 @@
 #include "core/rules.h"
 
 #define GLOBS_MAX 16       /* globs per status=/code= condition */
+#define RULES_MATCH_LIMIT 1000000 /* PCRE2 match limit per regex and text */
 
 enum {
     ACT_NONE = 1u << 0, /* no action known */
@@ -55,6 +56,7 @@ struct classify_rules {
 
 struct rules_scratch {
     pcre2_match_data *md;
+    pcre2_match_context *mc; /* match limit: a bad local regex stays cheap */
     uint64_t *hit; /* one bit per rule */
     size_t words;
     char *lower;   /* lower-cased text */
@@ -536,7 +538,10 @@ struct rules_scratch *rules_scratch_new(const struct classify_rules *rs)
     sc->words = (rs->n + 63) / 64 + 1;
     sc->hit = calloc(sc->words, sizeof *sc->hit);
     sc->md = pcre2_match_data_create(1, NULL);
-    if (sc->hit == NULL || sc->md == NULL)
+    sc->mc = pcre2_match_context_create(NULL);
+    if (sc->mc != NULL)
+        pcre2_set_match_limit(sc->mc, RULES_MATCH_LIMIT);
+    if (sc->hit == NULL || sc->md == NULL || sc->mc == NULL)
         rules_scratch_free(&sc);
     return sc;
 }
@@ -548,6 +553,7 @@ void rules_scratch_free(struct rules_scratch **scratch)
     if (sc == NULL)
         return;
     pcre2_match_data_free(sc->md);
+    pcre2_match_context_free(sc->mc);
     free(sc->hit);
     free(sc->lower);
     free(sc);
@@ -619,7 +625,7 @@ static bool rule_text_match(const struct rule *r, struct rules_scratch *sc,
 
     if (r->jit)
         rc = pcre2_jit_match(r->re, (PCRE2_SPTR)s->text, s->len, 0, 0,
-                             sc->md, NULL);
+                             sc->md, sc->mc);
     else
         rc = pcre2_match(r->re, (PCRE2_SPTR)s->text, s->len, 0, 0, sc->md,
                          NULL);

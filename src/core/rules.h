@@ -23,7 +23,9 @@
  * struct rules_scratch.  Errors are "FILE:LINE: what is wrong".
  *
  * Limits: lines up to RULES_LINE_MAX bytes, RULES_MAX rules, ids up to
- * RULES_ID_MAX bytes of [A-Za-z0-9._-].
+ * RULES_ID_MAX bytes of [A-Za-z0-9._-]; each regex match runs under a
+ * PCRE2 match limit, and a regex that hits it counts as not matching, so
+ * a catastrophic local regex costs bounded time.
  */
 #ifndef BG_RULES_H
 #define BG_RULES_H

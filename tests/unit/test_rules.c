@@ -190,6 +190,22 @@ static void invariants(void **state)
     classify_rules_free(&rs);
 }
 
+/* A catastrophic regex hits the match limit and does not match. */
+static void match_limit(void **state)
+{
+    char *err = NULL, text[64];
+    struct classify_rules *rs = load("bad policy text=/(a+)+$/\n", &err);
+    struct verdict v;
+
+    (void)state;
+    assert_non_null(rs);
+    memset(text, 'a', 40);
+    strcpy(text + 40, "!");
+    classify_text(rs, text, NULL, 0, NULL, &v);
+    assert_string_equal(v.rule, "builtin.default");
+    classify_rules_free(&rs);
+}
+
 static void globs(void **state)
 {
     (void)state;
@@ -455,6 +471,7 @@ int main(void)
         cmocka_unit_test(override_by_id),
         cmocka_unit_test(conditions),
         cmocka_unit_test(invariants),
+        cmocka_unit_test(match_limit),
         cmocka_unit_test(globs),
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
