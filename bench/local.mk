@@ -29,3 +29,17 @@ bench-classify: bench/classify/bench_classify$(EXEEXT)
 # bench/store: durable decisions/s (SQLite, PostgreSQL), lookups at 1M
 # entries, peak memory, against the plain sqlite3 command
 EXTRA_DIST += bench/store/run.sh
+
+# bench/auth: per-message cost of the outbound SPF/DKIM checks (warm
+# caches, every message verified, checks off) with dnsmasq serving the keys
+noinst_PROGRAMS += bench/auth/bench_auth
+bench_auth_bench_auth_SOURCES = bench/auth/bench_auth.c
+bench_auth_bench_auth_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
+bench_auth_bench_auth_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+EXTRA_DIST += bench/auth/run.sh
+
+# make bench-auth [BENCH_ARGS="MESSAGES BODY_BYTES POSTFIX_MSG_S"]
+bench-auth: bench/auth/bench_auth$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    sh $(top_srcdir)/bench/auth/run.sh $(BENCH_ARGS)
+.PHONY: bench-auth

@@ -45,7 +45,9 @@ pfh_spawn opendkim "$OPENDKIM" -f -x "$K/opendkim.conf"
 pfh_wait_file "$K/dkim.sock" 20 >/dev/null || tap_skip_all "opendkim did not start"
 
 dport=$(pfh_free_port)
-key=$(tr -d '\n\t' < "$K/pf1.txt" | sed 's/.*"p=\([^"]*\)".*/\1/')
+# the record's strings joined (a long key spans several)
+key=$(tr -d '\n' < "$K/pf1.txt" | sed 's/.*(\(.*\)).*/\1/' | tr -d '" \t' |
+    sed 's/.*p=//')
 {
     echo "port=$dport"
     echo "listen-address=127.0.0.1"
