@@ -53,7 +53,10 @@ bool store_source_parse(const char *name, enum store_source *s_r);
 
 /* Values of store_event.action for manual operations (SRC_MANUAL or
  * SRC_IMPORT); other events use the DSN action words "failed", "delayed",
- * "delivered" (NULL is read as "failed"). */
+ * "delivered" (NULL is read as "failed").  An event whose action is
+ * "delivered", "relayed" or "expanded" is a success: it clears the
+ * recipient's soft-failure count and lifts a suppression that soft failures
+ * caused (core/policy.h has every rule). */
 #define STORE_ACTION_ADD "suppress"
 #define STORE_ACTION_REMOVE "unsuppress"
 
@@ -133,8 +136,10 @@ int store_record(struct store *store, const struct store_event *ev);
 int store_flush(struct store *store, int timeout_ms);
 
 /* Is ADDR suppressed at time NOW, itself or by a domain entry?  Returns 1
- * (and fills *s_r when non-NULL), 0 when not, -1 on error (the caller fails
- * open).  Fast: one indexed read on a pooled connection. */
+ * (and fills *s_r when non-NULL), 0 when not (also for an address that
+ * cannot be normalised), -1 on error (the caller fails open).  Fast: one or
+ * two indexed reads on a pooled connection (measured p99 13 us at 1M
+ * entries, bench/store). */
 int store_lookup(struct store *store, const char *addr, long long now,
                  struct suppression *s_r);
 
