@@ -99,14 +99,16 @@ static void clamp(struct verdict *v, int cls, const char *action)
         v->bucket = BUCKET_SOFT;
 }
 
-void classify_reply(const struct classify_rules *rules, const char *text,
-                    size_t len, const char *status_hint, int code_hint,
-                    const char *action_hint, struct verdict *v_r)
+/* classify_reply() with the caller's scratch space (NULL: no rules). */
+static void classify_reply_sc(const struct classify_rules *rules,
+                              struct rules_scratch *sc, const char *text,
+                              size_t len, const char *status_hint,
+                              int code_hint, const char *action_hint,
+                              struct verdict *v_r)
 {
     char buf[CLASSIFY_TEXT_MAX];
     struct reply r;
     struct rule_info ri;
-    struct rules_scratch *sc = NULL;
 
     memset(v_r, 0, sizeof *v_r);
     reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
@@ -118,8 +120,6 @@ void classify_reply(const struct classify_rules *rules, const char *text,
         .text = r.text, .len = r.text_len, .status = v_r->status,
         .code = v_r->reply_code, .action = action_hint,
     };
-    if (rules != NULL)
-        sc = rules_scratch_new(rules);
     if (sc != NULL && rules_match(rules, sc, &s, true, &ri)) {
         v_r->reason = ri.reason->name;
         v_r->bucket = ri.bucket;
@@ -128,8 +128,18 @@ void classify_reply(const struct classify_rules *rules, const char *text,
     } else {
         fallback(v_r, cls);
     }
-    rules_scratch_free(&sc);
     clamp(v_r, cls, action_hint);
+}
+
+void classify_reply(const struct classify_rules *rules, const char *text,
+                    size_t len, const char *status_hint, int code_hint,
+                    const char *action_hint, struct verdict *v_r)
+{
+    struct rules_scratch *sc = rules ? rules_scratch_new(rules) : NULL;
+
+    classify_reply_sc(rules, sc, text, len, status_hint, code_hint,
+                      action_hint, v_r);
+    rules_scratch_free(&sc);
 }
 
 /* A recipient whose action says it was not a failure. */
@@ -142,7 +152,7 @@ static bool action_is_success(const char *action)
 }
 
 static void classify_rcpt(const struct classify_rules *rules,
-                          enum report_kind kind,
+                          struct rules_scratch *sc, enum report_kind kind,
                           const struct report_rcpt *rc, struct verdict *v)
 {
     memset(v, 0, sizeof *v);
@@ -165,9 +175,9 @@ static void classify_rcpt(const struct classify_rules *rules,
             verdict_set(v, "delivered", "builtin.delivered");
             break;
         }
-        classify_reply(rules, rc->diagnostic,
-                       rc->diagnostic ? strlen(rc->diagnostic) : 0,
-                       rc->status, rc->reply_code, rc->action, v);
+        classify_reply_sc(rules, sc, rc->diagnostic,
+                          rc->diagnostic ? strlen(rc->diagnostic) : 0,
+                          rc->status, rc->reply_code, rc->action, v);
         return;
     }
     snprintf(v->status, sizeof v->status, "%s", rc->status);
@@ -177,6 +187,12 @@ static void classify_rcpt(const struct classify_rules *rules,
 void classify_report(const struct classify_rules *rules,
                      const struct report *report, struct verdict *verdicts)
 {
+    /* one scratch space for all the recipients of the report */
+    struct rules_scratch *sc =
+        rules && report->nrcpts > 0 ? rules_scratch_new(rules) : NULL;
+
     for (size_t i = 0; i < report->nrcpts; i++)
-        classify_rcpt(rules, report->kind, &report->rcpts[i], &verdicts[i]);
+        classify_rcpt(rules, sc, report->kind, &report->rcpts[i],
+                      &verdicts[i]);
+    rules_scratch_free(&sc);
 }
