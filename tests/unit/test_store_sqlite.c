@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -377,6 +378,33 @@ static void lookups_from_many_threads_while_writing(void **state)
     assert_int_equal(store_flush(f->st, 5000), 0);
 }
 
+static void expiry_runs_on_its_own_schedule(void **state)
+{
+    struct fixture *f = *state;
+    struct store_filter all = {.bucket = -1}; /* expired ones too */
+    long long now = (long long)time(NULL);
+    struct store_event add = {
+        .when = now, .recipient = "short@example.com", .reason = "manual",
+        .bucket = BUCKET_HARD, .source = SRC_MANUAL,
+        .action = STORE_ACTION_ADD, .expires = now + 1,
+    };
+    int n = 0;
+
+    store_close(&f->st);
+    f->set.expire_interval = 1;
+    assert_int_equal(open_store(f), 0);
+    record(f, add);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_list(f->st, &all, count_cb, &n), 0);
+    assert_int_equal(n, 1);
+    for (int i = 0; i < 50 && n > 0; i++) { /* at most 5 s */
+        usleep(100000);
+        n = 0;
+        assert_int_equal(store_list(f->st, &all, count_cb, &n), 0);
+    }
+    assert_int_equal(n, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -393,6 +421,7 @@ int main(void)
         T(survives_reopen_and_checks_version),
         T(invalid_address_is_refused),
         T(lookups_from_many_threads_while_writing),
+        T(expiry_runs_on_its_own_schedule),
     };
     return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
