@@ -16,7 +16,7 @@
  *   - success (bucket none, action delivered/relayed/expanded): clears the
  *     soft count and lifts an automatic soft-derived suppression;
  *   - a suppression that expired (expires <= now) is treated as absent.
- * Domain-level reasons (domain does not exist, null MX) may in addition
+ * Domain-level reasons (domain_not_found, no_mx: null MX) may in addition
  * suppress the whole domain: see policy_domain_level().
  *
  * Pure: no I/O, no clock (NOW is an argument), no globals; reentrant.

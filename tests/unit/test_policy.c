@@ -204,7 +204,7 @@ static void domain_level_only_when_switched_on(void **state)
     assert_true(policy_domain_level(&set, &in));
     in.reason = "user_unknown";
     assert_false(policy_domain_level(&set, &in));
-    in.reason = "null_mx";
+    in.reason = "no_mx";
     in.credible = false;
     assert_false(policy_domain_level(&set, &in));
     set.suppress_domains = false;
