@@ -521,8 +521,8 @@ static bool report_dsn_lacking(const struct report *r)
 {
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *rc = &r->rcpts[i];
-        if (rc->diagnostic == NULL || rc->reply_code == 0 ||
-            rc->status[0] == '\0' || strcmp(rc->status + 1, ".0.0") == 0)
+        if (rc->diagnostic == NULL || rc->status[0] == '\0' ||
+            strcmp(rc->status + 1, ".0.0") == 0)
             return true;
     }
     return false;

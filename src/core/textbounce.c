@@ -24,7 +24,7 @@
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
 #define TB_BLOCK_LINES 12 /* lines of a block at most */
 #define TB_COMPLETE_MAX 8 /* recipients whose code is searched for */
-#define TB_HEAD_MAX 8192 /* text searched for family and delay phrases */
+#define TB_HEAD_MAX 3072 /* text searched for family and delay phrases */
 
 static char tb_lower(char c)
 {
@@ -52,7 +52,8 @@ static const char *tb_find(const char *s, size_t len, const char *needle)
 
     while (pl != NULL || pu != NULL) {
         const char *p = (pu == NULL || (pl != NULL && pl < pu)) ? pl : pu;
-        if (strncasecmp(p + 1, needle + 1, nl - 1) == 0)
+        if (nl == 1 || (tb_lower(p[1]) == tb_lower(needle[1]) &&
+                        strncasecmp(p + 1, needle + 1, nl - 1) == 0))
             return p;
         if (p == pl)
             pl = memchr(p + 1, lo, (size_t)(end - p - 1));
@@ -472,7 +473,8 @@ static void tb_scan(struct tb_ctx *c)
         size_t ll = hdr_line(c->text + p, c->len - p, &next);
         const char *line = c->text + p;
 
-        if (c->relaxed || !tb_header_echo(line, ll)) {
+        if (memchr(line, '@', ll) != NULL &&
+            (c->relaxed || !tb_header_echo(line, ll))) {
             size_t pos = 0, s, l;
             while (addrscan_next(line, ll, &pos, &s, &l))
                 tb_address(c, p, ll, p + s, l);
@@ -580,6 +582,8 @@ bool textbounce_signal(const char *text, size_t len,
     for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
         if (tb_find(s, strlen(s), subj[i]) != NULL)
             return true;
+    if (len > 4 * TB_HEAD_MAX) /* the notice says so near its start */
+        len = 4 * TB_HEAD_MAX;
     for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
         if (tb_find(text, len, body[i]) != NULL)
             return true;
@@ -600,8 +604,10 @@ static bool tb_marker(const char *s, size_t len)
         "the original message headers", "rfc822 headers follow"};
     size_t i = 0;
 
-    while (i < len && strchr(" \t-=*_[(", s[i]) != NULL)
+    while (i < len && strchr(" \t-=*_[(", s[i]) != NULL && s[i] != '\0')
         i++;
+    if (i >= len || strchr("bcortuhBCORTUH", s[i]) == NULL || s[i] == '\0')
+        return false; /* no marker starts otherwise */
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
         size_t ml = strlen(marks[k]);
         if (len - i >= ml && strncasecmp(s + i, marks[k], ml) == 0)
