@@ -1,0 +1,214 @@
+/*
+ * logfeed.c - the delivery-log feed thread; see logfeed.h.
+ */
+#include "config.h"
+
+#include "logfeed/logfeed.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "logfeed/logfeed_pos.h"
+#include "logfeed/logfeed_sink.h"
+#include "logfeed/logfeed_tail.h"
+
+#define FEED_FLUSH_TIMEOUT_MS 10000
+#define FEED_STOP_CHECK_LINES 4096
+
+struct logfeed {
+    char *path, *state_file;
+    long long save_interval, poll_interval;
+    struct store *store;
+    struct logfeed_tail *tail;
+    struct logfeed_sink *sink;
+    int wake_fd;
+    atomic_bool stopping;
+    pthread_t thread;
+    time_t last_save;
+};
+
+static long local_utc_offset(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    return localtime_r(&now, &tm) != NULL ? tm.tm_gmtoff : 0;
+}
+
+/* Commits what was queued, then records the position after it. */
+static void save_position(struct logfeed *f)
+{
+    struct logfeed_pos pos;
+    const char *err;
+
+    f->last_save = time(NULL);
+    if (f->state_file == NULL || !logfeed_tail_position(f->tail, &pos))
+        return;
+    if (f->store != NULL && store_flush(f->store, FEED_FLUSH_TIMEOUT_MS) < 0) {
+        log_warning(NULL, "logfeed: store not committed yet; position of "
+                          "%s not saved",
+                    f->path);
+        return;
+    }
+    if (logfeed_pos_save(f->state_file, &pos, &err) < 0)
+        log_error(NULL, "logfeed: %s: %s", f->state_file, err);
+}
+
+/* Reads what is there; returns false when the source is exhausted or the
+ * feed stops. */
+static bool drain(struct logfeed *f)
+{
+    const char *line;
+    size_t len;
+    char *err = NULL;
+    unsigned n = 0;
+    int rc;
+
+    while ((rc = logfeed_tail_next(f->tail, &line, &len, &err)) > 0) {
+        (void)logfeed_sink_line(f->sink, line, len, time(NULL));
+        if (++n % FEED_STOP_CHECK_LINES == 0 && atomic_load(&f->stopping))
+            return false;
+    }
+    if (rc < 0) {
+        log_error(NULL, "logfeed: %s", err);
+        free(err);
+    }
+    return !logfeed_tail_ended(f->tail);
+}
+
+static void log_stats(struct logfeed *f)
+{
+    struct logfeed_sink_stats s;
+    struct logfeed_tail_stats t;
+
+    logfeed_sink_stats(f->sink, &s);
+    logfeed_tail_stats(f->tail, &t);
+    log_notice(NULL,
+               "logfeed: %s: lines=%llu deliveries=%llu sent=%llu "
+               "deferred=%llu bounced=%llu recorded=%llu refused=%llu "
+               "rotations=%llu truncations=%llu",
+               f->path, s.lines, s.deliveries, s.sent, s.deferred, s.bounced,
+               s.recorded, s.refused, t.rotations, t.truncations);
+}
+
+static void *feed_main(void *arg)
+{
+    struct logfeed *f = arg;
+    int timeout_ms = (int)(f->poll_interval * 1000);
+
+    while (!atomic_load(&f->stopping)) {
+        if (!drain(f))
+            break;
+        if (time(NULL) - f->last_save >= f->save_interval)
+            save_position(f);
+        if (logfeed_tail_wait(f->tail, f->wake_fd, timeout_ms) > 0)
+            break;
+    }
+    save_position(f);
+    log_stats(f);
+    return NULL;
+}
+
+static void feed_free(struct logfeed *f)
+{
+    logfeed_sink_free(&f->sink);
+    logfeed_tail_close(&f->tail);
+    if (f->wake_fd >= 0)
+        (void)close(f->wake_fd);
+    free(f->path);
+    free(f->state_file);
+    free(f);
+}
+
+static int open_source(struct logfeed *f, const struct logfeed_settings *set,
+                       char **error_r)
+{
+    struct logfeed_tail_settings ts = {0};
+    struct logfeed_pos saved;
+    const char *err = NULL, *note = NULL;
+    int have = 0;
+
+    if (f->state_file != NULL && strcmp(set->path, "-") != 0) {
+        have = logfeed_pos_load(f->state_file, &saved, &err);
+        if (have < 0) {
+            log_warning(NULL, "logfeed: %s: %s; starting afresh",
+                        f->state_file, err);
+            have = 0;
+        }
+    }
+    ts.path = set->path;
+    ts.follow = true;
+    ts.start_at_end = set->start_at_end;
+    ts.max_line = (size_t)set->max_line;
+    if (logfeed_tail_open(&ts, have ? &saved : NULL, &f->tail, &note,
+                          error_r) < 0)
+        return -1;
+    log_info(NULL, "logfeed: %s: %s", set->path, note);
+    return 0;
+}
+
+struct logfeed *logfeed_start(const struct logfeed_settings *set,
+                              struct store *store,
+                              const struct classify_rules *rules,
+                              char **error_r)
+{
+    struct logfeed_sink_settings ss = {0};
+    struct logfeed *f;
+
+    *error_r = NULL;
+    if (set->path == NULL || set->path[0] == '\0')
+        return NULL;
+    f = calloc(1, sizeof *f);
+    if (f == NULL || (f->path = strdup(set->path)) == NULL ||
+        (set->state_file != NULL &&
+         (f->state_file = strdup(set->state_file)) == NULL)) {
+        *error_r = strdup("logfeed: out of memory");
+        if (f != NULL)
+            feed_free(f);
+        return NULL;
+    }
+    f->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    f->store = store;
+    f->save_interval = set->save_interval > 0 ? set->save_interval : 5;
+    f->poll_interval = set->poll_interval > 0 ? set->poll_interval : 1;
+    f->last_save = time(NULL);
+    atomic_init(&f->stopping, false);
+    ss.cache_entries = (size_t)set->cache_entries;
+    ss.utc_offset = local_utc_offset();
+    f->sink = logfeed_sink_new(&ss, store, rules);
+    if (f->wake_fd < 0 || f->sink == NULL) {
+        *error_r = strdup("logfeed: out of memory or descriptors");
+        feed_free(f);
+        return NULL;
+    }
+    if (open_source(f, set, error_r) < 0 ||
+        pthread_create(&f->thread, NULL, feed_main, f) != 0) {
+        if (*error_r == NULL)
+            *error_r = strdup("logfeed: cannot start the thread");
+        feed_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void logfeed_stop(struct logfeed **fp)
+{
+    struct logfeed *f = *fp;
+    uint64_t one = 1;
+
+    if (f == NULL)
+        return;
+    atomic_store(&f->stopping, true);
+    if (write(f->wake_fd, &one, sizeof one) < 0) {
+        /* the flag alone stops it at the next poll interval */
+    }
+    (void)pthread_join(f->thread, NULL);
+    feed_free(f);
+    *fp = NULL;
+}

@@ -1,0 +1,301 @@
+/*
+ * logfeed_sink.c - one log line to classified store events; see
+ * logfeed_sink.h.
+ */
+#include "config.h"
+
+#include "logfeed/logfeed_sink.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/logline.h"
+#include "logfeed/logfeed_cache.h"
+
+/* Bytes of the queue-id -> sender map's values. */
+struct sender_val {
+    char addr[STORE_ADDR_MAX + 1];
+};
+
+struct logfeed_sink {
+    struct logfeed_sink_settings set;
+    struct store *store;
+    const struct classify_rules *rules;
+    struct logfeed_cache *verdicts; /* struct verdict by reply */
+    struct logfeed_cache *senders;  /* struct sender_val by queue id */
+    struct logfeed_sink_stats stats;
+    char *scratch; /* NUL-terminated copies of the line's fields */
+    size_t scratch_cap, scratch_used;
+    char key[LOGFEED_CACHE_KEY_MAX];
+};
+
+struct logfeed_sink *logfeed_sink_new(const struct logfeed_sink_settings *set,
+                                      struct store *store,
+                                      const struct classify_rules *rules)
+{
+    struct logfeed_sink *s = calloc(1, sizeof *s);
+
+    if (s == NULL)
+        return NULL;
+    s->set = *set;
+    s->store = store;
+    s->rules = rules;
+    s->verdicts = logfeed_cache_new(set->cache_entries, sizeof(struct verdict));
+    s->senders = logfeed_cache_new(set->cache_entries,
+                                   sizeof(struct sender_val));
+    if (s->verdicts == NULL || s->senders == NULL) {
+        logfeed_sink_free(&s);
+        return NULL;
+    }
+    return s;
+}
+
+void logfeed_sink_free(struct logfeed_sink **sp)
+{
+    struct logfeed_sink *s = *sp;
+
+    if (s == NULL)
+        return;
+    logfeed_cache_free(&s->verdicts);
+    logfeed_cache_free(&s->senders);
+    free(s->scratch);
+    free(s);
+    *sp = NULL;
+}
+
+void logfeed_sink_stats(const struct logfeed_sink *s,
+                        struct logfeed_sink_stats *stats_r)
+{
+    *stats_r = s->stats;
+}
+
+/* ------------------------------------------------------------ scratch */
+
+/* Room for every field of a line of len bytes, each NUL-terminated. */
+static bool scratch_reserve(struct logfeed_sink *s, size_t len)
+{
+    size_t need = 2 * len + 64; /* @UNSAFE: fields are parts of the line */
+
+    s->scratch_used = 0;
+    if (need <= s->scratch_cap)
+        return true;
+    char *p = realloc(s->scratch, need);
+    if (p == NULL)
+        return false;
+    s->scratch = p;
+    s->scratch_cap = need;
+    return true;
+}
+
+static const char *dup_span(struct logfeed_sink *s, struct logline_span sp)
+{
+    char *dst;
+
+    if (sp.p == NULL || s->scratch_used + sp.len + 1 > s->scratch_cap)
+        return NULL;
+    dst = s->scratch + s->scratch_used;
+    memcpy(dst, sp.p, sp.len);
+    dst[sp.len] = '\0';
+    s->scratch_used += sp.len + 1;
+    return dst;
+}
+
+/* ------------------------------------------------------------ verdicts */
+
+static void classify_cached(struct logfeed_sink *s, const struct logline *ll,
+                            const char *action, struct verdict *v_r)
+{
+    const struct verdict *hit;
+    int n = snprintf(s->key, sizeof s->key, "%s|%s|%d|%.*s", action,
+                     ll->dsn, ll->reply_code, (int)ll->reply.len,
+                     ll->reply.p ? ll->reply.p : "");
+    bool cacheable = n > 0 && (size_t)n < sizeof s->key;
+
+    if (cacheable &&
+        (hit = logfeed_cache_get(s->verdicts, s->key, (size_t)n)) != NULL) {
+        s->stats.cache_hits++;
+        *v_r = *hit;
+        return;
+    }
+    s->stats.cache_misses++;
+    classify_reply(s->rules, ll->reply.p ? ll->reply.p : "", ll->reply.len,
+                   ll->dsn[0] ? ll->dsn : NULL, ll->reply_code, action, v_r);
+    if (cacheable)
+        logfeed_cache_put(s->verdicts, s->key, (size_t)n, v_r);
+}
+
+/* ------------------------------------------------------------ senders */
+
+static void remember_sender(struct logfeed_sink *s, const struct logline *ll)
+{
+    struct sender_val v;
+
+    if (ll->queue_id.p == NULL || ll->from.len > STORE_ADDR_MAX)
+        return;
+    memcpy(v.addr, ll->from.p, ll->from.len);
+    v.addr[ll->from.len] = '\0';
+    logfeed_cache_put(s->senders, ll->queue_id.p, ll->queue_id.len, &v);
+}
+
+static const char *sender_of(struct logfeed_sink *s, const struct logline *ll)
+{
+    const struct sender_val *v;
+
+    if (ll->queue_id.p == NULL)
+        return NULL;
+    v = logfeed_cache_get(s->senders, ll->queue_id.p, ll->queue_id.len);
+    return v != NULL ? v->addr : NULL;
+}
+
+/* ------------------------------------------------------------ events */
+
+static const char *action_of(enum logline_status st)
+{
+    switch (st) {
+    case LOGSTAT_SENT:
+        return "delivered";
+    case LOGSTAT_DEFERRED:
+    case LOGSTAT_SOFTBOUNCE:
+        return "delayed";
+    case LOGSTAT_BOUNCED:
+    case LOGSTAT_EXPIRED:
+        return "failed";
+    default:
+        return NULL;
+    }
+}
+
+static void count_status(struct logfeed_sink *s, enum logline_status st)
+{
+    if (st == LOGSTAT_SENT)
+        s->stats.sent++;
+    else if (st == LOGSTAT_DEFERRED || st == LOGSTAT_SOFTBOUNCE)
+        s->stats.deferred++;
+    else if (st == LOGSTAT_BOUNCED)
+        s->stats.bounced++;
+}
+
+static int emit(struct logfeed_sink *s, struct store_event *ev)
+{
+    if (s->set.on_event != NULL)
+        s->set.on_event(ev, s->set.ctx);
+    if (s->store == NULL)
+        return 1;
+    if (store_record(s->store, ev) < 0) {
+        s->stats.refused++;
+        return -1;
+    }
+    s->stats.recorded++;
+    return 1;
+}
+
+/* The recipient: orig_to when it is a full address (the address the
+ * sender used), else to. */
+static struct logline_span recipient_span(const struct logline *ll)
+{
+    if (ll->orig_to.p != NULL && memchr(ll->orig_to.p, '@', ll->orig_to.len))
+        return ll->orig_to;
+    return ll->to;
+}
+
+/* Sendmail logs several recipients as "to=<a@x>,<b@y>": one event each. */
+static int emit_each_recipient(struct logfeed_sink *s, struct store_event *ev,
+                               struct logline_span to)
+{
+    const char *p = to.p, *end = to.p + to.len;
+    int rc = 0;
+
+    while (p < end) {
+        const char *q = p;
+        bool quoted = false;
+        while (q < end && (quoted || *q != ',')) {
+            if (*q == '"')
+                quoted = !quoted;
+            q++;
+        }
+        struct logline_span one = {p, (size_t)(q - p)};
+        while (one.len > 0 && (one.p[0] == '<' || one.p[0] == ' ')) {
+            one.p++;
+            one.len--;
+        }
+        while (one.len > 0 && one.p[one.len - 1] == '>')
+            one.len--;
+        if (one.len > 0 && (ev->recipient = dup_span(s, one)) != NULL) {
+            int r = emit(s, ev);
+            rc = rc < 0 ? rc : r;
+        }
+        p = q < end ? q + 1 : q;
+    }
+    return rc;
+}
+
+static int handle_delivery(struct logfeed_sink *s, const struct logline *ll,
+                           time_t now)
+{
+    struct store_event ev;
+    struct verdict v;
+    time_t when;
+    const char *action = action_of(ll->status);
+
+    count_status(s, ll->status);
+    if (action == NULL || logline_span_eq(ll->service, "discard") ||
+        ll->to.len == 0) {
+        s->stats.skipped++;
+        return 0;
+    }
+    memset(&ev, 0, sizeof ev);
+    if (ll->status == LOGSTAT_SENT) {
+        memset(&v, 0, sizeof v);
+        v.reason = "delivered";
+        v.bucket = BUCKET_NONE;
+    } else {
+        classify_cached(s, ll, action, &v);
+    }
+    if (!logline_time_resolve(&ll->time, s->set.utc_offset, now, &when))
+        when = now;
+    ev.when = (long long)when;
+    ev.reason = v.reason;
+    ev.bucket = v.bucket;
+    ev.auth = v.auth;
+    ev.rule = v.rule;
+    ev.status = ll->dsn[0] ? ll->dsn : (v.status[0] ? v.status : NULL);
+    ev.reply_code = ll->reply_code ? ll->reply_code : v.reply_code;
+    ev.diagnostic = dup_span(s, ll->reply);
+    ev.source = SRC_LOG;
+    ev.action = action;
+    ev.reporting_mta = dup_span(s, ll->host);
+    ev.remote_mta = dup_span(s, ll->remote.p ? ll->remote : ll->relay);
+    ev.queue_id = dup_span(s, ll->queue_id);
+    ev.sender = sender_of(s, ll);
+    ev.credible = true; /* our own MTA's log */
+    return emit_each_recipient(s, &ev, recipient_span(ll));
+}
+
+int logfeed_sink_line(struct logfeed_sink *s, const char *line, size_t len,
+                      time_t now)
+{
+    struct logline ll;
+
+    s->stats.lines++;
+    switch (logline_parse(line, len, &ll)) {
+    case LOGLINE_DELIVERY:
+        s->stats.deliveries++;
+        if (ll.errors & ~(unsigned)LOGLINE_ERR_PREFIX)
+            s->stats.malformed++;
+        if (!scratch_reserve(s, len)) {
+            s->stats.refused++;
+            return -1;
+        }
+        return handle_delivery(s, &ll, now);
+    case LOGLINE_SENDER:
+        remember_sender(s, &ll);
+        return 0;
+    case LOGLINE_EXPIRED:
+        s->stats.expired++;
+        return 0;
+    case LOGLINE_OTHER:
+        break;
+    }
+    return 0;
+}
