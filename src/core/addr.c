@@ -149,8 +149,7 @@ static int put_domain(const char *d, size_t dlen, char *out, size_t room,
 }
 
 int addr_normalize(const char *in, size_t len, enum addr_local_part lp,
-                   unsigned flags, char *buf, size_t size,
-                   const char **error_r)
+                   unsigned flags, char *buf, size_t size, const char **error_r)
 {
     const char *at;
     size_t llen;
@@ -188,8 +187,8 @@ int addr_normalize(const char *in, size_t len, enum addr_local_part lp,
     for (size_t i = 0; i < llen; i++)
         buf[i] = lp == ADDR_LOCAL_LOWERCASE ? ascii_lower(in[i]) : in[i];
     buf[llen] = '@';
-    return put_domain(at + 1, len - llen - 1, buf + llen + 1,
-                      size - llen - 1, error_r);
+    return put_domain(at + 1, len - llen - 1, buf + llen + 1, size - llen - 1,
+                      error_r);
 }
 
 const char *addr_domain(const char *key)

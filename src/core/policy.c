@@ -13,12 +13,18 @@ static const char *const domain_reasons[] = {
 const char *policy_action_name(enum policy_action a)
 {
     switch (a) {
-    case POLICY_NONE: return "none";
-    case POLICY_IGNORED: return "ignored";
-    case POLICY_COUNT: return "counted";
-    case POLICY_SUPPRESS: return "suppressed";
-    case POLICY_REFRESH: return "refreshed";
-    case POLICY_LIFT: return "lifted";
+    case POLICY_NONE:
+        return "none";
+    case POLICY_IGNORED:
+        return "ignored";
+    case POLICY_COUNT:
+        return "counted";
+    case POLICY_SUPPRESS:
+        return "suppressed";
+    case POLICY_REFRESH:
+        return "refreshed";
+    case POLICY_LIFT:
+        return "lifted";
     }
     return "none";
 }
@@ -39,8 +45,7 @@ bool policy_domain_level(const struct policy_settings *set,
     if (!set->suppress_domains || in->kind != POLICY_EVENT_FAILURE ||
         in->bucket != BUCKET_HARD || !in->credible || in->reason == NULL)
         return false;
-    for (size_t i = 0; i < sizeof domain_reasons / sizeof *domain_reasons;
-         i++)
+    for (size_t i = 0; i < sizeof domain_reasons / sizeof *domain_reasons; i++)
         if (strcmp(in->reason, domain_reasons[i]) == 0)
             return true;
     return false;
@@ -68,8 +73,8 @@ static enum policy_action on_manual(const struct policy_input *in,
                                     struct policy_state *st)
 {
     if (in->kind == POLICY_EVENT_ADD)
-        return suppress(st, in->bucket == BUCKET_NONE ? BUCKET_HARD
-                                                      : in->bucket,
+        return suppress(st,
+                        in->bucket == BUCKET_NONE ? BUCKET_HARD : in->bucket,
                         in->expires, true);
     if (in->when > st->removed_at)
         st->removed_at = in->when;
@@ -129,8 +134,7 @@ static enum policy_action on_soft(const struct policy_settings *set,
     if (st->soft_count >= set->soft_threshold &&
         st->soft_last - st->soft_first >= set->soft_span)
         return suppress(st, BUCKET_SOFT,
-                        set->soft_expiry > 0 ? in->when + set->soft_expiry
-                                             : 0,
+                        set->soft_expiry > 0 ? in->when + set->soft_expiry : 0,
                         false);
     return POLICY_COUNT;
 }
@@ -151,10 +155,13 @@ enum policy_action policy_decide(const struct policy_settings *set,
     if (in->kind == POLICY_EVENT_SUCCESS)
         return on_success(in, st);
     switch (in->bucket) {
-    case BUCKET_HARD: return on_hard(set, in, st);
-    case BUCKET_SOFT: return on_soft(set, in, st);
+    case BUCKET_HARD:
+        return on_hard(set, in, st);
+    case BUCKET_SOFT:
+        return on_soft(set, in, st);
     case BUCKET_SENDER:
-    case BUCKET_NONE: break;
+    case BUCKET_NONE:
+        break;
     }
     return POLICY_NONE;
 }

@@ -32,14 +32,14 @@
 /* What the store remembers of one key (address or domain). */
 struct policy_state {
     bool suppressed;
-    bool manual;           /* the suppression was added by hand/import */
-    enum bucket bucket;    /* bucket of the suppression */
-    long long expires;     /* 0 = permanent */
-    long long soft_count;  /* soft failures since the last success */
-    long long soft_first;  /* time of the first of them */
+    bool manual;          /* the suppression was added by hand/import */
+    enum bucket bucket;   /* bucket of the suppression */
+    long long expires;    /* 0 = permanent */
+    long long soft_count; /* soft failures since the last success */
+    long long soft_first; /* time of the first of them */
     long long soft_last;
     long long last_success;
-    long long removed_at;  /* last manual removal, 0 = never */
+    long long removed_at; /* last manual removal, 0 = never */
 };
 
 enum policy_kind {
@@ -55,7 +55,7 @@ struct policy_input {
     enum bucket bucket;
     const char *reason; /* may be NULL */
     bool credible;
-    long long expires;  /* POLICY_EVENT_ADD: absolute expiry, 0 = none */
+    long long expires; /* POLICY_EVENT_ADD: absolute expiry, 0 = none */
 };
 
 enum policy_action {

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/addr.h"
 #include "common/json.h"
+#include "core/addr.h"
 #include "ctl/store_import.h"
 #include "store/store.h"
 
@@ -117,11 +117,24 @@ static void print_csv(FILE *out, const struct suppression *s)
     snprintf(n[3], sizeof n[3], "%lld", s->count);
     snprintf(n[4], sizeof n[4], "%lld", s->expires);
     snprintf(n[5], sizeof n[5], "%d", s->manual);
-    const char *f[] = {s->address, s->reason, bucket_name(s->bucket),
-                       s->status, n[0], s->diagnostic,
-                       store_source_name(s->source), s->rule,
-                       s->reporting_mta, s->remote_mta, n[1], n[2], n[3],
-                       n[4], s->message_id, s->queue_id, s->sender, n[5]};
+    const char *f[] = {s->address,
+                       s->reason,
+                       bucket_name(s->bucket),
+                       s->status,
+                       n[0],
+                       s->diagnostic,
+                       store_source_name(s->source),
+                       s->rule,
+                       s->reporting_mta,
+                       s->remote_mta,
+                       n[1],
+                       n[2],
+                       n[3],
+                       n[4],
+                       s->message_id,
+                       s->queue_id,
+                       s->sender,
+                       n[5]};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         csv_field(out, f[i], i + 1 == sizeof f / sizeof *f);
 }
@@ -159,14 +172,18 @@ static int list_cb(const struct suppression *s, void *ctx)
 
     c->n++;
     switch (c->fmt) {
-    case OUT_CSV: print_csv(c->out, s); break;
-    case OUT_JSON: print_json(&c->j, c->out, s); break;
+    case OUT_CSV:
+        print_csv(c->out, s);
+        break;
+    case OUT_JSON:
+        print_json(&c->j, c->out, s);
+        break;
     case OUT_TABLE:
         fmt_time(s->last_seen, last, sizeof last);
         fmt_time(s->expires, exp, sizeof exp);
-        fprintf(c->out, "%-40s %-18s %-6s %-6s %-20s %-20s %lld\n",
-                s->address, s->reason, bucket_name(s->bucket), s->status,
-                last, exp, s->count);
+        fprintf(c->out, "%-40s %-18s %-6s %-6s %-20s %-20s %lld\n", s->address,
+                s->reason, bucket_name(s->bucket), s->status, last, exp,
+                s->count);
         break;
     }
     return 0;
@@ -183,8 +200,7 @@ static int walk(struct store *st, const struct store_filter *f,
         fputs(csv_header, out);
     else if (fmt == OUT_TABLE)
         fprintf(out, "%-40s %-18s %-6s %-6s %-20s %-20s %s\n", "ADDRESS",
-                "REASON", "BUCKET", "STATUS", "LAST SEEN", "EXPIRES",
-                "COUNT");
+                "REASON", "BUCKET", "STATUS", "LAST SEEN", "EXPIRES", "COUNT");
     rc = store_list(st, f, list_cb, &c);
     json_free(&c.j);
     *n_r = c.n;
@@ -213,9 +229,15 @@ int cmd_list(const struct ctl_env *env, int argc, char **argv)
 
     while ((ch = getopt_long(argc, argv, "r:b:d:s:f:a", opts, NULL)) != -1) {
         switch (ch) {
-        case 'r': f.reason = optarg; break;
-        case 'd': f.domain = optarg; break;
-        case 'a': f.now = 0; break;
+        case 'r':
+            f.reason = optarg;
+            break;
+        case 'd':
+            f.domain = optarg;
+            break;
+        case 'a':
+            f.now = 0;
+            break;
         case 'b':
             if (!bucket_parse(optarg, &b))
                 goto usage;
@@ -230,7 +252,8 @@ int cmd_list(const struct ctl_env *env, int argc, char **argv)
             if (!parse_format(optarg, &fmt))
                 goto usage;
             break;
-        default: goto usage;
+        default:
+            goto usage;
         }
     }
     if (optind != argc || open_store(env, &st) < 0)
@@ -266,8 +289,8 @@ static void print_entry(const struct suppression *s)
            "sender <%s>\n",
            s->address, s->manual ? "manual" : "automatic", s->reason,
            bucket_name(s->bucket), s->status, s->reply_code, s->diagnostic,
-           store_source_name(s->source), s->manual ? " (manual)" : "",
-           s->rule, s->remote_mta, t[0], t[1], s->count, t[2], s->message_id,
+           store_source_name(s->source), s->manual ? " (manual)" : "", s->rule,
+           s->remote_mta, t[0], t[1], s->count, t[2], s->message_id,
            s->queue_id, s->sender);
 }
 
@@ -278,9 +301,8 @@ static int history_cb(const struct store_history_row *h, void *ctx)
     (*(int *)ctx)++;
     fmt_time(h->ev.when, t, sizeof t);
     printf("  %s %-10s %-10s %-6s %-16s %-6s %3d %-11s %s\n", t,
-           h->decision ? h->decision : "-",
-           h->ev.action ? h->ev.action : "-", bucket_name(h->ev.bucket),
-           h->ev.reason ? h->ev.reason : "-",
+           h->decision ? h->decision : "-", h->ev.action ? h->ev.action : "-",
+           bucket_name(h->ev.bucket), h->ev.reason ? h->ev.reason : "-",
            h->ev.status ? h->ev.status : "-", h->ev.reply_code,
            store_source_name(h->ev.source),
            h->ev.diagnostic ? h->ev.diagnostic : "");
@@ -353,9 +375,14 @@ static int change(const struct ctl_env *env, const char *addr,
                   long long expires)
 {
     struct store_event ev = {
-        .when = (long long)time(NULL), .recipient = addr, .reason = reason,
-        .bucket = b, .source = SRC_MANUAL, .action = action,
-        .credible = true, .expires = expires,
+        .when = (long long)time(NULL),
+        .recipient = addr,
+        .reason = reason,
+        .bucket = b,
+        .source = SRC_MANUAL,
+        .action = action,
+        .credible = true,
+        .expires = expires,
     };
     struct store *st;
 
@@ -385,8 +412,7 @@ int cmd_add(const struct ctl_env *env, int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "r:e:b:", opts, NULL)) != -1) {
         if (ch == 'r')
             reason = optarg;
-        else if (ch == 'e' && cfg_parse_duration(optarg, &dur) == 0 &&
-                 dur > 0)
+        else if (ch == 'e' && cfg_parse_duration(optarg, &dur) == 0 && dur > 0)
             ;
         else if (ch == 'b' && bucket_parse(optarg, &b))
             ;
@@ -448,12 +474,20 @@ static int import_cb(unsigned long line, const struct import_row *row,
         return 0;
     }
     struct store_event ev = {
-        .when = row->when > 0 ? row->when : c->now, .recipient = key,
-        .reason = row->reason, .bucket = row->bucket, .status = row->status,
-        .reply_code = row->reply_code, .diagnostic = row->diagnostic,
-        .source = SRC_IMPORT, .action = STORE_ACTION_ADD,
-        .orig_message_id = row->message_id, .queue_id = row->queue_id,
-        .sender = row->sender, .credible = true, .expires = row->expires,
+        .when = row->when > 0 ? row->when : c->now,
+        .recipient = key,
+        .reason = row->reason,
+        .bucket = row->bucket,
+        .status = row->status,
+        .reply_code = row->reply_code,
+        .diagnostic = row->diagnostic,
+        .source = SRC_IMPORT,
+        .action = STORE_ACTION_ADD,
+        .orig_message_id = row->message_id,
+        .queue_id = row->queue_id,
+        .sender = row->sender,
+        .credible = true,
+        .expires = row->expires,
     };
     while (store_record(c->st, &ev) < 0) /* queue full: let it drain */
         if (store_flush(c->st, FLUSH_TIMEOUT_MS) < 0)

@@ -16,13 +16,13 @@
 enum format { F_OWN, F_POSTMARK, F_SES, F_MAILGUN, F_SENDGRID, F_JSON };
 
 static const char *const format_names[] = {
-    "bounceguard-csv", "postmark", "ses", "mailgun", "sendgrid",
-    "bounceguard-json",
+    "bounceguard-csv", "postmark", "ses",
+    "mailgun",         "sendgrid", "bounceguard-json",
 };
 
 /* One record: parallel names and values (values may be NULL). */
 struct rec {
-    char *buf;        /* REC_MAX bytes of field text */
+    char *buf; /* REC_MAX bytes of field text */
     size_t len;
     char *val[COLS_MAX];
     size_t n;
@@ -140,11 +140,21 @@ static bool json_string_in_place(char **p, char **o)
         }
         s++;
         switch (*s) {
-        case 'n': *(*o)++ = '\n'; break;
-        case 't': *(*o)++ = '\t'; break;
-        case 'r': *(*o)++ = '\r'; break;
-        case 'b': *(*o)++ = '\b'; break;
-        case 'f': *(*o)++ = '\f'; break;
+        case 'n':
+            *(*o)++ = '\n';
+            break;
+        case 't':
+            *(*o)++ = '\t';
+            break;
+        case 'r':
+            *(*o)++ = '\r';
+            break;
+        case 'b':
+            *(*o)++ = '\b';
+            break;
+        case 'f':
+            *(*o)++ = '\f';
+            break;
         case 'u': {
             char hex[5] = {0};
             for (int i = 0; i < 4; i++)
@@ -154,8 +164,11 @@ static bool json_string_in_place(char **p, char **o)
             s += 4;
             break;
         }
-        case '\0': return false;
-        default: *(*o)++ = *s; break;
+        case '\0':
+            return false;
+        default:
+            *(*o)++ = *s;
+            break;
         }
         s++;
     }
@@ -241,8 +254,8 @@ static const char *json_object(char *line, struct rec *r, char **names)
 /* Column indexes of one format; -1 when absent. */
 struct colmap {
     enum format fmt;
-    int address, reason, bucket, status, code, diag, when, expires, msgid,
-        qid, sender;
+    int address, reason, bucket, status, code, diag, when, expires, msgid, qid,
+        sender;
 };
 
 static int col_index(char **names, size_t n, const char *a, const char *b)
@@ -381,7 +394,8 @@ static const char *map_row(const struct colmap *m, const struct rec *r,
         return why;
     switch (m->fmt) {
     case F_OWN:
-    case F_JSON: return map_own(m, r, row);
+    case F_JSON:
+        return map_own(m, r, row);
     case F_SES:
     case F_POSTMARK:
         v = get(r, m->reason);
@@ -419,8 +433,7 @@ int store_import_time(const char *text, long long *t_r)
     if ((rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL &&
         (rest = strptime(text, "%Y-%m-%d %H:%M:%S", &tm)) == NULL) {
         memset(&tm, 0, sizeof tm);
-        if ((rest = strptime(text, "%a, %d %b %Y %H:%M:%S %z", &tm)) ==
-                NULL &&
+        if ((rest = strptime(text, "%a, %d %b %Y %H:%M:%S %z", &tm)) == NULL &&
             (rest = strptime(text, "%d %b %Y %H:%M:%S %z", &tm)) == NULL)
             return -1;
         long gmtoff = tm.tm_gmtoff; /* timegm() resets it */

@@ -30,9 +30,9 @@
 
 struct import_row {
     const char *address;
-    const char *reason;     /* taxonomy name or the provider's, lower case */
+    const char *reason; /* taxonomy name or the provider's, lower case */
     enum bucket bucket;
-    const char *status;     /* or NULL */
+    const char *status; /* or NULL */
     int reply_code;
     const char *diagnostic; /* or NULL */
     long long when;         /* when it was suppressed; 0 = unknown */

@@ -157,8 +157,7 @@ static enum policy_kind event_kind(const struct store_event *ev)
     if (a != NULL && strcmp(a, STORE_ACTION_REMOVE) == 0)
         return POLICY_EVENT_REMOVE;
     if (a != NULL && (strcmp(a, "delivered") == 0 ||
-                      strcmp(a, "relayed") == 0 ||
-                      strcmp(a, "expanded") == 0))
+                      strcmp(a, "relayed") == 0 || strcmp(a, "expanded") == 0))
         return POLICY_EVENT_SUCCESS;
     return POLICY_EVENT_FAILURE;
 }
@@ -195,8 +194,8 @@ static void make_input(const struct store_item *it, struct policy_input *in)
     in->reason = ev->reason;
     in->credible = ev->credible || manual;
     in->expires = ev->expires;
-    if (!manual && (in->kind == POLICY_EVENT_ADD ||
-                    in->kind == POLICY_EVENT_REMOVE))
+    if (!manual &&
+        (in->kind == POLICY_EVENT_ADD || in->kind == POLICY_EVENT_REMOVE))
         in->kind = POLICY_EVENT_FAILURE; /* only admins add and remove */
 }
 
@@ -211,8 +210,7 @@ static int apply_event(struct store *st, const struct store_item *it,
     if (a < 0)
         return -1;
     if (policy_domain_level(&st->policy, &in) &&
-        decide_key(st, addr_domain(it->key), &in, it, now, err,
-                   errsize) < 0)
+        decide_key(st, addr_domain(it->key), &in, it, now, err, errsize) < 0)
         return -1;
     ins = st->be->event_insert(st->writer_db, it,
                                policy_action_name((enum policy_action)a), err,
@@ -249,8 +247,8 @@ static int prefetch(struct store *st, const struct store_item *it, size_t n,
 }
 
 /* Applies a chain of N items as one transaction. */
-int store_apply_chain(struct store *st, const struct store_item *it,
-                      size_t n, bool check_seen, char *err, size_t errsize)
+int store_apply_chain(struct store *st, const struct store_item *it, size_t n,
+                      bool check_seen, char *err, size_t errsize)
 {
     long long now = (long long)time(NULL);
 
@@ -294,8 +292,10 @@ static void note_failure(struct store *st, const char *err)
     pthread_mutex_lock(&st->lock);
     st->health.failed_commits++;
     if (!st->health.failing || strcmp(st->health.last_error, err) != 0)
-        log_error(NULL, "store: %s commit failed, %zu decisions kept in "
-                        "memory: %s", st->be->name, st->queued, err);
+        log_error(NULL,
+                  "store: %s commit failed, %zu decisions kept in "
+                  "memory: %s",
+                  st->be->name, st->queued, err);
     st->health.failing = true;
     store_copy(st->health.last_error, sizeof st->health.last_error, err);
     pthread_mutex_unlock(&st->lock);
@@ -341,8 +341,10 @@ static int write_batch(struct store *st, const struct store_item *head,
                                sizeof err) == 0)
         rc = 0;
     else if (st->spool != NULL) {
-        log_warning(NULL, "store: %s unavailable (%s): spooling %zu "
-                          "decisions", st->be->name, err, n);
+        log_warning(NULL,
+                    "store: %s unavailable (%s): spooling %zu "
+                    "decisions",
+                    st->be->name, err, n);
         rc = store_spool_append(st->spool, head, n, err, sizeof err);
     } else
         rc = -1;
@@ -354,8 +356,7 @@ static int write_batch(struct store *st, const struct store_item *head,
 static void run_expire(struct store *st, long long now)
 {
     char err[256] = "";
-    long long n = st->be->expire(st->writer_db, &st->set, now, err,
-                                 sizeof err);
+    long long n = st->be->expire(st->writer_db, &st->set, now, err, sizeof err);
 
     if (n < 0)
         log_error(NULL, "store: expiry failed: %s", err);
@@ -557,8 +558,7 @@ static void reader_put(struct store *st, struct reader *r, int rc)
     pthread_mutex_unlock(&r->lock);
 }
 
-static int norm_key(struct store *st, const char *addr, char *key,
-                    size_t size)
+static int norm_key(struct store *st, const char *addr, char *key, size_t size)
 {
     const char *why;
 
@@ -675,8 +675,7 @@ static int copy_settings(struct store *st, const struct store_settings *set)
     return st->set.backend == NULL ? -1 : 0;
 }
 
-static char *errorf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *errorf(const char *fmt, ...)
 {
     char buf[512];
@@ -696,8 +695,7 @@ static int pick_backend(struct store *st, char **error_r)
             st->be = backends[i];
             return 0;
         }
-    *error_r = errorf("store backend \"%s\" is not built in",
-                      st->set.backend);
+    *error_r = errorf("store backend \"%s\" is not built in", st->set.backend);
     return -1;
 }
 

@@ -62,21 +62,21 @@ bool store_source_parse(const char *name, enum store_source *s_r);
 
 /* One classified failure (or success) of one recipient. */
 struct store_event {
-    long long when;          /* unix seconds, the caller's clock */
-    const char *recipient;   /* raw; the store normalises */
-    const char *reason;      /* taxonomy name or NULL */
+    long long when;        /* unix seconds, the caller's clock */
+    const char *recipient; /* raw; the store normalises */
+    const char *reason;    /* taxonomy name or NULL */
     enum bucket bucket;
-    bool auth;               /* an authentication failure (5.7.x) */
-    const char *rule;        /* id of the deciding rule or NULL */
-    const char *status;      /* enhanced status "5.1.1" or NULL */
-    int reply_code;          /* 550, or 0 */
-    const char *diagnostic;  /* or NULL */
+    bool auth;              /* an authentication failure (5.7.x) */
+    const char *rule;       /* id of the deciding rule or NULL */
+    const char *status;     /* enhanced status "5.1.1" or NULL */
+    int reply_code;         /* 550, or 0 */
+    const char *diagnostic; /* or NULL */
     enum store_source source;
-    const char *action;      /* see STORE_ACTION_*; NULL = "failed" */
+    const char *action; /* see STORE_ACTION_*; NULL = "failed" */
     const char *reporting_mta, *remote_mta;
     const char *orig_message_id, *queue_id, *sender;
-    bool credible;           /* false: recorded, never suppresses */
-    long long expires;       /* manual/import: absolute expiry, 0 = none */
+    bool credible;     /* false: recorded, never suppresses */
+    long long expires; /* manual/import: absolute expiry, 0 = none */
 };
 
 #define STORE_ADDR_MAX 320
@@ -99,7 +99,7 @@ struct suppression {
     char message_id[256];            /* evidence: the bounced message */
     char queue_id[64];
     char sender[STORE_ADDR_MAX + 1];
-    bool manual;                     /* added by hand or imported */
+    bool manual; /* added by hand or imported */
 };
 
 /* Outbound tracking: which message we sent, from whom, to whom. */
@@ -157,10 +157,10 @@ int store_find_outbound(struct store *store, const char *message_id,
 /* Filters for store_list(); NULL / 0 / -1 fields do not filter. */
 struct store_filter {
     const char *reason;
-    int bucket;       /* enum bucket, or -1 */
+    int bucket; /* enum bucket, or -1 */
     const char *domain;
-    long long since;  /* last_seen >= since, or 0 */
-    long long now;    /* hide entries expired at NOW; 0: show all */
+    long long since; /* last_seen >= since, or 0 */
+    long long now;   /* hide entries expired at NOW; 0: show all */
 };
 /* Calls cb for every matching entry, ordered by address; a non-zero return
  * of cb stops the walk and is returned.  -1 on a store error. */
@@ -192,11 +192,11 @@ long long store_expire(struct store *store, long long now);
 
 /* The writer's health, for logs and metrics. */
 struct store_health {
-    size_t queued;            /* items waiting in memory */
+    size_t queued;                /* items waiting in memory */
     unsigned long long committed; /* items committed since open */
     unsigned long long failed_commits;
-    unsigned long long dropped;   /* store_record() refusals: queue full */
-    bool failing;             /* the last commit failed */
+    unsigned long long dropped; /* store_record() refusals: queue full */
+    bool failing;               /* the last commit failed */
     char last_error[256];
 };
 void store_get_health(struct store *store, struct store_health *h_r);

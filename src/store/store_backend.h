@@ -23,10 +23,10 @@ struct store_item {
     struct store_item *next;
     unsigned long long seq;
     enum store_item_kind kind;
-    char uuid[33];               /* 32 hex digits: replay idempotency */
-    char key[ADDR_MAX + 1];      /* normalised recipient (events) */
-    struct store_event ev;       /* strings point into data[] */
-    struct outbound_msg out;     /* recipients joined by '\n' in out_rcpts */
+    char uuid[33];           /* 32 hex digits: replay idempotency */
+    char key[ADDR_MAX + 1];  /* normalised recipient (events) */
+    struct store_event ev;   /* strings point into data[] */
+    struct outbound_msg out; /* recipients joined by '\n' in out_rcpts */
     const char *out_rcpts;
     char data[];
 };
@@ -56,8 +56,8 @@ struct store_backend {
      * load them all at once and then answer state_load() from memory and
      * send the writes without waiting for each reply, until commit().
      * Never called when uuids must be checked (replays, retries). */
-    int (*prefetch)(struct store_db *db, const char *const *keys,
-                    size_t nkeys, char *err, size_t errsize);
+    int (*prefetch)(struct store_db *db, const char *const *keys, size_t nkeys,
+                    char *err, size_t errsize);
     /* Loads (and locks, where the backend needs it) KEY's state. */
     int (*state_load)(struct store_db *db, const char *key,
                       struct policy_state *st, char *err, size_t errsize);
@@ -65,8 +65,7 @@ struct store_backend {
     int (*state_save)(struct store_db *db, const char *key,
                       const struct policy_state *old,
                       const struct policy_state *st, enum policy_action a,
-                      const struct store_item *it, char *err,
-                      size_t errsize);
+                      const struct store_item *it, char *err, size_t errsize);
     int (*outbound_insert)(struct store_db *db, const struct store_item *it,
                            char *err, size_t errsize);
     long long (*expire)(struct store_db *db, const struct store_settings *set,
@@ -99,8 +98,8 @@ struct store_item *store_item_outbound(const struct outbound_msg *m,
  * writer connection: 0, or -1 with err (rolled back).  With CHECK_SEEN,
  * items whose uuid is stored already are skipped (replays, retries after
  * a commit of unknown outcome).  Writer thread only. */
-int store_apply_chain(struct store *st, const struct store_item *it,
-                      size_t n, bool check_seen, char *err, size_t errsize);
+int store_apply_chain(struct store *st, const struct store_item *it, size_t n,
+                      bool check_seen, char *err, size_t errsize);
 
 /* Helpers shared by the backends (store.c). */
 const char *store_bucket_name(enum bucket b);

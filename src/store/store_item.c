@@ -161,9 +161,10 @@ static size_t len0(const char *s)
 struct store_item *store_item_event(const struct store_event *ev,
                                     const char *key, const char *uuid)
 {
-    const char *s[] = {ev->reason, ev->rule, ev->status, ev->diagnostic,
-                       ev->action, ev->reporting_mta, ev->remote_mta,
-                       ev->orig_message_id, ev->queue_id, ev->sender};
+    const char *s[] = {
+        ev->reason,   ev->rule,          ev->status,     ev->diagnostic,
+        ev->action,   ev->reporting_mta, ev->remote_mta, ev->orig_message_id,
+        ev->queue_id, ev->sender};
     size_t total = 0;
     struct store_item *it;
     char *p;
@@ -199,8 +200,8 @@ struct store_item *store_item_outbound(const struct outbound_msg *m,
                                        const char *rcpts_joined,
                                        const char *uuid)
 {
-    size_t total = len0(m->message_id) + len0(m->queue_id) +
-                   len0(m->sender) + len0(rcpts_joined);
+    size_t total = len0(m->message_id) + len0(m->queue_id) + len0(m->sender) +
+                   len0(rcpts_joined);
     struct store_item *it = calloc(1, sizeof *it + total);
     char *p;
 

@@ -76,70 +76,82 @@ struct prepared {
 
 static const struct prepared stmts[] = {
     {"seen", "SELECT 1 FROM events WHERE uuid = $1", 1},
-    {"lock", "INSERT INTO recipient_state (address) VALUES ($1)"
-             " ON CONFLICT (address) DO UPDATE SET address = EXCLUDED.address",
+    {"lock",
+     "INSERT INTO recipient_state (address) VALUES ($1)"
+     " ON CONFLICT (address) DO UPDATE SET address = EXCLUDED.address",
      1},
-    {"lock_all", "INSERT INTO recipient_state (address) SELECT k FROM"
-                 " unnest($1::text[]) AS k ORDER BY k ON CONFLICT (address)"
-                 " DO UPDATE SET address = EXCLUDED.address",
+    {"lock_all",
+     "INSERT INTO recipient_state (address) SELECT k FROM"
+     " unnest($1::text[]) AS k ORDER BY k ON CONFLICT (address)"
+     " DO UPDATE SET address = EXCLUDED.address",
      1},
-    {"state_all", "SELECT r.address, r.soft_count, r.soft_first,"
-                  " r.soft_last, r.last_success, r.removed_at, s.bucket,"
-                  " s.expires, s.manual::int FROM recipient_state r LEFT JOIN"
-                  " suppressions s ON s.address = r.address"
-                  " WHERE r.address = ANY ($1::text[])",
+    {"state_all",
+     "SELECT r.address, r.soft_count, r.soft_first,"
+     " r.soft_last, r.last_success, r.removed_at, s.bucket,"
+     " s.expires, s.manual::int FROM recipient_state r LEFT JOIN"
+     " suppressions s ON s.address = r.address"
+     " WHERE r.address = ANY ($1::text[])",
      1},
-    {"state", "SELECT r.soft_count, r.soft_first, r.soft_last,"
-              " r.last_success, r.removed_at, s.bucket, s.expires,"
-              " s.manual::int FROM recipient_state r LEFT JOIN suppressions s"
-              " ON s.address = r.address WHERE r.address = $1",
+    {"state",
+     "SELECT r.soft_count, r.soft_first, r.soft_last,"
+     " r.last_success, r.removed_at, s.bucket, s.expires,"
+     " s.manual::int FROM recipient_state r LEFT JOIN suppressions s"
+     " ON s.address = r.address WHERE r.address = $1",
      1},
-    {"counters", "UPDATE recipient_state SET soft_count = $2,"
-                 " soft_first = $3, soft_last = $4, last_success = $5,"
-                 " removed_at = $6 WHERE address = $1",
+    {"counters",
+     "UPDATE recipient_state SET soft_count = $2,"
+     " soft_first = $3, soft_last = $4, last_success = $5,"
+     " removed_at = $6 WHERE address = $1",
      6},
-    {"sup_put", "INSERT INTO suppressions (address, domain, reason, bucket,"
-                " status, reply_code, diagnostic, source, rule,"
-                " reporting_mta, remote_mta, first_seen, last_seen, count,"
-                " expires, message_id, queue_id, sender, manual) VALUES ($1,"
-                " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13,"
-                " $14, $15, $16, $17::int::boolean) ON CONFLICT (address) DO"
-                " UPDATE SET reason = EXCLUDED.reason, bucket ="
-                " EXCLUDED.bucket, status = EXCLUDED.status, reply_code ="
-                " EXCLUDED.reply_code, diagnostic = EXCLUDED.diagnostic,"
-                " source = EXCLUDED.source, rule = EXCLUDED.rule,"
-                " reporting_mta = EXCLUDED.reporting_mta, remote_mta ="
-                " EXCLUDED.remote_mta, first_seen = EXCLUDED.first_seen,"
-                " last_seen = EXCLUDED.last_seen, count = 1, expires ="
-                " EXCLUDED.expires, message_id = EXCLUDED.message_id,"
-                " queue_id = EXCLUDED.queue_id, sender = EXCLUDED.sender,"
-                " manual = EXCLUDED.manual",
+    {"sup_put",
+     "INSERT INTO suppressions (address, domain, reason, bucket,"
+     " status, reply_code, diagnostic, source, rule,"
+     " reporting_mta, remote_mta, first_seen, last_seen, count,"
+     " expires, message_id, queue_id, sender, manual) VALUES ($1,"
+     " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13,"
+     " $14, $15, $16, $17::int::boolean) ON CONFLICT (address) DO"
+     " UPDATE SET reason = EXCLUDED.reason, bucket ="
+     " EXCLUDED.bucket, status = EXCLUDED.status, reply_code ="
+     " EXCLUDED.reply_code, diagnostic = EXCLUDED.diagnostic,"
+     " source = EXCLUDED.source, rule = EXCLUDED.rule,"
+     " reporting_mta = EXCLUDED.reporting_mta, remote_mta ="
+     " EXCLUDED.remote_mta, first_seen = EXCLUDED.first_seen,"
+     " last_seen = EXCLUDED.last_seen, count = 1, expires ="
+     " EXCLUDED.expires, message_id = EXCLUDED.message_id,"
+     " queue_id = EXCLUDED.queue_id, sender = EXCLUDED.sender,"
+     " manual = EXCLUDED.manual",
      17},
-    {"sup_refresh", "UPDATE suppressions SET last_seen = greatest(last_seen,"
-                    " $2), count = count + 1, bucket = $3, expires = $4"
-                    " WHERE address = $1",
+    {"sup_refresh",
+     "UPDATE suppressions SET last_seen = greatest(last_seen,"
+     " $2), count = count + 1, bucket = $3, expires = $4"
+     " WHERE address = $1",
      4},
     {"sup_del", "DELETE FROM suppressions WHERE address = $1", 1},
-    {"event", "INSERT INTO events (uuid, at, address, reason, bucket, auth,"
-              " rule, status, reply_code, diagnostic, source, action,"
-              " reporting_mta, remote_mta, message_id, queue_id, sender,"
-              " credible, decision) VALUES ($1, $2, $3, $4, $5,"
-              " $6::int::boolean, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-              " $16, $17, $18::int::boolean, $19)"
-              " ON CONFLICT (uuid) DO NOTHING",
+    {"event",
+     "INSERT INTO events (uuid, at, address, reason, bucket, auth,"
+     " rule, status, reply_code, diagnostic, source, action,"
+     " reporting_mta, remote_mta, message_id, queue_id, sender,"
+     " credible, decision) VALUES ($1, $2, $3, $4, $5,"
+     " $6::int::boolean, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+     " $16, $17, $18::int::boolean, $19)"
+     " ON CONFLICT (uuid) DO NOTHING",
      19},
-    {"outbound", "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
-                 " recipients, at) VALUES ($1, $2, $3, $4, $5, $6)"
-                 " ON CONFLICT (uuid) DO NOTHING",
+    {"outbound",
+     "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
+     " recipients, at) VALUES ($1, $2, $3, $4, $5, $6)"
+     " ON CONFLICT (uuid) DO NOTHING",
      6},
-    {"lookup", "SELECT " SUP_COLS " FROM suppressions WHERE address = $1"
-               " AND (expires = 0 OR expires > $2)",
+    {"lookup",
+     "SELECT " SUP_COLS " FROM suppressions WHERE address = $1"
+     " AND (expires = 0 OR expires > $2)",
      2},
-    {"out_mid", "SELECT message_id, queue_id, sender, recipients, at FROM"
-                " outbound WHERE message_id = $1 ORDER BY at DESC LIMIT 1",
+    {"out_mid",
+     "SELECT message_id, queue_id, sender, recipients, at FROM"
+     " outbound WHERE message_id = $1 ORDER BY at DESC LIMIT 1",
      1},
-    {"out_qid", "SELECT message_id, queue_id, sender, recipients, at FROM"
-                " outbound WHERE queue_id = $1 ORDER BY at DESC LIMIT 1",
+    {"out_qid",
+     "SELECT message_id, queue_id, sender, recipients, at FROM"
+     " outbound WHERE queue_id = $1 ORDER BY at DESC LIMIT 1",
      1},
 };
 
@@ -153,15 +165,15 @@ struct store_db {
     PGconn *conn;
     char *conninfo;
     bool writer;
-    bool ready;          /* connected and statements prepared */
-    long long retry_at;  /* monotonic ms before which we do not reconnect */
+    bool ready;         /* connected and statements prepared */
+    long long retry_at; /* monotonic ms before which we do not reconnect */
     long backoff_ms;
     /* batch mode (prefetch .. commit/rollback) */
-    bool pipelined;      /* writes are sent, their replies read at commit */
-    size_t pending;      /* replies owed by the server */
+    bool pipelined; /* writes are sent, their replies read at commit */
+    size_t pending; /* replies owed by the server */
     struct cache_entry *cache;
     size_t ncache;
-    char *cache_text;    /* the keys' storage */
+    char *cache_text; /* the keys' storage */
 };
 
 static void cache_free(struct store_db *d);
@@ -198,8 +210,7 @@ static bool result_ok(PGresult *r)
     return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
-static int exec(struct store_db *d, const char *sql, char *err,
-                size_t errsize)
+static int exec(struct store_db *d, const char *sql, char *err, size_t errsize)
 {
     PGresult *r = PQexec(d->conn, sql);
     int rc = result_ok(r) ? 0 : -1;
@@ -249,15 +260,19 @@ static int migrate(struct store_db *d, char *err, size_t errsize)
     if (exec(d, "BEGIN", err, errsize) < 0 ||
         exec(d, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")", err,
              errsize) < 0 ||
-        exec(d, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER"
-                " NOT NULL)", err, errsize) < 0)
+        exec(d,
+             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER"
+             " NOT NULL)",
+             err, errsize) < 0)
         goto fail;
     r = PQexec(d->conn, "SELECT max(version) FROM schema_version");
     v = result_ok(r) && !PQgetisnull(r, 0, 0) ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     if (v > SCHEMA_VERSION) {
-        snprintf(err, errsize, "postgresql: schema version %d is not one "
-                 "this bounceguard knows (%d)", v, SCHEMA_VERSION);
+        snprintf(err, errsize,
+                 "postgresql: schema version %d is not one "
+                 "this bounceguard knows (%d)",
+                 v, SCHEMA_VERSION);
         goto fail;
     }
     for (; v < SCHEMA_VERSION; v++) {
@@ -302,8 +317,10 @@ static int ensure(struct store_db *d, char *err, size_t errsize)
     if (d->ready && PQstatus(d->conn) == CONNECTION_OK)
         return 0;
     if (now < d->retry_at) {
-        snprintf(err, errsize, "postgresql: not connected (next attempt in "
-                 "%lld ms)", d->retry_at - now);
+        snprintf(err, errsize,
+                 "postgresql: not connected (next attempt in "
+                 "%lld ms)",
+                 d->retry_at - now);
         return -1;
     }
     if (d->conn != NULL)
@@ -514,8 +531,7 @@ static int drain(struct store_db *d, char *err, size_t errsize)
         }
         s = PQresultStatus(r);
         if (s == PGRES_FATAL_ERROR && rc == 0) {
-            snprintf(err, errsize, "postgresql: %s",
-                     PQresultErrorMessage(r));
+            snprintf(err, errsize, "postgresql: %s", PQresultErrorMessage(r));
             err[strcspn(err, "\n")] = '\0';
             rc = -1;
         } else if (s == PGRES_PIPELINE_ABORTED)
@@ -543,9 +559,8 @@ static int pipeline_end(struct store_db *d, char *err, size_t errsize)
 /* Reads owed replies now and then, so that neither side's buffers fill. */
 static int pipeline_pace(struct store_db *d, char *err, size_t errsize)
 {
-    return d->pipelined && d->pending >= PIPELINE_DRAIN
-               ? drain(d, err, errsize)
-               : 0;
+    return d->pipelined && d->pending >= PIPELINE_DRAIN ? drain(d, err, errsize)
+                                                        : 0;
 }
 
 static int pg_begin(struct store_db *d, char *err, size_t errsize)
@@ -609,11 +624,24 @@ static int pg_event_insert(struct store_db *d, const struct store_item *it,
     const struct store_event *e = &it->ev;
     char when[24], auth[4], code[16], cred[4];
     const char *v[19] = {
-        it->uuid, NUM(when, e->when), it->key, e->reason,
-        store_bucket_name(e->bucket), NUM(auth, e->auth), e->rule, e->status,
-        NUM(code, e->reply_code), e->diagnostic, store_source_name(e->source),
-        e->action ? e->action : "failed", e->reporting_mta, e->remote_mta,
-        e->orig_message_id, e->queue_id, e->sender, NUM(cred, e->credible),
+        it->uuid,
+        NUM(when, e->when),
+        it->key,
+        e->reason,
+        store_bucket_name(e->bucket),
+        NUM(auth, e->auth),
+        e->rule,
+        e->status,
+        NUM(code, e->reply_code),
+        e->diagnostic,
+        store_source_name(e->source),
+        e->action ? e->action : "failed",
+        e->reporting_mta,
+        e->remote_mta,
+        e->orig_message_id,
+        e->queue_id,
+        e->sender,
+        NUM(cred, e->credible),
         decision,
     };
     PGresult *r;
@@ -679,12 +707,22 @@ static int put_suppression(struct store_db *d, const char *key,
     const struct store_event *e = &it->ev;
     char code[16], when[24], exp[24], man[4];
     const char *v[17] = {
-        key, addr_domain(key),
+        key,
+        addr_domain(key),
         e->reason ? e->reason : (st->manual ? "manual" : NULL),
-        store_bucket_name(st->bucket), e->status, NUM(code, e->reply_code),
-        e->diagnostic, store_source_name(e->source), e->rule,
-        e->reporting_mta, e->remote_mta, NUM(when, e->when),
-        NUM(exp, st->expires), e->orig_message_id, e->queue_id, e->sender,
+        store_bucket_name(st->bucket),
+        e->status,
+        NUM(code, e->reply_code),
+        e->diagnostic,
+        store_source_name(e->source),
+        e->rule,
+        e->reporting_mta,
+        e->remote_mta,
+        NUM(when, e->when),
+        NUM(exp, st->expires),
+        e->orig_message_id,
+        e->queue_id,
+        e->sender,
         NUM(man, st->manual),
     };
 
@@ -695,20 +733,20 @@ static bool counters_changed(const struct policy_state *a,
                              const struct policy_state *b)
 {
     return a->soft_count != b->soft_count || a->soft_first != b->soft_first ||
-           a->soft_last != b->soft_last ||
-           a->last_success != b->last_success ||
+           a->soft_last != b->soft_last || a->last_success != b->last_success ||
            a->removed_at != b->removed_at;
 }
 
 static int pg_state_save(struct store_db *d, const char *key,
                          const struct policy_state *old,
                          const struct policy_state *st, enum policy_action a,
-                         const struct store_item *it, char *err,
-                         size_t errsize)
+                         const struct store_item *it, char *err, size_t errsize)
 {
     char b[5][24];
-    const char *cv[6] = {key, NUM(b[0], st->soft_count),
-                         NUM(b[1], st->soft_first), NUM(b[2], st->soft_last),
+    const char *cv[6] = {key,
+                         NUM(b[0], st->soft_count),
+                         NUM(b[1], st->soft_first),
+                         NUM(b[2], st->soft_last),
                          NUM(b[3], st->last_success),
                          NUM(b[4], st->removed_at)};
 
@@ -738,9 +776,9 @@ static int pg_outbound_insert(struct store_db *d, const struct store_item *it,
                               char *err, size_t errsize)
 {
     char when[24];
-    const char *v[6] = {it->uuid, it->out.message_id, it->out.queue_id,
-                        it->out.sender, it->out_rcpts,
-                        NUM(when, it->out.when)};
+    const char *v[6] = {it->uuid,         it->out.message_id,
+                        it->out.queue_id, it->out.sender,
+                        it->out_rcpts,    NUM(when, it->out.when)};
 
     return run_cmd(d, "outbound", 6, v, err, errsize);
 }
@@ -762,16 +800,17 @@ static long long delete_where(struct store_db *d, const char *sql,
     return n;
 }
 
-static long long pg_expire(struct store_db *d,
-                           const struct store_settings *set, long long now,
-                           char *err, size_t errsize)
+static long long pg_expire(struct store_db *d, const struct store_settings *set,
+                           long long now, char *err, size_t errsize)
 {
     long long n;
 
     if (ensure(d, err, errsize) < 0)
         return -1;
-    n = delete_where(d, "DELETE FROM suppressions WHERE expires > 0 AND"
-                        " expires <= $1::bigint", now, err, errsize);
+    n = delete_where(d,
+                     "DELETE FROM suppressions WHERE expires > 0 AND"
+                     " expires <= $1::bigint",
+                     now, err, errsize);
     if (n >= 0 && set->event_retention > 0 &&
         delete_where(d, "DELETE FROM events WHERE at < $1::bigint",
                      now - set->event_retention, err, errsize) < 0)
@@ -865,11 +904,10 @@ static int pg_list(struct store_db *d, const struct store_filter *f,
                    store_list_cb *cb, void *ctx)
 {
     char sql[512], since[24], now[24], err[256];
-    const char *v[5] = {f->reason,
-                        f->bucket >= 0
-                            ? store_bucket_name((enum bucket)f->bucket)
-                            : NULL,
-                        f->domain, NUM(since, f->since), NUM(now, f->now)};
+    const char *v[5] = {
+        f->reason,
+        f->bucket >= 0 ? store_bucket_name((enum bucket)f->bucket) : NULL,
+        f->domain, NUM(since, f->since), NUM(now, f->now)};
     PGresult *r;
     int rc = 0;
 
@@ -895,8 +933,8 @@ static int pg_list(struct store_db *d, const struct store_filter *f,
     return rc;
 }
 
-static int pg_history(struct store_db *d, const char *key,
-                      store_history_cb *cb, void *ctx)
+static int pg_history(struct store_db *d, const char *key, store_history_cb *cb,
+                      void *ctx)
 {
     const char *v[1] = {key};
     char err[256];
@@ -967,8 +1005,8 @@ static int pg_stats(struct store_db *d, const char *group_by, long long since,
         return -1;
     }
     for (int i = 0; i < PQntuples(r) && rc == 0; i++)
-        rc = cb(val(r, i, 0) ? val(r, i, 0) : "-",
-                atoll(PQgetvalue(r, i, 1)), ctx);
+        rc = cb(val(r, i, 0) ? val(r, i, 0) : "-", atoll(PQgetvalue(r, i, 1)),
+                ctx);
     PQclear(r);
     return rc;
 }

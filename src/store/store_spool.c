@@ -22,8 +22,7 @@ struct store_spool {
     bool pending;
 };
 
-int store_spool_open(const char *dir, struct store_spool **sp_r,
-                     char **error_r)
+int store_spool_open(const char *dir, struct store_spool **sp_r, char **error_r)
 {
     struct store_spool *sp = calloc(1, sizeof *sp);
     size_t len = strlen(dir) + sizeof SPOOL_NAME + 1;
@@ -45,8 +44,7 @@ int store_spool_open(const char *dir, struct store_spool **sp_r,
     }
     sp->pending = stat(sp->path, &stt) == 0 && stt.st_size > 0;
     if (sp->pending)
-        log_notice(NULL, "store: spool %s holds decisions to replay",
-                   sp->path);
+        log_notice(NULL, "store: spool %s holds decisions to replay", sp->path);
     *sp_r = sp;
     return 0;
 }
@@ -266,8 +264,8 @@ static void chain_free(struct chain *c)
 static int chain_apply(struct chain *c, struct store *st, char *err,
                        size_t errsize)
 {
-    int rc = c->n ? store_apply_chain(st, c->head, c->n, true, err,
-                                        errsize) : 0;
+    int rc =
+        c->n ? store_apply_chain(st, c->head, c->n, true, err, errsize) : 0;
 
     chain_free(c);
     return rc;
@@ -290,8 +288,10 @@ int store_spool_replay(struct store_spool *sp, struct store *st, size_t batch,
         lineno++;
         if (len == 0 || line[len - 1] != '\n' ||
             (line[len - 1] = '\0', (it = parse_line(line)) == NULL)) {
-            log_warning(NULL, "store: %s:%zu: unreadable spool line "
-                              "skipped", sp->path, lineno);
+            log_warning(NULL,
+                        "store: %s:%zu: unreadable spool line "
+                        "skipped",
+                        sp->path, lineno);
             continue;
         }
         if (c.tail)

@@ -128,8 +128,7 @@ static int db_err(struct store_db *d, char *err, size_t errsize,
     return -1;
 }
 
-static int exec(struct store_db *d, const char *sql, char *err,
-                size_t errsize)
+static int exec(struct store_db *d, const char *sql, char *err, size_t errsize)
 {
     char *msg = NULL;
 
@@ -163,8 +162,10 @@ static int migrate(struct store_db *d, char *err, size_t errsize)
         return -1;
     v = user_version(d);
     if (v < 0 || v > SCHEMA_VERSION) {
-        snprintf(err, errsize, "sqlite: schema version %d is not one this "
-                 "bounceguard knows (%d)", v, SCHEMA_VERSION);
+        snprintf(err, errsize,
+                 "sqlite: schema version %d is not one this "
+                 "bounceguard knows (%d)",
+                 v, SCHEMA_VERSION);
         sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -357,8 +358,7 @@ static bool counters_changed(const struct policy_state *a,
                              const struct policy_state *b)
 {
     return a->soft_count != b->soft_count || a->soft_first != b->soft_first ||
-           a->soft_last != b->soft_last ||
-           a->last_success != b->last_success ||
+           a->soft_last != b->soft_last || a->last_success != b->last_success ||
            a->removed_at != b->removed_at;
 }
 
@@ -408,13 +408,11 @@ static int put_suppression(struct store_db *d, const char *key,
 static int sq_state_save(struct store_db *d, const char *key,
                          const struct policy_state *old,
                          const struct policy_state *st, enum policy_action a,
-                         const struct store_item *it, char *err,
-                         size_t errsize)
+                         const struct store_item *it, char *err, size_t errsize)
 {
     sqlite3_stmt *s;
 
-    if (counters_changed(old, st) &&
-        put_counters(d, key, st, err, errsize) < 0)
+    if (counters_changed(old, st) && put_counters(d, key, st, err, errsize) < 0)
         return -1;
     if (a == POLICY_SUPPRESS)
         return put_suppression(d, key, st, it, err, errsize);
@@ -477,9 +475,8 @@ static long long delete_slices(struct store_db *d, const char *sql,
     return total;
 }
 
-static long long sq_expire(struct store_db *d,
-                           const struct store_settings *set, long long now,
-                           char *err, size_t errsize)
+static long long sq_expire(struct store_db *d, const struct store_settings *set,
+                           long long now, char *err, size_t errsize)
 {
     long long n = delete_slices(
         d,
@@ -607,8 +604,9 @@ static int sq_list(struct store_db *d, const struct store_filter *f,
     if (sqlite3_prepare_v2(d->db, sql, -1, &s, NULL) != SQLITE_OK)
         return -1;
     bind_text(s, 1, f->reason);
-    bind_text(s, 2, f->bucket >= 0 ? store_bucket_name((enum bucket)f->bucket)
-                                   : NULL);
+    bind_text(s, 2,
+              f->bucket >= 0 ? store_bucket_name((enum bucket)f->bucket)
+                             : NULL);
     bind_text(s, 3, f->domain);
     sqlite3_bind_int64(s, 4, f->since);
     sqlite3_bind_int64(s, 5, f->now);
@@ -626,8 +624,8 @@ static const char *ctext(sqlite3_stmt *s, int i)
     return (const char *)sqlite3_column_text(s, i);
 }
 
-static int sq_history(struct store_db *d, const char *key,
-                      store_history_cb *cb, void *ctx)
+static int sq_history(struct store_db *d, const char *key, store_history_cb *cb,
+                      void *ctx)
 {
     sqlite3_stmt *s;
     int rc = SQLITE_DONE, cbrc = 0;

@@ -61,12 +61,16 @@ static int do_record(struct store *st, const struct opts *o)
     for (i = o->start; i < end; i++) {
         char a[128];
         struct store_event ev = {
-            .when = 1700000000LL + i, .recipient = a,
+            .when = 1700000000LL + i,
+            .recipient = a,
             .reason = o->soft ? "mailbox_full" : "user_unknown",
             .bucket = o->soft ? BUCKET_SOFT : BUCKET_HARD,
             .status = o->soft ? "4.2.2" : "5.1.1",
-            .reply_code = o->soft ? 452 : 550, .diagnostic = DIAG,
-            .source = SRC_DSN, .action = "failed", .credible = true,
+            .reply_code = o->soft ? 452 : 550,
+            .diagnostic = DIAG,
+            .source = SRC_DSN,
+            .action = "failed",
+            .credible = true,
         };
         address(o, i, a, sizeof a);
         while (store_record(st, &ev) < 0)
@@ -156,22 +160,53 @@ static int parse(int argc, char **argv, struct opts *o)
     o->timeout_ms = 1000;
     while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:w:")) != -1) {
         switch (c) {
-        case 'b': o->set.backend = optarg; break;
-        case 'p': o->set.path = optarg; break;
-        case 'c': o->set.conninfo = optarg; break;
-        case 's': o->set.spool = optarg; break;
-        case 'n': o->count = atol(optarg); break;
-        case 'a': o->ack = atol(optarg); break;
-        case 'A': o->addrs = atol(optarg); break;
-        case 'P': o->prefix = optarg; break;
-        case 'D': o->domain = optarg; break;
-        case 'S': o->start = atol(optarg); break;
-        case 'B': o->set.batch_max = atol(optarg); break;
-        case 'q': o->set.queue_max = atol(optarg); break;
-        case 'f': o->soft = true; break;
-        case 't': o->timeout_ms = atoi(optarg); break;
-        case 'w': o->pause_us = atol(optarg); break;
-        default: return -1;
+        case 'b':
+            o->set.backend = optarg;
+            break;
+        case 'p':
+            o->set.path = optarg;
+            break;
+        case 'c':
+            o->set.conninfo = optarg;
+            break;
+        case 's':
+            o->set.spool = optarg;
+            break;
+        case 'n':
+            o->count = atol(optarg);
+            break;
+        case 'a':
+            o->ack = atol(optarg);
+            break;
+        case 'A':
+            o->addrs = atol(optarg);
+            break;
+        case 'P':
+            o->prefix = optarg;
+            break;
+        case 'D':
+            o->domain = optarg;
+            break;
+        case 'S':
+            o->start = atol(optarg);
+            break;
+        case 'B':
+            o->set.batch_max = atol(optarg);
+            break;
+        case 'q':
+            o->set.queue_max = atol(optarg);
+            break;
+        case 'f':
+            o->soft = true;
+            break;
+        case 't':
+            o->timeout_ms = atoi(optarg);
+            break;
+        case 'w':
+            o->pause_us = atol(optarg);
+            break;
+        default:
+            return -1;
         }
     }
     return optind < argc ? optind : -1;

@@ -47,9 +47,11 @@ static const struct norm_case cases[] = {
     {"a@b@example.com", ADDR_LOCAL_PRESERVE, 0, NULL},
     {"user@[192.0.2.1", ADDR_LOCAL_PRESERVE, 0, NULL},
     {"12345678901234567890123456789012345678901234567890123456789012345"
-     "@example.com", ADDR_LOCAL_PRESERVE, 0, NULL},
+     "@example.com",
+     ADDR_LOCAL_PRESERVE, 0, NULL},
     {"x@a23456789012345678901234567890123456789012345678901234567890123"
-     "4.com", ADDR_LOCAL_PRESERVE, 0, NULL},
+     "4.com",
+     ADDR_LOCAL_PRESERVE, 0, NULL},
 };
 
 static void normalises_table(void **state)
@@ -62,8 +64,7 @@ static void normalises_table(void **state)
                                 cases[i].flags, buf, sizeof buf, &err);
         if (cases[i].out == NULL) {
             if (rc != -1)
-                fail_msg("case %zu '%s' accepted as '%s'", i, cases[i].in,
-                         buf);
+                fail_msg("case %zu '%s' accepted as '%s'", i, cases[i].in, buf);
             assert_non_null(err);
         } else {
             if (rc != 0)
@@ -80,8 +81,9 @@ static void respects_length_argument(void **state)
     const char *in = "bob@example.comGARBAGE";
 
     (void)state;
-    assert_int_equal(addr_normalize(in, 15, ADDR_LOCAL_PRESERVE, 0, buf,
-                                    sizeof buf, &err), 0);
+    assert_int_equal(
+        addr_normalize(in, 15, ADDR_LOCAL_PRESERVE, 0, buf, sizeof buf, &err),
+        0);
     assert_string_equal(buf, "bob@example.com");
 }
 
@@ -91,9 +93,9 @@ static void small_buffer_is_an_error(void **state)
     const char *err;
 
     (void)state;
-    assert_int_equal(addr_normalize("bob@example.com", 15,
-                                    ADDR_LOCAL_PRESERVE, 0, buf, sizeof buf,
-                                    &err), -1);
+    assert_int_equal(addr_normalize("bob@example.com", 15, ADDR_LOCAL_PRESERVE,
+                                    0, buf, sizeof buf, &err),
+                     -1);
 }
 
 static void domain_of_key(void **state)

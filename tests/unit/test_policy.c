@@ -29,14 +29,17 @@ static enum policy_action ev(struct policy_state *st, long long when,
                              const char *reason)
 {
     struct policy_input in = {
-        .when = when, .kind = kind, .bucket = b, .reason = reason,
+        .when = when,
+        .kind = kind,
+        .bucket = b,
+        .reason = reason,
         .credible = true,
     };
     return policy_decide(&set, &in, st, when);
 }
 
 static enum policy_action failure(struct policy_state *st, long long when,
-                               enum bucket b)
+                                  enum bucket b)
 {
     return ev(st, when, POLICY_EVENT_FAILURE, b, "x");
 }
@@ -100,8 +103,9 @@ static void success_between_resets_soft_count(void **state)
     (void)state;
     failure(&st, T0, BUCKET_SOFT);
     failure(&st, T0 + 40 * HOUR, BUCKET_SOFT);
-    assert_int_equal(ev(&st, T0 + 41 * HOUR, POLICY_EVENT_SUCCESS,
-                        BUCKET_NONE, "delivered"), POLICY_NONE);
+    assert_int_equal(
+        ev(&st, T0 + 41 * HOUR, POLICY_EVENT_SUCCESS, BUCKET_NONE, "delivered"),
+        POLICY_NONE);
     assert_int_equal(st.soft_count, 0);
     assert_int_equal(failure(&st, T0 + 80 * HOUR, BUCKET_SOFT), POLICY_COUNT);
     /* a late-arriving soft failure older than the success is not counted */
@@ -118,13 +122,14 @@ static void success_lifts_soft_suppression_only(void **state)
     failure(&soft, T0 + 36 * HOUR, BUCKET_SOFT);
     assert_int_equal(failure(&soft, T0 + 72 * HOUR, BUCKET_SOFT),
                      POLICY_SUPPRESS);
-    assert_int_equal(ev(&soft, T0 + 73 * HOUR, POLICY_EVENT_SUCCESS,
-                        BUCKET_NONE, NULL), POLICY_LIFT);
+    assert_int_equal(
+        ev(&soft, T0 + 73 * HOUR, POLICY_EVENT_SUCCESS, BUCKET_NONE, NULL),
+        POLICY_LIFT);
     assert_false(soft.suppressed);
 
     failure(&hard, T0, BUCKET_HARD);
-    assert_int_equal(ev(&hard, T0 + 1, POLICY_EVENT_SUCCESS, BUCKET_NONE,
-                        NULL), POLICY_NONE);
+    assert_int_equal(ev(&hard, T0 + 1, POLICY_EVENT_SUCCESS, BUCKET_NONE, NULL),
+                     POLICY_NONE);
     assert_true(hard.suppressed);
 }
 
@@ -146,8 +151,11 @@ static void not_credible_never_suppresses(void **state)
 {
     struct policy_state st = {0};
     struct policy_input in = {
-        .when = T0, .kind = POLICY_EVENT_FAILURE, .bucket = BUCKET_HARD,
-        .reason = "user_unknown", .credible = false,
+        .when = T0,
+        .kind = POLICY_EVENT_FAILURE,
+        .bucket = BUCKET_HARD,
+        .reason = "user_unknown",
+        .credible = false,
     };
 
     (void)state;
@@ -161,8 +169,9 @@ static void manual_removal_wins_over_older_events(void **state)
 
     (void)state;
     assert_int_equal(failure(&st, T0, BUCKET_HARD), POLICY_SUPPRESS);
-    assert_int_equal(ev(&st, T0 + 10 * HOUR, POLICY_EVENT_REMOVE,
-                        BUCKET_NONE, NULL), POLICY_LIFT);
+    assert_int_equal(
+        ev(&st, T0 + 10 * HOUR, POLICY_EVENT_REMOVE, BUCKET_NONE, NULL),
+        POLICY_LIFT);
     /* a bounce from before the removal arrives late: ignored */
     assert_int_equal(failure(&st, T0 + 5 * HOUR, BUCKET_HARD), POLICY_IGNORED);
     assert_int_equal(failure(&st, T0 + 10 * HOUR, BUCKET_HARD), POLICY_IGNORED);
@@ -176,15 +185,18 @@ static void manual_add_is_not_lifted_by_success(void **state)
 {
     struct policy_state st = {0};
     struct policy_input in = {
-        .when = T0, .kind = POLICY_EVENT_ADD, .bucket = BUCKET_SOFT,
-        .credible = true, .expires = T0 + DAY,
+        .when = T0,
+        .kind = POLICY_EVENT_ADD,
+        .bucket = BUCKET_SOFT,
+        .credible = true,
+        .expires = T0 + DAY,
     };
 
     (void)state;
     assert_int_equal(policy_decide(&set, &in, &st, T0), POLICY_SUPPRESS);
     assert_true(st.manual);
-    assert_int_equal(ev(&st, T0 + 1, POLICY_EVENT_SUCCESS, BUCKET_NONE,
-                        NULL), POLICY_NONE);
+    assert_int_equal(ev(&st, T0 + 1, POLICY_EVENT_SUCCESS, BUCKET_NONE, NULL),
+                     POLICY_NONE);
     assert_true(st.suppressed);
     /* but its own expiry ends it */
     assert_int_equal(failure(&st, T0 + 2 * DAY, BUCKET_SOFT), POLICY_COUNT);
@@ -194,8 +206,11 @@ static void manual_add_is_not_lifted_by_success(void **state)
 static void domain_level_only_when_switched_on(void **state)
 {
     struct policy_input in = {
-        .when = T0, .kind = POLICY_EVENT_FAILURE, .bucket = BUCKET_HARD,
-        .reason = "domain_not_found", .credible = true,
+        .when = T0,
+        .kind = POLICY_EVENT_FAILURE,
+        .bucket = BUCKET_HARD,
+        .reason = "domain_not_found",
+        .credible = true,
     };
 
     (void)state;

@@ -23,8 +23,8 @@ struct got {
     char why[8][64];
 };
 
-static int cb(unsigned long line, const struct import_row *row,
-              const char *why, void *ctx)
+static int cb(unsigned long line, const struct import_row *row, const char *why,
+              void *ctx)
 {
     struct got *g = ctx;
 
@@ -101,18 +101,23 @@ static void providers_by_header(void **state)
     struct got g;
 
     (void)state;
-    assert_string_equal(read_text("EmailAddress,Reason\nx@s.example,BOUNCE\n",
-                                  &g), "ses");
-    assert_string_equal(read_text("\xef\xbb\xbf" "EmailAddress,SuppressionReason,"
+    assert_string_equal(
+        read_text("EmailAddress,Reason\nx@s.example,BOUNCE\n", &g), "ses");
+    assert_string_equal(read_text("\xef\xbb\xbf"
+                                  "EmailAddress,SuppressionReason,"
                                   "Origin,CreatedAt\nx@p.example,HardBounce,"
-                                  "Recipient,2024-03-01T10:00:00Z\n", &g),
+                                  "Recipient,2024-03-01T10:00:00Z\n",
+                                  &g),
                         "postmark");
     assert_int_equal(g.when[0], 1709287200);
     assert_string_equal(read_text("address,code,error,created_at\n"
-                                  "x@m.example,421,busy,\n", &g), "mailgun");
+                                  "x@m.example,421,busy,\n",
+                                  &g),
+                        "mailgun");
     assert_int_equal(g.bucket[0], BUCKET_SOFT);
     assert_string_equal(read_text("status,reason,email,created\n"
-                                  "5.1.1,gone,x@g.example,1700000000\n", &g),
+                                  "5.1.1,gone,x@g.example,1700000000\n",
+                                  &g),
                         "sendgrid");
     assert_int_equal(g.when[0], 1700000000);
     assert_null(read_text("name,value\n1,2\n", &g));
@@ -148,8 +153,8 @@ static void dates(void **state)
     assert_int_equal(t, 1709287200);
     assert_int_equal(store_import_time("2024-03-01T05:00:00.5-05:00", &t), 0);
     assert_int_equal(t, 1709287200);
-    assert_int_equal(store_import_time("Fri, 01 Mar 2024 11:00:00 +0100",
-                                       &t), 0);
+    assert_int_equal(store_import_time("Fri, 01 Mar 2024 11:00:00 +0100", &t),
+                     0);
     assert_int_equal(t, 1709287200);
     assert_int_equal(store_import_time("1709287200", &t), 0);
     assert_int_equal(store_import_time("yesterday", &t), -1);

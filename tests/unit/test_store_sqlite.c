@@ -75,16 +75,23 @@ static int teardown(void **state)
     return 0;
 }
 
-static struct store_event event(const char *rcpt, long long when,
-                                enum bucket b, const char *reason)
+static struct store_event event(const char *rcpt, long long when, enum bucket b,
+                                const char *reason)
 {
     struct store_event e = {
-        .when = when, .recipient = rcpt, .reason = reason, .bucket = b,
+        .when = when,
+        .recipient = rcpt,
+        .reason = reason,
+        .bucket = b,
         .status = b == BUCKET_HARD ? "5.1.1" : "4.2.2",
         .reply_code = b == BUCKET_HARD ? 550 : 452,
-        .diagnostic = "test diagnostic", .source = SRC_DSN,
-        .action = "failed", .orig_message_id = "m1@example.org",
-        .queue_id = "4AbCdE", .sender = "news@example.org", .credible = true,
+        .diagnostic = "test diagnostic",
+        .source = SRC_DSN,
+        .action = "failed",
+        .orig_message_id = "m1@example.org",
+        .queue_id = "4AbCdE",
+        .sender = "news@example.org",
+        .credible = true,
     };
     return e;
 }
@@ -121,8 +128,8 @@ static void soft_bounces_suppress_only_when_persistent(void **state)
     struct suppression s;
 
     record(f, event("full@example.net", T0, BUCKET_SOFT, "mailbox_full"));
-    record(f, event("full@example.net", T0 + HOUR, BUCKET_SOFT,
-                    "mailbox_full"));
+    record(f,
+           event("full@example.net", T0 + HOUR, BUCKET_SOFT, "mailbox_full"));
     record(f, event("full@example.net", T0 + 2 * HOUR, BUCKET_SOFT,
                     "mailbox_full"));
     assert_int_equal(store_flush(f->st, 5000), 0);
@@ -130,27 +137,28 @@ static void soft_bounces_suppress_only_when_persistent(void **state)
     record(f, event("full@example.net", T0 + 80 * HOUR, BUCKET_SOFT,
                     "mailbox_full"));
     assert_int_equal(store_flush(f->st, 5000), 0);
-    assert_int_equal(store_lookup(f->st, "full@example.net", T0 + 81 * HOUR,
-                                  &s), 1);
+    assert_int_equal(
+        store_lookup(f->st, "full@example.net", T0 + 81 * HOUR, &s), 1);
     assert_int_equal(s.expires, T0 + 80 * HOUR + 30 * DAY);
     /* expired: no longer suppressed */
     assert_int_equal(store_lookup(f->st, "full@example.net",
-                                  T0 + 80 * HOUR + 30 * DAY, NULL), 0);
+                                  T0 + 80 * HOUR + 30 * DAY, NULL),
+                     0);
     /* a success lifts it */
-    struct store_event ok = event("full@example.net", T0 + 82 * HOUR,
-                                  BUCKET_NONE, "delivered");
+    struct store_event ok =
+        event("full@example.net", T0 + 82 * HOUR, BUCKET_NONE, "delivered");
     ok.action = "delivered";
     record(f, ok);
     assert_int_equal(store_flush(f->st, 5000), 0);
-    assert_int_equal(store_lookup(f->st, "full@example.net", T0 + 83 * HOUR,
-                                  NULL), 0);
+    assert_int_equal(
+        store_lookup(f->st, "full@example.net", T0 + 83 * HOUR, NULL), 0);
 }
 
 static void forged_and_sender_never_suppress(void **state)
 {
     struct fixture *f = *state;
-    struct store_event e = event("victim@example.com", T0, BUCKET_HARD,
-                                 "user_unknown");
+    struct store_event e =
+        event("victim@example.com", T0, BUCKET_HARD, "user_unknown");
 
     e.credible = false;
     record(f, e);
@@ -164,20 +172,20 @@ static void manual_remove_beats_older_bounce(void **state)
 {
     struct fixture *f = *state;
     struct store_event rm = {
-        .when = T0 + 10, .recipient = "back@example.com",
-        .source = SRC_MANUAL, .action = STORE_ACTION_REMOVE,
+        .when = T0 + 10,
+        .recipient = "back@example.com",
+        .source = SRC_MANUAL,
+        .action = STORE_ACTION_REMOVE,
     };
 
     record(f, event("back@example.com", T0, BUCKET_HARD, "user_unknown"));
     record(f, rm);
     record(f, event("back@example.com", T0 + 5, BUCKET_HARD, "user_unknown"));
     assert_int_equal(store_flush(f->st, 5000), 0);
-    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 20, NULL),
-                     0);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 20, NULL), 0);
     record(f, event("back@example.com", T0 + 30, BUCKET_HARD, "user_unknown"));
     assert_int_equal(store_flush(f->st, 5000), 0);
-    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 40, NULL),
-                     1);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 40, NULL), 1);
 }
 
 static void manual_add_and_domain_entry(void **state)
@@ -185,19 +193,22 @@ static void manual_add_and_domain_entry(void **state)
     struct fixture *f = *state;
     struct suppression s;
     struct store_event add = {
-        .when = T0, .recipient = "Dead.EXAMPLE", .reason = "manual",
-        .bucket = BUCKET_HARD, .source = SRC_MANUAL,
-        .action = STORE_ACTION_ADD, .expires = T0 + DAY,
+        .when = T0,
+        .recipient = "Dead.EXAMPLE",
+        .reason = "manual",
+        .bucket = BUCKET_HARD,
+        .source = SRC_MANUAL,
+        .action = STORE_ACTION_ADD,
+        .expires = T0 + DAY,
     };
 
     record(f, add);
     assert_int_equal(store_flush(f->st, 5000), 0);
-    assert_int_equal(store_lookup(f->st, "anyone@dead.example", T0 + 1, &s),
-                     1);
+    assert_int_equal(store_lookup(f->st, "anyone@dead.example", T0 + 1, &s), 1);
     assert_string_equal(s.address, "dead.example");
     assert_true(s.manual);
-    assert_int_equal(store_lookup(f->st, "anyone@dead.example", T0 + DAY,
-                                  NULL), 0);
+    assert_int_equal(store_lookup(f->st, "anyone@dead.example", T0 + DAY, NULL),
+                     0);
 }
 
 static void domain_suppression_when_switched_on(void **state)
@@ -207,8 +218,7 @@ static void domain_suppression_when_switched_on(void **state)
     store_close(&f->st);
     f->pol.suppress_domains = true;
     assert_int_equal(open_store(f), 0);
-    record(f, event("a@nxdomain.example", T0, BUCKET_HARD,
-                    "domain_not_found"));
+    record(f, event("a@nxdomain.example", T0, BUCKET_HARD, "domain_not_found"));
     assert_int_equal(store_flush(f->st, 5000), 0);
     assert_int_equal(store_lookup(f->st, "b@nxdomain.example", T0, NULL), 1);
 }
@@ -218,16 +228,19 @@ static void outbound_tracking(void **state)
     struct fixture *f = *state;
     const char *rcpts[] = {"a@example.com", "b@example.net"};
     struct outbound_msg m = {
-        .message_id = "abc@example.org", .queue_id = "4XyZ",
-        .sender = "s@example.org", .recipients = rcpts, .nrecipients = 2,
+        .message_id = "abc@example.org",
+        .queue_id = "4XyZ",
+        .sender = "s@example.org",
+        .recipients = rcpts,
+        .nrecipients = 2,
         .when = T0,
     };
     struct outbound_msg found;
 
     assert_int_equal(store_track_outbound(f->st, &m), 0);
     assert_int_equal(store_flush(f->st, 5000), 0);
-    assert_int_equal(store_find_outbound(f->st, "abc@example.org", NULL,
-                                         &found), 1);
+    assert_int_equal(
+        store_find_outbound(f->st, "abc@example.org", NULL, &found), 1);
     assert_string_equal(found.sender, "s@example.org");
     assert_string_equal(found.queue_id, "4XyZ");
     assert_int_equal(found.nrecipients, 2);
@@ -269,9 +282,13 @@ static void list_history_stats_expire(void **state)
     int n = 0, h = 0;
     long long uu = 0;
     struct store_event add = {
-        .when = T0, .recipient = "temp@example.net", .reason = "manual",
-        .bucket = BUCKET_HARD, .source = SRC_MANUAL,
-        .action = STORE_ACTION_ADD, .expires = T0 + 10,
+        .when = T0,
+        .recipient = "temp@example.net",
+        .reason = "manual",
+        .bucket = BUCKET_HARD,
+        .source = SRC_MANUAL,
+        .action = STORE_ACTION_ADD,
+        .expires = T0 + 10,
     };
 
     record(f, event("x1@example.com", T0, BUCKET_HARD, "user_unknown"));
@@ -308,8 +325,9 @@ static void survives_reopen_and_checks_version(void **state)
     assert_int_equal(store_lookup(f->st, "keep@example.com", T0, NULL), 1);
     store_close(&f->st);
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
-                                  NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(store_open(&f->set, &f->pol, &st2, &err), -1);
     assert_non_null(strstr(err, "schema version 99"));
@@ -384,9 +402,13 @@ static void expiry_runs_on_its_own_schedule(void **state)
     struct store_filter all = {.bucket = -1}; /* expired ones too */
     long long now = (long long)time(NULL);
     struct store_event add = {
-        .when = now, .recipient = "short@example.com", .reason = "manual",
-        .bucket = BUCKET_HARD, .source = SRC_MANUAL,
-        .action = STORE_ACTION_ADD, .expires = now + 1,
+        .when = now,
+        .recipient = "short@example.com",
+        .reason = "manual",
+        .bucket = BUCKET_HARD,
+        .source = SRC_MANUAL,
+        .action = STORE_ACTION_ADD,
+        .expires = now + 1,
     };
     int n = 0;
 
