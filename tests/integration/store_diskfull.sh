@@ -41,6 +41,9 @@ wait $pid
 tap_ok $? "the writer finished once space returned"
 last=$(grep acked "$W/out" | tail -1 | awk '{print $2}')
 tap_ok $([ "$last" = $N ]; echo $?) "all $N decisions acknowledged (last: $last)"
+refused=$(sed -n 's/^refused //p' "$W/out")
+tap_ok $([ "${refused:-0}" -gt 0 ]; echo $?) \
+    "the in-memory bound (queue_max 500) held: $refused refusals, retried by the caller"
 "$D" -p "$DB" -n $N -P full lookup >"$W/look" 2>&1
 tap_ok $? "all of them are in the store ($(cat "$W/look"))"
 ic=$(sqlite3 "$DB" "PRAGMA integrity_check")

@@ -56,7 +56,7 @@ static void address(const struct opts *o, long i, char *buf, size_t size)
 static int do_record(struct store *st, const struct opts *o)
 {
     double t0 = now_s();
-    long i, end = o->start + o->count;
+    long i, end = o->start + o->count, refused = 0;
 
     for (i = o->start; i < end; i++) {
         char a[128];
@@ -73,8 +73,10 @@ static int do_record(struct store *st, const struct opts *o)
             .credible = true,
         };
         address(o, i, a, sizeof a);
-        while (store_record(st, &ev) < 0)
+        while (store_record(st, &ev) < 0) {
+            refused++;
             usleep(1000); /* queue full: wait for the writer */
+        }
         if (o->ack > 0 && (i + 1 - o->start) % o->ack == 0) {
             while (store_flush(st, o->timeout_ms) < 0)
                 ;
@@ -88,6 +90,7 @@ static int do_record(struct store *st, const struct opts *o)
         ;
     printf("acked %ld\n", end);
     printf("decisions/s %.0f\n", (double)o->count / (now_s() - t0));
+    printf("refused %ld\n", refused); /* queue full: tried again */
     fflush(stdout);
     return 0;
 }
