@@ -130,9 +130,40 @@ void alert_agg_free(struct alert_agg **agg)
     *agg = NULL;
 }
 
-static bool alert_streq(const char *a, const char *b)
+static char alert_clean_char(char c)
 {
-    return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+    return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
+
+/* Event strings come from bounces (attacker-controlled): copies are cut at
+ * ALERT_FIELD_MAX bytes and control characters become '?', so that no
+ * sink (mail headers, syslog lines) can be fed a line break. */
+#define ALERT_FIELD_MAX 512
+
+static char *alert_dup(const char *s)
+{
+    size_t len = s != NULL ? strnlen(s, ALERT_FIELD_MAX) : 0;
+    char *copy = malloc(len + 1);
+
+    if (copy == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        copy[i] = alert_clean_char(s[i]);
+    copy[len] = '\0';
+    return copy;
+}
+
+/* A stored (cleaned) string against a raw one, as alert_dup would copy
+ * it. */
+static bool alert_streq(const char *stored, const char *raw)
+{
+    size_t i = 0;
+
+    raw = raw != NULL ? raw : "";
+    for (; i < ALERT_FIELD_MAX && raw[i] != '\0'; i++)
+        if (stored[i] != alert_clean_char(raw[i]))
+            return false;
+    return stored[i] == '\0';
 }
 
 static struct alert_incident *alert_agg_find(struct alert_agg *agg,
@@ -147,11 +178,6 @@ static struct alert_incident *alert_agg_find(struct alert_agg *agg,
             return inc;
     }
     return NULL;
-}
-
-static char *alert_dup(const char *s)
-{
-    return strdup(s != NULL ? s : "");
 }
 
 static struct alert_incident *alert_incident_new(struct alert_agg *agg,
@@ -183,9 +209,9 @@ static int alert_set_add(char **v, size_t *n, size_t max, const char *s)
     if (s == NULL || *s == '\0' || *n >= max)
         return 0;
     for (size_t i = 0; i < *n; i++)
-        if (strcmp(v[i], s) == 0)
+        if (alert_streq(v[i], s))
             return 0;
-    if ((v[*n] = strdup(s)) == NULL)
+    if ((v[*n] = alert_dup(s)) == NULL)
         return -1;
     (*n)++;
     return 0;
@@ -196,7 +222,7 @@ static int alert_incident_note(struct alert_agg *agg,
                                const struct alert_event *ev)
 {
     if (ev->status != NULL) {
-        char *st = strdup(ev->status);
+        char *st = alert_dup(ev->status);
         if (st == NULL)
             return -1;
         free(inc->status);

@@ -24,7 +24,7 @@ static void alert_spawn_child(int rfd, char *const argv[])
     sigset_t none;
 
     sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* single-threaded child */
     if (dup2(rfd, 0) < 0 || null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(127);
     execve(argv[0], argv, env);

@@ -237,6 +237,33 @@ static void next_due_follows_hold_window_quiet(void **state)
                      T0 + fx->set.hold + fx->set.window);
 }
 
+static void bounce_text_cannot_inject_lines(void **state)
+{
+    struct fixture *fx = *state;
+    struct alert_event ev = {
+        .kind = ALERT_AUTH_BOUNCE,
+        .sender_domain = "example.org",
+        .rcpt_domain = "evil.example\nBcc: victim@example.net",
+        .reason = "dmarc_fail",
+        .status = "5.7.26\r",
+        .diagnostic = "550 line one\r\nX-Injected: yes",
+        .queue_id = "Q\n1",
+    };
+    const char *err;
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(alert_agg_add(fx->agg, &ev, T0, &err), 0);
+    assert_int_equal(alert_agg_open_count(fx->agg), 1); /* one key */
+    assert_int_equal(tick(fx, T0 + fx->set.hold), 1);
+    struct alert_msg *m = fx->out[0];
+    assert_int_equal(m->count, 3);
+    assert_string_equal(m->rcpt_domain, "evil.example?Bcc: victim@example.net");
+    assert_string_equal(m->status, "5.7.26?");
+    assert_int_equal(m->nsamples, 1);
+    assert_string_equal(m->samples[0], "550 line one??X-Injected: yes");
+    assert_string_equal(m->queue_ids[0], "Q?1");
+}
+
 static void bad_settings_are_refused(void **state)
 {
     struct fixture *fx = *state;
@@ -265,6 +292,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(next_due_follows_hold_window_quiet,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(bounce_text_cannot_inject_lines, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(bad_settings_are_refused, setup,
                                         teardown),
     };
