@@ -38,6 +38,8 @@ static const struct ctl_command ctl_commands[] = {
     {"help", cmd_help, "list the commands"},
     {"import", cmd_import,
      "import a suppression list (own, SES, SendGrid, Mailgun, Postmark)"},
+    {"ingest", cmd_ingest,
+     "back-fill an MTA delivery log (FILE or -) into the store"},
     {"list", cmd_list, "list suppressions (filters; table, json or csv)"},
     {"remove", cmd_remove, "lift a suppression by hand"},
     {"show", cmd_show, "one address: its suppression and event history"},

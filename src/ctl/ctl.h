@@ -65,6 +65,7 @@ int cmd_expire(const struct ctl_env *env, int argc, char **argv);
 int cmd_export(const struct ctl_env *env, int argc, char **argv);
 int cmd_help(const struct ctl_env *env, int argc, char **argv);
 int cmd_import(const struct ctl_env *env, int argc, char **argv);
+int cmd_ingest(const struct ctl_env *env, int argc, char **argv);
 int cmd_list(const struct ctl_env *env, int argc, char **argv);
 int cmd_remove(const struct ctl_env *env, int argc, char **argv);
 int cmd_show(const struct ctl_env *env, int argc, char **argv);

@@ -9,3 +9,6 @@ bounceguardctl_SOURCES += src/ctl/cmd_classify.c
 # store: list, show, check, add, remove, import, export, stats, expire
 bounceguardctl_SOURCES += src/ctl/cmd_store.c src/ctl/store_import.c \
 	src/ctl/store_import.h
+
+# ingest: back-fill a delivery log through the log feed's sink
+bounceguardctl_SOURCES += src/ctl/cmd_ingest.c

@@ -13,6 +13,8 @@
 #include "core/logline.h"
 #include "logfeed/logfeed_cache.h"
 
+#define SINK_FLUSH_TIMEOUT_MS 10000
+
 /* Bytes of the queue-id -> sender map's values. */
 struct sender_val {
     char addr[STORE_ADDR_MAX + 1];
@@ -183,8 +185,12 @@ static int emit(struct logfeed_sink *s, struct store_event *ev)
     if (s->store == NULL)
         return 1;
     if (store_record(s->store, ev) < 0) {
-        s->stats.refused++;
-        return -1;
+        /* the queue may be full: let the writer catch up, then retry */
+        if (store_flush(s->store, SINK_FLUSH_TIMEOUT_MS) < 0 ||
+            store_record(s->store, ev) < 0) {
+            s->stats.refused++;
+            return -1;
+        }
     }
     s->stats.recorded++;
     return 1;

@@ -16,6 +16,9 @@
  * The envelope sender comes from the qmgr / sendmail "from=<...>" line of
  * the same queue id when it was seen.
  *
+ * When the store's queue is full the sink waits for it (store_flush, at
+ * most 10 s) and tries once more: the feed slows down rather than drop.
+ *
  * Verdicts are cached by (action, dsn, reply code, reply text) in a
  * bounded LRU, since the same replies recur.
  *
