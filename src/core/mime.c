@@ -275,6 +275,28 @@ static void mime_finish(struct mime_walker *w)
     mime_unseen(w, 0, w->len);
 }
 
+/* Offset of the next line at or after the line start pos that begins with
+ * "--" (a delimiter candidate), or len; with no open multipart, len.
+ * memchr() skips the text between dashes, base64 bodies in one call. */
+static size_t mime_next_dashes(const char *buf, size_t len, size_t pos,
+                               unsigned nstack)
+{
+    size_t p = pos;
+
+    if (nstack == 0)
+        return len;
+    while (p + 1 < len) {
+        if (buf[p] == '-' && buf[p + 1] == '-' &&
+            (p == pos || buf[p - 1] == '\n' || buf[p - 1] == '\r'))
+            return p;
+        const char *d = memchr(buf + p + 1, '-', len - p - 1);
+        if (d == NULL)
+            return len;
+        p = (size_t)(d - buf);
+    }
+    return len;
+}
+
 unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
                    mime_cb *cb, void *ctx)
 {
@@ -289,15 +311,19 @@ unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
         w.errors |= REPORT_ERR_NUL;
     bool go = mime_begin(&w, 0, 0, 0);
     while (go && pos < len) {
-        size_t next, ll = hdr_line(buf + pos, len - pos, &next);
+        size_t next, ll;
         bool close;
         unsigned k;
 
+        if (w.state != MIME_ST_HEADERS && /* only "--" lines matter */
+            (pos = mime_next_dashes(buf, len, pos, w.nstack)) >= len)
+            break;
+        ll = hdr_line(buf + pos, len - pos, &next);
         if (w.state == MIME_ST_HEADERS) {
             go = mime_header_step(&w, pos, ll, next, &pos);
             continue;
         }
-        if (w.nstack > 0 && (k = mime_match(&w, buf + pos, ll, &close)) > 0)
+        if ((k = mime_match(&w, buf + pos, ll, &close)) > 0)
             go = mime_delimiter(&w, k, close, pos, pos + next);
         pos += next;
     }

@@ -11,6 +11,7 @@
  * and the following ones up to a blank line or the next address line)
  * becomes its diagnostic, and the reply code and status in it are kept.
  */
+#define _GNU_SOURCE 1 /* memmem() */
 #include "core/textbounce.h"
 
 #include <stdlib.h>
@@ -24,7 +25,7 @@
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
 #define TB_BLOCK_LINES 12 /* lines of a block at most */
 #define TB_COMPLETE_MAX 8 /* recipients whose code is searched for */
-#define TB_HEAD_MAX 3072 /* text searched for family and delay phrases */
+#define TB_HEAD_MAX 4096 /* text searched for family, signal, delay */
 
 static char tb_lower(char c)
 {
@@ -65,54 +66,71 @@ static const char *tb_find(const char *s, size_t len, const char *needle)
 
 /* Format families: a phrase only its notices carry. */
 static const struct tb_family {
-    const char *needle;
+    const char *needle; /* lower case */
     const char *name;
 } tb_families[] = {
     {"qmail-send program", "qmail"},
-    {"This is the qmail", "qmail"},
-    {"This message was created automatically by mail delivery software",
+    {"this is the qmail", "qmail"},
+    {"this message was created automatically by mail delivery software",
      "exim"},
-    {"This is the mail system at host", "postfix"},
-    {"----- Transcript of session follows -----", "sendmail"},
-    {"The following addresses had permanent fatal errors", "sendmail"},
-    {"Delivery has failed to these recipients or groups", "exchange"},
+    {"this is the mail system at host", "postfix"},
+    {"----- transcript of session follows -----", "sendmail"},
+    {"the following addresses had permanent fatal errors", "sendmail"},
+    {"delivery has failed to these recipients or groups", "exchange"},
     {"did not reach the following recipient", "exchange"},
-    {"Your message did not reach some or all of the intended", "exchange"},
-    {"Google tried to deliver your message", "gmail"},
-    {"Delivery to the following recipient failed permanently", "gmail"},
-    {"Delivery to the following recipients failed", "gmail"},
-    {"Sorry, we were unable to deliver your message", "yahoo"},
-    {"The response from the remote server was", "gmail"},
-    {"The response was:", "gmail"},
-    {"Address not found", "gmail"},
-    {"Courier mail server", "courier"},
-    {"Your message was not delivered to:", "x400"},
-    {"Lotus Domino", "domino"},
-    {"Domino Directory", "domino"},
-    {"The message that you sent was undeliverable to the following",
+    {"your message did not reach some or all of the intended", "exchange"},
+    {"google tried to deliver your message", "gmail"},
+    {"delivery to the following recipient failed permanently", "gmail"},
+    {"delivery to the following recipients failed", "gmail"},
+    {"sorry, we were unable to deliver your message", "yahoo"},
+    {"the response from the remote server was", "gmail"},
+    {"the response was:", "gmail"},
+    {"address not found", "gmail"},
+    {"courier mail server", "courier"},
+    {"your message was not delivered to:", "x400"},
+    {"lotus domino", "domino"},
+    {"domino directory", "domino"},
+    {"the message that you sent was undeliverable to the following",
      "groupwise"},
-    {"This report relates to a message you sent", "messagingserver"},
-    {"Remote Server returned", "exchange"},
+    {"this report relates to a message you sent", "messagingserver"},
+    {"remote server returned", "exchange"},
     {"couldn't be delivered", "exchange"},
-    {"This message was undeliverable due to the following reason",
+    {"this message was undeliverable due to the following reason",
      "messagingserver"},
-    {"Hi. This is the", "qmail"},
-    {"m-FILTER", "mfilter"},
-    {"Message from InterScan", "trendmicro"},
-    {"Original message follows.", "imail"},
-    {"MailMarshal", "mailmarshal"},
-    {"OpenSMTPD", "opensmtpd"},
-    {"Barracuda", "barracuda"},
-    {"Mimecast", "mimecast"},
+    {"hi. this is the", "qmail"},
+    {"m-filter", "mfilter"},
+    {"message from interscan", "trendmicro"},
+    {"original message follows.", "imail"},
+    {"mailmarshal", "mailmarshal"},
+    {"opensmtpd", "opensmtpd"},
+    {"barracuda", "barracuda"},
+    {"mimecast", "mimecast"},
     {"amazonses.com", "amazonses"},
 };
 
+/* Lower-case copy of s[0..len), cut to cap bytes; returns its length. */
+static size_t tb_lowcopy(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = len < cap ? len : cap;
+
+    for (size_t i = 0; i < n; i++)
+        out[i] = tb_lower(s[i]);
+    return n;
+}
+
+/* Does the lower-cased low[0..n) contain the lower-case needle? */
+static bool tb_has(const char *low, size_t n, const char *needle)
+{
+    return memmem(low, n, needle, strlen(needle)) != NULL;
+}
+
 const char *textbounce_family(const char *text, size_t len)
 {
-    if (len > TB_HEAD_MAX) /* signatures come early in a notice */
-        len = TB_HEAD_MAX;
+    char low[TB_HEAD_MAX]; /* signatures come early in a notice */
+    size_t n = tb_lowcopy(text, len, low, sizeof low);
+
     for (size_t i = 0; i < sizeof tb_families / sizeof tb_families[0]; i++)
-        if (tb_find(text, len, tb_families[i].needle) != NULL)
+        if (tb_has(low, n, tb_families[i].needle))
             return tb_families[i].name;
     return "text";
 }
@@ -177,13 +195,15 @@ static bool tb_fail_status(const char *s, size_t len, char *st, size_t cap)
 
 static bool tb_failure_line(const char *s, size_t len)
 {
-    char st[16];
+    char st[16], low[TB_BLOCK_MAX];
+    size_t n;
 
     if (tb_code(s, len) != 0 || dsn_find_status(s, len, st, sizeof st) > 0)
         return true;
+    n = tb_lowcopy(s, len, low, sizeof low);
     for (size_t i = 0; i < sizeof tb_fail_words / sizeof tb_fail_words[0];
          i++)
-        if (tb_find(s, len, tb_fail_words[i]) != NULL)
+        if (tb_has(low, n, tb_fail_words[i]))
             return true;
     return false;
 }
@@ -525,10 +545,11 @@ static void tb_actions(struct tb_ctx *c)
         "delivery delayed", "is delayed", "has been delayed",
         "no need to resend", "still being retried"};
     const char *action = "failed";
-    size_t len = c->len < TB_HEAD_MAX ? c->len : TB_HEAD_MAX;
+    char low[TB_HEAD_MAX];
+    size_t n = tb_lowcopy(c->text, c->len, low, sizeof low);
 
     for (size_t i = 0; i < sizeof delay / sizeof delay[0]; i++)
-        if (tb_find(c->text, len, delay[i]) != NULL)
+        if (tb_has(low, n, delay[i]))
             action = "delayed";
     for (size_t i = 0; i < c->b->r->nrcpts; i++)
         rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
@@ -582,10 +603,10 @@ bool textbounce_signal(const char *text, size_t len,
     for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
         if (tb_find(s, strlen(s), subj[i]) != NULL)
             return true;
-    if (len > 4 * TB_HEAD_MAX) /* the notice says so near its start */
-        len = 4 * TB_HEAD_MAX;
+    char low[TB_HEAD_MAX]; /* the notice says so near its start */
+    size_t n = tb_lowcopy(text, len, low, sizeof low);
     for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
-        if (tb_find(text, len, body[i]) != NULL)
+        if (tb_has(low, n, body[i]))
             return true;
     return false;
 }
