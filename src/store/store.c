@@ -34,7 +34,10 @@ static const struct store_backend *const backends[] = {
 struct reader {
     pthread_mutex_t lock;
     struct store_db *db;
+    struct timespec retry_at; /* no reconnect before (store down) */
 };
+
+#define READER_RETRY_MS 1000
 
 struct store {
     struct store_settings set; /* strings owned */
@@ -522,6 +525,27 @@ void store_get_health(struct store *st, struct store_health *h_r)
 
 /* ------------------------------------------------------------ readers */
 
+/* Opens R's connection, at most once per READER_RETRY_MS while the store
+ * is unreachable, so that lookups fail fast (and mail flows) meanwhile. */
+static int reader_open(struct store *st, struct reader *r)
+{
+    struct timespec now;
+    char *err = NULL;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec < r->retry_at.tv_sec ||
+        (now.tv_sec == r->retry_at.tv_sec &&
+         now.tv_nsec < r->retry_at.tv_nsec))
+        return -1;
+    if (st->be->open(&st->set, false, &r->db, &err) == 0)
+        return 0;
+    log_error(NULL, "store: reader: %s", err ? err : "open failed");
+    free(err);
+    r->retry_at = now;
+    r->retry_at.tv_sec += READER_RETRY_MS / 1000;
+    return -1;
+}
+
 static struct reader *reader_get(struct store *st)
 {
     /* pthread_t is an aligned address: mix before taking the modulus */
@@ -538,14 +562,9 @@ static struct reader *reader_get(struct store *st)
     r = &st->readers[start];
     pthread_mutex_lock(&r->lock);
 got:
-    if (r->db == NULL) {
-        char *err = NULL;
-        if (st->be->open(&st->set, false, &r->db, &err) < 0) {
-            log_error(NULL, "store: reader: %s", err ? err : "open failed");
-            free(err);
-            pthread_mutex_unlock(&r->lock);
-            return NULL;
-        }
+    if (r->db == NULL && reader_open(st, r) < 0) {
+        pthread_mutex_unlock(&r->lock);
+        return NULL;
     }
     return r;
 }

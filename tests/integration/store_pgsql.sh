@@ -64,6 +64,11 @@ pgtmp_stop "$W"
 K=10000
 "$D" -b postgresql -c "$C" -s "$W/spool3" -n $K -A 100 -P replay -B 500 \
     record >"$W/c" 2>"$W/ec"
+t0=$(date +%s)
+"$D" -b postgresql -c "$C" -s "$W/spool4" -n 2000 -P replay lookup >"$W/l4" 2>"$W/el4"
+rc=$?; t1=$(date +%s)
+tap_ok $([ $rc = 1 ] && [ $((t1 - t0)) -le 5 ]; echo $?) \
+    "lookups fail open and fast while the server is down ($(cat "$W/l4"), $((t1 - t0)) s, $(grep -c reader "$W/el4") connection attempts)"
 spooled=$(grep -c . "$W/spool3/pending.spool" 2>/dev/null || echo 0)
 tap_ok $([ "$spooled" = $K ]; echo $?) "all $K decisions spooled while the server is down ($spooled)"
 pgtmp_restart_only "$W"
