@@ -534,8 +534,7 @@ static int reader_open(struct store *st, struct reader *r)
 
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (now.tv_sec < r->retry_at.tv_sec ||
-        (now.tv_sec == r->retry_at.tv_sec &&
-         now.tv_nsec < r->retry_at.tv_nsec))
+        (now.tv_sec == r->retry_at.tv_sec && now.tv_nsec < r->retry_at.tv_nsec))
         return -1;
     if (st->be->open(&st->set, false, &r->db, &err) == 0)
         return 0;
