@@ -108,8 +108,10 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
             want[i].name_len = strlen(want[i].name);
     }
     while (left > 0 && hdr_next(blk, len, &pos, &f)) {
+        char c0 = (char)(f.name[0] | 0x20); /* ASCII letters: lower case */
         for (size_t i = 0; i < n; i++) {
             if (want[i].found || want[i].name_len != f.name_len ||
+                (want[i].name[0] | 0x20) != c0 ||
                 strncasecmp(f.name, want[i].name, f.name_len) != 0)
                 continue;
             want[i].f = f;
