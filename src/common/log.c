@@ -76,6 +76,11 @@ bool log_open(const char *ident, const char *facility, bool to_stderr)
     return true;
 }
 
+void log_set_stderr(bool to_stderr)
+{
+    atomic_store(&log_to_stderr, to_stderr);
+}
+
 void log_close(void)
 {
     if (atomic_exchange(&log_syslog_open, false))

@@ -26,6 +26,8 @@ enum log_level {
  * to_stderr duplicates every line on stderr.  Returns false for an unknown
  * facility name. */
 bool log_open(const char *ident, const char *facility, bool to_stderr);
+/* Turns the stderr copy of every line on or off (off once detached). */
+void log_set_stderr(bool to_stderr);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 bool log_enabled(enum log_level level);

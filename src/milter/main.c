@@ -406,8 +406,8 @@ static void main_start(struct main_daemon *d)
                s->socket);
     daemon_notify(&d->notify_fd, 0);
     if (!d->foreground) {
+        log_set_stderr(false);
         (void)daemon_stdio_null();
-        (void)log_open("bounceguard", s->syslog_facility, false);
     }
 }
 

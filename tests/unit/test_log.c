@@ -162,6 +162,17 @@ static void test_errno_is_preserved(void **state)
     (void)capture_end(&c);
 }
 
+static void test_stderr_copy_can_be_turned_off(void **state)
+{
+    struct capture c;
+
+    capture_start(&c);
+    log_set_stderr(false);
+    log_error("Q3", "not on stderr");
+    log_set_stderr(true);
+    assert_string_equal(capture_end(&c), "");
+}
+
 static void test_unknown_facility_is_refused(void **state)
 {
     assert_false(log_open("bounceguard", "nosuchfacility", true));
@@ -177,6 +188,8 @@ int main(void)
         cmocka_unit_test_setup(test_level_names, reset_level),
         cmocka_unit_test_setup(test_long_line_is_truncated, reset_level),
         cmocka_unit_test_setup(test_errno_is_preserved, reset_level),
+        cmocka_unit_test_setup(test_stderr_copy_can_be_turned_off,
+                               reset_level),
         cmocka_unit_test_setup(test_unknown_facility_is_refused, reset_level),
     };
     return cmocka_run_group_tests_name("log", tests, NULL, NULL);
