@@ -6,6 +6,7 @@
  *     -w URL      webhook_url            -f FMT   webhook_format
  *     -m PATH     sendmail_path          -T ADDR  email_to (admin@example.test)
  *     -e PATH     exec_command           -s       syslog sink on
+ *     -P PRIO     syslog_priority (alert, crit, err, warning)
  *     -H SECS     hold   -W SECS window  -Q SECS  quiet
  *     -r N        webhook_retries        -b SECS  webhook_backoff
  *   commands:
@@ -47,7 +48,7 @@ static void driver_defaults(struct alert_settings *set, char **to)
 static int driver_options(int argc, char **argv, struct alert_settings *set)
 {
     int c;
-    while ((c = getopt(argc, argv, "w:f:m:T:e:sH:W:Q:r:b:")) != -1) {
+    while ((c = getopt(argc, argv, "w:f:m:T:e:sP:H:W:Q:r:b:")) != -1) {
         switch (c) {
         case 'w':
             set->webhook_url = optarg;
@@ -67,6 +68,9 @@ static int driver_options(int argc, char **argv, struct alert_settings *set)
             break;
         case 's':
             set->syslog = true;
+            break;
+        case 'P':
+            set->syslog_priority = optarg;
             break;
         case 'H':
             set->hold = atoll(optarg);

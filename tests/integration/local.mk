@@ -34,10 +34,10 @@ tests_integration_alert_driver_SOURCES = tests/integration/alert_driver.c
 tests_integration_alert_driver_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
 tests_integration_alert_driver_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/integration/alert_storm.sh tests/integration/alert_webhook_retry.sh \
-	tests/integration/alert_postfix_mail.sh
+	tests/integration/alert_postfix_mail.sh tests/integration/alert_syslog.sh
 EXTRA_DIST += tests/integration/alert_storm.sh \
 	tests/integration/alert_webhook_retry.sh tests/integration/alert_webhook.py \
-	tests/integration/alert_postfix_mail.sh
+	tests/integration/alert_postfix_mail.sh tests/integration/alert_syslog.sh
 
 # daemon shell: -n checks, identity, pid file lock, signals, detaching
 TESTS += tests/integration/daemon_config.sh tests/integration/daemon_signals.sh
