@@ -7,12 +7,16 @@
  *        dump_report -r FILE...         one "basename<TAB>recipient" line
  *                                       per recipient (or "basename<TAB>"
  *                                       when there is none)
+ *        dump_report -b ROUNDS FILE...  parses the files ROUNDS times and
+ *                                       prints files per CPU second and the
+ *                                       peak RSS (parser throughput)
  * Exit status: 0, or 1 when a file cannot be read or parsed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "core/report.h"
 
@@ -94,12 +98,60 @@ static void dump_rcpts(const char *path, const struct report *r)
                r->rcpts[i].status, r->rcpts[i].reply_code);
 }
 
+static double dump_cpu(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* -b ROUNDS FILE...: the files are read once, then parsed ROUNDS times. */
+static int dump_bench(int rounds, int n, char **paths)
+{
+    struct mime_limits lim;
+    char **buf = calloc((size_t)n, sizeof *buf);
+    size_t *len = calloc((size_t)n, sizeof *len), rcpts = 0;
+    struct rusage ru;
+
+    if (buf == NULL || len == NULL || rounds < 1)
+        return 1;
+    mime_limits_default(&lim);
+    for (int i = 0; i < n; i++)
+        if ((buf[i] = dump_read(paths[i], &len[i])) == NULL)
+            return 1;
+    double t0 = dump_cpu();
+    for (int k = 0; k < rounds; k++)
+        for (int i = 0; i < n; i++) {
+            struct report *r;
+            const char *err;
+            if (report_parse(buf[i], len[i], &lim, &r, &err) == 0) {
+                rcpts += r->nrcpts;
+                report_free(&r);
+            }
+        }
+    double cpu = dump_cpu() - t0;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("files=%d rounds=%d recipients=%zu cpu_seconds=%.3f "
+           "files_per_cpu_second=%.0f peak_rss_kb=%ld\n",
+           n, rounds, rcpts, cpu, cpu > 0 ? n * (double)rounds / cpu : 0.0,
+           ru.ru_maxrss);
+    for (int i = 0; i < n; i++)
+        free(buf[i]);
+    free(buf);
+    free(len);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct mime_limits lim;
     bool brief = argc > 1 && strcmp(argv[1], "-r") == 0;
     int rc = 0;
 
+    if (argc > 2 && strcmp(argv[1], "-b") == 0)
+        return dump_bench(atoi(argv[2]), argc - 3, argv + 3);
     mime_limits_default(&lim);
     for (int i = brief ? 2 : 1; i < argc; i++) {
         size_t len = 0;
