@@ -114,6 +114,11 @@ void auth_msg_body(struct auth_msg *m, const unsigned char *buf, size_t len)
         auth_dkim_body(m->dkim, buf, len);
 }
 
+bool auth_msg_needs_body(const struct auth_msg *m)
+{
+    return m != NULL && m->dkim != NULL;
+}
+
 bool auth_msg_eom(struct auth_msg *m, struct auth_msg_result *r)
 {
     memset(r, 0, sizeof *r);

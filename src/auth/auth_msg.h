@@ -65,6 +65,10 @@ int auth_msg_begin(struct auth_ctx *ctx, const struct auth_settings *set,
 void auth_msg_header(struct auth_msg *m, const char *name, const char *value);
 void auth_msg_eoh(struct auth_msg *m);
 void auth_msg_body(struct auth_msg *m, const unsigned char *buf, size_t len);
+/* Whether the body is still wanted (a DKIM verification runs); when it is
+ * not, auth_msg_eom() may be called right after auth_msg_eoh() and the
+ * milter may skip the body (SMFIS_ACCEPT / SMFIS_SKIP). */
+bool auth_msg_needs_body(const struct auth_msg *m);
 /* Fills *r; returns false when m is NULL (nothing was checked). */
 bool auth_msg_eom(struct auth_msg *m, struct auth_msg_result *r);
 void auth_msg_free(struct auth_msg **m);
