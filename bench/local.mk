@@ -30,6 +30,12 @@ bench-classify: bench/classify/bench_classify$(EXEEXT)
 # entries, peak memory, against the plain sqlite3 command
 EXTRA_DIST += bench/store/run.sh
 
+# make bench-store [BENCH_DECISIONS=N BENCH_SUPPRESSED=M]
+bench-store: tests/integration/store_driver$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    sh $(top_srcdir)/bench/store/run.sh '$(abs_top_builddir)'
+.PHONY: bench-store
+
 # bench/auth: per-message cost of the outbound SPF/DKIM checks (warm
 # caches, every message verified, checks off) with dnsmasq serving the keys
 noinst_PROGRAMS += bench/auth/bench_auth
