@@ -49,3 +49,13 @@ bench-auth: bench/auth/bench_auth$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    sh $(top_srcdir)/bench/auth/run.sh $(BENCH_ARGS)
 .PHONY: bench-auth
+
+# bench/logfeed: delivery-log lines/s through parse + classify + store
+# (bounceguardctl ingest, SQLite), against grep -c over the same log
+EXTRA_DIST += bench/logfeed/run.sh
+
+# make bench-logfeed [BENCH_LINES=N]
+bench-logfeed: bounceguardctl$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    sh $(top_srcdir)/bench/logfeed/run.sh $(BENCH_LINES)
+.PHONY: bench-logfeed

@@ -9,6 +9,9 @@
  *   -q  no progress bar (it is drawn on stderr only when that is a
  *       terminal and the input's size is known)
  *
+ * The store is opened with group commits of at least 10,000 events (and a
+ * queue of four batches): a back-fill is bulk work.
+ *
  * Prints a summary line with the counts and the rate; exits 0, or
  * EX_IOERR when the input cannot be read, EX_UNAVAILABLE when the store
  * refused events or could not commit them, EX_CONFIG for bad rules.
@@ -31,6 +34,7 @@
 #define INGEST_FLUSH_TIMEOUT_MS 120000
 #define INGEST_MAX_LINE 16384
 #define INGEST_CACHE 4096
+#define INGEST_BATCH_MIN 10000
 
 struct ingest_opts {
     bool dry_run, verbose, quiet;
@@ -108,6 +112,11 @@ static int open_store(const struct bg_settings *set, struct ingest_run *run)
     char *err = NULL;
 
     ss.spool = NULL;
+    /* a back-fill is bulk: larger group commits than live traffic */
+    if (ss.batch_max < INGEST_BATCH_MIN)
+        ss.batch_max = INGEST_BATCH_MIN;
+    if (ss.queue_max < 4 * INGEST_BATCH_MIN)
+        ss.queue_max = 4 * INGEST_BATCH_MIN;
     if (store_open(&ss, &set->policy, &run->store, &err) < 0) {
         ctl_error("ingest: store: %s", err ? err : "cannot open");
         free(err);
