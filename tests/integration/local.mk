@@ -71,3 +71,7 @@ EXTRA_DIST += tests/integration/classify_cli.sh \
 	tests/integration/classify/dsn-two.eml \
 	tests/integration/classify/vacation.eml \
 	tests/integration/classify/plain.eml
+
+# systemd unit: systemd-analyze verify, hardening, tmpfiles/sysusers
+TESTS += tests/integration/systemd_unit.sh
+EXTRA_DIST += tests/integration/systemd_unit.sh
