@@ -72,6 +72,14 @@ EXTRA_DIST += tests/integration/classify_cli.sh \
 	tests/integration/classify/vacation.eml \
 	tests/integration/classify/plain.eml
 
+# logfeed: the daemon's feed thread against a real Postfix delivery log
+check_PROGRAMS += tests/integration/logfeed-run
+tests_integration_logfeed_run_SOURCES = tests/integration/logfeed-run.c
+tests_integration_logfeed_run_CFLAGS = $(AM_CFLAGS) $(BG_EXT_CFLAGS)
+tests_integration_logfeed_run_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/integration/logfeed_postfix.sh
+EXTRA_DIST += tests/integration/logfeed_postfix.sh
+
 # systemd unit: systemd-analyze verify, hardening, tmpfiles/sysusers
 TESTS += tests/integration/systemd_unit.sh
 EXTRA_DIST += tests/integration/systemd_unit.sh
