@@ -1,7 +1,8 @@
 # milter_lib.sh - helpers shared by the milter_*.sh tests (bash; source it
 # after tap.sh and pfharness.sh).
 #
-#   mt_setup [A_MAIN_CF_EXTRA]   start B (remote), A (our MTA; port $PA for
+#   mt_setup [A_MAIN_CF_EXTRA]   start B (remote; it also refuses
+#       dead<N>@remote.test with 550 5.1.1), A (our MTA; port $PA for
 #       mail from outside, $PSUB for submissions, whose {daemon_name} is
 #       ORIGINATING) and bounceguard (socket, store $DB); bounceguard reads
 #       $MT_BG_CONF_EXTRA (libconfig text inside milter = { ... })
@@ -10,6 +11,9 @@
 #   mt_wait_sql SQL VALUE SECS   wait until SQL (on $DB) prints VALUE
 #   mt_latency_watch RCPT        print the milliseconds from B's reject line
 #       for RCPT to the suppression row of RCPT in $DB (empty on timeout)
+#   mt_latency_series N           send N messages, one at a time, to
+#       dead<i>@remote.test; print the milliseconds from each B reject line
+#       to its suppression row, one per line
 #   mt_write_remote_dsn FILE MESSAGE_ID RCPT
 #       an RFC 3464 DSN from "mx.remote.test" returning MESSAGE_ID, with a
 #       5.1.1 failure for RCPT
@@ -21,6 +25,11 @@ mt_setup() {
         return 1
     PFH_FAST_QUEUE=1
     pfh_topology_remote b "$PB" || return 1
+    # B also refuses dead<N>@remote.test, for tests that need many
+    printf '/^dead[0-9]+@remote\\.test$/ 550 5.1.1 User unknown\n' \
+        > "$PFH_W/b/etc/dead.re"
+    pfh_postconf b "smtpd_recipient_restrictions = check_recipient_access regexp:$PFH_W/b/etc/dead.re, check_recipient_access texthash:$PFH_W/b/etc/rcpt_access, permit_mynetworks, reject_unauth_destination" ||
+        return 1
     pfh_topology_mta a "$PA" "$PB" "unix:$PFH_W/bg/bg.sock" "$extra" ||
         return 1
     pfh_master_cf_add a "127.0.0.1:$PSUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING"
@@ -91,6 +100,53 @@ while time.time() < deadline:
             sys.exit(0)
     time.sleep(0.002)
 sys.exit(1)
+PY
+}
+
+mt_latency_series() {
+    "$PFH_PYTHON" - "$(pfh_log b)" "$DB" "$PSUB" "$1" <<'PY'
+import os, smtplib, sqlite3, sys, threading, time
+log, db, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+def watch(rcpt, start, out):
+    """Time B's reject line for rcpt, then the store row for it."""
+    deadline = time.time() + 10
+    pos, t_reject = start, None
+    while time.time() < deadline and t_reject is None:
+        with open(log, errors="replace") as f:
+            f.seek(pos)
+            while True:
+                line = f.readline()
+                if not line.endswith("\n"):
+                    break
+                pos = f.tell()
+                if "reject: RCPT" in line and "<%s>" % rcpt in line:
+                    t_reject = time.time()
+                    break
+        time.sleep(0.001)
+    while t_reject is not None and time.time() < deadline:
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=1)
+        try:
+            row = c.execute("select 1 from suppressions where address=?",
+                            (rcpt,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        c.close()
+        if row:
+            out.append((time.time() - t_reject) * 1000)
+            return
+        time.sleep(0.001)
+
+for i in range(n):
+    rcpt = "dead%d@remote.test" % (900000 + i)
+    out = []
+    t = threading.Thread(target=watch, args=(rcpt, os.path.getsize(log), out))
+    t.start()
+    s = smtplib.SMTP("127.0.0.1", port, local_hostname="lat.a.test")
+    s.sendmail("lat@a.test", [rcpt], "Subject: lat %d\r\n\r\nx\r\n" % i)
+    s.quit()
+    t.join()
+    print("%.1f" % out[0] if out else "timeout", flush=True)
 PY
 }
 

@@ -110,6 +110,18 @@ tap_ok $? "later@remote.test (450 4.2.1) recorded as delayed"
 [ "$(row "select count(*) from suppressions where address='later@remote.test'")" = 0 ]
 tap_ok $? "later@remote.test not suppressed by a delay"
 
+# --- 6. DSN-to-decision latency over 20 bounces, one at a time
+mt_latency_series 20 > "$W/series.out"
+read -r p50 p99 nok <<EOF2
+$(sort -n "$W/series.out" | awk '/^[0-9]/ { v[n++] = $1 } END {
+    if (n == 0) { print "none none 0"; exit }
+    p99 = int(n * 0.99 + 0.999) - 1
+    print v[int((n - 1) / 2)], v[p99], n }')
+EOF2
+tap_diag "DSN-to-decision latency over $nok bounces: p50 ${p50} ms, p99 ${p99} ms (max of 20)"
+[ "$nok" = 20 ] && [ "${p99%.*}" -lt 2000 ]
+tap_ok $? "20 of 20 bounces decided, p99 under 2 s (p50 $p50 ms, p99 $p99 ms)"
+
 ! grep -Eq "warning: .*milter|milter-(reject|tempfail|discard).*from=<>" \
     "$(pfh_log a)"
 tap_ok $? "A never warned about the milter nor refused a DSN"
