@@ -262,9 +262,8 @@ static int cfg_text_number(const struct cfg_key *key, const char *text,
     return cfg_parse_scaled(text, v_r, unit);
 }
 
-static int cfg_assign_string(struct bg_settings *set,
-                             const struct cfg_key *key, const char *text,
-                             const char **error_r)
+static int cfg_assign_string(struct bg_settings *set, const struct cfg_key *key,
+                             const char *text, const char **error_r)
 {
     char **field = cfg_field(set, key);
     char *copy;
@@ -381,12 +380,10 @@ static int cfg_set_number(const struct cfg_site *at)
     }
     if (cfg_check_range(at->key, v, &error) != 0) {
         cfg_fail(at->ld, at->s, at->group, at->key->name,
-                 "%lld out of range %lld..%lld", v, at->key->min,
-                 at->key->max);
+                 "%lld out of range %lld..%lld", v, at->key->min, at->key->max);
         return -1;
     }
-    cfg_store_number(cfg_field(&at->ld->cfg->set, at->key), at->key->width,
-                     v);
+    cfg_store_number(cfg_field(&at->ld->cfg->set, at->key), at->key->width, v);
     return 0;
 bad:
     cfg_fail(at->ld, at->s, at->group, at->key->name, "%s", error);
@@ -452,8 +449,7 @@ static int cfg_set_list(const struct cfg_site *at)
         return -1;
     }
     for (int i = 0; i < config_setting_length(at->s); i++)
-        if (cfg_set_list_item(at, config_setting_get_elem(at->s, i), list) !=
-            0)
+        if (cfg_set_list_item(at, config_setting_get_elem(at->s, i), list) != 0)
             return -1;
     return 0;
 }
@@ -534,16 +530,16 @@ static int cfg_read(struct cfg_loader *ld, config_t *lc)
     FILE *fp = fopen(ld->path, "r");
 
     if (fp == NULL) {
-        ld->error = cfg_strdup_error(ld->path, ": cannot read: ",
-                                     strerror(errno));
+        ld->error =
+            cfg_strdup_error(ld->path, ": cannot read: ", strerror(errno));
         return -1;
     }
     fclose(fp);
     if (config_read_file(lc, ld->path) == CONFIG_TRUE)
         return 0;
     if (config_error_type(lc) == CONFIG_ERR_FILE_IO) {
-        ld->error = cfg_strdup_error(ld->path, ": cannot read: ",
-                                     config_error_text(lc));
+        ld->error = cfg_strdup_error(ld->path,
+                                     ": cannot read: ", config_error_text(lc));
         return -1;
     }
     const char *file = config_error_file(lc);
@@ -609,8 +605,7 @@ static long long cfg_load_number(const void *field, size_t width)
     return u;
 }
 
-static void cfg_list_format(const struct str_list *list, char *buf,
-                            size_t size)
+static void cfg_list_format(const struct str_list *list, char *buf, size_t size)
 {
     size_t off = 0;
 

@@ -41,9 +41,9 @@ typedef int cfg_validator(const char *value, const char **error_r);
 struct cfg_key {
     const char *name;
     enum cfg_type type;
-    size_t offset; /* offsetof(struct bg_settings, field) */
-    size_t width;  /* sizeof the field */
-    const char *def; /* default in file syntax (lists: "a,b"); NULL: unset */
+    size_t offset;      /* offsetof(struct bg_settings, field) */
+    size_t width;       /* sizeof the field */
+    const char *def;    /* default in file syntax (lists: "a,b"); NULL: unset */
     long long min, max; /* numbers; min > max means unbounded */
     const char *choices; /* CFG_ENUM: "a|b|c" */
     cfg_validator *validate;
@@ -80,10 +80,10 @@ void cfg_value_format(const struct bg_settings *set, const struct cfg_key *key,
                       char *buf, size_t size);
 
 /* Validators shared by several groups. */
-cfg_validator cfg_valid_socket;   /* unix:PATH, local:PATH, inet[6]:PORT@HOST */
-cfg_validator cfg_valid_abspath;  /* "/..." */
+cfg_validator cfg_valid_socket;  /* unix:PATH, local:PATH, inet[6]:PORT@HOST */
+cfg_validator cfg_valid_abspath; /* "/..." */
 cfg_validator cfg_valid_abspath_or_empty;
-cfg_validator cfg_valid_umask;    /* octal 0..0777 */
-cfg_validator cfg_valid_name;     /* user or group name: no spaces, no ':' */
+cfg_validator cfg_valid_umask; /* octal 0..0777 */
+cfg_validator cfg_valid_name;  /* user or group name: no spaces, no ':' */
 
 #endif

@@ -72,18 +72,18 @@ void daemon_ids_free(struct daemon_ids *ids)
 int daemon_drop_privileges(const struct daemon_ids *ids, char **error_r)
 {
     if (initgroups(ids->user, ids->gid) != 0) {
-        *error_r = daemon_error("initgroups(%s): %s", ids->user,
-                                strerror(errno));
+        *error_r =
+            daemon_error("initgroups(%s): %s", ids->user, strerror(errno));
         return -1;
     }
     if (setgid(ids->gid) != 0) {
-        *error_r = daemon_error("setgid(%ld): %s", (long)ids->gid,
-                                strerror(errno));
+        *error_r =
+            daemon_error("setgid(%ld): %s", (long)ids->gid, strerror(errno));
         return -1;
     }
     if (setuid(ids->uid) != 0) {
-        *error_r = daemon_error("setuid(%ld): %s", (long)ids->uid,
-                                strerror(errno));
+        *error_r =
+            daemon_error("setuid(%ld): %s", (long)ids->uid, strerror(errno));
         return -1;
     }
     if (ids->uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {

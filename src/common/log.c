@@ -32,7 +32,7 @@ static atomic_bool log_syslog_open;
 static atomic_int log_level = LOG_LVL_INFO;
 
 static const char *const log_level_names[] = {
-    [LOG_LVL_ERROR] = "error", [LOG_LVL_WARNING] = "warning",
+    [LOG_LVL_ERROR] = "error",   [LOG_LVL_WARNING] = "warning",
     [LOG_LVL_NOTICE] = "notice", [LOG_LVL_INFO] = "info",
     [LOG_LVL_DEBUG] = "debug",
 };
@@ -41,12 +41,10 @@ static const struct {
     const char *name;
     int facility;
 } log_facilities[] = {
-    {"mail", LOG_MAIL},       {"daemon", LOG_DAEMON},
-    {"user", LOG_USER},       {"local0", LOG_LOCAL0},
-    {"local1", LOG_LOCAL1},   {"local2", LOG_LOCAL2},
-    {"local3", LOG_LOCAL3},   {"local4", LOG_LOCAL4},
-    {"local5", LOG_LOCAL5},   {"local6", LOG_LOCAL6},
-    {"local7", LOG_LOCAL7},
+    {"mail", LOG_MAIL},     {"daemon", LOG_DAEMON}, {"user", LOG_USER},
+    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
+    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+    {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
 
 static bool log_facility_parse(const char *name, int *facility_r)
@@ -193,8 +191,8 @@ void log_msg(enum log_level level, const char *queue_id, const char *fmt, ...)
     log_mark_truncated(text, sizeof text, n);
 
     if (queue_id != NULL && *queue_id != '\0')
-        n = snprintf(line, sizeof line, "%s%s: %s", log_prefix(level),
-                     queue_id, text);
+        n = snprintf(line, sizeof line, "%s%s: %s", log_prefix(level), queue_id,
+                     text);
     else
         n = snprintf(line, sizeof line, "%s%s", log_prefix(level), text);
     log_mark_truncated(line, sizeof line, n);

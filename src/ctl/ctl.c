@@ -89,13 +89,13 @@ struct bg_config *ctl_config_optional(const struct ctl_env *env)
 
 static void ctl_usage(FILE *fp)
 {
-    fprintf(fp, "usage: bounceguardctl [-c FILE] COMMAND [ARGS]\n"
-                "  -c FILE  configuration file (default %s)\n\n"
-                "commands:\n",
-                CTL_DEFAULT_CONFIG);
+    fprintf(fp,
+            "usage: bounceguardctl [-c FILE] COMMAND [ARGS]\n"
+            "  -c FILE  configuration file (default %s)\n\n"
+            "commands:\n",
+            CTL_DEFAULT_CONFIG);
     for (size_t i = 0; i < CTL_N_COMMANDS; i++)
-        fprintf(fp, "  %-14s %s\n", ctl_commands[i].name,
-                ctl_commands[i].help);
+        fprintf(fp, "  %-14s %s\n", ctl_commands[i].name, ctl_commands[i].help);
 }
 
 int cmd_help(const struct ctl_env *env, int argc, char **argv)

@@ -7,8 +7,8 @@
  *     int cmd_NAME(const struct ctl_env *env, int argc, char **argv);
  * argv[0] is the command name, argv[1..] its arguments; getopt(3) is reset
  * before the call (optind = 0, glibc's full reset), so a command parses its
- * own options with getopt or getopt_long from argv[1].  It returns the process exit status (CTL_* below,
- * the sysexits(3) values).
+ * own options with getopt or getopt_long from argv[1].  It returns the process
+ * exit status (CTL_* below, the sysexits(3) values).
  *
  * The configuration is loaded lazily, on the first ctl_config() or
  * ctl_settings() call: a command that needs none works without a file.  A

@@ -26,8 +26,8 @@
 #include <libmilter/mfapi.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,13 +65,14 @@ static int main_sig_fd = -1;
 
 static void main_usage(FILE *fp)
 {
-    fprintf(fp, "usage: bounceguard [-fnVh] [-c FILE]\n"
-                "  -c FILE  configuration file (default %s)\n"
-                "  -f       stay in the foreground, log to stderr as well\n"
-                "  -n       check the configuration and exit\n"
-                "  -V       print the version and exit\n"
-                "  -h       print this help and exit\n",
-                MAIN_DEFAULT_CONF);
+    fprintf(fp,
+            "usage: bounceguard [-fnVh] [-c FILE]\n"
+            "  -c FILE  configuration file (default %s)\n"
+            "  -f       stay in the foreground, log to stderr as well\n"
+            "  -n       check the configuration and exit\n"
+            "  -V       print the version and exit\n"
+            "  -h       print this help and exit\n",
+            MAIN_DEFAULT_CONF);
 }
 
 static void main_die(struct main_daemon *d, int status, const char *fmt, ...)
@@ -195,8 +196,7 @@ static void main_socket(struct main_daemon *d, const struct bg_settings *s)
     int ret;
 
     d->sock_path = sockspec_unix_path(s->socket);
-    if (d->sock_path != NULL &&
-        sockspec_check_stale(d->sock_path, &error) != 0)
+    if (d->sock_path != NULL && sockspec_check_stale(d->sock_path, &error) != 0)
         main_die(d, EX_UNAVAILABLE, "socket %s %s", d->sock_path, error);
     if (smfi_setconn(s->socket) != MI_SUCCESS ||
         smfi_settimeout((int)s->milter_timeout) != MI_SUCCESS ||
@@ -300,12 +300,12 @@ static void main_signals(struct main_daemon *d)
 static void main_reload_fixed(const struct bg_settings *a,
                               const struct bg_settings *b)
 {
-    static const char *const keys[] = {"socket", "user", "group", "pidfile",
-                                       "umask", "syslog_facility"};
-    const char *const av[] = {a->socket, a->user, a->group, a->pidfile,
-                              a->umask_str, a->syslog_facility};
-    const char *const bv[] = {b->socket, b->user, b->group, b->pidfile,
-                              b->umask_str, b->syslog_facility};
+    static const char *const keys[] = {"socket",  "user",  "group",
+                                       "pidfile", "umask", "syslog_facility"};
+    const char *const av[] = {a->socket,  a->user,      a->group,
+                              a->pidfile, a->umask_str, a->syslog_facility};
+    const char *const bv[] = {b->socket,  b->user,      b->group,
+                              b->pidfile, b->umask_str, b->syslog_facility};
 
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         if ((av[i] == NULL) != (bv[i] == NULL) ||

@@ -128,7 +128,8 @@ static const struct bad_case bad_cases[] = {
      ":1: socket: expected \"unix:PATH\" or \"inet:PORT@HOST\""},
     {"\n\nsocket = \"inet:99999@localhost\";\n",
      ":3: socket: expected \"unix:PATH\" or \"inet:PORT@HOST\""},
-    {"socket = \"unix:relative/sock\";\n", ":1: socket: expected \"unix:PATH\""},
+    {"socket = \"unix:relative/sock\";\n",
+     ":1: socket: expected \"unix:PATH\""},
     {"sockett = \"unix:/x\";\n", ":1: sockett: unknown key"},
     {"store = { backend = \"sqlite\";\n  pth = \"/x\"; };\n",
      ":2: store.pth: unknown key"},
@@ -218,11 +219,20 @@ struct unit_case {
 static void test_durations(void **state)
 {
     static const struct unit_case cases[] = {
-        {"90", 0, 90},          {"30s", 0, 30},     {"15m", 0, 900},
-        {"72h", 0, 259200},     {"30d", 0, 2592000}, {"2w", 0, 1209600},
-        {"0", 0, 0},            {"", -1, 0},        {"h", -1, 0},
-        {"-5s", -1, 0},         {"5x", -1, 0},      {"5hh", -1, 0},
-        {"99999999999999999999", -1, 0}, {"9223372036854775807w", -1, 0},
+        {"90", 0, 90},
+        {"30s", 0, 30},
+        {"15m", 0, 900},
+        {"72h", 0, 259200},
+        {"30d", 0, 2592000},
+        {"2w", 0, 1209600},
+        {"0", 0, 0},
+        {"", -1, 0},
+        {"h", -1, 0},
+        {"-5s", -1, 0},
+        {"5x", -1, 0},
+        {"5hh", -1, 0},
+        {"99999999999999999999", -1, 0},
+        {"9223372036854775807w", -1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         long long v = -1;
@@ -236,9 +246,9 @@ static void test_durations(void **state)
 static void test_sizes(void **state)
 {
     static const struct unit_case cases[] = {
-        {"65536", 0, 65536},   {"64k", 0, 65536},      {"64K", 0, 65536},
-        {"10M", 0, 10485760},  {"1G", 0, 1073741824},  {"1T", -1, 0},
-        {"k", -1, 0},          {"1.5M", -1, 0},        {" 1k", -1, 0},
+        {"65536", 0, 65536},  {"64k", 0, 65536},     {"64K", 0, 65536},
+        {"10M", 0, 10485760}, {"1G", 0, 1073741824}, {"1T", -1, 0},
+        {"k", -1, 0},         {"1.5M", -1, 0},       {" 1k", -1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         long long v = -1;

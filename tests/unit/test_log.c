@@ -69,9 +69,9 @@ static void test_line_without_queue_id(void **state)
 
     capture_start(&c);
     log_notice(NULL, "starting %s on %s", "bounceguard", "unix:/x");
-    assert_string_equal(capture_end(&c),
-                        expected(want, sizeof want,
-                                 "starting bounceguard on unix:/x"));
+    assert_string_equal(
+        capture_end(&c),
+        expected(want, sizeof want, "starting bounceguard on unix:/x"));
 }
 
 static void test_line_with_queue_id(void **state)
@@ -81,9 +81,9 @@ static void test_line_with_queue_id(void **state)
 
     capture_start(&c);
     log_info("4F2A1C0123", "from=<%s>", "a@example.org");
-    assert_string_equal(capture_end(&c),
-                        expected(want, sizeof want,
-                                 "4F2A1C0123: from=<a@example.org>"));
+    assert_string_equal(
+        capture_end(&c),
+        expected(want, sizeof want, "4F2A1C0123: from=<a@example.org>"));
 }
 
 static void test_warning_and_error_marks(void **state)
@@ -188,8 +188,7 @@ int main(void)
         cmocka_unit_test_setup(test_level_names, reset_level),
         cmocka_unit_test_setup(test_long_line_is_truncated, reset_level),
         cmocka_unit_test_setup(test_errno_is_preserved, reset_level),
-        cmocka_unit_test_setup(test_stderr_copy_can_be_turned_off,
-                               reset_level),
+        cmocka_unit_test_setup(test_stderr_copy_can_be_turned_off, reset_level),
         cmocka_unit_test_setup(test_unknown_facility_is_refused, reset_level),
     };
     return cmocka_run_group_tests_name("log", tests, NULL, NULL);
