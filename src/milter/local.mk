@@ -29,7 +29,8 @@ bounceguard_SOURCES += src/milter/main.c src/milter/milter.c src/milter/milter.h
 # private Postfix harness (tests/lib/pfharness.sh).
 TESTS += tests/integration/milter_miltertest.sh
 EXTRA_DIST += tests/integration/milter_miltertest.sh \
-	tests/milter/sendmail_flow.lua tests/milter/dsn-remote.txt
+	tests/milter/sendmail_flow.lua tests/milter/store_down.lua \
+	tests/milter/dsn-remote.txt
 TESTS += tests/integration/milter_postfix_loop.sh
 EXTRA_DIST += tests/integration/milter_postfix_loop.sh \
 	tests/integration/milter_lib.sh

@@ -304,11 +304,14 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
         return SMFIS_CONTINUE;
     }
     if (conn->msg.dir == FLOW_OUTBOUND && !conn->msg.null_sender &&
-        conn->enforce && (st = mrt_store(conn->set)) != NULL) {
-        found = store_lookup(st, rcpt, (long long)time(NULL), &s);
+        conn->enforce) {
+        st = mrt_store(conn->set);
+        found = st != NULL
+                    ? store_lookup(st, rcpt, (long long)time(NULL), &s)
+                    : -1;
         if (found < 0) {
-            log_warning(qid(ctx, conn), "rcpt: lookup of <%s> failed; "
-                        "store unavailable", rcpt);
+            log_warning(qid(ctx, conn), "rcpt: cannot look up <%s>: store "
+                        "unavailable; milter.on_error applies", rcpt);
             if (on_error(conn) == SMFIS_TEMPFAIL)
                 return SMFIS_TEMPFAIL;
         }

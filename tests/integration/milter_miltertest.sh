@@ -60,4 +60,37 @@ CONF
 for mode in reject remove tag; do
     run_mode "$mode"
 done
+
+# The store cannot be opened: milter.on_error, and a DSN is still accepted.
+store_down() { # store_down ON_ERROR
+    d=$W/down-$1
+    mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
+    cat > "$d/bg.conf" <<CONF
+socket = "unix:$d/bg.sock";
+user = "postfix";
+group = "postfix";
+pidfile = "$d/bg.pid";
+store = { backend = "sqlite"; path = "$d/missing/dir/bg.db"; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
+milter = { on_error = "$1"; };
+CONF
+    MT_ON_ERROR=$1 BG_BIN=$BG_BIN BG_CONF=$d/bg.conf BG_SOCK=unix:$d/bg.sock \
+        MT_DSN=$top_srcdir/tests/milter/dsn-remote.txt \
+        timeout 120 miltertest -s "$top_srcdir/tests/milter/store_down.lua" \
+        > "$d/mt.out" 2>&1
+    rc=$?
+    failed_before=$tap_failed
+    while IFS= read -r line; do
+        case $line in
+            "ok: "*) tap_ok 0 "store down: ${line#ok: }" ;;
+            *"FAILED: "*) tap_ok 1 "store down: ${line#*FAILED: }" ;;
+        esac
+    done < "$d/mt.out"
+    tap_ok "$rc" "store down ($1): the script ran to the end (exit $rc)"
+    grep -q "store unavailable" "$d/mt.out"
+    tap_ok $? "store down ($1): logged"
+    [ "$tap_failed" -eq "$failed_before" ] || sed 's/^/# /' "$d/mt.out"
+}
+store_down accept
+store_down tempfail
 tap_done
