@@ -24,3 +24,6 @@ src_core_libbgcore_a_SOURCES += \
 	src/core/textbounce.c src/core/textbounce.h \
 	src/core/sesjson.c src/core/sesjson.h \
 	src/core/report.c src/core/report.h
+
+# rate: rolling-window bounce-rate monitor (per sending domain, provider)
+src_core_libbgcore_a_SOURCES += src/core/rate.c src/core/rate.h

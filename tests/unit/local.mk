@@ -126,3 +126,12 @@ tests_unit_test_log_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_log_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_log
 endif
+
+if HAVE_CMOCKA
+# the bounce-rate monitor against generated histories (fake clock)
+check_PROGRAMS += tests/unit/test_rate
+tests_unit_test_rate_SOURCES = tests/unit/test_rate.c
+tests_unit_test_rate_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_rate_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_rate
+endif
