@@ -10,6 +10,19 @@
  * (auto-replies, ARF feedback reports, success notifications) so that callers
  * never suppress on them.
  *
+ * Recipients: for REPORT_BOUNCE and REPORT_DELIVERED the failed (or
+ * delivered) recipients; for REPORT_FEEDBACK the reported recipients
+ * (Original-Rcpt-To, or the returned message's lone To:); for
+ * REPORT_AUTOREPLY the auto-replying address (the reply's From:).  Never
+ * the bounce's own To:, unless a notice lists it as the failed address.
+ * Plain-text rules apply only to messages that carry a failure signal (a
+ * MAILER-DAEMON/postmaster sender, a bounce subject or notice phrase).
+ *
+ * Modules behind it: mime (structure walk), hdr (fields, RFC 2047),
+ * codec (base64, QP), dsn (RFC 3464/6533 fields), textbounce (plain-text
+ * notices), sesjson (Amazon SES notifications), rbuild (recipient list),
+ * addrscan (addresses in prose).
+ *
  * Pure: no I/O, no clock, no globals; reentrant.  Malformed input is a
  * result (flags in report.errors), never a crash.  Time is linear in len.
  * Ownership: a struct report and everything it points to belong to the
