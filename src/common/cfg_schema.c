@@ -329,7 +329,7 @@ static const struct cfg_key cfg_auth_keys[] = {
            "public addresses our mail leaves from (for SPF)"),
     K_STR("public_suffix_file", auth.public_suffix_file, NULL,
           cfg_valid_abspath, "public suffix list for DMARC alignment"),
-    K_BOOL("inbound_check", auth.inbound_check, "true",
+    K_BOOL("inbound_check", auth.inbound_check, "false",
            "check SPF and DKIM of bounces from outside"),
     K_BOOL("add_auth_results", auth.add_auth_results, "false",
            "add an Authentication-Results header to bounces"),
