@@ -34,6 +34,7 @@ struct bg_config {
 /* State of one cfg_load() call. */
 struct cfg_loader {
     const char *path;
+    const char *include_dir; /* libconfig's copy, or NULL */
     struct bg_config *cfg;
     char *error; /* first error, malloc'ed */
 };
@@ -157,6 +158,20 @@ static void cfg_settings_free(struct bg_settings *set)
 
 /* -------------------------------------------------------------- messages */
 
+/* The file a setting or an error came from: libconfig names included files
+ * as written in "@include", relative to the including file's directory. */
+static const char *cfg_source_name(const struct cfg_loader *ld,
+                                   const char *file, char *buf, size_t size)
+{
+    if (file == NULL)
+        return ld->path;
+    if (file[0] == '/' || ld->include_dir == NULL ||
+        strcmp(file, ld->path) == 0)
+        return file;
+    snprintf(buf, size, "%s/%s", ld->include_dir, file);
+    return buf;
+}
+
 static void cfg_fail(struct cfg_loader *ld, const config_setting_t *where,
                      const char *group, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -178,8 +193,8 @@ static void cfg_fail(struct cfg_loader *ld, const config_setting_t *where,
         file = config_setting_source_file(where);
         line = config_setting_source_line(where);
     }
-    if (file == NULL)
-        file = ld->path;
+    char fbuf[4096];
+    file = cfg_source_name(ld, file, fbuf, sizeof fbuf);
     const char *dot = group != NULL && group[0] != '\0' ? "." : "";
     if (group == NULL)
         group = "";
@@ -525,6 +540,21 @@ static int cfg_check_groups(struct cfg_loader *ld)
 
 /* --------------------------------------------------------------- loading */
 
+/* "@include" names files relative to the including file's directory, not
+ * to the working directory (the daemon runs in "/"). */
+static void cfg_include_dir(config_t *lc, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+
+    if (slash == NULL)
+        return;
+    dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    if (dir != NULL)
+        config_set_include_dir(lc, dir); /* libconfig keeps a copy */
+    free(dir);
+}
+
 static int cfg_read(struct cfg_loader *ld, config_t *lc)
 {
     FILE *fp = fopen(ld->path, "r");
@@ -535,6 +565,8 @@ static int cfg_read(struct cfg_loader *ld, config_t *lc)
         return -1;
     }
     fclose(fp);
+    cfg_include_dir(lc, ld->path);
+    ld->include_dir = config_get_include_dir(lc);
     if (config_read_file(lc, ld->path) == CONFIG_TRUE)
         return 0;
     if (config_error_type(lc) == CONFIG_ERR_FILE_IO) {
@@ -542,11 +574,10 @@ static int cfg_read(struct cfg_loader *ld, config_t *lc)
                                      ": cannot read: ", config_error_text(lc));
         return -1;
     }
-    const char *file = config_error_file(lc);
-    char text[512];
+    char fbuf[4096], text[4608];
     snprintf(text, sizeof text, "%s:%d: syntax error: %s",
-             file != NULL ? file : ld->path, config_error_line(lc),
-             config_error_text(lc));
+             cfg_source_name(ld, config_error_file(lc), fbuf, sizeof fbuf),
+             config_error_line(lc), config_error_text(lc));
     ld->error = strdup(text);
     return -1;
 }
@@ -567,7 +598,7 @@ static struct bg_config *cfg_new(const char *path)
 
 int cfg_load(const char *path, struct bg_config **cfg_r, char **error_r)
 {
-    struct cfg_loader ld = {path, NULL, NULL};
+    struct cfg_loader ld = {path, NULL, NULL, NULL};
     config_t lc;
     int ret = -1;
 

@@ -182,6 +182,48 @@ static void test_bad_files_name_file_line_key(void **state)
     }
 }
 
+/* An included file is found next to the including one, and its errors
+ * name it. */
+static void test_include_is_relative_and_named(void **state)
+{
+    char *dir, *main_path, *inc_path, *error = NULL;
+    struct bg_config *cfg = NULL;
+    FILE *fp;
+
+    assert_true(asprintf(&dir, "%s/test_cfg.XXXXXX",
+                         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") > 0);
+    assert_non_null(mkdtemp(dir));
+    assert_true(asprintf(&main_path, "%s/main.conf", dir) > 0);
+    assert_true(asprintf(&inc_path, "%s/inc.conf", dir) > 0);
+    assert_non_null(fp = fopen(main_path, "w"));
+    fputs("log_level = \"debug\";\n@include \"inc.conf\"\n", fp);
+    fclose(fp);
+    assert_non_null(fp = fopen(inc_path, "w"));
+    fputs("# included\nsocket_backlog = 7;\n", fp);
+    fclose(fp);
+    assert_int_equal(cfg_load(main_path, &cfg, &error), 0);
+    assert_int_equal(cfg_settings(cfg)->socket_backlog, 7);
+    cfg_unref(&cfg);
+
+    assert_non_null(fp = fopen(inc_path, "w"));
+    fputs("# included\nsocket_backlog = 0;\n", fp);
+    fclose(fp);
+    assert_int_equal(cfg_load(main_path, &cfg, &error), -1);
+    char *want;
+    assert_true(
+        asprintf(&want, "%s:2: socket_backlog: 0 out of range", inc_path) > 0);
+    if (strncmp(error, want, strlen(want)) != 0)
+        fail_msg("got \"%s\", want \"%s...\"", error, want);
+    free(want);
+    free(error);
+    unlink(inc_path);
+    unlink(main_path);
+    rmdir(dir);
+    free(inc_path);
+    free(main_path);
+    free(dir);
+}
+
 static void test_unreadable_file(void **state)
 {
     struct bg_config *cfg = NULL;
@@ -305,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_empty_file_gives_defaults),
         cmocka_unit_test(test_good_file_sets_values),
         cmocka_unit_test(test_bad_files_name_file_line_key),
+        cmocka_unit_test(test_include_is_relative_and_named),
         cmocka_unit_test(test_unreadable_file),
         cmocka_unit_test(test_shipped_sample_loads),
         cmocka_unit_test(test_durations),
