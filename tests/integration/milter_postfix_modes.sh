@@ -7,6 +7,7 @@
 #   - remove: the suppressed recipient is deleted at end of message and
 #     the others still get it; a message left with no recipient is
 #     discarded, with a log line;
+#   - a DSN to a discard_bounces_to address is recorded, then discarded;
 #   - a 50 MB DSN from outside is parsed up to milter.body_cap, recorded
 #     and accepted, and bounceguard's memory stays small;
 #   - bounceguard killed (SIGKILL) while 300 messages flow: Postfix carries
@@ -83,6 +84,21 @@ pfh_wait_log "$(pfh_log a)" "$Q: milter-discard" 20 >/dev/null
 tap_ok $? "remove: a message with no recipient left is discarded ($Q)"
 grep -q "$Q: discard: every recipient is suppressed" "$W/bounceguard.out"
 tap_ok $? "remove: the discard is logged with the queue id"
+
+# --- DSNs to a no-reply sender: learned from, then discarded
+bg_reload "discard_bounces_to = [\"noreply@a.test\"];"
+tap_ok $? "reloaded with discard_bounces_to = noreply@a.test"
+Q=$(pfh_send "$PSUB" noreply@a.test dead4711@remote.test --subject noreply \
+    2>/dev/null)
+mt_wait_sql "select count(*) from suppressions where address='dead4711@remote.test'" 1 10
+tap_ok $? "the DSN to noreply@a.test was learned from"
+line=$(pfh_wait_log "$(pfh_log a)" "$Q: sender non-delivery notification: [0-9A-F]+" 10)
+DQ=${line##*: }
+pfh_wait_log "$(pfh_log a)" "${DQ:-NODSN}: milter-discard" 10 >/dev/null &&
+    ! grep -q "${DQ:-NODSN}: to=<noreply@a.test>" "$(pfh_log a)"
+tap_ok $? "and then discarded, never delivered (${DQ:-none})"
+grep -q "${DQ:-NODSN}: bounce: processed and discarded" "$W/bounceguard.out"
+tap_ok $? "the discard is logged with the DSN's queue id"
 
 # --- a 50 MB DSN from outside
 "$PFH_PYTHON" - "$W/big.eml" <<'PY'
