@@ -200,10 +200,14 @@ static bool valid_id(const char *s, size_t n)
 static int parse_globs(struct line_ctx *lc, const char *key, const char *v,
                        const char *allowed, char ***globs_r, size_t *n_r)
 {
-    char **g = calloc(GLOBS_MAX, sizeof *g);
+    char **g;
     size_t n = 0;
 
-    if (g == NULL)
+    if (*globs_r != NULL) {
+        set_error(lc->error_r, lc->file, lc->lineno, "%s: given twice", key);
+        return -1;
+    }
+    if ((g = calloc(GLOBS_MAX, sizeof *g)) == NULL)
         return -1;
     *globs_r = g;
     while (*v != '\0') {

@@ -44,6 +44,8 @@ static const struct bad_case bad[] = {
     {"x user_unknown status=5.x.1\n", "test:1: status: bad pattern list"},
     {"x user_unknown code=5a0\n", "test:1: code: bad pattern list"},
     {"x user_unknown foo=bar\n", "test:1: unknown condition 'foo'"},
+    {"x user_unknown status=5.* status=4.*\n", "test:1: status: given twice"},
+    {"x user_unknown code=55? code=4*\n", "test:1: code: given twice"},
     {"x user_unknown status\n", "test:1: expected key=value"},
     {"x user_unknown bucket=maybe\n", "test:1: bucket: expected hard"},
     {"x user_unknown action=bounced\n", "test:1: action: unknown action"},
