@@ -384,8 +384,9 @@ static void split_in_reply_to(struct logline *ll)
     if (!span_suffix(ll->reply, close))
         return;
     hit = span_find(ll->reply, open, true);
-    if (hit == NULL)
-        return;
+    if (hit == NULL || hit + (sizeof open - 1) >
+                           ll->reply.p + ll->reply.len - (sizeof close - 1))
+        return; /* the two overlap: " (in reply to command)" */
     ll->reply_cmd = span_of(hit + sizeof open - 1,
                             ll->reply.p + ll->reply.len - (sizeof close - 1));
     ll->reply = span_of(ll->reply.p, hit);
@@ -401,9 +402,11 @@ static bool split_said(struct logline *ll, struct logline_span d)
 
     if (!span_prefix(d, "host "))
         return false;
-    hit = span_find(d, said, false);
+    /* the host name lies between "host " and " said: " */
+    struct logline_span rest = span_of(d.p + 5, d.p + d.len);
+    hit = span_find(rest, said, false);
     if (hit == NULL) {
-        hit = span_find(d, refused, false);
+        hit = span_find(rest, refused, false);
         skip = sizeof refused - 1;
     }
     if (hit == NULL)

@@ -38,3 +38,13 @@ tests_fuzz_fuzz_orgdomain_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_orgdomain_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz_orgdomain.c
+
+# logfeed: delivery-log line parser
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_logline
+tests_fuzz_fuzz_logline_SOURCES = tests/fuzz/fuzz_logline.c
+tests_fuzz_fuzz_logline_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_logline_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_logline_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_logline.c

@@ -409,6 +409,19 @@ static const struct golden golden[] = {
      LOGLINE_SENDER, LOGLINE_MTA_SENDMAIL, LOGSTAT_NONE, "sm-mta",
      "4APMOLq1012350", NULL, NULL, "app@example.org", "localhost [127.0.0.1]",
      NULL, NULL, NULL, NULL, 0, 0, 0},
+    {"said_without_host_name",
+     PFX "postfix/smtp[4259]: 3F1A2B4C7F: to=<j@example.com>, relay=none, "
+         "dsn=4.0.0, status=deferred (host said: 451 later)",
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
+     "3F1A2B4C7F", "j@example.com", NULL, NULL, "none", "4.0.0",
+     "host said: 451 later", NULL, NULL, 0, 0, 0},
+    {"in_reply_to_overlapping_suffix",
+     PFX "postfix/smtp[4260]: 3F1A2B4C80: to=<i@example.com>, relay=none, "
+         "dsn=4.0.0, status=deferred (host mx[192.0.2.1] said: x (in reply "
+         "to command))",
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
+     "3F1A2B4C80", "i@example.com", NULL, NULL, "none", "4.0.0",
+     "x (in reply to command)", NULL, "mx[192.0.2.1]", 0, LOGLINE_F_SAID, 0},
     {"garbage_is_other",
      "this is not a mail log line at all", LOGLINE_OTHER,
      LOGLINE_MTA_UNKNOWN, LOGSTAT_NONE, NULL, NULL, NULL, NULL, NULL, NULL,
