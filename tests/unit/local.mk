@@ -135,3 +135,13 @@ tests_unit_test_rate_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_rate_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_rate
 endif
+
+# logfeed: what the feed records per line; its LRU caches
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_logfeed_sink
+tests_unit_test_logfeed_sink_SOURCES = tests/unit/test_logfeed_sink.c
+tests_unit_test_logfeed_sink_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_logfeed_sink_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_logfeed_sink_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_logfeed_sink
+endif

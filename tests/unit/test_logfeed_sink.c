@@ -1,0 +1,304 @@
+/*
+ * test_logfeed_sink.c - what the log feed records for each kind of log
+ * line (logfeed_sink.h, with the shipped rules), and the bounded LRU
+ * behind its verdict and sender caches (logfeed_cache.h).  The store is
+ * left out: events are caught by the sink's on_event callback.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/classify.h"
+#include "logfeed/logfeed_cache.h"
+#include "logfeed/logfeed_sink.h"
+
+#define PFX "Nov 25 22:24:21 mail "
+#define NOW 1795647600 /* 2026-11-25T23:00:00Z */
+
+struct caught {
+    char recipient[128], action[16], reason[32], status[16], queue_id[32];
+    char sender[64], diagnostic[160], remote[64];
+    enum bucket bucket;
+    int reply_code;
+    long long when;
+    enum store_source source;
+    bool credible;
+};
+
+struct fixture {
+    struct classify_rules *rules;
+    struct logfeed_sink *sink;
+    struct caught ev[8];
+    size_t n;
+};
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+static void catch_event(const struct store_event *e, void *ctx)
+{
+    struct fixture *f = ctx;
+    struct caught *c;
+
+    assert_true(f->n < sizeof f->ev / sizeof f->ev[0]);
+    c = &f->ev[f->n++];
+    COPY(c->recipient, e->recipient);
+    COPY(c->action, e->action);
+    COPY(c->reason, e->reason);
+    COPY(c->status, e->status);
+    COPY(c->queue_id, e->queue_id);
+    COPY(c->sender, e->sender);
+    COPY(c->diagnostic, e->diagnostic);
+    COPY(c->remote, e->remote_mta);
+    c->bucket = e->bucket;
+    c->reply_code = e->reply_code;
+    c->when = e->when;
+    c->source = e->source;
+    c->credible = e->credible;
+}
+
+static int setup(void **state)
+{
+    static const char *paths[] = {TOP_SRCDIR "/conf/rules.conf"};
+    struct logfeed_sink_settings set = {0};
+    struct fixture *f = calloc(1, sizeof *f);
+    char *err = NULL;
+
+    if (f == NULL || classify_rules_load(paths, 1, &f->rules, &err) < 0) {
+        fprintf(stderr, "# rules: %s\n", err ? err : "out of memory");
+        free(err);
+        free(f);
+        return -1;
+    }
+    set.cache_entries = 16;
+    set.on_event = catch_event;
+    set.ctx = f;
+    f->sink = logfeed_sink_new(&set, NULL, f->rules);
+    *state = f;
+    return f->sink != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    logfeed_sink_free(&f->sink);
+    classify_rules_free(&f->rules);
+    free(f);
+    return 0;
+}
+
+static int feed(struct fixture *f, const char *line)
+{
+    return logfeed_sink_line(f->sink, line, strlen(line), NOW);
+}
+
+static void deferral_is_a_classified_soft_event_with_sender(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(feed(f, PFX "postfix/qmgr[321]: 3F1A2B4C76: "
+                                 "from=<app@example.org>, size=1234, "
+                                 "nrcpt=1 (queue active)"),
+                     0);
+    assert_int_equal(
+        feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C76: to=<u@example.com>, "
+                    "relay=mx.example.com[192.0.2.1]:25, delay=1.2, "
+                    "delays=0.1/0.01/0.6/0.5, dsn=4.2.2, status=deferred "
+                    "(host mx.example.com[192.0.2.1] said: 452 4.2.2 "
+                    "Mailbox full (in reply to RCPT TO command))"),
+        1);
+    assert_int_equal(f->n, 1);
+    struct caught *c = &f->ev[0];
+    assert_string_equal(c->recipient, "u@example.com");
+    assert_string_equal(c->action, "delayed");
+    assert_string_equal(c->reason, "mailbox_full");
+    assert_int_equal(c->bucket, BUCKET_SOFT);
+    assert_string_equal(c->status, "4.2.2");
+    assert_int_equal(c->reply_code, 452);
+    assert_string_equal(c->diagnostic, "452 4.2.2 Mailbox full");
+    assert_string_equal(c->remote, "mx.example.com[192.0.2.1]");
+    assert_string_equal(c->queue_id, "3F1A2B4C76");
+    assert_string_equal(c->sender, "app@example.org");
+    assert_int_equal(c->source, SRC_LOG);
+    assert_true(c->credible);
+    assert_int_equal(c->when, 1795645461LL); /* the line's own time */
+}
+
+static void bounce_is_hard(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(
+        feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C77: to=<bob@example.org>, "
+                    "relay=mx1.example.org[198.51.100.5]:25, delay=0.4, "
+                    "delays=0/0/0.2/0.2, dsn=5.1.1, status=bounced (host "
+                    "mx1.example.org[198.51.100.5] said: 550 5.1.1 "
+                    "<bob@example.org>: Recipient address rejected: User "
+                    "unknown in virtual mailbox table (in reply to RCPT TO "
+                    "command))"),
+        1);
+    assert_string_equal(f->ev[0].action, "failed");
+    assert_string_equal(f->ev[0].reason, "user_unknown");
+    assert_int_equal(f->ev[0].bucket, BUCKET_HARD);
+    assert_string_equal(f->ev[0].sender, ""); /* no qmgr line seen */
+}
+
+static void sent_is_a_success_event(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(
+        feed(f, PFX "postfix/smtp[4243]: 3F1A2B4C79: to=<carol@example.com>, "
+                    "relay=mx.example.com[192.0.2.1]:25, delay=0.35, "
+                    "delays=0.02/0.01/0.12/0.2, dsn=2.0.0, status=sent (250 "
+                    "2.0.0 Ok: queued as 4HqS0B2kZbz9sWM)"),
+        1);
+    assert_string_equal(f->ev[0].action, "delivered");
+    assert_string_equal(f->ev[0].reason, "delivered");
+    assert_int_equal(f->ev[0].bucket, BUCKET_NONE);
+    assert_string_equal(f->ev[0].status, "2.0.0");
+}
+
+static void orig_to_is_the_recipient_when_a_full_address(void **state)
+{
+    struct fixture *f = *state;
+
+    feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C81: to=<bob@example.org>, "
+                "orig_to=<bob@lists.example.net>, relay=none, dsn=4.4.1, "
+                "status=deferred (connect to mx1.example.org[198.51.100.5]:25: "
+                "Connection timed out)");
+    feed(f, PFX "postfix/local[888]: 3F1A2B4C82: to=<root@mail.example.com>, "
+                "orig_to=<root>, relay=local, delay=0.02, "
+                "delays=0.01/0/0/0.01, dsn=2.0.0, status=sent (delivered to "
+                "mailbox)");
+    assert_int_equal(f->n, 2);
+    assert_string_equal(f->ev[0].recipient, "bob@lists.example.net");
+    assert_int_equal(f->ev[0].bucket, BUCKET_SOFT);
+    assert_string_equal(f->ev[1].recipient, "root@mail.example.com");
+}
+
+static void skips_discard_expiry_probes_and_noise(void **state)
+{
+    struct fixture *f = *state;
+    struct logfeed_sink_stats st;
+
+    feed(f, PFX "postfix/discard[905]: 3F1A2B4C6F: to=<x@a.test>, "
+                "relay=none, delay=0.03, delays=0.02/0.01/0/0, dsn=2.0.0, "
+                "status=sent (a.test)");
+    feed(f, PFX "postfix/qmgr[321]: 3F1A2B4C76: from=<app@example.org>, "
+                "status=expired, returned to sender");
+    feed(f, PFX "postfix/smtp[4254]: 3F1A2B4C75: to=<probe@example.com>, "
+                "relay=mx.example.com[192.0.2.1]:25, delay=0.5, "
+                "delays=0/0/0.2/0.3, dsn=5.1.1, status=undeliverable (host "
+                "mx.example.com[192.0.2.1] said: 550 5.1.1 No such user (in "
+                "reply to RCPT TO command))");
+    feed(f, PFX "postfix/smtpd[555]: connect from unknown[192.0.2.9]");
+    assert_int_equal(f->n, 0);
+    logfeed_sink_stats(f->sink, &st);
+    assert_int_equal(st.lines, 4);
+    assert_int_equal(st.deliveries, 2);
+    assert_int_equal(st.skipped, 2);
+    assert_int_equal(st.expired, 1);
+}
+
+static void sendmail_recipients_are_one_event_each(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(
+        feed(f, PFX "sm-mta[12345]: 4APMOLq1012345: "
+                    "to=<x1@example.com>,<x2@example.com>, "
+                    "ctladdr=<app@example.org> (1000/1000), delay=00:00:02, "
+                    "xdelay=00:00:02, mailer=esmtp, pri=120394, "
+                    "relay=mx.example.com. [192.0.2.1], dsn=4.2.2, "
+                    "stat=Deferred: 452 4.2.2 Mailbox full"),
+        1);
+    assert_int_equal(f->n, 2);
+    assert_string_equal(f->ev[0].recipient, "x1@example.com");
+    assert_string_equal(f->ev[1].recipient, "x2@example.com");
+    assert_string_equal(f->ev[1].reason, "mailbox_full");
+}
+
+static void same_reply_is_classified_once(void **state)
+{
+    struct fixture *f = *state;
+    struct logfeed_sink_stats st;
+    static const char line[] =
+        PFX "postfix/smtp[4242]: 3F1A2B4C83: to=<u@example.com>, relay=none, "
+            "dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: "
+            "452 4.2.2 Mailbox full (in reply to RCPT TO command))";
+
+    feed(f, line);
+    feed(f, line);
+    feed(f, line);
+    logfeed_sink_stats(f->sink, &st);
+    assert_int_equal(st.cache_misses, 1);
+    assert_int_equal(st.cache_hits, 2);
+    assert_string_equal(f->ev[2].reason, f->ev[0].reason);
+}
+
+static void lru_evicts_the_least_recently_used(void **state)
+{
+    struct logfeed_cache *c = logfeed_cache_new(2, sizeof(int));
+    int one = 1, two = 2, three = 3;
+    const int *v;
+    (void)state;
+
+    assert_non_null(c);
+    logfeed_cache_put(c, "a", 1, &one);
+    logfeed_cache_put(c, "b", 1, &two);
+    assert_non_null(logfeed_cache_get(c, "a", 1)); /* a is now recent */
+    logfeed_cache_put(c, "c", 1, &three);          /* evicts b */
+    assert_int_equal(logfeed_cache_count(c), 2);
+    assert_null(logfeed_cache_get(c, "b", 1));
+    v = logfeed_cache_get(c, "a", 1);
+    assert_non_null(v);
+    assert_int_equal(*v, 1);
+    v = logfeed_cache_get(c, "c", 1);
+    assert_non_null(v);
+    assert_int_equal(*v, 3);
+    logfeed_cache_put(c, "c", 1, &one); /* replace in place */
+    assert_int_equal(*(const int *)logfeed_cache_get(c, "c", 1), 1);
+    logfeed_cache_free(&c);
+    assert_null(c);
+}
+
+static void zero_sized_cache_keeps_nothing(void **state)
+{
+    struct logfeed_cache *c = logfeed_cache_new(0, sizeof(int));
+    int one = 1;
+    (void)state;
+
+    assert_non_null(c);
+    logfeed_cache_put(c, "a", 1, &one);
+    assert_null(logfeed_cache_get(c, "a", 1));
+    assert_int_equal(logfeed_cache_count(c), 0);
+    logfeed_cache_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            deferral_is_a_classified_soft_event_with_sender, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounce_is_hard, setup, teardown),
+        cmocka_unit_test_setup_teardown(sent_is_a_success_event, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            orig_to_is_the_recipient_when_a_full_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(skips_discard_expiry_probes_and_noise,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(sendmail_recipients_are_one_event_each,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(same_reply_is_classified_once, setup,
+                                        teardown),
+        cmocka_unit_test(lru_evicts_the_least_recently_used),
+        cmocka_unit_test(zero_sized_cache_keeps_nothing),
+    };
+    return cmocka_run_group_tests_name("logfeed_sink", tests, NULL, NULL);
+}
