@@ -23,7 +23,8 @@ TESTS += tests/unit/test_milter_ctx
 endif
 
 # The daemon shell (main.c) and the filter it registers (milter.c).
-bounceguard_SOURCES += src/milter/main.c src/milter/milter.c src/milter/milter.h
+bounceguard_SOURCES += src/milter/main.c src/milter/milter.c src/milter/milter.h \
+	src/milter/reload.c src/milter/reload.h
 
 # Real-protocol tests of the daemon: miltertest (Sendmail's macros) and the
 # private Postfix harness (tests/lib/pfharness.sh).

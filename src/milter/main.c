@@ -42,6 +42,7 @@
 #include "common/pidfile.h"
 #include "common/sockspec.h"
 #include "milter/milter.h"
+#include "milter/reload.h"
 
 #define MAIN_DEFAULT_CONF SYSCONFDIR "/bounceguard/bounceguard.conf"
 
@@ -296,47 +297,6 @@ static void main_signals(struct main_daemon *d)
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/* Keys read only at start-up: a reload cannot change them. */
-static void main_reload_fixed(const struct bg_settings *a,
-                              const struct bg_settings *b)
-{
-    static const char *const keys[] = {"socket",  "user",  "group",
-                                       "pidfile", "umask", "syslog_facility"};
-    const char *const av[] = {a->socket,  a->user,      a->group,
-                              a->pidfile, a->umask_str, a->syslog_facility};
-    const char *const bv[] = {b->socket,  b->user,      b->group,
-                              b->pidfile, b->umask_str, b->syslog_facility};
-
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        if ((av[i] == NULL) != (bv[i] == NULL) ||
-            (av[i] != NULL && strcmp(av[i], bv[i]) != 0))
-            log_warning(NULL, "%s changed: takes effect after a restart",
-                        keys[i]);
-    }
-}
-
-static void main_reload(struct main_daemon *d)
-{
-    struct bg_config *cfg, *old;
-    enum log_level level;
-    char *error;
-
-    if (cfg_load(d->conf_path, &cfg, &error) != 0) {
-        log_error(NULL, "reload failed: %s; keeping the running configuration",
-                  error);
-        free(error);
-        return;
-    }
-    old = cfg_current();
-    main_reload_fixed(cfg_settings(old), cfg_settings(cfg));
-    cfg_unref(&old);
-    if (log_level_parse(cfg_settings(cfg)->log_level, &level))
-        log_set_level(level);
-    cfg_install(cfg);
-    milter_reloaded();
-    log_notice(NULL, "configuration reloaded from %s", d->conf_path);
-}
-
 static void main_loop(struct main_daemon *d)
 {
     bool stopping = false, waking = false;
@@ -351,7 +311,7 @@ static void main_loop(struct main_daemon *d)
         if (n != 1 || byte == 'M')
             break;
         if (byte == 'H' && !stopping) {
-            main_reload(d);
+            (void)reload_config(d->conf_path);
         } else if (byte == 'T' && !stopping) {
             log_notice(NULL, "stopping on signal");
             stopping = true;

@@ -1,0 +1,20 @@
+/*
+ * reload.h - rereading bounceguard.conf(5) in the running daemon.
+ *
+ * reload_config() loads the file completely before anything changes.  A
+ * broken file is logged ("reload failed: FILE:LINE: KEY: ...") and the
+ * running snapshot stays.  A good one becomes cfg_current(), sets the log
+ * level, is announced to the filter (milter_reloaded) and logged
+ * ("configuration reloaded from FILE").  Keys read only at start-up
+ * (socket, user, group, pidfile, umask, syslog_facility) get a warning when
+ * they changed.
+ *
+ * Called from the main thread only (on SIGHUP and SIGUSR1).
+ */
+#ifndef BG_RELOAD_H
+#define BG_RELOAD_H
+
+/* 0 when the new file is in effect, -1 when the old one was kept. */
+int reload_config(const char *path);
+
+#endif
