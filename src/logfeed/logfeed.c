@@ -164,6 +164,11 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
     *error_r = NULL;
     if (set->path == NULL || set->path[0] == '\0')
         return NULL;
+    if (store == NULL || rules == NULL) {
+        /* reading on without a store would lose what is read */
+        *error_r = strdup("logfeed: no store or no rules to feed");
+        return NULL;
+    }
     f = calloc(1, sizeof *f);
     if (f == NULL || (f->path = strdup(set->path)) == NULL ||
         (set->state_file != NULL &&

@@ -25,7 +25,8 @@
 struct logfeed;
 
 /* Starts the feed.  Returns NULL with *error_r == NULL when no path is
- * configured (the feed is off), NULL with *error_r set on failure. */
+ * configured (the feed is off), NULL with *error_r set on failure, which
+ * includes a NULL store or rules: start the feed once the store is open. */
 struct logfeed *logfeed_start(const struct logfeed_settings *set,
                               struct store *store,
                               const struct classify_rules *rules,

@@ -9,6 +9,9 @@
 # so it is not suppressed; the control recipient steady@ that saw no
 # success between is.
 #
+# Finally the feed is stopped, a deferral is logged while it is down, and
+# the restarted feed counts that one once and nothing twice.
+#
 # The feed runs in tests/integration/logfeed-run, which makes the same
 # logfeed_start()/logfeed_stop() calls as the daemon.
 set -u
@@ -122,9 +125,32 @@ tap_ok $(($? == 0)) "flaky@ is not suppressed: status=sent cleared its count"
 grep -q 'delivered' "$PFH_W/show-flaky"
 tap_ok $? "flaky@'s history has the delivered event from the log"
 
+# delayed events of ADDR in its history
+history_count() {
+    "$CTL" -c "$CONF" show "$1" 2>/dev/null | grep -c ' delayed '
+}
+
 pfh_kill feed
 tap_ok $? "the feed stops on SIGTERM"
 [ -s "$PFH_W/bg/logfeed.pos" ]
 tap_ok $? "the feed saved its position"
-sed 's/^/# feed: /' "$PFH_W/feed.out" | tail -5
+sed 's/^/# feed: /' "$PFH_W/feed.out" | tail -3
+
+# restart: one deferral logged while the feed was down is counted once,
+# and nothing read before the stop is counted again
+H1=$(history_count steady@remote.test)
+defer steady@remote.test 1
+pfh_spawn feed2 "$RUN" "$CONF"
+pfh_wait_log "$PFH_W/feed2.out" "resumed at the saved position" 10 >/dev/null
+tap_ok $? "the restarted feed resumes at the saved position"
+for i in $(seq 50); do
+    [ "$(history_count steady@remote.test)" -gt "$H1" ] && break
+    sleep 0.2
+done
+sleep 2
+H2=$(history_count steady@remote.test)
+[ "$H2" -eq $((H1 + 1)) ]
+tap_ok $? "after the restart: $H1 + 1 deferrals of steady@, got $H2"
+pfh_kill feed2
+sed 's/^/# feed2: /' "$PFH_W/feed2.out" | tail -3
 tap_done
