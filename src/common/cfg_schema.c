@@ -427,6 +427,83 @@ static const struct cfg_key cfg_logfeed_keys[] = {
            "bytes of one log line; the rest is cut"),
 };
 
+/* ------------------------------------------------------ metrics, monitor */
+
+/* "HOST:PORT" with a numeric IPv4 host or "[IPV6]:PORT". */
+static int cfg_valid_listen(const char *value, const char **error_r)
+{
+    char host[INET6_ADDRSTRLEN + 2], addr[sizeof(struct in6_addr)];
+    const char *colon = strrchr(value, ':');
+    size_t hlen = colon != NULL ? (size_t)(colon - value) : 0;
+    bool v6 = value[0] == '[';
+
+    *error_r = "expected \"HOST:PORT\" or \"[IPV6]:PORT\", numeric host";
+    if (colon == NULL || hlen < (size_t)(1 + 2 * v6) || hlen >= sizeof host ||
+        cfg_valid_port(colon + 1, strlen(colon + 1)) != 0)
+        return -1;
+    if (v6 && value[hlen - 1] != ']')
+        return -1;
+    memcpy(host, value + v6, hlen - 2 * v6);
+    host[hlen - 2 * v6] = '\0';
+    return inet_pton(v6 ? AF_INET6 : AF_INET, host, addr) == 1 ? 0 : -1;
+}
+
+/* "2%", "0.5%" or "2": a percentage from 0 to 100. */
+static int cfg_valid_percent(const char *value, const char **error_r)
+{
+    char *end;
+    double v = strtod(value, &end);
+
+    if (end == value || (*end != '\0' && strcmp(end, "%") != 0) ||
+        !(v >= 0 && v <= 100)) {
+        *error_r = "expected a percentage from 0 to 100, e.g. \"2%\"";
+        return -1;
+    }
+    return 0;
+}
+
+static const struct cfg_key cfg_metrics_keys[] = {
+    K_BOOL("enable", metrics.enable, "false",
+           "serve Prometheus metrics over HTTP"),
+    K_STR("listen", metrics.listen, "127.0.0.1:9153", cfg_valid_listen,
+          "address of the metrics endpoint (HOST:PORT, [IPV6]:PORT)"),
+    K_INT("rate_domains", metrics.rate_domains, "20", 0, 1000,
+          "sending domains with bounce-rate series (largest volume first)"),
+};
+
+static const struct cfg_key cfg_monitor_keys[] = {
+    K_BOOL("enable", monitor.enable, "true",
+           "watch the bounce rate of each sending domain"),
+    K_STR("warn", monitor.warn, "2%", cfg_valid_percent,
+          "24 h hard-bounce rate of the first alert"),
+    K_STR("crit", monitor.crit, "5%", cfg_valid_percent,
+          "24 h hard-bounce rate of the second alert"),
+    K_STR("recover", monitor.recover, "1.5%", cfg_valid_percent,
+          "rate under which a raised domain is announced recovered"),
+    K_INT("min_volume", monitor.min_volume, "100", 1, 1000000000,
+          "recipients sent in 24 h before a domain's rate can alert"),
+    K_INT("max_keys", monitor.max_keys, "1000", 1, 100000,
+          "sending domains (and receiving providers) tracked"),
+    K_DUR("check_interval", monitor.check_interval, "1m", 1, 3600,
+          "how often rates are re-evaluated (recoveries, metrics)"),
+    K_LIST("domains", monitor.domains, NULL, NULL,
+           "sending domains always exported as metrics"),
+};
+
+static int cfg_monitor_check(const struct bg_settings *set,
+                             const char **key_r, const char **error_r)
+{
+    double warn = strtod(set->monitor.warn, NULL);
+
+    if (strtod(set->monitor.recover, NULL) > warn ||
+        warn > strtod(set->monitor.crit, NULL) || warn <= 0) {
+        *key_r = "monitor.warn";
+        *error_r = "need 0 < warn, recover <= warn <= crit";
+        return -1;
+    }
+    return 0;
+}
+
 /* -------------------------------------------------------------- registry */
 
 /* One line per group, in the order of bounceguard.conf(5). */
@@ -439,6 +516,9 @@ const struct cfg_group cfg_groups[] = {
     {"auth", cfg_auth_keys, N_KEYS(cfg_auth_keys), cfg_auth_check},
     {"alerts", cfg_alert_keys, N_KEYS(cfg_alert_keys), NULL},
     {"logfeed", cfg_logfeed_keys, N_KEYS(cfg_logfeed_keys), NULL},
+    {"metrics", cfg_metrics_keys, N_KEYS(cfg_metrics_keys), NULL},
+    {"monitor", cfg_monitor_keys, N_KEYS(cfg_monitor_keys),
+     cfg_monitor_check},
 };
 const size_t cfg_groups_count = N_KEYS(cfg_groups);
 

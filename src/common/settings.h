@@ -128,6 +128,25 @@ struct logfeed_settings {
     long long max_line;          /* bytes of one line; longer are cut */
 };
 
+/* metrics = { ... }  (src/metrics: the Prometheus endpoint) */
+struct metrics_settings {
+    bool enable;                 /* serve GET /metrics */
+    char *listen;                /* "127.0.0.1:9153", "[::1]:9153" */
+    long long rate_domains;      /* sending domains exported (top by volume) */
+};
+
+/* monitor = { ... }  (core/rate.h: the bounce-rate monitor) */
+struct monitor_settings {
+    bool enable;
+    char *warn;                  /* "2%": first alert level (24 h hard rate) */
+    char *crit;                  /* "5%": second level */
+    char *recover;               /* "1.5%": back to normal below this */
+    long long min_volume;        /* recipients in 24 h before a rate counts */
+    long long max_keys;          /* domains (and providers) tracked */
+    long long check_interval;    /* seconds between re-evaluations */
+    struct str_list domains;     /* always exported to metrics */
+};
+
 struct bg_settings {
     /* top level */
     char *socket;          /* "unix:/path" or "inet:port@host" */
@@ -146,6 +165,8 @@ struct bg_settings {
     struct auth_settings auth;
     struct alert_settings alerts;
     struct logfeed_settings logfeed;
+    struct metrics_settings metrics;
+    struct monitor_settings monitor;
 };
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "core/logline.h"
 #include "logfeed/logfeed_cache.h"
+#include "metrics/metrics.h"
 
 #define SINK_FLUSH_TIMEOUT_MS 10000
 
@@ -257,6 +258,8 @@ static int handle_delivery(struct logfeed_sink *s, const struct logline *ll,
         v.bucket = BUCKET_NONE;
     } else {
         classify_cached(s, ll, action, &v);
+        metrics_inc(METRIC_DSNS, MPATH_LOG, 0);
+        metrics_verdict(&v, MPATH_LOG);
     }
     if (!logline_time_resolve(&ll->time, s->set.utc_offset, now, &when))
         when = now;

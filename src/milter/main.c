@@ -41,6 +41,7 @@
 #include "common/log.h"
 #include "common/pidfile.h"
 #include "common/sockspec.h"
+#include "metrics/observe.h"
 #include "milter/milter.h"
 #include "milter/reload.h"
 
@@ -59,6 +60,7 @@ struct main_daemon {
     pthread_t milter_thread;
     int milter_status;
     atomic_bool milter_done; /* smfi_main() has returned */
+    struct observe *observe; /* rate monitor, metrics endpoint */
 };
 
 /* Written once before the handlers are installed; read by them. */
@@ -329,6 +331,7 @@ static void main_cleanup(struct main_daemon *d)
     struct stat st;
 
     milter_shutdown();
+    observe_stop(&d->observe);
     /* libmilter may have removed the socket; never remove a successor's */
     if (d->sock_path != NULL && stat(d->sock_path, &st) == 0 &&
         st.st_ino == d->sock_ino && unlink(d->sock_path) != 0)
@@ -339,6 +342,17 @@ static void main_cleanup(struct main_daemon *d)
     cfg_unref(&d->cfg);
     daemon_ids_free(&d->ids);
     free(d->conf_path);
+}
+
+/* The bounce-rate monitor and the metrics endpoint (observe.h). */
+static void main_observe(struct main_daemon *d, const struct bg_settings *s)
+{
+    const char *error = NULL;
+    char host[256] = "localhost";
+
+    (void)gethostname(host, sizeof host - 1);
+    if (observe_start(s, host, &d->observe, &error) != 0)
+        main_die(d, EX_UNAVAILABLE, "metrics/monitor: %s", error);
 }
 
 static void main_start(struct main_daemon *d)
@@ -361,6 +375,7 @@ static void main_start(struct main_daemon *d)
     main_privileges(d);
     if (milter_start(&error) != 0)
         main_die(d, EX_UNAVAILABLE, "%s", error);
+    main_observe(d, s);
     main_signals(d);
     log_notice(NULL, "starting bounceguard %s on %s", PACKAGE_VERSION,
                s->socket);

@@ -46,6 +46,8 @@
 #include "milter/flow.h"
 #include "milter/milter_bounce.h"
 #include "milter/milter_ctx.h"
+#include "metrics/metrics.h"
+#include "metrics/monitor.h"
 #include "milter/milter_rt.h"
 #include "store/store.h"
 
@@ -197,6 +199,8 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     fc.non_smtp = conn->non_smtp;
     msg->dir = flow_direction(&conn->set->milter, &fc, &msg->why);
     msg->candidate = msg->null_sender;
+    metrics_inc(METRIC_MESSAGES, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD,
+                0);
     log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s", msg->sender,
               flow_dir_name(msg->dir), flow_why_name(msg->why),
               msg->candidate ? ", bounce candidate" : "");
@@ -226,6 +230,7 @@ static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
         classify_reply(mr->rules, text != NULL ? text : "",
                        text != NULL ? strlen(text) : 0, status, 0, "failed",
                        &v);
+    metrics_verdict(&v, MPATH_SMTPD);
     memset(&ev, 0, sizeof ev);
     ev.when = (long long)time(NULL);
     ev.recipient = rcpt;
@@ -282,6 +287,17 @@ static sfsistat rcpt_refuse(SMFICTX *ctx, struct mctx_conn *conn,
     return tempfail ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
+static void count_enforcement(enum flow_act act)
+{
+    static const unsigned map[] = {
+        [FLOW_ACT_DRY_RUN] = MACTION_DRY_RUN, [FLOW_ACT_REJECT] = MACTION_REJECT,
+        [FLOW_ACT_TEMPFAIL] = MACTION_TEMPFAIL, [FLOW_ACT_REMOVE] = MACTION_REMOVE,
+        [FLOW_ACT_TAG] = MACTION_TAG};
+
+    if (act >= FLOW_ACT_DRY_RUN && (size_t)act < sizeof map / sizeof *map)
+        metrics_inc(METRIC_ENFORCEMENTS, map[act], 0);
+}
+
 static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
 {
     struct mctx_conn *conn = CONN(ctx);
@@ -306,10 +322,13 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
     if (conn->msg.dir == FLOW_OUTBOUND && !conn->msg.null_sender &&
         conn->enforce) {
         st = mrt_store(conn->set);
+        double t0 = metrics_now();
         found = st != NULL
                     ? store_lookup(st, rcpt, (long long)time(NULL), &s)
                     : -1;
+        metrics_observe(METRIC_STORE_LOOKUP_SECONDS, metrics_now() - t0);
         if (found < 0) {
+            metrics_inc(METRIC_STORE_ERRORS, MOP_LOOKUP, 0);
             log_warning(qid(ctx, conn), "rcpt: cannot look up <%s>: store "
                         "unavailable; milter.on_error applies", rcpt);
             if (on_error(conn) == SMFIS_TEMPFAIL)
@@ -318,8 +337,10 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
     }
     act = flow_recipient_action(&conn->set->milter, conn->msg.dir,
                                 conn->msg.sender, rcpt, found == 1);
-    if (act != FLOW_ACT_PASS)
+    if (act != FLOW_ACT_PASS) {
         log_suppressed(ctx, conn, rcpt, &s, act);
+        count_enforcement(act);
+    }
     if (act == FLOW_ACT_REJECT || act == FLOW_ACT_TEMPFAIL)
         return rcpt_refuse(ctx, conn, rcpt, &s,
                            act == FLOW_ACT_TEMPFAIL);
@@ -381,6 +402,7 @@ static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
     m.recipients = rcpts;
     m.nrecipients = n;
     m.when = (long long)time(NULL);
+    monitor_sent(msg->sender, rcpts, n);
     if (n > 0 && store_track_outbound(st, &m) != 0)
         log_warning(m.queue_id, "outbound tracking queue full; message not "
                     "tracked");

@@ -11,6 +11,8 @@
 #include "auth/credible.h"
 #include "common/cfg.h"
 #include "common/log.h"
+#include "metrics/metrics.h"
+#include "metrics/monitor.h"
 #include "store/store.h"
 
 /* Joins the bounce to what we sent; fills *orig_r (release it) when found. */
@@ -90,6 +92,9 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
                                          : rep->postfix_queue_id;
     ev.sender = orig->sender != NULL ? orig->sender : rep->postfix_sender;
     ev.credible = b->credible;
+    metrics_verdict(v, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD);
+    if (b->credible)
+        monitor_failure(ev.sender, rr->recipient, v->bucket);
     if (store == NULL) {
         action = "not_recorded (store unavailable)";
         b->failed++;
@@ -134,6 +139,7 @@ void mbounce_process(struct store *store, const struct classify_rules *rules,
 {
     const struct mctx_msg *msg = &conn->msg;
     struct outbound_msg orig;
+    double t0 = metrics_now();
     size_t n;
 
     memset(b, 0, sizeof *b);
@@ -146,6 +152,7 @@ void mbounce_process(struct store *store, const struct classify_rules *rules,
                  str_or(b->report->mta, "none"));
         return;
     }
+    metrics_inc(METRIC_DSNS, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD, 0);
     n = b->report->nrcpts;
     b->verdicts = calloc(n > 0 ? n : 1, sizeof *b->verdicts);
     if (b->verdicts == NULL) {
@@ -168,6 +175,7 @@ void mbounce_process(struct store *store, const struct classify_rules *rules,
                  b->report->errors);
     if (b->joined)
         outbound_msg_clear(&orig);
+    metrics_observe(METRIC_DSN_DECISION_SECONDS, metrics_now() - t0);
 }
 
 void mbounce_clear(struct mbounce *b)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 
 /* The refcount is kept atomic behind the public int of struct mrules. */
@@ -55,6 +56,7 @@ static struct mrules *rules_load(const struct bg_settings *set,
         return NULL;
     }
     atomic_init(REFS(mr), 1);
+    metrics_rules_declare(mr->rules);
     return mr;
 }
 

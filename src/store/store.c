@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "store/store_backend.h"
 #include "store/store_spool.h"
 
@@ -93,6 +94,7 @@ static bool enqueue(struct store *st, struct store_item *it)
             pthread_cond_signal(&st->wake);
     } else {
         st->health.dropped++;
+        metrics_inc(METRIC_STORE_ERRORS, MOP_WRITE, 0);
     }
     pthread_mutex_unlock(&st->lock);
     return ok;
@@ -179,6 +181,7 @@ static int decide_key(struct store *st, const char *key,
         return -1;
     cur = old;
     a = policy_decide(&st->policy, in, &cur, now);
+    metrics_policy_action((int)a);
     if (st->be->state_save(st->writer_db, key, &old, &cur, a, it, err,
                            errsize) < 0)
         return -1;
@@ -333,6 +336,7 @@ static int write_batch(struct store *st, const struct store_item *head,
                        size_t n)
 {
     char err[256] = "";
+    double t0 = metrics_now();
     int rc;
 
     if (st->spool != NULL && store_spool_pending(st->spool) &&
@@ -353,6 +357,7 @@ static int write_batch(struct store *st, const struct store_item *head,
         rc = -1;
     if (rc < 0)
         note_failure(st, err);
+    metrics_observe(METRIC_STORE_WRITE_SECONDS, metrics_now() - t0);
     return rc;
 }
 
@@ -365,6 +370,9 @@ static void run_expire(struct store *st, long long now)
         log_error(NULL, "store: expiry failed: %s", err);
     else if (n > 0)
         log_info(NULL, "store: %lld suppressions expired", n);
+    if (n > 0)
+        metrics_add(METRIC_SUPPRESSIONS, MCHANGE_EXPIRED, 0,
+                    (unsigned long long)n);
     pthread_mutex_lock(&st->lock);
     st->expire_result = n;
     st->expire_gen++;
