@@ -134,6 +134,15 @@ sent=$(grep -c 'status=sent' "$LOG" || true)
 bad=$(grep -cE 'status=(bounced|deferred)|milter-reject|reject:|warning: .*[Mm]ilter' "$LOG" || true)
 runs=$(wc -l < "$RES")
 echo "# maillog: sent=$sent (expected $((N * runs))) problems=$bad"
+# evidence that bounceguard did its work: the outbound mail it recorded
+# (counted once it has stopped and flushed its store)
+db=$W/bg/bounceguard.db
+if [ -n "${SOCK[bounceguard]:-}" ] && [ -f "$db" ] && command -v sqlite3 >/dev/null; then
+    pfh_stop c
+    pfh_kill bounceguard || echo "# bounceguard did not stop on SIGTERM"
+    echo "# bounceguard store: $(sqlite3 "$db" 'SELECT count(*) FROM outbound' 2>/dev/null ||
+        echo '?') outbound rows (expected $((N * R)))"
+fi
 
 "$PFH_PYTHON" - "$RES" <<'PY'
 import collections
