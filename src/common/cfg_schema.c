@@ -276,8 +276,8 @@ static const struct cfg_key cfg_milter_keys[] = {
     K_ENUM("rcpt_rejects", milter.rcpt_rejects, "record",
            "off|record|suppress",
            "recipients the MTA refused itself (SMFIP_RCPT_REJ)"),
-    K_BOOL("noreply_headers", milter.noreply_headers, "false",
-           "ask for headers without replies (unix sockets only)"),
+    K_BOOL("noreply", milter.noreply, "false",
+           "connect, MAIL and headers without replies (unix sockets only)"),
 };
 
 /* ------------------------------------------------------------------ auth */

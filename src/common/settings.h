@@ -67,7 +67,7 @@ struct milter_settings {
     struct str_list discard_bounces_to;
     long long body_cap;          /* bytes of a bounce buffered */
     char *rcpt_rejects;          /* "off", "record", "suppress" */
-    bool noreply_headers;        /* SMFIP_NR_HDR (unix sockets only) */
+    bool noreply;                /* SMFIP_NR_CONN/MAIL/HDR (unix sockets) */
 };
 
 /* auth = { ... }  (src/auth: SPF/DKIM checks, prvs, credibility) */

@@ -6,7 +6,7 @@
  * milter_bounce.c):
  *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM;
  *              SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
- *              "off"; SMFIP_NR_HDR when milter.noreply_headers is set
+ *              "off"; SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply
  *   connect    client facts; Postfix's non-SMTP stream is recognised
  *   MAIL       direction (flow_direction), null sender = bounce candidate
  *   RCPT       outbound: store_lookup, then reject / tempfail here, or mark
@@ -84,6 +84,13 @@ static sfsistat on_error(struct mctx_conn *conn)
     return SMFIS_ACCEPT;
 }
 
+/* The reply of a step: with SMFIP_NR_* negotiated for it the MTA waits for
+ * none, and a failure there can only let the message through. */
+static sfsistat step_reply(bool noreply, sfsistat status)
+{
+    return noreply ? SMFIS_NOREPLY : status;
+}
+
 /* The connection context, made at negotiate (or at connect when the MTA
  * does not negotiate), with its own configuration reference. */
 static struct mctx_conn *conn_new(SMFICTX *ctx)
@@ -127,10 +134,12 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     want = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_SKIP;
     if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
         want |= SMFIP_RCPT_REJ;
-    if (ms->noreply_headers)
-        want |= SMFIP_NR_HDR;
+    if (ms->noreply)
+        want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR;
     *pf1 = f1 & want;
     conn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
+    conn->nr_conn = (*pf1 & SMFIP_NR_CONN) != 0;
+    conn->nr_mail = (*pf1 & SMFIP_NR_MAIL) != 0;
     conn->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
     *pf2 = 0;
     *pf3 = 0;
@@ -175,9 +184,9 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
         !mctx_set_str(&conn->client_addr, client) ||
         !mctx_set_str(&conn->daemon_name, macro(ctx, "{daemon_name}"))) {
         log_error(NULL, "connect: out of memory");
-        return on_error(conn);
+        return step_reply(conn->nr_conn, on_error(conn));
     }
-    return SMFIS_CONTINUE;
+    return step_reply(conn->nr_conn, SMFIS_CONTINUE);
 }
 
 static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
@@ -190,7 +199,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         return SMFIS_ACCEPT;
     if (!mctx_msg_begin(conn, argv[0], (size_t)conn->set->milter.body_cap)) {
         log_error(NULL, "mail: out of memory");
-        return on_error(conn);
+        return step_reply(conn->nr_mail, on_error(conn));
     }
     msg = &conn->msg;
     fc.client_addr = conn->client_addr;
@@ -204,7 +213,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s", msg->sender,
               flow_dir_name(msg->dir), flow_why_name(msg->why),
               msg->candidate ? ", bounce candidate" : "");
-    return SMFIS_CONTINUE;
+    return step_reply(conn->nr_mail, SMFIS_CONTINUE);
 }
 
 /* A recipient the MTA itself refused (SMFIP_RCPT_REJ): an SMTP-reply event

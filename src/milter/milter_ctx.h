@@ -69,7 +69,7 @@ struct mctx_conn {
     char *daemon_name;               /* {daemon_name} */
     bool non_smtp;                   /* Postfix's non-SMTP stream */
     bool skip_ok;                    /* the MTA understands SMFIS_SKIP */
-    bool nr_hdr;                     /* headers get no reply */
+    bool nr_conn, nr_mail, nr_hdr;   /* steps that get no reply */
     bool enforce;                    /* milter.enforce is not "off" */
     unsigned long messages;          /* messages begun on this connection */
     struct mctx_msg msg;             /* the current message */
