@@ -5,6 +5,9 @@
 # the same run as the floor; peak RSS from /usr/bin/time -v, measured on
 # the full log and on a quarter of it (memory must stay flat).
 #
+# A third run keeps the database on tmpfs (/dev/shm) to show how much of
+# the store's cost is the disk's (fsync) rather than the CPU's.
+#
 # Usage: run.sh [LINES]      (default 1000000)
 # Needs: top_srcdir, top_builddir (make bench-logfeed sets them).
 set -eu
@@ -79,7 +82,8 @@ t1=$(now)
 GREP_S=$(echo "$t1 - $t0" | bc -l)
 
 # ------------------------------------------------------------ parse + classify (no store)
-$CPU "$CTL" -c "$W/bg.conf" ingest -q -n "$W/maillog" > "$W/dry.out"
+/usr/bin/time -v $CPU "$CTL" -c "$W/bg.conf" ingest -q -n "$W/maillog" \
+    > "$W/dry.out" 2> "$W/dry.time"
 
 # ------------------------------------------------------------ parse + classify + store
 /usr/bin/time -v $CPU "$CTL" -c "$W/bg.conf" ingest -q "$W/maillog" \
@@ -87,6 +91,26 @@ $CPU "$CTL" -c "$W/bg.conf" ingest -q -n "$W/maillog" > "$W/dry.out"
 rm -f "$W/bg.db" "$W/bg.db-wal" "$W/bg.db-shm"
 /usr/bin/time -v $CPU "$CTL" -c "$W/bg.conf" ingest -q "$W/maillog.q" \
     > "$W/quarter.out" 2> "$W/quarter.time"
+
+# the same with the database in memory (tmpfs): what is left once fsync
+# costs nothing, i.e. the CPU share of the store
+SHM=
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    SHM=$(mktemp -d /dev/shm/bg-bench-logfeed.XXXXXX)
+    sed "s|$W/bg.db|$SHM/bg.db|" "$W/bg.conf" > "$W/shm.conf"
+    /usr/bin/time -v $CPU "$CTL" -c "$W/shm.conf" ingest -q "$W/maillog" \
+        > "$W/shm.out" 2> "$W/shm.time"
+    rm -rf "$SHM"
+fi
+
+# lines per CPU second (user + sys): the machine may be shared, and then
+# wall-clock rates measure the neighbours as much as this program
+cpu_rate() {
+    awk -v n="$LINES" -v f="$2" '
+        /User time \(seconds\)/ { u = $NF }
+        /System time \(seconds\)/ { s = $NF }
+        END { if (u + s > 0) printf "%.0f", f * n / (u + s); else print 0 }' "$1"
+}
 
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$2"; }
 rss() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
@@ -99,8 +123,15 @@ RATIO=$(echo "$FULL_RATE / $GREP_RATE" | bc -l)
 
 echo "log: $LINES lines, $SIZE bytes; $(field deliveries "$W/full.out") deliveries, $(field recorded "$W/full.out") events recorded, $(field refused "$W/full.out") refused, cache hits $(field cache_hits "$W/full.out")"
 printf 'floor  grep -c status=                 %10.0f lines/s (%s matches, %.3f s)\n' "$GREP_RATE" "$GREP_N" "$GREP_S"
-printf 'ingest -n  parse + classify           %10.0f lines/s\n' "$DRY_RATE"
-printf 'ingest     parse + classify + store   %10.0f lines/s (wall %s)\n' "$FULL_RATE" "$(wall "$W/full.time")"
+printf 'ingest -n  parse + classify           %10.0f lines/s, %s lines per CPU second\n' "$DRY_RATE" "$(cpu_rate "$W/dry.time" 1)"
+printf 'ingest     parse + classify + store   %10.0f lines/s (wall %s), %s lines per CPU second\n' "$FULL_RATE" "$(wall "$W/full.time")" "$(cpu_rate "$W/full.time" 1)"
+if [ -n "$SHM" ]; then
+    printf 'ingest     same, store on tmpfs       %10.0f lines/s (user %s s, sys %s s)\n' \
+        "$(field lines_per_s "$W/shm.out")" \
+        "$(sed -n 's/.*User time (seconds): //p' "$W/shm.time")" \
+        "$(sed -n 's/.*System time (seconds): //p' "$W/shm.time")"
+fi
 printf 'ratio ingest / grep                   %10.3f\n' "$RATIO"
+printf 'load average during the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'peak RSS: %s kB at %d lines, %s kB at %d lines\n' "$(rss "$W/full.time")" "$LINES" "$(rss "$W/quarter.time")" $((LINES / 4))
 awk -v r="$FULL_RATE" 'BEGIN { printf "goal >= 300000 lines/s: %s\n", (r >= 300000 ? "met" : "NOT met") }'

@@ -45,8 +45,7 @@ static bool span_prefix(struct logline_span sp, const char *s)
 static bool span_suffix(struct logline_span sp, const char *s)
 {
     size_t n = strlen(s);
-    return sp.p != NULL && sp.len >= n &&
-           memcmp(sp.p + sp.len - n, s, n) == 0;
+    return sp.p != NULL && sp.len >= n && memcmp(sp.p + sp.len - n, s, n) == 0;
 }
 
 /* Finds s inside sp, from the left or from the right; NULL when absent. */
@@ -229,14 +228,13 @@ static bool parse_5424(struct cursor *c, struct logline *ll)
     struct logline_span procid, msgid;
     long pid = 0;
 
-    if (!cur_lit(c, "- ") &&
-        !(parse_time_iso(c, &ll->time) && cur_lit(c, " ")))
+    if (!cur_lit(c, "- ") && !(parse_time_iso(c, &ll->time) && cur_lit(c, " ")))
         return false;
     ll->time.valid = ll->time.year != 0;
     if (!cur_token(c, &ll->host) || !cur_lit(c, " ") ||
         !cur_token(c, &ll->program) || !cur_lit(c, " ") ||
-        !cur_token(c, &procid) || !cur_lit(c, " ") ||
-        !cur_token(c, &msgid) || !cur_lit(c, " "))
+        !cur_token(c, &procid) || !cur_lit(c, " ") || !cur_token(c, &msgid) ||
+        !cur_lit(c, " "))
         return false;
     struct cursor pc = {procid.p, procid.p + procid.len};
     if (cur_num(&pc, 0, &pid) && pc.p == pc.end)
@@ -296,8 +294,7 @@ static void set_mta(struct logline *ll)
     if (slash != NULL) {
         ll->mta = LOGLINE_MTA_POSTFIX;
         ll->service = span_of(slash + 1, prog.p + prog.len);
-    } else if (logline_span_eq(prog, "sendmail") ||
-               span_prefix(prog, "sm-")) {
+    } else if (logline_span_eq(prog, "sendmail") || span_prefix(prog, "sm-")) {
         ll->mta = LOGLINE_MTA_SENDMAIL;
         ll->service = prog;
     } else {
@@ -550,8 +547,7 @@ static void take_field(struct logline *ll, struct fields *f,
 }
 
 /* Walks "key=value, key=value, ..."; status= and stat= end the list. */
-static void parse_fields(struct logline *ll, struct cursor *c,
-                         struct fields *f)
+static void parse_fields(struct logline *ll, struct cursor *c, struct fields *f)
 {
     while (c->p < c->end && at_key(c->p, c->end)) {
         const char *eq = memchr(c->p, '=', (size_t)(c->end - c->p));

@@ -55,12 +55,12 @@ enum logline_mta {
 
 enum logline_status {
     LOGSTAT_NONE = 0,
-    LOGSTAT_SENT,         /* delivered (or relayed) */
-    LOGSTAT_DEFERRED,     /* temporary failure, will be retried */
-    LOGSTAT_BOUNCED,      /* permanent failure */
-    LOGSTAT_EXPIRED,      /* gave up after the queue lifetime */
-    LOGSTAT_SOFTBOUNCE,   /* Postfix soft_bounce=yes turned a bounce soft */
-    LOGSTAT_DELIVERABLE,  /* address verification probes (no delivery) */
+    LOGSTAT_SENT,        /* delivered (or relayed) */
+    LOGSTAT_DEFERRED,    /* temporary failure, will be retried */
+    LOGSTAT_BOUNCED,     /* permanent failure */
+    LOGSTAT_EXPIRED,     /* gave up after the queue lifetime */
+    LOGSTAT_SOFTBOUNCE,  /* Postfix soft_bounce=yes turned a bounce soft */
+    LOGSTAT_DELIVERABLE, /* address verification probes (no delivery) */
     LOGSTAT_UNDELIVERABLE,
 };
 
@@ -71,11 +71,11 @@ enum logline_status {
 #define LOGLINE_F_SUSPENDED 0x08u /* "delivery temporarily suspended" */
 
 /* Oddities met while parsing; the fields found are still reported. */
-#define LOGLINE_ERR_PREFIX 0x01u  /* no syslog / maillog prefix recognised */
-#define LOGLINE_ERR_STATUS 0x02u  /* unknown status word */
-#define LOGLINE_ERR_DSN 0x04u     /* dsn= is not a valid enhanced status */
-#define LOGLINE_ERR_PAREN 0x08u   /* status text not closed by ')' */
-#define LOGLINE_ERR_NUL 0x10u     /* NUL byte in the line (line cut there) */
+#define LOGLINE_ERR_PREFIX 0x01u /* no syslog / maillog prefix recognised */
+#define LOGLINE_ERR_STATUS 0x02u /* unknown status word */
+#define LOGLINE_ERR_DSN 0x04u    /* dsn= is not a valid enhanced status */
+#define LOGLINE_ERR_PAREN 0x08u  /* status text not closed by ')' */
+#define LOGLINE_ERR_NUL 0x10u    /* NUL byte in the line (line cut there) */
 
 /* The timestamp as written.  year == 0 when the format has none (RFC
  * 3164); has_offset is false when the zone is not given (local time). */
@@ -93,28 +93,28 @@ struct logline {
     enum logline_mta mta;
     enum logline_status status;
     struct logline_time time;
-    struct logline_span host;     /* host field of the prefix */
-    struct logline_span program;  /* "postfix/smtp", "sm-mta" */
-    struct logline_span service;  /* "smtp", "lmtp", "local", ... */
-    long pid;                     /* 0 when absent */
+    struct logline_span host;    /* host field of the prefix */
+    struct logline_span program; /* "postfix/smtp", "sm-mta" */
+    struct logline_span service; /* "smtp", "lmtp", "local", ... */
+    long pid;                    /* 0 when absent */
     struct logline_span queue_id;
-    struct logline_span to;       /* address without <> */
-    struct logline_span orig_to;  /* Postfix orig_to=, without <> */
-    struct logline_span from;     /* LOGLINE_SENDER, LOGLINE_EXPIRED */
-    struct logline_span relay;    /* "mx.example.com[192.0.2.1]:25" */
-    struct logline_span delay;    /* "1.2" (Postfix), "00:00:01" (Sendmail) */
-    struct logline_span mailer;   /* Sendmail mailer= */
-    char dsn[16];                 /* "4.2.2" or "" */
-    struct logline_span detail;   /* the whole status text: inside (...) for
-                                     Postfix, after "Deferred: " etc. for
-                                     Sendmail */
-    struct logline_span reply;    /* the reply to classify: the remote
-                                     reply after "said:", else detail */
-    int reply_code;               /* 250, 452, 550 ... or 0 */
+    struct logline_span to;        /* address without <> */
+    struct logline_span orig_to;   /* Postfix orig_to=, without <> */
+    struct logline_span from;      /* LOGLINE_SENDER, LOGLINE_EXPIRED */
+    struct logline_span relay;     /* "mx.example.com[192.0.2.1]:25" */
+    struct logline_span delay;     /* "1.2" (Postfix), "00:00:01" (Sendmail) */
+    struct logline_span mailer;    /* Sendmail mailer= */
+    char dsn[16];                  /* "4.2.2" or "" */
+    struct logline_span detail;    /* the whole status text: inside (...) for
+                                      Postfix, after "Deferred: " etc. for
+                                      Sendmail */
+    struct logline_span reply;     /* the reply to classify: the remote
+                                      reply after "said:", else detail */
+    int reply_code;                /* 250, 452, 550 ... or 0 */
     struct logline_span reply_cmd; /* "RCPT TO", "end of DATA" or absent */
-    struct logline_span remote;   /* "mx.example.com[192.0.2.1]" of said: */
-    unsigned flags;               /* LOGLINE_F_* */
-    unsigned errors;              /* LOGLINE_ERR_* */
+    struct logline_span remote;    /* "mx.example.com[192.0.2.1]" of said: */
+    unsigned flags;                /* LOGLINE_F_* */
+    unsigned errors;               /* LOGLINE_ERR_* */
 };
 
 /* Parses one line (a trailing "\n" or "\r\n" is ignored).  Always fills

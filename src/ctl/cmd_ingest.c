@@ -187,8 +187,8 @@ static void draw_bar(struct ingest_run *run, bool last)
     memset(bar + fill, ' ', (size_t)(40 - fill));
     bar[40] = '\0';
     el = t - run->started;
-    fprintf(stderr, "\r[%s] %3d%% %llu lines %.0f lines/s%s", bar, pct,
-            s.lines, el > 0 ? (double)s.lines / el : 0.0, last ? "\n" : "");
+    fprintf(stderr, "\r[%s] %3d%% %llu lines %.0f lines/s%s", bar, pct, s.lines,
+            el > 0 ? (double)s.lines / el : 0.0, last ? "\n" : "");
 }
 
 static int read_input(struct ingest_run *run)

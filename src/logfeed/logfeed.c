@@ -51,8 +51,9 @@ static void save_position(struct logfeed *f)
     if (f->state_file == NULL || !logfeed_tail_position(f->tail, &pos))
         return;
     if (f->store != NULL && store_flush(f->store, FEED_FLUSH_TIMEOUT_MS) < 0) {
-        log_warning(NULL, "logfeed: store not committed yet; position of "
-                          "%s not saved",
+        log_warning(NULL,
+                    "logfeed: store not committed yet; position of "
+                    "%s not saved",
                     f->path);
         return;
     }
@@ -137,8 +138,8 @@ static int open_source(struct logfeed *f, const struct logfeed_settings *set,
     if (f->state_file != NULL && strcmp(set->path, "-") != 0) {
         have = logfeed_pos_load(f->state_file, &saved, &err);
         if (have < 0) {
-            log_warning(NULL, "logfeed: %s: %s; starting afresh",
-                        f->state_file, err);
+            log_warning(NULL, "logfeed: %s: %s; starting afresh", f->state_file,
+                        err);
             have = 0;
         }
     }
@@ -146,8 +147,8 @@ static int open_source(struct logfeed *f, const struct logfeed_settings *set,
     ts.follow = true;
     ts.start_at_end = set->start_at_end;
     ts.max_line = (size_t)set->max_line;
-    if (logfeed_tail_open(&ts, have ? &saved : NULL, &f->tail, &note,
-                          error_r) < 0)
+    if (logfeed_tail_open(&ts, have ? &saved : NULL, &f->tail, &note, error_r) <
+        0)
         return -1;
     log_info(NULL, "logfeed: %s: %s", set->path, note);
     return 0;

@@ -17,7 +17,7 @@
 #include "logfeed/logfeed_pos.h"
 
 struct centry {
-    struct centry *chain;      /* next in the hash bucket */
+    struct centry *chain;       /* next in the hash bucket */
     struct centry *prev, *next; /* recency list */
     uint64_t hash;
     size_t keylen;
@@ -86,8 +86,8 @@ static void lru_push_front(struct logfeed_cache *c, struct centry *e)
         c->tail = e;
 }
 
-static struct centry *find(struct logfeed_cache *c, uint64_t h,
-                           const char *key, size_t keylen)
+static struct centry *find(struct logfeed_cache *c, uint64_t h, const char *key,
+                           size_t keylen)
 {
     struct centry *e = c->buckets[h & (c->nbuckets - 1)];
 
@@ -132,8 +132,8 @@ static void evict_oldest(struct logfeed_cache *c)
     c->count--;
 }
 
-void logfeed_cache_put(struct logfeed_cache *c, const char *key,
-                       size_t keylen, const void *value)
+void logfeed_cache_put(struct logfeed_cache *c, const char *key, size_t keylen,
+                       const void *value)
 {
     uint64_t h;
     struct centry *e;

@@ -23,15 +23,14 @@ struct logfeed_cache;
 
 /* NULL when memory runs out.  max_entries 0 gives a cache that keeps
  * nothing. */
-struct logfeed_cache *logfeed_cache_new(size_t max_entries,
-                                        size_t value_size);
+struct logfeed_cache *logfeed_cache_new(size_t max_entries, size_t value_size);
 /* The value stored under key, or NULL. */
 const void *logfeed_cache_get(struct logfeed_cache *c, const char *key,
                               size_t keylen);
 /* Stores (or replaces) key's value; silently skipped when the key is too
  * long or memory runs out. */
-void logfeed_cache_put(struct logfeed_cache *c, const char *key,
-                       size_t keylen, const void *value);
+void logfeed_cache_put(struct logfeed_cache *c, const char *key, size_t keylen,
+                       const void *value);
 size_t logfeed_cache_count(const struct logfeed_cache *c);
 void logfeed_cache_free(struct logfeed_cache **c);
 

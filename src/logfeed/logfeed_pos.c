@@ -50,8 +50,9 @@ int logfeed_pos_load(const char *path, struct logfeed_pos *pos_r,
     }
     buf[n] = '\0';
     memset(pos_r, 0, sizeof *pos_r);
-    if (sscanf(buf, POS_MAGIC " %" SCNu64 " %" SCNu64 " %" SCNu64
-                              " %" SCNu64 " %" SCNx64,
+    if (sscanf(buf,
+               POS_MAGIC " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+                         " %" SCNx64,
                &pos_r->dev, &pos_r->ino, &pos_r->offset, &pos_r->last_len,
                &pos_r->last_hash) != 5 ||
         pos_r->last_len > pos_r->offset) {

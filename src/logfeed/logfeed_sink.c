@@ -45,8 +45,8 @@ struct logfeed_sink *logfeed_sink_new(const struct logfeed_sink_settings *set,
     s->store = store;
     s->rules = rules;
     s->verdicts = logfeed_cache_new(set->cache_entries, sizeof(struct verdict));
-    s->senders = logfeed_cache_new(set->cache_entries,
-                                   sizeof(struct sender_val));
+    s->senders =
+        logfeed_cache_new(set->cache_entries, sizeof(struct sender_val));
     if (s->verdicts == NULL || s->senders == NULL) {
         logfeed_sink_free(&s);
         return NULL;
@@ -110,8 +110,8 @@ static void classify_cached(struct logfeed_sink *s, const struct logline *ll,
                             const char *action, struct verdict *v_r)
 {
     const struct verdict *hit;
-    int n = snprintf(s->key, sizeof s->key, "%s|%s|%d|%.*s", action,
-                     ll->dsn, ll->reply_code, (int)ll->reply.len,
+    int n = snprintf(s->key, sizeof s->key, "%s|%s|%d|%.*s", action, ll->dsn,
+                     ll->reply_code, (int)ll->reply.len,
                      ll->reply.p ? ll->reply.p : "");
     bool cacheable = n > 0 && (size_t)n < sizeof s->key;
 

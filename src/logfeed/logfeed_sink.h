@@ -37,14 +37,14 @@
 #include "store/store.h"
 
 struct logfeed_sink_stats {
-    unsigned long long lines;       /* lines handed in */
-    unsigned long long deliveries;  /* delivery lines parsed */
+    unsigned long long lines;      /* lines handed in */
+    unsigned long long deliveries; /* delivery lines parsed */
     unsigned long long sent, deferred, bounced, expired;
-    unsigned long long recorded;    /* events queued in the store */
-    unsigned long long refused;     /* store_record() refused (queue full,
-                                       invalid address) */
-    unsigned long long skipped;     /* delivery lines not recorded */
-    unsigned long long malformed;   /* lines with parse errors */
+    unsigned long long recorded;  /* events queued in the store */
+    unsigned long long refused;   /* store_record() refused (queue full,
+                                     invalid address) */
+    unsigned long long skipped;   /* delivery lines not recorded */
+    unsigned long long malformed; /* lines with parse errors */
     unsigned long long cache_hits, cache_misses;
 };
 
@@ -53,8 +53,8 @@ struct logfeed_sink_stats {
 typedef void logfeed_sink_event_cb(const struct store_event *ev, void *ctx);
 
 struct logfeed_sink_settings {
-    size_t cache_entries;  /* verdicts (and senders) cached */
-    long utc_offset;       /* seconds east of UTC of lines without zone */
+    size_t cache_entries; /* verdicts (and senders) cached */
+    long utc_offset;      /* seconds east of UTC of lines without zone */
     logfeed_sink_event_cb *on_event;
     void *ctx;
 };
@@ -70,8 +70,8 @@ struct logfeed_sink *logfeed_sink_new(const struct logfeed_sink_settings *set,
  * year and stamps lines without a valid date.  Returns 1 when an event was
  * queued, 0 when the line carried nothing to record, -1 when the store
  * refused the event. */
-int logfeed_sink_line(struct logfeed_sink *sink, const char *line,
-                      size_t len, time_t now);
+int logfeed_sink_line(struct logfeed_sink *sink, const char *line, size_t len,
+                      time_t now);
 void logfeed_sink_stats(const struct logfeed_sink *sink,
                         struct logfeed_sink_stats *stats_r);
 void logfeed_sink_free(struct logfeed_sink **sink);

@@ -23,18 +23,18 @@
 #define TAIL_READ_CHUNK 65536
 
 struct logfeed_tail {
-    char *path;        /* NULL: standard input */
-    char *dir;         /* directory of path, for inotify */
+    char *path; /* NULL: standard input */
+    char *dir;  /* directory of path, for inotify */
     bool follow;
-    int fd;            /* -1: the file does not exist (yet) */
+    int fd; /* -1: the file does not exist (yet) */
     uint64_t dev, ino;
     char *buf;
     size_t cap, start, end;
     size_t max_line;
-    bool skipping;     /* inside the rest of a cut line */
-    bool ended;        /* standard input reached its end */
+    bool skipping;      /* inside the rest of a cut line */
+    bool ended;         /* standard input reached its end */
     bool flush_partial; /* return a final line without newline */
-    uint64_t consumed; /* file offset of buf[start] */
+    uint64_t consumed;  /* file offset of buf[start] */
     uint64_t last_len, last_hash;
     int ino_fd, wd_file, wd_dir;
     struct logfeed_tail_stats stats;
@@ -67,9 +67,8 @@ static void watch_setup(struct logfeed_tail *t)
     t->wd_file = t->wd_dir = -1;
     if (t->ino_fd < 0)
         return; /* polling only */
-    t->wd_dir = inotify_add_watch(t->ino_fd, t->dir,
-                                  IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
-                                      IN_DELETE);
+    t->wd_dir = inotify_add_watch(
+        t->ino_fd, t->dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
     watch_file(t);
 }
 
@@ -185,9 +184,8 @@ static const char *choose_start(struct logfeed_tail *t,
 
     if (saved != NULL && pos_matches(t->fd, saved) && resume_at(t, saved))
         return "resumed at the saved position";
-    if (saved != NULL &&
-        snprintf(rotated, sizeof rotated, "%s.1", t->path) <
-            (int)sizeof rotated) {
+    if (saved != NULL && snprintf(rotated, sizeof rotated, "%s.1", t->path) <
+                             (int)sizeof rotated) {
         int cur = t->fd;
         t->fd = -1;
         if (open_file(t, rotated) == 0) {
@@ -291,8 +289,8 @@ static void consume(struct logfeed_tail *t, size_t used)
     t->stats.bytes += used;
 }
 
-static int give_line(struct logfeed_tail *t, const char **line_r,
-                     size_t *len_r, size_t len, size_t used, bool verifiable)
+static int give_line(struct logfeed_tail *t, const char **line_r, size_t *len_r,
+                     size_t len, size_t used, bool verifiable)
 {
     const char *p = t->buf + t->start;
 
@@ -431,8 +429,8 @@ static bool check_file(struct logfeed_tail *t)
         t->stats.truncations++;
         return true;
     }
-    if (stat(t->path, &st) < 0 || ((uint64_t)st.st_dev == t->dev &&
-                                   (uint64_t)st.st_ino == t->ino))
+    if (stat(t->path, &st) < 0 ||
+        ((uint64_t)st.st_dev == t->dev && (uint64_t)st.st_ino == t->ino))
         return false; /* same file, or the new one is not there yet */
     if (fill(t) > 0)
         return true; /* finish the old file first */

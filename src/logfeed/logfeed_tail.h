@@ -36,10 +36,10 @@
 #include "logfeed/logfeed_pos.h"
 
 struct logfeed_tail_settings {
-    const char *path;   /* "-" = standard input */
-    bool follow;        /* false: read once to the end and stop */
-    bool start_at_end;  /* no usable position: skip what is there */
-    size_t max_line;    /* bytes of one line; at least 256 */
+    const char *path;  /* "-" = standard input */
+    bool follow;       /* false: read once to the end and stop */
+    bool start_at_end; /* no usable position: skip what is there */
+    size_t max_line;   /* bytes of one line; at least 256 */
 };
 
 struct logfeed_tail_stats {

@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-        char *copy = malloc(len ? len : 1); /* exact size: ASan sees overreads */
+        char *copy =
+            malloc(len ? len : 1); /* exact size: ASan sees overreads */
         if (copy == NULL)
             return 0;
         memcpy(copy, p, len);

@@ -84,8 +84,8 @@ int main(int argc, char **argv)
     set.follow = true;
     set.start_at_end = argc > 3 && strcmp(argv[3], "start-at-end") == 0;
     set.max_line = 16384;
-    if (logfeed_tail_open(&set, have ? &saved : NULL, &tail, &note,
-                          &error) < 0) {
+    if (logfeed_tail_open(&set, have ? &saved : NULL, &tail, &note, &error) <
+        0) {
         fprintf(stderr, "logfeed-follow: %s\n", error);
         return 1;
     }
@@ -94,8 +94,9 @@ int main(int argc, char **argv)
     fflush(stdout);
     save(tail, argv[2]);
     logfeed_tail_stats(tail, &st);
-    fprintf(stderr, "logfeed-follow: lines=%llu rotations=%llu "
-                    "truncations=%llu cut=%llu\n",
+    fprintf(stderr,
+            "logfeed-follow: lines=%llu rotations=%llu "
+            "truncations=%llu cut=%llu\n",
             st.lines, st.rotations, st.truncations, st.cut_lines);
     logfeed_tail_close(&tail);
     close(sfd);

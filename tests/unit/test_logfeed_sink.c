@@ -105,13 +105,13 @@ static void deferral_is_a_classified_soft_event_with_sender(void **state)
                                  "from=<app@example.org>, size=1234, "
                                  "nrcpt=1 (queue active)"),
                      0);
-    assert_int_equal(
-        feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C76: to=<u@example.com>, "
-                    "relay=mx.example.com[192.0.2.1]:25, delay=1.2, "
-                    "delays=0.1/0.01/0.6/0.5, dsn=4.2.2, status=deferred "
-                    "(host mx.example.com[192.0.2.1] said: 452 4.2.2 "
-                    "Mailbox full (in reply to RCPT TO command))"),
-        1);
+    assert_int_equal(feed(f, PFX
+                          "postfix/smtp[4242]: 3F1A2B4C76: to=<u@example.com>, "
+                          "relay=mx.example.com[192.0.2.1]:25, delay=1.2, "
+                          "delays=0.1/0.01/0.6/0.5, dsn=4.2.2, status=deferred "
+                          "(host mx.example.com[192.0.2.1] said: 452 4.2.2 "
+                          "Mailbox full (in reply to RCPT TO command))"),
+                     1);
     assert_int_equal(f->n, 1);
     struct caught *c = &f->ev[0];
     assert_string_equal(c->recipient, "u@example.com");

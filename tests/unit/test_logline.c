@@ -63,9 +63,8 @@ static const struct golden golden[] = {
          "delays=0.02/0.01/0.12/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: "
          "queued as 4HqS0B2kZbz9sWM)",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "smtp", QID,
-     "carol@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
-     "2.0.0", "250 2.0.0 Ok: queued as 4HqS0B2kZbz9sWM", NULL, NULL, 250, 0,
-     0},
+     "carol@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25", "2.0.0",
+     "250 2.0.0 Ok: queued as 4HqS0B2kZbz9sWM", NULL, NULL, 250, 0, 0},
     {"smtp_deferred_connect_timed_out",
      PFX "postfix/smtp[4244]: 3F1A2B4C5D: to=<a@example.net>, relay=none, "
          "delay=30, delays=0.01/0.01/30/0, dsn=4.4.1, status=deferred "
@@ -110,9 +109,8 @@ static const struct golden golden[] = {
          "mx.example.com[192.0.2.1] refused to talk to me: 421 4.7.0 Try "
          "again later, closing connection.)",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
-     "3F1A2B4C61", "w@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "4.7.0",
-     "421 4.7.0 Try again later, closing connection.", NULL,
+     "3F1A2B4C61", "w@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "4.7.0", "421 4.7.0 Try again later, closing connection.", NULL,
      "mx.example.com[192.0.2.1]", 421, LOGLINE_F_SAID, 0},
     {"smtp_bounced_multiline_end_of_data",
      PFX "postfix/smtp[4249]: 3F1A2B4C62: to=<v@example.com>, "
@@ -121,8 +119,8 @@ static const struct golden golden[] = {
          "550-5.7.1 Message rejected as spam. 550 5.7.1 See the policy page "
          "(in reply to end of DATA command))",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_BOUNCED, "smtp",
-     "3F1A2B4C62", "v@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "5.7.1",
+     "3F1A2B4C62", "v@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "5.7.1",
      "550-5.7.1 Message rejected as spam. 550 5.7.1 See the policy page",
      "end of DATA", "mx.example.com[192.0.2.1]", 550, LOGLINE_F_SAID, 0},
     {"smtp_deferred_lost_connection",
@@ -131,8 +129,8 @@ static const struct golden golden[] = {
          "delays=0/0/0.1/60, dsn=4.4.2, status=deferred (lost connection "
          "with mx.example.com[192.0.2.1] while sending RCPT TO)",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
-     "3F1A2B4C63", "t@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "4.4.2",
+     "3F1A2B4C63", "t@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "4.4.2",
      "lost connection with mx.example.com[192.0.2.1] while sending RCPT TO",
      NULL, NULL, 0, LOGLINE_F_CONNECT, 0},
     {"smtp_deferred_conversation_timed_out",
@@ -142,8 +140,8 @@ static const struct golden golden[] = {
          "mx.example.com[192.0.2.1] timed out while receiving the initial "
          "server greeting)",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
-     "3F1A2B4C64", "s@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "4.4.2",
+     "3F1A2B4C64", "s@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "4.4.2",
      "conversation with mx.example.com[192.0.2.1] timed out while receiving "
      "the initial server greeting",
      NULL, NULL, 0, LOGLINE_F_CONNECT, 0},
@@ -152,10 +150,9 @@ static const struct golden golden[] = {
          "relay=smarthost.example.net[203.0.113.4]:587, conn_use=2, "
          "delay=0.2, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 "
          "Ok: queued as 9B8C7D6E5F)",
-     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "smtp",
-     "3F1A2B4C65", "r@example.com", NULL, NULL,
-     "smarthost.example.net[203.0.113.4]:587", "2.0.0",
-     "250 2.0.0 Ok: queued as 9B8C7D6E5F", NULL, NULL, 250, 0, 0},
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "smtp", "3F1A2B4C65",
+     "r@example.com", NULL, NULL, "smarthost.example.net[203.0.113.4]:587",
+     "2.0.0", "250 2.0.0 Ok: queued as 9B8C7D6E5F", NULL, NULL, 250, 0, 0},
     {"lmtp_bounced_unix_socket",
      PFX "postfix/lmtp[777]: 3F1A2B4C66: to=<bob@example.com>, "
          "relay=mail.example.com[private/dovecot-lmtp], delay=0.09, "
@@ -167,8 +164,8 @@ static const struct golden golden[] = {
      "3F1A2B4C66", "bob@example.com", NULL, NULL,
      "mail.example.com[private/dovecot-lmtp]", "5.1.1",
      "550 5.1.1 <bob@example.com> User doesn't exist: bob@example.com",
-     "RCPT TO", "mail.example.com[private/dovecot-lmtp]", 550,
-     LOGLINE_F_SAID, 0},
+     "RCPT TO", "mail.example.com[private/dovecot-lmtp]", 550, LOGLINE_F_SAID,
+     0},
     {"lmtp_deferred_452_over_quota",
      PFX "postfix/lmtp[778]: 3F1A2B4C67: to=<eve@example.com>, "
          "relay=mail.example.com[private/dovecot-lmtp], delay=0.1, "
@@ -186,8 +183,8 @@ static const struct golden golden[] = {
      PFX "postfix/local[888]: 3F1A2B4C68: to=<root@mail.example.com>, "
          "orig_to=<root>, relay=local, delay=0.02, delays=0.01/0/0/0.01, "
          "dsn=2.0.0, status=sent (delivered to mailbox)",
-     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "local",
-     "3F1A2B4C68", "root@mail.example.com", "root", NULL, "local", "2.0.0",
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "local", "3F1A2B4C68",
+     "root@mail.example.com", "root", NULL, "local", "2.0.0",
      "delivered to mailbox", NULL, NULL, 0, 0, 0},
     {"local_bounced_unknown_user",
      PFX "postfix/local[889]: 3F1A2B4C69: to=<nobody2@mail.example.com>, "
@@ -246,8 +243,8 @@ static const struct golden golden[] = {
      PFX "postfix/pipe[906]: 3F1A2B4C70: to=<u@example.com>, "
          "relay=dovecot, delay=0.2, delays=0.1/0/0/0.1, dsn=2.0.0, "
          "status=sent (delivered via dovecot service)",
-     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "pipe",
-     "3F1A2B4C70", "u@example.com", NULL, NULL, "dovecot", "2.0.0",
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "pipe", "3F1A2B4C70",
+     "u@example.com", NULL, NULL, "dovecot", "2.0.0",
      "delivered via dovecot service", NULL, NULL, 0, 0, 0},
     {"pipe_bounced_command_output",
      PFX "postfix/pipe[907]: 3F1A2B4C71: to=<n@example.com>, "
@@ -256,22 +253,22 @@ static const struct golden golden[] = {
          "user)",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_BOUNCED, "pipe",
      "3F1A2B4C71", "n@example.com", NULL, NULL, "dovecot", "5.1.1",
-     "user unknown. Command output: lda: Fatal: Unknown user", NULL, NULL, 0,
-     0, 0},
+     "user unknown. Command output: lda: Fatal: Unknown user", NULL, NULL, 0, 0,
+     0},
     {"bounce_daemon_notification_is_other",
      PFX "postfix/bounce[908]: 3F1A2B4C72: sender non-delivery "
          "notification: 4F1A2B4C73",
-     LOGLINE_OTHER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "bounce",
-     "3F1A2B4C72", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
+     LOGLINE_OTHER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "bounce", "3F1A2B4C72",
+     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
     {"smtp_softbounce",
      PFX "postfix/smtp[4253]: 3F1A2B4C74: to=<p@example.com>, "
          "relay=mx.example.com[192.0.2.1]:25, delay=0.5, delays=0/0/0.2/0.3, "
          "dsn=4.1.1, status=SOFTBOUNCE (host mx.example.com[192.0.2.1] said: "
          "550 5.1.1 No such user (in reply to RCPT TO command))",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SOFTBOUNCE, "smtp",
-     "3F1A2B4C74", "p@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "4.1.1", "550 5.1.1 No such user",
-     "RCPT TO", "mx.example.com[192.0.2.1]", 550, LOGLINE_F_SAID, 0},
+     "3F1A2B4C74", "p@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "4.1.1", "550 5.1.1 No such user", "RCPT TO", "mx.example.com[192.0.2.1]",
+     550, LOGLINE_F_SAID, 0},
     {"verify_undeliverable",
      PFX "postfix/smtp[4254]: 3F1A2B4C75: to=<probe@example.com>, "
          "relay=mx.example.com[192.0.2.1]:25, delay=0.5, "
@@ -286,26 +283,25 @@ static const struct golden golden[] = {
      PFX "postfix/qmgr[321]: 3F1A2B4C76: from=<app@example.org>, "
          "status=expired, returned to sender",
      LOGLINE_EXPIRED, LOGLINE_MTA_POSTFIX, LOGSTAT_EXPIRED, "qmgr",
-     "3F1A2B4C76", NULL, NULL, "app@example.org", NULL, NULL, NULL, NULL,
-     NULL, 0, 0, 0},
+     "3F1A2B4C76", NULL, NULL, "app@example.org", NULL, NULL, NULL, NULL, NULL,
+     0, 0, 0},
     {"qmgr_from_queue_active",
      PFX "postfix/qmgr[321]: 3F1A2B4C77: from=<app@example.org>, "
          "size=1234, nrcpt=2 (queue active)",
-     LOGLINE_SENDER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "qmgr",
-     "3F1A2B4C77", NULL, NULL, "app@example.org", NULL, NULL, NULL, NULL,
-     NULL, 0, 0, 0},
+     LOGLINE_SENDER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "qmgr", "3F1A2B4C77",
+     NULL, NULL, "app@example.org", NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
     {"qmgr_from_null_sender",
      PFX "postfix/qmgr[321]: 3F1A2B4C78: from=<>, size=3210, nrcpt=1 "
          "(queue active)",
-     LOGLINE_SENDER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "qmgr",
-     "3F1A2B4C78", NULL, NULL, "", NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
+     LOGLINE_SENDER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "qmgr", "3F1A2B4C78",
+     NULL, NULL, "", NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
     {"smtpd_noqueue_reject_is_other",
      PFX "postfix/smtpd[555]: NOQUEUE: reject: RCPT from "
          "unknown[192.0.2.9]: 550 5.1.1 <x@example.com>: Recipient address "
          "rejected: User unknown; from=<a@example.net> to=<x@example.com> "
          "proto=ESMTP helo=<h.example.net>",
-     LOGLINE_OTHER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "smtpd", "NOQUEUE",
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
+     LOGLINE_OTHER, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "smtpd", "NOQUEUE", NULL,
+     NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
     {"rfc5424_prefix",
      "<22>1 2026-11-25T22:24:21.123456+01:00 mail postfix/smtp 4242 - - "
      "3F1A2B4C79: to=<o@example.com>, relay=mx.example.com[192.0.2.1]:25, "
@@ -313,9 +309,9 @@ static const struct golden golden[] = {
      "mx.example.com[192.0.2.1] said: 550 5.2.1 Mailbox disabled (in reply "
      "to RCPT TO command))",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_BOUNCED, "smtp",
-     "3F1A2B4C79", "o@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "5.2.1", "550 5.2.1 Mailbox disabled",
-     "RCPT TO", "mx.example.com[192.0.2.1]", 550, LOGLINE_F_SAID, 0},
+     "3F1A2B4C79", "o@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "5.2.1", "550 5.2.1 Mailbox disabled", "RCPT TO",
+     "mx.example.com[192.0.2.1]", 550, LOGLINE_F_SAID, 0},
     {"maillog_file_syslog_name",
      "Nov  5 09:01:02 A pf-A/smtp[31337]: 4Hq0a1b2c3d4e5f: "
      "to=<later@remote.test>, relay=127.0.0.1[127.0.0.1]:2526, delay=0.07, "
@@ -331,32 +327,31 @@ static const struct golden golden[] = {
      PFX "postfix/smtp[4255]: 3F1A2B4C7A: to=<\"doe, john\"@example.com>, "
          "relay=mx.example.com[192.0.2.1]:25, delay=0.2, delays=0/0/0.1/0.1, "
          "dsn=2.0.0, status=sent (250 Ok)",
-     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "smtp",
-     "3F1A2B4C7A", "\"doe, john\"@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "2.0.0", "250 Ok", NULL, NULL, 250, 0,
-     0},
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "smtp", "3F1A2B4C7A",
+     "\"doe, john\"@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "2.0.0", "250 Ok", NULL, NULL, 250, 0, 0},
     {"crlf_and_no_host_prefix",
      "postfix/smtp[4256]: 3F1A2B4C7B: to=<m@example.com>, relay=none, "
      "delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to "
      "mx.example.com[192.0.2.1]:25: Connection refused)\r\n",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
      "3F1A2B4C7B", "m@example.com", NULL, NULL, "none", "4.4.1",
-     "connect to mx.example.com[192.0.2.1]:25: Connection refused", NULL,
-     NULL, 0, LOGLINE_F_CONNECT, LOGLINE_ERR_PREFIX},
+     "connect to mx.example.com[192.0.2.1]:25: Connection refused", NULL, NULL,
+     0, LOGLINE_F_CONNECT, LOGLINE_ERR_PREFIX},
     {"truncated_status_text",
      PFX "postfix/smtp[4257]: 3F1A2B4C7C: to=<l@example.com>, "
          "relay=mx.example.com[192.0.2.1]:25, dsn=4.2.2, status=deferred "
          "(host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox fu",
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
-     "3F1A2B4C7C", "l@example.com", NULL, NULL,
-     "mx.example.com[192.0.2.1]:25", "4.2.2", "452 4.2.2 Mailbox fu", NULL,
-     "mx.example.com[192.0.2.1]", 452, LOGLINE_F_SAID, LOGLINE_ERR_PAREN},
+     "3F1A2B4C7C", "l@example.com", NULL, NULL, "mx.example.com[192.0.2.1]:25",
+     "4.2.2", "452 4.2.2 Mailbox fu", NULL, "mx.example.com[192.0.2.1]", 452,
+     LOGLINE_F_SAID, LOGLINE_ERR_PAREN},
     {"unknown_status_and_bad_dsn",
      PFX "postfix/smtp[4258]: 3F1A2B4C7D: to=<k@example.com>, relay=none, "
          "dsn=9.9.9, status=weird (something)",
-     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "smtp",
-     "3F1A2B4C7D", "k@example.com", NULL, NULL, "none", NULL, "something",
-     NULL, NULL, 0, 0, LOGLINE_ERR_STATUS | LOGLINE_ERR_DSN},
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_NONE, "smtp", "3F1A2B4C7D",
+     "k@example.com", NULL, NULL, "none", NULL, "something", NULL, NULL, 0, 0,
+     LOGLINE_ERR_STATUS | LOGLINE_ERR_DSN},
     {"sendmail_deferred_452",
      PFX "sm-mta[12345]: 4APMOLq1012345: to=<u@example.com>, "
          "ctladdr=<app@example.org> (1000/1000), delay=00:00:02, "
@@ -372,8 +367,8 @@ static const struct golden golden[] = {
          "relay=mx.example.com. [192.0.2.1], dsn=5.1.1, stat=User unknown",
      LOGLINE_DELIVERY, LOGLINE_MTA_SENDMAIL, LOGSTAT_BOUNCED, "sendmail",
      "4APMOLq1012346", "nobody@example.com", NULL, NULL,
-     "mx.example.com. [192.0.2.1]", "5.1.1", "User unknown", NULL, NULL, 0,
-     0, 0},
+     "mx.example.com. [192.0.2.1]", "5.1.1", "User unknown", NULL, NULL, 0, 0,
+     0},
     {"sendmail_sent",
      PFX "sm-mta[12346]: 4APMOLq1012347: to=<c@example.com>, "
          "delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=120394, "
@@ -389,9 +384,9 @@ static const struct golden golden[] = {
          "relay=mx.example.com., dsn=4.0.0, stat=Deferred: Connection "
          "refused by mx.example.com.",
      LOGLINE_DELIVERY, LOGLINE_MTA_SENDMAIL, LOGSTAT_DEFERRED, "sm-mta",
-     "4APMOLq1012348", "d@example.com", NULL, NULL, "mx.example.com.",
-     "4.0.0", "Connection refused by mx.example.com.", NULL, NULL, 0,
-     LOGLINE_F_CONNECT, 0},
+     "4APMOLq1012348", "d@example.com", NULL, NULL, "mx.example.com.", "4.0.0",
+     "Connection refused by mx.example.com.", NULL, NULL, 0, LOGLINE_F_CONNECT,
+     0},
     {"sendmail_host_unknown",
      PFX "sm-mta[12348]: 4APMOLq1012349: to=<e@nonexistent.invalid>, "
          "delay=00:00:00, xdelay=00:00:00, mailer=esmtp, pri=30000, "
@@ -422,8 +417,7 @@ static const struct golden golden[] = {
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
      "3F1A2B4C80", "i@example.com", NULL, NULL, "none", "4.0.0",
      "x (in reply to command)", NULL, "mx[192.0.2.1]", 0, LOGLINE_F_SAID, 0},
-    {"garbage_is_other",
-     "this is not a mail log line at all", LOGLINE_OTHER,
+    {"garbage_is_other", "this is not a mail log line at all", LOGLINE_OTHER,
      LOGLINE_MTA_UNKNOWN, LOGSTAT_NONE, NULL, NULL, NULL, NULL, NULL, NULL,
      NULL, NULL, NULL, NULL, 0, 0, LOGLINE_ERR_PREFIX},
 };
@@ -441,8 +435,7 @@ static void check_span(const char *what, const char *name,
     }
     if (!logline_span_eq(got, want))
         fail_msg("%s: %s: want \"%s\", got %s\"%.*s\"", name, what, want,
-                 got.p ? "" : "(absent) ", (int)got.len,
-                 got.p ? got.p : "");
+                 got.p ? "" : "(absent) ", (int)got.len, got.p ? got.p : "");
 }
 
 static void parses_golden_line(void **state)
@@ -551,8 +544,8 @@ int main(void)
     size_t n = 0;
 
     for (size_t i = 0; i < NGOLDEN; i++) {
-        struct CMUnitTest t = {golden[i].name, parses_golden_line, NULL,
-                               NULL, (void *)&golden[i]};
+        struct CMUnitTest t = {golden[i].name, parses_golden_line, NULL, NULL,
+                               (void *)&golden[i]};
         tests[n++] = t;
     }
     struct CMUnitTest extra[] = {
