@@ -83,3 +83,7 @@ EXTRA_DIST += tests/integration/logfeed_postfix.sh
 # systemd unit: systemd-analyze verify, hardening, tmpfiles/sysusers
 TESTS += tests/integration/systemd_unit.sh
 EXTRA_DIST += tests/integration/systemd_unit.sh
+
+# logfeed: bounceguardctl ingest (file and standard input)
+TESTS += tests/integration/logfeed_ingest.sh
+EXTRA_DIST += tests/integration/logfeed_ingest.sh

@@ -1,0 +1,67 @@
+#!/bin/sh
+# logfeed_ingest.sh - bounceguardctl ingest back-fills a delivery log from
+# a file or standard input: the events it prints (-v) and records, the
+# sender joined from the qmgr line, Sendmail's lines, the soft policy
+# reached from the log's own timestamps, the summary and exit statuses.
+. "$top_srcdir/tests/lib/tap.sh"
+
+CTL="$top_builddir/bounceguardctl"
+[ -x "$CTL" ] || tap_skip_all "bounceguardctl not built"
+W=$(mktemp -d /tmp/bg-logfeed-ingest.XXXXXX)
+trap 'rm -rf "$W"' EXIT INT TERM
+
+cat > "$W/bg.conf" <<CONF
+store = { path = "$W/bg.db"; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
+policy = { soft_threshold = 3; soft_span = "1h"; };
+CONF
+
+# ISO timestamps an hour apart, ending now: the expiry of what they cause
+# is counted from them
+t() { date -u -d "$1 hours ago" +%Y-%m-%dT%H:%M:%S+00:00; }
+T4=$(t 4) T3=$(t 3) T2=$(t 2) T1=$(t 1)
+P="mail postfix/smtp[4242]"
+SAID="relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0.5/0.5"
+cat > "$W/maillog" <<LOG
+$T4 mail postfix/qmgr[321]: 3F1A2B4C01: from=<app@example.org>, size=1234, nrcpt=1 (queue active)
+$T3 $P: 3F1A2B4C01: to=<full@example.com>, $SAID, dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))
+$T2 $P: 3F1A2B4C01: to=<full@example.com>, $SAID, dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))
+$T1 $P: 3F1A2B4C01: to=<full@example.com>, $SAID, dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))
+$T1 $P: 3F1A2B4C02: to=<gone@example.com>, $SAID, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))
+$T1 $P: 3F1A2B4C03: to=<ok@example.com>, $SAID, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9F8E7D6C5B)
+$T1 mail postfix/smtpd[555]: connect from unknown[192.0.2.9]
+$T1 mx sm-mta[12345]: 4APMOLq1012345: to=<sm@example.net>, delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=30321, relay=mx.example.net. [198.51.100.1], dsn=5.1.1, stat=User unknown
+LOG
+
+"$CTL" -c "$W/bg.conf" ingest -n -v "$W/maillog" > "$W/dry" 2>&1
+tap_ok $? "ingest -n exits 0"
+grep -q '^full@example.com delayed mailbox_full soft 4.2.2 3F1A2B4C01$' "$W/dry"
+tap_ok $? "-v prints a deferral as delayed, mailbox_full, soft"
+grep -q '^gone@example.com failed user_unknown hard 5.1.1 ' "$W/dry" &&
+    grep -q '^ok@example.com delivered delivered none 2.0.0 ' "$W/dry" &&
+    grep -q '^sm@example.net failed user_unknown hard 5.1.1 ' "$W/dry"
+tap_ok $? "bounces (Postfix and Sendmail) are hard, sent is a success"
+grep -q 'lines=8 deliveries=6 .*recorded=0 ' "$W/dry"
+tap_ok $? "the summary counts lines and deliveries; -n records nothing"
+[ ! -e "$W/bg.db" ]
+tap_ok $? "-n opens no store"
+
+"$CTL" -c "$W/bg.conf" ingest - < "$W/maillog" > "$W/real" 2>&1
+tap_ok $? "ingest - (standard input) exits 0"
+grep -q 'recorded=6 refused=0' "$W/real"
+tap_ok $? "six events recorded"
+"$CTL" -c "$W/bg.conf" check full@example.com >/dev/null 2>&1
+tap_ok $? "three deferrals over two hours of log time suppress full@"
+"$CTL" -c "$W/bg.conf" check gone@example.com >/dev/null 2>&1
+tap_ok $? "the 5.1.1 bounce suppresses gone@"
+"$CTL" -c "$W/bg.conf" check ok@example.com >/dev/null 2>&1
+tap_ok $(($? == 0)) "the delivered address is not suppressed"
+"$CTL" -c "$W/bg.conf" show full@example.com > "$W/show" 2>&1
+grep -q 'sender <app@example.org>' "$W/show" && grep -q '^source: *log' "$W/show"
+tap_ok $? "the suppression carries the sender of the qmgr line and source log"
+
+"$CTL" -c "$W/bg.conf" ingest "$W/nonexistent" > /dev/null 2>&1
+tap_ok $(($? != 66)) "a missing file exits 66"
+"$CTL" -c "$W/bg.conf" ingest > /dev/null 2>&1
+tap_ok $(($? != 64)) "no argument is a usage error (64)"
+tap_done
