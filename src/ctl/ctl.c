@@ -42,6 +42,8 @@ static const struct ctl_command ctl_commands[] = {
      "back-fill an MTA delivery log (FILE or -) into the store"},
     {"list", cmd_list, "list suppressions (filters; table, json or csv)"},
     {"remove", cmd_remove, "lift a suppression by hand"},
+    {"report", cmd_report,
+     "bounce rates, reasons, providers (terminal or --html FILE)"},
     {"show", cmd_show, "one address: its suppression and event history"},
     {"stats", cmd_stats, "suppressions by reason, bucket, domain"},
     {"version", cmd_version, "print the version"},

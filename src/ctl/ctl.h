@@ -68,6 +68,7 @@ int cmd_import(const struct ctl_env *env, int argc, char **argv);
 int cmd_ingest(const struct ctl_env *env, int argc, char **argv);
 int cmd_list(const struct ctl_env *env, int argc, char **argv);
 int cmd_remove(const struct ctl_env *env, int argc, char **argv);
+int cmd_report(const struct ctl_env *env, int argc, char **argv);
 int cmd_show(const struct ctl_env *env, int argc, char **argv);
 int cmd_stats(const struct ctl_env *env, int argc, char **argv);
 int cmd_version(const struct ctl_env *env, int argc, char **argv);

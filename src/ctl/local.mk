@@ -12,3 +12,8 @@ bounceguardctl_SOURCES += src/ctl/cmd_store.c src/ctl/store_import.c \
 
 # ingest: back-fill a delivery log through the log feed's sink
 bounceguardctl_SOURCES += src/ctl/cmd_ingest.c
+
+# report: bounce rates, reasons, providers from the store (text or HTML)
+bounceguardctl_SOURCES += src/ctl/cmd_report.c src/ctl/report_data.h \
+	src/ctl/report_query.c src/ctl/report_text.c \
+	src/ctl/report_html.c

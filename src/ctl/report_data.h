@@ -1,0 +1,101 @@
+/*
+ * report_data.h - what "bounceguardctl report" shows, gathered from the
+ * store's SQLite file by a few SQL aggregate queries, and the two
+ * renderings of it (terminal tables, one self-contained HTML page).
+ *
+ * The queries group in SQL (by time slot, sending domain, receiving
+ * provider, reason, bucket) so that what comes back to the program is
+ * bounded by those groups, never by the number of events; the groups are
+ * then folded into the fixed-size tables below.  Beyond RPT_MAX_DOMAINS
+ * sending domains and RPT_MAX_PROVIDERS providers the smallest are counted
+ * under "(other)".
+ *
+ * Time is cut into npoints slots of `step` seconds from `since`: 1 h for
+ * spans up to 2 days, 6 h up to 14 days, 1 day beyond (at most
+ * RPT_MAX_POINTS slots).  Failures are events of bucket hard, soft or
+ * sender that are not manual; "sent" is recipients of tracked outbound
+ * messages (store.outbound_retention bounds how far back it is known).
+ *
+ * Single-threaded; struct report_data is large (allocate it on the heap)
+ * and owns nothing outside itself.
+ */
+#ifndef BG_REPORT_DATA_H
+#define BG_REPORT_DATA_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define RPT_MAX_DOMAINS 16
+#define RPT_MAX_PROVIDERS 2000
+#define RPT_MAX_REASONS 64
+#define RPT_MAX_AUTH 64
+#define RPT_MAX_POINTS 400
+#define RPT_NAME_MAX 127
+#define RPT_WARN 0.02 /* the line drawn on the rate chart */
+
+enum rpt_bucket { RPT_HARD = 0, RPT_SOFT, RPT_SENDER, RPT_NBUCKETS };
+
+struct rpt_domain {
+    char name[RPT_NAME_MAX + 1];
+    unsigned long long sent, fail[RPT_NBUCKETS];
+    unsigned long long sent_at[RPT_MAX_POINTS], hard_at[RPT_MAX_POINTS];
+};
+
+struct rpt_provider {
+    char name[RPT_NAME_MAX + 1];
+    unsigned long long fail[RPT_NBUCKETS];
+    char top_reason[64]; /* the reason of most of its failures */
+    unsigned long long top_count;
+};
+
+struct rpt_reason {
+    char name[64];
+    int bucket; /* enum rpt_bucket */
+    unsigned long long n;
+};
+
+struct rpt_auth {
+    char reason[64];
+    char domain[RPT_NAME_MAX + 1];   /* ours */
+    char provider[RPT_NAME_MAX + 1]; /* theirs */
+    unsigned long long n;
+};
+
+struct report_data {
+    long long since, now, step;
+    size_t npoints;
+    const char *domain_filter; /* or NULL */
+    struct rpt_domain domains[RPT_MAX_DOMAINS + 1]; /* last: (other) */
+    size_t ndomains;
+    struct rpt_provider *providers; /* RPT_MAX_PROVIDERS + 1 */
+    size_t nproviders;
+    struct rpt_reason reasons[RPT_MAX_REASONS];
+    size_t nreasons;
+    struct rpt_auth auth[RPT_MAX_AUTH];
+    size_t nauth;
+    unsigned long long auth_total;
+    unsigned long long supp_new, supp_at[RPT_MAX_POINTS];
+    struct rpt_reason supp_reasons[RPT_MAX_REASONS];
+    size_t nsupp_reasons;
+    unsigned long long events; /* failures counted */
+};
+
+/* Runs the queries on the SQLite store PATH (opened read-only) for
+ * [since, now), only sending domain DOMAIN when not NULL (the string must
+ * outlive *d).  Returns 0, or -1 with a message in err. */
+int report_query(const char *path, long long since, long long now,
+                 const char *domain, struct report_data *d, char *err,
+                 size_t errsize);
+void report_data_free(struct report_data *d);
+
+/* Sorts domains by sent, providers by failures, reasons by count. */
+void report_sort(struct report_data *d);
+
+const char *rpt_bucket_name(int b);
+
+/* Terminal tables, at most 100 columns wide. */
+void report_text(const struct report_data *d, FILE *fp);
+/* One HTML page, inline CSS and SVG, nothing fetched.  0 or -1 (errno). */
+int report_html(const struct report_data *d, FILE *fp);
+
+#endif

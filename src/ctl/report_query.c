@@ -1,0 +1,409 @@
+/*
+ * report_query.c - the report's SQL aggregates over the SQLite store and
+ * their folding into struct report_data; see report_data.h.
+ */
+#include "ctl/report_data.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROV_SLOTS 4096 /* hash index of providers, > 2 * RPT_MAX_PROVIDERS */
+
+/* The sending domain of column SENDER, lower case, without '>'. */
+#define SD(col) "rtrim(lower(substr(" col ", instr(" col ", '@') + 1)), '>')"
+
+/* AT is "at" (use the index on at: a part of the history) or "+at" (scan
+ * the table: all of it, cheaper than going through the index). */
+#define Q_EVENTS(AT)                                                           \
+    "SELECT (at - ?1) / ?3, " SD("sender") ","                                 \
+    " substr(address, instr(address, '@') + 1), reason, bucket, auth,"         \
+    " count(*) FROM events"                                                    \
+    " WHERE " AT " >= ?1 AND " AT " < ?2"                                      \
+    " AND bucket IN ('hard', 'soft', 'sender')"                                \
+    " AND (source IS NULL OR source NOT IN ('manual', 'import'))"              \
+    " AND (?4 IS NULL OR " SD("sender") " = ?4)"                               \
+    " GROUP BY 1, 2, 3, 4, 5, 6"
+
+#define Q_OUTBOUND(AT)                                                         \
+    "SELECT (at - ?1) / ?3, " SD("sender") ","                                 \
+    " sum(length(recipients) - length(replace(recipients, char(10), ''))"     \
+    " + 1) FROM outbound"                                                      \
+    " WHERE " AT " >= ?1 AND " AT " < ?2 AND recipients IS NOT NULL"           \
+    " AND recipients != '' AND (?4 IS NULL OR " SD("sender") " = ?4)"          \
+    " GROUP BY 1, 2"
+
+static const char *const q_events[2] = {Q_EVENTS("at"), Q_EVENTS("+at")};
+static const char *const q_outbound[2] = {Q_OUTBOUND("at"),
+                                          Q_OUTBOUND("+at")};
+
+static const char q_suppressions[] =
+    "SELECT (first_seen - ?1) / ?3, reason, count(*) FROM suppressions"
+    " WHERE first_seen >= ?1 AND first_seen < ?2 AND manual = 0"
+    " AND (?4 IS NULL OR " SD("sender") " = ?4)"
+    " GROUP BY 1, 2";
+
+struct fold {
+    struct report_data *d;
+    int *prov_index; /* PROV_SLOTS, -1 empty */
+    unsigned long long (*prov_reason)[RPT_MAX_REASONS];
+};
+
+const char *rpt_bucket_name(int b)
+{
+    static const char *const names[] = {"hard", "soft", "sender"};
+    return b >= 0 && b < RPT_NBUCKETS ? names[b] : "?";
+}
+
+static int bucket_of(const char *s)
+{
+    if (s == NULL)
+        return -1;
+    for (int b = 0; b < RPT_NBUCKETS; b++)
+        if (strcmp(s, rpt_bucket_name(b)) == 0)
+            return b;
+    return -1;
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL && *src ? src : "(unknown)");
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+/* The slot of time T's row value, or -1 outside the span. */
+static long slot_of(const struct report_data *d, sqlite3_int64 p)
+{
+    return p >= 0 && (size_t)p < d->npoints ? (long)p : -1;
+}
+
+static struct rpt_domain *domain_slot(struct report_data *d, const char *name)
+{
+    const char *n = name != NULL && *name ? name : "(unknown)";
+
+    for (size_t i = 0; i < d->ndomains; i++)
+        if (strcmp(d->domains[i].name, n) == 0)
+            return &d->domains[i];
+    if (d->ndomains < RPT_MAX_DOMAINS) {
+        copy(d->domains[d->ndomains].name, sizeof d->domains[0].name, n);
+        return &d->domains[d->ndomains++];
+    }
+    copy(d->domains[RPT_MAX_DOMAINS].name, sizeof d->domains[0].name,
+         "(other)");
+    return &d->domains[RPT_MAX_DOMAINS];
+}
+
+static size_t reason_slot(struct rpt_reason *v, size_t *n, const char *name,
+                          int bucket)
+{
+    const char *r = name != NULL && *name ? name : "(unknown)";
+
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(v[i].name, r) == 0)
+            return i;
+    if (*n == RPT_MAX_REASONS)
+        return RPT_MAX_REASONS - 1; /* the last one takes the rest */
+    copy(v[*n].name, sizeof v[0].name, r);
+    v[*n].bucket = bucket;
+    return (*n)++;
+}
+
+static uint32_t hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static size_t provider_slot(struct fold *f, const char *name)
+{
+    struct report_data *d = f->d;
+    const char *n = name != NULL && *name ? name : "(unknown)";
+    uint32_t i = hash(n) & (PROV_SLOTS - 1);
+
+    for (; f->prov_index[i] >= 0; i = (i + 1) & (PROV_SLOTS - 1))
+        if (strcmp(d->providers[f->prov_index[i]].name, n) == 0)
+            return (size_t)f->prov_index[i];
+    if (d->nproviders == RPT_MAX_PROVIDERS) {
+        copy(d->providers[RPT_MAX_PROVIDERS].name, RPT_NAME_MAX + 1,
+             "(other)");
+        return RPT_MAX_PROVIDERS;
+    }
+    copy(d->providers[d->nproviders].name, RPT_NAME_MAX + 1, n);
+    f->prov_index[i] = (int)d->nproviders;
+    return d->nproviders++;
+}
+
+static void auth_add(struct report_data *d, const char *reason,
+                     const char *domain, const char *provider,
+                     unsigned long long n)
+{
+    struct rpt_auth a;
+
+    d->auth_total += n;
+    copy(a.reason, sizeof a.reason, reason);
+    copy(a.domain, sizeof a.domain, domain);
+    copy(a.provider, sizeof a.provider, provider);
+    for (size_t i = 0; i < d->nauth; i++)
+        if (strcmp(d->auth[i].reason, a.reason) == 0 &&
+            strcmp(d->auth[i].domain, a.domain) == 0 &&
+            strcmp(d->auth[i].provider, a.provider) == 0) {
+            d->auth[i].n += n;
+            return;
+        }
+    if (d->nauth < RPT_MAX_AUTH) {
+        a.n = n;
+        d->auth[d->nauth++] = a;
+    }
+}
+
+/* One row of q_events. */
+static void fold_event(struct fold *f, sqlite3_stmt *s)
+{
+    struct report_data *d = f->d;
+    long p = slot_of(d, sqlite3_column_int64(s, 0));
+    int b = bucket_of(col(s, 4));
+    unsigned long long n = (unsigned long long)sqlite3_column_int64(s, 6);
+    struct rpt_domain *dom;
+    size_t r, pv;
+
+    if (b < 0 || p < 0)
+        return;
+    d->events += n;
+    dom = domain_slot(d, col(s, 1));
+    dom->fail[b] += n;
+    if (b == RPT_HARD)
+        dom->hard_at[p] += n;
+    r = reason_slot(d->reasons, &d->nreasons, col(s, 3), b);
+    d->reasons[r].n += n;
+    pv = provider_slot(f, col(s, 2));
+    d->providers[pv].fail[b] += n;
+    f->prov_reason[pv][r] += n;
+    if (sqlite3_column_int(s, 5) != 0)
+        auth_add(d, col(s, 3), col(s, 1), col(s, 2), n);
+}
+
+static void fold_outbound(struct fold *f, sqlite3_stmt *s)
+{
+    long p = slot_of(f->d, sqlite3_column_int64(s, 0));
+    unsigned long long n = (unsigned long long)sqlite3_column_int64(s, 2);
+    struct rpt_domain *dom;
+
+    if (p < 0)
+        return;
+    dom = domain_slot(f->d, col(s, 1));
+    dom->sent += n;
+    dom->sent_at[p] += n;
+}
+
+static void fold_suppression(struct fold *f, sqlite3_stmt *s)
+{
+    struct report_data *d = f->d;
+    long p = slot_of(d, sqlite3_column_int64(s, 0));
+    unsigned long long n = (unsigned long long)sqlite3_column_int64(s, 2);
+    size_t r;
+
+    if (p < 0)
+        return;
+    d->supp_new += n;
+    d->supp_at[p] += n;
+    r = reason_slot(d->supp_reasons, &d->nsupp_reasons, col(s, 1), -1);
+    d->supp_reasons[r].n += n;
+}
+
+static int run(sqlite3 *db, const char *sql, struct fold *f,
+               void (*fold)(struct fold *, sqlite3_stmt *), char *err,
+               size_t errsize)
+{
+    struct report_data *d = f->d;
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        snprintf(err, errsize, "%s", sqlite3_errmsg(db));
+        return -1;
+    }
+    sqlite3_bind_int64(s, 1, d->since);
+    sqlite3_bind_int64(s, 2, d->now);
+    sqlite3_bind_int64(s, 3, d->step);
+    if (d->domain_filter != NULL)
+        sqlite3_bind_text(s, 4, d->domain_filter, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fold(f, s);
+    if (rc != SQLITE_DONE)
+        snprintf(err, errsize, "%s", sqlite3_errmsg(db));
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Each provider's most frequent reason. */
+static void top_reasons(struct fold *f)
+{
+    struct report_data *d = f->d;
+    size_t np = d->nproviders + (d->providers[RPT_MAX_PROVIDERS].name[0]
+                                     ? 1
+                                     : 0);
+
+    for (size_t i = 0; i < np; i++) {
+        size_t pi = i < d->nproviders ? i : RPT_MAX_PROVIDERS;
+        struct rpt_provider *p = &d->providers[pi];
+        for (size_t r = 0; r < d->nreasons; r++)
+            if (f->prov_reason[pi][r] > p->top_count) {
+                p->top_count = f->prov_reason[pi][r];
+                copy(p->top_reason, sizeof p->top_reason, d->reasons[r].name);
+            }
+    }
+}
+
+static long long pick_step(long long span)
+{
+    long long step = span <= 2 * 86400    ? 3600
+                     : span <= 14 * 86400 ? 6 * 3600
+                                          : 86400;
+
+    while ((span + step - 1) / step > RPT_MAX_POINTS)
+        step *= 2;
+    return step;
+}
+
+/* 1 when SINCE reaches back before TABLE's oldest row (a full scan is
+ * cheaper than the index then), else 0. */
+static int scan_all(sqlite3 *db, const char *table, long long since)
+{
+    char sql[64];
+    sqlite3_stmt *s = NULL;
+    int all = 0;
+
+    snprintf(sql, sizeof sql, "SELECT min(at) FROM %s", table);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL)
+        all = since <= sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return all;
+}
+
+static int open_db(const char *path, sqlite3 **db_r, char *err,
+                   size_t errsize)
+{
+    if (sqlite3_open_v2(path, db_r, SQLITE_OPEN_READONLY, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errsize, "%s: %s", path,
+                 *db_r ? sqlite3_errmsg(*db_r) : "cannot open");
+        sqlite3_close(*db_r);
+        *db_r = NULL;
+        return -1;
+    }
+    sqlite3_busy_timeout(*db_r, 10000);
+    return 0;
+}
+
+int report_query(const char *path, long long since, long long now,
+                 const char *domain, struct report_data *d, char *err,
+                 size_t errsize)
+{
+    struct fold f = {d, NULL, NULL};
+    sqlite3 *db = NULL;
+    int rc = -1;
+
+    memset(d, 0, sizeof *d);
+    d->since = since;
+    d->now = now > since ? now : since + 1;
+    d->step = pick_step(d->now - d->since);
+    d->npoints = (size_t)((d->now - d->since + d->step - 1) / d->step);
+    d->domain_filter = domain;
+    d->providers = calloc(RPT_MAX_PROVIDERS + 1, sizeof *d->providers);
+    f.prov_index = malloc(PROV_SLOTS * sizeof *f.prov_index);
+    f.prov_reason = calloc(RPT_MAX_PROVIDERS + 1, sizeof *f.prov_reason);
+    if (d->providers == NULL || f.prov_index == NULL ||
+        f.prov_reason == NULL) {
+        snprintf(err, errsize, "out of memory");
+        goto out;
+    }
+    memset(f.prov_index, -1, PROV_SLOTS * sizeof *f.prov_index);
+    if (open_db(path, &db, err, errsize) != 0)
+        goto out;
+    if (run(db, "BEGIN", &f, NULL, err, errsize) != 0 ||
+        run(db, q_outbound[scan_all(db, "outbound", since)], &f,
+            fold_outbound, err, errsize) != 0 ||
+        run(db, q_events[scan_all(db, "events", since)], &f, fold_event, err,
+            errsize) != 0 ||
+        run(db, q_suppressions, &f, fold_suppression, err, errsize) != 0)
+        goto out;
+    top_reasons(&f);
+    report_sort(d);
+    rc = 0;
+out:
+    sqlite3_close(db);
+    free(f.prov_index);
+    free(f.prov_reason);
+    return rc;
+}
+
+void report_data_free(struct report_data *d)
+{
+    free(d->providers);
+    d->providers = NULL;
+}
+
+/* ---------------------------------------------------------------- order */
+
+static unsigned long long total(const unsigned long long *v)
+{
+    return v[RPT_HARD] + v[RPT_SOFT] + v[RPT_SENDER];
+}
+
+static int cmp_domain(const void *a, const void *b)
+{
+    const struct rpt_domain *x = a, *y = b;
+    unsigned long long kx = x->sent + total(x->fail);
+    unsigned long long ky = y->sent + total(y->fail);
+
+    return kx != ky ? (kx > ky ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+static int cmp_provider(const void *a, const void *b)
+{
+    const struct rpt_provider *x = a, *y = b;
+    unsigned long long kx = total(x->fail), ky = total(y->fail);
+
+    return kx != ky ? (kx > ky ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+    const struct rpt_reason *x = a, *y = b;
+
+    return x->n != y->n ? (x->n > y->n ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+static int cmp_auth(const void *a, const void *b)
+{
+    const struct rpt_auth *x = a, *y = b;
+
+    return x->n != y->n ? (x->n > y->n ? -1 : 1)
+                        : strcmp(x->provider, y->provider);
+}
+
+void report_sort(struct report_data *d)
+{
+    /* "(other)" stays last: it is outside the sorted range */
+    qsort(d->domains, d->ndomains, sizeof *d->domains, cmp_domain);
+    if (d->domains[RPT_MAX_DOMAINS].name[0] != '\0')
+        d->domains[d->ndomains++] = d->domains[RPT_MAX_DOMAINS];
+    qsort(d->providers, d->nproviders, sizeof *d->providers, cmp_provider);
+    if (d->providers[RPT_MAX_PROVIDERS].name[0] != '\0')
+        d->providers[d->nproviders++] = d->providers[RPT_MAX_PROVIDERS];
+    qsort(d->reasons, d->nreasons, sizeof *d->reasons, cmp_reason);
+    qsort(d->supp_reasons, d->nsupp_reasons, sizeof *d->supp_reasons,
+          cmp_reason);
+    qsort(d->auth, d->nauth, sizeof *d->auth, cmp_auth);
+}
