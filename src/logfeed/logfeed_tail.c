@@ -432,6 +432,9 @@ static bool check_file(struct logfeed_tail *t)
     if (stat(t->path, &st) < 0 ||
         ((uint64_t)st.st_dev == t->dev && (uint64_t)st.st_ino == t->ino))
         return false; /* same file, or the new one is not there yet */
+    if (st.st_size == 0)
+        return false; /* logrotate's "create": the writer may not have
+                         switched yet, so the old file is read on */
     if (fill(t) > 0)
         return true; /* finish the old file first */
     t->flush_partial = t->end > t->start;

@@ -5,8 +5,10 @@
  * A file is followed like "tail -F", but without losing or repeating a
  * line:
  *   - rename rotation (logrotate's default, "postfix logrotate"): when the
- *     path names another file, the old one is read to its end first, then
- *     the new one from its start;
+ *     path names another, non-empty file, the old one is read to its end
+ *     first, then the new one from its start (an empty new file, as
+ *     logrotate's "create" makes before the writer reopens, does not end
+ *     the old one yet);
  *   - copytruncate: when the file became shorter than what was read, or
  *     the last line read is no longer where it was, reading restarts at 0
  *     (lines written between the copy and the truncation are in the copy

@@ -79,38 +79,54 @@ emit 301 400 "$LOG"
 wait_for 400
 tap_check "rename rotation: old file finished, new file read" exactly 400
 
+# logrotate "create": an empty new file appears before the writer
+# reopens; what the writer still appends to the old file is not lost
+exec 3>>"$LOG"
+mv "$LOG" "$LOG.1"
+: > "$LOG"
+sleep 0.5
+seq 401 420 | awk '{ printf "Nov 25 22:24:23 mail postfix/smtp[4242]: 3F1A2B4C5F: to=<u%d@example.com>, relay=none, dsn=2.0.0, status=sent (250 ok)\n", $1 }' >&3
+sleep 0.5
+exec 3>&-
+wait_for 420
+tap_check "rotation with an empty new file: the old file is read on" \
+    exactly 420
+emit 421 430 "$LOG"
+wait_for 430
+tap_check "... and the new file once the writer writes to it" exactly 430
+
 # copytruncate once the follower has caught up
 cp "$LOG" "$LOG.1"
 : > "$LOG"
-emit 401 450 "$LOG"
-wait_for 450
+emit 431 480 "$LOG"
+wait_for 480
 tap_check "copytruncate: restarts at the start of the truncated file" \
-    exactly 450
+    exactly 480
 
 # truncate and grow past the old size at once
 cp "$LOG" "$LOG.1"
 : > "$LOG"
-emit 451 700 "$LOG"
-wait_for 700
+emit 481 730 "$LOG"
+wait_for 730
 tap_check "copytruncate then fast growth: detected by the last-line hash" \
-    exactly 700
+    exactly 730
 
 # restart: resume at the saved position
 stop
-emit 701 800 "$LOG"
+emit 731 830 "$LOG"
 start
-wait_for 800
-tap_check "restart resumes at the saved position" exactly 800
+wait_for 830
+tap_check "restart resumes at the saved position" exactly 830
 
 # restart after a rotation that happened while down
 stop
-emit 801 850 "$LOG"
+emit 831 880 "$LOG"
 mv "$LOG" "$LOG.1"
-emit 851 900 "$LOG"
+emit 881 930 "$LOG"
 start
-wait_for 900
+wait_for 930
 tap_check "restart after rotation: finishes PATH.1, then the new file" \
-    exactly 900
+    exactly 930
 
 stop
 grep -q "rotations=" "$W/err"
