@@ -87,3 +87,8 @@ EXTRA_DIST += tests/integration/systemd_unit.sh
 # logfeed: bounceguardctl ingest (file and standard input)
 TESTS += tests/integration/logfeed_ingest.sh
 EXTRA_DIST += tests/integration/logfeed_ingest.sh
+
+# metrics: the Prometheus endpoint of a running daemon (miltertest traffic,
+# promtool), and the bounce-rate monitor's alerts
+TESTS += tests/integration/metrics_scrape.sh
+EXTRA_DIST += tests/integration/metrics_scrape.sh tests/milter/metrics_flow.lua
