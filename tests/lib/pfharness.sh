@@ -12,7 +12,8 @@
 #   pfh_available                 0 if the harness can run here; else 1 and
 #                                 the reason in $PFH_WHY (use for TAP skip)
 #   pfh_init [WORKDIR]            make/adopt the work dir ($PFH_W, absolute,
-#                                 mode 0755 so user postfix can traverse it)
+#                                 mode 0755 so user postfix can traverse it;
+#                                 default: a new dir in ${PFH_TMPDIR:-/tmp})
 #   pfh_free_port                 print an unused loopback TCP port
 #   pfh_instance NAME PORT [MAIN_CF_TEXT]
 #                                 create instance NAME ($PFH_W/NAME/{etc,
@@ -111,10 +112,20 @@ pfh_init() {
         mkdir -p "$1" || return 1
         PFH_W=$(cd "$1" && pwd) || return 1
     else
-        PFH_W=$(mktemp -d "${TMPDIR:-/tmp}/pfh.XXXXXX") || return 1
+        PFH_W=$(mktemp -d "${PFH_TMPDIR:-/tmp}/pfh.XXXXXX") || return 1
     fi
-    # mktemp makes 0700; Postfix's daemons (user postfix) must traverse it.
+    # mktemp makes 0700; Postfix's daemons (user postfix) must traverse it,
+    # and every directory above it.
     chmod 755 "$PFH_W" || return 1
+    local d=$PFH_W
+    while [ "$d" != / ] && [ -n "$d" ]; do
+        d=$(dirname "$d")
+        if [ -z "$(find "$d" -maxdepth 0 -perm -o+x 2>/dev/null)" ]; then
+            pfh_diag "$d is not searchable by others: user postfix cannot" \
+                "reach $PFH_W (set PFH_TMPDIR)"
+            return 1
+        fi
+    done
     PFH_INSTANCES=
     PFH_SPAWNED=
     export PFH_W
