@@ -92,3 +92,9 @@ EXTRA_DIST += tests/integration/logfeed_ingest.sh
 # promtool), and the bounce-rate monitor's alerts
 TESTS += tests/integration/metrics_scrape.sh
 EXTRA_DIST += tests/integration/metrics_scrape.sh tests/milter/metrics_flow.lua
+
+# report: terminal tables over a history with known answers, and the HTML
+# page in headless Chromium
+TESTS += tests/integration/report_cli.sh tests/integration/report_html.sh
+EXTRA_DIST += tests/integration/report_cli.sh \
+	tests/integration/report_html.sh tests/integration/report_fixture.py
