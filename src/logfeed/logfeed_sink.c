@@ -21,12 +21,20 @@ struct sender_val {
     char addr[STORE_ADDR_MAX + 1];
 };
 
+/* What outbound tracking knows of a queue id (found == false: nothing). */
+struct join_val {
+    bool found;
+    char message_id[256];
+    char sender[STORE_ADDR_MAX + 1];
+};
+
 struct logfeed_sink {
     struct logfeed_sink_settings set;
     struct store *store;
     const struct classify_rules *rules;
     struct logfeed_cache *verdicts; /* struct verdict by reply */
     struct logfeed_cache *senders;  /* struct sender_val by queue id */
+    struct logfeed_cache *joins;    /* struct join_val by queue id */
     struct logfeed_sink_stats stats;
     char *scratch; /* NUL-terminated copies of the line's fields */
     size_t scratch_cap, scratch_used;
@@ -47,7 +55,8 @@ struct logfeed_sink *logfeed_sink_new(const struct logfeed_sink_settings *set,
     s->verdicts = logfeed_cache_new(set->cache_entries, sizeof(struct verdict));
     s->senders =
         logfeed_cache_new(set->cache_entries, sizeof(struct sender_val));
-    if (s->verdicts == NULL || s->senders == NULL) {
+    s->joins = logfeed_cache_new(set->cache_entries, sizeof(struct join_val));
+    if (s->verdicts == NULL || s->senders == NULL || s->joins == NULL) {
         logfeed_sink_free(&s);
         return NULL;
     }
@@ -62,6 +71,7 @@ void logfeed_sink_free(struct logfeed_sink **sp)
         return;
     logfeed_cache_free(&s->verdicts);
     logfeed_cache_free(&s->senders);
+    logfeed_cache_free(&s->joins);
     free(s->scratch);
     free(s);
     *sp = NULL;
@@ -149,6 +159,39 @@ static const char *sender_of(struct logfeed_sink *s, const struct logline *ll)
         return NULL;
     v = logfeed_cache_get(s->senders, ll->queue_id.p, ll->queue_id.len);
     return v != NULL ? v->addr : NULL;
+}
+
+/* The tracked outbound message of the line's queue id (the milter
+ * tracks what leaves through it), for failures only: one indexed
+ * read per queue id, cached, misses included. */
+static const struct join_val *join_outbound(struct logfeed_sink *s,
+                                            const struct logline *ll)
+{
+    const struct join_val *hit;
+    struct join_val v;
+    struct outbound_msg m;
+    char qid[64];
+
+    if (s->store == NULL || ll->queue_id.p == NULL ||
+        ll->queue_id.len >= sizeof qid)
+        return NULL;
+    hit = logfeed_cache_get(s->joins, ll->queue_id.p, ll->queue_id.len);
+    if (hit != NULL)
+        return hit->found ? hit : NULL;
+    memcpy(qid, ll->queue_id.p, ll->queue_id.len);
+    qid[ll->queue_id.len] = '\0';
+    memset(&v, 0, sizeof v);
+    memset(&m, 0, sizeof m);
+    if (store_find_outbound(s->store, NULL, qid, &m) == 1) {
+        v.found = true;
+        snprintf(v.message_id, sizeof v.message_id, "%s",
+                 m.message_id ? m.message_id : "");
+        snprintf(v.sender, sizeof v.sender, "%s", m.sender ? m.sender : "");
+        outbound_msg_clear(&m);
+    }
+    logfeed_cache_put(s->joins, ll->queue_id.p, ll->queue_id.len, &v);
+    hit = logfeed_cache_get(s->joins, ll->queue_id.p, ll->queue_id.len);
+    return hit != NULL && hit->found ? hit : NULL;
 }
 
 /* ------------------------------------------------------------ events */
@@ -277,6 +320,14 @@ static int handle_delivery(struct logfeed_sink *s, const struct logline *ll,
     ev.remote_mta = dup_span(s, ll->remote.p ? ll->remote : ll->relay);
     ev.queue_id = dup_span(s, ll->queue_id);
     ev.sender = sender_of(s, ll);
+    if (ll->status != LOGSTAT_SENT) {
+        const struct join_val *j = join_outbound(s, ll);
+        if (j != NULL) {
+            ev.orig_message_id = j->message_id[0] ? j->message_id : NULL;
+            if (ev.sender == NULL && j->sender[0])
+                ev.sender = j->sender;
+        }
+    }
     ev.credible = true; /* our own MTA's log */
     return emit_each_recipient(s, &ev, recipient_span(ll));
 }

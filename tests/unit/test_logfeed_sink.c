@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/classify.h"
+#include "core/policy.h"
 #include "logfeed/logfeed_cache.h"
 #include "logfeed/logfeed_sink.h"
 
@@ -23,7 +24,7 @@
 
 struct caught {
     char recipient[128], action[16], reason[32], status[16], queue_id[32];
-    char sender[64], diagnostic[160], remote[64];
+    char sender[64], diagnostic[160], remote[64], message_id[64];
     enum bucket bucket;
     int reply_code;
     long long when;
@@ -55,6 +56,7 @@ static void catch_event(const struct store_event *e, void *ctx)
     COPY(c->sender, e->sender);
     COPY(c->diagnostic, e->diagnostic);
     COPY(c->remote, e->remote_mta);
+    COPY(c->message_id, e->orig_message_id);
     c->bucket = e->bucket;
     c->reply_code = e->reply_code;
     c->when = e->when;
@@ -242,6 +244,63 @@ static void same_reply_is_classified_once(void **state)
     assert_string_equal(f->ev[2].reason, f->ev[0].reason);
 }
 
+/* With a real (SQLite) store: a failure is joined to the tracked
+ * outbound message of its queue id, and the events are recorded. */
+static void failure_is_joined_to_outbound_tracking(void **state)
+{
+    struct fixture *f = *state;
+    struct store_settings set = {0};
+    struct policy_settings pol;
+    struct logfeed_sink_settings ss = {0};
+    struct store *st = NULL;
+    struct store_health h;
+    char dir[] = "/tmp/bg-test-logfeed.XXXXXX", path[64], cmd[96];
+    const char *rcpts[] = {"u@example.com"};
+    struct outbound_msg m = {"abc.123@app.example.org",
+                             "3F1A2B4C90",
+                             "app@example.org",
+                             rcpts,
+                             1,
+                             NOW - 60,
+                             NULL};
+    char *err = NULL;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    set.backend = "sqlite";
+    set.path = path;
+    set.batch_max = 100;
+    set.queue_max = 1000;
+    set.expire_interval = 3600;
+    set.local_part = "preserve";
+    policy_settings_default(&pol);
+    assert_int_equal(store_open(&set, &pol, &st, &err), 0);
+    assert_int_equal(store_track_outbound(st, &m), 0);
+    assert_int_equal(store_flush(st, 10000), 0);
+
+    logfeed_sink_free(&f->sink);
+    ss.cache_entries = 16;
+    ss.on_event = catch_event;
+    ss.ctx = f;
+    f->sink = logfeed_sink_new(&ss, st, f->rules);
+    assert_non_null(f->sink);
+    assert_int_equal(
+        feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C90: to=<u@example.com>, "
+                    "relay=none, dsn=4.2.2, status=deferred (host "
+                    "mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full "
+                    "(in reply to RCPT TO command))"),
+        1);
+    assert_string_equal(f->ev[0].message_id, "abc.123@app.example.org");
+    assert_string_equal(f->ev[0].sender, "app@example.org");
+    assert_int_equal(store_flush(st, 10000), 0);
+    store_get_health(st, &h);
+    assert_true(h.committed >= 2); /* the tracked message and the event */
+    logfeed_sink_free(&f->sink);
+    store_close(&st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void lru_evicts_the_least_recently_used(void **state)
 {
     struct logfeed_cache *c = logfeed_cache_new(2, sizeof(int));
@@ -297,6 +356,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(same_reply_is_classified_once, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(failure_is_joined_to_outbound_tracking,
+                                        setup, teardown),
         cmocka_unit_test(lru_evicts_the_least_recently_used),
         cmocka_unit_test(zero_sized_cache_keeps_nothing),
     };
