@@ -452,8 +452,11 @@ int logfeed_tail_wait(struct logfeed_tail *t, int wake_fd, int timeout_ms)
     struct pollfd pfd[2];
     nfds_t n = 0;
 
-    if (t->path != NULL && check_file(t))
-        return 0;
+    if (t->path != NULL && check_file(t)) {
+        /* read on at once, but never miss a stop request */
+        struct pollfd w = {wake_fd, POLLIN, 0};
+        return wake_fd >= 0 && poll(&w, 1, 0) > 0 ? 1 : 0;
+    }
     if (wake_fd >= 0) {
         pfd[n].fd = wake_fd;
         pfd[n++].events = POLLIN;
