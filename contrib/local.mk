@@ -7,3 +7,8 @@ EXTRA_DIST += contrib/install-deps.sh contrib/demo/run-demo.sh \
 # store: Postfix enforcement over the suppression store, without the milter
 EXTRA_DIST += contrib/postfix/bounceguard-sqlite.cf \
 	contrib/postfix/bounceguard-pgsql.cf
+
+# metrics: Grafana dashboard and Prometheus alert rules on bounceguard's
+# metric names (bounceguard.conf(5), Metrics)
+EXTRA_DIST += contrib/grafana/bounceguard.json \
+	contrib/prometheus/bounceguard.rules.yml

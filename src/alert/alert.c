@@ -16,6 +16,7 @@
 #include "alert/alert_format.h"
 #include "alert/alert_sink.h"
 #include "common/log.h"
+#include "metrics/metrics.h"
 
 #define ALERT_SINKS_MAX 8
 #define ALERT_BATCH 16
@@ -85,6 +86,7 @@ static void alert_deliver(struct alert_service *svc,
         if (r < 0)
             log_warning(NULL, "alert not delivered by %s: %s: %s",
                         svc->sinks[i].ops->name, err, subject);
+        metrics_inc(METRIC_ALERTS, r < 0 ? MALERT_FAILED : MALERT_SENT, 0);
         pthread_mutex_lock(&svc->mu);
         if (r < 0)
             svc->stats.failed++;
@@ -245,8 +247,11 @@ bool alert_submit(struct alert_service *svc, const struct alert_event *ev)
         svc->stats.dropped++;
     pthread_cond_signal(&svc->wake);
     pthread_mutex_unlock(&svc->mu);
-    if (r < 0)
+    metrics_inc(METRIC_ALERTS, MALERT_SUBMITTED, 0);
+    if (r < 0) {
+        metrics_inc(METRIC_ALERTS, MALERT_DROPPED, 0);
         log_warning(ev->queue_id, "alert event dropped: %s", err);
+    }
     return r == 0;
 }
 

@@ -44,7 +44,7 @@ struct metric_hist {
 #define N_DECISIONS (4 * METRICS_MAX_REASONS)
 #define N_COUNTERS                                                             \
     (3 * MPATH_COUNT + N_DECISIONS + METRICS_MAX_RULES + MCHANGE_COUNT +       \
-     MACTION_COUNT + MOP_COUNT)
+     MACTION_COUNT + MOP_COUNT + MALERT_COUNT)
 #define N_HISTS 3
 
 /* The one mutable process-wide object (see metrics.h): atomics only. */
@@ -65,6 +65,7 @@ enum {
     OFF_SUPPRESSIONS = OFF_UNCLASSIFIED + MPATH_COUNT,
     OFF_ENFORCEMENTS = OFF_SUPPRESSIONS + MCHANGE_COUNT,
     OFF_STORE_ERRORS = OFF_ENFORCEMENTS + MACTION_COUNT,
+    OFF_ALERTS = OFF_STORE_ERRORS + MOP_COUNT,
 };
 
 static const struct metric_desc descs[METRIC_COUNT] = {
@@ -95,6 +96,10 @@ static const struct metric_desc descs[METRIC_COUNT] = {
     [METRIC_STORE_ERRORS] = {"bounceguard_store_errors_total",
                              "Store operations that failed or were refused.",
                              "op", NULL, MOP_COUNT, 1, OFF_STORE_ERRORS},
+    [METRIC_ALERTS] = {"bounceguard_alerts_total",
+                       "Alert events submitted and dropped, deliveries sent "
+                       "and failed.",
+                       "result", NULL, MALERT_COUNT, 1, OFF_ALERTS},
     [METRIC_STORE_WRITE_SECONDS] = {"bounceguard_store_write_seconds",
                                     "Time to commit one batch to the store.",
                                     NULL, NULL, 0, 0, 0},
@@ -113,6 +118,8 @@ static const char *const change_names[] = {"added", "refreshed", "lifted",
 static const char *const action_names[] = {"reject", "tempfail", "remove",
                                            "tag", "dry_run"};
 static const char *const op_names[] = {"write", "lookup"};
+static const char *const alert_names[] = {"submitted", "dropped", "sent",
+                                          "failed"};
 static const char *const bucket_names[] = {"none", "soft", "hard", "sender"};
 
 /* ---------------------------------------------------------------- counting */
@@ -450,6 +457,7 @@ void metrics_render(struct metrics_out *out)
     render_simple(out, METRIC_SUPPRESSIONS, change_names);
     render_simple(out, METRIC_ENFORCEMENTS, action_names);
     render_simple(out, METRIC_STORE_ERRORS, op_names);
+    render_simple(out, METRIC_ALERTS, alert_names);
     render_hist(out, METRIC_STORE_WRITE_SECONDS);
     render_hist(out, METRIC_STORE_LOOKUP_SECONDS);
     render_hist(out, METRIC_DSN_DECISION_SECONDS);

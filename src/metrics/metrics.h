@@ -44,6 +44,7 @@ enum metric_id {
     METRIC_SUPPRESSIONS, /* [change] suppressions added/expired/removed */
     METRIC_ENFORCEMENTS, /* [action] suppressed recipients acted on */
     METRIC_STORE_ERRORS, /* [op] store refusals: write queue full, lookup */
+    METRIC_ALERTS,       /* [result] alert events and deliveries */
     /* histograms (seconds) */
     METRIC_STORE_WRITE_SECONDS,  /* one group commit */
     METRIC_STORE_LOOKUP_SECONDS, /* one store_lookup */
@@ -71,6 +72,14 @@ enum metric_action {
 };
 
 enum metric_op { MOP_WRITE = 0, MOP_LOOKUP, MOP_COUNT };
+
+enum metric_alert {
+    MALERT_SUBMITTED = 0, /* events submitted to the alert service */
+    MALERT_DROPPED,       /* events dropped (memory, incident table full) */
+    MALERT_SENT,          /* (alert, channel) deliveries that succeeded */
+    MALERT_FAILED,        /* (alert, channel) deliveries given up */
+    MALERT_COUNT
+};
 
 /* Label indices: reason index in the taxonomy (reason_at), or
  * METRICS_REASON_OTHER for a name outside it. */

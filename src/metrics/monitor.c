@@ -173,11 +173,14 @@ static void mon_deliver(struct monitor *mon, const struct rate_transition *t)
     m.first = m.last = m.sent = (time_t)t->when;
     m.samples = samples;
     m.nsamples = 1;
-    for (size_t i = 0; i < mon->nsinks; i++)
-        if (mon->sinks[i].ops->send(mon->sinks[i].state, &env, &m, &error) !=
-            0)
+    for (size_t i = 0; i < mon->nsinks; i++) {
+        int r = mon->sinks[i].ops->send(mon->sinks[i].state, &env, &m,
+                                        &error);
+        metrics_inc(METRIC_ALERTS, r != 0 ? MALERT_FAILED : MALERT_SENT, 0);
+        if (r != 0)
             log_error(NULL, "monitor: alert to %s failed: %s",
                       mon->sinks[i].ops->name, error ? error : "?");
+    }
 }
 
 size_t monitor_check(struct monitor *mon)

@@ -98,3 +98,5 @@ EXTRA_DIST += tests/integration/metrics_scrape.sh tests/milter/metrics_flow.lua
 TESTS += tests/integration/report_cli.sh tests/integration/report_html.sh
 EXTRA_DIST += tests/integration/report_cli.sh \
 	tests/integration/report_html.sh tests/integration/report_fixture.py
+TESTS += tests/integration/metrics_contrib.sh
+EXTRA_DIST += tests/integration/metrics_contrib.sh
