@@ -437,6 +437,8 @@ static const char *report_inline(struct report_ctx *c, size_t orig)
                        ir->diagnostic ? strlen(ir->diagnostic) : 0);
             rbuild_str(&c->b, &rc->action, ir->action,
                        ir->action ? strlen(ir->action) : 0);
+            rbuild_str(&c->b, &rc->remote_mta, ir->remote_mta,
+                       ir->remote_mta ? strlen(ir->remote_mta) : 0);
             rbuild_codes(rc, ir->status, ir->reply_code);
         }
         mta = inner->mta;
@@ -509,6 +511,9 @@ static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
     if (rc->diagnostic == NULL && tr->diagnostic != NULL)
         rbuild_str(b, &rc->diagnostic, tr->diagnostic,
                    strlen(tr->diagnostic));
+    if (rc->remote_mta == NULL && tr->remote_mta != NULL)
+        rbuild_str(b, &rc->remote_mta, tr->remote_mta,
+                   strlen(tr->remote_mta));
     if (rc->reply_code == 0 && (tr->status[0] == '\0' || rc->status[0] == '\0' ||
                                 tr->status[0] == rc->status[0]))
         rc->reply_code = tr->reply_code;

@@ -405,6 +405,29 @@ static void tb_codes(struct report_rcpt *rc, const char *s, size_t n)
         rbuild_codes(rc, NULL, code);
 }
 
+/* "host mx.example.org[192.0.2.1] said:" / "host mx.example.org [...]":
+ * the remote MTA named in a block, if any. */
+static void tb_remote(struct rbuild *b, struct report_rcpt *rc,
+                      const char *d, size_t n)
+{
+    const char *h = tb_find(d, n, "host ");
+    size_t i, dots = 0;
+
+    if (rc->remote_mta != NULL || h == NULL)
+        return;
+    h += 5;
+    for (i = 0; h + i < d + n; i++) {
+        char ch = h[i];
+        if (ch == '.')
+            dots++;
+        else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                   (ch >= '0' && ch <= '9') || ch == '-'))
+            break;
+    }
+    if (dots > 0 && i > 3 && h[i - 1] != '.')
+        rbuild_str(b, &rc->remote_mta, h, i);
+}
+
 /* Fills a recipient's diagnostic, code and status from text[bs..be). */
 static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
                     size_t be)
@@ -432,6 +455,7 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     tb_codes(rc, from, fl);
     if (rc->status[0] == '\0' && from != d)
         tb_codes(rc, d, n);
+    tb_remote(c->b, rc, d, n);
 }
 
 /* One address at text[as..as+al) on the line at off (length ll). */
