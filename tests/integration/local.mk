@@ -100,3 +100,6 @@ EXTRA_DIST += tests/integration/report_cli.sh \
 	tests/integration/report_html.sh tests/integration/report_fixture.py
 TESTS += tests/integration/metrics_contrib.sh
 EXTRA_DIST += tests/integration/metrics_contrib.sh
+TESTS += tests/integration/classify_golden.sh
+EXTRA_DIST += tests/integration/classify_golden.sh \
+	tests/integration/classify/golden.tsv
