@@ -59,3 +59,12 @@ bench-logfeed: bounceguardctl$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    sh $(top_srcdir)/bench/logfeed/run.sh $(BENCH_LINES)
 .PHONY: bench-logfeed
+
+# bench/report: bounceguardctl report over 10 million generated events
+EXTRA_DIST += bench/report/run.sh bench/report/gen_events.py
+
+# make bench-report [BENCH_ARGS="EVENTS [DB]"]
+bench-report: bounceguardctl$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    sh $(top_srcdir)/bench/report/run.sh $(BENCH_ARGS)
+.PHONY: bench-report

@@ -12,6 +12,8 @@
 #   null         bench/milter/nullmilter: libmilter, every callback, no work
 #   opendkim     Debian's OpenDKIM in verify mode (Mode v)
 #   bounceguard  $top_builddir/bounceguard on its SQLite store
+#   bgscrape     the same daemon while curl scrapes its metrics endpoint
+#                every 100 ms (SCRAPE_INTERVAL): what watching it costs
 # all milters on unix sockets.  Prints one line per run, then per mode the
 # median of accepted msg/s (smtp-source's wall time), the median end-to-end
 # msg/s (until the queue is empty) and the ratio of the median to "none".
@@ -87,6 +89,11 @@ start_bounceguard() {
     PFH_BG_LOG_LEVEL=${PFH_BG_LOG_LEVEL:-info}
     [ -f "$top_srcdir/conf/rules.conf" ] &&
         PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };"
+    case " $MODES " in *" bgscrape "*)
+        METRICS_PORT=$(pfh_free_port)
+        PFH_BG_EXTRA_CONF="${PFH_BG_EXTRA_CONF:-}
+metrics = { enable = true; listen = \"127.0.0.1:$METRICS_PORT\"; };" ;;
+    esac
     pfh_bounceguard_config "$W/bounceguard.conf"
     pfh_bounceguard_start "$W/bounceguard.conf" || return 1
     SOCK[bounceguard]=unix:$PFH_BG_SOCKET
@@ -99,6 +106,11 @@ for m in $MODES; do
         null | opendkim | bounceguard)
             if "start_$m"; then RUN_MODES="$RUN_MODES $m"; else
                 echo "# mode $m skipped"; fi ;;
+        bgscrape)
+            case " $MODES " in *" bounceguard "*) ;; *)
+                echo "bgscrape needs the bounceguard mode" >&2; exit 2 ;; esac
+            command -v curl >/dev/null || { echo "# bgscrape: no curl"; continue; }
+            RUN_MODES="$RUN_MODES bgscrape" ;;
         *) echo "unknown mode $m" >&2; exit 2 ;;
     esac
 done
@@ -110,6 +122,21 @@ queued() {
         "$SPOOL/maildrop" -type f 2>/dev/null | wc -l
 }
 
+SOCK[bgscrape]=${SOCK[bounceguard]:-}
+if [ -z "${SOCK[bgscrape]}" ] && [[ " $RUN_MODES " == *" bgscrape "* ]]; then
+    echo "# bgscrape skipped: bounceguard did not start"
+    RUN_MODES=${RUN_MODES/ bgscrape/}
+fi
+SCRAPE_INTERVAL=${SCRAPE_INTERVAL:-0.1}
+SCRAPES=$W/scrapes.txt
+scraper() { # scrapes until killed; one line per scrape in $SCRAPES
+    while :; do
+        curl -s -o /dev/null -w '%{http_code}\n' \
+            "http://127.0.0.1:$METRICS_PORT/metrics" >> "$SCRAPES" || true
+        sleep "$SCRAPE_INTERVAL"
+    done
+}
+
 RES=$W/results.txt
 : > "$RES"
 for r in $(seq "$R"); do
@@ -117,12 +144,17 @@ for r in $(seq "$R"); do
         pfh_postconf c "smtpd_milters = ${SOCK[$m]:-}"
         pfh_reload c
         sleep 1.5
+        scraper_pid=
+        if [ "$m" = bgscrape ]; then scraper & scraper_pid=$!; fi
         t0=$(date +%s.%N)
         "$SMTP_SOURCE" -s "$S" -m "$N" -l "$SIZE" -f bench@a.test \
             -t rcpt@bench.test -M client.test "127.0.0.1:$PC"
         t1=$(date +%s.%N)
         while [ "$(queued)" -gt 0 ]; do sleep 0.05; done
         t2=$(date +%s.%N)
+        if [ -n "$scraper_pid" ]; then
+            kill "$scraper_pid" 2>/dev/null; wait "$scraper_pid" 2>/dev/null || true
+        fi
         printf '%s round=%d accept_msg_s=%.1f end_to_end_msg_s=%.1f\n' "$m" "$r" \
             "$(echo "$N / ($t1 - $t0)" | bc -l)" \
             "$(echo "$N / ($t2 - $t0)" | bc -l)" | tee -a "$RES"
@@ -134,6 +166,9 @@ sent=$(grep -c 'status=sent' "$LOG" || true)
 bad=$(grep -cE 'status=(bounced|deferred)|milter-reject|reject:|warning: .*[Mm]ilter' "$LOG" || true)
 runs=$(wc -l < "$RES")
 echo "# maillog: sent=$sent (expected $((N * runs))) problems=$bad"
+if [ -s "$SCRAPES" ]; then
+    echo "# metrics scrapes: $(grep -c '^200$' "$SCRAPES") answered 200 of $(wc -l < "$SCRAPES")"
+fi
 # evidence that bounceguard did its work: the outbound mail it recorded
 # (counted once it has stopped and flushed its store)
 db=$W/bg/bounceguard.db
