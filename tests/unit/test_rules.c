@@ -353,6 +353,8 @@ static const char *const never_hard[] = {
     "550 5.7.1 Service unavailable; client [192.0.2.1] blocked using "
     "zen.spamhaus.org; user unknown",
     "550 Mailbox unavailable or access denied: IP not listed in DNSWL",
+    "550 Verification failed for <bounce@sender.example> unrouteable address",
+    "550 Sender verify failed",
 };
 
 static void shipped_never_hard(void **state)
