@@ -20,6 +20,14 @@ tests_unit_test_milter_ctx_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 	$(BG_EXT_CFLAGS)
 tests_unit_test_milter_ctx_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_milter_ctx
+check_PROGRAMS += tests/unit/test_milter_bounce
+tests_unit_test_milter_bounce_SOURCES = tests/unit/test_milter_bounce.c \
+	src/milter/milter_bounce.c src/milter/milter_ctx.c src/milter/flow.c
+tests_unit_test_milter_bounce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(BG_EXT_CFLAGS)
+tests_unit_test_milter_bounce_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) \
+	$(BG_EXT_LIBS)
+TESTS += tests/unit/test_milter_bounce
 endif
 
 # The daemon shell (main.c) and the filter it registers (milter.c).

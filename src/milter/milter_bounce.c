@@ -107,12 +107,13 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     log_notice(conn->msg.queue_id,
                "bounce: rcpt=<%s>, reason=%s, bucket=%s, rule=%s, "
                "status=%s, dsn_action=%s, source=%s, credible=%s (%s), "
-               "joined=%s, action=%s",
+               "orig_queue_id=%s, joined=%s, action=%s",
                rr->recipient, str_or(v->reason, "unknown"),
                bucket_name(v->bucket), str_or(v->rule, "none"),
                str_or(v->status, "none"), str_or(rr->action, "none"),
                store_source_name(ev.source), b->credible ? "yes" : "no",
-               b->credible_why, str_or(ev.queue_id, "none"), action);
+               b->credible_why, str_or(ev.queue_id, "none"),
+               b->joined ? "yes" : "no", action);
 }
 
 static bool bounce_parse(const struct mctx_conn *conn, struct mbounce *b)

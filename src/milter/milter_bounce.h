@@ -8,7 +8,8 @@
  *
  *   QUEUEID: bounce: rcpt=<x@remote.test>, reason=user_unknown,
  *       bucket=hard, rule=R, status=5.1.1, source=postfix_dsn,
- *       credible=yes (local-mta), joined=ORIGQID, action=recorded
+ *       credible=yes (local-mta), orig_queue_id=ORIGQID, joined=yes,
+ *       action=recorded
  *
  * Postfix's own DSN (the non-SMTP stream with the null sender) is source
  * SRC_POSTFIX_DSN and credible; a DSN from outside is SRC_DSN and credible

@@ -67,7 +67,7 @@ tap_ok $? "dmarc@remote.test (5.7.26) flagged sender/auth"
 tap_ok $? "dmarc@remote.test not suppressed"
 [ "$(row "select bucket||','||status from suppressions where address='unknown@remote.test'")" = "hard,5.1.1" ]
 tap_ok $? "unknown@remote.test suppressed as hard 5.1.1"
-grep -q "bounce: rcpt=<unknown@remote.test>, reason=[a-z_]*, bucket=hard, rule=[^,]*, status=5.1.1.*source=postfix_dsn, credible=yes (local-mta), joined=$QID" "$W/bounceguard.out"
+grep -q "bounce: rcpt=<unknown@remote.test>, reason=[a-z_]*, bucket=hard, rule=[^,]*, status=5.1.1.*source=postfix_dsn, credible=yes (local-mta), orig_queue_id=$QID" "$W/bounceguard.out"
 tap_ok $? "the decision line names queue id, recipient, reason, bucket, rule, source"
 
 # --- 2. the second message to all four
@@ -101,7 +101,7 @@ mt_wait_sql "select count(*) from events where address='gone@remote.test'" 1 10
 tap_ok $? "the outside DSN's recipient was recorded"
 [ "$(row "select source||','||credible||','||queue_id from events where address='gone@remote.test'")" = "dsn,1,$QID" ]
 tap_ok $? "it is joined to A's message $QID and credible"
-grep -q "bounce: rcpt=<gone@remote.test>.*credible=yes (correlated), joined=$QID" "$W/bounceguard.out"
+grep -q "bounce: rcpt=<gone@remote.test>.*credible=yes (correlated), orig_queue_id=$QID, joined=yes" "$W/bounceguard.out"
 tap_ok $? "the log line says correlated"
 
 # --- 5. the delay warning for later@ (delay_warning_time = 10s)
