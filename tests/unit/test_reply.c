@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -153,6 +155,61 @@ static void addresses(void **state)
     assert_false(reply_find_address(t1, strlen(t1), a, 5)); /* too small */
 }
 
+static double seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Fills buf with n bytes of a pathological reply: continuation lines
+ * "550-5.1.1 x" with NUL bytes and a missing end, or one endless line. */
+static void pathological(char *buf, size_t n, bool lines)
+{
+    static const char unit[] = "550-5.1.1 x\0y\n";
+    for (size_t i = 0; i < n; i++)
+        buf[i] = lines ? unit[i % (sizeof unit - 1)] : (i % 7 ? 'a' : '5');
+}
+
+/* Time spent parsing n bytes, best of three. */
+static double parse_time(char *in, size_t n, bool lines)
+{
+    char out[2048];
+    struct reply r;
+    double best = 1e9;
+
+    pathological(in, n, lines);
+    for (int k = 0; k < 3; k++) {
+        double t0 = seconds();
+        reply_parse(in, n, out, sizeof out, &r);
+        double dt = seconds() - t0;
+        if (dt < best)
+            best = dt;
+    }
+    assert_true(r.text_len < sizeof out);
+    return best;
+}
+
+/* 1 MB and 5 MB inputs: no crash, bounded output, time linear in the
+ * input (a quadratic parser would take 25 times longer for 5 times the
+ * bytes; allow 12 for noise). */
+static void pathological_input_is_linear(void **state)
+{
+    size_t small = 1u << 20, big = 5u << 20;
+    char *in = malloc(big);
+
+    (void)state;
+    assert_non_null(in);
+    for (int lines = 0; lines < 2; lines++) {
+        double a = parse_time(in, small, lines), b = parse_time(in, big, lines);
+        print_message("# %s: 1 MB %.4f s, 5 MB %.4f s\n",
+                      lines ? "continuation lines" : "one line", a, b);
+        assert_true(b < a * 12 + 0.05);
+    }
+    free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +221,7 @@ int main(void)
         cmocka_unit_test(status_not_in_ip),
         cmocka_unit_test(class_of),
         cmocka_unit_test(addresses),
+        cmocka_unit_test(pathological_input_is_linear),
     };
     return cmocka_run_group_tests_name("reply", tests, NULL, NULL);
 }
