@@ -92,6 +92,12 @@ rm -f "$W/bg.db" "$W/bg.db-wal" "$W/bg.db-shm"
 /usr/bin/time -v $CPU "$CTL" -c "$W/bg.conf" ingest -q "$W/maillog.q" \
     > "$W/quarter.out" 2> "$W/quarter.time"
 
+# the join to outbound tracking (ingest -j; the live feed always joins):
+# one store read per queue id, measured on the quarter log
+rm -f "$W/bg.db" "$W/bg.db-wal" "$W/bg.db-shm"
+/usr/bin/time -v $CPU "$CTL" -c "$W/bg.conf" ingest -q -j "$W/maillog.q" \
+    > "$W/join.out" 2> "$W/join.time"
+
 # the same with the database in memory (tmpfs): what is left once fsync
 # costs nothing, i.e. the CPU share of the store
 SHM=
@@ -131,6 +137,8 @@ if [ -n "$SHM" ]; then
         "$(sed -n 's/.*User time (seconds): //p' "$W/shm.time")" \
         "$(sed -n 's/.*System time (seconds): //p' "$W/shm.time")"
 fi
+printf 'ingest -j   with the outbound join    %10.0f lines/s, %s lines per CPU second (%d lines)\n' \
+    "$(field lines_per_s "$W/join.out")" "$(cpu_rate "$W/join.time" 0.25)" $((LINES / 4))
 printf 'ratio ingest / grep                   %10.3f\n' "$RATIO"
 printf 'load average during the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'peak RSS: %s kB at %d lines, %s kB at %d lines\n' "$(rss "$W/full.time")" "$LINES" "$(rss "$W/quarter.time")" $((LINES / 4))

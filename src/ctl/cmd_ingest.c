@@ -1,9 +1,11 @@
 /*
- * cmd_ingest.c - "bounceguardctl ingest [-n] [-v] [-q] FILE|-": one-off
+ * cmd_ingest.c - "bounceguardctl ingest [-j] [-n] [-v] [-q] FILE|-": one-off
  * back-fill of an MTA delivery log (Postfix maillog_file or syslog file,
  * Sendmail log, or standard input) through the same parser, classifier and
  * store as the daemon's live feed (logfeed_sink.h).
  *
+ *   -j  join failures to outbound tracking by queue id (one read per
+ *       queue id; old logs rarely find their messages still tracked)
  *   -n  dry run: parse and classify, record nothing (no store opened)
  *   -v  print every event: address, action, reason, bucket, status
  *   -q  no progress bar (it is drawn on stderr only when that is a
@@ -37,7 +39,7 @@
 #define INGEST_BATCH_MIN 10000
 
 struct ingest_opts {
-    bool dry_run, verbose, quiet;
+    bool dry_run, verbose, quiet, join;
     const char *path;
 };
 
@@ -63,8 +65,11 @@ static int parse_opts(int argc, char **argv, struct ingest_opts *o)
     int c;
 
     optind = 0;
-    while ((c = getopt(argc, argv, "+nvqh")) != -1) {
+    while ((c = getopt(argc, argv, "+jnvqh")) != -1) {
         switch (c) {
+        case 'j':
+            o->join = true;
+            break;
         case 'n':
             o->dry_run = true;
             break;
@@ -75,13 +80,14 @@ static int parse_opts(int argc, char **argv, struct ingest_opts *o)
             o->quiet = true;
             break;
         default:
-            fprintf(stderr, "usage: bounceguardctl ingest [-n] [-v] [-q] "
+            fprintf(stderr, "usage: bounceguardctl ingest [-j] [-n] [-v] [-q] "
                             "FILE|-\n");
             return c == 'h' ? -1 : CTL_USAGE;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "usage: bounceguardctl ingest [-n] [-v] [-q] FILE|-\n");
+        fprintf(stderr,
+                "usage: bounceguardctl ingest [-j] [-n] [-v] [-q] FILE|-\n");
         return CTL_USAGE;
     }
     o->path = argv[optind];
@@ -151,6 +157,7 @@ static int open_all(const struct ctl_env *env, struct ingest_run *run)
     ss.cache_entries = INGEST_CACHE;
     ss.utc_offset = localtime_r(&t, &tm) ? tm.tm_gmtoff : 0;
     ss.on_event = run->o.verbose ? print_event : NULL;
+    ss.join_outbound = run->o.join;
     run->sink = logfeed_sink_new(&ss, run->store, run->rules);
     if (run->sink == NULL) {
         ctl_error("ingest: out of memory");

@@ -187,6 +187,7 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
     atomic_init(&f->stopping, false);
     ss.cache_entries = (size_t)set->cache_entries;
     ss.utc_offset = local_utc_offset();
+    ss.join_outbound = true;
     f->sink = logfeed_sink_new(&ss, store, rules);
     if (f->wake_fd < 0 || f->sink == NULL) {
         *error_r = strdup("logfeed: out of memory or descriptors");

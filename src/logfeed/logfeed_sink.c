@@ -172,7 +172,7 @@ static const struct join_val *join_outbound(struct logfeed_sink *s,
     struct outbound_msg m;
     char qid[64];
 
-    if (s->store == NULL || ll->queue_id.p == NULL ||
+    if (!s->set.join_outbound || s->store == NULL || ll->queue_id.p == NULL ||
         ll->queue_id.len >= sizeof qid)
         return NULL;
     hit = logfeed_cache_get(s->joins, ll->queue_id.p, ll->queue_id.len);

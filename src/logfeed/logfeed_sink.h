@@ -14,10 +14,10 @@
  * Not recorded: discard(8) deliveries (nothing remote answered), address
  * verification probes, qmgr expiry lines (no recipient), other lines.
  * The envelope sender comes from the qmgr / sendmail "from=<...>" line of
- * the same queue id when it was seen.  Failures are joined to outbound
- * tracking by queue id (store_find_outbound(), cached per queue id): the
- * tracked Message-ID becomes the event's orig_message_id, and the tracked
- * sender is used when the log gave none.
+ * the same queue id when it was seen.  With join_outbound, failures are
+ * joined to outbound tracking by queue id (store_find_outbound(), cached per
+ * queue id): the tracked Message-ID becomes the event's orig_message_id, and
+ * the tracked sender is used when the log gave none.
  *
  * When the store's queue is full the sink waits for it (store_flush, at
  * most 10 s) and tries once more: the feed slows down rather than drop.
@@ -58,6 +58,7 @@ typedef void logfeed_sink_event_cb(const struct store_event *ev, void *ctx);
 struct logfeed_sink_settings {
     size_t cache_entries; /* verdicts (and senders) cached */
     long utc_offset;      /* seconds east of UTC of lines without zone */
+    bool join_outbound;   /* join failures to outbound tracking */
     logfeed_sink_event_cb *on_event;
     void *ctx;
 };

@@ -280,6 +280,7 @@ static void failure_is_joined_to_outbound_tracking(void **state)
 
     logfeed_sink_free(&f->sink);
     ss.cache_entries = 16;
+    ss.join_outbound = true;
     ss.on_event = catch_event;
     ss.ctx = f;
     f->sink = logfeed_sink_new(&ss, st, f->rules);
