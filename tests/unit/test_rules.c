@@ -379,6 +379,47 @@ static void shipped_never_hard(void **state)
     classify_rules_free(&rs);
 }
 
+/* The commonest wordings in other languages (UTF-8, as the parser decodes
+ * them) reach the same reasons. */
+static void international_texts(void **state)
+{
+    static const struct {
+        const char *text, *reason;
+    } cases[] = {
+        {"550 Benutzer unbekannt", "user_unknown"},
+        {"550 Empf\xc3\xa4nger unbekannt", "user_unknown"},
+        {"550 Utilisateur inconnu", "user_unknown"},
+        {"550 5.1.1 Adresse destinataire invalide", "user_unknown"},
+        {"550 Usuario desconocido", "user_unknown"},
+        {"550 Usu\xc3\xa1rio desconhecido", "user_unknown"},
+        {"550 Utente sconosciuto", "user_unknown"},
+        {"550 Gebruiker onbekend", "user_unknown"},
+        {"Postfach voll", "mailbox_full"},
+        {"Bo\xc3\xaete aux lettres pleine", "mailbox_full"},
+        {"Casella di posta piena", "mailbox_full"},
+        {"Caixa postal cheia", "mailbox_full"},
+        {"Buz\xc3\xb3n lleno", "mailbox_full"},
+    };
+    const char *top = getenv("top_srcdir");
+    char path[4096], *err = NULL;
+    const char *paths[1] = {path};
+    struct classify_rules *rs = NULL;
+    struct verdict v;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    if (classify_rules_load(paths, 1, &rs, &err) < 0)
+        fail_msg("%s", err);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        classify_reply(rs, cases[i].text, strlen(cases[i].text), NULL, 0,
+                       NULL, &v);
+        if (strcmp(v.reason, cases[i].reason) != 0)
+            fail_msg("\"%s\": %s by rule %s, want %s", cases[i].text,
+                     v.reason, v.rule, cases[i].reason);
+    }
+    classify_rules_free(&rs);
+}
+
 /* The example override file, its rules uncommented, loads before the
  * shipped file and replaces the shipped rule it names. */
 static void local_example_loads(void **state)
@@ -480,6 +521,7 @@ int main(void)
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
         cmocka_unit_test(shipped_never_hard),
+        cmocka_unit_test(international_texts),
         cmocka_unit_test(local_example_loads),
         cmocka_unit_test(reasons_documented),
         cmocka_unit_test(missing_file),
