@@ -175,8 +175,9 @@ db=$W/bg/bounceguard.db
 if [ -n "${SOCK[bounceguard]:-}" ] && [ -f "$db" ] && command -v sqlite3 >/dev/null; then
     pfh_stop c
     pfh_kill bounceguard || echo "# bounceguard did not stop on SIGTERM"
+    nbg=$(printf '%s\n' $RUN_MODES | grep -c -e '^bounceguard$' -e '^bgscrape$')
     echo "# bounceguard store: $(sqlite3 "$db" 'SELECT count(*) FROM outbound' 2>/dev/null ||
-        echo '?') outbound rows (expected $((N * R)))"
+        echo '?') outbound rows (expected $((N * R * nbg)))"
 fi
 
 "$PFH_PYTHON" - "$RES" <<'PY'
