@@ -54,6 +54,9 @@ CONF
     n=$(sqlite3 "$d/bg.db" "select count(*) from suppressions where address = 'dead@remote.test'" 2>/dev/null)
     [ "$n" = 1 ]
     tap_ok $? "$1: the store holds the suppression (count $n)"
+    n=$(sqlite3 "$d/bg.db" "select status || ',' || credible from events where address = 'relay@elsewhere.test' and source = 'smtp_reply'" 2>/dev/null)
+    [ "$n" = "5.7.1,0" ]
+    tap_ok $? "$1: the MTA's own refusal is an smtp_reply event, never suppressing ($n)"
     [ "$tap_failed" -eq "$failed_before" ] || sed 's/^/# /' "$d/mt.out"
 }
 

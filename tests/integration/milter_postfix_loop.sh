@@ -9,7 +9,8 @@
 #     unknown@ suppressed (hard) within 2 s of B's rejection (latency
 #     measured and printed), full@ counted soft, dmarc@ recorded as a
 #     sender/auth failure and not suppressed, later@ recorded as delayed
-#     once the delay warning (10 s) comes;
+#     once the delay warning (10 s) comes, then as a soft failure when the
+#     message expires (60 s);
 #   - a second message to all four: unknown@ refused at RCPT with 550
 #     5.1.1, the others accepted, and the refusal is logged;
 #   - A's own RCPT rejection (SMFIP_RCPT_REJ) is an smtp_reply event that
@@ -110,7 +111,12 @@ tap_ok $? "later@remote.test (450 4.2.1) recorded as delayed"
 [ "$(row "select count(*) from suppressions where address='later@remote.test'")" = 0 ]
 tap_ok $? "later@remote.test not suppressed by a delay"
 
-# --- 6. DSN-to-decision latency over 20 bounces, one at a time
+# --- 6. the expiry DSN for later@ (maximal_queue_lifetime = 60s): a
+# "failed" action with B's 4.2.1, a soft failure
+mt_wait_sql "select count(*) > 0 from events where address='later@remote.test' and action='failed' and status='4.2.1' and bucket='soft'" 1 150
+tap_ok $? "later@remote.test's expiry DSN (failed, 4.2.1) recorded as soft"
+
+# --- 7. DSN-to-decision latency over 20 bounces, one at a time
 mt_latency_series 20 > "$W/series.out"
 read -r p50 p99 nok <<EOF2
 $(sort -n "$W/series.out" | awk '/^[0-9]/ { v[n++] = $1 } END {

@@ -2,7 +2,8 @@
 -- macro names Sendmail sends (no MTA involved).
 --
 -- 1. An outbound message (authenticated client, {auth_authen}) to
---    dead@remote.test and ok@remote.test: accepted and tracked.
+--    dead@remote.test and ok@remote.test: accepted and tracked; a third
+--    recipient the MTA refused itself is an SMTP-reply event.
 -- 2. An inbound DSN from a remote MTA (null sender, multipart/report)
 --    returning that message's Message-ID: recorded, joined to it, hence
 --    credible, and dead@remote.test (5.1.1) is suppressed.
@@ -53,6 +54,12 @@ check(mt.getreply(conn) == SMFIR_CONTINUE, "dead@ accepted before any bounce")
 mt.macro(conn, SMFIC_RCPT, "{rcpt_addr}", "ok@remote.test",
          "{rcpt_mailer}", "esmtp")
 check(mt.rcptto(conn, "<ok@remote.test>") == nil, "RCPT ok@")
+-- a recipient the MTA refused itself (SMFIP_RCPT_REJ): {rcpt_mailer} is
+-- "error", {rcpt_host} the enhanced status, {rcpt_addr} the text
+mt.macro(conn, SMFIC_RCPT, "{rcpt_mailer}", "error", "{rcpt_host}", "5.7.1",
+         "{rcpt_addr}", "Relaying denied")
+check(mt.rcptto(conn, "<relay@elsewhere.test>") == nil, "RCPT refused by MTA")
+check(mt.getreply(conn) == SMFIR_CONTINUE, "refused RCPT passed on")
 mt.header(conn, "From", "alice@a.test")
 mt.header(conn, "To", "dead@remote.test, ok@remote.test")
 mt.header(conn, "Subject", "first")
