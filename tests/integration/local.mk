@@ -103,3 +103,8 @@ EXTRA_DIST += tests/integration/metrics_contrib.sh
 TESTS += tests/integration/classify_golden.sh
 EXTRA_DIST += tests/integration/classify_golden.sh \
 	tests/integration/classify/golden.tsv
+
+# monitor: 100 messages through the Postfix harness, 5 refused: the rate
+# reads 5 %, the 2 % and 5 % alerts fire once each
+TESTS += tests/integration/monitor_postfix.sh
+EXTRA_DIST += tests/integration/monitor_postfix.sh
