@@ -3,10 +3,14 @@
  * store's SQLite file by a few SQL aggregate queries, and the two
  * renderings of it (terminal tables, one self-contained HTML page).
  *
- * The queries group in SQL (by time slot, sending domain, receiving
- * provider, reason, bucket) so that what comes back to the program is
- * bounded by those groups, never by the number of events; the groups are
- * then folded into the fixed-size tables below.  Beyond RPT_MAX_DOMAINS
+ One pass over the events of the span (through the index on their time
+ * when the span is a small part of the history, else a plain table scan),
+ * one over the outbound messages, and an SQL aggregate over the new
+ * suppressions; rows are folded as they come into the fixed-size tables
+ * below, so memory is bounded by the tables, never by the number of
+ * events.  (SQLite's GROUP BY was measured: it sorts every row, and its
+ * string functions cost more than the scan; see report_query.c.)  Beyond
+ * RPT_MAX_DOMAINS
  * sending domains and RPT_MAX_PROVIDERS providers the smallest are counted
  * under "(other)".
  *
