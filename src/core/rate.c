@@ -271,15 +271,14 @@ int rate_add(struct rate_monitor *mon, enum rate_scope scope, const char *key,
     return 0;
 }
 
-void rate_get(struct rate_monitor *mon, enum rate_scope scope,
-              const char *key, long long now, struct rate_counts *c_r)
+void rate_get(struct rate_monitor *mon, enum rate_scope scope, const char *key,
+              long long now, struct rate_counts *c_r)
 {
     char name[RATE_KEY_MAX + 1];
     struct rate_key *k;
 
     memset(c_r, 0, sizeof *c_r);
-    if ((unsigned)scope >= RATE_NSCOPES || key == NULL ||
-        !rate_fold(key, name))
+    if ((unsigned)scope >= RATE_NSCOPES || key == NULL || !rate_fold(key, name))
         return;
     if ((k = *rate_slot(&mon->scope[scope], name)) == NULL)
         return;
@@ -289,8 +288,8 @@ void rate_get(struct rate_monitor *mon, enum rate_scope scope,
 
 /* Appends K's transitions at NOW to out[*n..max). */
 static void rate_eval(const struct rate_settings *set, struct rate_key *k,
-                      long long now, struct rate_transition *out,
-                      size_t max, size_t *n)
+                      long long now, struct rate_transition *out, size_t max,
+                      size_t *n)
 {
     const unsigned long long *sum = k->sum[set->alert_window];
     enum rate_level target;
@@ -344,8 +343,8 @@ enum rate_level rate_level_of(struct rate_monitor *mon, const char *domain)
     return k != NULL ? k->level : RATE_LEVEL_OK;
 }
 
-int rate_foreach(struct rate_monitor *mon, enum rate_scope scope,
-                 long long now, rate_foreach_cb *cb, void *ctx)
+int rate_foreach(struct rate_monitor *mon, enum rate_scope scope, long long now,
+                 rate_foreach_cb *cb, void *ctx)
 {
     struct rate_counts c;
     struct rate_table *t;

@@ -52,17 +52,17 @@ enum rate_kind {
     RATE_NKINDS
 };
 
-const char *rate_window_name(enum rate_window w);     /* "1h", "24h", "7d" */
-const char *rate_kind_name(enum rate_kind k);         /* "sent", "hard" ... */
-const char *rate_scope_name(enum rate_scope s);       /* "domain" ... */
+const char *rate_window_name(enum rate_window w); /* "1h", "24h", "7d" */
+const char *rate_kind_name(enum rate_kind k);     /* "sent", "hard" ... */
+const char *rate_scope_name(enum rate_scope s);   /* "domain" ... */
 
 struct rate_settings {
-    double warn;               /* first level, 0.02 */
-    double crit;               /* second level, 0.05 */
-    double recover;            /* back to ok below this, 0.015 */
-    unsigned long min_volume;  /* recipients sent before a rate counts */
+    double warn;                   /* first level, 0.02 */
+    double crit;                   /* second level, 0.05 */
+    double recover;                /* back to ok below this, 0.015 */
+    unsigned long min_volume;      /* recipients sent before a rate counts */
     enum rate_window alert_window; /* RATE_24H */
-    size_t max_keys;           /* per scope */
+    size_t max_keys;               /* per scope */
 };
 /* 2 %, 5 %, recover 1.5 %, 100 recipients, 24 h, 1000 keys. */
 void rate_settings_default(struct rate_settings *set);
@@ -83,7 +83,7 @@ struct rate_transition {
     bool recovered;        /* false: LEVEL was raised */
     enum rate_level level; /* the level raised (or, recovered: OK) */
     char domain[RATE_KEY_MAX + 1];
-    double rate; /* the hard rate that decided */
+    double rate;                   /* the hard rate that decided */
     unsigned long long sent, hard; /* in the alert window */
     long long when;
 };
@@ -101,8 +101,8 @@ int rate_add(struct rate_monitor *mon, enum rate_scope scope, const char *key,
              enum rate_kind kind, unsigned long n, long long now);
 
 /* Fills *c_r with KEY's counts at NOW (zeros for an unknown key). */
-void rate_get(struct rate_monitor *mon, enum rate_scope scope,
-              const char *key, long long now, struct rate_counts *c_r);
+void rate_get(struct rate_monitor *mon, enum rate_scope scope, const char *key,
+              long long now, struct rate_counts *c_r);
 
 /* Re-evaluates every sending domain at NOW and writes up to MAX
  * transitions to OUT; returns how many.  Call it again while it returns
@@ -118,8 +118,8 @@ enum rate_level rate_level_of(struct rate_monitor *mon, const char *domain);
  * order; a non-zero return stops the walk and is returned. */
 typedef int rate_foreach_cb(const char *key, const struct rate_counts *c,
                             enum rate_level level, void *ctx);
-int rate_foreach(struct rate_monitor *mon, enum rate_scope scope,
-                 long long now, rate_foreach_cb *cb, void *ctx);
+int rate_foreach(struct rate_monitor *mon, enum rate_scope scope, long long now,
+                 rate_foreach_cb *cb, void *ctx);
 
 /* Keys refused because a scope was full. */
 unsigned long long rate_dropped(const struct rate_monitor *mon);

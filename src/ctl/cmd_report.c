@@ -6,9 +6,9 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <stdbool.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

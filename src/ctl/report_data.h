@@ -68,7 +68,7 @@ struct rpt_auth {
 struct report_data {
     long long since, now, step;
     size_t npoints;
-    const char *domain_filter; /* or NULL */
+    const char *domain_filter;                      /* or NULL */
     struct rpt_domain domains[RPT_MAX_DOMAINS + 1]; /* last: (other) */
     size_t ndomains;
     struct rpt_provider *providers; /* RPT_MAX_PROVIDERS + 1 */

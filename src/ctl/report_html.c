@@ -22,9 +22,9 @@
 #define MB 40
 #define MAX_LINES 8
 
-static const char *const palette[MAX_LINES] = {
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd",
-    "#8c564b", "#e377c2", "#17becf", "#7f7f7f"};
+static const char *const palette[MAX_LINES] = {"#1f77b4", "#ff7f0e", "#2ca02c",
+                                               "#9467bd", "#8c564b", "#e377c2",
+                                               "#17becf", "#7f7f7f"};
 static const char *const bucket_color[RPT_NBUCKETS] = {"#d62728", "#ff9f1c",
                                                        "#6a4c93"};
 
@@ -57,8 +57,7 @@ static void day_label(long long t, long long step, char buf[32])
     struct tm tm;
 
     if (gmtime_r(&tt, &tm) == NULL ||
-        strftime(buf, 32, step < 86400 ? "%m-%d %H:%M" : "%Y-%m-%d", &tm) ==
-            0)
+        strftime(buf, 32, step < 86400 ? "%m-%d %H:%M" : "%Y-%m-%d", &tm) == 0)
         buf[0] = '\0';
 }
 
@@ -137,8 +136,8 @@ static size_t rate_line(const struct report_data *d, size_t k, double vmax,
 static void chart_rate(const struct report_data *d, FILE *fp)
 {
     double vmax = rate_max(d), y2 = ypos(RPT_WARN, vmax);
-    size_t points = 0, nlines = d->ndomains < MAX_LINES ? d->ndomains
-                                                         : MAX_LINES;
+    size_t points = 0,
+           nlines = d->ndomains < MAX_LINES ? d->ndomains : MAX_LINES;
 
     for (size_t k = 0; k < nlines; k++)
         for (size_t i = 0; i < d->npoints; i++)
@@ -192,9 +191,8 @@ static void chart_reasons(const struct report_data *d, FILE *fp)
                 "</text><rect x='210' y='%d' width='%.1f' height='16' "
                 "fill='%s'/><text x='%.1f' y='%d' class='val'>%llu (%s)"
                 "</text>\n",
-                y, w < 1 ? 1 : w,
-                bucket_color[r->bucket >= 0 ? r->bucket : 0], 216 + w,
-                y + 13, r->n, rpt_bucket_name(r->bucket));
+                y, w < 1 ? 1 : w, bucket_color[r->bucket >= 0 ? r->bucket : 0],
+                216 + w, y + 13, r->n, rpt_bucket_name(r->bucket));
     }
     fputs("</svg>\n", fp);
 }
@@ -230,8 +228,8 @@ static void chart_providers(const struct report_data *d, FILE *fp)
                     x, y, w, bucket_color[b], rpt_bucket_name(b), p->fail[b]);
             x += w;
         }
-        fprintf(fp, "<text x='%.1f' y='%d' class='val'>%llu, mostly ",
-                x + 6, y + 13, p->fail[0] + p->fail[1] + p->fail[2]);
+        fprintf(fp, "<text x='%.1f' y='%d' class='val'>%llu, mostly ", x + 6,
+                y + 13, p->fail[0] + p->fail[1] + p->fail[2]);
         esc(fp, p->top_reason);
         fputs("</text>\n", fp);
     }
@@ -281,9 +279,8 @@ static void table_domains(const struct report_data *d, FILE *fp)
           fp);
     for (size_t i = 0; i < d->ndomains; i++) {
         const struct rpt_domain *m = &d->domains[i];
-        double r = m->sent ? 100.0 * (double)m->fail[RPT_HARD] /
-                                 (double)m->sent
-                           : 0;
+        double r =
+            m->sent ? 100.0 * (double)m->fail[RPT_HARD] / (double)m->sent : 0;
         fputs("<tr><td>", fp);
         esc(fp, m->name);
         fprintf(fp,
@@ -342,8 +339,9 @@ int report_html(const struct report_data *d, FILE *fp)
         fputs(", domain ", fp);
         esc(fp, d->domain_filter);
     }
-    fprintf(fp, "</h1>\n<p>%llu failures, %llu new suppressions, %llu "
-                "authentication failures.</p>\n",
+    fprintf(fp,
+            "</h1>\n<p>%llu failures, %llu new suppressions, %llu "
+            "authentication failures.</p>\n",
             d->events, d->supp_new, d->auth_total);
     table_domains(d, fp);
     chart_rate(d, fp);

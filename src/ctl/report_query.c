@@ -32,14 +32,13 @@
     " WHERE " AT " >= ?1 AND " AT " < ?2 AND recipients != ''"
 
 static const char *const q_events[2] = {Q_EVENTS("at"), Q_EVENTS("+at")};
-static const char *const q_outbound[2] = {Q_OUTBOUND("at"),
-                                          Q_OUTBOUND("+at")};
+static const char *const q_outbound[2] = {Q_OUTBOUND("at"), Q_OUTBOUND("+at")};
 
 static const char q_suppressions[] =
     "SELECT (first_seen - ?1) / ?3, reason, count(*) FROM suppressions"
     " WHERE first_seen >= ?1 AND first_seen < ?2 AND manual = 0"
     " AND (?4 IS NULL OR " SD("sender") " = ?4)"
-    " GROUP BY 1, 2";
+                                        " GROUP BY 1, 2";
 
 struct fold {
     struct report_data *d;
@@ -91,8 +90,7 @@ static const char *domain_of(const char *addr, char *buf, size_t size)
     const char *at = addr != NULL ? strrchr(addr, '@') : NULL;
     size_t n = 0;
 
-    for (at = at != NULL ? at + 1 : ""; *at && *at != '>' && n + 1 < size;
-         at++)
+    for (at = at != NULL ? at + 1 : ""; *at && *at != '>' && n + 1 < size; at++)
         buf[n++] = (char)tolower((unsigned char)*at);
     buf[n] = '\0';
     return buf;
@@ -154,8 +152,7 @@ static size_t provider_slot(struct fold *f, const char *name)
         if (strcmp(d->providers[f->prov_index[i]].name, n) == 0)
             return (size_t)f->prov_index[i];
     if (d->nproviders == RPT_MAX_PROVIDERS) {
-        copy(d->providers[RPT_MAX_PROVIDERS].name, RPT_NAME_MAX + 1,
-             "(other)");
+        copy(d->providers[RPT_MAX_PROVIDERS].name, RPT_NAME_MAX + 1, "(other)");
         return RPT_MAX_PROVIDERS;
     }
     copy(d->providers[d->nproviders].name, RPT_NAME_MAX + 1, n);
@@ -282,9 +279,8 @@ static int run(sqlite3 *db, const char *sql, struct fold *f,
 static void top_reasons(struct fold *f)
 {
     struct report_data *d = f->d;
-    size_t np = d->nproviders + (d->providers[RPT_MAX_PROVIDERS].name[0]
-                                     ? 1
-                                     : 0);
+    size_t np =
+        d->nproviders + (d->providers[RPT_MAX_PROVIDERS].name[0] ? 1 : 0);
 
     for (size_t i = 0; i < np; i++) {
         size_t pi = i < d->nproviders ? i : RPT_MAX_PROVIDERS;
@@ -330,11 +326,9 @@ static int scan_all(sqlite3 *db, const char *table, long long since)
     return all;
 }
 
-static int open_db(const char *path, sqlite3 **db_r, char *err,
-                   size_t errsize)
+static int open_db(const char *path, sqlite3 **db_r, char *err, size_t errsize)
 {
-    if (sqlite3_open_v2(path, db_r, SQLITE_OPEN_READONLY, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, db_r, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         snprintf(err, errsize, "%s: %s", path,
                  *db_r ? sqlite3_errmsg(*db_r) : "cannot open");
         sqlite3_close(*db_r);
@@ -344,8 +338,10 @@ static int open_db(const char *path, sqlite3 **db_r, char *err,
     sqlite3_busy_timeout(*db_r, 10000);
     /* a scan reads the file once: map it rather than copy it page by page
      * (a quarter of the time of a report over 10 million events) */
-    (void)sqlite3_exec(*db_r, "PRAGMA mmap_size = 68719476736;"
-                       " PRAGMA cache_size = -65536", NULL, NULL, NULL);
+    (void)sqlite3_exec(*db_r,
+                       "PRAGMA mmap_size = 68719476736;"
+                       " PRAGMA cache_size = -65536",
+                       NULL, NULL, NULL);
     return 0;
 }
 
@@ -366,8 +362,7 @@ int report_query(const char *path, long long since, long long now,
     d->providers = calloc(RPT_MAX_PROVIDERS + 1, sizeof *d->providers);
     f.prov_index = malloc(PROV_SLOTS * sizeof *f.prov_index);
     f.prov_reason = calloc(RPT_MAX_PROVIDERS + 1, sizeof *f.prov_reason);
-    if (d->providers == NULL || f.prov_index == NULL ||
-        f.prov_reason == NULL) {
+    if (d->providers == NULL || f.prov_index == NULL || f.prov_reason == NULL) {
         snprintf(err, errsize, "out of memory");
         goto out;
     }
@@ -375,8 +370,8 @@ int report_query(const char *path, long long since, long long now,
     if (open_db(path, &db, err, errsize) != 0)
         goto out;
     if (run(db, "BEGIN", &f, NULL, err, errsize) != 0 ||
-        run(db, q_outbound[scan_all(db, "outbound", since)], &f,
-            fold_outbound, err, errsize) != 0 ||
+        run(db, q_outbound[scan_all(db, "outbound", since)], &f, fold_outbound,
+            err, errsize) != 0 ||
         run(db, q_events[scan_all(db, "events", since)], &f, fold_event, err,
             errsize) != 0 ||
         run(db, q_suppressions, &f, fold_suppression, err, errsize) != 0)

@@ -29,10 +29,9 @@ struct metric_desc {
 };
 
 /* Seconds; rendered cumulatively with le="+Inf" last. */
-static const double hist_bounds[] = {0.00001, 0.00005, 0.0001, 0.0005,
-                                     0.001,   0.005,   0.01,   0.05,
-                                     0.1,     0.5,     1,      5,
-                                     30,      300};
+static const double hist_bounds[] = {0.00001, 0.00005, 0.0001, 0.0005, 0.001,
+                                     0.005,   0.01,    0.05,   0.1,    0.5,
+                                     1,       5,       30,     300};
 #define HIST_NB (sizeof hist_bounds / sizeof hist_bounds[0])
 
 struct metric_hist {
@@ -73,21 +72,21 @@ static const struct metric_desc descs[METRIC_COUNT] = {
                          "Messages seen, by the path they came through.",
                          "path", NULL, MPATH_COUNT, 1, OFF_MESSAGES},
     [METRIC_DSNS] = {"bounceguard_dsns_total",
-                     "Bounces (DSNs, failure log lines) seen, by path.",
-                     "path", NULL, MPATH_COUNT, 1, OFF_DSNS},
+                     "Bounces (DSNs, failure log lines) seen, by path.", "path",
+                     NULL, MPATH_COUNT, 1, OFF_DSNS},
     [METRIC_DECISIONS] = {"bounceguard_decisions_total",
                           "Classified recipients, by bucket and reason.",
                           "bucket", "reason", 4, METRICS_MAX_REASONS,
                           OFF_DECISIONS},
     [METRIC_RULE_HITS] = {"bounceguard_rule_hits_total",
-                          "Classifications decided by each rule.", "rule",
-                          NULL, METRICS_MAX_RULES, 1, OFF_RULES},
+                          "Classifications decided by each rule.", "rule", NULL,
+                          METRICS_MAX_RULES, 1, OFF_RULES},
     [METRIC_UNCLASSIFIED] = {"bounceguard_unclassified_total",
                              "Failure replies no rule recognised, by path.",
                              "path", NULL, MPATH_COUNT, 1, OFF_UNCLASSIFIED},
     [METRIC_SUPPRESSIONS] = {"bounceguard_suppressions_total",
-                             "Changes of the suppression list.", "change",
-                             NULL, MCHANGE_COUNT, 1, OFF_SUPPRESSIONS},
+                             "Changes of the suppression list.", "change", NULL,
+                             MCHANGE_COUNT, 1, OFF_SUPPRESSIONS},
     [METRIC_ENFORCEMENTS] = {"bounceguard_enforcements_total",
                              "Suppressed recipients of outbound mail acted "
                              "on, by action.",
@@ -166,8 +165,7 @@ void metrics_observe(enum metric_id id, double seconds)
     atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
     if (seconds > 1e9)
         seconds = 1e9;
-    atomic_fetch_add_explicit(&h->sum_ns,
-                              (unsigned long long)(seconds * 1e9),
+    atomic_fetch_add_explicit(&h->sum_ns, (unsigned long long)(seconds * 1e9),
                               memory_order_relaxed);
 }
 
@@ -344,11 +342,10 @@ void metrics_printf(struct metrics_out *out, const char *fmt, ...)
     out->len += (size_t)n;
 }
 
-void metrics_header(struct metrics_out *out, const char *name,
-                    const char *type, const char *help)
+void metrics_header(struct metrics_out *out, const char *name, const char *type,
+                    const char *help)
 {
-    metrics_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
-                   type);
+    metrics_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 void metrics_label_value(struct metrics_out *out, const char *s)
@@ -410,10 +407,10 @@ static void render_rules(struct metrics_out *out)
 
     metrics_header(out, d->name, "counter", d->help);
     for (unsigned s = 0; s < RULE_SLOTS; s++) {
-        char *name = atomic_load_explicit(&registry.rule_name[s],
-                                          memory_order_acquire);
-        unsigned idx = atomic_load_explicit(&registry.rule_index[s],
-                                            memory_order_acquire);
+        char *name =
+            atomic_load_explicit(&registry.rule_name[s], memory_order_acquire);
+        unsigned idx =
+            atomic_load_explicit(&registry.rule_index[s], memory_order_acquire);
         if (name == NULL || idx == 0 || idx - 1 >= METRICS_MAX_RULES - 1)
             continue;
         metrics_printf(out, "%s{rule=\"", d->name);
@@ -436,15 +433,13 @@ static void render_hist(struct metrics_out *out, enum metric_id id)
             metrics_printf(out, "%s_bucket{le=\"%g\"} %llu\n", d->name,
                            hist_bounds[i], cum);
         else
-            metrics_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n", d->name,
-                           cum);
+            metrics_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n", d->name, cum);
     }
     /* count from the buckets, so that +Inf == count within one scrape */
-    metrics_printf(out, "%s_sum %.9f\n%s_count %llu\n", d->name,
-                   (double)atomic_load_explicit(&h->sum_ns,
-                                                memory_order_relaxed) /
-                       1e9,
-                   d->name, cum);
+    metrics_printf(
+        out, "%s_sum %.9f\n%s_count %llu\n", d->name,
+        (double)atomic_load_explicit(&h->sum_ns, memory_order_relaxed) / 1e9,
+        d->name, cum);
 }
 
 void metrics_render(struct metrics_out *out)

@@ -129,8 +129,8 @@ void metrics_out_free(struct metrics_out *out);
 void metrics_printf(struct metrics_out *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* "# HELP" and "# TYPE" lines of a gauge or counter added by a caller. */
-void metrics_header(struct metrics_out *out, const char *name,
-                    const char *type, const char *help);
+void metrics_header(struct metrics_out *out, const char *name, const char *type,
+                    const char *help);
 /* Writes S as a label value, escaping \, " and newline. */
 void metrics_label_value(struct metrics_out *out, const char *s);
 

@@ -4,12 +4,12 @@
 #include "metrics/monitor.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <pthread.h>
 #include <time.h>
 
 #include "alert/alert_sink.h"
@@ -103,8 +103,7 @@ void monitor_sent(const char *sender, const char *const *rcpts, size_t n)
     pthread_mutex_unlock(&mon->lock);
 }
 
-void monitor_failure(const char *sender, const char *rcpt,
-                     enum bucket bucket)
+void monitor_failure(const char *sender, const char *rcpt, enum bucket bucket)
 {
     struct monitor *mon = atomic_load(&monitor_current);
     char sd[RATE_KEY_MAX + 1], rd[RATE_KEY_MAX + 1];
@@ -158,9 +157,8 @@ static void mon_deliver(struct monitor *mon, const struct rate_transition *t)
     snprintf(sample, sizeof sample,
              "hard-bounce rate %.2f%% over 24h: %llu of %llu recipients",
              t->rate * 100.0, t->hard, t->sent);
-    snprintf(reason, sizeof reason, "bounce_rate%s%s",
-             t->recovered ? "" : "_", t->recovered ? "" : rate_level_name(
-                                                              t->level));
+    snprintf(reason, sizeof reason, "bounce_rate%s%s", t->recovered ? "" : "_",
+             t->recovered ? "" : rate_level_name(t->level));
     log_warning(NULL, "monitor: %s: %s: %s", t->domain,
                 t->recovered ? "recovered" : reason, sample);
     memset(&m, 0, sizeof m);
@@ -174,8 +172,7 @@ static void mon_deliver(struct monitor *mon, const struct rate_transition *t)
     m.samples = samples;
     m.nsamples = 1;
     for (size_t i = 0; i < mon->nsinks; i++) {
-        int r = mon->sinks[i].ops->send(mon->sinks[i].state, &env, &m,
-                                        &error);
+        int r = mon->sinks[i].ops->send(mon->sinks[i].state, &env, &m, &error);
         metrics_inc(METRIC_ALERTS, r != 0 ? MALERT_FAILED : MALERT_SENT, 0);
         if (r != 0)
             log_error(NULL, "monitor: alert to %s failed: %s",
@@ -209,8 +206,7 @@ static void *mon_thread(void *arg)
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += mon->interval;
         while (!mon->stop && !mon->wake &&
-               pthread_cond_timedwait(&mon->cond, &mon->lock, &ts) !=
-                   ETIMEDOUT)
+               pthread_cond_timedwait(&mon->cond, &mon->lock, &ts) != ETIMEDOUT)
             ;
         mon->wake = false;
         if (mon->stop)

@@ -52,8 +52,7 @@ void monitor_free(struct monitor **mon);
 void monitor_install(struct monitor *mon);
 
 void monitor_sent(const char *sender, const char *const *rcpts, size_t n);
-void monitor_failure(const char *sender, const char *rcpt,
-                     enum bucket bucket);
+void monitor_failure(const char *sender, const char *rcpt, enum bucket bucket);
 
 /* Re-evaluates now and delivers transitions (the thread does this every
  * check_interval; tests and shutdown call it directly).  Returns how many

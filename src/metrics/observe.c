@@ -32,15 +32,14 @@ int observe_start(const struct bg_settings *set, const char *host,
         if (monitor_new(set, host, &obs->monitor, error_r) != 0)
             goto fail;
         monitor_install(obs->monitor);
-        coll[ncoll++] = (struct metrics_collector){monitor_collect,
-                                                   obs->monitor};
+        coll[ncoll++] =
+            (struct metrics_collector){monitor_collect, obs->monitor};
     }
     if (set->metrics.enable) {
         if (metrics_http_start(set->metrics.listen, coll, ncoll, &obs->http,
                                error_r) != 0)
             goto fail;
-        log_notice(NULL, "metrics on http://%s/metrics",
-                   set->metrics.listen);
+        log_notice(NULL, "metrics on http://%s/metrics", set->metrics.listen);
     }
     *obs_r = obs;
     return 0;

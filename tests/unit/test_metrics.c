@@ -58,8 +58,8 @@ static void counters_land_in_their_series(void **state)
 static void verdicts_count_decisions_rules_unclassified(void **state)
 {
     struct verdict v = {"user_unknown", BUCKET_HARD, false, "r.550", "", 0};
-    struct verdict u = {"undetermined", BUCKET_SOFT, false,
-                        "builtin.default", "", 0};
+    struct verdict u = {"undetermined",    BUCKET_SOFT, false,
+                        "builtin.default", "",          0};
 
     (void)state;
     metrics_rule_declare("never.fires");
@@ -86,7 +86,8 @@ static void policy_actions_are_suppression_changes(void **state)
     metrics_policy_action(POLICY_SUPPRESS);
     metrics_policy_action(POLICY_LIFT);
     metrics_policy_action(POLICY_COUNT); /* not a change */
-    assert_true(sample("bounceguard_suppressions_total{change=\"added\"}") == 1);
+    assert_true(sample("bounceguard_suppressions_total{change=\"added\"}") ==
+                1);
     assert_true(sample("bounceguard_suppressions_total{change=\"lifted\"}") ==
                 1);
 }
@@ -98,14 +99,14 @@ static void histogram_buckets_are_cumulative(void **state)
     metrics_observe(METRIC_STORE_LOOKUP_SECONDS, 0.002);
     metrics_observe(METRIC_STORE_LOOKUP_SECONDS, 1000);
     metrics_observe(METRIC_STORE_LOOKUP_SECONDS, -1); /* counted as 0 */
-    assert_true(sample("bounceguard_store_lookup_seconds_bucket{le=\"1e-05\"}") ==
-                2);
-    assert_true(sample("bounceguard_store_lookup_seconds_bucket{le=\"0.005\"}") ==
-                3);
+    assert_true(
+        sample("bounceguard_store_lookup_seconds_bucket{le=\"1e-05\"}") == 2);
+    assert_true(
+        sample("bounceguard_store_lookup_seconds_bucket{le=\"0.005\"}") == 3);
     assert_true(sample("bounceguard_store_lookup_seconds_bucket{le=\"300\"}") ==
                 3);
-    assert_true(sample("bounceguard_store_lookup_seconds_bucket{le=\"+Inf\"}") ==
-                4);
+    assert_true(
+        sample("bounceguard_store_lookup_seconds_bucket{le=\"+Inf\"}") == 4);
     assert_true(sample("bounceguard_store_lookup_seconds_count") == 4);
     double sum = sample("bounceguard_store_lookup_seconds_sum");
     assert_true(sum > 1000.0 && sum < 1000.01);

@@ -19,8 +19,7 @@
 #define T0 1700000000LL /* not aligned on purpose */
 #define HOUR 3600LL
 
-static struct rate_monitor *mon_new(unsigned long min_volume,
-                                    size_t max_keys)
+static struct rate_monitor *mon_new(unsigned long min_volume, size_t max_keys)
 {
     struct rate_settings set;
     struct rate_monitor *mon = NULL;
@@ -81,13 +80,13 @@ static void generated_history_matches_brute_force(void **state)
         ev[i] = (struct gen_event){now, (int)(lcg(&seed) % 3),
                                    (enum rate_kind)(lcg(&seed) % 4),
                                    (unsigned)(1 + lcg(&seed) % 5)};
-        assert_int_equal(rate_add(mon, RATE_DOMAIN, keys[ev[i].key],
-                                  ev[i].kind, ev[i].n, now),
+        assert_int_equal(rate_add(mon, RATE_DOMAIN, keys[ev[i].key], ev[i].kind,
+                                  ev[i].n, now),
                          0);
         if (i % 97 != 0)
             continue;
-        long long at = now + (long long)(lcg(&seed) % (30 * HOUR)) *
-                                 (lcg(&seed) % 4 == 0);
+        long long at =
+            now + (long long)(lcg(&seed) % (30 * HOUR)) * (lcg(&seed) % 4 == 0);
         for (int k = 0; k < 3; k++) {
             struct rate_counts got, want;
             memset(&want, 0, sizeof want);
@@ -117,8 +116,7 @@ static void event_leaves_each_window_on_time(void **state)
     long long t = 1700006400LL; /* on an hour boundary */
 
     (void)state;
-    assert_int_equal(rate_add(mon, RATE_PROVIDER, "gmail.com", RATE_HARD, 3,
-                              t),
+    assert_int_equal(rate_add(mon, RATE_PROVIDER, "gmail.com", RATE_HARD, 3, t),
                      0);
     rate_get(mon, RATE_PROVIDER, "GMAIL.com", t + 59 * 60 + 59, &c);
     assert_int_equal(c.n[RATE_1H][RATE_HARD], 3);
@@ -297,8 +295,7 @@ static void foreach_visits_every_key(void **state)
         snprintf(key, sizeof key, "d%d.example", i);
         rate_add(mon, RATE_DOMAIN, key, RATE_SENT, (unsigned long)i, T0);
     }
-    assert_int_equal(rate_foreach(mon, RATE_DOMAIN, T0, count_keys, &total),
-                     0);
+    assert_int_equal(rate_foreach(mon, RATE_DOMAIN, T0, count_keys, &total), 0);
     assert_int_equal(total, 49 * 50 / 2);
     rate_monitor_free(&mon);
 }
