@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
     libmilter-dev libspf2-dev libopendkim-dev libconfig-dev libsqlite3-dev
-    sqlite3 libpq-dev postgresql libcmocka-dev libpcre2-dev
+    sqlite3 libpq-dev postgresql libcmocka-dev libpcre2-dev libssl-dev
     clang libclang-rt-14-dev llvm
     postfix postfix-sqlite postfix-pgsql swaks miltertest opendkim
     opendkim-tools libsisimai-perl libcurl4-openssl-dev libmicrohttpd-dev

@@ -10,7 +10,5 @@ src_auth_libbgauth_a_SOURCES += \
 	src/auth/auth.c src/auth/auth.h src/auth/auth_dkim.c \
 	src/auth/auth_int.h src/auth/auth_msg.c src/auth/auth_msg.h
 
-# prvs.c uses HMAC-SHA256 from OpenSSL's libcrypto, which libopendkim
-# already requires (libssl-dev is a dependency of libopendkim-dev);
-# dnsq.c uses libresolv (ns_initparse, res_nquery).
-BG_EXT_LIBS += -lcrypto -lresolv
+# prvs.c uses HMAC-SHA256 from libcrypto ($(CRYPTO_LIBS)); dnsq.c uses
+# libresolv ($(RESOLV_LIBS)); configure finds both.
