@@ -74,10 +74,12 @@ static const char *qid(SMFICTX *ctx, struct mctx_conn *conn)
 }
 
 /* milter.on_error, for failures of bounceguard itself; a bounce is never
- * refused. */
+ * refused, nor Postfix's non-SMTP stream before MAIL says what it carries
+ * (its own DSNs come that way). */
 static sfsistat on_error(struct mctx_conn *conn)
 {
     if (conn != NULL && conn->set != NULL && !conn->msg.null_sender &&
+        !(conn->non_smtp && !conn->in_msg) &&
         conn->set->milter.on_error != NULL &&
         strcmp(conn->set->milter.on_error, "tempfail") == 0)
         return SMFIS_TEMPFAIL;
