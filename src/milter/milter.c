@@ -111,6 +111,7 @@ static struct mctx_conn *conn_new(SMFICTX *ctx)
     }
     conn->enforce = flow_enforce_parse(conn->set->milter.enforce, &mode) &&
                     mode != FLOW_ENFORCE_OFF;
+    mrt_warm(conn->set);
     if (smfi_setpriv(ctx, conn) != MI_SUCCESS) {
         mctx_conn_free(&conn);
         return NULL;
@@ -690,7 +691,7 @@ int milter_start(char **error_r)
         cfg_unref(&cfg);
         return -1;
     }
-    (void)mrt_store(set);
+    mrt_warm(set); /* opens the store */
     cfg_unref(&cfg);
     return 0;
 }

@@ -23,6 +23,7 @@ static struct {
     time_t store_tried; /* last failed store_open */
     struct mrules *rules;
     atomic_int busy;    /* callbacks running */
+    atomic_bool warm;   /* mrt_warm() ran */
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void mrt_rules_unref(struct mrules **mrp)
@@ -124,6 +125,17 @@ struct store *mrt_store(const struct bg_settings *set)
     st = rt.store;
     pthread_mutex_unlock(&rt.mu);
     return st;
+}
+
+void mrt_warm(const struct bg_settings *set)
+{
+    struct mrules *mr;
+
+    if (atomic_load(&rt.warm) || atomic_exchange(&rt.warm, true))
+        return;
+    mr = mrt_rules_ref(set);
+    mrt_rules_unref(&mr);
+    (void)mrt_store(set);
 }
 
 void mrt_enter(void)

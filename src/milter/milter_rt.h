@@ -39,6 +39,11 @@ bool mrt_rules_install(const struct bg_settings *set);
 struct mrules *mrt_rules_ref(const struct bg_settings *set);
 void mrt_rules_unref(struct mrules **mr);
 
+/* Loads the rules and opens the store with SET once, ahead of need (the
+ * first connection calls it when the configuration was not installed yet
+ * at start); cheap afterwards. */
+void mrt_warm(const struct bg_settings *set);
+
 /* The store, opened with SET when needed; NULL when unavailable. */
 struct store *mrt_store(const struct bg_settings *set);
 
