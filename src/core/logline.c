@@ -36,6 +36,10 @@ bool logline_span_eq(struct logline_span sp, const char *s)
     return sp.p != NULL && sp.len == n && memcmp(sp.p, s, n) == 0;
 }
 
+/* logline_span_eq() for a string literal: no strlen at run time. */
+#define SPAN_IS(sp, lit)                                                       \
+    ((sp).len == sizeof(lit) - 1 && memcmp((sp).p, (lit), sizeof(lit) - 1) == 0)
+
 static bool span_prefix(struct logline_span sp, const char *s)
 {
     size_t n = strlen(s);
@@ -527,21 +531,21 @@ struct fields {
 static void take_field(struct logline *ll, struct fields *f,
                        struct logline_span key, struct logline_span v)
 {
-    if (logline_span_eq(key, "to")) {
+    if (SPAN_IS(key, "to")) {
         ll->to = strip_angle(v);
         f->has_to = true;
-    } else if (logline_span_eq(key, "orig_to")) {
+    } else if (SPAN_IS(key, "orig_to")) {
         ll->orig_to = strip_angle(v);
-    } else if (logline_span_eq(key, "from")) {
+    } else if (SPAN_IS(key, "from")) {
         ll->from = strip_angle(v);
         f->has_from = true;
-    } else if (logline_span_eq(key, "relay")) {
+    } else if (SPAN_IS(key, "relay")) {
         ll->relay = v;
-    } else if (logline_span_eq(key, "delay")) {
+    } else if (SPAN_IS(key, "delay")) {
         ll->delay = v;
-    } else if (logline_span_eq(key, "mailer")) {
+    } else if (SPAN_IS(key, "mailer")) {
         ll->mailer = v;
-    } else if (logline_span_eq(key, "dsn")) {
+    } else if (SPAN_IS(key, "dsn")) {
         set_dsn(ll, v);
     }
 }
@@ -554,7 +558,7 @@ static void parse_fields(struct logline *ll, struct cursor *c, struct fields *f)
         struct logline_span key = span_of(c->p, eq);
         const char *vstart = eq + 1;
 
-        if (logline_span_eq(key, "status") || logline_span_eq(key, "stat")) {
+        if (SPAN_IS(key, "status") || SPAN_IS(key, "stat")) {
             f->has_status = true;
             if (key.len == 6)
                 f->status = span_of(vstart, c->end);

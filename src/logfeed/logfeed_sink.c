@@ -116,17 +116,42 @@ static const char *dup_span(struct logfeed_sink *s, struct logline_span sp)
 
 /* ------------------------------------------------------------ verdicts */
 
+/* The cache key: "action|dsn|code|reply", or false when it does not fit. */
+static bool verdict_key(struct logfeed_sink *s, const struct logline *ll,
+                        const char *action, size_t *len_r)
+{
+    char num[16];
+    size_t alen = strlen(action), dlen = strlen(ll->dsn);
+    int nlen = snprintf(num, sizeof num, "%d", ll->reply_code);
+    size_t need = alen + dlen + (size_t)nlen + ll->reply.len + 3;
+    char *p = s->key;
+
+    if (nlen < 0 || need > sizeof s->key) /* @UNSAFE: all bounded above */
+        return false;
+    memcpy(p, action, alen);
+    p += alen;
+    *p++ = '|';
+    memcpy(p, ll->dsn, dlen);
+    p += dlen;
+    *p++ = '|';
+    memcpy(p, num, (size_t)nlen);
+    p += nlen;
+    *p++ = '|';
+    if (ll->reply.len > 0)
+        memcpy(p, ll->reply.p, ll->reply.len);
+    *len_r = need;
+    return true;
+}
+
 static void classify_cached(struct logfeed_sink *s, const struct logline *ll,
                             const char *action, struct verdict *v_r)
 {
     const struct verdict *hit;
-    int n = snprintf(s->key, sizeof s->key, "%s|%s|%d|%.*s", action, ll->dsn,
-                     ll->reply_code, (int)ll->reply.len,
-                     ll->reply.p ? ll->reply.p : "");
-    bool cacheable = n > 0 && (size_t)n < sizeof s->key;
+    size_t n = 0;
+    bool cacheable = verdict_key(s, ll, action, &n);
 
     if (cacheable &&
-        (hit = logfeed_cache_get(s->verdicts, s->key, (size_t)n)) != NULL) {
+        (hit = logfeed_cache_get(s->verdicts, s->key, n)) != NULL) {
         s->stats.cache_hits++;
         *v_r = *hit;
         return;
@@ -135,7 +160,7 @@ static void classify_cached(struct logfeed_sink *s, const struct logline *ll,
     classify_reply(s->rules, ll->reply.p ? ll->reply.p : "", ll->reply.len,
                    ll->dsn[0] ? ll->dsn : NULL, ll->reply_code, action, v_r);
     if (cacheable)
-        logfeed_cache_put(s->verdicts, s->key, (size_t)n, v_r);
+        logfeed_cache_put(s->verdicts, s->key, n, v_r);
 }
 
 /* ------------------------------------------------------------ senders */

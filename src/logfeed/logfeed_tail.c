@@ -298,6 +298,7 @@ static int give_line(struct logfeed_tail *t, const char **line_r, size_t *len_r,
     *len_r = len;
     consume(t, used);
     t->stats.lines++;
+    verifiable = verifiable && t->follow; /* a one-off read saves nothing */
     t->last_len = verifiable ? len : 0;
     t->last_hash = verifiable ? logfeed_pos_hash(p, len) : 0;
     return 1;
