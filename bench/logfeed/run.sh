@@ -16,7 +16,8 @@ LINES=${1:-1000000}
 CTL="$top_builddir/bounceguardctl"
 [ -x "$CTL" ] || { echo "bench-logfeed: build bounceguardctl first" >&2; exit 1; }
 W=$(mktemp -d /tmp/bg-bench-logfeed.XXXXXX)
-trap 'rm -rf "$W"' EXIT INT TERM
+SHM=
+trap 'rm -rf "$W" ${SHM:+"$SHM"}' EXIT INT TERM
 CPU="taskset -c 0"
 command -v taskset >/dev/null 2>&1 || CPU=
 
@@ -100,7 +101,6 @@ rm -f "$W/bg.db" "$W/bg.db-wal" "$W/bg.db-shm"
 
 # the same with the database in memory (tmpfs): what is left once fsync
 # costs nothing, i.e. the CPU share of the store
-SHM=
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
     SHM=$(mktemp -d /dev/shm/bg-bench-logfeed.XXXXXX)
     sed "s|$W/bg.db|$SHM/bg.db|" "$W/bg.conf" > "$W/shm.conf"
