@@ -25,7 +25,10 @@ CTL="$top_builddir/bounceguardctl"
 [ -x "$RUN" ] && [ -x "$CTL" ] || tap_skip_all "logfeed-run or bounceguardctl not built"
 pfh_available || tap_skip_all "$PFH_WHY"
 pfh_init || tap_skip_all "cannot create a work directory"
-trap 'pfh_cleanup' EXIT
+FEED_PIDS=
+# the feeds are also ended by pid, should the work directory (and with it
+# the harness's pid files) be gone
+trap 'kill $FEED_PIDS 2>/dev/null; pfh_cleanup' EXIT
 
 PA=$(pfh_free_port) && PB=$(pfh_free_port) || tap_skip_all "no free port"
 pfh_topology_remote b "$PB"
@@ -59,6 +62,7 @@ logfeed = {
 };
 EOF
 pfh_spawn feed "$RUN" "$CONF"
+FEED_PIDS="$FEED_PIDS $!"
 pfh_wait_log "$PFH_W/feed.out" "following" 10 >/dev/null
 tap_ok $? "the feed follows A's maillog_file"
 
@@ -141,6 +145,7 @@ sed 's/^/# feed: /' "$PFH_W/feed.out" | tail -3
 H1=$(history_count steady@remote.test)
 defer steady@remote.test 1
 pfh_spawn feed2 "$RUN" "$CONF"
+FEED_PIDS="$FEED_PIDS $!"
 pfh_wait_log "$PFH_W/feed2.out" "resumed at the saved position" 10 >/dev/null
 tap_ok $? "the restarted feed resumes at the saved position"
 for i in $(seq 50); do
