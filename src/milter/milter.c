@@ -484,7 +484,7 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         log_error(msg->queue_id, "bounce: no classification rules loaded");
         return SMFIS_ACCEPT;
     }
-    mbounce_process(mrt_store(conn->set), mr->rules, conn, time(NULL), &b);
+    mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set), mr->rules, conn, time(NULL), &b);
     if (conn->set->milter.add_header)
         bounce_headers(ctx, conn, &b);
     rcpts = calloc(msg->nrcpts + 1, sizeof *rcpts);
@@ -691,7 +691,7 @@ int milter_start(char **error_r)
         cfg_unref(&cfg);
         return -1;
     }
-    mrt_warm(set); /* opens the store */
+    mrt_warm(set); /* opens the store, starts the alerts */
     cfg_unref(&cfg);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert/alert.h"
 #include "auth/credible.h"
 #include "common/cfg.h"
 #include "common/log.h"
@@ -134,7 +135,21 @@ static bool bounce_parse(const struct mctx_conn *conn, struct mbounce *b)
     return true;
 }
 
-void mbounce_process(struct store *store, const struct classify_rules *rules,
+/* Our domain: the original sender's, as tracking or the report knows it. */
+static const char *sender_domain(const struct report *rep,
+                                 const struct outbound_msg *orig)
+{
+    const char *s = orig->sender != NULL ? orig->sender : rep->postfix_sender;
+    const char *at;
+
+    if (s == NULL)
+        s = rep->orig_from;
+    at = s != NULL ? strrchr(s, '@') : NULL;
+    return at != NULL ? at + 1 : NULL;
+}
+
+void mbounce_process(struct store *store, struct alert_service *alerts,
+                     const struct classify_rules *rules,
                      const struct mctx_conn *conn, time_t now,
                      struct mbounce *b)
 {
@@ -164,9 +179,16 @@ void mbounce_process(struct store *store, const struct classify_rules *rules,
     classify_report(rules, b->report, b->verdicts);
     b->joined = bounce_join(store, b->report, &orig);
     bounce_credibility(conn, b);
-    for (size_t i = 0; i < n; i++)
-        if (b->report->rcpts[i].recipient != NULL)
-            bounce_record_one(store, conn, b, i, &orig, now);
+    for (size_t i = 0; i < n; i++) {
+        if (b->report->rcpts[i].recipient == NULL)
+            continue;
+        bounce_record_one(store, conn, b, i, &orig, now);
+        if (alerts != NULL && b->credible)
+            (void)alert_submit_verdict(alerts, &b->verdicts[i],
+                                       &b->report->rcpts[i],
+                                       sender_domain(b->report, &orig),
+                                       msg->queue_id);
+    }
     if (n == 0 || msg->truncated)
         log_info(msg->queue_id, "bounce: %zu recipient(s) in %s report, "
                  "%zu bytes parsed%s, errors=0x%x",

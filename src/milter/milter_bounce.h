@@ -33,6 +33,7 @@
 #include "milter/milter_ctx.h"
 
 struct store;
+struct alert_service;
 
 struct mbounce {
     struct report *report;     /* NULL when parsing failed */
@@ -46,9 +47,12 @@ struct mbounce {
 };
 
 /* Processes conn->msg (a candidate with its kept copy).  store may be NULL
- * (store unavailable: classified and logged, not recorded).  Fills *b_r;
- * release it with mbounce_clear(). */
-void mbounce_process(struct store *store, const struct classify_rules *rules,
+ * (store unavailable: classified and logged, not recorded); alerts may be
+ * NULL (no alerts), else every failed recipient of a credible bounce goes
+ * to alert_submit_verdict() (authentication and sender-side failures
+ * alert the admin).  Fills *b_r; release it with mbounce_clear(). */
+void mbounce_process(struct store *store, struct alert_service *alerts,
+                     const struct classify_rules *rules,
                      const struct mctx_conn *conn, time_t now,
                      struct mbounce *b_r);
 void mbounce_clear(struct mbounce *b);

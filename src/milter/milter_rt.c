@@ -5,11 +5,13 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alert/alert.h"
 #include "common/log.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
@@ -24,6 +26,8 @@ static struct {
     struct mrules *rules;
     atomic_int busy;    /* callbacks running */
     atomic_bool warm;   /* mrt_warm() ran */
+    struct alert_service *alerts;
+    bool alerts_tried;
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void mrt_rules_unref(struct mrules **mrp)
@@ -127,6 +131,27 @@ struct store *mrt_store(const struct bg_settings *set)
     return st;
 }
 
+struct alert_service *mrt_alerts(const struct bg_settings *set)
+{
+    struct alert_service *svc;
+    const char *error = NULL;
+    char host[256];
+
+    pthread_mutex_lock(&rt.mu);
+    if (!rt.alerts_tried && set != NULL) {
+        rt.alerts_tried = true;
+        if (gethostname(host, sizeof host) != 0)
+            snprintf(host, sizeof host, "localhost");
+        host[sizeof host - 1] = '\0';
+        if (alert_service_new(&set->alerts, host, &rt.alerts, &error) != 0)
+            log_error(NULL, "alerts unavailable: %s",
+                      error != NULL ? error : "unknown error");
+    }
+    svc = rt.alerts;
+    pthread_mutex_unlock(&rt.mu);
+    return svc;
+}
+
 void mrt_warm(const struct bg_settings *set)
 {
     struct mrules *mr;
@@ -136,6 +161,7 @@ void mrt_warm(const struct bg_settings *set)
     mr = mrt_rules_ref(set);
     mrt_rules_unref(&mr);
     (void)mrt_store(set);
+    (void)mrt_alerts(set);
 }
 
 void mrt_enter(void)
@@ -162,13 +188,17 @@ void mrt_close(void)
 {
     struct mrules *mr;
     struct store *st;
+    struct alert_service *svc;
 
     pthread_mutex_lock(&rt.mu);
     mr = rt.rules;
     rt.rules = NULL;
     st = rt.store;
     rt.store = NULL;
+    svc = rt.alerts;
+    rt.alerts = NULL;
     pthread_mutex_unlock(&rt.mu);
+    alert_service_free(&svc);
     mrt_rules_unref(&mr);
     if (st != NULL) {
         if (store_flush(st, 5000) != 0)

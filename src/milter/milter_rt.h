@@ -10,6 +10,9 @@
  * swaps in a new set (start, reload) while callbacks keep the set they took
  * with mrt_rules_ref() until mrt_rules_unref().
  *
+ * The alert service (alert/alert.h) is made once, at start, from the
+ * alerts group; a reload does not change its sinks (restart for that).
+ *
  * Thread-safe: one mutex guards the pointers; the store and the rules are
  * themselves safe for concurrent use.  The only mutable process-wide state
  * of the milter lives here.
@@ -25,6 +28,7 @@
 #define MRT_RETRY 10 /* seconds between attempts to open a failed store */
 
 struct store;
+struct alert_service;
 
 struct mrules {
     int refs_; /* private: atomic count */
@@ -47,6 +51,10 @@ void mrt_warm(const struct bg_settings *set);
 /* The store, opened with SET when needed; NULL when unavailable. */
 struct store *mrt_store(const struct bg_settings *set);
 
+/* The alert service, made with SET at the first call (from milter_start,
+ * before libmilter's threads); NULL when it could not be made (logged). */
+struct alert_service *mrt_alerts(const struct bg_settings *set);
+
 /* Callback accounting, for a clean stop. */
 void mrt_enter(void);
 void mrt_leave(void);
@@ -54,7 +62,7 @@ void mrt_leave(void);
  * do. */
 int mrt_wait_idle(int wait_ms);
 
-/* Drops the rules, flushes and closes the store. */
+/* Drops the rules, flushes and closes the store, stops the alerts. */
 void mrt_close(void);
 
 #endif

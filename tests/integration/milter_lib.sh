@@ -7,6 +7,7 @@
 #       ORIGINATING) and bounceguard (socket, store $DB); bounceguard reads
 #       $MT_BG_CONF_EXTRA (libconfig text inside milter = { ... })
 #   mt_bg_config                 rewrite bounceguard's configuration
+#       (alerts: an exec sink appending to $PFH_W/bg/alerts.json)
 #   mt_bg_restart                stop and start bounceguard again
 #   mt_wait_sql SQL VALUE SECS   wait until SQL (on $DB) prints VALUE
 #   mt_latency_watch RCPT        print the milliseconds from B's reject line
@@ -41,7 +42,14 @@ mt_setup() {
 
 # (Re)writes $PFH_W/bg.conf with $MT_BG_CONF_EXTRA in the milter group.
 mt_bg_config() {
+    # alerts go to a command that appends them to $PFH_W/bg/alerts.json
+    mkdir -p "$PFH_W/bg"
+    printf '#!/bin/sh\ncat >> %s/bg/alerts.json\necho >> %s/bg/alerts.json\n' \
+        "$PFH_W" "$PFH_W" > "$PFH_W/bg/alert.sh"
+    chmod 755 "$PFH_W/bg/alert.sh"
+    chown postfix:postfix "$PFH_W/bg"
     PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };
+alerts = { hold = 0; syslog = false; exec_command = \"$PFH_W/bg/alert.sh\"; };
 milter = {
     internal_networks = [];
     outbound_daemons = [\"ORIGINATING\"];

@@ -8,7 +8,8 @@
 #   - A's own DSN reaches bounceguard, which records every recipient:
 #     unknown@ suppressed (hard) within 2 s of B's rejection (latency
 #     measured and printed), full@ counted soft, dmarc@ recorded as a
-#     sender/auth failure and not suppressed, later@ recorded as delayed
+#     sender/auth failure, not suppressed, alerting the admin (an exec
+#     sink), later@ recorded as delayed
 #     once the delay warning (10 s) comes, then as a soft failure when the
 #     message expires (60 s);
 #   - a second message to all four: unknown@ refused at RCPT with 550
@@ -66,6 +67,12 @@ mt_wait_sql "select count(*) from events where address='dmarc@remote.test'" 1 10
 tap_ok $? "dmarc@remote.test (5.7.26) flagged sender/auth"
 [ "$(row "select count(*) from suppressions where address='dmarc@remote.test'")" = 0 ]
 tap_ok $? "dmarc@remote.test not suppressed"
+for i in $(seq 100); do
+    grep -q "dmarc@remote.test" "$W/bg/alerts.json" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q "dmarc@remote.test" "$W/bg/alerts.json" 2>/dev/null
+tap_ok $? "the 5.7.26 failure alerted the admin (exec sink)"
 [ "$(row "select bucket||','||status from suppressions where address='unknown@remote.test'")" = "hard,5.1.1" ]
 tap_ok $? "unknown@remote.test suppressed as hard 5.1.1"
 grep -q "bounce: rcpt=<unknown@remote.test>, reason=[a-z_]*, bucket=hard, rule=[^,]*, status=5.1.1.*source=postfix_dsn, credible=yes (local-mta), orig_queue_id=$QID" "$W/bounceguard.out"
