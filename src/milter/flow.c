@@ -21,8 +21,7 @@ static bool list_has_ci(const struct str_list *list, const char *s)
 }
 
 enum flow_dir flow_direction(const struct milter_settings *ms,
-                             const struct flow_conn *conn,
-                             enum flow_why *why_r)
+                             const struct flow_conn *conn, enum flow_why *why_r)
 {
     enum flow_why why = FLOW_WHY_DEFAULT;
 
@@ -76,8 +75,7 @@ struct net {
     unsigned prefix;
 };
 
-static bool addr_parse(const char *text, int *family_r,
-                       unsigned char bytes[16])
+static bool addr_parse(const char *text, int *family_r, unsigned char bytes[16])
 {
     if (inet_pton(AF_INET, text, bytes) == 1) {
         *family_r = AF_INET;
@@ -167,8 +165,8 @@ static bool client_parse(const char *addr, int *family_r,
     if (!addr_parse(buf, family_r, bytes))
         return false;
     /* an IPv4-mapped IPv6 address is compared as IPv4 */
-    if (*family_r == AF_INET6 && memcmp(bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff",
-                                        12) == 0) {
+    if (*family_r == AF_INET6 &&
+        memcmp(bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
         memmove(bytes, bytes + 12, 4);
         *family_r = AF_INET;
     }
@@ -180,8 +178,7 @@ bool flow_addr_in_networks(const struct str_list *nets, const char *addr)
     unsigned char bytes[16];
     int family;
 
-    if (nets == NULL || nets->count == 0 ||
-        !client_parse(addr, &family, bytes))
+    if (nets == NULL || nets->count == 0 || !client_parse(addr, &family, bytes))
         return false;
     for (size_t i = 0; i < nets->count; i++) {
         struct net net;
@@ -234,8 +231,7 @@ static bool glob_ci(const char *pat, const char *s)
         if (*pat == '*') {
             star = ++pat;
             resume = s;
-        } else if (tolower((unsigned char)*pat) ==
-                   tolower((unsigned char)*s)) {
+        } else if (tolower((unsigned char)*pat) == tolower((unsigned char)*s)) {
             pat++;
             s++;
         } else if (star != NULL) {
@@ -258,8 +254,7 @@ static bool domain_match(const char *pattern, const char *domain)
         return strcasecmp(pattern, domain) == 0;
     plen = strlen(pattern);
     dlen = strlen(domain);
-    return dlen > plen &&
-           strcasecmp(domain + dlen - plen, pattern) == 0;
+    return dlen > plen && strcasecmp(domain + dlen - plen, pattern) == 0;
 }
 
 bool flow_addr_match(const char *pattern, const char *addr)
@@ -305,7 +300,7 @@ static bool contains_ci(const char *hay, const char *needle)
 }
 
 static const char *const bounce_subjects[] = {
-    "undeliver",          /* Undelivered Mail Returned to Sender */
+    "undeliver", /* Undelivered Mail Returned to Sender */
     "delivery status notification",
     "delivery failure",
     "delivery has failed",
@@ -341,7 +336,7 @@ bool flow_header_is_bounce_hint(const char *name, const char *value)
 /* --------------------------------------------------------- enforcement */
 
 static const char *const enforce_names[] = {
-    [FLOW_ENFORCE_OFF] = "off",       [FLOW_ENFORCE_REJECT] = "reject",
+    [FLOW_ENFORCE_OFF] = "off",           [FLOW_ENFORCE_REJECT] = "reject",
     [FLOW_ENFORCE_TEMPFAIL] = "tempfail", [FLOW_ENFORCE_REMOVE] = "remove",
     [FLOW_ENFORCE_TAG] = "tag",
 };

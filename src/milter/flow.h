@@ -102,13 +102,13 @@ const char *flow_enforce_name(enum flow_enforce mode);
 
 /* What happens to one outbound recipient. */
 enum flow_act {
-    FLOW_ACT_PASS = 0,   /* not suppressed, or enforcement off */
-    FLOW_ACT_EXEMPT,     /* suppressed, but sender or domain exempt */
-    FLOW_ACT_DRY_RUN,    /* suppressed: log "would suppress" only */
-    FLOW_ACT_REJECT,     /* 5xx at RCPT */
-    FLOW_ACT_TEMPFAIL,   /* 4xx at RCPT */
-    FLOW_ACT_REMOVE,     /* delete the recipient at end of message */
-    FLOW_ACT_TAG,        /* add a header at end of message */
+    FLOW_ACT_PASS = 0, /* not suppressed, or enforcement off */
+    FLOW_ACT_EXEMPT,   /* suppressed, but sender or domain exempt */
+    FLOW_ACT_DRY_RUN,  /* suppressed: log "would suppress" only */
+    FLOW_ACT_REJECT,   /* 5xx at RCPT */
+    FLOW_ACT_TEMPFAIL, /* 4xx at RCPT */
+    FLOW_ACT_REMOVE,   /* delete the recipient at end of message */
+    FLOW_ACT_TAG,      /* add a header at end of message */
 };
 const char *flow_act_name(enum flow_act act);
 

@@ -43,11 +43,11 @@
 #include "common/cfg.h"
 #include "common/log.h"
 #include "core/classify.h"
+#include "metrics/metrics.h"
+#include "metrics/monitor.h"
 #include "milter/flow.h"
 #include "milter/milter_bounce.h"
 #include "milter/milter_ctx.h"
-#include "metrics/metrics.h"
-#include "metrics/monitor.h"
 #include "milter/milter_rt.h"
 #include "store/store.h"
 
@@ -256,14 +256,15 @@ static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
     ev.sender = conn->msg.sender;
     ev.queue_id = qid(ctx, conn);
     ev.credible = suppress;
-    log_notice(qid(ctx, conn), "rejected: rcpt=%s, reason=%s, bucket=%s, "
+    log_notice(qid(ctx, conn),
+               "rejected: rcpt=%s, reason=%s, bucket=%s, "
                "rule=%s, status=%s, source=smtp_reply, action=%s",
                rcpt, v.reason != NULL ? v.reason : "unknown",
                bucket_name(v.bucket), v.rule != NULL ? v.rule : "none",
                status != NULL ? status : "none",
-               (st = mrt_store(conn->set)) != NULL &&
-                       store_record(st, &ev) == 0
-                   ? "recorded" : "not_recorded");
+               (st = mrt_store(conn->set)) != NULL && store_record(st, &ev) == 0
+                   ? "recorded"
+                   : "not_recorded");
     mrt_rules_unref(&mr);
 }
 
@@ -277,10 +278,11 @@ static void log_suppressed(SMFICTX *ctx, struct mctx_conn *conn,
 
     if (t > 0 && gmtime_r(&t, &tm) != NULL)
         strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    log_notice(qid(ctx, conn), "%s: rcpt=<%s>, from=<%s>, reason=%s, "
+    log_notice(qid(ctx, conn),
+               "%s: rcpt=<%s>, from=<%s>, reason=%s, "
                "bucket=%s, rule=%s, since=%s, action=%s",
-               act == FLOW_ACT_DRY_RUN ? "would suppress" : "suppress",
-               rcpt, conn->msg.sender, s->reason, bucket_name(s->bucket),
+               act == FLOW_ACT_DRY_RUN ? "would suppress" : "suppress", rcpt,
+               conn->msg.sender, s->reason, bucket_name(s->bucket),
                s->rule[0] != '\0' ? s->rule : "none", since,
                flow_act_name(act));
 }
@@ -294,17 +296,17 @@ static sfsistat rcpt_refuse(SMFICTX *ctx, struct mctx_conn *conn,
     if (flow_reply_format(conn->set->milter.reject_reply, tempfail, rcpt,
                           s->reason, bucket_name(s->bucket),
                           (time_t)s->first_seen, &r))
-        (void)smfi_setreply(ctx, r.code, r.xcode[0] ? r.xcode : NULL,
-                            r.text);
+        (void)smfi_setreply(ctx, r.code, r.xcode[0] ? r.xcode : NULL, r.text);
     return tempfail ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
 static void count_enforcement(enum flow_act act)
 {
-    static const unsigned map[] = {
-        [FLOW_ACT_DRY_RUN] = MACTION_DRY_RUN, [FLOW_ACT_REJECT] = MACTION_REJECT,
-        [FLOW_ACT_TEMPFAIL] = MACTION_TEMPFAIL, [FLOW_ACT_REMOVE] = MACTION_REMOVE,
-        [FLOW_ACT_TAG] = MACTION_TAG};
+    static const unsigned map[] = {[FLOW_ACT_DRY_RUN] = MACTION_DRY_RUN,
+                                   [FLOW_ACT_REJECT] = MACTION_REJECT,
+                                   [FLOW_ACT_TEMPFAIL] = MACTION_TEMPFAIL,
+                                   [FLOW_ACT_REMOVE] = MACTION_REMOVE,
+                                   [FLOW_ACT_TAG] = MACTION_TAG};
 
     if (act >= FLOW_ACT_DRY_RUN && (size_t)act < sizeof map / sizeof *map)
         metrics_inc(METRIC_ENFORCEMENTS, map[act], 0);
@@ -335,14 +337,15 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
         conn->enforce) {
         st = mrt_store(conn->set);
         double t0 = metrics_now();
-        found = st != NULL
-                    ? store_lookup(st, rcpt, (long long)time(NULL), &s)
-                    : -1;
+        found =
+            st != NULL ? store_lookup(st, rcpt, (long long)time(NULL), &s) : -1;
         metrics_observe(METRIC_STORE_LOOKUP_SECONDS, metrics_now() - t0);
         if (found < 0) {
             metrics_inc(METRIC_STORE_ERRORS, MOP_LOOKUP, 0);
-            log_warning(qid(ctx, conn), "rcpt: cannot look up <%s>: store "
-                        "unavailable; milter.on_error applies", rcpt);
+            log_warning(qid(ctx, conn),
+                        "rcpt: cannot look up <%s>: store "
+                        "unavailable; milter.on_error applies",
+                        rcpt);
             if (on_error(conn) == SMFIS_TEMPFAIL)
                 return SMFIS_TEMPFAIL;
         }
@@ -354,8 +357,7 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
         count_enforcement(act);
     }
     if (act == FLOW_ACT_REJECT || act == FLOW_ACT_TEMPFAIL)
-        return rcpt_refuse(ctx, conn, rcpt, &s,
-                           act == FLOW_ACT_TEMPFAIL);
+        return rcpt_refuse(ctx, conn, rcpt, &s, act == FLOW_ACT_TEMPFAIL);
     r = mctx_rcpt_add(&conn->msg, rcpt);
     if (r != NULL && (act == FLOW_ACT_REMOVE || act == FLOW_ACT_TAG)) {
         r->act = act;
@@ -417,7 +419,7 @@ static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
     monitor_sent(msg->sender, rcpts, n);
     if (n > 0 && store_track_outbound(st, &m) != 0)
         log_warning(m.queue_id, "outbound tracking queue full; message not "
-                    "tracked");
+                                "tracked");
     free(rcpts);
 }
 
@@ -465,8 +467,7 @@ static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
         if (b->report->rcpts[i].recipient == NULL)
             continue;
         mbounce_header_value(b, i, value, sizeof value);
-        if (smfi_addheader(ctx, "X-Bounceguard-Verdict", value) !=
-            MI_SUCCESS)
+        if (smfi_addheader(ctx, "X-Bounceguard-Verdict", value) != MI_SUCCESS)
             log_warning(qid(ctx, conn), "cannot add verdict header");
     }
 }
@@ -484,7 +485,8 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         log_error(msg->queue_id, "bounce: no classification rules loaded");
         return SMFIS_ACCEPT;
     }
-    mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set), mr->rules, conn, time(NULL), &b);
+    mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set), mr->rules,
+                    conn, time(NULL), &b);
     if (conn->set->milter.add_header)
         bounce_headers(ctx, conn, &b);
     rcpts = calloc(msg->nrcpts + 1, sizeof *rcpts);
@@ -492,13 +494,12 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         for (size_t i = 0; i < msg->nrcpts; i++)
             rcpts[i] = msg->rcpts[i].addr;
         discard = b.report != NULL && b.report->kind == REPORT_BOUNCE &&
-                  flow_discard_bounce(&conn->set->milter, rcpts,
-                                      msg->nrcpts);
+                  flow_discard_bounce(&conn->set->milter, rcpts, msg->nrcpts);
         free(rcpts);
     }
     if (discard)
         log_notice(msg->queue_id, "bounce: processed and discarded "
-                   "(addressed to milter.discard_bounces_to)");
+                                  "(addressed to milter.discard_bounces_to)");
     mbounce_clear(&b);
     mrt_rules_unref(&mr);
     return discard ? SMFIS_DISCARD : SMFIS_ACCEPT;
@@ -529,8 +530,10 @@ static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
     }
     track_outbound(ctx, conn);
     if (removed > 0 && removed == msg->rcpts_seen) {
-        log_notice(qid(ctx, conn), "discard: every recipient is suppressed "
-                   "(%zu removed)", removed);
+        log_notice(qid(ctx, conn),
+                   "discard: every recipient is suppressed "
+                   "(%zu removed)",
+                   removed);
         return SMFIS_DISCARD;
     }
     return SMFIS_CONTINUE;
@@ -569,7 +572,6 @@ static sfsistat cb_close(SMFICTX *ctx)
     return SMFIS_CONTINUE;
 }
 
-
 /* ----------------------------------------------- counted entry points */
 
 static void milter_enter(void)
@@ -589,8 +591,7 @@ static sfsistat w_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                             unsigned long *pf2, unsigned long *pf3)
 {
     milter_enter();
-    return milter_leave(
-        cb_negotiate(ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3));
+    return milter_leave(cb_negotiate(ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3));
 }
 
 static sfsistat w_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)

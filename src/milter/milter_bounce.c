@@ -26,15 +26,14 @@ static bool bounce_join(struct store *store, const struct report *rep,
     if (store == NULL ||
         (rep->orig_message_id == NULL && rep->postfix_queue_id == NULL))
         return false;
-    rc = store_find_outbound(store, rep->orig_message_id,
-                             rep->postfix_queue_id, orig_r);
+    rc = store_find_outbound(store, rep->orig_message_id, rep->postfix_queue_id,
+                             orig_r);
     if (rc < 0)
         log_warning(NULL, "bounce: outbound tracking lookup failed");
     return rc == 1;
 }
 
-static void bounce_credibility(const struct mctx_conn *conn,
-                               struct mbounce *b)
+static void bounce_credibility(const struct mctx_conn *conn, struct mbounce *b)
 {
     struct credible_input in;
     struct credible_decision out;
@@ -42,8 +41,8 @@ static void bounce_credibility(const struct mctx_conn *conn,
     memset(&in, 0, sizeof in);
     in.source = (conn->non_smtp && conn->msg.null_sender)
                     ? CREDIBLE_SRC_LOCAL_MTA
-                    : conn->msg.dir == FLOW_OUTBOUND ? CREDIBLE_SRC_INTERNAL
-                                                     : CREDIBLE_SRC_REMOTE;
+                : conn->msg.dir == FLOW_OUTBOUND ? CREDIBLE_SRC_INTERNAL
+                                                 : CREDIBLE_SRC_REMOTE;
     in.tracking = true;
     in.correlated = b->joined;
     in.prvs = PRVS_UNSIGNED;
@@ -82,15 +81,15 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     ev.status = v->status[0] != '\0' ? v->status : NULL;
     ev.reply_code = v->reply_code;
     ev.diagnostic = rr->diagnostic;
-    ev.source = conn->non_smtp && conn->msg.null_sender ? SRC_POSTFIX_DSN
-                                                         : SRC_DSN;
+    ev.source =
+        conn->non_smtp && conn->msg.null_sender ? SRC_POSTFIX_DSN : SRC_DSN;
     ev.action = rr->action;
     ev.reporting_mta = rep->reporting_mta;
     ev.remote_mta = rr->remote_mta;
-    ev.orig_message_id = orig->message_id != NULL ? orig->message_id
-                                                  : rep->orig_message_id;
-    ev.queue_id = orig->queue_id != NULL ? orig->queue_id
-                                         : rep->postfix_queue_id;
+    ev.orig_message_id =
+        orig->message_id != NULL ? orig->message_id : rep->orig_message_id;
+    ev.queue_id =
+        orig->queue_id != NULL ? orig->queue_id : rep->postfix_queue_id;
     ev.sender = orig->sender != NULL ? orig->sender : rep->postfix_sender;
     ev.credible = b->credible;
     metrics_verdict(v, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD);
@@ -162,7 +161,8 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
     if (!bounce_parse(conn, b))
         return;
     if (b->report->kind != REPORT_BOUNCE) {
-        log_info(msg->queue_id, "bounce: candidate is %s (format %s): "
+        log_info(msg->queue_id,
+                 "bounce: candidate is %s (format %s): "
                  "nothing to record",
                  report_kind_name(b->report->kind),
                  str_or(b->report->mta, "none"));
@@ -184,13 +184,13 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
             continue;
         bounce_record_one(store, conn, b, i, &orig, now);
         if (alerts != NULL && b->credible)
-            (void)alert_submit_verdict(alerts, &b->verdicts[i],
-                                       &b->report->rcpts[i],
-                                       sender_domain(b->report, &orig),
-                                       msg->queue_id);
+            (void)alert_submit_verdict(
+                alerts, &b->verdicts[i], &b->report->rcpts[i],
+                sender_domain(b->report, &orig), msg->queue_id);
     }
     if (n == 0 || msg->truncated)
-        log_info(msg->queue_id, "bounce: %zu recipient(s) in %s report, "
+        log_info(msg->queue_id,
+                 "bounce: %zu recipient(s) in %s report, "
                  "%zu bytes parsed%s, errors=0x%x",
                  n, str_or(b->report->mta, "unknown"), msg->len,
                  msg->truncated ? " (milter.body_cap reached, rest skipped)"
@@ -214,8 +214,7 @@ void mbounce_header_value(const struct mbounce *b, size_t i, char *buf,
     const struct verdict *v = &b->verdicts[i];
 
     snprintf(buf, size, "%s %s %s rule=%s status=%s credible=%s",
-             str_or(b->report->rcpts[i].recipient, "?"),
-             bucket_name(v->bucket), str_or(v->reason, "unknown"),
-             str_or(v->rule, "none"), str_or(v->status, "none"),
-             b->credible ? "yes" : "no");
+             str_or(b->report->rcpts[i].recipient, "?"), bucket_name(v->bucket),
+             str_or(v->reason, "unknown"), str_or(v->rule, "none"),
+             str_or(v->status, "none"), b->credible ? "yes" : "no");
 }

@@ -36,14 +36,14 @@ struct store;
 struct alert_service;
 
 struct mbounce {
-    struct report *report;     /* NULL when parsing failed */
-    struct verdict *verdicts;  /* report->nrcpts of them */
-    bool joined;               /* the original was found in tracking */
+    struct report *report;    /* NULL when parsing failed */
+    struct verdict *verdicts; /* report->nrcpts of them */
+    bool joined;              /* the original was found in tracking */
     bool credible;
-    const char *credible_why;  /* static */
-    size_t recorded;           /* events queued */
-    size_t failed;             /* events the store refused */
-    bool error;                /* parse or memory failure */
+    const char *credible_why; /* static */
+    size_t recorded;          /* events queued */
+    size_t failed;            /* events the store refused */
+    bool error;               /* parse or memory failure */
 };
 
 /* Processes conn->msg (a candidate with its kept copy).  store may be NULL

@@ -165,8 +165,7 @@ static bool append(struct mctx_msg *msg, const void *data, size_t n)
     return take == n;
 }
 
-bool mctx_add_header(struct mctx_msg *msg, const char *name,
-                     const char *value)
+bool mctx_add_header(struct mctx_msg *msg, const char *name, const char *value)
 {
     bool ok = append(msg, name, strlen(name));
 
@@ -181,8 +180,7 @@ bool mctx_add_eoh(struct mctx_msg *msg)
     return append(msg, "\r\n", 2);
 }
 
-bool mctx_add_body(struct mctx_msg *msg, const unsigned char *data,
-                   size_t len)
+bool mctx_add_body(struct mctx_msg *msg, const unsigned char *data, size_t len)
 {
     return append(msg, data, len);
 }

@@ -33,46 +33,46 @@ struct bg_settings;
 
 /* One accepted recipient of the current message. */
 struct mctx_rcpt {
-    char *addr;           /* as given, angle brackets stripped */
-    enum flow_act act;    /* what enforcement decided at RCPT */
-    char reason[64];      /* suppression reason, when suppressed */
+    char *addr;        /* as given, angle brackets stripped */
+    enum flow_act act; /* what enforcement decided at RCPT */
+    char reason[64];   /* suppression reason, when suppressed */
     enum bucket bucket;
-    time_t since;         /* suppression first seen */
+    time_t since; /* suppression first seen */
 };
 
 struct mctx_msg {
-    char *queue_id;       /* "i" macro, or NULL until known */
-    char *sender;         /* envelope sender, angle brackets stripped */
+    char *queue_id; /* "i" macro, or NULL until known */
+    char *sender;   /* envelope sender, angle brackets stripped */
     bool null_sender;
     enum flow_dir dir;
     enum flow_why why;
-    bool candidate;       /* may be a bounce: keep the message */
-    bool bounce_hint;     /* a bounce-like header was seen */
-    char *message_id;     /* Message-ID without <>, or NULL */
+    bool candidate;   /* may be a bounce: keep the message */
+    bool bounce_hint; /* a bounce-like header was seen */
+    char *message_id; /* Message-ID without <>, or NULL */
     struct mctx_rcpt *rcpts;
     size_t nrcpts, rcpts_cap;
-    size_t rcpts_seen;    /* including those over MCTX_RCPT_MAX */
-    size_t nenforce;      /* recipients marked FLOW_ACT_REMOVE / TAG */
+    size_t rcpts_seen; /* including those over MCTX_RCPT_MAX */
+    size_t nenforce;   /* recipients marked FLOW_ACT_REMOVE / TAG */
     /* the message copy of a candidate: header lines, blank line, body */
     char *buf;
     size_t len, alloc, cap;
-    size_t total;         /* bytes offered, kept or not */
-    bool truncated;       /* total > cap */
+    size_t total;   /* bytes offered, kept or not */
+    bool truncated; /* total > cap */
     bool in_body;
 };
 
 struct mctx_conn {
-    struct bg_config *cfg;           /* reference taken at connect */
-    const struct bg_settings *set;   /* cfg_settings(cfg) */
-    char *hostname;                  /* as given to xxfi_connect */
-    char *client_addr;               /* {client_addr} or socket address */
-    char *daemon_name;               /* {daemon_name} */
-    bool non_smtp;                   /* Postfix's non-SMTP stream */
-    bool skip_ok;                    /* the MTA understands SMFIS_SKIP */
-    bool nr_conn, nr_mail, nr_hdr;   /* steps that get no reply */
-    bool enforce;                    /* milter.enforce is not "off" */
-    unsigned long messages;          /* messages begun on this connection */
-    struct mctx_msg msg;             /* the current message */
+    struct bg_config *cfg;         /* reference taken at connect */
+    const struct bg_settings *set; /* cfg_settings(cfg) */
+    char *hostname;                /* as given to xxfi_connect */
+    char *client_addr;             /* {client_addr} or socket address */
+    char *daemon_name;             /* {daemon_name} */
+    bool non_smtp;                 /* Postfix's non-SMTP stream */
+    bool skip_ok;                  /* the MTA understands SMFIS_SKIP */
+    bool nr_conn, nr_mail, nr_hdr; /* steps that get no reply */
+    bool enforce;                  /* milter.enforce is not "off" */
+    unsigned long messages;        /* messages begun on this connection */
+    struct mctx_msg msg;           /* the current message */
     bool in_msg;
 };
 
@@ -105,10 +105,8 @@ struct mctx_rcpt *mctx_rcpt_add(struct mctx_msg *msg, const char *addr);
  * "name: value\r\n", the end of the header ("\r\n"), a body chunk.
  * Return false when the cap is reached (the rest is counted only) or
  * memory runs out; the caller may then skip the rest of the body. */
-bool mctx_add_header(struct mctx_msg *msg, const char *name,
-                     const char *value);
+bool mctx_add_header(struct mctx_msg *msg, const char *name, const char *value);
 bool mctx_add_eoh(struct mctx_msg *msg);
-bool mctx_add_body(struct mctx_msg *msg, const unsigned char *data,
-                   size_t len);
+bool mctx_add_body(struct mctx_msg *msg, const unsigned char *data, size_t len);
 
 #endif

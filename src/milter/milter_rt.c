@@ -24,8 +24,8 @@ static struct {
     struct store *store;
     time_t store_tried; /* last failed store_open */
     struct mrules *rules;
-    atomic_int busy;    /* callbacks running */
-    atomic_bool warm;   /* mrt_warm() ran */
+    atomic_int busy;  /* callbacks running */
+    atomic_bool warm; /* mrt_warm() ran */
     struct alert_service *alerts;
     bool alerts_tried;
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -41,8 +41,7 @@ void mrt_rules_unref(struct mrules **mrp)
     }
 }
 
-static struct mrules *rules_load(const struct bg_settings *set,
-                                 char **error_r)
+static struct mrules *rules_load(const struct bg_settings *set, char **error_r)
 {
     const char *paths[2];
     size_t n = 0;
@@ -111,8 +110,10 @@ static void store_open_locked(const struct bg_settings *set)
         return;
     if (store_open(&set->store, &set->policy, &rt.store, &error) != 0) {
         rt.store_tried = now;
-        log_error(NULL, "store unavailable: %s; mail is accepted "
-                  "unchecked", error != NULL ? error : "unknown error");
+        log_error(NULL,
+                  "store unavailable: %s; mail is accepted "
+                  "unchecked",
+                  error != NULL ? error : "unknown error");
         free(error);
         rt.store = NULL;
         return;

@@ -48,12 +48,15 @@ static void direction_by_each_fact(void **state)
         {{"11.0.0.1", "mx", NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
         {{"192.0.2.7", NULL, NULL, false}, FLOW_OUTBOUND, FLOW_WHY_NETWORK},
         {{"192.0.2.8", NULL, NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
-        {{"IPv6:2001:db8::5", NULL, NULL, false}, FLOW_OUTBOUND,
+        {{"IPv6:2001:db8::5", NULL, NULL, false},
+         FLOW_OUTBOUND,
          FLOW_WHY_NETWORK},
-        {{"::ffff:10.1.1.1", NULL, NULL, false}, FLOW_OUTBOUND,
+        {{"::ffff:10.1.1.1", NULL, NULL, false},
+         FLOW_OUTBOUND,
          FLOW_WHY_NETWORK},
         {{"127.0.0.1", NULL, NULL, true}, FLOW_OUTBOUND, FLOW_WHY_NON_SMTP},
-        {{"198.51.100.1", "SUBMISSION", NULL, false}, FLOW_OUTBOUND,
+        {{"198.51.100.1", "SUBMISSION", NULL, false},
+         FLOW_OUTBOUND,
          FLOW_WHY_DAEMON},
         {{NULL, NULL, NULL, false}, FLOW_INBOUND, FLOW_WHY_DEFAULT},
     };
@@ -134,8 +137,8 @@ static void bounce_hints(void **state)
     (void)state;
     assert_true(flow_header_is_bounce_hint(
         "Content-Type", "multipart/report; report-type=delivery-status;"));
-    assert_true(flow_header_is_bounce_hint("content-type",
-                                           "Multipart/Report; x=y"));
+    assert_true(
+        flow_header_is_bounce_hint("content-type", "Multipart/Report; x=y"));
     assert_false(flow_header_is_bounce_hint("Content-Type", "text/plain"));
     assert_true(flow_header_is_bounce_hint("X-Failed-Recipients", "a@b"));
     assert_true(flow_header_is_bounce_hint(
@@ -198,8 +201,8 @@ static void reply_templates(void **state)
     time_t day = 1795392000; /* 2026-11-23 00:00:00 UTC */
 
     (void)state;
-    assert_true(flow_reply_format(NULL, false, "x@remote.test",
-                                  "user_unknown", "hard", day, &r));
+    assert_true(flow_reply_format(NULL, false, "x@remote.test", "user_unknown",
+                                  "hard", day, &r));
     assert_string_equal(r.code, "550");
     assert_string_equal(r.xcode, "5.1.1");
     assert_string_equal(
@@ -211,8 +214,8 @@ static void reply_templates(void **state)
     assert_string_equal(r.xcode, "5.7.1");
     assert_string_equal(r.text, "no a?b??@x (hard) 100");
     /* tempfail needs a 4xx: a 5xx template keeps its text only */
-    assert_true(flow_reply_format("550 5.1.1 gone %q", true, "x", "r", "b",
-                                  0, &r));
+    assert_true(
+        flow_reply_format("550 5.1.1 gone %q", true, "x", "r", "b", 0, &r));
     assert_string_equal(r.code, "450");
     assert_string_equal(r.xcode, "4.1.1");
     assert_string_equal(r.text, "550 5.1.1 gone ?");
@@ -230,8 +233,8 @@ static void discard_only_when_all_rcpts_listed(void **state)
 
     (void)state;
     assert_false(flow_discard_bounce(&ms, one, 1));
-    ms.discard_bounces_to = (struct str_list)LIST("noreply@a.test",
-                                                  "bounce-*@a.test");
+    ms.discard_bounces_to =
+        (struct str_list)LIST("noreply@a.test", "bounce-*@a.test");
     assert_true(flow_discard_bounce(&ms, one, 1));
     assert_false(flow_discard_bounce(&ms, two, 2));
     assert_false(flow_discard_bounce(&ms, NULL, 0));

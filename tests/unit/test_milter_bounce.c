@@ -96,8 +96,8 @@ static int teardown(void **state)
 static struct mctx_conn *message(struct fixture *f, bool non_smtp,
                                  const char *sender, const char *text)
 {
-    struct mctx_conn *c = mctx_conn_new(NULL, "localhost", "127.0.0.1",
-                                        NULL, non_smtp);
+    struct mctx_conn *c =
+        mctx_conn_new(NULL, "localhost", "127.0.0.1", NULL, non_smtp);
     const char *body;
 
     assert_non_null(c);
@@ -173,10 +173,9 @@ static void ordinary_mail_records_nothing(void **state)
 static void truncated_copy_still_parsed(void **state)
 {
     struct fixture *f = *state;
-    struct mctx_conn *c = mctx_conn_new(NULL, "localhost", "127.0.0.1",
-                                        NULL, true);
-    size_t cut = (size_t)(strstr(dsn, "Final-Recipient: rfc822; full@") -
-                          dsn);
+    struct mctx_conn *c =
+        mctx_conn_new(NULL, "localhost", "127.0.0.1", NULL, true);
+    size_t cut = (size_t)(strstr(dsn, "Final-Recipient: rfc822; full@") - dsn);
     struct mbounce b;
 
     assert_non_null(c);

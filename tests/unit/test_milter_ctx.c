@@ -16,8 +16,8 @@
 
 static struct mctx_conn *conn_new(void)
 {
-    struct mctx_conn *c = mctx_conn_new(NULL, "localhost", "127.0.0.1",
-                                        "mx", true);
+    struct mctx_conn *c =
+        mctx_conn_new(NULL, "localhost", "127.0.0.1", "mx", true);
 
     assert_non_null(c);
     return c;
