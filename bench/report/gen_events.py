@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """gen_events.py DB N_EVENTS [DAYS] - fill a bounceguard SQLite store (its
 schema already created, e.g. by "bounceguardctl stats") with N generated
-failure events and about N/5 outbound messages spread over the last DAYS
-days (default 7), for timing "bounceguardctl report".  Deterministic."""
+failure events and about N/5 outbound messages spread evenly, in time
+order as a store records them, over the last DAYS days (default 7), for
+timing "bounceguardctl report".  Deterministic but for the clock."""
 import random
 import sqlite3
 import sys
@@ -38,7 +39,8 @@ def main():
             prov = providers[min(int(rnd.expovariate(0.05)),
                                  len(providers) - 1)]
             snd = SENDERS[i % len(SENDERS)]
-            yield ("g%d" % i, now - rnd.randrange(span),
+            # in time order, as a store records them (rowid follows time)
+            yield ("g%d" % i, now - span + i * span // n,
                    "u%d@%s" % (rnd.randrange(100000), prov), r[0], r[1],
                    r[2], "gen." + r[0], r[3], r[4], "dsn", "failed",
                    "list@" + snd, 1, "suppressed" if r[1] == "hard"
@@ -57,7 +59,7 @@ def main():
                            for _ in range(k))
             yield ("o%d" % i, "m%d@gen" % i, "Q%d" % i,
                    "list@" + SENDERS[i % len(SENDERS)], rc,
-                   now - rnd.randrange(span))
+                   now - span + i * span // max(n // 5, 1))
 
     con.executemany(
         "INSERT INTO outbound(uuid, message_id, queue_id, sender,"

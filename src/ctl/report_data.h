@@ -32,7 +32,7 @@
 #define RPT_MAX_DOMAINS 16
 #define RPT_MAX_PROVIDERS 2000
 #define RPT_MAX_REASONS 64
-#define RPT_MAX_AUTH 64
+#define RPT_MAX_AUTH 4096
 #define RPT_MAX_POINTS 400
 #define RPT_NAME_MAX 127
 #define RPT_WARN 0.02 /* the line drawn on the rate chart */
