@@ -365,6 +365,11 @@ int rate_foreach(struct rate_monitor *mon, enum rate_scope scope, long long now,
     return 0;
 }
 
+size_t rate_keys(const struct rate_monitor *mon, enum rate_scope scope)
+{
+    return (unsigned)scope < RATE_NSCOPES ? mon->scope[scope].used : 0;
+}
+
 unsigned long long rate_dropped(const struct rate_monitor *mon)
 {
     return mon->dropped;

@@ -121,6 +121,9 @@ typedef int rate_foreach_cb(const char *key, const struct rate_counts *c,
 int rate_foreach(struct rate_monitor *mon, enum rate_scope scope, long long now,
                  rate_foreach_cb *cb, void *ctx);
 
+/* Keys of SCOPE tracked now. */
+size_t rate_keys(const struct rate_monitor *mon, enum rate_scope scope);
+
 /* Keys refused because a scope was full. */
 unsigned long long rate_dropped(const struct rate_monitor *mon);
 

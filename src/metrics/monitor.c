@@ -30,7 +30,6 @@ struct monitor {
     bool stop, wake;
     long long interval;
     size_t top_n;
-    size_t max_keys;
     struct str_list domains; /* copies */
     struct mon_sink sinks[MON_SINKS_MAX];
     size_t nsinks;
@@ -286,7 +285,6 @@ int monitor_new(const struct bg_settings *set, const char *host,
     pthread_cond_init(&mon->cond, NULL);
     mon->interval = set->monitor.check_interval;
     mon->top_n = (size_t)set->metrics.rate_domains;
-    mon->max_keys = rs.max_keys;
     snprintf(mon->host, sizeof mon->host, "%s", host ? host : "localhost");
     if (rate_monitor_new(&rs, &mon->rate, error_r) != 0 ||
         mon_copy_domains(mon, &set->monitor.domains) != 0) {
@@ -351,7 +349,7 @@ static int mon_take_row(const char *key, const struct rate_counts *c,
     struct mon_row *r;
 
     if (rows->n == rows->size)
-        return 1; /* cannot happen: sized by max_keys */
+        return 1; /* cannot happen: sized by rate_keys() */
     r = &rows->v[rows->n++];
     snprintf(r->domain, sizeof r->domain, "%s", key);
     r->c = *c;
@@ -411,8 +409,8 @@ void monitor_collect(struct metrics_out *out, void *ctx)
     size_t shown = 0;
 
     pthread_mutex_lock(&mon->lock);
-    rows.size = mon->max_keys;
-    rows.v = malloc(rows.size * sizeof *rows.v);
+    rows.size = rate_keys(mon->rate, RATE_DOMAIN);
+    rows.v = malloc((rows.size + 1) * sizeof *rows.v);
     if (rows.v != NULL)
         (void)rate_foreach(mon->rate, RATE_DOMAIN, (long long)time(NULL),
                            mon_take_row, &rows);
