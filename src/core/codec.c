@@ -3,6 +3,8 @@
  */
 #include "core/codec.h"
 
+#include <string.h>
+
 /* Value of each byte as a base64 digit (both alphabets), -1 otherwise. */
 static const signed char codec_b64[256] = {
     ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,
@@ -99,14 +101,23 @@ size_t codec_qp(const char *in, size_t len, char *out, size_t cap, bool q_mode,
     size_t n = 0, i = 0;
 
     while (i < len) {
-        char c = in[i];
-        if (c == '=') {
+        if (in[i] == '=') {
             i += codec_qp_escape(in, len, i, out, &n, cap, bad_r);
             continue;
         }
-        if (n < cap)
-            out[n++] = (q_mode && c == '_') ? ' ' : c;
-        i++;
+        if (q_mode) {
+            if (n < cap)
+                out[n++] = in[i] == '_' ? ' ' : in[i];
+            i++;
+            continue;
+        }
+        /* the run up to the next '=' is copied as it is, in one go */
+        const char *eq = memchr(in + i, '=', len - i);
+        size_t run = eq != NULL ? (size_t)(eq - in) - i : len - i;
+        size_t room = cap - n; /* n <= cap always */
+        memcpy(out + n, in + i, run < room ? run : room);
+        n += run < room ? run : room;
+        i += run;
     }
     return n;
 }

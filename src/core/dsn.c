@@ -265,7 +265,7 @@ static bool dsn_blank(const char *s, size_t n)
 
 size_t dsn_parse(struct rbuild *b, const char *text, size_t len)
 {
-    struct dsn_group *g = calloc(1, sizeof *g);
+    struct dsn_group *g = malloc(sizeof *g); /* orig read only if has_orig */
     char *v = malloc(DSN_VALUE_MAX);
     size_t pos = 0, n = 0;
 
@@ -274,6 +274,8 @@ size_t dsn_parse(struct rbuild *b, const char *text, size_t len)
         free(g), free(v);
         return 0;
     }
+    g->rc = NULL;
+    g->has_orig = false;
     while (pos < len) {
         size_t next, ll = hdr_line(text + pos, len - pos, &next);
         if (dsn_blank(text + pos, ll)) {

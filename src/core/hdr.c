@@ -122,25 +122,39 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
     }
 }
 
+/* Bytes that hdr_unfold() turns into (at most) one space. */
+static bool hdr_unfold_blank(unsigned char c)
+{
+    return c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+                        c == 0);
+}
+
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
 {
-    size_t n = 0;
+    size_t n = 0, i = 0;
     bool space = false;
 
     if (cap == 0)
         return 0;
-    for (size_t i = 0; i < vlen; i++) {
-        unsigned char c = (unsigned char)v[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0) {
+    while (i < vlen) {
+        if (hdr_unfold_blank((unsigned char)v[i])) {
             space = n > 0;
+            i++;
             continue;
         }
         if (space && n + 1 < cap)
             out[n++] = ' ';
         space = false;
-        if (n + 1 >= cap)
-            break;
-        out[n++] = (char)c;
+        /* a run of other bytes, as much of it as fits before the NUL */
+        size_t room = cap - 1 - n, j = i; /* @UNSAFE: n < cap here */
+        while (j < vlen && j - i < room &&
+               !hdr_unfold_blank((unsigned char)v[j]))
+            j++;
+        if (j == i)
+            break; /* full */
+        memcpy(out + n, v + i, j - i);
+        n += j - i;
+        i = j;
     }
     out[n] = '\0';
     return n;
@@ -238,11 +252,27 @@ static size_t hdr_word_len(const char *s, size_t len)
     return 0;
 }
 
+/* Does s[0..len) contain "=?", where every encoded word starts? */
+static bool hdr_has_word_start(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    while (p + 1 < end && (p = memchr(p, '=', (size_t)(end - p - 1))) != NULL) {
+        if (p[1] == '?')
+            return true;
+        p++;
+    }
+    return false;
+}
+
 size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap)
 {
     size_t ul = hdr_unfold(v, vlen, out, cap);
     size_t n = 0, i = 0, pending_space = 0;
     bool last_word = false;
+
+    if (!hdr_has_word_start(out, ul))
+        return ul; /* nothing encoded: the unfolded text is the result */
 
     /* Decoding never lengthens the text except Latin-1 (x2): decode from
      * out into itself is not safe, so work from the right to a copy. */

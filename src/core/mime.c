@@ -304,7 +304,8 @@ unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
                             .ctx = ctx};
     size_t pos = 0;
 
-    w.stack = calloc(lim->max_depth + 1, sizeof *w.stack);
+    /* frames are filled when pushed: no need to clear them */
+    w.stack = malloc((lim->max_depth + 1) * sizeof *w.stack); /* @UNSAFE */
     if (w.stack == NULL)
         return REPORT_ERR_PARTS;
     if (memchr(buf, '\0', len) != NULL)

@@ -11,9 +11,9 @@
  * and the following ones up to a blank line or the next address line)
  * becomes its diagnostic, and the reply code and status in it are kept.
  */
-#define _GNU_SOURCE 1 /* memmem() */
 #include "core/textbounce.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -108,31 +108,81 @@ static const struct tb_family {
     {"amazonses.com", "amazonses"},
 };
 
-/* Lower-case copy of s[0..len), cut to cap bytes; returns its length. */
-static size_t tb_lowcopy(const char *s, size_t len, char *out, size_t cap)
-{
-    size_t n = len < cap ? len : cap;
+#define TB_SET_MAX 64 /* needles of one tb_find_set() call */
 
-    for (size_t i = 0; i < n; i++)
-        out[i] = tb_lower(s[i]);
-    return n;
+/* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case? */
+static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
+{
+    for (size_t i = 0; i < nl; i++)
+        if (tb_lower(s[i]) != nd[i])
+            return false;
+    return true;
 }
 
-/* Does the lower-cased low[0..n) contain the lower-case needle? */
-static bool tb_has(const char *low, size_t n, const char *needle)
+/* Which of the lower-case needles nd[0..nn) (nn <= TB_SET_MAX, none empty)
+ * occur in s[0..len), ignoring ASCII case: bit i stands for nd[i].  One
+ * pass over s, whatever the number of needles: a position is compared only
+ * with the needles whose first two bytes it has.  The pass ends as soon as
+ * a needle of the set stop is found. */
+static uint64_t tb_find_set(const char *s, size_t len, const char *const *nd,
+                            size_t nn, uint64_t stop)
 {
-    return memmem(low, n, needle, strlen(needle)) != NULL;
+    uint64_t m0[256], m1[256], short1 = 0, found = 0;
+    size_t nlen[TB_SET_MAX];
+
+    memset(m0, 0, sizeof m0);
+    memset(m1, 0, sizeof m1);
+    for (size_t i = 0; i < nn && i < TB_SET_MAX; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        nlen[i] = strlen(nd[i]);
+        m0[(unsigned char)nd[i][0]] |= bit;
+        m0[(unsigned char)tb_upper(nd[i][0])] |= bit;
+        if (nlen[i] < 2) {
+            short1 |= bit;
+            continue;
+        }
+        m1[(unsigned char)nd[i][1]] |= bit;
+        m1[(unsigned char)tb_upper(nd[i][1])] |= bit;
+    }
+    for (size_t p = 0; p < len; p++) {
+        uint64_t m = m0[(unsigned char)s[p]] & ~found;
+        if (m == 0)
+            continue;
+        m &= (p + 1 < len ? m1[(unsigned char)s[p + 1]] : 0) | short1;
+        while (m != 0) {
+            unsigned k = (unsigned)__builtin_ctzll(m);
+            m &= m - 1;
+            if (nlen[k] <= len - p && tb_eq_lower(s + p, nd[k], nlen[k])) {
+                found |= (uint64_t)1 << k;
+                if ((found & stop) != 0)
+                    return found;
+            }
+        }
+    }
+    return found;
+}
+
+/* Does s[0..len), cut to cap bytes, contain any of the needles? */
+static bool tb_has_any(const char *s, size_t len, size_t cap,
+                       const char *const *nd, size_t nn)
+{
+    return tb_find_set(s, len < cap ? len : cap, nd, nn, ~(uint64_t)0) != 0;
 }
 
 const char *textbounce_family(const char *text, size_t len)
 {
-    char low[TB_HEAD_MAX]; /* signatures come early in a notice */
-    size_t n = tb_lowcopy(text, len, low, sizeof low);
+    const char *nd[sizeof tb_families / sizeof tb_families[0]];
+    size_t nn = sizeof nd / sizeof nd[0];
 
-    for (size_t i = 0; i < sizeof tb_families / sizeof tb_families[0]; i++)
-        if (tb_has(low, n, tb_families[i].needle))
-            return tb_families[i].name;
-    return "text";
+    _Static_assert(sizeof nd / sizeof nd[0] <= TB_SET_MAX, "too many");
+    for (size_t i = 0; i < nn; i++)
+        nd[i] = tb_families[i].needle;
+    /* signatures come early in a notice; the first family listed wins */
+    uint64_t found = tb_find_set(text, len < TB_HEAD_MAX ? len : TB_HEAD_MAX,
+                                 nd, nn, 1);
+    if (found == 0)
+        return "text";
+    return tb_families[__builtin_ctzll(found)].name;
 }
 
 /* Words that make a line a failure statement. */
@@ -195,17 +245,12 @@ static bool tb_fail_status(const char *s, size_t len, char *st, size_t cap)
 
 static bool tb_failure_line(const char *s, size_t len)
 {
-    char st[16], low[TB_BLOCK_MAX];
-    size_t n;
+    char st[16];
 
     if (tb_code(s, len) != 0 || dsn_find_status(s, len, st, sizeof st) > 0)
         return true;
-    n = tb_lowcopy(s, len, low, sizeof low);
-    for (size_t i = 0; i < sizeof tb_fail_words / sizeof tb_fail_words[0];
-         i++)
-        if (tb_has(low, n, tb_fail_words[i]))
-            return true;
-    return false;
+    return tb_has_any(s, len, TB_BLOCK_MAX, tb_fail_words,
+                      sizeof tb_fail_words / sizeof tb_fail_words[0]);
 }
 
 /* Does the line echo a header field whose addresses are not recipients? */
@@ -569,12 +614,10 @@ static void tb_actions(struct tb_ctx *c)
         "delivery delayed", "is delayed", "has been delayed",
         "no need to resend", "still being retried"};
     const char *action = "failed";
-    char low[TB_HEAD_MAX];
-    size_t n = tb_lowcopy(c->text, c->len, low, sizeof low);
 
-    for (size_t i = 0; i < sizeof delay / sizeof delay[0]; i++)
-        if (tb_has(low, n, delay[i]))
-            action = "delayed";
+    if (tb_has_any(c->text, c->len, TB_HEAD_MAX, delay,
+                   sizeof delay / sizeof delay[0]))
+        action = "delayed";
     for (size_t i = 0; i < c->b->r->nrcpts; i++)
         rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
 }
@@ -627,12 +670,9 @@ bool textbounce_signal(const char *text, size_t len,
     for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
         if (tb_find(s, strlen(s), subj[i]) != NULL)
             return true;
-    char low[TB_HEAD_MAX]; /* the notice says so near its start */
-    size_t n = tb_lowcopy(text, len, low, sizeof low);
-    for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
-        if (tb_has(low, n, body[i]))
-            return true;
-    return false;
+    /* the notice says so near its start */
+    return tb_has_any(text, len, TB_HEAD_MAX, body,
+                      sizeof body / sizeof body[0]);
 }
 
 /* Marker phrases that introduce a returned original in a text notice. */
