@@ -71,6 +71,7 @@
 #       $PFH_W/bg/bg.sock, user/group postfix, pidfile and SQLite store in
 #       $PFH_W/bg; extra libconfig text from $PFH_BG_EXTRA_CONF
 #
+# Safe under "set -e" (the demo and the benchmark use it).
 # Limits: one work directory per sourcing shell; ports are picked at random
 # and probed, so a port can in theory be taken between the probe and the
 # bind (pfh_start then fails and says so).  Not thread-safe (it's shell).
@@ -329,12 +330,16 @@ pfh_stop() {
     local names=${*:-$PFH_INSTANCES} n pid pids
     for n in $names; do
         [ -f "$PFH_W/$n/etc/main.cf" ] || continue
-        pid=$(pfh_master_pid "$n")
-        "$PFH_POSTFIX" -c "$PFH_W/$n/etc" stop >/dev/null 2>&1
-        [ -n "$pid" ] && pfh_wait_gone 100 "$pid"
+        pid=$(pfh_master_pid "$n") || pid=
+        "$PFH_POSTFIX" -c "$PFH_W/$n/etc" stop >/dev/null 2>&1 || true
+        if [ -n "$pid" ]; then
+            pfh_wait_gone 100 "$pid" || true
+        fi
         # children exit once master is gone; make sure of it
         pids=$(pfh_pids_under "$PFH_W/$n/")
-        [ -n "$pids" ] && { pfh_wait_gone 50 $pids || kill -9 $pids 2>/dev/null; }
+        if [ -n "$pids" ] && ! pfh_wait_gone 50 $pids; then
+            kill -9 $pids 2>/dev/null || true
+        fi
     done
     return 0
 }
@@ -351,16 +356,16 @@ pfh_kill() {
     local f="$PFH_W/$1.pid" pid rc=0
     [ -f "$f" ] || return 0
     pid=$(cat "$f")
-    kill "$pid" 2>/dev/null
+    kill "$pid" 2>/dev/null || true
     # libmilter shuts down gracefully (it polls about every 5 seconds):
     # give it time, then insist and return 1
     if ! pfh_wait_gone 150 "$pid"; then
         pfh_diag "$1 (pid $pid) still runs 15s after SIGTERM; killing"
-        kill -9 "$pid" 2>/dev/null
-        pfh_wait_gone 20 "$pid"
+        kill -9 "$pid" 2>/dev/null || true
+        pfh_wait_gone 20 "$pid" || true
         rc=1
     fi
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
     rm -f "$f"
     return $rc
 }
@@ -371,7 +376,7 @@ pfh_cleanup() {
     [ -n "$PFH_W" ] && [ -d "$PFH_W" ] || return 0
     pfh_stop
     for s in $PFH_SPAWNED; do
-        pfh_kill "$s"
+        pfh_kill "$s" || true
     done
     PFH_SPAWNED=
     if [ "$keep" = 1 ]; then
