@@ -3,33 +3,57 @@
  */
 #include "core/hdr.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/codec.h"
 
+#if defined(__SSE2__)
+/* Offset of the first CR or LF in s[0..len), or len: 16 bytes a step, the
+ * last step overlapping the one before so that no byte loop is needed. */
+static size_t hdr_eol(const char *s, size_t len)
+{
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    size_t i = 0;
+
+    if (len < 16) {
+        while (i < len && s[i] != '\r' && s[i] != '\n')
+            i++;
+        return i;
+    }
+    for (;;) {
+        if (i + 16 > len)
+            i = len - 16; /* @UNSAFE: len >= 16; bytes before i are clean */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        if (i + 16 >= len)
+            return len;
+        i += 16;
+    }
+}
+#else
+/* Offset of the first CR or LF in s[0..len), or len. */
+static size_t hdr_eol(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && s[i] != '\r' && s[i] != '\n')
+        i++;
+    return i;
+}
+#endif
+
 size_t hdr_line(const char *s, size_t len, size_t *next_r)
 {
-    size_t off = 0, win = 256, i = len;
+    size_t i = hdr_eol(s, len);
 
-    /* memchr() in growing windows: fast for LF and CRLF text, and a text
-     * of bare CRs costs no more than a window per line */
-    while (off < len) {
-        size_t w = len - off < win ? len - off : win;
-        const char *lf = memchr(s + off, '\n', w);
-        size_t lim = lf != NULL ? (size_t)(lf - s) - off : w;
-        const char *cr = memchr(s + off, '\r', lim);
-        if (cr != NULL) {
-            i = (size_t)(cr - s);
-            break;
-        }
-        if (lf != NULL) {
-            i = (size_t)(lf - s);
-            break;
-        }
-        off += w;
-        win *= 2;
-    }
     if (i >= len)
         *next_r = len;
     else if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
@@ -97,28 +121,52 @@ bool hdr_find(const char *blk, size_t len, const char *name,
     return false;
 }
 
+/* Offers field f to the wanted names; false when none takes it. */
+static bool hdr_pick_one(struct hdr_want *want, size_t n,
+                         const struct hdr_field *f)
+{
+    char c0 = (char)(f->name[0] | 0x20); /* ASCII letters: lower case */
+
+    for (size_t i = 0; i < n; i++) {
+        if (want[i].found || want[i].name_len != f->name_len ||
+            (want[i].name[0] | 0x20) != c0 ||
+            strncasecmp(f->name, want[i].name, f->name_len) != 0)
+            continue;
+        want[i].f = *f;
+        want[i].found = true;
+        return true;
+    }
+    return false;
+}
+
 void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
 {
     size_t pos = 0, left = n;
+    uint64_t firsts[4] = {0}; /* first bytes of the names, | 0x20 */
     struct hdr_field f;
 
     for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)(want[i].name[0] | 0x20);
         want[i].found = false;
         if (want[i].name_len == 0)
             want[i].name_len = strlen(want[i].name);
+        firsts[c >> 6] |= (uint64_t)1 << (c & 63);
     }
-    while (left > 0 && hdr_next(blk, len, &pos, &f)) {
-        char c0 = (char)(f.name[0] | 0x20); /* ASCII letters: lower case */
-        for (size_t i = 0; i < n; i++) {
-            if (want[i].found || want[i].name_len != f.name_len ||
-                (want[i].name[0] | 0x20) != c0 ||
-                strncasecmp(f.name, want[i].name, f.name_len) != 0)
-                continue;
-            want[i].f = f;
-            want[i].found = true;
-            left--;
+    /* lines that cannot start a wanted field are passed over without
+     * being parsed as fields: continuations start with a blank anyway */
+    while (left > 0 && pos < len) {
+        size_t next, ll = hdr_line(blk + pos, len - pos, &next);
+        unsigned char c = (unsigned char)(blk[pos] | 0x20);
+        if (ll == 0)
             break;
+        if (hdr_is_wsp(blk[pos]) || ((firsts[c >> 6] >> (c & 63)) & 1) == 0) {
+            pos += next;
+            continue;
         }
+        if (!hdr_next(blk, len, &pos, &f))
+            break;
+        if (hdr_pick_one(want, n, &f))
+            left--;
     }
 }
 

@@ -286,34 +286,47 @@ static void report_feedback(struct report_ctx *c, const char *t, size_t n)
     }
 }
 
-/* Crude HTML to text: tags dropped, block tags become line breaks. */
+/* Does the text after a '<' make it a tag? */
+static bool report_tag_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' ||
+           c == '!';
+}
+
+/* Tags that become a line break. */
+static bool report_block_tag(const char *s)
+{
+    return strncasecmp(s, "br", 2) == 0 || strncasecmp(s, "p", 1) == 0 ||
+           strncasecmp(s, "/p", 2) == 0 || strncasecmp(s, "div", 3) == 0 ||
+           strncasecmp(s, "tr", 2) == 0 || strncasecmp(s, "/tr", 3) == 0;
+}
+
+/* Crude HTML to text, in place (s NUL-terminated at n): tags dropped (a
+ * space for each), block tags become line breaks.  The text between tags
+ * is moved in runs. */
 static size_t report_untag(char *s, size_t n)
 {
-    size_t o = 0;
-    bool tag = false;
+    size_t o = 0, i = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '<' && i + 1 < n &&
-            ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
-             (s[i + 1] >= 'A' && s[i + 1] <= 'Z') || s[i + 1] == '/' ||
-             s[i + 1] == '!')) {
-            tag = true;
-            if (strncasecmp(s + i + 1, "br", 2) == 0 ||
-                strncasecmp(s + i + 1, "p", 1) == 0 ||
-                strncasecmp(s + i + 1, "/p", 2) == 0 ||
-                strncasecmp(s + i + 1, "div", 3) == 0 ||
-                strncasecmp(s + i + 1, "tr", 2) == 0 ||
-                strncasecmp(s + i + 1, "/tr", 3) == 0)
-                s[o++] = '\n';
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        size_t run = lt != NULL ? (size_t)(lt - s) - i : n - i;
+        memmove(s + o, s + i, run); /* @UNSAFE: o <= i */
+        o += run;
+        i += run;
+        if (i >= n)
+            break;
+        if (i + 1 >= n || !report_tag_start(s[i + 1])) {
+            s[o++] = s[i++]; /* a lone '<' */
             continue;
         }
-        if (tag) {
-            tag = s[i] != '>';
-            if (!tag)
-                s[o++] = ' ';
-            continue;
-        }
-        s[o++] = s[i];
+        if (report_block_tag(s + i + 1))
+            s[o++] = '\n';
+        const char *gt = memchr(s + i + 1, '>', n - i - 1);
+        if (gt == NULL)
+            break; /* a tag that never closes hides the rest */
+        s[o++] = ' ';
+        i = (size_t)(gt - s) + 1;
     }
     return o;
 }
@@ -404,12 +417,16 @@ static void report_xfailed(struct report_ctx *c)
 /* Does a line of t[0..len) start with field (case-insensitive)? */
 static bool report_has_line(const char *t, size_t len, const char *field)
 {
-    size_t fl = strlen(field);
+    size_t fl = strlen(field), i = 0, next;
 
-    for (size_t i = 0; i + fl <= len; i++)
-        if ((i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r') &&
-            strncasecmp(t + i, field, fl) == 0)
+    /* field does not start with a line break, so the line starts after
+     * each CR, LF or CRLF are the only places to look */
+    while (i + fl <= len) {
+        if (strncasecmp(t + i, field, fl) == 0)
             return true;
+        (void)hdr_line(t + i, len - i, &next);
+        i += next;
+    }
     return false;
 }
 
@@ -551,7 +568,7 @@ static void report_enrich(struct report_ctx *c)
         if (strcmp(fam, "text") != 0)
             r->mta = fam;
         if (report_dsn_lacking(r))
-            (void)textbounce_parse(&tb, c->text, cut, &h);
+            (void)textbounce_recipients(&tb, c->text, cut, &h);
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);

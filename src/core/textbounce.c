@@ -622,8 +622,8 @@ static void tb_actions(struct tb_ctx *c)
         rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
 }
 
-const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
-                             const struct textbounce_hints *h)
+bool textbounce_recipients(struct rbuild *b, const char *text, size_t len,
+                           const struct textbounce_hints *h)
 {
     struct tb_ctx c = {.b = b, .text = text, .len = len, .h = h};
     size_t before = b->r->nrcpts;
@@ -636,9 +636,17 @@ const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
         tb_scan(&c);
     }
     if (b->r->nrcpts == 0)
-        return NULL;
+        return false;
     tb_complete(&c);
     tb_actions(&c);
+    return true;
+}
+
+const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
+                             const struct textbounce_hints *h)
+{
+    if (!textbounce_recipients(b, text, len, h))
+        return NULL;
     return textbounce_family(text, len);
 }
 
@@ -675,6 +683,29 @@ bool textbounce_signal(const char *text, size_t len,
                       sizeof body / sizeof body[0]);
 }
 
+/* Decoration before a marker phrase: " \t-=*_[(". */
+static bool tb_marker_lead(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '-': case '=': case '*': case '_': case '[':
+    case '(':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* First letters of the marker phrases, either case. */
+static bool tb_marker_first(char c)
+{
+    switch (tb_lower(c)) {
+    case 'b': case 'c': case 'o': case 'r': case 't': case 'u': case 'h':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Marker phrases that introduce a returned original in a text notice. */
 static bool tb_marker(const char *s, size_t len)
 {
@@ -689,13 +720,14 @@ static bool tb_marker(const char *s, size_t len)
         "the original message headers", "rfc822 headers follow"};
     size_t i = 0;
 
-    while (i < len && strchr(" \t-=*_[(", s[i]) != NULL && s[i] != '\0')
+    while (i < len && tb_marker_lead(s[i]))
         i++;
-    if (i >= len || strchr("bcortuhBCORTUH", s[i]) == NULL || s[i] == '\0')
+    if (i >= len || !tb_marker_first(s[i]))
         return false; /* no marker starts otherwise */
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
         size_t ml = strlen(marks[k]);
-        if (len - i >= ml && strncasecmp(s + i, marks[k], ml) == 0)
+        if (tb_lower(s[i]) == marks[k][0] && len - i >= ml &&
+            strncasecmp(s + i, marks[k], ml) == 0)
             return true;
     }
     return false;
@@ -703,6 +735,8 @@ static bool tb_marker(const char *s, size_t len)
 
 static bool tb_orig_start(const char *s, size_t len)
 {
+    if (len == 0 || tb_lower(s[0]) != 'r')
+        return false;
     return (len > 9 && strncasecmp(s, "Received:", 9) == 0) ||
            (len > 12 && strncasecmp(s, "Return-Path:", 12) == 0);
 }

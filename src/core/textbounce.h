@@ -41,6 +41,11 @@ struct textbounce_hints {
 const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
                              const struct textbounce_hints *h);
 
+/* textbounce_parse() without the family: true when the report has
+ * recipients afterwards (for a caller that has named the family already). */
+bool textbounce_recipients(struct rbuild *b, const char *text, size_t len,
+                           const struct textbounce_hints *h);
+
 /* Does the text / subject / sender look like a failure notice at all? */
 bool textbounce_signal(const char *text, size_t len,
                        const struct textbounce_hints *h);
