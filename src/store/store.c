@@ -167,11 +167,23 @@ static enum policy_kind event_kind(const struct store_event *ev)
     return POLICY_EVENT_FAILURE;
 }
 
-/* Decides on one key; returns the action or -1. */
+bool store_success_quiet(const struct store_item *it, enum policy_action a,
+                         const struct policy_state *old,
+                         const struct policy_state *st)
+{
+    return a == POLICY_NONE && event_kind(&it->ev) == POLICY_EVENT_SUCCESS &&
+           !old->suppressed && !st->suppressed && old->soft_count == 0 &&
+           st->soft_count == 0 && old->soft_first == st->soft_first &&
+           old->soft_last == st->soft_last &&
+           old->removed_at == st->removed_at && old->expires == st->expires;
+}
+
+/* Decides on one key; returns the action or -1.  *quiet_r: the event was
+ * a success that changed nothing worth writing (store_success_quiet). */
 static int decide_key(struct store *st, const char *key,
                       const struct policy_input *in,
-                      const struct store_item *it, long long now, char *err,
-                      size_t errsize)
+                      const struct store_item *it, long long now, bool *quiet_r,
+                      char *err, size_t errsize)
 {
     struct policy_state old, cur;
     enum policy_action a;
@@ -185,6 +197,7 @@ static int decide_key(struct store *st, const char *key,
     if (st->be->state_save(st->writer_db, key, &old, &cur, a, it, err,
                            errsize) < 0)
         return -1;
+    *quiet_r = store_success_quiet(it, a, &old, &cur);
     return (int)a;
 }
 
@@ -209,15 +222,19 @@ static int apply_event(struct store *st, const struct store_item *it,
                        long long now, char *err, size_t errsize)
 {
     struct policy_input in;
+    bool quiet, dquiet;
     int a, ins;
 
     make_input(it, &in);
-    a = decide_key(st, it->key, &in, it, now, err, errsize);
+    a = decide_key(st, it->key, &in, it, now, &quiet, err, errsize);
     if (a < 0)
         return -1;
     if (policy_domain_level(&st->policy, &in) &&
-        decide_key(st, addr_domain(it->key), &in, it, now, err, errsize) < 0)
+        decide_key(st, addr_domain(it->key), &in, it, now, &dquiet, err,
+                   errsize) < 0)
         return -1;
+    if (quiet)
+        return 0; /* a delivery to a recipient with no history to change */
     ins = st->be->event_insert(st->writer_db, it,
                                policy_action_name((enum policy_action)a), err,
                                errsize);

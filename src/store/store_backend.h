@@ -101,6 +101,18 @@ struct store_item *store_item_outbound(const struct outbound_msg *m,
 int store_apply_chain(struct store *st, const struct store_item *it, size_t n,
                       bool check_seen, char *err, size_t errsize);
 
+/* True when IT is a success that changed nothing but the last-success
+ * time of a recipient with no soft failures and no suppression (A, the
+ * action; OLD and ST, the state before and after): such a delivery -
+ * most of a busy log - is neither written to the history nor to the
+ * recipient's state, which keeps a bulk ingest's writes for the events
+ * that matter.  What is not kept is that last-success time, which only
+ * serves to ignore a soft failure dated before it but arriving after it;
+ * the SQLite writer still remembers it in memory (store_cache.h). */
+bool store_success_quiet(const struct store_item *it, enum policy_action a,
+                         const struct policy_state *old,
+                         const struct policy_state *st);
+
 /* Helpers shared by the backends (store.c). */
 const char *store_bucket_name(enum bucket b);
 bool store_bucket_parse(const char *name, enum bucket *b_r);
