@@ -21,6 +21,11 @@ tests_unit_test_store_import_SOURCES = tests/unit/test_store_import.c \
 tests_unit_test_store_import_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_store_import_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_store_import
+check_PROGRAMS += tests/unit/test_store_cache
+tests_unit_test_store_cache_SOURCES = tests/unit/test_store_cache.c
+tests_unit_test_store_cache_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_store_cache_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_store_cache
 endif
 
 # auth: prvs, credibility rule (src/auth)

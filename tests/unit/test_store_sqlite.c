@@ -427,6 +427,63 @@ static void expiry_runs_on_its_own_schedule(void **state)
     assert_int_equal(n, 0);
 }
 
+/* The writer remembers policy states; a second connection's commit (as
+ * bounceguardctl remove from another process) must still be seen: with a
+ * stale "suppressed" state the third bounce would only refresh a row that
+ * is gone. */
+static void other_connections_commits_are_seen(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st2 = NULL;
+    char *err = NULL;
+    struct store_event rm = {
+        .when = T0 + 1,
+        .recipient = "back@example.com",
+        .source = SRC_MANUAL,
+        .action = STORE_ACTION_REMOVE,
+    };
+
+    record(f, event("back@example.com", T0, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0, NULL), 1);
+    assert_int_equal(store_open(&f->set, &f->pol, &st2, &err), 0);
+    assert_int_equal(store_record(st2, &rm), 0);
+    assert_int_equal(store_flush(st2, 5000), 0);
+    store_close(&st2);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 1, NULL), 0);
+    record(f, event("back@example.com", T0 + 2, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_lookup(f->st, "back@example.com", T0 + 2, NULL), 1);
+}
+
+/* A delivery to a recipient with nothing to clear writes nothing; one that
+ * clears soft failures is history, and the remembered success still makes
+ * an older soft failure that arrives late count for nothing. */
+static void quiet_deliveries_write_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct store_event ok = event("fine@example.com", T0, BUCKET_NONE, NULL);
+    struct store_event late =
+        event("fine@example.com", T0 - 10, BUCKET_SOFT, "mailbox_full");
+    struct store_filter all = {.bucket = -1};
+    int h = 0, n = 0;
+
+    ok.action = "delivered";
+    record(f, ok);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_history(f->st, "fine@example.com", hist_cb, &h), 0);
+    assert_int_equal(h, 0);
+    record(f, late); /* before the success: ignored ("none") */
+    record(f, event("fine@example.com", T0 + 10, BUCKET_SOFT, "mailbox_full"));
+    ok.when = T0 + 20;
+    record(f, ok); /* clears the count: kept */
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_history(f->st, "fine@example.com", hist_cb, &h), 0);
+    assert_int_equal(h, 3);
+    assert_int_equal(store_list(f->st, &all, count_cb, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -444,6 +501,8 @@ int main(void)
         T(invalid_address_is_refused),
         T(lookups_from_many_threads_while_writing),
         T(expiry_runs_on_its_own_schedule),
+        T(other_connections_commits_are_seen),
+        T(quiet_deliveries_write_nothing),
     };
     return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
