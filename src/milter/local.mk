@@ -45,6 +45,8 @@ EXTRA_DIST += tests/integration/milter_postfix_loop.sh \
 	tests/integration/milter_lib.sh
 TESTS += tests/integration/milter_postfix_modes.sh
 EXTRA_DIST += tests/integration/milter_postfix_modes.sh
+TESTS += tests/integration/milter_postfix_prvs.sh
+EXTRA_DIST += tests/integration/milter_postfix_prvs.sh
 # 10,000 messages, 10% bouncing: a few minutes on 2 cores.
 TESTS += tests/integration/milter_stress.sh
 EXTRA_DIST += tests/integration/milter_stress.sh

@@ -17,8 +17,8 @@
  *   EOH        not a candidate and nothing to do at EOM: track outbound,
  *              SMFIS_ACCEPT (no body, no EOM: the cheap path)
  *   body       candidates only, up to milter.body_cap, then SMFIS_SKIP
- *   EOM        bounce: parse, classify, record (never refused); outbound:
- *              remove / tag, track
+ *   EOM        bounce: parse, classify, record, alert (never refused);
+ *              outbound: remove / tag, track, sign the sender (prvs)
  * A bounce is never rejected or tempfailed, whatever milter.on_error says.
  *
  * The store and the rules are process-wide (milter_rt.c); everything else
@@ -40,6 +40,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "auth/auth.h"
 #include "common/cfg.h"
 #include "common/log.h"
 #include "core/classify.h"
@@ -112,6 +113,7 @@ static struct mctx_conn *conn_new(SMFICTX *ctx)
     conn->enforce = flow_enforce_parse(conn->set->milter.enforce, &mode) &&
                     mode != FLOW_ENFORCE_OFF;
     mrt_warm(conn->set);
+    conn->prvs = conn->set->auth.prvs_sign && mrt_auth(conn->set) != NULL;
     if (smfi_setpriv(ctx, conn) != MI_SUCCESS) {
         mctx_conn_free(&conn);
         return NULL;
@@ -133,7 +135,10 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     if (conn == NULL)
         return SMFIS_ALL_OPTS;
     ms = &conn->set->milter;
-    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_DELRCPT);
+    *pf0 =
+        f0 & (SMFIF_ADDHDRS | SMFIF_DELRCPT | (conn->prvs ? SMFIF_CHGFROM : 0));
+    if (conn->prvs && (f0 & SMFIF_CHGFROM) == 0)
+        conn->prvs = false; /* the MTA cannot change the sender */
     want = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_SKIP;
     if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
         want |= SMFIP_RCPT_REJ;
@@ -437,8 +442,8 @@ static sfsistat cb_eoh(SMFICTX *ctx)
         return SMFIS_CONTINUE;
     }
     if (msg->dir == FLOW_OUTBOUND) {
-        if (msg->nenforce > 0)
-            return SMFIS_CONTINUE; /* remove / tag at end of message */
+        if (msg->nenforce > 0 || conn->prvs)
+            return SMFIS_CONTINUE; /* remove / tag / sign at EOM */
         track_outbound(ctx, conn);
     }
     mctx_msg_end(conn);
@@ -485,8 +490,8 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         log_error(msg->queue_id, "bounce: no classification rules loaded");
         return SMFIS_ACCEPT;
     }
-    mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set), mr->rules,
-                    conn, time(NULL), &b);
+    mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set),
+                    mrt_auth(conn->set), mr->rules, conn, time(NULL), &b);
     if (conn->set->milter.add_header)
         bounce_headers(ctx, conn, &b);
     rcpts = calloc(msg->nrcpts + 1, sizeof *rcpts);
@@ -503,6 +508,25 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
     mbounce_clear(&b);
     mrt_rules_unref(&mr);
     return discard ? SMFIS_DISCARD : SMFIS_ACCEPT;
+}
+
+/* prvs: the envelope sender signed (auth.prvs_sign), so that bounces to
+ * it can be told from forged ones. */
+static void eom_sign(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    char signed_from[FLOW_ADDR_MAX], angle[FLOW_ADDR_MAX + 2];
+    struct auth_ctx *auth = mrt_auth(conn->set);
+
+    if (!conn->prvs || auth == NULL ||
+        !auth_prvs_sign(auth, conn->msg.sender, time(NULL), signed_from,
+                        sizeof signed_from))
+        return;
+    snprintf(angle, sizeof angle, "<%s>", signed_from);
+    if (smfi_chgfrom(ctx, angle, NULL) != MI_SUCCESS)
+        log_warning(qid(ctx, conn), "cannot sign the sender <%s>",
+                    conn->msg.sender);
+    else
+        log_debug(qid(ctx, conn), "sender signed: <%s>", signed_from);
 }
 
 /* remove / tag: the recipients marked at RCPT time. */
@@ -529,6 +553,8 @@ static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
         }
     }
     track_outbound(ctx, conn);
+    if (removed == 0 || removed < msg->rcpts_seen)
+        eom_sign(ctx, conn);
     if (removed > 0 && removed == msg->rcpts_seen) {
         log_notice(qid(ctx, conn),
                    "discard: every recipient is suppressed "
@@ -651,7 +677,7 @@ static sfsistat w_close(SMFICTX *ctx)
 static struct smfiDesc milter_desc = {
     .xxfi_name = "bounceguard",
     .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT,
+    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_CHGFROM,
     .xxfi_connect = w_connect,
     .xxfi_envfrom = w_envfrom,
     .xxfi_envrcpt = w_envrcpt,

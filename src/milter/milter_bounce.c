@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alert/alert.h"
+#include "auth/auth.h"
 #include "auth/credible.h"
 #include "common/cfg.h"
 #include "common/log.h"
@@ -33,7 +34,9 @@ static bool bounce_join(struct store *store, const struct report *rep,
     return rc == 1;
 }
 
-static void bounce_credibility(const struct mctx_conn *conn, struct mbounce *b)
+static void bounce_credibility(const struct mctx_conn *conn,
+                               const struct auth_ctx *auth, time_t now,
+                               struct mbounce *b)
 {
     struct credible_input in;
     struct credible_decision out;
@@ -45,7 +48,9 @@ static void bounce_credibility(const struct mctx_conn *conn, struct mbounce *b)
                                                  : CREDIBLE_SRC_REMOTE;
     in.tracking = true;
     in.correlated = b->joined;
-    in.prvs = PRVS_UNSIGNED;
+    in.prvs = auth != NULL && conn->msg.nrcpts > 0
+                  ? auth_prvs_check(auth, conn->msg.rcpts[0].addr, now, NULL, 0)
+                  : PRVS_UNSIGNED;
     in.spf = AUTHRES_NONE;
     in.dkim = AUTHRES_NONE;
     if (!credible_mode_parse(conn->set->auth.credibility, &in.mode))
@@ -148,6 +153,7 @@ static const char *sender_domain(const struct report *rep,
 }
 
 void mbounce_process(struct store *store, struct alert_service *alerts,
+                     const struct auth_ctx *auth,
                      const struct classify_rules *rules,
                      const struct mctx_conn *conn, time_t now,
                      struct mbounce *b)
@@ -178,7 +184,7 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
     }
     classify_report(rules, b->report, b->verdicts);
     b->joined = bounce_join(store, b->report, &orig);
-    bounce_credibility(conn, b);
+    bounce_credibility(conn, auth, now, b);
     for (size_t i = 0; i < n; i++) {
         if (b->report->rcpts[i].recipient == NULL)
             continue;

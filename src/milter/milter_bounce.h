@@ -34,6 +34,7 @@
 
 struct store;
 struct alert_service;
+struct auth_ctx;
 
 struct mbounce {
     struct report *report;    /* NULL when parsing failed */
@@ -50,8 +51,11 @@ struct mbounce {
  * (store unavailable: classified and logged, not recorded); alerts may be
  * NULL (no alerts), else every failed recipient of a credible bounce goes
  * to alert_submit_verdict() (authentication and sender-side failures
- * alert the admin).  Fills *b_r; release it with mbounce_clear(). */
+ * alert the admin); auth may be NULL, else (prvs signing on) the bounce's
+ * envelope recipient is checked for the credibility rule.  Fills *b_r;
+ * release it with mbounce_clear(). */
 void mbounce_process(struct store *store, struct alert_service *alerts,
+                     const struct auth_ctx *auth,
                      const struct classify_rules *rules,
                      const struct mctx_conn *conn, time_t now,
                      struct mbounce *b_r);

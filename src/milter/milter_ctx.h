@@ -71,6 +71,7 @@ struct mctx_conn {
     bool skip_ok;                  /* the MTA understands SMFIS_SKIP */
     bool nr_conn, nr_mail, nr_hdr; /* steps that get no reply */
     bool enforce;                  /* milter.enforce is not "off" */
+    bool prvs;                     /* sign outbound senders (CHGFROM) */
     unsigned long messages;        /* messages begun on this connection */
     struct mctx_msg msg;           /* the current message */
     bool in_msg;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alert/alert.h"
+#include "auth/auth.h"
 #include "common/log.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
@@ -28,6 +29,8 @@ static struct {
     atomic_bool warm; /* mrt_warm() ran */
     struct alert_service *alerts;
     bool alerts_tried;
+    struct auth_ctx *auth;
+    bool auth_tried;
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void mrt_rules_unref(struct mrules **mrp)
@@ -153,6 +156,23 @@ struct alert_service *mrt_alerts(const struct bg_settings *set)
     return svc;
 }
 
+struct auth_ctx *mrt_auth(const struct bg_settings *set)
+{
+    struct auth_ctx *ctx;
+    const char *error = NULL;
+
+    pthread_mutex_lock(&rt.mu);
+    if (!rt.auth_tried && set != NULL && set->auth.prvs_sign) {
+        rt.auth_tried = true;
+        if (auth_new(&set->auth, &rt.auth, &error) != 0)
+            log_error(NULL, "prvs signing unavailable: %s",
+                      error != NULL ? error : "unknown error");
+    }
+    ctx = rt.auth;
+    pthread_mutex_unlock(&rt.mu);
+    return ctx;
+}
+
 void mrt_warm(const struct bg_settings *set)
 {
     struct mrules *mr;
@@ -163,6 +183,7 @@ void mrt_warm(const struct bg_settings *set)
     mrt_rules_unref(&mr);
     (void)mrt_store(set);
     (void)mrt_alerts(set);
+    (void)mrt_auth(set);
 }
 
 void mrt_enter(void)
@@ -190,6 +211,7 @@ void mrt_close(void)
     struct mrules *mr;
     struct store *st;
     struct alert_service *svc;
+    struct auth_ctx *auth;
 
     pthread_mutex_lock(&rt.mu);
     mr = rt.rules;
@@ -198,8 +220,11 @@ void mrt_close(void)
     rt.store = NULL;
     svc = rt.alerts;
     rt.alerts = NULL;
+    auth = rt.auth;
+    rt.auth = NULL;
     pthread_mutex_unlock(&rt.mu);
     alert_service_free(&svc);
+    auth_free(&auth);
     mrt_rules_unref(&mr);
     if (st != NULL) {
         if (store_flush(st, 5000) != 0)

@@ -29,6 +29,7 @@
 
 struct store;
 struct alert_service;
+struct auth_ctx;
 
 struct mrules {
     int refs_; /* private: atomic count */
@@ -54,6 +55,11 @@ struct store *mrt_store(const struct bg_settings *set);
 /* The alert service, made with SET at the first call (from milter_start,
  * before libmilter's threads); NULL when it could not be made (logged). */
 struct alert_service *mrt_alerts(const struct bg_settings *set);
+
+/* The SPF/DKIM/prvs context (auth/auth.h), made with SET at the first
+ * call when auth.prvs_sign is on; NULL otherwise or when it could not be
+ * made (logged). */
+struct auth_ctx *mrt_auth(const struct bg_settings *set);
 
 /* Callback accounting, for a clean stop. */
 void mrt_enter(void);

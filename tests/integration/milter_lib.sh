@@ -7,6 +7,7 @@
 #       ORIGINATING) and bounceguard (socket, store $DB); bounceguard reads
 #       $MT_BG_CONF_EXTRA (libconfig text inside milter = { ... })
 #   mt_bg_config                 rewrite bounceguard's configuration
+#       ($MT_BG_TOP_EXTRA: more top-level libconfig text, e.g. auth = {})
 #       (alerts: an exec sink appending to $PFH_W/bg/alerts.json)
 #   mt_bg_restart                stop and start bounceguard again
 #   mt_wait_sql SQL VALUE SECS   wait until SQL (on $DB) prints VALUE
@@ -48,7 +49,8 @@ mt_bg_config() {
         "$PFH_W" "$PFH_W" > "$PFH_W/bg/alert.sh"
     chmod 755 "$PFH_W/bg/alert.sh"
     chown postfix:postfix "$PFH_W/bg"
-    PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };
+    PFH_BG_EXTRA_CONF="${MT_BG_TOP_EXTRA:-}
+classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };
 alerts = { hold = 0; syslog = false; exec_command = \"$PFH_W/bg/alert.sh\"; };
 milter = {
     internal_networks = [];

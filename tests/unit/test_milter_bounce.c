@@ -122,7 +122,7 @@ static void postfix_dsn_is_credible(void **state)
     struct mbounce b;
     char hv[256];
 
-    mbounce_process(NULL, NULL, f->rules, c, 1795600000, &b);
+    mbounce_process(NULL, NULL, NULL, f->rules, c, 1795600000, &b);
     assert_false(b.error);
     assert_non_null(b.report);
     assert_int_equal(b.report->kind, REPORT_BOUNCE);
@@ -147,7 +147,7 @@ static void outside_dsn_needs_a_join(void **state)
     struct mctx_conn *c = message(f, false, "<>", dsn);
     struct mbounce b;
 
-    mbounce_process(NULL, NULL, f->rules, c, 1795600000, &b);
+    mbounce_process(NULL, NULL, NULL, f->rules, c, 1795600000, &b);
     assert_int_equal(b.report->kind, REPORT_BOUNCE);
     assert_false(b.joined);
     assert_false(b.credible);
@@ -162,7 +162,7 @@ static void ordinary_mail_records_nothing(void **state)
                 "From: a@b.test\r\nSubject: hello\r\n\r\nJust a note.\r\n");
     struct mbounce b;
 
-    mbounce_process(NULL, NULL, f->rules, c, 1795600000, &b);
+    mbounce_process(NULL, NULL, NULL, f->rules, c, 1795600000, &b);
     assert_false(b.error);
     assert_int_not_equal(b.report->kind, REPORT_BOUNCE);
     assert_null(b.verdicts);
@@ -186,7 +186,7 @@ static void truncated_copy_still_parsed(void **state)
     c->msg.candidate = true;
     (void)mctx_add_body(&c->msg, (const unsigned char *)dsn, strlen(dsn));
     assert_true(c->msg.truncated);
-    mbounce_process(NULL, NULL, f->rules, c, 1795600000, &b);
+    mbounce_process(NULL, NULL, NULL, f->rules, c, 1795600000, &b);
     assert_false(b.error);
     assert_int_equal(b.report->kind, REPORT_BOUNCE);
     assert_true(b.report->nrcpts >= 1);

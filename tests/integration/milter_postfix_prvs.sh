@@ -1,0 +1,60 @@
+#!/bin/bash
+# milter_postfix_prvs.sh - with auth.prvs_sign on, bounceguard signs the
+# envelope sender of outbound mail (smfi_chgfrom at end of message), and a
+# bounce from outside counts as credible when it returns to a valid
+# signature and as forged when the signature is bad (A = our MTA, B =
+# remote; see milter_lib.sh).
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-.}
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pfharness.sh"
+. "$top_srcdir/tests/integration/milter_lib.sh"
+
+pfh_available || tap_skip_all "$PFH_WHY"
+[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
+command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
+pfh_init || tap_skip_all "cannot create a work directory"
+W=$PFH_W
+trap 'mt_on_exit' EXIT
+
+mkdir -p "$W/bg"
+echo "3 a-secret-for-the-test" > "$W/bg/prvs.keys"
+chown -R postfix:postfix "$W/bg"
+chmod 600 "$W/bg/prvs.keys"
+MT_BG_TOP_EXTRA="auth = { prvs_sign = true; prvs_key_file = \"$W/bg/prvs.keys\"; prvs_key = 3; };"
+mt_setup || tap_skip_all "setup failed"
+tap_ok 0 "A, B and bounceguard (prvs_sign on) are up"
+row() { sqlite3 "$DB" "$1" 2>/dev/null; }
+
+# 1. the sender of outbound mail is signed on its way out
+Q=$(pfh_send "$PSUB" sender1@a.test ok@remote.test --subject signed 2>/dev/null)
+line=$(pfh_wait_log "$(pfh_log b)" "from=<prvs=3[0-9]{3}[0-9a-f]{6}=sender1@a.test>" 20)
+[ -n "$line" ]
+tap_ok $? "B saw the signed envelope sender ($Q)"
+SIGNED=$(echo "$line" | grep -Eo "prvs=3[0-9]{3}[0-9a-f]{6}=sender1@a.test" | head -1)
+tap_diag "signed sender: $SIGNED"
+mt_wait_sql "select sender from outbound where queue_id='$Q'" sender1@a.test 10
+tap_ok $? "tracking keeps the unsigned sender"
+
+# 2. Postfix's own DSN to the signed sender is still credible (local MTA)
+pfh_send "$PSUB" sender1@a.test dead77@remote.test --subject dead \
+    >/dev/null 2>&1
+mt_wait_sql "select count(*) from suppressions where address='dead77@remote.test'" 1 10
+tap_ok $? "A's DSN for dead77@ (to the signed sender) suppressed it"
+
+# 3. bounces from outside: a valid signature is credible, a bad one not
+mt_write_remote_dsn "$W/good.eml" "not-tracked.1@a.test" good@remote.test
+pfh_send "$PA" "" "$SIGNED" --body-file "$W/good.eml" >/dev/null 2>&1
+mt_wait_sql "select credible from events where address='good@remote.test'" 1 10
+tap_ok $? "a bounce to a valid prvs signature is credible (not tracked)"
+grep -q "bounce: rcpt=<good@remote.test>.*credible=yes (prvs" "$W/bounceguard.out"
+tap_ok $? "the log line says why: prvs"
+mt_write_remote_dsn "$W/bad.eml" "not-tracked.2@a.test" bad@remote.test
+pfh_send "$PA" "" "prvs=3000abcdef=sender1@a.test" --body-file "$W/bad.eml" \
+    >/dev/null 2>&1
+mt_wait_sql "select credible from events where address='bad@remote.test'" 0 10
+tap_ok $? "a bounce to a forged prvs signature is recorded, not credible"
+[ "$(row "select count(*) from suppressions where address='bad@remote.test'")" = 0 ]
+tap_ok $? "the forged bounce suppresses nobody"
+tap_done
