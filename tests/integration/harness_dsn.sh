@@ -7,7 +7,8 @@
 # dmarc@remote.test with "550 5.7.26").  Checks: the
 # accepted recipient reaches B, the rejection comes back to A as a DSN that
 # carries "Status: 5.1.1", bounceguard saw both the message and the DSN
-# (its log lines carry the queue ids), NOTIFY=NEVER suppresses the DSN,
+# (its log lines carry the queue ids), a message submitted with sendmail(1)
+# bounces the same way, NOTIFY=NEVER suppresses the DSN,
 # bounceguard exits on SIGTERM, and cleanup leaves no process behind.
 #
 # Skips (TAP) when not root or Postfix is missing; the bounceguard checks
@@ -94,21 +95,40 @@ pfh_wait_log "$(pfh_log a)" "${QID2:-NOQUEUEID}: removed" 20 >/dev/null &&
         "$(pfh_log a)"
 tap_ok $? "NOTIFY=NEVER: bounced without a DSN"
 
-# 8-10: bounceguard saw the message and the DSN, and A could reach it
+# 8: a message submitted with sendmail(1) (pickup, non_smtpd_milters) to a
+# recipient B refuses (552 5.2.2) comes back as a DSN too
+printf 'From: <local1@a.test>\nTo: <full@remote.test>\nSubject: %s\n\n%s\n' \
+    "harness local submission" "Submitted with sendmail(1)." |
+    pfh_sendmail a local1@a.test full@remote.test
+line=$(pfh_wait_log "$(pfh_log a)" "pickup.*: uid=0 from=<local1@a.test>" 20)
+QID3=$(echo "$line" | sed -n 's/.*: \([0-9A-F]*\): uid=0 .*/\1/p')
+line=$(pfh_wait_log "$(pfh_log a)" \
+    "${QID3:-NOQUEUEID}: sender non-delivery notification: [0-9A-F]+" 20)
+DSNQID3=${line##*: }
+[ -n "$QID3" ] && [ -n "$line" ] &&
+    grep -q "${QID3}: to=<full@remote.test>.*dsn=5\.2\.2, status=bounced" \
+        "$(pfh_log a)"
+tap_ok $? "sendmail(1) submission ${QID3:-none}: bounced 5.2.2, DSN ${DSNQID3:-none}"
+[ -n "$DSNQID3" ] || DSNQID3=NODSNQUEUEID
+
+# 9-12: bounceguard saw the messages and the DSNs, and A could reach it
 if [ "$have_bg" = 1 ]; then
     pfh_wait_log "$W/bounceguard.out" "$QID" 10 >/dev/null
     tap_ok $? "bounceguard logged the message's queue id $QID"
     pfh_wait_log "$W/bounceguard.out" "$DSNQID" 10 >/dev/null
     tap_ok $? "bounceguard logged the DSN's queue id $DSNQID"
+    pfh_wait_log "$W/bounceguard.out" "$DSNQID3" 10 >/dev/null
+    tap_ok $? "bounceguard logged the DSN of the sendmail(1) submission ($DSNQID3)"
     ! grep -q 'Milter service' "$(pfh_log a)"
     tap_ok $? "A reached the milter every time (no milter warnings)"
 else
     tap_skip "bounceguard not built: message seen by the milter"
     tap_skip "bounceguard not built: DSN seen by the milter"
+    tap_skip "bounceguard not built: DSN of the local submission seen"
     tap_skip "bounceguard not built: milter reachable"
 fi
 
-# 11-12: teardown: bounceguard stops on SIGTERM, nothing is left behind
+# 13-14: teardown: bounceguard stops on SIGTERM, nothing is left behind
 pfh_stop
 if [ "$have_bg" = 1 ]; then
     pfh_kill bounceguard

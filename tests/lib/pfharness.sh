@@ -44,6 +44,10 @@
 #                                 submit one message; prints the queue id.
 #                                 Options: --notify NEVER, --ret, --envid,
 #                                 --subject, --header 'H: v', --body-file
+#   pfh_sendmail NAME FROM RCPT... < MESSAGE
+#                                 submit MESSAGE to instance NAME with its
+#                                 sendmail(1) (postdrop, pickup: the
+#                                 non_smtpd_milters path)
 #   pfh_log NAME                  path of NAME's maillog
 #   pfh_queue_empty NAME          0 if NAME's queue holds no message
 #
@@ -416,6 +420,13 @@ pfh_send() {
     local port=$1
     shift
     "$PFH_PYTHON" "$PFH_HERE/pfh-smtp.py" "127.0.0.1:$port" "$@"
+}
+
+pfh_sendmail() { # pfh_sendmail NAME FROM RCPT... < MESSAGE
+    local name=$1 from=$2
+    shift 2
+    "${PFH_SENDMAIL:-/usr/sbin/sendmail}" -C "$PFH_W/$name/etc" -f "$from" \
+        -- "$@"
 }
 
 pfh_queue_empty() {
