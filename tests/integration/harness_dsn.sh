@@ -65,7 +65,7 @@ pfh_wait_log "$(pfh_log a)" \
     20 >/dev/null
 tap_ok $? "A logged status=bounced dsn=5.1.1 for unknown@remote.test"
 
-# 6: the DSN was generated and captured
+# 6-7: the DSN was generated and captured
 line=$(pfh_wait_log "$(pfh_log a)" \
     "$QID: sender non-delivery notification: [0-9A-F]+" 20)
 DSNQID=${line##*: }
@@ -84,7 +84,7 @@ dsn_ok() {
 tap_check "captured DSN to sender1@a.test is a report with Status: 5.1.1" \
     dsn_ok
 
-# 7: NOTIFY=NEVER: bounced, but no DSN.  (A recipient bounceguard has not
+# 8: NOTIFY=NEVER: bounced, but no DSN.  (A recipient bounceguard has not
 # seen fail yet: unknown@ may be suppressed by now.)
 QID2=$(pfh_send "$PA" "sender2@a.test" dmarc@remote.test --notify NEVER \
        --subject "harness notify never")
@@ -95,7 +95,7 @@ pfh_wait_log "$(pfh_log a)" "${QID2:-NOQUEUEID}: removed" 20 >/dev/null &&
         "$(pfh_log a)"
 tap_ok $? "NOTIFY=NEVER: bounced without a DSN"
 
-# 8: a message submitted with sendmail(1) (pickup, non_smtpd_milters) to a
+# 9: a message submitted with sendmail(1) (pickup, non_smtpd_milters) to a
 # recipient B refuses (552 5.2.2) comes back as a DSN too
 printf 'From: <local1@a.test>\nTo: <full@remote.test>\nSubject: %s\n\n%s\n' \
     "harness local submission" "Submitted with sendmail(1)." |
@@ -111,7 +111,7 @@ DSNQID3=${line##*: }
 tap_ok $? "sendmail(1) submission ${QID3:-none}: bounced 5.2.2, DSN ${DSNQID3:-none}"
 [ -n "$DSNQID3" ] || DSNQID3=NODSNQUEUEID
 
-# 9-12: bounceguard saw the messages and the DSNs, and A could reach it
+# 10-13: bounceguard saw the messages and the DSNs, and A could reach it
 if [ "$have_bg" = 1 ]; then
     pfh_wait_log "$W/bounceguard.out" "$QID" 10 >/dev/null
     tap_ok $? "bounceguard logged the message's queue id $QID"
@@ -128,7 +128,7 @@ else
     tap_skip "bounceguard not built: milter reachable"
 fi
 
-# 13-14: teardown: bounceguard stops on SIGTERM, nothing is left behind
+# 14-15: teardown: bounceguard stops on SIGTERM, nothing is left behind
 pfh_stop
 if [ "$have_bg" = 1 ]; then
     pfh_kill bounceguard
