@@ -195,8 +195,9 @@ size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
         space = false;
         /* a run of other bytes, as much of it as fits before the NUL */
         size_t room = cap - 1 - n, j = i; /* @UNSAFE: n < cap here */
-        while (j < vlen && j - i < room &&
-               !hdr_unfold_blank((unsigned char)v[j]))
+        size_t lim = vlen - i < room ? vlen : i + room;
+        while (j < lim && ((unsigned char)v[j] > ' ' ||
+                           !hdr_unfold_blank((unsigned char)v[j])))
             j++;
         if (j == i)
             break; /* full */

@@ -90,7 +90,7 @@ static void mime_fill_type(struct mime_part *p, struct hdr_want *ct_r)
     struct hdr_want w[2] = {{.name = "Content-Type", .name_len = 12},
                             {.name = "Content-Transfer-Encoding",
                              .name_len = 25}};
-    char v[256];
+    char v[sizeof p->type]; /* the type is all that is read of the value */
 
     strcpy(p->type, "text/plain");
     p->charset[0] = '\0';

@@ -22,6 +22,9 @@ struct prefilter {
     /* hash of the first two bytes -> literals, as offsets into lit_index */
     size_t *bucket_start; /* LIT_BUCKETS + 1 entries */
     size_t *lit_index;
+    /* bit h set: bucket h holds literals; 512 bytes that stay in cache
+     * where bucket_start would not */
+    uint64_t nonempty[LIT_BUCKETS / 64];
 };
 
 struct prefilter *prefilter_new(void)
@@ -300,6 +303,10 @@ int prefilter_finish(struct prefilter *pf)
     for (size_t b = 0; b < LIT_BUCKETS; b++)
         pf->bucket_start[b + 1] += pf->bucket_start[b];
     memcpy(fill, pf->bucket_start, sizeof fill);
+    memset(pf->nonempty, 0, sizeof pf->nonempty);
+    for (size_t b = 0; b < LIT_BUCKETS; b++)
+        if (pf->bucket_start[b + 1] > pf->bucket_start[b])
+            pf->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
     for (size_t i = 0; i < pf->nlits; i++) {
         const unsigned char *t = (const unsigned char *)pf->lits[i].text;
         pf->lit_index[fill[lit_hash(t[0], t[1])]++] = i;
@@ -312,15 +319,24 @@ void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
 {
     const unsigned char *t = (const unsigned char *)lower;
 
+    _Static_assert(PREFILTER_MIN >= 3, "the scan reads t[i + 2]");
     if (pf->bucket_start == NULL)
         return;
     for (size_t i = 0; i + PREFILTER_MIN <= len; i++) {
         unsigned h = lit_hash(t[i], t[i + 1]);
+        if ((pf->nonempty[h / 64] & (UINT64_C(1) << (h % 64))) == 0)
+            continue;
         for (size_t k = pf->bucket_start[h]; k < pf->bucket_start[h + 1];
              k++) {
             const struct literal *l = &pf->lits[pf->lit_index[k]];
+            uint64_t bit = UINT64_C(1) << (l->id % 64);
+            /* a rule already marked, or a third byte that differs (i + 2
+             * < len here), needs no memcmp() */
+            if ((hit[l->id / 64] & bit) != 0 ||
+                (l->len >= 3 && t[i + 2] != (unsigned char)l->text[2]))
+                continue;
             if (l->len <= len - i && memcmp(t + i, l->text, l->len) == 0)
-                hit[l->id / 64] |= UINT64_C(1) << (l->id % 64);
+                hit[l->id / 64] |= bit;
         }
     }
 }

@@ -15,12 +15,21 @@
 static size_t ses_key(const char *t, size_t len, size_t from, size_t to,
                       const char *key)
 {
-    size_t kl = strlen(key);
+    size_t kl = strlen(key), end = to < len ? to : len, i = from;
 
-    for (size_t i = from; i + kl + 2 <= to && i + kl + 2 <= len; i++)
-        if (t[i] == '"' && t[i + kl + 1] == '"' &&
-            memcmp(t + i + 1, key, kl) == 0)
+    if (end < kl + 2)
+        return 0;
+    /* the quotes are found by memchr(); candidates start at or before last */
+    size_t last = end - kl - 2;
+    while (i <= last) {
+        const char *q = memchr(t + i, '"', last - i + 1);
+        if (q == NULL)
+            return 0;
+        i = (size_t)(q - t);
+        if (t[i + kl + 1] == '"' && memcmp(t + i + 1, key, kl) == 0)
             return i + kl + 2;
+        i++;
+    }
     return 0;
 }
 
