@@ -48,6 +48,7 @@ struct store {
     struct store_db *writer_db;
     struct reader readers[STORE_READERS];
     struct store_spool *spool; /* NULL: no spool */
+    struct store_uuid_gen uuids;
 
     pthread_mutex_t lock; /* everything below */
     pthread_cond_t wake;  /* the writer: work to do */
@@ -102,7 +103,7 @@ static bool enqueue(struct store *st, struct store_item *it)
 
 int store_record(struct store *st, const struct store_event *ev)
 {
-    char key[ADDR_MAX + 1];
+    char key[ADDR_MAX + 1], uuid[33];
     const char *why;
     struct store_item *it;
     size_t len = ev->recipient ? strlen(ev->recipient) : 0;
@@ -110,7 +111,8 @@ int store_record(struct store *st, const struct store_event *ev)
     if (addr_normalize(ev->recipient, len, st->lp, ADDR_ALLOW_DOMAIN, key,
                        sizeof key, &why) < 0)
         return -1;
-    it = store_item_event(ev, key, NULL);
+    store_uuid_make(&st->uuids, uuid);
+    it = store_item_event(ev, key, uuid);
     if (it == NULL)
         return -1;
     if (!enqueue(st, it)) {
@@ -123,7 +125,7 @@ int store_record(struct store *st, const struct store_event *ev)
 int store_track_outbound(struct store *st, const struct outbound_msg *m)
 {
     size_t total = 1;
-    char *joined, *p;
+    char *joined, *p, uuid[33];
     struct store_item *it;
 
     for (size_t i = 0; i < m->nrecipients; i++)
@@ -140,7 +142,8 @@ int store_track_outbound(struct store *st, const struct outbound_msg *m)
         memcpy(p, m->recipients[i], n + 1);
         p += n;
     }
-    it = store_item_outbound(m, joined, NULL);
+    store_uuid_make(&st->uuids, uuid);
+    it = store_item_outbound(m, joined, uuid);
     free(joined);
     if (it == NULL)
         return -1;
@@ -778,6 +781,7 @@ int store_open(const struct store_settings *set,
         return -1;
     }
     st->policy = *policy;
+    store_uuid_init(&st->uuids);
     pthread_mutex_init(&st->lock, NULL);
     pthread_cond_init(&st->wake, NULL);
     pthread_cond_init(&st->done, NULL);

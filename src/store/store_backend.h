@@ -87,6 +87,17 @@ struct store_backend {
 extern const struct store_backend store_backend_sqlite;
 extern const struct store_backend store_backend_pgsql;
 
+/* Event ids without a system call each: a random 64-bit prefix drawn once
+ * per open store and a 64-bit counter (atomic; any thread), as 32 hex
+ * digits.  Unique as long as two stores never draw the same prefix
+ * (odds 2^-64 per pair). */
+struct store_uuid_gen {
+    unsigned char prefix[8];
+    unsigned long long next;
+};
+void store_uuid_init(struct store_uuid_gen *g);
+void store_uuid_make(struct store_uuid_gen *g, char out[33]);
+
 /* Items (store.c): copies of an event (KEY normalised) or an outbound
  * message; uuid NULL makes a new one.  NULL when out of memory. */
 struct store_item *store_item_event(const struct store_event *ev,

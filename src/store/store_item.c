@@ -117,25 +117,69 @@ int store_outbound_fill(struct outbound_msg *m, const char *message_id,
 
 /* --------------------------------------------------------------- items */
 
-static void make_uuid(char out[33])
+static void random_bytes(unsigned char *r, size_t size, const void *salt)
 {
-    unsigned char r[16];
     size_t got = 0;
 
-    while (got < sizeof r) {
-        ssize_t n = getrandom(r + got, sizeof r - got, 0);
+    while (got < size) {
+        ssize_t n = getrandom(r + got, size - got, 0);
         if (n <= 0) {
             /* no entropy call: fall back to time and address bits */
             unsigned long long t = (unsigned long long)time(NULL);
-            for (size_t i = got; i < sizeof r; i++)
+            for (size_t i = got; i < size; i++)
                 r[i] = (unsigned char)(t >> (8 * (i % 8))) ^
-                       (unsigned char)((uintptr_t)out >> (i % 8));
+                       (unsigned char)((uintptr_t)salt >> (i % 8));
             break;
         }
         got += (size_t)n;
     }
-    for (size_t i = 0; i < sizeof r; i++)
-        snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+/* Writes N bytes as 2 * N lower-case hex digits (no terminator). */
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+}
+
+static void make_uuid(char out[33])
+{
+    unsigned char r[16];
+
+    random_bytes(r, sizeof r, out);
+    hex(r, sizeof r, out);
+    out[32] = '\0';
+}
+
+void store_uuid_init(struct store_uuid_gen *g)
+{
+    random_bytes(g->prefix, sizeof g->prefix, g);
+    g->next = 0;
+}
+
+void store_uuid_make(struct store_uuid_gen *g, char out[33])
+{
+    unsigned long long n = __atomic_fetch_add(&g->next, 1, __ATOMIC_RELAXED);
+    unsigned char c[8];
+
+    for (size_t i = 0; i < sizeof c; i++)
+        c[i] = (unsigned char)(n >> (8 * (7 - i)));
+    hex(g->prefix, sizeof g->prefix, out);
+    hex(c, sizeof c, out + 16);
+    out[32] = '\0';
+}
+
+/* Copies a string known to fit (key, uuid), without a format call. */
+static void copy_fit(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 /* Appends S (or nothing for NULL) to the item's data; returns the copy. */
@@ -175,9 +219,9 @@ struct store_item *store_item_event(const struct store_event *ev,
     if (it == NULL)
         return NULL;
     it->kind = ITEM_EVENT;
-    store_copy(it->key, sizeof it->key, key);
+    copy_fit(it->key, sizeof it->key, key);
     if (uuid != NULL)
-        store_copy(it->uuid, sizeof it->uuid, uuid);
+        copy_fit(it->uuid, sizeof it->uuid, uuid);
     else
         make_uuid(it->uuid);
     it->ev = *ev;
