@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/charset.h"
 #include "core/codec.h"
 
 #if defined(__SSE2__)
@@ -173,8 +174,8 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
 /* Bytes that hdr_unfold() turns into (at most) one space. */
 static bool hdr_unfold_blank(unsigned char c)
 {
-    return c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-                        c == 0);
+    return c <= ' ' &&
+           (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0);
 }
 
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
@@ -263,15 +264,21 @@ static bool hdr_word(const char *w, size_t wlen, char *out, size_t *n,
     size_t csl = (size_t)(q1 - (w + 2)), dl;
     bool bad = false, latin1 = hdr_latin1(w + 2, csl);
 
-    if (!latin1 && !hdr_utf8(w + 2, csl))
-        return false; /* other charsets stay encoded: the text stays UTF-8 */
-
     if (enc == 'B' || enc == 'b')
         dl = codec_base64(text, tlen, tmp, sizeof tmp, &bad);
     else if (enc == 'Q' || enc == 'q')
         dl = codec_qp(text, tlen, tmp, sizeof tmp, true, &bad);
     else
         return false;
+    if (!latin1 && !hdr_utf8(w + 2, csl)) {
+        /* other charsets through iconv(); unknown ones stay encoded */
+        size_t m;
+        if (*n >= cap ||
+            !charset_to_utf8(w + 2, csl, tmp, dl, out + *n, cap - *n, &m))
+            return false;
+        *n += m;
+        return true;
+    }
     for (size_t i = 0; i < dl; i++) {
         if (latin1) {
             hdr_put_latin1((unsigned char)tmp[i], out, n, cap);

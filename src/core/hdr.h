@@ -6,9 +6,10 @@
  * or a bare CR.  hdr_next() walks the fields in order, hdr_find() returns the
  * first field of a name; values come back raw (still folded) and
  * hdr_unfold() / hdr_decode() turn them into one line of text (RFC 2047
- * encoded words decoded to UTF-8 for UTF-8, US-ASCII and ISO-8859-1; other
- * charsets are passed through byte for byte).  hdr_param() reads a MIME
- * parameter (boundary, charset, report-type) from a Content-Type value.
+ * encoded words decoded to UTF-8: UTF-8, US-ASCII and ISO-8859-1 here, other
+ * charsets through iconv() (charset.h); a word in a charset iconv() does not
+ * know stays encoded).  hdr_param() reads a MIME parameter (boundary,
+ * charset, report-type) from a Content-Type value.
  *
  * Pure, reentrant, no allocation: outputs go to caller buffers with their
  * capacity and are always NUL-terminated and truncated to fit.  Time is

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/addrscan.h"
+#include "core/charset.h"
 #include "core/dsn.h"
 #include "core/hdr.h"
 #include "core/mime.h"
@@ -97,9 +98,37 @@ static void report_text_add(struct report_ctx *c, const char *s, size_t n)
     c->text[c->tlen] = '\0';
 }
 
+/* Charsets whose text goes in as it is. */
+static bool report_charset_native(const char *cs)
+{
+    return cs[0] == '\0' || strcmp(cs, "utf-8") == 0 ||
+           strcmp(cs, "utf8") == 0 || strcmp(cs, "us-ascii") == 0 ||
+           strcmp(cs, "ascii") == 0;
+}
+
+/* Adds a text part of another charset (ISO-2022-JP, Shift_JIS, KOI8-R ...)
+ * turned into UTF-8 by iconv(); one iconv() does not know goes in as it
+ * is. */
+static void report_text_iconv(struct report_ctx *c, const char *charset,
+                              const char *d, size_t dn)
+{
+    size_t cap = 3 * dn + 4, n; /* @UNSAFE: dn <= max_message_bytes */
+    char *u = malloc(cap);
+
+    if (u == NULL) {
+        c->b.oom = true;
+        return;
+    }
+    if (charset_to_utf8(charset, strlen(charset), d, dn, u, cap, &n))
+        report_text_add(c, u, n);
+    else
+        report_text_add(c, d, dn);
+    free(u);
+}
+
 /* Adds a text part, ISO-8859-1 (and its kin) turned into UTF-8 so that
- * diagnostics are UTF-8 whatever the notice's charset was; other charsets
- * go in as they are. */
+ * diagnostics are UTF-8 whatever the notice's charset was; charsets other
+ * than these and UTF-8 / US-ASCII go through iconv(). */
 static void report_text_latin1(struct report_ctx *c, const char *charset,
                                const char *d, size_t dn)
 {
@@ -109,6 +138,10 @@ static void report_text_latin1(struct report_ctx *c, const char *charset,
                   strcmp(charset, "latin1") == 0;
     size_t high = 0, o = 0;
 
+    if (!latin1 && !report_charset_native(charset)) {
+        report_text_iconv(c, charset, d, dn);
+        return;
+    }
     for (size_t i = 0; latin1 && i < dn; i++)
         high += (unsigned char)d[i] >= 0x80;
     if (high == 0) {

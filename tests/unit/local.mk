@@ -159,3 +159,10 @@ tests_unit_test_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_metrics_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_metrics
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_charset
+tests_unit_test_charset_SOURCES = tests/unit/test_charset.c
+tests_unit_test_charset_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_charset_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_charset
+endif

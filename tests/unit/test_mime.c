@@ -94,9 +94,13 @@ static void test_hdr_decode_encoded_words(void **state)
         {"=?UTF-8?Q?a?= =?UTF-8?Q?b?=", "ab"}, /* space between words goes */
         {"plain =?x?Q?text", "plain =?x?Q?text"},
         {"=?UTF-8?Q?AutoRespons?= :Nyaan?", "AutoRespons :Nyaan?"},
-        /* a charset not converted stays encoded, so the text stays UTF-8 */
+        /* other charsets through iconv(): "です。" */
         {"=?ISO-2022-JP?B?GyRCJEckOSEjGyhC?=",
-         "=?ISO-2022-JP?B?GyRCJEckOSEjGyhC?="},
+         "\xe3\x81\xa7\xe3\x81\x99\xe3\x80\x82"},
+        /* a charset iconv() does not know stays encoded: the text stays
+         * UTF-8 */
+        {"=?X-NO-SUCH-CHARSET?B?GyRCJEckOSEjGyhC?=",
+         "=?X-NO-SUCH-CHARSET?B?GyRCJEckOSEjGyhC?="},
     };
     (void)state;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
