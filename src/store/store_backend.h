@@ -24,7 +24,7 @@ struct store_item {
     unsigned long long seq;
     enum store_item_kind kind;
     char uuid[33];           /* 32 hex digits: replay idempotency */
-    char key[ADDR_MAX + 1];  /* normalised recipient (events) */
+    const char *key;         /* normalised recipient (events), in data[] */
     struct store_event ev;   /* strings point into data[] */
     struct outbound_msg out; /* recipients joined by '\n' in out_rcpts */
     const char *out_rcpts;

@@ -215,18 +215,21 @@ struct store_item *store_item_event(const struct store_event *ev,
 
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         total += len0(s[i]);
+    total += strnlen(key, ADDR_MAX) + 1;
     it = calloc(1, sizeof *it + total);
     if (it == NULL)
         return NULL;
     it->kind = ITEM_EVENT;
-    copy_fit(it->key, sizeof it->key, key);
+    p = it->data;
+    copy_fit(p, ADDR_MAX + 1, key);
+    it->key = p;
+    p += strlen(p) + 1;
     if (uuid != NULL)
         copy_fit(it->uuid, sizeof it->uuid, uuid);
     else
         make_uuid(it->uuid);
     it->ev = *ev;
     it->ev.recipient = it->key;
-    p = it->data;
     it->ev.reason = put(&p, ev->reason);
     it->ev.rule = put(&p, ev->rule);
     it->ev.status = put(&p, ev->status);
