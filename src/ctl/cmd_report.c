@@ -123,6 +123,20 @@ static const char *report_db(const struct ctl_env *env,
     return set->store.path;
 }
 
+/* The levels of monitor.warn and monitor.crit when a configuration is
+ * there (validated percentages), else the defaults. */
+static void report_levels(const struct ctl_env *env, struct report_data *d)
+{
+    struct bg_config *cfg = ctl_config_optional(env);
+    const struct bg_settings *set;
+
+    if (cfg == NULL)
+        return;
+    set = cfg_settings(cfg);
+    d->warn = strtod(set->monitor.warn, NULL) / 100.0;
+    d->crit = strtod(set->monitor.crit, NULL) / 100.0;
+}
+
 static int report_write_html(const struct report_data *d, const char *path)
 {
     FILE *fp = fopen(path, "w");
@@ -161,11 +175,14 @@ int cmd_report(const struct ctl_env *env, int argc, char **argv)
         0) {
         ctl_error("report: %s", err);
         rc = CTL_UNAVAILABLE;
-    } else if (o.html != NULL) {
-        rc = report_write_html(d, o.html);
     } else {
-        report_text(d, stdout);
-        rc = ferror(stdout) ? CTL_IOERR : CTL_OK;
+        report_levels(env, d);
+        if (o.html != NULL) {
+            rc = report_write_html(d, o.html);
+        } else {
+            report_text(d, stdout);
+            rc = ferror(stdout) ? CTL_IOERR : CTL_OK;
+        }
     }
     report_data_free(d);
     free(d);

@@ -35,7 +35,8 @@
 #define RPT_MAX_AUTH 4096
 #define RPT_MAX_POINTS 400
 #define RPT_NAME_MAX 127
-#define RPT_WARN 0.02 /* the line drawn on the rate chart */
+#define RPT_WARN 0.02 /* default levels of the hard rate (monitor.warn) */
+#define RPT_CRIT 0.05 /* (monitor.crit) */
 
 enum rpt_bucket { RPT_HARD = 0, RPT_SOFT, RPT_SENDER, RPT_NBUCKETS };
 
@@ -68,7 +69,10 @@ struct rpt_auth {
 struct report_data {
     long long since, now, step;
     size_t npoints;
-    const char *domain_filter;                      /* or NULL */
+    const char *domain_filter; /* or NULL */
+    /* levels of the hard rate (the line drawn, WARN, CRIT): RPT_WARN and
+     * RPT_CRIT unless the caller sets them after the query */
+    double warn, crit;
     struct rpt_domain domains[RPT_MAX_DOMAINS + 1]; /* last: (other) */
     size_t ndomains;
     struct rpt_provider *providers; /* RPT_MAX_PROVIDERS + 1 */

@@ -96,7 +96,7 @@ static double rate_at(const struct rpt_domain *m, size_t i)
 
 static double rate_max(const struct report_data *d)
 {
-    double vmax = 0.05;
+    double vmax = d->crit > 0.05 ? d->crit : 0.05;
 
     for (size_t k = 0; k < d->ndomains && k < MAX_LINES; k++)
         for (size_t i = 0; i < d->npoints; i++)
@@ -135,7 +135,7 @@ static size_t rate_line(const struct report_data *d, size_t k, double vmax,
 
 static void chart_rate(const struct report_data *d, FILE *fp)
 {
-    double vmax = rate_max(d), y2 = ypos(RPT_WARN, vmax);
+    double vmax = rate_max(d), y2 = ypos(d->warn, vmax);
     size_t points = 0,
            nlines = d->ndomains < MAX_LINES ? d->ndomains : MAX_LINES;
 
@@ -154,8 +154,8 @@ static void chart_rate(const struct report_data *d, FILE *fp)
                 ML - 6, ypos(vmax * t / 4, vmax) + 4, 100 * vmax * t / 4);
     fprintf(fp,
             "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='warn'/>\n"
-            "<text x='%d' y='%.1f' class='warnlabel'>2%%</text>\n",
-            ML, y2, W - MR, y2, W - MR - 24, y2 - 4);
+            "<text x='%d' y='%.1f' class='warnlabel'>%g%%</text>\n",
+            ML, y2, W - MR, y2, W - MR - 34, y2 - 4, 100 * d->warn);
     for (size_t k = 0; k < nlines; k++)
         (void)rate_line(d, k, vmax, fp);
     fputs("</svg>\n<p class='legend'>", fp);
@@ -164,9 +164,10 @@ static void chart_rate(const struct report_data *d, FILE *fp)
         esc(fp, d->domains[k].name);
         fputs(" &nbsp; ", fp);
     }
-    fputs("<span class='warnkey'>- - -</span> 2% (providers' limit for bulk "
-          "senders)</p>\n",
-          fp);
+    fprintf(fp,
+            "<span class='warnkey'>- - -</span> %g%% (monitor.warn; "
+            "providers expect bulk senders under 2%%)</p>\n",
+            100 * d->warn);
 }
 
 /* ------------------------------------------------------ bars and tables */
@@ -287,7 +288,7 @@ static void table_domains(const struct report_data *d, FILE *fp)
                 "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>"
                 "<td class='%s'>%.2f%%</td></tr>\n",
                 m->sent, m->fail[RPT_HARD], m->fail[RPT_SOFT],
-                m->fail[RPT_SENDER], r >= 2 ? "bad" : "good", r);
+                m->fail[RPT_SENDER], r >= 100 * d->warn ? "bad" : "good", r);
     }
     fputs("</table>\n", fp);
 }

@@ -481,8 +481,8 @@ static void merge(struct fold *dst, const struct fold *src)
             dst->prov_reason[t][map[r]] += src->prov_reason[i][r];
     }
     for (size_t i = 0; i < s->nauth; i++)
-        auth_add(dst, s->auth[i].reason, s->auth[i].domain,
-                 s->auth[i].provider, s->auth[i].n);
+        auth_add(dst, s->auth[i].reason, s->auth[i].domain, s->auth[i].provider,
+                 s->auth[i].n);
     d->auth_total = auth_total;
     d->events += s->events;
 }
@@ -493,8 +493,11 @@ static long long events_middle(sqlite3 *db, int all)
     sqlite3_stmt *s = NULL;
     long long mid = -1;
 
-    if (all && sqlite3_prepare_v2(db, "SELECT min(rowid), max(rowid) FROM "
-                                      "events", -1, &s, NULL) == SQLITE_OK &&
+    if (all &&
+        sqlite3_prepare_v2(db,
+                           "SELECT min(rowid), max(rowid) FROM "
+                           "events",
+                           -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW &&
         sqlite3_column_int64(s, 1) - sqlite3_column_int64(s, 0) > 100000)
         mid = (sqlite3_column_int64(s, 0) + sqlite3_column_int64(s, 1)) / 2;
@@ -521,8 +524,8 @@ static void scan_setup(struct scan *sc, const char *path,
 
 /* Scans the events (in two threads when worth it) and the outbound
  * messages into *f; 0 or -1 with err. */
-static int scan_events(sqlite3 *db, const char *path, struct fold *f,
-                       char *err, size_t errsize)
+static int scan_events(sqlite3 *db, const char *path, struct fold *f, char *err,
+                       size_t errsize)
 {
     int all = scan_all(db, "events", f->d->since);
     long long mid = events_middle(db, all);
@@ -576,6 +579,8 @@ int report_query(const char *path, long long since, long long now,
     d->step = pick_step(d->now - d->since);
     d->npoints = (size_t)((d->now - d->since + d->step - 1) / d->step);
     d->domain_filter = domain;
+    d->warn = RPT_WARN;
+    d->crit = RPT_CRIT;
     if (fold_init(&f, d) != 0) {
         snprintf(err, errsize, "out of memory");
         goto out;

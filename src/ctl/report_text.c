@@ -34,10 +34,10 @@ static void text_domains(const struct report_data *d, FILE *fp)
         fprintf(fp, "%-32.32s %10llu %9llu %9llu %9llu %5.2f%% %5.2f%% %6s\n",
                 m->name, m->sent, m->fail[RPT_HARD], m->fail[RPT_SOFT],
                 m->fail[RPT_SENDER], h, pct(m->fail[RPT_SOFT], m->sent),
-                m->sent == 0 ? "-"
-                : h >= 5     ? "CRIT"
-                : h >= 2     ? "WARN"
-                             : "ok");
+                m->sent == 0         ? "-"
+                : h >= 100 * d->crit ? "CRIT"
+                : h >= 100 * d->warn ? "WARN"
+                                     : "ok");
     }
     if (d->ndomains == 0)
         fprintf(fp, "(nothing sent or bounced)\n");

@@ -38,6 +38,13 @@ tap_ok $? "report --domain exits 0"
 ! grep -q '^news\.example' "$W/shop" && grep -q '^shop\.example' "$W/shop"
 tap_ok $? "--domain shows that sending domain only"
 
+printf 'store = { path = "%s/bg.db"; };\nmonitor = { warn = "3%%"; crit = "10%%"; };\n' \
+    "$W" > "$W/levels.conf"
+"$CTL" -c "$W/levels.conf" report > "$W/levels"
+grep -Eq '^news\.example .* 5\.00% .* WARN$' "$W/levels" &&
+    grep -Eq '^shop\.example .* 2\.00% .* ok$' "$W/levels"
+tap_ok $? "the levels follow monitor.warn and monitor.crit (3%, 10%)"
+
 "$CTL" -c "$W/bg.conf" report --since 2d3 > /dev/null 2>&1
 [ $? -eq 64 ]
 tap_ok $? "a bad --since is a usage error (64)"
