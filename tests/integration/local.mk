@@ -91,7 +91,8 @@ EXTRA_DIST += tests/integration/logfeed_ingest.sh
 # metrics: the Prometheus endpoint of a running daemon (miltertest traffic,
 # promtool), and the bounce-rate monitor's alerts
 TESTS += tests/integration/metrics_scrape.sh
-EXTRA_DIST += tests/integration/metrics_scrape.sh tests/milter/metrics_flow.lua
+EXTRA_DIST += tests/integration/metrics_scrape.sh tests/milter/metrics_flow.lua \
+	tests/integration/prom_check.py
 
 # report: terminal tables over a history with known answers, and the HTML
 # page in headless Chromium

@@ -54,6 +54,13 @@ if command -v promtool >/dev/null 2>&1; then
 else
     tap_skip "promtool is not installed (apt-get install prometheus)"
 fi
+if command -v python3 >/dev/null 2>&1; then
+    out=$(python3 "$top_srcdir/tests/integration/prom_check.py" "$S" 2>&1)
+    tap_ok $? "the strict format check (prom_check.py) accepts it too"
+    [ -n "$out" ] && tap_diag "$out"
+else
+    tap_skip "python3 is not installed: strict format check"
+fi
 
 # value NAME{LABELS}: the sample's value, or empty
 value() { awk -v k="$1" '$1 == k { print $2 }' "$S"; }
