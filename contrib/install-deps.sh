@@ -13,7 +13,8 @@ PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
     clang libclang-rt-14-dev llvm
     postfix postfix-sqlite postfix-pgsql swaks miltertest opendkim
     opendkim-tools libsisimai-perl libcurl4-openssl-dev libmicrohttpd-dev
-    dnsmasq python3 perl bc time mandoc procps ${BG_EXTRA_PACKAGES:-}"
+    dnsmasq python3 perl bc time mandoc procps curl prometheus chromium
+    util-linux iproute2 ${BG_EXTRA_PACKAGES:-}"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps.sh: must run as root (apt-get)" >&2
