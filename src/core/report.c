@@ -370,6 +370,15 @@ static bool report_is_dsn(const char *type)
            strcmp(type, "message/global-delivery-status") == 0;
 }
 
+/* Does report_leaf0() read a leaf of this type? */
+static bool report_leaf_used(const char *t)
+{
+    return report_is_dsn(t) || strcmp(t, "message/feedback-report") == 0 ||
+           strncmp(t, "text/", 5) == 0 ||
+           strcmp(t, "message/rfc822-headers") == 0 || mime_is_message(t) ||
+           strncmp(t, "multipart/", 10) == 0;
+}
+
 /* A leaf of the notice itself (not of the returned original). */
 static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
                          char *d, size_t dn)
@@ -404,6 +413,12 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
     if (p->msg_depth > 1 || (p->msg_depth == 1 && (c->inner_dsn != NULL ||
                                                     !report_is_dsn(p->type))))
         return;
+    if (p->msg_depth == 0 && !report_leaf_used(p->type)) {
+        char none; /* nothing is kept: only encoding errors count */
+        if (p->cte != MIME_CTE_IDENTITY)
+            (void)mime_decode(p, &none, 0, &c->b.r->errors);
+        return;
+    }
     char *d = malloc(p->body_len + 1);
     if (d == NULL) {
         c->b.oom = true;
