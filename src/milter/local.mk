@@ -50,3 +50,9 @@ EXTRA_DIST += tests/integration/milter_postfix_prvs.sh
 # 10,000 messages, 10% bouncing: a few minutes on 2 cores.
 TESTS += tests/integration/milter_stress.sh
 EXTRA_DIST += tests/integration/milter_stress.sh
+# The daemon's log feed (logfeed.path) across SIGHUP and a restart.
+TESTS += tests/integration/logfeed_daemon.sh
+EXTRA_DIST += tests/integration/logfeed_daemon.sh
+# SPF/DKIM in the mail flow: dnsmasq zones and the Postfix harness.
+TESTS += tests/integration/milter_auth.sh
+EXTRA_DIST += tests/integration/milter_auth.sh

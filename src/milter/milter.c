@@ -4,21 +4,29 @@
  *
  * Per transaction (decisions in flow.c, state in milter_ctx.c, bounces in
  * milter_bounce.c):
- *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM;
- *              SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
+ *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM
+ *              (and HELO with auth.inbound_check); SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
  *              "off"; SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply
  *   connect    client facts; Postfix's non-SMTP stream is recognised
- *   MAIL       direction (flow_direction), null sender = bounce candidate
+ *   HELO       kept for SPF of null senders (auth.inbound_check only)
+ *   MAIL       direction (flow_direction), null sender = bounce candidate;
+ *              SPF/DKIM begin (auth_msg.h): our outbound mail with
+ *              auth.outbound_check, a null-sender bounce from outside with
+ *              auth.inbound_check
  *   RCPT       outbound: store_lookup, then reject / tempfail here, or mark
  *              for remove / tag at EOM, or log "would suppress" (dry run);
  *              a recipient the MTA refused itself is an SMTP-reply event
- *   header     outbound: Message-ID only; otherwise kept (bounded) and
- *              looked at for bounce hints
+ *   header     to the SPF/DKIM check; our own alert mail is recognised
+ *              and left alone; outbound: Message-ID only; otherwise kept
+ *              (bounded) and looked at for bounce hints
  *   EOH        not a candidate and nothing to do at EOM: track outbound,
  *              SMFIS_ACCEPT (no body, no EOM: the cheap path)
- *   body       candidates only, up to milter.body_cap, then SMFIS_SKIP
- *   EOM        bounce: parse, classify, record, alert (never refused);
- *              outbound: remove / tag, track, sign the sender (prvs)
+ *   body       candidates up to milter.body_cap, DKIM verification while
+ *              it runs; then SMFIS_SKIP
+ *   EOM        bounce: SPF/DKIM results (credibility, optional
+ *              Authentication-Results), parse, classify, record, alert
+ *              (never refused); outbound: SPF/DKIM verdict (alert when
+ *              broken), remove / tag, track, sign the sender (prvs)
  * A bounce is never rejected or tempfailed, whatever milter.on_error says.
  *
  * The store and the rules are process-wide (milter_rt.c); everything else
@@ -40,7 +48,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alert/alert.h"
+#include "alert/alert_sink.h"
 #include "auth/auth.h"
+#include "auth/auth_msg.h"
 #include "common/cfg.h"
 #include "common/log.h"
 #include "core/classify.h"
@@ -139,7 +150,10 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
         f0 & (SMFIF_ADDHDRS | SMFIF_DELRCPT | (conn->prvs ? SMFIF_CHGFROM : 0));
     if (conn->prvs && (f0 & SMFIF_CHGFROM) == 0)
         conn->prvs = false; /* the MTA cannot change the sender */
-    want = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_SKIP;
+    want = SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_SKIP;
+    /* HELO costs a round trip: only for SPF of inbound null senders */
+    if (!conn->set->auth.inbound_check || mrt_auth(conn->set) == NULL)
+        want |= SMFIP_NOHELO;
     if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
         want |= SMFIP_RCPT_REJ;
     if (ms->noreply)
@@ -197,6 +211,80 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
     return step_reply(conn->nr_conn, SMFIS_CONTINUE);
 }
 
+static sfsistat cb_helo(SMFICTX *ctx, char *helo)
+{
+    struct mctx_conn *conn = CONN(ctx);
+
+    if (conn != NULL) {
+        free(conn->helo);
+        conn->helo = NULL;
+        if (!mctx_set_str(&conn->helo, helo))
+            log_error(NULL, "helo: out of memory");
+    }
+    return SMFIS_CONTINUE;
+}
+
+/* SPF/DKIM of this message (auth/auth_msg.h): our own outbound mail, or a
+ * null-sender bounce from outside; auth_msg_begin() says whether the
+ * configuration wants it. */
+static void auth_begin(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    struct mctx_msg *msg = &conn->msg;
+    const struct auth_settings *as = &conn->set->auth;
+    struct auth_msg_info info;
+    const char *err = NULL;
+
+    memset(&info, 0, sizeof info);
+    if (msg->dir == FLOW_OUTBOUND && !msg->null_sender && as->outbound_check)
+        info.kind = AUTH_MSG_OUTBOUND;
+    else if (msg->dir == FLOW_INBOUND && msg->null_sender &&
+             !conn->non_smtp && as->inbound_check)
+        info.kind = AUTH_MSG_BOUNCE;
+    else
+        return;
+    info.queue_id = qid(ctx, conn);
+    info.client_ip = conn->client_addr;
+    info.helo = conn->helo;
+    info.mail_from = msg->sender;
+    if (auth_msg_begin(mrt_auth(conn->set), as, &info, &msg->auth, &err) != 0)
+        log_warning(qid(ctx, conn), "auth: %s", err != NULL ? err : "failed");
+}
+
+/* Outbound: the verdict on our own SPF/DKIM, an alert when broken (the
+ * alert service keeps it to one per domain and window). */
+static void auth_outbound_done(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    struct mctx_msg *msg = &conn->msg;
+    const struct auth_sender_result *r = &msg->auth_r.sender;
+    const char *at = strrchr(msg->sender, '@');
+    struct alert_service *alerts;
+    struct alert_event ev;
+
+    if (msg->auth == NULL || msg->auth_done)
+        return;
+    msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
+    if (!msg->auth_done || !r->broken)
+        return;
+    log_notice(qid(ctx, conn),
+               "auth: outbound from=<%s>: %s, spf=%s (%s), dkim=%s%s",
+               msg->sender, r->reason != NULL ? r->reason : "broken",
+               authres_name(r->spf), r->spf_ip, authres_name(r->dkim),
+               r->dkim == AUTHRES_NONE || r->dkim_aligned ? "" : " unaligned");
+    alerts = mrt_alerts(conn->set);
+    if (!conn->set->alerts.outbound_auth || alerts == NULL)
+        return;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = r->what == AUTH_BROKEN_SPF ? ALERT_OUTBOUND_SPF
+                                         : ALERT_OUTBOUND_DKIM;
+    ev.when = time(NULL);
+    ev.sender_domain = at != NULL ? at + 1 : msg->sender;
+    ev.rcpt_domain =
+        r->what == AUTH_BROKEN_SPF ? r->spf_ip : msg->auth_r.from_domain;
+    ev.reason = r->reason != NULL ? r->reason : "broken";
+    ev.queue_id = qid(ctx, conn);
+    (void)alert_submit(alerts, &ev);
+}
+
 static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 {
     struct mctx_conn *conn = CONN(ctx);
@@ -216,6 +304,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     fc.non_smtp = conn->non_smtp;
     msg->dir = flow_direction(&conn->set->milter, &fc, &msg->why);
     msg->candidate = msg->null_sender;
+    auth_begin(ctx, conn);
     metrics_inc(METRIC_MESSAGES, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD,
                 0);
     log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s", msg->sender,
@@ -385,6 +474,9 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
     if (!conn->in_msg)
         return ok;
     msg = &conn->msg;
+    if (alert_is_own_header(name, value))
+        msg->own_alert = true;
+    auth_msg_header(msg->auth, name, value);
     if (msg->dir == FLOW_OUTBOUND && !msg->null_sender) {
         if (msg->message_id == NULL && strcasecmp(name, "Message-ID") == 0)
             mctx_set_message_id(msg, value);
@@ -436,14 +528,21 @@ static sfsistat cb_eoh(SMFICTX *ctx)
     if (conn == NULL || !conn->in_msg)
         return SMFIS_CONTINUE;
     msg = &conn->msg;
+    if (msg->own_alert) { /* loop safety: our alerts are not looked at */
+        mctx_msg_end(conn);
+        return SMFIS_ACCEPT;
+    }
+    auth_msg_eoh(msg->auth);
     if (msg->null_sender || (msg->dir == FLOW_INBOUND && msg->bounce_hint)) {
         msg->candidate = true;
         (void)mctx_add_eoh(msg);
         return SMFIS_CONTINUE;
     }
     if (msg->dir == FLOW_OUTBOUND) {
-        if (msg->nenforce > 0 || conn->prvs)
-            return SMFIS_CONTINUE; /* remove / tag / sign at EOM */
+        if (!auth_msg_needs_body(msg->auth))
+            auth_outbound_done(ctx, conn);
+        if (msg->nenforce > 0 || conn->prvs || auth_msg_needs_body(msg->auth))
+            return SMFIS_CONTINUE; /* remove / tag / sign / DKIM at EOM */
         track_outbound(ctx, conn);
     }
     mctx_msg_end(conn);
@@ -453,10 +552,15 @@ static sfsistat cb_eoh(SMFICTX *ctx)
 static sfsistat cb_body(SMFICTX *ctx, unsigned char *data, size_t len)
 {
     struct mctx_conn *conn = CONN(ctx);
+    bool dkim;
 
-    if (conn == NULL || !conn->in_msg || !conn->msg.candidate)
+    if (conn == NULL || !conn->in_msg)
         return conn != NULL && conn->skip_ok ? SMFIS_SKIP : SMFIS_CONTINUE;
-    if (!mctx_add_body(&conn->msg, data, len) && conn->skip_ok)
+    auth_msg_body(conn->msg.auth, data, len);
+    dkim = auth_msg_needs_body(conn->msg.auth);
+    if (!conn->msg.candidate)
+        return conn->skip_ok && !dkim ? SMFIS_SKIP : SMFIS_CONTINUE;
+    if (!mctx_add_body(&conn->msg, data, len) && conn->skip_ok && !dkim)
         return SMFIS_SKIP; /* cap reached: the rest is not needed */
     return SMFIS_CONTINUE;
 }
@@ -477,6 +581,29 @@ static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
     }
 }
 
+/* Inbound bounce: the SPF/DKIM results for the credibility rule, and the
+ * Authentication-Results header (RFC 8601) with auth.add_auth_results. */
+static void auth_bounce_done(SMFICTX *ctx, struct mctx_conn *conn)
+{
+    struct mctx_msg *msg = &conn->msg;
+
+    if (msg->auth == NULL || msg->auth_done)
+        return;
+    msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
+    if (!msg->auth_done)
+        return;
+    log_info(qid(ctx, conn), "auth: bounce spf=%s (%s %s), dkim=%s",
+             authres_name(msg->auth_r.bounce.spf),
+             msg->auth_r.bounce.helo_identity ? "helo" : "mailfrom",
+             msg->auth_r.bounce.spf_domain,
+             authres_name(msg->auth_r.bounce.dkim));
+    if (conn->set->auth.add_auth_results &&
+        msg->auth_r.bounce.header[0] != '\0' &&
+        smfi_insheader(ctx, 0, "Authentication-Results",
+                       msg->auth_r.bounce.header) != MI_SUCCESS)
+        log_warning(qid(ctx, conn), "cannot add Authentication-Results");
+}
+
 static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
 {
     struct mctx_msg *msg = &conn->msg;
@@ -490,6 +617,7 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
         log_error(msg->queue_id, "bounce: no classification rules loaded");
         return SMFIS_ACCEPT;
     }
+    auth_bounce_done(ctx, conn);
     mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set),
                     mrt_auth(conn->set), mr->rules, conn, time(NULL), &b);
     if (conn->set->milter.add_header)
@@ -574,8 +702,10 @@ static sfsistat cb_eom(SMFICTX *ctx)
         return SMFIS_CONTINUE;
     if (conn->msg.candidate)
         st = eom_bounce(ctx, conn);
-    else if (conn->msg.dir == FLOW_OUTBOUND)
+    else if (conn->msg.dir == FLOW_OUTBOUND) {
+        auth_outbound_done(ctx, conn);
         st = eom_enforce(ctx, conn);
+    }
     mctx_msg_end(conn);
     return st;
 }
@@ -624,6 +754,12 @@ static sfsistat w_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
     milter_enter();
     return milter_leave(cb_connect(ctx, hostname, sa));
+}
+
+static sfsistat w_helo(SMFICTX *ctx, char *helo)
+{
+    milter_enter();
+    return milter_leave(cb_helo(ctx, helo));
 }
 
 static sfsistat w_envfrom(SMFICTX *ctx, char **argv)
@@ -679,6 +815,7 @@ static struct smfiDesc milter_desc = {
     .xxfi_version = SMFI_VERSION,
     .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_CHGFROM,
     .xxfi_connect = w_connect,
+    .xxfi_helo = w_helo,
     .xxfi_envfrom = w_envfrom,
     .xxfi_envrcpt = w_envrcpt,
     .xxfi_header = w_header,
@@ -730,6 +867,7 @@ void milter_reloaded(void)
     if (cfg == NULL)
         return;
     (void)mrt_rules_install(cfg_settings(cfg));
+    mrt_feed_restart(cfg_settings(cfg)); /* with the new rules */
     cfg_unref(&cfg);
 }
 

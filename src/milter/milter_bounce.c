@@ -51,8 +51,10 @@ static void bounce_credibility(const struct mctx_conn *conn,
     in.prvs = auth != NULL && conn->msg.nrcpts > 0
                   ? auth_prvs_check(auth, conn->msg.rcpts[0].addr, now, NULL, 0)
                   : PRVS_UNSIGNED;
-    in.spf = AUTHRES_NONE;
-    in.dkim = AUTHRES_NONE;
+    /* auth.inbound_check: SPF (HELO identity for <>) and DKIM */
+    in.spf = conn->msg.auth_done ? conn->msg.auth_r.bounce.spf : AUTHRES_NONE;
+    in.dkim =
+        conn->msg.auth_done ? conn->msg.auth_r.bounce.dkim : AUTHRES_NONE;
     if (!credible_mode_parse(conn->set->auth.credibility, &in.mode))
         in.mode = CREDIBLE_STRICT;
     credible_decide(&in, &out);

@@ -48,6 +48,7 @@ void mctx_conn_free(struct mctx_conn **connp)
     free(conn->hostname);
     free(conn->client_addr);
     free(conn->daemon_name);
+    free(conn->helo);
     free(conn);
     *connp = NULL;
 }
@@ -100,6 +101,7 @@ void mctx_msg_end(struct mctx_conn *conn)
     free(msg->sender);
     free(msg->message_id);
     free(msg->buf);
+    auth_msg_free(&msg->auth);
     memset(msg, 0, sizeof *msg);
     conn->in_msg = false;
 }

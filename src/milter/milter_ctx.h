@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "auth/auth_msg.h"
 #include "core/classify.h"
 #include "milter/flow.h"
 
@@ -59,6 +60,11 @@ struct mctx_msg {
     size_t total;   /* bytes offered, kept or not */
     bool truncated; /* total > cap */
     bool in_body;
+    /* SPF/DKIM of this message (auth/auth_msg.h) and loop safety */
+    struct auth_msg *auth; /* NULL: nothing checked */
+    struct auth_msg_result auth_r;
+    bool auth_done; /* auth_r is filled */
+    bool own_alert; /* our own alert mail: neither checked nor learnt */
 };
 
 struct mctx_conn {
@@ -67,6 +73,7 @@ struct mctx_conn {
     char *hostname;                /* as given to xxfi_connect */
     char *client_addr;             /* {client_addr} or socket address */
     char *daemon_name;             /* {daemon_name} */
+    char *helo;                    /* HELO name, when negotiated */
     bool non_smtp;                 /* Postfix's non-SMTP stream */
     bool skip_ok;                  /* the MTA understands SMFIS_SKIP */
     bool nr_conn, nr_mail, nr_hdr; /* steps that get no reply */

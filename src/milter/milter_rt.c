@@ -14,6 +14,7 @@
 #include "alert/alert.h"
 #include "auth/auth.h"
 #include "common/log.h"
+#include "logfeed/logfeed.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 
@@ -31,6 +32,8 @@ static struct {
     bool alerts_tried;
     struct auth_ctx *auth;
     bool auth_tried;
+    struct logfeed *feed;     /* the delivery-log feed, or NULL */
+    struct mrules *feed_rules; /* the rules the feed borrows */
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void mrt_rules_unref(struct mrules **mrp)
@@ -102,6 +105,49 @@ struct mrules *mrt_rules_ref(const struct bg_settings *set)
     return mr;
 }
 
+/* Starts the delivery-log feed (logfeed.h) on the open store with the
+ * current rules, when logfeed.path is set and it does not run yet.  Call
+ * with rt.mu held. */
+static void feed_start_locked(const struct bg_settings *set)
+{
+    char *error = NULL;
+
+    if (rt.feed != NULL || rt.store == NULL || set == NULL ||
+        set->logfeed.path == NULL || set->logfeed.path[0] == '\0')
+        return;
+    if (rt.rules == NULL) {
+        log_error(NULL, "log feed: no classification rules loaded");
+        return;
+    }
+    rt.feed_rules = rt.rules;
+    atomic_fetch_add(REFS(rt.feed_rules), 1);
+    rt.feed = logfeed_start(&set->logfeed, rt.store, rt.feed_rules->rules,
+                            &error);
+    if (rt.feed == NULL) {
+        log_error(NULL, "log feed not started: %s",
+                  error != NULL ? error : "off");
+        free(error);
+        mrt_rules_unref(&rt.feed_rules);
+        return;
+    }
+    log_info(NULL, "log feed: following %s", set->logfeed.path);
+}
+
+/* Stops the feed and drops its rules.  Call with rt.mu held. */
+static void feed_stop_locked(void)
+{
+    logfeed_stop(&rt.feed);
+    mrt_rules_unref(&rt.feed_rules);
+}
+
+void mrt_feed_restart(const struct bg_settings *set)
+{
+    pthread_mutex_lock(&rt.mu);
+    feed_stop_locked();
+    feed_start_locked(set);
+    pthread_mutex_unlock(&rt.mu);
+}
+
 /* Call with rt.mu held. */
 static void store_open_locked(const struct bg_settings *set)
 {
@@ -122,6 +168,7 @@ static void store_open_locked(const struct bg_settings *set)
         return;
     }
     log_info(NULL, "store open: %s", set->store.backend);
+    feed_start_locked(set);
 }
 
 struct store *mrt_store(const struct bg_settings *set)
@@ -162,10 +209,12 @@ struct auth_ctx *mrt_auth(const struct bg_settings *set)
     const char *error = NULL;
 
     pthread_mutex_lock(&rt.mu);
-    if (!rt.auth_tried && set != NULL && set->auth.prvs_sign) {
+    if (!rt.auth_tried && set != NULL &&
+        (set->auth.prvs_sign || set->auth.outbound_check ||
+         set->auth.inbound_check)) {
         rt.auth_tried = true;
         if (auth_new(&set->auth, &rt.auth, &error) != 0)
-            log_error(NULL, "prvs signing unavailable: %s",
+            log_error(NULL, "SPF/DKIM checks and prvs unavailable: %s",
                       error != NULL ? error : "unknown error");
     }
     ctx = rt.auth;
@@ -214,6 +263,7 @@ void mrt_close(void)
     struct auth_ctx *auth;
 
     pthread_mutex_lock(&rt.mu);
+    feed_stop_locked(); /* it borrows the store and its rules */
     mr = rt.rules;
     rt.rules = NULL;
     st = rt.store;

@@ -10,6 +10,13 @@
  * swaps in a new set (start, reload) while callbacks keep the set they took
  * with mrt_rules_ref() until mrt_rules_unref().
  *
+ * The delivery-log feed (logfeed/logfeed.h), when logfeed.path is set,
+ * starts as soon as the store is open (at start, or later when the store
+ * opens late) with its own reference to the rules; mrt_feed_restart()
+ * restarts it with the current rules after a reload (its saved position
+ * means no line is lost or read twice); mrt_close() stops it before the
+ * store is closed.
+ *
  * The alert service (alert/alert.h) is made once, at start, from the
  * alerts group; a reload does not change its sinks (restart for that).
  *
@@ -57,9 +64,14 @@ struct store *mrt_store(const struct bg_settings *set);
 struct alert_service *mrt_alerts(const struct bg_settings *set);
 
 /* The SPF/DKIM/prvs context (auth/auth.h), made with SET at the first
- * call when auth.prvs_sign is on; NULL otherwise or when it could not be
- * made (logged). */
+ * call when auth.prvs_sign, auth.outbound_check or auth.inbound_check is
+ * on; NULL otherwise or when it could not be made (logged).  Like the
+ * alerts, it is not remade on reload. */
 struct auth_ctx *mrt_auth(const struct bg_settings *set);
+
+/* Stops the log feed and starts it again with SET's logfeed group and the
+ * current rules (after a reload).  From the main thread. */
+void mrt_feed_restart(const struct bg_settings *set);
 
 /* Callback accounting, for a clean stop. */
 void mrt_enter(void);
@@ -68,7 +80,8 @@ void mrt_leave(void);
  * do. */
 int mrt_wait_idle(int wait_ms);
 
-/* Drops the rules, flushes and closes the store, stops the alerts. */
+/* Stops the log feed, drops the rules, flushes and closes the store,
+ * stops the alerts. */
 void mrt_close(void);
 
 #endif

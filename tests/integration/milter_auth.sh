@@ -1,0 +1,127 @@
+#!/bin/bash
+# milter_auth.sh - SPF/DKIM in the daemon's mail flow, with real parts: a
+# DNS server (dnsmasq on a loopback port, given as auth.resolver) serving
+# the test zones, and the private Postfix pair (A = our MTA with
+# bounceguard, B = remote; see milter_lib.sh).
+#   (a) a forged DSN (a message we never sent, to an address that exists)
+#       from a host whose HELO name's SPF fails for the client address is
+#       checked (spf=fail logged), stored as not credible and suppresses
+#       nobody; the same recipient's real bounce (A's own DSN) does.
+#   (b) outbound mail of a sender domain whose SPF does not authorise the
+#       configured egress address raises exactly one alert (command hook)
+#       for three messages inside the window.
+#   (c) with auth.add_auth_results the delivered bounce carries an
+#       Authentication-Results header saying spf=fail for the HELO name.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-.}
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pfharness.sh"
+. "$top_srcdir/tests/integration/milter_lib.sh"
+
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+[ -x "$DNSMASQ" ] || tap_skip_all "dnsmasq not installed (apt-get install dnsmasq-base)"
+pfh_available || tap_skip_all "$PFH_WHY"
+[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
+command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
+pfh_init || tap_skip_all "cannot create a work directory"
+W=$PFH_W
+on_exit() {
+    [ -s "$W/dns/dnsmasq.pid" ] && kill "$(cat "$W/dns/dnsmasq.pid")" 2>/dev/null
+    mt_on_exit
+}
+trap on_exit EXIT
+
+# the zones: a.test (our sender domain) authorises only 192.0.2.25, not
+# our configured egress address 198.51.100.7; the forger's HELO name
+# mx.forged.test authorises only 192.0.2.99 (the client is 192.0.2.66)
+mkdir -p "$W/dns"
+DPORT=$(pfh_free_port) || tap_skip_all "no free port"
+printf '%s\n' "port=$DPORT" listen-address=127.0.0.1 bind-interfaces \
+    no-resolv no-hosts local=/test/ \
+    'txt-record=a.test,"v=spf1 ip4:192.0.2.25 -all"' \
+    'txt-record=mx.forged.test,"v=spf1 ip4:192.0.2.99 -all"' \
+    > "$W/dns/dnsmasq.conf"
+"$DNSMASQ" --conf-file="$W/dns/dnsmasq.conf" --pid-file="$W/dns/dnsmasq.pid" \
+    --log-facility="$W/dns/dnsmasq.log" || tap_skip_all "dnsmasq did not start"
+
+MT_BG_TOP_EXTRA="auth = {
+    resolver = \"127.0.0.1@$DPORT\";
+    inbound_check = true;
+    add_auth_results = true;
+    authserv_id = \"bg.a.test\";
+    outbound_check = true;
+    egress_addresses = [\"198.51.100.7\"];
+};"
+# libspf2 passes every loopback client, so the forger's address comes
+# through XCLIENT (A trusts it from the test's loopback connection)
+mt_setup "smtpd_authorized_xclient_hosts = 127.0.0.0/8" ||
+    tap_skip_all "setup failed"
+tap_ok 0 "dnsmasq, A, B and bounceguard (inbound and outbound checks) are up"
+row() { sqlite3 "$DB" "$1" 2>/dev/null; }
+BGOUT=$W/bounceguard.out
+ALERTS=$W/bg/alerts.json
+
+# (a) the forged DSN: never-sent Message-ID, to sender1@a.test (exists)
+mt_write_remote_dsn "$W/forged.eml" "never-sent.1@a.test" dead42@remote.test
+"$PFH_PYTHON" - "$PA" "$W/forged.eml" <<'PY'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="t.harness.test")
+s.ehlo()
+code, _ = s.docmd("XCLIENT", "ADDR=192.0.2.66 NAME=[UNAVAILABLE] HELO=mx.forged.test")
+if code != 220:
+    sys.exit("XCLIENT refused: %d" % code)
+s.ehlo_resp = None
+s.ehlo("mx.forged.test")
+s.sendmail("", ["sender1@a.test"], open(sys.argv[2], "rb").read())
+s.quit()
+PY
+tap_ok $? "A accepted the forged DSN from outside (client 192.0.2.66, HELO mx.forged.test)"
+pfh_wait_log "$BGOUT" "auth: bounce spf=fail \(helo mx.forged.test\)" 20 \
+    >/dev/null
+tap_ok $? "bounceguard checked SPF of the HELO identity: fail"
+mt_wait_sql "select credible from events where address='dead42@remote.test'" 0 10
+tap_ok $? "the forged DSN's event is stored, credible=no"
+grep -q "bounce: rcpt=<dead42@remote.test>.*credible=no" "$BGOUT"
+tap_ok $? "the log line says credible=no"
+[ "$(row "select count(*) from suppressions where address='dead42@remote.test'")" = 0 ]
+tap_ok $? "the forged DSN suppresses nobody"
+
+# (c) the delivered forged DSN carries our Authentication-Results
+MB=$(pfh_mailbox a)
+f=$(pfh_wait_file "$MB/*" 20)
+tap_ok $? "the DSN was delivered to sender1@a.test"
+grep -l 'never-sent.1@a.test' "$MB"/* > "$W/delivered" 2>/dev/null
+f=$(head -1 "$W/delivered")
+[ -n "$f" ] && grep -Eq '^Authentication-Results: bg\.a\.test;.*spf=fail' "$f" &&
+    grep -A2 '^Authentication-Results:' "$f" | grep -q 'smtp.helo=mx.forged.test'
+tap_ok $? "it carries Authentication-Results: bg.a.test; spf=fail smtp.helo=mx.forged.test"
+[ -n "$f" ] && grep '^Authentication-Results:' -A1 "$f" | sed 's/^/# /'
+
+# the same recipient's real bounce: A's own DSN is credible and suppresses
+pfh_send "$PSUB" sender1@a.test dead42@remote.test --subject real \
+    >/dev/null 2>&1
+mt_wait_sql "select count(*) from suppressions where address='dead42@remote.test'" 1 20
+tap_ok $? "A's own DSN for dead42@ suppresses it"
+grep -q "bounce: rcpt=<dead42@remote.test>.*credible=yes" "$BGOUT"
+tap_ok $? "that bounce is logged credible=yes"
+
+# (b) outbound SPF of a.test for egress 198.51.100.7: fail, one alert
+for i in 1 2 3; do
+    pfh_send "$PSUB" "app$i@a.test" ok@remote.test --subject "out $i" \
+        >/dev/null 2>&1
+done
+pfh_wait_log "$BGOUT" "auth: outbound from=<app3@a.test>: spf_fail" 20 >/dev/null
+tap_ok $? "outbound SPF of a.test fails for the egress address (logged)"
+pfh_wait_log "$ALERTS" '"outbound-spf"' 20 >/dev/null
+tap_ok $? "an outbound-spf alert reached the command hook"
+sleep 3
+N=$(grep -o '"outbound-spf"' "$ALERTS" 2>/dev/null | wc -l)
+[ "$N" -eq 1 ]
+tap_ok $? "exactly one outbound-spf alert for every message in the window (got $N)"
+grep -q '"a.test"' "$ALERTS" && grep -q '198.51.100.7' "$ALERTS"
+tap_ok $? "the alert names a.test and the egress address"
+N=$(grep -c "auth: outbound from=<.*@a.test>: spf_fail" "$BGOUT")
+[ "$N" -ge 3 ]
+tap_ok $? "every outbound message was checked ($N log lines, from the cache)"
+tap_done
