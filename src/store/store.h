@@ -56,7 +56,10 @@ bool store_source_parse(const char *name, enum store_source *s_r);
  * "delivered" (NULL is read as "failed").  An event whose action is
  * "delivered", "relayed" or "expanded" is a success: it clears the
  * recipient's soft-failure count and lifts a suppression that soft failures
- * caused (core/policy.h has every rule). */
+ * caused (core/policy.h has every rule).  A success that finds nothing to
+ * clear (no soft failures, no suppression) is not written at all, neither
+ * to the history nor to the recipient's state (store_backend.h,
+ * store_success_quiet). */
 #define STORE_ACTION_ADD "suppress"
 #define STORE_ACTION_REMOVE "unsuppress"
 
