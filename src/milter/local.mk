@@ -5,7 +5,8 @@
 bounceguard_SOURCES += src/milter/flow.c src/milter/flow.h \
 	src/milter/milter_ctx.c src/milter/milter_ctx.h \
 	src/milter/milter_bounce.c src/milter/milter_bounce.h \
-	src/milter/milter_rt.c src/milter/milter_rt.h
+	src/milter/milter_rt.c src/milter/milter_rt.h \
+	src/milter/milter_auth.c src/milter/milter_auth.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_flow

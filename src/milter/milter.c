@@ -48,7 +48,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "alert/alert.h"
 #include "alert/alert_sink.h"
 #include "auth/auth.h"
 #include "auth/auth_msg.h"
@@ -58,6 +57,7 @@
 #include "metrics/metrics.h"
 #include "metrics/monitor.h"
 #include "milter/flow.h"
+#include "milter/milter_auth.h"
 #include "milter/milter_bounce.h"
 #include "milter/milter_ctx.h"
 #include "milter/milter_rt.h"
@@ -224,67 +224,6 @@ static sfsistat cb_helo(SMFICTX *ctx, char *helo)
     return SMFIS_CONTINUE;
 }
 
-/* SPF/DKIM of this message (auth/auth_msg.h): our own outbound mail, or a
- * null-sender bounce from outside; auth_msg_begin() says whether the
- * configuration wants it. */
-static void auth_begin(SMFICTX *ctx, struct mctx_conn *conn)
-{
-    struct mctx_msg *msg = &conn->msg;
-    const struct auth_settings *as = &conn->set->auth;
-    struct auth_msg_info info;
-    const char *err = NULL;
-
-    memset(&info, 0, sizeof info);
-    if (msg->dir == FLOW_OUTBOUND && !msg->null_sender && as->outbound_check)
-        info.kind = AUTH_MSG_OUTBOUND;
-    else if (msg->dir == FLOW_INBOUND && msg->null_sender &&
-             !conn->non_smtp && as->inbound_check)
-        info.kind = AUTH_MSG_BOUNCE;
-    else
-        return;
-    info.queue_id = qid(ctx, conn);
-    info.client_ip = conn->client_addr;
-    info.helo = conn->helo;
-    info.mail_from = msg->sender;
-    if (auth_msg_begin(mrt_auth(conn->set), as, &info, &msg->auth, &err) != 0)
-        log_warning(qid(ctx, conn), "auth: %s", err != NULL ? err : "failed");
-}
-
-/* Outbound: the verdict on our own SPF/DKIM, an alert when broken (the
- * alert service keeps it to one per domain and window). */
-static void auth_outbound_done(SMFICTX *ctx, struct mctx_conn *conn)
-{
-    struct mctx_msg *msg = &conn->msg;
-    const struct auth_sender_result *r = &msg->auth_r.sender;
-    const char *at = strrchr(msg->sender, '@');
-    struct alert_service *alerts;
-    struct alert_event ev;
-
-    if (msg->auth == NULL || msg->auth_done)
-        return;
-    msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
-    if (!msg->auth_done || !r->broken)
-        return;
-    log_notice(qid(ctx, conn),
-               "auth: outbound from=<%s>: %s, spf=%s (%s), dkim=%s%s",
-               msg->sender, r->reason != NULL ? r->reason : "broken",
-               authres_name(r->spf), r->spf_ip, authres_name(r->dkim),
-               r->dkim == AUTHRES_NONE || r->dkim_aligned ? "" : " unaligned");
-    alerts = mrt_alerts(conn->set);
-    if (!conn->set->alerts.outbound_auth || alerts == NULL)
-        return;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = r->what == AUTH_BROKEN_SPF ? ALERT_OUTBOUND_SPF
-                                         : ALERT_OUTBOUND_DKIM;
-    ev.when = time(NULL);
-    ev.sender_domain = at != NULL ? at + 1 : msg->sender;
-    ev.rcpt_domain =
-        r->what == AUTH_BROKEN_SPF ? r->spf_ip : msg->auth_r.from_domain;
-    ev.reason = r->reason != NULL ? r->reason : "broken";
-    ev.queue_id = qid(ctx, conn);
-    (void)alert_submit(alerts, &ev);
-}
-
 static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 {
     struct mctx_conn *conn = CONN(ctx);
@@ -304,7 +243,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     fc.non_smtp = conn->non_smtp;
     msg->dir = flow_direction(&conn->set->milter, &fc, &msg->why);
     msg->candidate = msg->null_sender;
-    auth_begin(ctx, conn);
+    mauth_begin(conn, qid(ctx, conn));
     metrics_inc(METRIC_MESSAGES, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD,
                 0);
     log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s", msg->sender,
@@ -540,7 +479,7 @@ static sfsistat cb_eoh(SMFICTX *ctx)
     }
     if (msg->dir == FLOW_OUTBOUND) {
         if (!auth_msg_needs_body(msg->auth))
-            auth_outbound_done(ctx, conn);
+            mauth_outbound_done(conn, qid(ctx, conn));
         if (msg->nenforce > 0 || conn->prvs || auth_msg_needs_body(msg->auth))
             return SMFIS_CONTINUE; /* remove / tag / sign / DKIM at EOM */
         track_outbound(ctx, conn);
@@ -581,26 +520,15 @@ static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
     }
 }
 
-/* Inbound bounce: the SPF/DKIM results for the credibility rule, and the
- * Authentication-Results header (RFC 8601) with auth.add_auth_results. */
+/* Inbound bounce: the SPF/DKIM results (milter_auth.h), and their
+ * Authentication-Results header (RFC 8601) when configured. */
 static void auth_bounce_done(SMFICTX *ctx, struct mctx_conn *conn)
 {
-    struct mctx_msg *msg = &conn->msg;
+    const char *ar = mauth_bounce_done(conn, qid(ctx, conn));
 
-    if (msg->auth == NULL || msg->auth_done)
-        return;
-    msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
-    if (!msg->auth_done)
-        return;
-    log_info(qid(ctx, conn), "auth: bounce spf=%s (%s %s), dkim=%s",
-             authres_name(msg->auth_r.bounce.spf),
-             msg->auth_r.bounce.helo_identity ? "helo" : "mailfrom",
-             msg->auth_r.bounce.spf_domain,
-             authres_name(msg->auth_r.bounce.dkim));
-    if (conn->set->auth.add_auth_results &&
-        msg->auth_r.bounce.header[0] != '\0' &&
-        smfi_insheader(ctx, 0, "Authentication-Results",
-                       msg->auth_r.bounce.header) != MI_SUCCESS)
+    if (ar != NULL &&
+        smfi_insheader(ctx, 0, "Authentication-Results", (char *)ar) !=
+            MI_SUCCESS)
         log_warning(qid(ctx, conn), "cannot add Authentication-Results");
 }
 
@@ -703,7 +631,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
     if (conn->msg.candidate)
         st = eom_bounce(ctx, conn);
     else if (conn->msg.dir == FLOW_OUTBOUND) {
-        auth_outbound_done(ctx, conn);
+        mauth_outbound_done(conn, qid(ctx, conn));
         st = eom_enforce(ctx, conn);
     }
     mctx_msg_end(conn);

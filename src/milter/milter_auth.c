@@ -1,0 +1,93 @@
+/*
+ * milter_auth.c - SPF/DKIM in the milter's mail flow (see milter_auth.h).
+ */
+#include "milter/milter_auth.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "alert/alert.h"
+#include "auth/auth_msg.h"
+#include "common/log.h"
+#include "common/settings.h"
+#include "milter/milter_rt.h"
+
+void mauth_begin(struct mctx_conn *conn, const char *queue_id)
+{
+    struct mctx_msg *msg = &conn->msg;
+    const struct auth_settings *as = &conn->set->auth;
+    struct auth_msg_info info;
+    const char *err = NULL;
+
+    memset(&info, 0, sizeof info);
+    if (msg->dir == FLOW_OUTBOUND && !msg->null_sender && as->outbound_check)
+        info.kind = AUTH_MSG_OUTBOUND;
+    else if (msg->dir == FLOW_INBOUND && msg->null_sender &&
+             !conn->non_smtp && as->inbound_check)
+        info.kind = AUTH_MSG_BOUNCE;
+    else
+        return;
+    info.queue_id = queue_id;
+    info.client_ip = conn->client_addr;
+    info.helo = conn->helo;
+    info.mail_from = msg->sender;
+    if (auth_msg_begin(mrt_auth(conn->set), as, &info, &msg->auth, &err) != 0)
+        log_warning(queue_id, "auth: %s", err != NULL ? err : "failed");
+}
+
+static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)
+{
+    const struct mctx_msg *msg = &conn->msg;
+    const struct auth_sender_result *r = &msg->auth_r.sender;
+    const char *at = strrchr(msg->sender, '@');
+    struct alert_service *alerts = mrt_alerts(conn->set);
+    struct alert_event ev;
+
+    if (!conn->set->alerts.outbound_auth || alerts == NULL)
+        return;
+    memset(&ev, 0, sizeof ev);
+    ev.kind =
+        r->what == AUTH_BROKEN_SPF ? ALERT_OUTBOUND_SPF : ALERT_OUTBOUND_DKIM;
+    ev.when = time(NULL);
+    ev.sender_domain = at != NULL ? at + 1 : msg->sender;
+    ev.rcpt_domain =
+        r->what == AUTH_BROKEN_SPF ? r->spf_ip : msg->auth_r.from_domain;
+    ev.reason = r->reason != NULL ? r->reason : "broken";
+    ev.queue_id = queue_id;
+    (void)alert_submit(alerts, &ev);
+}
+
+void mauth_outbound_done(struct mctx_conn *conn, const char *queue_id)
+{
+    struct mctx_msg *msg = &conn->msg;
+    const struct auth_sender_result *r = &msg->auth_r.sender;
+
+    if (msg->auth == NULL || msg->auth_done)
+        return;
+    msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
+    if (!msg->auth_done || !r->broken)
+        return;
+    log_notice(queue_id, "auth: outbound from=<%s>: %s, spf=%s (%s), dkim=%s%s",
+               msg->sender, r->reason != NULL ? r->reason : "broken",
+               authres_name(r->spf), r->spf_ip, authres_name(r->dkim),
+               r->dkim == AUTHRES_NONE || r->dkim_aligned ? "" : " unaligned");
+    outbound_alert(conn, queue_id);
+}
+
+const char *mauth_bounce_done(struct mctx_conn *conn, const char *queue_id)
+{
+    struct mctx_msg *msg = &conn->msg;
+    const struct auth_bounce_result *r = &msg->auth_r.bounce;
+
+    if (msg->auth == NULL || msg->auth_done)
+        return NULL;
+    msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
+    if (!msg->auth_done)
+        return NULL;
+    log_info(queue_id, "auth: bounce spf=%s (%s %s), dkim=%s",
+             authres_name(r->spf), r->helo_identity ? "helo" : "mailfrom",
+             r->spf_domain, authres_name(r->dkim));
+    return conn->set->auth.add_auth_results && r->header[0] != '\0'
+               ? r->header
+               : NULL;
+}
