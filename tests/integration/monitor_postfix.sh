@@ -23,11 +23,10 @@ trap 'mt_on_exit' EXIT
 mt_setup || tap_skip_all "setup failed"
 MPORT=$(pfh_free_port)
 cat >> "$W/bg.conf" <<CONF
-alerts = { syslog = false; };
 metrics = { enable = true; listen = "127.0.0.1:$MPORT"; };
 monitor = { check_interval = "1s"; };
 CONF
-mt_bg_restart || tap_skip_all "bounceguard did not restart"
+mt_bg_restart || { echo "Bail out! bounceguard did not restart"; exit 1; }
 tap_ok 0 "A, B and bounceguard (metrics on $MPORT) are up"
 
 sent=0
