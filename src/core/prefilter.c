@@ -8,18 +8,33 @@
 
 #define LIT_BUCKETS 4096u /* hash table size (power of two) */
 #define LIT_DEPTH 4       /* groups looked into for literals */
+#define LIT_GROUPS 8      /* mandatory groups of a branch used as clauses */
+#define NO_RULE ((size_t)-1)
 
-/* One literal, lower case, and the rule it stands for. */
+/* One literal, lower case, and the clause it belongs to. */
 struct literal {
     char *text;
     size_t len;
     size_t id;
 };
 
+/* A top-level branch of a rule's regex: it may match only when each of
+ * its clauses first .. first + n - 1 has a literal in the text. */
+struct branch {
+    size_t rule;
+    size_t first, n;
+};
+
 struct prefilter {
     struct literal *lits;
     size_t nlits, alloc;
-    /* hash of the first two bytes -> literals, as offsets into lit_index */
+    size_t nclauses; /* at most PREFILTER_CLAUSES */
+    struct branch *branches;
+    size_t nbranches, balloc;
+    /* per clause: its rule when it is the only clause of its branch (the
+     * scan marks the rule at once), else NO_RULE */
+    size_t *sole_rule;
+    /* hash of the first three bytes -> literals, as offsets into lit_index */
     size_t *bucket_start; /* LIT_BUCKETS + 1 entries */
     size_t *lit_index;
     /* bit h set: bucket h holds literals; 512 bytes that stay in cache
@@ -41,6 +56,8 @@ void prefilter_free(struct prefilter **pfp)
     for (size_t i = 0; i < pf->nlits; i++)
         free(pf->lits[i].text);
     free(pf->lits);
+    free(pf->branches);
+    free(pf->sole_rule);
     free(pf->bucket_start);
     free(pf->lit_index);
     free(pf);
@@ -73,7 +90,9 @@ struct lit_scan {
     size_t runlen;
     char best[256];
     size_t bestlen;
-    size_t group_b, group_e; /* first mandatory plain group's content */
+    /* the mandatory plain groups' contents, in order */
+    size_t group_b[LIT_GROUPS], group_e[LIT_GROUPS];
+    size_t ngroups;
 };
 
 static void lit_end_run(struct lit_scan *ls)
@@ -173,10 +192,10 @@ static bool lit_branch(const char *re, size_t b, size_t e,
             bool optional = i < e && is_quantifier(re[i]) && re[i] != '+';
             bool plain = c == '(' && g + 1 < e &&
                          (re[g + 1] != '?' || (g + 2 < e && re[g + 2] == ':'));
-            if (plain && !optional && ls->group_e == 0 && i <= e &&
+            if (plain && !optional && ls->ngroups < LIT_GROUPS && i <= e &&
                 re[i - 1] == ')') {
-                ls->group_b = g + (re[g + 1] == '?' ? 3 : 1);
-                ls->group_e = i - 1;
+                ls->group_b[ls->ngroups] = g + (re[g + 1] == '?' ? 3 : 1);
+                ls->group_e[ls->ngroups++] = i - 1;
             }
             if (i < e && is_quantifier(re[i]))
                 lit_quantifier(ls, re, e, &i);
@@ -239,11 +258,96 @@ static bool lit_collect(struct prefilter *pf, size_t id, const char *re,
                 *oom_r = true;
                 return false;
             }
-        } else if (ls.group_e == 0 || depth >= LIT_DEPTH ||
-                   !lit_collect(pf, id, re + ls.group_b,
-                                ls.group_e - ls.group_b, depth + 1, oom_r)) {
+        } else if (ls.ngroups == 0 || depth >= LIT_DEPTH ||
+                   !lit_collect(pf, id, re + ls.group_b[0],
+                                ls.group_e[0] - ls.group_b[0], depth + 1,
+                                oom_r)) {
             return false;
         }
+        b = i + 1;
+    }
+    return true;
+}
+
+static void lit_drop(struct prefilter *pf, size_t start)
+{
+    while (pf->nlits > start)
+        free(pf->lits[--pf->nlits].text);
+}
+
+static bool branch_add(struct prefilter *pf, size_t rule, size_t first,
+                       size_t n)
+{
+    if (pf->nbranches == pf->balloc) {
+        size_t na = pf->balloc ? pf->balloc * 2 : 64;
+        struct branch *p = realloc(pf->branches, na * sizeof *p);
+        if (p == NULL)
+            return false;
+        pf->branches = p;
+        pf->balloc = na;
+    }
+    pf->branches[pf->nbranches++] = (struct branch){rule, first, n};
+    return true;
+}
+
+/* The clauses of the top-level branch re[b..e): its longest literal run,
+ * and each of its mandatory groups whose literals lit_collect() finds.
+ * Returns false when it has none (or memory ran out: *oom_r). */
+static bool lit_top_branch(struct prefilter *pf, size_t rule, const char *re,
+                           size_t b, size_t e, bool *oom_r)
+{
+    struct lit_scan ls;
+    size_t first = pf->nclauses;
+
+    if (!lit_branch(re, b, e, &ls))
+        return false;
+    if (ls.bestlen >= PREFILTER_MIN && pf->nclauses < PREFILTER_CLAUSES) {
+        if (!lit_add(pf, pf->nclauses, ls.best, ls.bestlen)) {
+            *oom_r = true;
+            return false;
+        }
+        pf->nclauses++;
+    }
+    for (size_t g = 0; g < ls.ngroups && pf->nclauses < PREFILTER_CLAUSES;
+         g++) {
+        size_t start = pf->nlits;
+        if (lit_collect(pf, pf->nclauses, re + ls.group_b[g],
+                        ls.group_e[g] - ls.group_b[g], 1, oom_r))
+            pf->nclauses++;
+        else
+            lit_drop(pf, start);
+        if (*oom_r)
+            return false;
+    }
+    if (pf->nclauses == first)
+        return false;
+    if (!branch_add(pf, rule, first, pf->nclauses - first)) {
+        *oom_r = true;
+        return false;
+    }
+    return true;
+}
+
+/* Clauses for each top-level branch of re[0..len); false when a branch has
+ * none (then the caller drops them all). */
+static bool lit_top(struct prefilter *pf, size_t rule, const char *re,
+                    size_t len, bool *oom_r)
+{
+    size_t b = 0;
+
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && re[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (i < len && (re[i] == '(' || re[i] == '[')) {
+            i = skip_group(re, len, i) - 1;
+            continue;
+        }
+        if (i < len && re[i] != '|')
+            continue;
+        if (!lit_top_branch(pf, rule, re, b, i, oom_r))
+            return false;
         b = i + 1;
     }
     return true;
@@ -265,24 +369,28 @@ static bool re_has_inline_x(const char *re, size_t len)
 int prefilter_add(struct prefilter *pf, size_t id, const char *re, size_t len,
                   bool extended, size_t *n_r)
 {
-    size_t start = pf->nlits;
+    size_t start = pf->nlits, clauses = pf->nclauses,
+           branches = pf->nbranches;
     bool oom = false;
 
     *n_r = 0;
     if (extended || re_has_inline_x(re, len))
         return 0;
-    if (lit_collect(pf, id, re, len, 0, &oom)) {
+    if (lit_top(pf, id, re, len, &oom)) {
         *n_r = pf->nlits - start;
         return 0;
     }
-    while (pf->nlits > start)
-        free(pf->lits[--pf->nlits].text);
+    lit_drop(pf, start);
+    pf->nclauses = clauses;
+    pf->nbranches = branches;
     return oom ? -1 : 0;
 }
 
-static unsigned lit_hash(unsigned char a, unsigned char b)
+/* Hash of a literal's (or a text position's) first three bytes. */
+static unsigned lit_hash(const unsigned char *t)
 {
-    return ((unsigned)a * 31u + (unsigned)b) & (LIT_BUCKETS - 1);
+    return (((unsigned)t[0] * 31u + (unsigned)t[1]) * 31u + (unsigned)t[2]) &
+           (LIT_BUCKETS - 1);
 }
 
 int prefilter_finish(struct prefilter *pf)
@@ -291,14 +399,23 @@ int prefilter_finish(struct prefilter *pf)
 
     free(pf->bucket_start);
     free(pf->lit_index);
+    free(pf->sole_rule);
+    pf->sole_rule = malloc((pf->nclauses ? pf->nclauses : 1) *
+                           sizeof *pf->sole_rule);
     pf->bucket_start = calloc(LIT_BUCKETS + 1, sizeof *pf->bucket_start);
     pf->lit_index = malloc((pf->nlits ? pf->nlits : 1) *
                            sizeof *pf->lit_index);
-    if (pf->bucket_start == NULL || pf->lit_index == NULL)
+    if (pf->bucket_start == NULL || pf->lit_index == NULL ||
+        pf->sole_rule == NULL)
         return -1;
+    for (size_t c = 0; c < pf->nclauses; c++)
+        pf->sole_rule[c] = NO_RULE;
+    for (size_t i = 0; i < pf->nbranches; i++)
+        if (pf->branches[i].n == 1)
+            pf->sole_rule[pf->branches[i].first] = pf->branches[i].rule;
     for (size_t i = 0; i < pf->nlits; i++) {
         const unsigned char *t = (const unsigned char *)pf->lits[i].text;
-        pf->bucket_start[lit_hash(t[0], t[1]) + 1]++;
+        pf->bucket_start[lit_hash(t) + 1]++;
     }
     for (size_t b = 0; b < LIT_BUCKETS; b++)
         pf->bucket_start[b + 1] += pf->bucket_start[b];
@@ -309,34 +426,65 @@ int prefilter_finish(struct prefilter *pf)
             pf->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
     for (size_t i = 0; i < pf->nlits; i++) {
         const unsigned char *t = (const unsigned char *)pf->lits[i].text;
-        pf->lit_index[fill[lit_hash(t[0], t[1])]++] = i;
+        pf->lit_index[fill[lit_hash(t)]++] = i;
     }
     return 0;
 }
 
-void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
-                    uint64_t *hit)
+/* Marks in cl[] every clause one of whose literals occurs in t[0..len),
+ * and in hit[] the rule of a branch with that clause alone. */
+static void prefilter_mark(const struct prefilter *pf, const unsigned char *t,
+                           size_t len, uint64_t *cl, uint64_t *hit)
 {
-    const unsigned char *t = (const unsigned char *)lower;
-
     _Static_assert(PREFILTER_MIN >= 3, "the scan reads t[i + 2]");
-    if (pf->bucket_start == NULL)
-        return;
     for (size_t i = 0; i + PREFILTER_MIN <= len; i++) {
-        unsigned h = lit_hash(t[i], t[i + 1]);
+        unsigned h = lit_hash(t + i);
         if ((pf->nonempty[h / 64] & (UINT64_C(1) << (h % 64))) == 0)
             continue;
         for (size_t k = pf->bucket_start[h]; k < pf->bucket_start[h + 1];
              k++) {
             const struct literal *l = &pf->lits[pf->lit_index[k]];
             uint64_t bit = UINT64_C(1) << (l->id % 64);
-            /* a rule already marked, or a third byte that differs (i + 2
+            /* a clause already marked, or a third byte that differs (i + 2
              * < len here), needs no memcmp() */
-            if ((hit[l->id / 64] & bit) != 0 ||
+            if ((cl[l->id / 64] & bit) != 0 ||
                 (l->len >= 3 && t[i + 2] != (unsigned char)l->text[2]))
                 continue;
-            if (l->len <= len - i && memcmp(t + i, l->text, l->len) == 0)
-                hit[l->id / 64] |= bit;
+            if (l->len <= len - i && memcmp(t + i, l->text, l->len) == 0) {
+                cl[l->id / 64] |= bit;
+                size_t rule = pf->sole_rule[l->id];
+                if (rule != NO_RULE)
+                    hit[rule / 64] |= UINT64_C(1) << (rule % 64);
+            }
         }
+    }
+}
+
+/* Are the clauses first .. first + n - 1 all marked in cl[]? */
+static bool clauses_all(const uint64_t *cl, size_t first, size_t n)
+{
+    for (size_t c = first; c < first + n; c++)
+        if ((cl[c / 64] & (UINT64_C(1) << (c % 64))) == 0)
+            return false;
+    return true;
+}
+
+void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
+                    uint64_t *hit)
+{
+    uint64_t cl[PREFILTER_CLAUSES / 64];
+
+    if (pf->bucket_start == NULL)
+        return;
+    memset(cl, 0, (pf->nclauses + 63) / 64 * sizeof *cl);
+    prefilter_mark(pf, (const unsigned char *)lower, len, cl, hit);
+    for (size_t i = 0; i < pf->nbranches; i++) {
+        const struct branch *br = &pf->branches[i];
+        if (br->n == 1)
+            continue; /* marked by the scan */
+        uint64_t bit = UINT64_C(1) << (br->rule % 64);
+        if ((hit[br->rule / 64] & bit) == 0 &&
+            clauses_all(cl, br->first, br->n))
+            hit[br->rule / 64] |= bit;
     }
 }

@@ -1,19 +1,26 @@
 /*
  * prefilter.h - the cheap test that spares most regular expressions: for
- * each rule's regex, literal strings of which at least one occurs in every
- * text the regex matches; one pass over a text marks the rules that may
- * match, and only those run their regex.
+ * each top-level alternative (branch) of a rule's regex, clauses that every
+ * text the branch matches satisfies, a clause being a set of literal
+ * strings one of which occurs in the text; one pass over a text marks the
+ * rules one of whose branches has all its clauses satisfied, and only those
+ * run their regex.
  *
- * Extraction: per top-level alternative of the regex, its longest run of
- * plain characters (a character made optional by ?, * or {0,..} is not
- * part of a run), or else the literals of its first mandatory group,
- * looked into recursively.  Anything not understood (escapes such as \x or
- * \Q, backtracking verbs, extended syntax, a branch without a literal of
- * PREFILTER_MIN bytes) gives the rule no literals: its regex always runs.
+ * Extraction: the clauses of a branch are its longest run of plain
+ * characters (a character made optional by ?, * or {0,..} is not part of a
+ * run) and each of its first LIT_GROUPS (8) mandatory plain groups, whose
+ * literals are, per alternative inside the group, its longest run or else
+ * the literals of its own first mandatory group, looked into recursively.
+ * So "(user|mailbox) (has )?(moved|been moved)" passes only a text holding
+ * "user" or "mailbox" and "moved".  A group whose literals cannot be found
+ * is no clause.  Anything not understood (escapes such as \x or \Q,
+ * backtracking verbs, extended syntax, a branch without any clause) gives
+ * the rule no literals: its regex always runs.  At most PREFILTER_CLAUSES
+ * clauses in all: beyond, rules get no prefilter.
  * Literals are lower-cased; texts are scanned lower-cased (ASCII), which
  * can only let more rules through, never fewer.
  *
- * Scan: literals are indexed by a hash of their first two bytes; the scan
+ * Scan: literals are indexed by a hash of their first three bytes; the scan
  * looks up every position of the text, so its cost is linear in the text
  * times the (small) bucket sizes.
  *
@@ -27,7 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PREFILTER_MIN 3 /* shortest literal worth indexing */
+#define PREFILTER_MIN 3        /* shortest literal worth indexing */
+#define PREFILTER_CLAUSES 4096 /* clauses of all the rules at most */
 
 struct prefilter;
 
@@ -45,8 +53,8 @@ int prefilter_add(struct prefilter *pf, size_t id, const char *re, size_t len,
 int prefilter_finish(struct prefilter *pf);
 
 /* Sets bit id of hit[] (hit[id / 64] bit id % 64; zeroed by the caller)
- * for every rule one of whose literals occurs in lower[0..len), a
- * lower-cased text. */
+ * for every rule one of whose branches has each of its clauses satisfied
+ * by lower[0..len), a lower-cased text.  Uses 512 bytes of stack. */
 void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
                     uint64_t *hit);
 
