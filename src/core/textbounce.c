@@ -10,9 +10,13 @@
  * MAILER-DAEMON) are never recipients.  The block of an address (its line
  * and the following ones up to a blank line or the next address line)
  * becomes its diagnostic, and the reply code and status in it are kept.
+ *
+ * The family phrases are searched with tables built once per process
+ * (pthread_once), immutable afterwards.
  */
 #include "core/textbounce.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,17 +173,80 @@ static bool tb_has_any(const char *s, size_t len, size_t cap,
     return tb_find_set(s, len < cap ? len : cap, nd, nn, ~(uint64_t)0) != 0;
 }
 
+/* Multi-phrase search for the family phrases, Wu-Manber style on blocks
+ * of two bytes: the window is the first TB_FAM_MIN bytes of a candidate
+ * position; shift[] says how far the window may move on given the hash of
+ * its last block (0: a phrase may start here, cand[] says which). */
+#define TB_FAM_MIN 8       /* the shortest family phrase */
+#define TB_FAM_HASH 4096u /* block hash size (power of two) */
+
+struct tb_fam_table {
+    unsigned char shift[TB_FAM_HASH];
+    uint64_t cand[TB_FAM_HASH];
+    size_t nlen[sizeof tb_families / sizeof tb_families[0]];
+};
+
+static struct tb_fam_table tb_fam; /* written once by tb_fam_init() */
+static pthread_once_t tb_fam_once = PTHREAD_ONCE_INIT;
+
+static unsigned tb_fam_hash(char a, char b)
+{
+    return ((unsigned)(unsigned char)tb_lower(a) * 33u ^
+            (unsigned)(unsigned char)tb_lower(b)) & (TB_FAM_HASH - 1);
+}
+
+static void tb_fam_init(void)
+{
+    size_t nn = sizeof tb_families / sizeof tb_families[0];
+
+    _Static_assert(sizeof tb_families / sizeof tb_families[0] <= 64,
+                   "one bit per phrase");
+    memset(tb_fam.shift, TB_FAM_MIN - 1, sizeof tb_fam.shift);
+    for (size_t i = 0; i < nn; i++) {
+        const char *nd = tb_families[i].needle;
+        tb_fam.nlen[i] = strlen(nd);
+        for (size_t j = 0; j + 1 < TB_FAM_MIN; j++) {
+            unsigned h = tb_fam_hash(nd[j], nd[j + 1]);
+            size_t sh = TB_FAM_MIN - 2 - j;
+            if (sh < tb_fam.shift[h])
+                tb_fam.shift[h] = (unsigned char)sh;
+            if (sh == 0)
+                tb_fam.cand[h] |= (uint64_t)1 << i;
+        }
+    }
+}
+
+/* Which family phrases occur in s[0..len) (bit i: tb_families[i]). */
+static uint64_t tb_fam_find(const char *s, size_t len)
+{
+    uint64_t found = 0;
+
+    (void)pthread_once(&tb_fam_once, tb_fam_init);
+    for (size_t p = TB_FAM_MIN - 1; p < len;) {
+        unsigned h = tb_fam_hash(s[p - 1], s[p]);
+        if (tb_fam.shift[h] != 0) {
+            p += tb_fam.shift[h];
+            continue;
+        }
+        size_t at = p - (TB_FAM_MIN - 1);
+        uint64_t c = tb_fam.cand[h] & ~found;
+        while (c != 0) {
+            unsigned k = (unsigned)__builtin_ctzll(c);
+            c &= c - 1;
+            if (tb_fam.nlen[k] <= len - at &&
+                tb_eq_lower(s + at, tb_families[k].needle, tb_fam.nlen[k]))
+                found |= (uint64_t)1 << k;
+        }
+        p++;
+    }
+    return found;
+}
+
 const char *textbounce_family(const char *text, size_t len)
 {
-    const char *nd[sizeof tb_families / sizeof tb_families[0]];
-    size_t nn = sizeof nd / sizeof nd[0];
-
-    _Static_assert(sizeof nd / sizeof nd[0] <= TB_SET_MAX, "too many");
-    for (size_t i = 0; i < nn; i++)
-        nd[i] = tb_families[i].needle;
     /* signatures come early in a notice; the first family listed wins */
-    uint64_t found = tb_find_set(text, len < TB_HEAD_MAX ? len : TB_HEAD_MAX,
-                                 nd, nn, 1);
+    uint64_t found = tb_fam_find(text, len < TB_HEAD_MAX ? len : TB_HEAD_MAX);
+
     if (found == 0)
         return "text";
     return tb_families[__builtin_ctzll(found)].name;
