@@ -23,8 +23,12 @@ static void alert_spawn_child(int rfd, char *const argv[])
     int null = open("/dev/null", O_RDWR);
     sigset_t none;
 
+    /* The daemon ignores SIGPIPE and blocks its reload/stop signals;
+     * a mailer or hook must start with the defaults (single-threaded
+     * child, so sigprocmask is right here). */
+    signal(SIGPIPE, SIG_DFL);
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL); /* single-threaded child */
+    sigprocmask(SIG_SETMASK, &none, NULL);
     if (dup2(rfd, 0) < 0 || null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(127);
     execve(argv[0], argv, env);

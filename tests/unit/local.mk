@@ -70,6 +70,11 @@ tests_unit_test_alert_agg_SOURCES = tests/unit/test_alert_agg.c
 tests_unit_test_alert_agg_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_alert_agg_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_alert_agg
+check_PROGRAMS += tests/unit/test_alert_spawn
+tests_unit_test_alert_spawn_SOURCES = tests/unit/test_alert_spawn.c
+tests_unit_test_alert_spawn_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_alert_spawn_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_alert_spawn
 endif
 
 # classify group: reply parsing, rules, seed documents, JSON writer
