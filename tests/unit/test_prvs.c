@@ -44,6 +44,36 @@ static void signed_address_has_batv_shape(void **state)
     assert_null(ring);
 }
 
+/*
+ * Known answers, computed outside this code base with OpenSSL:
+ *   t0 is day 1764000000 / 86400 = 20416, 416 modulo 1000.
+ *   printf '0423news@example.org' |
+ *       openssl dgst -sha256 -hmac 0123456789abcdef0123456789abcdef
+ *   -> 397770351ad9...  (tag 0 423 397770: key 0, expires day 416 + 7)
+ *   printf '3420bounce@example.net' |
+ *       openssl dgst -sha256 -hmac another-secret-of-enough-length
+ *   -> e6433cc663ed...  (tag 3 420 e6433c)
+ * (python3: hmac.new(secret, b"0423news@example.org", "sha256") agrees.)
+ */
+static void known_answer_tags(void **state)
+{
+    struct prvs_keyring *ring = ring_new(0);
+    char out[400], orig[400];
+    const char *err;
+    (void)state;
+    assert_int_equal(
+        prvs_sign(ring, "News@Example.org", 7, t0, out, sizeof out, &err), 0);
+    assert_string_equal(out, "prvs=0423397770=News@Example.org");
+    assert_int_equal(prvs_verify(ring, "prvs=3420e6433c=bounce@example.net",
+                                 7, t0, orig, sizeof orig),
+                     PRVS_VALID);
+    assert_string_equal(orig, "bounce@example.net");
+    assert_int_equal(prvs_verify(ring, "prvs=3420e6433d=bounce@example.net",
+                                 7, t0, NULL, 0),
+                     PRVS_BAD_SIG);
+    prvs_keyring_free(&ring);
+}
+
 static void own_signature_verifies_and_unwraps(void **state)
 {
     struct prvs_keyring *ring = ring_new(3);
@@ -203,6 +233,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(signed_address_has_batv_shape),
+        cmocka_unit_test(known_answer_tags),
         cmocka_unit_test(own_signature_verifies_and_unwraps),
         cmocka_unit_test(case_changed_by_relays_still_verifies),
         cmocka_unit_test(tampered_tag_or_address_fails),
