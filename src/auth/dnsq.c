@@ -532,11 +532,12 @@ enum dnsq_status dnsq_txt(struct dnsq *q, const char *name, char *out,
     size_t len, off = 0;
     ns_msg msg;
     ns_rr rr;
-    enum dnsq_status st = dnsq_query(q, name, ns_t_txt, &ans, &len);
+    enum dnsq_status st;
 
     if (size == 0)
-        return DNSQ_TEMPFAIL;
+        return DNSQ_TEMPFAIL; /* before the query: no answer to free */
     out[0] = '\0';
+    st = dnsq_query(q, name, ns_t_txt, &ans, &len);
     if (st != DNSQ_OK)
         return st;
     st = DNSQ_NODATA;
