@@ -441,13 +441,17 @@ static void out_value(struct outbuf *o, const char *v)
     }
 }
 
-static bool reply_code_ok(const char *s, char first)
+/* "4xx" or "5xx" followed by a blank or the end. */
+static bool reply_code_ok(const char *s)
 {
-    return s[0] == first && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
-           s[2] <= '9' && (s[3] == ' ' || s[3] == '\0');
+    return (s[0] == '4' || s[0] == '5') && s[1] >= '0' && s[1] <= '9' &&
+           s[2] >= '0' && s[2] <= '9' && (s[3] == ' ' || s[3] == '\0');
 }
 
-/* Parses "550 5.1.1 text" at the start of tmpl; returns the text. */
+/* Parses "550 5.1.1 text" at the start of tmpl; returns the text.  A
+ * code or status of the other class (a 5xx template while tempfailing)
+ * is dropped from the text, never passed on: "450 4.1.1 550 5.1.1 ..."
+ * would be a lie to the client. */
 static const char *reply_head(const char *tmpl, bool tempfail,
                               struct flow_reply *r)
 {
@@ -456,18 +460,23 @@ static const char *reply_head(const char *tmpl, bool tempfail,
 
     snprintf(r->code, sizeof r->code, "%s", tempfail ? "450" : "550");
     snprintf(r->xcode, sizeof r->xcode, "%s", tempfail ? "4.1.1" : "5.1.1");
-    if (!reply_code_ok(tmpl, first))
+    if (!reply_code_ok(tmpl))
         return tmpl;
-    memcpy(r->code, tmpl, 3);
-    r->code[3] = '\0';
+    if (tmpl[0] == first) {
+        memcpy(r->code, tmpl, 3);
+        r->code[3] = '\0';
+    }
     tmpl += 3;
     while (*tmpl == ' ')
         tmpl++;
     xlen = strspn(tmpl, "0123456789.");
-    if (xlen >= 5 && xlen < sizeof r->xcode && tmpl[0] == first &&
-        tmpl[1] == '.' && (tmpl[xlen] == ' ' || tmpl[xlen] == '\0')) {
-        memcpy(r->xcode, tmpl, xlen);
-        r->xcode[xlen] = '\0';
+    if (xlen >= 5 && xlen < sizeof r->xcode &&
+        (tmpl[0] == '4' || tmpl[0] == '5') && tmpl[1] == '.' &&
+        (tmpl[xlen] == ' ' || tmpl[xlen] == '\0')) {
+        if (tmpl[0] == first) {
+            memcpy(r->xcode, tmpl, xlen);
+            r->xcode[xlen] = '\0';
+        }
         tmpl += xlen;
     }
     while (*tmpl == ' ')

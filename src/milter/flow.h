@@ -120,8 +120,10 @@ enum flow_act flow_recipient_action(const struct milter_settings *ms,
  * into its reply code, enhanced status and text.  %r recipient, %s reason,
  * %b bucket, %d date (YYYY-MM-DD, UTC); any other %x gives '?'.  The text
  * is sanitised (printable ASCII, no %, which libmilter reserves).  A
- * template that does not start with a
- * valid reply code (4xx or 5xx as tempfail demands) gets the default code.
+ * template that does not start with a reply code of the class tempfail
+ * demands (4xx, else 5xx) gets the default code and status (450 4.1.1 or
+ * 550 5.1.1); a leading code or status of the other class is dropped from
+ * the text.
  * Returns false only when the text does not fit. */
 struct flow_reply {
     char code[4];   /* "550" */

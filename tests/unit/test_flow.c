@@ -213,12 +213,33 @@ static void reply_templates(void **state)
     assert_string_equal(r.code, "553");
     assert_string_equal(r.xcode, "5.7.1");
     assert_string_equal(r.text, "no a?b??@x (hard) 100");
-    /* tempfail needs a 4xx: a 5xx template keeps its text only */
+    /* tempfail needs a 4xx: a 5xx template's code and status are dropped,
+     * its text kept */
     assert_true(
         flow_reply_format("550 5.1.1 gone %q", true, "x", "r", "b", 0, &r));
     assert_string_equal(r.code, "450");
     assert_string_equal(r.xcode, "4.1.1");
-    assert_string_equal(r.text, "550 5.1.1 gone ?");
+    assert_string_equal(r.text, "gone ?");
+    /* the default template while tempfailing */
+    assert_true(flow_reply_format(NULL, true, "x@remote.test", "user_unknown",
+                                  "hard", day, &r));
+    assert_string_equal(r.code, "450");
+    assert_string_equal(r.xcode, "4.1.1");
+    assert_string_equal(
+        r.text, "<x@remote.test>: recipient suppressed (user_unknown since "
+                "2026-11-23)");
+    /* a 4xx template while tempfailing is used as it is */
+    assert_true(flow_reply_format("451 4.7.1 later", true, "x", "r", "b", 0,
+                                  &r));
+    assert_string_equal(r.code, "451");
+    assert_string_equal(r.xcode, "4.7.1");
+    assert_string_equal(r.text, "later");
+    /* a 4xx template while rejecting: 550 5.1.1, the text only */
+    assert_true(flow_reply_format("451 4.7.1 later", false, "x", "r", "b", 0,
+                                  &r));
+    assert_string_equal(r.code, "550");
+    assert_string_equal(r.xcode, "5.1.1");
+    assert_string_equal(r.text, "later");
     char big[600];
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = '\0';
