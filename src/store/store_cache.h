@@ -9,7 +9,7 @@
  * of recent keys).  An absent entry says nothing: the caller reads the
  * database.  A cached entry is exactly what the database holds for its key
  * once the open transaction commits, except for the last success of a
- * recipient with no other state (store_state_quiet(), store_backend.h),
+ * recipient with no other state (store_success_quiet(), store_backend.h),
  * which only the cache remembers.
  *
  * The owner must drop everything (store_cache_clear) whenever the database
