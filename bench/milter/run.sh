@@ -15,6 +15,10 @@
 #   bgscrape     the same daemon while one curl process scrapes its
 #                metrics endpoint 10 times a second (SCRAPE_RATE, like a
 #                Prometheus with a 100 ms interval): what watching it costs
+#   bgauth       bounceguard with auth.outbound_check on (SPF of a.test,
+#                the bench sender's domain, for one egress address, from a
+#                dnsmasq on loopback; the results cached, as in the steady
+#                state); not in the default MODES
 # all milters on unix sockets.  Prints one line per run, then per mode the
 # median of accepted msg/s (smtp-source's wall time), the median end-to-end
 # msg/s (until the queue is empty) and the ratio of the median to "none".
@@ -41,7 +45,11 @@ case "$N$R$S$SIZE" in *[!0-9]*) echo "usage: $0 [N] [R] [S] [SIZE]" >&2; exit 2 
 
 pfh_init "${BENCH_WORKDIR:-}"
 W=$PFH_W
-trap pfh_cleanup EXIT INT TERM
+stop_all() {
+    [ -s "$W/bga/dnsmasq.pid" ] && kill "$(cat "$W/bga/dnsmasq.pid")" 2>/dev/null
+    pfh_cleanup
+}
+trap stop_all EXIT INT TERM
 echo "# work directory $W; $N messages x $R rounds, $S sessions, $SIZE bytes"
 
 PC=$(pfh_free_port)
@@ -100,11 +108,37 @@ metrics = { enable = true; listen = \"127.0.0.1:$METRICS_PORT\"; };" ;;
     SOCK[bounceguard]=unix:$PFH_BG_SOCKET
 }
 
+# bounceguard with the outbound SPF/DKIM checks on; its own socket, store
+# and a dnsmasq serving a.test's SPF record on a loopback port
+start_bgauth() {
+    local bin d=$W/bga dport
+    bin=$(pfh_bounceguard_bin)
+    [ -x "$bin" ] || { echo "# bgauth: $bin not built"; return 1; }
+    command -v dnsmasq >/dev/null || { echo "# bgauth: no dnsmasq"; return 1; }
+    mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
+    dport=$(pfh_free_port)
+    printf '%s\n' "port=$dport" listen-address=127.0.0.1 bind-interfaces \
+        no-resolv no-hosts local=/test/ local-ttl=300 log-queries \
+        'txt-record=a.test,"v=spf1 ip4:192.0.2.25 -all"' > "$d/dnsmasq.conf"
+    dnsmasq --conf-file="$d/dnsmasq.conf" --pid-file="$d/dnsmasq.pid" \
+        --log-facility="$d/dnsmasq.log" || return 1
+    printf '%s\n' "socket = \"unix:$d/bg.sock\";" 'user = "postfix";' \
+        'group = "postfix";' "pidfile = \"$d/bounceguard.pid\";" \
+        "log_level = \"${PFH_BG_LOG_LEVEL:-info}\";" \
+        "store = { backend = \"sqlite\"; path = \"$d/bounceguard.db\"; };" \
+        "classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };" \
+        "auth = { outbound_check = true; egress_addresses = [\"192.0.2.25\"];" \
+        "         resolver = \"127.0.0.1@$dport\"; };" > "$d/bg.conf"
+    pfh_spawn bgauth "$bin" -f -c "$d/bg.conf"
+    pfh_wait_file "$d/bg.sock" 10 >/dev/null || return 1
+    SOCK[bgauth]=unix:$d/bg.sock
+}
+
 RUN_MODES=
 for m in $MODES; do
     case $m in
         none) RUN_MODES="$RUN_MODES none" ;;
-        null | opendkim | bounceguard)
+        null | opendkim | bounceguard | bgauth)
             if "start_$m"; then RUN_MODES="$RUN_MODES $m"; else
                 echo "# mode $m skipped"; fi ;;
         bgscrape)
@@ -180,6 +214,16 @@ if [ -n "${SOCK[bounceguard]:-}" ] && [ -f "$db" ] && command -v sqlite3 >/dev/n
         echo '?') outbound rows (expected $((N * R * nbg)))"
 fi
 
+# evidence that bgauth checked: its outbound rows and the SPF queries
+# dnsmasq answered (a handful: the results are cached)
+if [ -n "${SOCK[bgauth]:-}" ]; then
+    pfh_kill bgauth || echo "# bgauth did not stop on SIGTERM"
+    echo "# bgauth store: $(sqlite3 "$W/bga/bounceguard.db" 'SELECT count(*) FROM outbound' 2>/dev/null ||
+        echo '?') outbound rows (expected $((N * R))); dnsmasq answered" \
+        "$(grep -c 'query\[TXT\] a.test' "$W/bga/dnsmasq.log" 2>/dev/null || true)" \
+        "TXT queries for a.test"
+fi
+
 "$PFH_PYTHON" - "$RES" <<'PY'
 import collections
 import statistics
@@ -206,6 +250,15 @@ if "bgscrape" in acc and "bounceguard" in acc:
     # the drift of a shared machine
     r = [s / b for s, b in zip(acc["bgscrape"], acc["bounceguard"])]
     print("bgscrape / bounceguard per round: %s; median %.3f" % (
+        ", ".join("%.3f" % x for x in r), statistics.median(r)))
+if "bgauth" in acc and "none" in acc:
+    r = [s / b for s, b in zip(acc["bgauth"], acc["none"])]
+    print("bgauth / none per round: %s; median %.3f" % (
+        ", ".join("%.3f" % x for x in r), statistics.median(r)))
+if "bgauth" in acc and "bounceguard" in acc:
+    # what the checks themselves cost, with the drift cancelled
+    r = [s / b for s, b in zip(acc["bgauth"], acc["bounceguard"])]
+    print("bgauth / bounceguard per round: %s; median %.3f" % (
         ", ".join("%.3f" % x for x in r), statistics.median(r)))
 PY
 [ "$bad" -eq 0 ] && [ "$sent" -eq $((N * runs)) ]
