@@ -11,11 +11,15 @@
 #define LIT_GROUPS 8      /* mandatory groups of a branch used as clauses */
 #define NO_RULE ((size_t)-1)
 
-/* One literal, lower case, and the clause it belongs to. */
+/* One literal, lower case, and the clause it belongs to.  After
+ * prefilter_finish() the literals are sorted by text, and dup counts the
+ * literals from this one on with the same text (only the first of them is
+ * indexed: one comparison marks all their clauses). */
 struct literal {
     char *text;
     size_t len;
     size_t id;
+    size_t dup;
 };
 
 /* A top-level branch of a rule's regex: it may match only when each of
@@ -31,6 +35,8 @@ struct prefilter {
     size_t nclauses; /* at most PREFILTER_CLAUSES */
     struct branch *branches;
     size_t nbranches, balloc;
+    struct branch *multi; /* the branches of more than one clause */
+    size_t nmulti;
     /* per clause: its rule when it is the only clause of its branch (the
      * scan marks the rule at once), else NO_RULE */
     size_t *sole_rule;
@@ -57,6 +63,7 @@ void prefilter_free(struct prefilter **pfp)
         free(pf->lits[i].text);
     free(pf->lits);
     free(pf->branches);
+    free(pf->multi);
     free(pf->sole_rule);
     free(pf->bucket_start);
     free(pf->lit_index);
@@ -80,7 +87,7 @@ static bool lit_add(struct prefilter *pf, size_t id, const char *s, size_t len)
     for (size_t i = 0; i < len; i++)
         t[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
     t[len] = '\0';
-    pf->lits[pf->nlits++] = (struct literal){t, len, id};
+    pf->lits[pf->nlits++] = (struct literal){t, len, id, 1};
     return true;
 }
 
@@ -393,10 +400,54 @@ static unsigned lit_hash(const unsigned char *t)
            (LIT_BUCKETS - 1);
 }
 
+static int lit_cmp(const void *a, const void *b)
+{
+    const struct literal *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+
+    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Sorts the literals by text and counts the runs of equal texts. */
+static void lit_group(struct prefilter *pf)
+{
+    if (pf->nlits > 1)
+        qsort(pf->lits, pf->nlits, sizeof *pf->lits, lit_cmp);
+    for (size_t i = pf->nlits; i-- > 0;)
+        pf->lits[i].dup = i + 1 < pf->nlits &&
+                                  strcmp(pf->lits[i].text,
+                                         pf->lits[i + 1].text) == 0
+                              ? pf->lits[i + 1].dup + 1
+                              : 1;
+}
+
+/* Is lits[i] the first of its run of equal texts? */
+static bool lit_head(const struct prefilter *pf, size_t i)
+{
+    return i == 0 || strcmp(pf->lits[i - 1].text, pf->lits[i].text) != 0;
+}
+
+static int multi_build(struct prefilter *pf)
+{
+    free(pf->multi);
+    pf->nmulti = 0;
+    pf->multi = malloc((pf->nbranches ? pf->nbranches : 1) *
+                       sizeof *pf->multi);
+    if (pf->multi == NULL)
+        return -1;
+    for (size_t i = 0; i < pf->nbranches; i++)
+        if (pf->branches[i].n > 1)
+            pf->multi[pf->nmulti++] = pf->branches[i];
+    return 0;
+}
+
 int prefilter_finish(struct prefilter *pf)
 {
     size_t fill[LIT_BUCKETS];
 
+    lit_group(pf);
+    if (multi_build(pf) < 0)
+        return -1;
     free(pf->bucket_start);
     free(pf->lit_index);
     free(pf->sole_rule);
@@ -415,7 +466,8 @@ int prefilter_finish(struct prefilter *pf)
             pf->sole_rule[pf->branches[i].first] = pf->branches[i].rule;
     for (size_t i = 0; i < pf->nlits; i++) {
         const unsigned char *t = (const unsigned char *)pf->lits[i].text;
-        pf->bucket_start[lit_hash(t) + 1]++;
+        if (lit_head(pf, i))
+            pf->bucket_start[lit_hash(t) + 1]++;
     }
     for (size_t b = 0; b < LIT_BUCKETS; b++)
         pf->bucket_start[b + 1] += pf->bucket_start[b];
@@ -426,9 +478,43 @@ int prefilter_finish(struct prefilter *pf)
             pf->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
     for (size_t i = 0; i < pf->nlits; i++) {
         const unsigned char *t = (const unsigned char *)pf->lits[i].text;
-        pf->lit_index[fill[lit_hash(t)]++] = i;
+        if (lit_head(pf, i))
+            pf->lit_index[fill[lit_hash(t)]++] = i;
     }
     return 0;
+}
+
+/* Are the clauses of the literals l[0..l->dup) all marked in cl[]? */
+static bool lit_done(const struct literal *l, const uint64_t *cl)
+{
+    for (size_t k = 0; k < l->dup; k++)
+        if ((cl[l[k].id / 64] & (UINT64_C(1) << (l[k].id % 64))) == 0)
+            return false;
+    return true;
+}
+
+/* Does t start with the literal l (its length checked by the caller)? */
+static bool lit_eq(const unsigned char *t, const struct literal *l)
+{
+    const unsigned char *x = (const unsigned char *)l->text;
+
+    for (size_t k = 0; k < l->len; k++)
+        if (t[k] != x[k])
+            return false;
+    return true;
+}
+
+/* Marks the clauses of the literals l[0..l->dup) in cl[], and in hit[] the
+ * rule of a branch with such a clause alone. */
+static void lit_mark(const struct prefilter *pf, const struct literal *l,
+                     uint64_t *cl, uint64_t *hit)
+{
+    for (size_t k = 0; k < l->dup; k++) {
+        size_t c = l[k].id, rule = pf->sole_rule[c];
+        cl[c / 64] |= UINT64_C(1) << (c % 64);
+        if (rule != NO_RULE)
+            hit[rule / 64] |= UINT64_C(1) << (rule % 64);
+    }
 }
 
 /* Marks in cl[] every clause one of whose literals occurs in t[0..len),
@@ -444,18 +530,12 @@ static void prefilter_mark(const struct prefilter *pf, const unsigned char *t,
         for (size_t k = pf->bucket_start[h]; k < pf->bucket_start[h + 1];
              k++) {
             const struct literal *l = &pf->lits[pf->lit_index[k]];
-            uint64_t bit = UINT64_C(1) << (l->id % 64);
-            /* a clause already marked, or a third byte that differs (i + 2
-             * < len here), needs no memcmp() */
-            if ((cl[l->id / 64] & bit) != 0 ||
-                (l->len >= 3 && t[i + 2] != (unsigned char)l->text[2]))
+            /* a third byte that differs (i + 2 < len here), or clauses
+             * already marked, need no comparison */
+            if (t[i + 2] != (unsigned char)l->text[2] || l->len > len - i ||
+                lit_done(l, cl) || !lit_eq(t + i, l))
                 continue;
-            if (l->len <= len - i && memcmp(t + i, l->text, l->len) == 0) {
-                cl[l->id / 64] |= bit;
-                size_t rule = pf->sole_rule[l->id];
-                if (rule != NO_RULE)
-                    hit[rule / 64] |= UINT64_C(1) << (rule % 64);
-            }
+            lit_mark(pf, l, cl, hit);
         }
     }
 }
@@ -478,10 +558,8 @@ void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
         return;
     memset(cl, 0, (pf->nclauses + 63) / 64 * sizeof *cl);
     prefilter_mark(pf, (const unsigned char *)lower, len, cl, hit);
-    for (size_t i = 0; i < pf->nbranches; i++) {
-        const struct branch *br = &pf->branches[i];
-        if (br->n == 1)
-            continue; /* marked by the scan */
+    for (size_t i = 0; i < pf->nmulti; i++) { /* one-clause: marked */
+        const struct branch *br = &pf->multi[i];
         uint64_t bit = UINT64_C(1) << (br->rule % 64);
         if ((hit[br->rule / 64] & bit) == 0 &&
             clauses_all(cl, br->first, br->n))
