@@ -9,20 +9,29 @@
  * failure is fatal with a sysexits(3) code; a detached daemon still reports
  * it on the terminal and through its exit status (daemon.h).
  *
- * Signals: libmilter's own signal thread stops the milter on SIGHUP, so the
- * main thread keeps SIGHUP, SIGUSR1, SIGTERM and SIGINT unblocked while every
- * other thread blocks them; the kernel offers a signal sent to the process
- * to its main thread first, so the main thread sees them.  The handlers only
- * write one byte to a pipe; the main loop reads it and reloads the
- * configuration (HUP, USR1) or calls smfi_stop() (TERM, INT).  Should
- * libmilter's thread catch a signal after all, smfi_main() returns and the
- * daemon stops just the same.  SIGPIPE is ignored; SIGUSR2 is used
- * internally to wake libmilter's listener when stopping
- * (main_waker_thread).
+ * Signals: libmilter's own signal thread (started by smfi_main()) waits
+ * with sigwait(2) for SIGHUP, SIGTERM and SIGINT and stops the milter on
+ * any of them.  So main_start() blocks SIGHUP, SIGUSR1, SIGTERM and SIGINT
+ * before any thread exists (store, alerts, monitor, metrics, milter): every
+ * thread inherits the mask, and once the milter thread is running only the
+ * main thread unblocks them, with handlers that block nothing while they
+ * run.  A process-directed signal then goes to the main thread unless that
+ * thread already has another signal pending: only in that window can a
+ * SIGHUP reach libmilter's thread and stop the daemon.  SIGUSR1, which
+ * libmilter never waits for and every other thread blocks, can only ever
+ * reach the main thread: it is the reload signal to use (the systemd unit
+ * does); SIGHUP is kept for habit.  The handlers only write one byte to a
+ * pipe (non-blocking: a full pipe already holds a byte of the same kind);
+ * the main loop reads it and reloads the configuration (HUP, USR1) or calls
+ * smfi_stop() (TERM, INT).  Should libmilter's thread catch a signal after
+ * all, smfi_main() returns and the daemon stops just the same.  SIGPIPE is
+ * ignored; SIGUSR2 is used internally to wake libmilter's listener when
+ * stopping (main_waker_thread).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libmilter/mfapi.h>
 #include <pthread.h>
 #include <signal.h>
@@ -255,6 +264,24 @@ static void main_on_signal(int sig)
     errno = saved;
 }
 
+static const int main_sigs[] = {SIGHUP, SIGUSR1, SIGTERM, SIGINT};
+
+static void main_sigset(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof main_sigs / sizeof *main_sigs; i++)
+        sigaddset(set, main_sigs[i]);
+}
+
+/* Before any thread is created: every thread inherits the blocked set. */
+static void main_block_signals(void)
+{
+    sigset_t set;
+
+    main_sigset(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 /* SIGUSR2 only interrupts libmilter's select(2). */
 static void main_on_wake(int sig)
 {
@@ -269,6 +296,7 @@ static void *main_waker_thread(void *arg)
     struct main_daemon *d = arg;
     struct timespec tick = {0, 50 * 1000 * 1000};
 
+    main_block_signals();
     while (!atomic_load(&d->milter_done)) {
         pthread_kill(d->milter_thread, SIGUSR2);
         nanosleep(&tick, NULL);
@@ -278,24 +306,24 @@ static void *main_waker_thread(void *arg)
 
 static void main_signals(struct main_daemon *d)
 {
-    static const int sigs[] = {SIGHUP, SIGUSR1, SIGTERM, SIGINT};
-    struct sigaction sa = {.sa_handler = main_on_signal};
+    /* Empty sa_mask: a second signal during the handler still reaches the
+     * main thread, not libmilter's (the handler only writes a byte). */
+    struct sigaction sa = {.sa_handler = main_on_signal,
+                           .sa_flags = SA_NODEFER};
     struct sigaction wake = {.sa_handler = main_on_wake};
     sigset_t set;
 
-    if (pipe(d->sig_pipe) != 0)
+    if (pipe2(d->sig_pipe, O_CLOEXEC) != 0 ||
+        fcntl(d->sig_pipe[1], F_SETFL, O_NONBLOCK) != 0)
         main_die(d, EX_OSERR, "pipe: %s", strerror(errno));
     main_sig_fd = d->sig_pipe[1];
-    sigemptyset(&set);
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-        sigaddset(&set, sigs[i]);
-    sa.sa_mask = set;
+    main_sigset(&set);
+    sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR2, &wake, NULL);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
     if (pthread_create(&d->milter_thread, NULL, main_milter_thread, d) != 0)
         main_die(d, EX_OSERR, "cannot start the milter thread");
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-        sigaction(sigs[i], &sa, NULL);
+    for (size_t i = 0; i < sizeof main_sigs / sizeof *main_sigs; i++)
+        sigaction(main_sigs[i], &sa, NULL);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
@@ -368,6 +396,7 @@ static void main_start(struct main_daemon *d)
     log_set_level(level);
     cfg_install(cfg_ref(d->cfg)); /* cfg_current() for the milter_*() */
     signal(SIGPIPE, SIG_IGN);
+    main_block_signals();
     if (!d->foreground && daemon_detach(&d->notify_fd, &error) != 0)
         main_die(d, EX_OSERR, "cannot detach: %s", error);
     main_pidfile(d, s->pidfile);

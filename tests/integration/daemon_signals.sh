@@ -9,7 +9,7 @@
 . "${top_srcdir:?}/tests/lib/tap.sh"
 
 BG=${top_builddir:-.}/bounceguard
-[ -x "$BG" ] || tap_skip_all "bounceguard not built ($BG)"
+[ -x "$BG" ] || tap_bail "bounceguard not built ($BG)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is needed"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/bg-signals.XXXXXX") || exit 1
@@ -116,6 +116,32 @@ tap_ok $? "a second daemon on a live socket refuses (status $st)"
 probe "$SOCK"
 tap_ok $? "... and the first one still serves"
 
+# Only the main thread may take HUP, INT, USR1 or TERM: every other thread
+# (store, alerts, milter workers) was created with them blocked, except
+# libmilter's signal thread, whose sigwait(2) opens HUP, INT and TERM.
+python3 - "$BGPID" <<'EOF'
+import os, sys
+pid = sys.argv[1]
+want = (1 << 0) | (1 << 1) | (1 << 9) | (1 << 14)  # HUP INT USR1 TERM
+sigwait = (1 << 0) | (1 << 1) | (1 << 14)
+bad = []
+waiters = 0
+for tid in os.listdir("/proc/%s/task" % pid):
+    with open("/proc/%s/task/%s/status" % (pid, tid)) as f:
+        blk = [int(l.split()[1], 16) for l in f if l.startswith("SigBlk:")][0]
+    if tid == pid:
+        if blk & want:
+            bad.append("main thread blocks %x" % (blk & want))
+    elif want & ~blk == sigwait and waiters == 0:
+        waiters += 1
+    elif blk & want != want:
+        bad.append("thread %s lets %x through" % (tid, want & ~blk))
+for b in bad:
+    print("# " + b)
+sys.exit(1 if bad else 0)
+EOF
+tap_ok $? "only the main thread takes the reload and stop signals"
+
 # SIGHUP with a broken file.
 cp "$W/bg.conf" "$W/good.conf"
 printf 'socket_backlog = "lots";\n' >>"$W/bg.conf"
@@ -135,6 +161,35 @@ wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' '$W/out') -ge 2 ]"
 tap_ok $? "SIGUSR1 reloads too"
 alive "$BGPID" && probe "$SOCK"
 tap_ok $? "... still serving"
+
+# Bursts: signals arriving while the previous one is being handled must
+# not reach libmilter's signal thread (which would stop the milter).
+before=$(count "configuration reloaded")
+for i in 1 2 3 4 5; do
+    kill -HUP "$BGPID"
+    kill -HUP "$BGPID"
+    kill -USR1 "$BGPID"
+    kill -USR1 "$BGPID"
+    sleep 0.2
+done
+wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' '$W/out') -gt $before ]"
+sleep 0.5
+alive "$BGPID" && probe "$SOCK" && ! logged "stopping\|stopped"
+tap_ok $? "bursts of SIGHUP and SIGUSR1 reload and keep the daemon serving"
+
+# Keys read only at start-up are named when they change; others are not.
+write_conf "$W/bg.conf" info
+sed -i 's|store = { path = "\([^"]*\)"; };|store = { path = "\1"; batch_max = 17; };|' \
+    "$W/bg.conf"
+printf 'policy = { soft_threshold = 4; };\nmilter = { enforce = "off"; };\n' \
+    >>"$W/bg.conf"
+before=$(count "configuration reloaded")
+kill -USR1 "$BGPID"
+wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' '$W/out') -gt $before ]"
+logged "store.batch_max changed: takes effect after a restart" &&
+    logged "policy.soft_threshold changed: takes effect after a restart" &&
+    ! logged "milter.enforce changed" && ! logged "log_level changed"
+tap_ok $? "a reload warns about each changed start-up-only key, only those"
 
 # SIGTERM: clean stop.
 kill -TERM "$BGPID"

@@ -25,7 +25,7 @@ st=$?
 tap_ok $st "systemd-analyze verify accepts the unit"
 [ "$st" -eq 0 ] || sed 's/^/# /' "$W/verify.out"
 
-for line in Type=simple 'ExecReload=/bin/kill -HUP $MAINPID' \
+for line in Type=simple 'ExecReload=/bin/kill -USR1 $MAINPID' \
     RuntimeDirectory=bounceguard StateDirectory=bounceguard \
     ProtectSystem=strict ProtectHome=yes PrivateTmp=yes NoNewPrivileges=yes \
     'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' \

@@ -14,5 +14,8 @@ tap_check() { # tap_check DESCRIPTION COMMAND...  (runs the command)
 }
 tap_skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $1"; }
 tap_skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+# tap_bail REASON: something the test needs and the build should have made
+# (or a set-up that must work) is missing: an error, never a skip.
+tap_bail() { echo "Bail out! $1"; exit 99; }
 tap_diag() { echo "# $*"; }
 tap_done() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
