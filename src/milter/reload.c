@@ -5,30 +5,63 @@
 
 #include "milter/reload.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cfg.h"
+#include "common/cfg_schema.h"
 #include "common/log.h"
 #include "milter/milter.h"
 
-/* Warns about keys only start-up reads (the daemon keeps their old
- * values). */
+/* Keys that take effect on reload: the rest are read once, when the
+ * daemon starts (socket and privileges, the store and its policy, the alert
+ * service, the SPF/DKIM service, metrics and monitor).  milter.* and
+ * classify.* are read per connection from the current snapshot; the log
+ * feed is restarted with the new logfeed.* (milter_reloaded). */
+static bool reload_applies(const char *group, const char *key)
+{
+    static const char *const live[] = {
+        "log_level",          "auth.outbound_check",
+        "auth.inbound_check", "auth.add_auth_results",
+        "auth.credibility",   "alerts.outbound_auth",
+    };
+    char full[128];
+
+    if (strcmp(group, "milter") == 0 || strcmp(group, "classify") == 0 ||
+        strcmp(group, "logfeed") == 0)
+        return true;
+    snprintf(full, sizeof full, "%s%s%s", group, group[0] != '\0' ? "." : "",
+             key);
+    for (size_t i = 0; i < sizeof live / sizeof *live; i++)
+        if (strcmp(full, live[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Warns about every changed key only start-up reads (the daemon keeps its
+ * old value until a restart). */
 static void reload_warn_fixed(const struct bg_settings *a,
                               const struct bg_settings *b)
 {
-    static const char *const keys[] = {"socket",  "user",  "group",
-                                       "pidfile", "umask", "syslog_facility"};
-    const char *const av[] = {a->socket,  a->user,      a->group,
-                              a->pidfile, a->umask_str, a->syslog_facility};
-    const char *const bv[] = {b->socket,  b->user,      b->group,
-                              b->pidfile, b->umask_str, b->syslog_facility};
+    char av[2048], bv[2048];
 
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        if ((av[i] == NULL) != (bv[i] == NULL) ||
-            (av[i] != NULL && strcmp(av[i], bv[i]) != 0))
-            log_warning(NULL, "%s changed: takes effect after a restart",
-                        keys[i]);
+    for (size_t g = 0; g < cfg_groups_count; g++) {
+        const struct cfg_group *grp = &cfg_groups[g];
+        for (size_t k = 0; k < grp->n_keys; k++) {
+            const struct cfg_key *key = &grp->keys[k];
+            if (reload_applies(grp->name, key->name))
+                continue;
+            cfg_value_format(a, key, av, sizeof av);
+            cfg_value_format(b, key, bv, sizeof bv);
+            if (strcmp(av, bv) != 0)
+                log_warning(NULL,
+                            "%s%s%s changed: takes effect after a "
+                            "restart",
+                            grp->name, grp->name[0] != '\0' ? "." : "",
+                            key->name);
+        }
     }
 }
 

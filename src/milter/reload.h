@@ -5,9 +5,13 @@
  * broken file is logged ("reload failed: FILE:LINE: KEY: ...") and the
  * running snapshot stays.  A good one becomes cfg_current(), sets the log
  * level, is announced to the filter (milter_reloaded) and logged
- * ("configuration reloaded from FILE").  Keys read only at start-up
- * (socket, user, group, pidfile, umask, syslog_facility) get a warning when
- * they changed.
+ * ("configuration reloaded from FILE").  What a reload changes: log_level,
+ * the milter and classify groups (new connections), the logfeed group (the
+ * feed is restarted), and auth.outbound_check, auth.inbound_check,
+ * auth.add_auth_results, auth.credibility, alerts.outbound_auth.  Every
+ * other key is read once at start-up (the top-level keys, store, policy,
+ * alerts, auth, metrics, monitor) and gets a warning
+ * ("GROUP.KEY changed: takes effect after a restart") when it changed.
  *
  * Called from the main thread only (on SIGHUP and SIGUSR1).
  */
