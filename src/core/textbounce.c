@@ -11,8 +11,9 @@
  * and the following ones up to a blank line or the next address line)
  * becomes its diagnostic, and the reply code and status in it are kept.
  *
- * The family phrases are searched with tables built once per process
- * (pthread_once), immutable afterwards.
+ * The phrase sets (families, failure words, delay and notice phrases) are
+ * searched with tables built once per process (pthread_once), immutable
+ * afterwards.
  */
 #include "core/textbounce.h"
 
@@ -112,7 +113,7 @@ static const struct tb_family {
     {"amazonses.com", "amazonses"},
 };
 
-#define TB_SET_MAX 64 /* needles of one tb_find_set() call */
+#define TB_SET_MAX 64 /* phrases of one set */
 
 /* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case? */
 static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
@@ -121,135 +122,6 @@ static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
         if (tb_lower(s[i]) != nd[i])
             return false;
     return true;
-}
-
-/* Which of the lower-case needles nd[0..nn) (nn <= TB_SET_MAX, none empty)
- * occur in s[0..len), ignoring ASCII case: bit i stands for nd[i].  One
- * pass over s, whatever the number of needles: a position is compared only
- * with the needles whose first two bytes it has.  The pass ends as soon as
- * a needle of the set stop is found. */
-static uint64_t tb_find_set(const char *s, size_t len, const char *const *nd,
-                            size_t nn, uint64_t stop)
-{
-    uint64_t m0[256], m1[256], short1 = 0, found = 0;
-    size_t nlen[TB_SET_MAX];
-
-    memset(m0, 0, sizeof m0);
-    memset(m1, 0, sizeof m1);
-    for (size_t i = 0; i < nn && i < TB_SET_MAX; i++) {
-        uint64_t bit = (uint64_t)1 << i;
-        nlen[i] = strlen(nd[i]);
-        m0[(unsigned char)nd[i][0]] |= bit;
-        m0[(unsigned char)tb_upper(nd[i][0])] |= bit;
-        if (nlen[i] < 2) {
-            short1 |= bit;
-            continue;
-        }
-        m1[(unsigned char)nd[i][1]] |= bit;
-        m1[(unsigned char)tb_upper(nd[i][1])] |= bit;
-    }
-    for (size_t p = 0; p < len; p++) {
-        uint64_t m = m0[(unsigned char)s[p]] & ~found;
-        if (m == 0)
-            continue;
-        m &= (p + 1 < len ? m1[(unsigned char)s[p + 1]] : 0) | short1;
-        while (m != 0) {
-            unsigned k = (unsigned)__builtin_ctzll(m);
-            m &= m - 1;
-            if (nlen[k] <= len - p && tb_eq_lower(s + p, nd[k], nlen[k])) {
-                found |= (uint64_t)1 << k;
-                if ((found & stop) != 0)
-                    return found;
-            }
-        }
-    }
-    return found;
-}
-
-/* Does s[0..len), cut to cap bytes, contain any of the needles? */
-static bool tb_has_any(const char *s, size_t len, size_t cap,
-                       const char *const *nd, size_t nn)
-{
-    return tb_find_set(s, len < cap ? len : cap, nd, nn, ~(uint64_t)0) != 0;
-}
-
-/* Multi-phrase search for the family phrases, Wu-Manber style on blocks
- * of two bytes: the window is the first TB_FAM_MIN bytes of a candidate
- * position; shift[] says how far the window may move on given the hash of
- * its last block (0: a phrase may start here, cand[] says which). */
-#define TB_FAM_MIN 8       /* the shortest family phrase */
-#define TB_FAM_HASH 4096u /* block hash size (power of two) */
-
-struct tb_fam_table {
-    unsigned char shift[TB_FAM_HASH];
-    uint64_t cand[TB_FAM_HASH];
-    size_t nlen[sizeof tb_families / sizeof tb_families[0]];
-};
-
-static struct tb_fam_table tb_fam; /* written once by tb_fam_init() */
-static pthread_once_t tb_fam_once = PTHREAD_ONCE_INIT;
-
-static unsigned tb_fam_hash(char a, char b)
-{
-    return ((unsigned)(unsigned char)tb_lower(a) * 33u ^
-            (unsigned)(unsigned char)tb_lower(b)) & (TB_FAM_HASH - 1);
-}
-
-static void tb_fam_init(void)
-{
-    size_t nn = sizeof tb_families / sizeof tb_families[0];
-
-    _Static_assert(sizeof tb_families / sizeof tb_families[0] <= 64,
-                   "one bit per phrase");
-    memset(tb_fam.shift, TB_FAM_MIN - 1, sizeof tb_fam.shift);
-    for (size_t i = 0; i < nn; i++) {
-        const char *nd = tb_families[i].needle;
-        tb_fam.nlen[i] = strlen(nd);
-        for (size_t j = 0; j + 1 < TB_FAM_MIN; j++) {
-            unsigned h = tb_fam_hash(nd[j], nd[j + 1]);
-            size_t sh = TB_FAM_MIN - 2 - j;
-            if (sh < tb_fam.shift[h])
-                tb_fam.shift[h] = (unsigned char)sh;
-            if (sh == 0)
-                tb_fam.cand[h] |= (uint64_t)1 << i;
-        }
-    }
-}
-
-/* Which family phrases occur in s[0..len) (bit i: tb_families[i]). */
-static uint64_t tb_fam_find(const char *s, size_t len)
-{
-    uint64_t found = 0;
-
-    (void)pthread_once(&tb_fam_once, tb_fam_init);
-    for (size_t p = TB_FAM_MIN - 1; p < len;) {
-        unsigned h = tb_fam_hash(s[p - 1], s[p]);
-        if (tb_fam.shift[h] != 0) {
-            p += tb_fam.shift[h];
-            continue;
-        }
-        size_t at = p - (TB_FAM_MIN - 1);
-        uint64_t c = tb_fam.cand[h] & ~found;
-        while (c != 0) {
-            unsigned k = (unsigned)__builtin_ctzll(c);
-            c &= c - 1;
-            if (tb_fam.nlen[k] <= len - at &&
-                tb_eq_lower(s + at, tb_families[k].needle, tb_fam.nlen[k]))
-                found |= (uint64_t)1 << k;
-        }
-        p++;
-    }
-    return found;
-}
-
-const char *textbounce_family(const char *text, size_t len)
-{
-    /* signatures come early in a notice; the first family listed wins */
-    uint64_t found = tb_fam_find(text, len < TB_HEAD_MAX ? len : TB_HEAD_MAX);
-
-    if (found == 0)
-        return "text";
-    return tb_families[__builtin_ctzll(found)].name;
 }
 
 /* Words that make a line a failure statement. */
@@ -262,6 +134,146 @@ static const char *const tb_fail_words[] = {
     "does not exist", "doesn't exist", "giving up", "cannot", "reason",
     "delay",
 };
+
+/* Phrases that say the mail is still being tried. */
+static const char *const tb_delay_words[] = {
+    "will be retried", "will retry", "will continue", "still trying",
+    "has not yet been delivered", "not been delivered yet",
+    "delivery delayed", "is delayed", "has been delayed",
+    "no need to resend", "still being retried"};
+
+/* Phrases that say, near its start, that a text is a notice. */
+static const char *const tb_body_words[] = {
+    "could not be delivered", "following address", "following recipient",
+    "permanent error", "delivery failed", "undeliverable",
+    "was not delivered", "delivery to the following", "unable to deliver",
+    "couldn't be delivered", "fatal error", "transcript of session",
+    "delivery has failed", "not be delivered", "message could not",
+    "user unknown", "mailbox unavailable", "delivery problem",
+    "invalid user", "no such user", "requested action not taken",
+    "error message below"};
+
+/* The phrase sets: each searched Wu-Manber style on blocks of two bytes,
+ * ignoring ASCII case.  The window is the first m bytes (m: the shortest
+ * phrase of the set) of a candidate position; shift[] says how far the
+ * window may move on given the hash of its last block (0: a phrase may
+ * start here, cand[] says which).  Built once per process (pthread_once),
+ * read-only afterwards. */
+#define TB_WM_HASH 4096u /* block hash size (power of two) */
+
+enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
+                 TB_NSETS };
+
+struct tb_set {
+    const char *nd[TB_SET_MAX];
+    size_t nlen[TB_SET_MAX];
+    size_t nn, m;
+    unsigned char shift[TB_WM_HASH];
+    uint64_t cand[TB_WM_HASH];
+};
+
+static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
+static pthread_once_t tb_sets_once = PTHREAD_ONCE_INIT;
+
+static unsigned tb_wm_hash(char a, char b)
+{
+    return ((unsigned)(unsigned char)tb_lower(a) * 33u ^
+            (unsigned)(unsigned char)tb_lower(b)) & (TB_WM_HASH - 1);
+}
+
+/* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
+ * bytes, nn <= TB_SET_MAX). */
+static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
+{
+    t->nn = nn;
+    t->m = 255;
+    for (size_t i = 0; i < nn; i++) {
+        t->nd[i] = nd[i];
+        t->nlen[i] = strlen(nd[i]);
+        if (t->nlen[i] < t->m)
+            t->m = t->nlen[i];
+    }
+    memset(t->shift, (int)(t->m - 1), sizeof t->shift);
+    for (size_t i = 0; i < nn; i++) {
+        for (size_t j = 0; j + 1 < t->m; j++) {
+            unsigned h = tb_wm_hash(nd[i][j], nd[i][j + 1]);
+            size_t sh = t->m - 2 - j;
+            if (sh < t->shift[h])
+                t->shift[h] = (unsigned char)sh;
+            if (sh == 0)
+                t->cand[h] |= (uint64_t)1 << i;
+        }
+    }
+}
+
+static void tb_sets_init(void)
+{
+    const char *fam[sizeof tb_families / sizeof tb_families[0]];
+    size_t nf = sizeof fam / sizeof fam[0];
+
+    _Static_assert(sizeof fam / sizeof fam[0] <= TB_SET_MAX, "too many");
+    _Static_assert(sizeof tb_fail_words / sizeof tb_fail_words[0] <=
+                       TB_SET_MAX, "too many");
+    for (size_t i = 0; i < nf; i++)
+        fam[i] = tb_families[i].needle;
+    tb_set_build(&tb_sets[TB_SET_FAMILY], fam, nf);
+    tb_set_build(&tb_sets[TB_SET_FAIL], tb_fail_words,
+                 sizeof tb_fail_words / sizeof tb_fail_words[0]);
+    tb_set_build(&tb_sets[TB_SET_DELAY], tb_delay_words,
+                 sizeof tb_delay_words / sizeof tb_delay_words[0]);
+    tb_set_build(&tb_sets[TB_SET_BODY], tb_body_words,
+                 sizeof tb_body_words / sizeof tb_body_words[0]);
+}
+
+/* Which phrases of set id occur in s[0..len): bit i stands for its i-th
+ * phrase.  With first, the search ends at the first phrase found. */
+static uint64_t tb_find_set(enum tb_set_id id, const char *s, size_t len,
+                            bool first)
+{
+    const struct tb_set *t = &tb_sets[id];
+    uint64_t found = 0;
+
+    (void)pthread_once(&tb_sets_once, tb_sets_init);
+    for (size_t p = t->m - 1; p < len;) {
+        unsigned h = tb_wm_hash(s[p - 1], s[p]);
+        if (t->shift[h] != 0) {
+            p += t->shift[h];
+            continue;
+        }
+        size_t at = p - (t->m - 1);
+        uint64_t c = t->cand[h] & ~found;
+        while (c != 0) {
+            unsigned k = (unsigned)__builtin_ctzll(c);
+            c &= c - 1;
+            if (t->nlen[k] <= len - at &&
+                tb_eq_lower(s + at, t->nd[k], t->nlen[k])) {
+                found |= (uint64_t)1 << k;
+                if (first)
+                    return found;
+            }
+        }
+        p++;
+    }
+    return found;
+}
+
+/* Does s[0..len), cut to cap bytes, contain any phrase of set id? */
+static bool tb_has_any(enum tb_set_id id, const char *s, size_t len,
+                       size_t cap)
+{
+    return tb_find_set(id, s, len < cap ? len : cap, true) != 0;
+}
+
+const char *textbounce_family(const char *text, size_t len)
+{
+    /* signatures come early in a notice; the first family listed wins */
+    uint64_t found = tb_find_set(TB_SET_FAMILY, text,
+                                 len < TB_HEAD_MAX ? len : TB_HEAD_MAX, false);
+
+    if (found == 0)
+        return "text";
+    return tb_families[__builtin_ctzll(found)].name;
+}
 
 static bool tb_is_code(const char *s, size_t len, size_t i)
 {
@@ -316,8 +328,7 @@ static bool tb_failure_line(const char *s, size_t len)
 
     if (tb_code(s, len) != 0 || dsn_find_status(s, len, st, sizeof st) > 0)
         return true;
-    return tb_has_any(s, len, TB_BLOCK_MAX, tb_fail_words,
-                      sizeof tb_fail_words / sizeof tb_fail_words[0]);
+    return tb_has_any(TB_SET_FAIL, s, len, TB_BLOCK_MAX);
 }
 
 /* Does the line echo a header field whose addresses are not recipients? */
@@ -675,15 +686,9 @@ static void tb_complete(struct tb_ctx *c)
 /* A notice says "failed" unless it says the mail is still being tried. */
 static void tb_actions(struct tb_ctx *c)
 {
-    static const char *const delay[] = {
-        "will be retried", "will retry", "will continue", "still trying",
-        "has not yet been delivered", "not been delivered yet",
-        "delivery delayed", "is delayed", "has been delayed",
-        "no need to resend", "still being retried"};
     const char *action = "failed";
 
-    if (tb_has_any(c->text, c->len, TB_HEAD_MAX, delay,
-                   sizeof delay / sizeof delay[0]))
+    if (tb_has_any(TB_SET_DELAY, c->text, c->len, TB_HEAD_MAX))
         action = "delayed";
     for (size_t i = 0; i < c->b->r->nrcpts; i++)
         rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
@@ -729,15 +734,6 @@ bool textbounce_signal(const char *text, size_t len,
         "delivery failure", "non remis", "unzustellbar", "returned to sender",
         "mail failure", "error", "warning: could not", "delayed mail",
         "delivery delayed", "not member", "non-delivery"};
-    static const char *const body[] = {
-        "could not be delivered", "following address", "following recipient",
-        "permanent error", "delivery failed", "undeliverable",
-        "was not delivered", "delivery to the following", "unable to deliver",
-        "couldn't be delivered", "fatal error", "transcript of session",
-        "delivery has failed", "not be delivered", "message could not",
-        "user unknown", "mailbox unavailable", "delivery problem",
-        "invalid user", "no such user", "requested action not taken",
-        "error message below"};
     const char *s = h->subject != NULL ? h->subject : "";
 
     if (h->from != NULL && tb_sender_role(h->from))
@@ -746,8 +742,7 @@ bool textbounce_signal(const char *text, size_t len,
         if (tb_find(s, strlen(s), subj[i]) != NULL)
             return true;
     /* the notice says so near its start */
-    return tb_has_any(text, len, TB_HEAD_MAX, body,
-                      sizeof body / sizeof body[0]);
+    return tb_has_any(TB_SET_BODY, text, len, TB_HEAD_MAX);
 }
 
 /* Decoration before a marker phrase: " \t-=*_[(". */
