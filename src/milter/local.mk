@@ -20,6 +20,7 @@ tests_unit_test_milter_ctx_SOURCES = tests/unit/test_milter_ctx.c \
 tests_unit_test_milter_ctx_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 	$(BG_EXT_CFLAGS)
 tests_unit_test_milter_ctx_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+tests_unit_test_milter_ctx_LDFLAGS = -Wl,--wrap=calloc
 TESTS += tests/unit/test_milter_ctx
 check_PROGRAMS += tests/unit/test_milter_bounce
 tests_unit_test_milter_bounce_SOURCES = tests/unit/test_milter_bounce.c \

@@ -77,12 +77,12 @@ bool mctx_msg_begin(struct mctx_conn *conn, const char *sender, size_t cap)
     struct mctx_msg *msg = &conn->msg;
 
     mctx_msg_end(conn);
+    msg->sender = calloc(1, FLOW_ADDR_MAX);
+    if (msg->sender == NULL)
+        return false; /* no message open: in_msg stays false */
     conn->in_msg = true;
     conn->messages++;
     msg->null_sender = flow_sender_is_null(sender);
-    msg->sender = calloc(1, FLOW_ADDR_MAX);
-    if (msg->sender == NULL)
-        return false;
     if (sender == NULL ||
         flow_addr_bare(sender, msg->sender, FLOW_ADDR_MAX) == NULL)
         msg->sender[0] = '\0';

@@ -93,7 +93,7 @@ struct mctx_conn *mctx_conn_new(struct bg_config *cfg, const char *hostname,
 void mctx_conn_free(struct mctx_conn **conn);
 
 /* Starts a message (ending any previous one).  Returns false when memory
- * runs out. */
+ * runs out; then no message is open (in_msg false, nothing to free). */
 bool mctx_msg_begin(struct mctx_conn *conn, const char *sender, size_t cap);
 /* Frees the message state; safe to call twice. */
 void mctx_msg_end(struct mctx_conn *conn);

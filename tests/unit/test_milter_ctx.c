@@ -14,6 +14,21 @@
 
 #include "milter/milter_ctx.h"
 
+/* Linked with -Wl,--wrap=calloc: the next calloc() of milter_ctx.c may be
+ * made to fail. */
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+static int calloc_fail_next; /* test-only switch, single-threaded */
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    if (calloc_fail_next) {
+        calloc_fail_next = 0;
+        return NULL;
+    }
+    return __real_calloc(n, size);
+}
+
 static struct mctx_conn *conn_new(void)
 {
     struct mctx_conn *c =
@@ -116,6 +131,23 @@ static void recipients_over_the_limit_are_counted(void **state)
     mctx_conn_free(&c);
 }
 
+static void failed_begin_leaves_no_message(void **state)
+{
+    struct mctx_conn *c = conn_new();
+    (void)state;
+
+    assert_true(mctx_msg_begin(c, "<a@b>", 4096));
+    calloc_fail_next = 1;
+    assert_false(mctx_msg_begin(c, "<c@d>", 4096));
+    assert_false(c->in_msg);
+    assert_null(c->msg.sender);
+    assert_int_equal(c->messages, 1);
+    assert_true(mctx_msg_begin(c, "<e@f>", 4096));
+    assert_true(c->in_msg);
+    assert_string_equal(c->msg.sender, "e@f");
+    mctx_conn_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +155,7 @@ int main(void)
         cmocka_unit_test(copy_never_exceeds_cap),
         cmocka_unit_test(recipients_and_message_id_bare),
         cmocka_unit_test(recipients_over_the_limit_are_counted),
+        cmocka_unit_test(failed_begin_leaves_no_message),
     };
     return cmocka_run_group_tests_name("milter_ctx", tests, NULL, NULL);
 }
