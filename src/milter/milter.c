@@ -803,7 +803,14 @@ void milter_shutdown(void)
 {
     int busy = mrt_wait_idle(MILTER_SHUTDOWN_WAIT_MS);
 
-    if (busy > 0)
-        log_warning(NULL, "stopping with %d callback(s) still running", busy);
+    if (busy > 0) {
+        /* Freeing the store, rules or alerts under a running callback
+         * would be a use after free: the process exit reclaims them. */
+        log_warning(NULL,
+                    "stopping with %d callback(s) still running: the store "
+                    "is not flushed, pending decisions may be lost",
+                    busy);
+        return;
+    }
     mrt_close();
 }

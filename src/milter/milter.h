@@ -21,7 +21,9 @@ int milter_setup(const char **error_r);
 int milter_start(char **error_r);
 /* A reload installed a new config snapshot (cfg_current()). */
 void milter_reloaded(void);
-/* After smfi_main() returned: flush and close everything. */
+/* After smfi_main() returned: flush and close everything, unless
+ * callbacks still run after a wait (then nothing is freed: logged, left to
+ * the process exit). */
 void milter_shutdown(void);
 
 #endif
