@@ -17,6 +17,7 @@
 #include "core/rules.h"
 
 #define CLASSIFY_TEXT_MAX 2048 /* normalised text looked at per reply */
+#define CLASSIFY_SAME_MAX 8     /* earlier recipients compared for reuse */
 
 static const char *const bucket_names[] = {
     [BUCKET_NONE] = "none",
@@ -184,6 +185,21 @@ static void classify_rcpt(const struct classify_rules *rules,
     v->reply_code = rc->reply_code;
 }
 
+static bool str_same(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Do two recipients give classify_rcpt() the same input (diagnostic,
+ * status, reply code, action), hence the same verdict? */
+static bool rcpt_same(const struct report_rcpt *a, const struct report_rcpt *b)
+{
+    return a->reply_code == b->reply_code &&
+           strcmp(a->status, b->status) == 0 &&
+           str_same(a->action, b->action) &&
+           str_same(a->diagnostic, b->diagnostic);
+}
+
 void classify_report(const struct classify_rules *rules,
                      const struct report *report, struct verdict *verdicts)
 {
@@ -191,8 +207,17 @@ void classify_report(const struct classify_rules *rules,
     struct rules_scratch *sc =
         rules && report->nrcpts > 0 ? rules_scratch_new(rules) : NULL;
 
-    for (size_t i = 0; i < report->nrcpts; i++)
-        classify_rcpt(rules, sc, report->kind, &report->rcpts[i],
-                      &verdicts[i]);
+    for (size_t i = 0; i < report->nrcpts; i++) {
+        const struct report_rcpt *rc = &report->rcpts[i];
+        size_t j = i > CLASSIFY_SAME_MAX ? i - CLASSIFY_SAME_MAX : 0;
+        /* recipients of one notice often share their diagnostic: the
+         * verdict is a function of the input, classified once */
+        while (j < i && !rcpt_same(&report->rcpts[j], rc))
+            j++;
+        if (j < i)
+            verdicts[i] = verdicts[j];
+        else
+            classify_rcpt(rules, sc, report->kind, rc, &verdicts[i]);
+    }
     rules_scratch_free(&sc);
 }
