@@ -75,6 +75,13 @@ static const char *const migrations[] = {
     "CREATE VIEW postfix_access AS"
     " SELECT address, reason, bucket, status FROM suppressions"
     " WHERE expires = 0 OR expires > CAST(strftime('%s','now') AS INTEGER);",
+    /* 1 -> 2: the history's index on a 64-bit hash of the address rather
+     * than on its text (akey(), below): a third of the size, integer
+     * comparisons, and a bulk ingest writes its pages a third as often */
+    "ALTER TABLE events ADD COLUMN akey INTEGER;"
+    "UPDATE events SET akey = bg_akey(address);"
+    "DROP INDEX events_address;"
+    "CREATE INDEX events_akey ON events(akey);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
@@ -120,9 +127,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_EVENT_PUT] = "INSERT INTO events (uuid, at, address, reason, bucket,"
                     " auth, rule, status, reply_code, diagnostic, source,"
                     " action, reporting_mta, remote_mta, message_id,"
-                    " queue_id, sender, credible, decision) VALUES (?1, ?2,"
-                    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                    " ?15, ?16, ?17, ?18, ?19)",
+                    " queue_id, sender, credible, decision, akey) VALUES (?1,"
+                    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                    " ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     [S_OUT_PUT] = "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
                   " recipients, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_LOOKUP] = "SELECT " SUP_COLS " FROM suppressions WHERE address = ?1"
@@ -164,6 +171,29 @@ static int exec(struct store_db *d, const char *sql, char *err, size_t errsize)
     return 0;
 }
 
+/* The history's key of an address: FNV-1a, 64 bits, as a signed integer
+ * (SQLite's).  Collisions cost nothing but a row read: the history's
+ * query also compares the address. */
+static long long akey(const char *addr)
+{
+    unsigned long long h = 0xcbf29ce484222325ULL;
+
+    for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return (long long)(h & 0x7fffffffffffffffULL);
+}
+
+/* bg_akey(address): akey() for the migration of older rows. */
+static void sql_akey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *a = argc == 1 ? sqlite3_value_text(argv[0]) : NULL;
+
+    if (a == NULL)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_int64(ctx, akey((const char *)a));
+}
+
 static int user_version(struct store_db *d)
 {
     sqlite3_stmt *s;
@@ -182,6 +212,10 @@ static int migrate(struct store_db *d, char *err, size_t errsize)
 {
     int v;
 
+    if (sqlite3_create_function(d->db, "bg_akey", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                sql_akey, NULL, NULL) != SQLITE_OK)
+        return db_err(d, err, errsize, "bg_akey");
     if (exec(d, "BEGIN IMMEDIATE", err, errsize) < 0)
         return -1;
     v = user_version(d);
@@ -379,6 +413,7 @@ static int sq_event_insert(struct store_db *d, const struct store_item *it,
     bind_text(s, 17, e->sender);
     sqlite3_bind_int(s, 18, e->credible);
     bind_text(s, 19, decision);
+    sqlite3_bind_int64(s, 20, akey(it->key));
     return run(d, s, err, errsize, "insert event") < 0 ? -1 : 1;
 }
 
@@ -704,10 +739,12 @@ static int sq_history(struct store_db *d, const char *key, store_history_cb *cb,
             "SELECT at, reason, bucket, auth, rule, status, reply_code,"
             " diagnostic, source, action, reporting_mta, remote_mta,"
             " message_id, queue_id, sender, credible, decision FROM events"
-            " WHERE address = ?1 ORDER BY at, id",
+            " WHERE (akey = ?2 OR akey IS NULL) AND address = ?1"
+            " ORDER BY at, id",
             -1, &s, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, akey(key));
     while (cbrc == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct store_history_row h;
         memset(&h, 0, sizeof h);

@@ -484,6 +484,49 @@ static void quiet_deliveries_write_nothing(void **state)
     assert_int_equal(n, 0);
 }
 
+static int sql(const char *path, const char *q)
+{
+    sqlite3 *db;
+    int rc;
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    rc = sqlite3_exec(db, q, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* A version 1 store (history indexed by the address's text) is migrated
+ * on open with its history intact; rows another program inserted without
+ * the history key are still found. */
+static void history_survives_migration(void **state)
+{
+    struct fixture *f = *state;
+    int h = 0;
+
+    record(f, event("old@example.com", T0, BUCKET_HARD, "user_unknown"));
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    store_close(&f->st);
+    assert_int_equal(sql(f->path, "DROP INDEX events_akey;"
+                                  " ALTER TABLE events DROP COLUMN akey;"
+                                  " CREATE INDEX events_address ON"
+                                  " events(address, at);"
+                                  " PRAGMA user_version = 1"),
+                     0);
+    assert_int_equal(open_store(f), 0);
+    assert_int_equal(store_history(f->st, "old@example.com", hist_cb, &h), 0);
+    assert_int_equal(h, 1);
+    assert_int_equal(sql(f->path, "INSERT INTO events (uuid, at, address)"
+                                  " VALUES ('x', 1, 'old@example.com')"),
+                     0);
+    h = 0;
+    assert_int_equal(store_history(f->st, "old@example.com", hist_cb, &h), 0);
+    assert_int_equal(h, 2);
+    h = 0;
+    assert_int_equal(store_history(f->st, "new@example.com", hist_cb, &h), 0);
+    assert_int_equal(h, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -503,6 +546,7 @@ int main(void)
         T(expiry_runs_on_its_own_schedule),
         T(other_connections_commits_are_seen),
         T(quiet_deliveries_write_nothing),
+        T(history_survives_migration),
     };
     return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
