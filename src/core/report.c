@@ -326,12 +326,29 @@ static bool report_tag_start(char c)
            c == '!';
 }
 
-/* Tags that become a line break. */
+static char report_lower(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/* Tags that become a line break: names starting "br", "p", "/p", "div",
+ * "tr" or "/tr", ignoring ASCII case (s is NUL-terminated: a byte is read
+ * only after the one before it matched). */
 static bool report_block_tag(const char *s)
 {
-    return strncasecmp(s, "br", 2) == 0 || strncasecmp(s, "p", 1) == 0 ||
-           strncasecmp(s, "/p", 2) == 0 || strncasecmp(s, "div", 3) == 0 ||
-           strncasecmp(s, "tr", 2) == 0 || strncasecmp(s, "/tr", 3) == 0;
+    size_t k = s[0] == '/';
+    char c0 = report_lower(s[k]);
+
+    if (c0 == 'p')
+        return true;
+    if (c0 == 't')
+        return report_lower(s[k + 1]) == 'r';
+    if (k == 1)
+        return false;
+    if (c0 == 'b')
+        return report_lower(s[1]) == 'r';
+    return c0 == 'd' && report_lower(s[1]) == 'i' &&
+           report_lower(s[2]) == 'v';
 }
 
 /* Crude HTML to text, in place (s NUL-terminated at n): tags dropped (a
