@@ -83,9 +83,12 @@ void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
         b->oom = true;
         return;
     }
-    for (size_t i = 0; i < len; i++) /* NUL bytes would cut the string */
-        (*field)[i] = s[i] == '\0' ? ' ' : s[i];
-    (*field)[len] = '\0';
+    char *f = *field, *z = f;
+    memcpy(f, s, len);
+    f[len] = '\0';
+    /* NUL bytes would cut the string */
+    while ((z = memchr(z, '\0', (size_t)(f + len - z))) != NULL)
+        *z++ = ' ';
 }
 
 static bool rbuild_status_ok(const char *s)
