@@ -6,8 +6,8 @@
 
 #include "core/prefilter.h"
 
-#define LIT_BUCKETS 4096u /* hash table size (power of two) */
 #define LIT_DEPTH 4       /* groups looked into for literals */
+#define AC_DEPTH 4        /* literal bytes the automaton reads */
 #define LIT_GROUPS 8      /* mandatory groups of a branch used as clauses */
 #define NO_RULE ((size_t)-1)
 
@@ -40,12 +40,16 @@ struct prefilter {
     /* per clause: its rule when it is the only clause of its branch (the
      * scan marks the rule at once), else NO_RULE */
     size_t *sole_rule;
-    /* hash of the first three bytes -> literals, as offsets into lit_index */
-    size_t *bucket_start; /* LIT_BUCKETS + 1 entries */
-    size_t *lit_index;
-    /* bit h set: bucket h holds literals; 512 bytes that stay in cache
-     * where bucket_start would not */
-    uint64_t nonempty[LIT_BUCKETS / 64];
+    /* Aho-Corasick automaton of the first AC_DEPTH bytes of the distinct
+     * literals: state 0 is the start; delta[s * ncls + cls[byte]] is the
+     * next state; the literals whose first bytes end at state s (its own
+     * and its suffixes') are out_lit[out_start[s] .. out_start[s + 1]),
+     * indexes into lits (first of a run of equal texts), to be compared */
+    unsigned char cls[256];
+    size_t ncls, nstates;
+    uint32_t *delta;
+    size_t *out_start; /* nstates + 1 entries */
+    size_t *out_lit;
 };
 
 struct prefilter *prefilter_new(void)
@@ -65,8 +69,9 @@ void prefilter_free(struct prefilter **pfp)
     free(pf->branches);
     free(pf->multi);
     free(pf->sole_rule);
-    free(pf->bucket_start);
-    free(pf->lit_index);
+    free(pf->delta);
+    free(pf->out_start);
+    free(pf->out_lit);
     free(pf);
     *pfp = NULL;
 }
@@ -393,13 +398,6 @@ int prefilter_add(struct prefilter *pf, size_t id, const char *re, size_t len,
     return oom ? -1 : 0;
 }
 
-/* Hash of a literal's (or a text position's) first three bytes. */
-static unsigned lit_hash(const unsigned char *t)
-{
-    return (((unsigned)t[0] * 31u + (unsigned)t[1]) * 31u + (unsigned)t[2]) &
-           (LIT_BUCKETS - 1);
-}
-
 static int lit_cmp(const void *a, const void *b)
 {
     const struct literal *x = a, *y = b;
@@ -441,47 +439,141 @@ static int multi_build(struct prefilter *pf)
     return 0;
 }
 
+static size_t lit_plen(const struct literal *l)
+{
+    return l->len < AC_DEPTH ? l->len : AC_DEPTH;
+}
+
+/* Byte classes: one per byte that some literal has among its first
+ * AC_DEPTH, class 0 for all others. */
+static void ac_classes(struct prefilter *pf)
+{
+    memset(pf->cls, 0, sizeof pf->cls);
+    pf->ncls = 1;
+    for (size_t i = 0; i < pf->nlits; i++)
+        for (size_t k = 0; k < lit_plen(&pf->lits[i]); k++) {
+            unsigned char c = (unsigned char)pf->lits[i].text[k];
+            if (pf->cls[c] == 0)
+                pf->cls[c] = (unsigned char)pf->ncls++;
+        }
+}
+
+/* The trie of the literals' first bytes in delta (0: no edge yet); own[s]:
+ * how many literals end at s, listed by own_next from own_head[s]. */
+static void ac_trie(struct prefilter *pf, size_t *own, size_t *own_head,
+                    size_t *own_next)
+{
+    pf->nstates = 1;
+    for (size_t i = 0; i < pf->nlits; i++) {
+        if (!lit_head(pf, i))
+            continue;
+        size_t s = 0;
+        for (size_t k = 0; k < lit_plen(&pf->lits[i]); k++) {
+            size_t e = s * pf->ncls +
+                       pf->cls[(unsigned char)pf->lits[i].text[k]];
+            if (pf->delta[e] == 0)
+                pf->delta[e] = (uint32_t)pf->nstates++;
+            s = pf->delta[e];
+        }
+        own[s]++;
+        own_next[i] = own_head[s];
+        own_head[s] = i;
+    }
+}
+
+/* Failure links by breadth-first order (queue), the missing edges filled
+ * from them, and the output lists: a state's own literals, then those of
+ * its failure state. */
+static int ac_links(struct prefilter *pf, const size_t *own,
+                    const size_t *own_head, const size_t *own_next,
+                    size_t *fail, size_t *queue)
+{
+    size_t qh = 0, qt = 0, total = 0;
+
+    queue[qt++] = 0;
+    fail[0] = 0;
+    while (qh < qt) {
+        size_t s = queue[qh++];
+        for (size_t c = 0; c < pf->ncls; c++) {
+            uint32_t *e = &pf->delta[s * pf->ncls + c];
+            if (*e != 0) { /* a trie edge */
+                fail[*e] = s == 0 ? 0 : pf->delta[fail[s] * pf->ncls + c];
+                queue[qt++] = *e;
+            } else {
+                *e = s == 0 ? 0 : pf->delta[fail[s] * pf->ncls + c];
+            }
+        }
+    }
+    /* out_start[s + 1] = |out(s)|, in queue order (fail[s] before s) */
+    for (size_t q = 0; q < qt; q++) {
+        size_t s = queue[q];
+        pf->out_start[s + 1] = own[s] + (s != 0 ? pf->out_start[fail[s] + 1]
+                                                : 0);
+    }
+    for (size_t s = 0; s < pf->nstates; s++) {
+        size_t n = pf->out_start[s + 1];
+        pf->out_start[s + 1] = pf->out_start[s] + n;
+        total += n;
+    }
+    if ((pf->out_lit = malloc((total ? total : 1) * sizeof *pf->out_lit)) ==
+        NULL)
+        return -1;
+    for (size_t s = 0; s < pf->nstates; s++) {
+        size_t o = pf->out_start[s];
+        for (size_t t = s; o < pf->out_start[s + 1]; t = fail[t])
+            for (size_t i = own_head[t]; i != NO_RULE; i = own_next[i])
+                pf->out_lit[o++] = i;
+    }
+    return 0;
+}
+
+static int ac_build(struct prefilter *pf)
+{
+    size_t max = 1, *work;
+    int rc = -1;
+
+    for (size_t i = 0; i < pf->nlits; i++)
+        max += lit_plen(&pf->lits[i]);
+    ac_classes(pf);
+    pf->delta = calloc(max * pf->ncls, sizeof *pf->delta);
+    pf->out_start = calloc(max + 1, sizeof *pf->out_start);
+    /* own, own_head, fail, queue: max each; own_next: nlits */
+    work = malloc((4 * max + pf->nlits + 1) * sizeof *work);
+    if (pf->delta != NULL && pf->out_start != NULL && work != NULL &&
+        max <= UINT32_MAX) {
+        size_t *own = work, *own_head = own + max, *fail = own_head + max,
+               *queue = fail + max, *own_next = queue + max;
+        memset(own, 0, max * sizeof *own);
+        for (size_t i = 0; i < max; i++)
+            own_head[i] = NO_RULE; /* NO_RULE ends a list */
+        ac_trie(pf, own, own_head, own_next);
+        rc = ac_links(pf, own, own_head, own_next, fail, queue);
+    }
+    free(work);
+    return rc;
+}
+
 int prefilter_finish(struct prefilter *pf)
 {
-    size_t fill[LIT_BUCKETS];
-
     lit_group(pf);
     if (multi_build(pf) < 0)
         return -1;
-    free(pf->bucket_start);
-    free(pf->lit_index);
+    free(pf->delta);
+    free(pf->out_start);
+    free(pf->out_lit);
     free(pf->sole_rule);
+    pf->delta = NULL;
+    pf->out_start = pf->out_lit = NULL;
     pf->sole_rule = malloc((pf->nclauses ? pf->nclauses : 1) *
                            sizeof *pf->sole_rule);
-    pf->bucket_start = calloc(LIT_BUCKETS + 1, sizeof *pf->bucket_start);
-    pf->lit_index = malloc((pf->nlits ? pf->nlits : 1) *
-                           sizeof *pf->lit_index);
-    if (pf->bucket_start == NULL || pf->lit_index == NULL ||
-        pf->sole_rule == NULL)
+    if (pf->sole_rule == NULL)
         return -1;
     for (size_t c = 0; c < pf->nclauses; c++)
         pf->sole_rule[c] = NO_RULE;
     for (size_t i = 0; i < pf->nbranches; i++)
         if (pf->branches[i].n == 1)
             pf->sole_rule[pf->branches[i].first] = pf->branches[i].rule;
-    for (size_t i = 0; i < pf->nlits; i++) {
-        const unsigned char *t = (const unsigned char *)pf->lits[i].text;
-        if (lit_head(pf, i))
-            pf->bucket_start[lit_hash(t) + 1]++;
-    }
-    for (size_t b = 0; b < LIT_BUCKETS; b++)
-        pf->bucket_start[b + 1] += pf->bucket_start[b];
-    memcpy(fill, pf->bucket_start, sizeof fill);
-    memset(pf->nonempty, 0, sizeof pf->nonempty);
-    for (size_t b = 0; b < LIT_BUCKETS; b++)
-        if (pf->bucket_start[b + 1] > pf->bucket_start[b])
-            pf->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
-    for (size_t i = 0; i < pf->nlits; i++) {
-        const unsigned char *t = (const unsigned char *)pf->lits[i].text;
-        if (lit_head(pf, i))
-            pf->lit_index[fill[lit_hash(t)]++] = i;
-    }
-    return 0;
+    return ac_build(pf);
 }
 
 /* Are the clauses of the literals l[0..l->dup) all marked in cl[]? */
@@ -518,22 +610,19 @@ static void lit_mark(const struct prefilter *pf, const struct literal *l,
 }
 
 /* Marks in cl[] every clause one of whose literals occurs in t[0..len),
- * and in hit[] the rule of a branch with that clause alone. */
+ * and in hit[] the rule of a branch with that clause alone: one automaton
+ * step a byte; where literals' first bytes end, the rest is compared. */
 static void prefilter_mark(const struct prefilter *pf, const unsigned char *t,
                            size_t len, uint64_t *cl, uint64_t *hit)
 {
-    _Static_assert(PREFILTER_MIN >= 3, "the scan reads t[i + 2]");
-    for (size_t i = 0; i + PREFILTER_MIN <= len; i++) {
-        unsigned h = lit_hash(t + i);
-        if ((pf->nonempty[h / 64] & (UINT64_C(1) << (h % 64))) == 0)
-            continue;
-        for (size_t k = pf->bucket_start[h]; k < pf->bucket_start[h + 1];
-             k++) {
-            const struct literal *l = &pf->lits[pf->lit_index[k]];
-            /* a third byte that differs (i + 2 < len here), or clauses
-             * already marked, need no comparison */
-            if (t[i + 2] != (unsigned char)l->text[2] || l->len > len - i ||
-                lit_done(l, cl) || !lit_eq(t + i, l))
+    uint32_t s = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        s = pf->delta[(size_t)s * pf->ncls + pf->cls[t[i]]];
+        for (size_t k = pf->out_start[s]; k < pf->out_start[s + 1]; k++) {
+            const struct literal *l = &pf->lits[pf->out_lit[k]];
+            size_t at = i + 1 - lit_plen(l); /* where l would start */
+            if (l->len > len - at || lit_done(l, cl) || !lit_eq(t + at, l))
                 continue;
             lit_mark(pf, l, cl, hit);
         }
@@ -554,7 +643,7 @@ void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
 {
     uint64_t cl[PREFILTER_CLAUSES / 64];
 
-    if (pf->bucket_start == NULL)
+    if (pf->delta == NULL)
         return;
     memset(cl, 0, (pf->nclauses + 63) / 64 * sizeof *cl);
     prefilter_mark(pf, (const unsigned char *)lower, len, cl, hit);

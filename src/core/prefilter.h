@@ -20,9 +20,11 @@
  * Literals are lower-cased; texts are scanned lower-cased (ASCII), which
  * can only let more rules through, never fewer.
  *
- * Scan: literals are indexed by a hash of their first three bytes; the scan
- * looks up every position of the text, so its cost is linear in the text
- * times the (small) bucket sizes.
+ * Scan: prefilter_finish() builds an Aho-Corasick automaton of the first
+ * four bytes of the distinct literals (byte classes, a dense transition
+ * table); the scan makes one table step a byte, and compares the rest of a
+ * literal only where its first bytes end.  Equal literals of several
+ * clauses are compared once.
  *
  * A struct prefilter is built single-threaded, then immutable: scans may
  * run in any number of threads.
