@@ -7,7 +7,7 @@
 
 dir="${top_srcdir:-.}/tests/golden"
 dump="${top_builddir:-.}/tests/golden/dump_report"
-[ -x "$dump" ] || tap_skip_all "dump_report not built"
+[ -x "$dump" ] || tap_bail "dump_report not built"
 
 tmp=$(mktemp) || exit 1
 trap 'rm -f "$tmp"' EXIT INT TERM

@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib/pfharness.sh"
 
 driver="$top_builddir/tests/integration/alert_driver"
-[ -x "$driver" ] || tap_skip_all "alert_driver not built"
+[ -x "$driver" ] || tap_bail "alert_driver not built"
 pfh_available || tap_skip_all "$PFH_WHY"
 SENDMAIL=/usr/sbin/sendmail
 [ -x "$SENDMAIL" ] || tap_skip_all "no /usr/sbin/sendmail"
@@ -17,8 +17,8 @@ pfh_init || tap_skip_all "cannot make a work directory"
 trap pfh_cleanup EXIT INT TERM
 port=$(pfh_free_port)
 unused=$(pfh_free_port)
-pfh_topology_mta A "$port" "$unused" "" || tap_skip_all "cannot make the instance"
-pfh_start A || tap_skip_all "Postfix did not start"
+pfh_topology_mta A "$port" "$unused" "" || tap_bail "cannot make the instance"
+pfh_start A || tap_bail "Postfix did not start"
 
 # the alert sink runs sendmail_path with a bare environment: a wrapper
 # points Postfix's sendmail at the private instance

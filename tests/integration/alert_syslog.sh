@@ -7,14 +7,14 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 driver="$top_builddir/tests/integration/alert_driver"
-[ -x "$driver" ] || tap_skip_all "alert_driver not built"
+[ -x "$driver" ] || tap_bail "alert_driver not built"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 not installed"
 command -v unshare >/dev/null 2>&1 || tap_skip_all "unshare not installed"
 [ "$(id -u)" -eq 0 ] || tap_skip_all "needs root for a private mount namespace"
 unshare -m --propagation private true 2>/dev/null ||
     tap_skip_all "cannot make a mount namespace here"
 
-T=$(mktemp -d /tmp/bg-alert-syslog.XXXXXX) || tap_skip_all "mktemp failed"
+T=$(mktemp -d /tmp/bg-alert-syslog.XXXXXX) || tap_bail "mktemp failed"
 trap '[ -n "${KEEP:-}" ] || case $T in /tmp/bg-alert-syslog.*) rm -rf "$T" ;; esac' EXIT INT TERM
 cat > "$T/listen.py" <<'EOF'
 import os, socket, sys

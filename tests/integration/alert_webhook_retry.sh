@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 driver="$top_builddir/tests/integration/alert_driver"
-[ -x "$driver" ] || tap_skip_all "alert_driver not built"
+[ -x "$driver" ] || tap_bail "alert_driver not built"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 not installed"
 
 T=$(mktemp -d /tmp/bg-alert-retry.XXXXXX)
@@ -15,7 +15,7 @@ python3 "$top_srcdir/tests/integration/alert_webhook.py" "$T/hook" 2 &
 hook_pid=$!
 i=0
 while [ ! -s "$T/hook/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/hook/port" ] || tap_skip_all "webhook listener did not start"
+[ -s "$T/hook/port" ] || tap_bail "webhook listener did not start"
 port=$(cat "$T/hook/port")
 
 # The listener answers 500 twice, then 200: retries 3, back-off 1 s.

@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 driver="$top_builddir/tests/integration/auth_driver"
-[ -x "$driver" ] || tap_skip_all "auth_driver not built"
+[ -x "$driver" ] || tap_bail "auth_driver not built"
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 [ -x "$DNSMASQ" ] || tap_skip_all "dnsmasq not installed (apt-get install dnsmasq-base)"
 GENKEY=$(command -v opendkim-genkey || echo /usr/sbin/opendkim-genkey)
@@ -18,7 +18,7 @@ TESTMSG=$(command -v opendkim-testmsg || echo /usr/sbin/opendkim-testmsg)
     tap_skip_all "opendkim-tools not installed"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 not installed"
 
-T=$(mktemp -d /tmp/bg-auth-dns.XXXXXX) || tap_skip_all "mktemp failed"
+T=$(mktemp -d /tmp/bg-auth-dns.XXXXXX) || tap_bail "mktemp failed"
 cleanup() {
     [ -s "$T/dnsmasq.pid" ] && kill "$(cat "$T/dnsmasq.pid")" 2>/dev/null
     case $T in /tmp/bg-auth-dns.*) rm -rf "$T" ;; esac
@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$GENKEY" -b 1024 -D "$T" -d example.test -s sel1 || tap_skip_all "opendkim-genkey failed"
+"$GENKEY" -b 1024 -D "$T" -d example.test -s sel1 || tap_bail "opendkim-genkey failed"
 # the record's strings joined (a long key spans several)
 key=$(tr -d '\n' < "$T/sel1.txt" | sed 's/.*(\(.*\)).*/\1/' | tr -d '" \t' |
     sed 's/.*p=//')
@@ -48,7 +48,7 @@ key=$(tr -d '\n' < "$T/sel1.txt" | sed 's/.*(\(.*\)).*/\1/' | tr -d '" \t' |
     echo "txt-record=sel1._domainkey.example.test,\"v=DKIM1; k=rsa; p=$key\""
 } > "$T/dnsmasq.conf"
 "$DNSMASQ" --conf-file="$T/dnsmasq.conf" --pid-file="$T/dnsmasq.pid" \
-    --log-facility="$T/dnsmasq.log" || tap_skip_all "dnsmasq did not start"
+    --log-facility="$T/dnsmasq.log" || tap_bail "dnsmasq did not start"
 R="127.0.0.1@$port"
 
 spf() { # EXPECTED IP HELO MAILFROM

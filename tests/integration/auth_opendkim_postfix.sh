@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib/pfharness.sh"
 
 driver="$top_builddir/tests/integration/auth_driver"
-[ -x "$driver" ] || tap_skip_all "auth_driver not built"
+[ -x "$driver" ] || tap_bail "auth_driver not built"
 pfh_available || tap_skip_all "$PFH_WHY"
 OPENDKIM=$(command -v opendkim || echo /usr/sbin/opendkim)
 GENKEY=$(command -v opendkim-genkey || echo /usr/sbin/opendkim-genkey)
@@ -26,7 +26,7 @@ trap cleanup EXIT INT TERM
 
 K="$PFH_W/dkim"
 mkdir -p "$K" "$PFH_W/dns"
-"$GENKEY" -b 1024 -D "$K" -d example.test -s pf1 || tap_skip_all "opendkim-genkey failed"
+"$GENKEY" -b 1024 -D "$K" -d example.test -s pf1 || tap_bail "opendkim-genkey failed"
 cat > "$K/opendkim.conf" <<EOF
 Mode s
 Domain example.test
@@ -42,7 +42,7 @@ Syslog no
 PidFile $K/opendkim.pid
 EOF
 pfh_spawn opendkim "$OPENDKIM" -f -x "$K/opendkim.conf"
-pfh_wait_file "$K/dkim.sock" 20 >/dev/null || tap_skip_all "opendkim did not start"
+pfh_wait_file "$K/dkim.sock" 20 >/dev/null || tap_bail "opendkim did not start"
 
 dport=$(pfh_free_port)
 # the record's strings joined (a long key spans several)
@@ -59,13 +59,13 @@ key=$(tr -d '\n' < "$K/pf1.txt" | sed 's/.*(\(.*\)).*/\1/' | tr -d '" \t' |
 } > "$PFH_W/dns/dnsmasq.conf"
 "$DNSMASQ" --conf-file="$PFH_W/dns/dnsmasq.conf" \
     --pid-file="$PFH_W/dns/dnsmasq.pid" \
-    --log-facility="$PFH_W/dns/dnsmasq.log" || tap_skip_all "dnsmasq did not start"
+    --log-facility="$PFH_W/dns/dnsmasq.log" || tap_bail "dnsmasq did not start"
 
 port=$(pfh_free_port)
 unused=$(pfh_free_port)
 pfh_topology_mta A "$port" "$unused" "unix:$K/dkim.sock" ||
     tap_skip_all "cannot make the Postfix instance"
-pfh_start A || tap_skip_all "Postfix did not start"
+pfh_start A || tap_bail "Postfix did not start"
 
 qid=$(pfh_send "$port" alice@example.test bob@a.test \
     --subject "signed by opendkim" --body "Hello from the harness.")

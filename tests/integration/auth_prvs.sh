@@ -6,8 +6,8 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 driver="$top_builddir/tests/integration/auth_driver"
-[ -x "$driver" ] || tap_skip_all "auth_driver not built"
-T=$(mktemp -d /tmp/bg-auth-prvs.XXXXXX) || tap_skip_all "mktemp failed"
+[ -x "$driver" ] || tap_bail "auth_driver not built"
+T=$(mktemp -d /tmp/bg-auth-prvs.XXXXXX) || tap_bail "mktemp failed"
 trap 'case $T in /tmp/bg-auth-prvs.*) rm -rf "$T" ;; esac' EXIT INT TERM
 printf '0 first-secret-0123456789abcdef\n' > "$T/keys"
 printf '0 other-secret-0123456789abcdef\n' > "$T/other"

@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 ctl=$top_builddir/bounceguardctl
-[ -x "$ctl" ] || tap_skip_all "bounceguardctl not built"
+[ -x "$ctl" ] || tap_bail "bounceguardctl not built"
 fx=$top_srcdir/tests/integration/classify
 rules=$top_srcdir/conf/rules.conf
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bg-cli.XXXXXX")

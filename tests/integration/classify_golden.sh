@@ -6,9 +6,9 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 ctl=$top_builddir/bounceguardctl
-[ -x "$ctl" ] || tap_skip_all "bounceguardctl not built"
+[ -x "$ctl" ] || tap_bail "bounceguardctl not built"
 ls "$top_srcdir"/tests/golden/*.eml >/dev/null 2>&1 ||
-    tap_skip_all "no golden fixtures"
+    tap_bail "no golden fixtures"
 want=$top_srcdir/tests/integration/classify/golden.tsv
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bg-golden.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

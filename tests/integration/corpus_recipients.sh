@@ -11,7 +11,7 @@ bar="${RECALL_BAR:-99.0}"
 
 [ -n "${BG_SHARED:-}" ] && [ -f "$corpus/labels.tsv" ] ||
     tap_skip_all "no corpus (BG_SHARED=${BG_SHARED:-unset})"
-[ -x "$dump" ] || tap_skip_all "dump_report not built"
+[ -x "$dump" ] || tap_bail "dump_report not built"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM

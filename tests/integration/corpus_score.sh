@@ -16,7 +16,7 @@ corpus=${BG_SHARED:-}/corpus
     tap_skip_all "no corpus (BG_SHARED=${BG_SHARED:-unset})"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 not installed"
 ctl=$top_builddir/bounceguardctl
-[ -x "$ctl" ] || tap_skip_all "bounceguardctl not built"
+[ -x "$ctl" ] || tap_bail "bounceguardctl not built"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bg-corpus.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

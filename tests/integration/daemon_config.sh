@@ -8,7 +8,7 @@
 BG=${top_builddir:-.}/bounceguard
 CTL=${top_builddir:-.}/bounceguardctl
 SAMPLE=$top_srcdir/conf/bounceguard.conf
-[ -x "$BG" ] || tap_skip_all "bounceguard not built ($BG)"
+[ -x "$BG" ] || tap_bail "bounceguard not built ($BG)"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/bg-config.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM

@@ -11,8 +11,8 @@
 # bounces the same way, NOTIFY=NEVER suppresses the DSN,
 # bounceguard exits on SIGTERM, and cleanup leaves no process behind.
 #
-# Skips (TAP) when not root or Postfix is missing; the bounceguard checks
-# skip while $top_builddir/bounceguard does not exist.
+# Skips (TAP) when not root or Postfix is missing; a missing
+# $top_builddir/bounceguard (make check builds it) is an error.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -27,8 +27,8 @@ trap 'pfh_cleanup' EXIT
 tap_diag "work directory $W"
 
 BG=$(pfh_bounceguard_bin)
-have_bg=0
-[ -x "$BG" ] && have_bg=1
+[ -x "$BG" ] || tap_bail "bounceguard not built ($BG)"
+have_bg=1
 
 PA=$(pfh_free_port) && PB=$(pfh_free_port) || tap_skip_all "no free port"
 pfh_topology_remote b "$PB"

@@ -10,7 +10,7 @@
 
 BG=${top_builddir:-.}/bounceguard
 CTL=${top_builddir:-.}/bounceguardctl
-[ -x "$BG" ] && [ -x "$CTL" ] || tap_skip_all "bounceguard not built"
+[ -x "$BG" ] && [ -x "$CTL" ] || tap_bail "bounceguard not built"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/bg-lfd.XXXXXX") || exit 1
 chmod 755 "$W"

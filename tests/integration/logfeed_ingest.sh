@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 CTL="$top_builddir/bounceguardctl"
-[ -x "$CTL" ] || tap_skip_all "bounceguardctl not built"
+[ -x "$CTL" ] || tap_bail "bounceguardctl not built"
 W=$(mktemp -d /tmp/bg-logfeed-ingest.XXXXXX)
 trap 'rm -rf "$W"' EXIT INT TERM
 

@@ -22,7 +22,7 @@ top_builddir=${top_builddir:-.}
 
 RUN="$top_builddir/tests/integration/logfeed-run"
 CTL="$top_builddir/bounceguardctl"
-[ -x "$RUN" ] && [ -x "$CTL" ] || tap_skip_all "logfeed-run or bounceguardctl not built"
+[ -x "$RUN" ] && [ -x "$CTL" ] || tap_bail "logfeed-run or bounceguardctl not built"
 pfh_available || tap_skip_all "$PFH_WHY"
 pfh_init || tap_skip_all "cannot create a work directory"
 FEED_PIDS=

@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 FOLLOW="$top_builddir/tests/integration/logfeed-follow"
-[ -x "$FOLLOW" ] || tap_skip_all "logfeed-follow not built"
+[ -x "$FOLLOW" ] || tap_bail "logfeed-follow not built"
 
 W=$(mktemp -d /tmp/bg-logfeed-rotate.XXXXXX)
 LOG=$W/maillog

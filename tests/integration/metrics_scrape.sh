@@ -13,7 +13,7 @@ command -v curl >/dev/null 2>&1 || tap_skip_all "curl is not installed"
 [ "$(id -u)" -eq 0 ] || tap_skip_all "needs root (the daemon drops to postfix)"
 id postfix >/dev/null 2>&1 || tap_skip_all "no postfix user to run as"
 BG_BIN=${BOUNCEGUARD:-$top_builddir/bounceguard}
-[ -x "$BG_BIN" ] || tap_skip_all "no bounceguard binary at $BG_BIN"
+[ -x "$BG_BIN" ] || tap_bail "no bounceguard binary at $BG_BIN"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/bg-metrics.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT

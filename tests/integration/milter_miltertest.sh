@@ -14,7 +14,7 @@ command -v sqlite3 >/dev/null 2>&1 || tap_skip_all "sqlite3 is not installed"
 [ "$(id -u)" -eq 0 ] || tap_skip_all "needs root (the daemon drops to postfix)"
 id postfix >/dev/null 2>&1 || tap_skip_all "no postfix user to run as"
 BG_BIN=${BOUNCEGUARD:-$top_builddir/bounceguard}
-[ -x "$BG_BIN" ] || tap_skip_all "no bounceguard binary at $BG_BIN"
+[ -x "$BG_BIN" ] || tap_bail "no bounceguard binary at $BG_BIN"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/bg-mt.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT

@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 
 CTL=${top_builddir:-.}/bounceguardctl
-[ -x "$CTL" ] || tap_skip_all "bounceguardctl not built ($CTL)"
+[ -x "$CTL" ] || tap_bail "bounceguardctl not built ($CTL)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is not installed"
 CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
     tap_skip_all "chromium is not installed (apt-get install chromium)"

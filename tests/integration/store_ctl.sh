@@ -5,7 +5,7 @@
 # reported as FILE:LINE with the good rows around them imported.
 . "$top_srcdir/tests/lib/tap.sh"
 CTL=$top_builddir/bounceguardctl
-[ -x "$CTL" ] || tap_skip_all "bounceguardctl not built"
+[ -x "$CTL" ] || tap_bail "bounceguardctl not built"
 W=$(mktemp -d /tmp/bg-ctl.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkconf() { printf 'store = {\n    path = "%s";\n};\n' "$W/$1.db" >"$W/$1.conf"; }

@@ -5,7 +5,7 @@
 # returns.
 . "$top_srcdir/tests/lib/tap.sh"
 D=$top_builddir/tests/integration/store_driver
-[ -x "$D" ] || tap_skip_all "store_driver not built"
+[ -x "$D" ] || tap_bail "store_driver not built"
 command -v sqlite3 >/dev/null || tap_skip_all "no sqlite3 command"
 W=$(mktemp -d /tmp/bg-full.XXXXXX)
 mkdir "$W/mnt"

@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pgtmp.sh"
 D=$top_builddir/tests/integration/store_driver
-[ -x "$D" ] || tap_skip_all "store_driver not built"
+[ -x "$D" ] || tap_bail "store_driver not built"
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to run PostgreSQL as postgres"
 command -v psql >/dev/null || tap_skip_all "no psql"
 W=$(mktemp -d /tmp/bg-pgsql.XXXXXX)

@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/lib/pgtmp.sh"
 CTL=$top_builddir/bounceguardctl
-[ -x "$CTL" ] || tap_skip_all "bounceguardctl not built"
+[ -x "$CTL" ] || tap_bail "bounceguardctl not built"
 pfh_available || tap_skip_all "$PFH_WHY"
 command -v swaks >/dev/null || tap_skip_all "swaks is not installed"
 pfh_init || tap_skip_all "cannot make a work directory"
@@ -51,7 +51,7 @@ chgrp -R postfix "$PFH_W/store" && chmod 2770 "$PFH_W/store" &&
 sed "s|^dbpath = .*|dbpath = $PFH_W/store/bounceguard.db|" \
     "$top_srcdir/contrib/postfix/bounceguard-sqlite.cf" >"$ETC/bounceguard-sqlite.cf"
 pfh_postconf a "smtpd_recipient_restrictions = check_recipient_access sqlite:$ETC/bounceguard-sqlite.cf, permit_mynetworks, reject_unauth_destination"
-pfh_start a || tap_skip_all "Postfix did not start"
+pfh_start a || tap_bail "Postfix did not start"
 sleep 1.2 # let brief@ expire
 expect_reject "sqlite: suppressed address refused at RCPT" gone@remote.test
 expect_reject "sqlite: a domain entry refuses its addresses" anyone@dead.test

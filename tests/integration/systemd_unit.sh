@@ -6,7 +6,7 @@
 . "${top_srcdir:?}/tests/lib/tap.sh"
 
 UNIT=${top_builddir:-.}/systemd/bounceguard.service
-[ -f "$UNIT" ] || tap_skip_all "systemd/bounceguard.service not generated"
+[ -f "$UNIT" ] || tap_bail "systemd/bounceguard.service not generated"
 command -v systemd-analyze >/dev/null 2>&1 ||
     tap_skip_all "systemd-analyze not installed"
 
