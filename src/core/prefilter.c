@@ -444,8 +444,14 @@ static size_t lit_plen(const struct literal *l)
     return l->len < AC_DEPTH ? l->len : AC_DEPTH;
 }
 
+static unsigned char lit_lower(unsigned char c)
+{
+    return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
 /* Byte classes: one per byte that some literal has among its first
- * AC_DEPTH, class 0 for all others. */
+ * AC_DEPTH (an upper-case ASCII letter in the class of its lower case),
+ * class 0 for all others. */
 static void ac_classes(struct prefilter *pf)
 {
     memset(pf->cls, 0, sizeof pf->cls);
@@ -456,6 +462,8 @@ static void ac_classes(struct prefilter *pf)
             if (pf->cls[c] == 0)
                 pf->cls[c] = (unsigned char)pf->ncls++;
         }
+    for (unsigned c = 'A'; c <= 'Z'; c++)
+        pf->cls[c] = pf->cls[c + 32];
 }
 
 /* The trie of the literals' first bytes in delta (0: no edge yet); own[s]:
@@ -550,6 +558,12 @@ static int ac_build(struct prefilter *pf)
         rc = ac_links(pf, own, own_head, own_next, fail, queue);
     }
     free(work);
+    if (rc == 0 && pf->nstates < max) { /* give back the unused rows */
+        uint32_t *d = realloc(pf->delta, pf->nstates * pf->ncls *
+                                             sizeof *pf->delta);
+        if (d != NULL)
+            pf->delta = d;
+    }
     return rc;
 }
 
@@ -585,13 +599,14 @@ static bool lit_done(const struct literal *l, const uint64_t *cl)
     return true;
 }
 
-/* Does t start with the literal l (its length checked by the caller)? */
+/* Does t start with the literal l (its length checked by the caller),
+ * ignoring ASCII case? */
 static bool lit_eq(const unsigned char *t, const struct literal *l)
 {
     const unsigned char *x = (const unsigned char *)l->text;
 
     for (size_t k = 0; k < l->len; k++)
-        if (t[k] != x[k])
+        if (lit_lower(t[k]) != x[k])
             return false;
     return true;
 }
@@ -638,7 +653,7 @@ static bool clauses_all(const uint64_t *cl, size_t first, size_t n)
     return true;
 }
 
-void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
+void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
                     uint64_t *hit)
 {
     uint64_t cl[PREFILTER_CLAUSES / 64];
@@ -646,7 +661,7 @@ void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
     if (pf->delta == NULL)
         return;
     memset(cl, 0, (pf->nclauses + 63) / 64 * sizeof *cl);
-    prefilter_mark(pf, (const unsigned char *)lower, len, cl, hit);
+    prefilter_mark(pf, (const unsigned char *)text, len, cl, hit);
     for (size_t i = 0; i < pf->nmulti; i++) { /* one-clause: marked */
         const struct branch *br = &pf->multi[i];
         uint64_t bit = UINT64_C(1) << (br->rule % 64);

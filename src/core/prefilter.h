@@ -17,7 +17,7 @@
  * backtracking verbs, extended syntax, a branch without any clause) gives
  * the rule no literals: its regex always runs.  At most PREFILTER_CLAUSES
  * clauses in all: beyond, rules get no prefilter.
- * Literals are lower-cased; texts are scanned lower-cased (ASCII), which
+ * Literals are lower-cased; texts are scanned ignoring ASCII case, which
  * can only let more rules through, never fewer.
  *
  * Scan: prefilter_finish() builds an Aho-Corasick automaton of the first
@@ -56,8 +56,8 @@ int prefilter_finish(struct prefilter *pf);
 
 /* Sets bit id of hit[] (hit[id / 64] bit id % 64; zeroed by the caller)
  * for every rule one of whose branches has each of its clauses satisfied
- * by lower[0..len), a lower-cased text.  Uses 512 bytes of stack. */
-void prefilter_scan(const struct prefilter *pf, const char *lower, size_t len,
+ * by text[0..len), ignoring ASCII case.  Uses 512 bytes of stack. */
+void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
                     uint64_t *hit);
 
 #endif

@@ -59,8 +59,6 @@ struct rules_scratch {
     pcre2_match_context *mc; /* match limit: a bad local regex stays cheap */
     uint64_t *hit; /* one bit per rule */
     size_t words;
-    char *lower;   /* lower-cased text */
-    size_t lower_size;
 };
 
 /* ------------------------------------------------------------ errors */
@@ -559,28 +557,16 @@ void rules_scratch_free(struct rules_scratch **scratch)
     pcre2_match_data_free(sc->md);
     pcre2_match_context_free(sc->mc);
     free(sc->hit);
-    free(sc->lower);
     free(sc);
     *scratch = NULL;
 }
 
-/* Marks in sc->hit every rule one of whose literals occurs in the text. */
+/* Marks in sc->hit every rule the prefilter lets through for the text. */
 static bool prefilter(const struct classify_rules *rs,
                       struct rules_scratch *sc, const char *text, size_t len)
 {
-    if (len + 1 > sc->lower_size) {
-        char *p = realloc(sc->lower, len + 1);
-        if (p == NULL)
-            return false;
-        sc->lower = p;
-        sc->lower_size = len + 1;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        sc->lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-    }
     memset(sc->hit, 0, sc->words * sizeof *sc->hit);
-    prefilter_scan(rs->pf, sc->lower, len, sc->hit);
+    prefilter_scan(rs->pf, text, len, sc->hit);
     return true;
 }
 
