@@ -12,6 +12,9 @@
 #       for three messages inside the window.
 #   (c) with auth.add_auth_results the delivered bounce carries an
 #       Authentication-Results header saying spf=fail for the HELO name.
+#   (d) after a reload to auth.credibility "lenient", an uncorrelated DSN
+#       whose HELO name's SPF passes is credible (spf-pass) and suppresses;
+#       one whose SPF fails still is not (auth-unverified).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -21,11 +24,7 @@ top_builddir=${top_builddir:-.}
 
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 [ -x "$DNSMASQ" ] || tap_skip_all "dnsmasq not installed (apt-get install dnsmasq-base)"
-pfh_available || tap_skip_all "$PFH_WHY"
-[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
-command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
-pfh_init || tap_skip_all "cannot create a work directory"
-W=$PFH_W
+mt_prologue
 on_exit() {
     [ -s "$W/dns/dnsmasq.pid" ] && kill "$(cat "$W/dns/dnsmasq.pid")" 2>/dev/null
     mt_on_exit
@@ -41,11 +40,15 @@ printf '%s\n' "port=$DPORT" listen-address=127.0.0.1 bind-interfaces \
     no-resolv no-hosts local=/test/ \
     'txt-record=a.test,"v=spf1 ip4:192.0.2.25 -all"' \
     'txt-record=mx.forged.test,"v=spf1 ip4:192.0.2.99 -all"' \
+    'txt-record=mx.good.test,"v=spf1 ip4:192.0.2.66 -all"' \
     > "$W/dns/dnsmasq.conf"
 "$DNSMASQ" --conf-file="$W/dns/dnsmasq.conf" --pid-file="$W/dns/dnsmasq.pid" \
-    --log-facility="$W/dns/dnsmasq.log" || tap_skip_all "dnsmasq did not start"
+    --log-facility="$W/dns/dnsmasq.log" || tap_bail "dnsmasq did not start"
 
-MT_BG_TOP_EXTRA="auth = {
+CRED=strict
+auth_conf() {
+    MT_BG_TOP_EXTRA="auth = {
+    credibility = \"$CRED\";
     resolver = \"127.0.0.1@$DPORT\";
     inbound_check = true;
     add_auth_results = true;
@@ -53,10 +56,11 @@ MT_BG_TOP_EXTRA="auth = {
     outbound_check = true;
     egress_addresses = [\"198.51.100.7\"];
 };"
+}
+auth_conf
 # libspf2 passes every loopback client, so the forger's address comes
 # through XCLIENT (A trusts it from the test's loopback connection)
-mt_setup "smtpd_authorized_xclient_hosts = 127.0.0.0/8" ||
-    tap_skip_all "setup failed"
+mt_up "smtpd_authorized_xclient_hosts = 127.0.0.0/8"
 tap_ok 0 "dnsmasq, A, B and bounceguard (inbound and outbound checks) are up"
 row() { sqlite3 "$DB" "$1" 2>/dev/null; }
 BGOUT=$W/bounceguard.out
@@ -64,18 +68,23 @@ ALERTS=$W/bg/alerts.json
 
 # (a) the forged DSN: never-sent Message-ID, to sender1@a.test (exists)
 mt_write_remote_dsn "$W/forged.eml" "never-sent.1@a.test" dead42@remote.test
-"$PFH_PYTHON" - "$PA" "$W/forged.eml" <<'PY'
+# send_dsn HELO FILE: the DSN from client 192.0.2.66 (XCLIENT) saying HELO
+send_dsn() {
+    "$PFH_PYTHON" - "$PA" "$1" "$2" <<'PY'
 import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="t.harness.test")
+port, helo, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = smtplib.SMTP("127.0.0.1", port, local_hostname="t.harness.test")
 s.ehlo()
-code, _ = s.docmd("XCLIENT", "ADDR=192.0.2.66 NAME=[UNAVAILABLE] HELO=mx.forged.test")
+code, _ = s.docmd("XCLIENT", "ADDR=192.0.2.66 NAME=[UNAVAILABLE] HELO=" + helo)
 if code != 220:
     sys.exit("XCLIENT refused: %d" % code)
 s.ehlo_resp = None
-s.ehlo("mx.forged.test")
-s.sendmail("", ["sender1@a.test"], open(sys.argv[2], "rb").read())
+s.ehlo(helo)
+s.sendmail("", ["sender1@a.test"], open(path, "rb").read())
 s.quit()
 PY
+}
+send_dsn mx.forged.test "$W/forged.eml"
 tap_ok $? "A accepted the forged DSN from outside (client 192.0.2.66, HELO mx.forged.test)"
 pfh_wait_log "$BGOUT" "auth: bounce spf=fail \(helo mx.forged.test\)" 20 \
     >/dev/null
@@ -124,4 +133,25 @@ tap_ok $? "the alert names a.test and the egress address"
 N=$(grep -c "auth: outbound from=<.*@a.test>: spf_fail" "$BGOUT")
 [ "$N" -ge 3 ]
 tap_ok $? "every outbound message was checked ($N log lines, from the cache)"
+
+# (d) lenient: the SPF result itself decides an uncorrelated bounce
+CRED=lenient
+auth_conf
+mt_bg_config
+kill -HUP "$(cat "$W/bounceguard.pid")"
+pfh_wait_log "$BGOUT" "configuration reloaded" 10 >/dev/null
+tap_ok $? "reloaded with auth.credibility = lenient"
+mt_write_remote_dsn "$W/good.eml" "never-sent.2@a.test" dead43@remote.test
+send_dsn mx.good.test "$W/good.eml"
+mt_wait_sql "select count(*) from suppressions where address='dead43@remote.test'" 1 20
+tap_ok $? "an uncorrelated DSN whose HELO passes SPF suppresses dead43@"
+grep -q "bounce: rcpt=<dead43@remote.test>.*credible=yes (spf-pass)" "$BGOUT"
+tap_ok $? "logged credible=yes (spf-pass)"
+mt_write_remote_dsn "$W/forged2.eml" "never-sent.3@a.test" dead44@remote.test
+send_dsn mx.forged.test "$W/forged2.eml"
+mt_wait_sql "select credible from events where address='dead44@remote.test'" 0 20
+tap_ok $? "the same with SPF fail is stored not credible"
+grep -q "bounce: rcpt=<dead44@remote.test>.*credible=no (auth-unverified)" "$BGOUT" &&
+    [ "$(row "select count(*) from suppressions where address='dead44@remote.test'")" = 0 ]
+tap_ok $? "and suppresses nobody (auth-unverified)"
 tap_done
