@@ -1,6 +1,12 @@
 # milter_lib.sh - helpers shared by the milter_*.sh tests (bash; source it
 # after tap.sh and pfharness.sh).
 #
+#   mt_prologue [COMMAND...]     the start of every test: skips (TAP)
+#       only without root, Postfix, python3, sqlite3 or one of the COMMANDs;
+#       a bounceguard make check did not build, or no work directory, is
+#       an error (Bail out!); sets $W and traps EXIT for mt_on_exit
+#   mt_up [A_MAIN_CF_EXTRA]      mt_setup, and a topology or bounceguard
+#       that does not come up is an error (logs shown, Bail out!)
 #   mt_setup [A_MAIN_CF_EXTRA]   start B (remote; it also refuses
 #       dead<N>@remote.test with 550 5.1.1), A (our MTA; port $PA for
 #       mail from outside, $PSUB for submissions, whose {daemon_name} is
@@ -20,6 +26,25 @@
 #       an RFC 3464 DSN from "mx.remote.test" returning MESSAGE_ID, with a
 #       5.1.1 failure for RCPT
 #   mt_on_exit                   TAP diagnostics on failure, then cleanup
+
+mt_prologue() {
+    local c
+    pfh_available || tap_skip_all "$PFH_WHY"
+    for c in sqlite3 "$@"; do
+        command -v "$c" >/dev/null || tap_skip_all "$c is not installed"
+    done
+    [ -x "$(pfh_bounceguard_bin)" ] ||
+        tap_bail "bounceguard is not built ($(pfh_bounceguard_bin))"
+    pfh_init || tap_bail "cannot create a work directory"
+    W=$PFH_W
+    trap 'mt_on_exit' EXIT
+}
+
+mt_up() {
+    mt_setup "$@" && return 0
+    mt_show_logs
+    tap_bail "the Postfix topology or bounceguard did not come up"
+}
 
 mt_setup() {
     local extra=${1:-}
@@ -201,14 +226,18 @@ Message-ID: <$mid>
 DSN
 }
 
+mt_show_logs() {
+    local f
+    [ -n "${PFH_W:-}" ] || return 0
+    for f in "$(pfh_log a)" "$(pfh_log b)" "$PFH_W/bounceguard.all" \
+        "$PFH_W/bounceguard.out"; do
+        [ -f "$f" ] || continue
+        echo "# --- $f (last 40 lines)"
+        tail -40 "$f" | sed 's/^/# /'
+    done
+}
+
 mt_on_exit() {
-    if [ "${tap_failed:-0}" -gt 0 ] && [ -n "${PFH_W:-}" ]; then
-        for f in "$(pfh_log a)" "$(pfh_log b)" "$PFH_W/bounceguard.all" \
-            "$PFH_W/bounceguard.out"; do
-            [ -f "$f" ] || continue
-            echo "# --- $f (last 40 lines)"
-            tail -40 "$f" | sed 's/^/# /'
-        done
-    fi
+    [ "${tap_failed:-0}" -gt 0 ] && mt_show_logs
     pfh_cleanup
 }

@@ -28,16 +28,11 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-pfh_available || tap_skip_all "$PFH_WHY"
-[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
-command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
-pfh_init || tap_skip_all "cannot create a work directory"
-W=$PFH_W
-trap 'mt_on_exit' EXIT
+mt_prologue
 
-mt_setup "smtpd_recipient_restrictions =
+mt_up "smtpd_recipient_restrictions =
     check_recipient_access inline:{ {blocked@remote.test=550 5.7.1 blocked here} },
-    permit_mynetworks, reject_unauth_destination" || tap_skip_all "setup failed"
+    permit_mynetworks, reject_unauth_destination"
 tap_ok 0 "A (127.0.0.1:$PA), B (127.0.0.1:$PB) and bounceguard are up"
 
 # --- 1. the first message: B refuses three recipients, delays one

@@ -20,15 +20,9 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-pfh_available || tap_skip_all "$PFH_WHY"
-[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
-command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
-command -v smtp-source >/dev/null || tap_skip_all "smtp-source is not installed"
-pfh_init || tap_skip_all "cannot create a work directory"
-W=$PFH_W
-trap 'mt_on_exit' EXIT
+mt_prologue smtp-source
 
-mt_setup "message_size_limit = 60000000" || tap_skip_all "setup failed"
+mt_up "message_size_limit = 60000000"
 tap_ok 0 "A, B and bounceguard are up"
 row() { sqlite3 "$DB" "$1" 2>/dev/null; }
 bg_pid() { cat "$W/bounceguard.pid"; }

@@ -11,19 +11,14 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-pfh_available || tap_skip_all "$PFH_WHY"
-[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
-command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
-pfh_init || tap_skip_all "cannot create a work directory"
-W=$PFH_W
-trap 'mt_on_exit' EXIT
+mt_prologue
 
 mkdir -p "$W/bg"
 echo "3 a-secret-for-the-test" > "$W/bg/prvs.keys"
 chown -R postfix:postfix "$W/bg"
 chmod 600 "$W/bg/prvs.keys"
 MT_BG_TOP_EXTRA="auth = { prvs_sign = true; prvs_key_file = \"$W/bg/prvs.keys\"; prvs_key = 3; };"
-mt_setup || tap_skip_all "setup failed"
+mt_up
 tap_ok 0 "A, B and bounceguard (prvs_sign on) are up"
 row() { sqlite3 "$DB" "$1" 2>/dev/null; }
 

@@ -14,19 +14,14 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-pfh_available || tap_skip_all "$PFH_WHY"
-[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
-command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
-pfh_init || tap_skip_all "cannot create a work directory"
-W=$PFH_W
-trap 'mt_on_exit' EXIT
+mt_prologue
 N=${MT_STRESS_N:-10000}
 NDEAD=$((N / 10))
 NOK=$((N - NDEAD))
 
 MT_BG_LOG_LEVEL=notice
 PFH_BG_LOG_LEVEL=notice
-mt_setup "default_process_limit = 20" || tap_skip_all "setup failed"
+mt_up "default_process_limit = 20"
 tap_ok 0 "A, B and bounceguard are up; B refuses dead<N>@remote.test"
 bg_rss() { awk '/VmRSS/ { print $2 }' "/proc/$(cat "$W/bounceguard.pid")/status"; }
 row() { sqlite3 "$DB" "$1" 2>/dev/null; }

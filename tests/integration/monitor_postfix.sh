@@ -12,15 +12,9 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-pfh_available || tap_skip_all "$PFH_WHY"
-[ -x "$(pfh_bounceguard_bin)" ] || tap_skip_all "bounceguard is not built"
-command -v sqlite3 >/dev/null || tap_skip_all "sqlite3 is not installed"
-command -v curl >/dev/null || tap_skip_all "curl is not installed"
-pfh_init || tap_skip_all "cannot create a work directory"
-W=$PFH_W
-trap 'mt_on_exit' EXIT
+mt_prologue curl
 
-mt_setup || tap_skip_all "setup failed"
+mt_up
 MPORT=$(pfh_free_port)
 cat >> "$W/bg.conf" <<CONF
 metrics = { enable = true; listen = "127.0.0.1:$MPORT"; };
