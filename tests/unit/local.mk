@@ -43,6 +43,11 @@ tests_unit_test_orgdomain_SOURCES = tests/unit/test_orgdomain.c
 tests_unit_test_orgdomain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_orgdomain_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_orgdomain
+check_PROGRAMS += tests/unit/test_dnsq
+tests_unit_test_dnsq_SOURCES = tests/unit/test_dnsq.c
+tests_unit_test_dnsq_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_dnsq_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_dnsq
 endif
 
 if HAVE_CMOCKA
