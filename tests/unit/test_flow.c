@@ -229,14 +229,14 @@ static void reply_templates(void **state)
         r.text, "<x@remote.test>: recipient suppressed (user_unknown since "
                 "2026-11-23)");
     /* a 4xx template while tempfailing is used as it is */
-    assert_true(flow_reply_format("451 4.7.1 later", true, "x", "r", "b", 0,
-                                  &r));
+    assert_true(
+        flow_reply_format("451 4.7.1 later", true, "x", "r", "b", 0, &r));
     assert_string_equal(r.code, "451");
     assert_string_equal(r.xcode, "4.7.1");
     assert_string_equal(r.text, "later");
     /* a 4xx template while rejecting: 550 5.1.1, the text only */
-    assert_true(flow_reply_format("451 4.7.1 later", false, "x", "r", "b", 0,
-                                  &r));
+    assert_true(
+        flow_reply_format("451 4.7.1 later", false, "x", "r", "b", 0, &r));
     assert_string_equal(r.code, "550");
     assert_string_equal(r.xcode, "5.1.1");
     assert_string_equal(r.text, "later");

@@ -64,13 +64,13 @@ static void known_answer_tags(void **state)
     assert_int_equal(
         prvs_sign(ring, "News@Example.org", 7, t0, out, sizeof out, &err), 0);
     assert_string_equal(out, "prvs=0423397770=News@Example.org");
-    assert_int_equal(prvs_verify(ring, "prvs=3420e6433c=bounce@example.net",
-                                 7, t0, orig, sizeof orig),
+    assert_int_equal(prvs_verify(ring, "prvs=3420e6433c=bounce@example.net", 7,
+                                 t0, orig, sizeof orig),
                      PRVS_VALID);
     assert_string_equal(orig, "bounce@example.net");
-    assert_int_equal(prvs_verify(ring, "prvs=3420e6433d=bounce@example.net",
-                                 7, t0, NULL, 0),
-                     PRVS_BAD_SIG);
+    assert_int_equal(
+        prvs_verify(ring, "prvs=3420e6433d=bounce@example.net", 7, t0, NULL, 0),
+        PRVS_BAD_SIG);
     prvs_keyring_free(&ring);
 }
 
