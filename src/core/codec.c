@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Value of each byte as a base64 digit (both alphabets), -1 otherwise. */
 static const signed char codec_b64[256] = {
     ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,
@@ -26,6 +30,59 @@ static int codec_b64val(unsigned char c)
     return codec_b64[c] - 1;
 }
 
+/* Bytes a base64 body may hold besides the digits. */
+static bool codec_b64_other(unsigned char c)
+{
+    return c == '=' || c == '\r' || c == '\n' || c == ' ' || c == '\t';
+}
+
+#if defined(__SSE2__)
+/* Lanes of x holding a byte of [lo, hi] (ASCII, signed compares). */
+static __m128i codec_in(__m128i x, char lo, char hi)
+{
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8((char)(hi + 1))));
+}
+
+static __m128i codec_is(__m128i x, char c)
+{
+    return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+}
+
+/* Are the 16 bytes at in all digits (either alphabet) or other bytes
+ * codec_b64_other() allows? */
+static bool codec_b64_ok16(const char *in)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)in);
+    __m128i ok = _mm_or_si128(
+        _mm_or_si128(codec_in(x, 'A', 'Z'), codec_in(x, 'a', 'z')),
+        _mm_or_si128(codec_in(x, '0', '9'), codec_in(x, '\t', '\n')));
+    ok = _mm_or_si128(ok, _mm_or_si128(codec_is(x, '+'), codec_is(x, '-')));
+    ok = _mm_or_si128(ok, _mm_or_si128(codec_is(x, '/'), codec_is(x, '_')));
+    ok = _mm_or_si128(ok, _mm_or_si128(codec_is(x, '='), codec_is(x, '\r')));
+    ok = _mm_or_si128(ok, codec_is(x, ' '));
+    return _mm_movemask_epi8(ok) == 0xffff;
+}
+#endif
+
+/* codec_base64() with no room for output: only whether in is broken. */
+static bool codec_base64_bad(const char *in, size_t len)
+{
+    size_t i = 0;
+
+#if defined(__SSE2__)
+    for (; i + 16 <= len; i += 16)
+        if (!codec_b64_ok16(in + i))
+            return true;
+#endif
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (codec_b64val(c) < 0 && !codec_b64_other(c))
+            return true;
+    }
+    return false;
+}
+
 size_t codec_base64(const char *in, size_t len, char *out, size_t cap,
                     bool *bad_r)
 {
@@ -33,6 +90,11 @@ size_t codec_base64(const char *in, size_t len, char *out, size_t cap,
     int bits = 0;
     size_t n = 0;
 
+    if (cap == 0) { /* nothing to write: a check of the input */
+        if (codec_base64_bad(in, len))
+            *bad_r = true;
+        return 0;
+    }
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
         int v = codec_b64val(c);

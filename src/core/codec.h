@@ -6,7 +6,9 @@
  * decoded form is never longer than the input, so cap >= len always
  * suffices.  Broken input (invalid characters, bad padding, stray '=') is
  * decoded as well as it can be and reported through *bad_r; decoding never
- * fails.  Pure, reentrant, linear time, no allocation.
+ * fails.  Pure, reentrant, linear time, no allocation.  codec_base64()
+ * with cap 0 only checks the input (16 bytes a step where SSE2 is there)
+ * and returns 0: how the MIME walker counts errors in parts nobody reads.
  */
 #ifndef BG_CODEC_H
 #define BG_CODEC_H

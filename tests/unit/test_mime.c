@@ -40,6 +40,32 @@ static void test_base64_decodes_and_flags_garbage(void **state)
     }
 }
 
+/* With no room for output, codec_base64() only checks the input: it must
+ * flag exactly what decoding flags, every byte value at positions inside
+ * and across its 16-byte steps. */
+static void test_base64_check_only_agrees(void **state)
+{
+    static const size_t at[] = {0, 5, 15, 16, 17, 31, 32, 39};
+    const char *base = "QUJD REVG\r\nR0hJ-_+/SktMTU5P\tUFFSU1R=Ux==";
+    char in[64], out[64];
+    size_t len = strlen(base);
+
+    (void)state;
+    assert_true(len == 40);
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        for (unsigned c = 0; c < 256; c++) {
+            bool bad_dec = false, bad_chk = false;
+            memcpy(in, base, len);
+            in[at[k]] = (char)c;
+            (void)codec_base64(in, len, out, sizeof out, &bad_dec);
+            assert_int_equal(codec_base64(in, len, out, 0, &bad_chk), 0);
+            if (bad_dec != bad_chk)
+                fail_msg("byte %u at %zu: %d decoding, %d checking", c,
+                         at[k], bad_dec, bad_chk);
+        }
+    }
+}
+
 static void test_qp_decodes_soft_breaks_and_q_words(void **state)
 {
     static const struct {
@@ -267,6 +293,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base64_decodes_and_flags_garbage),
+        cmocka_unit_test(test_base64_check_only_agrees),
         cmocka_unit_test(test_qp_decodes_soft_breaks_and_q_words),
         cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
         cmocka_unit_test(test_hdr_decode_encoded_words),
