@@ -411,12 +411,11 @@ static void lit_group(struct prefilter *pf)
 {
     if (pf->nlits > 1)
         qsort(pf->lits, pf->nlits, sizeof *pf->lits, lit_cmp);
-    for (size_t i = pf->nlits; i-- > 0;)
-        pf->lits[i].dup = i + 1 < pf->nlits &&
-                                  strcmp(pf->lits[i].text,
-                                         pf->lits[i + 1].text) == 0
-                              ? pf->lits[i + 1].dup + 1
-                              : 1;
+    for (size_t i = pf->nlits; i-- > 0;) {
+        struct literal *l = &pf->lits[i];
+        bool same = i + 1 < pf->nlits && strcmp(l->text, l[1].text) == 0;
+        l->dup = same ? l[1].dup + 1 : 1;
+    }
 }
 
 /* Is lits[i] the first of its run of equal texts? */
