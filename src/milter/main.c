@@ -18,15 +18,17 @@
  * run.  A process-directed signal then goes to the main thread unless that
  * thread already has another signal pending: only in that window can a
  * SIGHUP reach libmilter's thread and stop the daemon.  SIGUSR1, which
- * libmilter never waits for and every other thread blocks, can only ever
- * reach the main thread: it is the reload signal to use (the systemd unit
- * does); SIGHUP is kept for habit.  The handlers only write one byte to a
- * pipe (non-blocking: a full pipe already holds a byte of the same kind);
- * the main loop reads it and reloads the configuration (HUP, USR1) or calls
- * smfi_stop() (TERM, INT).  Should libmilter's thread catch a signal after
- * all, smfi_main() returns and the daemon stops just the same.  SIGPIPE is
- * ignored; SIGUSR2 is used internally to wake libmilter's listener when
- * stopping (main_waker_thread).
+ * libmilter never waits for, always reaches our handler: it is the reload
+ * signal to use (the systemd unit does); SIGHUP is kept for habit.  (A
+ * thread a reload starts, the log feed's, inherits the main thread's open
+ * mask; a signal it takes runs the same thread-agnostic handler.)  The
+ * handlers only write one byte to a pipe (non-blocking: a full pipe already
+ * holds a byte of the same kind); the main loop reads it and reloads the
+ * configuration (HUP, USR1) or calls smfi_stop() (TERM, INT).  Should
+ * libmilter's thread catch a signal after all, smfi_main() returns and the
+ * daemon stops just the same.  SIGPIPE is ignored; SIGUSR2 is used
+ * internally to wake libmilter's listener when stopping
+ * (main_waker_thread).
  */
 #include "config.h"
 
