@@ -178,6 +178,35 @@ static bool hdr_unfold_blank(unsigned char c)
            (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0);
 }
 
+/* End of the run of bytes other than hdr_unfold_blank() ones from v[j],
+ * at most lim: 16 bytes a step (over those above ' ') where SSE2 is. */
+static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
+{
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' ');
+#endif
+
+    while (j < lim) {
+#if defined(__SSE2__)
+        if (j + 16 <= lim) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + j));
+            /* lanes of bytes <= ' ' (unsigned) */
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp));
+            if (m == 0) {
+                j += 16;
+                continue;
+            }
+            j += (size_t)__builtin_ctz(m);
+        }
+#endif
+        if (hdr_unfold_blank((unsigned char)v[j]))
+            break;
+        j++;
+    }
+    return j;
+}
+
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
 {
     size_t n = 0, i = 0;
@@ -195,11 +224,9 @@ size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
             out[n++] = ' ';
         space = false;
         /* a run of other bytes, as much of it as fits before the NUL */
-        size_t room = cap - 1 - n, j = i; /* @UNSAFE: n < cap here */
+        size_t room = cap - 1 - n; /* @UNSAFE: n < cap here */
         size_t lim = vlen - i < room ? vlen : i + room;
-        while (j < lim && ((unsigned char)v[j] > ' ' ||
-                           !hdr_unfold_blank((unsigned char)v[j])))
-            j++;
+        size_t j = hdr_unfold_run(v, i, lim);
         if (j == i)
             break; /* full */
         memcpy(out + n, v + i, j - i);

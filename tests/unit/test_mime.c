@@ -91,6 +91,58 @@ static void test_qp_decodes_soft_breaks_and_q_words(void **state)
     }
 }
 
+/* hdr_unfold() as written one byte a step: the reference. */
+static size_t ref_unfold(const char *v, size_t vlen, char *out, size_t cap)
+{
+    size_t n = 0;
+    bool space = false;
+
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < vlen; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0) {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 1 < cap)
+            out[n++] = ' ';
+        space = false;
+        if (n + 1 >= cap)
+            break;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Runs of every length around the 16-byte steps, with blanks, other
+ * control bytes and 8-bit bytes, into buffers of every size. */
+static void test_hdr_unfold_matches_bytewise(void **state)
+{
+    static const char bytes[] = {'a', ' ', '\t', '\r', '\n', '\0', '\x01',
+                                 '\x1f', '!', '\x80', '\xff', 'Z'};
+    char v[80], got[96], want[96];
+    unsigned seed = 12345;
+
+    (void)state;
+    for (int round = 0; round < 3000; round++) {
+        size_t vlen = (size_t)(round % 80);
+        for (size_t i = 0; i < vlen; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly letters, so that long runs occur */
+            unsigned r = (seed >> 16) % 40;
+            v[i] = r < sizeof bytes ? bytes[r] : (char)('a' + r % 26);
+        }
+        size_t cap = (size_t)(round % 96);
+        size_t n = hdr_unfold(v, vlen, got, cap);
+        size_t m = ref_unfold(v, vlen, want, cap);
+        assert_int_equal(n, m);
+        if (cap > 0)
+            assert_memory_equal(got, want, n + 1);
+    }
+}
+
 static void test_hdr_find_unfolds_any_line_end(void **state)
 {
     static const char *const blocks[] = {
@@ -295,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_base64_decodes_and_flags_garbage),
         cmocka_unit_test(test_base64_check_only_agrees),
         cmocka_unit_test(test_qp_decodes_soft_breaks_and_q_words),
+        cmocka_unit_test(test_hdr_unfold_matches_bytewise),
         cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
