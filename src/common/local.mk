@@ -6,3 +6,4 @@ src_common_libbgcommon_a_SOURCES += src/common/json.c src/common/json.h
 src_common_libbgcommon_a_SOURCES += src/common/pidfile.c src/common/pidfile.h \
 	src/common/daemon.c src/common/daemon.h \
 	src/common/sockspec.c src/common/sockspec.h
+src_common_libbgcommon_a_SOURCES += src/common/rulesfile.c src/common/rulesfile.h

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/rulesfile.h"
 #include "core/classify.h"
 #include "ctl/ctl.h"
 #include "logfeed/logfeed_sink.h"
@@ -101,15 +102,9 @@ static int parse_opts(int argc, char **argv, struct ingest_opts *o)
 
 static int load_rules(const struct bg_settings *set, struct ingest_run *run)
 {
-    const char *paths[2];
-    size_t n = 0;
     char *err = NULL;
 
-    if (set->classify.local_rules_file != NULL &&
-        access(set->classify.local_rules_file, R_OK) == 0)
-        paths[n++] = set->classify.local_rules_file;
-    paths[n++] = set->classify.rules_file;
-    if (classify_rules_load(paths, n, &run->rules, &err) < 0) {
+    if (rulesfile_load(&set->classify, &run->rules, &err) < 0) {
         ctl_error("ingest: %s", err ? err : "cannot load the rules");
         free(err);
         return CTL_CONFIG;

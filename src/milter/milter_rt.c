@@ -14,6 +14,7 @@
 #include "alert/alert.h"
 #include "auth/auth.h"
 #include "common/log.h"
+#include "common/rulesfile.h"
 #include "logfeed/logfeed.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
@@ -49,19 +50,13 @@ void mrt_rules_unref(struct mrules **mrp)
 
 static struct mrules *rules_load(const struct bg_settings *set, char **error_r)
 {
-    const char *paths[2];
-    size_t n = 0;
     struct mrules *mr = calloc(1, sizeof *mr);
 
     if (mr == NULL) {
         *error_r = strdup("out of memory");
         return NULL;
     }
-    if (set->classify.local_rules_file != NULL &&
-        access(set->classify.local_rules_file, R_OK) == 0)
-        paths[n++] = set->classify.local_rules_file;
-    paths[n++] = set->classify.rules_file;
-    if (classify_rules_load(paths, n, &mr->rules, error_r) != 0) {
+    if (rulesfile_load(&set->classify, &mr->rules, error_r) != 0) {
         free(mr);
         return NULL;
     }

@@ -16,6 +16,7 @@
 
 #include "common/cfg.h"
 #include "common/log.h"
+#include "common/rulesfile.h"
 #include "core/classify.h"
 #include "logfeed/logfeed.h"
 #include "store/store.h"
@@ -23,15 +24,9 @@
 static int load_rules(const struct bg_settings *set,
                       struct classify_rules **rules_r)
 {
-    const char *paths[2];
-    size_t n = 0;
     char *err = NULL;
 
-    if (set->classify.local_rules_file != NULL &&
-        access(set->classify.local_rules_file, R_OK) == 0)
-        paths[n++] = set->classify.local_rules_file;
-    paths[n++] = set->classify.rules_file;
-    if (classify_rules_load(paths, n, rules_r, &err) < 0) {
+    if (rulesfile_load(&set->classify, rules_r, &err) < 0) {
         fprintf(stderr, "logfeed-run: %s\n", err ? err : "rules");
         free(err);
         return -1;
