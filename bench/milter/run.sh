@@ -98,6 +98,11 @@ start_bounceguard() {
     PFH_BG_LOG_LEVEL=${PFH_BG_LOG_LEVEL:-info}
     [ -f "$top_srcdir/conf/rules.conf" ] &&
         PFH_BG_EXTRA_CONF="classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };"
+    # BG_BENCH_CONF: extra configuration text for bounceguard (and bgscrape),
+    # e.g. 'milter = { noreply = true; };'
+    [ -n "${BG_BENCH_CONF:-}" ] &&
+        PFH_BG_EXTRA_CONF="${PFH_BG_EXTRA_CONF:-}
+$BG_BENCH_CONF"
     case " $MODES " in *" bgscrape "*)
         METRICS_PORT=$(pfh_free_port)
         PFH_BG_EXTRA_CONF="${PFH_BG_EXTRA_CONF:-}
