@@ -379,6 +379,41 @@ static void shipped_never_hard(void **state)
     classify_rules_free(&rs);
 }
 
+/* Receivers' replies about email authentication are sender-side failures
+ * with auth set, by text or by status alone, so that they alert and never
+ * suppress the recipient. */
+static void authentication_replies(void **state)
+{
+    static const char *const replies[] = {
+        "550 5.7.515 Access denied, sending domain example.org doesn't meet "
+        "the required authentication level.",
+        "550 5.7.515 Access denied.",
+        "550 5.7.26 This mail is unauthenticated, which poses a security "
+        "risk to the sender and its users.",
+        "554 5.7.5 Permanent error evaluating DMARC policy",
+        "421 4.7.24 The SPF record of the sending domain has errors.",
+        "550 5.7.23 The message was not sent: SPF validation failed.",
+        "550 5.7.1 Email rejected per DMARC policy for example.org",
+    };
+    const char *top = getenv("top_srcdir");
+    char path[4096], *err = NULL;
+    const char *paths[1] = {path};
+    struct classify_rules *rs = NULL;
+    struct verdict v;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    if (classify_rules_load(paths, 1, &rs, &err) < 0)
+        fail_msg("%s", err);
+    for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+        classify_reply(rs, replies[i], strlen(replies[i]), NULL, 0, NULL, &v);
+        if (!v.auth || v.bucket != BUCKET_SENDER)
+            fail_msg("\"%s\": %s/%s auth=%d by rule %s", replies[i],
+                     v.reason, bucket_name(v.bucket), (int)v.auth, v.rule);
+    }
+    classify_rules_free(&rs);
+}
+
 /* The commonest wordings in other languages (UTF-8, as the parser decodes
  * them) reach the same reasons. */
 static void international_texts(void **state)
@@ -521,6 +556,7 @@ int main(void)
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
         cmocka_unit_test(shipped_never_hard),
+        cmocka_unit_test(authentication_replies),
         cmocka_unit_test(international_texts),
         cmocka_unit_test(local_example_loads),
         cmocka_unit_test(reasons_documented),
