@@ -238,19 +238,26 @@ static const char *const texts[] = {
     "550 5.1.1 <a@b>... User Unknown (in reply to end of DATA command)",
 };
 
-static void prefilter_never_changes_a_decision(void **state)
+/* The shipped rules file of the source tree, loaded or the test fails. */
+static struct classify_rules *load_shipped_rules(void)
 {
     const char *top = getenv("top_srcdir");
-    char path[4096];
-    char *err = NULL;
+    char path[4096], *err = NULL;
     const char *paths[1] = {path};
     struct classify_rules *rs = NULL;
-    size_t with_lits = 0, with_text = 0;
 
-    (void)state;
     snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
     if (classify_rules_load(paths, 1, &rs, &err) < 0)
         fail_msg("%s", err);
+    return rs;
+}
+
+static void prefilter_never_changes_a_decision(void **state)
+{
+    struct classify_rules *rs = load_shipped_rules();
+    size_t with_lits = 0, with_text = 0;
+
+    (void)state;
     struct rules_scratch *sc = rules_scratch_new(rs);
     assert_non_null(sc);
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -359,16 +366,10 @@ static const char *const never_hard[] = {
 
 static void shipped_never_hard(void **state)
 {
-    const char *top = getenv("top_srcdir");
-    char path[4096], *err = NULL;
-    const char *paths[1] = {path};
-    struct classify_rules *rs = NULL;
+    struct classify_rules *rs = load_shipped_rules();
     struct verdict v;
 
     (void)state;
-    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
-    if (classify_rules_load(paths, 1, &rs, &err) < 0)
-        fail_msg("%s", err);
     for (size_t i = 0; i < sizeof never_hard / sizeof never_hard[0]; i++) {
         classify_reply(rs, never_hard[i], strlen(never_hard[i]), NULL, 0,
                        NULL, &v);
@@ -395,16 +396,10 @@ static void authentication_replies(void **state)
         "550 5.7.23 The message was not sent: SPF validation failed.",
         "550 5.7.1 Email rejected per DMARC policy for example.org",
     };
-    const char *top = getenv("top_srcdir");
-    char path[4096], *err = NULL;
-    const char *paths[1] = {path};
-    struct classify_rules *rs = NULL;
+    struct classify_rules *rs = load_shipped_rules();
     struct verdict v;
 
     (void)state;
-    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
-    if (classify_rules_load(paths, 1, &rs, &err) < 0)
-        fail_msg("%s", err);
     for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
         classify_reply(rs, replies[i], strlen(replies[i]), NULL, 0, NULL, &v);
         if (!v.auth || v.bucket != BUCKET_SENDER)
@@ -435,16 +430,10 @@ static void international_texts(void **state)
         {"Caixa postal cheia", "mailbox_full"},
         {"Buz\xc3\xb3n lleno", "mailbox_full"},
     };
-    const char *top = getenv("top_srcdir");
-    char path[4096], *err = NULL;
-    const char *paths[1] = {path};
-    struct classify_rules *rs = NULL;
+    struct classify_rules *rs = load_shipped_rules();
     struct verdict v;
 
     (void)state;
-    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
-    if (classify_rules_load(paths, 1, &rs, &err) < 0)
-        fail_msg("%s", err);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         classify_reply(rs, cases[i].text, strlen(cases[i].text), NULL, 0,
                        NULL, &v);
