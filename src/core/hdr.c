@@ -140,12 +140,11 @@ static bool hdr_pick_one(struct hdr_want *want, size_t n,
     return false;
 }
 
-void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
+/* Fills the names' lengths, clears found and sets in firsts[] the first
+ * bytes of the names (| 0x20). */
+static void hdr_pick_prepare(struct hdr_want *want, size_t n,
+                             uint64_t firsts[4])
 {
-    size_t pos = 0, left = n;
-    uint64_t firsts[4] = {0}; /* first bytes of the names, | 0x20 */
-    struct hdr_field f;
-
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)(want[i].name[0] | 0x20);
         want[i].found = false;
@@ -153,14 +152,29 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
             want[i].name_len = strlen(want[i].name);
         firsts[c >> 6] |= (uint64_t)1 << (c & 63);
     }
+}
+
+static bool hdr_first_wanted(const uint64_t firsts[4], char ch)
+{
+    unsigned char c = (unsigned char)(ch | 0x20);
+
+    return ((firsts[c >> 6] >> (c & 63)) & 1) != 0;
+}
+
+void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
+{
+    size_t pos = 0, left = n;
+    uint64_t firsts[4] = {0}; /* first bytes of the names, | 0x20 */
+    struct hdr_field f;
+
+    hdr_pick_prepare(want, n, firsts);
     /* lines that cannot start a wanted field are passed over without
      * being parsed as fields: continuations start with a blank anyway */
     while (left > 0 && pos < len) {
         size_t next, ll = hdr_line(blk + pos, len - pos, &next);
-        unsigned char c = (unsigned char)(blk[pos] | 0x20);
         if (ll == 0)
             break;
-        if (hdr_is_wsp(blk[pos]) || ((firsts[c >> 6] >> (c & 63)) & 1) == 0) {
+        if (hdr_is_wsp(blk[pos]) || !hdr_first_wanted(firsts, blk[pos])) {
             pos += next;
             continue;
         }
@@ -169,6 +183,102 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
         if (hdr_pick_one(want, n, &f))
             left--;
     }
+}
+
+void hdr_index_begin(struct hdr_index *ix, const char *blk)
+{
+    ix->blk = blk;
+    ix->len = 0;
+    ix->n = 0;
+    ix->over = false;
+    ix->open = false;
+}
+
+/* The open field ends where the line at off starts: its value loses the
+ * line end, as hdr_next() has it. */
+static void hdr_index_close(struct hdr_index *ix, size_t off)
+{
+    struct hdr_field *f = &ix->f[ix->n - 1];
+    size_t vstart, end;
+
+    if (!ix->open)
+        return;
+    ix->open = false;
+    vstart = (size_t)(f->value - ix->blk);
+    end = vstart + f->value_len < off ? vstart + f->value_len : off;
+    while (end > vstart &&
+           (ix->blk[end - 1] == '\n' || ix->blk[end - 1] == '\r'))
+        end--;
+    f->value_len = end - vstart;
+}
+
+void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next)
+{
+    const char *line = ix->blk + off;
+    const char *colon;
+    struct hdr_field *f;
+
+    if (ll > 0 && hdr_is_wsp(line[0])) { /* a continuation, or stray */
+        if (ix->open) /* the value runs to the end of this line for now */
+            ix->f[ix->n - 1].value_len =
+                (size_t)(line + next - ix->f[ix->n - 1].value);
+        return;
+    }
+    hdr_index_close(ix, off);
+    if (ll == 0 || ix->over ||
+        (colon = memchr(line, ':', ll)) == NULL || colon == line)
+        return; /* garbage line */
+    if (ix->n == HDR_INDEX_MAX) {
+        ix->over = true;
+        return;
+    }
+    f = &ix->f[ix->n++];
+    f->name = line;
+    f->name_len = (size_t)(colon - line);
+    while (f->name_len > 0 && hdr_is_wsp(line[f->name_len - 1]))
+        f->name_len--;
+    f->value = colon + 1;
+    f->value_len = (size_t)(line + next - f->value);
+    ix->open = true;
+}
+
+void hdr_index_end(struct hdr_index *ix, size_t len)
+{
+    hdr_index_close(ix, len);
+    ix->len = len;
+}
+
+void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix)
+{
+    size_t pos = 0;
+    struct hdr_field f;
+
+    hdr_index_begin(ix, blk);
+    ix->len = len;
+    while (hdr_next(blk, len, &pos, &f)) {
+        if (ix->n == HDR_INDEX_MAX) {
+            ix->over = true;
+            return;
+        }
+        ix->f[ix->n++] = f;
+    }
+}
+
+void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want,
+                    size_t n)
+{
+    uint64_t firsts[4] = {0};
+    size_t left = n;
+
+    if (ix->over) {
+        hdr_pick(ix->blk, ix->len, want, n);
+        return;
+    }
+    hdr_pick_prepare(want, n, firsts);
+    for (size_t i = 0; i < ix->n && left > 0; i++)
+        if (hdr_first_wanted(firsts, ix->f[i].name[0]) &&
+            hdr_pick_one(want, n, &ix->f[i]))
+            left--;
 }
 
 /* Bytes that hdr_unfold() turns into (at most) one space. */

@@ -45,6 +45,38 @@ struct hdr_want {
 };
 void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n);
 
+/* The fields of one header block, split once and looked up many times:
+ * the MIME walker fills it while it reads the block's lines (so that
+ * neither it nor its caller splits them again), hdr_index_build() fills it
+ * from a block in a buffer.  Fields are those hdr_next() returns, in its
+ * order.  A block of more than HDR_INDEX_MAX fields is marked over and
+ * hdr_index_pick() then reads the block itself (same result, more work).
+ * The index points into the block and lives on the caller's stack. */
+#define HDR_INDEX_MAX 96
+struct hdr_index {
+    const char *blk; /* the block and its length */
+    size_t len;
+    struct hdr_field f[HDR_INDEX_MAX];
+    size_t n;
+    bool over; /* more fields than HDR_INDEX_MAX */
+    bool open; /* hdr_index_line(): f[n - 1] may still take continuations */
+};
+
+/* Incremental filling: hdr_index_begin(), then hdr_index_line() for each
+ * line of the block in order (offset from blk, length without the line
+ * end, offset of the next line), then hdr_index_end() with the block's
+ * length.  Lines must not include the blank line that ends the block. */
+void hdr_index_begin(struct hdr_index *ix, const char *blk);
+void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next);
+void hdr_index_end(struct hdr_index *ix, size_t len);
+
+/* The whole block at once. */
+void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix);
+
+/* hdr_pick() over an index. */
+void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want,
+                    size_t n);
+
 /* Unfolds value into out: line breaks and runs of white space become one
  * space, leading and trailing space is dropped.  Returns the length. */
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap);

@@ -35,6 +35,7 @@ struct mime_walker {
     enum mime_state state;
     struct mime_part cur; /* entity being read */
     size_t start;         /* header start (HEADERS) or body start (BODY) */
+    struct hdr_index ix;  /* fields of cur's header block, as it is read */
 };
 
 bool mime_is_message(const char *type)
@@ -83,9 +84,10 @@ static bool mime_header_line(const char *line, size_t ll, bool first)
     return false;
 }
 
-/* Fills type, charset and transfer encoding of p; *ct_r is its
- * Content-Type field (found or not). */
-static void mime_fill_type(struct mime_part *p, struct hdr_want *ct_r)
+/* Fills type, charset and transfer encoding of p from the fields of its
+ * header block; *ct_r is its Content-Type field (found or not). */
+static void mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
+                           struct hdr_want *ct_r)
 {
     struct hdr_want w[2] = {{.name = "Content-Type", .name_len = 12},
                             {.name = "Content-Transfer-Encoding",
@@ -95,7 +97,7 @@ static void mime_fill_type(struct mime_part *p, struct hdr_want *ct_r)
     strcpy(p->type, "text/plain");
     p->charset[0] = '\0';
     p->cte = MIME_CTE_IDENTITY;
-    hdr_pick(p->hdr, p->hdr_len, w, 2);
+    hdr_index_pick(ix, w, 2);
     *ct_r = w[0];
     if (w[0].found) {
         const struct hdr_field *f = &w[0].f;
@@ -164,6 +166,7 @@ static bool mime_begin(struct mime_walker *w, size_t pos, unsigned depth,
     w->cur.index = w->nparts - 1;
     w->start = pos;
     w->state = MIME_ST_HEADERS;
+    hdr_index_begin(&w->ix, w->buf + pos);
     return true;
 }
 
@@ -176,9 +179,12 @@ static bool mime_headers_done(struct mime_walker *w, size_t hend, size_t bpos)
 
     p->hdr = w->buf + w->start;
     p->hdr_len = hend - w->start;
-    mime_fill_type(p, &ct);
+    hdr_index_end(&w->ix, p->hdr_len);
+    mime_fill_type(p, &w->ix, &ct);
     mime_check_fields(w, p);
+    p->fields = &w->ix;
     w->cb(w->ctx, MIME_EV_ENTITY, p);
+    p->fields = NULL;
     if (strncmp(p->type, "multipart/", 10) == 0 && ct.found &&
         hdr_param(ct.f.value, ct.f.value_len, "boundary", bnd, sizeof bnd) &&
         bnd[0] != '\0') {
@@ -220,6 +226,7 @@ static bool mime_header_step(struct mime_walker *w, size_t pos, size_t ll,
         *pos_r = pos; /* not a header: the body starts here */
         return mime_headers_done(w, pos, pos);
     }
+    hdr_index_line(&w->ix, pos - w->start, ll, next);
     return true;
 }
 

@@ -14,8 +14,13 @@
  * are flagged with REPORT_ERR_* bits; the walk goes on.  Lines may end in
  * LF, CRLF or a bare CR.
  *
+ * Each header block is split into fields once, while it is read; the
+ * entity event hands them over (mime_part.fields) so that the caller looks
+ * fields up without reading the block again.
+ *
  * Cost: time linear in len (each line is compared with at most max_depth
- * boundaries), memory one stack of max_depth frames.  Pure and reentrant;
+ * boundaries), memory one stack of max_depth frames and one header index
+ * (hdr.h).  Pure and reentrant;
  * the part passed to the callback is valid during the call only, and its
  * pointers point into the caller's buffer.
  */
@@ -25,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/hdr.h"
 #include "core/report.h"
 
 #define MIME_BOUNDARY_MAX 200 /* RFC 2046 says 70; be generous */
@@ -51,6 +57,8 @@ struct mime_part {
     unsigned depth;     /* multipart nesting, 0 for the top entity */
     unsigned msg_depth; /* enclosing message/rfc822 count: 0 = outermost */
     unsigned index;     /* entity number in document order, from 0 */
+    const struct hdr_index *fields; /* MIME_EV_ENTITY: the fields of hdr,
+                                       split once; NULL otherwise */
 };
 
 typedef void mime_cb(void *ctx, enum mime_event ev, const struct mime_part *p);

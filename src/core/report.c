@@ -200,7 +200,10 @@ static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
 
 enum { O_JMRP, O_MSGID, O_FROM, O_TO, O_SUBJECT, O_RETPATH, O_N };
 
-static void report_orig(struct report_ctx *c, const char *blk, size_t len)
+/* The returned original's fields, from the walker's index ix of its
+ * header block, or (ix NULL) from the block blk[0..len) itself. */
+static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
+                        const char *blk, size_t len)
 {
     struct report *r = c->b.r;
     struct hdr_want w[O_N] = {
@@ -212,7 +215,10 @@ static void report_orig(struct report_ctx *c, const char *blk, size_t len)
     if (c->have_orig)
         return;
     c->have_orig = true;
-    hdr_pick(blk, len, w, O_N);
+    if (ix != NULL)
+        hdr_index_pick(ix, w, O_N);
+    else
+        hdr_pick(blk, len, w, O_N);
     if (w[O_JMRP].found) {
         c->is_feedback = true; /* Microsoft JMRP complaint */
         (void)rbuild_rcpt(&c->b, w[O_JMRP].f.value, w[O_JMRP].f.value_len,
@@ -272,7 +278,7 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         [T_XFAILED] = {.name = "X-Failed-Recipients"}};
     char v[256];
 
-    hdr_pick(p->hdr, p->hdr_len, w, T_N);
+    hdr_index_pick(p->fields, w, T_N);
     report_hdr(c, &w[T_FROM], false, &r->from);
     report_hdr(c, &w[T_SUBJECT], false, &r->subject);
     report_hdr(c, &w[T_MSGID], true, &r->message_id);
@@ -300,7 +306,7 @@ static void report_entity(struct report_ctx *c, const struct mime_part *p)
     if (p->index == 0)
         report_top(c, p);
     else if (p->msg_depth == 1)
-        report_orig(c, p->hdr, p->hdr_len);
+        report_orig(c, p->fields, p->hdr, p->hdr_len);
 }
 
 /* Feedback report fields (RFC 5965): the reported recipients. */
@@ -409,7 +415,7 @@ static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
     } else if (strncmp(t, "text/rfc822-header", 18) == 0 ||
                strcmp(t, "message/rfc822-headers") == 0 ||
                mime_is_message(t)) {
-        report_orig(c, d, dn);
+        report_orig(c, NULL, d, dn);
     } else if (strncmp(t, "multipart/", 10) == 0) {
         report_text_add(c, d, dn); /* no usable boundary: read it as text */
     } else if (strcmp(t, "text/html") == 0) {
@@ -655,7 +661,7 @@ static void report_text_decide(struct report_ctx *c)
 
     if (orig < c->tlen && !c->have_orig) {
         size_t ol = c->tlen - orig;
-        report_orig(c, c->text + orig, ol);
+        report_orig(c, NULL, c->text + orig, ol);
     }
     if (c->to_addr[0] != '\0')
         h.exclude[h.nexclude++] = c->to_addr;

@@ -341,6 +341,84 @@ static void test_walk_same_for_lf_crlf_cr(void **state)
     assert_string_equal(a.s, c.s);
 }
 
+/* Checks, at each entity, that the walker's field index is what hdr_next()
+ * finds in the header block, and that lookups through it agree with
+ * hdr_pick() (also when the index is over). */
+static void fields_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
+{
+    static const char *const names[] = {"Subject", "From", "To", "X-A",
+                                        "Content-Type", "X-Z", "Y", "From x"};
+    struct hdr_want a[8], b[8];
+    struct hdr_index built;
+    struct hdr_field f;
+    size_t pos = 0, k = 0;
+    unsigned *entities = ctx;
+
+    if (ev != MIME_EV_ENTITY) {
+        assert_null(p->fields);
+        return;
+    }
+    (*entities)++;
+    assert_non_null(p->fields);
+    hdr_index_build(p->hdr, p->hdr_len, &built);
+    assert_int_equal(built.over, p->fields->over);
+    while (hdr_next(p->hdr, p->hdr_len, &pos, &f)) {
+        if (k == HDR_INDEX_MAX)
+            break;
+        const struct hdr_field *g = &p->fields->f[k], *h = &built.f[k];
+        assert_ptr_equal(g->name, f.name);
+        assert_int_equal(g->name_len, f.name_len);
+        assert_ptr_equal(g->value, f.value);
+        assert_int_equal(g->value_len, f.value_len);
+        assert_ptr_equal(h->value, f.value);
+        assert_int_equal(h->value_len, f.value_len);
+        k++;
+    }
+    assert_int_equal(k, p->fields->n);
+    for (size_t i = 0; i < 8; i++) {
+        memset(&a[i], 0, sizeof a[i]);
+        a[i].name = names[i];
+        b[i] = a[i];
+    }
+    hdr_pick(p->hdr, p->hdr_len, a, 8);
+    hdr_index_pick(p->fields, b, 8);
+    for (size_t i = 0; i < 8; i++) {
+        assert_int_equal(a[i].found, b[i].found);
+        if (a[i].found) {
+            assert_ptr_equal(a[i].f.value, b[i].f.value);
+            assert_int_equal(a[i].f.value_len, b[i].f.value_len);
+        }
+    }
+}
+
+static void test_walk_fields_as_hdr_next(void **state)
+{
+    static const char *const msgs[] = {
+        "From a@b Mon Jan  1 10:00:00 2024\nSubject: x\n  folded\n\nbody\n",
+        "From nobody\n  stray\nTo: t\r\n\tmore\r\nX-A : v\r\n\r\nb\r\n",
+        "Subject: cr\rTo: t\r more\r\rbody\r",
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\nX-Z: 1\n"
+        " 2\n--b\nY:\n\n--b--\n",
+        "Content-Type: message/rfc822\n\nFrom: in@x\nSubject: s\n",
+        "To: no end\n continued",
+        "Subject: last\n \n",
+    };
+    char big[HDR_INDEX_MAX * 16 + 64];
+    size_t n = 0;
+    struct mime_limits lim;
+    unsigned entities = 0;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
+        (void)mime_walk(msgs[i], strlen(msgs[i]), &lim, fields_cb, &entities);
+    for (int i = 0; i < HDR_INDEX_MAX + 3; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "X-F%03d: %d\n", i, i);
+    n += (size_t)snprintf(big + n, sizeof big - n, "Y: last\n\nbody\n");
+    (void)mime_walk(big, n, &lim, fields_cb, &entities);
+    assert_int_equal(entities, 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_addrscan_finds_and_normalizes),
         cmocka_unit_test(test_walk_structures),
         cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
+        cmocka_unit_test(test_walk_fields_as_hdr_next),
     };
     return cmocka_run_group_tests_name("mime", tests, NULL, NULL);
 }
