@@ -32,24 +32,41 @@ static bool dsn_isdigit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* Is s[i..) (with s[i + 1] == '.') an enhanced status of class 2, 4 or 5
+ * standing alone?  Its end in *end_r. */
+static bool dsn_status_at(const char *s, size_t len, size_t i, size_t *end_r)
+{
+    if (s[i] != '2' && s[i] != '4' && s[i] != '5')
+        return false;
+    if (i > 0 && (dsn_isdigit(s[i - 1]) || s[i - 1] == '.'))
+        return false;
+    size_t j = i + 2, d1 = 0, d2 = 0;
+    while (j < len && dsn_isdigit(s[j]) && d1 < 4)
+        j++, d1++;
+    if (d1 == 0 || d1 > 3 || j >= len || s[j] != '.')
+        return false;
+    j++;
+    while (j < len && dsn_isdigit(s[j]) && d2 < 4)
+        j++, d2++;
+    if (d2 == 0 || d2 > 3 || (j < len && (dsn_isdigit(s[j]) ||
+                                          (s[j] == '.' && j + 1 < len &&
+                                           dsn_isdigit(s[j + 1])))))
+        return false;
+    *end_r = j;
+    return true;
+}
+
 size_t dsn_find_status(const char *s, size_t len, char *out, size_t cap)
 {
-    for (size_t i = 0; i + 5 <= len; i++) {
-        if ((s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i + 1] != '.')
-            continue;
-        if (i > 0 && (dsn_isdigit(s[i - 1]) || s[i - 1] == '.'))
-            continue;
-        size_t j = i + 2, d1 = 0, d2 = 0;
-        while (j < len && dsn_isdigit(s[j]) && d1 < 4)
-            j++, d1++;
-        if (d1 == 0 || d1 > 3 || j >= len || s[j] != '.')
-            continue;
-        j++;
-        while (j < len && dsn_isdigit(s[j]) && d2 < 4)
-            j++, d2++;
-        if (d2 == 0 || d2 > 3 || (j < len && (dsn_isdigit(s[j]) ||
-                                              (s[j] == '.' && j + 1 < len &&
-                                               dsn_isdigit(s[j + 1])))))
+    /* every status has a '.' second: memchr() finds the candidates, the
+     * one at s[j] standing for a status starting at j - 1 (j + 4 <= len) */
+    const char *p = s + 1, *end = len >= 5 ? s + len - 3 : s + 1;
+    size_t j;
+
+    while (p < end && (p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - s) - 1;
+        p++;
+        if (!dsn_status_at(s, len, i, &j))
             continue;
         if (j - i + 1 > cap)
             return 0;

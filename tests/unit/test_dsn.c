@@ -182,10 +182,71 @@ static void test_dsn_recipient_limit(void **state)
     report_free(&r);
 }
 
+/* dsn_find_status() as first written, a byte at a time: the reference
+ * for the memchr()-driven one. */
+static size_t ref_find_status(const char *s, size_t len, char *out,
+                              size_t cap)
+{
+    for (size_t i = 0; i + 5 <= len; i++) {
+        if ((s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i + 1] != '.')
+            continue;
+        if (i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') ||
+                      s[i - 1] == '.'))
+            continue;
+        size_t j = i + 2, d1 = 0, d2 = 0;
+        while (j < len && s[j] >= '0' && s[j] <= '9' && d1 < 4)
+            j++, d1++;
+        if (d1 == 0 || d1 > 3 || j >= len || s[j] != '.')
+            continue;
+        j++;
+        while (j < len && s[j] >= '0' && s[j] <= '9' && d2 < 4)
+            j++, d2++;
+        if (d2 == 0 || d2 > 3 ||
+            (j < len && ((s[j] >= '0' && s[j] <= '9') ||
+                         (s[j] == '.' && j + 1 < len && s[j + 1] >= '0' &&
+                          s[j + 1] <= '9'))))
+            continue;
+        if (j - i + 1 > cap)
+            return 0;
+        memcpy(out, s + i, j - i);
+        out[j - i] = '\0';
+        return i + 1;
+    }
+    if (cap > 0)
+        out[0] = '\0';
+    return 0;
+}
+
+/* Random texts of status-like bytes, every length up to 40, two output
+ * capacities: the same offset and status as the reference. */
+static void test_find_status_as_reference(void **state)
+{
+    static const char alpha[] = "2455.10. x9";
+    char s[48], a[16], b[16];
+    unsigned seed = 12345;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)round % 41;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+        }
+        size_t cap = round % 3 == 0 ? 6 : sizeof a;
+        memset(a, 'a', sizeof a);
+        memset(b, 'a', sizeof b);
+        size_t x = dsn_find_status(s, len, a, cap);
+        size_t y = ref_find_status(s, len, b, cap);
+        assert_int_equal(x, y);
+        assert_memory_equal(a, b, sizeof a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_reply),
+        cmocka_unit_test(test_find_status_as_reference),
         cmocka_unit_test(test_dsn_cases),
         cmocka_unit_test(test_dsn_per_message_fields),
         cmocka_unit_test(test_dsn_recipient_limit),
