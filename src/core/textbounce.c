@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/addrscan.h"
 #include "core/dsn.h"
@@ -314,11 +317,35 @@ static bool tb_is_code(const char *s, size_t len, size_t i)
             s[i + 3] == ')' || s[i + 3] == ']');
 }
 
+/* Offset of the first '4' or '5' in s[i..end), or end: 16 bytes a step
+ * where SSE2 is. */
+static size_t tb_next45(const char *s, size_t i, size_t end)
+{
+#if defined(__SSE2__)
+    const __m128i four = _mm_set1_epi8('4'), five = _mm_set1_epi8('5');
+
+    for (; i + 16 <= end; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, four), _mm_cmpeq_epi8(x, five)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < end && s[i] != '4' && s[i] != '5')
+        i++;
+    return i;
+}
+
 /* First reply code 4xx/5xx standing alone in s[0..len), or 0; its offset
- * in *at_r (may be NULL). */
+ * in *at_r (may be NULL).  Codes start with '4' or '5': tb_next45() finds
+ * the candidates. */
 static int tb_code_at(const char *s, size_t len, size_t *at_r)
 {
-    for (size_t i = 0; i + 3 <= len; i++)
+    size_t end = len >= 3 ? len - 2 : 0; /* candidates: i + 3 <= len */
+
+    for (size_t i = tb_next45(s, 0, end); i < end;
+         i = tb_next45(s, i + 1, end))
         if (tb_is_code(s, len, i)) {
             if (at_r != NULL)
                 *at_r = i;
@@ -371,8 +398,11 @@ static bool tb_header_echo(const char *s, size_t len)
 
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
         i++;
+    if (i >= len)
+        return false;
+    char c0 = tb_lower(s[i]); /* the names are lower case */
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (len - i >= strlen(names[k]) &&
+        if (names[k][0] == c0 && len - i >= strlen(names[k]) &&
             strncasecmp(s + i, names[k], strlen(names[k])) == 0)
             return true;
     return false;
@@ -615,15 +645,18 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
         return; /* "A message sent by\n  <sender>\ncould not be ..." */
     if (tb_has_any(TB_SET_NOT_RCPT, line, ll, ll) || tb_helper(c, norm))
         return;
-    size_t be = tb_block_end(c, off, norm);
+    size_t be = 0; /* the block's end, found once it is needed */
     if (tb_suspect(norm, c->h)) {
         if (!tb_standalone(line, ll, as - off, al, true))
             return;
     } else if (!tb_rcpt_line(line, ll) &&
-               !tb_standalone(line, ll, as - off, al, false) &&
-               !tb_failure_line(c->text + off, be - off)) {
-        return;
+               !tb_standalone(line, ll, as - off, al, false)) {
+        be = tb_block_end(c, off, norm);
+        if (!tb_failure_line(c->text + off, be - off))
+            return;
     }
+    if (be == 0)
+        be = tb_block_end(c, off, norm);
     struct report_rcpt *rc = rbuild_rcpt(c->b, norm, strlen(norm), NULL);
     if (rc == NULL)
         return;
