@@ -212,7 +212,8 @@ static void hdr_index_close(struct hdr_index *ix, size_t off)
     f->value_len = end - vstart;
 }
 
-void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next)
+void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
+                    size_t colon_at)
 {
     const char *line = ix->blk + off;
     const char *colon;
@@ -225,8 +226,13 @@ void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next)
         return;
     }
     hdr_index_close(ix, off);
-    if (ll == 0 || ix->over ||
-        (colon = memchr(line, ':', ll)) == NULL || colon == line)
+    if (ll == 0 || ix->over)
+        return;
+    if (colon_at == HDR_COLON_UNKNOWN)
+        colon = memchr(line, ':', ll);
+    else
+        colon = colon_at < ll ? line + colon_at : NULL;
+    if (colon == NULL || colon == line)
         return; /* garbage line */
     if (ix->n == HDR_INDEX_MAX) {
         ix->over = true;

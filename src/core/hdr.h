@@ -64,10 +64,14 @@ struct hdr_index {
 
 /* Incremental filling: hdr_index_begin(), then hdr_index_line() for each
  * line of the block in order (offset from blk, length without the line
- * end, offset of the next line), then hdr_index_end() with the block's
- * length.  Lines must not include the blank line that ends the block. */
+ * end, offset of the next line, and the offset in the line of its first
+ * ':' when the caller has found it already, ll when it has none, or
+ * HDR_COLON_UNKNOWN), then hdr_index_end() with the block's length.
+ * Lines must not include the blank line that ends the block. */
+#define HDR_COLON_UNKNOWN ((size_t)-1)
 void hdr_index_begin(struct hdr_index *ix, const char *blk);
-void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next);
+void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
+                    size_t colon);
 void hdr_index_end(struct hdr_index *ix, size_t len);
 
 /* The whole block at once. */

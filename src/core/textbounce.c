@@ -197,10 +197,13 @@ struct tb_set {
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
 static pthread_once_t tb_sets_once = PTHREAD_ONCE_INIT;
 
+/* Hash of a block.  Setting bit 0x20 folds ASCII case (and some other
+ * pairs of bytes, which only makes collisions): a block of the text and
+ * the same block in another case always hash alike. */
 static unsigned tb_wm_hash(char a, char b)
 {
-    return ((unsigned)(unsigned char)tb_lower(a) * 33u ^
-            (unsigned)(unsigned char)tb_lower(b)) & (TB_WM_HASH - 1);
+    return (((unsigned)(unsigned char)a | 0x20u) * 33u ^
+            ((unsigned)(unsigned char)b | 0x20u)) & (TB_WM_HASH - 1);
 }
 
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
@@ -836,10 +839,12 @@ static bool tb_marker(const char *s, size_t len)
         i++;
     if (i >= len || !tb_marker_first(s[i]))
         return false; /* no marker starts otherwise */
+    char c0 = tb_lower(s[i]);
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+        if (marks[k][0] != c0)
+            continue;
         size_t ml = strlen(marks[k]);
-        if (tb_lower(s[i]) == marks[k][0] && len - i >= ml &&
-            strncasecmp(s + i, marks[k], ml) == 0)
+        if (len - i >= ml && strncasecmp(s + i, marks[k], ml) == 0)
             return true;
     }
     return false;

@@ -296,6 +296,14 @@ static void test_walk_structures(void **state)
         /* the boundary never shows: the preamble is read as text */
         {"Content-Type: multipart/mixed; boundary=zz\n\nonly text\n",
          "E:multipart/mixed/0/0 L:text/plain:9 ", REPORT_ERR_BOUNDARY},
+        /* a long name with a space or an 8-bit byte is no field: the
+         * body starts there */
+        {"Subject: x\nX-Long-Name-Of-Twenty two: y\n\nbody\n",
+         "E:text/plain/0/0 L:text/plain:34 ", 0},
+        {"Subject: x\nX-Long-Name-Of-Twenty-\xe9x: y\n\nbody\n",
+         "E:text/plain/0/0 L:text/plain:33 ", 0},
+        {"X-A-Name-Longer-Than-Sixteen-Bytes:v\nContent-Type: text/html\n"
+         "\nb\n", "E:text/html/0/0 L:text/html:1 ", 0},
         /* headers that never end in a blank line: body of no headers */
         {"no header line\nsecond\n", "E:text/plain/0/0 L:text/plain:21 ",
          0},
