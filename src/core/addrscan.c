@@ -57,20 +57,26 @@ static size_t addrscan_quoted_start(const char *s, size_t q, size_t floor)
     return q + 1;
 }
 
+/* Does s[k] end a would-be local part?  '/' and '&' are atext, but in
+ * prose they join URL parts; "=?" starts an encoded word. */
+static bool addrscan_breaks(const char *s, size_t len, size_t k)
+{
+    return !addrscan_atext((unsigned char)s[k]) || s[k] == '/' ||
+           s[k] == '&' || (s[k] == '=' && k + 1 < len && s[k + 1] != '?');
+}
+
 bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
                    size_t *len_r)
 {
-    size_t word = *pos;
+    const char *at;
+    size_t from = *pos; /* no local part starts before from */
 
-    for (size_t i = *pos; i < len; i++) {
-        if (s[i] != '@') {
-            /* '/' and '&' are atext but in prose they join URL parts */
-            if (!addrscan_atext((unsigned char)s[i]) || s[i] == '/' ||
-                s[i] == '&' || (s[i] == '=' && i + 1 < len && s[i + 1] != '?'))
-                word = i + 1;
-            continue;
-        }
-        size_t ls = word;
+    /* memchr() finds each '@'; its local part is read backwards, up to a
+     * byte that breaks it, the '@' before or *pos */
+    while (from < len && (at = memchr(s + from, '@', len - from)) != NULL) {
+        size_t i = (size_t)(at - s), ls = i;
+        while (ls > from && !addrscan_breaks(s, len, ls - 1))
+            ls--;
         if (ls == i && i > 0 && s[i - 1] == '"') /* "quoted local"@d */
             ls = addrscan_quoted_start(s, i - 1, *pos);
         while (ls < i && (s[ls] == '.' || s[ls] == '\''))
@@ -87,7 +93,7 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
             *pos = de;
             return true;
         }
-        word = i + 1;
+        from = i + 1;
     }
     *pos = len;
     return false;

@@ -241,6 +241,108 @@ static void test_addrscan_finds_and_normalizes(void **state)
     assert_false(addrscan_normalize("not-an-address", 14, out, sizeof out));
 }
 
+/* addrscan_next() as first written, a byte at a time: the reference for
+ * the memchr()-driven one (same atext, dtext and domain rules). */
+static bool ref_atext(unsigned char c)
+{
+    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+static bool ref_dtext(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c >= 0x80;
+}
+
+static bool ref_domain_ok(const char *d, size_t n)
+{
+    size_t dots = 0, label = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '.') {
+            if (label == 0)
+                return false;
+            dots++;
+            label = 0;
+        } else {
+            label++;
+        }
+    }
+    return dots > 0 && label > 0;
+}
+
+static bool ref_next(const char *s, size_t len, size_t *pos, size_t *start_r,
+                     size_t *len_r)
+{
+    size_t word = *pos;
+
+    for (size_t i = *pos; i < len; i++) {
+        if (s[i] != '@') {
+            if (s[i] == '\0' || !ref_atext((unsigned char)s[i]) ||
+                s[i] == '/' || s[i] == '&' ||
+                (s[i] == '=' && i + 1 < len && s[i + 1] != '?'))
+                word = i + 1;
+            continue;
+        }
+        size_t ls = word;
+        if (ls == i && i > 0 && s[i - 1] == '"') {
+            ls = i;
+            for (size_t k = i - 1; k > *pos && i - 1 - k < 64; k--)
+                if (s[k - 1] == '"') {
+                    ls = k - 1;
+                    break;
+                }
+        }
+        while (ls < i && (s[ls] == '.' || s[ls] == '\''))
+            ls++;
+        size_t de = i + 1;
+        while (de < len && ref_dtext((unsigned char)s[de]))
+            de++;
+        while (de > i + 1 && (s[de - 1] == '.' || s[de - 1] == '-'))
+            de--;
+        if (ls < i && de - ls < ADDRSCAN_MAX &&
+            ref_domain_ok(s + i + 1, de - i - 1)) {
+            *start_r = ls;
+            *len_r = de - ls;
+            *pos = de;
+            return true;
+        }
+        word = i + 1;
+    }
+    *pos = len;
+    return false;
+}
+
+/* Random texts of address-like bytes: every address, in order, as the
+ * reference finds them. */
+static void test_addrscan_next_as_reference(void **state)
+{
+    static const char alpha[] = "ab.@@\"\" =?/&-x.y<>:\xc3";
+    char s[64];
+    unsigned seed = 777;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)round % 60, p1 = 0, p2 = 0, s1, l1, s2, l2;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+        }
+        for (;;) {
+            bool a = addrscan_next(s, len, &p1, &s1, &l1);
+            bool b = ref_next(s, len, &p2, &s2, &l2);
+            assert_int_equal(a, b);
+            assert_int_equal(p1, p2);
+            if (!a)
+                break;
+            assert_int_equal(s1, s2);
+            assert_int_equal(l1, l2);
+        }
+    }
+}
+
 /* The last line break of a body belongs to what follows (a delimiter or
  * the end); bodies are reported without it. */
 /* Records the walk as a compact string: "E:type/d/m" and "L:type:len". */
@@ -438,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
         cmocka_unit_test(test_addrscan_finds_and_normalizes),
+        cmocka_unit_test(test_addrscan_next_as_reference),
         cmocka_unit_test(test_walk_structures),
         cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
         cmocka_unit_test(test_walk_fields_as_hdr_next),
