@@ -3,6 +3,7 @@
  */
 #include "milter/milter_auth.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -42,6 +43,7 @@ static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)
     const char *at = strrchr(msg->sender, '@');
     struct alert_service *alerts = mrt_alerts(conn->set);
     struct alert_event ev;
+    char sample[AUTH_DOMAIN_MAX + 96];
 
     if (!conn->set->alerts.outbound_auth || alerts == NULL)
         return;
@@ -54,7 +56,34 @@ static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)
         r->what == AUTH_BROKEN_SPF ? r->spf_ip : msg->auth_r.from_domain;
     ev.reason = r->reason != NULL ? r->reason : "broken";
     ev.queue_id = queue_id;
+    /* the signature behind a DKIM alert, when this message was verified */
+    if (r->what == AUTH_BROKEN_DKIM && msg->auth_r.dkim_verified &&
+        msg->auth_r.dkim.domain[0] != '\0') {
+        snprintf(sample, sizeof sample, "dkim=%s d=%s s=%s",
+                 authres_name(msg->auth_r.dkim.result), msg->auth_r.dkim.domain,
+                 msg->auth_r.dkim.selector);
+        ev.diagnostic = sample;
+    }
     (void)alert_submit(alerts, &ev);
+}
+
+/* The result of a verification (not of the cache): once per sender
+ * domain and cache lifetime, so an admin sees what the signer does. */
+static void outbound_log_dkim(const struct mctx_msg *msg, const char *queue_id)
+{
+    const struct auth_dkim_result *d = &msg->auth_r.dkim;
+
+    if (!msg->auth_r.dkim_verified || d->result == AUTHRES_NONE)
+        return;
+    if (d->result == AUTHRES_PASS)
+        log_info(queue_id,
+                 "auth: outbound from=<%s>: dkim=pass (d=%s s=%s, %s)",
+                 msg->sender, d->domain, d->selector,
+                 d->aligned ? "aligned" : "not aligned");
+    else
+        log_info(queue_id, "auth: outbound from=<%s>: dkim=%s (d=%s s=%s)%s%s",
+                 msg->sender, authres_name(d->result), d->domain, d->selector,
+                 d->error[0] != '\0' ? ": " : "", d->error);
 }
 
 void mauth_outbound_done(struct mctx_conn *conn, const char *queue_id)
@@ -65,12 +94,17 @@ void mauth_outbound_done(struct mctx_conn *conn, const char *queue_id)
     if (msg->auth == NULL || msg->auth_done)
         return;
     msg->auth_done = auth_msg_eom(msg->auth, &msg->auth_r);
-    if (!msg->auth_done || !r->broken)
+    if (!msg->auth_done)
         return;
-    log_notice(queue_id, "auth: outbound from=<%s>: %s, spf=%s (%s), dkim=%s%s",
-               msg->sender, r->reason != NULL ? r->reason : "broken",
-               authres_name(r->spf), r->spf_ip, authres_name(r->dkim),
-               r->dkim == AUTHRES_NONE || r->dkim_aligned ? "" : " unaligned");
+    outbound_log_dkim(msg, queue_id);
+    if (!r->broken)
+        return;
+    log_notice(
+        queue_id, "auth: outbound from=<%s>: %s, spf=%s%s%s%s, dkim=%s%s",
+        msg->sender, r->reason != NULL ? r->reason : "broken",
+        authres_name(r->spf), r->spf_ip[0] != '\0' ? " (" : "", r->spf_ip,
+        r->spf_ip[0] != '\0' ? ")" : "", authres_name(r->dkim),
+        r->dkim == AUTHRES_PASS && !r->dkim_aligned ? " unaligned" : "");
     outbound_alert(conn, queue_id);
 }
 

@@ -7,10 +7,12 @@
  *          null-sender bounce from outside with auth.inbound_check; the
  *          glue then forwards header, EOH and body to conn->msg.auth
  *   EOH or EOM (outbound, once no body is needed any more)
- *          mauth_outbound_done(): the verdict on our own SPF/DKIM; when
- *          it is broken, a log line and, with alerts.outbound_auth, an
- *          ALERT_OUTBOUND_SPF/_DKIM event (the alert service keeps it to
- *          one per key and window)
+ *          mauth_outbound_done(): the verdict on our own SPF/DKIM; a
+ *          DKIM verification (not a cached result) is logged with the
+ *          signature's d= and s=; when the verdict is broken, a log line
+ *          and, with alerts.outbound_auth, an ALERT_OUTBOUND_SPF/_DKIM
+ *          event (the alert service keeps it to one per key and window;
+ *          a DKIM one carries "dkim=RESULT d=... s=..." as its sample)
  *   EOM (bounce, before it is processed)
  *          mauth_bounce_done(): the results land in conn->msg.auth_r,
  *          where milter_bounce.c takes SPF and DKIM for credible_decide();

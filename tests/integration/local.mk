@@ -66,6 +66,9 @@ TESTS += tests/integration/auth_dns.sh tests/integration/auth_opendkim_postfix.s
 	tests/integration/auth_prvs.sh
 EXTRA_DIST += tests/integration/auth_dns.sh \
 	tests/integration/auth_opendkim_postfix.sh tests/integration/auth_prvs.sh
+# DKIM through the daemon: opendkim signing before bounceguard in Postfix
+TESTS += tests/integration/milter_dkim.sh
+EXTRA_DIST += tests/integration/milter_dkim.sh
 TESTS += tests/integration/classify_cli.sh
 EXTRA_DIST += tests/integration/classify_cli.sh \
 	tests/integration/classify/dsn-two.eml \
