@@ -13,6 +13,8 @@
 #include "core/codec.h"
 #include "core/hdr.h"
 
+#define MIME_FRAMES_INLINE 33 /* frames kept on the C stack (depth 32) */
+
 struct mime_frame {
     char bnd[MIME_BOUNDARY_MAX];
     size_t blen;
@@ -336,16 +338,39 @@ static size_t mime_next_dashes(const char *buf, size_t len, size_t pos,
     return len;
 }
 
+/* Sets up w; false when its frame stack cannot be had.  Neither the
+ * frames nor the entity and its index are cleared: they are filled when
+ * pushed or begun. */
+static bool mime_walker_init(struct mime_walker *w, const char *buf,
+                             size_t len, const struct mime_limits *lim,
+                             mime_cb *cb, void *ctx,
+                             struct mime_frame *frames, size_t nframes)
+{
+    w->buf = buf;
+    w->len = len;
+    w->lim = lim;
+    w->cb = cb;
+    w->ctx = ctx;
+    w->nstack = w->nparts = w->errors = 0;
+    w->state = MIME_ST_HEADERS;
+    w->start = 0;
+    if (lim->max_depth < nframes) { /* the usual depths: on the stack */
+        w->stack = frames;
+        return true;
+    }
+    w->stack = malloc((lim->max_depth + 1) * sizeof *w->stack); /* @UNSAFE */
+    return w->stack != NULL;
+}
+
 unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
                    mime_cb *cb, void *ctx)
 {
-    struct mime_walker w = {.buf = buf, .len = len, .lim = lim, .cb = cb,
-                            .ctx = ctx};
+    struct mime_frame frames[MIME_FRAMES_INLINE];
+    struct mime_walker w;
     size_t pos = 0;
 
-    /* frames are filled when pushed: no need to clear them */
-    w.stack = malloc((lim->max_depth + 1) * sizeof *w.stack); /* @UNSAFE */
-    if (w.stack == NULL)
+    if (!mime_walker_init(&w, buf, len, lim, cb, ctx, frames,
+                          MIME_FRAMES_INLINE))
         return REPORT_ERR_PARTS;
     if (memchr(buf, '\0', len) != NULL)
         w.errors |= REPORT_ERR_NUL;
@@ -369,7 +394,8 @@ unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
     }
     if (go)
         mime_finish(&w);
-    free(w.stack);
+    if (w.stack != frames)
+        free(w.stack);
     return w.errors;
 }
 

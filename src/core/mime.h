@@ -19,8 +19,9 @@
  * fields up without reading the block again.
  *
  * Cost: time linear in len (each line is compared with at most max_depth
- * boundaries), memory one stack of max_depth frames and one header index
- * (hdr.h).  Pure and reentrant;
+ * boundaries), memory one stack of max_depth frames (on the C stack, about
+ * 8 KB, up to a depth of 32; allocated beyond) and one header index
+ * (hdr.h, about 3 KB on the C stack).  Pure and reentrant;
  * the part passed to the callback is valid during the call only, and its
  * pointers point into the caller's buffer.
  */

@@ -242,6 +242,11 @@ static bool report_hdr_has(const struct hdr_want *f, const char *prefix)
     return prefix == NULL || strncasecmp(v, prefix, strlen(prefix)) == 0;
 }
 
+static char report_lower(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
 /* Vacation-like subjects (only a hint: bounces win over it). */
 static bool report_autoreply_subject(const char *s)
 {
@@ -251,8 +256,10 @@ static bool report_autoreply_subject(const char *s)
         "abwesenheit", "absence", "réponse automatique", "on vacation",
         "away from", "respuesta automática", "risposta automatica"};
 
+    char c0 = report_lower(s[0]); /* the prefixes are lower case */
+
     for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
-        if (strncasecmp(s, pfx[i], strlen(pfx[i])) == 0)
+        if (pfx[i][0] == c0 && strncasecmp(s, pfx[i], strlen(pfx[i])) == 0)
             return true;
     return strstr(s, "Out of Office") != NULL ||
            strstr(s, "AutoReply") != NULL;
@@ -332,11 +339,6 @@ static bool report_tag_start(char c)
            c == '!';
 }
 
-static char report_lower(char c)
-{
-    return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-}
-
 /* Tags that become a line break: names starting "br", "p", "/p", "div",
  * "tr" or "/tr", ignoring ASCII case (s is NUL-terminated: a byte is read
  * only after the one before it matched). */
@@ -402,9 +404,10 @@ static bool report_leaf_used(const char *t)
            strncmp(t, "multipart/", 10) == 0;
 }
 
-/* A leaf of the notice itself (not of the returned original). */
+/* A leaf of the notice itself (not of the returned original), decoded,
+ * other than text/html. */
 static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
-                         char *d, size_t dn)
+                         const char *d, size_t dn)
 {
     const char *t = p->type;
 
@@ -418,8 +421,6 @@ static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
         report_orig(c, NULL, d, dn);
     } else if (strncmp(t, "multipart/", 10) == 0) {
         report_text_add(c, d, dn); /* no usable boundary: read it as text */
-    } else if (strcmp(t, "text/html") == 0) {
-        report_text_add(c, d, report_untag(d, dn));
     } else if (strncmp(t, "text/", 5) == 0) {
         report_text_latin1(c, p->charset, d, dn);
     }
@@ -442,6 +443,11 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
             (void)mime_decode(p, &none, 0, &c->b.r->errors);
         return;
     }
+    bool html = strcmp(p->type, "text/html") == 0;
+    if (p->msg_depth == 0 && p->cte == MIME_CTE_IDENTITY && !html) {
+        report_leaf0(c, p, p->body, p->body_len); /* read in place */
+        return;
+    }
     char *d = malloc(p->body_len + 1);
     if (d == NULL) {
         c->b.oom = true;
@@ -454,7 +460,10 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         c->inner_len = dn;
         return;
     }
-    report_leaf0(c, p, d, dn);
+    if (html) /* tags are dropped in place */
+        report_text_add(c, d, report_untag(d, dn));
+    else
+        report_leaf0(c, p, d, dn);
     free(d);
 }
 
