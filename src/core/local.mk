@@ -11,7 +11,8 @@ src_core_libbgcore_a_SOURCES += src/core/addr.c src/core/addr.h \
 src_core_libbgcore_a_SOURCES += src/core/reply.c src/core/reply.h \
 	src/core/reason.c src/core/reason.h src/core/rules.c \
 	src/core/rules.h src/core/classify.c src/core/classify.h \
-	src/core/prefilter.c src/core/prefilter.h
+	src/core/prefilter.c src/core/prefilter.h \
+	src/core/relit.c src/core/relit.h
 
 # report: MIME / DSN / plain-text bounce parsing
 src_core_libbgcore_a_SOURCES += \

@@ -16,9 +16,11 @@
 #include <string.h>
 
 #include "core/prefilter.h"
+#include "core/relit.h"
 #include "core/rules.h"
 
-#define GLOBS_MAX 16       /* globs per status=/code= condition */
+#define GLOBS_MAX 16              /* globs per status=/code= condition */
+#define BRANCHES_MAX 64           /* top-level branches of a regex split */
 #define RULES_MATCH_LIMIT 1000000 /* PCRE2 match limit per regex and text */
 
 enum {
@@ -45,20 +47,40 @@ struct rule {
     unsigned action_mask; /* ACT_*; 0 = any */
     pcre2_code *re;
     bool jit;
-    size_t nlits;         /* prefilter literals; 0 = no prefilter */
+    struct branch *br; /* the regex's branches, exact ones first */
+    size_t nbr;        /* 0: no prefilter, the regex always runs */
+    size_t nlits;      /* prefilter literals; 0 = the regex may run */
+};
+
+/* A top-level branch of a rule's regex (relit.h): exact, it matches when
+ * its clause is marked; else it runs its regex when its clauses first ..
+ * first + n - 1 are all marked (n = 0: always). */
+struct branch {
+    pcre2_code *re; /* the branch alone, or NULL: the rule's whole regex */
+    bool jit, exact;
+    size_t first, n;
 };
 
 struct classify_rules {
     struct rule *rules;
     size_t n, alloc;
     struct prefilter *pf;
+    size_t nclauses;
+    /* by rules_finish(): per clause its rule and branch; the rules looked
+     * at whatever the text (no text condition, or a regex that may always
+     * run), one bit each in rwords words */
+    size_t *clause_rule, *clause_branch;
+    uint64_t *base;
+    size_t rwords;
 };
 
 struct rules_scratch {
     pcre2_match_data *md;
     pcre2_match_context *mc; /* match limit: a bad local regex stays cheap */
-    uint64_t *hit; /* one bit per rule */
+    uint64_t *marked;        /* prefilter clauses found in the text */
     size_t words;
+    uint64_t *cand; /* rules the text may match (rwords words) */
+    size_t rwords;
 };
 
 /* ------------------------------------------------------------ errors */
@@ -128,6 +150,9 @@ static void rule_clear(struct rule *r)
     free(r->id);
     free(r->file);
     pcre2_code_free(r->re);
+    for (size_t i = 0; i < r->nbr; i++)
+        pcre2_code_free(r->br[i].re);
+    free(r->br);
     memset(r, 0, sizeof *r);
 }
 
@@ -141,6 +166,9 @@ void classify_rules_free(struct classify_rules **rules)
         rule_clear(&rs->rules[i]);
     free(rs->rules);
     prefilter_free(&rs->pf);
+    free(rs->clause_rule);
+    free(rs->clause_branch);
+    free(rs->base);
     free(rs);
     *rules = NULL;
 }
@@ -210,11 +238,11 @@ static int parse_globs(struct line_ctx *lc, const char *key, const char *v,
     *globs_r = g;
     while (*v != '\0') {
         size_t k = strcspn(v, ",");
-        if (k == 0 || k > 15 || n == GLOBS_MAX ||
-            strspn(v, allowed) < k) {
+        if (k == 0 || k > 15 || n == GLOBS_MAX || strspn(v, allowed) < k) {
             set_error(lc->error_r, lc->file, lc->lineno,
                       "%s: bad pattern list (up to %d comma-separated globs "
-                      "of \"%s\")", key, GLOBS_MAX, allowed);
+                      "of \"%s\")",
+                      key, GLOBS_MAX, allowed);
             *n_r = n;
             return -1;
         }
@@ -248,9 +276,9 @@ static int parse_action(struct line_ctx *lc, const char *v, unsigned *mask_r)
     static const struct {
         const char *name;
         unsigned bit;
-    } acts[] = {{"none", ACT_NONE},           {"failed", ACT_FAILED},
-                {"delayed", ACT_DELAYED},     {"delivered", ACT_DELIVERED},
-                {"relayed", ACT_RELAYED},     {"expanded", ACT_EXPANDED}};
+    } acts[] = {{"none", ACT_NONE},       {"failed", ACT_FAILED},
+                {"delayed", ACT_DELAYED}, {"delivered", ACT_DELIVERED},
+                {"relayed", ACT_RELAYED}, {"expanded", ACT_EXPANDED}};
 
     while (*v != '\0') {
         size_t k = strcspn(v, ","), i;
@@ -314,18 +342,128 @@ static int parse_cond(struct line_ctx *lc, struct rule *r, char *tok)
                   "bucket: expected hard, soft, sender or none, got '%s'", v);
         return -1;
     }
-    set_error(lc->error_r, lc->file, lc->lineno, "unknown condition '%s'",
-              key);
+    set_error(lc->error_r, lc->file, lc->lineno, "unknown condition '%s'", key);
     return -1;
 }
 
+/* ------------------------------------------------------------ branches */
+
+/* Adds a literal of clause rs->nclauses + k (relit_lit_fn). */
+struct lit_ctx {
+    struct classify_rules *rs;
+    size_t *nlits;
+};
+
+static int add_clause_lit(void *ctx, size_t k, const char *lit, size_t len)
+{
+    struct lit_ctx *c = ctx;
+
+    (*c->nlits)++;
+    return prefilter_add(c->rs->pf, c->rs->nclauses + k, lit, len, NULL, 0);
+}
+
+/* An exact branch: one clause, its strings as literals.  Returns 1 when
+ * the branch is exact, 0 when not, -1 when memory ran out. */
+static int branch_exact(struct classify_rules *rs, struct rule *r,
+                        struct branch *b, const char *re, size_t len)
+{
+    struct relit_str *set = malloc(RELIT_SET_MAX * sizeof *set);
+    size_t n = 0;
+    bool oom = false;
+    int rc = 0;
+
+    if (set != NULL && relit_exact(re, len, set, &n, &oom)) {
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = prefilter_add(rs->pf, rs->nclauses, set[i].text, set[i].len,
+                               set[i].bpos, set[i].nb);
+        *b = (struct branch){.exact = true, .first = rs->nclauses, .n = 1};
+        rs->nclauses++;
+        r->nlits += n;
+        rc = rc < 0 ? -1 : 1;
+    }
+    free(set);
+    return set == NULL || oom ? -1 : rc;
+}
+
+/* A branch that runs a regex: its clauses, and its own code when the
+ * regex has other branches.  Returns 0, 1 when it cannot compile alone,
+ * -1 when memory ran out. */
+static int branch_regex(struct classify_rules *rs, struct rule *r,
+                        struct branch *b, const char *re, size_t len,
+                        uint32_t opts, bool alone)
+{
+    struct lit_ctx c = {rs, &r->nlits};
+    int n = relit_clauses(re, len, add_clause_lit, &c), err;
+    PCRE2_SIZE off;
+
+    if (n < 0)
+        return -1;
+    *b = (struct branch){.first = rs->nclauses, .n = (size_t)n};
+    rs->nclauses += (size_t)n;
+    if (alone)
+        return 0;
+    b->re = pcre2_compile((PCRE2_SPTR)re, len, opts, &err, &off, NULL);
+    if (b->re == NULL)
+        return 1;
+    b->jit = pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE) == 0;
+    return 0;
+}
+
+static void branches_drop(struct rule *r)
+{
+    for (size_t i = 0; i < r->nbr; i++)
+        pcre2_code_free(r->br[i].re);
+    free(r->br);
+    r->br = NULL;
+    r->nbr = 0;
+    r->nlits = 0;
+}
+
+/* Splits the rule's regex into branches (relit.h), exact ones first; a
+ * regex that cannot be split keeps no prefilter and always runs. */
+static int rule_branches(struct classify_rules *rs, struct rule *r,
+                         const char *re, size_t len, uint32_t opts)
+{
+    size_t b[BRANCHES_MAX], e[BRANCHES_MAX], n;
+    bool exact[BRANCHES_MAX] = {false}, always = false;
+    int rc;
+
+    if (!relit_split(re, len, (opts & PCRE2_EXTENDED) != 0, b, e, BRANCHES_MAX,
+                     &n) ||
+        n == 0)
+        return 0;
+    if ((r->br = calloc(n, sizeof *r->br)) == NULL)
+        return -1;
+    for (size_t k = 0; k < n && (opts & PCRE2_CASELESS) != 0; k++) {
+        rc = branch_exact(rs, r, &r->br[r->nbr], re + b[k], e[k] - b[k]);
+        if (rc < 0)
+            return -1;
+        exact[k] = rc == 1;
+        r->nbr += exact[k];
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (exact[k])
+            continue;
+        struct branch *br = &r->br[r->nbr++];
+        rc = branch_regex(rs, r, br, re + b[k], e[k] - b[k], opts, n == 1);
+        if (rc < 0)
+            return -1;
+        if (rc == 1) { /* cannot run alone: the whole regex, always */
+            branches_drop(r);
+            return 0;
+        }
+        always |= br->n == 0;
+    }
+    if (always)
+        r->nlits = 0; /* some branch runs whatever the text */
+    return 0;
+}
+
 /* Compiles "/REGEX/FLAGS" (text points after "text="). */
-static int parse_text(struct line_ctx *lc, struct rule *r, size_t ri,
-                      const char *text)
+static int parse_text(struct line_ctx *lc, struct rule *r, const char *text)
 {
     const char *end = strrchr(text, '/');
     uint32_t opts = 0;
-    bool extended = false;
     int err;
     PCRE2_SIZE off;
 
@@ -337,10 +475,9 @@ static int parse_text(struct line_ctx *lc, struct rule *r, size_t ri,
     for (const char *f = end + 1; *f != '\0'; f++) {
         if (*f == 'i')
             opts |= PCRE2_CASELESS;
-        else if (*f == 'x') {
+        else if (*f == 'x')
             opts |= PCRE2_EXTENDED;
-            extended = true;
-        } else {
+        else {
             set_error(lc->error_r, lc->file, lc->lineno,
                       "text: unknown flag '%c' (i and x are known)", *f);
             return -1;
@@ -361,7 +498,7 @@ static int parse_text(struct line_ctx *lc, struct rule *r, size_t ri,
         return -1;
     }
     r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
-    return prefilter_add(lc->rs->pf, ri, re, relen, extended, &r->nlits);
+    return rule_branches(lc->rs, r, re, relen, opts);
 }
 
 static int grow_rules(struct classify_rules *rs)
@@ -412,14 +549,13 @@ static char *next_token(char **p)
     return s;
 }
 
-static int parse_fields(struct line_ctx *lc, struct rule *r, size_t ri,
-                        char *rest)
+static int parse_fields(struct line_ctx *lc, struct rule *r, char *rest)
 {
     char *reason = next_token(&rest), *tok;
 
     if (reason == NULL) {
-        set_error(lc->error_r, lc->file, lc->lineno,
-                  "rule '%s' has no reason", r->id);
+        set_error(lc->error_r, lc->file, lc->lineno, "rule '%s' has no reason",
+                  r->id);
         return -1;
     }
     r->reason = reason_lookup(reason);
@@ -433,7 +569,7 @@ static int parse_fields(struct line_ctx *lc, struct rule *r, size_t ri,
     for (;;) {
         rest += strspn(rest, " \t");
         if (strncmp(rest, "text=", 5) == 0)
-            return parse_text(lc, r, ri, rest + 5);
+            return parse_text(lc, r, rest + 5);
         if ((tok = next_token(&rest)) == NULL)
             return 0;
         if (parse_cond(lc, r, tok) < 0)
@@ -465,7 +601,7 @@ static int parse_line(struct line_ctx *lc, char *line)
     lc->rs->n++; /* owned by the set from here on, freed with it */
     if (r->id == NULL || r->file == NULL)
         return -1;
-    return parse_fields(lc, r, ri, rest);
+    return parse_fields(lc, r, rest);
 }
 
 static void out_of_memory(char **error_r, const char *file, unsigned line)
@@ -519,10 +655,49 @@ int rules_load_buffer(struct classify_rules **rules, const char *name,
 
 /* ------------------------------------------------------------ index */
 
+/* May the rule's text condition hold whatever clauses a text marks? */
+static bool rule_always(const struct rule *r)
+{
+    if (r->re == NULL || r->nbr == 0)
+        return true;
+    for (size_t k = 0; k < r->nbr; k++)
+        if (r->br[k].n == 0)
+            return true;
+    return false;
+}
+
+/* The clause -> rule, branch maps and the base rule set. */
+static int rules_index(struct classify_rules *rs)
+{
+    size_t nc = rs->nclauses ? rs->nclauses : 1;
+
+    free(rs->clause_rule);
+    free(rs->clause_branch);
+    free(rs->base);
+    rs->rwords = rs->n / 64 + 1;
+    rs->clause_rule = calloc(nc, sizeof *rs->clause_rule);
+    rs->clause_branch = calloc(nc, sizeof *rs->clause_branch);
+    rs->base = calloc(rs->rwords, sizeof *rs->base);
+    if (rs->clause_rule == NULL || rs->clause_branch == NULL ||
+        rs->base == NULL)
+        return -1;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct rule *r = &rs->rules[i];
+        if (rule_always(r))
+            rs->base[i / 64] |= UINT64_C(1) << (i % 64);
+        for (size_t k = 0; k < r->nbr; k++)
+            for (size_t c = 0; c < r->br[k].n; c++) {
+                rs->clause_rule[r->br[k].first + c] = i;
+                rs->clause_branch[r->br[k].first + c] = k;
+            }
+    }
+    return 0;
+}
+
 int rules_finish(struct classify_rules *rs, char **error_r)
 {
     *error_r = NULL;
-    if (prefilter_finish(rs->pf) < 0) {
+    if (prefilter_finish(rs->pf) < 0 || rules_index(rs) < 0) {
         out_of_memory(error_r, "rules", 0);
         return -1;
     }
@@ -537,13 +712,16 @@ struct rules_scratch *rules_scratch_new(const struct classify_rules *rs)
 
     if (sc == NULL)
         return NULL;
-    sc->words = (rs->n + 63) / 64 + 1;
-    sc->hit = calloc(sc->words, sizeof *sc->hit);
+    sc->words = prefilter_words(rs->pf);
+    sc->marked = calloc(sc->words, sizeof *sc->marked);
+    sc->rwords = rs->n / 64 + 1;
+    sc->cand = calloc(sc->rwords, sizeof *sc->cand);
     sc->md = pcre2_match_data_create(1, NULL);
     sc->mc = pcre2_match_context_create(NULL);
     if (sc->mc != NULL)
         pcre2_set_match_limit(sc->mc, RULES_MATCH_LIMIT);
-    if (sc->hit == NULL || sc->md == NULL || sc->mc == NULL)
+    if (sc->marked == NULL || sc->cand == NULL || sc->md == NULL ||
+        sc->mc == NULL)
         rules_scratch_free(&sc);
     return sc;
 }
@@ -556,18 +734,10 @@ void rules_scratch_free(struct rules_scratch **scratch)
         return;
     pcre2_match_data_free(sc->md);
     pcre2_match_context_free(sc->mc);
-    free(sc->hit);
+    free(sc->marked);
+    free(sc->cand);
     free(sc);
     *scratch = NULL;
-}
-
-/* Marks in sc->hit every rule the prefilter lets through for the text. */
-static bool prefilter(const struct classify_rules *rs,
-                      struct rules_scratch *sc, const char *text, size_t len)
-{
-    memset(sc->hit, 0, sc->words * sizeof *sc->hit);
-    prefilter_scan(rs->pf, text, len, sc->hit);
-    return true;
 }
 
 static unsigned action_bit(const char *a)
@@ -590,8 +760,7 @@ static unsigned action_bit(const char *a)
 /* The conditions other than the text. */
 static bool rule_fields_match(const struct rule *r,
                               const struct rules_subject *s,
-                              const char *code_str, unsigned cls,
-                              unsigned act)
+                              const char *code_str, unsigned cls, unsigned act)
 {
     if (r->action_mask != 0 && (r->action_mask & act) == 0)
         return false;
@@ -601,25 +770,68 @@ static bool rule_fields_match(const struct rule *r,
         (s->status[0] == '\0' ||
          !globs_match(r->status_globs, r->nstatus, s->status)))
         return false;
-    if (r->ncode > 0 &&
-        (code_str[0] == '\0' ||
-         !globs_match(r->code_globs, r->ncode, code_str)))
+    if (r->ncode > 0 && (code_str[0] == '\0' ||
+                         !globs_match(r->code_globs, r->ncode, code_str)))
         return false;
     return true;
 }
 
-static bool rule_text_match(const struct rule *r, struct rules_scratch *sc,
-                            const struct rules_subject *s)
+static bool regex_match(const pcre2_code *re, bool jit,
+                        struct rules_scratch *sc, const char *text, size_t len)
 {
     int rc;
 
-    if (r->jit)
-        rc = pcre2_jit_match(r->re, (PCRE2_SPTR)s->text, s->len, 0, 0,
-                             sc->md, sc->mc);
+    if (jit)
+        rc = pcre2_jit_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, sc->mc);
     else
-        rc = pcre2_match(r->re, (PCRE2_SPTR)s->text, s->len, 0, 0, sc->md,
-                         NULL);
+        rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, NULL);
     return rc >= 0;
+}
+
+/* Are the clauses first .. first + n - 1 all marked? */
+static bool clauses_all(const uint64_t *marked, size_t first, size_t n)
+{
+    for (size_t c = first; c < first + n; c++)
+        if ((marked[c / 64] & (UINT64_C(1) << (c % 64))) == 0)
+            return false;
+    return true;
+}
+
+/* The text condition by the branches: an exact branch whose clause is
+ * marked matches; another runs its regex when its clauses are marked. */
+static bool rule_branches_match(const struct rule *r, struct rules_scratch *sc,
+                                const char *text, size_t len)
+{
+    for (size_t k = 0; k < r->nbr; k++) {
+        const struct branch *b = &r->br[k];
+        if (!clauses_all(sc->marked, b->first, b->n))
+            continue;
+        if (b->exact)
+            return true;
+        if (b->re == NULL) /* the whole regex: it decides */
+            return regex_match(r->re, r->jit, sc, text, len);
+        if (regex_match(b->re, b->jit, sc, text, len))
+            return true;
+    }
+    return false;
+}
+
+/* Scans the text: sc->marked, and in sc->cand the base rules and those
+ * with a branch whose clauses are all marked. */
+static void rules_scan(const struct classify_rules *rs,
+                       struct rules_scratch *sc, const char *text, size_t len)
+{
+    memset(sc->marked, 0, sc->words * sizeof *sc->marked);
+    memcpy(sc->cand, rs->base, sc->rwords * sizeof *sc->cand);
+    prefilter_scan(rs->pf, text, len, sc->marked);
+    for (size_t w = 0; w < sc->words; w++)
+        for (uint64_t m = sc->marked[w]; m != 0; m &= m - 1) {
+            size_t c = w * 64 + (size_t)__builtin_ctzll(m);
+            size_t i = rs->clause_rule[c];
+            const struct branch *b = &rs->rules[i].br[rs->clause_branch[c]];
+            if (clauses_all(sc->marked, b->first, b->n))
+                sc->cand[i / 64] |= UINT64_C(1) << (i % 64);
+        }
 }
 
 static void rule_info_fill(const struct rule *r, struct rule_info *info)
@@ -632,38 +844,70 @@ static void rule_info_fill(const struct rule *r, struct rule_info *info)
     info->line = r->line;
 }
 
+/* The reply code as text ("550"), "" when none. */
+static void code_text(int code, char *out)
+{
+    out[0] = '\0';
+    if (code < 100 || code > 999)
+        return;
+    out[0] = (char)('0' + code / 100);
+    out[1] = (char)('0' + code / 10 % 10);
+    out[2] = (char)('0' + code % 10);
+    out[3] = '\0';
+}
+
+/* The fields and text of rule i. */
+static bool rule_matches(const struct classify_rules *rs,
+                         struct rules_scratch *sc,
+                         const struct rules_subject *s, size_t i,
+                         const char *code_str, unsigned cls, unsigned act,
+                         bool use_prefilter)
+{
+    const struct rule *r = &rs->rules[i];
+    const char *text = s->text != NULL ? s->text : "";
+
+    if (!rule_fields_match(r, s, code_str, cls, act))
+        return false;
+    if (r->re == NULL)
+        return true;
+    if (use_prefilter && r->nbr > 0)
+        return rule_branches_match(r, sc, text, s->len);
+    return regex_match(r->re, r->jit, sc, text, s->len);
+}
+
 bool rules_match(const struct classify_rules *rs, struct rules_scratch *sc,
                  const struct rules_subject *s, bool use_prefilter,
                  struct rule_info *rule_r)
 {
-    char code_str[8] = "";
+    char code_str[8];
     unsigned cls = 0, act = action_bit(s->action);
-    const char *text = s->text != NULL ? s->text : "";
 
-    if (s->code >= 100 && s->code <= 999)
-        snprintf(code_str, sizeof code_str, "%d", s->code);
+    code_text(s->code, code_str);
     if (s->status[0] >= '2' && s->status[0] <= '5')
         cls = (unsigned)(s->status[0] - '0');
     else if (code_str[0] != '\0')
         cls = (unsigned)(code_str[0] - '0');
-    if (use_prefilter && !prefilter(rs, sc, text, s->len))
-        use_prefilter = false;
-    for (size_t i = 0; i < rs->n; i++) {
-        const struct rule *r = &rs->rules[i];
-        if (!rule_fields_match(r, s, code_str, cls, act))
-            continue;
-        if (r->re != NULL) {
-            if (use_prefilter && r->nlits > 0 &&
-                (sc->hit[i / 64] & (UINT64_C(1) << (i % 64))) == 0)
-                continue;
-            struct rules_subject st = *s;
-            st.text = text;
-            if (!rule_text_match(r, sc, &st))
-                continue;
-        }
-        rule_info_fill(r, rule_r);
-        return true;
+    /* no index (rules_finish() not called, or rules added since the
+     * scratch was made): every rule, every regex */
+    if (!use_prefilter || rs->base == NULL || sc->rwords != rs->rwords ||
+        sc->words != prefilter_words(rs->pf)) {
+        for (size_t i = 0; i < rs->n; i++)
+            if (rule_matches(rs, sc, s, i, code_str, cls, act, false)) {
+                rule_info_fill(&rs->rules[i], rule_r);
+                return true;
+            }
+        return false;
     }
+    /* only the rules the text may match, in order */
+    rules_scan(rs, sc, s->text != NULL ? s->text : "", s->len);
+    for (size_t w = 0; w < sc->rwords; w++)
+        for (uint64_t m = sc->cand[w]; m != 0; m &= m - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(m);
+            if (rule_matches(rs, sc, s, i, code_str, cls, act, true)) {
+                rule_info_fill(&rs->rules[i], rule_r);
+                return true;
+            }
+        }
     return false;
 }
 
@@ -730,8 +974,8 @@ int classify_rules_load(const char *const *paths, size_t npaths,
     *error_r = NULL;
     for (size_t i = 0; i < npaths; i++) {
         if (read_file(paths[i], &buf, &len, error_r) < 0 ||
-            rules_load_buffer(&rs, paths[i], buf ? buf : "", len,
-                              error_r) < 0) {
+            rules_load_buffer(&rs, paths[i], buf ? buf : "", len, error_r) <
+                0) {
             free(buf);
             classify_rules_free(&rs);
             return -1;

@@ -10,13 +10,14 @@
  * local override first); a later rule whose id is already defined by an
  * earlier file is dropped, so the override replaces it.
  *
- * Prefilter (prefilter.h): for each text regex the loader extracts literal
- * strings of which at least one must occur in any text the regex matches
- * (e.g. "user unknown|no such user" -> {"user unknown", "no such user"}).
- * All literals of all rules are looked for in one pass over the lower-cased
- * text; a rule none of whose literals occurs is skipped without running its
- * regex.  Status, code, class and action conditions are checked before the
- * text.
+ * Literals (relit.h, prefilter.h): the loader splits each text regex into
+ * its top-level branches.  A simple branch of a caseless regex is a finite
+ * set of strings ("no such (user|mailbox)"): it matches where one of them
+ * occurs, and needs no regex.  Any other branch is compiled alone and runs
+ * only when the text holds one literal of each of its clauses.  One pass
+ * over the text finds the literals of all the rules (ignoring ASCII case);
+ * then only the rules the text may match are looked at, in order, their
+ * status, code, class and action conditions before the text.
  *
  * struct classify_rules is immutable once loaded and may be shared by any
  * number of threads; matching keeps its scratch state in the caller's
@@ -25,7 +26,8 @@
  * Limits: lines up to RULES_LINE_MAX bytes, RULES_MAX rules, ids up to
  * RULES_ID_MAX bytes of [A-Za-z0-9._-]; each regex match runs under a
  * PCRE2 match limit, and a regex that hits it counts as not matching, so
- * a catastrophic local regex costs bounded time.
+ * a catastrophic local regex costs bounded time (a split regex: each
+ * branch that runs has the limit to itself).
  */
 #ifndef BG_RULES_H
 #define BG_RULES_H
@@ -42,7 +44,7 @@
 
 /* What a rule is matched against. */
 struct rules_subject {
-    const char *text;  /* normalised text (reply.h), may be empty */
+    const char *text; /* normalised text (reply.h), may be empty */
     size_t len;
     const char *status; /* effective enhanced status or "" */
     int code;           /* reply code or 0 */
@@ -55,7 +57,7 @@ struct rule_info {
     const struct reason_info *reason;
     enum bucket bucket; /* the reason's bucket unless the rule overrides */
     bool auth;
-    const char *file;   /* where the rule was defined */
+    const char *file; /* where the rule was defined */
     unsigned line;
 };
 
@@ -82,7 +84,8 @@ bool rules_match(const struct classify_rules *rules,
 /* The i-th rule's info (0..count-1), for listing. */
 bool rules_at(const struct classify_rules *rules, size_t i,
               struct rule_info *rule_r);
-/* Number of literals of rule i used by the prefilter (0 = always runs). */
+/* Number of literals of rule i used by the prefilter (0: its regex, or
+ * some branch of it, runs whatever the text). */
 size_t rules_prefilter_literals(const struct classify_rules *rules, size_t i);
 
 /* Glob matching ('*' any run, '?' one character), exposed for tests. */

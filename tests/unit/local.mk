@@ -106,6 +106,13 @@ tests_unit_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)
 tests_unit_test_rules_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_rules
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_relit
+tests_unit_test_relit_SOURCES = tests/unit/test_relit.c
+tests_unit_test_relit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_relit_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_relit
+endif
 
 # report parser: MIME walker, DSN fields, whole reports, pathological input
 if HAVE_CMOCKA

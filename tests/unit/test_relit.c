@@ -1,0 +1,302 @@
+/*
+ * test_relit.c - reading regexes for their literals (relit.h) and finding
+ * literals in texts (prefilter.h): where a regex is split and where not,
+ * the exact strings of simple branches, the clauses of others, Aho-Corasick
+ * outputs that overlap, ASCII case and word boundaries; and, on generated
+ * regexes and texts, a rule decided by its literals agreeing with PCRE2.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/prefilter.h"
+#include "core/relit.h"
+#include "core/rules.h"
+
+static void split_at_top_level_bars(void **state)
+{
+    static const char re[] = "a|b(c|d)|[|]x|\\|y";
+    size_t b[8], e[8], n;
+
+    (void)state;
+    assert_true(relit_split(re, strlen(re), false, b, e, 8, &n));
+    assert_int_equal(n, 4);
+    assert_int_equal(e[0] - b[0], 1);
+    assert_memory_equal(re + b[1], "b(c|d)", 6);
+    assert_memory_equal(re + b[2], "[|]x", 4);
+    assert_memory_equal(re + b[3], "\\|y", 3);
+    assert_false(relit_split(re, strlen(re), false, b, e, 3, &n));
+}
+
+static void not_split_when_branches_are_tied(void **state)
+{
+    static const char *const tied[] = {
+        "(?i)abc|def",    "(a)\\1|b",  "a(*COMMIT)b|c", "\\Qa|b\\E", "(?1)|(a)",
+        "(?<n>a)|\\k<n>", "(?(1)a|b)", "(?|a|b)",       "x(?#c)|y",
+    };
+    size_t b[8], e[8], n;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof tied / sizeof tied[0]; i++)
+        if (relit_split(tied[i], strlen(tied[i]), false, b, e, 8, &n))
+            fail_msg("/%s/ split", tied[i]);
+    assert_false(relit_split("abc|def", 7, true, b, e, 8, &n)); /* x flag */
+    assert_true(
+        relit_split("(?<!not )listed|(?:a|b)c", 24, false, b, e, 8, &n));
+    assert_int_equal(n, 2);
+}
+
+static bool set_has(const struct relit_str *set, size_t n, const char *s,
+                    size_t nb)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i].len == strlen(s) &&
+            memcmp(set[i].text, s, set[i].len) == 0 && set[i].nb == nb)
+            return true;
+    return false;
+}
+
+static void exact_strings_of_simple_branches(void **state)
+{
+    static const struct {
+        const char *re;
+        size_t n;
+        const char *some;
+    } cases[] = {
+        {"no such (user|mailbox)", 2, "no such mailbox"},
+        {"over ?quota", 2, "overquota"},
+        {"gr[ae]y ?-?list", 8, "grey-list"},
+        {"Mailbox (is )?FULL", 2, "mailbox full"},
+        {"unknown (user|local[- ]?part)", 4, "unknown local-part"},
+        {"doesn'?t exist|x\\.y\\.z", 3, "x.y.z"},
+        {"(?:abc|def)ghi", 2, "defghi"},
+    };
+    struct relit_str *set = malloc(RELIT_SET_MAX * sizeof *set);
+    size_t n;
+    bool oom = false;
+
+    (void)state;
+    assert_non_null(set);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (!relit_exact(cases[i].re, strlen(cases[i].re), set, &n, &oom))
+            fail_msg("/%s/ not exact", cases[i].re);
+        assert_int_equal(n, cases[i].n);
+        assert_true(set_has(set, n, cases[i].some, 0));
+    }
+    assert_true(relit_exact("\\bspf\\b", 7, set, &n, &oom));
+    assert_int_equal(n, 1);
+    assert_true(set_has(set, n, "spf", 2));
+    assert_int_equal(set[0].bpos[0], 0);
+    assert_int_equal(set[0].bpos[1], 3);
+    free(set);
+}
+
+static void branches_that_are_not_exact(void **state)
+{
+    static const char *const not_exact[] = {
+        "a.c",
+        "user\\w+",
+        "abc+",
+        "ab{2}c",
+        "[^a]bc",
+        "(?=x)abc",
+        "ab",
+        "(a|b)?c",
+        "abc$",
+        "^abc",
+        "temporar\\w* locked",
+        "ab\\sc",
+        "[a-z]bcd",
+        "(a|b|c|d)(e|f|g|h)(i|j|k|l)(m|n|o|p)",
+        "abc??",
+        "(?<!not )listed",
+        "x\\b?yz",
+    };
+    struct relit_str *set = malloc(RELIT_SET_MAX * sizeof *set);
+    size_t n;
+    bool oom = false;
+
+    (void)state;
+    assert_non_null(set);
+    for (size_t i = 0; i < sizeof not_exact / sizeof not_exact[0]; i++)
+        if (relit_exact(not_exact[i], strlen(not_exact[i]), set, &n, &oom))
+            fail_msg("/%s/ taken as exact (%zu strings)", not_exact[i], n);
+    assert_false(oom);
+    free(set);
+}
+
+struct got {
+    char lit[8][64];
+    size_t clause[8];
+    size_t n;
+};
+
+static int collect(void *ctx, size_t clause, const char *lit, size_t len)
+{
+    struct got *g = ctx;
+
+    if (g->n == 8 || len >= 64)
+        return -1;
+    memcpy(g->lit[g->n], lit, len);
+    g->lit[g->n][len] = '\0';
+    g->clause[g->n++] = clause;
+    return 0;
+}
+
+static void clauses_of_other_branches(void **state)
+{
+    static const char re[] = "(User|mailbox) (has )?(moved|been moved).*x";
+    struct got g = {0};
+
+    (void)state;
+    assert_int_equal(relit_clauses(re, strlen(re), collect, &g), 2);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.lit[0], "user");
+    assert_int_equal(g.clause[1], 0);
+    assert_string_equal(g.lit[2], "moved");
+    assert_int_equal(g.clause[3], 1);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(relit_clauses("\\x41bc", 6, collect, &g), 0);
+    assert_int_equal(relit_clauses("a.b", 3, collect, &g), 0);
+}
+
+static bool marked(const uint64_t *m, size_t c)
+{
+    return (m[c / 64] >> (c % 64)) & 1;
+}
+
+static void literals_found_once_each(void **state)
+{
+    static const char *const lits[] = {"he",   "she", "his",
+                                       "hers", "spf", "Mail"};
+    static const uint16_t both[2] = {0, 3};
+    struct prefilter *pf = prefilter_new();
+    uint64_t m[2];
+
+    (void)state;
+    assert_non_null(pf);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(
+            prefilter_add(pf, i, lits[i], strlen(lits[i]), NULL, 0), 0);
+    assert_int_equal(prefilter_add(pf, 4, "spf", 3, both, 2), 0);
+    assert_int_equal(prefilter_add(pf, 70, "Mail", 4, NULL, 0), 0);
+    assert_int_equal(prefilter_finish(pf), 0);
+    assert_int_equal(prefilter_words(pf), 2);
+
+    memset(m, 0, sizeof m);
+    prefilter_scan(pf, "USHERS", 6, m); /* she, he, hers overlap */
+    assert_true(marked(m, 0) && marked(m, 1) && marked(m, 3));
+    assert_false(marked(m, 2));
+    memset(m, 0, sizeof m);
+    prefilter_scan(pf, "spfx x-spf- mAIL", 16, m);
+    assert_true(marked(m, 4) && marked(m, 70));
+    memset(m, 0, sizeof m);
+    prefilter_scan(pf, "spfx _spf spf2 ma", 17, m);
+    assert_false(marked(m, 4) || marked(m, 70));
+    memset(m, 0, sizeof m);
+    prefilter_scan(pf, "spf", 3, m);
+    assert_true(marked(m, 4));
+    prefilter_free(&pf);
+    assert_null(pf);
+}
+
+/* A small generator of regexes of the exact kind and of texts over the
+ * same few bytes, so that matches are frequent. */
+static uint32_t rnd(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 16) & 0x7fff;
+}
+
+static void gen_atom(uint32_t *s, char *re, size_t *n, int depth)
+{
+    static const char chars[] = "abAB -'";
+    uint32_t k = rnd(s) % 10;
+
+    if (k < 6 || depth > 1) {
+        re[(*n)++] = chars[rnd(s) % (sizeof chars - 1)];
+    } else if (k == 6) {
+        memcpy(re + *n, "[aB-]", 5);
+        *n += 5;
+    } else if (k == 7) {
+        memcpy(re + *n, "\\b", 2);
+        *n += 2;
+        return;
+    } else {
+        re[(*n)++] = '(';
+        gen_atom(s, re, n, depth + 1);
+        gen_atom(s, re, n, depth + 1);
+        re[(*n)++] = '|';
+        gen_atom(s, re, n, depth + 1);
+        re[(*n)++] = ')';
+    }
+    if (rnd(s) % 4 == 0)
+        re[(*n)++] = '?';
+}
+
+static void literal_decisions_agree_with_pcre(void **state)
+{
+    uint32_t seed = 12345;
+    size_t exact = 0;
+
+    (void)state;
+    for (int round = 0; round < 400; round++) {
+        char line[256], re[128], text[64], *err = NULL;
+        size_t n = 0;
+        int atoms = 3 + (int)(rnd(&seed) % 4);
+        for (int a = 0; a < atoms; a++)
+            gen_atom(&seed, re, &n, 0);
+        if (rnd(&seed) % 3 == 0) {
+            re[n++] = '|';
+            gen_atom(&seed, re, &n, 0);
+            gen_atom(&seed, re, &n, 0);
+            gen_atom(&seed, re, &n, 0);
+        }
+        re[n] = '\0';
+        snprintf(line, sizeof line, "r user_unknown text=/%s/i\n", re);
+        struct classify_rules *rs = NULL;
+        if (rules_load_buffer(&rs, "t", line, strlen(line), &err) < 0 ||
+            rules_finish(rs, &err) < 0)
+            fail_msg("/%s/: %s", re, err);
+        exact += rules_prefilter_literals(rs, 0) > 0;
+        struct rules_scratch *sc = rules_scratch_new(rs);
+        assert_non_null(sc);
+        for (int t = 0; t < 200; t++) {
+            static const char chars[] = "abAB -'_x";
+            size_t len = rnd(&seed) % 20;
+            for (size_t i = 0; i < len; i++)
+                text[i] = chars[rnd(&seed) % (sizeof chars - 1)];
+            struct rules_subject s = {.text = text, .len = len, .status = ""};
+            struct rule_info a, b;
+            bool with = rules_match(rs, sc, &s, true, &a);
+            if (with != rules_match(rs, sc, &s, false, &b))
+                fail_msg("/%s/i on \"%.*s\": %d with literals", re, (int)len,
+                         text, (int)with);
+        }
+        rules_scratch_free(&sc);
+        classify_rules_free(&rs);
+    }
+    print_message("# %zu of 400 generated regexes prefiltered\n", exact);
+    assert_true(exact > 100);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(split_at_top_level_bars),
+        cmocka_unit_test(not_split_when_branches_are_tied),
+        cmocka_unit_test(exact_strings_of_simple_branches),
+        cmocka_unit_test(branches_that_are_not_exact),
+        cmocka_unit_test(clauses_of_other_branches),
+        cmocka_unit_test(literals_found_once_each),
+        cmocka_unit_test(literal_decisions_agree_with_pcre),
+    };
+
+    return cmocka_run_group_tests_name("relit", tests, NULL, NULL);
+}
