@@ -636,7 +636,7 @@ static void report_enrich(struct report_ctx *c)
     struct rbuild tb = {.r = t, .lim = c->b.lim};
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
                                  .from = c->from_addr};
-    size_t orig, cut = c->text ? textbounce_cut(c->text, c->tlen, &orig) : 0;
+    size_t orig;
 
     r->mta = "rfc3464";
     if (t == NULL) {
@@ -644,11 +644,12 @@ static void report_enrich(struct report_ctx *c)
         return;
     }
     if (c->text != NULL) {
-        const char *fam = textbounce_family(c->text, cut);
+        const char *fam = textbounce_notice_family(c->text, c->tlen);
         if (strcmp(fam, "text") != 0)
             r->mta = fam;
-        if (report_dsn_lacking(r))
-            (void)textbounce_recipients(&tb, c->text, cut, &h);
+        if (report_dsn_lacking(r)) /* the text is read only then */
+            (void)textbounce_recipients(
+                &tb, c->text, textbounce_cut(c->text, c->tlen, &orig), &h);
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);

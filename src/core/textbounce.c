@@ -858,12 +858,16 @@ static bool tb_orig_start(const char *s, size_t len)
            (len > 12 && strncasecmp(s, "Return-Path:", 12) == 0);
 }
 
-size_t textbounce_cut(const char *text, size_t len, size_t *orig_r)
+/* textbounce_cut() over the lines that start before limit: when no line
+ * there starts the original, the offset of the first line at or past
+ * limit (or len) comes back. */
+static size_t tb_cut(const char *text, size_t len, size_t limit,
+                     size_t *orig_r)
 {
     size_t p = 0, next;
 
     *orig_r = len;
-    while (p < len) {
+    while (p < len && p < limit) {
         size_t ll = hdr_line(text + p, len - p, &next);
         if (tb_orig_start(text + p, ll)) {
             *orig_r = p;
@@ -884,5 +888,19 @@ size_t textbounce_cut(const char *text, size_t len, size_t *orig_r)
         }
         p += next;
     }
-    return len;
+    return p;
+}
+
+size_t textbounce_cut(const char *text, size_t len, size_t *orig_r)
+{
+    return tb_cut(text, len, len, orig_r);
+}
+
+const char *textbounce_notice_family(const char *text, size_t len)
+{
+    size_t orig;
+
+    /* the family reads TB_HEAD_MAX bytes at most: a cut past them does
+     * not matter and is not looked for */
+    return textbounce_family(text, tb_cut(text, len, TB_HEAD_MAX, &orig));
 }

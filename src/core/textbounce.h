@@ -56,4 +56,9 @@ size_t textbounce_cut(const char *text, size_t len, size_t *orig_r);
  * when none is recognised. */
 const char *textbounce_family(const char *text, size_t len);
 
+/* textbounce_family() of the text before the returned original
+ * (textbounce_cut()), without looking for the cut further than the family
+ * reads. */
+const char *textbounce_notice_family(const char *text, size_t len);
+
 #endif
