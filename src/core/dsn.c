@@ -95,43 +95,79 @@ void dsn_scan_reply(const char *text, size_t len, int *code_r, char *status,
     (void)dsn_find_status(text + i, len - i, status, cap);
 }
 
-/* Per-recipient group state. */
+/* The field names read; each field's name is looked up once. */
+enum dsn_name {
+    DN_OTHER,
+    /* per-message fields */
+    DN_REPORTING_MTA, DN_ARRIVAL_DATE, DN_ENVELOPE_ID, DN_PF_QUEUE_ID,
+    DN_PF_SENDER, DN_RECEIVED_FROM_MTA, DN_DSN_GATEWAY,
+    /* per-recipient fields */
+    DN_FINAL, DN_ORIGINAL, DN_ACTION, DN_STATUS, DN_REMOTE_MTA,
+    DN_DIAGNOSTIC, DN_LAST_ATTEMPT, DN_RETRY_UNTIL,
+};
+
+#define DSN_NAME(s, id) {s, sizeof s - 1, id}
+static const struct dsn_name_entry {
+    const char *name;
+    size_t len;
+    enum dsn_name id;
+} dsn_names[] = {
+    DSN_NAME("Reporting-MTA", DN_REPORTING_MTA),
+    DSN_NAME("Arrival-Date", DN_ARRIVAL_DATE),
+    DSN_NAME("Original-Envelope-Id", DN_ENVELOPE_ID),
+    DSN_NAME("X-Postfix-Queue-ID", DN_PF_QUEUE_ID),
+    DSN_NAME("X-Postfix-Sender", DN_PF_SENDER),
+    DSN_NAME("Received-From-MTA", DN_RECEIVED_FROM_MTA),
+    DSN_NAME("DSN-Gateway", DN_DSN_GATEWAY),
+    DSN_NAME("Final-Recipient", DN_FINAL),
+    DSN_NAME("Original-Recipient", DN_ORIGINAL),
+    DSN_NAME("Action", DN_ACTION),
+    DSN_NAME("Status", DN_STATUS),
+    DSN_NAME("Remote-MTA", DN_REMOTE_MTA),
+    DSN_NAME("Diagnostic-Code", DN_DIAGNOSTIC),
+    DSN_NAME("Last-Attempt-Date", DN_LAST_ATTEMPT),
+    DSN_NAME("Will-Retry-Until", DN_RETRY_UNTIL),
+};
+
+static enum dsn_name dsn_name_of(const struct hdr_field *f)
+{
+    for (size_t i = 0; i < sizeof dsn_names / sizeof dsn_names[0]; i++)
+        if (dsn_names[i].len == f->name_len &&
+            strncasecmp(f->name, dsn_names[i].name, f->name_len) == 0)
+            return dsn_names[i].id;
+    return DN_OTHER;
+}
+
+static bool dsn_message_name(enum dsn_name id)
+{
+    return id >= DN_REPORTING_MTA && id <= DN_DSN_GATEWAY;
+}
+
+/* Per-recipient group state, and the work space of dsn_parse(). */
 struct dsn_group {
     struct report_rcpt *rc;
     char orig[DSN_VALUE_MAX]; /* Original-Recipient seen before Final- */
     bool has_orig;
+    char v[DSN_VALUE_MAX];    /* one unfolded value */
+    struct hdr_index ix;      /* the fields of the group being read */
 };
 
-static bool dsn_is(const struct hdr_field *f, const char *name)
-{
-    return f->name_len == strlen(name) &&
-           strncasecmp(f->name, name, f->name_len) == 0;
-}
-
-static bool dsn_message_name(const struct hdr_field *f)
-{
-    return dsn_is(f, "Reporting-MTA") || dsn_is(f, "Arrival-Date") ||
-           dsn_is(f, "Original-Envelope-Id") ||
-           dsn_is(f, "X-Postfix-Queue-ID") || dsn_is(f, "X-Postfix-Sender") ||
-           dsn_is(f, "Received-From-MTA") || dsn_is(f, "DSN-Gateway");
-}
-
-static void dsn_message_field(struct rbuild *b, const struct hdr_field *f,
+static void dsn_message_field(struct rbuild *b, enum dsn_name id,
                               const char *v, size_t vl)
 {
     struct report *r = b->r;
     const char *t = dsn_skip_type(v, vl);
     size_t tl = vl - (size_t)(t - v);
 
-    if (dsn_is(f, "Reporting-MTA"))
+    if (id == DN_REPORTING_MTA)
         rbuild_str(b, &r->reporting_mta, t, tl);
-    else if (dsn_is(f, "Arrival-Date"))
+    else if (id == DN_ARRIVAL_DATE)
         rbuild_str(b, &r->arrival_date, v, vl);
-    else if (dsn_is(f, "Original-Envelope-Id"))
+    else if (id == DN_ENVELOPE_ID)
         rbuild_str(b, &r->envelope_id, v, vl);
-    else if (dsn_is(f, "X-Postfix-Queue-ID"))
+    else if (id == DN_PF_QUEUE_ID)
         rbuild_str(b, &r->postfix_queue_id, v, vl);
-    else if (dsn_is(f, "X-Postfix-Sender"))
+    else if (id == DN_PF_SENDER)
         rbuild_str(b, &r->postfix_sender, t, tl);
 }
 
@@ -159,9 +195,9 @@ static void dsn_diagnostic(struct rbuild *b, struct report_rcpt *rc,
 }
 
 static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
-                           const struct hdr_field *f, const char *v, size_t vl)
+                           enum dsn_name id, const char *v, size_t vl)
 {
-    if (dsn_is(f, "Action")) {
+    if (id == DN_ACTION) {
         char a[32];
         size_t n = 0;
         for (size_t i = 0; i < vl && n + 1 < sizeof a && v[i] != ' ' &&
@@ -169,7 +205,7 @@ static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
              i++)
             a[n++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
         rbuild_str(b, &rc->action, a, n);
-    } else if (dsn_is(f, "Status")) {
+    } else if (id == DN_STATUS) {
         char st[16], old[16];
         memcpy(old, rc->status, sizeof old);
         rc->status[0] = '\0'; /* the field beats the diagnostic */
@@ -177,24 +213,24 @@ static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
             rbuild_codes(rc, st, 0);
         if (rc->status[0] == '\0')
             memcpy(rc->status, old, sizeof old);
-    } else if (dsn_is(f, "Remote-MTA")) {
+    } else if (id == DN_REMOTE_MTA) {
         const char *t = dsn_skip_type(v, vl);
         rbuild_str(b, &rc->remote_mta, t, vl - (size_t)(t - v));
-    } else if (dsn_is(f, "Diagnostic-Code")) {
+    } else if (id == DN_DIAGNOSTIC) {
         dsn_diagnostic(b, rc, v, vl);
-    } else if (dsn_is(f, "Last-Attempt-Date")) {
+    } else if (id == DN_LAST_ATTEMPT) {
         rbuild_str(b, &rc->last_attempt, v, vl);
-    } else if (dsn_is(f, "Will-Retry-Until")) {
+    } else if (id == DN_RETRY_UNTIL) {
         rbuild_str(b, &rc->will_retry_until, v, vl);
     }
 }
 
 /* One field of the body; g holds the recipient group being read. */
 static void dsn_field(struct rbuild *b, struct dsn_group *g,
-                      const struct hdr_field *f, char *v, size_t vl,
+                      enum dsn_name id, const char *v, size_t vl,
                       size_t *nrcpt)
 {
-    if (dsn_is(f, "Final-Recipient")) {
+    if (id == DN_FINAL) {
         const char *t = dsn_skip_type(v, vl);
         while (*t == ' ' || *t == '<')
             t++;
@@ -208,7 +244,7 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         g->has_orig = false;
         return;
     }
-    if (dsn_is(f, "Original-Recipient")) {
+    if (id == DN_ORIGINAL) {
         if (g->rc != NULL)
             rbuild_str(b, &g->rc->original_recipient,
                        dsn_skip_type(v, vl),
@@ -220,9 +256,9 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         return;
     }
     if (g->rc != NULL)
-        dsn_rcpt_field(b, g->rc, f, v, vl);
+        dsn_rcpt_field(b, g->rc, id, v, vl);
     else
-        dsn_message_field(b, f, v, vl);
+        dsn_message_field(b, id, v, vl);
 }
 
 /* End of a group: a recipient known only by its Original-Recipient. */
@@ -237,39 +273,64 @@ static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
     g->has_orig = false;
 }
 
-/* The recipient fields of a group are read first, so that fields written
- * before them (some MTAs put Diagnostic-Code first) still belong to them;
- * per-message fields are recognised by name wherever they stand. */
-static void dsn_group(struct rbuild *b, struct dsn_group *g, const char *t,
-                      size_t len, char *v, size_t *n)
+/* The field fs[i], unfolded into g->v, to the reader of its kind. */
+static void dsn_one(struct rbuild *b, struct dsn_group *g,
+                    const struct hdr_field *f, enum dsn_name id, size_t *n)
 {
-    size_t gp = 0;
-    struct hdr_field f, first[2];
-    bool have[2] = {false, false}; /* Original-, Final-Recipient */
+    size_t vl = hdr_unfold(f->value, f->value_len, g->v, DSN_VALUE_MAX);
 
-    while (hdr_next(t, len, &gp, &f) && !have[1]) {
-        if (dsn_is(&f, "Original-Recipient") && !have[0])
-            first[0] = f, have[0] = true;
-        else if (dsn_is(&f, "Final-Recipient"))
-            first[1] = f, have[1] = true;
+    if (dsn_message_name(id))
+        dsn_message_field(b, id, g->v, vl);
+    else
+        dsn_field(b, g, id, g->v, vl, n);
+}
+
+/* The fields fs[0..nf) of a group.  The recipient fields of a group are
+ * read first, so that fields written before them (some MTAs put
+ * Diagnostic-Code first) still belong to them: the first Final-Recipient,
+ * and the first Original-Recipient before it.  Per-message fields are
+ * recognised by name wherever they stand. */
+static void dsn_group_fields(struct rbuild *b, struct dsn_group *g,
+                             const struct hdr_field *fs, size_t nf,
+                             size_t *n)
+{
+    size_t fo = nf, ff = nf; /* first Original-, Final-Recipient */
+
+    for (size_t i = 0; i < nf && ff == nf; i++) {
+        enum dsn_name id = dsn_name_of(&fs[i]);
+        if (id == DN_ORIGINAL && fo == nf)
+            fo = i;
+        else if (id == DN_FINAL)
+            ff = i;
     }
-    for (int k = 0; k < 2; k++)
-        if (have[k]) {
-            size_t vl = hdr_unfold(first[k].value, first[k].value_len, v,
-                                   DSN_VALUE_MAX);
-            dsn_field(b, g, &first[k], v, vl, n);
-        }
-    gp = 0;
-    while (hdr_next(t, len, &gp, &f)) {
-        if ((have[0] && f.name == first[0].name) ||
-            (have[1] && f.name == first[1].name))
-            continue;
-        size_t vl = hdr_unfold(f.value, f.value_len, v, DSN_VALUE_MAX);
-        if (dsn_message_name(&f))
-            dsn_message_field(b, &f, v, vl);
-        else
-            dsn_field(b, g, &f, v, vl, n);
+    if (fo < nf)
+        dsn_one(b, g, &fs[fo], DN_ORIGINAL, n);
+    if (ff < nf)
+        dsn_one(b, g, &fs[ff], DN_FINAL, n);
+    for (size_t i = 0; i < nf; i++)
+        if (i != fo && i != ff)
+            dsn_one(b, g, &fs[i], dsn_name_of(&fs[i]), n);
+}
+
+/* A group of more fields than an index holds: its fields gathered into an
+ * array of their own. */
+static void dsn_group_big(struct rbuild *b, struct dsn_group *g,
+                          const char *t, size_t len, size_t *n)
+{
+    size_t pos = 0, nf = 0;
+    struct hdr_field f, *fs;
+
+    while (hdr_next(t, len, &pos, &f))
+        nf++;
+    fs = malloc(nf * sizeof *fs); /* @UNSAFE: nf <= len */
+    if (fs == NULL) {
+        b->oom = true;
+        return;
     }
+    for (pos = 0, nf = 0; hdr_next(t, len, &pos, &f);)
+        fs[nf++] = f;
+    dsn_group_fields(b, g, fs, nf, n);
+    free(fs);
 }
 
 static bool dsn_blank(const char *s, size_t n)
@@ -280,15 +341,38 @@ static bool dsn_blank(const char *s, size_t n)
     return true;
 }
 
+/* The group that starts at the line text[pos..pos + ll) (not blank) and
+ * runs to the next blank line: its fields are indexed as its lines are
+ * read.  Returns where it ends. */
+static size_t dsn_group(struct rbuild *b, struct dsn_group *g,
+                        const char *text, size_t len, size_t pos, size_t ll,
+                        size_t next, size_t *n)
+{
+    size_t end = pos;
+
+    hdr_index_begin(&g->ix, text + pos);
+    do {
+        hdr_index_line(&g->ix, end - pos, ll, next, HDR_COLON_UNKNOWN);
+        end += next;
+        if (end >= len)
+            break;
+        ll = hdr_line(text + end, len - end, &next);
+    } while (!dsn_blank(text + end, ll));
+    hdr_index_end(&g->ix, end - pos);
+    if (g->ix.over)
+        dsn_group_big(b, g, text + pos, end - pos, n);
+    else
+        dsn_group_fields(b, g, g->ix.f, g->ix.n, n);
+    return end;
+}
+
 size_t dsn_parse(struct rbuild *b, const char *text, size_t len)
 {
     struct dsn_group *g = malloc(sizeof *g); /* orig read only if has_orig */
-    char *v = malloc(DSN_VALUE_MAX);
     size_t pos = 0, n = 0;
 
-    if (g == NULL || v == NULL) {
+    if (g == NULL) {
         b->oom = true;
-        free(g), free(v);
         return 0;
     }
     g->rc = NULL;
@@ -300,18 +384,9 @@ size_t dsn_parse(struct rbuild *b, const char *text, size_t len)
             pos += next;
             continue;
         }
-        size_t gend = pos; /* the group runs to the next blank line */
-        for (;;) {
-            size_t nx, l2 = hdr_line(text + gend, len - gend, &nx);
-            if (gend >= len || dsn_blank(text + gend, l2))
-                break;
-            gend += nx;
-        }
-        dsn_group(b, g, text + pos, gend - pos, v, &n);
-        pos = gend;
+        pos = dsn_group(b, g, text, len, pos, ll, next, &n);
     }
     dsn_group_end(b, g, &n);
     free(g);
-    free(v);
     return n;
 }

@@ -182,6 +182,38 @@ static void test_dsn_recipient_limit(void **state)
     report_free(&r);
 }
 
+/* A group of more fields than one index holds (hdr.h) is read all the
+ * same: the fields before and after its recipient belong to it. */
+static void test_dsn_group_of_many_fields(void **state)
+{
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    char body[8192];
+    size_t n = 0;
+    (void)state;
+
+    mime_limits_default(&lim);
+    n += (size_t)snprintf(body + n, sizeof body - n,
+                          "Diagnostic-Code: smtp; 550 5.1.1 gone\n");
+    for (int i = 0; i < 120; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "X-Junk-%d: %d\n",
+                              i, i);
+    n += (size_t)snprintf(body + n, sizeof body - n,
+                          "Final-Recipient: rfc822; a@example.org\n"
+                          "Action: failed\nStatus: 5.1.1\n\n"
+                          "Final-Recipient: rfc822; b@example.org\n"
+                          "Action: delayed\n");
+    assert_int_equal(dsn_parse(&b, body, n), 2);
+    assert_int_equal(r->nrcpts, 2);
+    assert_string_equal(r->rcpts[0].recipient, "a@example.org");
+    assert_string_equal(r->rcpts[0].diagnostic, "550 5.1.1 gone");
+    assert_string_equal(r->rcpts[0].status, "5.1.1");
+    assert_int_equal(r->rcpts[0].reply_code, 550);
+    assert_string_equal(r->rcpts[1].action, "delayed");
+    report_free(&r);
+}
+
 /* dsn_find_status() as first written, a byte at a time: the reference
  * for the memchr()-driven one. */
 static size_t ref_find_status(const char *s, size_t len, char *out,
@@ -250,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_dsn_cases),
         cmocka_unit_test(test_dsn_per_message_fields),
         cmocka_unit_test(test_dsn_recipient_limit),
+        cmocka_unit_test(test_dsn_group_of_many_fields),
     };
     return cmocka_run_group_tests_name("dsn", tests, NULL, NULL);
 }
