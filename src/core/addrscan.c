@@ -99,6 +99,31 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
     return false;
 }
 
+/* Bytes dropped before an address: blanks, '<', quotes, '('. */
+static bool addrscan_lead(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case '<': case '"':
+    case '\'': case '(':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Bytes dropped after an address: blanks, '>', quotes, ')' and
+ * punctuation. */
+static bool addrscan_trail(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case '>': case '"':
+    case '\'': case ')': case '.': case ',': case ';': case ':':
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
 {
     const char *p = in, *e = in + len;
@@ -107,14 +132,14 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
 
     if (semi != NULL) /* "rfc822; a@b" */
         p = semi + 1;
-    while (p < e && strchr(" \t\r\n<\"'(", *p) != NULL && *p != '\0')
+    while (p < e && addrscan_lead(*p))
         p++;
     if (p < e && *p == '@') { /* "@relay,@relay2:user@domain" */
         const char *colon = memchr(p, ':', (size_t)(e - p));
         if (colon != NULL)
             p = colon + 1;
     }
-    while (e > p && strchr(" \t\r\n>\"').,;:", e[-1]) != NULL && e[-1] != 0)
+    while (e > p && addrscan_trail(e[-1]))
         e--;
     for (const char *q = p; q < e; q++) {
         if (*q == '"' || *q == '<' || *q == '>' || *q == ' ' || *q == '\t' ||

@@ -503,6 +503,12 @@ size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap)
     return n;
 }
 
+/* Blanks around MIME parameters (NUL counts as one). */
+static bool hdr_param_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
 bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
                size_t cap)
 {
@@ -513,7 +519,7 @@ bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
         if (semi == NULL)
             return false;
         i = (size_t)(semi - v) + 1;
-        while (i < vlen && strchr(" \t\r\n", v[i]) != NULL)
+        while (i < vlen && hdr_param_blank(v[i]))
             i++;
         if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
             continue;
@@ -528,7 +534,7 @@ bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
         size_t n = 0;
         bool quoted = j < vlen && v[j] == '"';
         for (j += quoted; j < vlen; j++) {
-            if (quoted ? v[j] == '"' : strchr("; \t\r\n", v[j]) != NULL)
+            if (quoted ? v[j] == '"' : v[j] == ';' || hdr_param_blank(v[j]))
                 break;
             if (quoted && v[j] == '\\' && j + 1 < vlen)
                 j++;

@@ -69,13 +69,19 @@ struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
     return rc;
 }
 
+/* Bytes dropped from the end of a string (NUL among them). */
+static bool rbuild_trailing(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
 void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
 {
     if (*field != NULL || s == NULL)
         return;
     while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
         s++, len--;
-    while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
+    while (len > 0 && rbuild_trailing(s[len - 1]))
         len--;
     if (len == 0)
         return;

@@ -456,6 +456,42 @@ static bool tb_suspect(const char *norm, const struct textbounce_hints *h)
     return false;
 }
 
+/* Decoration before an address on its line (NUL counts as one). */
+static bool tb_lead(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '*': case '-': case ':': case '<': case '"':
+    case '\'': case '\0':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Decoration after an address on its line (NUL counts as one). */
+static bool tb_trail(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '.': case ':': case ',': case ';': case '>':
+    case '"': case '\'': case '\0':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* What may stand before an address that starts a line (NUL too). */
+static bool tb_bullet(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '<': case '"': case '\'': case '*': case '-':
+    case '\0':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Is the address at line[as..as+al) alone on its line (strict), or at
  * least the first thing on it or within <> / quotes (!strict)? */
 static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
@@ -463,9 +499,9 @@ static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
 {
     size_t i = 0, e = ll;
 
-    while (i < as && strchr(" \t*-:<\"'", line[i]) != NULL)
+    while (i < as && tb_lead(line[i]))
         i++;
-    while (e > as + al && strchr(" \t.:,;>\"'", line[e - 1]) != NULL)
+    while (e > as + al && tb_trail(line[e - 1]))
         e--;
     if (i == as && e == as + al)
         return true;
@@ -524,7 +560,7 @@ static bool tb_other_address(const char *line, size_t ll, const char *norm)
     size_t pos = 0, s, l, i = 0;
     char a[ADDRSCAN_MAX];
 
-    while (i < ll && strchr(" \t<\"'*-", line[i]) != NULL)
+    while (i < ll && tb_bullet(line[i]))
         i++;
     pos = i;
     if (!addrscan_next(line, ll, &pos, &s, &l) || s != i)
