@@ -294,8 +294,10 @@ static bool hdr_unfold_blank(unsigned char c)
            (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0);
 }
 
-/* End of the run of bytes other than hdr_unfold_blank() ones from v[j],
- * at most lim: 16 bytes a step (over those above ' ') where SSE2 is. */
+/* End of the run from v[j], at most lim, of bytes other than
+ * hdr_unfold_blank() ones and of single spaces between two such bytes
+ * (which unfolding keeps as they are: prose is copied a line, not a word,
+ * at a time): 16 bytes a step (over those above ' ') where SSE2 is. */
 static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
 {
 #if defined(__SSE2__)
@@ -316,8 +318,12 @@ static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
             j += (size_t)__builtin_ctz(m);
         }
 #endif
-        if (hdr_unfold_blank((unsigned char)v[j]))
-            break;
+        if (hdr_unfold_blank((unsigned char)v[j])) {
+            /* a lone space before a byte that is no blank stays */
+            if (v[j] != ' ' || j + 1 >= lim ||
+                hdr_unfold_blank((unsigned char)v[j + 1]))
+                break;
+        }
         j++;
     }
     return j;

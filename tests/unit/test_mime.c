@@ -126,7 +126,7 @@ static void test_hdr_unfold_matches_bytewise(void **state)
     unsigned seed = 12345;
 
     (void)state;
-    for (int round = 0; round < 3000; round++) {
+    for (int round = 0; round < 30000; round++) {
         size_t vlen = (size_t)(round % 80);
         for (size_t i = 0; i < vlen; i++) {
             seed = seed * 1103515245u + 12345u;
