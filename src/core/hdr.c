@@ -273,7 +273,7 @@ void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix)
 void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want,
                     size_t n)
 {
-    uint64_t firsts[4] = {0};
+    uint64_t firsts[4] = {0}, lens = 0;
     size_t left = n;
 
     if (ix->over) {
@@ -281,10 +281,16 @@ void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want,
         return;
     }
     hdr_pick_prepare(want, n, firsts);
-    for (size_t i = 0; i < ix->n && left > 0; i++)
-        if (hdr_first_wanted(firsts, ix->f[i].name[0]) &&
-            hdr_pick_one(want, n, &ix->f[i]))
+    /* the lengths of the names (a long one lets every field through) */
+    for (size_t k = 0; k < n; k++)
+        lens |= want[k].name_len < 64 ? (uint64_t)1 << want[k].name_len
+                                      : ~(uint64_t)0;
+    for (size_t i = 0; i < ix->n && left > 0; i++) {
+        const struct hdr_field *f = &ix->f[i];
+        if ((f->name_len >= 64 || ((lens >> f->name_len) & 1) != 0) &&
+            hdr_first_wanted(firsts, f->name[0]) && hdr_pick_one(want, n, f))
             left--;
+    }
 }
 
 /* Bytes that hdr_unfold() turns into (at most) one space. */

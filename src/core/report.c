@@ -207,10 +207,10 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
 {
     struct report *r = c->b.r;
     struct hdr_want w[O_N] = {
-        [O_JMRP] = {.name = "X-HmXmrOriginalRecipient"},
-        [O_MSGID] = {.name = "Message-ID"}, [O_FROM] = {.name = "From"},
-        [O_TO] = {.name = "To"}, [O_SUBJECT] = {.name = "Subject"},
-        [O_RETPATH] = {.name = "Return-Path"}};
+        [O_JMRP] = HDR_WANT("X-HmXmrOriginalRecipient"),
+        [O_MSGID] = HDR_WANT("Message-ID"), [O_FROM] = HDR_WANT("From"),
+        [O_TO] = HDR_WANT("To"), [O_SUBJECT] = HDR_WANT("Subject"),
+        [O_RETPATH] = HDR_WANT("Return-Path")};
 
     if (c->have_orig)
         return;
@@ -274,15 +274,15 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
 {
     struct report *r = c->b.r;
     struct hdr_want w[T_N] = {
-        [T_FROM] = {.name = "From"}, [T_SUBJECT] = {.name = "Subject"},
-        [T_MSGID] = {.name = "Message-ID"}, [T_TO] = {.name = "To"},
-        [T_CTYPE] = {.name = "Content-Type"},
-        [T_AUTOSUB] = {.name = "Auto-Submitted"},
-        [T_XAUTOREPLY] = {.name = "X-Autoreply"},
-        [T_XAUTORESPOND] = {.name = "X-Autorespond"},
-        [T_PRECEDENCE] = {.name = "Precedence"},
-        [T_APPLE] = {.name = "X-Apple-Unsubscribe"},
-        [T_XFAILED] = {.name = "X-Failed-Recipients"}};
+        [T_FROM] = HDR_WANT("From"), [T_SUBJECT] = HDR_WANT("Subject"),
+        [T_MSGID] = HDR_WANT("Message-ID"), [T_TO] = HDR_WANT("To"),
+        [T_CTYPE] = HDR_WANT("Content-Type"),
+        [T_AUTOSUB] = HDR_WANT("Auto-Submitted"),
+        [T_XAUTOREPLY] = HDR_WANT("X-Autoreply"),
+        [T_XAUTORESPOND] = HDR_WANT("X-Autorespond"),
+        [T_PRECEDENCE] = HDR_WANT("Precedence"),
+        [T_APPLE] = HDR_WANT("X-Apple-Unsubscribe"),
+        [T_XFAILED] = HDR_WANT("X-Failed-Recipients")};
     char v[256];
 
     hdr_index_pick(p->fields, w, T_N);
