@@ -11,10 +11,10 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* ' ', '\t', '\n', '\v', '\f', '\r' */
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-           c == '\v';
+    return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
 }
 
 static bool is_alnum(char c)
@@ -74,6 +74,19 @@ static bool status_right_ok(const char *s, size_t len, size_t end)
     return true;
 }
 
+/* A status starting at s[i] standing on its own, copied into status_r
+ * (written only when found). */
+static bool status_here(const char *s, size_t len, size_t i, char *status_r)
+{
+    size_t n = status_at(s + i, len - i);
+
+    if (n == 0 || !status_left_ok(s, i) || !status_right_ok(s, len, i + n))
+        return false;
+    memcpy(status_r, s + i, n); /* n <= 11 < REPLY_STATUS_MAX */
+    status_r[n] = '\0';
+    return true;
+}
+
 /* Finds a status of the given class (0 = any) from position 'from'. */
 static bool find_status_class(const char *s, size_t len, size_t from,
                               char cls, char *status_r, size_t *pos_r)
@@ -82,12 +95,8 @@ static bool find_status_class(const char *s, size_t len, size_t from,
         if (cls != 0 ? s[i] != cls
                      : (s[i] != '2' && s[i] != '4' && s[i] != '5'))
             continue;
-        size_t n = status_at(s + i, len - i);
-        if (n == 0 || !status_left_ok(s, i) ||
-            !status_right_ok(s, len, i + n))
+        if (!status_here(s, len, i, status_r))
             continue;
-        memcpy(status_r, s + i, n); /* n <= 11 < REPLY_STATUS_MAX */
-        status_r[n] = '\0';
         if (pos_r != NULL)
             *pos_r = i;
         return true;
@@ -95,13 +104,23 @@ static bool find_status_class(const char *s, size_t len, size_t from,
     return false;
 }
 
+/* The first 5.x.x status, else the first 4.x.x, else the first 2.x.x: in
+ * one pass. */
 bool reply_find_status(const char *s, size_t len, char *status_r)
 {
+    char st4[REPLY_STATUS_MAX] = "", st2[REPLY_STATUS_MAX] = "";
+
     status_r[0] = '\0';
-    if (find_status_class(s, len, 0, '5', status_r, NULL) ||
-        find_status_class(s, len, 0, '4', status_r, NULL))
-        return true;
-    return find_status_class(s, len, 0, '2', status_r, NULL);
+    for (size_t i = 0; i + 5 <= len; i++) {
+        if (s[i] == '5' && status_here(s, len, i, status_r))
+            return true;
+        if (s[i] == '4' && st4[0] == '\0')
+            status_here(s, len, i, st4);
+        else if (s[i] == '2' && st2[0] == '\0')
+            status_here(s, len, i, st2);
+    }
+    memcpy(status_r, st4[0] != '\0' ? st4 : st2, REPLY_STATUS_MAX);
+    return status_r[0] != '\0';
 }
 
 int reply_class(const char *status, int code)
@@ -154,6 +173,8 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
     for (size_t i = start; i < len && rank < 4; i++) {
+        if ((unsigned char)(s[i] - '2') > 3) /* not [2-5]: no code */
+            continue;
         int c = code_at(s, len, i), r = 0;
         if (c == 0)
             continue;
@@ -182,25 +203,24 @@ struct norm {
     bool space_pending, truncated;
 };
 
-static void norm_putc(struct norm *o, char c)
+/* Appends a byte that is not white space (a pending space first); false
+ * when the buffer is full. */
+static bool norm_put(struct norm *o, char c)
 {
-    if (is_space(c)) {
-        o->space_pending = o->len > 0;
-        return;
-    }
     if (o->space_pending) {
         if (o->len + 1 >= o->size) {
             o->truncated = true;
-            return;
+            return false;
         }
         o->buf[o->len++] = ' ';
         o->space_pending = false;
     }
     if (o->len + 1 >= o->size) {
         o->truncated = true;
-        return;
+        return false;
     }
     o->buf[o->len++] = c == '\0' ? ' ' : c;
+    return true;
 }
 
 /* Length of a continuation prefix at s[i] ("550-5.7.26 ", "550 5.7.26 ",
@@ -220,15 +240,42 @@ static size_t continuation_at(const char *s, size_t len, size_t i,
     return s[i + 3] == '-' || line_start ? 4 : 0;
 }
 
+/* Copies the run of bytes from s[*i] up to white space, as far as the
+ * buffer goes (NUL bytes become spaces); false when it is full. */
+static bool norm_run(const char *s, size_t len, size_t *i, struct norm *o)
+{
+    if (!norm_put(o, s[*i])) /* the pending space, the first byte */
+        return false;
+    size_t k = *i + 1, room = o->size - 1 - o->len; /* @UNSAFE */
+    size_t end = len - k < room ? len : k + room;
+    char *out = o->buf + o->len;
+    for (; k < end && !is_space(s[k]); k++)
+        *out++ = s[k] != '\0' ? s[k] : ' ';
+    o->len = (size_t)(out - o->buf);
+    *i = k - 1;
+    if (k < len && !is_space(s[k])) { /* more to copy and no room */
+        o->truncated = true;
+        return false;
+    }
+    return true;
+}
+
+/* Copies s[start..len) into o, white space squashed, the reply's own
+ * continuation prefixes dropped (a token starting with the code's first
+ * digit is the only place one may be). */
 static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
                       const struct reply *r, struct norm *o)
 {
-    bool at_token = true;
+    char d0 = r->code != 0 ? (char)('0' + r->code / 100) : '\0';
 
     for (size_t i = start; i < len; i++) {
-        if (o->truncated)
-            return;
-        if (at_token && i != code_pos) {
+        char c = s[i];
+        if (is_space(c)) {
+            o->space_pending = o->len > 0;
+            continue;
+        }
+        if (c == d0 && d0 != '\0' && i != code_pos &&
+            (i == start || is_space(s[i - 1]))) {
             bool line_start = i > 0 && (s[i - 1] == '\n' || s[i - 1] == '\r');
             size_t n = continuation_at(s, len, i, line_start, r);
             if (n > 0) {
@@ -237,8 +284,8 @@ static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
                 continue;
             }
         }
-        at_token = is_space(s[i]);
-        norm_putc(o, s[i]);
+        if (!norm_run(s, len, &i, o))
+            return;
     }
 }
 

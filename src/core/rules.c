@@ -43,8 +43,9 @@ struct rule {
     size_t nstatus;
     char **code_globs;
     size_t ncode;
-    unsigned class_mask;  /* bit n: class n; 0 = any */
-    unsigned action_mask; /* ACT_*; 0 = any */
+    struct globc *status_c, *code_c; /* the globs compiled */
+    unsigned class_mask;             /* bit n: class n; 0 = any */
+    unsigned action_mask;            /* ACT_*; 0 = any */
     pcre2_code *re;
     bool jit;
     struct branch *br; /* the regex's branches, exact ones first */
@@ -129,11 +130,49 @@ bool rules_glob(const char *p, const char *s)
     return *p == '\0';
 }
 
-static bool globs_match(char *const *globs, size_t n, const char *s)
+/* A glob without '*' (at most 15 bytes) as bytes to compare: a string of
+ * its length, zero-padded to 16 bytes, matches when (key & m) == v, m
+ * covering every byte but the '?' ones. */
+struct globc {
+    uint64_t v[2], m[2];
+    size_t len;
+    bool star; /* has '*': rules_glob() decides */
+};
+
+static void globc_compile(const char *g, struct globc *c)
 {
-    for (size_t i = 0; i < n; i++)
-        if (rules_glob(globs[i], s))
+    unsigned char v[16] = {0}, m[16] = {0};
+    size_t n = strlen(g);
+
+    c->star = strchr(g, '*') != NULL || n > 15;
+    for (size_t i = 0; i < n && i < 16; i++)
+        if (g[i] != '?') {
+            v[i] = (unsigned char)g[i];
+            m[i] = 0xff;
+        }
+    c->len = n;
+    memcpy(c->v, v, sizeof v);
+    memcpy(c->m, m, sizeof m);
+}
+
+/* The key of string s[0..len) for globc matching. */
+static void globc_key(const char *s, size_t len, uint64_t key[2])
+{
+    unsigned char k[16] = {0};
+
+    memcpy(k, s, len < sizeof k ? len : sizeof k);
+    memcpy(key, k, sizeof k);
+}
+
+static bool globs_match(char *const *globs, const struct globc *c, size_t n,
+                        const char *s, size_t len, const uint64_t key[2])
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].star ? rules_glob(globs[i], s)
+                      : (len == c[i].len && (key[0] & c[i].m[0]) == c[i].v[0] &&
+                         (key[1] & c[i].m[1]) == c[i].v[1]))
             return true;
+    }
     return false;
 }
 
@@ -147,6 +186,8 @@ static void rule_clear(struct rule *r)
         free(r->code_globs[i]);
     free(r->status_globs);
     free(r->code_globs);
+    free(r->status_c);
+    free(r->code_c);
     free(r->id);
     free(r->file);
     pcre2_code_free(r->re);
@@ -224,7 +265,8 @@ static bool valid_id(const char *s, size_t n)
 
 /* Splits "a,b,c" into malloc'ed globs; each must use only 'allowed'. */
 static int parse_globs(struct line_ctx *lc, const char *key, const char *v,
-                       const char *allowed, char ***globs_r, size_t *n_r)
+                       const char *allowed, char ***globs_r, size_t *n_r,
+                       struct globc **c_r)
 {
     char **g;
     size_t n = 0;
@@ -247,12 +289,18 @@ static int parse_globs(struct line_ctx *lc, const char *key, const char *v,
             return -1;
         }
         g[n] = strndup(v, k);
-        if (g[n] == NULL)
-            break;
+        if (g[n] == NULL) {
+            *n_r = n;
+            return -1;
+        }
         n++;
         v += k + (v[k] == ',');
     }
     *n_r = n;
+    if ((*c_r = calloc(n ? n : 1, sizeof **c_r)) == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        globc_compile(g[i], &(*c_r)[i]);
     return 0;
 }
 
@@ -325,10 +373,10 @@ static int parse_cond(struct line_ctx *lc, struct rule *r, char *tok)
     const char *key = tok, *v = eq + 1;
     if (strcmp(key, "status") == 0)
         return parse_globs(lc, key, v, "0123456789.*?", &r->status_globs,
-                           &r->nstatus);
+                           &r->nstatus, &r->status_c);
     if (strcmp(key, "code") == 0)
         return parse_globs(lc, key, v, "0123456789*?", &r->code_globs,
-                           &r->ncode);
+                           &r->ncode, &r->code_c);
     if (strcmp(key, "class") == 0)
         return parse_class(lc, v, &r->class_mask);
     if (strcmp(key, "action") == 0)
@@ -708,22 +756,17 @@ int rules_finish(struct classify_rules *rs, char **error_r)
 
 struct rules_scratch *rules_scratch_new(const struct classify_rules *rs)
 {
-    struct rules_scratch *sc = calloc(1, sizeof *sc);
+    size_t words = prefilter_words(rs->pf), rwords = rs->n / 64 + 1;
+    struct rules_scratch *sc =
+        calloc(1, sizeof *sc + (words + rwords) * sizeof(uint64_t));
 
     if (sc == NULL)
         return NULL;
-    sc->words = prefilter_words(rs->pf);
-    sc->marked = calloc(sc->words, sizeof *sc->marked);
-    sc->rwords = rs->n / 64 + 1;
-    sc->cand = calloc(sc->rwords, sizeof *sc->cand);
-    sc->md = pcre2_match_data_create(1, NULL);
-    sc->mc = pcre2_match_context_create(NULL);
-    if (sc->mc != NULL)
-        pcre2_set_match_limit(sc->mc, RULES_MATCH_LIMIT);
-    if (sc->marked == NULL || sc->cand == NULL || sc->md == NULL ||
-        sc->mc == NULL)
-        rules_scratch_free(&sc);
-    return sc;
+    sc->marked = (uint64_t *)(sc + 1);
+    sc->words = words;
+    sc->cand = sc->marked + words;
+    sc->rwords = rwords;
+    return sc; /* the PCRE2 parts when a regex first runs */
 }
 
 void rules_scratch_free(struct rules_scratch **scratch)
@@ -734,10 +777,18 @@ void rules_scratch_free(struct rules_scratch **scratch)
         return;
     pcre2_match_data_free(sc->md);
     pcre2_match_context_free(sc->mc);
-    free(sc->marked);
-    free(sc->cand);
     free(sc);
     *scratch = NULL;
+}
+
+/* The match data and the match limit, made once per scratch space. */
+static bool scratch_pcre(struct rules_scratch *sc)
+{
+    if (sc->md == NULL)
+        sc->md = pcre2_match_data_create(1, NULL);
+    if (sc->mc == NULL && (sc->mc = pcre2_match_context_create(NULL)) != NULL)
+        pcre2_set_match_limit(sc->mc, RULES_MATCH_LIMIT);
+    return sc->md != NULL && sc->mc != NULL;
 }
 
 static unsigned action_bit(const char *a)
@@ -757,21 +808,31 @@ static unsigned action_bit(const char *a)
     return 0;
 }
 
+/* What the conditions other than the text look at, prepared once. */
+struct fields {
+    const char *status;
+    size_t slen, clen;
+    uint64_t skey[2];
+    char code[8]; /* "550" or "" */
+    uint64_t ckey[2];
+    unsigned cls, act;
+};
+
 /* The conditions other than the text. */
-static bool rule_fields_match(const struct rule *r,
-                              const struct rules_subject *s,
-                              const char *code_str, unsigned cls, unsigned act)
+static bool rule_fields_match(const struct rule *r, const struct fields *f)
 {
-    if (r->action_mask != 0 && (r->action_mask & act) == 0)
+    if (r->action_mask != 0 && (r->action_mask & f->act) == 0)
         return false;
-    if (r->class_mask != 0 && (r->class_mask & (1u << cls)) == 0)
+    if (r->class_mask != 0 && (r->class_mask & (1u << f->cls)) == 0)
         return false;
     if (r->nstatus > 0 &&
-        (s->status[0] == '\0' ||
-         !globs_match(r->status_globs, r->nstatus, s->status)))
+        (f->status[0] == '\0' ||
+         !globs_match(r->status_globs, r->status_c, r->nstatus, f->status,
+                      f->slen, f->skey)))
         return false;
-    if (r->ncode > 0 && (code_str[0] == '\0' ||
-                         !globs_match(r->code_globs, r->ncode, code_str)))
+    if (r->ncode > 0 &&
+        (f->code[0] == '\0' || !globs_match(r->code_globs, r->code_c, r->ncode,
+                                            f->code, f->clen, f->ckey)))
         return false;
     return true;
 }
@@ -781,10 +842,12 @@ static bool regex_match(const pcre2_code *re, bool jit,
 {
     int rc;
 
+    if (!scratch_pcre(sc))
+        return false; /* out of memory: as not matching */
     if (jit)
         rc = pcre2_jit_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, sc->mc);
     else
-        rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, NULL);
+        rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, sc->mc);
     return rc >= 0;
 }
 
@@ -860,13 +923,12 @@ static void code_text(int code, char *out)
 static bool rule_matches(const struct classify_rules *rs,
                          struct rules_scratch *sc,
                          const struct rules_subject *s, size_t i,
-                         const char *code_str, unsigned cls, unsigned act,
-                         bool use_prefilter)
+                         const struct fields *f, bool use_prefilter)
 {
     const struct rule *r = &rs->rules[i];
     const char *text = s->text != NULL ? s->text : "";
 
-    if (!rule_fields_match(r, s, code_str, cls, act))
+    if (!rule_fields_match(r, f))
         return false;
     if (r->re == NULL)
         return true;
@@ -875,24 +937,35 @@ static bool rule_matches(const struct classify_rules *rs,
     return regex_match(r->re, r->jit, sc, text, s->len);
 }
 
+static void fields_prepare(const struct rules_subject *s, struct fields *f)
+{
+    f->status = s->status;
+    f->act = action_bit(s->action);
+    code_text(s->code, f->code);
+    f->cls = 0;
+    if (s->status[0] >= '2' && s->status[0] <= '5')
+        f->cls = (unsigned)(s->status[0] - '0');
+    else if (f->code[0] != '\0')
+        f->cls = (unsigned)(f->code[0] - '0');
+    f->slen = strlen(f->status);
+    f->clen = strlen(f->code);
+    globc_key(f->status, f->slen, f->skey);
+    globc_key(f->code, f->clen, f->ckey);
+}
+
 bool rules_match(const struct classify_rules *rs, struct rules_scratch *sc,
                  const struct rules_subject *s, bool use_prefilter,
                  struct rule_info *rule_r)
 {
-    char code_str[8];
-    unsigned cls = 0, act = action_bit(s->action);
+    struct fields f;
 
-    code_text(s->code, code_str);
-    if (s->status[0] >= '2' && s->status[0] <= '5')
-        cls = (unsigned)(s->status[0] - '0');
-    else if (code_str[0] != '\0')
-        cls = (unsigned)(code_str[0] - '0');
+    fields_prepare(s, &f);
     /* no index (rules_finish() not called, or rules added since the
      * scratch was made): every rule, every regex */
     if (!use_prefilter || rs->base == NULL || sc->rwords != rs->rwords ||
         sc->words != prefilter_words(rs->pf)) {
         for (size_t i = 0; i < rs->n; i++)
-            if (rule_matches(rs, sc, s, i, code_str, cls, act, false)) {
+            if (rule_matches(rs, sc, s, i, &f, false)) {
                 rule_info_fill(&rs->rules[i], rule_r);
                 return true;
             }
@@ -903,7 +976,7 @@ bool rules_match(const struct classify_rules *rs, struct rules_scratch *sc,
     for (size_t w = 0; w < sc->rwords; w++)
         for (uint64_t m = sc->cand[w]; m != 0; m &= m - 1) {
             size_t i = w * 64 + (size_t)__builtin_ctzll(m);
-            if (rule_matches(rs, sc, s, i, code_str, cls, act, true)) {
+            if (rule_matches(rs, sc, s, i, &f, true)) {
                 rule_info_fill(&rs->rules[i], rule_r);
                 return true;
             }

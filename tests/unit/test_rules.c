@@ -221,6 +221,49 @@ static void globs(void **state)
     assert_false(rules_glob("55?", "45"));
 }
 
+/* status= and code= conditions decide as rules_glob() does, for globs
+ * with and without '*' and strings of every length around theirs. */
+static void condition_globs_agree_with_rules_glob(void **state)
+{
+    static const char *const globs[] = {"5.7.6??", "?.7.26", "5.1.*",
+                                        "5.1.1", "?.?.?", "55?", "4*"};
+    static const char *const strs[] = {
+        "5.7.6", "5.7.60", "5.7.606", "5.7.6060", "4.7.26", "5.7.260",
+        "5.1.1", "5.1.10", "5.1", "2.0.0", "550", "55", "5500", "421",
+        "4", "5.1.1.1", "5.7.26"};
+    char line[128], *err = NULL;
+
+    (void)state;
+    for (size_t g = 0; g < sizeof globs / sizeof globs[0]; g++) {
+        bool code = strchr(globs[g], '.') == NULL;
+        snprintf(line, sizeof line, "r policy %s=%s\n",
+                 code ? "code" : "status", globs[g]);
+        struct classify_rules *rs = load(line, &err);
+        assert_non_null(rs);
+        struct rules_scratch *sc = rules_scratch_new(rs);
+        assert_non_null(sc);
+        for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+            bool num = strchr(strs[i], '.') == NULL;
+            if (num != code)
+                continue;
+            struct rules_subject s = {.text = "", .status = ""};
+            struct rule_info ri;
+            if (code)
+                s.code = atoi(strs[i]);
+            else
+                s.status = strs[i];
+            bool want = code && (s.code < 100 || s.code > 999)
+                            ? false
+                            : rules_glob(globs[g], strs[i]);
+            if (rules_match(rs, sc, &s, true, &ri) != want)
+                fail_msg("%s=%s on %s: expected %d", code ? "code" : "status",
+                         globs[g], strs[i], (int)want);
+        }
+        rules_scratch_free(&sc);
+        classify_rules_free(&rs);
+    }
+}
+
 /* Texts run through the shipped rules with and without the prefilter. */
 static const char *const texts[] = {
     "550 5.1.1 user unknown", "552 5.2.2 Mailbox full", "user  unknown",
@@ -542,6 +585,7 @@ int main(void)
         cmocka_unit_test(invariants),
         cmocka_unit_test(match_limit),
         cmocka_unit_test(globs),
+        cmocka_unit_test(condition_globs_agree_with_rules_glob),
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
         cmocka_unit_test(shipped_never_hard),
