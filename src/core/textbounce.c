@@ -178,7 +178,8 @@ static const char *const tb_sent_by_words[] = {"sent by", "message from"};
  * ignoring ASCII case.  The window is the first m bytes (m: the shortest
  * phrase of the set) of a candidate position; shift[] says how far the
  * window may move on given the hash of its last block (0: a phrase may
- * start here, cand[] says which).  Built once per process (pthread_once),
+ * start here, cand[] says which, and head[] by the window's first block
+ * which of those may start it).  Built once per process (pthread_once),
  * read-only afterwards. */
 #define TB_WM_HASH 4096u /* block hash size (power of two) */
 
@@ -192,6 +193,7 @@ struct tb_set {
     size_t nn, m;
     unsigned char shift[TB_WM_HASH];
     uint64_t cand[TB_WM_HASH];
+    uint64_t head[TB_WM_HASH]; /* phrases by the hash of their first block */
 };
 
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
@@ -228,6 +230,7 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
             if (sh == 0)
                 t->cand[h] |= (uint64_t)1 << i;
         }
+        t->head[tb_wm_hash(nd[i][0], nd[i][1])] |= (uint64_t)1 << i;
     }
 }
 
@@ -274,7 +277,9 @@ static uint64_t tb_find_set(enum tb_set_id id, const char *s, size_t len,
             continue;
         }
         size_t at = p - (t->m - 1);
-        uint64_t c = t->cand[h] & ~found;
+        /* phrases that may end the window here and start it */
+        uint64_t c = t->cand[h] & t->head[tb_wm_hash(s[at], s[at + 1])] &
+                     ~found;
         while (c != 0) {
             unsigned k = (unsigned)__builtin_ctzll(c);
             c &= c - 1;
