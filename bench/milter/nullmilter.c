@@ -5,9 +5,12 @@
  * merely having a libmilter filter in the path costs: it registers every
  * callback bounceguard registers (connect, helo, envfrom, envrcpt, header,
  * eoh, body, eom, abort, close), keeps no state and answers "continue" to
- * each, so the MTA sends it the whole transaction.
+ * each, so the MTA sends it the whole transaction.  With -a it answers
+ * "accept" at connect instead, so the MTA sends nothing more for the
+ * session: what a milter costs before it sees any of the mail (the
+ * connection, the negotiation and the connect step).
  *
- * Usage: nullmilter -p SOCKET [-t TIMEOUT]
+ * Usage: nullmilter -p SOCKET [-t TIMEOUT] [-a]
  *   SOCKET is a libmilter address: unix:/path or inet:port@host.  A unix
  *   socket is created world-connectable (umask 0) so that Postfix's daemons,
  *   running as user postfix, can reach a filter started by root.
@@ -25,6 +28,11 @@
 static sfsistat null_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
     return SMFIS_CONTINUE;
+}
+
+static sfsistat accept_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+    return SMFIS_ACCEPT;
 }
 
 static sfsistat null_helo(SMFICTX *ctx, char *name)
@@ -74,7 +82,7 @@ static sfsistat null_close(SMFICTX *ctx)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: nullmilter -p SOCKET [-t TIMEOUT]\n");
+    fprintf(stderr, "usage: nullmilter -p SOCKET [-t TIMEOUT] [-a]\n");
     exit(2);
 }
 
@@ -83,10 +91,14 @@ int main(int argc, char **argv)
     struct smfiDesc desc;
     const char *sock = NULL;
     int timeout = 30;
+    int accept_at_connect = 0;
     int c;
 
-    while ((c = getopt(argc, argv, "p:t:")) != -1) {
+    while ((c = getopt(argc, argv, "ap:t:")) != -1) {
         switch (c) {
+        case 'a':
+            accept_at_connect = 1;
+            break;
         case 'p':
             sock = optarg;
             break;
@@ -104,7 +116,7 @@ int main(int argc, char **argv)
     desc.xxfi_name = (char *) "nullmilter";
     desc.xxfi_version = SMFI_VERSION;
     desc.xxfi_flags = 0;
-    desc.xxfi_connect = null_connect;
+    desc.xxfi_connect = accept_at_connect ? accept_connect : null_connect;
     desc.xxfi_helo = null_helo;
     desc.xxfi_envfrom = null_envfrom;
     desc.xxfi_envrcpt = null_envrcpt;

@@ -10,6 +10,10 @@
 # so slow drifts of the shared machine hit every mode alike:
 #   none         no milter
 #   null         bench/milter/nullmilter: libmilter, every callback, no work
+#   floor        nullmilter -a: libmilter, "accept" at connect, so the MTA
+#                sends nothing after the connect step: the least any
+#                milter that sees each session costs; not in the default
+#                MODES
 #   opendkim     Debian's OpenDKIM in verify mode (Mode v)
 #   bounceguard  $top_builddir/bounceguard on its SQLite store
 #   bgscrape     the same daemon while one curl process scrapes its
@@ -22,7 +26,9 @@
 # all milters on unix sockets.  Prints one line per run, then per mode the
 # median of accepted msg/s (smtp-source's wall time), the median end-to-end
 # msg/s (until the queue is empty) and the ratio of the median to "none".
-# MODES="none null" limits the modes.  Needs root, postfix, smtp-source;
+# MODES="none null" limits the modes.  REUSE=yes sends each session's
+# messages over one SMTP connection (smtp-source -d), as a submitting
+# application or a relaying MTA does, instead of one connection per message.  Needs root, postfix, smtp-source;
 # opendkim optional (the mode is skipped without it).  Takes about 3-4
 # minutes with the defaults on 2 cores.
 set -euo pipefail
@@ -32,6 +38,11 @@ R=${2:-3}
 S=${3:-8}
 SIZE=${4:-2000}
 MODES=${MODES:-"none null opendkim bounceguard"}
+case ${REUSE:-no} in
+    yes) REUSE_FLAG=-d ;;
+    no) REUSE_FLAG= ;;
+    *) echo "REUSE must be yes or no" >&2; exit 2 ;;
+esac
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
@@ -50,7 +61,8 @@ stop_all() {
     pfh_cleanup
 }
 trap stop_all EXIT INT TERM
-echo "# work directory $W; $N messages x $R rounds, $S sessions, $SIZE bytes"
+echo "# work directory $W; $N messages x $R rounds, $S sessions, $SIZE bytes," \
+    "connection reuse: ${REUSE:-no}"
 
 PC=$(pfh_free_port)
 pfh_instance c "$PC" "transport_maps = inline:{ bench.test=discard: }
@@ -60,15 +72,18 @@ smtpd_milters ="
 
 # ---- the milters
 declare -A SOCK
-start_null() {
+# start_nullmilter MODE [OPTION]: nullmilter on its own socket
+start_nullmilter() {
     local bin=$top_builddir/bench/milter/nullmilter
-    [ -x "$bin" ] || { echo "# null: $bin not built (make bench/milter/nullmilter)"; return 1; }
-    mkdir -p "$W/null"
-    chmod 755 "$W/null"
-    pfh_spawn nullmilter "$bin" -p "unix:$W/null/null.sock"
-    pfh_wait_file "$W/null/null.sock" 10 >/dev/null
-    SOCK[null]=unix:$W/null/null.sock
+    [ -x "$bin" ] || { echo "# $1: $bin not built (make bench/milter/nullmilter)"; return 1; }
+    mkdir -p "$W/$1"
+    chmod 755 "$W/$1"
+    pfh_spawn "nullmilter-$1" "$bin" -p "unix:$W/$1/$1.sock" ${2:+"$2"}
+    pfh_wait_file "$W/$1/$1.sock" 10 >/dev/null
+    SOCK[$1]=unix:$W/$1/$1.sock
 }
+start_null() { start_nullmilter null; }
+start_floor() { start_nullmilter floor -a; }
 
 start_opendkim() {
     command -v opendkim >/dev/null || { echo "# opendkim: not installed"; return 1; }
@@ -143,7 +158,7 @@ RUN_MODES=
 for m in $MODES; do
     case $m in
         none) RUN_MODES="$RUN_MODES none" ;;
-        null | opendkim | bounceguard | bgauth)
+        null | floor | opendkim | bounceguard | bgauth)
             if "start_$m"; then RUN_MODES="$RUN_MODES $m"; else
                 echo "# mode $m skipped"; fi ;;
         bgscrape)
@@ -186,7 +201,7 @@ for r in $(seq "$R"); do
         scraper_pid=
         if [ "$m" = bgscrape ]; then scraper & scraper_pid=$!; fi
         t0=$(date +%s.%N)
-        "$SMTP_SOURCE" -s "$S" -m "$N" -l "$SIZE" -f bench@a.test \
+        "$SMTP_SOURCE" ${REUSE_FLAG:+"$REUSE_FLAG"} -s "$S" -m "$N" -l "$SIZE" -f bench@a.test \
             -t rcpt@bench.test -M client.test "127.0.0.1:$PC"
         t1=$(date +%s.%N)
         while [ "$(queued)" -gt 0 ]; do sleep 0.05; done
@@ -198,6 +213,27 @@ for r in $(seq "$R"); do
             "$(echo "$N / ($t1 - $t0)" | bc -l)" \
             "$(echo "$N / ($t2 - $t0)" | bc -l)" | tee -a "$RES"
     done
+done
+
+# CPU time (user + system) each milter process used over its N x R
+# messages, from /proc/PID/stat, before anything is stopped
+cpu_per_message() { # NAME PIDFILE
+    local pid ticks hz
+    [ -s "$2" ] || return 0
+    pid=$(cat "$2")
+    [ -r "/proc/$pid/stat" ] || return 0
+    ticks=$(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')
+    hz=$(getconf CLK_TCK)
+    echo "# cpu: $1 used $(echo "scale=2; $ticks / $hz" | bc -l) s," \
+        "$(echo "scale=1; $ticks * 1000000 / $hz / ($N * $R)" | bc -l) us per message"
+}
+for m in $RUN_MODES; do
+    case $m in
+        null | floor) cpu_per_message "$m" "$W/nullmilter-$m.pid" ;;
+        opendkim) cpu_per_message "$m" "$W/opendkim.pid" ;;
+        bounceguard) cpu_per_message "$m (with bgscrape if run)" "$W/bounceguard.pid" ;;
+        bgauth) cpu_per_message "$m" "$W/bgauth.pid" ;;
+    esac
 done
 
 LOG=$(pfh_log c)
@@ -256,10 +292,14 @@ if "bgscrape" in acc and "bounceguard" in acc:
     r = [s / b for s, b in zip(acc["bgscrape"], acc["bounceguard"])]
     print("bgscrape / bounceguard per round: %s; median %.3f" % (
         ", ".join("%.3f" % x for x in r), statistics.median(r)))
-if "bgauth" in acc and "none" in acc:
-    r = [s / b for s, b in zip(acc["bgauth"], acc["none"])]
-    print("bgauth / none per round: %s; median %.3f" % (
-        ", ".join("%.3f" % x for x in r), statistics.median(r)))
+# rounds interleave the modes: the ratio to "none" within each round
+# cancels the drift of a shared machine
+for m, a in acc.items():
+    if m == "none" or "none" not in acc:
+        continue
+    r = [s / b for s, b in zip(a, acc["none"])]
+    print("%s / none per round: %s; median %.3f" % (
+        m, ", ".join("%.3f" % x for x in r), statistics.median(r)))
 if "bgauth" in acc and "bounceguard" in acc:
     # what the checks themselves cost, with the drift cancelled
     r = [s / b for s, b in zip(acc["bgauth"], acc["bounceguard"])]
