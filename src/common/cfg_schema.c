@@ -276,7 +276,7 @@ static const struct cfg_key cfg_milter_keys[] = {
     K_ENUM("rcpt_rejects", milter.rcpt_rejects, "record",
            "off|record|suppress",
            "recipients the MTA refused itself (SMFIP_RCPT_REJ)"),
-    K_BOOL("noreply", milter.noreply, "false",
+    K_BOOL("noreply", milter.noreply, "true",
            "connect, MAIL and headers without replies (unix sockets only)"),
 };
 

@@ -67,6 +67,16 @@ bool flow_is_non_smtp_connect(const char *hostname, const char *addr,
            addr != NULL && strcmp(addr, "127.0.0.1") == 0 && port == 0;
 }
 
+bool flow_socket_is_local(const char *spec)
+{
+    if (spec == NULL || spec[0] == '\0')
+        return false;
+    if (strncasecmp(spec, "unix:", 5) == 0 ||
+        strncasecmp(spec, "local:", 6) == 0)
+        return true;
+    return strchr(spec, ':') == NULL; /* a bare path is a unix socket */
+}
+
 /* ------------------------------------------------------------ networks */
 
 struct net {

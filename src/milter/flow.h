@@ -69,6 +69,13 @@ const char *flow_why_name(enum flow_why why);
 bool flow_is_non_smtp_connect(const char *hostname, const char *addr,
                               unsigned port);
 
+/* True when a libmilter socket specification ("unix:/path", "local:/path",
+ * or a bare path) names a unix-domain socket; false for "inet:" and
+ * "inet6:" (and NULL).  Steps without replies (milter.noreply) are only
+ * asked for on unix sockets: over TCP, Nagle's algorithm holds the MTA's
+ * small unanswered writes back. */
+bool flow_socket_is_local(const char *spec);
+
 /* Network lists. */
 bool flow_network_valid(const char *entry);
 bool flow_addr_in_networks(const struct str_list *nets, const char *addr);

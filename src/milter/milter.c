@@ -7,6 +7,7 @@
  *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM
  *              (and HELO with auth.inbound_check); SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
  *              "off"; SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply
+ *              (the default) on a unix socket
  *   connect    client facts; Postfix's non-SMTP stream is recognised
  *   HELO       kept for SPF of null senders (auth.inbound_check only)
  *   MAIL       direction (flow_direction), null sender = bounce candidate;
@@ -156,7 +157,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
         want |= SMFIP_NOHELO;
     if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
         want |= SMFIP_RCPT_REJ;
-    if (ms->noreply)
+    if (ms->noreply && flow_socket_is_local(conn->set->socket))
         want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR;
     *pf1 = f1 & want;
     conn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;

@@ -246,6 +246,19 @@ static void reply_templates(void **state)
     assert_false(flow_reply_format(big, false, "x", "r", "b", 0, &r));
 }
 
+static void local_sockets_recognised(void **state)
+{
+    (void)state;
+    assert_true(flow_socket_is_local("unix:/run/bounceguard/bg.sock"));
+    assert_true(flow_socket_is_local("local:/run/bg.sock"));
+    assert_true(flow_socket_is_local("UNIX:/run/bg.sock"));
+    assert_true(flow_socket_is_local("/run/bounceguard/bg.sock"));
+    assert_false(flow_socket_is_local("inet:8891@127.0.0.1"));
+    assert_false(flow_socket_is_local("inet6:8891@[::1]"));
+    assert_false(flow_socket_is_local(""));
+    assert_false(flow_socket_is_local(NULL));
+}
+
 static void discard_only_when_all_rcpts_listed(void **state)
 {
     struct milter_settings ms = base();
@@ -267,6 +280,7 @@ int main(void)
         cmocka_unit_test(direction_by_each_fact),
         cmocka_unit_test(network_entries_validated),
         cmocka_unit_test(non_smtp_connect_is_localhost_port_zero),
+        cmocka_unit_test(local_sockets_recognised),
         cmocka_unit_test(address_patterns),
         cmocka_unit_test(null_sender_forms),
         cmocka_unit_test(bounce_hints),
