@@ -3,6 +3,7 @@
  */
 #include "core/addrscan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static bool addrscan_atext(unsigned char c)
@@ -141,26 +142,31 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     }
     while (e > p && addrscan_trail(e[-1]))
         e--;
+    size_t at = SIZE_MAX; /* the last '@' copied */
     for (const char *q = p; q < e; q++) {
-        if (*q == '"' || *q == '<' || *q == '>' || *q == ' ' || *q == '\t' ||
-            *q == '\r' || *q == '\n' || *q == '\0')
+        unsigned char c = (unsigned char)*q;
+        /* every byte dropped is at most '>': letters go straight in */
+        if (c <= '>' && (c == '"' || c == '<' || c == '>' || c == ' ' ||
+                         c == '\t' || c == '\r' || c == '\n' || c == '\0'))
             continue; /* "john doe"@x loses its quotes */
         if (n + 1 >= cap)
             return false;
-        out[n++] = *q;
+        if (c == '@')
+            at = n;
+        out[n++] = (char)c;
     }
     out[n] = '\0';
-    char *at = strrchr(out, '@');
-    if (at == NULL || at == out || at[1] == '\0')
+    if (at == SIZE_MAX || at == 0 || at + 1 == n)
         return false;
-    for (char *d = at + 1; *d != '\0'; d++) {
-        if (*d >= 'A' && *d <= 'Z')
-            *d = (char)(*d - 'A' + 'a');
-        else if (!addrscan_dtext((unsigned char)*d) && *d != '[' &&
-                 *d != ']' && *d != ':')
+    for (size_t d = at + 1; d < n; d++) {
+        char ch = out[d];
+        if (ch >= 'A' && ch <= 'Z')
+            out[d] = (char)(ch - 'A' + 'a');
+        else if (!addrscan_dtext((unsigned char)ch) && ch != '[' &&
+                 ch != ']' && ch != ':')
             return false;
     }
     /* a dotless domain ("user@mailhub") is allowed here, where the text
      * is known to be an address field; addrscan_next() wants a dot */
-    return at[1] != '.' && at[strlen(at) - 1] != '.';
+    return out[at + 1] != '.' && out[n - 1] != '.';
 }

@@ -315,6 +315,69 @@ static bool ref_next(const char *s, size_t len, size_t *pos, size_t *start_r,
     return false;
 }
 
+/* addrscan_normalize() as first written: the reference. */
+static bool ref_normalize(const char *in, size_t len, char *out, size_t cap)
+{
+    const char *p = in, *e = in + len;
+    const char *semi = memchr(in, ';', len);
+    size_t n = 0;
+
+    if (semi != NULL)
+        p = semi + 1;
+    while (p < e && strchr(" \t\r\n<\"'(", *p) != NULL && *p != '\0')
+        p++;
+    if (p < e && *p == '@') {
+        const char *colon = memchr(p, ':', (size_t)(e - p));
+        if (colon != NULL)
+            p = colon + 1;
+    }
+    while (e > p && strchr(" \t\r\n>\"').,;:", e[-1]) != NULL && e[-1] != 0)
+        e--;
+    for (const char *q = p; q < e; q++) {
+        if (*q == '"' || *q == '<' || *q == '>' || *q == ' ' || *q == '\t' ||
+            *q == '\r' || *q == '\n' || *q == '\0')
+            continue;
+        if (n + 1 >= cap)
+            return false;
+        out[n++] = *q;
+    }
+    out[n] = '\0';
+    char *at = strrchr(out, '@');
+    if (at == NULL || at == out || at[1] == '\0')
+        return false;
+    for (char *d = at + 1; *d != '\0'; d++) {
+        if (*d >= 'A' && *d <= 'Z')
+            *d = (char)(*d - 'A' + 'a');
+        else if (!ref_dtext((unsigned char)*d) && *d != '[' && *d != ']' &&
+                 *d != ':')
+            return false;
+    }
+    return at[1] != '.' && at[strlen(at) - 1] != '.';
+}
+
+/* Random address-like texts, every output capacity up to 24: the same
+ * verdict and, when it holds, the same address. */
+static void test_addrscan_normalize_as_reference(void **state)
+{
+    static const char alpha[] = "aB.@@\"<> \t;:('),xY-[]\xc3\x00";
+    char s[40], a[32], b[32];
+    unsigned seed = 4242;
+    (void)state;
+
+    for (int round = 0; round < 30000; round++) {
+        size_t len = (size_t)round % 40, cap = 1 + (size_t)round % 24;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+        }
+        bool x = addrscan_normalize(s, len, a, cap);
+        bool y = ref_normalize(s, len, b, cap);
+        assert_int_equal(x, y);
+        if (x)
+            assert_string_equal(a, b);
+    }
+}
+
 /* Random texts of address-like bytes: every address, in order, as the
  * reference finds them. */
 static void test_addrscan_next_as_reference(void **state)
@@ -541,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
         cmocka_unit_test(test_addrscan_finds_and_normalizes),
         cmocka_unit_test(test_addrscan_next_as_reference),
+        cmocka_unit_test(test_addrscan_normalize_as_reference),
         cmocka_unit_test(test_walk_structures),
         cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
         cmocka_unit_test(test_walk_fields_as_hdr_next),
