@@ -494,18 +494,38 @@ static void report_xfailed(struct report_ctx *c)
         (void)rbuild_rcpt(&c->b, c->xfailed + s, l, NULL);
 }
 
-/* Does a line of t[0..len) start with field (case-insensitive)? */
+/* Offset of the first byte c in t[i..end), or end. */
+static size_t report_next(const char *t, size_t i, size_t end, char c)
+{
+    const char *p = i < end ? memchr(t + i, c, end - i) : NULL;
+
+    return p != NULL ? (size_t)(p - t) : end;
+}
+
+/* Does a line of t[0..len) start with field (case-insensitive)?  field
+ * does not start with a line break, so its lines start after each CR, LF
+ * or CRLF: the occurrences of its first letter, in either case (each case
+ * found by memchr() once), are the places to look.  Linear in len. */
 static bool report_has_line(const char *t, size_t len, const char *field)
 {
-    size_t fl = strlen(field), i = 0, next;
+    size_t fl = strlen(field);
+    char lo = report_lower(field[0]);
+    char up = (char)(lo >= 'a' && lo <= 'z' ? lo - 32 : lo);
 
-    /* field does not start with a line break, so the line starts after
-     * each CR, LF or CRLF are the only places to look */
-    while (i + fl <= len) {
-        if (strncasecmp(t + i, field, fl) == 0)
+    if (fl == 0 || fl > len)
+        return fl == 0;
+    size_t end = len - fl + 1; /* where an occurrence may start */
+    size_t a = report_next(t, 0, end, lo);
+    size_t b = lo == up ? end : report_next(t, 0, end, up);
+    while (a < end || b < end) {
+        size_t i = a < b ? a : b;
+        if ((i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r') &&
+            strncasecmp(t + i, field, fl) == 0)
             return true;
-        (void)hdr_line(t + i, len - i, &next);
-        i += next;
+        if (i == a)
+            a = report_next(t, i + 1, end, lo);
+        else
+            b = report_next(t, i + 1, end, up);
     }
     return false;
 }
