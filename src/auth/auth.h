@@ -74,9 +74,18 @@ bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain);
 
 int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
                     struct auth_dkim **d_r, const char **error_r);
-/* One header field as the milter passes it: name and value without the
- * leading space (Postfix's default); bare LF become CRLF. */
+/* One header field as the milter passes it by default: name and value
+ * with one leading SP taken off by the MTA (if there was one).  For
+ * "simple" header canonicalization the field is rebuilt as "name: value",
+ * or "name:value" when the value starts with a tab or a line break; a
+ * field written "name:value" or "name: <tab>..." cannot be told apart and
+ * fails a simple-canonicalized signature (relaxed is unaffected): use
+ * auth_dkim_header_raw() when the MTA sends the value untouched
+ * (SMFIP_HDR_LEADSPC).  Bare LF become CRLF. */
 int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value);
+/* The same with value exactly as it follows the colon. */
+int auth_dkim_header_raw(struct auth_dkim *d, const char *name,
+                         const char *value);
 int auth_dkim_eoh(struct auth_dkim *d);
 int auth_dkim_body(struct auth_dkim *d, const unsigned char *buf, size_t len);
 /* Finishes; from_domain (may be NULL) is used for alignment. */

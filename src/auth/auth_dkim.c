@@ -91,21 +91,23 @@ int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
     return 0;
 }
 
-/* "name: value" with bare LF turned into CRLF.  @UNSAFE length check */
-int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value)
+/* "name" sep "value" with bare LF turned into CRLF.
+ * @UNSAFE length check */
+static int auth_dkim_feed(struct auth_dkim *d, const char *name,
+                          const char *sep, const char *value)
 {
-    size_t nl = strlen(name), vl = strlen(value), o = 0;
+    size_t nl = strlen(name), sl = strlen(sep), vl = strlen(value), o = 0;
     char *buf;
 
     if (d->broken || d->nosig)
         return 0;
-    if (nl + 2 + 2 * vl + 1 > AUTH_HDR_MAX ||
-        (buf = malloc(nl + 2 + 2 * vl + 1)) == NULL)
+    if (nl + sl + 2 * vl + 1 > AUTH_HDR_MAX ||
+        (buf = malloc(nl + sl + 2 * vl + 1)) == NULL)
         return -1;
     memcpy(buf, name, nl);
     o = nl;
-    buf[o++] = ':';
-    buf[o++] = ' ';
+    memcpy(buf + o, sep, sl);
+    o += sl;
     for (size_t i = 0; i < vl; i++) {
         if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
             buf[o++] = '\r';
@@ -115,6 +117,21 @@ int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value)
     DKIM_STAT st = dkim_header(d->dkim, (u_char *)buf, o);
     free(buf);
     return st == DKIM_STAT_OK ? 0 : -1;
+}
+
+/* The MTA took one SP after the colon, if there was one: put it back,
+ * unless the value starts with a tab or a line break, which follow the
+ * colon directly far more often than a SP does ("To:\r\n\t..."). */
+int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value)
+{
+    bool bare = value[0] == '\t' || value[0] == '\r' || value[0] == '\n';
+    return auth_dkim_feed(d, name, bare ? ":" : ": ", value);
+}
+
+int auth_dkim_header_raw(struct auth_dkim *d, const char *name,
+                         const char *value)
+{
+    return auth_dkim_feed(d, name, ":", value);
 }
 
 int auth_dkim_eoh(struct auth_dkim *d)

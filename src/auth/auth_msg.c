@@ -17,6 +17,7 @@ struct auth_msg {
     struct auth_ctx *ctx;
     enum auth_msg_kind kind;
     struct auth_dkim *dkim; /* NULL: not verifying this one */
+    bool header_leadspc;    /* values keep their leading SP */
     char *client_ip, *helo, *mail_from;
     char from_domain[AUTH_DOMAIN_MAX];
 };
@@ -92,13 +93,21 @@ int auth_msg_begin(struct auth_ctx *ctx, const struct auth_settings *set,
     return 0;
 }
 
+void auth_msg_set_header_leadspc(struct auth_msg *m, bool on)
+{
+    if (m != NULL)
+        m->header_leadspc = on;
+}
+
 void auth_msg_header(struct auth_msg *m, const char *name, const char *value)
 {
     if (m == NULL)
         return;
     if (m->from_domain[0] == '\0' && strcasecmp(name, "From") == 0)
         auth_msg_from_domain(value, m->from_domain, sizeof m->from_domain);
-    if (m->dkim != NULL)
+    if (m->dkim != NULL && m->header_leadspc)
+        auth_dkim_header_raw(m->dkim, name, value);
+    else if (m->dkim != NULL)
         auth_dkim_header(m->dkim, name, value);
 }
 

@@ -62,6 +62,10 @@ struct auth_msg;
 int auth_msg_begin(struct auth_ctx *ctx, const struct auth_settings *set,
                    const struct auth_msg_info *info, struct auth_msg **m_r,
                    const char **error_r);
+/* Header values come exactly as they follow the colon (the milter
+ * negotiated SMFIP_HDR_LEADSPC), not one SP shorter (the default); see
+ * auth_dkim_header().  m may be NULL. */
+void auth_msg_set_header_leadspc(struct auth_msg *m, bool on);
 void auth_msg_header(struct auth_msg *m, const char *name, const char *value);
 void auth_msg_eoh(struct auth_msg *m);
 void auth_msg_body(struct auth_msg *m, const unsigned char *buf, size_t len);

@@ -4,10 +4,14 @@
 # private Postfix pair of milter_lib.sh), the public keys served as TXT
 # records by a real DNS server (dnsmasq on a loopback port, given as
 # auth.resolver).  opendkim signs with one key pair (ka) under every
-# selector; DNS publishes ka's public key, except for selectors whose
-# record is the other pair's (kb), where the signature cannot verify.
+# selector, with "simple" canonicalization (its default: header fields
+# are hashed as written); DNS publishes ka's public key, except for
+# selectors whose record is the other pair's (kb), where the signature
+# cannot verify.
 #   (a) outbound mail of d1.test signed d=d1.test (key published): the
-#       daemon verifies dkim=pass, aligned; no alert.
+#       daemon verifies dkim=pass, aligned; no alert.  The same for d4.test
+#       whose fields are written "Subject:<TAB>..." and "To:<CRLF><TAB>..."
+#       (the MTA passes values one leading SP shorter, if any).
 #   (b) outbound mail of d2.test signed d=d2.test whose DNS key is kb:
 #       dkim_fail logged for every message, exactly one outbound-dkim
 #       alert (command hook) for the three messages inside the window.
@@ -64,6 +68,7 @@ k2 d2.test:s2:$K/ka.private
 k3 other.test:s3:$K/ka.private
 k4 remote.test:r1:$K/ka.private
 k5 broken.test:r2:$K/ka.private
+k6 d4.test:s4:$K/ka.private
 EOF
 cat > "$K/signing" <<'EOF'
 *@d1.test k1
@@ -71,6 +76,7 @@ cat > "$K/signing" <<'EOF'
 *@d3.test k3
 *@mx.remote.test k4
 *@mx.broken.test k5
+*@d4.test k6
 EOF
 printf '127.0.0.1\n192.0.2.66\n' > "$K/internal"
 cat > "$K/opendkim.conf" <<EOF
@@ -80,7 +86,7 @@ SigningTable refile:$K/signing
 InternalHosts file:$K/internal
 Socket local:$K/dkim.sock
 UMask 000
-Canonicalization relaxed/simple
+Canonicalization simple/simple
 SignatureAlgorithm rsa-sha256
 RequireSafeKeys no
 Syslog no
@@ -99,7 +105,7 @@ DPORT=$(pfh_free_port) || tap_bail "no free port"
         no-resolv no-hosts local=/test/
     for r in s1._domainkey.d1.test:$KA s2._domainkey.d2.test:$KB \
         s3._domainkey.other.test:$KA r1._domainkey.remote.test:$KA \
-        r2._domainkey.broken.test:$KB; do
+        r2._domainkey.broken.test:$KB s4._domainkey.d4.test:$KA; do
         echo "txt-record=${r%%:*},\"v=DKIM1; k=rsa; p=${r#*:}\""
     done
 } > "$W/dns/dnsmasq.conf"
@@ -181,6 +187,15 @@ pfh_wait_log "$BGOUT" "auth: outbound from=<app1@d1.test>: dkim=pass \(d=d1.test
 tap_ok $? "bounceguard, after opendkim, verified it: dkim=pass d=d1.test aligned"
 pfh_send "$PSUB" app2@d1.test ok@remote.test --subject "out d1" \
     >/dev/null 2>&1
+T=$(printf '\t')
+printf '%s\r\n' "From: <app1@d4.test>" "To:" "$T<ok@remote.test>" \
+    "Subject:${T}out d4 tab" "Message-ID: <tab.1@d4.test>" \
+    "Date: $(date -R)" "" "body" > "$W/tab.eml"
+pfh_send "$PSUB" app1@d4.test ok@remote.test --body-file "$W/tab.eml" \
+    >/dev/null 2>&1
+pfh_wait_log "$BGOUT" "auth: outbound from=<app1@d4.test>: dkim=pass \(d=d4.test s=s4, aligned\)" \
+    20 >/dev/null
+tap_ok $? "the same for d4.test's fields with a TAB or a line break after the colon"
 
 # (b) d2.test: the DNS record is another key: fail, one alert
 for i in 1 2 3; do
@@ -218,9 +233,9 @@ tap_ok $? "exactly one outbound-dkim alert, reason dkim_unaligned, for d3.test (
 grep -q 'other\.test' "$ALERTS"
 tap_ok $? "the unaligned alert names the signing domain other.test"
 N=$(grep -c '"outbound-dkim"' "$ALERTS")
-[ "$N" = 2 ] && ! grep -q 'd1\.test' "$ALERTS" &&
-    ! grep -Eq "auth: outbound from=<app[12]@d1\.test>: (dkim|spf)_" "$BGOUT"
-tap_ok $? "no alert and no broken line for d1.test (outbound-dkim alerts: $N)"
+[ "$N" = 2 ] && ! grep -Eq 'd[14]\.test' "$ALERTS" &&
+    ! grep -Eq "auth: outbound from=<app[12]@d[14]\.test>: (dkim|spf)_" "$BGOUT"
+tap_ok $? "no alert and no broken line for d1.test and d4.test (outbound-dkim alerts: $N)"
 [ -s "$ALERTS" ] && sed 's/^/# /' "$ALERTS"
 
 # send_dsn HELO FILE: the DSN from client 192.0.2.66 (XCLIENT) saying HELO
