@@ -8,6 +8,7 @@
  *   - when no rule matches, the reason is "undetermined" (soft): the
  *     address is never suppressed on evidence the rules do not understand.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,8 @@
 #include "core/rules.h"
 
 #define CLASSIFY_TEXT_MAX 2048 /* normalised text looked at per reply */
-#define CLASSIFY_SAME_MAX 8     /* earlier recipients compared for reuse */
+#define CLASSIFY_SAME_MAX 8    /* earlier recipients compared for reuse */
+#define CLASSIFY_SCRATCH 1024  /* bytes of stack for the rules' scratch */
 
 static const char *const bucket_names[] = {
     [BUCKET_NONE] = "none",
@@ -35,8 +37,7 @@ const char *bucket_name(enum bucket b)
 
 bool bucket_parse(const char *name, enum bucket *b_r)
 {
-    for (size_t i = 0; i < sizeof bucket_names / sizeof bucket_names[0];
-         i++) {
+    for (size_t i = 0; i < sizeof bucket_names / sizeof bucket_names[0]; i++) {
         if (strcmp(bucket_names[i], name) == 0) {
             *b_r = (enum bucket)i;
             return true;
@@ -64,8 +65,8 @@ static void effective_status(const char *hint, const char *text_status,
                              int code, char *out)
 {
     bool hint_ok = hint != NULL && reply_status_valid(hint, strlen(hint));
-    bool hint_vague = hint_ok && strncmp(hint + 1, ".0.0", 4) == 0 &&
-                      hint[5] == '\0';
+    bool hint_vague =
+        hint_ok && strncmp(hint + 1, ".0.0", 4) == 0 && hint[5] == '\0';
     bool hint_clash = hint_ok && code >= 200 && hint[0] - '0' != code / 100 &&
                       text_status[0] - '0' == code / 100;
     const char *use = "";
@@ -118,8 +119,11 @@ static void classify_reply_sc(const struct classify_rules *rules,
     effective_status(status_hint, r.status, v_r->reply_code, v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);
     struct rules_subject s = {
-        .text = r.text, .len = r.text_len, .status = v_r->status,
-        .code = v_r->reply_code, .action = action_hint,
+        .text = r.text,
+        .len = r.text_len,
+        .status = v_r->status,
+        .code = v_r->reply_code,
+        .action = action_hint,
     };
     if (sc != NULL && rules_match(rules, sc, &s, true, &ri)) {
         v_r->reason = ri.reason->name;
@@ -132,14 +136,28 @@ static void classify_reply_sc(const struct classify_rules *rules,
     clamp(v_r, cls, action_hint);
 }
 
+/* Scratch space for the rules on the caller's stack (mem), else on the
+ * heap; NULL without rules (or memory). */
+static struct rules_scratch *scratch_get(const struct classify_rules *rules,
+                                         uint64_t *mem, size_t size)
+{
+    struct rules_scratch *sc;
+
+    if (rules == NULL)
+        return NULL;
+    sc = rules_scratch_init(rules, mem, size);
+    return sc != NULL ? sc : rules_scratch_new(rules);
+}
+
 void classify_reply(const struct classify_rules *rules, const char *text,
                     size_t len, const char *status_hint, int code_hint,
                     const char *action_hint, struct verdict *v_r)
 {
-    struct rules_scratch *sc = rules ? rules_scratch_new(rules) : NULL;
+    uint64_t mem[CLASSIFY_SCRATCH / sizeof(uint64_t)];
+    struct rules_scratch *sc = scratch_get(rules, mem, sizeof mem);
 
-    classify_reply_sc(rules, sc, text, len, status_hint, code_hint,
-                      action_hint, v_r);
+    classify_reply_sc(rules, sc, text, len, status_hint, code_hint, action_hint,
+                      v_r);
     rules_scratch_free(&sc);
 }
 
@@ -148,8 +166,7 @@ static bool action_is_success(const char *action)
 {
     return action != NULL &&
            (strcmp(action, "delivered") == 0 ||
-            strcmp(action, "relayed") == 0 ||
-            strcmp(action, "expanded") == 0);
+            strcmp(action, "relayed") == 0 || strcmp(action, "expanded") == 0);
 }
 
 static void classify_rcpt(const struct classify_rules *rules,
@@ -204,8 +221,9 @@ void classify_report(const struct classify_rules *rules,
                      const struct report *report, struct verdict *verdicts)
 {
     /* one scratch space for all the recipients of the report */
+    uint64_t mem[CLASSIFY_SCRATCH / sizeof(uint64_t)];
     struct rules_scratch *sc =
-        rules && report->nrcpts > 0 ? rules_scratch_new(rules) : NULL;
+        report->nrcpts > 0 ? scratch_get(rules, mem, sizeof mem) : NULL;
 
     for (size_t i = 0; i < report->nrcpts; i++) {
         const struct report_rcpt *rc = &report->rcpts[i];

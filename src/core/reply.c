@@ -3,8 +3,56 @@
  */
 #include <stdbool.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/reply.h"
+
+/* The offset of the first byte of s[from..len) in '2'..'5' (that may
+ * start a code or a status), or len: 16 bytes a step where SSE2 is. */
+static size_t next_digit25(const char *s, size_t from, size_t len)
+{
+    size_t i = from;
+#if defined(__SSE2__)
+    const __m128i two = _mm_set1_epi8('2'), three = _mm_set1_epi8(3);
+
+    for (; i + 16 <= len; i += 16) {
+        __m128i t = _mm_sub_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i)), two);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_min_epu8(t, three), t));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < len && (unsigned char)(s[i] - '2') > 3)
+        i++;
+    return i;
+}
+
+/* Copies the bytes above ' ' from s[from..end) to out, up to the first
+ * other one; returns how many.  SSE2 stores 16 bytes a step: out must have
+ * room for end - from bytes. */
+static size_t copy_plain(const char *s, size_t from, size_t end, char *out)
+{
+    size_t k = from;
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' ');
+
+    for (; k + 16 <= end; k += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        _mm_storeu_si128((__m128i *)(void *)(out + (k - from)), x);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp));
+        if (m != 0)
+            return k - from + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; k < end && (unsigned char)s[k] > ' '; k++)
+        out[k - from] = s[k];
+    return k - from;
+}
 
 static bool is_digit(char c)
 {
@@ -38,8 +86,7 @@ static size_t status_at(const char *s, size_t len)
 {
     size_t n, m;
 
-    if (len < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') ||
-        s[1] != '.')
+    if (len < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
         return 0;
     n = digits_1_3(s + 2, len - 2);
     if (n == 0 || 2 + n >= len || s[2 + n] != '.')
@@ -58,8 +105,8 @@ bool reply_status_valid(const char *s, size_t len)
 /* A status may start here: not glued to a word, a number or a dot. */
 static bool status_left_ok(const char *s, size_t i)
 {
-    return i == 0 || !(is_alnum(s[i - 1]) || s[i - 1] == '.' ||
-                       s[i - 1] == '_');
+    return i == 0 ||
+           !(is_alnum(s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '_');
 }
 
 /* ... and end here: not followed by more digits or ".digit" (an IP). */
@@ -88,10 +135,12 @@ static bool status_here(const char *s, size_t len, size_t i, char *status_r)
 }
 
 /* Finds a status of the given class (0 = any) from position 'from'. */
-static bool find_status_class(const char *s, size_t len, size_t from,
-                              char cls, char *status_r, size_t *pos_r)
+static bool find_status_class(const char *s, size_t len, size_t from, char cls,
+                              char *status_r, size_t *pos_r)
 {
     for (size_t i = from; i + 5 <= len; i++) {
+        if ((i = next_digit25(s, i, len - 4)) + 5 > len)
+            break;
         if (cls != 0 ? s[i] != cls
                      : (s[i] != '2' && s[i] != '4' && s[i] != '5'))
             continue;
@@ -112,6 +161,8 @@ bool reply_find_status(const char *s, size_t len, char *status_r)
 
     status_r[0] = '\0';
     for (size_t i = 0; i + 5 <= len; i++) {
+        if ((i = next_digit25(s, i, len - 4)) + 5 > len)
+            break;
         if (s[i] == '5' && status_here(s, len, i, status_r))
             return true;
         if (s[i] == '4' && st4[0] == '\0')
@@ -173,8 +224,8 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
     for (size_t i = start; i < len && rank < 4; i++) {
-        if ((unsigned char)(s[i] - '2') > 3) /* not [2-5]: no code */
-            continue;
+        if ((i = next_digit25(s, i, len)) == len)
+            break;
         int c = code_at(s, len, i), r = 0;
         if (c == 0)
             continue;
@@ -249,8 +300,15 @@ static bool norm_run(const char *s, size_t len, size_t *i, struct norm *o)
     size_t k = *i + 1, room = o->size - 1 - o->len; /* @UNSAFE */
     size_t end = len - k < room ? len : k + room;
     char *out = o->buf + o->len;
-    for (; k < end && !is_space(s[k]); k++)
-        *out++ = s[k] != '\0' ? s[k] : ' ';
+    while (k < end) {
+        size_t n = copy_plain(s, k, end, out); /* bytes above ' ' */
+        out += n;
+        k += n;
+        if (k == end || is_space(s[k]))
+            break;
+        *out++ = s[k] != '\0' ? s[k] : ' '; /* another control byte */
+        k++;
+    }
     o->len = (size_t)(out - o->buf);
     *i = k - 1;
     if (k < len && !is_space(s[k])) { /* more to copy and no room */

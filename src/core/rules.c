@@ -82,6 +82,7 @@ struct rules_scratch {
     size_t words;
     uint64_t *cand; /* rules the text may match (rwords words) */
     size_t rwords;
+    bool owned; /* made by rules_scratch_new() */
 };
 
 /* ------------------------------------------------------------ errors */
@@ -754,19 +755,32 @@ int rules_finish(struct classify_rules *rs, char **error_r)
 
 /* ------------------------------------------------------------ matching */
 
-struct rules_scratch *rules_scratch_new(const struct classify_rules *rs)
+struct rules_scratch *rules_scratch_init(const struct classify_rules *rs,
+                                         void *mem, size_t size)
 {
     size_t words = prefilter_words(rs->pf), rwords = rs->n / 64 + 1;
-    struct rules_scratch *sc =
-        calloc(1, sizeof *sc + (words + rwords) * sizeof(uint64_t));
+    struct rules_scratch *sc = mem;
 
-    if (sc == NULL)
+    if (size < sizeof *sc + (words + rwords) * sizeof(uint64_t))
         return NULL;
+    memset(sc, 0, sizeof *sc);
     sc->marked = (uint64_t *)(sc + 1);
     sc->words = words;
     sc->cand = sc->marked + words;
     sc->rwords = rwords;
     return sc; /* the PCRE2 parts when a regex first runs */
+}
+
+struct rules_scratch *rules_scratch_new(const struct classify_rules *rs)
+{
+    size_t size = sizeof(struct rules_scratch) +
+                  (prefilter_words(rs->pf) + rs->n / 64 + 1) * sizeof(uint64_t);
+    void *mem = malloc(size);
+    struct rules_scratch *sc = mem ? rules_scratch_init(rs, mem, size) : NULL;
+
+    if (sc != NULL)
+        sc->owned = true;
+    return sc;
 }
 
 void rules_scratch_free(struct rules_scratch **scratch)
@@ -777,7 +791,8 @@ void rules_scratch_free(struct rules_scratch **scratch)
         return;
     pcre2_match_data_free(sc->md);
     pcre2_match_context_free(sc->mc);
-    free(sc);
+    if (sc->owned)
+        free(sc);
     *scratch = NULL;
 }
 

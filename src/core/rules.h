@@ -65,6 +65,11 @@ struct rule_info {
  * thread or per call; never share one between threads. */
 struct rules_scratch;
 struct rules_scratch *rules_scratch_new(const struct classify_rules *rules);
+/* The same in the caller's memory mem[0..size) (aligned as uint64_t, e.g.
+ * an array on its stack), NULL when it is too small; rules_scratch_free()
+ * then releases only what matching made in it. */
+struct rules_scratch *rules_scratch_init(const struct classify_rules *rules,
+                                         void *mem, size_t size);
 void rules_scratch_free(struct rules_scratch **scratch);
 
 /* Loads rules from a buffer (name used in errors only); appends to *rules,
