@@ -198,11 +198,12 @@ void hdr_index_begin(struct hdr_index *ix, const char *blk)
  * line end, as hdr_next() has it. */
 static void hdr_index_close(struct hdr_index *ix, size_t off)
 {
-    struct hdr_field *f = &ix->f[ix->n - 1];
+    struct hdr_field *f;
     size_t vstart, end;
 
-    if (!ix->open)
+    if (!ix->open) /* then n > 0 */
         return;
+    f = &ix->f[ix->n - 1];
     ix->open = false;
     vstart = (size_t)(f->value - ix->blk);
     end = vstart + f->value_len < off ? vstart + f->value_len : off;
