@@ -44,8 +44,9 @@ struct rule {
     char **code_globs;
     size_t ncode;
     struct globc *status_c, *code_c; /* the globs compiled */
-    unsigned class_mask;             /* bit n: class n; 0 = any */
-    unsigned action_mask;            /* ACT_*; 0 = any */
+    unsigned subj_mask;   /* status subjects its globs allow (subj_bit()) */
+    unsigned class_mask;  /* bit n: class n; 0 = any */
+    unsigned action_mask; /* ACT_*; 0 = any */
     pcre2_code *re;
     bool jit;
     struct branch *br; /* the regex's branches, exact ones first */
@@ -154,6 +155,27 @@ static void globc_compile(const char *g, struct globc *c)
     c->len = n;
     memcpy(c->v, v, sizeof v);
     memcpy(c->m, m, sizeof m);
+}
+
+/* The subject of a status as one bit: "C.S.D" with a one-digit subject S
+ * -> bit S, anything else -> bit 10. */
+#define SUBJ_ALL 0x7ffu
+static unsigned subj_bit(const char *st)
+{
+    if (st[0] != '\0' && st[1] == '.' && st[2] >= '0' && st[2] <= '9' &&
+        st[3] == '.')
+        return 1u << (st[2] - '0');
+    return 1u << 10;
+}
+
+/* The subj_bit()s of the statuses glob g may match (all, unless it fixes
+ * a one-digit subject). */
+static unsigned glob_subjects(const char *g)
+{
+    if (strchr(g, '*') == NULL && strlen(g) >= 4 && g[1] == '.' &&
+        g[2] >= '0' && g[2] <= '9' && g[3] == '.')
+        return 1u << (g[2] - '0');
+    return SUBJ_ALL;
 }
 
 /* The key of string s[0..len) for globc matching. */
@@ -372,9 +394,15 @@ static int parse_cond(struct line_ctx *lc, struct rule *r, char *tok)
     }
     *eq = '\0';
     const char *key = tok, *v = eq + 1;
-    if (strcmp(key, "status") == 0)
-        return parse_globs(lc, key, v, "0123456789.*?", &r->status_globs,
-                           &r->nstatus, &r->status_c);
+    if (strcmp(key, "status") == 0) {
+        if (parse_globs(lc, key, v, "0123456789.*?", &r->status_globs,
+                        &r->nstatus, &r->status_c) < 0)
+            return -1;
+        r->subj_mask = 0;
+        for (size_t i = 0; i < r->nstatus; i++)
+            r->subj_mask |= glob_subjects(r->status_globs[i]);
+        return 0;
+    }
     if (strcmp(key, "code") == 0)
         return parse_globs(lc, key, v, "0123456789*?", &r->code_globs,
                            &r->ncode, &r->code_c);
@@ -644,6 +672,7 @@ static int parse_line(struct line_ctx *lc, char *line)
     size_t ri = lc->rs->n;
     struct rule *r = &lc->rs->rules[ri];
     memset(r, 0, sizeof *r);
+    r->subj_mask = SUBJ_ALL;
     r->line = lc->lineno;
     r->id = strdup(id);
     r->file = strdup(lc->file);
@@ -826,6 +855,7 @@ static unsigned action_bit(const char *a)
 /* What the conditions other than the text look at, prepared once. */
 struct fields {
     const char *status;
+    unsigned subj; /* subj_bit() of the status */
     size_t slen, clen;
     uint64_t skey[2];
     char code[8]; /* "550" or "" */
@@ -836,6 +866,8 @@ struct fields {
 /* The conditions other than the text. */
 static bool rule_fields_match(const struct rule *r, const struct fields *f)
 {
+    if ((r->subj_mask & f->subj) == 0)
+        return false;
     if (r->action_mask != 0 && (r->action_mask & f->act) == 0)
         return false;
     if (r->class_mask != 0 && (r->class_mask & (1u << f->cls)) == 0)
@@ -962,6 +994,7 @@ static void fields_prepare(const struct rules_subject *s, struct fields *f)
         f->cls = (unsigned)(s->status[0] - '0');
     else if (f->code[0] != '\0')
         f->cls = (unsigned)(f->code[0] - '0');
+    f->subj = subj_bit(f->status);
     f->slen = strlen(f->status);
     f->clen = strlen(f->code);
     globc_key(f->status, f->slen, f->skey);
