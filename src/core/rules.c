@@ -73,6 +73,7 @@ struct classify_rules {
      * run), one bit each in rwords words */
     size_t *clause_rule, *clause_branch;
     uint64_t *base;
+    uint64_t *fmask; /* FM_N sets: the rules a subject, class, action allows */
     size_t rwords;
 };
 
@@ -233,6 +234,7 @@ void classify_rules_free(struct classify_rules **rules)
     free(rs->clause_rule);
     free(rs->clause_branch);
     free(rs->base);
+    free(rs->fmask);
     free(rs);
     *rules = NULL;
 }
@@ -733,6 +735,34 @@ int rules_load_buffer(struct classify_rules **rules, const char *name,
 
 /* ------------------------------------------------------------ index */
 
+/* The sets of rs->fmask: the rules allowing a status subject (subj_bit()
+ * number), a class (0: none; 1..9: the first digit of a reply code without
+ * a status), an action (0: unknown, else ACT_* bit + 1). */
+#define FM_SUBJ 0
+#define FM_CLS 11
+#define FM_ACT 21
+#define FM_N 28
+
+static void fmask_bit(struct classify_rules *rs, size_t set, size_t i)
+{
+    rs->fmask[set * rs->rwords + i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static void fmask_set(struct classify_rules *rs, const struct rule *r, size_t i)
+{
+    for (unsigned b = 0; b <= 10; b++)
+        if (r->subj_mask & (1u << b))
+            fmask_bit(rs, FM_SUBJ + b, i);
+    for (unsigned c = 0; c <= 9; c++)
+        if (r->class_mask == 0 || (r->class_mask & (1u << c)) != 0)
+            fmask_bit(rs, FM_CLS + c, i);
+    for (unsigned k = 0; k <= 6; k++) {
+        unsigned act = k == 0 ? 0 : 1u << (k - 1);
+        if (r->action_mask == 0 || (r->action_mask & act) != 0)
+            fmask_bit(rs, FM_ACT + k, i);
+    }
+}
+
 /* May the rule's text condition hold whatever clauses a text marks? */
 static bool rule_always(const struct rule *r)
 {
@@ -752,17 +782,20 @@ static int rules_index(struct classify_rules *rs)
     free(rs->clause_rule);
     free(rs->clause_branch);
     free(rs->base);
+    free(rs->fmask);
     rs->rwords = rs->n / 64 + 1;
     rs->clause_rule = calloc(nc, sizeof *rs->clause_rule);
     rs->clause_branch = calloc(nc, sizeof *rs->clause_branch);
     rs->base = calloc(rs->rwords, sizeof *rs->base);
+    rs->fmask = calloc(FM_N * rs->rwords, sizeof *rs->fmask);
     if (rs->clause_rule == NULL || rs->clause_branch == NULL ||
-        rs->base == NULL)
+        rs->base == NULL || rs->fmask == NULL)
         return -1;
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *r = &rs->rules[i];
         if (rule_always(r))
             rs->base[i / 64] |= UINT64_C(1) << (i % 64);
+        fmask_set(rs, r, i);
         for (size_t k = 0; k < r->nbr; k++)
             for (size_t c = 0; c < r->br[k].n; c++) {
                 rs->clause_rule[r->br[k].first + c] = i;
@@ -1001,6 +1034,20 @@ static void fields_prepare(const struct rules_subject *s, struct fields *f)
     globc_key(f->code, f->clen, f->ckey);
 }
 
+/* Keeps in cand[] the rules whose subject, class and action conditions
+ * allow f's. */
+static void fields_filter(const struct classify_rules *rs,
+                          const struct fields *f, uint64_t *cand)
+{
+    size_t w = rs->rwords, k = f->act ? (size_t)__builtin_ctz(f->act) + 1 : 0;
+    const uint64_t *ms = rs->fmask + (FM_SUBJ + __builtin_ctz(f->subj)) * w,
+                   *mc = rs->fmask + (FM_CLS + f->cls) * w,
+                   *ma = rs->fmask + (FM_ACT + k) * w;
+
+    for (size_t i = 0; i < w; i++)
+        cand[i] &= ms[i] & mc[i] & ma[i];
+}
+
 bool rules_match(const struct classify_rules *rs, struct rules_scratch *sc,
                  const struct rules_subject *s, bool use_prefilter,
                  struct rule_info *rule_r)
@@ -1019,8 +1066,9 @@ bool rules_match(const struct classify_rules *rs, struct rules_scratch *sc,
             }
         return false;
     }
-    /* only the rules the text may match, in order */
+    /* only the rules the text and the fields may match, in order */
     rules_scan(rs, sc, s->text != NULL ? s->text : "", s->len);
+    fields_filter(rs, &f, sc->cand);
     for (size_t w = 0; w < sc->rwords; w++)
         for (uint64_t m = sc->cand[w]; m != 0; m &= m - 1) {
             size_t i = w * 64 + (size_t)__builtin_ctzll(m);

@@ -266,6 +266,43 @@ static void condition_globs_agree_with_rules_glob(void **state)
     }
 }
 
+/* Class and action conditions for every class a reply code may give
+ * (1..9 without a status) and every action, decided the same with and
+ * without the prefilter's index. */
+static void class_and_action_of_any_reply(void **state)
+{
+    static const char rules[] = "c2 policy class=2\n"
+                                "c45 network class=4,5 action=delayed\n"
+                                "af system_error action=failed,none\n"
+                                "any undetermined text=/./\n";
+    static const int codes[] = {0, 150, 250, 350, 450, 550, 650, 750, 999};
+    static const char *const actions[] = {NULL,      "failed",  "delayed",
+                                          "relayed", "expanded", "delivered",
+                                          "other"};
+    char *err = NULL;
+    struct classify_rules *rs = load(rules, &err);
+
+    (void)state;
+    assert_non_null(rs);
+    struct rules_scratch *sc = rules_scratch_new(rs);
+    assert_non_null(sc);
+    for (size_t c = 0; c < sizeof codes / sizeof codes[0]; c++)
+        for (size_t a = 0; a < sizeof actions / sizeof actions[0]; a++) {
+            struct rules_subject s = {.text = "x", .len = 1, .status = "",
+                                      .code = codes[c], .action = actions[a]};
+            struct rule_info x, y;
+            bool mx = rules_match(rs, sc, &s, true, &x);
+            bool my = rules_match(rs, sc, &s, false, &y);
+            assert_true(mx && my);
+            if (strcmp(x.id, y.id) != 0)
+                fail_msg("code %d action %s: %s with the index, %s without",
+                         codes[c], actions[a] ? actions[a] : "(none)", x.id,
+                         y.id);
+        }
+    rules_scratch_free(&sc);
+    classify_rules_free(&rs);
+}
+
 /* Texts run through the shipped rules with and without the prefilter. */
 static const char *const texts[] = {
     "550 5.1.1 user unknown", "552 5.2.2 Mailbox full", "user  unknown",
@@ -588,6 +625,7 @@ int main(void)
         cmocka_unit_test(match_limit),
         cmocka_unit_test(globs),
         cmocka_unit_test(condition_globs_agree_with_rules_glob),
+        cmocka_unit_test(class_and_action_of_any_reply),
         cmocka_unit_test(prefilter_never_changes_a_decision),
         cmocka_unit_test(literal_extraction_is_safe),
         cmocka_unit_test(shipped_never_hard),
