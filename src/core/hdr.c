@@ -26,6 +26,20 @@ static size_t hdr_eol(const char *s, size_t len)
             i++;
         return i;
     }
+    for (; i + 32 <= len; i += 32) { /* two steps at a time */
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i b =
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                         _mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf))) |
+                     (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                         _mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, lf)))
+                         << 16;
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    if (i == len)
+        return len;
     for (;;) {
         if (i + 16 > len)
             i = len - 16; /* @UNSAFE: len >= 16; bytes before i are clean */

@@ -143,6 +143,31 @@ static void test_hdr_unfold_matches_bytewise(void **state)
     }
 }
 
+/* hdr_line() against a byte-at-a-time reference: random lines of every
+ * length up to 100, line ends at every position, all three kinds. */
+static void test_hdr_line_matches_bytewise(void **state)
+{
+    char s[128];
+    unsigned seed = 99;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)round % 101, next, want_next, i = 0;
+        for (size_t k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 300;
+            s[k] = r == 0 ? '\r' : r == 1 ? '\n' : (char)('a' + r % 26);
+        }
+        while (i < len && s[i] != '\r' && s[i] != '\n')
+            i++;
+        want_next = i >= len ? len
+                    : s[i] == '\r' && i + 1 < len && s[i + 1] == '\n' ? i + 2
+                                                                      : i + 1;
+        assert_int_equal(hdr_line(s, len, &next), i);
+        assert_int_equal(next, want_next);
+    }
+}
+
 static void test_hdr_find_unfolds_any_line_end(void **state)
 {
     static const char *const blocks[] = {
@@ -599,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_base64_check_only_agrees),
         cmocka_unit_test(test_qp_decodes_soft_breaks_and_q_words),
         cmocka_unit_test(test_hdr_unfold_matches_bytewise),
+        cmocka_unit_test(test_hdr_line_matches_bytewise),
         cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
