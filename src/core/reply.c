@@ -31,26 +31,39 @@ static size_t next_digit25(const char *s, size_t from, size_t len)
     return i;
 }
 
-/* Copies the bytes above ' ' from s[from..end) to out, up to the first
- * other one; returns how many.  SSE2 stores 16 bytes a step: out must have
- * room for end - from bytes. */
-static size_t copy_plain(const char *s, size_t from, size_t end, char *out)
+/* Copies from s[from..end) to out the bytes above ' ' and the single
+ * spaces between two of them (the second not d0, which may start a
+ * continuation prefix), which normalising keeps as they are, up to the
+ * first other byte; returns how many.  s[from - 1] must be no white space;
+ * s[end] (when end < len) is only looked at.  SSE2 stores 16 bytes a step:
+ * out must have room for end - from bytes. */
+static size_t copy_plain(const char *s, size_t from, size_t end, size_t len,
+                         char d0, char *out)
 {
     size_t k = from;
 #if defined(__SSE2__)
-    const __m128i sp = _mm_set1_epi8(' ');
+    const __m128i sp = _mm_set1_epi8(' '), dz = _mm_set1_epi8(d0);
 
-    for (; k + 16 <= end; k += 16) {
+    for (; k + 16 <= end && k + 17 <= len; k += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + k + 1));
         _mm_storeu_si128((__m128i *)(void *)(out + (k - from)), x);
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp));
+        __m128i low_x = _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp);
+        __m128i low_y = _mm_cmpeq_epi8(_mm_max_epu8(y, sp), sp);
+        __m128i lone = _mm_andnot_si128(
+            _mm_or_si128(low_y, _mm_cmpeq_epi8(y, dz)), _mm_cmpeq_epi8(x, sp));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(lone, low_x));
         if (m != 0)
             return k - from + (size_t)__builtin_ctz(m);
     }
 #endif
-    for (; k < end && (unsigned char)s[k] > ' '; k++)
-        out[k - from] = s[k];
+    for (; k < end; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c <= ' ' && (c != ' ' || k + 1 >= len ||
+                         (unsigned char)s[k + 1] <= ' ' || s[k + 1] == d0))
+            break;
+        out[k - from] = (char)c;
+    }
     return k - from;
 }
 
@@ -291,9 +304,11 @@ static size_t continuation_at(const char *s, size_t len, size_t i,
     return s[i + 3] == '-' || line_start ? 4 : 0;
 }
 
-/* Copies the run of bytes from s[*i] up to white space, as far as the
- * buffer goes (NUL bytes become spaces); false when it is full. */
-static bool norm_run(const char *s, size_t len, size_t *i, struct norm *o)
+/* Copies the run of bytes from s[*i] up to white space other than single
+ * spaces between words, as far as the buffer goes (NUL bytes become
+ * spaces); false when it is full. */
+static bool norm_run(const char *s, size_t len, size_t *i, char d0,
+                     struct norm *o)
 {
     if (!norm_put(o, s[*i])) /* the pending space, the first byte */
         return false;
@@ -301,13 +316,17 @@ static bool norm_run(const char *s, size_t len, size_t *i, struct norm *o)
     size_t end = len - k < room ? len : k + room;
     char *out = o->buf + o->len;
     while (k < end) {
-        size_t n = copy_plain(s, k, end, out); /* bytes above ' ' */
+        size_t n = copy_plain(s, k, end, len, d0, out);
         out += n;
         k += n;
         if (k == end || is_space(s[k]))
             break;
         *out++ = s[k] != '\0' ? s[k] : ' '; /* another control byte */
         k++;
+    }
+    if (k > *i + 1 && s[k - 1] == ' ') { /* no room for the byte after */
+        out--;
+        k--;
     }
     o->len = (size_t)(out - o->buf);
     *i = k - 1;
@@ -342,7 +361,7 @@ static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
                 continue;
             }
         }
-        if (!norm_run(s, len, &i, o))
+        if (!norm_run(s, len, &i, d0, o))
             return;
     }
 }
