@@ -30,11 +30,12 @@ static size_t hdr_eol(const char *s, size_t len)
         __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i b =
             _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-                         _mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf))) |
-                     (unsigned)_mm_movemask_epi8(_mm_or_si128(
-                         _mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, lf)))
-                         << 16;
+        unsigned m =
+            (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf))) |
+            (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, lf)))
+                << 16;
         if (m != 0)
             return i + (size_t)__builtin_ctz(m);
     }
@@ -285,8 +286,7 @@ void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix)
     }
 }
 
-void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want,
-                    size_t n)
+void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want, size_t n)
 {
     uint64_t firsts[4] = {0}, lens = 0;
     size_t left = n;

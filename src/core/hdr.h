@@ -46,7 +46,10 @@ struct hdr_want {
 void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n);
 
 /* An initializer of struct hdr_want for a string literal name. */
-#define HDR_WANT(lit) {.name = (lit), .name_len = sizeof(lit) - 1}
+#define HDR_WANT(lit)                                                          \
+    {                                                                          \
+        .name = (lit), .name_len = sizeof(lit) - 1                             \
+    }
 
 /* The fields of one header block, split once and looked up many times:
  * the MIME walker fills it while it reads the block's lines (so that

@@ -84,8 +84,8 @@ static size_t mime_name_end(const char *line, size_t i, size_t ll)
     for (; i + 16 <= ll; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
         /* name bytes: ' ' < x < 0x7f as signed bytes (8-bit ones are < 0) */
-        __m128i name = _mm_and_si128(_mm_cmpgt_epi8(x, sp),
-                                     _mm_cmplt_epi8(x, del));
+        __m128i name =
+            _mm_and_si128(_mm_cmpgt_epi8(x, sp), _mm_cmplt_epi8(x, del));
         unsigned m = (unsigned)_mm_movemask_epi8(
             _mm_andnot_si128(_mm_cmpeq_epi8(x, colon), name));
         if (m != 0xffffu)
@@ -122,9 +122,9 @@ static bool mime_header_line(const char *line, size_t ll, bool first,
 static void mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
                            struct hdr_want *ct_r)
 {
-    struct hdr_want w[2] = {{.name = "Content-Type", .name_len = 12},
-                            {.name = "Content-Transfer-Encoding",
-                             .name_len = 25}};
+    struct hdr_want w[2] = {
+        {.name = "Content-Type", .name_len = 12},
+        {.name = "Content-Transfer-Encoding", .name_len = 25}};
     char v[sizeof p->type]; /* the type is all that is read of the value */
 
     strcpy(p->type, "text/plain");
@@ -135,9 +135,8 @@ static void mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
     if (w[0].found) {
         const struct hdr_field *f = &w[0].f;
         size_t n = hdr_unfold(f->value, f->value_len, v, sizeof v), i;
-        for (i = 0; i < n && i + 1 < sizeof p->type && v[i] != ';' &&
-                    v[i] != ' ';
-             i++)
+        for (i = 0;
+             i < n && i + 1 < sizeof p->type && v[i] != ';' && v[i] != ' '; i++)
             p->type[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
         p->type[i] = '\0';
         if (i == 0 || strchr(p->type, '/') == NULL)
@@ -341,10 +340,10 @@ static size_t mime_next_dashes(const char *buf, size_t len, size_t pos,
 /* Sets up w; false when its frame stack cannot be had.  Neither the
  * frames nor the entity and its index are cleared: they are filled when
  * pushed or begun. */
-static bool mime_walker_init(struct mime_walker *w, const char *buf,
-                             size_t len, const struct mime_limits *lim,
-                             mime_cb *cb, void *ctx,
-                             struct mime_frame *frames, size_t nframes)
+static bool mime_walker_init(struct mime_walker *w, const char *buf, size_t len,
+                             const struct mime_limits *lim, mime_cb *cb,
+                             void *ctx, struct mime_frame *frames,
+                             size_t nframes)
 {
     w->buf = buf;
     w->len = len;
