@@ -117,15 +117,17 @@ size_t codec_base64(const char *in, size_t len, char *out, size_t cap,
     return n;
 }
 
+/* Value + 1 of each hexadecimal digit (either case), 0 for other bytes. */
+static const unsigned char codec_hex[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12,
+    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 static int codec_hexval(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    return codec_hex[c] - 1;
 }
 
 /* Handles the '=' at in[i]; returns the number of input bytes consumed. */
