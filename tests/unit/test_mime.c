@@ -73,6 +73,7 @@ static void test_qp_decodes_soft_breaks_and_q_words(void **state)
         bool q, bad;
     } t[] = {
         {"caf=C3=A9", "caf\xc3\xa9", false, false},
+        {"caf=c3=a9=09=3D=3g", "caf\xc3\xa9\t==3g", false, true},
         {"long=\r\nline", "longline", false, false},
         {"long= \nline", "longline", false, false},
         {"a=ZZb", "a=ZZb", false, true},
