@@ -91,47 +91,61 @@ int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
     return 0;
 }
 
-/* "name" sep "value" with bare LF turned into CRLF.
- * @UNSAFE length check */
-static int auth_dkim_feed(struct auth_dkim *d, const char *name,
-                          const char *sep, const char *value)
+/* The MTA took one SP after the colon, if there was one: it is put back
+ * unless the value starts with a tab or a line break, which follow the
+ * colon directly far more often than a SP does ("To:\r\n\t...").
+ * @UNSAFE length arithmetic */
+size_t auth_dkim_field(const char *name, const char *value, bool raw, char *out,
+                       size_t size)
 {
-    size_t nl = strlen(name), sl = strlen(sep), vl = strlen(value), o = 0;
+    size_t nl = strlen(name), o = 0;
+    bool sp = !raw && value[0] != '\t' && value[0] != '\r' && value[0] != '\n';
+
+    if (size < nl + 3)
+        return 0;
+    memcpy(out, name, nl);
+    o = nl;
+    out[o++] = ':';
+    if (sp)
+        out[o++] = ' ';
+    for (size_t i = 0; value[i] != '\0'; i++) {
+        bool cr = value[i] == '\n' && (i == 0 || value[i - 1] != '\r');
+        if (o + (cr ? 2 : 1) >= size)
+            return 0;
+        if (cr)
+            out[o++] = '\r';
+        out[o++] = value[i];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static int auth_dkim_feed(struct auth_dkim *d, const char *name,
+                          const char *value, bool raw)
+{
+    size_t size = strlen(name) + 2 + 2 * strlen(value) + 1, len;
     char *buf;
 
     if (d->broken || d->nosig)
         return 0;
-    if (nl + sl + 2 * vl + 1 > AUTH_HDR_MAX ||
-        (buf = malloc(nl + sl + 2 * vl + 1)) == NULL)
+    if (size > AUTH_HDR_MAX || (buf = malloc(size)) == NULL)
         return -1;
-    memcpy(buf, name, nl);
-    o = nl;
-    memcpy(buf + o, sep, sl);
-    o += sl;
-    for (size_t i = 0; i < vl; i++) {
-        if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
-            buf[o++] = '\r';
-        buf[o++] = value[i];
-    }
-    buf[o] = '\0';
-    DKIM_STAT st = dkim_header(d->dkim, (u_char *)buf, o);
+    len = auth_dkim_field(name, value, raw, buf, size);
+    DKIM_STAT st =
+        len > 0 ? dkim_header(d->dkim, (u_char *)buf, len) : DKIM_STAT_INTERNAL;
     free(buf);
     return st == DKIM_STAT_OK ? 0 : -1;
 }
 
-/* The MTA took one SP after the colon, if there was one: put it back,
- * unless the value starts with a tab or a line break, which follow the
- * colon directly far more often than a SP does ("To:\r\n\t..."). */
 int auth_dkim_header(struct auth_dkim *d, const char *name, const char *value)
 {
-    bool bare = value[0] == '\t' || value[0] == '\r' || value[0] == '\n';
-    return auth_dkim_feed(d, name, bare ? ":" : ": ", value);
+    return auth_dkim_feed(d, name, value, false);
 }
 
 int auth_dkim_header_raw(struct auth_dkim *d, const char *name,
                          const char *value)
 {
-    return auth_dkim_feed(d, name, ":", value);
+    return auth_dkim_feed(d, name, value, true);
 }
 
 int auth_dkim_eoh(struct auth_dkim *d)

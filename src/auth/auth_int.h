@@ -48,6 +48,12 @@ struct auth_ctx {
 
 /* auth_dkim.c */
 int auth_dkim_lib_init(struct auth_ctx *ctx, const char **error_r);
+/* The header field as libopendkim wants it: "name:" value, with the SP
+ * the MTA took put back unless raw (see auth_dkim_header()), bare LF as
+ * CRLF, into out[size] NUL-terminated.  Returns the length, 0 when it
+ * does not fit.  Pure. */
+size_t auth_dkim_field(const char *name, const char *value, bool raw, char *out,
+                       size_t size);
 
 /* The domain after the last '@' of an address, or "" (points into addr). */
 const char *auth_addr_domain(const char *addr);
