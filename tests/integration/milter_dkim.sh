@@ -17,6 +17,7 @@
 #   (b) outbound mail of d2.test signed d=d2.test whose DNS key is kb:
 #       dkim_fail logged for every message, exactly one outbound-dkim
 #       alert (command hook) for the three messages inside the window.
+#       d6.test's selector has no key record: dkim_permerror, one alert.
 #   (c) outbound mail of d3.test signed d=other.test (valid signature,
 #       another domain): exactly one outbound-dkim alert, dkim_unaligned.
 #   (d) a DSN from outside (client 192.0.2.66 through XCLIENT, which
@@ -72,6 +73,7 @@ k4 remote.test:r1:$K/ka.private
 k5 broken.test:r2:$K/ka.private
 k6 d4.test:s4:$K/ka.private
 k7 d5.test:s5:$K/ka.private
+k8 d6.test:s6:$K/ka.private
 EOF
 cat > "$K/signing" <<'EOF'
 *@d1.test k1
@@ -81,6 +83,7 @@ cat > "$K/signing" <<'EOF'
 *@mx.broken.test k5
 *@d4.test k6
 *@d5.test k7
+*@d6.test k8
 EOF
 printf '127.0.0.1\n192.0.2.66\n' > "$K/internal"
 cat > "$K/opendkim.conf" <<EOF
@@ -231,6 +234,13 @@ N=$(grep -c "auth: outbound from=<app[123]@d2.test>: dkim_fail, spf=none, dkim=f
 [ "$N" -eq 3 ]
 tap_ok $? "dkim_fail logged for each of the 3 messages (got $N)"
 
+# (b) d6.test: no key published for its selector: permerror, one alert
+pfh_send "$PSUB" app1@d6.test ok@remote.test --subject "out d6" \
+    >/dev/null 2>&1
+pfh_wait_log "$BGOUT" "auth: outbound from=<app1@d6.test>: dkim_permerror, spf=none, dkim=permerror$" \
+    20 >/dev/null
+tap_ok $? "a signature whose key is not in DNS: dkim_permerror logged"
+
 # (c) d3.test signed d=other.test: valid but not aligned
 for i in 1 2; do
     pfh_send "$PSUB" "app$i@d3.test" ok@remote.test --subject "out d3 $i" \
@@ -248,6 +258,9 @@ sleep 3 # anything more would be a second alert
 N=$(alerts outbound-dkim dkim_fail d2.test)
 [ "$N" = 1 ]
 tap_ok $? "exactly one outbound-dkim alert, reason dkim_fail, for d2.test (got $N)"
+N=$(alerts outbound-dkim dkim_permerror d6.test)
+[ "$N" = 1 ]
+tap_ok $? "exactly one outbound-dkim alert, reason dkim_permerror, for d6.test (got $N)"
 N=$(alerts outbound-dkim dkim_unaligned d3.test)
 [ "$N" = 1 ]
 tap_ok $? "exactly one outbound-dkim alert, reason dkim_unaligned, for d3.test (got $N)"
