@@ -12,7 +12,9 @@ src_core_libbgcore_a_SOURCES += src/core/reply.c src/core/reply.h \
 	src/core/reason.c src/core/reason.h src/core/rules.c \
 	src/core/rules.h src/core/classify.c src/core/classify.h \
 	src/core/prefilter.c src/core/prefilter.h \
-	src/core/relit.c src/core/relit.h
+	src/core/relit.c src/core/relit.h \
+	src/core/globs.c src/core/globs.h \
+	src/core/rtext.c src/core/rtext.h
 
 # report: MIME / DSN / plain-text bounce parsing
 src_core_libbgcore_a_SOURCES += \

@@ -5,23 +5,17 @@
  * The text condition, when present, is last: the regex runs from after
  * "text=/" to the last '/' of the line, followed only by flags.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <errno.h>
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/globs.h"
 #include "core/prefilter.h"
-#include "core/relit.h"
+#include "core/rtext.h"
 #include "core/rules.h"
-
-#define GLOBS_MAX 16              /* globs per status=/code= condition */
-#define BRANCHES_MAX 64           /* top-level branches of a regex split */
-#define RULES_MATCH_LIMIT 1000000 /* PCRE2 match limit per regex and text */
 
 enum {
     ACT_NONE = 1u << 0, /* no action known */
@@ -39,28 +33,17 @@ struct rule {
     bool auth;
     char *file;
     unsigned line;
-    char **status_globs;
-    size_t nstatus;
-    char **code_globs;
-    size_t ncode;
-    struct globc *status_c, *code_c; /* the globs compiled */
+    struct globs *status, *code; /* NULL: no such condition */
     unsigned subj_mask;   /* status subjects its globs allow (subj_bit()) */
     unsigned class_mask;  /* bit n: class n; 0 = any */
     unsigned action_mask; /* ACT_*; 0 = any */
-    pcre2_code *re;
-    bool jit;
-    struct branch *br; /* the regex's branches, exact ones first */
-    size_t nbr;        /* 0: no prefilter, the regex always runs */
-    size_t nlits;      /* prefilter literals; 0 = the regex may run */
+    struct rtext *text;   /* NULL: no text condition */
 };
 
-/* A top-level branch of a rule's regex (relit.h): exact, it matches when
- * its clause is marked; else it runs its regex when its clauses first ..
- * first + n - 1 are all marked (n = 0: always). */
-struct branch {
-    pcre2_code *re; /* the branch alone, or NULL: the rule's whole regex */
-    bool jit, exact;
-    size_t first, n;
+/* Where a prefilter clause belongs. */
+struct clause_ref {
+    size_t rule;
+    size_t first, n; /* the clauses of its branch */
 };
 
 struct classify_rules {
@@ -68,19 +51,19 @@ struct classify_rules {
     size_t n, alloc;
     struct prefilter *pf;
     size_t nclauses;
-    /* by rules_finish(): per clause its rule and branch; the rules looked
-     * at whatever the text (no text condition, or a regex that may always
-     * run), one bit each in rwords words */
-    size_t *clause_rule, *clause_branch;
+    /* by rules_finish(): per clause its rule and the clauses of its
+     * branch (first, n); the rules looked at whatever the text (no text
+     * condition, or a regex that may always run), one bit each in rwords
+     * words */
+    struct clause_ref *clause;
     uint64_t *base;
     uint64_t *fmask; /* FM_N sets: the rules a subject, class, action allows */
     size_t rwords;
 };
 
 struct rules_scratch {
-    pcre2_match_data *md;
-    pcre2_match_context *mc; /* match limit: a bad local regex stays cheap */
-    uint64_t *marked;        /* prefilter clauses found in the text */
+    struct rtext_scratch *rx; /* PCRE2 match data, made on first need */
+    uint64_t *marked;         /* prefilter clauses found in the text */
     size_t words;
     uint64_t *cand; /* rules the text may match (rwords words) */
     size_t rwords;
@@ -112,50 +95,7 @@ static void set_error(char **error_r, const char *file, unsigned line,
 
 bool rules_glob(const char *p, const char *s)
 {
-    const char *star = NULL, *retry = NULL;
-
-    while (*s != '\0') {
-        if (*p == '*') {
-            star = ++p;
-            retry = s;
-        } else if (*p == '?' || *p == *s) {
-            p++;
-            s++;
-        } else if (star != NULL) {
-            p = star;
-            s = ++retry;
-        } else {
-            return false;
-        }
-    }
-    while (*p == '*')
-        p++;
-    return *p == '\0';
-}
-
-/* A glob without '*' (at most 15 bytes) as bytes to compare: a string of
- * its length, zero-padded to 16 bytes, matches when (key & m) == v, m
- * covering every byte but the '?' ones. */
-struct globc {
-    uint64_t v[2], m[2];
-    size_t len;
-    bool star; /* has '*': rules_glob() decides */
-};
-
-static void globc_compile(const char *g, struct globc *c)
-{
-    unsigned char v[16] = {0}, m[16] = {0};
-    size_t n = strlen(g);
-
-    c->star = strchr(g, '*') != NULL || n > 15;
-    for (size_t i = 0; i < n && i < 16; i++)
-        if (g[i] != '?') {
-            v[i] = (unsigned char)g[i];
-            m[i] = 0xff;
-        }
-    c->len = n;
-    memcpy(c->v, v, sizeof v);
-    memcpy(c->m, m, sizeof m);
+    return globs_glob(p, s);
 }
 
 /* The subject of a status as one bit: "C.S.D" with a one-digit subject S
@@ -179,45 +119,15 @@ static unsigned glob_subjects(const char *g)
     return SUBJ_ALL;
 }
 
-/* The key of string s[0..len) for globc matching. */
-static void globc_key(const char *s, size_t len, uint64_t key[2])
-{
-    unsigned char k[16] = {0};
-
-    memcpy(k, s, len < sizeof k ? len : sizeof k);
-    memcpy(key, k, sizeof k);
-}
-
-static bool globs_match(char *const *globs, const struct globc *c, size_t n,
-                        const char *s, size_t len, const uint64_t key[2])
-{
-    for (size_t i = 0; i < n; i++) {
-        if (c[i].star ? rules_glob(globs[i], s)
-                      : (len == c[i].len && (key[0] & c[i].m[0]) == c[i].v[0] &&
-                         (key[1] & c[i].m[1]) == c[i].v[1]))
-            return true;
-    }
-    return false;
-}
-
 /* ------------------------------------------------------------ rule memory */
 
 static void rule_clear(struct rule *r)
 {
-    for (size_t i = 0; i < r->nstatus; i++)
-        free(r->status_globs[i]);
-    for (size_t i = 0; i < r->ncode; i++)
-        free(r->code_globs[i]);
-    free(r->status_globs);
-    free(r->code_globs);
-    free(r->status_c);
-    free(r->code_c);
+    globs_free(&r->status);
+    globs_free(&r->code);
     free(r->id);
     free(r->file);
-    pcre2_code_free(r->re);
-    for (size_t i = 0; i < r->nbr; i++)
-        pcre2_code_free(r->br[i].re);
-    free(r->br);
+    rtext_free(&r->text);
     memset(r, 0, sizeof *r);
 }
 
@@ -231,8 +141,7 @@ void classify_rules_free(struct classify_rules **rules)
         rule_clear(&rs->rules[i]);
     free(rs->rules);
     prefilter_free(&rs->pf);
-    free(rs->clause_rule);
-    free(rs->clause_branch);
+    free(rs->clause);
     free(rs->base);
     free(rs->fmask);
     free(rs);
@@ -288,45 +197,22 @@ static bool valid_id(const char *s, size_t n)
     return true;
 }
 
-/* Splits "a,b,c" into malloc'ed globs; each must use only 'allowed'. */
+/* A list of globs (globs.h); each must use only 'allowed'. */
 static int parse_globs(struct line_ctx *lc, const char *key, const char *v,
-                       const char *allowed, char ***globs_r, size_t *n_r,
-                       struct globc **c_r)
+                       const char *allowed, struct globs **globs_r)
 {
-    char **g;
-    size_t n = 0;
-
     if (*globs_r != NULL) {
         set_error(lc->error_r, lc->file, lc->lineno, "%s: given twice", key);
         return -1;
     }
-    if ((g = calloc(GLOBS_MAX, sizeof *g)) == NULL)
+    if (globs_parse(v, allowed, globs_r) == -1) {
+        set_error(lc->error_r, lc->file, lc->lineno,
+                  "%s: bad pattern list (up to %d comma-separated globs "
+                  "of \"%s\")",
+                  key, GLOBS_MAX, allowed);
         return -1;
-    *globs_r = g;
-    while (*v != '\0') {
-        size_t k = strcspn(v, ",");
-        if (k == 0 || k > 15 || n == GLOBS_MAX || strspn(v, allowed) < k) {
-            set_error(lc->error_r, lc->file, lc->lineno,
-                      "%s: bad pattern list (up to %d comma-separated globs "
-                      "of \"%s\")",
-                      key, GLOBS_MAX, allowed);
-            *n_r = n;
-            return -1;
-        }
-        g[n] = strndup(v, k);
-        if (g[n] == NULL) {
-            *n_r = n;
-            return -1;
-        }
-        n++;
-        v += k + (v[k] == ',');
     }
-    *n_r = n;
-    if ((*c_r = calloc(n ? n : 1, sizeof **c_r)) == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        globc_compile(g[i], &(*c_r)[i]);
-    return 0;
+    return *globs_r != NULL ? 0 : -1;
 }
 
 static int parse_class(struct line_ctx *lc, const char *v, unsigned *mask_r)
@@ -397,17 +283,15 @@ static int parse_cond(struct line_ctx *lc, struct rule *r, char *tok)
     *eq = '\0';
     const char *key = tok, *v = eq + 1;
     if (strcmp(key, "status") == 0) {
-        if (parse_globs(lc, key, v, "0123456789.*?", &r->status_globs,
-                        &r->nstatus, &r->status_c) < 0)
+        if (parse_globs(lc, key, v, "0123456789.*?", &r->status) < 0)
             return -1;
         r->subj_mask = 0;
-        for (size_t i = 0; i < r->nstatus; i++)
-            r->subj_mask |= glob_subjects(r->status_globs[i]);
+        for (size_t i = 0; i < globs_count(r->status); i++)
+            r->subj_mask |= glob_subjects(globs_at(r->status, i));
         return 0;
     }
     if (strcmp(key, "code") == 0)
-        return parse_globs(lc, key, v, "0123456789*?", &r->code_globs,
-                           &r->ncode, &r->code_c);
+        return parse_globs(lc, key, v, "0123456789*?", &r->code);
     if (strcmp(key, "class") == 0)
         return parse_class(lc, v, &r->class_mask);
     if (strcmp(key, "action") == 0)
@@ -425,159 +309,16 @@ static int parse_cond(struct line_ctx *lc, struct rule *r, char *tok)
     return -1;
 }
 
-/* ------------------------------------------------------------ branches */
-
-/* Adds a literal of clause rs->nclauses + k (relit_lit_fn). */
-struct lit_ctx {
-    struct classify_rules *rs;
-    size_t *nlits;
-};
-
-static int add_clause_lit(void *ctx, size_t k, const char *lit, size_t len)
+/* The text condition (rtext.h); value points after "text=". */
+static int parse_text(struct line_ctx *lc, struct rule *r, const char *value)
 {
-    struct lit_ctx *c = ctx;
+    char msg[320];
+    int rc = rtext_parse(value, lc->rs->pf, &lc->rs->nclauses, &r->text, msg,
+                         sizeof msg);
 
-    (*c->nlits)++;
-    return prefilter_add(c->rs->pf, c->rs->nclauses + k, lit, len, NULL, 0);
-}
-
-/* An exact branch: one clause, its strings as literals.  Returns 1 when
- * the branch is exact, 0 when not, -1 when memory ran out. */
-static int branch_exact(struct classify_rules *rs, struct rule *r,
-                        struct branch *b, const char *re, size_t len)
-{
-    struct relit_str *set = malloc(RELIT_SET_MAX * sizeof *set);
-    size_t n = 0;
-    bool oom = false;
-    int rc = 0;
-
-    if (set != NULL && relit_exact(re, len, set, &n, &oom)) {
-        for (size_t i = 0; i < n && rc == 0; i++)
-            rc = prefilter_add(rs->pf, rs->nclauses, set[i].text, set[i].len,
-                               set[i].bpos, set[i].nb);
-        *b = (struct branch){.exact = true, .first = rs->nclauses, .n = 1};
-        rs->nclauses++;
-        r->nlits += n;
-        rc = rc < 0 ? -1 : 1;
-    }
-    free(set);
-    return set == NULL || oom ? -1 : rc;
-}
-
-/* A branch that runs a regex: its clauses, and its own code when the
- * regex has other branches.  Returns 0, 1 when it cannot compile alone,
- * -1 when memory ran out. */
-static int branch_regex(struct classify_rules *rs, struct rule *r,
-                        struct branch *b, const char *re, size_t len,
-                        uint32_t opts, bool alone)
-{
-    struct lit_ctx c = {rs, &r->nlits};
-    int n = relit_clauses(re, len, add_clause_lit, &c), err;
-    PCRE2_SIZE off;
-
-    if (n < 0)
-        return -1;
-    *b = (struct branch){.first = rs->nclauses, .n = (size_t)n};
-    rs->nclauses += (size_t)n;
-    if (alone)
-        return 0;
-    b->re = pcre2_compile((PCRE2_SPTR)re, len, opts, &err, &off, NULL);
-    if (b->re == NULL)
-        return 1;
-    b->jit = pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE) == 0;
-    return 0;
-}
-
-static void branches_drop(struct rule *r)
-{
-    for (size_t i = 0; i < r->nbr; i++)
-        pcre2_code_free(r->br[i].re);
-    free(r->br);
-    r->br = NULL;
-    r->nbr = 0;
-    r->nlits = 0;
-}
-
-/* Splits the rule's regex into branches (relit.h), exact ones first; a
- * regex that cannot be split keeps no prefilter and always runs. */
-static int rule_branches(struct classify_rules *rs, struct rule *r,
-                         const char *re, size_t len, uint32_t opts)
-{
-    size_t b[BRANCHES_MAX], e[BRANCHES_MAX], n;
-    bool exact[BRANCHES_MAX] = {false}, always = false;
-    int rc;
-
-    if (!relit_split(re, len, (opts & PCRE2_EXTENDED) != 0, b, e, BRANCHES_MAX,
-                     &n) ||
-        n == 0)
-        return 0;
-    if ((r->br = calloc(n, sizeof *r->br)) == NULL)
-        return -1;
-    for (size_t k = 0; k < n && (opts & PCRE2_CASELESS) != 0; k++) {
-        rc = branch_exact(rs, r, &r->br[r->nbr], re + b[k], e[k] - b[k]);
-        if (rc < 0)
-            return -1;
-        exact[k] = rc == 1;
-        r->nbr += exact[k];
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (exact[k])
-            continue;
-        struct branch *br = &r->br[r->nbr++];
-        rc = branch_regex(rs, r, br, re + b[k], e[k] - b[k], opts, n == 1);
-        if (rc < 0)
-            return -1;
-        if (rc == 1) { /* cannot run alone: the whole regex, always */
-            branches_drop(r);
-            return 0;
-        }
-        always |= br->n == 0;
-    }
-    if (always)
-        r->nlits = 0; /* some branch runs whatever the text */
-    return 0;
-}
-
-/* Compiles "/REGEX/FLAGS" (text points after "text="). */
-static int parse_text(struct line_ctx *lc, struct rule *r, const char *text)
-{
-    const char *end = strrchr(text, '/');
-    uint32_t opts = 0;
-    int err;
-    PCRE2_SIZE off;
-
-    if (text[0] != '/' || end == text) {
-        set_error(lc->error_r, lc->file, lc->lineno,
-                  "text: expected /REGEX/FLAGS");
-        return -1;
-    }
-    for (const char *f = end + 1; *f != '\0'; f++) {
-        if (*f == 'i')
-            opts |= PCRE2_CASELESS;
-        else if (*f == 'x')
-            opts |= PCRE2_EXTENDED;
-        else {
-            set_error(lc->error_r, lc->file, lc->lineno,
-                      "text: unknown flag '%c' (i and x are known)", *f);
-            return -1;
-        }
-    }
-    const char *re = text + 1;
-    size_t relen = (size_t)(end - re);
-    if (relen == 0) {
-        set_error(lc->error_r, lc->file, lc->lineno, "text: empty regex");
-        return -1;
-    }
-    r->re = pcre2_compile((PCRE2_SPTR)re, relen, opts, &err, &off, NULL);
-    if (r->re == NULL) {
-        char msg[256];
-        pcre2_get_error_message(err, (PCRE2_UCHAR *)msg, sizeof msg);
-        set_error(lc->error_r, lc->file, lc->lineno,
-                  "text: bad regex at offset %zu: %s", (size_t)off, msg);
-        return -1;
-    }
-    r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
-    return rule_branches(lc->rs, r, re, relen, opts);
+    if (rc == -1)
+        set_error(lc->error_r, lc->file, lc->lineno, "%s", msg);
+    return rc < 0 ? -1 : 0;
 }
 
 static int grow_rules(struct classify_rules *rs)
@@ -766,41 +507,44 @@ static void fmask_set(struct classify_rules *rs, const struct rule *r, size_t i)
 /* May the rule's text condition hold whatever clauses a text marks? */
 static bool rule_always(const struct rule *r)
 {
-    if (r->re == NULL || r->nbr == 0)
+    size_t first, n;
+
+    if (r->text == NULL || rtext_branches(r->text) == 0)
         return true;
-    for (size_t k = 0; k < r->nbr; k++)
-        if (r->br[k].n == 0)
+    for (size_t k = 0; k < rtext_branches(r->text); k++) {
+        rtext_branch_clauses(r->text, k, &first, &n);
+        if (n == 0)
             return true;
+    }
     return false;
 }
 
-/* The clause -> rule, branch maps and the base rule set. */
+/* The clause map and the base rule set. */
 static int rules_index(struct classify_rules *rs)
 {
     size_t nc = rs->nclauses ? rs->nclauses : 1;
 
-    free(rs->clause_rule);
-    free(rs->clause_branch);
+    free(rs->clause);
     free(rs->base);
     free(rs->fmask);
     rs->rwords = rs->n / 64 + 1;
-    rs->clause_rule = calloc(nc, sizeof *rs->clause_rule);
-    rs->clause_branch = calloc(nc, sizeof *rs->clause_branch);
+    rs->clause = calloc(nc, sizeof *rs->clause);
     rs->base = calloc(rs->rwords, sizeof *rs->base);
     rs->fmask = calloc(FM_N * rs->rwords, sizeof *rs->fmask);
-    if (rs->clause_rule == NULL || rs->clause_branch == NULL ||
-        rs->base == NULL || rs->fmask == NULL)
+    if (rs->clause == NULL || rs->base == NULL || rs->fmask == NULL)
         return -1;
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *r = &rs->rules[i];
         if (rule_always(r))
             rs->base[i / 64] |= UINT64_C(1) << (i % 64);
         fmask_set(rs, r, i);
-        for (size_t k = 0; k < r->nbr; k++)
-            for (size_t c = 0; c < r->br[k].n; c++) {
-                rs->clause_rule[r->br[k].first + c] = i;
-                rs->clause_branch[r->br[k].first + c] = k;
-            }
+        for (size_t k = 0; r->text != NULL && k < rtext_branches(r->text);
+             k++) {
+            size_t first, n;
+            rtext_branch_clauses(r->text, k, &first, &n);
+            for (size_t c = first; c < first + n; c++)
+                rs->clause[c] = (struct clause_ref){i, first, n};
+        }
     }
     return 0;
 }
@@ -851,21 +595,10 @@ void rules_scratch_free(struct rules_scratch **scratch)
 
     if (sc == NULL)
         return;
-    pcre2_match_data_free(sc->md);
-    pcre2_match_context_free(sc->mc);
+    rtext_scratch_free(&sc->rx);
     if (sc->owned)
         free(sc);
     *scratch = NULL;
-}
-
-/* The match data and the match limit, made once per scratch space. */
-static bool scratch_pcre(struct rules_scratch *sc)
-{
-    if (sc->md == NULL)
-        sc->md = pcre2_match_data_create(1, NULL);
-    if (sc->mc == NULL && (sc->mc = pcre2_match_context_create(NULL)) != NULL)
-        pcre2_set_match_limit(sc->mc, RULES_MATCH_LIMIT);
-    return sc->md != NULL && sc->mc != NULL;
 }
 
 static unsigned action_bit(const char *a)
@@ -889,10 +622,9 @@ static unsigned action_bit(const char *a)
 struct fields {
     const char *status;
     unsigned subj; /* subj_bit() of the status */
-    size_t slen, clen;
-    uint64_t skey[2];
+    struct globs_key skey;
     char code[8]; /* "550" or "" */
-    uint64_t ckey[2];
+    struct globs_key ckey;
     unsigned cls, act;
 };
 
@@ -905,58 +637,13 @@ static bool rule_fields_match(const struct rule *r, const struct fields *f)
         return false;
     if (r->class_mask != 0 && (r->class_mask & (1u << f->cls)) == 0)
         return false;
-    if (r->nstatus > 0 &&
-        (f->status[0] == '\0' ||
-         !globs_match(r->status_globs, r->status_c, r->nstatus, f->status,
-                      f->slen, f->skey)))
+    if (r->status != NULL &&
+        (f->status[0] == '\0' || !globs_match(r->status, &f->skey)))
         return false;
-    if (r->ncode > 0 &&
-        (f->code[0] == '\0' || !globs_match(r->code_globs, r->code_c, r->ncode,
-                                            f->code, f->clen, f->ckey)))
+    if (r->code != NULL &&
+        (f->code[0] == '\0' || !globs_match(r->code, &f->ckey)))
         return false;
     return true;
-}
-
-static bool regex_match(const pcre2_code *re, bool jit,
-                        struct rules_scratch *sc, const char *text, size_t len)
-{
-    int rc;
-
-    if (!scratch_pcre(sc))
-        return false; /* out of memory: as not matching */
-    if (jit)
-        rc = pcre2_jit_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, sc->mc);
-    else
-        rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, sc->md, sc->mc);
-    return rc >= 0;
-}
-
-/* Are the clauses first .. first + n - 1 all marked? */
-static bool clauses_all(const uint64_t *marked, size_t first, size_t n)
-{
-    for (size_t c = first; c < first + n; c++)
-        if ((marked[c / 64] & (UINT64_C(1) << (c % 64))) == 0)
-            return false;
-    return true;
-}
-
-/* The text condition by the branches: an exact branch whose clause is
- * marked matches; another runs its regex when its clauses are marked. */
-static bool rule_branches_match(const struct rule *r, struct rules_scratch *sc,
-                                const char *text, size_t len)
-{
-    for (size_t k = 0; k < r->nbr; k++) {
-        const struct branch *b = &r->br[k];
-        if (!clauses_all(sc->marked, b->first, b->n))
-            continue;
-        if (b->exact)
-            return true;
-        if (b->re == NULL) /* the whole regex: it decides */
-            return regex_match(r->re, r->jit, sc, text, len);
-        if (regex_match(b->re, b->jit, sc, text, len))
-            return true;
-    }
-    return false;
 }
 
 /* Scans the text: sc->marked, and in sc->cand the base rules and those
@@ -969,11 +656,10 @@ static void rules_scan(const struct classify_rules *rs,
     prefilter_scan(rs->pf, text, len, sc->marked);
     for (size_t w = 0; w < sc->words; w++)
         for (uint64_t m = sc->marked[w]; m != 0; m &= m - 1) {
-            size_t c = w * 64 + (size_t)__builtin_ctzll(m);
-            size_t i = rs->clause_rule[c];
-            const struct branch *b = &rs->rules[i].br[rs->clause_branch[c]];
-            if (clauses_all(sc->marked, b->first, b->n))
-                sc->cand[i / 64] |= UINT64_C(1) << (i % 64);
+            const struct clause_ref *cr =
+                &rs->clause[w * 64 + (size_t)__builtin_ctzll(m)];
+            if (cr->n == 1 || rtext_clauses_all(sc->marked, cr->first, cr->n))
+                sc->cand[cr->rule / 64] |= UINT64_C(1) << (cr->rule % 64);
         }
 }
 
@@ -1010,11 +696,10 @@ static bool rule_matches(const struct classify_rules *rs,
 
     if (!rule_fields_match(r, f))
         return false;
-    if (r->re == NULL)
+    if (r->text == NULL)
         return true;
-    if (use_prefilter && r->nbr > 0)
-        return rule_branches_match(r, sc, text, s->len);
-    return regex_match(r->re, r->jit, sc, text, s->len);
+    return rtext_match(r->text, &sc->rx, text, s->len,
+                       use_prefilter ? sc->marked : NULL);
 }
 
 static void fields_prepare(const struct rules_subject *s, struct fields *f)
@@ -1028,10 +713,8 @@ static void fields_prepare(const struct rules_subject *s, struct fields *f)
     else if (f->code[0] != '\0')
         f->cls = (unsigned)(f->code[0] - '0');
     f->subj = subj_bit(f->status);
-    f->slen = strlen(f->status);
-    f->clen = strlen(f->code);
-    globc_key(f->status, f->slen, f->skey);
-    globc_key(f->code, f->clen, f->ckey);
+    globs_key(f->status, &f->skey);
+    globs_key(f->code, &f->ckey);
 }
 
 /* Keeps in cand[] the rules whose subject, class and action conditions
@@ -1091,7 +774,9 @@ bool rules_at(const struct classify_rules *rs, size_t i,
 
 size_t rules_prefilter_literals(const struct classify_rules *rs, size_t i)
 {
-    return rs != NULL && i < rs->n ? rs->rules[i].nlits : 0;
+    return rs != NULL && i < rs->n && rs->rules[i].text != NULL
+               ? rtext_literals(rs->rules[i].text)
+               : 0;
 }
 
 /* ------------------------------------------------------------ files */

@@ -10,14 +10,15 @@
  * local override first); a later rule whose id is already defined by an
  * earlier file is dropped, so the override replaces it.
  *
- * Literals (relit.h, prefilter.h): the loader splits each text regex into
- * its top-level branches.  A simple branch of a caseless regex is a finite
- * set of strings ("no such (user|mailbox)"): it matches where one of them
- * occurs, and needs no regex.  Any other branch is compiled alone and runs
- * only when the text holds one literal of each of its clauses.  One pass
- * over the text finds the literals of all the rules (ignoring ASCII case);
- * then only the rules the text may match are looked at, in order, their
- * status, code, class and action conditions before the text.
+ * Text conditions (rtext.h): each regex is split at load into its
+ * top-level branches (relit.h).  A simple branch of a caseless regex is a
+ * finite set of strings ("no such (user|mailbox)"): it matches where one
+ * of them occurs, and needs no regex.  Any other branch is compiled alone
+ * and runs only when the text holds one literal of each of its clauses.
+ * One pass over the text finds the literals of all the rules (prefilter.h,
+ * ignoring ASCII case); then only the rules the text may match, and whose
+ * status subject, class and action conditions allow the reply's, are
+ * looked at, in order, their other conditions (globs.h) before the text.
  *
  * struct classify_rules is immutable once loaded and may be shared by any
  * number of threads; matching keeps its scratch state in the caller's
@@ -25,9 +26,8 @@
  *
  * Limits: lines up to RULES_LINE_MAX bytes, RULES_MAX rules, ids up to
  * RULES_ID_MAX bytes of [A-Za-z0-9._-]; each regex match runs under a
- * PCRE2 match limit, and a regex that hits it counts as not matching, so
- * a catastrophic local regex costs bounded time (a split regex: each
- * branch that runs has the limit to itself).
+ * PCRE2 match limit (RTEXT_MATCH_LIMIT), and a regex that hits it counts
+ * as not matching, so a catastrophic local regex costs bounded time.
  */
 #ifndef BG_RULES_H
 #define BG_RULES_H
