@@ -263,8 +263,20 @@ static void tb_sets_init(void)
 
 /* Which phrases of set id occur in s[0..len): bit i stands for its i-th
  * phrase.  With first, the search ends at the first phrase found. */
+static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
+                                 size_t len, bool first, size_t *ends);
+
 static uint64_t tb_find_set(enum tb_set_id id, const char *s, size_t len,
                             bool first)
+{
+    return tb_find_set_ends(id, s, len, first, NULL);
+}
+
+/* tb_find_set(), and with ends != NULL, ends[i] set to the end of the
+ * first occurrence of each phrase i found (the window moves forward: the
+ * first one found is the first one). */
+static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
+                                 size_t len, bool first, size_t *ends)
 {
     const struct tb_set *t = &tb_sets[id];
     uint64_t found = 0;
@@ -286,6 +298,8 @@ static uint64_t tb_find_set(enum tb_set_id id, const char *s, size_t len,
             if (t->nlen[k] <= len - at &&
                 tb_eq_lower(s + at, t->nd[k], t->nlen[k])) {
                 found |= (uint64_t)1 << k;
+                if (ends != NULL)
+                    ends[k] = at + t->nlen[k];
                 if (first)
                     return found;
             }
@@ -939,9 +953,24 @@ size_t textbounce_cut(const char *text, size_t len, size_t *orig_r)
 
 const char *textbounce_notice_family(const char *text, size_t len)
 {
-    size_t orig;
+    size_t ends[TB_SET_MAX], orig, cut;
+    uint64_t found = tb_find_set_ends(TB_SET_FAMILY, text,
+                                      len < TB_HEAD_MAX ? len : TB_HEAD_MAX,
+                                      false, ends);
 
-    /* the family reads TB_HEAD_MAX bytes at most: a cut past them does
-     * not matter and is not looked for */
-    return textbounce_family(text, tb_cut(text, len, TB_HEAD_MAX, &orig));
+    /* textbounce_family() of the text before the cut: the first family
+     * listed whose phrase ends before the cut.  The cut is looked for
+     * only as far as that phrase's end: a signature comes early, the
+     * returned original late. */
+    if (found == 0)
+        return "text";
+    unsigned k = (unsigned)__builtin_ctzll(found);
+    if ((cut = tb_cut(text, len, ends[k], &orig)) >= ends[k])
+        return tb_families[k].name;
+    for (found &= found - 1; found != 0; found &= found - 1) {
+        k = (unsigned)__builtin_ctzll(found); /* the cut is known now */
+        if (ends[k] <= cut)
+            return tb_families[k].name;
+    }
+    return "text";
 }

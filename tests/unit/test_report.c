@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/report.h"
+#include "core/textbounce.h"
 
 static const struct {
     const char *name, *msg;
@@ -196,6 +197,46 @@ static void test_kind_names(void **state)
     assert_string_equal(report_kind_name(REPORT_DELIVERED), "delivered");
 }
 
+/* textbounce_notice_family() is textbounce_family() of the text before
+ * textbounce_cut(): texts built from signature phrases, cut markers and
+ * filler in random order, on both sides of the 4 KB the family reads. */
+static void test_notice_family_as_cut_then_family(void **state)
+{
+    static const char *const pieces[] = {
+        "This is the mail system at host mx.example.org.\n",
+        "Original message follows.\n",
+        "----- Original message -----\n",
+        "Received: from x by y\n",
+        "Google tried to deliver your message\n",
+        "Remote Server returned '550 5.1.1'\n",
+        "the qmail-send program here\n",
+        "some filler text that says nothing at all\n",
+        "\n",
+        "Delivery has failed to these recipients or groups:\n",
+        "   Below this line is a copy of the message.\n",
+        "Barracuda\n",
+    };
+    char text[6000];
+    unsigned seed = 31337;
+    (void)state;
+
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0, orig;
+        size_t want_len = (size_t)(round % 3 == 0 ? 5000 : 600);
+        while (n + 64 < want_len) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 40;
+            const char *piece = pieces[r < 12 ? r : 7];
+            size_t pl = strlen(piece);
+            memcpy(text + n, piece, pl);
+            n += pl;
+        }
+        const char *want = textbounce_family(text, textbounce_cut(text, n,
+                                                                  &orig));
+        assert_string_equal(textbounce_notice_family(text, n), want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_notice_family_as_cut_then_family),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
