@@ -3,9 +3,10 @@
  * classifier.  Each input is used three ways:
  *   1. as a whole rules file (rules_load_buffer, rules_finish), and when it
  *      loads, classifies a few fixed replies with it;
- *   2. its first line as the regex of one text rule, the rest as a text:
- *      the literal prefilter must never change the decision (a rule that
- *      matches without the prefilter must match with it), else abort;
+ *   2. its first line as the regex of one text rule (caseless, so that
+ *      simple branches are decided by their strings alone, and as written),
+ *      the rest as a text: the literals must never change the decision (a
+ *      rule matches with them exactly when it matches without), else abort;
  *   3. as an SMTP reply / diagnostic, classified with a small fixed rule
  *      set (reply_parse() and the matcher see arbitrary bytes).
  * Everything is freed: leaks are findings too.
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +30,10 @@ static const char fixed_rules[] =
     "moved has_moved code=551\n";
 
 static const char *const replies[] = {
-    "550 5.1.1 user unknown", "452 4.2.2 mailbox full",
-    "550-5.7.1 blocked\r\n550 5.7.1 using spamhaus", "",
+    "550 5.1.1 user unknown",
+    "452 4.2.2 mailbox full",
+    "550-5.7.1 blocked\r\n550 5.7.1 using spamhaus",
+    "",
 };
 
 static struct classify_rules *load(const char *buf, size_t len)
@@ -58,35 +62,45 @@ static void as_rules_file(const char *buf, size_t len)
     classify_rules_free(&rs);
 }
 
-static void prefilter_invariant(const char *buf, size_t len)
+/* One text rule of regex re[0..relen) with the flags ("i" or ""), matched
+ * against text[0..tlen) with and without the literals. */
+static void literals_agree(const char *re, size_t relen, const char *flags,
+                           const char *text, size_t tlen)
 {
-    const char *nl = memchr(buf, '\n', len);
-    size_t relen = nl ? (size_t)(nl - buf) : len;
     char *line = malloc(relen + 64);
     struct classify_rules *rs;
+    int n;
 
-    if (line == NULL || memchr(buf, '\0', relen) != NULL) {
-        free(line);
+    if (line == NULL)
         return;
-    }
     memcpy(line, "f user_unknown text=/", 21);
-    memcpy(line + 21, buf, relen);
-    memcpy(line + 21 + relen, "/i\n", 4);
-    rs = load(line, 21 + relen + 3);
+    memcpy(line + 21, re, relen);
+    n = snprintf(line + 21 + relen, 8, "/%s\n", flags);
+    rs = load(line, 21 + relen + (size_t)n);
     free(line);
     if (rs == NULL)
         return;
     struct rules_scratch *sc = rules_scratch_new(rs);
-    const char *text = nl ? nl + 1 : "";
-    struct rules_subject s = {.text = text,
-                              .len = nl ? len - relen - 1 : 0,
-                              .status = ""};
+    struct rules_subject s = {.text = text, .len = tlen, .status = ""};
     struct rule_info a, b;
-    if (sc != NULL && rules_match(rs, sc, &s, false, &b) &&
-        !rules_match(rs, sc, &s, true, &a))
-        abort(); /* the prefilter dropped a matching rule */
+    if (sc != NULL &&
+        rules_match(rs, sc, &s, false, &b) != rules_match(rs, sc, &s, true, &a))
+        abort(); /* the literals changed the decision */
     rules_scratch_free(&sc);
     classify_rules_free(&rs);
+}
+
+static void prefilter_invariant(const char *buf, size_t len)
+{
+    const char *nl = memchr(buf, '\n', len);
+    size_t relen = nl ? (size_t)(nl - buf) : len;
+    const char *text = nl ? nl + 1 : "";
+    size_t tlen = nl ? len - relen - 1 : 0;
+
+    if (memchr(buf, '\0', relen) != NULL)
+        return;
+    literals_agree(buf, relen, "i", text, tlen);
+    literals_agree(buf, relen, "", text, tlen);
 }
 
 static void as_reply(const char *buf, size_t len)
