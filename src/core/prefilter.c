@@ -294,10 +294,12 @@ static bool bounds_ok(const struct target *g, const unsigned char *t,
     return true;
 }
 
-/* Marks the clauses of the literals ending at t[i] (state s). */
-static void scan_out(const struct prefilter *pf, uint32_t s,
-                     const unsigned char *t, size_t i, size_t len,
-                     uint64_t *marked)
+/* Marks the clauses of the literals ending at t[i] (state s); out of the
+ * scan's loop, which stays small. */
+__attribute__((noinline)) static void scan_out(const struct prefilter *pf,
+                                               size_t s, const unsigned char *t,
+                                               size_t i, size_t len,
+                                               uint64_t *marked)
 {
     size_t k = s / pf->ncls - pf->out_first;
 
@@ -311,14 +313,14 @@ static void scan_out(const struct prefilter *pf, uint32_t s,
 void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
                     uint64_t *marked)
 {
-    const unsigned char *t = (const unsigned char *)text;
+    const unsigned char *t = (const unsigned char *)text, *cls = pf->cls;
     const uint32_t *delta = pf->delta;
-    uint32_t s = 0, from = pf->out_from;
+    size_t s = 0, from = pf->out_from;
 
     if (delta == NULL)
         return;
     for (size_t i = 0; i < len; i++) {
-        s = delta[s + pf->cls[t[i]]];
+        s = delta[s + cls[t[i]]];
         if (s >= from)
             scan_out(pf, s, t, i, len, marked);
     }
