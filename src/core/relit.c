@@ -65,14 +65,18 @@ static size_t skip_group(const char *re, size_t len, size_t i)
 
 /* ------------------------------------------------------------ split */
 
-/* Does the token at re[i] tie the branches together (relit.h)? */
+/* Does the token at re[i] tie the branches together (relit.h), or make
+ * the bars hard to see ("\\c|" is a control character, "[[:alpha:]|]" a
+ * class)? */
 static bool ties_branches(const char *re, size_t len, size_t i)
 {
     char c = re[i], d = i + 1 < len ? re[i + 1] : '\0';
 
     if (c == '\\')
-        return d == 'Q' || d == 'E' || d == 'g' || d == 'k' ||
+        return d == 'Q' || d == 'E' || d == 'g' || d == 'k' || d == 'c' ||
                (d >= '0' && d <= '9');
+    if (c == '[')
+        return d == ':' || d == '.' || d == '=';
     if (c != '(')
         return false;
     if (d == '*')
@@ -93,11 +97,12 @@ bool relit_split(const char *re, size_t len, bool extended, size_t *begin_r,
     *n_r = 0;
     if (extended)
         return false;
-    for (size_t i = 0; i < len; i++) /* anywhere, in groups too */
-        if (re[i] != '[' && ties_branches(re, len, i))
+    for (size_t i = 0; i < len; i++) { /* anywhere, in groups too */
+        if (ties_branches(re, len, i))
             return false;
-        else if (re[i] == '\\')
+        if (re[i] == '\\')
             i++;
+    }
     for (size_t i = 0; i <= len; i++) {
         if (i < len && re[i] == '\\') {
             i++;

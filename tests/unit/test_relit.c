@@ -37,8 +37,9 @@ static void split_at_top_level_bars(void **state)
 static void not_split_when_branches_are_tied(void **state)
 {
     static const char *const tied[] = {
-        "(?i)abc|def",    "(a)\\1|b",  "a(*COMMIT)b|c", "\\Qa|b\\E", "(?1)|(a)",
-        "(?<n>a)|\\k<n>", "(?(1)a|b)", "(?|a|b)",       "x(?#c)|y",
+        "(?i)abc|def", "(a)\\1|b",        "a(*COMMIT)b|c", "\\Qa|b\\E",
+        "(?1)|(a)",    "(?<n>a)|\\k<n>",  "(?(1)a|b)",     "(?|a|b)",
+        "x(?#c)|y",    "[[:alpha:]|]x|y", "a\\c|b",
     };
     size_t b[8], e[8], n;
 
