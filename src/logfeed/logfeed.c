@@ -157,6 +157,7 @@ static int open_source(struct logfeed *f, const struct logfeed_settings *set,
 struct logfeed *logfeed_start(const struct logfeed_settings *set,
                               struct store *store,
                               const struct classify_rules *rules,
+                              logfeed_sink_event_cb *on_event, void *ctx,
                               char **error_r)
 {
     struct logfeed_sink_settings ss = {0};
@@ -188,6 +189,8 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
     ss.cache_entries = (size_t)set->cache_entries;
     ss.utc_offset = local_utc_offset();
     ss.join_outbound = true;
+    ss.on_event = on_event;
+    ss.ctx = ctx;
     f->sink = logfeed_sink_new(&ss, store, rules);
     if (f->wake_fd < 0 || f->sink == NULL) {
         *error_r = strdup("logfeed: out of memory or descriptors");

@@ -8,7 +8,9 @@
  * store as source "log").  The position is saved every save_interval, and
  * only after store_flush() says the events before it are committed, so a
  * restart neither loses nor counts a line twice (a crash may repeat the
- * lines of the last interval at most).
+ * lines of the last interval at most).  on_event, when not NULL, sees
+ * every event on the feed's thread before it is queued (the daemon raises
+ * alerts from it); it must not block for long.
  *
  * Ownership: the feed borrows the store and the rules, which must outlive
  * it (stop the feed before closing the store or freeing the rules); the
@@ -20,6 +22,7 @@
 
 #include "common/settings.h"
 #include "core/classify.h"
+#include "logfeed/logfeed_sink.h"
 #include "store/store.h"
 
 struct logfeed;
@@ -30,6 +33,7 @@ struct logfeed;
 struct logfeed *logfeed_start(const struct logfeed_settings *set,
                               struct store *store,
                               const struct classify_rules *rules,
+                              logfeed_sink_event_cb *on_event, void *ctx,
                               char **error_r);
 /* Stops the thread, commits what it queued, saves the position, frees
  * *feed and sets it to NULL.  NULL is accepted. */

@@ -35,6 +35,9 @@ static struct {
     bool auth_tried;
     struct logfeed *feed;     /* the delivery-log feed, or NULL */
     struct mrules *feed_rules; /* the rules the feed borrows */
+    /* rt.alerts for the feed's thread, which must not take rt.mu (the feed
+     * is stopped with rt.mu held); cleared only after the feed stopped */
+    _Atomic(struct alert_service *) feed_alerts;
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void mrt_rules_unref(struct mrules **mrp)
@@ -100,6 +103,42 @@ struct mrules *mrt_rules_ref(const struct bg_settings *set)
     return mr;
 }
 
+static const char *domain_of(const char *addr)
+{
+    const char *at = addr != NULL ? strrchr(addr, '@') : NULL;
+
+    return at != NULL ? at + 1 : "";
+}
+
+/* Each event of the delivery-log feed, on its thread.  A deferral is where
+ * a receiver's temporary refusal for authentication (4.7.26, 4.7.24, ...)
+ * or reputation shows before any DSN, or without one: it alerts like a
+ * bounce.  A bounced line does not: the DSN Postfix sends for it passes
+ * non_smtpd_milters and alerts there, and would be counted twice. */
+static void feed_event(const struct store_event *ev, void *ctx)
+{
+    struct alert_service *svc = atomic_load(&rt.feed_alerts);
+    struct alert_event a;
+
+    (void)ctx;
+    if (svc == NULL || ev->action == NULL ||
+        strcmp(ev->action, "delayed") != 0 ||
+        (!ev->auth && ev->bucket != BUCKET_SENDER))
+        return;
+    memset(&a, 0, sizeof a);
+    a.kind = ev->auth ? ALERT_AUTH_BOUNCE : ALERT_SENDER_BOUNCE;
+    a.when = time(NULL);
+    a.sender_domain = domain_of(ev->sender);
+    a.rcpt_domain = domain_of(ev->recipient);
+    a.reason = ev->reason != NULL ? ev->reason : "unknown";
+    a.status = ev->status;
+    a.reply_code = ev->reply_code;
+    a.diagnostic = ev->diagnostic;
+    a.queue_id = ev->queue_id;
+    a.recipient = ev->recipient;
+    (void)alert_submit(svc, &a);
+}
+
 /* Starts the delivery-log feed (logfeed.h) on the open store with the
  * current rules, when logfeed.path is set and it does not run yet.  Call
  * with rt.mu held. */
@@ -117,7 +156,7 @@ static void feed_start_locked(const struct bg_settings *set)
     rt.feed_rules = rt.rules;
     atomic_fetch_add(REFS(rt.feed_rules), 1);
     rt.feed = logfeed_start(&set->logfeed, rt.store, rt.feed_rules->rules,
-                            &error);
+                            feed_event, NULL, &error);
     if (rt.feed == NULL) {
         log_error(NULL, "log feed not started: %s",
                   error != NULL ? error : "off");
@@ -192,6 +231,7 @@ struct alert_service *mrt_alerts(const struct bg_settings *set)
         if (alert_service_new(&set->alerts, host, &rt.alerts, &error) != 0)
             log_error(NULL, "alerts unavailable: %s",
                       error != NULL ? error : "unknown error");
+        atomic_store(&rt.feed_alerts, rt.alerts);
     }
     svc = rt.alerts;
     pthread_mutex_unlock(&rt.mu);
@@ -225,8 +265,8 @@ void mrt_warm(const struct bg_settings *set)
         return;
     mr = mrt_rules_ref(set);
     mrt_rules_unref(&mr);
+    (void)mrt_alerts(set); /* before the store starts the log feed */
     (void)mrt_store(set);
-    (void)mrt_alerts(set);
     (void)mrt_auth(set);
 }
 
@@ -258,7 +298,8 @@ void mrt_close(void)
     struct auth_ctx *auth;
 
     pthread_mutex_lock(&rt.mu);
-    feed_stop_locked(); /* it borrows the store and its rules */
+    feed_stop_locked(); /* it borrows the store, its rules and the alerts */
+    atomic_store(&rt.feed_alerts, NULL);
     mr = rt.rules;
     rt.rules = NULL;
     st = rt.store;

@@ -15,7 +15,9 @@
  * opens late) with its own reference to the rules; mrt_feed_restart()
  * restarts it with the current rules after a reload (its saved position
  * means no line is lost or read twice); mrt_close() stops it before the
- * store is closed.
+ * store is closed.  Its deferrals that are authentication failures or in
+ * the sender bucket go to the alert service (bounced lines do not: their
+ * DSN alerts through the milter).
  *
  * The alert service (alert/alert.h) is made once, at start, from the
  * alerts group; a reload does not change its sinks (restart for that).

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "logfeed-run: store: %s\n", err);
         return 69;
     }
-    feed = logfeed_start(&set->logfeed, store, rules, &err);
+    feed = logfeed_start(&set->logfeed, store, rules, NULL, NULL, &err);
     if (feed == NULL) {
         fprintf(stderr, "logfeed-run: %s\n", err ? err : "no logfeed.path");
         return 78;

@@ -5,6 +5,9 @@
 # still follows, with the new rules, and counts nothing twice; after a
 # restart it resumes at the saved position: a line logged while the daemon
 # was down is counted once, nothing read before is counted again.
+# Deferrals that are authentication refusals (4.7.26) raise one alert per
+# window on the command hook, with their count; a bounced 5.7.26 line does
+# not (its DSN alerts through the milter), nor does an ordinary deferral.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
 
@@ -30,6 +33,9 @@ fi
 LOG=$W/maillog
 : > "$LOG"
 chmod 644 "$LOG"
+ALERTS=$W/alerts.json
+printf '#!/bin/sh\ncat >> %s\necho >> %s\n' "$ALERTS" "$ALERTS" > "$W/alert.sh"
+chmod 755 "$W/alert.sh"
 CONF=$W/bg.conf
 cat > "$CONF" <<EOF
 socket = "unix:$W/bg.sock";
@@ -39,6 +45,7 @@ log_level = "info";
 store = { path = "$W/bg.db"; };
 classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
 policy = { soft_threshold = 10; };
+alerts = { hold = "2s"; syslog = false; exec_command = "$W/alert.sh"; };
 logfeed = {
     path = "$LOG";
     state_file = "$W/logfeed.pos";
@@ -75,6 +82,17 @@ bounced() { # bounced QID ADDR
 deferred() { # deferred QID ADDR
     echo "$(date -u +%Y-%m-%dT%H:%M:%S+00:00) $P: $1: to=<$2>, $SAID, dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))" >> "$LOG"
 }
+queued() { # queued QID SENDER: qmgr's line naming the sender
+    echo "$(date -u +%Y-%m-%dT%H:%M:%S+00:00) mail postfix/qmgr[4243]: $1: from=<$2>, size=1234, nrcpt=1 (queue active)" >> "$LOG"
+}
+auth_deferred() { # auth_deferred QID ADDR
+    queued "$1" app@a.test
+    echo "$(date -u +%Y-%m-%dT%H:%M:%S+00:00) $P: $1: to=<$2>, $SAID, dsn=4.7.26, status=deferred (host mx.example.com[192.0.2.1] said: 421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. (in reply to end of DATA command))" >> "$LOG"
+}
+auth_bounced() { # auth_bounced QID ADDR
+    echo "$(date -u +%Y-%m-%dT%H:%M:%S+00:00) $P: $1: to=<$2>, $SAID, dsn=5.7.26, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.7.26 Unauthenticated email from a.test is not accepted due to domain's DMARC policy (in reply to end of DATA command))" >> "$LOG"
+}
+alerts_of() { grep -o "\"$1\"" "$ALERTS" 2>/dev/null | wc -l; }
 
 start() {
     "$BG" -f -c "$CONF" >> "$W/out" 2>&1 &
@@ -133,6 +151,25 @@ tap_ok $? "after the restart full@ has 3 deferrals, none counted twice (got $N)"
 N=$(grep -c 'log feed: following' "$W/out")
 [ "$N" -eq 3 ]
 tap_ok $? "the feed started at start, reload and restart ($N times)"
+# authentication refusals in the log: three deferrals (and an ordinary
+# one, and a bounced 5.7.26 whose DSN alerts elsewhere) give one alert
+auth_deferred 3F1A2B4C06 u1@example.net
+auth_deferred 3F1A2B4C07 u2@example.net
+auth_deferred 3F1A2B4C08 u3@example.net
+deferred 3F1A2B4C09 full@example.net
+auth_bounced 3F1A2B4C0A u4@example.net
+wait_for 20 test -s "$ALERTS"
+tap_ok $? "authentication deferrals in the log raise an alert"
+sleep 3
+N=$(alerts_of auth-bounce)
+[ "$N" -eq 1 ]
+tap_ok $? "exactly one alert for the three deferrals (got $N)"
+grep -q '"example.net"' "$ALERTS" && grep -q '"count": *3' "$ALERTS" &&
+    grep -q '4\.7\.26' "$ALERTS"
+tap_ok $? "it names example.net, 4.7.26 and counts 3 refusals"
+grep -q '"sender_domain": *"a.test"' "$ALERTS"
+tap_ok $? "it names our sending domain a.test (from qmgr's line)"
+[ -n "${TAP_VERBOSE:-}" ] && sed 's/^/# /' "$ALERTS"
 stop
 tap_ok $? "the daemon stops again"
 if [ -n "${TAP_VERBOSE:-}" ]; then sed 's/^/# /' "$W/out"; fi
