@@ -11,6 +11,9 @@
 #include "core/relit.h"
 #include "core/rtext.h"
 
+_Static_assert(RELIT_BOUNDS <= PREFILTER_BOUNDS,
+               "an exact string's word boundaries must fit a literal");
+
 /* A top-level branch: exact, it holds when its clause is marked; else it
  * runs its regex when its clauses first .. first + n - 1 are all marked
  * (n = 0: always). */
