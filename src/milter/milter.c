@@ -7,7 +7,9 @@
  *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM
  *              (and HELO with auth.inbound_check); SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
  *              "off"; SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply
- *              (the default) on a unix socket
+ *              (the default) on a unix socket; SMFIP_HDR_LEADSPC with
+ *              SPF/DKIM checks (DKIM hashes header values as written;
+ *              headers we add then bring their SP)
  *   connect    client facts; Postfix's non-SMTP stream is recognised
  *   HELO       kept for SPF of null senders (auth.inbound_check only)
  *   MAIL       direction (flow_direction), null sender = bounce candidate;
@@ -159,7 +161,12 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
         want |= SMFIP_RCPT_REJ;
     if (ms->noreply && flow_socket_is_local(conn->set->socket))
         want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR;
+    /* DKIM hashes header fields as written ("simple"): values untouched */
+    if ((conn->set->auth.outbound_check || conn->set->auth.inbound_check) &&
+        mrt_auth(conn->set) != NULL)
+        want |= SMFIP_HDR_LEADSPC;
     *pf1 = f1 & want;
+    conn->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
     conn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
     conn->nr_conn = (*pf1 & SMFIP_NR_CONN) != 0;
     conn->nr_mail = (*pf1 & SMFIP_NR_MAIL) != 0;
@@ -414,9 +421,11 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
     if (!conn->in_msg)
         return ok;
     msg = &conn->msg;
+    auth_msg_header(msg->auth, name, value);
+    if (conn->leadspc && *value == ' ') /* the rest wants it without */
+        value++;
     if (alert_is_own_header(name, value))
         msg->own_alert = true;
-    auth_msg_header(msg->auth, name, value);
     if (msg->dir == FLOW_OUTBOUND && !msg->null_sender) {
         if (msg->message_id == NULL && strcasecmp(name, "Message-ID") == 0)
             mctx_set_message_id(msg, value);
@@ -505,6 +514,18 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *data, size_t len)
     return SMFIS_CONTINUE;
 }
 
+/* A header we add: with SMFIP_HDR_LEADSPC the MTA writes "name:value",
+ * so the value brings its own SP. */
+static int add_header(SMFICTX *ctx, const struct mctx_conn *conn, int index,
+                      const char *name, const char *value)
+{
+    char buf[1024];
+
+    snprintf(buf, sizeof buf, "%s%s", conn->leadspc ? " " : "", value);
+    return index < 0 ? smfi_addheader(ctx, (char *)name, buf)
+                     : smfi_insheader(ctx, index, (char *)name, buf);
+}
+
 static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
                            const struct mbounce *b)
 {
@@ -516,7 +537,8 @@ static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
         if (b->report->rcpts[i].recipient == NULL)
             continue;
         mbounce_header_value(b, i, value, sizeof value);
-        if (smfi_addheader(ctx, "X-Bounceguard-Verdict", value) != MI_SUCCESS)
+        if (add_header(ctx, conn, -1, "X-Bounceguard-Verdict", value) !=
+            MI_SUCCESS)
             log_warning(qid(ctx, conn), "cannot add verdict header");
     }
 }
@@ -528,8 +550,7 @@ static void auth_bounce_done(SMFICTX *ctx, struct mctx_conn *conn)
     const char *ar = mauth_bounce_done(conn, qid(ctx, conn));
 
     if (ar != NULL &&
-        smfi_insheader(ctx, 0, "Authentication-Results", (char *)ar) !=
-            MI_SUCCESS)
+        add_header(ctx, conn, 0, "Authentication-Results", ar) != MI_SUCCESS)
         log_warning(qid(ctx, conn), "cannot add Authentication-Results");
 }
 
@@ -606,7 +627,7 @@ static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
         } else if (r->act == FLOW_ACT_TAG) {
             snprintf(value, sizeof value, "%s %s %s", r->addr,
                      bucket_name(r->bucket), r->reason);
-            (void)smfi_addheader(ctx, "X-Bounceguard-Suppressed", value);
+            (void)add_header(ctx, conn, -1, "X-Bounceguard-Suppressed", value);
         }
     }
     track_outbound(ctx, conn);

@@ -34,6 +34,7 @@ void mauth_begin(struct mctx_conn *conn, const char *queue_id)
     info.mail_from = msg->sender;
     if (auth_msg_begin(mrt_auth(conn->set), as, &info, &msg->auth, &err) != 0)
         log_warning(queue_id, "auth: %s", err != NULL ? err : "failed");
+    auth_msg_set_header_leadspc(msg->auth, conn->leadspc);
 }
 
 static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)

@@ -79,6 +79,8 @@ struct mctx_conn {
     bool nr_conn, nr_mail, nr_hdr; /* steps that get no reply */
     bool enforce;                  /* milter.enforce is not "off" */
     bool prvs;                     /* sign outbound senders (CHGFROM) */
+    bool leadspc;                  /* header values keep their leading
+                                      SP (SMFIP_HDR_LEADSPC) */
     unsigned long messages;        /* messages begun on this connection */
     struct mctx_msg msg;           /* the current message */
     bool in_msg;
