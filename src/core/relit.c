@@ -89,10 +89,27 @@ static bool ties_branches(const char *re, size_t len, size_t i)
     return d != ':' && d != '=' && d != '!';
 }
 
+/* The index of the first '|' of re[i..len) at the top level (not escaped,
+ * not inside a group or a class), or len when there is none. */
+static size_t next_bar(const char *re, size_t len, size_t i)
+{
+    while (i < len) {
+        if (re[i] == '\\')
+            i += 2;
+        else if (re[i] == '(' || re[i] == '[')
+            i = skip_group(re, len, i);
+        else if (re[i] == '|')
+            return i;
+        else
+            i++;
+    }
+    return len;
+}
+
 bool relit_split(const char *re, size_t len, bool extended, size_t *begin_r,
                  size_t *end_r, size_t max, size_t *n_r)
 {
-    size_t b = 0, n = 0;
+    size_t n = 0;
 
     *n_r = 0;
     if (extended)
@@ -103,22 +120,16 @@ bool relit_split(const char *re, size_t len, bool extended, size_t *begin_r,
         if (re[i] == '\\')
             i++;
     }
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && re[i] == '\\') {
-            i++;
-            continue;
-        }
-        if (i < len && (re[i] == '(' || re[i] == '[')) {
-            i = skip_group(re, len, i) - 1;
-            continue;
-        }
-        if (i < len && re[i] != '|')
-            continue;
+    for (size_t b = 0;;) {
+        size_t e = next_bar(re, len, b);
+
         if (n == max)
             return false;
         begin_r[n] = b;
-        end_r[n++] = i;
-        b = i + 1;
+        end_r[n++] = e;
+        if (e == len)
+            break;
+        b = e + 1;
     }
     *n_r = n;
     return true;
@@ -468,20 +479,11 @@ static bool lit_branch(const char *re, size_t b, size_t e, struct lit_scan *ls)
 static int lit_collect(const char *re, size_t len, unsigned depth,
                        relit_lit_fn *fn, void *ctx, size_t clause)
 {
-    size_t b = 0;
     struct lit_scan ls;
 
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && re[i] == '\\') {
-            i++;
-            continue;
-        }
-        if (i < len && (re[i] == '(' || re[i] == '[')) {
-            i = skip_group(re, len, i) - 1;
-            continue;
-        }
-        if (i < len && re[i] != '|')
-            continue;
+    for (size_t b = 0;;) {
+        size_t i = next_bar(re, len, b);
+
         if (!lit_branch(re, b, i, &ls))
             return 0;
         if (ls.bestlen >= RELIT_MIN) {
@@ -496,6 +498,8 @@ static int lit_collect(const char *re, size_t len, unsigned depth,
             if (rc <= 0)
                 return rc;
         }
+        if (i == len)
+            break;
         b = i + 1;
     }
     return 1;
