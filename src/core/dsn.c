@@ -106,35 +106,53 @@ enum dsn_name {
     DN_DIAGNOSTIC, DN_LAST_ATTEMPT, DN_RETRY_UNTIL,
 };
 
-#define DSN_NAME(s, id) {s, sizeof s - 1, id}
-static const struct dsn_name_entry {
-    const char *name;
-    size_t len;
-    enum dsn_name id;
-} dsn_names[] = {
-    DSN_NAME("Reporting-MTA", DN_REPORTING_MTA),
-    DSN_NAME("Arrival-Date", DN_ARRIVAL_DATE),
-    DSN_NAME("Original-Envelope-Id", DN_ENVELOPE_ID),
-    DSN_NAME("X-Postfix-Queue-ID", DN_PF_QUEUE_ID),
-    DSN_NAME("X-Postfix-Sender", DN_PF_SENDER),
-    DSN_NAME("Received-From-MTA", DN_RECEIVED_FROM_MTA),
-    DSN_NAME("DSN-Gateway", DN_DSN_GATEWAY),
-    DSN_NAME("Final-Recipient", DN_FINAL),
-    DSN_NAME("Original-Recipient", DN_ORIGINAL),
-    DSN_NAME("Action", DN_ACTION),
-    DSN_NAME("Status", DN_STATUS),
-    DSN_NAME("Remote-MTA", DN_REMOTE_MTA),
-    DSN_NAME("Diagnostic-Code", DN_DIAGNOSTIC),
-    DSN_NAME("Last-Attempt-Date", DN_LAST_ATTEMPT),
-    DSN_NAME("Will-Retry-Until", DN_RETRY_UNTIL),
-};
+/* Is f called name (a literal of f->name_len bytes)?  The first letter is
+ * compared before the rest. */
+static bool dsn_name_is(const struct hdr_field *f, const char *name)
+{
+    return (f->name[0] | 0x20) == (name[0] | 0x20) &&
+           strncasecmp(f->name, name, f->name_len) == 0;
+}
 
+/* The id of a field's name: its length picks the one or two names it may
+ * be, so that a name costs a comparison or two. */
 static enum dsn_name dsn_name_of(const struct hdr_field *f)
 {
-    for (size_t i = 0; i < sizeof dsn_names / sizeof dsn_names[0]; i++)
-        if (dsn_names[i].len == f->name_len &&
-            strncasecmp(f->name, dsn_names[i].name, f->name_len) == 0)
-            return dsn_names[i].id;
+    const char *a = NULL, *b = NULL; /* the candidates, in order */
+    enum dsn_name ia = DN_OTHER, ib = DN_OTHER;
+
+    switch (f->name_len) {
+    case 6: a = "Action", ia = DN_ACTION, b = "Status", ib = DN_STATUS;
+        break;
+    case 10: a = "Remote-MTA", ia = DN_REMOTE_MTA;
+        break;
+    case 11: a = "DSN-Gateway", ia = DN_DSN_GATEWAY;
+        break;
+    case 12: a = "Arrival-Date", ia = DN_ARRIVAL_DATE;
+        break;
+    case 13: a = "Reporting-MTA", ia = DN_REPORTING_MTA;
+        break;
+    case 15: a = "Final-Recipient", ia = DN_FINAL;
+        b = "Diagnostic-Code", ib = DN_DIAGNOSTIC;
+        break;
+    case 16: a = "X-Postfix-Sender", ia = DN_PF_SENDER;
+        b = "Will-Retry-Until", ib = DN_RETRY_UNTIL;
+        break;
+    case 17: a = "Received-From-MTA", ia = DN_RECEIVED_FROM_MTA;
+        b = "Last-Attempt-Date", ib = DN_LAST_ATTEMPT;
+        break;
+    case 18: a = "X-Postfix-Queue-ID", ia = DN_PF_QUEUE_ID;
+        b = "Original-Recipient", ib = DN_ORIGINAL;
+        break;
+    case 20: a = "Original-Envelope-Id", ia = DN_ENVELOPE_ID;
+        break;
+    default:
+        return DN_OTHER;
+    }
+    if (dsn_name_is(f, a))
+        return ia;
+    if (b != NULL && dsn_name_is(f, b))
+        return ib;
     return DN_OTHER;
 }
 
@@ -273,10 +291,14 @@ static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
     g->has_orig = false;
 }
 
-/* The field fs[i], unfolded into g->v, to the reader of its kind. */
+/* The field f, unfolded into g->v, to the reader of its kind (fields no
+ * reader wants are not unfolded). */
 static void dsn_one(struct rbuild *b, struct dsn_group *g,
                     const struct hdr_field *f, enum dsn_name id, size_t *n)
 {
+    if (id == DN_OTHER || id == DN_RECEIVED_FROM_MTA ||
+        id == DN_DSN_GATEWAY)
+        return; /* nothing reads them: not even unfolded */
     size_t vl = hdr_unfold(f->value, f->value_len, g->v, DSN_VALUE_MAX);
 
     if (dsn_message_name(id))
