@@ -6,28 +6,39 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Byte classes, one table lookup a byte: AS_ATEXT for a local part's
+ * atext (RFC 5322, and UTF-8 bytes for RFC 6531 local parts, and '.'),
+ * AS_DTEXT for a domain's letters, digits, "-._" and UTF-8 bytes, AS_DROP
+ * for what addrscan_normalize() leaves out (quotes, <>, blanks, CR, LF,
+ * NUL), AS_DOMAIN for what a normalised domain may hold (dtext, "[]:"). */
+enum { AS_ATEXT = 1, AS_DTEXT = 2, AS_DROP = 4, AS_DOMAIN = 8 };
+static const unsigned char addrscan_class[256] = {
+    4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 0, 0, 4, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 1, 4, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 11, 11, 1,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 8, 0, 4, 1, 4, 1,
+    0, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 8, 0, 8, 1, 11,
+    1, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 1, 1, 1, 1, 0,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+};
+
 static bool addrscan_atext(unsigned char c)
 {
-    if (c >= 0x80)
-        return true; /* RFC 6531 UTF-8 local parts */
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '/': case '=': case '?': case '^': case '_':
-    case '`': case '{': case '|': case '}': case '~': case '.':
-        return true;
-    default:
-        return false;
-    }
+    return (addrscan_class[c] & AS_ATEXT) != 0;
 }
 
 static bool addrscan_dtext(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c >= 0x80;
+    return (addrscan_class[c] & AS_DTEXT) != 0;
 }
 
 /* Domain d[0..n): dot-separated non-empty labels, at least two of them. */
@@ -143,13 +154,12 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     while (e > p && addrscan_trail(e[-1]))
         e--;
     size_t at = SIZE_MAX; /* the last '@' copied */
+    bool room = (size_t)(e - p) < cap; /* all of it fits with the NUL */
     for (const char *q = p; q < e; q++) {
         unsigned char c = (unsigned char)*q;
-        /* every byte dropped is at most '>': letters go straight in */
-        if (c <= '>' && (c == '"' || c == '<' || c == '>' || c == ' ' ||
-                         c == '\t' || c == '\r' || c == '\n' || c == '\0'))
+        if (addrscan_class[c] & AS_DROP)
             continue; /* "john doe"@x loses its quotes */
-        if (n + 1 >= cap)
+        if (!room && n + 1 >= cap)
             return false;
         if (c == '@')
             at = n;
@@ -159,12 +169,11 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     if (at == SIZE_MAX || at == 0 || at + 1 == n)
         return false;
     for (size_t d = at + 1; d < n; d++) {
-        char ch = out[d];
+        unsigned char ch = (unsigned char)out[d];
+        if (!(addrscan_class[ch] & AS_DOMAIN))
+            return false;
         if (ch >= 'A' && ch <= 'Z')
             out[d] = (char)(ch - 'A' + 'a');
-        else if (!addrscan_dtext((unsigned char)ch) && ch != '[' &&
-                 ch != ']' && ch != ':')
-            return false;
     }
     /* a dotless domain ("user@mailhub") is allowed here, where the text
      * is known to be an address field; addrscan_next() wants a dot */
