@@ -40,6 +40,10 @@ struct report_ctx {
     bool is_feedback;  /* report-type=feedback-report or the part */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
+    /* the top entity's From: and To: and, once report_addrs() has read
+     * them (only the text rules use them), their first addresses */
+    struct hdr_want from_f, to_f;
+    bool have_addrs;
     char from_addr[ADDRSCAN_MAX];
     char to_addr[ADDRSCAN_MAX];
     char *xfailed; /* X-Failed-Recipients value */
@@ -198,6 +202,18 @@ static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
         (void)addrscan_normalize(v + s, l, out, cap);
 }
 
+/* The first addresses of the top entity's From: and To:, read when the
+ * text rules first need them (a DSN whose recipients are complete never
+ * does). */
+static void report_addrs(struct report_ctx *c)
+{
+    if (c->have_addrs)
+        return;
+    c->have_addrs = true;
+    report_hdr_addr(&c->from_f, c->from_addr, sizeof c->from_addr);
+    report_hdr_addr(&c->to_f, c->to_addr, sizeof c->to_addr);
+}
+
 enum { O_JMRP, O_MSGID, O_FROM, O_TO, O_SUBJECT, O_RETPATH, O_N };
 
 /* The returned original's fields, from the walker's index ix of its
@@ -289,8 +305,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     report_hdr(c, &w[T_FROM], false, &r->from);
     report_hdr(c, &w[T_SUBJECT], false, &r->subject);
     report_hdr(c, &w[T_MSGID], true, &r->message_id);
-    report_hdr_addr(&w[T_FROM], c->from_addr, sizeof c->from_addr);
-    report_hdr_addr(&w[T_TO], c->to_addr, sizeof c->to_addr);
+    c->from_f = w[T_FROM];
+    c->to_f = w[T_TO];
     if (w[T_CTYPE].found &&
         hdr_param(w[T_CTYPE].f.value, w[T_CTYPE].f.value_len, "report-type",
                   v, sizeof v) &&
@@ -667,9 +683,11 @@ static void report_enrich(struct report_ctx *c)
         const char *fam = textbounce_notice_family(c->text, c->tlen);
         if (strcmp(fam, "text") != 0)
             r->mta = fam;
-        if (report_dsn_lacking(r)) /* the text is read only then */
+        if (report_dsn_lacking(r)) { /* the text is read only then */
+            report_addrs(c);
             (void)textbounce_recipients(
                 &tb, c->text, textbounce_cut(c->text, c->tlen, &orig), &h);
+        }
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
@@ -693,6 +711,7 @@ static void report_text_decide(struct report_ctx *c)
         size_t ol = c->tlen - orig;
         report_orig(c, NULL, c->text + orig, ol);
     }
+    report_addrs(c);
     if (c->to_addr[0] != '\0')
         h.exclude[h.nexclude++] = c->to_addr;
     if (c->from_addr[0] != '\0')
