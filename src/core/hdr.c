@@ -536,43 +536,70 @@ static bool hdr_param_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
 }
 
+/* Is the parameter at v[i..vlen) (its name's first byte) called name?
+ * Then its value, unquoted, goes to out and true is returned. */
+static bool hdr_param_at(const char *v, size_t vlen, size_t i,
+                         const char *name, size_t nlen, char *out, size_t cap)
+{
+    if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
+        return false;
+    size_t j = i + nlen;
+    while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+        j++;
+    if (j >= vlen || v[j] != '=')
+        return false;
+    j++;
+    while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+        j++;
+    size_t n = 0;
+    bool quoted = j < vlen && v[j] == '"';
+    for (j += quoted; j < vlen; j++) {
+        if (quoted ? v[j] == '"' : v[j] == ';' || hdr_param_blank(v[j]))
+            break;
+        if (quoted && v[j] == '\\' && j + 1 < vlen)
+            j++;
+        if (v[j] == '\r' || v[j] == '\n')
+            continue;
+        if (n + 1 < cap)
+            out[n++] = v[j];
+    }
+    if (cap > 0)
+        out[n] = '\0';
+    return true;
+}
+
 bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
                size_t cap)
 {
-    size_t nlen = strlen(name), i = 0;
+    struct hdr_pwant w = {.name = name, .out = out, .cap = cap};
 
-    while (i < vlen) {
+    hdr_params(v, vlen, &w, 1);
+    return w.found;
+}
+
+void hdr_params(const char *v, size_t vlen, struct hdr_pwant *want, size_t n)
+{
+    size_t i = 0, left = n;
+
+    for (size_t k = 0; k < n; k++) {
+        want[k].found = false;
+        if (want[k].name_len == 0)
+            want[k].name_len = strlen(want[k].name);
+    }
+    while (i < vlen && left > 0) {
         const char *semi = memchr(v + i, ';', vlen - i);
         if (semi == NULL)
-            return false;
+            return;
         i = (size_t)(semi - v) + 1;
         while (i < vlen && hdr_param_blank(v[i]))
             i++;
-        if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
-            continue;
-        size_t j = i + nlen;
-        while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
-            j++;
-        if (j >= vlen || v[j] != '=')
-            continue;
-        j++;
-        while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
-            j++;
-        size_t n = 0;
-        bool quoted = j < vlen && v[j] == '"';
-        for (j += quoted; j < vlen; j++) {
-            if (quoted ? v[j] == '"' : v[j] == ';' || hdr_param_blank(v[j]))
-                break;
-            if (quoted && v[j] == '\\' && j + 1 < vlen)
-                j++;
-            if (v[j] == '\r' || v[j] == '\n')
-                continue;
-            if (n + 1 < cap)
-                out[n++] = v[j];
+        for (size_t k = 0; k < n; k++) {
+            struct hdr_pwant *w = &want[k];
+            if (!w->found && hdr_param_at(v, vlen, i, w->name, w->name_len,
+                                          w->out, w->cap)) {
+                w->found = true;
+                left--;
+            }
         }
-        if (cap > 0)
-            out[n] = '\0';
-        return true;
     }
-    return false;
 }

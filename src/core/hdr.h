@@ -99,6 +99,19 @@ size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap);
 bool hdr_param(const char *v, size_t vlen, const char *name, char *out,
                size_t cap);
 
+/* Several parameters in one pass: each want[i] as hdr_param(v, vlen,
+ * want[i].name, want[i].out, want[i].cap) would have it, found telling
+ * what it returns (out is left alone when not found).  name_len is
+ * strlen(name), filled here when 0. */
+struct hdr_pwant {
+    const char *name;
+    size_t name_len;
+    char *out;
+    size_t cap;
+    bool found;
+};
+void hdr_params(const char *v, size_t vlen, struct hdr_pwant *want, size_t n);
+
 /* Finds field name and stores its unfolded value; false when absent. */
 bool hdr_get(const char *blk, size_t len, const char *name, char *out,
              size_t cap);

@@ -117,42 +117,120 @@ static bool mime_header_line(const char *line, size_t ll, bool first,
     return i > 0 && i < ll && line[i] == ':';
 }
 
-/* Fills type, charset and transfer encoding of p from the fields of its
- * header block; *ct_r is its Content-Type field (found or not). */
-static void mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
-                           struct hdr_want *ct_r)
+/* Bytes hdr_unfold() turns into a space (so they end a token). */
+static bool mime_blank(char c)
 {
-    struct hdr_want w[2] = {
-        {.name = "Content-Type", .name_len = 12},
-        {.name = "Content-Transfer-Encoding", .name_len = 25}};
-    char v[sizeof p->type]; /* the type is all that is read of the value */
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
+/* Offset of the first byte of v[0..vlen) that is no mime_blank(). */
+static size_t mime_skip_blanks(const char *v, size_t vlen)
+{
+    size_t i = 0;
+
+    while (i < vlen && mime_blank(v[i]))
+        i++;
+    return i;
+}
+
+/* The first Content-Type and Content-Transfer-Encoding fields of ix, as
+ * hdr_index_pick() finds them (ct->found, cte->found say which are). */
+static void mime_type_fields(const struct hdr_index *ix, struct hdr_want *ct,
+                             struct hdr_want *cte)
+{
+    if (ix->over) {
+        struct hdr_want w[2] = {HDR_WANT("Content-Type"),
+                                HDR_WANT("Content-Transfer-Encoding")};
+        hdr_index_pick(ix, w, 2);
+        *ct = w[0];
+        *cte = w[1];
+        return;
+    }
+    ct->found = cte->found = false;
+    for (size_t i = 0; i < ix->n && !(ct->found && cte->found); i++) {
+        const struct hdr_field *f = &ix->f[i];
+        struct hdr_want *w = f->name_len == 12   ? ct
+                             : f->name_len == 25 ? cte
+                                                 : NULL;
+        if (w == NULL || w->found ||
+            strncasecmp(f->name, f->name_len == 12
+                                     ? "Content-Type"
+                                     : "Content-Transfer-Encoding",
+                        f->name_len) != 0)
+            continue;
+        w->f = *f;
+        w->found = true;
+    }
+}
+
+/* The type of a Content-Type value v[0..vlen) into p->type, lower case:
+ * its first word as the unfolded value has it, up to ';', "text/plain"
+ * when that has no '/'. */
+static void mime_read_type(struct mime_part *p, const char *v, size_t vlen)
+{
+    size_t i = mime_skip_blanks(v, vlen), n = 0;
+    bool slash = false;
+
+    for (; i < vlen && n + 1 < sizeof p->type && v[i] != ';' &&
+           !mime_blank(v[i]);
+         i++) {
+        p->type[n++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+        slash = slash || v[i] == '/';
+    }
+    p->type[n] = '\0';
+    if (!slash)
+        strcpy(p->type, "text/plain");
+}
+
+/* Does the value v[0..vlen), without its leading blanks, start with the
+ * lower-case word w (wl bytes), ignoring ASCII case? */
+static bool mime_value_is(const char *v, size_t vlen, const char *w, size_t wl)
+{
+    size_t i = mime_skip_blanks(v, vlen);
+
+    return vlen - i >= wl && strncasecmp(v + i, w, wl) == 0;
+}
+
+static void mime_lower(char *s)
+{
+    for (; *s != '\0'; s++)
+        *s = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+}
+
+/* Fills type, charset and transfer encoding of p from the fields of its
+ * header block and, for a multipart type, its boundary into bnd (bcap
+ * bytes); returns whether a boundary that is not empty was found.  The
+ * type, charset and boundary parameters are read in one pass over the
+ * raw value. */
+static bool mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
+                           char *bnd, size_t bcap)
+{
+    struct hdr_want ct, cte;
+    struct hdr_pwant pw[2] = {
+        {.name = "charset", .name_len = 7, .out = p->charset,
+         .cap = sizeof p->charset},
+        {.name = "boundary", .name_len = 8, .out = bnd, .cap = bcap}};
 
     strcpy(p->type, "text/plain");
     p->charset[0] = '\0';
     p->cte = MIME_CTE_IDENTITY;
-    hdr_index_pick(ix, w, 2);
-    *ct_r = w[0];
-    if (w[0].found) {
-        const struct hdr_field *f = &w[0].f;
-        size_t n = hdr_unfold(f->value, f->value_len, v, sizeof v), i;
-        for (i = 0;
-             i < n && i + 1 < sizeof p->type && v[i] != ';' && v[i] != ' '; i++)
-            p->type[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
-        p->type[i] = '\0';
-        if (i == 0 || strchr(p->type, '/') == NULL)
-            strcpy(p->type, "text/plain");
-        if (hdr_param(f->value, f->value_len, "charset", p->charset,
-                      sizeof p->charset))
-            for (char *c = p->charset; *c != '\0'; c++)
-                *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    pw[1].found = false;
+    mime_type_fields(ix, &ct, &cte);
+    if (ct.found) {
+        mime_read_type(p, ct.f.value, ct.f.value_len);
+        hdr_params(ct.f.value, ct.f.value_len, pw,
+                   strncmp(p->type, "multipart/", 10) == 0 ? 2 : 1);
+        if (pw[0].found)
+            mime_lower(p->charset);
     }
-    if (w[1].found) {
-        hdr_unfold(w[1].f.value, w[1].f.value_len, v, sizeof v);
-        if (strncasecmp(v, "base64", 6) == 0)
+    if (cte.found) {
+        if (mime_value_is(cte.f.value, cte.f.value_len, "base64", 6))
             p->cte = MIME_CTE_BASE64;
-        else if (strncasecmp(v, "quoted-printable", 16) == 0)
+        else if (mime_value_is(cte.f.value, cte.f.value_len,
+                               "quoted-printable", 16))
             p->cte = MIME_CTE_QP;
     }
+    return pw[1].found && bnd[0] != '\0';
 }
 
 /* Flags header fields longer than the limit. */
@@ -207,19 +285,16 @@ static bool mime_headers_done(struct mime_walker *w, size_t hend, size_t bpos)
 {
     struct mime_part *p = &w->cur;
     char bnd[MIME_BOUNDARY_MAX];
-    struct hdr_want ct;
 
     p->hdr = w->buf + w->start;
     p->hdr_len = hend - w->start;
     hdr_index_end(&w->ix, p->hdr_len);
-    mime_fill_type(p, &w->ix, &ct);
+    bool multi = mime_fill_type(p, &w->ix, bnd, sizeof bnd);
     mime_check_fields(w, p);
     p->fields = &w->ix;
     w->cb(w->ctx, MIME_EV_ENTITY, p);
     p->fields = NULL;
-    if (strncmp(p->type, "multipart/", 10) == 0 && ct.found &&
-        hdr_param(ct.f.value, ct.f.value_len, "boundary", bnd, sizeof bnd) &&
-        bnd[0] != '\0') {
+    if (multi) {
         if (w->nstack >= w->lim->max_depth) {
             w->errors |= REPORT_ERR_DEPTH;
         } else {

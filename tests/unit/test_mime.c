@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -228,6 +229,137 @@ static void test_hdr_param_quoted_and_bare(void **state)
     assert_true(hdr_param(v, strlen(v), "charset", out, sizeof out));
     assert_string_equal(out, "UTF-8");
     assert_false(hdr_param(v, strlen(v), "name", out, sizeof out));
+}
+
+/* A random Content-Type-like value of up to cap - 1 bytes from pieces
+ * that make parameters, quotes, folds and odd bytes likely. */
+static size_t random_ctype(char *v, size_t cap, unsigned *seed)
+{
+    static const char *const piece[] = {
+        "multipart/mixed", "Text/Plain", "message/rfc822", "; ", ";",
+        "charset=", "CHARSET = ", "boundary=", "Boundary=\"", "\"", "\\",
+        "utf-8", "ISO-2022-JP", "a;b", " ", "\t", "\r\n ", "\n\t", "=",
+        "base64", "Quoted-Printable", "/", "x", "\0", "\x80"};
+    size_t n = 0, k;
+
+    *seed = *seed * 1103515245u + 12345u;
+    k = (*seed >> 16) % 12;
+    while (k-- > 0) {
+        *seed = *seed * 1103515245u + 12345u;
+        size_t i = (*seed >> 16) % (sizeof piece / sizeof piece[0]);
+        size_t pl = piece[i][0] == '\0' ? 1 : strlen(piece[i]);
+        if (n + pl >= cap)
+            break;
+        memcpy(v + n, piece[i], pl);
+        n += pl;
+    }
+    return n;
+}
+
+/* hdr_params() finds each parameter as hdr_param() does alone. */
+static void test_hdr_params_as_hdr_param(void **state)
+{
+    static const char *const names[] = {"charset", "boundary", "x"};
+    char v[200];
+    unsigned seed = 4242;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t vlen = random_ctype(v, sizeof v, &seed);
+        char out[3][40], want[40];
+        struct hdr_pwant w[3];
+        for (size_t k = 0; k < 3; k++)
+            w[k] = (struct hdr_pwant){.name = names[k], .out = out[k],
+                                      .cap = (size_t)round % 40};
+        hdr_params(v, vlen, w, 3);
+        for (size_t k = 0; k < 3; k++) {
+            bool found = hdr_param(v, vlen, names[k], want, w[k].cap);
+            assert_int_equal(w[k].found, found);
+            if (found && w[k].cap > 0)
+                assert_string_equal(out[k], want);
+        }
+    }
+}
+
+struct type_seen {
+    char type[64], charset[32];
+    enum mime_cte cte;
+    bool seen;
+};
+
+static void type_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
+{
+    struct type_seen *t = ctx;
+
+    if (ev != MIME_EV_ENTITY || p->index != 0)
+        return;
+    strcpy(t->type, p->type);
+    strcpy(t->charset, p->charset);
+    t->cte = p->cte;
+    t->seen = true;
+}
+
+/* The walker's type, charset and transfer encoding of an entity agree with
+ * the plain reading: the value unfolded, its first word up to ';' lower
+ * case ("text/plain" without a '/'), the charset as hdr_param() reads it,
+ * lower case, the encoding's unfolded value compared in ASCII case. */
+static void test_walk_type_as_unfolded(void **state)
+{
+    char ct[120], cte[60], msg[256];
+    unsigned seed = 777;
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 20000; round++) {
+        size_t cl = random_ctype(ct, sizeof ct, &seed);
+        size_t el = random_ctype(cte, sizeof cte, &seed);
+        size_t n = 0;
+        memcpy(msg + n, "Content-Type:", 13);
+        n += 13;
+        memcpy(msg + n, ct, cl);
+        n += cl;
+        memcpy(msg + n, "\nContent-Transfer-Encoding:", 27);
+        n += 27;
+        memcpy(msg + n, cte, el);
+        n += el;
+        memcpy(msg + n, "\n\nbody\n", 7);
+        n += 7;
+
+        struct type_seen t = {.seen = false};
+        (void)mime_walk(msg, n, &lim, type_cb, &t);
+        assert_true(t.seen);
+
+        /* the reference, from the fields as hdr_find() reads them */
+        struct hdr_field f;
+        char v[64], type[64] = "text/plain", cs[32] = "";
+        enum mime_cte want_cte = MIME_CTE_IDENTITY;
+        size_t i;
+        if (hdr_find(msg, n, "Content-Type", &f)) {
+            size_t ul = hdr_unfold(f.value, f.value_len, v, sizeof v);
+            for (i = 0; i < ul && i + 1 < sizeof type && v[i] != ';' &&
+                        v[i] != ' ';
+                 i++)
+                type[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32
+                                                            : v[i]);
+            type[i] = '\0';
+            if (i == 0 || strchr(type, '/') == NULL)
+                strcpy(type, "text/plain");
+            if (hdr_param(f.value, f.value_len, "charset", cs, sizeof cs))
+                for (char *c = cs; *c != '\0'; c++)
+                    *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        }
+        if (hdr_find(msg, n, "Content-Transfer-Encoding", &f)) {
+            hdr_unfold(f.value, f.value_len, v, sizeof v);
+            if (strncasecmp(v, "base64", 6) == 0)
+                want_cte = MIME_CTE_BASE64;
+            else if (strncasecmp(v, "quoted-printable", 16) == 0)
+                want_cte = MIME_CTE_QP;
+        }
+        assert_string_equal(t.type, type);
+        assert_string_equal(t.charset, cs);
+        assert_int_equal(t.cte, want_cte);
+    }
 }
 
 static void test_addrscan_finds_and_normalizes(void **state)
@@ -629,6 +761,8 @@ int main(void)
         cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
+        cmocka_unit_test(test_hdr_params_as_hdr_param),
+        cmocka_unit_test(test_walk_type_as_unfolded),
         cmocka_unit_test(test_addrscan_finds_and_normalizes),
         cmocka_unit_test(test_addrscan_next_as_reference),
         cmocka_unit_test(test_addrscan_normalize_as_reference),
