@@ -45,30 +45,50 @@ static char tb_upper(char c)
     return (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
 }
 
-/* Case-insensitive search of needle in s[0..len): memchr() finds the
- * candidates for the first character in either case, so that the cost is
- * close to one fast scan per needle. */
+/* First c (ASCII case ignored) in s[0..len), or NULL. */
+static const char *tb_find1(const char *s, size_t len, char c)
+{
+    for (size_t i = 0; i < len; i++)
+        if (tb_lower(s[i]) == tb_lower(c))
+            return s + i;
+    return NULL;
+}
+
+/* Case-insensitive search of needle in s[0..len): the candidates are the
+ * positions where the needle's first two bytes stand (either case), found
+ * 16 at a time where SSE2 is; the rest of the needle is compared there. */
 static const char *tb_find(const char *s, size_t len, const char *needle)
 {
-    size_t nl = strlen(needle);
+    size_t nl = strlen(needle), i = 0;
 
-    if (nl == 0 || nl > len)
-        return NULL;
-    const char *end = s + len - nl + 1; /* candidates start before end */
-    char lo = tb_lower(needle[0]), up = tb_upper(needle[0]);
-    const char *pl = memchr(s, lo, (size_t)(end - s));
-    const char *pu = lo == up ? NULL : memchr(s, up, (size_t)(end - s));
+    if (nl < 2 || nl > len)
+        return nl == 1 && len > 0 ? tb_find1(s, len, needle[0]) : NULL;
+    size_t end = len - nl + 1; /* candidates start before end */
+    char l0 = tb_lower(needle[0]), l1 = tb_lower(needle[1]);
+#if defined(__SSE2__)
+    const __m128i a0 = _mm_set1_epi8(l0), b0 = _mm_set1_epi8(tb_upper(l0));
+    const __m128i a1 = _mm_set1_epi8(l1), b1 = _mm_set1_epi8(tb_upper(l1));
 
-    while (pl != NULL || pu != NULL) {
-        const char *p = (pu == NULL || (pl != NULL && pl < pu)) ? pl : pu;
-        if (nl == 1 || (tb_lower(p[1]) == tb_lower(needle[1]) &&
-                        strncasecmp(p + 1, needle + 1, nl - 1) == 0))
-            return p;
-        if (p == pl)
-            pl = memchr(p + 1, lo, (size_t)(end - p - 1));
-        else
-            pu = memchr(p + 1, up, (size_t)(end - p - 1));
+    for (; i < end && i + 17 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i y =
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, a0), _mm_cmpeq_epi8(x, b0)),
+            _mm_or_si128(_mm_cmpeq_epi8(y, a1), _mm_cmpeq_epi8(y, b1))));
+        for (; m != 0; m &= m - 1) {
+            size_t c = i + (size_t)__builtin_ctz(m);
+            if (c >= end)
+                return NULL;
+            if (strncasecmp(s + c + 2, needle + 2, nl - 2) == 0)
+                return s + c;
+        }
     }
+#endif
+    for (; i < end; i++)
+        if (tb_lower(s[i]) == l0 && tb_lower(s[i + 1]) == l1 &&
+            strncasecmp(s + i + 2, needle + 2, nl - 2) == 0)
+            return s + i;
     return NULL;
 }
 
@@ -436,8 +456,11 @@ static bool tb_role(const char *a)
     static const char *const roles[] = {"postmaster@", "mailer-daemon@",
                                         "mail-daemon@", "mailerdaemon@",
                                         "noreply-dmarc", "abuse@"};
+    char c0 = tb_lower(a[0]); /* the roles are lower case */
+
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (strncasecmp(a, roles[i], strlen(roles[i])) == 0)
+        if (roles[i][0] == c0 &&
+            strncasecmp(a, roles[i], strlen(roles[i])) == 0)
             return true;
     return false;
 }
@@ -722,43 +745,95 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     tb_fill(c, rc, off, be);
 }
 
-/* Collects the addresses given for help ("please contact <x>"). */
+/* Start of the line that holds text[i], from being a line start at or
+ * before i: the last CR or LF before i is looked for 16 bytes a step
+ * where SSE2 is. */
+static size_t tb_line_start(const char *text, size_t from, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+
+    for (; i >= from + 16; i -= 16) {
+        __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(text + i - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+        if (m != 0)
+            return i - 16 + (size_t)(32 - __builtin_clz(m));
+    }
+#endif
+    while (i > from && text[i - 1] != '\n' && text[i - 1] != '\r')
+        i--;
+    return i;
+}
+
+/* The line of text that holds the next '@' at or after the line start *p:
+ * its start in *ls_r, its length returned, *p moved past it.  False when
+ * no '@' is left. */
+static bool tb_at_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
+                       size_t *ll_r)
+{
+    const char *at;
+    size_t next;
+
+    if (*p >= c->len || (at = memchr(c->text + *p, '@', c->len - *p)) == NULL)
+        return false;
+    *ls_r = tb_line_start(c->text, *p, (size_t)(at - c->text));
+    *ll_r = hdr_line(c->text + *ls_r, c->len - *ls_r, &next);
+    *p = *ls_r + next;
+    return true;
+}
+
+/* Collects the addresses given for help ("please contact <x>"): lines
+ * without an '@' are skipped by memchr(). */
 static void tb_helpers(struct tb_ctx *c)
 {
-    size_t p = 0, next;
+    size_t p = 0, ls, ll;
 
-    while (p < c->len && c->nhelpers < TB_HELPERS) {
-        size_t ll = hdr_line(c->text + p, c->len - p, &next);
+    while (c->nhelpers < TB_HELPERS && tb_at_line(c, &p, &ls, &ll)) {
         size_t pos = 0, s, l;
-        if (memchr(c->text + p, '@', ll) != NULL &&
-            tb_helpdesk(c->text + p, ll) &&
-            addrscan_next(c->text + p, ll, &pos, &s, &l) &&
-            addrscan_normalize(c->text + p + s, l,
+        if (tb_helpdesk(c->text + ls, ll) &&
+            addrscan_next(c->text + ls, ll, &pos, &s, &l) &&
+            addrscan_normalize(c->text + ls + s, l,
                                c->helpers[c->nhelpers], ADDRSCAN_MAX))
             c->nhelpers++;
-        p += next;
     }
 }
 
+/* c->prev for a line at to: the last non-blank line of text[from..to)
+ * (from a line start), or, when all of it is blank, c->prev as it is. */
+static void tb_prev_line(struct tb_ctx *c, size_t from, size_t to)
+{
+    const char *t = c->text;
+    size_t q = to, ls, next;
+
+    while (q > from && (t[q - 1] == ' ' || t[q - 1] == '\t' ||
+                        t[q - 1] == '\r' || t[q - 1] == '\n'))
+        q--;
+    if (q == from)
+        return;
+    ls = tb_line_start(t, from, q - 1);
+    c->prev = t + ls;
+    c->prev_len = hdr_line(t + ls, c->len - ls, &next);
+}
+
+/* The lines with an '@', found by memchr(); the last non-blank line before
+ * each (c->prev) is looked for backwards, only as far as the line read
+ * before. */
 static void tb_scan(struct tb_ctx *c)
 {
-    size_t p = 0, next;
+    size_t p = 0, ls, ll;
 
-    while (p < c->len) {
-        size_t ll = hdr_line(c->text + p, c->len - p, &next);
-        const char *line = c->text + p;
-
-        if (memchr(line, '@', ll) != NULL &&
-            (c->relaxed || !tb_header_echo(line, ll))) {
+    for (size_t from = 0; tb_at_line(c, &p, &ls, &ll); from = p) {
+        const char *line = c->text + ls;
+        tb_prev_line(c, from, ls);
+        if (c->relaxed || !tb_header_echo(line, ll)) {
             size_t pos = 0, s, l;
             while (addrscan_next(line, ll, &pos, &s, &l))
-                tb_address(c, p, ll, p + s, l);
+                tb_address(c, ls, ll, ls + s, l);
         }
-        if (!tb_blank(line, ll)) {
-            c->prev = line;
-            c->prev_len = ll;
-        }
-        p += next;
+        c->prev = line; /* not blank: it has an '@' */
+        c->prev_len = ll;
     }
 }
 
