@@ -219,13 +219,19 @@ struct tb_set {
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
 static pthread_once_t tb_sets_once = PTHREAD_ONCE_INIT;
 
-/* Hash of a block.  Setting bit 0x20 folds ASCII case (and some other
- * pairs of bytes, which only makes collisions): a block of the text and
- * the same block in another case always hash alike. */
-static unsigned tb_wm_hash(char a, char b)
+/* Hash of the block s[0..2), read as one 16-bit word (in the machine's
+ * byte order: the sets are built with the same function).  Setting bit
+ * 0x20 of both bytes folds ASCII case (and some other pairs of bytes,
+ * which only makes collisions): a block of the text and the same block in
+ * another case always hash alike.  A multiplicative hash keeps the top 12
+ * bits. */
+static unsigned tb_wm_hash(const char *s)
 {
-    return (((unsigned)(unsigned char)a | 0x20u) * 33u ^
-            ((unsigned)(unsigned char)b | 0x20u)) & (TB_WM_HASH - 1);
+    uint16_t v;
+
+    _Static_assert(TB_WM_HASH == 1u << 12, "the hash keeps 12 bits");
+    memcpy(&v, s, sizeof v);
+    return ((uint32_t)(v | 0x2020u) * 2654435761u) >> 20;
 }
 
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
@@ -243,14 +249,14 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
     memset(t->shift, (int)(t->m - 1), sizeof t->shift);
     for (size_t i = 0; i < nn; i++) {
         for (size_t j = 0; j + 1 < t->m; j++) {
-            unsigned h = tb_wm_hash(nd[i][j], nd[i][j + 1]);
+            unsigned h = tb_wm_hash(nd[i] + j);
             size_t sh = t->m - 2 - j;
             if (sh < t->shift[h])
                 t->shift[h] = (unsigned char)sh;
             if (sh == 0)
                 t->cand[h] |= (uint64_t)1 << i;
         }
-        t->head[tb_wm_hash(nd[i][0], nd[i][1])] |= (uint64_t)1 << i;
+        t->head[tb_wm_hash(nd[i])] |= (uint64_t)1 << i;
     }
 }
 
@@ -303,14 +309,14 @@ static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
 
     (void)pthread_once(&tb_sets_once, tb_sets_init);
     for (size_t p = t->m - 1; p < len;) {
-        unsigned h = tb_wm_hash(s[p - 1], s[p]);
+        unsigned h = tb_wm_hash(s + p - 1);
         if (t->shift[h] != 0) {
             p += t->shift[h];
             continue;
         }
         size_t at = p - (t->m - 1);
         /* phrases that may end the window here and start it */
-        uint64_t c = t->cand[h] & t->head[tb_wm_hash(s[at], s[at + 1])] &
+        uint64_t c = t->cand[h] & t->head[tb_wm_hash(s + at)] &
                      ~found;
         while (c != 0) {
             unsigned k = (unsigned)__builtin_ctzll(c);
