@@ -433,27 +433,47 @@ static bool tb_failure_line(const char *s, size_t len)
     return tb_has_any(TB_SET_FAIL, s, len, TB_BLOCK_MAX);
 }
 
+/* A lower-case phrase and its length. */
+struct tb_phrase {
+    const char *s;
+    size_t len;
+};
+#define TB_PHRASE(lit) {lit, sizeof lit - 1}
+
+/* Does s[0..len) start with one of the phrases ph[0..n) (ASCII case
+ * ignored)?  The first two letters are compared before the rest. */
+static bool tb_starts_any(const char *s, size_t len,
+                          const struct tb_phrase *ph, size_t n)
+{
+    if (len < 2)
+        return false;
+    char c0 = tb_lower(s[0]), c1 = tb_lower(s[1]);
+    for (size_t k = 0; k < n; k++)
+        if (ph[k].s[0] == c0 && ph[k].s[1] == c1 && len >= ph[k].len &&
+            strncasecmp(s, ph[k].s, ph[k].len) == 0)
+            return true;
+    return false;
+}
+
 /* Does the line echo a header field whose addresses are not recipients? */
 static bool tb_header_echo(const char *s, size_t len)
 {
-    static const char *const names[] = {
-        "from:", "sender:", "reply-to:", "return-path:", "received:",
-        "message-id:", "envelope-from", "to:", "cc:", "sent:",
-        "references:", "in-reply-to:", "x-", "by ", "for <", "(envelope-from",
-        "dkim-signature:", "mail from:", "date:", "subject:", "id <",
+    static const struct tb_phrase names[] = {
+        TB_PHRASE("from:"), TB_PHRASE("sender:"), TB_PHRASE("reply-to:"),
+        TB_PHRASE("return-path:"), TB_PHRASE("received:"),
+        TB_PHRASE("message-id:"), TB_PHRASE("envelope-from"),
+        TB_PHRASE("to:"), TB_PHRASE("cc:"), TB_PHRASE("sent:"),
+        TB_PHRASE("references:"), TB_PHRASE("in-reply-to:"), TB_PHRASE("x-"),
+        TB_PHRASE("by "), TB_PHRASE("for <"), TB_PHRASE("(envelope-from"),
+        TB_PHRASE("dkim-signature:"), TB_PHRASE("mail from:"),
+        TB_PHRASE("date:"), TB_PHRASE("subject:"), TB_PHRASE("id <"),
     };
     size_t i = 0;
 
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
         i++;
-    if (i >= len)
-        return false;
-    char c0 = tb_lower(s[i]); /* the names are lower case */
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (names[k][0] == c0 && len - i >= strlen(names[k]) &&
-            strncasecmp(s + i, names[k], strlen(names[k])) == 0)
-            return true;
-    return false;
+    return tb_starts_any(s + i, len - i, names,
+                         sizeof names / sizeof names[0]);
 }
 
 /* Role addresses that send notices and never fail. */
@@ -960,30 +980,27 @@ static bool tb_marker_first(char c)
 /* Marker phrases that introduce a returned original in a text notice. */
 static bool tb_marker(const char *s, size_t len)
 {
-    static const char *const marks[] = {
-        "below this line is a copy of the message",
-        "this is a copy of the message", "original message",
-        "unsent message", "copy of the original message",
-        "the header of the original message", "returned message",
-        "undelivered message", "headers of the original message",
-        "original message follows", "message follows",
-        "text of the message follows", "content-type: message/rfc822",
-        "the original message headers", "rfc822 headers follow"};
+    static const struct tb_phrase marks[] = {
+        TB_PHRASE("below this line is a copy of the message"),
+        TB_PHRASE("this is a copy of the message"),
+        TB_PHRASE("original message"), TB_PHRASE("unsent message"),
+        TB_PHRASE("copy of the original message"),
+        TB_PHRASE("the header of the original message"),
+        TB_PHRASE("returned message"), TB_PHRASE("undelivered message"),
+        TB_PHRASE("headers of the original message"),
+        TB_PHRASE("original message follows"), TB_PHRASE("message follows"),
+        TB_PHRASE("text of the message follows"),
+        TB_PHRASE("content-type: message/rfc822"),
+        TB_PHRASE("the original message headers"),
+        TB_PHRASE("rfc822 headers follow")};
     size_t i = 0;
 
     while (i < len && tb_marker_lead(s[i]))
         i++;
     if (i >= len || !tb_marker_first(s[i]))
         return false; /* no marker starts otherwise */
-    char c0 = tb_lower(s[i]);
-    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-        if (marks[k][0] != c0)
-            continue;
-        size_t ml = strlen(marks[k]);
-        if (len - i >= ml && strncasecmp(s + i, marks[k], ml) == 0)
-            return true;
-    }
-    return false;
+    return tb_starts_any(s + i, len - i, marks,
+                         sizeof marks / sizeof marks[0]);
 }
 
 static bool tb_orig_start(const char *s, size_t len)
