@@ -176,6 +176,20 @@ static bool hdr_first_wanted(const uint64_t firsts[4], char ch)
     return ((firsts[c >> 6] >> (c & 63)) & 1) != 0;
 }
 
+/* Index of the wanted name, not found yet, that name[0..nlen) is, or n. */
+static size_t hdr_pick_which(const struct hdr_want *want, size_t n,
+                             const char *name, size_t nlen)
+{
+    char c0 = (char)(name[0] | 0x20);
+
+    for (size_t i = 0; i < n; i++)
+        if (!want[i].found && want[i].name_len == nlen &&
+            (want[i].name[0] | 0x20) == c0 &&
+            strncasecmp(name, want[i].name, nlen) == 0)
+            return i;
+    return n;
+}
+
 void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
 {
     size_t pos = 0, left = n;
@@ -183,20 +197,32 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
     struct hdr_field f;
 
     hdr_pick_prepare(want, n, firsts);
-    /* lines that cannot start a wanted field are passed over without
-     * being parsed as fields: continuations start with a blank anyway */
+    /* the fields hdr_next() returns, in order; a line is parsed as a field
+     * only when its name is one still wanted (continuations start with a
+     * blank, garbage lines have no colon or start with one: hdr_next()
+     * passes over both) */
     while (left > 0 && pos < len) {
-        size_t next, ll = hdr_line(blk + pos, len - pos, &next);
+        size_t next, ll = hdr_line(blk + pos, len - pos, &next), k;
+        const char *line = blk + pos, *colon;
         if (ll == 0)
             break;
-        if (hdr_is_wsp(blk[pos]) || !hdr_first_wanted(firsts, blk[pos])) {
+        if (hdr_is_wsp(line[0]) || !hdr_first_wanted(firsts, line[0]) ||
+            (colon = memchr(line, ':', ll)) == NULL || colon == line) {
             pos += next;
             continue;
         }
-        if (!hdr_next(blk, len, &pos, &f))
+        size_t nlen = (size_t)(colon - line);
+        while (nlen > 0 && hdr_is_wsp(line[nlen - 1]))
+            nlen--;
+        if ((k = hdr_pick_which(want, n, line, nlen)) == n) {
+            pos += next;
+            continue;
+        }
+        if (!hdr_next(blk, len, &pos, &f)) /* the field of this line */
             break;
-        if (hdr_pick_one(want, n, &f))
-            left--;
+        want[k].f = f;
+        want[k].found = true;
+        left--;
     }
 }
 
@@ -536,6 +562,48 @@ static bool hdr_param_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
 }
 
+/* Bytes that end a run of a parameter value: HDR_PV_BARE for a bare
+ * value (';' and the hdr_param_blank() ones end it), HDR_PV_QUOTED for a
+ * quoted one ('"' ends it; '\\', CR and LF need a closer look). */
+#define HDR_PV_BARE 1
+#define HDR_PV_QUOTED 2
+static const unsigned char hdr_pv_stop[256] = {
+    ['\0'] = HDR_PV_BARE, [' '] = HDR_PV_BARE, ['\t'] = HDR_PV_BARE,
+    [';'] = HDR_PV_BARE, ['\r'] = HDR_PV_BARE | HDR_PV_QUOTED,
+    ['\n'] = HDR_PV_BARE | HDR_PV_QUOTED, ['"'] = HDR_PV_QUOTED,
+    ['\\'] = HDR_PV_QUOTED};
+
+/* Reads the value that starts at v[j] (after its opening quote when
+ * quoted) into out: a bare one ends at ';' or a blank, a quoted one at
+ * '"', where '\\' quotes the byte after it and CR and LF are dropped.
+ * Runs of plain bytes are copied at once. */
+static void hdr_param_value(const char *v, size_t vlen, size_t j, bool quoted,
+                            char *out, size_t cap)
+{
+    unsigned stop = quoted ? HDR_PV_QUOTED : HDR_PV_BARE;
+    size_t n = 0;
+
+    while (j < vlen) {
+        size_t k = j;
+        while (k < vlen && (hdr_pv_stop[(unsigned char)v[k]] & stop) == 0)
+            k++;
+        size_t room = cap > n + 1 ? cap - n - 1 : 0; /* @UNSAFE */
+        size_t run = k - j < room ? k - j : room;
+        memcpy(out + n, v + j, run);
+        n += run;
+        j = k;
+        if (j >= vlen || !quoted || v[j] == '"')
+            break;
+        if (v[j] == '\\' && j + 1 < vlen)
+            j++; /* the quoted byte, CR and LF dropped as below */
+        if (v[j] != '\r' && v[j] != '\n' && n + 1 < cap)
+            out[n++] = v[j];
+        j++;
+    }
+    if (cap > 0)
+        out[n] = '\0';
+}
+
 /* Is the parameter at v[i..vlen) (its name's first byte) called name?
  * Then its value, unquoted, goes to out and true is returned. */
 static bool hdr_param_at(const char *v, size_t vlen, size_t i,
@@ -551,20 +619,8 @@ static bool hdr_param_at(const char *v, size_t vlen, size_t i,
     j++;
     while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
         j++;
-    size_t n = 0;
     bool quoted = j < vlen && v[j] == '"';
-    for (j += quoted; j < vlen; j++) {
-        if (quoted ? v[j] == '"' : v[j] == ';' || hdr_param_blank(v[j]))
-            break;
-        if (quoted && v[j] == '\\' && j + 1 < vlen)
-            j++;
-        if (v[j] == '\r' || v[j] == '\n')
-            continue;
-        if (n + 1 < cap)
-            out[n++] = v[j];
-    }
-    if (cap > 0)
-        out[n] = '\0';
+    hdr_param_value(v, vlen, j + quoted, quoted, out, cap);
     return true;
 }
 

@@ -163,22 +163,24 @@ static void mime_type_fields(const struct hdr_index *ix, struct hdr_want *ct,
     }
 }
 
+/* Bytes that end the type in a Content-Type value: ';' and blanks. */
+static const unsigned char mime_type_stop[256] = {
+    [';'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['\0'] = 1};
+
 /* The type of a Content-Type value v[0..vlen) into p->type, lower case:
  * its first word as the unfolded value has it, up to ';', "text/plain"
  * when that has no '/'. */
 static void mime_read_type(struct mime_part *p, const char *v, size_t vlen)
 {
     size_t i = mime_skip_blanks(v, vlen), n = 0;
-    bool slash = false;
+    size_t end = vlen - i < sizeof p->type - 1 ? vlen : i + sizeof p->type - 1;
 
-    for (; i < vlen && n + 1 < sizeof p->type && v[i] != ';' &&
-           !mime_blank(v[i]);
-         i++) {
-        p->type[n++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
-        slash = slash || v[i] == '/';
+    for (; i < end && mime_type_stop[(unsigned char)v[i]] == 0; i++) {
+        unsigned char c = (unsigned char)v[i];
+        p->type[n++] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
     }
     p->type[n] = '\0';
-    if (!slash)
+    if (memchr(p->type, '/', n) == NULL)
         strcpy(p->type, "text/plain");
 }
 

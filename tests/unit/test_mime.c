@@ -281,6 +281,58 @@ static void test_hdr_params_as_hdr_param(void **state)
     }
 }
 
+/* hdr_pick() finds the first field of each name as a walk with
+ * hdr_next() does, on random blocks of fields, continuations, garbage
+ * lines and line ends of all kinds. */
+static void test_hdr_pick_as_hdr_next(void **state)
+{
+    static const char *const piece[] = {
+        "From: a <b@c>", "X-From: x", "To:", "TO : y", "Subject: s",
+        "Sub: t", "garbage", ":no name", " folded", "\tfolded", "x-mailer: m",
+        "Return-Path: <r@s>", "Message-ID: <m@n>", "Received: r", "\n",
+        "\r\n", "\r", "\n\n"};
+    static const char *const names[] = {"From", "To", "Subject",
+                                        "Message-ID", "Return-Path",
+                                        "X-HmXmrOriginalRecipient"};
+    enum { NN = sizeof names / sizeof names[0] };
+    char blk[400];
+    unsigned seed = 31337;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0, k;
+        seed = seed * 1103515245u + 12345u;
+        k = (seed >> 16) % 24;
+        while (k-- > 0) {
+            seed = seed * 1103515245u + 12345u;
+            const char *pc = piece[(seed >> 16) % (sizeof piece /
+                                                   sizeof piece[0])];
+            size_t pl = strlen(pc);
+            if (len + pl + 1 >= sizeof blk)
+                break;
+            memcpy(blk + len, pc, pl);
+            len += pl;
+            if (pc[pl - 1] != '\n' && pc[pl - 1] != '\r')
+                blk[len++] = '\n';
+        }
+        struct hdr_want w[NN];
+        for (size_t i = 0; i < NN; i++)
+            w[i] = (struct hdr_want){.name = names[i]};
+        hdr_pick(blk, len, w, NN);
+        for (size_t i = 0; i < NN; i++) {
+            struct hdr_field f;
+            bool found = hdr_find(blk, len, names[i], &f);
+            assert_int_equal(w[i].found, found);
+            if (found) {
+                assert_ptr_equal(w[i].f.name, f.name);
+                assert_int_equal(w[i].f.name_len, f.name_len);
+                assert_ptr_equal(w[i].f.value, f.value);
+                assert_int_equal(w[i].f.value_len, f.value_len);
+            }
+        }
+    }
+}
+
 struct type_seen {
     char type[64], charset[32];
     enum mime_cte cte;
@@ -762,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
         cmocka_unit_test(test_hdr_params_as_hdr_param),
+        cmocka_unit_test(test_hdr_pick_as_hdr_next),
         cmocka_unit_test(test_walk_type_as_unfolded),
         cmocka_unit_test(test_addrscan_finds_and_normalizes),
         cmocka_unit_test(test_addrscan_next_as_reference),
