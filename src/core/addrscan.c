@@ -179,3 +179,12 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
      * is known to be an address field; addrscan_next() wants a dot */
     return out[at + 1] != '.' && out[n - 1] != '.';
 }
+
+bool addrscan_stable(const char *norm, size_t len)
+{
+    /* addrscan_normalize() keeps every byte of its own result (none is
+     * dropped, the domain is in lower case already) unless a ';' cuts it,
+     * a leading byte is skipped or a trailing one trimmed */
+    return len > 0 && !addrscan_lead(norm[0]) && norm[0] != '@' &&
+           !addrscan_trail(norm[len - 1]) && memchr(norm, ';', len) == NULL;
+}

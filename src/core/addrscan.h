@@ -30,4 +30,9 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
  * result is not a plausible address or does not fit. */
 bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap);
 
+/* For norm[0..len), a result of addrscan_normalize(): would normalising it
+ * again give it back unchanged?  (Not always: "x;y@z" gives "y@z" next
+ * time.)  A cheap test of its ends and for a ';'. */
+bool addrscan_stable(const char *norm, size_t len);
+
 #endif

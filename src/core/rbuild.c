@@ -34,21 +34,12 @@ static bool rbuild_grow(struct rbuild *b)
     return true;
 }
 
-struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
-                                size_t len, bool *is_new_r)
+/* The entry for the normalised address norm[0..n), new or existing. */
+static struct report_rcpt *rbuild_add(struct rbuild *b, const char *norm,
+                                      size_t n, bool *is_new_r)
 {
-    char norm[ADDRSCAN_MAX];
     struct report_rcpt *rc;
 
-    if (is_new_r != NULL)
-        *is_new_r = false;
-    if (!addrscan_normalize(addr, len, norm, sizeof norm)) {
-        /* "|/usr/bin/prog user@example.com": the address inside */
-        size_t pos = 0, s, l;
-        if (!addrscan_next(addr, len, &pos, &s, &l) ||
-            !addrscan_normalize(addr + s, l, norm, sizeof norm))
-            return NULL;
-    }
     if ((rc = rbuild_lookup(b, norm)) != NULL)
         return rc;
     if (b->r->nrcpts >= b->lim->max_recipients) {
@@ -59,14 +50,44 @@ struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
         return NULL;
     rc = &b->r->rcpts[b->r->nrcpts];
     memset(rc, 0, sizeof *rc);
-    if ((rc->recipient = strdup(norm)) == NULL) {
+    if ((rc->recipient = malloc(n + 1)) == NULL) {
         b->oom = true;
         return NULL;
     }
+    memcpy(rc->recipient, norm, n + 1);
     b->r->nrcpts++;
     if (is_new_r != NULL)
         *is_new_r = true;
     return rc;
+}
+
+struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
+                                size_t len, bool *is_new_r)
+{
+    char norm[ADDRSCAN_MAX];
+
+    if (is_new_r != NULL)
+        *is_new_r = false;
+    if (!addrscan_normalize(addr, len, norm, sizeof norm)) {
+        /* "|/usr/bin/prog user@example.com": the address inside */
+        size_t pos = 0, s, l;
+        if (!addrscan_next(addr, len, &pos, &s, &l) ||
+            !addrscan_normalize(addr + s, l, norm, sizeof norm))
+            return NULL;
+    }
+    return rbuild_add(b, norm, strlen(norm), is_new_r);
+}
+
+struct report_rcpt *rbuild_rcpt_norm(struct rbuild *b, const char *norm,
+                                     bool *is_new_r)
+{
+    size_t n = strlen(norm);
+
+    if (n >= ADDRSCAN_MAX || !addrscan_stable(norm, n))
+        return rbuild_rcpt(b, norm, n, is_new_r);
+    if (is_new_r != NULL)
+        *is_new_r = false;
+    return rbuild_add(b, norm, n, is_new_r);
 }
 
 /* Bytes dropped from the end of a string (NUL among them). */

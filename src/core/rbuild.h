@@ -34,6 +34,11 @@ struct rbuild {
 struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
                                 size_t len, bool *is_new_r);
 
+/* rbuild_rcpt() of norm, a result of addrscan_normalize(): not normalised
+ * a second time when that would not change it (addrscan_stable()). */
+struct report_rcpt *rbuild_rcpt_norm(struct rbuild *b, const char *norm,
+                                     bool *is_new_r);
+
 /* The existing entry for a normalised address, or NULL. */
 struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm);
 

@@ -764,7 +764,7 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     }
     if (be == 0)
         be = tb_block_end(c, off, norm);
-    struct report_rcpt *rc = rbuild_rcpt(c->b, norm, strlen(norm), NULL);
+    struct report_rcpt *rc = rbuild_rcpt_norm(c->b, norm, NULL);
     if (rc == NULL)
         return;
     c->found++;
