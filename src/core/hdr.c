@@ -235,8 +235,10 @@ void hdr_index_begin(struct hdr_index *ix, const char *blk)
     ix->open = false;
 }
 
-/* The open field ends where the line at off starts: its value loses the
- * line end, as hdr_next() has it. */
+/* The open field ends where the line at off starts.  Its value already
+ * ends where the content of its last line does (lines hold no CR or LF:
+ * hdr_line() ends them at the first), as hdr_next() has it once it has
+ * dropped the line end. */
 static void hdr_index_close(struct hdr_index *ix, size_t off)
 {
     struct hdr_field *f;
@@ -247,7 +249,9 @@ static void hdr_index_close(struct hdr_index *ix, size_t off)
     f = &ix->f[ix->n - 1];
     ix->open = false;
     vstart = (size_t)(f->value - ix->blk);
-    end = vstart + f->value_len < off ? vstart + f->value_len : off;
+    if (vstart + f->value_len <= off)
+        return;
+    end = off; /* a block that ends inside its last line */
     while (end > vstart &&
            (ix->blk[end - 1] == '\n' || ix->blk[end - 1] == '\r'))
         end--;
@@ -261,10 +265,11 @@ void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
     const char *colon;
     struct hdr_field *f;
 
+    (void)next;
     if (ll > 0 && hdr_is_wsp(line[0])) { /* a continuation, or stray */
         if (ix->open) /* the value runs to the end of this line for now */
             ix->f[ix->n - 1].value_len =
-                (size_t)(line + next - ix->f[ix->n - 1].value);
+                (size_t)(line + ll - ix->f[ix->n - 1].value);
         return;
     }
     hdr_index_close(ix, off);
@@ -286,7 +291,7 @@ void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
     while (f->name_len > 0 && hdr_is_wsp(line[f->name_len - 1]))
         f->name_len--;
     f->value = colon + 1;
-    f->value_len = (size_t)(line + next - f->value);
+    f->value_len = (size_t)(line + ll - f->value);
     ix->open = true;
 }
 

@@ -70,7 +70,8 @@ struct hdr_index {
 
 /* Incremental filling: hdr_index_begin(), then hdr_index_line() for each
  * line of the block in order (offset from blk, length without the line
- * end, offset of the next line, and the offset in the line of its first
+ * end as hdr_line() finds it, so that a line holds no CR or LF, offset of
+ * the next line, and the offset in the line of its first
  * ':' when the caller has found it already, ll when it has none, or
  * HDR_COLON_UNKNOWN), then hdr_index_end() with the block's length.
  * Lines must not include the blank line that ends the block. */

@@ -331,7 +331,7 @@ static bool mime_header_step(struct mime_walker *w, size_t pos, size_t ll,
     *pos_r = pos + next;
     if (ll == 0)
         return mime_headers_done(w, pos, pos + next);
-    if (mime_match(w, line, ll, &close) > 0 ||
+    if ((line[0] == '-' && mime_match(w, line, ll, &close) > 0) ||
         !mime_header_line(line, ll, pos == w->start, &colon)) {
         *pos_r = pos; /* not a header: the body starts here */
         return mime_headers_done(w, pos, pos);
