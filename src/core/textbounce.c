@@ -708,7 +708,16 @@ static void tb_remote(struct rbuild *b, struct report_rcpt *rc,
         rbuild_str(b, &rc->remote_mta, h, i);
 }
 
-/* Fills a recipient's diagnostic, code and status from text[bs..be). */
+/* Has a recipient its diagnostic, reply code and status (so that another
+ * block can add only its remote MTA)? */
+static bool tb_known(const struct report_rcpt *rc)
+{
+    return rc->diagnostic != NULL && rc->reply_code != 0 &&
+           rc->status[0] != '\0';
+}
+
+/* Fills a recipient's diagnostic, code and status from text[bs..be), or
+ * only its remote MTA when the rest is known. */
 static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
                     size_t be)
 {
@@ -721,6 +730,10 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
         size_t pl = hdr_unfold(c->prev, c->prev_len, d, sizeof d / 2);
         d[pl++] = ' ';
         n = pl + hdr_unfold(c->text + bs, be - bs, d + pl, sizeof d - pl);
+    }
+    if (tb_known(rc)) {
+        tb_remote(c->b, rc, d, n);
+        return;
     }
     const char *said = tb_find(d, n, "said:");
     const char *from = said != NULL ? said + 5 : d;
@@ -762,12 +775,14 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
         if (!tb_failure_line(c->text + off, be - off))
             return;
     }
-    if (be == 0)
-        be = tb_block_end(c, off, norm);
     struct report_rcpt *rc = rbuild_rcpt_norm(c->b, norm, NULL);
     if (rc == NULL)
         return;
     c->found++;
+    if (tb_known(rc) && rc->remote_mta != NULL)
+        return; /* a repeat that has nothing left to add */
+    if (be == 0)
+        be = tb_block_end(c, off, norm);
     tb_fill(c, rc, off, be);
 }
 
