@@ -317,24 +317,34 @@ void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix)
     }
 }
 
+/* A name's bit in the signature hdr_index_pick() filters fields with: its
+ * first byte (| 0x20) and its length. */
+static unsigned hdr_sig_bit(char c0, size_t len)
+{
+    return ((unsigned char)(c0 | 0x20) + (unsigned)len * 7u) & 63u;
+}
+
 void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want, size_t n)
 {
-    uint64_t firsts[4] = {0}, lens = 0;
+    uint64_t sig = 0;
     size_t left = n;
 
     if (ix->over) {
         hdr_pick(ix->blk, ix->len, want, n);
         return;
     }
-    hdr_pick_prepare(want, n, firsts);
-    /* the lengths of the names (a long one lets every field through) */
-    for (size_t k = 0; k < n; k++)
-        lens |= want[k].name_len < 64 ? (uint64_t)1 << want[k].name_len
-                                      : ~(uint64_t)0;
+    for (size_t k = 0; k < n; k++) {
+        want[k].found = false;
+        if (want[k].name_len == 0)
+            want[k].name_len = strlen(want[k].name);
+        sig |= (uint64_t)1 << hdr_sig_bit(want[k].name[0], want[k].name_len);
+    }
+    /* a field whose first byte and length no wanted name has is passed
+     * over at the cost of one test */
     for (size_t i = 0; i < ix->n && left > 0; i++) {
         const struct hdr_field *f = &ix->f[i];
-        if ((f->name_len >= 64 || ((lens >> f->name_len) & 1) != 0) &&
-            hdr_first_wanted(firsts, f->name[0]) && hdr_pick_one(want, n, f))
+        if (((sig >> hdr_sig_bit(f->name[0], f->name_len)) & 1) != 0 &&
+            hdr_pick_one(want, n, f))
             left--;
     }
 }

@@ -405,40 +405,74 @@ static size_t report_untag(char *s, size_t n)
     return o;
 }
 
-static bool report_is_dsn(const char *type)
+/* What report_cb() does with a leaf, by its type. */
+enum report_leaf {
+    RL_OTHER = 0, /* not read (only encoding errors count) */
+    RL_DSN,       /* message/delivery-status, message/global-delivery-status */
+    RL_FEEDBACK,  /* message/feedback-report */
+    RL_ORIG,      /* text/rfc822-header*, message/rfc822-headers, and
+                     message/rfc822 or message/global not walked into */
+    RL_MULTIPART, /* multipart/ with no usable boundary */
+    RL_HTML,      /* text/html */
+    RL_TEXT,      /* other text/ types */
+};
+
+/* The subtype of a message/ leaf. */
+static enum report_leaf report_leaf_message(const char *sub)
 {
-    return strcmp(type, "message/delivery-status") == 0 ||
-           strcmp(type, "message/global-delivery-status") == 0;
+    if (strcmp(sub, "delivery-status") == 0 ||
+        strcmp(sub, "global-delivery-status") == 0)
+        return RL_DSN;
+    if (strcmp(sub, "feedback-report") == 0)
+        return RL_FEEDBACK;
+    if (strcmp(sub, "rfc822-headers") == 0 || strcmp(sub, "rfc822") == 0 ||
+        strcmp(sub, "global") == 0)
+        return RL_ORIG;
+    return RL_OTHER;
 }
 
-/* Does report_leaf0() read a leaf of this type? */
-static bool report_leaf_used(const char *t)
+/* The class of a leaf of type t (lower case), read once. */
+static enum report_leaf report_leaf_of(const char *t)
 {
-    return report_is_dsn(t) || strcmp(t, "message/feedback-report") == 0 ||
-           strncmp(t, "text/", 5) == 0 ||
-           strcmp(t, "message/rfc822-headers") == 0 || mime_is_message(t) ||
-           strncmp(t, "multipart/", 10) == 0;
+    switch (t[0]) {
+    case 't':
+        if (strncmp(t, "text/", 5) != 0)
+            return RL_OTHER;
+        if (strcmp(t + 5, "html") == 0)
+            return RL_HTML;
+        return strncmp(t + 5, "rfc822-header", 13) == 0 ? RL_ORIG : RL_TEXT;
+    case 'm':
+        if (strncmp(t, "message/", 8) == 0)
+            return report_leaf_message(t + 8);
+        return strncmp(t, "multipart/", 10) == 0 ? RL_MULTIPART : RL_OTHER;
+    default:
+        return RL_OTHER;
+    }
 }
 
 /* A leaf of the notice itself (not of the returned original), decoded,
  * other than text/html. */
 static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
-                         const char *d, size_t dn)
+                         enum report_leaf kind, const char *d, size_t dn)
 {
-    const char *t = p->type;
-
-    if (report_is_dsn(t)) {
+    switch (kind) {
+    case RL_DSN:
         c->dsn_rcpts += dsn_parse(&c->b, d, dn);
-    } else if (strcmp(t, "message/feedback-report") == 0) {
+        break;
+    case RL_FEEDBACK:
         report_feedback(c, d, dn);
-    } else if (strncmp(t, "text/rfc822-header", 18) == 0 ||
-               strcmp(t, "message/rfc822-headers") == 0 ||
-               mime_is_message(t)) {
+        break;
+    case RL_ORIG:
         report_orig(c, NULL, d, dn);
-    } else if (strncmp(t, "multipart/", 10) == 0) {
+        break;
+    case RL_MULTIPART:
         report_text_add(c, d, dn); /* no usable boundary: read it as text */
-    } else if (strncmp(t, "text/", 5) == 0) {
+        break;
+    case RL_TEXT:
         report_text_latin1(c, p->charset, d, dn);
+        break;
+    default:
+        break;
     }
 }
 
@@ -450,18 +484,19 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         report_entity(c, p);
         return;
     }
-    if (p->msg_depth > 1 || (p->msg_depth == 1 && (c->inner_dsn != NULL ||
-                                                    !report_is_dsn(p->type))))
+    if (p->msg_depth > 1)
         return;
-    if (p->msg_depth == 0 && !report_leaf_used(p->type)) {
+    enum report_leaf kind = report_leaf_of(p->type);
+    if (p->msg_depth == 1 && (c->inner_dsn != NULL || kind != RL_DSN))
+        return;
+    if (p->msg_depth == 0 && kind == RL_OTHER) {
         char none; /* nothing is kept: only encoding errors count */
         if (p->cte != MIME_CTE_IDENTITY)
             (void)mime_decode(p, &none, 0, &c->b.r->errors);
         return;
     }
-    bool html = strcmp(p->type, "text/html") == 0;
-    if (p->msg_depth == 0 && p->cte == MIME_CTE_IDENTITY && !html) {
-        report_leaf0(c, p, p->body, p->body_len); /* read in place */
+    if (p->msg_depth == 0 && p->cte == MIME_CTE_IDENTITY && kind != RL_HTML) {
+        report_leaf0(c, p, kind, p->body, p->body_len); /* read in place */
         return;
     }
     char *d = malloc(p->body_len + 1);
@@ -476,10 +511,10 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         c->inner_len = dn;
         return;
     }
-    if (html) /* tags are dropped in place */
+    if (kind == RL_HTML) /* tags are dropped in place */
         report_text_add(c, d, report_untag(d, dn));
     else
-        report_leaf0(c, p, d, dn);
+        report_leaf0(c, p, kind, d, dn);
     free(d);
 }
 
