@@ -878,6 +878,22 @@ static void tb_scan(struct tb_ctx *c)
     }
 }
 
+/* The next line at or after the line start *p that holds a '4' or a '5'
+ * (tb_next45(): the other lines cannot hold a reply code): its start in
+ * *ls_r, its length returned, *p moved past it.  False when none is left. */
+static bool tb_45_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
+                       size_t *ll_r)
+{
+    size_t i = tb_next45(c->text, *p, c->len), next;
+
+    if (i >= c->len)
+        return false;
+    *ls_r = tb_line_start(c->text, *p, i);
+    *ll_r = hdr_line(c->text + *ls_r, c->len - *ls_r, &next);
+    *p = *ls_r + next;
+    return true;
+}
+
 /* A recipient without any code: the first line of the notice with a reply
  * code that names it, or for a lone recipient any such line. */
 static void tb_complete(struct tb_ctx *c)
@@ -887,12 +903,11 @@ static void tb_complete(struct tb_ctx *c)
     /* each recipient costs one pass over the text: a few at most */
     for (size_t i = 0; i < r->nrcpts && i < TB_COMPLETE_MAX; i++) {
         struct report_rcpt *rc = &r->rcpts[i];
-        size_t p = 0, next, alen = strlen(rc->recipient);
+        size_t p = 0, ls, ll, alen = strlen(rc->recipient);
         if (rc->reply_code != 0 || rc->status[0] != '\0')
             continue;
-        while (p < c->len) {
-            size_t ll = hdr_line(c->text + p, c->len - p, &next);
-            const char *line = c->text + p;
+        while (tb_45_line(c, &p, &ls, &ll)) {
+            const char *line = c->text + ls;
             if (tb_code(line, ll) != 0 &&
                 (r->nrcpts == 1 || tb_find(line, ll, rc->recipient) ||
                  alen == 0)) {
@@ -902,7 +917,6 @@ static void tb_complete(struct tb_ctx *c)
                 rbuild_str(c->b, &rc->diagnostic, line, ll);
                 break;
             }
-            p += next;
         }
     }
 }
