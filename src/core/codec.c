@@ -159,6 +159,33 @@ static size_t codec_qp_escape(const char *in, size_t len, size_t i, char *out,
     return 1;
 }
 
+#if defined(__SSE2__)
+/* Copies the bytes of in[i..len) before its next '=' to out[*n..cap), 16
+ * a step while both 16 in and 16 out remain (a step stores all 16 bytes:
+ * those past the '=' are scratch beyond the new *n); returns the bytes
+ * consumed. */
+static size_t codec_qp_run16(const char *in, size_t len, size_t i, char *out,
+                             size_t *n, size_t cap)
+{
+    const __m128i eq = _mm_set1_epi8('=');
+    size_t start = i;
+
+    while (i + 16 <= len && cap - *n >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, eq));
+        _mm_storeu_si128((__m128i *)(void *)(out + *n), x);
+        if (m != 0) {
+            size_t k = (size_t)__builtin_ctz(m);
+            *n += k;
+            return i + k - start;
+        }
+        *n += 16;
+        i += 16;
+    }
+    return i - start;
+}
+#endif
+
 size_t codec_qp(const char *in, size_t len, char *out, size_t cap, bool q_mode,
                 bool *bad_r)
 {
@@ -175,6 +202,16 @@ size_t codec_qp(const char *in, size_t len, char *out, size_t cap, bool q_mode,
             i++;
             continue;
         }
+#if defined(__SSE2__)
+        /* the run up to the next '=' is copied 16 bytes a step while they
+         * fit (the bytes of a step past the '=' are overwritten later) */
+        if (i + 16 <= len && cap - n >= 16) {
+            size_t k = codec_qp_run16(in, len, i, out, &n, cap);
+            i += k;
+            if (i < len && in[i] == '=')
+                continue;
+        }
+#endif
         /* the run up to the next '=' is copied as it is, in one go */
         const char *eq = memchr(in + i, '=', len - i);
         size_t run = eq != NULL ? (size_t)(eq - in) - i : len - i;
