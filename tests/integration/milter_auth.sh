@@ -68,23 +68,7 @@ ALERTS=$W/bg/alerts.json
 
 # (a) the forged DSN: never-sent Message-ID, to sender1@a.test (exists)
 mt_write_remote_dsn "$W/forged.eml" "never-sent.1@a.test" dead42@remote.test
-# send_dsn HELO FILE: the DSN from client 192.0.2.66 (XCLIENT) saying HELO
-send_dsn() {
-    "$PFH_PYTHON" - "$PA" "$1" "$2" <<'PY'
-import smtplib, sys
-port, helo, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-s = smtplib.SMTP("127.0.0.1", port, local_hostname="t.harness.test")
-s.ehlo()
-code, _ = s.docmd("XCLIENT", "ADDR=192.0.2.66 NAME=[UNAVAILABLE] HELO=" + helo)
-if code != 220:
-    sys.exit("XCLIENT refused: %d" % code)
-s.ehlo_resp = None
-s.ehlo(helo)
-s.sendmail("", ["sender1@a.test"], open(path, "rb").read())
-s.quit()
-PY
-}
-send_dsn mx.forged.test "$W/forged.eml"
+mt_send_xclient_dsn mx.forged.test "$W/forged.eml"
 tap_ok $? "A accepted the forged DSN from outside (client 192.0.2.66, HELO mx.forged.test)"
 pfh_wait_log "$BGOUT" "auth: bounce spf=fail \(helo mx.forged.test\)" 20 \
     >/dev/null
@@ -142,13 +126,13 @@ kill -HUP "$(cat "$W/bounceguard.pid")"
 pfh_wait_log "$BGOUT" "configuration reloaded" 10 >/dev/null
 tap_ok $? "reloaded with auth.credibility = lenient"
 mt_write_remote_dsn "$W/good.eml" "never-sent.2@a.test" dead43@remote.test
-send_dsn mx.good.test "$W/good.eml"
+mt_send_xclient_dsn mx.good.test "$W/good.eml"
 mt_wait_sql "select count(*) from suppressions where address='dead43@remote.test'" 1 20
 tap_ok $? "an uncorrelated DSN whose HELO passes SPF suppresses dead43@"
 grep -q "bounce: rcpt=<dead43@remote.test>.*credible=yes (spf-pass)" "$BGOUT"
 tap_ok $? "logged credible=yes (spf-pass)"
 mt_write_remote_dsn "$W/forged2.eml" "never-sent.3@a.test" dead44@remote.test
-send_dsn mx.forged.test "$W/forged2.eml"
+mt_send_xclient_dsn mx.forged.test "$W/forged2.eml"
 mt_wait_sql "select credible from events where address='dead44@remote.test'" 0 20
 tap_ok $? "the same with SPF fail is stored not credible"
 grep -q "bounce: rcpt=<dead44@remote.test>.*credible=no (auth-unverified)" "$BGOUT" &&

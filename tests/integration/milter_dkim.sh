@@ -264,26 +264,10 @@ tap_ok $? "the unaligned alert names the signing domain other.test"
 tap_ok $? "no alert and no broken line for d1.test and d4.test"
 [ -s "$ALERTS" ] && sed 's/^/# /' "$ALERTS"
 
-# send_dsn HELO FILE: the DSN from client 192.0.2.66 (XCLIENT) saying HELO
-send_dsn() {
-    "$PFH_PYTHON" - "$PA" "$1" "$2" <<'PY'
-import smtplib, sys
-port, helo, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-s = smtplib.SMTP("127.0.0.1", port, local_hostname="t.harness.test")
-s.ehlo()
-code, _ = s.docmd("XCLIENT", "ADDR=192.0.2.66 NAME=[UNAVAILABLE] HELO=" + helo)
-if code != 220:
-    sys.exit("XCLIENT refused: %d" % code)
-s.ehlo_resp = None
-s.ehlo(helo)
-s.sendmail("", ["sender1@a.test"], open(path, "rb").read())
-s.quit()
-PY
-}
 
 # (d) a DSN of mx.remote.test signed d=remote.test on its way in
 mt_write_remote_dsn "$W/good.eml" "never-sent.1@a.test" dead51@remote.test
-send_dsn mx.remote.test "$W/good.eml"
+mt_send_xclient_dsn mx.remote.test "$W/good.eml"
 tap_ok $? "A accepted a DSN of mx.remote.test from outside (192.0.2.66)"
 pfh_wait_log "$BGOUT" "auth: bounce spf=none \(helo mx.remote.test\), dkim=pass" \
     20 >/dev/null
@@ -304,7 +288,7 @@ tap_ok $? "logged credible=yes (dkim-pass)"
 # (e) a DSN of mx.broken.test whose signature does not verify
 mt_write_remote_dsn "$W/bad.eml" "never-sent.2@a.test" dead52@remote.test
 sed -i 's/mx\.remote\.test/mx.broken.test/g' "$W/bad.eml"
-send_dsn mx.broken.test "$W/bad.eml"
+mt_send_xclient_dsn mx.broken.test "$W/bad.eml"
 tap_ok $? "A accepted a DSN of mx.broken.test from outside"
 pfh_wait_log "$BGOUT" "auth: bounce spf=none \(helo mx.broken.test\), dkim=fail" \
     20 >/dev/null

@@ -185,6 +185,25 @@ for i in range(n):
 PY
 }
 
+# mt_send_xclient_dsn HELO FILE: sends FILE to A as a DSN (null sender, to
+# sender1@a.test) from an outside client, 192.0.2.66 saying HELO, through
+# XCLIENT (needs smtpd_authorized_xclient_hosts = 127.0.0.0/8 on A)
+mt_send_xclient_dsn() {
+    "$PFH_PYTHON" - "$PA" "$1" "$2" <<'PY'
+import smtplib, sys
+port, helo, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = smtplib.SMTP("127.0.0.1", port, local_hostname="t.harness.test")
+s.ehlo()
+code, _ = s.docmd("XCLIENT", "ADDR=192.0.2.66 NAME=[UNAVAILABLE] HELO=" + helo)
+if code != 220:
+    sys.exit("XCLIENT refused: %d" % code)
+s.ehlo_resp = None
+s.ehlo(helo)
+s.sendmail("", ["sender1@a.test"], open(path, "rb").read())
+s.quit()
+PY
+}
+
 mt_write_remote_dsn() {
     local file=$1 mid=$2 rcpt=$3
     cat > "$file" <<DSN
