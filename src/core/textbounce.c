@@ -205,7 +205,21 @@ static const char *const tb_sent_by_words[] = {"sent by", "message from"};
 
 enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
                  TB_SET_HELPDESK, TB_SET_NOT_RCPT, TB_SET_RCPT, TB_SET_SENT_BY,
-                 TB_NSETS };
+                 TB_SET_FAMILY_DELAY, TB_NSETS };
+
+/* TB_SET_FAMILY_DELAY: the family phrases (bits as in TB_SET_FAMILY)
+ * followed by the delay phrases, for a notice whose family and delay are
+ * both wanted in one pass. */
+#define TB_NFAMILIES (sizeof tb_families / sizeof tb_families[0])
+#define TB_NDELAY (sizeof tb_delay_words / sizeof tb_delay_words[0])
+#define TB_FAMILY_BITS (((uint64_t)1 << TB_NFAMILIES) - 1)
+
+/* The family of a set of phrases found (TB_SET_FAMILY bits). */
+static const char *tb_family_of(uint64_t found)
+{
+    found &= TB_FAMILY_BITS; /* the first family listed wins */
+    return found == 0 ? "text" : tb_families[__builtin_ctzll(found)].name;
+}
 
 struct tb_set {
     const char *nd[TB_SET_MAX];
@@ -262,15 +276,18 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
 
 static void tb_sets_init(void)
 {
-    const char *fam[sizeof tb_families / sizeof tb_families[0]];
-    size_t nf = sizeof fam / sizeof fam[0];
+    const char *fam[TB_NFAMILIES + TB_NDELAY];
+    size_t nf = TB_NFAMILIES;
 
-    _Static_assert(sizeof fam / sizeof fam[0] <= TB_SET_MAX, "too many");
+    _Static_assert(TB_NFAMILIES + TB_NDELAY <= TB_SET_MAX, "too many");
     _Static_assert(sizeof tb_fail_words / sizeof tb_fail_words[0] <=
                        TB_SET_MAX, "too many");
     for (size_t i = 0; i < nf; i++)
         fam[i] = tb_families[i].needle;
     tb_set_build(&tb_sets[TB_SET_FAMILY], fam, nf);
+    for (size_t i = 0; i < TB_NDELAY; i++)
+        fam[nf + i] = tb_delay_words[i];
+    tb_set_build(&tb_sets[TB_SET_FAMILY_DELAY], fam, nf + TB_NDELAY);
     tb_set_build(&tb_sets[TB_SET_FAIL], tb_fail_words,
                  sizeof tb_fail_words / sizeof tb_fail_words[0]);
     tb_set_build(&tb_sets[TB_SET_DELAY], tb_delay_words,
@@ -345,12 +362,9 @@ static bool tb_has_any(enum tb_set_id id, const char *s, size_t len,
 const char *textbounce_family(const char *text, size_t len)
 {
     /* signatures come early in a notice; the first family listed wins */
-    uint64_t found = tb_find_set(TB_SET_FAMILY, text,
-                                 len < TB_HEAD_MAX ? len : TB_HEAD_MAX, false);
-
-    if (found == 0)
-        return "text";
-    return tb_families[__builtin_ctzll(found)].name;
+    return tb_family_of(tb_find_set(TB_SET_FAMILY, text,
+                                    len < TB_HEAD_MAX ? len : TB_HEAD_MAX,
+                                    false));
 }
 
 static bool tb_is_code(const char *s, size_t len, size_t i)
@@ -603,6 +617,7 @@ struct tb_ctx {
     size_t prev_len;
     char helpers[TB_HELPERS][ADDRSCAN_MAX]; /* help-desk addresses */
     size_t nhelpers;
+    const char **family_r; /* the family, found with the delay phrases */
 };
 
 /* Is norm one of the help-desk addresses of the notice? */
@@ -921,21 +936,38 @@ static void tb_complete(struct tb_ctx *c)
     }
 }
 
-/* A notice says "failed" unless it says the mail is still being tried. */
+/* A notice says "failed" unless it says the mail is still being tried.
+ * With c->family_r, the family phrases are looked for in the same pass
+ * (textbounce_family()). */
 static void tb_actions(struct tb_ctx *c)
 {
     const char *action = "failed";
+    bool delay;
 
-    if (tb_has_any(TB_SET_DELAY, c->text, c->len, TB_HEAD_MAX))
+    if (c->family_r != NULL) {
+        uint64_t found = tb_find_set(TB_SET_FAMILY_DELAY, c->text,
+                                     c->len < TB_HEAD_MAX ? c->len
+                                                          : TB_HEAD_MAX,
+                                     false);
+        *c->family_r = tb_family_of(found);
+        delay = (found & ~TB_FAMILY_BITS) != 0;
+    } else {
+        delay = tb_has_any(TB_SET_DELAY, c->text, c->len, TB_HEAD_MAX);
+    }
+    if (delay)
         action = "delayed";
     for (size_t i = 0; i < c->b->r->nrcpts; i++)
         rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
 }
 
-bool textbounce_recipients(struct rbuild *b, const char *text, size_t len,
-                           const struct textbounce_hints *h)
+/* textbounce_recipients(), and with family_r != NULL,
+ * textbounce_family() into *family_r when it returns true. */
+static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
+                          const struct textbounce_hints *h,
+                          const char **family_r)
 {
-    struct tb_ctx c = {.b = b, .text = text, .len = len, .h = h};
+    struct tb_ctx c = {.b = b, .text = text, .len = len, .h = h,
+                       .family_r = family_r};
     size_t before = b->r->nrcpts;
 
     tb_helpers(&c);
@@ -952,12 +984,20 @@ bool textbounce_recipients(struct rbuild *b, const char *text, size_t len,
     return true;
 }
 
+bool textbounce_recipients(struct rbuild *b, const char *text, size_t len,
+                           const struct textbounce_hints *h)
+{
+    return tb_recipients(b, text, len, h, NULL);
+}
+
 const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
                              const struct textbounce_hints *h)
 {
-    if (!textbounce_recipients(b, text, len, h))
+    const char *family = NULL;
+
+    if (!tb_recipients(b, text, len, h, &family))
         return NULL;
-    return textbounce_family(text, len);
+    return family;
 }
 
 bool textbounce_signal(const char *text, size_t len,
