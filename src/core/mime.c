@@ -167,6 +167,37 @@ static void mime_type_fields(const struct hdr_index *ix, struct hdr_want *ct,
 static const unsigned char mime_type_stop[256] = {
     [';'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['\0'] = 1};
 
+#if defined(__SSE2__)
+/* The start of the type at v[i..end) (end - i < 64) copied into type[],
+ * lower case, 16 bytes a step while 16 remain and none of them ends it;
+ * returns the bytes copied, a step stores all 16 (those past the end are
+ * scratch the byte loop overwrites or the NUL ends). */
+static size_t mime_type16(const char *v, size_t i, size_t end, char *type)
+{
+    const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
+    size_t n = 0;
+
+    for (; i + 16 <= end; i += 16, n += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
+        __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+        stop = _mm_or_si128(
+            stop, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(x, _mm_setzero_si128())));
+        __m128i upper =
+            _mm_and_si128(_mm_cmpgt_epi8(x, a1), _mm_cmplt_epi8(x, z1));
+        x = _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(32)));
+        _mm_storeu_si128((__m128i *)(void *)(type + n), x);
+        if (_mm_movemask_epi8(stop) != 0)
+            break;
+    }
+    return n;
+}
+#endif
+
 /* The type of a Content-Type value v[0..vlen) into p->type, lower case:
  * its first word as the unfolded value has it, up to ';', "text/plain"
  * when that has no '/'. */
@@ -175,6 +206,10 @@ static void mime_read_type(struct mime_part *p, const char *v, size_t vlen)
     size_t i = mime_skip_blanks(v, vlen), n = 0;
     size_t end = vlen - i < sizeof p->type - 1 ? vlen : i + sizeof p->type - 1;
 
+#if defined(__SSE2__)
+    n = mime_type16(v, i, end, p->type);
+    i += n;
+#endif
     for (; i < end && mime_type_stop[(unsigned char)v[i]] == 0; i++) {
         unsigned char c = (unsigned char)v[i];
         p->type[n++] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
