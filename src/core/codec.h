@@ -5,9 +5,9 @@
  * Each decoder reads in[0..len) and writes at most cap bytes to out; the
  * decoded form is never longer than the input, so cap >= len always
  * suffices.  Bytes of out past the returned length (within cap) may have
- * been used as scratch.  Broken input (invalid characters, bad padding, stray '=') is
- * decoded as well as it can be and reported through *bad_r; decoding never
- * fails.  Pure, reentrant, linear time, no allocation.  codec_base64()
+ * been used as scratch.  Broken input (invalid characters, bad padding, stray
+ * '=') is decoded as well as it can be and reported through *bad_r; decoding
+ * never fails.  Pure, reentrant, linear time, no allocation.  codec_base64()
  * with cap 0 only checks the input (16 bytes a step where SSE2 is there)
  * and returns 0: how the MIME walker counts errors in parts nobody reads.
  */

@@ -583,9 +583,13 @@ static bool hdr_param_blank(char c)
 #define HDR_PV_BARE 1
 #define HDR_PV_QUOTED 2
 static const unsigned char hdr_pv_stop[256] = {
-    ['\0'] = HDR_PV_BARE, [' '] = HDR_PV_BARE, ['\t'] = HDR_PV_BARE,
-    [';'] = HDR_PV_BARE, ['\r'] = HDR_PV_BARE | HDR_PV_QUOTED,
-    ['\n'] = HDR_PV_BARE | HDR_PV_QUOTED, ['"'] = HDR_PV_QUOTED,
+    ['\0'] = HDR_PV_BARE,
+    [' '] = HDR_PV_BARE,
+    ['\t'] = HDR_PV_BARE,
+    [';'] = HDR_PV_BARE,
+    ['\r'] = HDR_PV_BARE | HDR_PV_QUOTED,
+    ['\n'] = HDR_PV_BARE | HDR_PV_QUOTED,
+    ['"'] = HDR_PV_QUOTED,
     ['\\'] = HDR_PV_QUOTED};
 
 /* Reads the value that starts at v[j] (after its opening quote when
@@ -621,8 +625,8 @@ static void hdr_param_value(const char *v, size_t vlen, size_t j, bool quoted,
 
 /* Is the parameter at v[i..vlen) (its name's first byte) called name?
  * Then its value, unquoted, goes to out and true is returned. */
-static bool hdr_param_at(const char *v, size_t vlen, size_t i,
-                         const char *name, size_t nlen, char *out, size_t cap)
+static bool hdr_param_at(const char *v, size_t vlen, size_t i, const char *name,
+                         size_t nlen, char *out, size_t cap)
 {
     if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
         return false;

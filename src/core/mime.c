@@ -153,9 +153,9 @@ static void mime_type_fields(const struct hdr_index *ix, struct hdr_want *ct,
                              : f->name_len == 25 ? cte
                                                  : NULL;
         if (w == NULL || w->found ||
-            strncasecmp(f->name, f->name_len == 12
-                                     ? "Content-Type"
-                                     : "Content-Transfer-Encoding",
+            strncasecmp(f->name,
+                        f->name_len == 12 ? "Content-Type"
+                                          : "Content-Transfer-Encoding",
                         f->name_len) != 0)
             continue;
         w->f = *f;
@@ -179,11 +179,11 @@ static size_t mime_type16(const char *v, size_t i, size_t end, char *type)
 
     for (; i + 16 <= end; i += 16, n += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-        __m128i stop = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
-                         _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
-            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
-                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+        __m128i stop =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
         stop = _mm_or_si128(
             stop, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
                                _mm_cmpeq_epi8(x, _mm_setzero_si128())));
@@ -244,7 +244,9 @@ static bool mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
 {
     struct hdr_want ct, cte;
     struct hdr_pwant pw[2] = {
-        {.name = "charset", .name_len = 7, .out = p->charset,
+        {.name = "charset",
+         .name_len = 7,
+         .out = p->charset,
          .cap = sizeof p->charset},
         {.name = "boundary", .name_len = 8, .out = bnd, .cap = bcap}};
 
@@ -263,8 +265,8 @@ static bool mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
     if (cte.found) {
         if (mime_value_is(cte.f.value, cte.f.value_len, "base64", 6))
             p->cte = MIME_CTE_BASE64;
-        else if (mime_value_is(cte.f.value, cte.f.value_len,
-                               "quoted-printable", 16))
+        else if (mime_value_is(cte.f.value, cte.f.value_len, "quoted-printable",
+                               16))
             p->cte = MIME_CTE_QP;
     }
     return pw[1].found && bnd[0] != '\0';
