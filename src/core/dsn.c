@@ -311,15 +311,21 @@ static void dsn_one(struct rbuild *b, struct dsn_group *g,
  * read first, so that fields written before them (some MTAs put
  * Diagnostic-Code first) still belong to them: the first Final-Recipient,
  * and the first Original-Recipient before it.  Per-message fields are
- * recognised by name wherever they stand. */
+ * recognised by name wherever they stand.  The names read before the
+ * Final-Recipient are kept (up to HDR_INDEX_MAX) so as to be looked up
+ * once. */
 static void dsn_group_fields(struct rbuild *b, struct dsn_group *g,
                              const struct hdr_field *fs, size_t nf,
                              size_t *n)
 {
     size_t fo = nf, ff = nf; /* first Original-, Final-Recipient */
+    unsigned char ids[HDR_INDEX_MAX];
+    size_t nids = 0; /* ids[i] = dsn_name_of(&fs[i]) for i < nids */
 
     for (size_t i = 0; i < nf && ff == nf; i++) {
         enum dsn_name id = dsn_name_of(&fs[i]);
+        if (i < HDR_INDEX_MAX)
+            ids[nids++] = (unsigned char)id;
         if (id == DN_ORIGINAL && fo == nf)
             fo = i;
         else if (id == DN_FINAL)
@@ -331,7 +337,9 @@ static void dsn_group_fields(struct rbuild *b, struct dsn_group *g,
         dsn_one(b, g, &fs[ff], DN_FINAL, n);
     for (size_t i = 0; i < nf; i++)
         if (i != fo && i != ff)
-            dsn_one(b, g, &fs[i], dsn_name_of(&fs[i]), n);
+            dsn_one(b, g, &fs[i],
+                    i < nids ? (enum dsn_name)ids[i] : dsn_name_of(&fs[i]),
+                    n);
 }
 
 /* A group of more fields than an index holds: its fields gathered into an
