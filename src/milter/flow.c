@@ -547,3 +547,63 @@ bool flow_discard_bounce(const struct milter_settings *ms,
             return false;
     return true;
 }
+
+/* ------------------------------------------------------ envelope id */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* The byte of xtext at S[*I] (advanced past a "+XX"), or -1. */
+static int xtext_byte(const char *s, size_t len, size_t *i)
+{
+    unsigned char c = (unsigned char)s[*i];
+    int hi, lo;
+
+    if (c != '+')
+        return c < 0x21 || c > 0x7e || c == '=' ? -1 : c;
+    if (*i + 2 >= len || (hi = hex_value(s[*i + 1])) < 0 ||
+        (lo = hex_value(s[*i + 2])) < 0)
+        return -1;
+    *i += 2;
+    c = (unsigned char)(hi * 16 + lo);
+    return c < 0x20 || c > 0x7e ? -1 : c;
+}
+
+bool flow_envid_decode(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t n = 0;
+
+    if (size == 0)
+        return false;
+    buf[0] = '\0';
+    if (s == NULL || len == 0 || len > FLOW_ENVID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        int c = xtext_byte(s, len, &i);
+        if (c < 0 || n + 1 >= size) {
+            buf[0] = '\0';
+            return false;
+        }
+        buf[n++] = (char)c;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+bool flow_envid_from_args(const char *const *args, char *buf, size_t size)
+{
+    if (size > 0)
+        buf[0] = '\0';
+    for (; args != NULL && *args != NULL; args++)
+        if (strncasecmp(*args, "ENVID=", 6) == 0)
+            return flow_envid_decode(*args + 6, strlen(*args + 6), buf, size);
+    return false;
+}

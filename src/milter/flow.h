@@ -21,6 +21,10 @@
  * "2001:db8::/32", "::1".  Invalid entries never match (flow_network_valid()
  * tells the configuration checker).
  *
+ * Envelope ids (flow_envid_decode): the ENVID= parameter of MAIL FROM
+ * (RFC 3461), xtext-decoded and bounded, which outbound tracking keeps so
+ * that a DSN carrying only an Original-Envelope-Id can be joined.
+ *
  * Thread-safety: reentrant; no state.  Limits: addresses and patterns up to
  * FLOW_ADDR_MAX bytes are compared, longer ones never match.
  */
@@ -145,5 +149,23 @@ bool flow_reply_format(const char *tmpl, bool tempfail, const char *recipient,
  * addressed to one of milter.discard_bounces_to? */
 bool flow_discard_bounce(const struct milter_settings *ms,
                          const char *const *rcpts, size_t nrcpts);
+
+/* RFC 3461's bound on an ENVID parameter value, as sent (xtext). */
+#define FLOW_ENVID_MAX 100
+
+/* Decodes the xtext S (LEN bytes; RFC 3461: "+XX" with two hex digits
+ * stands for a byte, any other printable ASCII character but '+' and '='
+ * for itself) into BUF as a NUL-terminated string.  Returns false, BUF
+ * then empty, for what cannot be an envelope id: nothing, more than
+ * FLOW_ENVID_MAX bytes, a character outside xtext, a broken "+XX", a
+ * decoded byte that is not printable ASCII (controls, NUL, 8-bit), or a
+ * BUF too small (FLOW_ENVID_MAX + 1 bytes always suffice). */
+bool flow_envid_decode(const char *s, size_t len, char *buf, size_t size);
+
+/* Finds the ENVID= parameter (keyword in any case) among the ESMTP
+ * parameters of MAIL FROM (ARGS, NULL-terminated; NULL is none) and
+ * decodes it into BUF.  False when there is none, or when it (the first
+ * one) is not valid xtext: then nothing should be recorded. */
+bool flow_envid_from_args(const char *const *args, char *buf, size_t size);
 
 #endif

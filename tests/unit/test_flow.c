@@ -274,6 +274,62 @@ static void discard_only_when_all_rcpts_listed(void **state)
     assert_false(flow_discard_bounce(&ms, NULL, 0));
 }
 
+static void envid_xtext_decoded(void **state)
+{
+    char buf[FLOW_ENVID_MAX + 1], small[4], longid[FLOW_ENVID_MAX + 2];
+
+    (void)state;
+    assert_true(flow_envid_decode("QQ314159", 8, buf, sizeof buf));
+    assert_string_equal(buf, "QQ314159");
+    assert_true(flow_envid_decode("a+2Bb+3Dc+20d", 13, buf, sizeof buf));
+    assert_string_equal(buf, "a+b=c d");
+    assert_true(flow_envid_decode("x+2b", 4, buf, sizeof buf));
+    assert_string_equal(buf, "x+");
+    /* only LEN bytes are read */
+    assert_true(flow_envid_decode("abcdef", 3, buf, sizeof buf));
+    assert_string_equal(buf, "abc");
+    /* garbage: nothing decoded */
+    const char *bad[] = {"",      "a+",   "a+2",    "a+2G",  "a=b",
+                         "a b",   "+00",  "a+0Ab",  "+7F",   "+C3+A9",
+                         "\x01x", "\xc3\xa9"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        strcpy(buf, "junk");
+        assert_false(flow_envid_decode(bad[i], strlen(bad[i]), buf, sizeof buf));
+        assert_string_equal(buf, "");
+    }
+    assert_false(flow_envid_decode(NULL, 3, buf, sizeof buf));
+    /* RFC 3461's 100 characters, and not one more */
+    memset(longid, 'e', sizeof longid - 1);
+    longid[sizeof longid - 1] = '\0';
+    assert_false(flow_envid_decode(longid, FLOW_ENVID_MAX + 1, buf, sizeof buf));
+    assert_true(flow_envid_decode(longid, FLOW_ENVID_MAX, buf, sizeof buf));
+    assert_int_equal(strlen(buf), FLOW_ENVID_MAX);
+    /* a buffer too small is a refusal, never a cut value */
+    assert_true(flow_envid_decode("abc", 3, small, sizeof small));
+    assert_false(flow_envid_decode("abcd", 4, small, sizeof small));
+    assert_string_equal(small, "");
+}
+
+static void envid_found_among_esmtp_args(void **state)
+{
+    char buf[FLOW_ENVID_MAX + 1];
+    const char *plain[] = {"RET=HDRS", "envid=job+2D42", "SIZE=10", NULL};
+    const char *none[] = {"RET=FULL", "BODY=8BITMIME", NULL};
+    const char *bad[] = {"ENVID=a=b", "ENVID=ok", NULL};
+    const char *empty[] = {"ENVID=", NULL};
+    const char *prefix[] = {"XENVID=zz", "ENVIDX=zz", NULL};
+
+    (void)state;
+    assert_true(flow_envid_from_args(plain, buf, sizeof buf));
+    assert_string_equal(buf, "job-42");
+    assert_false(flow_envid_from_args(none, buf, sizeof buf));
+    assert_string_equal(buf, "");
+    assert_false(flow_envid_from_args(bad, buf, sizeof buf));
+    assert_false(flow_envid_from_args(empty, buf, sizeof buf));
+    assert_false(flow_envid_from_args(prefix, buf, sizeof buf));
+    assert_false(flow_envid_from_args(NULL, buf, sizeof buf));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +343,8 @@ int main(void)
         cmocka_unit_test(recipient_actions),
         cmocka_unit_test(reply_templates),
         cmocka_unit_test(discard_only_when_all_rcpts_listed),
+        cmocka_unit_test(envid_xtext_decoded),
+        cmocka_unit_test(envid_found_among_esmtp_args),
     };
     return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
 }
