@@ -195,3 +195,12 @@ if !HAVE_CMOCKA
 TESTS += tests/unit/no_cmocka.sh
 endif
 EXTRA_DIST += tests/unit/no_cmocka.sh
+
+# address scanner: byte classes, stability, rbuild_rcpt_norm()
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_addrscan
+tests_unit_test_addrscan_SOURCES = tests/unit/test_addrscan.c
+tests_unit_test_addrscan_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_addrscan_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_addrscan
+endif
