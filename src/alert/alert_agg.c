@@ -49,6 +49,8 @@ const char *alert_kind_name(enum alert_kind kind)
         return "outbound-spf";
     case ALERT_OUTBOUND_DKIM:
         return "outbound-dkim";
+    case ALERT_OUTBOUND_DMARC:
+        return "outbound-dmarc";
     }
     return "unknown";
 }

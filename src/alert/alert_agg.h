@@ -33,6 +33,7 @@ enum alert_kind {
     ALERT_SENDER_BOUNCE,   /* blocklist / reputation bounces (rate) */
     ALERT_OUTBOUND_SPF,    /* our egress address not authorised by SPF */
     ALERT_OUTBOUND_DKIM,   /* our outbound DKIM broken or unaligned */
+    ALERT_OUTBOUND_DMARC,  /* neither SPF nor DKIM aligned with From */
 };
 const char *alert_kind_name(enum alert_kind kind);
 

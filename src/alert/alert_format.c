@@ -52,6 +52,8 @@ static const char *alert_verb(const struct alert_msg *m)
         return "SPF does not authorise our egress for";
     case ALERT_OUTBOUND_DKIM:
         return "DKIM of outbound mail is broken for";
+    case ALERT_OUTBOUND_DMARC:
+        return "neither SPF nor DKIM aligns with From (DMARC fails) for";
     case ALERT_SENDER_BOUNCE:
         return "blocks or distrusts";
     case ALERT_AUTH_BOUNCE:
@@ -67,7 +69,8 @@ bool alert_format_subject(const struct alert_msg *m, char *buf, size_t size)
         n = snprintf(buf, size,
                      "[bounceguard] recovered: %s / %s: %s (%lu events)",
                      m->rcpt_domain, m->sender_domain, m->reason, m->count);
-    else if (m->kind == ALERT_OUTBOUND_SPF || m->kind == ALERT_OUTBOUND_DKIM)
+    else if (m->kind == ALERT_OUTBOUND_SPF || m->kind == ALERT_OUTBOUND_DKIM ||
+             m->kind == ALERT_OUTBOUND_DMARC)
         n = snprintf(buf, size, "[bounceguard] %s %s: %s (%lu messages)",
                      alert_verb(m), m->sender_domain, m->reason, m->count);
     else

@@ -328,6 +328,7 @@ static void auth_spf_outbound(struct auth_ctx *ctx, const char *mail_from,
     r->spf = AUTHRES_NONE;
     if (ctx->negress == 0 || *domain == '\0')
         return;
+    r->spf_checked = true;
     snprintf(key, sizeof key, "spf/%s", domain);
     if (auth_rc_get(ctx, key, &hit)) {
         r->spf = hit.result;
@@ -380,16 +381,30 @@ static void auth_dkim_outbound(struct auth_ctx *ctx, const char *sender_domain,
             r->dkim = hit.result;
             r->dkim_aligned = hit.aligned;
             r->dkim_cached = true;
+            r->dkim_known = true;
         }
         return;
     }
     r->dkim = dkim->result;
     r->dkim_aligned = dkim->aligned;
+    r->dkim_known = true;
     if (dkim->result != AUTHRES_TEMPERROR)
         auth_rc_put(ctx, key, dkim->result, dkim->aligned, dkim->domain);
 }
 
-static void auth_sender_verdict(struct auth_sender_result *r)
+/* What DMARC (RFC 7489) would conclude, when both halves are known: true
+ * when neither an aligned SPF pass nor an aligned DKIM pass carries the
+ * message.  A temporary error of either judges nothing. */
+static bool auth_dmarc_would_fail(const struct auth_sender_result *r)
+{
+    if (!r->spf_checked || !r->dkim_known || r->spf == AUTHRES_TEMPERROR ||
+        r->dkim == AUTHRES_TEMPERROR)
+        return false;
+    return !(r->spf == AUTHRES_PASS && r->spf_aligned) &&
+           !(r->dkim == AUTHRES_PASS && r->dkim_aligned);
+}
+
+void auth_sender_verdict(struct auth_sender_result *r)
 {
     r->broken = true;
     if (r->spf == AUTHRES_FAIL || r->spf == AUTHRES_SOFTFAIL ||
@@ -401,9 +416,13 @@ static void auth_sender_verdict(struct auth_sender_result *r)
     } else if (r->dkim == AUTHRES_FAIL || r->dkim == AUTHRES_PERMERROR) {
         r->what = AUTH_BROKEN_DKIM;
         r->reason = r->dkim == AUTHRES_FAIL ? "dkim_fail" : "dkim_permerror";
-    } else if (r->dkim == AUTHRES_PASS && !r->dkim_aligned) {
+    } else if (r->dkim == AUTHRES_PASS && !r->dkim_aligned &&
+               (!r->spf_checked || auth_dmarc_would_fail(r))) {
         r->what = AUTH_BROKEN_DKIM;
         r->reason = "dkim_unaligned";
+    } else if (auth_dmarc_would_fail(r)) {
+        r->what = AUTH_BROKEN_DMARC;
+        r->reason = "dmarc_unaligned";
     } else {
         r->broken = false;
         r->what = AUTH_BROKEN_NONE;
@@ -417,9 +436,18 @@ void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
                        struct auth_sender_result *r)
 {
     memset(r, 0, sizeof *r);
-    auth_spf_outbound(ctx, mail_from, auth_addr_domain(mail_from), r);
-    (void)from_domain; /* used by the verification (alignment) */
-    auth_dkim_outbound(ctx, auth_addr_domain(mail_from), dkim, r);
+    const char *env_domain = auth_addr_domain(mail_from);
+
+    auth_spf_outbound(ctx, mail_from, env_domain, r);
+    auth_dkim_outbound(ctx, env_domain, dkim, r);
+    /* without a From domain there is nothing to align with */
+    if (from_domain == NULL || *from_domain == '\0') {
+        r->spf_checked = false;
+        r->dkim_known = false;
+    } else {
+        r->spf_aligned = *env_domain != '\0' &&
+                         orgdomain_aligned(ctx->psl, env_domain, from_domain);
+    }
     auth_sender_verdict(r);
 }
 

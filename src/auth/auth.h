@@ -100,11 +100,20 @@ struct auth_sender_result {
     char spf_ip[64];   /* the address that did worst */
     enum authres dkim; /* AUTHRES_NONE when not verified */
     bool dkim_aligned;
+    bool spf_aligned; /* the envelope domain aligns with From (relaxed) */
+    bool spf_checked; /* egress addresses configured, sender has a domain */
+    bool dkim_known;  /* verified now or found in the cache */
     bool spf_cached, dkim_cached; /* came from the result cache */
     bool broken;                  /* something for the admin */
-    enum { AUTH_BROKEN_NONE, AUTH_BROKEN_SPF, AUTH_BROKEN_DKIM } what;
-    const char *reason; /* static: "spf_fail", "dkim_fail",
-                           "dkim_unaligned", "spf_permerror" */
+    enum {
+        AUTH_BROKEN_NONE,
+        AUTH_BROKEN_SPF,
+        AUTH_BROKEN_DKIM,
+        AUTH_BROKEN_DMARC /* neither SPF nor DKIM aligned with From */
+    } what;
+    const char *reason; /* static: "spf_fail", "spf_softfail",
+                           "spf_permerror", "dkim_fail", "dkim_permerror",
+                           "dkim_unaligned", "dmarc_unaligned" */
 };
 
 /* mail_from: the envelope sender (prvs-signed or not); from_domain: the

@@ -46,6 +46,16 @@ struct auth_ctx {
     struct auth_stats stats;
 };
 
+/* Judges an outbound result (auth_check_sender's last step; pure): sets
+ * broken, what and reason from spf, dkim and their alignment.  SPF or DKIM
+ * failing is broken whatever else holds; otherwise, when SPF was checked
+ * and DKIM is known, a message that neither an aligned SPF pass nor an
+ * aligned DKIM pass carries (DMARC, RFC 7489, would fail it) is broken:
+ * "dkim_unaligned" when it has a valid signature of another domain,
+ * "dmarc_unaligned" when it has none.  Without egress addresses (SPF not
+ * checked) a valid unaligned signature is still "dkim_unaligned". */
+void auth_sender_verdict(struct auth_sender_result *r);
+
 /* auth_dkim.c */
 int auth_dkim_lib_init(struct auth_ctx *ctx, const char **error_r);
 /* The header field as libopendkim wants it: "name:" value, with the SP

@@ -44,13 +44,14 @@ static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)
     const char *at = strrchr(msg->sender, '@');
     struct alert_service *alerts = mrt_alerts(conn->set);
     struct alert_event ev;
-    char sample[AUTH_DOMAIN_MAX + 96];
+    char sample[2 * AUTH_DOMAIN_MAX + 96];
 
     if (!conn->set->alerts.outbound_auth || alerts == NULL)
         return;
     memset(&ev, 0, sizeof ev);
-    ev.kind =
-        r->what == AUTH_BROKEN_SPF ? ALERT_OUTBOUND_SPF : ALERT_OUTBOUND_DKIM;
+    ev.kind = r->what == AUTH_BROKEN_SPF     ? ALERT_OUTBOUND_SPF
+              : r->what == AUTH_BROKEN_DMARC ? ALERT_OUTBOUND_DMARC
+                                             : ALERT_OUTBOUND_DKIM;
     ev.when = time(NULL);
     ev.sender_domain = at != NULL ? at + 1 : msg->sender;
     ev.rcpt_domain =
@@ -63,6 +64,15 @@ static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)
         snprintf(sample, sizeof sample, "dkim=%s d=%s s=%s",
                  authres_name(msg->auth_r.dkim.result), msg->auth_r.dkim.domain,
                  msg->auth_r.dkim.selector);
+        ev.diagnostic = sample;
+    }
+    /* what DMARC would see: the envelope domain against the From domain */
+    if (r->what == AUTH_BROKEN_DMARC) {
+        snprintf(sample, sizeof sample,
+                 "spf=%s for %s (%s with From %s), dkim=%s",
+                 authres_name(r->spf), ev.sender_domain,
+                 r->spf_aligned ? "aligned" : "not aligned",
+                 msg->auth_r.from_domain, authres_name(r->dkim));
         ev.diagnostic = sample;
     }
     (void)alert_submit(alerts, &ev);

@@ -41,6 +41,7 @@ printf '%s\n' "port=$DPORT" listen-address=127.0.0.1 bind-interfaces \
     'txt-record=a.test,"v=spf1 ip4:192.0.2.25 -all"' \
     'txt-record=mx.forged.test,"v=spf1 ip4:192.0.2.99 -all"' \
     'txt-record=mx.good.test,"v=spf1 ip4:192.0.2.66 -all"' \
+    'txt-record=esp.test,"v=spf1 ip4:198.51.100.7 -all"' \
     > "$W/dns/dnsmasq.conf"
 "$DNSMASQ" --conf-file="$W/dns/dnsmasq.conf" --pid-file="$W/dns/dnsmasq.pid" \
     --log-facility="$W/dns/dnsmasq.log" || tap_bail "dnsmasq did not start"
@@ -117,6 +118,35 @@ tap_ok $? "the alert names a.test and the egress address"
 N=$(grep -c "auth: outbound from=<.*@a.test>: spf_fail" "$BGOUT")
 [ "$N" -ge 3 ]
 tap_ok $? "every outbound message was checked ($N log lines, from the cache)"
+
+# (b2) DMARC alignment: esp.test's SPF authorises the egress address, but
+# mail with envelope bounce@esp.test and From: news@brand.test, unsigned,
+# is carried by neither an aligned SPF pass nor an aligned DKIM pass: one
+# outbound-dmarc alert; the same sender with its own From is fine
+unaligned_msg() { # unaligned_msg FILE FROM SUBJECT
+    printf '%s\r\n' "From: <$2>" "To: <ok@remote.test>" "Subject: $3" \
+        "Date: $(date -R)" "Message-ID: <$3.$$@esp.test>" "" "hello" > "$1"
+}
+for i in 1 2; do
+    unaligned_msg "$W/esp$i.eml" news@brand.test "esp-unaligned-$i"
+    pfh_send "$PSUB" bounce@esp.test ok@remote.test --body-file "$W/esp$i.eml" \
+        >/dev/null 2>&1
+done
+unaligned_msg "$W/esp3.eml" bounce@esp.test esp-aligned
+pfh_send "$PSUB" bounce@esp.test ok@remote.test --body-file "$W/esp3.eml" \
+    >/dev/null 2>&1
+pfh_wait_log "$ALERTS" '"outbound-dmarc"' 20 >/dev/null
+tap_ok $? "envelope esp.test with From brand.test and no signature: an outbound-dmarc alert"
+sleep 3
+N=$(grep -o '"outbound-dmarc"' "$ALERTS" 2>/dev/null | wc -l)
+[ "$N" -eq 1 ]
+tap_ok $? "exactly one outbound-dmarc alert for both messages (got $N)"
+grep '"outbound-dmarc"' "$ALERTS" | grep -q '"dmarc_unaligned"' &&
+    grep '"outbound-dmarc"' "$ALERTS" | grep -q 'not aligned with From brand.test'
+tap_ok $? "it says dmarc_unaligned: esp.test not aligned with From brand.test"
+N=$(grep -c "auth: outbound from=<bounce@esp.test>: dmarc_unaligned" "$BGOUT")
+[ "$N" -eq 2 ]
+tap_ok $? "the two unaligned messages are logged, the aligned one is not (got $N)"
 
 # (d) lenient: the SPF result itself decides an uncorrelated bounce
 CRED=lenient
