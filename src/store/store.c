@@ -633,17 +633,41 @@ int store_lookup(struct store *st, const char *addr, long long now,
     return rc;
 }
 
+int store_find_outbound_by(struct store *st,
+                           const struct store_outbound_keys *keys,
+                           struct outbound_msg *m_r,
+                           enum store_outbound_key *by_r)
+{
+    const char *v[] = {NULL, keys->message_id, keys->queue_id,
+                       keys->envelope_id};
+    struct reader *r;
+    int rc = 0;
+
+    if (by_r != NULL)
+        *by_r = STORE_OUT_NONE;
+    if ((r = reader_get(st)) == NULL)
+        return -1;
+    for (size_t k = STORE_OUT_MESSAGE_ID; k < sizeof v / sizeof *v; k++) {
+        if (v[k] == NULL || v[k][0] == '\0')
+            continue;
+        rc = st->be->find_outbound(r->db, (enum store_outbound_key)k, v[k],
+                                   m_r);
+        if (rc != 0) {
+            if (rc == 1 && by_r != NULL)
+                *by_r = (enum store_outbound_key)k;
+            break;
+        }
+    }
+    reader_put(st, r, rc);
+    return rc;
+}
+
 int store_find_outbound(struct store *st, const char *message_id,
                         const char *queue_id, struct outbound_msg *m_r)
 {
-    struct reader *r = reader_get(st);
-    int rc;
+    struct store_outbound_keys k = {message_id, queue_id, NULL};
 
-    if (r == NULL)
-        return -1;
-    rc = st->be->find_outbound(r->db, message_id, queue_id, m_r);
-    reader_put(st, r, rc);
-    return rc;
+    return store_find_outbound_by(st, &k, m_r, NULL);
 }
 
 int store_list(struct store *st, const struct store_filter *f,

@@ -113,6 +113,9 @@ struct outbound_msg {
     const char *const *recipients;
     size_t nrecipients;
     long long when;
+    /* MAIL FROM's ENVID= (RFC 3461), xtext-decoded, or NULL: what a DSN
+     * returns as Original-Envelope-Id */
+    const char *envelope_id;
     void *priv_; /* store-owned memory of a found message */
 };
 /* Frees what store_find_outbound() put into *m and zeroes it. */
@@ -154,6 +157,31 @@ int store_track_outbound(struct store *store, const struct outbound_msg *m);
  * outbound_msg_clear), 0 when unknown, -1 on error. */
 int store_find_outbound(struct store *store, const char *message_id,
                         const char *queue_id, struct outbound_msg *m_r);
+
+/* Which key found a tracked message. */
+enum store_outbound_key {
+    STORE_OUT_NONE = 0,
+    STORE_OUT_MESSAGE_ID,
+    STORE_OUT_QUEUE_ID,
+    STORE_OUT_ENVELOPE_ID,
+};
+/* "message-id", "queue-id", "envelope-id" ("none"). */
+const char *store_outbound_key_name(enum store_outbound_key k);
+
+/* The keys a bounce offers; NULL or "" ones are not tried. */
+struct store_outbound_keys {
+    const char *message_id;  /* the returned original's, without <> */
+    const char *queue_id;    /* X-Postfix-Queue-ID */
+    const char *envelope_id; /* Original-Envelope-Id, decoded (exact) */
+};
+/* store_find_outbound() with every key, tried in the order of the struct
+ * (the most recent message that matches the first key that finds one);
+ * *by_r (may be NULL) says which key found it.  Rows tracked before the
+ * store knew envelope ids have none and are found by the other keys. */
+int store_find_outbound_by(struct store *store,
+                           const struct store_outbound_keys *keys,
+                           struct outbound_msg *m_r,
+                           enum store_outbound_key *by_r);
 
 /* --- administration (bounceguardctl) --- */
 

@@ -74,8 +74,10 @@ struct store_backend {
     /* reader side */
     int (*lookup)(struct store_db *db, const char *key, long long now,
                   struct suppression *s_r);
-    int (*find_outbound)(struct store_db *db, const char *message_id,
-                         const char *queue_id, struct outbound_msg *m_r);
+    /* The most recent tracked message whose KEY column is VALUE (never
+     * NULL or ""): 1 (fills *m_r), 0 when none, -1 on error. */
+    int (*find_outbound)(struct store_db *db, enum store_outbound_key key,
+                         const char *value, struct outbound_msg *m_r);
     int (*list)(struct store_db *db, const struct store_filter *f,
                 store_list_cb *cb, void *ctx);
     int (*history)(struct store_db *db, const char *key, store_history_cb *cb,
@@ -131,6 +133,7 @@ void store_copy(char *dst, size_t size, const char *src);
 /* Builds a found outbound message from owned copies. */
 int store_outbound_fill(struct outbound_msg *m, const char *message_id,
                         const char *queue_id, const char *sender,
-                        const char *rcpts_joined, long long when);
+                        const char *rcpts_joined, long long when,
+                        const char *envelope_id);
 
 #endif

@@ -66,13 +66,30 @@ void outbound_msg_clear(struct outbound_msg *m)
     memset(m, 0, sizeof *m);
 }
 
-/* One block: the pointer array, then the four strings. */
+static const char *const key_names[] = {
+    "none",
+    "message-id",
+    "queue-id",
+    "envelope-id",
+};
+
+const char *store_outbound_key_name(enum store_outbound_key k)
+{
+    if ((size_t)k < sizeof key_names / sizeof *key_names)
+        return key_names[k];
+    return "none";
+}
+
+/* One block: the pointer array, then the five strings (the envelope id
+ * last; NULL stays NULL). */
 int store_outbound_fill(struct outbound_msg *m, const char *message_id,
                         const char *queue_id, const char *sender,
-                        const char *rcpts_joined, long long when)
+                        const char *rcpts_joined, long long when,
+                        const char *envelope_id)
 {
-    const char *src[4] = {message_id, queue_id, sender, rcpts_joined};
-    char *str[4], *block, *p;
+    const char *src[5] = {message_id, queue_id, sender, rcpts_joined,
+                          envelope_id};
+    char *str[5], *block, *p;
     size_t n = 0, total = 0;
     const char **vec;
 
@@ -81,14 +98,14 @@ int store_outbound_fill(struct outbound_msg *m, const char *message_id,
         for (const char *c = rcpts_joined; *c; c++)
             n += *c == '\n';
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         total += (src[i] ? strlen(src[i]) : 0) + 1;
     block = malloc((n + 1) * sizeof *vec + total); /* @UNSAFE */
     if (block == NULL)
         return -1;
     vec = (const char **)(void *)block;
     p = block + (n + 1) * sizeof *vec;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         size_t len = (src[i] ? strlen(src[i]) : 0) + 1;
         memcpy(p, src[i] ? src[i] : "", len);
         str[i] = p;
@@ -111,6 +128,7 @@ int store_outbound_fill(struct outbound_msg *m, const char *message_id,
     m->recipients = vec;
     m->nrecipients = n;
     m->when = when;
+    m->envelope_id = envelope_id != NULL ? str[4] : NULL;
     m->priv_ = block;
     return 0;
 }
@@ -248,7 +266,7 @@ struct store_item *store_item_outbound(const struct outbound_msg *m,
                                        const char *uuid)
 {
     size_t total = len0(m->message_id) + len0(m->queue_id) + len0(m->sender) +
-                   len0(rcpts_joined);
+                   len0(rcpts_joined) + len0(m->envelope_id);
     struct store_item *it = calloc(1, sizeof *it + total);
     char *p;
 
@@ -264,6 +282,7 @@ struct store_item *store_item_outbound(const struct outbound_msg *m,
     it->out.queue_id = put(&p, m->queue_id);
     it->out.sender = put(&p, m->sender);
     it->out_rcpts = put(&p, rcpts_joined);
+    it->out.envelope_id = put(&p, m->envelope_id);
     it->out.when = m->when;
     return it;
 }

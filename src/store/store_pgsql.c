@@ -60,8 +60,14 @@ static const char *const migrations[] = {
     "CREATE VIEW postfix_access AS"
     " SELECT address, reason, bucket, status FROM suppressions"
     " WHERE expires = 0 OR expires > extract(epoch FROM now());",
+    /* 1 -> 2: the envelope id (ENVID) of a tracked message, so that a DSN
+     * with only an Original-Envelope-Id joins; older rows have none */
+    "ALTER TABLE outbound ADD COLUMN envid TEXT;"
+    "CREATE INDEX outbound_envid ON outbound(envid) WHERE envid IS NOT NULL;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
+
+#define OUT_COLS "message_id, queue_id, sender, recipients, at, envid"
 
 #define SUP_COLS                                                               \
     "address, reason, bucket, status, reply_code, diagnostic, source, rule,"   \
@@ -138,20 +144,24 @@ static const struct prepared stmts[] = {
      19},
     {"outbound",
      "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
-     " recipients, at) VALUES ($1, $2, $3, $4, $5, $6)"
+     " recipients, at, envid) VALUES ($1, $2, $3, $4, $5, $6, $7)"
      " ON CONFLICT (uuid) DO NOTHING",
-     6},
+     7},
     {"lookup",
      "SELECT " SUP_COLS " FROM suppressions WHERE address = $1"
      " AND (expires = 0 OR expires > $2)",
      2},
     {"out_mid",
-     "SELECT message_id, queue_id, sender, recipients, at FROM"
-     " outbound WHERE message_id = $1 ORDER BY at DESC LIMIT 1",
+     "SELECT " OUT_COLS " FROM outbound WHERE message_id = $1"
+     " ORDER BY at DESC LIMIT 1",
      1},
     {"out_qid",
-     "SELECT message_id, queue_id, sender, recipients, at FROM"
-     " outbound WHERE queue_id = $1 ORDER BY at DESC LIMIT 1",
+     "SELECT " OUT_COLS " FROM outbound WHERE queue_id = $1"
+     " ORDER BY at DESC LIMIT 1",
+     1},
+    {"out_envid",
+     "SELECT " OUT_COLS " FROM outbound WHERE envid = $1"
+     " ORDER BY at DESC LIMIT 1",
      1},
 };
 
@@ -776,11 +786,12 @@ static int pg_outbound_insert(struct store_db *d, const struct store_item *it,
                               char *err, size_t errsize)
 {
     char when[24];
-    const char *v[6] = {it->uuid,         it->out.message_id,
+    const char *v[7] = {it->uuid,         it->out.message_id,
                         it->out.queue_id, it->out.sender,
-                        it->out_rcpts,    NUM(when, it->out.when)};
+                        it->out_rcpts,    NUM(when, it->out.when),
+                        it->out.envelope_id};
 
-    return run_cmd(d, "outbound", 6, v, err, errsize);
+    return run_cmd(d, "outbound", 7, v, err, errsize);
 }
 
 static long long delete_where(struct store_db *d, const char *sql,
@@ -870,34 +881,32 @@ static int pg_lookup(struct store_db *d, const char *key, long long now,
     return found;
 }
 
-static int pg_find_outbound(struct store_db *d, const char *message_id,
-                            const char *queue_id, struct outbound_msg *m_r)
+static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
+                            const char *value, struct outbound_msg *m_r)
 {
-    const char *names[2] = {"out_mid", "out_qid"};
-    const char *keys[2] = {message_id, queue_id};
+    const char *name = key == STORE_OUT_MESSAGE_ID   ? "out_mid"
+                       : key == STORE_OUT_QUEUE_ID    ? "out_qid"
+                       : key == STORE_OUT_ENVELOPE_ID ? "out_envid"
+                                                      : NULL;
     char err[256];
+    PGresult *r;
+    int rc;
 
-    if (ensure(d, err, sizeof err) < 0)
+    if (name == NULL)
+        return 0;
+    if (ensure(d, err, sizeof err) < 0 ||
+        (r = run(d, name, 1, &value, err, sizeof err)) == NULL)
         return -1;
-    for (int i = 0; i < 2; i++) {
-        PGresult *r;
-        int rc;
-        if (keys[i] == NULL || *keys[i] == '\0')
-            continue;
-        if ((r = run(d, names[i], 1, &keys[i], err, sizeof err)) == NULL)
-            return -1;
-        rc = PQntuples(r) > 0;
-        if (rc)
-            rc = store_outbound_fill(m_r, val(r, 0, 0), val(r, 0, 1),
-                                     val(r, 0, 2), val(r, 0, 3),
-                                     atoll(PQgetvalue(r, 0, 4))) == 0
-                     ? 1
-                     : -1;
-        PQclear(r);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
+    rc = PQntuples(r) > 0;
+    if (rc)
+        rc = store_outbound_fill(m_r, val(r, 0, 0), val(r, 0, 1),
+                                 val(r, 0, 2), val(r, 0, 3),
+                                 atoll(PQgetvalue(r, 0, 4)),
+                                 val(r, 0, 5)) == 0
+                 ? 1
+                 : -1;
+    PQclear(r);
+    return rc;
 }
 
 static int pg_list(struct store_db *d, const struct store_filter *f,

@@ -100,6 +100,8 @@ static void put_item(FILE *f, const struct store_item *it)
         put_field(f, it->out.sender);
         put_field(f, it->out_rcpts);
         put_num(f, it->out.when);
+        if (it->out.envelope_id != NULL) /* else the line of old */
+            put_field(f, it->out.envelope_id);
     } else {
         fprintf(f, "E\t%s", it->uuid);
         put_field(f, it->key);
@@ -235,13 +237,15 @@ static struct store_item *parse_line(char *line)
         return NULL;
     if (strcmp(f[0], "E") == 0)
         return parse_event(f, n);
-    if (strcmp(f[0], "O") != 0 || n != 7)
+    /* 7 fields before envelope ids were tracked, 8 since */
+    if (strcmp(f[0], "O") != 0 || (n != 7 && n != 8))
         return NULL;
     memset(&m, 0, sizeof m);
     m.message_id = f[2];
     m.queue_id = f[3];
     m.sender = f[4];
     m.when = atoll(f[6]);
+    m.envelope_id = n == 8 ? f[7] : NULL;
     return store_item_outbound(&m, f[5], f[1]);
 }
 

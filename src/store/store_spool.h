@@ -8,7 +8,9 @@
  * kept.  Replay applies the spool in batches and removes it once all of it
  * is committed; items carry their uuid, so a replay interrupted half-way
  * and started again never applies an item twice.  A torn last line (crash
- * during an append) is skipped with a warning.
+ * during an append) is skipped with a warning.  A tracked outbound
+ * message's line ends with its envelope id only when it has one, so lines
+ * without one read as they did before envelope ids were tracked.
  *
  * Used by the writer thread only: not thread-safe.
  */

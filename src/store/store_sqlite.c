@@ -82,6 +82,10 @@ static const char *const migrations[] = {
     "UPDATE events SET akey = bg_akey(address);"
     "DROP INDEX events_address;"
     "CREATE INDEX events_akey ON events(akey);",
+    /* 2 -> 3: the envelope id (ENVID) of a tracked message, so that a DSN
+     * with only an Original-Envelope-Id joins; older rows have none */
+    "ALTER TABLE outbound ADD COLUMN envid TEXT;"
+    "CREATE INDEX outbound_envid ON outbound(envid) WHERE envid IS NOT NULL;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
@@ -89,6 +93,8 @@ static const char *const migrations[] = {
     "address, reason, bucket, status, reply_code, diagnostic, source, rule,"   \
     " reporting_mta, remote_mta, first_seen, last_seen, count, expires,"       \
     " message_id, queue_id, sender, manual"
+
+#define OUT_COLS "message_id, queue_id, sender, recipients, at, envid"
 
 enum stmt_id {
     S_SUP_STATE,
@@ -102,6 +108,7 @@ enum stmt_id {
     S_LOOKUP,
     S_OUT_BY_MID,
     S_OUT_BY_QID,
+    S_OUT_BY_ENVID,
     S_DATA_VERSION,
     S_COUNT
 };
@@ -131,15 +138,16 @@ static const char *const stmt_sql[S_COUNT] = {
                     " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
                     " ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     [S_OUT_PUT] = "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
-                  " recipients, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                  " recipients, at, envid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                  " ?7)",
     [S_LOOKUP] = "SELECT " SUP_COLS " FROM suppressions WHERE address = ?1"
                  " AND (expires = 0 OR expires > ?2)",
-    [S_OUT_BY_MID] = "SELECT message_id, queue_id, sender, recipients, at"
-                     " FROM outbound WHERE message_id = ?1"
+    [S_OUT_BY_MID] = "SELECT " OUT_COLS " FROM outbound WHERE message_id = ?1"
                      " ORDER BY at DESC LIMIT 1",
-    [S_OUT_BY_QID] = "SELECT message_id, queue_id, sender, recipients, at"
-                     " FROM outbound WHERE queue_id = ?1"
+    [S_OUT_BY_QID] = "SELECT " OUT_COLS " FROM outbound WHERE queue_id = ?1"
                      " ORDER BY at DESC LIMIT 1",
+    [S_OUT_BY_ENVID] = "SELECT " OUT_COLS " FROM outbound WHERE envid = ?1"
+                       " ORDER BY at DESC LIMIT 1",
     [S_DATA_VERSION] = "PRAGMA data_version",
 };
 
@@ -543,6 +551,7 @@ static int sq_outbound_insert(struct store_db *d, const struct store_item *it,
     bind_text(s, 4, it->out.sender);
     bind_text(s, 5, it->out_rcpts);
     sqlite3_bind_int64(s, 6, it->out.when);
+    bind_text(s, 7, it->out.envelope_id);
     return run(d, s, err, errsize, "insert outbound");
 }
 
@@ -669,7 +678,8 @@ static int find_by(struct store_db *d, enum stmt_id id, const char *v,
                                  (const char *)sqlite3_column_text(s, 1),
                                  (const char *)sqlite3_column_text(s, 2),
                                  (const char *)sqlite3_column_text(s, 3),
-                                 sqlite3_column_int64(s, 4)) == 0
+                                 sqlite3_column_int64(s, 4),
+                                 (const char *)sqlite3_column_text(s, 5)) == 0
                  ? 1
                  : -1;
     else
@@ -678,16 +688,19 @@ static int find_by(struct store_db *d, enum stmt_id id, const char *v,
     return rc;
 }
 
-static int sq_find_outbound(struct store_db *d, const char *message_id,
-                            const char *queue_id, struct outbound_msg *m_r)
+static int sq_find_outbound(struct store_db *d, enum store_outbound_key key,
+                            const char *value, struct outbound_msg *m_r)
 {
-    int rc = 0;
-
-    if (message_id != NULL && *message_id != '\0')
-        rc = find_by(d, S_OUT_BY_MID, message_id, m_r);
-    if (rc == 0 && queue_id != NULL && *queue_id != '\0')
-        rc = find_by(d, S_OUT_BY_QID, queue_id, m_r);
-    return rc;
+    switch (key) {
+    case STORE_OUT_MESSAGE_ID:
+        return find_by(d, S_OUT_BY_MID, value, m_r);
+    case STORE_OUT_QUEUE_ID:
+        return find_by(d, S_OUT_BY_QID, value, m_r);
+    case STORE_OUT_ENVELOPE_ID:
+        return find_by(d, S_OUT_BY_ENVID, value, m_r);
+    default:
+        return 0;
+    }
 }
 
 static int sq_list(struct store_db *d, const struct store_filter *f,

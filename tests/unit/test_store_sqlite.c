@@ -252,6 +252,63 @@ static void outbound_tracking(void **state)
     assert_int_equal(store_find_outbound(f->st, "nope@x", "nope", &found), 0);
 }
 
+/* A DSN with only an Original-Envelope-Id finds the message by the ENVID
+ * it was sent with; the returned Message-ID and the queue id come first;
+ * an unknown envelope id finds nothing. */
+static void outbound_found_by_envelope_id(void **state)
+{
+    struct fixture *f = *state;
+    const char *rcpts[] = {"a@example.com"};
+    struct outbound_msg m = {
+        .message_id = "env@example.org",
+        .queue_id = "4Env",
+        .sender = "s@example.org",
+        .recipients = rcpts,
+        .nrecipients = 1,
+        .when = T0,
+        .envelope_id = "job+42 =x",
+    };
+    struct outbound_msg other = m, found;
+    struct store_outbound_keys k = {NULL, NULL, "job+42 =x"};
+    enum store_outbound_key by;
+
+    other.message_id = "other@example.org";
+    other.queue_id = "4Other";
+    other.envelope_id = NULL;
+    assert_int_equal(store_track_outbound(f->st, &m), 0);
+    assert_int_equal(store_track_outbound(f->st, &other), 0);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 1);
+    assert_int_equal(by, STORE_OUT_ENVELOPE_ID);
+    assert_string_equal(store_outbound_key_name(by), "envelope-id");
+    assert_string_equal(found.message_id, "env@example.org");
+    assert_string_equal(found.envelope_id, "job+42 =x");
+    assert_string_equal(found.recipients[0], "a@example.com");
+    outbound_msg_clear(&found);
+
+    k.message_id = "other@example.org"; /* the first key that finds wins */
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 1);
+    assert_int_equal(by, STORE_OUT_MESSAGE_ID);
+    assert_string_equal(found.queue_id, "4Other");
+    assert_null(found.envelope_id);
+    outbound_msg_clear(&found);
+
+    k.message_id = "unknown@example.org";
+    k.queue_id = "4Other";
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 1);
+    assert_int_equal(by, STORE_OUT_QUEUE_ID);
+    outbound_msg_clear(&found);
+
+    k.queue_id = NULL; /* exact: another case, another id */
+    k.envelope_id = "JOB+42 =x";
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 0);
+    assert_int_equal(by, STORE_OUT_NONE);
+    k.envelope_id = "";
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 0);
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, NULL), 0);
+}
+
 static int count_cb(const struct suppression *s, void *ctx)
 {
     (void)s;
@@ -496,6 +553,10 @@ static int sql(const char *path, const char *q)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* What version 3 (outbound envelope ids) added, taken away again. */
+#define V3_TO_V2                                                               \
+    "DROP INDEX outbound_envid; ALTER TABLE outbound DROP COLUMN envid;"
+
 /* A version 1 store (history indexed by the address's text) is migrated
  * on open with its history intact; rows another program inserted without
  * the history key are still found. */
@@ -507,7 +568,7 @@ static void history_survives_migration(void **state)
     record(f, event("old@example.com", T0, BUCKET_HARD, "user_unknown"));
     assert_int_equal(store_flush(f->st, 5000), 0);
     store_close(&f->st);
-    assert_int_equal(sql(f->path, "DROP INDEX events_akey;"
+    assert_int_equal(sql(f->path, V3_TO_V2 "DROP INDEX events_akey;"
                                   " ALTER TABLE events DROP COLUMN akey;"
                                   " CREATE INDEX events_address ON"
                                   " events(address, at);"
@@ -525,6 +586,78 @@ static void history_survives_migration(void **state)
     h = 0;
     assert_int_equal(store_history(f->st, "new@example.com", hist_cb, &h), 0);
     assert_int_equal(h, 0);
+}
+
+/* The first column of the first row of Q, as an integer (-1: none). */
+static long long sql_int(const char *path, const char *q)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    long long v = -1;
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    if (sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            v = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+/* A version 2 store (outbound rows without an envelope id) is migrated
+ * on open: its rows are still found by Message-ID and queue id, have no
+ * envelope id, and new rows are found by theirs through an index. */
+static void outbound_survives_envid_migration(void **state)
+{
+    struct fixture *f = *state;
+    const char *rcpts[] = {"a@example.com"};
+    struct outbound_msg old = {.message_id = "old@example.org",
+                               .queue_id = "4Old",
+                               .sender = "s@example.org",
+                               .recipients = rcpts,
+                               .nrecipients = 1,
+                               .when = T0};
+    struct outbound_msg m = old, found;
+    struct store_outbound_keys k = {NULL, NULL, "env-new"};
+    enum store_outbound_key by;
+
+    store_close(&f->st);
+    assert_int_equal(sql(f->path, V3_TO_V2 "PRAGMA user_version = 2"), 0);
+    assert_int_equal(sql(f->path, "INSERT INTO outbound (uuid, message_id,"
+                                  " queue_id, sender, recipients, at) VALUES"
+                                  " ('u1', 'old@example.org', '4Old',"
+                                  " 's@example.org', 'a@example.com', 1)"),
+                     0);
+    assert_int_equal(open_store(f), 0);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
+    assert_int_equal(
+        store_find_outbound(f->st, "old@example.org", NULL, &found), 1);
+    assert_null(found.envelope_id);
+    assert_string_equal(found.queue_id, "4Old");
+    outbound_msg_clear(&found);
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 0);
+    assert_int_equal(by, STORE_OUT_NONE);
+    m.message_id = "new@example.org";
+    m.queue_id = "4New";
+    m.envelope_id = "env-new";
+    assert_int_equal(store_track_outbound(f->st, &m), 0);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, &by), 1);
+    assert_int_equal(by, STORE_OUT_ENVELOPE_ID);
+    assert_string_equal(found.message_id, "new@example.org");
+    outbound_msg_clear(&found);
+    /* the lookup by envelope id is an index search, not a table scan */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM"
+                                      " pragma_index_list('outbound')"
+                                      " WHERE name = 'outbound_envid'"),
+                     1);
+    assert_int_equal(
+        sql_int(f->path,
+                "SELECT count(*) FROM (SELECT 1) WHERE EXISTS (SELECT 1 FROM"
+                " outbound INDEXED BY outbound_envid WHERE envid = ?1)"),
+        0);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -547,6 +680,8 @@ int main(void)
         T(other_connections_commits_are_seen),
         T(quiet_deliveries_write_nothing),
         T(history_survives_migration),
+        T(outbound_found_by_envelope_id),
+        T(outbound_survives_envid_migration),
     };
     return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
