@@ -245,6 +245,8 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         return step_reply(conn->nr_mail, on_error(conn));
     }
     msg = &conn->msg;
+    if (!mctx_set_envelope_id(msg, (const char *const *)argv + 1))
+        log_error(NULL, "mail: out of memory; envelope id not kept");
     fc.client_addr = conn->client_addr;
     fc.daemon_name = conn->daemon_name;
     fc.auth_authen = macro(ctx, "{auth_authen}");
@@ -254,8 +256,10 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     mauth_begin(conn, qid(ctx, conn));
     metrics_inc(METRIC_MESSAGES, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD,
                 0);
-    log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s", msg->sender,
+    log_debug(qid(ctx, conn), "mail: from=<%s>, %s (%s)%s%s%s", msg->sender,
               flow_dir_name(msg->dir), flow_why_name(msg->why),
+              msg->envelope_id != NULL ? ", envid=" : "",
+              msg->envelope_id != NULL ? msg->envelope_id : "",
               msg->candidate ? ", bounce candidate" : "");
     return step_reply(conn->nr_mail, SMFIS_CONTINUE);
 }
@@ -462,6 +466,7 @@ static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
     m.recipients = rcpts;
     m.nrecipients = n;
     m.when = (long long)time(NULL);
+    m.envelope_id = msg->envelope_id;
     monitor_sent(msg->sender, rcpts, n);
     if (n > 0 && store_track_outbound(st, &m) != 0)
         log_warning(m.queue_id, "outbound tracking queue full; message not "

@@ -15,22 +15,50 @@
 #include "common/log.h"
 #include "metrics/metrics.h"
 #include "metrics/monitor.h"
+#include "milter/flow.h"
 #include "store/store.h"
 
-/* Joins the bounce to what we sent; fills *orig_r (release it) when found. */
-static bool bounce_join(struct store *store, const struct report *rep,
-                        struct outbound_msg *orig_r)
+/* The DSN's Original-Envelope-Id as tracking keeps it: decoded from xtext
+ * (RFC 3464 returns the ENVID as it was sent), else as written (some MTAs
+ * write it decoded).  NULL when there is none or it is out of bounds. */
+static const char *bounce_envid(const struct report *rep, char *buf,
+                                size_t size)
 {
+    const char *raw = rep->envelope_id;
+    size_t len = raw != NULL ? strlen(raw) : 0;
+
+    if (len == 0 || len > FLOW_ENVID_MAX)
+        return NULL;
+    return flow_envid_decode(raw, len, buf, size) ? buf : raw;
+}
+
+/* Joins the bounce to what we sent, by the returned Message-ID, the
+ * Postfix queue id, then the envelope id; fills *orig_r (release it) and
+ * b->joined_by when found. */
+static bool bounce_join(struct store *store, const struct report *rep,
+                        struct outbound_msg *orig_r, struct mbounce *b)
+{
+    char envid[FLOW_ENVID_MAX + 1];
+    struct store_outbound_keys k = {rep->orig_message_id,
+                                    rep->postfix_queue_id, NULL};
+    enum store_outbound_key by = STORE_OUT_NONE;
     int rc;
 
     memset(orig_r, 0, sizeof *orig_r);
+    k.envelope_id = bounce_envid(rep, envid, sizeof envid);
     if (store == NULL ||
-        (rep->orig_message_id == NULL && rep->postfix_queue_id == NULL))
+        (k.message_id == NULL && k.queue_id == NULL && k.envelope_id == NULL))
         return false;
-    rc = store_find_outbound(store, rep->orig_message_id, rep->postfix_queue_id,
-                             orig_r);
+    rc = store_find_outbound_by(store, &k, orig_r, &by);
+    if (rc == 0 && k.envelope_id == envid &&
+        strcmp(envid, rep->envelope_id) != 0) {
+        /* decoded, yet tracked as written? (a literal "+XX" in an ENVID) */
+        struct store_outbound_keys raw = {NULL, NULL, rep->envelope_id};
+        rc = store_find_outbound_by(store, &raw, orig_r, &by);
+    }
     if (rc < 0)
         log_warning(NULL, "bounce: outbound tracking lookup failed");
+    b->joined_by = store_outbound_key_name(by);
     return rc == 1;
 }
 
@@ -114,13 +142,14 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     log_notice(conn->msg.queue_id,
                "bounce: rcpt=<%s>, reason=%s, bucket=%s, rule=%s, "
                "status=%s, dsn_action=%s, source=%s, credible=%s (%s), "
-               "orig_queue_id=%s, joined=%s, action=%s",
+               "orig_queue_id=%s, joined=%s%s%s%s, action=%s",
                rr->recipient, str_or(v->reason, "unknown"),
                bucket_name(v->bucket), str_or(v->rule, "none"),
                str_or(v->status, "none"), str_or(rr->action, "none"),
                store_source_name(ev.source), b->credible ? "yes" : "no",
                b->credible_why, str_or(ev.queue_id, "none"),
-               b->joined ? "yes" : "no", action);
+               b->joined ? "yes" : "no", b->joined ? " (" : "",
+               b->joined ? b->joined_by : "", b->joined ? ")" : "", action);
 }
 
 static bool bounce_parse(const struct mctx_conn *conn, struct mbounce *b)
@@ -185,7 +214,7 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
         return;
     }
     classify_report(rules, b->report, b->verdicts);
-    b->joined = bounce_join(store, b->report, &orig);
+    b->joined = bounce_join(store, b->report, &orig, b);
     bounce_credibility(conn, auth, now, b);
     for (size_t i = 0; i < n; i++) {
         if (b->report->rcpts[i].recipient == NULL)

@@ -2,14 +2,18 @@
  * milter_bounce.h - what the milter does with a bounce candidate at end of
  * message: parse the kept copy (core/report.h), classify every failed
  * recipient (core/classify.h), join the bounce to the outbound message it
- * answers (store_find_outbound by returned Message-ID, then by
- * X-Postfix-Queue-ID), decide whether it is credible (auth/credible.h) and
+ * answers (store_find_outbound_by(): the returned Message-ID, then
+ * X-Postfix-Queue-ID, then the DSN's Original-Envelope-Id, which tracking
+ * knows from MAIL FROM's ENVID=), decide whether it is credible (auth/credible.h) and
  * queue one store event per recipient.  One log line per recipient:
  *
  *   QUEUEID: bounce: rcpt=<x@remote.test>, reason=user_unknown,
  *       bucket=hard, rule=R, status=5.1.1, source=postfix_dsn,
- *       credible=yes (local-mta), orig_queue_id=ORIGQID, joined=yes,
- *       action=recorded
+ *       credible=yes (local-mta), orig_queue_id=ORIGQID,
+ *       joined=yes (message-id), action=recorded
+ *
+ * joined= says "no", or "yes" and the key that found the original:
+ * message-id, queue-id or envelope-id.
  *
  * Postfix's own DSN (the non-SMTP stream with the null sender) is source
  * SRC_POSTFIX_DSN and credible; a DSN from outside is SRC_DSN and credible
@@ -40,6 +44,7 @@ struct mbounce {
     struct report *report;    /* NULL when parsing failed */
     struct verdict *verdicts; /* report->nrcpts of them */
     bool joined;              /* the original was found in tracking */
+    const char *joined_by;    /* static: store_outbound_key_name() */
     bool credible;
     const char *credible_why; /* static */
     size_t recorded;          /* events queued */

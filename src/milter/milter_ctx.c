@@ -72,6 +72,16 @@ bool mctx_set_message_id(struct mctx_msg *msg, const char *value)
     return msg->message_id != NULL;
 }
 
+bool mctx_set_envelope_id(struct mctx_msg *msg, const char *const *args)
+{
+    char id[FLOW_ENVID_MAX + 1];
+
+    if (msg->envelope_id != NULL || !flow_envid_from_args(args, id, sizeof id))
+        return true;
+    msg->envelope_id = strdup(id);
+    return msg->envelope_id != NULL;
+}
+
 bool mctx_msg_begin(struct mctx_conn *conn, const char *sender, size_t cap)
 {
     struct mctx_msg *msg = &conn->msg;
@@ -100,6 +110,7 @@ void mctx_msg_end(struct mctx_conn *conn)
     free(msg->queue_id);
     free(msg->sender);
     free(msg->message_id);
+    free(msg->envelope_id);
     free(msg->buf);
     auth_msg_free(&msg->auth);
     memset(msg, 0, sizeof *msg);

@@ -50,6 +50,7 @@ struct mctx_msg {
     bool candidate;   /* may be a bounce: keep the message */
     bool bounce_hint; /* a bounce-like header was seen */
     char *message_id; /* Message-ID without <>, or NULL */
+    char *envelope_id; /* MAIL FROM's ENVID=, decoded, or NULL */
     struct mctx_rcpt *rcpts;
     size_t nrcpts, rcpts_cap;
     size_t rcpts_seen; /* including those over MCTX_RCPT_MAX */
@@ -106,6 +107,11 @@ bool mctx_set_str(char **field, const char *value);
 /* Keeps the Message-ID header value without blanks and angle brackets
  * (the first one only); false on no memory. */
 bool mctx_set_message_id(struct mctx_msg *msg, const char *value);
+
+/* Keeps the ENVID= parameter among MAIL FROM's ESMTP parameters ARGS
+ * (NULL-terminated, or NULL), decoded (flow_envid_from_args()); a missing
+ * or malformed one keeps none.  False on no memory only. */
+bool mctx_set_envelope_id(struct mctx_msg *msg, const char *const *args);
 
 /* Adds a recipient; returns it, or NULL when over MCTX_RCPT_MAX or out of
  * memory (the recipient is then only counted). */
