@@ -9,6 +9,13 @@
  *       and prints "acked I" (all events below I are durable).
  *   store_driver [options] lookup   counts which of PREFIX-0..count-1 are
  *       suppressed; prints "suppressed N of M"; exit 0 when all are.
+ *   store_driver [options] track    tracks --count outbound messages, the
+ *       I-th with Message-ID PREFIX-I.mid@DOMAIN and envelope id
+ *       "PREFIX env+I" (a space and a '+' the spool must keep); flushes,
+ *       prints "tracked N".
+ *   store_driver [options] find-envid   finds each of them by its envelope
+ *       id alone; prints "found N of M"; exit 0 when all were found, by
+ *       that key, and were the right message.
  *   store_driver [options] bench-lookup   --count random lookups among
  *       --addrs suppressed addresses; prints lookups/s, p50, p99 (µs).
  *
@@ -106,6 +113,61 @@ static int do_lookup(struct store *st, const struct opts *o)
             found++;
     }
     printf("suppressed %ld of %ld\n", found, o->count);
+    return found == o->count ? 0 : 1;
+}
+
+static void envid(const struct opts *o, long i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s env+%ld", o->prefix, i);
+}
+
+static void message_id(const struct opts *o, long i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s-%ld.mid@%s", o->prefix, i, o->domain);
+}
+
+static int do_track(struct store *st, const struct opts *o)
+{
+    long n = 0;
+
+    for (long i = o->start; i < o->start + o->count; i++) {
+        char rcpt[128], mid[128], env[128];
+        const char *rcpts[1] = {rcpt};
+        struct outbound_msg m = {.message_id = mid,
+                                 .sender = "sender@example.org",
+                                 .recipients = rcpts,
+                                 .nrecipients = 1,
+                                 .when = 1700000000LL + i,
+                                 .envelope_id = env};
+        address(o, i, rcpt, sizeof rcpt);
+        message_id(o, i, mid, sizeof mid);
+        envid(o, i, env, sizeof env);
+        n += store_track_outbound(st, &m) == 0;
+    }
+    if (store_flush(st, o->timeout_ms) < 0)
+        fprintf(stderr, "store_driver: flush timed out\n");
+    printf("tracked %ld\n", n);
+    return n == o->count ? 0 : 1;
+}
+
+static int do_find_envid(struct store *st, const struct opts *o)
+{
+    long found = 0;
+
+    for (long i = o->start; i < o->start + o->count; i++) {
+        char mid[128], env[128];
+        struct store_outbound_keys k = {NULL, NULL, env};
+        enum store_outbound_key by;
+        struct outbound_msg m;
+        envid(o, i, env, sizeof env);
+        message_id(o, i, mid, sizeof mid);
+        if (store_find_outbound_by(st, &k, &m, &by) != 1)
+            continue;
+        found += by == STORE_OUT_ENVELOPE_ID && strcmp(m.message_id, mid) == 0 &&
+                 m.envelope_id != NULL && strcmp(m.envelope_id, env) == 0;
+        outbound_msg_clear(&m);
+    }
+    printf("found %ld of %ld\n", found, o->count);
     return found == o->count ? 0 : 1;
 }
 
@@ -225,7 +287,7 @@ int main(int argc, char **argv)
 
     if (i < 0) {
         fprintf(stderr, "usage: store_driver [options] "
-                        "record|lookup|bench-lookup\n");
+                        "record|lookup|track|find-envid|bench-lookup\n");
         return 2;
     }
     log_open("store_driver", "mail", true);
@@ -239,6 +301,10 @@ int main(int argc, char **argv)
         rc = do_record(st, &o);
     else if (strcmp(argv[i], "lookup") == 0)
         rc = do_lookup(st, &o);
+    else if (strcmp(argv[i], "track") == 0)
+        rc = do_track(st, &o);
+    else if (strcmp(argv[i], "find-envid") == 0)
+        rc = do_find_envid(st, &o);
     else if (strcmp(argv[i], "bench-lookup") == 0)
         rc = do_bench_lookup(st, &o);
     else
