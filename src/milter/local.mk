@@ -49,6 +49,9 @@ TESTS += tests/integration/milter_postfix_modes.sh
 EXTRA_DIST += tests/integration/milter_postfix_modes.sh
 TESTS += tests/integration/milter_postfix_prvs.sh
 EXTRA_DIST += tests/integration/milter_postfix_prvs.sh
+# Bounces joined by Original-Envelope-Id (MAIL FROM's ENVID=).
+TESTS += tests/integration/milter_envid.sh
+EXTRA_DIST += tests/integration/milter_envid.sh
 # 10,000 messages, 10% bouncing: a few minutes on 2 cores.
 TESTS += tests/integration/milter_stress.sh
 EXTRA_DIST += tests/integration/milter_stress.sh

@@ -1,0 +1,112 @@
+#!/bin/bash
+# milter_envid.sh - bounces joined by Original-Envelope-Id, in a real
+# Postfix mail flow (A = our MTA with bounceguard, B = remote; see
+# milter_lib.sh), with the default strict credibility:
+#   - a submission with MAIL FROM ... ENVID=<xtext> is tracked with its
+#     envelope id decoded (Postfix hands MAIL FROM's ESMTP parameters to
+#     the milter);
+#   - a DSN from outside that returns no original headers, only
+#     Original-Envelope-Id (as xtext, or as written decoded), is joined to
+#     that message, credible, and suppresses its recipient; the log line
+#     says joined=yes (envelope-id);
+#   - the same DSN with an envelope id we never sent is not credible and
+#     suppresses nobody.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-.}
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pfharness.sh"
+. "$top_srcdir/tests/integration/milter_lib.sh"
+
+# envid_dsn FILE ENVID RCPT: an RFC 3464 DSN from "mx.remote.test" with a
+# 5.1.1 failure for RCPT, whose only tie to what we sent is ENVID: no
+# returned message, no Message-ID, no X-Postfix-Queue-ID
+envid_dsn() {
+    local file=$1 envid=$2 rcpt=$3
+    cat > "$file" <<DSN
+From: Mail Delivery System <MAILER-DAEMON@mx.remote.test>
+To: sender1@a.test
+Subject: Delivery Status Notification (Failure)
+Date: $(date -R)
+Message-ID: <dsn.$$.$RANDOM@mx.remote.test>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="RB.$$"
+
+--RB.$$
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered to <$rcpt>.
+
+--RB.$$
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.remote.test
+Original-Envelope-Id: $envid
+
+Final-Recipient: rfc822; $rcpt
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx2.remote.test
+Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: Recipient address rejected: User unknown
+
+--RB.$$--
+DSN
+}
+
+mt_prologue
+mt_up
+tap_ok 0 "A (127.0.0.1:$PA), B (127.0.0.1:$PB) and bounceguard are up"
+row() { sqlite3 "$DB" "$1" 2>/dev/null; }
+
+# --- 1. a submission with an xtext ENVID ("+2B" is '+', "+3D" is '=')
+XT='job+2B42+3Dq.7f3a'
+PLAIN='job+42=q.7f3a'
+QID=$(pfh_send "$PSUB" sender1@a.test ok@remote.test --envid "$XT" \
+      --ret HDRS --subject "envid 1" 2>"$W/send1.err")
+[ -n "$QID" ]
+tap_ok $? "A queued a submission with ENVID=$XT (${QID:-none})"
+mt_wait_sql "select envid from outbound where queue_id='$QID'" "$PLAIN" 10
+tap_ok $? "tracked with its envelope id decoded ($(row "select envid from outbound where queue_id='$QID'"))"
+QID0=$(pfh_send "$PSUB" sender1@a.test ok@remote.test --subject "no envid" \
+       2>"$W/send0.err")
+mt_wait_sql "select count(*) from outbound where queue_id='$QID0' and envid is null" 1 10
+tap_ok $? "a submission without ENVID is tracked without one (${QID0:-none})"
+
+# --- 2. DSNs from outside carrying only Original-Envelope-Id
+dsn() { # dsn NAME ENVID RCPT: sends it to A from outside (null sender)
+    envid_dsn "$W/$1.eml" "$2" "$3"
+    pfh_send "$PA" "" sender1@a.test --body-file "$W/$1.eml" \
+        >/dev/null 2>"$W/$1.err"
+}
+ev() { row "select source||','||credible||','||ifnull(queue_id,'') from events where address='$1'"; }
+sup() { row "select count(*) from suppressions where address='$1'"; }
+
+dsn xtext "$XT" gone-xtext@remote.test
+mt_wait_sql "select count(*) from events where address='gone-xtext@remote.test'" 1 10
+tap_ok $? "the DSN with Original-Envelope-Id: $XT was recorded"
+[ "$(ev gone-xtext@remote.test)" = "dsn,1,$QID" ] && [ "$(sup gone-xtext@remote.test)" = 1 ]
+tap_ok $? "it is joined to $QID, credible, and suppresses its recipient ($(ev gone-xtext@remote.test))"
+grep -q "bounce: rcpt=<gone-xtext@remote.test>.*credible=yes (correlated), orig_queue_id=$QID, joined=yes (envelope-id)" \
+    "$W/bounceguard.out"
+tap_ok $? "the log line says joined=yes (envelope-id)"
+
+dsn plain "$PLAIN" gone-plain@remote.test
+mt_wait_sql "select count(*) from events where address='gone-plain@remote.test'" 1 10
+[ "$(ev gone-plain@remote.test)" = "dsn,1,$QID" ] && [ "$(sup gone-plain@remote.test)" = 1 ]
+tap_ok $? "an Original-Envelope-Id written decoded ($PLAIN) joins too ($(ev gone-plain@remote.test))"
+
+dsn unknown "job+2B43+3Dq.0000" gone-unknown@remote.test
+mt_wait_sql "select count(*) from events where address='gone-unknown@remote.test'" 1 10
+tap_ok $? "the DSN with an envelope id we never sent was recorded"
+[ "$(ev gone-unknown@remote.test)" = "dsn,0," ] && [ "$(sup gone-unknown@remote.test)" = 0 ]
+tap_ok $? "it is not credible and suppresses nobody ($(ev gone-unknown@remote.test))"
+grep -q "bounce: rcpt=<gone-unknown@remote.test>.*credible=no.*joined=no," \
+    "$W/bounceguard.out"
+tap_ok $? "its log line says credible=no, joined=no"
+
+! grep -Eq "warning: .*milter|milter-(reject|tempfail|discard).*from=<>" \
+    "$(pfh_log a)"
+tap_ok $? "A never warned about the milter nor refused a DSN"
+tap_done
