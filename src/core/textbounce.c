@@ -1,7 +1,8 @@
 /*
  * textbounce.c - plain-text bounce notices (see textbounce.h).
  *
- * The notice is read line by line.  Every address in it is a candidate; it
+ * The notice is read a line with an '@' at a time (memchr() skips the
+ * others).  Every address in it is a candidate; it
  * is taken as a failed recipient when its line says so: the address stands
  * alone or in <> or quotes, or the line (or the block it opens) carries a
  * reply code, an enhanced status or a failure word.  Addresses on lines that
@@ -10,6 +11,7 @@
  * MAILER-DAEMON) are never recipients.  The block of an address (its line
  * and the following ones up to a blank line or the next address line)
  * becomes its diagnostic, and the reply code and status in it are kept.
+ * An address seen again adds only what its recipient still lacks.
  *
  * The phrase sets (families, failure words, delay and notice phrases) are
  * searched with tables built once per process (pthread_once), immutable
