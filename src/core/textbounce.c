@@ -2,10 +2,10 @@
  * textbounce.c - plain-text bounce notices (see textbounce.h).
  *
  * The notice is read a line with an '@' at a time (memchr() skips the
- * others).  Every address in it is a candidate; it
- * is taken as a failed recipient when its line says so: the address stands
- * alone or in <> or quotes, or the line (or the block it opens) carries a
- * reply code, an enhanced status or a failure word.  Addresses on lines that
+ * others).  Every address in it is a candidate; it is taken as a failed
+ * recipient when its line says so: the address stands alone or in <> or
+ * quotes, or the line (or the block it opens) carries a reply code, an
+ * enhanced status or a failure word.  Addresses on lines that
  * echo header fields (From:, Return-Path:, Received:, Message-ID: ...), the
  * bounce's own sender and recipient, and role addresses (postmaster,
  * MAILER-DAEMON) are never recipients.  The block of an address (its line
