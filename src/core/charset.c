@@ -41,9 +41,32 @@ static void charset_bad(char **o, size_t *left)
     *left -= 3;
 }
 
-/* Runs cd over in[0..len) into out[0..room); returns bytes written. */
-static size_t charset_run(iconv_t cd, const char *in, size_t len, char *out,
-                          size_t room)
+/* Charsets of 7-bit bytes (the ISO-2022 family): iconv() refuses a byte
+ * of 0x80 or more in any shift state, without consuming it or changing the
+ * state. */
+static bool charset_7bit(const char *name)
+{
+    return strncmp(name, "iso-2022-", 9) == 0;
+}
+
+/* Invalid bytes at ip[0..il) skipped at once: 1, or in a 7-bit charset
+ * the run of 8-bit bytes there (each of which iconv() would refuse in
+ * turn), as long as their U+FFFDs fit in left with room to spare. */
+static size_t charset_skip(bool seven, const char *ip, size_t il, size_t left)
+{
+    size_t k = 1;
+
+    if (!seven || (unsigned char)ip[0] < 0x80)
+        return 1;
+    while (k < il && (unsigned char)ip[k] >= 0x80 && 3 * (k + 1) + 8 <= left)
+        k++;
+    return k;
+}
+
+/* Runs cd over in[0..len) into out[0..room); returns bytes written.  seven:
+ * the charset is one of charset_7bit(). */
+static size_t charset_run(iconv_t cd, bool seven, const char *in, size_t len,
+                          char *out, size_t room)
 {
     char *ip = (char *)(uintptr_t)in, *o = out; /* iconv() takes char ** */
     size_t il = len, left = room;
@@ -52,9 +75,11 @@ static size_t charset_run(iconv_t cd, const char *in, size_t len, char *out,
         if (iconv(cd, &ip, &il, &o, &left) != (size_t)-1)
             break;
         if (errno == EILSEQ) {
-            charset_bad(&o, &left);
-            ip++; /* one byte further, then on */
-            il--;
+            size_t k = charset_skip(seven, ip, il, left);
+            for (size_t j = 0; j < k; j++)
+                charset_bad(&o, &left);
+            ip += k; /* past the invalid bytes, then on */
+            il -= k;
             continue;
         }
         if (errno == EINVAL)
@@ -86,7 +111,7 @@ bool charset_to_utf8(const char *cs, size_t cslen, const char *in, size_t len,
     iconv_t cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1)
         return false;
-    n = charset_run(cd, in, len, out, cap - 1);
+    n = charset_run(cd, charset_7bit(name), in, len, out, cap - 1);
     iconv_close(cd);
     out[n] = '\0';
     *out_len_r = n;
