@@ -39,8 +39,8 @@ static bool bounce_join(struct store *store, const struct report *rep,
                         struct outbound_msg *orig_r, struct mbounce *b)
 {
     char envid[FLOW_ENVID_MAX + 1];
-    struct store_outbound_keys k = {rep->orig_message_id,
-                                    rep->postfix_queue_id, NULL};
+    struct store_outbound_keys k = {rep->orig_message_id, rep->postfix_queue_id,
+                                    NULL};
     enum store_outbound_key by = STORE_OUT_NONE;
     int rc;
 

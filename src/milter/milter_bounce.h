@@ -4,8 +4,9 @@
  * recipient (core/classify.h), join the bounce to the outbound message it
  * answers (store_find_outbound_by(): the returned Message-ID, then
  * X-Postfix-Queue-ID, then the DSN's Original-Envelope-Id, which tracking
- * knows from MAIL FROM's ENVID=), decide whether it is credible (auth/credible.h) and
- * queue one store event per recipient.  One log line per recipient:
+ * knows from MAIL FROM's ENVID=), decide whether it is credible
+ * (auth/credible.h) and queue one store event per recipient.  One log
+ * line per recipient:
  *
  *   QUEUEID: bounce: rcpt=<x@remote.test>, reason=user_unknown,
  *       bucket=hard, rule=R, status=5.1.1, source=postfix_dsn,

@@ -47,9 +47,9 @@ struct mctx_msg {
     bool null_sender;
     enum flow_dir dir;
     enum flow_why why;
-    bool candidate;   /* may be a bounce: keep the message */
-    bool bounce_hint; /* a bounce-like header was seen */
-    char *message_id; /* Message-ID without <>, or NULL */
+    bool candidate;    /* may be a bounce: keep the message */
+    bool bounce_hint;  /* a bounce-like header was seen */
+    char *message_id;  /* Message-ID without <>, or NULL */
     char *envelope_id; /* MAIL FROM's ENVID=, decoded, or NULL */
     struct mctx_rcpt *rcpts;
     size_t nrcpts, rcpts_cap;

@@ -650,8 +650,8 @@ int store_find_outbound_by(struct store *st,
     for (size_t k = STORE_OUT_MESSAGE_ID; k < sizeof v / sizeof *v; k++) {
         if (v[k] == NULL || v[k][0] == '\0')
             continue;
-        rc = st->be->find_outbound(r->db, (enum store_outbound_key)k, v[k],
-                                   m_r);
+        rc =
+            st->be->find_outbound(r->db, (enum store_outbound_key)k, v[k], m_r);
         if (rc != 0) {
             if (rc == 1 && by_r != NULL)
                 *by_r = (enum store_outbound_key)k;

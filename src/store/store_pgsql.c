@@ -786,9 +786,9 @@ static int pg_outbound_insert(struct store_db *d, const struct store_item *it,
                               char *err, size_t errsize)
 {
     char when[24];
-    const char *v[7] = {it->uuid,         it->out.message_id,
-                        it->out.queue_id, it->out.sender,
-                        it->out_rcpts,    NUM(when, it->out.when),
+    const char *v[7] = {it->uuid,           it->out.message_id,
+                        it->out.queue_id,   it->out.sender,
+                        it->out_rcpts,      NUM(when, it->out.when),
                         it->out.envelope_id};
 
     return run_cmd(d, "outbound", 7, v, err, errsize);
@@ -884,7 +884,7 @@ static int pg_lookup(struct store_db *d, const char *key, long long now,
 static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
                             const char *value, struct outbound_msg *m_r)
 {
-    const char *name = key == STORE_OUT_MESSAGE_ID   ? "out_mid"
+    const char *name = key == STORE_OUT_MESSAGE_ID    ? "out_mid"
                        : key == STORE_OUT_QUEUE_ID    ? "out_qid"
                        : key == STORE_OUT_ENVELOPE_ID ? "out_envid"
                                                       : NULL;
@@ -899,9 +899,8 @@ static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
         return -1;
     rc = PQntuples(r) > 0;
     if (rc)
-        rc = store_outbound_fill(m_r, val(r, 0, 0), val(r, 0, 1),
-                                 val(r, 0, 2), val(r, 0, 3),
-                                 atoll(PQgetvalue(r, 0, 4)),
+        rc = store_outbound_fill(m_r, val(r, 0, 0), val(r, 0, 1), val(r, 0, 2),
+                                 val(r, 0, 3), atoll(PQgetvalue(r, 0, 4)),
                                  val(r, 0, 5)) == 0
                  ? 1
                  : -1;

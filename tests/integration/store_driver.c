@@ -163,8 +163,9 @@ static int do_find_envid(struct store *st, const struct opts *o)
         message_id(o, i, mid, sizeof mid);
         if (store_find_outbound_by(st, &k, &m, &by) != 1)
             continue;
-        found += by == STORE_OUT_ENVELOPE_ID && strcmp(m.message_id, mid) == 0 &&
-                 m.envelope_id != NULL && strcmp(m.envelope_id, env) == 0;
+        found += by == STORE_OUT_ENVELOPE_ID &&
+                 strcmp(m.message_id, mid) == 0 && m.envelope_id != NULL &&
+                 strcmp(m.envelope_id, env) == 0;
         outbound_msg_clear(&m);
     }
     printf("found %ld of %ld\n", found, o->count);

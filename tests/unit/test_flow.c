@@ -289,19 +289,20 @@ static void envid_xtext_decoded(void **state)
     assert_true(flow_envid_decode("abcdef", 3, buf, sizeof buf));
     assert_string_equal(buf, "abc");
     /* garbage: nothing decoded */
-    const char *bad[] = {"",      "a+",   "a+2",    "a+2G",  "a=b",
-                         "a b",   "+00",  "a+0Ab",  "+7F",   "+C3+A9",
-                         "\x01x", "\xc3\xa9"};
+    const char *bad[] = {"",    "a+",    "a+2", "a+2G",   "a=b",   "a b",
+                         "+00", "a+0Ab", "+7F", "+C3+A9", "\x01x", "\xc3\xa9"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         strcpy(buf, "junk");
-        assert_false(flow_envid_decode(bad[i], strlen(bad[i]), buf, sizeof buf));
+        assert_false(
+            flow_envid_decode(bad[i], strlen(bad[i]), buf, sizeof buf));
         assert_string_equal(buf, "");
     }
     assert_false(flow_envid_decode(NULL, 3, buf, sizeof buf));
     /* RFC 3461's 100 characters, and not one more */
     memset(longid, 'e', sizeof longid - 1);
     longid[sizeof longid - 1] = '\0';
-    assert_false(flow_envid_decode(longid, FLOW_ENVID_MAX + 1, buf, sizeof buf));
+    assert_false(
+        flow_envid_decode(longid, FLOW_ENVID_MAX + 1, buf, sizeof buf));
     assert_true(flow_envid_decode(longid, FLOW_ENVID_MAX, buf, sizeof buf));
     assert_int_equal(strlen(buf), FLOW_ENVID_MAX);
     /* a buffer too small is a refusal, never a cut value */

@@ -568,7 +568,8 @@ static void history_survives_migration(void **state)
     record(f, event("old@example.com", T0, BUCKET_HARD, "user_unknown"));
     assert_int_equal(store_flush(f->st, 5000), 0);
     store_close(&f->st);
-    assert_int_equal(sql(f->path, V3_TO_V2 "DROP INDEX events_akey;"
+    assert_int_equal(sql(f->path,
+                         V3_TO_V2 "DROP INDEX events_akey;"
                                   " ALTER TABLE events DROP COLUMN akey;"
                                   " CREATE INDEX events_address ON"
                                   " events(address, at);"
