@@ -120,4 +120,13 @@ pgtmp_restart_only "$W"
 tap_ok $([ "$spooled" = 100 ] && [ ! -s "$W/spool5/pending.spool" ] &&
     grep -q "found 100 of 100" "$W/f5"; echo $?) \
     "envelope ids tracked while the server was down survive the spool ($spooled spooled, $(cat "$W/f5"))"
+# a spool line written before envelope ids were tracked (7 fields) replays
+mkdir -p "$W/spool6"
+printf 'O\t%s\t%s\t%s\t%s\t%s\t%s\n' 0123456789abcdef0123456789abcdef \
+    old-spool@example.org 4OLDSPOOL sender@example.org rcpt@example.com \
+    1700000000 >"$W/spool6/pending.spool"
+"$D" -b postgresql -c "$C" -s "$W/spool6" -n 0 record >/dev/null 2>"$W/e6"
+o6=$(pgtmp_psql "$W" "SELECT queue_id, envid IS NULL FROM outbound WHERE message_id = 'old-spool@example.org'")
+tap_ok $([ "$o6" = "4OLDSPOOL|t" ] && [ ! -s "$W/spool6/pending.spool" ]; echo $?) \
+    "a spool line of the old format replays, without envelope id ($o6)"
 tap_done
