@@ -3,11 +3,89 @@
  */
 #include "core/rbuild.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/addrscan.h"
+
+#define RBUILD_BLOCK 1000 /* bytes malloc'd for a block of strings */
+
+struct rbuild_block {
+    struct rbuild_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* n bytes for a string of b's report: from the head block when they fit;
+ * otherwise from a new head block, or, for more than a quarter block, from
+ * a block of their own put behind the head. */
+static char *rbuild_alloc(struct rbuild *b, size_t n)
+{
+    struct rbuild_block *h = b->r->blocks, *nb;
+    size_t cap = n > RBUILD_BLOCK / 4 ? n : RBUILD_BLOCK - sizeof *nb;
+
+    if (h != NULL && h->cap - h->used >= n) {
+        h->used += n;
+        return h->data + h->used - n;
+    }
+    if ((nb = malloc(sizeof *nb + cap)) == NULL) { /* @UNSAFE: n <= len */
+        b->oom = true;
+        return NULL;
+    }
+    nb->cap = cap;
+    nb->used = n;
+    if (cap == n && h != NULL) {
+        nb->next = h->next;
+        h->next = nb;
+    } else {
+        nb->next = h;
+        b->r->blocks = nb;
+    }
+    return nb->data;
+}
+
+void rbuild_release(struct rbuild_block **blocks)
+{
+    struct rbuild_block *k = *blocks, *next;
+
+    for (; k != NULL; k = next) {
+        next = k->next;
+        free(k);
+    }
+    *blocks = NULL;
+}
+
+/* Is field the diagnostic of one of b's recipients (a string of its own)? */
+static bool rbuild_is_diagnostic(const struct rbuild *b, char **field)
+{
+    uintptr_t f = (uintptr_t)field, a = (uintptr_t)b->r->rcpts;
+    size_t sz = sizeof *b->r->rcpts;
+
+    return a != 0 && f >= a && f < a + b->r->nrcpts * sz &&
+           (f - a) % sz == offsetof(struct report_rcpt, diagnostic);
+}
+
+/* n bytes for the string field *field. */
+static char *rbuild_str_alloc(struct rbuild *b, char **field, size_t n)
+{
+    char *s;
+
+    if (!rbuild_is_diagnostic(b, field))
+        return rbuild_alloc(b, n);
+    if ((s = malloc(n)) == NULL)
+        b->oom = true;
+    return s;
+}
+
+void rbuild_drop(struct rbuild *b, char **field)
+{
+    if (rbuild_is_diagnostic(b, field))
+        free(*field);
+    *field = NULL;
+}
 
 struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm)
 {
@@ -50,10 +128,8 @@ static struct report_rcpt *rbuild_add(struct rbuild *b, const char *norm,
         return NULL;
     rc = &b->r->rcpts[b->r->nrcpts];
     memset(rc, 0, sizeof *rc);
-    if ((rc->recipient = malloc(n + 1)) == NULL) {
-        b->oom = true;
+    if ((rc->recipient = rbuild_alloc(b, n + 1)) == NULL)
         return NULL;
-    }
     memcpy(rc->recipient, norm, n + 1);
     b->r->nrcpts++;
     if (is_new_r != NULL)
@@ -106,10 +182,8 @@ void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
         len--;
     if (len == 0)
         return;
-    if ((*field = malloc(len + 1)) == NULL) {
-        b->oom = true;
+    if ((*field = rbuild_str_alloc(b, field, len + 1)) == NULL)
         return;
-    }
     char *f = *field, *z = f;
     memcpy(f, s, len);
     f[len] = '\0';

@@ -11,6 +11,13 @@
  * wins.  A failed allocation sets b->oom; callers carry on and report_parse()
  * turns it into its error return.
  *
+ * Memory: the strings of a report (recipients and fields) are carved out
+ * of a list of blocks hanging from report.blocks, a few mallocs per
+ * report, released together by rbuild_release() (from report_free()).  The
+ * one exception is a recipient's diagnostic, a malloc'd string of its own:
+ * the text rules may replace it (rbuild_drop(), or free() and NULL, then
+ * rbuild_str() again).
+ *
  * Not thread-safe per builder (one builder per parse); no globals.
  */
 #ifndef BG_RBUILD_H
@@ -45,6 +52,13 @@ struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm);
 /* *field = copy of s[0..len) (trimmed) unless *field is already set or the
  * trimmed text is empty. */
 void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len);
+
+/* Forgets the string *field (a field of b's report) so that rbuild_str()
+ * may set it again. */
+void rbuild_drop(struct rbuild *b, char **field);
+
+/* Frees the blocks of strings of a report and NULLs *blocks. */
+void rbuild_release(struct rbuild_block **blocks);
 
 /* Sets the status (if a valid x.y.z and not yet set) and reply code (if not
  * yet set) of a recipient. */

@@ -46,7 +46,7 @@ struct report_ctx {
     bool have_addrs;
     char from_addr[ADDRSCAN_MAX];
     char to_addr[ADDRSCAN_MAX];
-    char *xfailed; /* X-Failed-Recipients value */
+    char *xfailed; /* X-Failed-Recipients value (in the report's blocks) */
     char *inner_dsn; /* a delivery-status part of an enclosed message */
     size_t inner_len;
     unsigned nesting; /* report_parse() of an inline forwarded notice */
@@ -836,7 +836,6 @@ static int report_parse_nested(const char *msg, size_t len,
     if (!c.b.oom)
         report_decide(&c);
     free(c.text);
-    free(c.xfailed);
     free(c.inner_dsn);
     if (c.b.oom) {
         report_free(&r);
@@ -853,30 +852,10 @@ void report_free(struct report **report)
 
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->nrcpts; i++) {
-        struct report_rcpt *rc = &r->rcpts[i];
-        free(rc->recipient);
-        free(rc->original_recipient);
-        free(rc->action);
-        free(rc->diagnostic);
-        free(rc->remote_mta);
-        free(rc->last_attempt);
-        free(rc->will_retry_until);
-    }
+    for (size_t i = 0; i < r->nrcpts; i++)
+        free(r->rcpts[i].diagnostic); /* the one string of its own */
     free(r->rcpts);
-    free(r->reporting_mta);
-    free(r->arrival_date);
-    free(r->envelope_id);
-    free(r->postfix_queue_id);
-    free(r->postfix_sender);
-    free(r->orig_message_id);
-    free(r->orig_from);
-    free(r->orig_to);
-    free(r->orig_subject);
-    free(r->orig_return_path);
-    free(r->message_id);
-    free(r->from);
-    free(r->subject);
+    rbuild_release(&r->blocks);
     free(r);
     *report = NULL;
 }

@@ -26,7 +26,9 @@
  * Pure: no I/O, no clock, no globals; reentrant.  Malformed input is a
  * result (flags in report.errors), never a crash.  Time is linear in len.
  * Ownership: a struct report and everything it points to belong to the
- * caller and are released with report_free().
+ * caller and are released with report_free(); the strings are not freed
+ * one by one (they share a few blocks of memory), so a caller never frees
+ * or replaces one itself.
  */
 #ifndef BG_REPORT_H
 #define BG_REPORT_H
@@ -76,6 +78,8 @@ struct report_rcpt {
     char *will_retry_until;   /* Will-Retry-Until or NULL */
 };
 
+struct rbuild_block;
+
 struct report {
     enum report_kind kind;
     const char *mta;        /* static name of the format detected:
@@ -98,6 +102,9 @@ struct report {
     struct report_rcpt *rcpts;
     size_t nrcpts;
     unsigned errors;        /* REPORT_ERR_* */
+    /* private to the parser: the blocks that hold the strings above, all
+     * but the recipients' diagnostics (see rbuild.h) */
+    struct rbuild_block *blocks;
 };
 
 /* Returns 0 and *report_r on success (also for non-bounces: see kind);
