@@ -356,23 +356,32 @@ static bool hdr_unfold_blank(unsigned char c)
            (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0);
 }
 
+#if defined(__SSE2__)
+/* Lanes of the 16 bytes at p where hdr_unfold_run() must look byte by
+ * byte: bytes <= ' ' (unsigned) but for a space followed, in the same 16
+ * bytes, by a byte above ' ' (a single space between words). */
+static unsigned hdr_unfold_stops(const char *p)
+{
+    const __m128i sp = _mm_set1_epi8(' ');
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned low = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp));
+    unsigned space = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+
+    return low & ~(space & ~(low >> 1) & 0x7fffu);
+}
+#endif
+
 /* End of the run from v[j], at most lim, of bytes other than
  * hdr_unfold_blank() ones and of single spaces between two such bytes
  * (which unfolding keeps as they are: prose is copied a line, not a word,
- * at a time): 16 bytes a step (over those above ' ') where SSE2 is. */
+ * at a time): 16 bytes a step where SSE2 is. */
 static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
 {
-#if defined(__SSE2__)
-    const __m128i sp = _mm_set1_epi8(' ');
-#endif
-
     while (j < lim) {
 #if defined(__SSE2__)
         if (j + 16 <= lim) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + j));
-            /* lanes of bytes <= ' ' (unsigned) */
-            unsigned m = (unsigned)_mm_movemask_epi8(
-                _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp));
+            unsigned m = hdr_unfold_stops(v + j);
             if (m == 0) {
                 j += 16;
                 continue;
