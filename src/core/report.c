@@ -10,6 +10,7 @@
  */
 #include "core/report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -130,6 +131,23 @@ static void report_text_iconv(struct report_ctx *c, const char *charset,
     free(u);
 }
 
+/* Offset of the first byte of d[0..dn) above 0x7f, or dn: 8 bytes a
+ * step. */
+static size_t report_first_high(const char *d, size_t dn)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= dn; i += 8) {
+        uint64_t x;
+        memcpy(&x, d + i, sizeof x);
+        if ((x & UINT64_C(0x8080808080808080)) != 0)
+            break;
+    }
+    while (i < dn && (unsigned char)d[i] < 0x80)
+        i++;
+    return i;
+}
+
 /* Adds a text part, ISO-8859-1 (and its kin) turned into UTF-8 so that
  * diagnostics are UTF-8 whatever the notice's charset was; charsets other
  * than these and UTF-8 / US-ASCII go through iconv(). */
@@ -140,24 +158,25 @@ static void report_text_latin1(struct report_ctx *c, const char *charset,
                   strcmp(charset, "iso-8859-15") == 0 ||
                   strcmp(charset, "windows-1252") == 0 ||
                   strcmp(charset, "latin1") == 0;
-    size_t high = 0, o = 0;
+    size_t first, o;
 
     if (!latin1 && !report_charset_native(charset)) {
         report_text_iconv(c, charset, d, dn);
         return;
     }
-    for (size_t i = 0; latin1 && i < dn; i++)
-        high += (unsigned char)d[i] >= 0x80;
-    if (high == 0) {
+    if ((first = latin1 ? report_first_high(d, dn) : dn) == dn) {
         report_text_add(c, d, dn);
         return;
     }
-    char *u = malloc(dn + high + 1); /* @UNSAFE: high <= dn */
+    /* two bytes at most for each byte from the first 8-bit one on */
+    char *u = malloc(dn + (dn - first) + 1); /* @UNSAFE: first < dn */
     if (u == NULL) {
         c->b.oom = true;
         return;
     }
-    for (size_t i = 0; i < dn; i++) {
+    memcpy(u, d, first);
+    o = first;
+    for (size_t i = first; i < dn; i++) {
         unsigned char ch = (unsigned char)d[i];
         if (ch < 0x80) {
             u[o++] = (char)ch;
