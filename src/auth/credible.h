@@ -5,7 +5,8 @@
  *   1. it is Postfix's own DSN (seen on the non_smtpd_milters stream), or
  *   2. it returns to a valid prvs-signed envelope sender of ours, or
  *   3. its returned original (Message-ID / Original-Envelope-Id) is found
- *      in outbound tracking, or
+ *      in outbound tracking (the milter then holds each recipient it names
+ *      against the recipients of that message), or
  *   4. where outbound tracking is off (or mode is "lenient"), the reporting
  *      domain passes SPF or DKIM.
  * A bounce to a prvs address whose tag is bad, expired or unknown is never

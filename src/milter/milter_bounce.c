@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alert/alert.h"
 #include "auth/auth.h"
@@ -95,6 +96,38 @@ static const char *str_or(const char *s, const char *def)
     return s != NULL && s[0] != '\0' ? s : def;
 }
 
+static bool was_sent_to(const struct outbound_msg *orig, const char *addr)
+{
+    if (addr == NULL)
+        return false;
+    for (size_t i = 0; i < orig->nrecipients; i++)
+        if (orig->recipients[i] != NULL &&
+            strcasecmp(orig->recipients[i], addr) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the bounce may speak for this recipient.  One that is credible
+ * only because it joined a tracked message speaks for that message's
+ * recipients alone (its Final-Recipient or Original-Recipient), so whoever
+ * learnt a Message-ID or an envelope id of ours cannot name any address he
+ * likes.  A tracked message without recipients checks nothing. */
+static bool bounce_rcpt_credible(const struct mbounce *b,
+                                 const struct outbound_msg *orig,
+                                 const struct report_rcpt *rr,
+                                 const char **why_r)
+{
+    *why_r = b->credible_why;
+    if (!b->credible || strcmp(b->credible_why, "correlated") != 0 ||
+        orig->nrecipients == 0)
+        return b->credible;
+    if (was_sent_to(orig, rr->recipient) ||
+        was_sent_to(orig, rr->original_recipient))
+        return true;
+    *why_r = "not-a-recipient";
+    return false;
+}
+
 /* One event per recipient, one log line per event. */
 static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
                               struct mbounce *b, size_t i,
@@ -105,6 +138,8 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     const struct verdict *v = &b->verdicts[i];
     struct store_event ev;
     const char *action = "recorded";
+    const char *why;
+    bool credible = bounce_rcpt_credible(b, orig, rr, &why);
 
     memset(&ev, 0, sizeof ev);
     ev.when = (long long)now;
@@ -126,9 +161,9 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     ev.queue_id =
         orig->queue_id != NULL ? orig->queue_id : rep->postfix_queue_id;
     ev.sender = orig->sender != NULL ? orig->sender : rep->postfix_sender;
-    ev.credible = b->credible;
+    ev.credible = credible;
     metrics_verdict(v, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD);
-    if (b->credible)
+    if (credible)
         monitor_failure(ev.sender, rr->recipient, v->bucket);
     if (store == NULL) {
         action = "not_recorded (store unavailable)";
@@ -146,8 +181,8 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
                rr->recipient, str_or(v->reason, "unknown"),
                bucket_name(v->bucket), str_or(v->rule, "none"),
                str_or(v->status, "none"), str_or(rr->action, "none"),
-               store_source_name(ev.source), b->credible ? "yes" : "no",
-               b->credible_why, str_or(ev.queue_id, "none"),
+               store_source_name(ev.source), credible ? "yes" : "no", why,
+               str_or(ev.queue_id, "none"),
                b->joined ? "yes" : "no", b->joined ? " (" : "",
                b->joined ? b->joined_by : "", b->joined ? ")" : "", action);
 }
@@ -219,8 +254,11 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
     for (size_t i = 0; i < n; i++) {
         if (b->report->rcpts[i].recipient == NULL)
             continue;
+        const char *why;
+
         bounce_record_one(store, conn, b, i, &orig, now);
-        if (alerts != NULL && b->credible)
+        if (alerts != NULL &&
+            bounce_rcpt_credible(b, &orig, &b->report->rcpts[i], &why))
             (void)alert_submit_verdict(
                 alerts, &b->verdicts[i], &b->report->rcpts[i],
                 sender_domain(b->report, &orig), msg->queue_id);

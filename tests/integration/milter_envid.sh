@@ -10,7 +10,10 @@
 #     that message, credible, and suppresses its recipient; the log line
 #     says joined=yes (envelope-id);
 #   - the same DSN with an envelope id we never sent is not credible and
-#     suppresses nobody.
+#     suppresses nobody;
+#   - a DSN with the right envelope id naming an address that message was
+#     not sent to is not credible for it (not-a-recipient): knowing an id
+#     of ours does not let anybody suppress any address he likes.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -63,7 +66,7 @@ row() { sqlite3 "$DB" "$1" 2>/dev/null; }
 # --- 1. a submission with an xtext ENVID ("+2B" is '+', "+3D" is '=')
 XT='job+2B42+3Dq.7f3a'
 PLAIN='job+42=q.7f3a'
-QID=$(pfh_send "$PSUB" sender1@a.test ok@remote.test --envid "$XT" \
+QID=$(pfh_send "$PSUB" sender1@a.test gone-xtext@remote.test,gone-plain@remote.test --envid "$XT" \
       --ret HDRS --subject "envid 1" 2>"$W/send1.err")
 [ -n "$QID" ]
 tap_ok $? "A queued a submission with ENVID=$XT (${QID:-none})"
@@ -105,6 +108,14 @@ tap_ok $? "it is not credible and suppresses nobody ($(ev gone-unknown@remote.te
 grep -q "bounce: rcpt=<gone-unknown@remote.test>.*credible=no.*joined=no," \
     "$W/bounceguard.out"
 tap_ok $? "its log line says credible=no, joined=no"
+
+dsn stranger "$XT" stranger@remote.test
+mt_wait_sql "select count(*) from events where address='stranger@remote.test'" 1 10
+[ "$(ev stranger@remote.test)" = "dsn,0,$QID" ] && [ "$(sup stranger@remote.test)" = 0 ]
+tap_ok $? "the right envelope id for an address $QID never went to: joined, not credible, no suppression ($(ev stranger@remote.test))"
+grep -q "bounce: rcpt=<stranger@remote.test>.*credible=no (not-a-recipient).*joined=yes (envelope-id)" \
+    "$W/bounceguard.out"
+tap_ok $? "its log line says credible=no (not-a-recipient)"
 
 ! grep -Eq "warning: .*milter|milter-(reject|tempfail|discard).*from=<>" \
     "$(pfh_log a)"

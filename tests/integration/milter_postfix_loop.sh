@@ -40,7 +40,7 @@ mt_latency_watch unknown@remote.test > "$W/latency.out" &
 watch=$!
 sleep 0.2
 QID=$(pfh_send "$PSUB" sender1@a.test \
-      ok@remote.test,unknown@remote.test,full@remote.test,dmarc@remote.test,later@remote.test \
+      ok@remote.test,gone@remote.test,unknown@remote.test,full@remote.test,dmarc@remote.test,later@remote.test \
       --subject "loop 1" 2>"$W/send1.err")
 [ -n "$QID" ]
 tap_ok $? "A queued the first message (${QID:-none})"
@@ -93,7 +93,8 @@ tap_ok $? "A's own RCPT rejection recorded as an smtp_reply event"
     [ "$(row "select count(*) from suppressions where address='blocked@remote.test'")" = 0 ]
 tap_ok $? "it carries the enhanced status and suppresses nobody"
 
-# --- 4. a DSN from outside, over SMTP, for a message A really sent
+# --- 4. a DSN from outside, over SMTP, for a message A really sent (B
+# took gone@ first, its mailbox went away later)
 MID=$(row "select message_id from outbound where queue_id='$QID'")
 [ -n "$MID" ]
 tap_ok $? "the first message was tracked (Message-ID ${MID:-none})"
