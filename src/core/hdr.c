@@ -375,7 +375,8 @@ static unsigned hdr_unfold_stops(const char *p)
 /* End of the run from v[j], at most lim, of bytes other than
  * hdr_unfold_blank() ones and of single spaces between two such bytes
  * (which unfolding keeps as they are: prose is copied a line, not a word,
- * at a time): 16 bytes a step where SSE2 is. */
+ * at a time): 16 bytes a step where SSE2 is, the last step over the 16
+ * bytes that end at lim (those before j were read already). */
 static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
 {
     while (j < lim) {
@@ -386,6 +387,11 @@ static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
                 j += 16;
                 continue;
             }
+            j += (size_t)__builtin_ctz(m);
+        } else if (lim >= 16) {
+            unsigned m = hdr_unfold_stops(v + lim - 16) >> (j - (lim - 16));
+            if (m == 0)
+                return lim;
             j += (size_t)__builtin_ctz(m);
         }
 #endif
