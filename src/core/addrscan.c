@@ -1,40 +1,43 @@
 /*
  * addrscan.c - finding and tidying addresses in free text (addrscan.h).
  */
+#include "config.h"
+
 #include "core/addrscan.h"
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Byte classes, one table lookup a byte: AS_ATEXT for a local part's
  * atext (RFC 5322, and UTF-8 bytes for RFC 6531 local parts, and '.'),
- * AS_DTEXT for a domain's letters, digits, "-._" and UTF-8 bytes, AS_DROP
- * for what addrscan_normalize() leaves out (quotes, <>, blanks, CR, LF,
- * NUL), AS_DOMAIN for what a normalised domain may hold (dtext, "[]:"). */
-enum { AS_ATEXT = 1, AS_DTEXT = 2, AS_DROP = 4, AS_DOMAIN = 8 };
+ * AS_LOCAL for the atext that never ends a local part found in prose (all
+ * but '/', '&' and '=': addrscan_local_start()), AS_DTEXT for a domain's
+ * letters, digits, "-._" and UTF-8 bytes, AS_DROP for what
+ * addrscan_normalize() leaves out (quotes, <>, blanks, CR, LF, NUL),
+ * AS_DOMAIN for what a normalised domain may hold (dtext, "[]:"). */
+enum { AS_ATEXT = 1, AS_DTEXT = 2, AS_DROP = 4, AS_DOMAIN = 8,
+       AS_LOCAL = 16 };
 static const unsigned char addrscan_class[256] = {
     4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 0, 0, 4, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    4, 1, 4, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 11, 11, 1,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 8, 0, 4, 1, 4, 1,
-    0, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 8, 0, 8, 1, 11,
-    1, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 1, 1, 1, 1, 0,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+    4, 17, 4, 17, 17, 17, 1, 17, 0, 0, 17, 17, 0, 27, 27, 1,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 8, 0, 4, 1, 4, 17,
+    0, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 8, 0, 8, 17, 27,
+    17, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 17, 17, 17, 17, 0,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
+    27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27, 27,
 };
-
-static bool addrscan_atext(unsigned char c)
-{
-    return (addrscan_class[c] & AS_ATEXT) != 0;
-}
 
 static bool addrscan_dtext(unsigned char c)
 {
@@ -69,12 +72,22 @@ static size_t addrscan_quoted_start(const char *s, size_t q, size_t floor)
     return q + 1;
 }
 
-/* Does s[k] end a would-be local part?  '/' and '&' are atext, but in
- * prose they join URL parts; "=?" starts an encoded word. */
-static bool addrscan_breaks(const char *s, size_t len, size_t k)
+/* Start of the local part before the '@' at s[i], not before from: back
+ * over atext, up to a byte that ends it.  '/' and '&' are atext, but in
+ * prose they join URL parts; a '=' ends it too unless "=?" follows (the
+ * AS_LOCAL bytes are the others). */
+static size_t addrscan_local_start(const char *s, size_t from, size_t i)
 {
-    return !addrscan_atext((unsigned char)s[k]) || s[k] == '/' ||
-           s[k] == '&' || (s[k] == '=' && k + 1 < len && s[k + 1] != '?');
+    size_t ls = i;
+
+    for (;;) {
+        while (ls > from &&
+               (addrscan_class[(unsigned char)s[ls - 1]] & AS_LOCAL) != 0)
+            ls--;
+        if (ls == from || s[ls - 1] != '=' || s[ls] != '?')
+            return ls;
+        ls--;
+    }
 }
 
 bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
@@ -86,9 +99,7 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
     /* memchr() finds each '@'; its local part is read backwards, up to a
      * byte that breaks it, the '@' before or *pos */
     while (from < len && (at = memchr(s + from, '@', len - from)) != NULL) {
-        size_t i = (size_t)(at - s), ls = i;
-        while (ls > from && !addrscan_breaks(s, len, ls - 1))
-            ls--;
+        size_t i = (size_t)(at - s), ls = addrscan_local_start(s, from, i);
         if (ls == i && i > 0 && s[i - 1] == '"') /* "quoted local"@d */
             ls = addrscan_quoted_start(s, i - 1, *pos);
         while (ls < i && (s[ls] == '.' || s[ls] == '\''))
@@ -136,6 +147,68 @@ static bool addrscan_trail(char c)
     }
 }
 
+/* Length of the run at p[0..n) of bytes that are certainly kept: above
+ * ' ' and none of '"', '<', '>' (the other AS_DROP bytes are below).  16
+ * bytes a step where SSE2 is, the last step overlapping the one before. */
+static size_t addrscan_kept_run(const char *p, size_t n)
+{
+    size_t i = 0;
+
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' '), dq = _mm_set1_epi8('"');
+    const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>');
+
+    while (n >= 16) {
+        if (i + 16 > n)
+            i = n - 16; /* @UNSAFE: n >= 16; bytes before i are kept */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp),
+                         _mm_cmpeq_epi8(x, dq)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits != 0)
+            return i + (size_t)__builtin_ctz(bits);
+        if (i + 16 == n)
+            return n;
+        i += 16;
+    }
+#endif
+    while (i < n && (unsigned char)p[i] > ' ' && p[i] != '"' && p[i] != '<' &&
+           p[i] != '>')
+        i++;
+    return i;
+}
+
+/* Copies p[0..n) into out without the AS_DROP bytes, and a NUL; their
+ * number in *n_r.  False when they do not fit in cap (cap - 1 of them
+ * copied, no NUL). */
+static bool addrscan_copy(const char *p, size_t n, char *out, size_t cap,
+                          size_t *n_r)
+{
+    size_t k = 0, i = 0;
+
+    while (i < n) {
+        size_t r = addrscan_kept_run(p + i, n - i);
+        if (r > 0 && k + r >= cap) {
+            memcpy(out + k, p + i, cap - 1 - k); /* as much as fits */
+            return false;
+        }
+        memcpy(out + k, p + i, r);
+        k += r;
+        i += r;
+        if (i < n && !(addrscan_class[(unsigned char)p[i]] & AS_DROP)) {
+            if (k + 1 >= cap)
+                return false;
+            out[k++] = p[i];
+        }
+        i++;
+    }
+    out[k] = '\0';
+    *n_r = k;
+    return true;
+}
+
 bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
 {
     const char *p = in, *e = in + len;
@@ -153,20 +226,12 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     }
     while (e > p && addrscan_trail(e[-1]))
         e--;
-    size_t at = SIZE_MAX; /* the last '@' copied */
-    bool room = (size_t)(e - p) < cap; /* all of it fits with the NUL */
-    for (const char *q = p; q < e; q++) {
-        unsigned char c = (unsigned char)*q;
-        if (addrscan_class[c] & AS_DROP)
-            continue; /* "john doe"@x loses its quotes */
-        if (!room && n + 1 >= cap)
-            return false;
-        if (c == '@')
-            at = n;
-        out[n++] = (char)c;
-    }
-    out[n] = '\0';
-    if (at == SIZE_MAX || at == 0 || at + 1 == n)
+    /* "john doe"@x loses its quotes */
+    if (!addrscan_copy(p, (size_t)(e - p), out, cap, &n))
+        return false;
+    const char *last = memrchr(out, '@', n); /* the last '@' copied */
+    size_t at = last != NULL ? (size_t)(last - out) : 0;
+    if (last == NULL || at == 0 || at + 1 == n)
         return false;
     for (size_t d = at + 1; d < n; d++) {
         unsigned char ch = (unsigned char)out[d];
