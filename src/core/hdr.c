@@ -95,6 +95,35 @@ static size_t hdr_skip_continuations(const char *blk, size_t len, size_t p)
     return p;
 }
 
+/* Length of the name of a field line that ends at colon: blanks before the
+ * colon are not part of it. */
+static size_t hdr_name_len(const char *line, const char *colon)
+{
+    size_t n = (size_t)(colon - line);
+
+    while (n > 0 && hdr_is_wsp(line[n - 1]))
+        n--;
+    return n;
+}
+
+/* The field whose first line (name nlen bytes, then the colon) starts at
+ * line, the next line at p, into *f; returns the offset past its
+ * continuation lines. */
+static size_t hdr_field_at(const char *blk, size_t len, const char *line,
+                           const char *colon, size_t nlen, size_t p,
+                           struct hdr_field *f)
+{
+    f->name = line;
+    f->name_len = nlen;
+    f->value = colon + 1;
+    p = hdr_skip_continuations(blk, len, p);
+    size_t vstart = (size_t)(f->value - blk), end = p;
+    while (end > vstart && (blk[end - 1] == '\n' || blk[end - 1] == '\r'))
+        end--;
+    f->value_len = end - vstart;
+    return p;
+}
+
 bool hdr_next(const char *blk, size_t len, size_t *pos, struct hdr_field *f)
 {
     size_t p = *pos;
@@ -109,17 +138,8 @@ bool hdr_next(const char *blk, size_t len, size_t *pos, struct hdr_field *f)
         p += next;
         if (hdr_is_wsp(line[0]) || colon == NULL || colon == line)
             continue; /* stray continuation or garbage line */
-        f->name = line;
-        f->name_len = (size_t)(colon - line);
-        while (f->name_len > 0 && hdr_is_wsp(line[f->name_len - 1]))
-            f->name_len--;
-        f->value = colon + 1;
-        p = hdr_skip_continuations(blk, len, p);
-        size_t vstart = (size_t)(f->value - blk), end = p;
-        while (end > vstart && (blk[end - 1] == '\n' || blk[end - 1] == '\r'))
-            end--;
-        f->value_len = end - vstart;
-        *pos = p;
+        *pos = hdr_field_at(blk, len, line, colon, hdr_name_len(line, colon),
+                            p, f);
         return true;
     }
     *pos = len;
@@ -211,15 +231,12 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
             pos += next;
             continue;
         }
-        size_t nlen = (size_t)(colon - line);
-        while (nlen > 0 && hdr_is_wsp(line[nlen - 1]))
-            nlen--;
+        size_t nlen = hdr_name_len(line, colon);
         if ((k = hdr_pick_which(want, n, line, nlen)) == n) {
             pos += next;
             continue;
         }
-        if (!hdr_next(blk, len, &pos, &f)) /* the field of this line */
-            break;
+        pos = hdr_field_at(blk, len, line, colon, nlen, pos + next, &f);
         want[k].f = f;
         want[k].found = true;
         left--;
