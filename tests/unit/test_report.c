@@ -6,11 +6,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "core/rbuild.h"
 #include "core/report.h"
 #include "core/textbounce.h"
 
@@ -187,6 +189,58 @@ static void test_truncation_is_flagged(void **state)
     report_free(&r);
 }
 
+/* Length of the remote_mta string test_strings_in_blocks() gives
+ * recipient i: 0 (none), short ones, and some longer than a block. */
+static size_t blocks_len(unsigned i)
+{
+    return i % 50 == 0 ? 3000 : i % 7 == 0 ? 260 : i;
+}
+
+/* The strings of a report are carved out of shared blocks: many of them,
+ * some longer than a block, all stay intact and apart; a diagnostic is
+ * dropped and set again; report_free() releases it all (ASan builds see
+ * overlaps and leaks). */
+static void test_strings_in_blocks(void **state)
+{
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    char addr[64], big[3000];
+
+    (void)state;
+    assert_non_null(r);
+    mime_limits_default(&lim);
+    memset(big, 'x', sizeof big);
+    for (unsigned i = 0; i < 200; i++) {
+        snprintf(addr, sizeof addr, "user%u@example.com", i);
+        struct report_rcpt *rc = rbuild_rcpt(&b, addr, strlen(addr), NULL);
+        assert_non_null(rc);
+        rbuild_str(&b, &rc->action, "failed", 6);
+        rbuild_str(&b, &rc->remote_mta, big, blocks_len(i));
+        rbuild_str(&b, &rc->diagnostic, addr, strlen(addr));
+    }
+    rbuild_drop(&b, &r->rcpts[7].diagnostic);
+    assert_null(r->rcpts[7].diagnostic);
+    rbuild_str(&b, &r->rcpts[7].diagnostic, "550 again", 9);
+    assert_false(b.oom);
+    assert_int_equal(r->nrcpts, 200);
+    for (unsigned i = 0; i < 200; i++) {
+        const struct report_rcpt *rc = &r->rcpts[i];
+        snprintf(addr, sizeof addr, "user%u@example.com", i);
+        assert_string_equal(rc->recipient, addr);
+        assert_string_equal(rc->action, "failed");
+        assert_string_equal(rc->diagnostic, i == 7 ? "550 again" : addr);
+        if (blocks_len(i) == 0) {
+            assert_null(rc->remote_mta);
+            continue;
+        }
+        assert_int_equal(strlen(rc->remote_mta), blocks_len(i));
+        assert_memory_equal(rc->remote_mta, big, blocks_len(i));
+    }
+    report_free(&r);
+    assert_null(r);
+}
+
 static void test_kind_names(void **state)
 {
     (void)state;
@@ -245,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_strings_in_blocks),
         cmocka_unit_test(test_notice_family_as_cut_then_family),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
