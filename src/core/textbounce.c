@@ -143,9 +143,21 @@ static const struct tb_family {
 
 #define TB_SET_MAX 64 /* phrases of one set */
 
-/* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case? */
+/* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case?
+ * Words of 8 bytes are compared first with bit 0x20 of each byte set: two
+ * bytes that differ so differ in any case, and most needles are told apart
+ * there; the bytes are compared exactly when the words agree. */
 static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
 {
+    const uint64_t fold = 0x2020202020202020u;
+
+    for (size_t i = 0; i + 8 <= nl; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, s + i, sizeof a);
+        memcpy(&b, nd + i, sizeof b);
+        if ((a | fold) != (b | fold))
+            return false;
+    }
     for (size_t i = 0; i < nl; i++)
         if (tb_lower(s[i]) != nd[i])
             return false;
@@ -218,13 +230,13 @@ static const char *const tb_mark_words[] = {
     "content-type: message/rfc822", "the original message headers",
     "rfc822 headers follow"};
 
-/* The phrase sets: each searched Wu-Manber style on blocks of two bytes,
+/* The phrase sets: each searched Wu-Manber style on blocks of three bytes,
  * ignoring ASCII case.  The window is the first m bytes (m: the shortest
- * phrase of the set) of a candidate position; shift[] says how far the
- * window may move on given the hash of its last block (0: a phrase may
- * start here, cand[] says which, and head[] by the window's first block
- * which of those may start it).  Built once per process (pthread_once),
- * read-only afterwards. */
+ * phrase of the set, at least 3 in a set searched so) of a candidate
+ * position; shift[] says how far the window may move on given the hash of
+ * its last block (0: a phrase may start here, cand[] says which, and
+ * head[] by the window's first two bytes which of those may start it).
+ * Built once per process (pthread_once), read-only afterwards. */
 #define TB_WM_HASH 4096u /* block hash size (power of two) */
 
 enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
@@ -278,6 +290,16 @@ static unsigned tb_wm_hash(const char *s)
     return ((uint32_t)(v | 0x2020u) * 2654435761u) >> 20;
 }
 
+/* tb_wm_hash() of the block s[0..3), case folded alike. */
+static unsigned tb_wm_hash3(const char *s)
+{
+    uint16_t v;
+
+    memcpy(&v, s, sizeof v);
+    uint32_t w = (uint32_t)v | (uint32_t)(unsigned char)s[2] << 16;
+    return ((w | 0x202020u) * 2654435761u) >> 20;
+}
+
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
  * bytes, nn <= TB_SET_MAX). */
 static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
@@ -290,11 +312,11 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
         if (t->nlen[i] < t->m)
             t->m = t->nlen[i];
     }
-    memset(t->shift, (int)(t->m - 1), sizeof t->shift);
+    memset(t->shift, t->m > 2 ? (int)(t->m - 2) : 0, sizeof t->shift);
     for (size_t i = 0; i < nn; i++) {
-        for (size_t j = 0; j + 1 < t->m; j++) {
-            unsigned h = tb_wm_hash(nd[i] + j);
-            size_t sh = t->m - 2 - j;
+        for (size_t j = 0; j + 2 < t->m; j++) {
+            unsigned h = tb_wm_hash3(nd[i] + j);
+            size_t sh = t->m - 3 - j;
             if (sh < t->shift[h])
                 t->shift[h] = (unsigned char)sh;
             if (sh == 0)
@@ -360,7 +382,7 @@ static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
 
     (void)pthread_once(&tb_sets_once, tb_sets_init);
     for (size_t p = t->m - 1; p < len;) {
-        unsigned h = tb_wm_hash(s + p - 1);
+        unsigned h = tb_wm_hash3(s + p - 2);
         if (t->shift[h] != 0) {
             p += t->shift[h];
             continue;
