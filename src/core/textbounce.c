@@ -24,7 +24,6 @@
 
 #include <pthread.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #if defined(__SSE2__)
@@ -813,10 +812,8 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     const char *from = said != NULL ? said + 5 : d;
     size_t fl = n - (size_t)(from - d);
 
-    if (rc->diagnostic != NULL && rc->reply_code == 0 && tb_code(d, n)) {
-        free(rc->diagnostic); /* a later block with the remote reply */
-        rc->diagnostic = NULL;
-    }
+    if (rc->diagnostic != NULL && rc->reply_code == 0 && tb_code(d, n))
+        rbuild_drop(c->b, &rc->diagnostic); /* a later block's remote reply */
     if (rc->diagnostic == NULL)
         rbuild_str(c->b, &rc->diagnostic, d, n);
     tb_codes(rc, from, fl);
@@ -1008,8 +1005,7 @@ static void tb_complete(struct tb_ctx *c)
                 (r->nrcpts == 1 || tb_find(line, ll, rc->recipient) ||
                  alen == 0)) {
                 tb_codes(rc, line, ll);
-                free(rc->diagnostic);
-                rc->diagnostic = NULL;
+                rbuild_drop(c->b, &rc->diagnostic);
                 rbuild_str(c->b, &rc->diagnostic, line, ll);
                 break;
             }
