@@ -33,11 +33,18 @@ static const char *bounce_envid(const struct report *rep, char *buf,
     return flow_envid_decode(raw, len, buf, size) ? buf : raw;
 }
 
+/* How long the join of Postfix's own DSN waits for the tracking of its
+ * original to be committed: the DSN of a recipient refused at once comes
+ * back before the store's group commit (store.batch_delay_ms) has run. */
+#define BOUNCE_LOCAL_JOIN_WAIT_MS 500
+
 /* Joins the bounce to what we sent, by the returned Message-ID, the
  * Postfix queue id, then the envelope id; fills *orig_r (release it) and
- * b->joined_by when found. */
+ * b->joined_by when found.  For Postfix's own DSN (local) a miss waits for
+ * what is queued to be committed and looks once more. */
 static bool bounce_join(struct store *store, const struct report *rep,
-                        struct outbound_msg *orig_r, struct mbounce *b)
+                        bool local, struct outbound_msg *orig_r,
+                        struct mbounce *b)
 {
     char envid[FLOW_ENVID_MAX + 1];
     struct store_outbound_keys k = {rep->orig_message_id, rep->postfix_queue_id,
@@ -51,6 +58,8 @@ static bool bounce_join(struct store *store, const struct report *rep,
         (k.message_id == NULL && k.queue_id == NULL && k.envelope_id == NULL))
         return false;
     rc = store_find_outbound_by(store, &k, orig_r, &by);
+    if (rc == 0 && local && store_flush(store, BOUNCE_LOCAL_JOIN_WAIT_MS) == 0)
+        rc = store_find_outbound_by(store, &k, orig_r, &by);
     if (rc == 0 && k.envelope_id == envid &&
         strcmp(envid, rep->envelope_id) != 0) {
         /* decoded, yet tracked as written? (a literal "+XX" in an ENVID) */
@@ -249,7 +258,8 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
         return;
     }
     classify_report(rules, b->report, b->verdicts);
-    b->joined = bounce_join(store, b->report, &orig, b);
+    b->joined = bounce_join(store, b->report,
+                            conn->non_smtp && msg->null_sender, &orig, b);
     bounce_credibility(conn, auth, now, b);
     for (size_t i = 0; i < n; i++) {
         if (b->report->rcpts[i].recipient == NULL)

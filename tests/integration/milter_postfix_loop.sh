@@ -70,8 +70,8 @@ grep -q "dmarc@remote.test" "$W/bg/alerts.json" 2>/dev/null
 tap_ok $? "the 5.7.26 failure alerted the admin (exec sink)"
 [ "$(row "select bucket||','||status from suppressions where address='unknown@remote.test'")" = "hard,5.1.1" ]
 tap_ok $? "unknown@remote.test suppressed as hard 5.1.1"
-grep -q "bounce: rcpt=<unknown@remote.test>, reason=[a-z_]*, bucket=hard, rule=[^,]*, status=5.1.1.*source=postfix_dsn, credible=yes (local-mta), orig_queue_id=$QID" "$W/bounceguard.out"
-tap_ok $? "the decision line names queue id, recipient, reason, bucket, rule, source"
+grep -q "bounce: rcpt=<unknown@remote.test>, reason=[a-z_]*, bucket=hard, rule=[^,]*, status=5.1.1.*source=postfix_dsn, credible=yes (local-mta), orig_queue_id=$QID, joined=yes" "$W/bounceguard.out"
+tap_ok $? "the decision line names queue id, recipient, reason, bucket, rule, source, and the DSN joined the tracked message"
 
 # --- 2. the second message to all four
 QID2=$(pfh_send "$PSUB" sender1@a.test \
