@@ -143,21 +143,24 @@ static const struct tb_family {
 #define TB_SET_MAX 64 /* phrases of one set */
 
 /* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case?
- * Words of 8 bytes are compared first with bit 0x20 of each byte set: two
- * bytes that differ so differ in any case, and most needles are told apart
- * there; the bytes are compared exactly when the words agree. */
+ * 8 bytes a word (SWAR): the words may differ only in bit 0x20 of the
+ * lanes where the needle holds a letter a-z (the needles are ASCII, so no
+ * lane carries into the next); the last nl % 8 bytes one by one. */
 static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
 {
-    const uint64_t fold = 0x2020202020202020u;
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    size_t i = 0;
 
-    for (size_t i = 0; i + 8 <= nl; i += 8) {
+    for (; i + 8 <= nl; i += 8) {
         uint64_t a, b;
         memcpy(&a, s + i, sizeof a);
         memcpy(&b, nd + i, sizeof b);
-        if ((a | fold) != (b | fold))
+        /* lanes of b in 0x61..0x7a have bit 7 set in letter */
+        uint64_t letter = (b + ones * 0x1f) & ~(b + ones * 0x05) & high;
+        if (((a ^ b) & ~(letter >> 2)) != 0)
             return false;
     }
-    for (size_t i = 0; i < nl; i++)
+    for (; i < nl; i++)
         if (tb_lower(s[i]) != nd[i])
             return false;
     return true;
