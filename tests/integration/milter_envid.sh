@@ -21,42 +21,10 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-# envid_dsn FILE ENVID RCPT: an RFC 3464 DSN from "mx.remote.test" with a
-# 5.1.1 failure for RCPT, whose only tie to what we sent is ENVID: no
-# returned message, no Message-ID, no X-Postfix-Queue-ID
-envid_dsn() {
-    local file=$1 envid=$2 rcpt=$3
-    cat > "$file" <<DSN
-From: Mail Delivery System <MAILER-DAEMON@mx.remote.test>
-To: sender1@a.test
-Subject: Delivery Status Notification (Failure)
-Date: $(date -R)
-Message-ID: <dsn.$$.$RANDOM@mx.remote.test>
-Auto-Submitted: auto-replied
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status;
-	boundary="RB.$$"
-
---RB.$$
-Content-Type: text/plain; charset=us-ascii
-
-Your message could not be delivered to <$rcpt>.
-
---RB.$$
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.remote.test
-Original-Envelope-Id: $envid
-
-Final-Recipient: rfc822; $rcpt
-Action: failed
-Status: 5.1.1
-Remote-MTA: dns; mx2.remote.test
-Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: Recipient address rejected: User unknown
-
---RB.$$--
-DSN
-}
+# envid_dsn FILE ENVID RCPT: a DSN from "mx.remote.test" with a 5.1.1
+# failure for RCPT whose only tie to what we sent is ENVID: no returned
+# message, no Message-ID, no X-Postfix-Queue-ID
+envid_dsn() { mt_write_remote_dsn "$1" "" "$3" "$2"; }
 
 mt_prologue
 mt_up

@@ -204,8 +204,24 @@ s.quit()
 PY
 }
 
+# mt_write_remote_dsn FILE MID RCPT [ENVID]: an RFC 3464 DSN from
+# "mx.remote.test" with a 5.1.1 failure for RCPT, returning the headers of
+# the original whose Message-ID is MID; with MID empty no original is
+# returned, and with ENVID the report carries Original-Envelope-Id: ENVID
 mt_write_remote_dsn() {
-    local file=$1 mid=$2 rcpt=$3
+    local file=$1 mid=$2 rcpt=$3 envid=${4:-} orig=
+    local group="Reporting-MTA: dns; mx.remote.test"
+    [ -n "$envid" ] && group="$group
+Original-Envelope-Id: $envid"
+    [ -n "$mid" ] && orig="--RB.$$
+Content-Type: text/rfc822-headers
+
+From: <sender1@a.test>
+To: <$rcpt>
+Subject: loop 1
+Message-ID: <$mid>
+
+"
     cat > "$file" <<DSN
 From: Mail Delivery System <MAILER-DAEMON@mx.remote.test>
 To: sender1@a.test
@@ -225,7 +241,7 @@ Your message could not be delivered to <$rcpt>.
 --RB.$$
 Content-Type: message/delivery-status
 
-Reporting-MTA: dns; mx.remote.test
+$group
 
 Final-Recipient: rfc822; $rcpt
 Action: failed
@@ -233,15 +249,7 @@ Status: 5.1.1
 Remote-MTA: dns; mx2.remote.test
 Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: Recipient address rejected: User unknown
 
---RB.$$
-Content-Type: text/rfc822-headers
-
-From: <sender1@a.test>
-To: <$rcpt>
-Subject: loop 1
-Message-ID: <$mid>
-
---RB.$$--
+${orig}--RB.$$--
 DSN
 }
 
