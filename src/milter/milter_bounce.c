@@ -35,8 +35,34 @@ static const char *bounce_envid(const struct report *rep, char *buf,
 
 /* How long the join of Postfix's own DSN waits for the tracking of its
  * original to be committed: the DSN of a recipient refused at once comes
- * back before the store's group commit (store.batch_delay_ms) has run. */
-#define BOUNCE_LOCAL_JOIN_WAIT_MS 500
+ * back before the store's group commit (store.batch_delay_ms) has run; a
+ * flush commits at once, so this only bounds a slow disk. */
+#define BOUNCE_LOCAL_JOIN_WAIT_MS 100
+
+/* The keys a bounce is joined by (envid[size] holds the decoded envelope
+ * id); rcpt, or NULL, is the recipient a message is preferred for.  False
+ * when there is no key. */
+static bool bounce_keys(const struct report *rep, const char *rcpt,
+                        char *envid, size_t size, struct store_outbound_keys *k)
+{
+    memset(k, 0, sizeof *k);
+    k->message_id = rep->orig_message_id;
+    k->queue_id = rep->postfix_queue_id;
+    k->envelope_id = bounce_envid(rep, envid, size);
+    k->recipient = rcpt;
+    return k->message_id != NULL || k->queue_id != NULL ||
+           k->envelope_id != NULL;
+}
+
+/* Postfix's own DSN may wait for the queued tracking, unless the store is
+ * failing (then the wait would only delay the mail). */
+static bool bounce_wait_tracking(struct store *store)
+{
+    struct store_health h;
+
+    store_get_health(store, &h);
+    return !h.failing && store_flush(store, BOUNCE_LOCAL_JOIN_WAIT_MS) == 0;
+}
 
 /* Joins the bounce to what we sent, by the returned Message-ID, the
  * Postfix queue id, then the envelope id; fills *orig_r (release it) and
@@ -47,23 +73,23 @@ static bool bounce_join(struct store *store, const struct report *rep,
                         struct mbounce *b)
 {
     char envid[FLOW_ENVID_MAX + 1];
-    struct store_outbound_keys k = {rep->orig_message_id, rep->postfix_queue_id,
-                                    NULL};
+    struct store_outbound_keys k;
     enum store_outbound_key by = STORE_OUT_NONE;
     int rc;
 
     memset(orig_r, 0, sizeof *orig_r);
-    k.envelope_id = bounce_envid(rep, envid, sizeof envid);
     if (store == NULL ||
-        (k.message_id == NULL && k.queue_id == NULL && k.envelope_id == NULL))
+        !bounce_keys(rep, rep->nrcpts > 0 ? rep->rcpts[0].recipient : NULL,
+                     envid, sizeof envid, &k))
         return false;
     rc = store_find_outbound_by(store, &k, orig_r, &by);
-    if (rc == 0 && local && store_flush(store, BOUNCE_LOCAL_JOIN_WAIT_MS) == 0)
+    if (rc == 0 && local && bounce_wait_tracking(store))
         rc = store_find_outbound_by(store, &k, orig_r, &by);
     if (rc == 0 && k.envelope_id == envid &&
         strcmp(envid, rep->envelope_id) != 0) {
         /* decoded, yet tracked as written? (a literal "+XX" in an ENVID) */
-        struct store_outbound_keys raw = {NULL, NULL, rep->envelope_id};
+        struct store_outbound_keys raw = {NULL, NULL, rep->envelope_id,
+                                          k.recipient};
         rc = store_find_outbound_by(store, &raw, orig_r, &by);
     }
     if (rc < 0)
@@ -116,12 +142,33 @@ static bool was_sent_to(const struct outbound_msg *orig, const char *addr)
     return false;
 }
 
+/* Whether some tracked message the bounce's keys find went to this
+ * recipient (one post may be sent in several transactions under one
+ * Message-ID, each with its own recipients). */
+static bool bounce_sent_to_any(struct store *store, const struct report *rep,
+                               const char *addr)
+{
+    char envid[FLOW_ENVID_MAX + 1];
+    struct store_outbound_keys k;
+    struct outbound_msg m;
+    bool sent;
+
+    if (store == NULL || addr == NULL ||
+        !bounce_keys(rep, addr, envid, sizeof envid, &k) ||
+        store_find_outbound_by(store, &k, &m, NULL) != 1)
+        return false;
+    sent = was_sent_to(&m, addr);
+    outbound_msg_clear(&m);
+    return sent;
+}
+
 /* Whether the bounce may speak for this recipient.  One that is credible
- * only because it joined a tracked message speaks for that message's
- * recipients alone (its Final-Recipient or Original-Recipient), so whoever
- * learnt a Message-ID or an envelope id of ours cannot name any address he
- * likes.  A tracked message without recipients checks nothing. */
-static bool bounce_rcpt_credible(const struct mbounce *b,
+ * only because it joined tracked mail speaks for the recipients of the
+ * messages its keys find (its Final-Recipient or Original-Recipient), so
+ * whoever learnt a Message-ID or an envelope id of ours cannot name any
+ * address he likes.  A tracked message without recipients checks
+ * nothing. */
+static bool bounce_rcpt_credible(struct store *store, const struct mbounce *b,
                                  const struct outbound_msg *orig,
                                  const struct report_rcpt *rr,
                                  const char **why_r)
@@ -131,7 +178,9 @@ static bool bounce_rcpt_credible(const struct mbounce *b,
         orig->nrecipients == 0)
         return b->credible;
     if (was_sent_to(orig, rr->recipient) ||
-        was_sent_to(orig, rr->original_recipient))
+        was_sent_to(orig, rr->original_recipient) ||
+        bounce_sent_to_any(store, b->report, rr->recipient) ||
+        bounce_sent_to_any(store, b->report, rr->original_recipient))
         return true;
     *why_r = "not-a-recipient";
     return false;
@@ -148,7 +197,9 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     struct store_event ev;
     const char *action = "recorded";
     const char *why;
-    bool credible = bounce_rcpt_credible(b, orig, rr, &why);
+    bool credible = bounce_rcpt_credible(store, b, orig, rr, &why);
+
+    b->rcpt_credible[i] = credible;
 
     memset(&ev, 0, sizeof ev);
     ev.when = (long long)now;
@@ -252,7 +303,8 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
     metrics_inc(METRIC_DSNS, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD, 0);
     n = b->report->nrcpts;
     b->verdicts = calloc(n > 0 ? n : 1, sizeof *b->verdicts);
-    if (b->verdicts == NULL) {
+    b->rcpt_credible = calloc(n > 0 ? n : 1, sizeof *b->rcpt_credible);
+    if (b->verdicts == NULL || b->rcpt_credible == NULL) {
         log_error(msg->queue_id, "bounce: out of memory");
         b->error = true;
         return;
@@ -264,11 +316,8 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
     for (size_t i = 0; i < n; i++) {
         if (b->report->rcpts[i].recipient == NULL)
             continue;
-        const char *why;
-
         bounce_record_one(store, conn, b, i, &orig, now);
-        if (alerts != NULL &&
-            bounce_rcpt_credible(b, &orig, &b->report->rcpts[i], &why))
+        if (alerts != NULL && b->rcpt_credible[i])
             (void)alert_submit_verdict(
                 alerts, &b->verdicts[i], &b->report->rcpts[i],
                 sender_domain(b->report, &orig), msg->queue_id);
@@ -290,6 +339,7 @@ void mbounce_clear(struct mbounce *b)
 {
     report_free(&b->report);
     free(b->verdicts);
+    free(b->rcpt_credible);
     memset(b, 0, sizeof *b);
 }
 
@@ -301,5 +351,6 @@ void mbounce_header_value(const struct mbounce *b, size_t i, char *buf,
     snprintf(buf, size, "%s %s %s rule=%s status=%s credible=%s",
              str_or(b->report->rcpts[i].recipient, "?"), bucket_name(v->bucket),
              str_or(v->reason, "unknown"), str_or(v->rule, "none"),
-             str_or(v->status, "none"), b->credible ? "yes" : "no");
+             str_or(v->status, "none"),
+             b->rcpt_credible != NULL && b->rcpt_credible[i] ? "yes" : "no");
 }

@@ -46,8 +46,9 @@ struct mbounce {
     struct verdict *verdicts; /* report->nrcpts of them */
     bool joined;              /* the original was found in tracking */
     const char *joined_by;    /* static: store_outbound_key_name() */
-    bool credible;
+    bool credible;            /* the bounce as a whole (credible.h) */
     const char *credible_why; /* static */
+    bool *rcpt_credible;      /* per recipient: may it speak for it */
     size_t recorded;          /* events queued */
     size_t failed;            /* events the store refused */
     bool error;               /* parse or memory failure */

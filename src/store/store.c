@@ -651,7 +651,8 @@ int store_find_outbound_by(struct store *st,
         if (v[k] == NULL || v[k][0] == '\0')
             continue;
         rc =
-            st->be->find_outbound(r->db, (enum store_outbound_key)k, v[k], m_r);
+            st->be->find_outbound(r->db, (enum store_outbound_key)k, v[k],
+                                  keys->recipient, m_r);
         if (rc != 0) {
             if (rc == 1 && by_r != NULL)
                 *by_r = (enum store_outbound_key)k;
@@ -665,7 +666,7 @@ int store_find_outbound_by(struct store *st,
 int store_find_outbound(struct store *st, const char *message_id,
                         const char *queue_id, struct outbound_msg *m_r)
 {
-    struct store_outbound_keys k = {message_id, queue_id, NULL};
+    struct store_outbound_keys k = {message_id, queue_id, NULL, NULL};
 
     return store_find_outbound_by(st, &k, m_r, NULL);
 }

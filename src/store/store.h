@@ -173,6 +173,10 @@ struct store_outbound_keys {
     const char *message_id;  /* the returned original's, without <> */
     const char *queue_id;    /* X-Postfix-Queue-ID */
     const char *envelope_id; /* Original-Envelope-Id, decoded (exact) */
+    const char *recipient;   /* or NULL: among the messages a key finds
+                                (a list post sent in several transactions
+                                under one Message-ID), the most recent one
+                                sent to this address comes first */
 };
 /* store_find_outbound() with every key, tried in the order of the struct
  * (the most recent message that matches the first key that finds one);

@@ -75,9 +75,11 @@ struct store_backend {
     int (*lookup)(struct store_db *db, const char *key, long long now,
                   struct suppression *s_r);
     /* The most recent tracked message whose KEY column is VALUE (never
-     * NULL or ""): 1 (fills *m_r), 0 when none, -1 on error. */
+     * NULL or ""), preferring one sent to RCPT (NULL: no preference;
+     * compared without case): 1 (fills *m_r), 0 when none, -1 on error. */
     int (*find_outbound)(struct store_db *db, enum store_outbound_key key,
-                         const char *value, struct outbound_msg *m_r);
+                         const char *value, const char *rcpt,
+                         struct outbound_msg *m_r);
     int (*list)(struct store_db *db, const struct store_filter *f,
                 store_list_cb *cb, void *ctx);
     int (*history)(struct store_db *db, const char *key, store_history_cb *cb,

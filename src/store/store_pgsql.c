@@ -68,6 +68,10 @@ static const char *const migrations[] = {
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
 #define OUT_COLS "message_id, queue_id, sender, recipients, at, envid"
+/* Rows whose recipients (one per line) hold $2 first; with $2 NULL, none. */
+#define OUT_RCPT_FIRST                                                    \
+    "coalesce(position(E'\\n' || lower($2::text) || E'\\n' in"             \
+    " E'\\n' || lower(recipients) || E'\\n'), 0) > 0 DESC"
 
 #define SUP_COLS                                                               \
     "address, reason, bucket, status, reply_code, diagnostic, source, rule,"   \
@@ -153,16 +157,16 @@ static const struct prepared stmts[] = {
      2},
     {"out_mid",
      "SELECT " OUT_COLS " FROM outbound WHERE message_id = $1"
-     " ORDER BY at DESC LIMIT 1",
-     1},
+     " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
+     2},
     {"out_qid",
      "SELECT " OUT_COLS " FROM outbound WHERE queue_id = $1"
-     " ORDER BY at DESC LIMIT 1",
-     1},
+     " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
+     2},
     {"out_envid",
      "SELECT " OUT_COLS " FROM outbound WHERE envid = $1"
-     " ORDER BY at DESC LIMIT 1",
-     1},
+     " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
+     2},
 };
 
 /* The states of a prefetched batch, sorted by key. */
@@ -882,8 +886,10 @@ static int pg_lookup(struct store_db *d, const char *key, long long now,
 }
 
 static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
-                            const char *value, struct outbound_msg *m_r)
+                            const char *value, const char *rcpt,
+                            struct outbound_msg *m_r)
 {
+    const char *v[2] = {value, rcpt};
     const char *name = key == STORE_OUT_MESSAGE_ID    ? "out_mid"
                        : key == STORE_OUT_QUEUE_ID    ? "out_qid"
                        : key == STORE_OUT_ENVELOPE_ID ? "out_envid"
@@ -895,7 +901,7 @@ static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
     if (name == NULL)
         return 0;
     if (ensure(d, err, sizeof err) < 0 ||
-        (r = run(d, name, 1, &value, err, sizeof err)) == NULL)
+        (r = run(d, name, 2, v, err, sizeof err)) == NULL)
         return -1;
     rc = PQntuples(r) > 0;
     if (rc)

@@ -95,6 +95,10 @@ static const char *const migrations[] = {
     " message_id, queue_id, sender, manual"
 
 #define OUT_COLS "message_id, queue_id, sender, recipients, at, envid"
+/* Rows whose recipients (one per line) hold ?2 first; with ?2 NULL, none. */
+#define OUT_RCPT_FIRST                                                    \
+    "coalesce(instr(char(10) || lower(recipients) || char(10),"          \
+    " char(10) || lower(?2) || char(10)), 0) > 0 DESC"
 
 enum stmt_id {
     S_SUP_STATE,
@@ -143,11 +147,11 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_LOOKUP] = "SELECT " SUP_COLS " FROM suppressions WHERE address = ?1"
                  " AND (expires = 0 OR expires > ?2)",
     [S_OUT_BY_MID] = "SELECT " OUT_COLS " FROM outbound WHERE message_id = ?1"
-                     " ORDER BY at DESC LIMIT 1",
+                     " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
     [S_OUT_BY_QID] = "SELECT " OUT_COLS " FROM outbound WHERE queue_id = ?1"
-                     " ORDER BY at DESC LIMIT 1",
+                     " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
     [S_OUT_BY_ENVID] = "SELECT " OUT_COLS " FROM outbound WHERE envid = ?1"
-                       " ORDER BY at DESC LIMIT 1",
+                       " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
     [S_DATA_VERSION] = "PRAGMA data_version",
 };
 
@@ -666,12 +670,16 @@ static int sq_lookup(struct store_db *d, const char *key, long long now,
 }
 
 static int find_by(struct store_db *d, enum stmt_id id, const char *v,
-                   struct outbound_msg *m_r)
+                   const char *rcpt, struct outbound_msg *m_r)
 {
     sqlite3_stmt *s = d->stmt[id];
     int rc;
 
     sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
+    if (rcpt != NULL)
+        sqlite3_bind_text(s, 2, rcpt, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 2);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         rc = store_outbound_fill(m_r, (const char *)sqlite3_column_text(s, 0),
@@ -689,15 +697,16 @@ static int find_by(struct store_db *d, enum stmt_id id, const char *v,
 }
 
 static int sq_find_outbound(struct store_db *d, enum store_outbound_key key,
-                            const char *value, struct outbound_msg *m_r)
+                            const char *value, const char *rcpt,
+                            struct outbound_msg *m_r)
 {
     switch (key) {
     case STORE_OUT_MESSAGE_ID:
-        return find_by(d, S_OUT_BY_MID, value, m_r);
+        return find_by(d, S_OUT_BY_MID, value, rcpt, m_r);
     case STORE_OUT_QUEUE_ID:
-        return find_by(d, S_OUT_BY_QID, value, m_r);
+        return find_by(d, S_OUT_BY_QID, value, rcpt, m_r);
     case STORE_OUT_ENVELOPE_ID:
-        return find_by(d, S_OUT_BY_ENVID, value, m_r);
+        return find_by(d, S_OUT_BY_ENVID, value, rcpt, m_r);
     default:
         return 0;
     }

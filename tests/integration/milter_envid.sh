@@ -13,7 +13,9 @@
 #     suppresses nobody;
 #   - a DSN with the right envelope id naming an address that message was
 #     not sent to is not credible for it (not-a-recipient): knowing an id
-#     of ours does not let anybody suppress any address he likes.
+#     of ours does not let anybody suppress any address he likes;
+#   - one post sent in two transactions under one envelope id: a DSN for a
+#     recipient of the first joins the first, credible, and suppresses.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -84,6 +86,17 @@ tap_ok $? "the right envelope id for an address $QID never went to: joined, not 
 grep -q "bounce: rcpt=<stranger@remote.test>.*credible=no (not-a-recipient).*joined=yes (envelope-id)" \
     "$W/bounceguard.out"
 tap_ok $? "its log line says credible=no (not-a-recipient)"
+
+Q1=$(pfh_send "$PSUB" sender1@a.test batch1@remote.test --envid post-7 \
+     --subject "post part 1" 2>/dev/null)
+Q2=$(pfh_send "$PSUB" sender1@a.test batch2@remote.test --envid post-7 \
+     --subject "post part 2" 2>/dev/null)
+mt_wait_sql "select count(*) from outbound where envid='post-7'" 2 10
+tap_ok $? "one post tracked as two transactions under envelope id post-7 ($Q1, $Q2)"
+dsn batch post-7 batch1@remote.test
+mt_wait_sql "select count(*) from events where address='batch1@remote.test'" 1 10
+[ "$(ev batch1@remote.test)" = "dsn,1,$Q1" ] && [ "$(sup batch1@remote.test)" = 1 ]
+tap_ok $? "a DSN for batch1@ joins the first transaction, credible, suppresses ($(ev batch1@remote.test))"
 
 ! grep -Eq "warning: .*milter|milter-(reject|tempfail|discard).*from=<>" \
     "$(pfh_log a)"

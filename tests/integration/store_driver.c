@@ -156,7 +156,7 @@ static int do_find_envid(struct store *st, const struct opts *o)
 
     for (long i = o->start; i < o->start + o->count; i++) {
         char mid[128], env[128];
-        struct store_outbound_keys k = {NULL, NULL, env};
+        struct store_outbound_keys k = {NULL, NULL, env, NULL};
         enum store_outbound_key by;
         struct outbound_msg m;
         envid(o, i, env, sizeof env);

@@ -252,6 +252,54 @@ static void outbound_tracking(void **state)
     assert_int_equal(store_find_outbound(f->st, "nope@x", "nope", &found), 0);
 }
 
+/* One post sent in two transactions under one Message-ID: without a
+ * recipient the newer is found; with one, the newest sent to it (compared
+ * without case); with an address neither went to, the newer again. */
+static void outbound_prefers_the_recipients_message(void **state)
+{
+    struct fixture *f = *state;
+    const char *first[] = {"a@example.com", "B@example.com"};
+    const char *second[] = {"c@example.com"};
+    struct outbound_msg m = {
+        .message_id = "post@example.org",
+        .queue_id = "4One",
+        .sender = "list@example.org",
+        .recipients = first,
+        .nrecipients = 2,
+        .when = T0,
+    };
+    struct outbound_msg later = m, found;
+    struct store_outbound_keys k = {"post@example.org", NULL, NULL, NULL};
+
+    later.queue_id = "4Two";
+    later.recipients = second;
+    later.nrecipients = 1;
+    later.when = T0 + 60;
+    assert_int_equal(store_track_outbound(f->st, &m), 0);
+    assert_int_equal(store_track_outbound(f->st, &later), 0);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, NULL), 1);
+    assert_string_equal(found.queue_id, "4Two");
+    outbound_msg_clear(&found);
+    k.recipient = "b@example.com";
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, NULL), 1);
+    assert_string_equal(found.queue_id, "4One");
+    outbound_msg_clear(&found);
+    k.recipient = "c@example.com";
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, NULL), 1);
+    assert_string_equal(found.queue_id, "4Two");
+    outbound_msg_clear(&found);
+    k.recipient = "nobody@example.com";
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, NULL), 1);
+    assert_string_equal(found.queue_id, "4Two");
+    outbound_msg_clear(&found);
+    k.recipient = "a@example"; /* a whole line, not a part of one */
+    assert_int_equal(store_find_outbound_by(f->st, &k, &found, NULL), 1);
+    assert_string_equal(found.queue_id, "4Two");
+    outbound_msg_clear(&found);
+}
+
 /* A DSN with only an Original-Envelope-Id finds the message by the ENVID
  * it was sent with; the returned Message-ID and the queue id come first;
  * an unknown envelope id finds nothing. */
@@ -269,7 +317,7 @@ static void outbound_found_by_envelope_id(void **state)
         .envelope_id = "job+42 =x",
     };
     struct outbound_msg other = m, found;
-    struct store_outbound_keys k = {NULL, NULL, "job+42 =x"};
+    struct store_outbound_keys k = {NULL, NULL, "job+42 =x", NULL};
     enum store_outbound_key by;
 
     other.message_id = "other@example.org";
@@ -621,7 +669,7 @@ static void outbound_survives_envid_migration(void **state)
                                .nrecipients = 1,
                                .when = T0};
     struct outbound_msg m = old, found;
-    struct store_outbound_keys k = {NULL, NULL, "env-new"};
+    struct store_outbound_keys k = {NULL, NULL, "env-new", NULL};
     enum store_outbound_key by;
 
     store_close(&f->st);
@@ -681,6 +729,7 @@ int main(void)
         T(other_connections_commits_are_seen),
         T(quiet_deliveries_write_nothing),
         T(history_survives_migration),
+        T(outbound_prefers_the_recipients_message),
         T(outbound_found_by_envelope_id),
         T(outbound_survives_envid_migration),
     };
