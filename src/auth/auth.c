@@ -352,30 +352,42 @@ static void auth_spf_outbound(struct auth_ctx *ctx, const char *mail_from,
 
 /* --------------------------------------------------------------- DKIM */
 
-bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain)
+/* The result cache's key of an outbound stream's DKIM: the envelope
+ * domain and the From domain (one envelope domain may carry many). */
+static void auth_dkim_key(char *key, size_t size, const char *sender_domain,
+                          const char *from_domain)
 {
-    char key[AUTH_DOMAIN_MAX + 8];
+    snprintf(key, size, "dkim/%s/%s", sender_domain,
+             from_domain != NULL ? from_domain : "");
+}
+
+bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain,
+                      const char *from_domain)
+{
+    char key[2 * AUTH_DOMAIN_MAX + 8];
     struct auth_rcache_entry hit;
 
     if (sender_domain == NULL || *sender_domain == '\0')
         return false;
-    snprintf(key, sizeof key, "dkim/%s", sender_domain);
+    auth_dkim_key(key, sizeof key, sender_domain, from_domain);
     return !auth_rc_get(ctx, key, &hit);
 }
 
-/* Keyed by the envelope sender's domain (the sending stream); alignment
- * was judged against the From domain when the message was verified. */
+/* Keyed by the envelope sender's domain and the From domain (a stream of
+ * one envelope domain may carry the mail of many From domains); alignment
+ * was judged against that From domain when the message was verified. */
 static void auth_dkim_outbound(struct auth_ctx *ctx, const char *sender_domain,
+                               const char *from_domain,
                                const struct auth_dkim_result *dkim,
                                struct auth_sender_result *r)
 {
-    char key[AUTH_DOMAIN_MAX + 8];
+    char key[2 * AUTH_DOMAIN_MAX + 8];
     struct auth_rcache_entry hit;
 
     r->dkim = AUTHRES_NONE;
     if (sender_domain == NULL || *sender_domain == '\0')
         return;
-    snprintf(key, sizeof key, "dkim/%s", sender_domain);
+    auth_dkim_key(key, sizeof key, sender_domain, from_domain);
     if (dkim == NULL) {
         if (auth_rc_get(ctx, key, &hit)) {
             r->dkim = hit.result;
@@ -439,7 +451,7 @@ void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
     const char *env_domain = auth_addr_domain(mail_from);
 
     auth_spf_outbound(ctx, mail_from, env_domain, r);
-    auth_dkim_outbound(ctx, env_domain, dkim, r);
+    auth_dkim_outbound(ctx, env_domain, from_domain, dkim, r);
     /* without a From domain there is nothing to align with */
     if (from_domain == NULL || *from_domain == '\0') {
         r->spf_checked = false;

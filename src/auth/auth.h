@@ -8,7 +8,8 @@
  *             prvs keyring and the public suffix list when configured)
  * Outbound (mail leaving through us; bounceguard placed after the DKIM
  * signing milter):
- *             if (auth_dkim_wanted(auth, sender_domain)) feed the message
+ *             if (auth_dkim_wanted(auth, sender_domain, from_domain))
+ *             feed the message
  *             to auth_dkim_begin/_header/_eoh/_body/_end, then
  *             auth_check_sender(auth, mail_from, from_domain, &dkim, &r);
  *             (auth_msg.h does all this in one call per milter phase)
@@ -68,9 +69,10 @@ struct auth_dkim_result {
     char error[128]; /* libopendkim's complaint, or "" */
 };
 
-/* Whether an outbound message of this envelope sender domain needs
- * verifying now (false while a fresh cached result exists). */
-bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain);
+/* Whether an outbound message of this envelope sender domain and From
+ * domain needs verifying now (false while a fresh cached result exists). */
+bool auth_dkim_wanted(struct auth_ctx *ctx, const char *sender_domain,
+                      const char *from_domain);
 
 int auth_dkim_begin(struct auth_ctx *ctx, const char *queue_id,
                     struct auth_dkim **d_r, const char **error_r);

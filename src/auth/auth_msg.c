@@ -13,13 +13,21 @@
 
 #include "auth/auth_int.h"
 
+/* Header bytes kept until the end of the header decides whether an
+ * outbound message is verified; a longer header is not verified. */
+#define AUTH_MSG_HEADER_MAX (256 * 1024)
+
 struct auth_msg {
     struct auth_ctx *ctx;
     enum auth_msg_kind kind;
     struct auth_dkim *dkim; /* NULL: not verifying this one */
     bool header_leadspc;    /* values keep their leading SP */
-    char *client_ip, *helo, *mail_from;
+    char *client_ip, *helo, *mail_from, *queue_id;
     char from_domain[AUTH_DOMAIN_MAX];
+    /* outbound: the header fields ("name\0value\0" each) until EOH */
+    bool deferred, overflow;
+    char *hdrs;
+    size_t hdrs_len, hdrs_cap;
 };
 
 bool auth_msg_from_domain(const char *value, char *out, size_t size)
@@ -78,11 +86,11 @@ int auth_msg_begin(struct auth_ctx *ctx, const struct auth_settings *set,
     m->client_ip = auth_msg_dup(info->client_ip);
     m->helo = auth_msg_dup(info->helo);
     m->mail_from = strdup(info->mail_from != NULL ? info->mail_from : "");
-    /* outbound: verify only while the sender domain's result is stale */
-    bool verify = info->kind == AUTH_MSG_BOUNCE ||
-                  auth_dkim_wanted(ctx, auth_addr_domain(m->mail_from));
+    m->queue_id = auth_msg_dup(info->queue_id);
+    /* outbound: whether to verify waits for the From domain (EOH) */
+    m->deferred = info->kind == AUTH_MSG_OUTBOUND;
     if (m->mail_from == NULL ||
-        (verify &&
+        (!m->deferred &&
          auth_dkim_begin(ctx, info->queue_id, &m->dkim, error_r) < 0)) {
         auth_msg_free(&m);
         if (*error_r == NULL)
@@ -99,20 +107,85 @@ void auth_msg_set_header_leadspc(struct auth_msg *m, bool on)
         m->header_leadspc = on;
 }
 
+/* Keeps one field for a deferred verification; false when it does not
+ * fit (the message is then not verified). */
+static bool auth_msg_keep(struct auth_msg *m, const char *name,
+                          const char *value)
+{
+    size_t nl = strlen(name) + 1, vl = strlen(value) + 1;
+
+    if (m->overflow || nl + vl > AUTH_MSG_HEADER_MAX - m->hdrs_len)
+        return false;
+    if (m->hdrs_len + nl + vl > m->hdrs_cap) {
+        size_t cap = m->hdrs_cap ? m->hdrs_cap : 4096;
+        char *p;
+
+        while (cap < m->hdrs_len + nl + vl)
+            cap *= 2;
+        if ((p = realloc(m->hdrs, cap)) == NULL)
+            return false;
+        m->hdrs = p;
+        m->hdrs_cap = cap;
+    }
+    memcpy(m->hdrs + m->hdrs_len, name, nl);
+    memcpy(m->hdrs + m->hdrs_len + nl, value, vl);
+    m->hdrs_len += nl + vl;
+    return true;
+}
+
+static void auth_msg_feed(struct auth_msg *m, const char *name,
+                          const char *value)
+{
+    if (m->header_leadspc)
+        auth_dkim_header_raw(m->dkim, name, value);
+    else
+        auth_dkim_header(m->dkim, name, value);
+}
+
 void auth_msg_header(struct auth_msg *m, const char *name, const char *value)
 {
     if (m == NULL)
         return;
     if (m->from_domain[0] == '\0' && strcasecmp(name, "From") == 0)
         auth_msg_from_domain(value, m->from_domain, sizeof m->from_domain);
-    if (m->dkim != NULL && m->header_leadspc)
-        auth_dkim_header_raw(m->dkim, name, value);
-    else if (m->dkim != NULL)
-        auth_dkim_header(m->dkim, name, value);
+    if (m->deferred) {
+        if (!auth_msg_keep(m, name, value))
+            m->overflow = true;
+        return;
+    }
+    if (m->dkim != NULL)
+        auth_msg_feed(m, name, value);
+}
+
+/* The deferred decision: verify an outbound message only while the result
+ * for its (envelope domain, From domain) is not cached, feeding it the
+ * fields kept so far. */
+static void auth_msg_decide(struct auth_msg *m)
+{
+    const char *error = NULL;
+
+    m->deferred = false;
+    if (!m->overflow &&
+        auth_dkim_wanted(m->ctx, auth_addr_domain(m->mail_from),
+                         m->from_domain) &&
+        auth_dkim_begin(m->ctx, m->queue_id, &m->dkim, &error) == 0) {
+        for (size_t off = 0; off < m->hdrs_len;) {
+            const char *name = m->hdrs + off;
+            const char *value = name + strlen(name) + 1;
+
+            auth_msg_feed(m, name, value);
+            off = (size_t)(value - m->hdrs) + strlen(value) + 1;
+        }
+    }
+    free(m->hdrs);
+    m->hdrs = NULL;
+    m->hdrs_len = m->hdrs_cap = 0;
 }
 
 void auth_msg_eoh(struct auth_msg *m)
 {
+    if (m != NULL && m->deferred)
+        auth_msg_decide(m);
     if (m != NULL && m->dkim != NULL)
         auth_dkim_eoh(m->dkim);
 }
@@ -155,6 +228,8 @@ void auth_msg_free(struct auth_msg **mp)
     if (m == NULL)
         return;
     auth_dkim_free(&m->dkim);
+    free(m->hdrs);
+    free(m->queue_id);
     free(m->client_ip);
     free(m->helo);
     free(m->mail_from);

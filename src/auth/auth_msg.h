@@ -11,10 +11,12 @@
  *   close    auth_msg_free(&m)                 (also on abort)
  *
  * Outbound (AUTH_MSG_OUTBOUND, with auth.outbound_check on): DKIM is
- * verified only while the sender domain's cached result is stale, so the
- * steady state hashes no body and asks no DNS; result.sender says whether
- * SPF or DKIM of our own mail is broken (then the milter submits
- * ALERT_OUTBOUND_SPF / ALERT_OUTBOUND_DKIM).
+ * verified only while the cached result of the envelope domain and the
+ * From domain is stale, so the steady state hashes no body and asks no
+ * DNS; the header fields are kept until auth_msg_eoh() knows the From
+ * domain and decides (a header over 256 KB is not verified).
+ * result.sender says whether SPF, DKIM or their alignment with From is
+ * broken (then the milter submits ALERT_OUTBOUND_SPF / _DKIM / _DMARC).
  * Inbound bounces (AUTH_MSG_BOUNCE, with auth.inbound_check on): SPF of the
  * client (HELO identity for the null sender) and DKIM; result.bounce holds
  * the inputs of credible_decide() and the Authentication-Results value.

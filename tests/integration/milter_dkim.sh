@@ -262,6 +262,30 @@ tap_ok $? "the unaligned alert names the signing domain other.test"
 ! grep -Eq 'd[14]\.test' "$ALERTS" &&
     ! grep -Eq "auth: outbound from=<app[12]@d[14]\.test>: (dkim|spf)_" "$BGOUT"
 tap_ok $? "no alert and no broken line for d1.test and d4.test"
+
+# (c2) one envelope domain carrying two From domains (an ESP's stream):
+# the result of d1.test's mail (pass, aligned) says nothing of d3.test's,
+# which is verified on its own and alerts
+stream_msg() { # stream_msg FILE FROM SUBJECT
+    printf '%s\r\n' "From: <$2>" "To: <ok@remote.test>" "Subject: $3" \
+        "Date: $(date -R)" "Message-ID: <$3.$$@stream.test>" "" "hello" > "$1"
+}
+stream_msg "$W/stream1.eml" news@d1.test stream-d1
+pfh_send "$PSUB" bulk@stream.test ok@remote.test --body-file "$W/stream1.eml" \
+    >/dev/null 2>&1
+pfh_wait_log "$BGOUT" "auth: outbound from=<bulk@stream.test>: dkim=pass \(d=d1.test s=s1, aligned\)" \
+    20 >/dev/null
+tap_ok $? "bulk@stream.test with From d1.test: dkim=pass, aligned"
+stream_msg "$W/stream2.eml" news@d3.test stream-d3
+pfh_send "$PSUB" bulk@stream.test ok@remote.test --body-file "$W/stream2.eml" \
+    >/dev/null 2>&1
+pfh_wait_log "$BGOUT" "auth: outbound from=<bulk@stream.test>: dkim=pass \(d=other.test s=s3, not aligned\)" \
+    20 >/dev/null
+tap_ok $? "the same stream with From d3.test is verified on its own: d=other.test, not aligned"
+pfh_wait_log "$ALERTS" '"stream.test"' 20 >/dev/null
+N=$(alerts outbound-dkim dkim_unaligned stream.test)
+[ "$N" = 1 ]
+tap_ok $? "one outbound-dkim alert, dkim_unaligned, for the stream.test stream (got $N)"
 [ -s "$ALERTS" ] && sed 's/^/# /' "$ALERTS"
 
 
