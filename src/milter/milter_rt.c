@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,10 @@
 #include "logfeed/logfeed.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
+
+/* Deferrals remembered so that a retry of the same message and recipient
+ * alerts once (a hash table of this many slots; a collision forgets). */
+#define FEED_ALERTED_SLOTS 4096
 
 /* The refcount is kept atomic behind the public int of struct mrules. */
 #define REFS(mr) ((_Atomic int *)&(mr)->refs_)
@@ -38,6 +43,9 @@ static struct {
     /* rt.alerts for the feed's thread, which must not take rt.mu (the feed
      * is stopped with rt.mu held); cleared only after the feed stopped */
     _Atomic(struct alert_service *) feed_alerts;
+    /* hashes of the (queue id, recipient) deferrals that alerted lately,
+     * so a retry does not count again; the feed's thread alone uses it */
+    uint64_t feed_alerted[FEED_ALERTED_SLOTS];
 } rt = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void mrt_rules_unref(struct mrules **mrp)
@@ -110,10 +118,33 @@ static const char *domain_of(const char *addr)
     return at != NULL ? at + 1 : "";
 }
 
+/* FNV-1a over a string, from h. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+/* True the first time (lately) this message and recipient deferred. */
+static bool feed_first_deferral(const struct store_event *ev)
+{
+    uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ULL, ev->queue_id) ^ '/',
+                       ev->recipient);
+    uint64_t *slot = &rt.feed_alerted[h % FEED_ALERTED_SLOTS];
+
+    h |= 1; /* never 0, the empty slot */
+    if (*slot == h)
+        return false;
+    *slot = h;
+    return true;
+}
+
 /* Each event of the delivery-log feed, on its thread.  A deferral is where
  * a receiver's temporary refusal for authentication (4.7.26, 4.7.24, ...)
  * or reputation shows before any DSN, or without one: it alerts like a
- * bounce.  A bounced line does not: the DSN Postfix sends for it passes
+ * bounce, once per message and recipient (Postfix logs every retry).  A
+ * bounced line does not: the DSN Postfix sends for it passes
  * non_smtpd_milters and alerts there, and would be counted twice. */
 static void feed_event(const struct store_event *ev, void *ctx)
 {
@@ -123,7 +154,8 @@ static void feed_event(const struct store_event *ev, void *ctx)
     (void)ctx;
     if (svc == NULL || ev->action == NULL ||
         strcmp(ev->action, "delayed") != 0 ||
-        (!ev->auth && ev->bucket != BUCKET_SENDER))
+        (!ev->auth && ev->bucket != BUCKET_SENDER) ||
+        !feed_first_deferral(ev))
         return;
     memset(&a, 0, sizeof a);
     a.kind = ev->auth ? ALERT_AUTH_BOUNCE : ALERT_SENDER_BOUNCE;

@@ -6,8 +6,9 @@
 # restart it resumes at the saved position: a line logged while the daemon
 # was down is counted once, nothing read before is counted again.
 # Deferrals that are authentication refusals (4.7.26) raise one alert per
-# window on the command hook, with their count; a bounced 5.7.26 line does
-# not (its DSN alerts through the milter), nor does an ordinary deferral.
+# window on the command hook, counting each message and recipient once
+# (not its retries); a bounced 5.7.26 line does not (its DSN alerts
+# through the milter), nor does an ordinary deferral.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
 
@@ -156,6 +157,7 @@ tap_ok $? "the feed started at start, reload and restart ($N times)"
 auth_deferred 3F1A2B4C06 u1@example.net
 auth_deferred 3F1A2B4C07 u2@example.net
 auth_deferred 3F1A2B4C08 u3@example.net
+auth_deferred 3F1A2B4C06 u1@example.net # a retry: not counted again
 deferred 3F1A2B4C09 full@example.net
 auth_bounced 3F1A2B4C0A u4@example.net
 wait_for 20 test -s "$ALERTS"
@@ -166,7 +168,7 @@ N=$(alerts_of auth-bounce)
 tap_ok $? "exactly one alert for the three deferrals (got $N)"
 grep -q '"example.net"' "$ALERTS" && grep -q '"count": *3' "$ALERTS" &&
     grep -q '4\.7\.26' "$ALERTS"
-tap_ok $? "it names example.net, 4.7.26 and counts 3 refusals"
+tap_ok $? "it names example.net, 4.7.26 and counts 3 refusals (a retry not again)"
 grep -q '"sender_domain": *"a.test"' "$ALERTS"
 tap_ok $? "it names our sending domain a.test (from qmgr's line)"
 [ -n "${TAP_VERBOSE:-}" ] && sed 's/^/# /' "$ALERTS"
