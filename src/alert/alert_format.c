@@ -53,7 +53,7 @@ static const char *alert_verb(const struct alert_msg *m)
     case ALERT_OUTBOUND_DKIM:
         return "DKIM of outbound mail is broken for";
     case ALERT_OUTBOUND_DMARC:
-        return "neither SPF nor DKIM aligns with From (DMARC fails) for";
+        return "neither SPF nor DKIM aligns with From (as DMARC demands) for";
     case ALERT_SENDER_BOUNCE:
         return "blocks or distrusts";
     case ALERT_AUTH_BOUNCE:

@@ -111,11 +111,15 @@ void mauth_outbound_done(struct mctx_conn *conn, const char *queue_id)
     if (!r->broken)
         return;
     log_notice(
-        queue_id, "auth: outbound from=<%s>: %s, spf=%s%s%s%s, dkim=%s%s",
+        queue_id, "auth: outbound from=<%s>: %s, spf=%s%s%s%s%s, dkim=%s%s%s%s",
         msg->sender, r->reason != NULL ? r->reason : "broken",
         authres_name(r->spf), r->spf_ip[0] != '\0' ? " (" : "", r->spf_ip,
-        r->spf_ip[0] != '\0' ? ")" : "", authres_name(r->dkim),
-        r->dkim == AUTHRES_PASS && !r->dkim_aligned ? " unaligned" : "");
+        r->spf_ip[0] != '\0' ? ")" : "",
+        r->spf_checked && !r->spf_aligned ? " unaligned" : "",
+        authres_name(r->dkim),
+        r->dkim == AUTHRES_PASS && !r->dkim_aligned ? " unaligned" : "",
+        r->what == AUTH_BROKEN_DMARC ? ", From domain " : "",
+        r->what == AUTH_BROKEN_DMARC ? msg->auth_r.from_domain : "");
     outbound_alert(conn, queue_id);
 }
 
