@@ -34,6 +34,7 @@ static void credible_set(struct credible_decision *out, bool credible,
                          const char *why)
 {
     out->credible = credible;
+    out->by_correlation = false;
     out->why = why;
 }
 
@@ -79,6 +80,7 @@ void credible_decide(const struct credible_input *in,
     }
     if (in->correlated) {
         credible_set(out, true, "correlated");
+        out->by_correlation = true;
         return;
     }
     if (in->tracking && in->mode == CREDIBLE_STRICT) {

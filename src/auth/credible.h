@@ -51,7 +51,9 @@ struct credible_input {
 
 struct credible_decision {
     bool credible;
-    const char *why; /* static: "local-mta", "prvs", "correlated", ... */
+    const char *why;     /* static: "local-mta", "prvs", "correlated", ... */
+    bool by_correlation; /* credible only because it joined tracked mail:
+                            it speaks for that mail's recipients alone */
 };
 
 void credible_decide(const struct credible_input *in,

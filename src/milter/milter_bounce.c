@@ -123,6 +123,7 @@ static void bounce_credibility(const struct mctx_conn *conn,
         in.mode = CREDIBLE_STRICT;
     credible_decide(&in, &out);
     b->credible = out.credible;
+    b->by_correlation = out.by_correlation;
     b->credible_why = out.why != NULL ? out.why : "?";
 }
 
@@ -174,8 +175,7 @@ static bool bounce_rcpt_credible(struct store *store, const struct mbounce *b,
                                  const char **why_r)
 {
     *why_r = b->credible_why;
-    if (!b->credible || strcmp(b->credible_why, "correlated") != 0 ||
-        orig->nrecipients == 0)
+    if (!b->credible || !b->by_correlation || orig->nrecipients == 0)
         return b->credible;
     if (was_sent_to(orig, rr->recipient) ||
         was_sent_to(orig, rr->original_recipient) ||

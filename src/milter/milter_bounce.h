@@ -47,6 +47,7 @@ struct mbounce {
     bool joined;              /* the original was found in tracking */
     const char *joined_by;    /* static: store_outbound_key_name() */
     bool credible;            /* the bounce as a whole (credible.h) */
+    bool by_correlation;      /* credible only as joined to tracked mail */
     const char *credible_why; /* static */
     bool *rcpt_credible;      /* per recipient: may it speak for it */
     size_t recorded;          /* events queued */

@@ -94,7 +94,7 @@ static void every_row_decides_as_documented(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        struct credible_decision d = {true, NULL};
+        struct credible_decision d = {true, NULL, true};
         credible_decide(&rows[i].in, &d);
         if (d.credible != rows[i].credible || d.why == NULL ||
             strcmp(d.why, rows[i].why) != 0)
@@ -102,6 +102,9 @@ static void every_row_decides_as_documented(void **state)
                      d.credible ? "credible" : "incredible",
                      d.why ? d.why : "(null)",
                      rows[i].credible ? "credible" : "incredible", rows[i].why);
+        if (d.by_correlation != (strcmp(rows[i].why, "correlated") == 0))
+            fail_msg("%s: by_correlation is %d", rows[i].what,
+                     d.by_correlation);
     }
 }
 
