@@ -76,11 +76,14 @@ static void items_free(struct store_item *it)
     }
 }
 
-/* Appends a chain to the queue; false when it would pass queue_max. */
-static bool enqueue(struct store *st, struct store_item *it)
+/* Appends an item to the queue, which takes it: 0, or -1 when it is NULL
+ * (its allocation failed) or would pass queue_max (then it is freed). */
+static int enqueue(struct store *st, struct store_item *it)
 {
     bool ok;
 
+    if (it == NULL)
+        return -1;
     pthread_mutex_lock(&st->lock);
     ok = !st->stop && st->queued < (size_t)st->set.queue_max;
     if (ok) {
@@ -98,28 +101,22 @@ static bool enqueue(struct store *st, struct store_item *it)
         metrics_inc(METRIC_STORE_ERRORS, MOP_WRITE, 0);
     }
     pthread_mutex_unlock(&st->lock);
-    return ok;
+    if (!ok)
+        free(it);
+    return ok ? 0 : -1;
 }
 
 int store_record(struct store *st, const struct store_event *ev)
 {
     char key[ADDR_MAX + 1], uuid[33];
     const char *why;
-    struct store_item *it;
     size_t len = ev->recipient ? strlen(ev->recipient) : 0;
 
     if (addr_normalize(ev->recipient, len, st->lp, ADDR_ALLOW_DOMAIN, key,
                        sizeof key, &why) < 0)
         return -1;
     store_uuid_make(&st->uuids, uuid);
-    it = store_item_event(ev, key, uuid);
-    if (it == NULL)
-        return -1;
-    if (!enqueue(st, it)) {
-        free(it);
-        return -1;
-    }
-    return 0;
+    return enqueue(st, store_item_event(ev, key, uuid));
 }
 
 int store_track_outbound(struct store *st, const struct outbound_msg *m)
@@ -145,13 +142,7 @@ int store_track_outbound(struct store *st, const struct outbound_msg *m)
     store_uuid_make(&st->uuids, uuid);
     it = store_item_outbound(m, joined, uuid);
     free(joined);
-    if (it == NULL)
-        return -1;
-    if (!enqueue(st, it)) {
-        free(it);
-        return -1;
-    }
-    return 0;
+    return enqueue(st, it);
 }
 
 /* ------------------------------------------------------- policy loop */
