@@ -7,6 +7,9 @@
 #include <iconv.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define CHARSET_NAME_MAX 64
 
@@ -22,13 +25,31 @@ static bool charset_not_ascii(const char *name)
     return false;
 }
 
+/* Length of the run of 7-bit bytes other than ESC at s[0..len): 16
+ * bytes a step where SSE2 is. */
+static size_t charset_ascii_run(const char *s, size_t len)
+{
+    size_t i = 0;
+
+#if defined(__SSE2__)
+    const __m128i esc = _mm_set1_epi8(0x1b);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(x, _mm_cmpeq_epi8(x, esc))); /* high bit: stop */
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < len && (unsigned char)s[i] < 0x80 && s[i] != 0x1b)
+        i++;
+    return i;
+}
+
 /* Only 7-bit bytes and no ESC in s[0..len)? */
 static bool charset_plain(const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] >= 0x80 || s[i] == 0x1b)
-            return false;
-    return true;
+    return charset_ascii_run(s, len) == len;
 }
 
 /* Appends U+FFFD when it fits. */
@@ -63,31 +84,89 @@ static size_t charset_skip(bool seven, const char *ip, size_t il, size_t left)
     return k;
 }
 
-/* Runs cd over in[0..len) into out[0..room); returns bytes written.  seven:
- * the charset is one of charset_7bit(). */
-static size_t charset_run(iconv_t cd, bool seven, const char *in, size_t len,
-                          char *out, size_t room)
-{
-    char *ip = (char *)(uintptr_t)in, *o = out; /* iconv() takes char ** */
-    size_t il = len, left = room;
+/* Where a conversion stands: input left, output room left. */
+struct charset_io {
+    char *ip, *o;
+    size_t il, left;
+};
 
-    while (il > 0) {
-        if (iconv(cd, &ip, &il, &o, &left) != (size_t)-1)
+/* Runs cd over the next seg bytes of io's input; false when the
+ * conversion stops there (output full, or incomplete input at the end).
+ * seven: the charset is one of charset_7bit(). */
+static bool charset_iconv(iconv_t cd, bool seven, struct charset_io *io,
+                          size_t seg)
+{
+    size_t rest = io->il - seg; /* @UNSAFE: seg <= io->il */
+    bool go = true;
+
+    while (seg > 0) {
+        if (iconv(cd, &io->ip, &seg, &io->o, &io->left) != (size_t)-1)
             break;
         if (errno == EILSEQ) {
-            size_t k = charset_skip(seven, ip, il, left);
+            size_t k = charset_skip(seven, io->ip, seg, io->left);
             for (size_t j = 0; j < k; j++)
-                charset_bad(&o, &left);
-            ip += k; /* past the invalid bytes, then on */
-            il -= k;
+                charset_bad(&io->o, &io->left);
+            io->ip += k; /* past the invalid bytes, then on */
+            seg -= k;
             continue;
         }
         if (errno == EINVAL)
-            charset_bad(&o, &left); /* incomplete at the end */
-        break;                      /* EINVAL, or E2BIG: out is full */
+            charset_bad(&io->o, &io->left); /* incomplete at the end */
+        go = false;                         /* EINVAL, or E2BIG: out is full */
+        break;
     }
-    (void)iconv(cd, NULL, NULL, &o, &left); /* back to the initial shift */
-    return (size_t)(o - out);
+    io->il = rest + seg;
+    return go;
+}
+
+/* ISO-2022-JP: the text that follows the start or an ESC ( B (which
+ * designates ASCII) up to the next ESC or 8-bit byte is ASCII, and
+ * iconv() would turn each byte of it into itself; it is copied, and
+ * iconv() reads the rest, from each such byte up to and including the
+ * next ESC ( B. */
+static bool charset_jp(const char *name)
+{
+    return strcmp(name, "iso-2022-jp") == 0;
+}
+
+/* Length of s[0..len) up to and including its first ESC ( B, or len. */
+static size_t charset_to_ascii(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    while (end - p >= 3 && (p = memchr(p, 0x1b, (size_t)(end - p - 2)))) {
+        if (p[1] == '(' && p[2] == 'B')
+            return (size_t)(p + 3 - s);
+        p++;
+    }
+    return len;
+}
+
+/* Runs cd over in[0..len) into out[0..room); returns bytes written.  seven:
+ * the charset is one of charset_7bit(); jp: it is charset_jp(). */
+static size_t charset_run(iconv_t cd, bool seven, bool jp, const char *in,
+                          size_t len, char *out, size_t room)
+{
+    /* iconv() takes char ** */
+    struct charset_io io = {
+        .ip = (char *)(uintptr_t)in, .o = out, .il = len, .left = room};
+
+    while (io.il > 0) {
+        size_t k = jp ? charset_ascii_run(io.ip, io.il) : 0;
+        if (k > 0 && k <= io.left) { /* ASCII in ASCII: as it is */
+            memcpy(io.o, io.ip, k);
+            io.ip += k;
+            io.o += k;
+            io.il -= k;
+            io.left -= k;
+            continue;
+        }
+        size_t seg = jp && k == 0 ? charset_to_ascii(io.ip, io.il) : io.il;
+        if (!charset_iconv(cd, seven, &io, seg))
+            break;
+    }
+    (void)iconv(cd, NULL, NULL, &io.o, &io.left); /* back to the initial shift */
+    return (size_t)(io.o - out);
 }
 
 bool charset_to_utf8(const char *cs, size_t cslen, const char *in, size_t len,
@@ -111,7 +190,8 @@ bool charset_to_utf8(const char *cs, size_t cslen, const char *in, size_t len,
     iconv_t cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1)
         return false;
-    n = charset_run(cd, charset_7bit(name), in, len, out, cap - 1);
+    n = charset_run(cd, charset_7bit(name), charset_jp(name), in, len, out,
+                    cap - 1);
     iconv_close(cd);
     out[n] = '\0';
     *out_len_r = n;

@@ -2,8 +2,11 @@
  * test_charset.c - charset_to_utf8(): Japanese, Chinese and Cyrillic
  * charsets into UTF-8, invalid and truncated input, the output bound,
  * unknown charsets; and the parser using it for a Shift_JIS text part and
- * an ISO-2022-JP encoded word.
+ * an ISO-2022-JP encoded word; ISO-2022-JP with its ASCII runs copied
+ * against iconv() reading all of it, on random input.
  */
+#include <errno.h>
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,6 +113,91 @@ static void unknown_charset_is_refused(void **state)
     assert_string_equal(out, "untouched");
 }
 
+/* The reference: what charset_to_utf8() gives when iconv() reads all of
+ * the text (7-bit text without ESC copied, an invalid byte, or a run of
+ * 8-bit bytes, one U+FFFD each, U+FFFD for an incomplete end). */
+static size_t ref_iso2022jp(const char *in, size_t len, char *out, size_t cap)
+{
+    size_t i = 0, left = cap - 1;
+    char *ip = (char *)(uintptr_t)in, *o = out;
+
+    while (i < len && (unsigned char)in[i] < 0x80 && in[i] != 0x1b)
+        i++;
+    if (i == len) {
+        size_t n = len < cap - 1 ? len : cap - 1;
+        memcpy(out, in, n);
+        out[n] = '\0';
+        return n;
+    }
+    iconv_t cd = iconv_open("UTF-8", "iso-2022-jp");
+    assert_true(cd != (iconv_t)-1);
+    size_t il = len;
+    while (il > 0) {
+        if (iconv(cd, &ip, &il, &o, &left) != (size_t)-1)
+            break;
+        if (errno == EILSEQ) {
+            size_t k = 1;
+            while ((unsigned char)ip[0] >= 0x80 && k < il &&
+                   (unsigned char)ip[k] >= 0x80 && 3 * (k + 1) + 8 <= left)
+                k++;
+            for (size_t j = 0; j < k && left >= 3; j++) {
+                memcpy(o, "\xef\xbf\xbd", 3);
+                o += 3;
+                left -= 3;
+            }
+            ip += k;
+            il -= k;
+            continue;
+        }
+        if (errno == EINVAL && left >= 3) {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            left -= 3;
+        }
+        break;
+    }
+    (void)iconv(cd, NULL, NULL, &o, &left);
+    iconv_close(cd);
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+/* Pieces of ISO-2022-JP text, good and bad: designations, lone and cut
+ * escapes, JIS X 0208 pairs, ASCII, 8-bit bytes, shifts, NUL. */
+static const char *const jp_pieces[] = {
+    "\x1b(B", "\x1b$B", "\x1b(J", "\x1b$@", "\x1b",  "\x1b(",  "\x1b$",
+    "\x1b(I", "\x1b$(D", "\x1bN", "%F",   "$3",    "!!",    "~",
+    "\\",     "a",      "550 ", "\r\n",  "\x0e",  "\x0f",   "\x80",
+    "\xa5",   "\xff\xfe", " ",  "\x7f",  "\x21",   "B",     "("};
+
+static void iso2022jp_ascii_runs_match_iconv(void **state)
+{
+    char in[512], got[2048], want[2048];
+    unsigned seed = 12345;
+
+    (void)state;
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0, npieces = 1 + (seed = seed * 1103515245u + 12345u) %
+                                          40;
+        for (size_t k = 0; k < npieces; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *pc =
+                jp_pieces[(seed >> 8) % (sizeof jp_pieces / sizeof *jp_pieces)];
+            size_t pl = pc[0] == '\0' ? 1 : strlen(pc);
+            memcpy(in + len, pc, pl);
+            len += pl;
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t cap = round % 2 == 0 ? 3 * len + 4 : 1 + (seed >> 8) % (len + 8);
+        size_t n = 0, wn = ref_iso2022jp(in, len, want, cap);
+        memset(got, 'x', sizeof got);
+        assert_true(charset_to_utf8("ISO-2022-JP", 11, in, len, got, cap, &n));
+        assert_int_equal(n, wn);
+        assert_memory_equal(got, want, wn + 1);
+        assert_int_equal(got[cap], 'x'); /* nothing past cap */
+    }
+}
+
 static const char sjis_bounce[] =
     "From: MAILER-DAEMON@mx.example.jp\r\n"
     "To: sender@example.org\r\n"
@@ -152,6 +240,7 @@ int main(void)
         cmocka_unit_test(truncated_escape_sequence_is_safe),
         cmocka_unit_test(output_is_bounded),
         cmocka_unit_test(unknown_charset_is_refused),
+        cmocka_unit_test(iso2022jp_ascii_runs_match_iconv),
         cmocka_unit_test(parser_reads_japanese_notices_as_utf8),
     };
     return cmocka_run_group_tests_name("charset", tests, NULL, NULL);
