@@ -3,9 +3,9 @@
  */
 #include "core/dsn.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/hdr.h"
 
@@ -106,45 +106,75 @@ enum dsn_name {
     DN_DIAGNOSTIC, DN_LAST_ATTEMPT, DN_RETRY_UNTIL,
 };
 
-/* Is f called name (a literal of f->name_len bytes)?  The first letter is
- * compared before the rest. */
-static bool dsn_name_is(const struct hdr_field *f, const char *name)
+/* Do the 8 bytes at a equal the 8 ASCII bytes at lower, a's letters in
+ * either case?  One word (SWAR): the words may differ only in bit 0x20 of
+ * the lanes where lower holds a letter a-z (ASCII: no lane carries). */
+static inline bool dsn_word_eq(const char *a, const char *lower)
 {
-    return (f->name[0] | 0x20) == (name[0] | 0x20) &&
-           strncasecmp(f->name, name, f->name_len) == 0;
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t x, y;
+
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, lower, sizeof y);
+    uint64_t letter = (y + ones * 0x1f) & ~(y + ones * 0x05) & high;
+    return ((x ^ y) & ~(letter >> 2)) == 0;
+}
+
+/* Is f called lower (a lower-case literal of f->name_len bytes, at least
+ * 6), ASCII case ignored as strncasecmp() would?  The first letter is
+ * compared first; then 8 bytes a step, the last word overlapping the one
+ * before. */
+static inline bool dsn_name_is(const struct hdr_field *f, const char *lower)
+{
+    size_t n = f->name_len, i = 0;
+
+    if ((f->name[0] | 0x20) != lower[0])
+        return false;
+    if (n < 8) {
+        for (; i < n; i++)
+            if ((char)(f->name[i] >= 'A' && f->name[i] <= 'Z'
+                           ? f->name[i] + 32 : f->name[i]) != lower[i])
+                return false;
+        return true;
+    }
+    for (; i + 8 < n; i += 8)
+        if (!dsn_word_eq(f->name + i, lower + i))
+            return false;
+    return dsn_word_eq(f->name + n - 8, lower + n - 8);
 }
 
 /* The id of a field's name: its length picks the one or two names it may
- * be, so that a name costs a comparison or two. */
+ * be (written in lower case here), so that a name costs a comparison or
+ * two. */
 static enum dsn_name dsn_name_of(const struct hdr_field *f)
 {
     const char *a = NULL, *b = NULL; /* the candidates, in order */
     enum dsn_name ia = DN_OTHER, ib = DN_OTHER;
 
     switch (f->name_len) {
-    case 6: a = "Action", ia = DN_ACTION, b = "Status", ib = DN_STATUS;
+    case 6: a = "action", ia = DN_ACTION, b = "status", ib = DN_STATUS;
         break;
-    case 10: a = "Remote-MTA", ia = DN_REMOTE_MTA;
+    case 10: a = "remote-mta", ia = DN_REMOTE_MTA;
         break;
-    case 11: a = "DSN-Gateway", ia = DN_DSN_GATEWAY;
+    case 11: a = "dsn-gateway", ia = DN_DSN_GATEWAY;
         break;
-    case 12: a = "Arrival-Date", ia = DN_ARRIVAL_DATE;
+    case 12: a = "arrival-date", ia = DN_ARRIVAL_DATE;
         break;
-    case 13: a = "Reporting-MTA", ia = DN_REPORTING_MTA;
+    case 13: a = "reporting-mta", ia = DN_REPORTING_MTA;
         break;
-    case 15: a = "Final-Recipient", ia = DN_FINAL;
-        b = "Diagnostic-Code", ib = DN_DIAGNOSTIC;
+    case 15: a = "final-recipient", ia = DN_FINAL;
+        b = "diagnostic-code", ib = DN_DIAGNOSTIC;
         break;
-    case 16: a = "X-Postfix-Sender", ia = DN_PF_SENDER;
-        b = "Will-Retry-Until", ib = DN_RETRY_UNTIL;
+    case 16: a = "x-postfix-sender", ia = DN_PF_SENDER;
+        b = "will-retry-until", ib = DN_RETRY_UNTIL;
         break;
-    case 17: a = "Received-From-MTA", ia = DN_RECEIVED_FROM_MTA;
-        b = "Last-Attempt-Date", ib = DN_LAST_ATTEMPT;
+    case 17: a = "received-from-mta", ia = DN_RECEIVED_FROM_MTA;
+        b = "last-attempt-date", ib = DN_LAST_ATTEMPT;
         break;
-    case 18: a = "X-Postfix-Queue-ID", ia = DN_PF_QUEUE_ID;
-        b = "Original-Recipient", ib = DN_ORIGINAL;
+    case 18: a = "x-postfix-queue-id", ia = DN_PF_QUEUE_ID;
+        b = "original-recipient", ib = DN_ORIGINAL;
         break;
-    case 20: a = "Original-Envelope-Id", ia = DN_ENVELOPE_ID;
+    case 20: a = "original-envelope-id", ia = DN_ENVELOPE_ID;
         break;
     default:
         return DN_OTHER;

@@ -96,6 +96,43 @@ static const char *tb_find(const char *s, size_t len, const char *needle)
     return NULL;
 }
 
+/* Offset of the first CR or LF in s[i..end), or end: 16 bytes a step
+ * where SSE2 is. */
+static inline size_t tb_next_eol(const char *s, size_t i, size_t end)
+{
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+
+    for (; i + 16 <= end; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < end && s[i] != '\r' && s[i] != '\n')
+        i++;
+    return i;
+}
+
+/* hdr_line() of text[p..len) without a call per line (the module reads
+ * many short lines): the line's length, and in *next_r the length of the
+ * line with its end (CRLF, CR or LF). */
+static inline size_t tb_line(const char *text, size_t len, size_t p,
+                             size_t *next_r)
+{
+    size_t e = tb_next_eol(text, p, len);
+
+    if (e >= len)
+        *next_r = len - p;
+    else if (text[e] == '\r' && e + 1 < len && text[e + 1] == '\n')
+        *next_r = e + 2 - p;
+    else
+        *next_r = e + 1 - p;
+    return e - p;
+}
+
 /* Format families: a phrase only its notices carry. */
 static const struct tb_family {
     const char *needle; /* lower case */
@@ -238,7 +275,8 @@ static const char *const tb_mark_words[] = {
  * position; shift[] says how far the window may move on given the hash of
  * its last block (0: a phrase may start here, cand[] says which, and
  * head[] by the window's first two bytes which of those may start it).
- * Built once per process (pthread_once), read-only afterwards. */
+ * Built once per process (pthread_once, by each entry point of the module:
+ * tb_sets_ready()), read-only afterwards. */
 #define TB_WM_HASH 4096u /* block hash size (power of two) */
 
 enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
@@ -276,6 +314,15 @@ struct tb_set {
 
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
 static pthread_once_t tb_sets_once = PTHREAD_ONCE_INIT;
+
+static void tb_sets_init(void);
+
+/* The sets are built: every entry point of the module calls this before
+ * it reads them (the functions below it do not). */
+static void tb_sets_ready(void)
+{
+    (void)pthread_once(&tb_sets_once, tb_sets_init);
+}
 
 /* Hash of the block s[0..2), read as one 16-bit word (in the machine's
  * byte order: the sets are built with the same function).  Setting bit
@@ -382,7 +429,6 @@ static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
     const struct tb_set *t = &tb_sets[id];
     uint64_t found = 0;
 
-    (void)pthread_once(&tb_sets_once, tb_sets_init);
     for (size_t p = t->m - 1; p < len;) {
         unsigned h = tb_wm_hash3(s + p - 2);
         if (t->shift[h] != 0) {
@@ -419,6 +465,7 @@ static bool tb_has_any(enum tb_set_id id, const char *s, size_t len,
 
 const char *textbounce_family(const char *text, size_t len)
 {
+    tb_sets_ready();
     /* signatures come early in a notice; the first family listed wins */
     return tb_family_of(tb_find_set(TB_SET_FAMILY, text,
                                     len < TB_HEAD_MAX ? len : TB_HEAD_MAX,
@@ -505,22 +552,30 @@ static bool tb_failure_line(const char *s, size_t len)
     return tb_has_any(TB_SET_FAIL, s, len, TB_BLOCK_MAX);
 }
 
-/* Does s[0..len) start with a phrase of set id (ASCII case ignored)?
- * Only the phrases that the hash of its first two bytes picks (head[]) are
- * compared. */
-static bool tb_starts_set(enum tb_set_id id, const char *s, size_t len)
+/* Does s[0..len) start with one of the phrases c of set t? */
+static bool tb_starts_any(const struct tb_set *t, uint64_t c, const char *s,
+                          size_t len)
 {
-    const struct tb_set *t = &tb_sets[id];
-
-    if (len < 2)
-        return false;
-    (void)pthread_once(&tb_sets_once, tb_sets_init);
-    for (uint64_t c = t->head[tb_wm_hash(s)]; c != 0; c &= c - 1) {
+    for (; c != 0; c &= c - 1) {
         unsigned k = (unsigned)__builtin_ctzll(c);
         if (t->nlen[k] <= len && tb_eq_lower(s, t->nd[k], t->nlen[k]))
             return true;
     }
     return false;
+}
+
+/* Does s[0..len) start with a phrase of set id (ASCII case ignored)?
+ * Only the phrases that the hash of its first two bytes picks (head[]) are
+ * compared: most lines are turned down by that one look-up, here. */
+static inline bool tb_starts_set(enum tb_set_id id, const char *s,
+                                 size_t len)
+{
+    const struct tb_set *t = &tb_sets[id];
+    uint64_t c;
+
+    if (len < 2 || (c = t->head[tb_wm_hash(s)]) == 0)
+        return false;
+    return tb_starts_any(t, c, s, len);
 }
 
 /* Does the line echo a header field whose addresses are not recipients? */
@@ -722,10 +777,10 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
     size_t next, p = off, lines = 0;
     bool colon = false; /* the last line ended in ':' ("because:") */
 
-    (void)hdr_line(c->text + p, c->len - p, &next);
+    (void)tb_line(c->text, c->len, p, &next);
     p += next;
     while (p < c->len && lines < TB_BLOCK_LINES && p - off < TB_BLOCK_MAX) {
-        size_t ll = hdr_line(c->text + p, c->len - p, &next);
+        size_t ll = tb_line(c->text, c->len, p, &next);
         if (tb_blank(c->text + p, ll)) {
             if (lines > 0 && !colon)
                 break;
@@ -895,7 +950,7 @@ static bool tb_at_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
     if (*p >= c->len || (at = memchr(c->text + *p, '@', c->len - *p)) == NULL)
         return false;
     *ls_r = tb_line_start(c->text, *p, (size_t)(at - c->text));
-    *ll_r = hdr_line(c->text + *ls_r, c->len - *ls_r, &next);
+    *ll_r = tb_line(c->text, c->len, *ls_r, &next);
     *p = *ls_r + next;
     return true;
 }
@@ -935,7 +990,7 @@ static void tb_prev_line(struct tb_ctx *c, size_t from, size_t to)
         return;
     ls = tb_line_start(t, from, q - 1);
     c->prev = t + ls;
-    c->prev_len = hdr_line(t + ls, c->len - ls, &next);
+    c->prev_len = tb_line(t, c->len, ls, &next);
 }
 
 /* tb_at_line() for the i-th line with an '@': from c->at[] (and its
@@ -985,7 +1040,7 @@ static bool tb_45_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
     if (i >= c->len)
         return false;
     *ls_r = tb_line_start(c->text, *p, i);
-    *ll_r = hdr_line(c->text + *ls_r, c->len - *ls_r, &next);
+    *ll_r = tb_line(c->text, c->len, *ls_r, &next);
     *p = *ls_r + next;
     return true;
 }
@@ -1050,6 +1105,7 @@ static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
                        .family_r = family_r};
     size_t before = b->r->nrcpts;
 
+    tb_sets_ready();
     tb_helpers(&c);
     tb_scan(&c);
     if (c.found == 0 && before == 0 && textbounce_signal(text, len, h)) {
@@ -1094,6 +1150,7 @@ bool textbounce_signal(const char *text, size_t len,
         "delivery delayed", "not member", "non-delivery"};
     const char *s = h->subject != NULL ? h->subject : "";
 
+    tb_sets_ready();
     if (h->from != NULL && tb_sender_role(h->from))
         return true;
     for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
@@ -1147,43 +1204,6 @@ static bool tb_orig_start(const char *s, size_t len)
            (len > 12 && strncasecmp(s, "Return-Path:", 12) == 0);
 }
 
-/* Offset of the first CR or LF in s[i..end), or end: 16 bytes a step
- * where SSE2 is. */
-static size_t tb_next_eol(const char *s, size_t i, size_t end)
-{
-#if defined(__SSE2__)
-    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-
-    for (; i + 16 <= end; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
-        if (m != 0)
-            return i + (size_t)__builtin_ctz(m);
-    }
-#endif
-    while (i < end && s[i] != '\r' && s[i] != '\n')
-        i++;
-    return i;
-}
-
-/* hdr_line() of text[p..len) without a call per line (a cut reads many
- * short ones): the line's length, and in *next_r the length of the line
- * with its end (CRLF, CR or LF). */
-static size_t tb_line(const char *text, size_t len, size_t p,
-                      size_t *next_r)
-{
-    size_t e = tb_next_eol(text, p, len);
-
-    if (e >= len)
-        *next_r = len - p;
-    else if (text[e] == '\r' && e + 1 < len && text[e + 1] == '\n')
-        *next_r = e + 2 - p;
-    else
-        *next_r = e + 1 - p;
-    return e - p;
-}
-
 /* textbounce_cut() over the lines that start before limit: when no line
  * there starts the original, the offset of the first line at or past
  * limit (or len) comes back. */
@@ -1202,7 +1222,7 @@ static size_t tb_cut(const char *text, size_t len, size_t limit,
         if (tb_marker(text + p, ll)) {
             size_t q = p + next, n2;
             for (int k = 0; k < 4 && q < len; k++) { /* skip blank lines */
-                size_t l2 = hdr_line(text + q, len - q, &n2);
+                size_t l2 = tb_line(text, len, q, &n2);
                 if (!tb_blank(text + q, l2)) {
                     if (memchr(text + q, ':', l2) != NULL)
                         *orig_r = q;
@@ -1219,12 +1239,15 @@ static size_t tb_cut(const char *text, size_t len, size_t limit,
 
 size_t textbounce_cut(const char *text, size_t len, size_t *orig_r)
 {
+    tb_sets_ready();
     return tb_cut(text, len, len, orig_r);
 }
 
 const char *textbounce_notice_family(const char *text, size_t len)
 {
     size_t ends[TB_SET_MAX], orig, cut;
+
+    tb_sets_ready();
     uint64_t found = tb_find_set_ends(TB_SET_FAMILY, text,
                                       len < TB_HEAD_MAX ? len : TB_HEAD_MAX,
                                       false, ends);

@@ -3,12 +3,14 @@
  * scanner (src/core/dsn.c), table-driven.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -214,6 +216,71 @@ static void test_dsn_group_of_many_fields(void **state)
     report_free(&r);
 }
 
+/* The field a name read in a recipient group fills, by its index in
+ * test_names[] (per-message fields are recognised there too). */
+static const char *const test_names[] = {
+    "Action", "Status", "Remote-MTA", "Diagnostic-Code", "Last-Attempt-Date",
+    "Will-Retry-Until", "Original-Recipient", "Reporting-MTA",
+    "Arrival-Date", "Original-Envelope-Id", "X-Postfix-Queue-ID",
+    "X-Postfix-Sender"};
+
+static const char *test_name_field(const struct report *r, size_t k)
+{
+    const struct report_rcpt *rc = &r->rcpts[0];
+    const char *const got[] = {
+        rc->action, rc->status[0] != '\0' ? rc->status : NULL,
+        rc->remote_mta, rc->diagnostic, rc->last_attempt,
+        rc->will_retry_until, rc->original_recipient, r->reporting_mta,
+        r->arrival_date, r->envelope_id, r->postfix_queue_id,
+        r->postfix_sender};
+    return got[k];
+}
+
+/* Field names in random case, some with one byte changed: a name is read
+ * exactly when strncasecmp() says it is the one it stands for (the word
+ * at a time comparison against that reference). */
+static void test_dsn_names_any_case(void **state)
+{
+    static const char junk[] = "-_.aAzZ@`[{09\x80";
+    struct mime_limits lim;
+    unsigned seed = 777;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 4000; round++) {
+        size_t k = (size_t)round % (sizeof test_names / sizeof *test_names);
+        char name[32], body[128];
+        size_t nl = strlen(test_names[k]);
+        memcpy(name, test_names[k], nl + 1);
+        for (size_t i = 0; i < nl; i++) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) & 1)
+                name[i] = (char)(name[i] >= 'a' && name[i] <= 'z'
+                                     ? name[i] - 32
+                                     : name[i] >= 'A' && name[i] <= 'Z'
+                                           ? name[i] + 32
+                                           : name[i]);
+        }
+        seed = seed * 1103515245u + 12345u;
+        if ((seed >> 16) % 3 == 0)
+            name[(seed >> 20) % nl] = junk[(seed >> 8) % (sizeof junk - 1)];
+        bool want = strncasecmp(name, test_names[k], nl) == 0;
+        int n = snprintf(body, sizeof body,
+                         "Final-Recipient: rfc822; a@example.org\n"
+                         "%s: 5.1.1\n", name);
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        assert_non_null(r);
+        assert_int_equal(dsn_parse(&b, body, (size_t)n), 1);
+        const char *got = test_name_field(r, k);
+        if (want)
+            assert_string_equal(got, "5.1.1");
+        else
+            assert_null(got);
+        report_free(&r);
+    }
+}
+
 /* dsn_find_status() as first written, a byte at a time: the reference
  * for the memchr()-driven one. */
 static size_t ref_find_status(const char *s, size_t len, char *out,
@@ -283,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_dsn_per_message_fields),
         cmocka_unit_test(test_dsn_recipient_limit),
         cmocka_unit_test(test_dsn_group_of_many_fields),
+        cmocka_unit_test(test_dsn_names_any_case),
     };
     return cmocka_run_group_tests_name("dsn", tests, NULL, NULL);
 }
