@@ -16,7 +16,7 @@
 #if defined(__SSE2__)
 /* Offset of the first CR or LF in s[0..len), or len: 16 bytes a step, the
  * last step overlapping the one before so that no byte loop is needed. */
-static size_t hdr_eol(const char *s, size_t len)
+static inline size_t hdr_eol(const char *s, size_t len)
 {
     const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
     size_t i = 0;
@@ -56,7 +56,7 @@ static size_t hdr_eol(const char *s, size_t len)
 }
 #else
 /* Offset of the first CR or LF in s[0..len), or len. */
-static size_t hdr_eol(const char *s, size_t len)
+static inline size_t hdr_eol(const char *s, size_t len)
 {
     size_t i = 0;
 
@@ -66,16 +66,19 @@ static size_t hdr_eol(const char *s, size_t len)
 }
 #endif
 
+/* Offset of the line after the one that ends at s[i] (i == len: none). */
+static inline size_t hdr_after_eol(const char *s, size_t i, size_t len)
+{
+    if (i >= len)
+        return len;
+    return s[i] == '\r' && i + 1 < len && s[i + 1] == '\n' ? i + 2 : i + 1;
+}
+
 size_t hdr_line(const char *s, size_t len, size_t *next_r)
 {
     size_t i = hdr_eol(s, len);
 
-    if (i >= len)
-        *next_r = len;
-    else if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
-        *next_r = i + 2;
-    else
-        *next_r = i + 1;
+    *next_r = hdr_after_eol(s, i, len);
     return i;
 }
 
@@ -275,29 +278,25 @@ static void hdr_index_close(struct hdr_index *ix, size_t off)
     f->value_len = end - vstart;
 }
 
-void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
-                    size_t colon_at)
+/* A continuation line[0..ll): the open field's value runs to its end for
+ * now. */
+static void hdr_index_cont(struct hdr_index *ix, const char *line, size_t ll)
 {
-    const char *line = ix->blk + off;
-    const char *colon;
+    if (ix->open)
+        ix->f[ix->n - 1].value_len =
+            (size_t)(line + ll - ix->f[ix->n - 1].value);
+}
+
+/* A field line line[0..ll) whose first ':' is colon (the value of the
+ * field before it already ends where its last line does). */
+static void hdr_index_field(struct hdr_index *ix, const char *line, size_t ll,
+                            const char *colon)
+{
     struct hdr_field *f;
 
-    (void)next;
-    if (ll > 0 && hdr_is_wsp(line[0])) { /* a continuation, or stray */
-        if (ix->open) /* the value runs to the end of this line for now */
-            ix->f[ix->n - 1].value_len =
-                (size_t)(line + ll - ix->f[ix->n - 1].value);
+    ix->open = false;
+    if (ix->over)
         return;
-    }
-    hdr_index_close(ix, off);
-    if (ll == 0 || ix->over)
-        return;
-    if (colon_at == HDR_COLON_UNKNOWN)
-        colon = memchr(line, ':', ll);
-    else
-        colon = colon_at < ll ? line + colon_at : NULL;
-    if (colon == NULL || colon == line)
-        return; /* garbage line */
     if (ix->n == HDR_INDEX_MAX) {
         ix->over = true;
         return;
@@ -310,6 +309,109 @@ void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
     f->value = colon + 1;
     f->value_len = (size_t)(line + ll - f->value);
     ix->open = true;
+}
+
+void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
+                    size_t colon_at)
+{
+    const char *line = ix->blk + off;
+    const char *colon;
+
+    (void)next;
+    if (ll > 0 && hdr_is_wsp(line[0])) { /* a continuation, or stray */
+        hdr_index_cont(ix, line, ll);
+        return;
+    }
+    /* the open field ends here: its value ends where its last line does */
+    ix->open = false;
+    if (ll == 0 || ix->over)
+        return;
+    if (colon_at == HDR_COLON_UNKNOWN)
+        colon = memchr(line, ':', ll);
+    else
+        colon = colon_at < ll ? line + colon_at : NULL;
+    if (colon == NULL || colon == line)
+        return; /* garbage line */
+    hdr_index_field(ix, line, ll, colon);
+}
+
+/* hdr_name_end(), inlined where lines are read in bulk. */
+static inline size_t hdr_name_end_in(const char *line, size_t i, size_t ll)
+{
+#if defined(__SSE2__)
+    const __m128i colon = _mm_set1_epi8(':'), sp = _mm_set1_epi8(' ');
+    const __m128i del = _mm_set1_epi8(0x7f);
+
+    for (; i + 16 <= ll; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
+        /* name bytes: ' ' < x < 0x7f as signed bytes (8-bit ones are < 0) */
+        __m128i name =
+            _mm_and_si128(_mm_cmpgt_epi8(x, sp), _mm_cmplt_epi8(x, del));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_andnot_si128(_mm_cmpeq_epi8(x, colon), name));
+        if (m != 0xffffu)
+            return i + (size_t)__builtin_ctz(~m & 0xffffu);
+    }
+#endif
+    for (; i < ll; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c == ':' || c <= ' ' || c >= 0x7f)
+            break;
+    }
+    return i;
+}
+
+size_t hdr_name_end(const char *line, size_t i, size_t ll)
+{
+    return hdr_name_end_in(line, i, ll);
+}
+
+/* Adds the field whose name, without blanks, is line[0..colon) and
+ * whose value runs to the end of the line at line[ll] (what
+ * hdr_index_field() does for such a name). */
+static inline void hdr_index_named(struct hdr_index *ix, const char *line,
+                                   size_t colon, size_t ll)
+{
+    struct hdr_field *f;
+
+    ix->open = false;
+    if (ix->over || ix->n == HDR_INDEX_MAX) {
+        ix->over = true;
+        return;
+    }
+    f = &ix->f[ix->n++];
+    f->name = line;
+    f->name_len = colon;
+    f->value = line + colon + 1;
+    f->value_len = ll - colon - 1;
+    ix->open = true;
+}
+
+size_t hdr_index_run(struct hdr_index *ix, size_t pos, size_t len,
+                     size_t *ll_r, size_t *next_r)
+{
+    while (pos < len) {
+        const char *line = ix->blk + pos;
+        size_t rest = len - pos, ll;
+        /* the name ends at ':' or a byte no name has (CR and LF among
+         * them), so a colon found is on this line, and its end is past it */
+        size_t c = hdr_name_end_in(line, 0, rest);
+
+        if (c > 0 && c < rest && line[c] == ':' && line[0] != '-') {
+            ll = c + 1 + hdr_eol(line + c + 1, rest - c - 1);
+            hdr_index_named(ix, line, c, ll);
+        } else if (c == 0 && hdr_is_wsp(line[0]) && pos > 0) {
+            ll = hdr_eol(line, rest);
+            hdr_index_cont(ix, line, ll);
+        } else {
+            ll = hdr_eol(line, rest);
+            *ll_r = ll;
+            *next_r = hdr_after_eol(line, ll, rest);
+            return pos;
+        }
+        pos += hdr_after_eol(line, ll, rest);
+    }
+    return pos;
 }
 
 void hdr_index_end(struct hdr_index *ix, size_t len)

@@ -81,6 +81,23 @@ void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
                     size_t colon);
 void hdr_index_end(struct hdr_index *ix, size_t len);
 
+/* Length of the run of field-name bytes (printable ASCII but ':') at
+ * line[i..ll), i.e. the offset of the first byte that is ':' or cannot be
+ * in a field name, or ll. */
+size_t hdr_name_end(const char *line, size_t i, size_t ll);
+
+/* Many lines at once, for a reader that splits a block as it goes: from
+ * the line at offset pos (0: the block's first line) of ix->blk[0..len),
+ * every line that is a continuation (not the first line) or a field line
+ * (a name as hdr_name_end() has it, not empty and not starting with '-',
+ * then ':') goes to the index as hdr_index_line() takes it.  Returns the
+ * offset of the first other line (blank, garbage, starting with '-', or
+ * the first line starting with a blank), with its length and that of the
+ * next line as hdr_line() finds them in *ll_r and *next_r; len when every
+ * line was taken. */
+size_t hdr_index_run(struct hdr_index *ix, size_t pos, size_t len,
+                     size_t *ll_r, size_t *next_r);
+
 /* The whole block at once. */
 void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix);
 

@@ -72,34 +72,6 @@ static unsigned mime_match(const struct mime_walker *w, const char *line,
     return 0;
 }
 
-/* Offset of the first byte of line[i..ll) that is ':' or cannot be in a
- * field name (controls, space, DEL, 8-bit), or ll: 16 bytes a step where
- * SSE2 is. */
-static size_t mime_name_end(const char *line, size_t i, size_t ll)
-{
-#if defined(__SSE2__)
-    const __m128i colon = _mm_set1_epi8(':'), sp = _mm_set1_epi8(' ');
-    const __m128i del = _mm_set1_epi8(0x7f);
-
-    for (; i + 16 <= ll; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
-        /* name bytes: ' ' < x < 0x7f as signed bytes (8-bit ones are < 0) */
-        __m128i name =
-            _mm_and_si128(_mm_cmpgt_epi8(x, sp), _mm_cmplt_epi8(x, del));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_andnot_si128(_mm_cmpeq_epi8(x, colon), name));
-        if (m != 0xffffu)
-            return i + (size_t)__builtin_ctz(~m & 0xffffu);
-    }
-#endif
-    for (; i < ll; i++) {
-        unsigned char c = (unsigned char)line[i];
-        if (c == ':' || c <= ' ' || c >= 0x7f)
-            break;
-    }
-    return i;
-}
-
 /* Is line[0..ll) the start or continuation of a header field?  For the
  * start of one, *colon_r is the offset of its colon (ll for the mbox
  * separator, which may have none). */
@@ -112,7 +84,7 @@ static bool mime_header_line(const char *line, size_t ll, bool first,
         *colon_r = HDR_COLON_UNKNOWN;
         return true; /* mbox separator */
     }
-    size_t i = mime_name_end(line, 0, ll);
+    size_t i = hdr_name_end(line, 0, ll);
     *colon_r = i;
     return i > 0 && i < ll && line[i] == ':';
 }
@@ -493,14 +465,18 @@ unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
         bool close;
         unsigned k;
 
-        if (w.state != MIME_ST_HEADERS && /* only "--" lines matter */
-            (pos = mime_next_dashes(buf, len, pos, w.nstack)) >= len)
-            break;
-        ll = hdr_line(buf + pos, len - pos, &next);
         if (w.state == MIME_ST_HEADERS) {
-            go = mime_header_step(&w, pos, ll, next, &pos);
+            /* field lines go to the index at once; any other line here */
+            pos = w.start + hdr_index_run(&w.ix, pos - w.start, len - w.start,
+                                          &ll, &next);
+            if (pos < len)
+                go = mime_header_step(&w, pos, ll, next, &pos);
             continue;
         }
+        /* only "--" lines matter */
+        if ((pos = mime_next_dashes(buf, len, pos, w.nstack)) >= len)
+            break;
+        ll = hdr_line(buf + pos, len - pos, &next);
         if ((k = mime_match(&w, buf + pos, ll, &close)) > 0)
             go = mime_delimiter(&w, k, close, pos, pos + next);
         pos += next;

@@ -251,6 +251,104 @@ static void test_hdr_line_matches_bytewise(void **state)
     }
 }
 
+/* hdr_index_run() as written a line at a time, a byte at a time: lines
+ * taken are handed to hdr_index_line() (the colon of a field line found
+ * here); returns the first line not taken, as hdr_index_run() does. */
+static size_t ref_index_run(struct hdr_index *ix, size_t pos, size_t len,
+                            size_t *ll_r, size_t *next_r)
+{
+    const char *blk = ix->blk;
+
+    while (pos < len) {
+        const char *line = blk + pos;
+        size_t ll = 0, next, c = 0;
+        while (pos + ll < len && line[ll] != '\r' && line[ll] != '\n')
+            ll++;
+        next = pos + ll >= len ? len - pos
+               : line[ll] == '\r' && pos + ll + 1 < len && line[ll + 1] == '\n'
+                   ? ll + 2
+                   : ll + 1;
+        while (c < ll && line[c] != ':' && (unsigned char)line[c] > ' ' &&
+               (unsigned char)line[c] < 0x7f)
+            c++;
+        if (ll > 0 && (line[0] == ' ' || line[0] == '\t') && pos > 0) {
+            hdr_index_line(ix, pos, ll, next, HDR_COLON_UNKNOWN);
+        } else if (c > 0 && c < ll && line[c] == ':' && line[0] != '-') {
+            hdr_index_line(ix, pos, ll, next, c);
+        } else {
+            *ll_r = ll;
+            *next_r = next;
+            return pos;
+        }
+        pos += next;
+    }
+    return pos;
+}
+
+/* hdr_index_run() against the reference on random blocks: field lines
+ * with short and long names, continuations, lines that start with '-',
+ * garbage, 8-bit and NUL bytes, blank lines, all three line ends; a line
+ * not taken goes to hdr_index_line() and the run goes on after it, as
+ * the walker does. */
+static void test_hdr_index_run_as_reference(void **state)
+{
+    static const char *const piece[] = {
+        "From: a <b@c>", "X-Very-Long-Field-Name-Here: v", "To:", "TO : y",
+        " folded", "\tfolded", "-X: dash", "--b", "garbage", ":no name",
+        "From x", "N\xe9: v", "N\x01: v", "A:", "Received: from x by y with z "
+        "for <q@r>; Mon, 1 Jan 2024 10:00:00 +0000", "\n", "\r\n", "\r",
+        "\r\r\n", "K\0: nul", "Name-Of-Exactly-16: v", "X", " "};
+    char blk[700];
+    unsigned seed = 4711;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0, k;
+        seed = seed * 1103515245u + 12345u;
+        k = (seed >> 16) % 30;
+        while (k-- > 0) {
+            seed = seed * 1103515245u + 12345u;
+            const char *pc = piece[(seed >> 16) % (sizeof piece /
+                                                   sizeof piece[0])];
+            size_t pl = pc[0] == 'K' ? 7 : strlen(pc);
+            if (len + pl + 1 >= sizeof blk)
+                break;
+            memcpy(blk + len, pc, pl);
+            len += pl;
+            if ((seed >> 8) % 3 != 0)
+                blk[len++] = '\n';
+        }
+        struct hdr_index a, b;
+        size_t pa = 0, pb = 0;
+        hdr_index_begin(&a, blk);
+        hdr_index_begin(&b, blk);
+        while (pa < len) {
+            size_t lla = 0, nexta = 0, llb = 0, nextb = 0;
+            pa = hdr_index_run(&a, pa, len, &lla, &nexta);
+            pb = ref_index_run(&b, pb, len, &llb, &nextb);
+            assert_int_equal(pa, pb);
+            if (pa >= len)
+                break;
+            assert_int_equal(lla, llb);
+            assert_int_equal(nexta, nextb);
+            hdr_index_line(&a, pa, lla, nexta, HDR_COLON_UNKNOWN);
+            hdr_index_line(&b, pb, llb, nextb, HDR_COLON_UNKNOWN);
+            pa += nexta;
+            pb += nextb;
+        }
+        hdr_index_end(&a, len);
+        hdr_index_end(&b, len);
+        assert_int_equal(a.n, b.n);
+        assert_int_equal(a.over, b.over);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_ptr_equal(a.f[i].name, b.f[i].name);
+            assert_int_equal(a.f[i].name_len, b.f[i].name_len);
+            assert_ptr_equal(a.f[i].value, b.f[i].value);
+            assert_int_equal(a.f[i].value_len, b.f[i].value_len);
+        }
+    }
+}
+
 static void test_hdr_find_unfolds_any_line_end(void **state)
 {
     static const char *const blocks[] = {
@@ -892,6 +990,7 @@ int main(void)
         cmocka_unit_test(test_qp_matches_bytewise),
         cmocka_unit_test(test_hdr_unfold_matches_bytewise),
         cmocka_unit_test(test_hdr_line_matches_bytewise),
+        cmocka_unit_test(test_hdr_index_run_as_reference),
         cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
