@@ -22,6 +22,7 @@
  */
 #include "core/textbounce.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -339,18 +340,22 @@ static unsigned tb_wm_hash(const char *s)
     return ((uint32_t)(v | 0x2020u) * 2654435761u) >> 20;
 }
 
-/* tb_wm_hash() of the block s[0..3), case folded alike. */
+/* tb_wm_hash() of the block s[1..4), case folded alike: the four bytes
+ * at s are read as one word (one load, not three), the first one masked
+ * out (keep[] says which it is in the machine's byte order). */
 static unsigned tb_wm_hash3(const char *s)
 {
-    uint16_t v;
+    static const unsigned char keep[4] = {0, 0xff, 0xff, 0xff};
+    uint32_t w, k;
 
-    memcpy(&v, s, sizeof v);
-    uint32_t w = (uint32_t)v | (uint32_t)(unsigned char)s[2] << 16;
-    return ((w | 0x202020u) * 2654435761u) >> 20;
+    memcpy(&w, s, sizeof w);
+    memcpy(&k, keep, sizeof k);
+    return (((w | 0x20202020u) & k) * 2654435761u) >> 20;
 }
 
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
- * bytes, nn <= TB_SET_MAX). */
+ * bytes, nn <= TB_SET_MAX).  A set searched by tb_find_set_ends() has m
+ * >= 4: the hash of a window's last block reads the byte before it. */
 static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
 {
     t->nn = nn;
@@ -364,7 +369,8 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
     memset(t->shift, t->m > 2 ? (int)(t->m - 2) : 0, sizeof t->shift);
     for (size_t i = 0; i < nn; i++) {
         for (size_t j = 0; j + 2 < t->m; j++) {
-            unsigned h = tb_wm_hash3(nd[i] + j);
+            const char blk[4] = {0, nd[i][j], nd[i][j + 1], nd[i][j + 2]};
+            unsigned h = tb_wm_hash3(blk);
             size_t sh = t->m - 3 - j;
             if (sh < t->shift[h])
                 t->shift[h] = (unsigned char)sh;
@@ -407,6 +413,8 @@ static void tb_sets_init(void)
                  sizeof tb_echo_names / sizeof tb_echo_names[0]);
     tb_set_build(&tb_sets[TB_SET_MARK], tb_mark_words,
                  sizeof tb_mark_words / sizeof tb_mark_words[0]);
+    for (int id = 0; id < TB_NSETS; id++) /* the searched ones */
+        assert(id == TB_SET_ECHO || id == TB_SET_MARK || tb_sets[id].m >= 4);
 }
 
 /* Which phrases of set id occur in s[0..len): bit i stands for its i-th
@@ -430,7 +438,7 @@ static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
     uint64_t found = 0;
 
     for (size_t p = t->m - 1; p < len;) {
-        unsigned h = tb_wm_hash3(s + p - 2);
+        unsigned h = tb_wm_hash3(s + p - 3); /* p >= m - 1 >= 3 */
         if (t->shift[h] != 0) {
             p += t->shift[h];
             continue;

@@ -209,3 +209,12 @@ tests_unit_test_addrscan_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_addrscan_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_addrscan
 endif
+
+# notice texts: the phrase sets searched against a plain reference
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_textbounce
+tests_unit_test_textbounce_SOURCES = tests/unit/test_textbounce.c
+tests_unit_test_textbounce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_textbounce_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_textbounce
+endif

@@ -1,0 +1,169 @@
+/*
+ * test_textbounce.c - the phrase search of textbounce.c against a plain
+ * reference: the family of a notice is the first family listed whose
+ * phrase occurs (ASCII case ignored) in the first 4096 bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/textbounce.h"
+
+#define TEST_HEAD 4096 /* text searched for a family (textbounce.c) */
+
+/* The family phrases in textbounce.c's order, with their family. */
+static const struct {
+    const char *phrase;
+    const char *name;
+} families[] = {
+    {"qmail-send program", "qmail"},
+    {"this is the qmail", "qmail"},
+    {"this message was created automatically by mail delivery software",
+     "exim"},
+    {"this is the mail system at host", "postfix"},
+    {"----- transcript of session follows -----", "sendmail"},
+    {"the following addresses had permanent fatal errors", "sendmail"},
+    {"delivery has failed to these recipients or groups", "exchange"},
+    {"did not reach the following recipient", "exchange"},
+    {"your message did not reach some or all of the intended", "exchange"},
+    {"google tried to deliver your message", "gmail"},
+    {"delivery to the following recipient failed permanently", "gmail"},
+    {"delivery to the following recipients failed", "gmail"},
+    {"sorry, we were unable to deliver your message", "yahoo"},
+    {"the response from the remote server was", "gmail"},
+    {"the response was:", "gmail"},
+    {"address not found", "gmail"},
+    {"courier mail server", "courier"},
+    {"your message was not delivered to:", "x400"},
+    {"lotus domino", "domino"},
+    {"domino directory", "domino"},
+    {"the message that you sent was undeliverable to the following",
+     "groupwise"},
+    {"this report relates to a message you sent", "messagingserver"},
+    {"remote server returned", "exchange"},
+    {"couldn't be delivered", "exchange"},
+    {"this message was undeliverable due to the following reason",
+     "messagingserver"},
+    {"hi. this is the", "qmail"},
+    {"m-filter", "mfilter"},
+    {"message from interscan", "trendmicro"},
+    {"original message follows.", "imail"},
+    {"mailmarshal", "mailmarshal"},
+    {"opensmtpd", "opensmtpd"},
+    {"barracuda", "barracuda"},
+    {"mimecast", "mimecast"},
+    {"amazonses.com", "amazonses"},
+};
+#define NFAMILIES (sizeof families / sizeof families[0])
+
+static char lower(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/* Does s[0..len) hold the lower-case needle, ASCII case ignored?  A byte
+ * at a time. */
+static bool ref_has(const char *s, size_t len, const char *needle)
+{
+    size_t nl = strlen(needle);
+
+    for (size_t i = 0; i + nl <= len; i++) {
+        size_t k = 0;
+        while (k < nl && lower(s[i + k]) == needle[k])
+            k++;
+        if (k == nl)
+            return true;
+    }
+    return false;
+}
+
+static const char *ref_family(const char *s, size_t len)
+{
+    if (len > TEST_HEAD)
+        len = TEST_HEAD;
+    for (size_t i = 0; i < NFAMILIES; i++)
+        if (ref_has(s, len, families[i].phrase))
+            return families[i].name;
+    return "text";
+}
+
+static unsigned next_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+/* A random notice: filler, parts of phrases and whole phrases, letters in
+ * either case, line ends of every kind; now and then past TEST_HEAD. */
+static size_t make_text(char *t, size_t cap, unsigned *seed)
+{
+    static const char *const filler[] = {
+        " ", "\n", "\r\n", "\r", "mail ", "the ", "deliver", "-----",
+        "message ", "host", "m-", "qmail", "domino ", "\x80\xff", "."};
+    size_t n = 0, want = next_rand(seed) % 7 == 0 ? 4200 : 600;
+
+    while (n < want) {
+        unsigned r = next_rand(seed);
+        const char *piece;
+        size_t pl;
+        if (r % 5 == 0) {
+            piece = families[(r >> 4) % NFAMILIES].phrase;
+            pl = strlen(piece);
+            if ((r >> 12) % 3 == 0) /* a phrase cut short */
+                pl = pl / 2 + 1;
+        } else {
+            piece = filler[(r >> 4) % (sizeof filler / sizeof *filler)];
+            pl = strlen(piece);
+        }
+        if (n + pl > cap)
+            break;
+        for (size_t i = 0; i < pl; i++) {
+            char c = piece[i];
+            if (c >= 'a' && c <= 'z' && next_rand(seed) % 2 == 0)
+                c = (char)(c - 32);
+            t[n++] = c;
+        }
+    }
+    return n;
+}
+
+/* textbounce_family() names the family the reference finds, for every
+ * length of the text cut from its end too. */
+static void test_family_as_reference(void **state)
+{
+    static char t[5000];
+    unsigned seed = 4711;
+    (void)state;
+
+    for (int round = 0; round < 3000; round++) {
+        size_t n = make_text(t, sizeof t, &seed);
+        size_t len = round % 2 == 0 ? n : next_rand(&seed) % (n + 1);
+        assert_string_equal(textbounce_family(t, len), ref_family(t, len));
+    }
+}
+
+/* Short texts, down to none: no phrase is read past the end. */
+static void test_family_short_texts(void **state)
+{
+    static const char s[] = "M-FILTER";
+    (void)state;
+
+    for (size_t len = 0; len <= 8; len++)
+        assert_string_equal(textbounce_family(s, len),
+                            len == 8 ? "mfilter" : "text");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_family_as_reference),
+        cmocka_unit_test(test_family_short_texts),
+    };
+    return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
+}
