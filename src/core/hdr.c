@@ -726,6 +726,34 @@ static const unsigned char hdr_pv_stop[256] = {
     ['"'] = HDR_PV_QUOTED,
     ['\\'] = HDR_PV_QUOTED};
 
+/* Offset of the first byte of v[k..vlen) that ends a run of a value
+ * (hdr_pv_stop[] & stop), or vlen: 16 bytes a step where SSE2 is. */
+static size_t hdr_pv_run(const char *v, size_t k, size_t vlen, unsigned stop)
+{
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    const __m128i a = _mm_set1_epi8(stop == HDR_PV_QUOTED ? '"' : ';');
+    const __m128i b = _mm_set1_epi8(stop == HDR_PV_QUOTED ? '\\' : ' ');
+    const __m128i c = _mm_set1_epi8(stop == HDR_PV_QUOTED ? '\r' : '\t');
+    const __m128i d = _mm_set1_epi8(stop == HDR_PV_QUOTED ? '\r' : '\0');
+
+    for (; k + 16 <= vlen; k += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + k));
+        __m128i e = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(x, b)));
+        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi8(x, c),
+                                         _mm_cmpeq_epi8(x, d)));
+        unsigned m = (unsigned)_mm_movemask_epi8(e);
+        if (m != 0)
+            return k + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (k < vlen && (hdr_pv_stop[(unsigned char)v[k]] & stop) == 0)
+        k++;
+    return k;
+}
+
 /* Reads the value that starts at v[j] (after its opening quote when
  * quoted) into out: a bare one ends at ';' or a blank, a quoted one at
  * '"', where '\\' quotes the byte after it and CR and LF are dropped.
@@ -737,9 +765,7 @@ static void hdr_param_value(const char *v, size_t vlen, size_t j, bool quoted,
     size_t n = 0;
 
     while (j < vlen) {
-        size_t k = j;
-        while (k < vlen && (hdr_pv_stop[(unsigned char)v[k]] & stop) == 0)
-            k++;
+        size_t k = hdr_pv_run(v, j, vlen, stop);
         size_t room = cap > n + 1 ? cap - n - 1 : 0; /* @UNSAFE */
         size_t run = k - j < room ? k - j : room;
         memcpy(out + n, v + j, run);
@@ -762,7 +788,9 @@ static void hdr_param_value(const char *v, size_t vlen, size_t j, bool quoted,
 static bool hdr_param_at(const char *v, size_t vlen, size_t i, const char *name,
                          size_t nlen, char *out, size_t cap)
 {
-    if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
+    /* a first byte that differs, case bit aside, is no match */
+    if (vlen - i <= nlen || (v[i] | 0x20) != (name[0] | 0x20) ||
+        strncasecmp(v + i, name, nlen) != 0)
         return false;
     size_t j = i + nlen;
     while (j < vlen && (v[j] == ' ' || v[j] == '\t'))

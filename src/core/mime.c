@@ -141,9 +141,11 @@ static const unsigned char mime_type_stop[256] = {
 
 #if defined(__SSE2__)
 /* The start of the type at v[i..end) (end - i < 64) copied into type[],
- * lower case, 16 bytes a step while 16 remain and none of them ends it;
- * returns the bytes copied, a step stores all 16 (those past the end are
- * scratch the byte loop overwrites or the NUL ends). */
+ * lower case, 16 bytes a step while 16 remain; returns the bytes of the
+ * type copied: all of it when a step met the byte that ends it, else those
+ * of the whole steps taken (the byte loop does the rest).  A step stores
+ * all 16 bytes (those past the type are scratch the byte loop overwrites
+ * or the NUL ends). */
 static size_t mime_type16(const char *v, size_t i, size_t end, char *type)
 {
     const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
@@ -163,8 +165,9 @@ static size_t mime_type16(const char *v, size_t i, size_t end, char *type)
             _mm_and_si128(_mm_cmpgt_epi8(x, a1), _mm_cmplt_epi8(x, z1));
         x = _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(32)));
         _mm_storeu_si128((__m128i *)(void *)(type + n), x);
-        if (_mm_movemask_epi8(stop) != 0)
-            break;
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        if (m != 0)
+            return n + (size_t)__builtin_ctz(m); /* the type ends there */
     }
     return n;
 }

@@ -435,6 +435,91 @@ static size_t random_ctype(char *v, size_t cap, unsigned *seed)
     return n;
 }
 
+/* hdr_param() as first written, a byte at a time: the reference. */
+static bool ref_param(const char *v, size_t vlen, const char *name, char *out,
+                      size_t cap)
+{
+    size_t i = 0, nlen = strlen(name);
+
+    while (i < vlen) {
+        const char *semi = memchr(v + i, ';', vlen - i);
+        if (semi == NULL)
+            return false;
+        i = (size_t)(semi - v) + 1;
+        while (i < vlen && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' ||
+                            v[i] == '\n' || v[i] == '\0'))
+            i++;
+        if (vlen - i <= nlen || strncasecmp(v + i, name, nlen) != 0)
+            continue;
+        size_t j = i + nlen, n = 0;
+        while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+            j++;
+        if (j >= vlen || v[j] != '=')
+            continue;
+        j++;
+        while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+            j++;
+        bool quoted = j < vlen && v[j] == '"';
+        for (j += quoted; j < vlen; j++) {
+            char c = v[j];
+            if (!quoted && (c == ';' || c == ' ' || c == '\t' || c == '\r' ||
+                            c == '\n' || c == '\0'))
+                break;
+            if (quoted && c == '"')
+                break;
+            if (quoted && c == '\\' && j + 1 < vlen)
+                c = v[++j];
+            if (quoted && (c == '\r' || c == '\n'))
+                continue;
+            if (n + 1 < cap)
+                out[n++] = c;
+        }
+        if (cap > 0)
+            out[n] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* hdr_param() against the reference on random values with long runs (so
+ * that whole 16-byte steps are taken), quotes, escapes and odd bytes, into
+ * outputs of every size up to 40. */
+static void test_hdr_param_as_bytewise(void **state)
+{
+    static const char *const names[] = {"charset", "boundary", "x",
+                                         "report-type"};
+    static const char *const longs[] = {
+        "----=_NextPart_000_0012_01D9ABCDEF.123456789",
+        "\"----=_Part_12345_67890.1700000000000\"",
+        "\"quoted \\\"long\\\" value with\r\n folds and more\"",
+        "boundary=0123456789abcdefghijABCDEFGHIJ0123456789",
+        "; charset=\"windows-1252-with-a-long-tail-0123\""};
+    char v[400];
+    unsigned seed = 2718;
+    (void)state;
+
+    for (int round = 0; round < 20000; round++) {
+        size_t vlen = 0;
+        for (int part = 0; part < 3; part++) {
+            vlen += random_ctype(v + vlen, 120, &seed);
+            seed = seed * 1103515245u + 12345u;
+            const char *l = longs[(seed >> 16) % 5];
+            memcpy(v + vlen, l, strlen(l));
+            vlen += strlen(l);
+        }
+        for (size_t k = 0; k < 4; k++) {
+            char got[48], want[48];
+            size_t cap = 1 + (size_t)(round + (int)k) % 40;
+            memset(got, 'g', sizeof got);
+            memset(want, 'g', sizeof want);
+            bool a = hdr_param(v, vlen, names[k], got, cap);
+            bool b = ref_param(v, vlen, names[k], want, cap);
+            assert_int_equal(a, b);
+            assert_memory_equal(got, want, sizeof got);
+        }
+    }
+}
+
 /* hdr_params() finds each parameter as hdr_param() does alone. */
 static void test_hdr_params_as_hdr_param(void **state)
 {
@@ -995,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_hdr_decode_encoded_words),
         cmocka_unit_test(test_hdr_param_quoted_and_bare),
         cmocka_unit_test(test_hdr_params_as_hdr_param),
+        cmocka_unit_test(test_hdr_param_as_bytewise),
         cmocka_unit_test(test_hdr_pick_as_hdr_next),
         cmocka_unit_test(test_walk_type_as_unfolded),
         cmocka_unit_test(test_addrscan_finds_and_normalizes),
