@@ -55,13 +55,37 @@ static size_t ses_string(const char *t, size_t len, size_t k, char *out,
     return i < len ? i + 1 : 0;
 }
 
+/* Does the key (with its closing quote) follow the '"' at t[i]? */
+static bool ses_key_at(const char *t, size_t len, size_t i, const char *key,
+                       size_t kl)
+{
+    return i + kl + 2 <= len && t[i + kl + 1] == '"' &&
+           memcmp(t + i + 1, key, kl) == 0;
+}
+
+/* ses_key() of "notificationType", or when there is none of
+ * "eventType": both looked for in one pass over the quotes. */
+static size_t ses_kind_key(const char *t, size_t len)
+{
+    const char *q;
+    size_t i = 0, ev = 0;
+
+    while (i < len && (q = memchr(t + i, '"', len - i)) != NULL) {
+        i = (size_t)(q - t);
+        if (ses_key_at(t, len, i, "notificationType", 16))
+            return i + 18;
+        if (ev == 0 && ses_key_at(t, len, i, "eventType", 9))
+            ev = i + 11;
+        i++;
+    }
+    return ev;
+}
+
 static enum report_kind ses_kind(const char *t, size_t len)
 {
     char v[64];
-    size_t k = ses_key(t, len, 0, len, "notificationType");
+    size_t k = ses_kind_key(t, len);
 
-    if (k == 0)
-        k = ses_key(t, len, 0, len, "eventType");
     if (k == 0 || ses_string(t, len, k, v, sizeof v) == 0)
         return REPORT_NOT_BOUNCE;
     if (strcasecmp(v, "Bounce") == 0)

@@ -14,7 +14,8 @@
  * An address seen again adds only what its recipient still lacks.
  *
  * The phrase sets (families, failure words, delay and notice phrases, the
- * header fields echoed and the markers of a returned original) are
+ * phrases of a notice's Subject, the header fields echoed and the markers
+ * of a returned original) are
  * searched with tables built once per process (pthread_once), immutable
  * afterwards.  What a set says of a line is kept while the line is read
  * (struct tb_memo), and the first lines with an '@' are found once for
@@ -233,6 +234,17 @@ static const char *const tb_body_words[] = {
     "invalid user", "no such user", "requested action not taken",
     "error message below"};
 
+/* Phrases of a notice's Subject. */
+static const char *const tb_subject_words[] = {
+    "undeliver", "delivery status notification", "failure notice",
+    "returned mail", "delivery fail", "mail delivery failed",
+    "not delivered", "could not be delivered", "delivery notification",
+    "nondeliverable", "non-deliverable", "mail system error", "rejected",
+    "bounce", "delivery problem", "failed delivery", "undelivered",
+    "delivery failure", "non remis", "unzustellbar", "returned to sender",
+    "mail failure", "error", "warning: could not", "delayed mail",
+    "delivery delayed", "not member", "non-delivery"};
+
 /* A line that gives an address to write to for help. */
 static const char *const tb_helpdesk_words[] = {
     "contact", "assistance", "please send", "help desk", "helpdesk"};
@@ -282,7 +294,8 @@ static const char *const tb_mark_words[] = {
 
 enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
                  TB_SET_NOT_RCPT, TB_SET_RCPT, TB_SET_SENT_BY,
-                 TB_SET_FAMILY_DELAY, TB_SET_ECHO, TB_SET_MARK, TB_NSETS };
+                 TB_SET_FAMILY_DELAY, TB_SET_ECHO, TB_SET_MARK,
+                 TB_SET_SUBJECT, TB_NSETS };
 
 /* TB_SET_FAMILY_DELAY: the family phrases (bits as in TB_SET_FAMILY)
  * followed by the delay phrases, for a notice whose family and delay are
@@ -389,6 +402,8 @@ static void tb_sets_init(void)
     _Static_assert(TB_NFAMILIES + TB_NDELAY <= TB_SET_MAX, "too many");
     _Static_assert(sizeof tb_fail_words / sizeof tb_fail_words[0] <=
                        TB_SET_MAX, "too many");
+    _Static_assert(sizeof tb_subject_words / sizeof tb_subject_words[0] <=
+                       TB_SET_MAX, "too many");
     for (size_t i = 0; i < nf; i++)
         fam[i] = tb_families[i].needle;
     tb_set_build(&tb_sets[TB_SET_FAMILY], fam, nf);
@@ -413,6 +428,8 @@ static void tb_sets_init(void)
                  sizeof tb_echo_names / sizeof tb_echo_names[0]);
     tb_set_build(&tb_sets[TB_SET_MARK], tb_mark_words,
                  sizeof tb_mark_words / sizeof tb_mark_words[0]);
+    tb_set_build(&tb_sets[TB_SET_SUBJECT], tb_subject_words,
+                 sizeof tb_subject_words / sizeof tb_subject_words[0]);
     for (int id = 0; id < TB_NSETS; id++) /* the searched ones */
         assert(id == TB_SET_ECHO || id == TB_SET_MARK || tb_sets[id].m >= 4);
 }
@@ -1147,23 +1164,14 @@ const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
 bool textbounce_signal(const char *text, size_t len,
                        const struct textbounce_hints *h)
 {
-    static const char *const subj[] = {
-        "undeliver", "delivery status notification", "failure notice",
-        "returned mail", "delivery fail", "mail delivery failed",
-        "not delivered", "could not be delivered", "delivery notification",
-        "nondeliverable", "non-deliverable", "mail system error", "rejected",
-        "bounce", "delivery problem", "failed delivery", "undelivered",
-        "delivery failure", "non remis", "unzustellbar", "returned to sender",
-        "mail failure", "error", "warning: could not", "delayed mail",
-        "delivery delayed", "not member", "non-delivery"};
     const char *s = h->subject != NULL ? h->subject : "";
 
     tb_sets_ready();
     if (h->from != NULL && tb_sender_role(h->from))
         return true;
-    for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++)
-        if (tb_find(s, strlen(s), subj[i]) != NULL)
-            return true;
+    size_t sl = strlen(s);
+    if (tb_has_any(TB_SET_SUBJECT, s, sl, sl))
+        return true;
     /* the notice says so near its start */
     return tb_has_any(TB_SET_BODY, text, len, TB_HEAD_MAX);
 }

@@ -218,3 +218,12 @@ tests_unit_test_textbounce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAG
 tests_unit_test_textbounce_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_textbounce
 endif
+
+# SES notifications: the kind found against a plain reference
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_sesjson
+tests_unit_test_sesjson_SOURCES = tests/unit/test_sesjson.c
+tests_unit_test_sesjson_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_sesjson_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_sesjson
+endif

@@ -159,11 +159,67 @@ static void test_family_short_texts(void **state)
                             len == 8 ? "mfilter" : "text");
 }
 
+/* The Subject phrases of a notice, as textbounce.c lists them. */
+static const char *const subject_words[] = {
+    "undeliver", "delivery status notification", "failure notice",
+    "returned mail", "delivery fail", "mail delivery failed",
+    "not delivered", "could not be delivered", "delivery notification",
+    "nondeliverable", "non-deliverable", "mail system error", "rejected",
+    "bounce", "delivery problem", "failed delivery", "undelivered",
+    "delivery failure", "non remis", "unzustellbar", "returned to sender",
+    "mail failure", "error", "warning: could not", "delayed mail",
+    "delivery delayed", "not member", "non-delivery"};
+
+/* textbounce_signal() of a Subject alone (no text, no sender) says what
+ * the reference says: one of the phrases is in it. */
+static void test_signal_subject_as_reference(void **state)
+{
+    static const char *const filler[] = {" ", "re: ", "x", "deliver", "err",
+                                         "non", "-", "mail ", "\xc3\xa9"};
+    char subject[200];
+    unsigned seed = 31337;
+    (void)state;
+
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0, want = next_rand(&seed) % 60;
+        while (n < want) {
+            unsigned r = next_rand(&seed);
+            const char *p;
+            size_t pl;
+            if (r % 6 == 0) {
+                p = subject_words[(r >> 4) %
+                                  (sizeof subject_words / sizeof *subject_words)];
+                pl = strlen(p);
+                if ((r >> 12) % 2 == 0) /* a phrase cut short */
+                    pl = pl / 2 + 1;
+            } else {
+                p = filler[(r >> 4) % (sizeof filler / sizeof *filler)];
+                pl = strlen(p);
+            }
+            if (n + pl + 1 > sizeof subject)
+                break;
+            for (size_t i = 0; i < pl; i++)
+                subject[n++] = p[i] >= 'a' && p[i] <= 'z' &&
+                                       next_rand(&seed) % 2 == 0
+                                   ? (char)(p[i] - 32)
+                                   : p[i];
+        }
+        subject[n] = '\0';
+        bool ref = false;
+        for (size_t i = 0; i < sizeof subject_words / sizeof *subject_words;
+             i++)
+            ref = ref || ref_has(subject, n, subject_words[i]);
+        struct textbounce_hints h = {.subject = subject, .from = ""};
+        assert_int_equal(textbounce_signal("", 0, &h), ref);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_family_as_reference),
         cmocka_unit_test(test_family_short_texts),
+        cmocka_unit_test(test_signal_subject_as_reference),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
