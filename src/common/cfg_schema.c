@@ -278,6 +278,11 @@ static const struct cfg_key cfg_milter_keys[] = {
            "recipients the MTA refused itself (SMFIP_RCPT_REJ)"),
     K_BOOL("noreply", milter.noreply, "true",
            "connect, MAIL and headers without replies (unix sockets only)"),
+    K_ENUM("engine", milter.engine, "event", "event|libmilter",
+           "what speaks the milter protocol: bounceguard's own event loop "
+           "or libmilter's thread per connection"),
+    K_INT("threads", milter.threads, "8", 1, 256,
+          "event engine: connections served at once"),
 };
 
 /* ------------------------------------------------------------------ auth */

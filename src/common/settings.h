@@ -68,6 +68,8 @@ struct milter_settings {
     long long body_cap;          /* bytes of a bounce buffered */
     char *rcpt_rejects;          /* "off", "record", "suppress" */
     bool noreply;                /* SMFIP_NR_CONN/MAIL/HDR (unix sockets) */
+    char *engine;                /* "event" (mengine.c) or "libmilter" */
+    long long threads;           /* event engine: callbacks at once */
 };
 
 /* auth = { ... }  (src/auth: SPF/DKIM checks, prvs, credibility) */

@@ -34,7 +34,10 @@ endif
 
 # The daemon shell (main.c) and the filter it registers (milter.c).
 bounceguard_SOURCES += src/milter/main.c src/milter/milter.c src/milter/milter.h \
-	src/milter/reload.c src/milter/reload.h
+	src/milter/reload.c src/milter/reload.h src/milter/mtx.h \
+	src/milter/mproto.c src/milter/mproto.h \
+	src/milter/mengine.c src/milter/mengine.h \
+	src/milter/milter_lm.c src/milter/milter_lm.h
 
 # Real-protocol tests of the daemon: miltertest (Sendmail's macros) and the
 # private Postfix harness (tests/lib/pfharness.sh).

@@ -5,11 +5,14 @@
  * here), detach unless -f, lock the pid file, bind the milter socket (as
  * root, so it may live in a root-owned directory and be handed to the
  * configured user and group), drop privileges, open the filter's resources
- * (milter_start), then run smfi_main() on its own thread.  Every start-up
+ * (milter_start), then run the milter engine on its own thread: bounceguard's
+ * own (mengine.h, milter.engine = "event", the default) or libmilter's
+ * smfi_main() (milter.engine = "libmilter").  Every start-up
  * failure is fatal with a sysexits(3) code; a detached daemon still reports
  * it on the terminal and through its exit status (daemon.h).
  *
- * Signals: libmilter's own signal thread (started by smfi_main()) waits
+ * Signals: with the event engine the main thread takes them all.  The rest
+ * of this paragraph is about libmilter.  Its own signal thread (started by smfi_main()) waits
  * with sigwait(2) for SIGHUP, SIGTERM and SIGINT and stops the milter on
  * any of them.  So main_start() blocks SIGHUP, SIGUSR1, SIGTERM and SIGINT
  * before any thread exists (store, alerts, monitor, metrics, milter): every
@@ -53,10 +56,14 @@
 #include "common/pidfile.h"
 #include "common/sockspec.h"
 #include "metrics/observe.h"
+#include "milter/mengine.h"
 #include "milter/milter.h"
+#include "milter/milter_lm.h"
 #include "milter/reload.h"
 
 #define MAIN_DEFAULT_CONF SYSCONFDIR "/bounceguard/bounceguard.conf"
+/* seconds the event engine lets open connections finish at a stop */
+#define MAIN_STOP_GRACE 5
 
 struct main_daemon {
     char *conf_path; /* absolute: the daemon runs in "/" */
@@ -69,8 +76,9 @@ struct main_daemon {
     int notify_fd; /* to the waiting parent until ready */
     int sig_pipe[2];
     pthread_t milter_thread;
-    int milter_status;
-    atomic_bool milter_done; /* smfi_main() has returned */
+    int milter_status; /* 0 or -1 */
+    atomic_bool milter_done; /* the engine has returned */
+    struct mengine *engine;  /* NULL with libmilter */
     struct observe *observe; /* rate monitor, metrics endpoint */
 };
 
@@ -203,6 +211,41 @@ static void main_socket_owner(struct main_daemon *d)
                  strerror(errno));
 }
 
+static bool main_libmilter(const struct bg_settings *s)
+{
+    return s->milter.engine != NULL &&
+           strcmp(s->milter.engine, "libmilter") == 0;
+}
+
+/* Binds the socket with the configured umask: libmilter's or ours. */
+static int main_bind(struct main_daemon *d, const struct bg_settings *s)
+{
+    const char *error = NULL;
+    char *why = NULL;
+    struct mengine_settings es = {
+        .socket = s->socket,
+        .backlog = (int)s->socket_backlog,
+        .threads = (int)s->milter.threads,
+        .timeout = s->milter_timeout,
+        .grace = MAIN_STOP_GRACE,
+    };
+
+    if (!main_libmilter(s)) {
+        if (mengine_open(&es, &d->engine, &why) == 0)
+            return 0;
+        main_die(d, EX_OSERR, "cannot open milter socket %s",
+                 why != NULL ? why : s->socket);
+    }
+    if (smfi_setconn(s->socket) != MI_SUCCESS ||
+        smfi_settimeout((int)s->milter_timeout) != MI_SUCCESS ||
+        smfi_setbacklog((int)s->socket_backlog) != MI_SUCCESS)
+        main_die(d, EX_SOFTWARE, "cannot configure libmilter for %s",
+                 s->socket);
+    if (milter_lm_register(&error) != 0)
+        main_die(d, EX_SOFTWARE, "%s", error);
+    return smfi_opensocket(true) == MI_SUCCESS ? 0 : -1;
+}
+
 static void main_socket(struct main_daemon *d, const struct bg_settings *s)
 {
     const char *error = NULL;
@@ -212,18 +255,11 @@ static void main_socket(struct main_daemon *d, const struct bg_settings *s)
     d->sock_path = sockspec_unix_path(s->socket);
     if (d->sock_path != NULL && sockspec_check_stale(d->sock_path, &error) != 0)
         main_die(d, EX_UNAVAILABLE, "socket %s %s", d->sock_path, error);
-    if (smfi_setconn(s->socket) != MI_SUCCESS ||
-        smfi_settimeout((int)s->milter_timeout) != MI_SUCCESS ||
-        smfi_setbacklog((int)s->socket_backlog) != MI_SUCCESS)
-        main_die(d, EX_SOFTWARE, "cannot configure libmilter for %s",
-                 s->socket);
-    if (milter_setup(&error) != 0)
-        main_die(d, EX_SOFTWARE, "%s", error);
     old = umask(mask);
     errno = 0;
-    ret = smfi_opensocket(true);
+    ret = main_bind(d, s);
     umask(old);
-    if (ret != MI_SUCCESS)
+    if (ret != 0)
         main_die(d, EX_OSERR, "cannot open milter socket %s%s%s", s->socket,
                  errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
     main_socket_owner(d);
@@ -247,8 +283,16 @@ static void *main_milter_thread(void *arg)
 {
     struct main_daemon *d = arg;
     char byte = 'M';
+    char *error = NULL;
 
-    d->milter_status = smfi_main();
+    if (d->engine != NULL) {
+        d->milter_status = mengine_run(d->engine, milter_callbacks(), &error);
+        if (error != NULL)
+            log_error(NULL, "%s", error);
+        free(error);
+    } else {
+        d->milter_status = smfi_main() == MI_SUCCESS ? 0 : -1;
+    }
     atomic_store(&d->milter_done, true);
     if (write(d->sig_pipe[1], &byte, 1) != 1)
         log_error(NULL, "cannot wake the main thread: %s", strerror(errno));
@@ -347,6 +391,10 @@ static void main_loop(struct main_daemon *d)
         } else if (byte == 'T' && !stopping) {
             log_notice(NULL, "stopping on signal");
             stopping = true;
+            if (d->engine != NULL) {
+                mengine_stop(d->engine);
+                continue;
+            }
             waking = pthread_create(&waker, NULL, main_waker_thread, d) == 0;
             smfi_stop();
         }
@@ -361,6 +409,7 @@ static void main_cleanup(struct main_daemon *d)
     struct stat st;
 
     milter_shutdown();
+    mengine_free(&d->engine);
     observe_stop(&d->observe);
     /* libmilter may have removed the socket; never remove a successor's */
     if (d->sock_path != NULL && stat(d->sock_path, &st) == 0 &&
@@ -433,7 +482,7 @@ int main(int argc, char **argv)
     main_start(&d);
     main_loop(&d);
     log_notice(NULL, "stopped bounceguard %s", PACKAGE_VERSION);
-    int status = d.milter_status == MI_SUCCESS ? 0 : EX_SOFTWARE;
+    int status = d.milter_status == 0 ? 0 : EX_SOFTWARE;
     main_cleanup(&d);
     log_close();
     return status;

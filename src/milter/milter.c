@@ -1,13 +1,13 @@
 /*
- * milter.c - the libmilter glue of bounceguard: the callbacks and the
- * milter.h entry points.
+ * milter.c - the filter of bounceguard: the callbacks, whichever engine
+ * runs the protocol (mtx.h), and the milter.h entry points.
  *
  * Per transaction (decisions in flow.c, state in milter_ctx.c, bounces in
  * milter_bounce.c):
  *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM
- *              (and HELO with auth.inbound_check); SMFIP_SKIP; SMFIP_RCPT_REJ unless milter.rcpt_rejects is
- *              "off"; SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply
- *              (the default) on a unix socket; SMFIP_HDR_LEADSPC with
+ *              (and HELO with auth.inbound_check); MPP_SKIP; MPP_RCPT_REJ unless milter.rcpt_rejects is
+ *              "off"; MPP_NR_CONN, _MAIL, _HDR with milter.noreply
+ *              (the default) on a unix socket; MPP_HDR_LEADSPC with
  *              SPF/DKIM checks (DKIM hashes header values as written;
  *              headers we add then bring their SP)
  *   connect    client facts; Postfix's non-SMTP stream is recognised
@@ -23,9 +23,9 @@
  *              and left alone; outbound: Message-ID only; otherwise kept
  *              (bounded) and looked at for bounce hints
  *   EOH        not a candidate and nothing to do at EOM: track outbound,
- *              SMFIS_ACCEPT (no body, no EOM: the cheap path)
+ *              MST_ACCEPT (no body, no EOM: the cheap path)
  *   body       candidates up to milter.body_cap, DKIM verification while
- *              it runs; then SMFIS_SKIP
+ *              it runs; then MST_SKIP
  *   EOM        bounce: SPF/DKIM results (credibility, optional
  *              Authentication-Results), parse, classify, record, alert
  *              (never refused); outbound: SPF/DKIM verdict (alert when
@@ -41,9 +41,6 @@
 
 #include "milter/milter.h"
 
-#include <arpa/inet.h>
-#include <libmilter/mfapi.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,24 +61,26 @@
 #include "milter/milter_bounce.h"
 #include "milter/milter_ctx.h"
 #include "milter/milter_rt.h"
+#include "milter/mproto.h"
+#include "milter/mtx.h"
 #include "store/store.h"
 
 #define MILTER_SHUTDOWN_WAIT_MS 10000
 
 /* ---------------------------------------------------------------- glue */
 
-#define CONN(ctx) ((struct mctx_conn *)smfi_getpriv(ctx))
+#define CONN(ctx) ((struct mctx_conn *)mtx_getpriv(ctx))
 
-static const char *macro(SMFICTX *ctx, const char *name)
+static const char *macro(struct mtx *ctx, const char *name)
 {
-    const char *v = smfi_getsymval(ctx, (char *)name);
+    const char *v = mtx_getsymval(ctx, name);
 
     return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
 /* The queue id is known from MAIL on (Sendmail) or from the first accepted
  * RCPT on (Postfix smtpd). */
-static const char *qid(SMFICTX *ctx, struct mctx_conn *conn)
+static const char *qid(struct mtx *ctx, struct mctx_conn *conn)
 {
     if (conn->in_msg && conn->msg.queue_id == NULL)
         (void)mctx_set_str(&conn->msg.queue_id, macro(ctx, "i"));
@@ -91,26 +90,26 @@ static const char *qid(SMFICTX *ctx, struct mctx_conn *conn)
 /* milter.on_error, for failures of bounceguard itself; a bounce is never
  * refused, nor Postfix's non-SMTP stream before MAIL says what it carries
  * (its own DSNs come that way). */
-static sfsistat on_error(struct mctx_conn *conn)
+static enum mstat on_error(struct mctx_conn *conn)
 {
     if (conn != NULL && conn->set != NULL && !conn->msg.null_sender &&
         !(conn->non_smtp && !conn->in_msg) &&
         conn->set->milter.on_error != NULL &&
         strcmp(conn->set->milter.on_error, "tempfail") == 0)
-        return SMFIS_TEMPFAIL;
-    return SMFIS_ACCEPT;
+        return MST_TEMPFAIL;
+    return MST_ACCEPT;
 }
 
-/* The reply of a step: with SMFIP_NR_* negotiated for it the MTA waits for
+/* The reply of a step: with MPP_NR_* negotiated for it the MTA waits for
  * none, and a failure there can only let the message through. */
-static sfsistat step_reply(bool noreply, sfsistat status)
+static enum mstat step_reply(bool noreply, enum mstat status)
 {
-    return noreply ? SMFIS_NOREPLY : status;
+    return noreply ? MST_NOREPLY : status;
 }
 
 /* The connection context, made at negotiate (or at connect when the MTA
  * does not negotiate), with its own configuration reference. */
-static struct mctx_conn *conn_new(SMFICTX *ctx)
+static struct mctx_conn *conn_new(struct mtx *ctx)
 {
     struct bg_config *cfg = cfg_current();
     struct mctx_conn *conn;
@@ -128,84 +127,58 @@ static struct mctx_conn *conn_new(SMFICTX *ctx)
                     mode != FLOW_ENFORCE_OFF;
     mrt_warm(conn->set);
     conn->prvs = conn->set->auth.prvs_sign && mrt_auth(conn->set) != NULL;
-    if (smfi_setpriv(ctx, conn) != MI_SUCCESS) {
+    if (mtx_setpriv(ctx, conn) != 0) {
         mctx_conn_free(&conn);
         return NULL;
     }
     return conn;
 }
 
-static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
-                             unsigned long f2, unsigned long f3,
-                             unsigned long *pf0, unsigned long *pf1,
-                             unsigned long *pf2, unsigned long *pf3)
+static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
+                               unsigned long f1, unsigned long *pf0,
+                               unsigned long *pf1)
 {
     struct mctx_conn *conn = conn_new(ctx);
     const struct milter_settings *ms;
     unsigned long want;
 
-    (void)f2;
-    (void)f3;
     if (conn == NULL)
-        return SMFIS_ALL_OPTS;
+        return MST_ALL_OPTS;
     ms = &conn->set->milter;
     *pf0 =
-        f0 & (SMFIF_ADDHDRS | SMFIF_DELRCPT | (conn->prvs ? SMFIF_CHGFROM : 0));
-    if (conn->prvs && (f0 & SMFIF_CHGFROM) == 0)
+        f0 & (MPA_ADDHDRS | MPA_DELRCPT | (conn->prvs ? MPA_CHGFROM : 0));
+    if (conn->prvs && (f0 & MPA_CHGFROM) == 0)
         conn->prvs = false; /* the MTA cannot change the sender */
-    want = SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_SKIP;
+    want = MPP_NODATA | MPP_NOUNKNOWN | MPP_SKIP;
     /* HELO costs a round trip: only for SPF of inbound null senders */
     if (!conn->set->auth.inbound_check || mrt_auth(conn->set) == NULL)
-        want |= SMFIP_NOHELO;
+        want |= MPP_NOHELO;
     if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
-        want |= SMFIP_RCPT_REJ;
+        want |= MPP_RCPT_REJ;
     if (ms->noreply && flow_socket_is_local(conn->set->socket))
-        want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR;
+        want |= MPP_NR_CONN | MPP_NR_MAIL | MPP_NR_HDR;
     /* DKIM hashes header fields as written ("simple"): values untouched */
     if ((conn->set->auth.outbound_check || conn->set->auth.inbound_check) &&
         mrt_auth(conn->set) != NULL)
-        want |= SMFIP_HDR_LEADSPC;
+        want |= MPP_HDR_LEADSPC;
     *pf1 = f1 & want;
-    conn->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
-    conn->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
-    conn->nr_conn = (*pf1 & SMFIP_NR_CONN) != 0;
-    conn->nr_mail = (*pf1 & SMFIP_NR_MAIL) != 0;
-    conn->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
-    *pf2 = 0;
-    *pf3 = 0;
-    return SMFIS_CONTINUE;
+    conn->leadspc = (*pf1 & MPP_HDR_LEADSPC) != 0;
+    conn->skip_ok = (*pf1 & MPP_SKIP) != 0;
+    conn->nr_conn = (*pf1 & MPP_NR_CONN) != 0;
+    conn->nr_mail = (*pf1 & MPP_NR_MAIL) != 0;
+    conn->nr_hdr = (*pf1 & MPP_NR_HDR) != 0;
+    return MST_CONTINUE;
 }
 
-static void client_addr_text(_SOCK_ADDR *sa, char *buf, size_t size,
-                             unsigned *port_r)
-{
-    buf[0] = '\0';
-    *port_r = 0;
-    if (sa == NULL)
-        return;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-
-        inet_ntop(AF_INET, &sin->sin_addr, buf, size);
-        *port_r = ntohs(sin->sin_port);
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-
-        inet_ntop(AF_INET6, &sin6->sin6_addr, buf, size);
-        *port_r = ntohs(sin6->sin6_port);
-    }
-}
-
-static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+/* addr: the client's address as text, "" when unknown (a unix socket). */
+static enum mstat cb_connect(struct mtx *ctx, const char *hostname,
+                             const char *addr, unsigned port)
 {
     struct mctx_conn *conn = CONN(ctx);
-    char addr[INET6_ADDRSTRLEN];
     const char *client;
-    unsigned port;
 
     if (conn == NULL && (conn = conn_new(ctx)) == NULL)
-        return SMFIS_ACCEPT;
-    client_addr_text(sa, addr, sizeof addr, &port);
+        return MST_ACCEPT;
     client = macro(ctx, "{client_addr}");
     if (client == NULL && addr[0] != '\0')
         client = addr;
@@ -216,10 +189,10 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
         log_error(NULL, "connect: out of memory");
         return step_reply(conn->nr_conn, on_error(conn));
     }
-    return step_reply(conn->nr_conn, SMFIS_CONTINUE);
+    return step_reply(conn->nr_conn, MST_CONTINUE);
 }
 
-static sfsistat cb_helo(SMFICTX *ctx, char *helo)
+static enum mstat cb_helo(struct mtx *ctx, const char *helo)
 {
     struct mctx_conn *conn = CONN(ctx);
 
@@ -229,17 +202,17 @@ static sfsistat cb_helo(SMFICTX *ctx, char *helo)
         if (!mctx_set_str(&conn->helo, helo))
             log_error(NULL, "helo: out of memory");
     }
-    return SMFIS_CONTINUE;
+    return MST_CONTINUE;
 }
 
-static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+static enum mstat cb_envfrom(struct mtx *ctx, char **argv)
 {
     struct mctx_conn *conn = CONN(ctx);
     struct flow_conn fc;
     struct mctx_msg *msg;
 
     if (conn == NULL)
-        return SMFIS_ACCEPT;
+        return MST_ACCEPT;
     if (!mctx_msg_begin(conn, argv[0], (size_t)conn->set->milter.body_cap)) {
         log_error(NULL, "mail: out of memory");
         return step_reply(conn->nr_mail, on_error(conn));
@@ -261,13 +234,13 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
               msg->envelope_id != NULL ? ", envid=" : "",
               msg->envelope_id != NULL ? msg->envelope_id : "",
               msg->candidate ? ", bounce candidate" : "");
-    return step_reply(conn->nr_mail, SMFIS_CONTINUE);
+    return step_reply(conn->nr_mail, MST_CONTINUE);
 }
 
-/* A recipient the MTA itself refused (SMFIP_RCPT_REJ): an SMTP-reply event
+/* A recipient the MTA itself refused (MPP_RCPT_REJ): an SMTP-reply event
  * for outbound submissions.  {rcpt_host} holds the enhanced status and
  * {rcpt_addr} the text. */
-static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
+static void rcpt_rejected(struct mtx *ctx, struct mctx_conn *conn,
                           const char *rcpt)
 {
     const char *status = macro(ctx, "{rcpt_host}");
@@ -313,7 +286,7 @@ static void rcpt_rejected(SMFICTX *ctx, struct mctx_conn *conn,
     mrt_rules_unref(&mr);
 }
 
-static void log_suppressed(SMFICTX *ctx, struct mctx_conn *conn,
+static void log_suppressed(struct mtx *ctx, struct mctx_conn *conn,
                            const char *rcpt, const struct suppression *s,
                            enum flow_act act)
 {
@@ -332,7 +305,7 @@ static void log_suppressed(SMFICTX *ctx, struct mctx_conn *conn,
                flow_act_name(act));
 }
 
-static sfsistat rcpt_refuse(SMFICTX *ctx, struct mctx_conn *conn,
+static enum mstat rcpt_refuse(struct mtx *ctx, struct mctx_conn *conn,
                             const char *rcpt, const struct suppression *s,
                             bool tempfail)
 {
@@ -341,8 +314,8 @@ static sfsistat rcpt_refuse(SMFICTX *ctx, struct mctx_conn *conn,
     if (flow_reply_format(conn->set->milter.reject_reply, tempfail, rcpt,
                           s->reason, bucket_name(s->bucket),
                           (time_t)s->first_seen, &r))
-        (void)smfi_setreply(ctx, r.code, r.xcode[0] ? r.xcode : NULL, r.text);
-    return tempfail ? SMFIS_TEMPFAIL : SMFIS_REJECT;
+        (void)mtx_setreply(ctx, r.code, r.xcode[0] ? r.xcode : NULL, r.text);
+    return tempfail ? MST_TEMPFAIL : MST_REJECT;
 }
 
 static void count_enforcement(enum flow_act act)
@@ -357,7 +330,7 @@ static void count_enforcement(enum flow_act act)
         metrics_inc(METRIC_ENFORCEMENTS, map[act], 0);
 }
 
-static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+static enum mstat cb_envrcpt(struct mtx *ctx, char **argv)
 {
     struct mctx_conn *conn = CONN(ctx);
     char bare[FLOW_ADDR_MAX];
@@ -369,14 +342,14 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
     enum flow_act act;
 
     if (conn == NULL || !conn->in_msg)
-        return SMFIS_CONTINUE;
+        return MST_CONTINUE;
     rcpt = flow_addr_bare(argv[0], bare, sizeof bare);
     if (rcpt == NULL || rcpt[0] == '\0')
-        return SMFIS_CONTINUE;
+        return MST_CONTINUE;
     mailer = macro(ctx, "{rcpt_mailer}");
     if (mailer != NULL && strcmp(mailer, "error") == 0) {
         rcpt_rejected(ctx, conn, rcpt);
-        return SMFIS_CONTINUE;
+        return MST_CONTINUE;
     }
     if (conn->msg.dir == FLOW_OUTBOUND && !conn->msg.null_sender &&
         conn->enforce) {
@@ -391,8 +364,8 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
                         "rcpt: cannot look up <%s>: store "
                         "unavailable; milter.on_error applies",
                         rcpt);
-            if (on_error(conn) == SMFIS_TEMPFAIL)
-                return SMFIS_TEMPFAIL;
+            if (on_error(conn) == MST_TEMPFAIL)
+                return MST_TEMPFAIL;
         }
     }
     act = flow_recipient_action(&conn->set->milter, conn->msg.dir,
@@ -410,18 +383,19 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
         r->bucket = s.bucket;
         conn->msg.nenforce++;
     }
-    return SMFIS_CONTINUE;
+    return MST_CONTINUE;
 }
 
-static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+static enum mstat cb_header(struct mtx *ctx, const char *name,
+                            const char *value)
 {
     struct mctx_conn *conn = CONN(ctx);
     struct mctx_msg *msg;
-    sfsistat ok;
+    enum mstat ok;
 
     if (conn == NULL)
-        return SMFIS_CONTINUE;
-    ok = conn->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+        return MST_CONTINUE;
+    ok = conn->nr_hdr ? MST_NOREPLY : MST_CONTINUE;
     if (!conn->in_msg)
         return ok;
     msg = &conn->msg;
@@ -442,7 +416,7 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 }
 
 /* Records what we send, so that later bounces can be joined to it. */
-static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
+static void track_outbound(struct mtx *ctx, struct mctx_conn *conn)
 {
     struct mctx_msg *msg = &conn->msg;
     const char **rcpts;
@@ -474,64 +448,65 @@ static void track_outbound(SMFICTX *ctx, struct mctx_conn *conn)
     free(rcpts);
 }
 
-static sfsistat cb_eoh(SMFICTX *ctx)
+static enum mstat cb_eoh(struct mtx *ctx)
 {
     struct mctx_conn *conn = CONN(ctx);
     struct mctx_msg *msg;
 
     if (conn == NULL || !conn->in_msg)
-        return SMFIS_CONTINUE;
+        return MST_CONTINUE;
     msg = &conn->msg;
     if (msg->own_alert) { /* loop safety: our alerts are not looked at */
         mctx_msg_end(conn);
-        return SMFIS_ACCEPT;
+        return MST_ACCEPT;
     }
     auth_msg_eoh(msg->auth);
     if (msg->null_sender || (msg->dir == FLOW_INBOUND && msg->bounce_hint)) {
         msg->candidate = true;
         (void)mctx_add_eoh(msg);
-        return SMFIS_CONTINUE;
+        return MST_CONTINUE;
     }
     if (msg->dir == FLOW_OUTBOUND) {
         if (!auth_msg_needs_body(msg->auth))
             mauth_outbound_done(conn, qid(ctx, conn));
         if (msg->nenforce > 0 || conn->prvs || auth_msg_needs_body(msg->auth))
-            return SMFIS_CONTINUE; /* remove / tag / sign / DKIM at EOM */
+            return MST_CONTINUE; /* remove / tag / sign / DKIM at EOM */
         track_outbound(ctx, conn);
     }
     mctx_msg_end(conn);
-    return SMFIS_ACCEPT; /* nothing more to see: no body, no EOM */
+    return MST_ACCEPT; /* nothing more to see: no body, no EOM */
 }
 
-static sfsistat cb_body(SMFICTX *ctx, unsigned char *data, size_t len)
+static enum mstat cb_body(struct mtx *ctx, const unsigned char *data,
+                          size_t len)
 {
     struct mctx_conn *conn = CONN(ctx);
     bool dkim;
 
     if (conn == NULL || !conn->in_msg)
-        return conn != NULL && conn->skip_ok ? SMFIS_SKIP : SMFIS_CONTINUE;
+        return conn != NULL && conn->skip_ok ? MST_SKIP : MST_CONTINUE;
     auth_msg_body(conn->msg.auth, data, len);
     dkim = auth_msg_needs_body(conn->msg.auth);
     if (!conn->msg.candidate)
-        return conn->skip_ok && !dkim ? SMFIS_SKIP : SMFIS_CONTINUE;
+        return conn->skip_ok && !dkim ? MST_SKIP : MST_CONTINUE;
     if (!mctx_add_body(&conn->msg, data, len) && conn->skip_ok && !dkim)
-        return SMFIS_SKIP; /* cap reached: the rest is not needed */
-    return SMFIS_CONTINUE;
+        return MST_SKIP; /* cap reached: the rest is not needed */
+    return MST_CONTINUE;
 }
 
-/* A header we add: with SMFIP_HDR_LEADSPC the MTA writes "name:value",
+/* A header we add: with MPP_HDR_LEADSPC the MTA writes "name:value",
  * so the value brings its own SP. */
-static int add_header(SMFICTX *ctx, const struct mctx_conn *conn, int index,
+static int add_header(struct mtx *ctx, const struct mctx_conn *conn, int index,
                       const char *name, const char *value)
 {
     char buf[1024];
 
     snprintf(buf, sizeof buf, "%s%s", conn->leadspc ? " " : "", value);
-    return index < 0 ? smfi_addheader(ctx, (char *)name, buf)
-                     : smfi_insheader(ctx, index, (char *)name, buf);
+    return index < 0 ? mtx_addheader(ctx, name, buf)
+                     : mtx_insheader(ctx, index, name, buf);
 }
 
-static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
+static void bounce_headers(struct mtx *ctx, struct mctx_conn *conn,
                            const struct mbounce *b)
 {
     char value[600];
@@ -543,23 +518,23 @@ static void bounce_headers(SMFICTX *ctx, struct mctx_conn *conn,
             continue;
         mbounce_header_value(b, i, value, sizeof value);
         if (add_header(ctx, conn, -1, "X-Bounceguard-Verdict", value) !=
-            MI_SUCCESS)
+            0)
             log_warning(qid(ctx, conn), "cannot add verdict header");
     }
 }
 
 /* Inbound bounce: the SPF/DKIM results (milter_auth.h), and their
  * Authentication-Results header (RFC 8601) when configured. */
-static void auth_bounce_done(SMFICTX *ctx, struct mctx_conn *conn)
+static void auth_bounce_done(struct mtx *ctx, struct mctx_conn *conn)
 {
     const char *ar = mauth_bounce_done(conn, qid(ctx, conn));
 
     if (ar != NULL &&
-        add_header(ctx, conn, 0, "Authentication-Results", ar) != MI_SUCCESS)
+        add_header(ctx, conn, 0, "Authentication-Results", ar) != 0)
         log_warning(qid(ctx, conn), "cannot add Authentication-Results");
 }
 
-static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
+static enum mstat eom_bounce(struct mtx *ctx, struct mctx_conn *conn)
 {
     struct mctx_msg *msg = &conn->msg;
     struct mrules *mr = mrt_rules_ref(conn->set);
@@ -570,7 +545,7 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
     (void)qid(ctx, conn);
     if (mr == NULL) {
         log_error(msg->queue_id, "bounce: no classification rules loaded");
-        return SMFIS_ACCEPT;
+        return MST_ACCEPT;
     }
     auth_bounce_done(ctx, conn);
     mbounce_process(mrt_store(conn->set), mrt_alerts(conn->set),
@@ -590,12 +565,12 @@ static sfsistat eom_bounce(SMFICTX *ctx, struct mctx_conn *conn)
                                   "(addressed to milter.discard_bounces_to)");
     mbounce_clear(&b);
     mrt_rules_unref(&mr);
-    return discard ? SMFIS_DISCARD : SMFIS_ACCEPT;
+    return discard ? MST_DISCARD : MST_ACCEPT;
 }
 
 /* prvs: the envelope sender signed (auth.prvs_sign), so that bounces to
  * it can be told from forged ones. */
-static void eom_sign(SMFICTX *ctx, struct mctx_conn *conn)
+static void eom_sign(struct mtx *ctx, struct mctx_conn *conn)
 {
     char signed_from[FLOW_ADDR_MAX], angle[FLOW_ADDR_MAX + 2];
     struct auth_ctx *auth = mrt_auth(conn->set);
@@ -605,7 +580,7 @@ static void eom_sign(SMFICTX *ctx, struct mctx_conn *conn)
                         sizeof signed_from))
         return;
     snprintf(angle, sizeof angle, "<%s>", signed_from);
-    if (smfi_chgfrom(ctx, angle, NULL) != MI_SUCCESS)
+    if (mtx_chgfrom(ctx, angle) != 0)
         log_warning(qid(ctx, conn), "cannot sign the sender <%s>",
                     conn->msg.sender);
     else
@@ -613,7 +588,7 @@ static void eom_sign(SMFICTX *ctx, struct mctx_conn *conn)
 }
 
 /* remove / tag: the recipients marked at RCPT time. */
-static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
+static enum mstat eom_enforce(struct mtx *ctx, struct mctx_conn *conn)
 {
     struct mctx_msg *msg = &conn->msg;
     size_t removed = 0;
@@ -625,7 +600,7 @@ static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
 
         if (r->act == FLOW_ACT_REMOVE) {
             snprintf(angle, sizeof angle, "<%s>", r->addr);
-            if (smfi_delrcpt(ctx, angle) == MI_SUCCESS)
+            if (mtx_delrcpt(ctx, angle) == 0)
                 removed++;
             else
                 log_warning(qid(ctx, conn), "cannot remove <%s>", r->addr);
@@ -643,18 +618,18 @@ static sfsistat eom_enforce(SMFICTX *ctx, struct mctx_conn *conn)
                    "discard: every recipient is suppressed "
                    "(%zu removed)",
                    removed);
-        return SMFIS_DISCARD;
+        return MST_DISCARD;
     }
-    return SMFIS_CONTINUE;
+    return MST_CONTINUE;
 }
 
-static sfsistat cb_eom(SMFICTX *ctx)
+static enum mstat cb_eom(struct mtx *ctx)
 {
     struct mctx_conn *conn = CONN(ctx);
-    sfsistat st = SMFIS_CONTINUE;
+    enum mstat st = MST_CONTINUE;
 
     if (conn == NULL || !conn->in_msg)
-        return SMFIS_CONTINUE;
+        return MST_CONTINUE;
     if (conn->msg.candidate)
         st = eom_bounce(ctx, conn);
     else if (conn->msg.dir == FLOW_OUTBOUND) {
@@ -665,22 +640,22 @@ static sfsistat cb_eom(SMFICTX *ctx)
     return st;
 }
 
-static sfsistat cb_abort(SMFICTX *ctx)
+static enum mstat cb_abort(struct mtx *ctx)
 {
     struct mctx_conn *conn = CONN(ctx);
 
     if (conn != NULL)
         mctx_msg_end(conn);
-    return SMFIS_CONTINUE;
+    return MST_CONTINUE;
 }
 
-static sfsistat cb_close(SMFICTX *ctx)
+static enum mstat cb_close(struct mtx *ctx)
 {
     struct mctx_conn *conn = CONN(ctx);
 
-    smfi_setpriv(ctx, NULL);
+    mtx_setpriv(ctx, NULL);
     mctx_conn_free(&conn);
-    return SMFIS_CONTINUE;
+    return MST_CONTINUE;
 }
 
 /* ----------------------------------------------- counted entry points */
@@ -690,107 +665,102 @@ static void milter_enter(void)
     mrt_enter();
 }
 
-static sfsistat milter_leave(sfsistat status)
+static enum mstat milter_leave(enum mstat status)
 {
     mrt_leave();
     return status;
 }
 
-static sfsistat w_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
-                            unsigned long f2, unsigned long f3,
-                            unsigned long *pf0, unsigned long *pf1,
-                            unsigned long *pf2, unsigned long *pf3)
+static enum mstat w_negotiate(struct mtx *ctx, unsigned long f0,
+                              unsigned long f1, unsigned long *pf0,
+                              unsigned long *pf1)
 {
     milter_enter();
-    return milter_leave(cb_negotiate(ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3));
+    return milter_leave(cb_negotiate(ctx, f0, f1, pf0, pf1));
 }
 
-static sfsistat w_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+static enum mstat w_connect(struct mtx *ctx, const char *hostname,
+                            const char *addr, unsigned port)
 {
     milter_enter();
-    return milter_leave(cb_connect(ctx, hostname, sa));
+    return milter_leave(cb_connect(ctx, hostname, addr, port));
 }
 
-static sfsistat w_helo(SMFICTX *ctx, char *helo)
+static enum mstat w_helo(struct mtx *ctx, const char *helo)
 {
     milter_enter();
     return milter_leave(cb_helo(ctx, helo));
 }
 
-static sfsistat w_envfrom(SMFICTX *ctx, char **argv)
+static enum mstat w_envfrom(struct mtx *ctx, char **argv)
 {
     milter_enter();
     return milter_leave(cb_envfrom(ctx, argv));
 }
 
-static sfsistat w_envrcpt(SMFICTX *ctx, char **argv)
+static enum mstat w_envrcpt(struct mtx *ctx, char **argv)
 {
     milter_enter();
     return milter_leave(cb_envrcpt(ctx, argv));
 }
 
-static sfsistat w_header(SMFICTX *ctx, char *name, char *value)
+static enum mstat w_header(struct mtx *ctx, const char *name,
+                           const char *value)
 {
     milter_enter();
     return milter_leave(cb_header(ctx, name, value));
 }
 
-static sfsistat w_eoh(SMFICTX *ctx)
+static enum mstat w_eoh(struct mtx *ctx)
 {
     milter_enter();
     return milter_leave(cb_eoh(ctx));
 }
 
-static sfsistat w_body(SMFICTX *ctx, unsigned char *data, size_t len)
+static enum mstat w_body(struct mtx *ctx, const unsigned char *data,
+                         size_t len)
 {
     milter_enter();
     return milter_leave(cb_body(ctx, data, len));
 }
 
-static sfsistat w_eom(SMFICTX *ctx)
+static enum mstat w_eom(struct mtx *ctx)
 {
     milter_enter();
     return milter_leave(cb_eom(ctx));
 }
 
-static sfsistat w_abort(SMFICTX *ctx)
+static enum mstat w_abort(struct mtx *ctx)
 {
     milter_enter();
     return milter_leave(cb_abort(ctx));
 }
 
-static sfsistat w_close(SMFICTX *ctx)
+static enum mstat w_close(struct mtx *ctx)
 {
     milter_enter();
     return milter_leave(cb_close(ctx));
 }
 
-static struct smfiDesc milter_desc = {
-    .xxfi_name = "bounceguard",
-    .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_CHGFROM,
-    .xxfi_connect = w_connect,
-    .xxfi_helo = w_helo,
-    .xxfi_envfrom = w_envfrom,
-    .xxfi_envrcpt = w_envrcpt,
-    .xxfi_header = w_header,
-    .xxfi_eoh = w_eoh,
-    .xxfi_body = w_body,
-    .xxfi_eom = w_eom,
-    .xxfi_abort = w_abort,
-    .xxfi_close = w_close,
-    .xxfi_negotiate = w_negotiate,
+static const struct milter_callbacks milter_cb = {
+    .negotiate = w_negotiate,
+    .connect = w_connect,
+    .helo = w_helo,
+    .envfrom = w_envfrom,
+    .envrcpt = w_envrcpt,
+    .header = w_header,
+    .eoh = w_eoh,
+    .body = w_body,
+    .eom = w_eom,
+    .abort = w_abort,
+    .close = w_close,
 };
 
 /* --------------------------------------------------------- milter.h */
 
-int milter_setup(const char **error_r)
+const struct milter_callbacks *milter_callbacks(void)
 {
-    if (smfi_register(milter_desc) != MI_SUCCESS) {
-        *error_r = "smfi_register failed";
-        return -1;
-    }
-    return 0;
+    return &milter_cb;
 }
 
 /* Opens the store and loads the rules when the configuration is already

@@ -5,7 +5,8 @@
 # inbound DSN for it is recorded and joined, the next outbound message to
 # the dead recipient is refused at RCPT (enforce = reject), or has it
 # deleted at end of message (remove), or gets a header (tag); inbound mail
-# is left alone.  One fresh daemon and store per mode.
+# is left alone.  One fresh daemon and store per mode and engine (the event
+# engine, the default, and libmilter).
 . "$top_srcdir/tests/lib/tap.sh"
 
 command -v miltertest >/dev/null 2>&1 ||
@@ -20,8 +21,8 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bg-mt.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 chmod 755 "$W"
 
-run_mode() { # run_mode MODE
-    d=$W/$1
+run_mode() { # run_mode MODE ENGINE
+    d=$W/$1-$2
     mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
     cat > "$d/bg.conf" <<CONF
 socket = "unix:$d/bg.sock";
@@ -31,7 +32,7 @@ pidfile = "$d/bg.pid";
 log_level = "info";
 store = { backend = "sqlite"; path = "$d/bg.db"; batch_delay_ms = 10; };
 classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
-milter = { add_header = true; enforce = "$1"; };
+milter = { add_header = true; enforce = "$1"; engine = "$2"; };
 CONF
     MT_MODE=$1 BG_BIN=$BG_BIN BG_CONF=$d/bg.conf BG_SOCK=unix:$d/bg.sock \
         MT_DSN=$top_srcdir/tests/milter/dsn-remote.txt \
@@ -42,26 +43,28 @@ CONF
     # every "ok: ..." line of the script becomes one TAP line
     while IFS= read -r line; do
         case $line in
-            "ok: "*) tap_ok 0 "$1: ${line#ok: }" ;;
-            *"FAILED: "*) tap_ok 1 "$1: ${line#*FAILED: }" ;;
+            "ok: "*) tap_ok 0 "$1/$2: ${line#ok: }" ;;
+            *"FAILED: "*) tap_ok 1 "$1/$2: ${line#*FAILED: }" ;;
         esac
     done < "$d/mt.out"
-    tap_ok "$rc" "$1: the miltertest script ran to the end (exit $rc)"
+    tap_ok "$rc" "$1/$2: the miltertest script ran to the end (exit $rc)"
     grep -q 'bounce: rcpt=<dead@remote.test>, reason=user_unknown, bucket=hard.*credible=yes (correlated)' "$d/mt.out"
-    tap_ok $? "$1: the DSN's decision was logged: hard, credible by correlation"
+    tap_ok $? "$1/$2: the DSN's decision was logged: hard, credible by correlation"
     grep -q "suppress: rcpt=<dead@remote.test>.*action=$1" "$d/mt.out"
-    tap_ok $? "$1: the enforcement was logged with reason and action"
+    tap_ok $? "$1/$2: the enforcement was logged with reason and action"
     n=$(sqlite3 "$d/bg.db" "select count(*) from suppressions where address = 'dead@remote.test'" 2>/dev/null)
     [ "$n" = 1 ]
-    tap_ok $? "$1: the store holds the suppression (count $n)"
+    tap_ok $? "$1/$2: the store holds the suppression (count $n)"
     n=$(sqlite3 "$d/bg.db" "select status || ',' || credible from events where address = 'relay@elsewhere.test' and source = 'smtp_reply'" 2>/dev/null)
     [ "$n" = "5.7.1,0" ]
-    tap_ok $? "$1: the MTA's own refusal is an smtp_reply event, never suppressing ($n)"
+    tap_ok $? "$1/$2: the MTA's own refusal is an smtp_reply event, never suppressing ($n)"
     [ "$tap_failed" -eq "$failed_before" ] || sed 's/^/# /' "$d/mt.out"
 }
 
-for mode in reject remove tag; do
-    run_mode "$mode"
+for engine in event libmilter; do
+    for mode in reject remove tag; do
+        run_mode "$mode" "$engine"
+    done
 done
 
 # The store cannot be opened: milter.on_error, and a DSN is still accepted.
