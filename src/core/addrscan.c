@@ -44,22 +44,30 @@ static bool addrscan_dtext(unsigned char c)
     return (addrscan_class[c] & AS_DTEXT) != 0;
 }
 
-/* Domain d[0..n): dot-separated non-empty labels, at least two of them. */
-static bool addrscan_domain_ok(const char *d, size_t n)
+/* The domain after the '@' at s[i]: dtext up to len, less a sentence's
+ * full stop; its end in *end_r.  True when it is dot-separated non-empty
+ * labels, at least two of them: the first '.' and the first ".." are
+ * noted as it is read (a trimmed end holds neither a '.' nor a '-', so
+ * that only they matter). */
+static bool addrscan_domain(const char *s, size_t len, size_t i,
+                            size_t *end_r)
 {
-    size_t dots = 0, label = 0;
+    size_t de = i + 1, dot = 0, dotdot = 0; /* 0: none seen */
 
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] == '.') {
-            if (label == 0)
-                return false;
-            dots++;
-            label = 0;
-        } else {
-            label++;
+    while (de < len && addrscan_dtext((unsigned char)s[de])) {
+        if (s[de] == '.') {
+            if (dot == 0)
+                dot = de;
+            if (s[de - 1] == '.' && dotdot == 0)
+                dotdot = de;
         }
+        de++;
     }
-    return dots > 0 && label > 0;
+    while (de > i + 1 && (s[de - 1] == '.' || s[de - 1] == '-'))
+        de--; /* a sentence's full stop */
+    *end_r = de;
+    return de > i + 1 && s[i + 1] != '.' && dot != 0 && dot < de &&
+           (dotdot == 0 || dotdot >= de);
 }
 
 /* Start of the quoted string that ends with the '"' at q, searched back
@@ -104,13 +112,9 @@ bool addrscan_next(const char *s, size_t len, size_t *pos, size_t *start_r,
             ls = addrscan_quoted_start(s, i - 1, *pos);
         while (ls < i && (s[ls] == '.' || s[ls] == '\''))
             ls++; /* no leading dots or quotes */
-        size_t de = i + 1;
-        while (de < len && addrscan_dtext((unsigned char)s[de]))
-            de++;
-        while (de > i + 1 && (s[de - 1] == '.' || s[de - 1] == '-'))
-            de--; /* a sentence's full stop */
-        if (ls < i && de - ls < ADDRSCAN_MAX &&
-            addrscan_domain_ok(s + i + 1, de - i - 1)) {
+        size_t de;
+        bool domain_ok = addrscan_domain(s, len, i, &de);
+        if (ls < i && de - ls < ADDRSCAN_MAX && domain_ok) {
             *start_r = ls;
             *len_r = de - ls;
             *pos = de;

@@ -10,7 +10,9 @@
  * again gives it back; rbuild_rcpt_norm() must give what rbuild_rcpt()
  * gives.  addrscan_normalize() copies runs of kept bytes 16 at a time
  * where SSE2 is: it is held against a byte-at-a-time reference written
- * here, output buffer and all, on generated strings and capacities.
+ * here, output buffer and all, on generated strings and capacities, and
+ * addrscan_next() (a domain's dots noted as it is read) against the
+ * scanner as first written, on generated texts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -237,6 +239,104 @@ static void test_normalize_reference(void **state)
     assert_true(refused > 1000);
 }
 
+/* A local part's bytes in prose: atext but '/', '&' and '='. */
+static bool ref_local(unsigned c)
+{
+    return ref_atext(c) && c != '/' && c != '&' && c != '=';
+}
+
+/* Domain d[0..n): dot-separated non-empty labels, at least two of them. */
+static bool ref_domain_ok(const char *d, size_t n)
+{
+    size_t dots = 0, label = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '.') {
+            if (label == 0)
+                return false;
+            dots++;
+            label = 0;
+        } else {
+            label++;
+        }
+    }
+    return dots > 0 && label > 0;
+}
+
+/* addrscan_next() as first written, a byte at a time: each '@', its local
+ * part read back, its domain read on and then checked label by label. */
+static bool ref_next(const char *s, size_t len, size_t *pos, size_t *start_r,
+                     size_t *len_r)
+{
+    for (size_t from = *pos, i = from; i < len; i++) {
+        if (s[i] != '@')
+            continue;
+        size_t ls = i;
+        for (;;) {
+            while (ls > from && ref_local((unsigned char)s[ls - 1]))
+                ls--;
+            if (ls == from || s[ls - 1] != '=' || s[ls] != '?')
+                break;
+            ls--;
+        }
+        if (ls == i && i > 0 && s[i - 1] == '"') {
+            size_t q = i - 1, k;
+            for (k = q; k > *pos && q - k < 64 && s[k - 1] != '"'; k--)
+                ;
+            ls = k > *pos && q - k < 64 ? k - 1 : q + 1;
+        }
+        while (ls < i && (s[ls] == '.' || s[ls] == '\''))
+            ls++;
+        size_t de = i + 1;
+        while (de < len && ref_dtext((unsigned char)s[de]))
+            de++;
+        while (de > i + 1 && (s[de - 1] == '.' || s[de - 1] == '-'))
+            de--;
+        if (ls < i && de - ls < ADDRSCAN_MAX &&
+            ref_domain_ok(s + i + 1, de - i - 1)) {
+            *start_r = ls;
+            *len_r = de - ls;
+            *pos = de;
+            return true;
+        }
+        from = i + 1;
+    }
+    *pos = len;
+    return false;
+}
+
+/* addrscan_next() finds the addresses the reference finds, one after the
+ * other, in texts of address bytes, dots, '@', quotes and blanks. */
+static void test_next_reference(void **state)
+{
+    static const char alphabet[] = "ab.@-_=?\"'/& \n..@Z9\x80";
+    uint32_t seed = 4242;
+    size_t found = 0;
+
+    (void)state;
+    for (int k = 0; k < 100000; k++) {
+        char in[64];
+        size_t n = rnd(&seed) % sizeof in, pa = 0, pb = 0;
+        for (size_t i = 0; i < n; i++) /* mostly letters: labels */
+            in[i] = rnd(&seed) % 2 != 0
+                        ? (char)('a' + rnd(&seed) % 4)
+                        : alphabet[rnd(&seed) % (sizeof alphabet - 1)];
+        for (;;) {
+            size_t sa = 0, la = 0, sb = 0, lb = 0;
+            bool ra = addrscan_next(in, n, &pa, &sa, &la);
+            bool rb = ref_next(in, n, &pb, &sb, &lb);
+            assert_int_equal(ra, rb);
+            assert_int_equal(pa, pb);
+            if (!ra)
+                break;
+            assert_int_equal(sa, sb);
+            assert_int_equal(la, lb);
+            found++;
+        }
+    }
+    assert_true(found > 5000);
+}
+
 /* rbuild_rcpt_norm() finds and adds what rbuild_rcpt() would. */
 static void test_rcpt_norm_same(void **state)
 {
@@ -279,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_local_start),
         cmocka_unit_test(test_stable_property),
         cmocka_unit_test(test_normalize_reference),
+        cmocka_unit_test(test_next_reference),
         cmocka_unit_test(test_rcpt_norm_same),
     };
     return cmocka_run_group_tests_name("addrscan", tests, NULL, NULL);
