@@ -30,6 +30,11 @@ tests_unit_test_milter_bounce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 tests_unit_test_milter_bounce_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) \
 	$(BG_EXT_LIBS)
 TESTS += tests/unit/test_milter_bounce
+check_PROGRAMS += tests/unit/test_mproto
+tests_unit_test_mproto_SOURCES = tests/unit/test_mproto.c src/milter/mproto.c
+tests_unit_test_mproto_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mproto_LDADD = $(CMOCKA_LIBS)
+TESTS += tests/unit/test_mproto
 endif
 
 # The daemon shell (main.c) and the filter it registers (milter.c).

@@ -48,3 +48,12 @@ tests_fuzz_fuzz_logline_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_logline_LDADD = $(BG_LIBS) $(BG_EXT_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz_logline.c
+
+# milter: the wire codec, on the MTA's byte stream
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_mproto
+tests_fuzz_fuzz_mproto_SOURCES = tests/fuzz/fuzz_mproto.c
+tests_fuzz_fuzz_mproto_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_mproto_LDFLAGS = -fsanitize=fuzzer,address,undefined
+endif
+EXTRA_DIST += tests/fuzz/fuzz_mproto.c
