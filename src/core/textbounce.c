@@ -846,11 +846,11 @@ static void tb_codes(struct report_rcpt *rc, const char *s, size_t n)
 static void tb_remote(struct rbuild *b, struct report_rcpt *rc,
                       const char *d, size_t n)
 {
-    const char *h = tb_find(d, n, "host ");
+    const char *h;
     size_t i, dots = 0;
 
-    if (rc->remote_mta != NULL || h == NULL)
-        return;
+    if (rc->remote_mta != NULL || (h = tb_find(d, n, "host ")) == NULL)
+        return; /* the text is searched only for a recipient without one */
     h += 5;
     for (i = 0; h + i < d + n; i++) {
         char ch = h[i];
@@ -1120,16 +1120,36 @@ static void tb_actions(struct tb_ctx *c)
         rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
 }
 
+/* All of c but its arrays (helpers[], at[]): 2 KB not written for
+ * nothing. */
+static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
+                        size_t len, const struct textbounce_hints *h,
+                        const char **family_r)
+{
+    c->b = b;
+    c->text = text;
+    c->len = len;
+    c->h = h;
+    c->relaxed = false;
+    c->found = 0;
+    c->prev = NULL;
+    c->prev_len = 0;
+    c->nhelpers = 0;
+    c->family_r = family_r;
+    c->nat = 0;
+    c->not_rcpt = c->rcpt = c->sent_by = (struct tb_memo){NULL, false};
+}
+
 /* textbounce_recipients(), and with family_r != NULL,
  * textbounce_family() into *family_r when it returns true. */
 static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
                           const struct textbounce_hints *h,
                           const char **family_r)
 {
-    struct tb_ctx c = {.b = b, .text = text, .len = len, .h = h,
-                       .family_r = family_r};
+    struct tb_ctx c; /* helpers[] and at[] are read only as far as filled */
     size_t before = b->r->nrcpts;
 
+    tb_ctx_init(&c, b, text, len, h, family_r);
     tb_sets_ready();
     tb_helpers(&c);
     tb_scan(&c);
@@ -1220,6 +1240,27 @@ static bool tb_orig_start(const char *s, size_t len)
            (len > 12 && strncasecmp(s, "Return-Path:", 12) == 0);
 }
 
+/* May a line that starts with c start the original or a marker?  Not
+ * unless c is a marker's decoration (tb_marker_lead()) or first letter
+ * (tb_marker_first(), 'r' among them for tb_orig_start()): one bit of a
+ * mask, of the ASCII bytes below '@' by value, of those above by their
+ * low five bits ('[' and '_' share theirs with '{' and DEL, which are
+ * then let through to the full test as well). */
+static bool tb_cut_candidate(unsigned char c)
+{
+    const uint64_t low = (1ull << ' ') | (1ull << '\t') | (1ull << '-') |
+                         (1ull << '=') | (1ull << '*') | (1ull << '(');
+    const uint32_t high = (1u << ('b' & 31)) | (1u << ('c' & 31)) |
+                          (1u << ('h' & 31)) | (1u << ('o' & 31)) |
+                          (1u << ('r' & 31)) | (1u << ('t' & 31)) |
+                          (1u << ('u' & 31)) | (1u << ('[' & 31)) |
+                          (1u << ('_' & 31));
+
+    if (c < 0x40)
+        return (low >> c) & 1;
+    return c < 0x80 && ((high >> (c & 31)) & 1);
+}
+
 /* textbounce_cut() over the lines that start before limit: when no line
  * there starts the original, the offset of the first line at or past
  * limit (or len) comes back. */
@@ -1231,6 +1272,10 @@ static size_t tb_cut(const char *text, size_t len, size_t limit,
     *orig_r = len;
     while (p < len && p < limit) {
         size_t ll = tb_line(text, len, p, &next);
+        if (!tb_cut_candidate((unsigned char)text[p])) {
+            p += next; /* most lines: neither test can hold */
+            continue;
+        }
         if (tb_orig_start(text + p, ll)) {
             *orig_r = p;
             return p;

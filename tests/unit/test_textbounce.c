@@ -1,7 +1,11 @@
 /*
- * test_textbounce.c - the phrase search of textbounce.c against a plain
- * reference: the family of a notice is the first family listed whose
- * phrase occurs (ASCII case ignored) in the first 4096 bytes.
+ * test_textbounce.c - the phrase searches of textbounce.c against plain
+ * references: the family of a notice is the first family listed whose
+ * phrase occurs (ASCII case ignored) in the first 4096 bytes (before the
+ * returned original, for textbounce_notice_family()); a notice's Subject
+ * signals a failure by one of its phrases; the returned original starts at
+ * the first line that starts with a marker or a Received: or Return-Path:
+ * field (textbounce_cut()).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -214,12 +218,147 @@ static void test_signal_subject_as_reference(void **state)
     }
 }
 
+/* The markers of a returned original, as textbounce.c lists them. */
+static const char *const mark_words[] = {
+    "below this line is a copy of the message",
+    "this is a copy of the message", "original message", "unsent message",
+    "copy of the original message", "the header of the original message",
+    "returned message", "undelivered message",
+    "headers of the original message", "original message follows",
+    "message follows", "text of the message follows",
+    "content-type: message/rfc822", "the original message headers",
+    "rfc822 headers follow"};
+
+/* A line's length and, in *next_r, with its end (CRLF, CR or LF). */
+static size_t ref_line(const char *t, size_t len, size_t p, size_t *next_r)
+{
+    size_t e = p;
+
+    while (e < len && t[e] != '\r' && t[e] != '\n')
+        e++;
+    *next_r = e - p + (e >= len ? 0 : t[e] == '\r' && e + 1 < len &&
+                                              t[e + 1] == '\n' ? 2 : 1);
+    return e - p;
+}
+
+static bool ref_prefix(const char *s, size_t len, const char *lower_word)
+{
+    size_t n = strlen(lower_word);
+
+    if (n > len)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(s[i]) != lower_word[i])
+            return false;
+    return true;
+}
+
+/* A marker: after " \t-=*_[(", a phrase, but not one that starts with
+ * 'm'. */
+static bool ref_marker(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && strchr(" \t-=*_[(", s[i]) != NULL && s[i] != '\0')
+        i++;
+    if (i >= len || strchr("bcorthu", lower(s[i])) == NULL || s[i] == '\0')
+        return false;
+    for (size_t k = 0; k < sizeof mark_words / sizeof *mark_words; k++)
+        if (ref_prefix(s + i, len - i, mark_words[k]))
+            return true;
+    return false;
+}
+
+/* textbounce_cut() a line at a time, as first written. */
+static size_t ref_cut(const char *t, size_t len, size_t *orig_r)
+{
+    size_t p = 0, next;
+
+    *orig_r = len;
+    while (p < len) {
+        size_t ll = ref_line(t, len, p, &next);
+        if ((ll > 9 && ref_prefix(t + p, ll, "received:")) ||
+            (ll > 12 && ref_prefix(t + p, ll, "return-path:"))) {
+            *orig_r = p;
+            return p;
+        }
+        if (ref_marker(t + p, ll)) {
+            size_t q = p + next, n2;
+            for (int k = 0; k < 4 && q < len; k++) {
+                size_t l2 = ref_line(t, len, q, &n2), i = 0;
+                while (i < l2 && (t[q + i] == ' ' || t[q + i] == '\t'))
+                    i++;
+                if (i < l2) {
+                    if (memchr(t + q, ':', l2) != NULL)
+                        *orig_r = q;
+                    break;
+                }
+                q += n2;
+            }
+            return p;
+        }
+        p += next;
+    }
+    return p;
+}
+
+/* textbounce_cut() and textbounce_notice_family() on random notices of
+ * decorated lines, markers (whole, cut short, after any decoration) and
+ * header lines: the cut and the original's start as the reference has
+ * them, and the family of the text before the cut. */
+static void test_cut_as_reference(void **state)
+{
+    static const char *const piece[] = {
+        "\n", "\r\n", "\r", " ", "\t", "-- ", "==", "*", "_", "[", "(",
+        "Received: x", "Received:", "return-path: <a@b>", "RETURN-PATH:",
+        "To: a@b", "the ", "Tx", "u", "message follows", "R", "b", ":",
+        "\xc2\xa0", "mail system at host"};
+    static char t[3000];
+    unsigned seed = 2024;
+    (void)state;
+
+    for (int round = 0; round < 6000; round++) {
+        size_t n = 0, want = next_rand(&seed) % 1500;
+        while (n < want) {
+            unsigned r = next_rand(&seed);
+            const char *p;
+            size_t pl;
+            if (r % 7 == 0) {
+                p = mark_words[(r >> 4) %
+                               (sizeof mark_words / sizeof *mark_words)];
+                pl = strlen(p);
+                if ((r >> 12) % 4 == 0)
+                    pl = pl / 2 + 1;
+            } else if (r % 7 == 1) {
+                p = families[(r >> 4) % NFAMILIES].phrase;
+                pl = strlen(p);
+            } else {
+                p = piece[(r >> 4) % (sizeof piece / sizeof *piece)];
+                pl = strlen(p);
+            }
+            if (n + pl > sizeof t)
+                break;
+            for (size_t i = 0; i < pl; i++)
+                t[n++] = p[i] >= 'a' && p[i] <= 'z' &&
+                                 next_rand(&seed) % 2 == 0
+                             ? (char)(p[i] - 32)
+                             : p[i];
+        }
+        size_t oa, ob, ca = textbounce_cut(t, n, &oa), cb = ref_cut(t, n, &ob);
+        assert_int_equal(ca, cb);
+        assert_int_equal(oa, ob);
+        assert_string_equal(textbounce_notice_family(t, n),
+                            ref_family(t, cb));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_family_as_reference),
         cmocka_unit_test(test_family_short_texts),
         cmocka_unit_test(test_signal_subject_as_reference),
+        cmocka_unit_test(test_cut_as_reference),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
