@@ -418,6 +418,20 @@ static size_t mime_next_dashes(const char *buf, size_t len, size_t pos,
         if (buf[p] == '-' && buf[p + 1] == '-' &&
             (p == pos || buf[p - 1] == '\n' || buf[p - 1] == '\r'))
             return p;
+#if defined(__SSE2__)
+        /* prose and markup have dashes close together: the next one is
+         * looked for in the 16 bytes that follow before memchr() is */
+        if (p + 17 <= len) {
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                _mm_loadu_si128((const __m128i *)(const void *)(buf + p + 1)),
+                _mm_set1_epi8('-')));
+            if (m != 0) {
+                p += 1 + (size_t)__builtin_ctz(m);
+                continue;
+            }
+            p += 16; /* buf[p] is no dash: searched on from p + 1 */
+        }
+#endif
         const char *d = memchr(buf + p + 1, '-', len - p - 1);
         if (d == NULL)
             return len;

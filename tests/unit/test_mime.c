@@ -957,6 +957,96 @@ static void test_walk_structures(void **state)
     }
 }
 
+struct part_starts {
+    size_t off[600];
+    size_t n;
+    const char *msg;
+};
+
+static void part_starts_cb(void *ctx, enum mime_event ev,
+                           const struct mime_part *p)
+{
+    struct part_starts *ps = ctx;
+
+    if (ev == MIME_EV_ENTITY && p->depth == 1 && ps->n < 600)
+        ps->off[ps->n++] = (size_t)(p->hdr - ps->msg);
+}
+
+/* The parts of a multipart with boundary "b" as a byte loop finds them:
+ * each starts after a line "--b" (blanks may follow) up to the first
+ * line that starts "--b--". */
+static size_t ref_part_starts(const char *m, size_t len, size_t body,
+                              size_t *off)
+{
+    size_t n = 0, i = body;
+
+    while (i < len) {
+        size_t e = i;
+        while (e < len && m[e] != '\r' && m[e] != '\n')
+            e++;
+        size_t next = e >= len                                     ? len
+                      : m[e] == '\r' && e + 1 < len && m[e + 1] == '\n' ? e + 2
+                                                                      : e + 1;
+        if (e - i >= 3 && memcmp(m + i, "--b", 3) == 0) {
+            size_t k = i + 3;
+            if (e - k >= 2 && m[k] == '-' && m[k + 1] == '-')
+                return n;
+            while (k < e && (m[k] == ' ' || m[k] == '\t'))
+                k++;
+            if (k == e)
+                off[n++] = next;
+        }
+        i = next;
+    }
+    return n;
+}
+
+/* Delimiter lines among text full of dashes (single, double, runs, at
+ * line starts and inside lines, near and far apart), all line ends: the
+ * walker finds the parts the byte loop does. */
+static void test_walk_finds_delimiters_among_dashes(void **state)
+{
+    static const char top[] =
+        "Content-Type: multipart/mixed; boundary=b\n\n";
+    static const char *const piece[] = {
+        "-", "--", "---", "a-b", "--b", "--b--", "--bx", " --b", "x",
+        "font-family: x; margin-top: 0; border-left-width: 1px",
+        "----------------------------------------", "\n", "\r\n", "\r",
+        "--b \t", "e-mail re-sent", "plain text without any dash at all here",
+        "=2D=2D", "<!-- comment -->", "-\n-"};
+    char msg[4096];
+    size_t want[600];
+    unsigned seed = 777;
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 5000; round++) {
+        size_t len = sizeof top - 1, k;
+        memcpy(msg, top, len);
+        seed = seed * 1103515245u + 12345u;
+        k = (seed >> 16) % 80;
+        while (k-- > 0) {
+            seed = seed * 1103515245u + 12345u;
+            const char *pc = piece[(seed >> 16) % (sizeof piece /
+                                                   sizeof piece[0])];
+            size_t pl = strlen(pc);
+            if (len + pl + 1 >= sizeof msg)
+                break;
+            memcpy(msg + len, pc, pl);
+            len += pl;
+            if ((seed >> 8) % 2 == 0)
+                msg[len++] = '\n';
+        }
+        struct part_starts got = {.msg = msg};
+        (void)mime_walk(msg, len, &lim, part_starts_cb, &got);
+        size_t n = ref_part_starts(msg, len, sizeof top - 1, want);
+        assert_int_equal(got.n, n);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(got.off[i], want[i]);
+    }
+}
+
 static void test_walk_same_for_lf_crlf_cr(void **state)
 {
     static const char lf[] =
@@ -1088,6 +1178,7 @@ int main(void)
         cmocka_unit_test(test_addrscan_normalize_as_reference),
         cmocka_unit_test(test_walk_structures),
         cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
+        cmocka_unit_test(test_walk_finds_delimiters_among_dashes),
         cmocka_unit_test(test_walk_fields_as_hdr_next),
     };
     return cmocka_run_group_tests_name("mime", tests, NULL, NULL);
