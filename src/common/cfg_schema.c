@@ -136,7 +136,7 @@ static const struct cfg_key cfg_top_keys[] = {
            "local6|local7",
            "syslog facility"),
     K_DUR("milter_timeout", milter_timeout, "2h", 1, DAY,
-          "how long libmilter waits for the MTA"),
+          "how long a milter connection may stay silent"),
     K_INT("socket_backlog", socket_backlog, "64", 1, 65535,
           "listen(2) backlog of the milter socket"),
     K_STR("umask", umask_str, "0007", cfg_valid_umask,

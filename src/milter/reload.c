@@ -29,8 +29,9 @@ static bool reload_applies(const char *group, const char *key)
     };
     char full[128];
 
-    if (strcmp(group, "milter") == 0 || strcmp(group, "classify") == 0 ||
-        strcmp(group, "logfeed") == 0)
+    if (strcmp(group, "milter") == 0) /* but not the engine itself */
+        return strcmp(key, "engine") != 0 && strcmp(key, "threads") != 0;
+    if (strcmp(group, "classify") == 0 || strcmp(group, "logfeed") == 0)
         return true;
     snprintf(full, sizeof full, "%s%s%s", group, group[0] != '\0' ? "." : "",
              key);
