@@ -793,23 +793,36 @@ static bool tb_other_address(const char *line, size_t ll, const char *norm)
            strcasecmp(a, norm) != 0;
 }
 
+/* Offset of the first '@' in text[p..lim), or lim. */
+static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
+{
+    const char *at = p < lim ? memchr(c->text + p, '@', lim - p) : NULL;
+
+    return at != NULL ? (size_t)(at - c->text) : lim;
+}
+
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped) or a line
- * that starts with another address. */
+ * that starts with another address.  Only a line that may hold an '@' is
+ * read for one: the next '@' is looked for once, not on every line (no
+ * further than lim, after which every line is read). */
 static size_t tb_block_end(const struct tb_ctx *c, size_t off,
                            const char *norm)
 {
-    size_t next, p = off, lines = 0;
+    size_t next, p = off, lines = 0, at;
+    size_t lim = c->len - off > 2 * TB_BLOCK_MAX ? off + 2 * TB_BLOCK_MAX
+                                                 : c->len;
     bool colon = false; /* the last line ended in ':' ("because:") */
 
     (void)tb_line(c->text, c->len, p, &next);
     p += next;
+    at = tb_next_at(c, p, lim);
     while (p < c->len && lines < TB_BLOCK_LINES && p - off < TB_BLOCK_MAX) {
         size_t ll = tb_line(c->text, c->len, p, &next);
         if (tb_blank(c->text + p, ll)) {
             if (lines > 0 && !colon)
                 break;
-        } else if (tb_other_address(c->text + p, ll, norm)) {
+        } else if (at < p + ll && tb_other_address(c->text + p, ll, norm)) {
             break;
         } else {
             size_t e = ll;
@@ -820,6 +833,8 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
             lines++;
         }
         p += next;
+        if (at < p)
+            at = tb_next_at(c, p, lim);
     }
     return p;
 }
