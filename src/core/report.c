@@ -26,6 +26,7 @@
 
 #define REPORT_TEXT_MAX (512u * 1024u) /* notice text kept for the rules */
 #define REPORT_HDR_VALUE 1024          /* one header value we keep */
+#define REPORT_TEXT_FIRST 8192         /* notice text kept on the stack */
 
 static int report_parse_nested(const char *msg, size_t len,
                                const struct mime_limits *lim,
@@ -36,6 +37,8 @@ struct report_ctx {
     struct rbuild b;
     char *text; /* human-readable notice text, NUL-terminated */
     size_t tlen, tcap;
+    char *text0; /* REPORT_TEXT_FIRST bytes on the caller's stack: the text
+                    while it fits, so that most notices allocate none */
     size_t dsn_rcpts;  /* recipient groups in delivery-status parts */
     bool have_orig;    /* orig_* filled from a returned original */
     bool is_feedback;  /* report-type=feedback-report or the part */
@@ -86,10 +89,16 @@ static void report_text_add(struct report_ctx *c, const char *s, size_t n)
     if (n == 0)
         return;
     if (c->tlen + n + 2 > c->tcap) {
-        size_t ncap = c->tcap == 0 ? 8192 : c->tcap;
+        size_t ncap = c->tcap == 0 ? REPORT_TEXT_FIRST : c->tcap;
         while (ncap < c->tlen + n + 2)
             ncap *= 2;
-        char *t = realloc(c->text, ncap);
+        char *t = NULL;
+        if (c->tcap == 0 && ncap == REPORT_TEXT_FIRST)
+            t = c->text0; /* the first text: on the stack */
+        else if (c->text == c->text0 && (t = malloc(ncap)) != NULL)
+            memcpy(t, c->text, c->tlen); /* off the stack */
+        else if (c->text != c->text0)
+            t = realloc(c->text, ncap);
         if (t == NULL) {
             c->b.oom = true;
             return;
@@ -835,6 +844,7 @@ static int report_parse_nested(const char *msg, size_t len,
                                const char **error_r)
 {
     struct report_ctx c;
+    char text0[REPORT_TEXT_FIRST];
     struct report *r = calloc(1, sizeof *r);
 
     if (r == NULL) {
@@ -842,6 +852,7 @@ static int report_parse_nested(const char *msg, size_t len,
         return -1;
     }
     memset(&c, 0, sizeof c);
+    c.text0 = text0;
     c.b.r = r;
     c.b.lim = lim;
     c.nesting = nesting;
@@ -854,7 +865,8 @@ static int report_parse_nested(const char *msg, size_t len,
     r->errors |= mime_walk(msg, len, lim, report_cb, &c);
     if (!c.b.oom)
         report_decide(&c);
-    free(c.text);
+    if (c.text != text0)
+        free(c.text);
     free(c.inner_dsn);
     if (c.b.oom) {
         report_free(&r);

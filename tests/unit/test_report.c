@@ -129,6 +129,57 @@ static void test_report_cases(void **state)
     }
 }
 
+/* DSN fields pasted as text at the end of a first text part, then a
+ * second part, of every size around the first text buffer (on the stack,
+ * then moved to the heap): the fields are read whole. */
+static void test_long_text_is_kept_whole(void **state)
+{
+    static const size_t sizes[] = {10, 4000, 8000, 8100, 8190, 9000, 20000};
+    static const char head[] =
+        "From: postmaster@mx.example.org\nTo: a@example.com\n"
+        "Subject: notice\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n";
+    static const char fields[] =
+        "Final-Recipient: rfc822; far@example.org\nAction: failed\n"
+        "Status: 5.1.1\n";
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
+            size_t cap = sizeof head + sizeof fields + sizes[i] + sizes[j] +
+                         200;
+            char *msg = malloc(cap);
+            size_t n = 0;
+            struct report *r = NULL;
+            const char *err = NULL;
+            assert_non_null(msg);
+            memcpy(msg, head, sizeof head - 1);
+            n = sizeof head - 1;
+            for (size_t k = 0; k < 2; k++) {
+                size_t fill = k == 0 ? sizes[i] : sizes[j];
+                n += (size_t)snprintf(msg + n, cap - n,
+                                      "--b\nContent-Type: text/plain\n\n");
+                for (size_t f = 0; f < fill; f++)
+                    msg[n++] = f % 60 == 59 ? '\n' : "lorem ipsum "[f % 12];
+                msg[n++] = '\n';
+                if (k == 0) {
+                    memcpy(msg + n, fields, sizeof fields - 1);
+                    n += sizeof fields - 1;
+                }
+            }
+            n += (size_t)snprintf(msg + n, cap - n, "--b--\n");
+            assert_int_equal(report_parse(msg, n, &lim, &r, &err), 0);
+            assert_int_equal(r->kind, REPORT_BOUNCE);
+            check_rcpts(r, "far@example.org");
+            assert_string_equal(r->rcpts[0].status, "5.1.1");
+            report_free(&r);
+            free(msg);
+        }
+    }
+}
+
 static void test_returned_original_fields(void **state)
 {
     static const char msg[] =
@@ -296,6 +347,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_cases),
         cmocka_unit_test(test_returned_original_fields),
+        cmocka_unit_test(test_long_text_is_kept_whole),
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_kind_names),
