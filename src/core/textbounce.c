@@ -135,6 +135,68 @@ static inline size_t tb_line(const char *text, size_t len, size_t p,
     return e - p;
 }
 
+/* Is needle (lower case, nl bytes) at s + c, whole before len?  Its first
+ * two bytes, ASCII case ignored, are known to be there. */
+static bool tb_at(const char *s, size_t len, size_t c, const char *needle,
+                  size_t nl)
+{
+    return c + nl <= len && strncasecmp(s + c + 2, needle + 2, nl - 2) == 0;
+}
+
+/* tb_find() of two lower-case needles of two bytes or more in one pass:
+ * the first occurrence of each in *r1 and *r2 (NULL when there is none).
+ * The candidates are where either one's first two bytes stand. */
+static void tb_find2(const char *s, size_t len, const char *n1,
+                     const char *n2, const char **r1, const char **r2)
+{
+    size_t l1 = strlen(n1), l2 = strlen(n2), i = 0, end;
+
+    *r1 = *r2 = NULL;
+    if ((l1 < l2 ? l1 : l2) > len)
+        return;
+    end = len + 1 - (l1 < l2 ? l1 : l2); /* candidates start before end */
+#if defined(__SSE2__)
+    const __m128i a1 = _mm_set1_epi8(n1[0]), b1 = _mm_set1_epi8(tb_upper(n1[0]));
+    const __m128i c1 = _mm_set1_epi8(n1[1]), d1 = _mm_set1_epi8(tb_upper(n1[1]));
+    const __m128i a2 = _mm_set1_epi8(n2[0]), b2 = _mm_set1_epi8(tb_upper(n2[0]));
+    const __m128i c2 = _mm_set1_epi8(n2[1]), d2 = _mm_set1_epi8(tb_upper(n2[1]));
+
+    for (; i < end && i + 17 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i y =
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i m1 = _mm_and_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, a1), _mm_cmpeq_epi8(x, b1)),
+            _mm_or_si128(_mm_cmpeq_epi8(y, c1), _mm_cmpeq_epi8(y, d1)));
+        __m128i m2 = _mm_and_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, a2), _mm_cmpeq_epi8(x, b2)),
+            _mm_or_si128(_mm_cmpeq_epi8(y, c2), _mm_cmpeq_epi8(y, d2)));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(m1, m2));
+        for (; m != 0; m &= m - 1) {
+            size_t c = i + (size_t)__builtin_ctz(m);
+            if (c >= end)
+                return;
+            if (*r1 == NULL && tb_lower(s[c]) == n1[0] &&
+                tb_lower(s[c + 1]) == n1[1] && tb_at(s, len, c, n1, l1))
+                *r1 = s + c;
+            if (*r2 == NULL && tb_lower(s[c]) == n2[0] &&
+                tb_lower(s[c + 1]) == n2[1] && tb_at(s, len, c, n2, l2))
+                *r2 = s + c;
+            if (*r1 != NULL && *r2 != NULL)
+                return;
+        }
+    }
+#endif
+    for (; i < end; i++) {
+        if (*r1 == NULL && tb_lower(s[i]) == n1[0] &&
+            tb_lower(s[i + 1]) == n1[1] && tb_at(s, len, i, n1, l1))
+            *r1 = s + i;
+        if (*r2 == NULL && tb_lower(s[i]) == n2[0] &&
+            tb_lower(s[i + 1]) == n2[1] && tb_at(s, len, i, n2, l2))
+            *r2 = s + i;
+    }
+}
+
 /* Format families: a phrase only its notices carry. */
 static const struct tb_family {
     const char *needle; /* lower case */
@@ -857,15 +919,15 @@ static void tb_codes(struct report_rcpt *rc, const char *s, size_t n)
 }
 
 /* "host mx.example.org[192.0.2.1] said:" / "host mx.example.org [...]":
- * the remote MTA named in a block, if any. */
+ * the remote MTA named in a block d[0..n) whose "host " is at h (NULL:
+ * none), for a recipient without one. */
 static void tb_remote(struct rbuild *b, struct report_rcpt *rc,
-                      const char *d, size_t n)
+                      const char *d, size_t n, const char *h)
 {
-    const char *h;
     size_t i, dots = 0;
 
-    if (rc->remote_mta != NULL || (h = tb_find(d, n, "host ")) == NULL)
-        return; /* the text is searched only for a recipient without one */
+    if (rc->remote_mta != NULL || h == NULL)
+        return;
     h += 5;
     for (i = 0; h + i < d + n; i++) {
         char ch = h[i];
@@ -903,10 +965,12 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
         n = pl + hdr_unfold(c->text + bs, be - bs, d + pl, sizeof d - pl);
     }
     if (tb_known(rc)) {
-        tb_remote(c->b, rc, d, n);
+        if (rc->remote_mta == NULL)
+            tb_remote(c->b, rc, d, n, tb_find(d, n, "host "));
         return;
     }
-    const char *said = tb_find(d, n, "said:");
+    const char *said, *host;
+    tb_find2(d, n, "said:", "host ", &said, &host);
     const char *from = said != NULL ? said + 5 : d;
     size_t fl = n - (size_t)(from - d);
 
@@ -917,7 +981,7 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     tb_codes(rc, from, fl);
     if (rc->status[0] == '\0' && from != d)
         tb_codes(rc, d, n);
-    tb_remote(c->b, rc, d, n);
+    tb_remote(c->b, rc, d, n, host);
 }
 
 /* One address at text[as..as+al) on the line at off (length ll). */

@@ -5,18 +5,21 @@
  * returned original, for textbounce_notice_family()); a notice's Subject
  * signals a failure by one of its phrases; the returned original starts at
  * the first line that starts with a marker or a Received: or Return-Path:
- * field (textbounce_cut()).
+ * field (textbounce_cut()); a recipient's remote MTA follows the first
+ * "host " of its block.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "core/mime.h"
 #include "core/textbounce.h"
 
 #define TEST_HEAD 4096 /* text searched for a family (textbounce.c) */
@@ -352,6 +355,78 @@ static void test_cut_as_reference(void **state)
     }
 }
 
+/* The remote MTA of a one-line block as the reference reads it: after the
+ * first "host " (ASCII case ignored) of the line (blanks collapsed), a
+ * name of letters, digits, '-' and '.', with a dot, longer than 3 bytes,
+ * not ending in '.'; or none. */
+static void ref_remote(const char *line, char *out, size_t cap)
+{
+    char d[512];
+    size_t n = 0, i;
+
+    for (i = 0; line[i] != '\0' && n + 1 < sizeof d; i++)
+        if (line[i] != ' ' || (n > 0 && d[n - 1] != ' '))
+            d[n++] = line[i];
+    while (n > 0 && d[n - 1] == ' ')
+        n--;
+    out[0] = '\0';
+    for (i = 0; i + 5 <= n; i++)
+        if (ref_prefix(d + i, n - i, "host "))
+            break;
+    if (i + 5 > n)
+        return;
+    const char *h = d + i + 5;
+    size_t k = 0, dots = 0;
+    for (; h + k < d + n; k++) {
+        char c = h[k];
+        if (c == '.')
+            dots++;
+        else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   (c >= '0' && c <= '9') || c == '-'))
+            break;
+    }
+    if (dots > 0 && k > 3 && h[k - 1] != '.' && k < cap)
+        memcpy(out, h, k), out[k] = '\0';
+}
+
+/* A recipient's remote MTA, from "host " and "said:" in either order,
+ * case and number: as the reference has it. */
+static void test_remote_as_reference(void **state)
+{
+    static const char *const piece[] = {
+        "host ", "HoSt ", "said: ", "SAID:", "550 5.1.1 ", "mx.example.org",
+        "x", " ", "[192.0.2.1]", "mx.", "-", "hos", "sa", "h0st.a "};
+    struct mime_limits lim;
+    unsigned seed = 5150;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 3000; round++) {
+        char line[400], want[400];
+        size_t n = (size_t)snprintf(line, sizeof line, "<a@b.example>: ");
+        size_t k = next_rand(&seed) % 12;
+        for (size_t j = 0; j < k; j++) {
+            const char *p = piece[next_rand(&seed) %
+                                  (sizeof piece / sizeof *piece)];
+            if (n + strlen(p) + 1 < sizeof line)
+                n += (size_t)snprintf(line + n, sizeof line - n, "%s", p);
+        }
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        struct textbounce_hints h = {.subject = "failure notice",
+                                     .from = ""};
+        assert_non_null(r);
+        (void)textbounce_parse(&b, line, n, &h);
+        assert_int_equal(r->nrcpts, 1);
+        ref_remote(line, want, sizeof want);
+        if (want[0] == '\0')
+            assert_null(r->rcpts[0].remote_mta);
+        else
+            assert_string_equal(r->rcpts[0].remote_mta, want);
+        report_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_family_short_texts),
         cmocka_unit_test(test_signal_subject_as_reference),
         cmocka_unit_test(test_cut_as_reference),
+        cmocka_unit_test(test_remote_as_reference),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
