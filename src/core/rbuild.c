@@ -4,7 +4,6 @@
 #include "core/rbuild.h"
 
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,32 +57,9 @@ void rbuild_release(struct rbuild_block **blocks)
     *blocks = NULL;
 }
 
-/* Is field the diagnostic of one of b's recipients (a string of its own)? */
-static bool rbuild_is_diagnostic(const struct rbuild *b, char **field)
-{
-    uintptr_t f = (uintptr_t)field, a = (uintptr_t)b->r->rcpts;
-    size_t sz = sizeof *b->r->rcpts;
-
-    return a != 0 && f >= a && f < a + b->r->nrcpts * sz &&
-           (f - a) % sz == offsetof(struct report_rcpt, diagnostic);
-}
-
-/* n bytes for the string field *field. */
-static char *rbuild_str_alloc(struct rbuild *b, char **field, size_t n)
-{
-    char *s;
-
-    if (!rbuild_is_diagnostic(b, field))
-        return rbuild_alloc(b, n);
-    if ((s = malloc(n)) == NULL)
-        b->oom = true;
-    return s;
-}
-
 void rbuild_drop(struct rbuild *b, char **field)
 {
-    if (rbuild_is_diagnostic(b, field))
-        free(*field);
+    (void)b; /* its bytes stay in the blocks until they are released */
     *field = NULL;
 }
 
@@ -182,7 +158,7 @@ void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
         len--;
     if (len == 0)
         return;
-    if ((*field = rbuild_str_alloc(b, field, len + 1)) == NULL)
+    if ((*field = rbuild_alloc(b, len + 1)) == NULL)
         return;
     char *f = *field, *z = f;
     memcpy(f, s, len);

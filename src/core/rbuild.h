@@ -11,12 +11,12 @@
  * wins.  A failed allocation sets b->oom; callers carry on and report_parse()
  * turns it into its error return.
  *
- * Memory: the strings of a report (recipients and fields) are carved out
- * of a list of blocks hanging from report.blocks, a few mallocs per
- * report, released together by rbuild_release() (from report_free()).  The
- * one exception is a recipient's diagnostic, a malloc'd string of its own:
- * the text rules may replace it (rbuild_drop(), or free() and NULL, then
- * rbuild_str() again).
+ * Memory: the strings of a report (recipients and fields, diagnostics
+ * among them) are carved out of a list of blocks hanging from
+ * report.blocks, a few mallocs per report, released together by
+ * rbuild_release() (from report_free()).  A string is never freed alone:
+ * the text rules replace a diagnostic with rbuild_drop() and then
+ * rbuild_str() again, the dropped bytes staying in their block.
  *
  * Not thread-safe per builder (one builder per parse); no globals.
  */
@@ -54,7 +54,7 @@ struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm);
 void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len);
 
 /* Forgets the string *field (a field of b's report) so that rbuild_str()
- * may set it again. */
+ * may set it again; its bytes go with the blocks. */
 void rbuild_drop(struct rbuild *b, char **field);
 
 /* Frees the blocks of strings of a report and NULLs *blocks. */

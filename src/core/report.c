@@ -883,8 +883,6 @@ void report_free(struct report **report)
 
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->nrcpts; i++)
-        free(r->rcpts[i].diagnostic); /* the one string of its own */
     free(r->rcpts);
     rbuild_release(&r->blocks);
     free(r);

@@ -25,6 +25,8 @@
  *
  * Pure: no I/O, no clock, no globals; reentrant.  Malformed input is a
  * result (flags in report.errors), never a crash.  Time is linear in len.
+ * Stack: about 24 KB a call (the walker's frames and field index, the
+ * first 8 KB of notice text), twice that for a notice forwarded inline.
  * Ownership: a struct report and everything it points to belong to the
  * caller and are released with report_free(); the strings are not freed
  * one by one (they share a few blocks of memory), so a caller never frees
@@ -102,8 +104,8 @@ struct report {
     struct report_rcpt *rcpts;
     size_t nrcpts;
     unsigned errors;        /* REPORT_ERR_* */
-    /* private to the parser: the blocks that hold the strings above, all
-     * but the recipients' diagnostics (see rbuild.h) */
+    /* private to the parser: the blocks that hold the strings above (see
+     * rbuild.h) */
     struct rbuild_block *blocks;
 };
 
