@@ -242,17 +242,42 @@ static void dsn_diagnostic(struct rbuild *b, struct report_rcpt *rc,
     rbuild_codes(rc, st, code); /* a Status: field still overrides */
 }
 
+/* A byte hdr_unfold() turns into a space between words (or drops). */
+static bool dsn_blank_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
+/* The fields read in a value as it stands, folded or not (their words
+ * hold no blank, and the blanks around them do not matter), when it is
+ * shorter than an unfolded value may be. */
+static bool dsn_read_raw(enum dsn_name id, size_t value_len)
+{
+    return (id == DN_ACTION || id == DN_STATUS) &&
+           value_len < DSN_VALUE_MAX;
+}
+
+/* Action: its first word, lower-cased, up to a blank, '(' or ';'. */
+static void dsn_action(struct rbuild *b, struct report_rcpt *rc,
+                       const char *v, size_t vl)
+{
+    char a[32];
+    size_t n = 0, i = 0;
+
+    while (i < vl && dsn_blank_byte(v[i]))
+        i++;
+    for (; i < vl && n + 1 < sizeof a && !dsn_blank_byte(v[i]) &&
+           v[i] != '(' && v[i] != ';';
+         i++)
+        a[n++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+    rbuild_str(b, &rc->action, a, n);
+}
+
 static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
                            enum dsn_name id, const char *v, size_t vl)
 {
     if (id == DN_ACTION) {
-        char a[32];
-        size_t n = 0;
-        for (size_t i = 0; i < vl && n + 1 < sizeof a && v[i] != ' ' &&
-                           v[i] != '(' && v[i] != ';';
-             i++)
-            a[n++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
-        rbuild_str(b, &rc->action, a, n);
+        dsn_action(b, rc, v, vl);
     } else if (id == DN_STATUS) {
         char st[16], old[16];
         memcpy(old, rc->status, sizeof old);
@@ -322,13 +347,18 @@ static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
 }
 
 /* The field f, unfolded into g->v, to the reader of its kind (fields no
- * reader wants are not unfolded). */
+ * reader wants are not unfolded, nor those read as they stand). */
 static void dsn_one(struct rbuild *b, struct dsn_group *g,
                     const struct hdr_field *f, enum dsn_name id, size_t *n)
 {
     if (id == DN_OTHER || id == DN_RECEIVED_FROM_MTA ||
         id == DN_DSN_GATEWAY)
         return; /* nothing reads them: not even unfolded */
+    if (dsn_read_raw(id, f->value_len)) {
+        if (g->rc != NULL) /* else no reader, as in dsn_field() */
+            dsn_rcpt_field(b, g->rc, id, f->value, f->value_len);
+        return;
+    }
     size_t vl = hdr_unfold(f->value, f->value_len, g->v, DSN_VALUE_MAX);
 
     if (dsn_message_name(id))

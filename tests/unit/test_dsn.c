@@ -281,6 +281,87 @@ static void test_dsn_names_any_case(void **state)
     }
 }
 
+/* v with its blank runs (space, tab, CR, LF) as one space, none at the
+ * ends: what hdr_unfold() makes of a value. */
+static size_t test_unfold(const char *v, char *out)
+{
+    size_t n = 0;
+
+    for (; *v != '\0'; v++) {
+        bool blank = strchr(" \t\r\n", *v) != NULL;
+        if (!blank)
+            out[n++] = *v;
+        else if (n > 0 && out[n - 1] != ' ')
+            out[n++] = ' ';
+    }
+    if (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n;
+}
+
+/* Action and Status values folded over lines (never one of blanks alone:
+ * that ends a group), with blanks, comments and statuses anywhere: read
+ * as they stand, they give what their unfolded text gives (the same body
+ * with the values unfolded), and the action is the first word of the
+ * unfolded value, lower-cased. */
+static void test_dsn_folded_action_status(void **state)
+{
+    static const char *const piece[] = {
+        " ", "\t", "\r\n ", "\n\t", "failed", "Delayed", "(x)", ";", "5.1.1",
+        "4.2.2", "x", "2.0.0", ".", "5", "FAILED;", "relayed(", "6.1.1"};
+    struct mime_limits lim;
+    unsigned seed = 8086;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 3000; round++) {
+        char val[2][128], flat[2][128], body[2][512], want[32];
+        for (int k = 0; k < 2; k++) {
+            size_t n = 0, m = 1 + (size_t)round % 7;
+            val[k][0] = '\0';
+            for (size_t j = 0; j < m; j++) {
+                seed = seed * 1103515245u + 12345u;
+                const char *p = piece[(seed >> 8) %
+                                      (sizeof piece / sizeof *piece)];
+                if (n == 0 && (p[0] == '\r' || p[0] == '\n'))
+                    p = " "; /* a value starts on its field's line */
+                n += (size_t)snprintf(val[k] + n, sizeof val[k] - n, "%s",
+                                      p);
+                if (p[0] == '\r' || p[0] == '\n') /* no blank line */
+                    n += (size_t)snprintf(val[k] + n, sizeof val[k] - n,
+                                          "%s", piece[4 + j % 13]);
+            }
+            test_unfold(val[k], flat[k]);
+        }
+        struct report *r[2];
+        for (int f = 0; f < 2; f++) {
+            int len = snprintf(body[f], sizeof body[f],
+                               "Final-Recipient: rfc822; a@example.org\n"
+                               "Action:%s\nStatus:%s\n",
+                               f == 0 ? val[0] : flat[0],
+                               f == 0 ? val[1] : flat[1]);
+            struct rbuild b = {.r = r[f] = calloc(1, sizeof *r[f]),
+                               .lim = &lim};
+            assert_non_null(r[f]);
+            assert_int_equal(dsn_parse(&b, body[f], (size_t)len), 1);
+        }
+        check_str(r[0]->rcpts[0].action, r[1]->rcpts[0].action);
+        assert_string_equal(r[0]->rcpts[0].status, r[1]->rcpts[0].status);
+        size_t n = 0;
+        for (const char *p = flat[0];
+             *p != '\0' && *p != ' ' && *p != '(' && *p != ';' && n < 31; p++)
+            want[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        want[n] = '\0';
+        if (r[0]->rcpts[0].action == NULL) /* an empty word is no action */
+            assert_int_equal(n, 0);
+        else
+            assert_string_equal(r[0]->rcpts[0].action, want);
+        report_free(&r[0]);
+        report_free(&r[1]);
+    }
+}
+
 /* dsn_find_status() as first written, a byte at a time: the reference
  * for the memchr()-driven one. */
 static size_t ref_find_status(const char *s, size_t len, char *out,
@@ -351,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_dsn_recipient_limit),
         cmocka_unit_test(test_dsn_group_of_many_fields),
         cmocka_unit_test(test_dsn_names_any_case),
+        cmocka_unit_test(test_dsn_folded_action_status),
     };
     return cmocka_run_group_tests_name("dsn", tests, NULL, NULL);
 }
