@@ -382,6 +382,8 @@ static const char *tb_family_of(uint64_t found)
 struct tb_set {
     const char *nd[TB_SET_MAX];
     size_t nlen[TB_SET_MAX];
+    uint64_t w0[TB_SET_MAX]; /* a phrase's first 8 bytes (0 past its end) */
+    uint64_t m0[TB_SET_MAX]; /* the bits of w0 a match has as they are */
     size_t nn, m;
     unsigned char shift[TB_WM_HASH];
     uint64_t cand[TB_WM_HASH];
@@ -428,6 +430,45 @@ static unsigned tb_wm_hash3(const char *s)
     return (((w | 0x20202020u) & k) * 2654435761u) >> 20;
 }
 
+/* w0[i] and m0[i] of set t: the lanes of the first 8 bytes of phrase i
+ * (as many as it has) are to be equal but for bit 0x20 in its letters
+ * (tb_eq_lower()); the lanes past its end do not count. */
+static void tb_set_word(struct tb_set *t, size_t i)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    unsigned char w[8] = {0}, keep[8] = {0};
+    uint64_t y, k;
+
+    for (size_t j = 0; j < 8 && j < t->nlen[i]; j++) {
+        w[j] = (unsigned char)t->nd[i][j];
+        keep[j] = 0xff;
+    }
+    memcpy(&y, w, sizeof y);
+    memcpy(&k, keep, sizeof k);
+    uint64_t letter = (y + ones * 0x1f) & ~(y + ones * 0x05) & high;
+    t->w0[i] = y;
+    t->m0[i] = k & ~(letter >> 2);
+}
+
+/* Does phrase k of set t start at s (room bytes there)?  Its first 8
+ * bytes are one word compared with w0[k] where room allows (most
+ * candidates differ there), the rest by tb_eq_lower(). */
+static inline bool tb_phrase_at(const struct tb_set *t, unsigned k,
+                                const char *s, size_t room)
+{
+    size_t nl = t->nlen[k];
+    uint64_t w;
+
+    if (nl > room)
+        return false;
+    if (room < 8)
+        return tb_eq_lower(s, t->nd[k], nl);
+    memcpy(&w, s, sizeof w);
+    if (((w ^ t->w0[k]) & t->m0[k]) != 0)
+        return false;
+    return nl <= 8 || tb_eq_lower(s + 8, t->nd[k] + 8, nl - 8);
+}
+
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
  * bytes, nn <= TB_SET_MAX).  A set searched by tb_find_set_ends() has m
  * >= 4: the hash of a window's last block reads the byte before it. */
@@ -453,6 +494,7 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
                 t->cand[h] |= (uint64_t)1 << i;
         }
         t->head[tb_wm_hash(nd[i])] |= (uint64_t)1 << i;
+        tb_set_word(t, i);
     }
 }
 
@@ -529,8 +571,7 @@ static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
         while (c != 0) {
             unsigned k = (unsigned)__builtin_ctzll(c);
             c &= c - 1;
-            if (t->nlen[k] <= len - at &&
-                tb_eq_lower(s + at, t->nd[k], t->nlen[k])) {
+            if (tb_phrase_at(t, k, s + at, len - at)) {
                 found |= (uint64_t)1 << k;
                 if (ends != NULL)
                     ends[k] = at + t->nlen[k];
@@ -645,7 +686,7 @@ static bool tb_starts_any(const struct tb_set *t, uint64_t c, const char *s,
 {
     for (; c != 0; c &= c - 1) {
         unsigned k = (unsigned)__builtin_ctzll(c);
-        if (t->nlen[k] <= len && tb_eq_lower(s, t->nd[k], t->nlen[k]))
+        if (tb_phrase_at(t, k, s, len))
             return true;
     }
     return false;
