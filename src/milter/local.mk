@@ -69,3 +69,6 @@ EXTRA_DIST += tests/integration/logfeed_daemon.sh
 # SPF/DKIM in the mail flow: dnsmasq zones and the Postfix harness.
 TESTS += tests/integration/milter_auth.sh
 EXTRA_DIST += tests/integration/milter_auth.sh
+# The milter engines at the protocol level (tests/milter/mproto_client.py).
+TESTS += tests/integration/milter_engine.sh
+EXTRA_DIST += tests/integration/milter_engine.sh tests/milter/mproto_client.py
