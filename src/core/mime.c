@@ -45,8 +45,8 @@ struct mime_walker {
 
 bool mime_is_message(const char *type)
 {
-    return strcmp(type, "message/rfc822") == 0 ||
-           strcmp(type, "message/global") == 0;
+    return type[0] == 'm' && (strcmp(type, "message/rfc822") == 0 ||
+                              strcmp(type, "message/global") == 0);
 }
 
 /* Index+1 of the frame whose delimiter line[0..ll) is, 0 if none; *close_r

@@ -112,12 +112,37 @@ static void report_text_add(struct report_ctx *c, const char *s, size_t n)
     c->text[c->tlen] = '\0';
 }
 
-/* Charsets whose text goes in as it is. */
-static bool report_charset_native(const char *cs)
+/* How a text part's charset (lower case) is read. */
+enum report_cs {
+    RCS_NATIVE, /* none, UTF-8, US-ASCII: the text goes in as it is */
+    RCS_LATIN1, /* ISO-8859-1 and its kin: turned into UTF-8 here */
+    RCS_ICONV,  /* any other: turned into UTF-8 by iconv() */
+};
+
+/* The class of charset cs, told by its first byte before any compare. */
+static enum report_cs report_charset_kind(const char *cs)
 {
-    return cs[0] == '\0' || strcmp(cs, "utf-8") == 0 ||
-           strcmp(cs, "utf8") == 0 || strcmp(cs, "us-ascii") == 0 ||
-           strcmp(cs, "ascii") == 0;
+    switch (cs[0]) {
+    case '\0':
+        return RCS_NATIVE;
+    case 'a':
+        return strcmp(cs, "ascii") == 0 ? RCS_NATIVE : RCS_ICONV;
+    case 'u':
+        return strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
+                       strcmp(cs, "us-ascii") == 0
+                   ? RCS_NATIVE
+                   : RCS_ICONV;
+    case 'i':
+        return strcmp(cs, "iso-8859-1") == 0 || strcmp(cs, "iso-8859-15") == 0
+                   ? RCS_LATIN1
+                   : RCS_ICONV;
+    case 'w':
+        return strcmp(cs, "windows-1252") == 0 ? RCS_LATIN1 : RCS_ICONV;
+    case 'l':
+        return strcmp(cs, "latin1") == 0 ? RCS_LATIN1 : RCS_ICONV;
+    default:
+        return RCS_ICONV;
+    }
 }
 
 /* Adds a text part of another charset (ISO-2022-JP, Shift_JIS, KOI8-R ...)
@@ -163,13 +188,11 @@ static size_t report_first_high(const char *d, size_t dn)
 static void report_text_latin1(struct report_ctx *c, const char *charset,
                                const char *d, size_t dn)
 {
-    bool latin1 = strcmp(charset, "iso-8859-1") == 0 ||
-                  strcmp(charset, "iso-8859-15") == 0 ||
-                  strcmp(charset, "windows-1252") == 0 ||
-                  strcmp(charset, "latin1") == 0;
+    enum report_cs kind = report_charset_kind(charset);
+    bool latin1 = kind == RCS_LATIN1;
     size_t first, o;
 
-    if (!latin1 && !report_charset_native(charset)) {
+    if (kind == RCS_ICONV) {
         report_text_iconv(c, charset, d, dn);
         return;
     }

@@ -2,6 +2,7 @@
  * test_report.c - report_parse() on whole messages: kinds, recipients,
  * families, returned originals (src/core/report.c), table-driven.
  */
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,74 @@ static void test_long_text_is_kept_whole(void **state)
     }
 }
 
+/* The text of a part in charset cs as the parser should take it: "caf"
+ * then 0xe9 as UTF-8 for the ISO-8859-1 kin, as it is for none, UTF-8
+ * and US-ASCII, and as iconv() reads it for any other charset (as it is
+ * when iconv() does not know it): the reference. */
+static void ref_cafe(const char *cs, char *out, size_t cap)
+{
+    static const char *const latin1[] = {"iso-8859-1", "iso-8859-15",
+                                         "windows-1252", "latin1"};
+    static const char *const native[] = {"", "utf-8", "utf8", "us-ascii",
+                                         "ascii"};
+    char in[] = "caf\xe9", *ip = in, *op = out;
+    size_t il = 4, ol = cap - 1;
+
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(cs, latin1[i]) == 0) {
+            snprintf(out, cap, "caf\xc3\xa9");
+            return;
+        }
+    for (size_t i = 0; i < 5; i++)
+        if (strcmp(cs, native[i]) == 0) {
+            snprintf(out, cap, "%s", in);
+            return;
+        }
+    iconv_t cd = iconv_open("UTF-8", cs);
+    if (cd == (iconv_t)-1) {
+        snprintf(out, cap, "%s", in);
+        return;
+    }
+    assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+    *op = '\0';
+    iconv_close(cd);
+}
+
+/* A notice's text part in charsets of every class, and names close to
+ * theirs: its text goes in as the reference says. */
+static void test_text_charsets_as_reference(void **state)
+{
+    static const char *const names[] = {
+        "", "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1",
+        "iso-8859-15", "windows-1252", "latin1", "iso-8859-2",
+        "windows-1251", "koi8-r", "latin2", "ascii7", "utf-88", "us-asciix",
+        "a", "u", "i", "w", "l", "x-unknown", "iso-8859-1x", "windows-125"};
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char msg[512], want[32];
+        struct report *r = NULL;
+        const char *err = NULL;
+        int n = snprintf(
+            msg, sizeof msg,
+            "From: postmaster@mx.example.org\nTo: a@example.com\n"
+            "Subject: notice\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=\"%s\"\n\n"
+            "Final-Recipient: rfc822; u@example.org\nAction: failed\n"
+            "Status: 5.1.1\nDiagnostic-Code: smtp; 550 caf\xe9 closed\n",
+            names[i]);
+        print_message("# charset \"%s\"\n", names[i]);
+        ref_cafe(names[i], want, sizeof want);
+        assert_int_equal(report_parse(msg, (size_t)n, &lim, &r, &err), 0);
+        check_rcpts(r, "u@example.org");
+        assert_non_null(r->rcpts[0].diagnostic);
+        assert_non_null(strstr(r->rcpts[0].diagnostic, want));
+        report_free(&r);
+    }
+}
+
 static void test_returned_original_fields(void **state)
 {
     static const char msg[] =
@@ -348,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_report_cases),
         cmocka_unit_test(test_returned_original_fields),
         cmocka_unit_test(test_long_text_is_kept_whole),
+        cmocka_unit_test(test_text_charsets_as_reference),
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_kind_names),
