@@ -172,7 +172,6 @@ static void reply_clear(struct mconn *c)
 static bool reply(struct mconn *c, enum mstat st, uint32_t noreply_flag)
 {
     char r = MPR_CONTINUE;
-    bool ok = true;
 
     if (noreply_flag != 0 && (c->protocol & noreply_flag) != 0) {
         reply_clear(c);
@@ -185,12 +184,13 @@ static bool reply(struct mconn *c, enum mstat st, uint32_t noreply_flag)
     case MST_REJECT:
     case MST_TEMPFAIL:
         r = st == MST_REJECT ? MPR_REJECT : MPR_TEMPFAIL;
+        /* the text set for it, else (none, or one that cannot be sent)
+         * the MTA's own */
         if (c->reply_text != NULL &&
-            c->reply_code[0] == (st == MST_REJECT ? '5' : '4')) {
-            ok = mp_put_reply(&c->out, c->reply_code, c->reply_xcode,
-                              c->reply_text);
+            c->reply_code[0] == (st == MST_REJECT ? '5' : '4') &&
+            mp_put_reply(&c->out, c->reply_code, c->reply_xcode,
+                         c->reply_text))
             r = 0;
-        }
         break;
     case MST_DISCARD:
         r = MPR_DISCARD;
@@ -202,7 +202,7 @@ static bool reply(struct mconn *c, enum mstat st, uint32_t noreply_flag)
         break;
     }
     reply_clear(c);
-    return r == 0 ? ok : mp_put(&c->out, r, NULL, 0);
+    return r == 0 || mp_put(&c->out, r, NULL, 0);
 }
 
 /* ---------------------------------------------------------- commands */
@@ -409,6 +409,11 @@ static bool in_reserve(struct mconn *c)
         if (n + 4 > want)
             want = n + 4 <= MP_PACKET_MAX + 4 ? n + 4 : MP_PACKET_MAX + 4;
     }
+    if (c->in_len == 0 && c->in_cap > 4 * MENGINE_READ_MIN) {
+        free(c->in); /* a big packet has gone: so does its room */
+        c->in = NULL;
+        c->in_cap = 0;
+    }
     if (c->in_cap >= want && c->in_cap - c->in_len >= MENGINE_READ_MIN / 4)
         return true;
     if (want < c->in_len + MENGINE_READ_MIN / 4)
@@ -528,10 +533,12 @@ static void accept_all(struct mengine *e)
                 log_warning(NULL, "milter: accept: %s", strerror(errno));
             break;
         }
-        conn_add(e, fd);
+        if (atomic_load(&e->stopping)) /* the MTA's default action, now */
+            (void)close(fd);
+        else
+            conn_add(e, fd);
     }
-    if (!atomic_load(&e->stopping))
-        (void)epoll_ctl(e->ep, EPOLL_CTL_MOD, e->lfd, &ev);
+    (void)epoll_ctl(e->ep, EPOLL_CTL_MOD, e->lfd, &ev);
 }
 
 static void *worker(void *arg)
@@ -710,20 +717,18 @@ static int run_setup(struct mengine *e, char **error_r)
     return 0;
 }
 
-/* Waits for the stop, closing idle connections once a second; then for
+/* Waits for the stop, closing idle connections 4 times a second; then for
  * the open ones to finish, at most the grace period. */
 static void supervise(struct mengine *e)
 {
-    struct timespec tick = {1, 0};
+    struct timespec tick = {0, 250 * 1000 * 1000};
     long long deadline;
 
     while (!atomic_load(&e->stopping)) {
         nanosleep(&tick, NULL);
         (void)sweep(e, (long long)time(NULL), e->timeout);
     }
-    (void)epoll_ctl(e->ep, EPOLL_CTL_DEL, e->lfd, NULL);
     deadline = (long long)time(NULL) + e->grace;
-    tick.tv_sec = 0;
     tick.tv_nsec = 50 * 1000 * 1000;
     while (sweep(e, (long long)time(NULL), e->timeout) > 0 &&
            (long long)time(NULL) < deadline)

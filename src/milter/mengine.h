@@ -12,8 +12,9 @@
  *
  * Life cycle, from one thread: mengine_open() (as root, before the
  * privilege drop: it binds), mengine_run() (blocks until stopped),
- * mengine_free().  mengine_stop() may be called from any thread: no new
- * connections are taken, those open get `grace` seconds to finish, then
+ * mengine_free().  mengine_stop() may be called from any thread: a new
+ * connection is closed at once (the MTA applies its default action), those
+ * open get `grace` seconds to finish, then
  * are closed (their close callback runs) and mengine_run() returns.
  * A connection idle longer than `timeout` seconds is closed.
  */
