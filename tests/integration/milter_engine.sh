@@ -7,7 +7,9 @@
 # write, a 150 KB header and a 3 MB length prefix, garbage of several kinds
 # while another connection goes on, more connections than threads, the idle
 # timeout, a stop with connections open (the grace), QUIT_NC and a second
-# session, and a suppressed recipient refused with a 550 5.1.1 reply.
+# session, ABORT and a second message, the client address of CONNECT, a
+# DSN with its body and a header added at end of message, and a suppressed
+# recipient refused with a 550 5.1.1 reply.
 # The event engine (the default) gets every check; libmilter the ones that
 # apply to both, each TAP line labelled with its engine.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -47,7 +49,7 @@ log_level = "info";
 milter_timeout = "$3";
 store = { backend = "sqlite"; path = "$D/bg.db"; batch_delay_ms = 10; };
 classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
-milter = { engine = "$2"; threads = 2; };
+milter = { engine = "$2"; threads = 2; add_header = true; };
 CONF
     "$CTL" -c "$D/bg.conf" add --reason user_unknown dead@remote.test \
         >"$D/ctl.out" 2>&1 || tap_bail "cannot seed the store: $(cat "$D/ctl.out")"
@@ -122,6 +124,11 @@ both_checks() {
         set -- $fa
         ck "$e" "CONNECT family $1 address $2 without {client_addr}: RCPT to the suppressed address answered '$3'" \
             connaddr "$1" "$2" "$3"
+    done
+    # a DSN from outside: body chunks, EOM with a modification
+    for m in lockstep pipeline split; do
+        ck "$e" "a DSN from outside ($m): body chunks continue, EOM adds the verdict header and accepts" \
+            dsn "$m" "$m"
     done
     # 10. QUIT_NC and a second session on the connection
     ck "$e" "QUIT_NC: the connection carries a second session" \
@@ -199,6 +206,9 @@ for e in event libmilter; do
     for m in t2 t2n t3 t4 t10a t10b t11 t11p t12b t6; do
         outbound "$e" "$m.$e@a.test" ok@remote.test
     done
+    n=$(sqlite3 "$D/bg.db" "select count(*) from events where address = 'gone@remote.test' and source = 'dsn'")
+    [ "$n" = 3 ]
+    tap_ok $? "$e: the three DSNs are recorded as events (count $n)"
     n=$(sqlite3 "$D/bg.db" "select count(*) from outbound where message_id = 't12a.$e@a.test'")
     [ "$n" = 0 ]
     tap_ok $? "$e: the aborted message is not tracked (count $n)"

@@ -179,8 +179,9 @@ class Conn:
 
     def wants_reply(self, cmd):
         nr = {C_CONNECT: P_NR_CONN, C_HELO: P_NR_HELO, C_MAIL: P_NR_MAIL,
-              C_RCPT: P_NR_RCPT, C_HEADER: P_NR_HDR, C_EOH: P_NR_EOH}
-        return cmd in nr and (self.proto & nr[cmd]) == 0
+              C_RCPT: P_NR_RCPT, C_HEADER: P_NR_HDR, C_EOH: P_NR_EOH,
+              C_BODY: P_NR_BODY}
+        return cmd == C_EOM or (cmd in nr and (self.proto & nr[cmd]) == 0)
 
 
 # ------------------------------------------------------------ transactions
@@ -211,10 +212,11 @@ def message(msgid, rcpts, qid="4QTEST"):
 
 
 def expected(conn, steps, answers=None):
-    """The replies steps call for: (command, wanted reply) for each step
-    the negotiation leaves answered; RCPT continues, EOH accepts (an
-    outbound message with nothing to do at end of message), the others
-    continue.  answers overrides by step index."""
+    """The replies steps call for: (index, command, wanted replies) for
+    each step the negotiation leaves answered, the wanted replies a string
+    of reply commands (several for an end of message that modifies); RCPT
+    continues, EOH accepts (an outbound message with nothing to do at end
+    of message), the others continue.  answers overrides by step index."""
     out = []
     for i, (_, cmd) in enumerate(steps):
         if cmd is None or not conn.wants_reply(cmd):
@@ -229,14 +231,14 @@ def expected(conn, steps, answers=None):
 def run_steps(conn, steps, mode="lockstep", answers=None):
     """Sends steps (lockstep: as an MTA does, reading each reply before
     the next step; pipeline: all in one write; split: one byte a write)
-    and asserts the replies.  Returns the data of each reply."""
+    and asserts the replies.  Returns the data of each reply packet."""
     want = expected(conn, steps, answers)
     got = []
     if mode == "lockstep":
-        waits = {i for i, _, _ in want}
+        waits = {i: len(w) for i, _, w in want}
         for i, (data, _) in enumerate(steps):
             conn.send(data)
-            if i in waits:
+            for _ in range(waits.get(i, 0)):
                 got.append(conn.read())
     else:
         blob = b"".join(d for d, _ in steps)
@@ -244,12 +246,16 @@ def run_steps(conn, steps, mode="lockstep", answers=None):
             conn.send(blob)
         else:
             conn.send(blob, step=1, pause=0.0005)
-        for _ in want:
+        for _ in range(sum(len(w) for _, _, w in want)):
             got.append(conn.read())
     conn.read_none()
-    for (i, cmd, w), (r, data) in zip(want, got):
-        check(r == w, "step %d (%r) answered %r %r, wanted %r"
-              % (i, cmd, r, data[:80], w))
+    k = 0
+    for i, cmd, w in want:
+        for r in w:
+            r = bytes([r])
+            check(got[k][0] == r, "step %d (%r) answered %r %r, wanted %r"
+                  % (i, cmd, got[k][0], got[k][1][:80], r))
+            k += 1
     return [d for _, d in got]
 
 
@@ -575,6 +581,79 @@ def sc_abort(path, engine, args):
         c.close()
 
 
+# A delivery status notification from a remote MTA for gone@remote.test.
+DSN_BODY = """This is a MIME-encapsulated message.
+
+--BND
+Content-Type: text/plain
+
+Your message could not be delivered to gone@remote.test.
+
+--BND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.remote.test
+
+Final-Recipient: rfc822; gone@remote.test
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <gone@remote.test>: User unknown
+
+--BND
+Content-Type: text/rfc822-headers
+
+From: alice@a.test
+To: gone@remote.test
+Message-ID: <never.sent@a.test>
+
+--BND--
+""".replace("\n", "\r\n").encode()
+
+
+def sc_dsn(path, engine, args):
+    """args: MODE TAG: a DSN from outside (null sender, 192.0.2.1) in body
+    chunks of 300 bytes: RCPT, EOH and each chunk continue; EOM brings the
+    X-Bounceguard-Verdict header (milter.add_header) and accepts."""
+    mode, tag = args[0], args[1]
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start("192.0.2.1", "mx.remote.test", 25)
+        steps += [(macro(C_MAIL, i="Q" + tag), None),
+                  (pkt(C_MAIL, strs("<>")), C_MAIL),
+                  (pkt(C_RCPT, strs("<alice@a.test>")), C_RCPT)]
+        for name, value in (
+                ("From", "Mail Delivery System <MAILER-DAEMON@remote.test>"),
+                ("To", "alice@a.test"), ("Subject", "Undelivered Mail"),
+                ("Message-ID", "<dsn.%s@remote.test>" % tag),
+                ("MIME-Version", "1.0"),
+                ("Content-Type", "multipart/report; "
+                 "report-type=delivery-status; boundary=\"BND\"")):
+            steps.append((pkt(C_HEADER, strs(name, value)), C_HEADER))
+        steps.append((pkt(C_EOH), C_EOH))
+        check(conn_steps_ok(c, steps), "negotiation")
+        eoh = len(steps) - 1
+        for i in range(0, len(DSN_BODY), 300):
+            steps.append((pkt(C_BODY, DSN_BODY[i:i + 300]), C_BODY))
+        steps.append((pkt(C_EOM), C_EOM))
+        data = run_steps(c, steps, mode,
+                         answers={eoh: R_CONTINUE, len(steps) - 1: b"ha"})
+        hdr = data[-2].split(b"\0")
+        print("# EOM added %s: %s" % (hdr[0].decode(), hdr[1].decode()))
+        check(hdr[0] == b"X-Bounceguard-Verdict", "header %r" % hdr[0])
+        check(b"gone@remote.test hard user_unknown" in hdr[1],
+              "verdict %r" % hdr[1])
+    finally:
+        c.close()
+
+
+def conn_steps_ok(c, steps):
+    """Whether the negotiation lets steps be sent as they are (an MTA does
+    not send what the filter asked it to leave out)."""
+    return (c.proto & (P_NOCONNECT | P_NOMAIL | P_NORCPT | P_NOHDRS |
+                       P_NOEOH | P_NOBODY)) == 0
+
+
 def sc_reject(path, engine, args):
     """args: DEAD OK MSGID MODE: RCPT DEAD refused with a 550 5.1.1 reply
     code packet, RCPT OK continues, EOH accepts."""
@@ -610,6 +689,7 @@ SCENARIOS = {
     "quitnc": sc_quitnc,
     "reject": sc_reject,
     "abort": sc_abort,
+    "dsn": sc_dsn,
 }
 
 
