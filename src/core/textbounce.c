@@ -393,6 +393,16 @@ struct tb_set {
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
 static pthread_once_t tb_sets_once = PTHREAD_ONCE_INIT;
 
+/* The first family phrases alone, for a search that has found one: only
+ * those listed before it may still change the family, and without the
+ * short phrases further down the list the window shifts further.  One set
+ * for each first k phrases whose shortest is longer than the (k+1)-th:
+ * narrow[i] holds the first narrow[i].nn phrases (nn ascending).  Written
+ * once by tb_sets_init(). */
+#define TB_NARROW_MAX 4
+static struct tb_set tb_narrow[TB_NARROW_MAX];
+static size_t tb_nnarrow;
+
 static void tb_sets_init(void);
 
 /* The sets are built: every entry point of the module calls this before
@@ -511,6 +521,12 @@ static void tb_sets_init(void)
     for (size_t i = 0; i < nf; i++)
         fam[i] = tb_families[i].needle;
     tb_set_build(&tb_sets[TB_SET_FAMILY], fam, nf);
+    for (size_t k = 1, m = strlen(fam[0]); k < nf; k++) {
+        if (strlen(fam[k]) < m && tb_nnarrow < TB_NARROW_MAX)
+            tb_set_build(&tb_narrow[tb_nnarrow++], fam, k);
+        if (strlen(fam[k]) < m)
+            m = strlen(fam[k]);
+    }
     for (size_t i = 0; i < TB_NDELAY; i++)
         fam[nf + i] = tb_delay_words[i];
     tb_set_build(&tb_sets[TB_SET_FAMILY_DELAY], fam, nf + TB_NDELAY);
@@ -536,6 +552,8 @@ static void tb_sets_init(void)
                  sizeof tb_subject_words / sizeof tb_subject_words[0]);
     for (int id = 0; id < TB_NSETS; id++) /* the searched ones */
         assert(id == TB_SET_ECHO || id == TB_SET_MARK || tb_sets[id].m >= 4);
+    for (size_t i = 0; i < tb_nnarrow; i++)
+        assert(tb_narrow[i].m >= 4);
 }
 
 /* Which phrases of set id occur in s[0..len): bit i stands for its i-th
@@ -549,37 +567,92 @@ static uint64_t tb_find_set(enum tb_set_id id, const char *s, size_t len,
     return tb_find_set_ends(id, s, len, first, NULL);
 }
 
-/* tb_find_set(), and with ends != NULL, ends[i] set to the end of the
- * first occurrence of each phrase i found (the window moves forward: the
- * first one found is the first one). */
-static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
-                                 size_t len, bool first, size_t *ends)
+/* The phrases of set t other than those of skip that start at s + a,
+ * the window there having a shift of 0.  Out of line (and the hash of the
+ * window's last block computed again): the window loop, without it, keeps
+ * all it needs in registers. */
+__attribute__((noinline)) static uint64_t
+tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
+           uint64_t skip)
 {
-    const struct tb_set *t = &tb_sets[id];
-    uint64_t found = 0;
+    unsigned h = tb_wm_hash3(s + a + t->m - 4);
+    /* phrases that may end the window here and start it */
+    uint64_t c = t->cand[h] & t->head[tb_wm_hash(s + a)] & ~skip, got = 0;
 
-    for (size_t p = t->m - 1; p < len;) {
+    for (; c != 0; c &= c - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(c);
+        if (tb_phrase_at(t, k, s + a, len - a))
+            got |= (uint64_t)1 << k;
+    }
+    return got;
+}
+
+/* The first window start at or after at where phrases of set t other
+ * than those of skip start: those phrases in *hits, the start returned;
+ * len when there is none. */
+static inline size_t tb_wm_next(const struct tb_set *t, const char *s,
+                                size_t len, size_t at, uint64_t skip,
+                                uint64_t *hits)
+{
+    for (size_t p = at + t->m - 1; p < len;) {
         unsigned h = tb_wm_hash3(s + p - 3); /* p >= m - 1 >= 3 */
         if (t->shift[h] != 0) {
             p += t->shift[h];
             continue;
         }
-        size_t at = p - (t->m - 1);
-        /* phrases that may end the window here and start it */
-        uint64_t c = t->cand[h] & t->head[tb_wm_hash(s + at)] &
-                     ~found;
-        while (c != 0) {
-            unsigned k = (unsigned)__builtin_ctzll(c);
-            c &= c - 1;
-            if (tb_phrase_at(t, k, s + at, len - at)) {
-                found |= (uint64_t)1 << k;
-                if (ends != NULL)
-                    ends[k] = at + t->nlen[k];
-                if (first)
-                    return found;
-            }
+        size_t a = p - (t->m - 1);
+        uint64_t got = tb_wm_hits(t, s, len, a, skip);
+        if (got != 0) {
+            *hits = got;
+            return a;
         }
         p++;
+    }
+    return len;
+}
+
+/* The set a family search goes on with once it has found the phrases
+ * found: the narrowest that holds all those listed before the first of
+ * them (NULL when that one is the first listed: nothing can change the
+ * family any more). */
+static const struct tb_set *tb_family_narrow(const struct tb_set *t,
+                                             uint64_t found)
+{
+    size_t k = (size_t)__builtin_ctzll(found);
+
+    if (k == 0)
+        return NULL;
+    for (size_t i = 0; i < tb_nnarrow; i++)
+        if (tb_narrow[i].nn >= k)
+            return tb_narrow[i].nn < t->nn ? &tb_narrow[i] : t;
+    return t;
+}
+
+/* tb_find_set(), and with ends != NULL, ends[i] set to the end of the
+ * first occurrence of each phrase i found (the window moves forward: the
+ * first one found is the first one).  A search of the family phrases
+ * stops looking for those listed after the first one it has found
+ * (tb_family_narrow()): they can no longer name the family, and a phrase
+ * that ends before a cut, which notice_family() may want, starts before
+ * the first one found, and is found before it (a cut is a line's start,
+ * and no phrase spans two lines). */
+static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
+                                 size_t len, bool first, size_t *ends)
+{
+    const struct tb_set *t = &tb_sets[id];
+    uint64_t found = 0, hits;
+
+    for (size_t at = 0; (at = tb_wm_next(t, s, len, at, found, &hits)) < len;
+         at++) {
+        found |= hits;
+        for (uint64_t c = hits; ends != NULL && c != 0; c &= c - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(c);
+            ends[k] = at + t->nlen[k];
+        }
+        if (first)
+            break;
+        if (id == TB_SET_FAMILY && (t = tb_family_narrow(t, found)) == NULL)
+            break;
     }
     return found;
 }
