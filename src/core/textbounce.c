@@ -365,6 +365,7 @@ enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
 #define TB_NFAMILIES (sizeof tb_families / sizeof tb_families[0])
 #define TB_NDELAY (sizeof tb_delay_words / sizeof tb_delay_words[0])
 #define TB_FAMILY_BITS (((uint64_t)1 << TB_NFAMILIES) - 1)
+#define TB_DELAY_BITS ((((uint64_t)1 << TB_NDELAY) - 1) << TB_NFAMILIES)
 
 /* TB_SET_NOT_RCPT: the help-desk phrases (these bits) followed by the
  * origin phrases. */
@@ -384,6 +385,7 @@ struct tb_set {
     size_t nlen[TB_SET_MAX];
     uint64_t w0[TB_SET_MAX]; /* a phrase's first 8 bytes (0 past its end) */
     uint64_t m0[TB_SET_MAX]; /* the bits of w0 a match has as they are */
+    uint64_t use; /* the phrases of nd[] searched (bit i: nd[i]) */
     size_t nn, m;
     unsigned char shift[TB_WM_HASH];
     uint64_t cand[TB_WM_HASH];
@@ -393,13 +395,15 @@ struct tb_set {
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
 static pthread_once_t tb_sets_once = PTHREAD_ONCE_INIT;
 
-/* The first family phrases alone, for a search that has found one: only
- * those listed before it may still change the family, and without the
- * short phrases further down the list the window shifts further.  One set
- * for each first k phrases whose shortest is longer than the (k+1)-th:
- * narrow[i] holds the first narrow[i].nn phrases (nn ascending).  Written
- * once by tb_sets_init(). */
-#define TB_NARROW_MAX 4
+/* Parts of the family (and delay) phrases, for a search that has found
+ * some: only the families listed before the first one found may still
+ * change the family, and the delay phrases only until one is found;
+ * without the short phrases the window shifts further.  tb_narrow[] holds,
+ * narrowest first, the first k families for each k whose shortest phrase
+ * is longer than the (k+1)-th, then the delay phrases alone, then the
+ * largest of those families with the delay phrases (the bits of all as in
+ * TB_SET_FAMILY_DELAY).  Written once by tb_sets_init(). */
+#define TB_NARROW_MAX 8
 static struct tb_set tb_narrow[TB_NARROW_MAX];
 static size_t tb_nnarrow;
 
@@ -479,21 +483,35 @@ static inline bool tb_phrase_at(const struct tb_set *t, unsigned k,
     return nl <= 8 || tb_eq_lower(s + 8, t->nd[k] + 8, nl - 8);
 }
 
+static void tb_set_build_some(struct tb_set *t, const char *const *nd,
+                              size_t nn, uint64_t use);
+
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
  * bytes, nn <= TB_SET_MAX).  A set searched by tb_find_set_ends() has m
  * >= 4: the hash of a window's last block reads the byte before it. */
 static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
 {
+    tb_set_build_some(t, nd, nn, nn < 64 ? ((uint64_t)1 << nn) - 1 : ~0ull);
+}
+
+/* tb_set_build() of the needles of use alone (bit i: nd[i]), each keeping
+ * its bit. */
+static void tb_set_build_some(struct tb_set *t, const char *const *nd,
+                              size_t nn, uint64_t use)
+{
     t->nn = nn;
     t->m = 255;
+    t->use = use;
     for (size_t i = 0; i < nn; i++) {
         t->nd[i] = nd[i];
         t->nlen[i] = strlen(nd[i]);
-        if (t->nlen[i] < t->m)
+        if (t->nlen[i] < t->m && ((use >> i) & 1))
             t->m = t->nlen[i];
     }
     memset(t->shift, t->m > 2 ? (int)(t->m - 2) : 0, sizeof t->shift);
     for (size_t i = 0; i < nn; i++) {
+        if (!((use >> i) & 1))
+            continue;
         for (size_t j = 0; j + 2 < t->m; j++) {
             const char blk[4] = {0, nd[i][j], nd[i][j + 1], nd[i][j + 2]};
             unsigned h = tb_wm_hash3(blk);
@@ -506,6 +524,27 @@ static void tb_set_build(struct tb_set *t, const char *const *nd, size_t nn)
         t->head[tb_wm_hash(nd[i])] |= (uint64_t)1 << i;
         tb_set_word(t, i);
     }
+}
+
+/* tb_narrow[] of the family and delay needles fam[] (TB_SET_FAMILY_DELAY
+ * order). */
+static void tb_narrow_build(const char *const *fam)
+{
+    uint64_t widest = 0; /* the largest first families built alone */
+
+    for (size_t k = 1, m = strlen(fam[0]); k < TB_NFAMILIES; k++) {
+        if (strlen(fam[k]) < m && tb_nnarrow + 2 < TB_NARROW_MAX) {
+            widest = ((uint64_t)1 << k) - 1;
+            tb_set_build_some(&tb_narrow[tb_nnarrow++], fam,
+                              TB_NFAMILIES + TB_NDELAY, widest);
+        }
+        if (strlen(fam[k]) < m)
+            m = strlen(fam[k]);
+    }
+    tb_set_build_some(&tb_narrow[tb_nnarrow++], fam, TB_NFAMILIES + TB_NDELAY,
+                      TB_DELAY_BITS);
+    tb_set_build_some(&tb_narrow[tb_nnarrow++], fam, TB_NFAMILIES + TB_NDELAY,
+                      widest | TB_DELAY_BITS);
 }
 
 static void tb_sets_init(void)
@@ -521,15 +560,10 @@ static void tb_sets_init(void)
     for (size_t i = 0; i < nf; i++)
         fam[i] = tb_families[i].needle;
     tb_set_build(&tb_sets[TB_SET_FAMILY], fam, nf);
-    for (size_t k = 1, m = strlen(fam[0]); k < nf; k++) {
-        if (strlen(fam[k]) < m && tb_nnarrow < TB_NARROW_MAX)
-            tb_set_build(&tb_narrow[tb_nnarrow++], fam, k);
-        if (strlen(fam[k]) < m)
-            m = strlen(fam[k]);
-    }
     for (size_t i = 0; i < TB_NDELAY; i++)
         fam[nf + i] = tb_delay_words[i];
     tb_set_build(&tb_sets[TB_SET_FAMILY_DELAY], fam, nf + TB_NDELAY);
+    tb_narrow_build(fam);
     tb_set_build(&tb_sets[TB_SET_FAIL], tb_fail_words,
                  sizeof tb_fail_words / sizeof tb_fail_words[0]);
     tb_set_build(&tb_sets[TB_SET_DELAY], tb_delay_words,
@@ -611,20 +645,29 @@ static inline size_t tb_wm_next(const struct tb_set *t, const char *s,
     return len;
 }
 
-/* The set a family search goes on with once it has found the phrases
- * found: the narrowest that holds all those listed before the first of
- * them (NULL when that one is the first listed: nothing can change the
- * family any more). */
-static const struct tb_set *tb_family_narrow(const struct tb_set *t,
-                                             uint64_t found)
+/* The set a search of set id (the family phrases, or those and the delay
+ * phrases) goes on with once it has found the phrases found, t so far:
+ * the narrowest that holds all phrases that may still change its answer,
+ * the families listed before the first one found and the delay phrases
+ * while none is found.  NULL when none may: the search is over.  Other
+ * sets are searched whole. */
+static const struct tb_set *tb_narrow_to(enum tb_set_id id,
+                                         const struct tb_set *t,
+                                         uint64_t found)
 {
-    size_t k = (size_t)__builtin_ctzll(found);
+    uint64_t fam = found & TB_FAMILY_BITS, need;
 
-    if (k == 0)
+    if (id != TB_SET_FAMILY && id != TB_SET_FAMILY_DELAY)
+        return t;
+    need = fam != 0 ? ((uint64_t)1 << __builtin_ctzll(fam)) - 1
+                    : TB_FAMILY_BITS;
+    if (id == TB_SET_FAMILY_DELAY && (found & TB_DELAY_BITS) == 0)
+        need |= TB_DELAY_BITS;
+    if (need == 0)
         return NULL;
     for (size_t i = 0; i < tb_nnarrow; i++)
-        if (tb_narrow[i].nn >= k)
-            return tb_narrow[i].nn < t->nn ? &tb_narrow[i] : t;
+        if ((tb_narrow[i].use & need) == need)
+            return tb_narrow[i].m > t->m ? &tb_narrow[i] : t;
     return t;
 }
 
@@ -632,7 +675,7 @@ static const struct tb_set *tb_family_narrow(const struct tb_set *t,
  * first occurrence of each phrase i found (the window moves forward: the
  * first one found is the first one).  A search of the family phrases
  * stops looking for those listed after the first one it has found
- * (tb_family_narrow()): they can no longer name the family, and a phrase
+ * (tb_narrow_to()): they can no longer name the family, and a phrase
  * that ends before a cut, which notice_family() may want, starts before
  * the first one found, and is found before it (a cut is a line's start,
  * and no phrase spans two lines). */
@@ -649,9 +692,7 @@ static uint64_t tb_find_set_ends(enum tb_set_id id, const char *s,
             unsigned k = (unsigned)__builtin_ctzll(c);
             ends[k] = at + t->nlen[k];
         }
-        if (first)
-            break;
-        if (id == TB_SET_FAMILY && (t = tb_family_narrow(t, found)) == NULL)
+        if (first || (t = tb_narrow_to(id, t, found)) == NULL)
             break;
     }
     return found;

@@ -6,7 +6,8 @@
  * signals a failure by one of its phrases; the returned original starts at
  * the first line that starts with a marker or a Received: or Return-Path:
  * field (textbounce_cut()); a recipient's remote MTA follows the first
- * "host " of its block.
+ * "host " of its block; a notice says "delayed" by one of its delay
+ * phrases.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -427,6 +428,66 @@ static void test_remote_as_reference(void **state)
     }
 }
 
+/* The delay phrases, as textbounce.c lists them. */
+static const char *const delay_words[] = {
+    "will be retried", "will retry", "will continue", "still trying",
+    "has not yet been delivered", "not been delivered yet",
+    "delivery delayed", "is delayed", "has been delayed",
+    "no need to resend", "still being retried"};
+
+/* textbounce_parse() of a notice naming one recipient among random family
+ * and delay phrases: the family the reference finds in the first 4096
+ * bytes, and the action "delayed" exactly when a delay phrase is there. */
+static void test_parse_family_delay_as_reference(void **state)
+{
+    static char t[5000];
+    struct mime_limits lim;
+    unsigned seed = 1999;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 2000; round++) {
+        size_t n = (size_t)snprintf(t, sizeof t,
+                                    "<a@b.example>: 550 5.1.1 unknown\n\n");
+        size_t want = next_rand(&seed) % 7 == 0 ? 4300 : 900;
+        while (n < want) {
+            unsigned r = next_rand(&seed);
+            const char *p = r % 3 == 0
+                                ? delay_words[(r >> 4) % (sizeof delay_words /
+                                                          sizeof *delay_words)]
+                            : r % 3 == 1 ? families[(r >> 4) % NFAMILIES].phrase
+                                         : " text\n";
+            size_t pl = strlen(p);
+            if ((r >> 12) % 4 == 0)
+                pl = pl / 2 + 1; /* cut short */
+            if (n + pl + 1 > sizeof t)
+                break;
+            for (size_t i = 0; i < pl; i++)
+                t[n++] = p[i] >= 'a' && p[i] <= 'z' &&
+                                 next_rand(&seed) % 2 == 0
+                             ? (char)(p[i] - 32)
+                             : p[i];
+            t[n++] = ' ';
+        }
+        bool delayed = false;
+        for (size_t i = 0; i < sizeof delay_words / sizeof *delay_words; i++)
+            delayed = delayed || ref_has(t, n < TEST_HEAD ? n : TEST_HEAD,
+                                         delay_words[i]);
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        struct textbounce_hints h = {.subject = "failure notice",
+                                     .from = ""};
+        assert_non_null(r);
+        const char *fam = textbounce_parse(&b, t, n, &h);
+        assert_non_null(fam);
+        assert_string_equal(fam, ref_family(t, n));
+        assert_true(r->nrcpts >= 1);
+        assert_string_equal(r->rcpts[0].action,
+                            delayed ? "delayed" : "failed");
+        report_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_signal_subject_as_reference),
         cmocka_unit_test(test_cut_as_reference),
         cmocka_unit_test(test_remote_as_reference),
+        cmocka_unit_test(test_parse_family_delay_as_reference),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
