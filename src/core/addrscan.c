@@ -213,6 +213,29 @@ static bool addrscan_copy(const char *p, size_t n, char *out, size_t cap,
     return true;
 }
 
+/* Lanes of x (bytes below 0x80, bit 7 clear) in lo..hi: bit 7 set. */
+static uint64_t addrscan_in(uint64_t x, unsigned char lo, unsigned char hi)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+
+    return (x + ones * (0x80u - lo)) & ~(x + ones * (0x7fu - hi)) & high;
+}
+
+/* Are all 8 bytes of the word at p plain domain bytes, a-z, 0-9, '-' or
+ * '.': kept as they are by the domain loop of addrscan_normalize()?  One
+ * word (SWAR), each range tested on all lanes at once. */
+static bool addrscan_plain8(const char *p)
+{
+    const uint64_t high = 0x8080808080808080u;
+    uint64_t x, t;
+
+    memcpy(&x, p, sizeof x);
+    t = x & ~high; /* no carry out of a lane below */
+    uint64_t in = addrscan_in(t, 'a', 'z') | addrscan_in(t, '0', '9') |
+                  addrscan_in(t, '-', '.');
+    return (in & ~x & high) == high;
+}
+
 bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
 {
     const char *p = in, *e = in + len;
@@ -237,7 +260,10 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     size_t at = last != NULL ? (size_t)(last - out) : 0;
     if (last == NULL || at == 0 || at + 1 == n)
         return false;
-    for (size_t d = at + 1; d < n; d++) {
+    size_t d = at + 1;
+    while (d + 8 <= n && addrscan_plain8(out + d))
+        d += 8; /* most domains: lower case already */
+    for (; d < n; d++) {
         unsigned char ch = (unsigned char)out[d];
         if (!(addrscan_class[ch] & AS_DOMAIN))
             return false;

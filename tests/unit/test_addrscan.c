@@ -10,7 +10,8 @@
  * again gives it back; rbuild_rcpt_norm() must give what rbuild_rcpt()
  * gives.  addrscan_normalize() copies runs of kept bytes 16 at a time
  * where SSE2 is: it is held against a byte-at-a-time reference written
- * here, output buffer and all, on generated strings and capacities, and
+ * here, output buffer and all, on generated strings and capacities (and
+ * on long domains, whose plain bytes it reads 8 at a time), and
  * addrscan_next() (a domain's dots noted as it is read) against the
  * scanner as first written, on generated texts.
  */
@@ -239,6 +240,31 @@ static void test_normalize_reference(void **state)
     assert_true(refused > 1000);
 }
 
+/* Long domains of plain bytes (read 8 at a time) with one other byte at
+ * every place: upper case, '_', UTF-8, brackets, a refused byte. */
+static void test_normalize_long_domains(void **state)
+{
+    static const char odd[] = "AZ_\x80[]:!`{";
+    (void)state;
+
+    for (size_t dl = 1; dl <= 40; dl++)
+        for (size_t at = 0; at < dl; at++)
+            for (size_t k = 0; k < sizeof odd; k++) {
+                char in[64], a[ADDRSCAN_MAX], b[ADDRSCAN_MAX];
+                size_t n = (size_t)snprintf(in, sizeof in, "u@");
+                for (size_t i = 0; i < dl; i++)
+                    in[n++] = "ab-c.9z0"[i % 8];
+                if (k < sizeof odd - 1)
+                    in[2 + at] = odd[k];
+                memset(a, 'Q', sizeof a);
+                memset(b, 'Q', sizeof b);
+                bool ra = addrscan_normalize(in, n, a, sizeof a);
+                bool rb = ref_normalize(in, n, b, sizeof b);
+                assert_int_equal(ra, rb);
+                assert_memory_equal(a, b, sizeof a);
+            }
+}
+
 /* A local part's bytes in prose: atext but '/', '&' and '='. */
 static bool ref_local(unsigned c)
 {
@@ -379,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_local_start),
         cmocka_unit_test(test_stable_property),
         cmocka_unit_test(test_normalize_reference),
+        cmocka_unit_test(test_normalize_long_domains),
         cmocka_unit_test(test_next_reference),
         cmocka_unit_test(test_rcpt_norm_same),
     };
