@@ -11,6 +11,14 @@
 
 #define DSN_VALUE_MAX 4096 /* one unfolded field value */
 
+/* A letter, digit, '-' or '_' (of a type name): bit 0x20 set, a letter
+ * is one of a-z. */
+static bool dsn_type_char(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
+           c == '-' || c == '_';
+}
+
 const char *dsn_skip_type(const char *v, size_t len)
 {
     size_t i = 0;
@@ -18,9 +26,7 @@ const char *dsn_skip_type(const char *v, size_t len)
     while (i < len && (v[i] == ' ' || v[i] == '\t'))
         i++;
     size_t t = i;
-    while (i < len && i - t < 24 &&
-           ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
-            (v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '_'))
+    while (i < len && i - t < 24 && dsn_type_char((unsigned char)v[i]))
         i++;
     if (i > t && i < len && v[i] == ';')
         return v + i + 1;
@@ -205,9 +211,11 @@ static void dsn_message_field(struct rbuild *b, enum dsn_name id,
                               const char *v, size_t vl)
 {
     struct report *r = b->r;
-    const char *t = dsn_skip_type(v, vl);
-    size_t tl = vl - (size_t)(t - v);
+    const char *t = v; /* past a type, for the fields that have one */
 
+    if (id == DN_REPORTING_MTA || id == DN_PF_SENDER)
+        t = dsn_skip_type(v, vl);
+    size_t tl = vl - (size_t)(t - v);
     if (id == DN_REPORTING_MTA)
         rbuild_str(b, &r->reporting_mta, t, tl);
     else if (id == DN_ARRIVAL_DATE)
@@ -319,11 +327,11 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         return;
     }
     if (id == DN_ORIGINAL) {
-        if (g->rc != NULL)
-            rbuild_str(b, &g->rc->original_recipient,
-                       dsn_skip_type(v, vl),
-                       vl - (size_t)(dsn_skip_type(v, vl) - v));
-        else if (vl < sizeof g->orig) {
+        if (g->rc != NULL) {
+            const char *t = dsn_skip_type(v, vl);
+            rbuild_str(b, &g->rc->original_recipient, t,
+                       vl - (size_t)(t - v));
+        } else if (vl < sizeof g->orig) {
             memcpy(g->orig, v, vl + 1);
             g->has_orig = true;
         }

@@ -362,6 +362,48 @@ static void test_dsn_folded_action_status(void **state)
     }
 }
 
+/* dsn_skip_type() as first written: blanks, up to 24 letters, digits, '-'
+ * or '_', then a ';'. */
+static const char *ref_skip_type(const char *v, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    size_t t = i;
+    while (i < len && i - t < 24 &&
+           ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+            (v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '_'))
+        i++;
+    if (i > t && i < len && v[i] == ';')
+        return v + i + 1;
+    return v;
+}
+
+/* Every byte value in a type name, and random short values: the same
+ * place as the reference. */
+static void test_skip_type_as_reference(void **state)
+{
+    static const char alpha[] = "rfc822;sSmMtTpP -_\t@[`{/:;Zz09";
+    char v[40];
+    unsigned seed = 4242;
+    (void)state;
+
+    for (unsigned c = 0; c < 256; c++) {
+        int n = snprintf(v, sizeof v, "rf%cc822; a@b", (char)c);
+        assert_ptr_equal(dsn_skip_type(v, (size_t)n),
+                         ref_skip_type(v, (size_t)n));
+    }
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)round % 36;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            v[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+        }
+        assert_ptr_equal(dsn_skip_type(v, len), ref_skip_type(v, len));
+    }
+}
+
 /* dsn_find_status() as first written, a byte at a time: the reference
  * for the memchr()-driven one. */
 static size_t ref_find_status(const char *s, size_t len, char *out,
@@ -433,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_dsn_group_of_many_fields),
         cmocka_unit_test(test_dsn_names_any_case),
         cmocka_unit_test(test_dsn_folded_action_status),
+        cmocka_unit_test(test_skip_type_as_reference),
     };
     return cmocka_run_group_tests_name("dsn", tests, NULL, NULL);
 }
