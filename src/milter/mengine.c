@@ -46,6 +46,7 @@ struct mconn {
     char reply_code[4], reply_xcode[16];
     char *reply_text; /* set by setreply until the next reply */
     atomic_llong last; /* time of the last packet */
+    atomic_uint turn;  /* handed from thread to thread: see conn_release() */
     struct mconn *prev, *next;
 };
 
@@ -466,6 +467,23 @@ static bool serve(struct mconn *c)
 
 /* ------------------------------------------------------- connections */
 
+/* A connection passes from the thread that re-arms it to the thread
+ * epoll_wait() hands it to next.  The kernel orders the two; this
+ * release/acquire pair says so in the program as well, so that
+ * ThreadSanitizer sees the connection's memory handed over.  (GCC 12's
+ * ThreadSanitizer still reports the re-arming epoll_ctl(2) against the
+ * next thread's close(2) of the same descriptor: it does not know that
+ * epoll_wait(2) returns only after the epoll_ctl(2) that armed it.) */
+static void conn_release(struct mconn *c)
+{
+    atomic_fetch_add_explicit(&c->turn, 1, memory_order_release);
+}
+
+static void conn_acquire(struct mconn *c)
+{
+    (void)atomic_load_explicit(&c->turn, memory_order_acquire);
+}
+
 static void conn_free(struct mconn *c)
 {
     struct mengine *e = c->e;
@@ -512,6 +530,7 @@ static void conn_add(struct mengine *e, int fd)
     e->nconns++;
     pthread_mutex_unlock(&e->lock);
     ev.data.ptr = c;
+    conn_release(c);
     if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
         log_error(NULL, "milter: epoll: %s", strerror(errno));
         conn_free(c);
@@ -563,13 +582,17 @@ static void *worker(void *arg)
         }
         struct mconn *c = ev.data.ptr;
 
+        conn_acquire(c);
         if (!serve(c)) {
             conn_free(c);
             continue;
         }
+        int fd = c->fd; /* once re-armed, c is another thread's */
+
         ev.events = EPOLLIN | EPOLLONESHOT;
-        if (epoll_ctl(e->ep, EPOLL_CTL_MOD, c->fd, &ev) != 0)
-            conn_free(c);
+        conn_release(c);
+        if (epoll_ctl(e->ep, EPOLL_CTL_MOD, fd, &ev) != 0)
+            conn_free(c); /* not re-armed: still ours */
     }
     return NULL;
 }
