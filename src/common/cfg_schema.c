@@ -281,7 +281,7 @@ static const struct cfg_key cfg_milter_keys[] = {
     K_ENUM("engine", milter.engine, "event", "event|libmilter",
            "what speaks the milter protocol: bounceguard's own event loop "
            "or libmilter's thread per connection"),
-    K_INT("threads", milter.threads, "8", 1, 256,
+    K_INT("threads", milter.threads, "32", 1, 256,
           "event engine: connections served at once"),
 };
 
