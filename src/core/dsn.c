@@ -149,14 +149,62 @@ static inline bool dsn_name_is(const struct hdr_field *f, const char *lower)
     return dsn_word_eq(f->name + n - 8, lower + n - 8);
 }
 
-/* The id of a field's name: its length picks the one or two names it may
- * be (written in lower case here), so that a name costs a comparison or
- * two. */
+/* The id of a field's name as usually written (the case of RFC 3464 and
+ * Postfix): its length picks the one or two names it may be, compared as
+ * they are (a constant length: a word or two); DN_OTHER otherwise. */
+static enum dsn_name dsn_name_usual(const char *n, size_t len)
+{
+    switch (len) {
+    case 6:
+        return memcmp(n, "Action", 6) == 0   ? DN_ACTION
+               : memcmp(n, "Status", 6) == 0 ? DN_STATUS
+                                             : DN_OTHER;
+    case 10:
+        return memcmp(n, "Remote-MTA", 10) == 0 ? DN_REMOTE_MTA : DN_OTHER;
+    case 11:
+        return memcmp(n, "DSN-Gateway", 11) == 0 ? DN_DSN_GATEWAY : DN_OTHER;
+    case 12:
+        return memcmp(n, "Arrival-Date", 12) == 0 ? DN_ARRIVAL_DATE
+                                                  : DN_OTHER;
+    case 13:
+        return memcmp(n, "Reporting-MTA", 13) == 0 ? DN_REPORTING_MTA
+                                                   : DN_OTHER;
+    case 15:
+        return memcmp(n, "Final-Recipient", 15) == 0   ? DN_FINAL
+               : memcmp(n, "Diagnostic-Code", 15) == 0 ? DN_DIAGNOSTIC
+                                                       : DN_OTHER;
+    case 16:
+        return memcmp(n, "X-Postfix-Sender", 16) == 0   ? DN_PF_SENDER
+               : memcmp(n, "Will-Retry-Until", 16) == 0 ? DN_RETRY_UNTIL
+                                                        : DN_OTHER;
+    case 17:
+        return memcmp(n, "Last-Attempt-Date", 17) == 0 ? DN_LAST_ATTEMPT
+               : memcmp(n, "Received-From-MTA", 17) == 0
+                   ? DN_RECEIVED_FROM_MTA
+                   : DN_OTHER;
+    case 18:
+        return memcmp(n, "Original-Recipient", 18) == 0   ? DN_ORIGINAL
+               : memcmp(n, "X-Postfix-Queue-ID", 18) == 0 ? DN_PF_QUEUE_ID
+                                                          : DN_OTHER;
+    case 20:
+        return memcmp(n, "Original-Envelope-Id", 20) == 0 ? DN_ENVELOPE_ID
+                                                          : DN_OTHER;
+    default:
+        return DN_OTHER;
+    }
+}
+
+/* The id of a field's name: as usually written first, else its length
+ * picks the one or two names it may be (written in lower case here), so
+ * that a name costs a comparison or two. */
 static enum dsn_name dsn_name_of(const struct hdr_field *f)
 {
     const char *a = NULL, *b = NULL; /* the candidates, in order */
     enum dsn_name ia = DN_OTHER, ib = DN_OTHER;
+    enum dsn_name usual = dsn_name_usual(f->name, f->name_len);
 
+    if (usual != DN_OTHER)
+        return usual;
     switch (f->name_len) {
     case 6: a = "action", ia = DN_ACTION, b = "status", ib = DN_STATUS;
         break;

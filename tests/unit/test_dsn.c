@@ -236,9 +236,10 @@ static const char *test_name_field(const struct report *r, size_t k)
     return got[k];
 }
 
-/* Field names in random case, some with one byte changed: a name is read
- * exactly when strncasecmp() says it is the one it stands for (the word
- * at a time comparison against that reference). */
+/* Field names as usually written or in random case, some with one byte
+ * changed: a name is read exactly when strncasecmp() says it is the one
+ * it stands for (the exact and the word at a time comparisons against that
+ * reference). */
 static void test_dsn_names_any_case(void **state)
 {
     static const char junk[] = "-_.aAzZ@`[{09\x80";
@@ -252,8 +253,8 @@ static void test_dsn_names_any_case(void **state)
         char name[32], body[128];
         size_t nl = strlen(test_names[k]);
         memcpy(name, test_names[k], nl + 1);
-        for (size_t i = 0; i < nl; i++) {
-            seed = seed * 1103515245u + 12345u;
+        for (size_t i = 0; i < nl && round % 4 != 0; i++) {
+            seed = seed * 1103515245u + 12345u; /* else as usually written */
             if ((seed >> 16) & 1)
                 name[i] = (char)(name[i] >= 'a' && name[i] <= 'z'
                                      ? name[i] - 32
