@@ -626,12 +626,10 @@ static uint64_t tb_find_set(enum tb_set_id id, const char *s, size_t len,
  * window's last block computed again): the window loop, without it, keeps
  * all it needs in registers. */
 __attribute__((noinline)) static uint64_t
-tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
-           uint64_t skip)
+tb_wm_verify(const struct tb_set *t, const char *s, size_t len, size_t a,
+             uint64_t c)
 {
-    unsigned h = tb_wm_hash3(s + a + t->m - 4);
-    /* phrases that may end the window here and start it */
-    uint64_t c = t->cand[h] & t->head[tb_wm_hash(s + a)] & ~skip, got = 0;
+    uint64_t got = 0;
 
     for (; c != 0; c &= c - 1) {
         unsigned k = (unsigned)__builtin_ctzll(c);
@@ -639,6 +637,17 @@ tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
             got |= (uint64_t)1 << k;
     }
     return got;
+}
+
+__attribute__((noinline)) static uint64_t
+tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
+           uint64_t skip)
+{
+    unsigned h = tb_wm_hash3(s + a + t->m - 4);
+    /* phrases that may end the window here and start it */
+    uint64_t c = t->cand[h] & t->head[tb_wm_hash(s + a)] & ~skip;
+
+    return c == 0 ? 0 : tb_wm_verify(t, s, len, a, c);
 }
 
 /* The first window start at or after at where phrases of set t other
