@@ -363,7 +363,8 @@ static const char *const tb_mark_words[] = {
  * phrase of the set, at least 3 in a set searched so) of a candidate
  * position; shift[] says how far the window may move on given the hash of
  * its last block (0: a phrase may start here, cand[] says which, and
- * head[] by the window's first two bytes which of those may start it).
+ * head[] by the window's first four bytes (two in a set with a shorter
+ * phrase) which of those may start it).
  * Built once per process (pthread_once, by each entry point of the module:
  * tb_sets_ready()), read-only afterwards. */
 #define TB_WM_HASH 4096u /* block hash size (power of two) */
@@ -408,7 +409,7 @@ struct tb_set {
     size_t nn, m;
     unsigned char shift[TB_WM_HASH];
     uint64_t cand[TB_WM_HASH];
-    uint64_t head[TB_WM_HASH]; /* phrases by the hash of their first block */
+    uint64_t head[TB_WM_HASH]; /* phrases by tb_head_hash() of their start */
 };
 
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
@@ -505,6 +506,23 @@ static inline bool tb_phrase_at(const struct tb_set *t, unsigned k,
 static void tb_set_build_some(struct tb_set *t, const char *const *nd,
                               size_t nn, uint64_t use);
 
+/* tb_wm_hash() of the block s[0..4), case folded alike. */
+static unsigned tb_wm_hash4(const char *s)
+{
+    uint32_t w;
+
+    memcpy(&w, s, sizeof w);
+    return ((w | 0x20202020u) * 2654435761u) >> 20;
+}
+
+/* The hash of a phrase's start that head[] is kept by: of its first four
+ * bytes where every phrase of the set has four (few phrases share them),
+ * else of its first two. */
+static unsigned tb_head_hash(const struct tb_set *t, const char *s)
+{
+    return t->m >= 4 ? tb_wm_hash4(s) : tb_wm_hash(s);
+}
+
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
  * bytes, nn <= TB_SET_MAX).  A set searched by tb_find_set_ends() has m
  * >= 4: the hash of a window's last block reads the byte before it. */
@@ -540,7 +558,7 @@ static void tb_set_build_some(struct tb_set *t, const char *const *nd,
             if (sh == 0)
                 t->cand[h] |= (uint64_t)1 << i;
         }
-        t->head[tb_wm_hash(nd[i])] |= (uint64_t)1 << i;
+        t->head[tb_head_hash(t, nd[i])] |= (uint64_t)1 << i;
         tb_set_word(t, i);
     }
 }
@@ -645,7 +663,7 @@ tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
 {
     unsigned h = tb_wm_hash3(s + a + t->m - 4);
     /* phrases that may end the window here and start it */
-    uint64_t c = t->cand[h] & t->head[tb_wm_hash(s + a)] & ~skip;
+    uint64_t c = t->cand[h] & t->head[tb_wm_hash4(s + a)] & ~skip; /* m>=4 */
 
     return c == 0 ? 0 : tb_wm_verify(t, s, len, a, c);
 }
@@ -836,15 +854,16 @@ static bool tb_starts_any(const struct tb_set *t, uint64_t c, const char *s,
 }
 
 /* Does s[0..len) start with a phrase of set id (ASCII case ignored)?
- * Only the phrases that the hash of its first two bytes picks (head[]) are
- * compared: most lines are turned down by that one look-up, here. */
+ * Only the phrases that the hash of its first bytes picks (head[]) are
+ * compared: most lines are turned down by that one look-up, here.  (A set
+ * whose phrases all have four bytes needs four.) */
 static inline bool tb_starts_set(enum tb_set_id id, const char *s,
                                  size_t len)
 {
     const struct tb_set *t = &tb_sets[id];
     uint64_t c;
 
-    if (len < 2 || (c = t->head[tb_wm_hash(s)]) == 0)
+    if (len < (t->m >= 4 ? 4 : 2) || (c = t->head[tb_head_hash(t, s)]) == 0)
         return false;
     return tb_starts_any(t, c, s, len);
 }
