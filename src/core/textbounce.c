@@ -15,11 +15,13 @@
  *
  * The phrase sets (families, failure words, delay and notice phrases, the
  * phrases of a notice's Subject, the header fields echoed and the markers
- * of a returned original) are
- * searched with tables built once per process (pthread_once), immutable
- * afterwards.  What a set says of a line is kept while the line is read
- * (struct tb_memo), and the first lines with an '@' are found once for
- * both passes over them (help desks, then addresses).
+ * of a returned original) are searched with tables built once per process
+ * (pthread_once), immutable afterwards; a search for the family goes on
+ * with the phrases that may still change its answer alone (tb_narrow_to()).
+ * What a set says of a line is kept while the line is read (struct
+ * tb_memo), and the first lines with an '@' are found, and read for their
+ * help-desk, origin and envelope-recipient phrases, once for both passes
+ * over them (help desks, then addresses).
  */
 #include "core/textbounce.h"
 
@@ -157,6 +159,20 @@ static bool tb_at(const char *s, size_t len, size_t c, const char *needle,
     return c + nl <= len && strncasecmp(s + c + 2, needle + 2, nl - 2) == 0;
 }
 
+#if defined(__SSE2__)
+/* The lanes where the bytes x and the next ones y are the first two of
+ * the lower-case needle n, ASCII case ignored. */
+static inline __m128i tb_pair(__m128i x, __m128i y, const char *n)
+{
+    __m128i a = _mm_set1_epi8(n[0]), b = _mm_set1_epi8(tb_upper(n[0]));
+    __m128i c = _mm_set1_epi8(n[1]), d = _mm_set1_epi8(tb_upper(n[1]));
+
+    return _mm_and_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(x, b)),
+        _mm_or_si128(_mm_cmpeq_epi8(y, c), _mm_cmpeq_epi8(y, d)));
+}
+#endif
+
 /* tb_find() of two lower-case needles of two bytes or more in one pass:
  * the first occurrence of each in *r1 and *r2 (NULL when there is none).
  * The candidates are where either one's first two bytes stand. */
@@ -170,22 +186,12 @@ static void tb_find2(const char *s, size_t len, const char *n1,
         return;
     end = len + 1 - (l1 < l2 ? l1 : l2); /* candidates start before end */
 #if defined(__SSE2__)
-    const __m128i a1 = _mm_set1_epi8(n1[0]), b1 = _mm_set1_epi8(tb_upper(n1[0]));
-    const __m128i c1 = _mm_set1_epi8(n1[1]), d1 = _mm_set1_epi8(tb_upper(n1[1]));
-    const __m128i a2 = _mm_set1_epi8(n2[0]), b2 = _mm_set1_epi8(tb_upper(n2[0]));
-    const __m128i c2 = _mm_set1_epi8(n2[1]), d2 = _mm_set1_epi8(tb_upper(n2[1]));
-
     for (; i < end && i + 17 <= len; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i y =
             _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-        __m128i m1 = _mm_and_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, a1), _mm_cmpeq_epi8(x, b1)),
-            _mm_or_si128(_mm_cmpeq_epi8(y, c1), _mm_cmpeq_epi8(y, d1)));
-        __m128i m2 = _mm_and_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, a2), _mm_cmpeq_epi8(x, b2)),
-            _mm_or_si128(_mm_cmpeq_epi8(y, c2), _mm_cmpeq_epi8(y, d2)));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(m1, m2));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(tb_pair(x, y, n1), tb_pair(x, y, n2)));
         for (; m != 0; m &= m - 1) {
             size_t c = i + (size_t)__builtin_ctz(m);
             if (c >= end)

@@ -196,8 +196,8 @@ static void test_signal_subject_as_reference(void **state)
             const char *p;
             size_t pl;
             if (r % 6 == 0) {
-                p = subject_words[(r >> 4) %
-                                  (sizeof subject_words / sizeof *subject_words)];
+                p = subject_words[(r >> 4) % (sizeof subject_words /
+                                              sizeof *subject_words)];
                 pl = strlen(p);
                 if ((r >> 12) % 2 == 0) /* a phrase cut short */
                     pl = pl / 2 + 1;
