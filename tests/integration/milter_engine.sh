@@ -180,7 +180,8 @@ for e in event libmilter; do
     garbage_checks "$e"
     if [ "$e" = event ]; then
         # 5. a 150 KB header; a 3 MB length prefix
-        ck "$e" "a 150 KB header field is accepted" big "t5.$e@a.test"
+        ck "$e" "a 150 KB header field is accepted, and a message after it" \
+            big "t5.$e@a.test"
         ck "$e" "a 3 MB length prefix ends the connection; a new one works" \
             huge "t5h.$e@a.test"
         alive "$e" "after the 3 MB length prefix"
@@ -189,7 +190,7 @@ for e in event libmilter; do
             many 20 "t7.$e"
         # 9. SIGTERM with connections open (the client sends it)
         t9=$(now_ms)
-        ck "$e" "SIGTERM: a connection finishes during the grace, an idle one is closed at its end" \
+        ck "$e" "SIGTERM: a new connection is closed at once, one open finishes during the grace, an idle one is closed at its end" \
             stop "$BGPID" "t9.$e@a.test" 5
         t=$(sed -n 's/^sigterm_ms=//p' "$W/ck.out")
         [ -z "$t" ] || t9=$t
@@ -215,6 +216,7 @@ for e in event libmilter; do
     outbound "$e" "t6.$e@a.test.after" ok@remote.test
     if [ "$e" = event ]; then
         outbound "$e" "t5.$e@a.test" ok@remote.test
+        outbound "$e" "t5.$e@a.test.next" ok@remote.test
         outbound "$e" "t5h.$e@a.test" ok@remote.test
         outbound "$e" "t9.$e@a.test" ok@remote.test
         n=$(sqlite3 "$D/bg.db" "select count(*) from outbound where message_id like 't7.$e.%'")
