@@ -29,7 +29,7 @@
 #include "common/log.h"
 #include "milter/mproto.h"
 
-#define MENGINE_ARGV_MAX 64
+#define MENGINE_ARGV_STACK 16
 #define MENGINE_READ_MIN 16384
 
 struct mconn {
@@ -45,7 +45,7 @@ struct mconn {
     bool negotiated, in_eom;
     char reply_code[4], reply_xcode[16];
     char *reply_text; /* set by setreply until the next reply */
-    atomic_llong last; /* time of the last packet */
+    atomic_llong last; /* monotonic ms of the last packet */
     atomic_uint turn;  /* handed from thread to thread: see conn_release() */
     struct mconn *prev, *next;
 };
@@ -62,6 +62,15 @@ struct mengine {
     size_t nconns;
     char lmark, smark; /* epoll tags of the listener and the stop fd */
 };
+
+/* Monotonic milliseconds: timeouts a clock change cannot stretch or cut. */
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* ------------------------------------------------------------ mtx ops */
 
@@ -265,16 +274,12 @@ static int do_connect(struct mconn *c, const struct mp_packet *p)
     return reply(c, st, MPP_NR_CONN) ? 0 : -1;
 }
 
-/* MAIL, RCPT, HELO: the strings of the packet as an argv. */
-static int do_args(struct mconn *c, const struct mp_packet *p)
+static int run_args(struct mconn *c, char cmd, const char **argv)
 {
-    const char *argv[MENGINE_ARGV_MAX];
     const struct milter_callbacks *cb = c->e->cb;
     enum mstat st;
 
-    if (mp_strings(p, argv, MENGINE_ARGV_MAX) < 1)
-        return -1;
-    switch (p->cmd) {
+    switch (cmd) {
     case MPC_HELO:
         st = cb->helo(&c->mtx, argv[0]);
         return reply(c, st, MPP_NR_HELO) ? 0 : -1;
@@ -286,6 +291,32 @@ static int do_args(struct mconn *c, const struct mp_packet *p)
         st = cb->envrcpt(&c->mtx, (char **)argv);
         return reply(c, st, MPP_NR_RCPT) ? 0 : -1;
     }
+}
+
+/* MAIL, RCPT, HELO: the strings of the packet as an argv (on the stack
+ * for the usual few ESMTP parameters). */
+static int do_args(struct mconn *c, const struct mp_packet *p)
+{
+    const char *stack[MENGINE_ARGV_STACK], **argv = stack;
+    size_t max = MENGINE_ARGV_STACK;
+    int rc;
+
+    if (memchr(p->data, '\0', p->len) != NULL) {
+        size_t n = 1;
+
+        for (size_t i = 0; i < p->len; i++)
+            n += p->data[i] == '\0';
+        if (n > max) {
+            argv = calloc(n, sizeof *argv);
+            max = n;
+        }
+    }
+    if (argv == NULL)
+        return -1;
+    rc = mp_strings(p, argv, max) < 1 ? -1 : run_args(c, p->cmd, argv);
+    if (argv != stack)
+        free(argv);
+    return rc;
 }
 
 static int do_header(struct mconn *c, const struct mp_packet *p)
@@ -445,7 +476,7 @@ static bool serve(struct mconn *c)
     if (n <= 0)
         return false;
     c->in_len += (size_t)n;
-    atomic_store(&c->last, (long long)time(NULL));
+    atomic_store(&c->last, now_ms());
     for (;;) {
         struct mp_packet p;
         long used = mp_next(c->in + off, c->in_len - off, MP_PACKET_MAX, &p);
@@ -521,7 +552,7 @@ static void conn_add(struct mengine *e, int fd)
     c->mtx.impl = c;
     c->e = e;
     c->fd = fd;
-    atomic_store(&c->last, (long long)time(NULL));
+    atomic_store(&c->last, now_ms());
     pthread_mutex_lock(&e->lock);
     c->next = e->conns;
     if (e->conns)
@@ -599,13 +630,13 @@ static void *worker(void *arg)
 
 /* Closes connections idle past the timeout (the worker serving one then
  * sees its end); the count of open connections. */
-static size_t sweep(struct mengine *e, long long now, long long idle)
+static size_t sweep(struct mengine *e, long long now, long long idle_ms)
 {
     size_t n;
 
     pthread_mutex_lock(&e->lock);
     for (struct mconn *c = e->conns; c != NULL; c = c->next)
-        if (now - atomic_load(&c->last) > idle)
+        if (now - atomic_load(&c->last) > idle_ms)
             (void)shutdown(c->fd, SHUT_RDWR);
     n = e->nconns;
     pthread_mutex_unlock(&e->lock);
@@ -745,16 +776,15 @@ static int run_setup(struct mengine *e, char **error_r)
 static void supervise(struct mengine *e)
 {
     struct timespec tick = {0, 250 * 1000 * 1000};
-    long long deadline;
+    long long idle = e->timeout * 1000, deadline;
 
     while (!atomic_load(&e->stopping)) {
         nanosleep(&tick, NULL);
-        (void)sweep(e, (long long)time(NULL), e->timeout);
+        (void)sweep(e, now_ms(), idle);
     }
-    deadline = (long long)time(NULL) + e->grace;
+    deadline = now_ms() + e->grace * 1000;
     tick.tv_nsec = 50 * 1000 * 1000;
-    while (sweep(e, (long long)time(NULL), e->timeout) > 0 &&
-           (long long)time(NULL) < deadline)
+    while (sweep(e, now_ms(), idle) > 0 && now_ms() < deadline)
         nanosleep(&tick, NULL);
 }
 

@@ -118,6 +118,9 @@ both_checks() {
     # 4. one byte a write
     ck "$e" "the same packets one byte a write: understood" \
         txn "t4.$e@a.test" split
+    # many ESMTP parameters (more than the engine keeps on its stack)
+    ck "$e" "MAIL with 100 ESMTP parameters, RCPT with 40: answered as usual" \
+        params "t4p.$e@a.test"
     # the client's address from CONNECT alone decides the direction
     for fa in "4 127.0.0.1 y" "6 ::1 y" "6 IPv6:::1 y" "4 192.0.2.1 c" \
         "6 2001:db8::1 c" "U - c"; do
@@ -204,7 +207,7 @@ for e in event libmilter; do
     tap_ok "$ok" "$e: SIGTERM: the daemon exited within 6.5s (took ${TOOK}s)"
     [ ! -e "$SOCK" ]
     tap_ok $? "$e: SIGTERM: the socket file is removed"
-    for m in t2 t2n t3 t4 t10a t10b t11 t11p t12b t6; do
+    for m in t2 t2n t3 t4 t4p t10a t10b t11 t11p t12b t6; do
         outbound "$e" "$m.$e@a.test" ok@remote.test
     done
     n=$(sqlite3 "$D/bg.db" "select count(*) from events where address = 'gone@remote.test' and source = 'dsn'")

@@ -302,6 +302,27 @@ def sc_txn(path, engine, args):
     full_session(path, args[0], args[1], **neg)
 
 
+def sc_params(path, engine, args):
+    """MAIL with 100 ESMTP parameters and RCPT with 40: answered like any
+    other (args: MSGID)."""
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start() + message(args[0], ["ok@remote.test"])
+        for i, (_, cmd) in enumerate(steps):
+            if cmd == C_MAIL:
+                steps[i] = (pkt(C_MAIL, strs("<alice@a.test>", *[
+                    "X-P%d=v%d" % (k, k) for k in range(100)])), C_MAIL)
+            elif cmd == C_RCPT:
+                steps[i] = (pkt(C_RCPT, strs("<ok@remote.test>", *[
+                    "X-R%d=v" % k for k in range(40)])), C_RCPT)
+        run_steps(c, steps, "pipeline")
+        c.send(pkt(C_QUIT))
+        check(c.closed_within(5), "QUIT did not end the connection")
+    finally:
+        c.close()
+
+
 def sc_big(path, engine, args):
     """A header field of 150 KB in one packet, then EOH: accepted; a
     second message on the session after it (its room given back) too."""
@@ -692,6 +713,7 @@ SCENARIOS = {
     "optneg": sc_optneg,
     "txn": sc_txn,
     "big": sc_big,
+    "params": sc_params,
     "huge": sc_huge,
     "garbage": sc_garbage,
     "early-served": sc_early_served,
