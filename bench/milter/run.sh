@@ -131,12 +131,29 @@ metrics = { enable = true; listen = \"127.0.0.1:$METRICS_PORT\"; };" ;;
     SOCK[bounceguard]=unix:$PFH_BG_SOCKET
 }
 
-# bounceguard with the outbound SPF/DKIM checks on; its own socket, store
-# and a dnsmasq serving a.test's SPF record on a loopback port
-start_bgauth() {
-    local bin d=$W/bga dport
+# start_own_bg NAME DIR [CONF LINE...]: another bounceguard daemon with its
+# own socket, store and configuration in DIR, the lines added to it
+start_own_bg() {
+    local name=$1 d=$2 bin
+    shift 2
     bin=$(pfh_bounceguard_bin)
-    [ -x "$bin" ] || { echo "# bgauth: $bin not built"; return 1; }
+    [ -x "$bin" ] || { echo "# $name: $bin not built"; return 1; }
+    mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
+    printf '%s\n' "socket = \"unix:$d/bg.sock\";" 'user = "postfix";' \
+        'group = "postfix";' "pidfile = \"$d/bounceguard.pid\";" \
+        "log_level = \"${PFH_BG_LOG_LEVEL:-info}\";" \
+        "store = { backend = \"sqlite\"; path = \"$d/bounceguard.db\"; };" \
+        "classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };" \
+        "$@" > "$d/bg.conf"
+    pfh_spawn "$name" "$bin" -f -c "$d/bg.conf"
+    pfh_wait_file "$d/bg.sock" 10 >/dev/null || return 1
+    SOCK[$name]=unix:$d/bg.sock
+}
+
+# bounceguard with the outbound SPF/DKIM checks on, and a dnsmasq serving
+# a.test's SPF record on a loopback port
+start_bgauth() {
+    local d=$W/bga dport
     command -v dnsmasq >/dev/null || { echo "# bgauth: no dnsmasq"; return 1; }
     mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
     dport=$(pfh_free_port)
@@ -145,33 +162,14 @@ start_bgauth() {
         'txt-record=a.test,"v=spf1 ip4:192.0.2.25 -all"' > "$d/dnsmasq.conf"
     dnsmasq --conf-file="$d/dnsmasq.conf" --pid-file="$d/dnsmasq.pid" \
         --log-facility="$d/dnsmasq.log" || return 1
-    printf '%s\n' "socket = \"unix:$d/bg.sock\";" 'user = "postfix";' \
-        'group = "postfix";' "pidfile = \"$d/bounceguard.pid\";" \
-        "log_level = \"${PFH_BG_LOG_LEVEL:-info}\";" \
-        "store = { backend = \"sqlite\"; path = \"$d/bounceguard.db\"; };" \
-        "classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };" \
+    start_own_bg bgauth "$d" \
         "auth = { outbound_check = true; egress_addresses = [\"192.0.2.25\"];" \
-        "         resolver = \"127.0.0.1@$dport\"; };" > "$d/bg.conf"
-    pfh_spawn bgauth "$bin" -f -c "$d/bg.conf"
-    pfh_wait_file "$d/bg.sock" 10 >/dev/null || return 1
-    SOCK[bgauth]=unix:$d/bg.sock
+        "         resolver = \"127.0.0.1@$dport\"; };"
 }
 
-# bounceguard on libmilter: its own socket, store and configuration
+# bounceguard on libmilter
 start_bglibmilter() {
-    local bin d=$W/bglm
-    bin=$(pfh_bounceguard_bin)
-    [ -x "$bin" ] || { echo "# bglibmilter: $bin not built"; return 1; }
-    mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
-    printf '%s\n' "socket = \"unix:$d/bg.sock\";" 'user = "postfix";' \
-        'group = "postfix";' "pidfile = \"$d/bounceguard.pid\";" \
-        "log_level = \"${PFH_BG_LOG_LEVEL:-info}\";" \
-        "store = { backend = \"sqlite\"; path = \"$d/bounceguard.db\"; };" \
-        "classify = { rules_file = \"$top_srcdir/conf/rules.conf\"; };" \
-        'milter = { engine = "libmilter"; };' > "$d/bg.conf"
-    pfh_spawn bglibmilter "$bin" -f -c "$d/bg.conf"
-    pfh_wait_file "$d/bg.sock" 10 >/dev/null || return 1
-    SOCK[bglibmilter]=unix:$d/bg.sock
+    start_own_bg bglibmilter "$W/bglm" 'milter = { engine = "libmilter"; };'
 }
 
 RUN_MODES=
