@@ -1158,12 +1158,24 @@ static bool tb_known(const struct report_rcpt *rc)
            rc->status[0] != '\0';
 }
 
+/* May the unfolded block text[bs..be) (after the line above it, for a bare
+ * address) hold "host "?  Not unless the text as it stands holds "host":
+ * unfolding only turns runs of blanks into one space. */
+static bool tb_may_name_host(const struct tb_ctx *c, size_t bs, size_t be)
+{
+    return tb_find(c->text + bs, be - bs, "host") != NULL ||
+           (c->prev != NULL && tb_find(c->prev, c->prev_len, "host") != NULL);
+}
+
 /* Fills a recipient's diagnostic, code and status from text[bs..be), or
  * only its remote MTA when the rest is known. */
 static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
                     size_t be)
 {
     char d[TB_BLOCK_MAX];
+
+    if (tb_known(rc) && !tb_may_name_host(c, bs, be))
+        return; /* only a remote MTA is wanted, and none is named */
     size_t n = hdr_unfold(c->text + bs, be - bs, d, sizeof d);
 
     if (n < strlen(rc->recipient) + 8 && c->prev != NULL &&

@@ -535,6 +535,50 @@ static void test_line_phrases_as_reference(void **state)
     }
 }
 
+/* A recipient whose reason is known from its first block takes its remote
+ * MTA from a later one: "host " on its line, folded onto the next, on the
+ * line above a bare address, or nowhere. */
+static void test_remote_from_later_block(void **state)
+{
+    static const struct {
+        const char *text, *remote;
+    } cases[] = {
+        {"<a@b.example>: 550 5.1.1 unknown\nuser\n\n"
+         "<a@b.example>: host mx.example.org said: no\n",
+         "mx.example.org"},
+        {"<a@b.example>: 550 5.1.1 unknown\nuser\n\n"
+         "<a@b.example>: delivery to HOST\n  mx.example.org failed\n",
+         "mx.example.org"},
+        {"<a@b.example>: 550 5.1.1 unknown\nuser\n\n"
+         "relay host mx.example.org said:\n<a@b.example>\n",
+         "mx.example.org"},
+        {"<a@b.example>: 550 5.1.1 unknown\nuser\n\n"
+         "<a@b.example>: the hos t mx.example.org\n",
+         NULL},
+        {"<a@b.example>: 550 5.1.1 unknown\nuser\n\n<a@b.example>: again\n",
+         NULL},
+    };
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        struct textbounce_hints h = {.subject = "failure notice",
+                                     .from = ""};
+        assert_non_null(r);
+        (void)textbounce_parse(&b, cases[i].text, strlen(cases[i].text), &h);
+        assert_int_equal(r->nrcpts, 1);
+        assert_int_equal(r->rcpts[0].reply_code, 550);
+        if (cases[i].remote == NULL)
+            assert_null(r->rcpts[0].remote_mta);
+        else
+            assert_string_equal(r->rcpts[0].remote_mta, cases[i].remote);
+        report_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_remote_as_reference),
         cmocka_unit_test(test_parse_family_delay_as_reference),
         cmocka_unit_test(test_line_phrases_as_reference),
+        cmocka_unit_test(test_remote_from_later_block),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
