@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/hdr.h"
 
@@ -355,16 +358,17 @@ static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
     }
 }
 
-/* One field of the body; g holds the recipient group being read. */
+/* One field of the body, v[0..vl) unfolded (not NUL-terminated); g holds
+ * the recipient group being read. */
 static void dsn_field(struct rbuild *b, struct dsn_group *g,
                       enum dsn_name id, const char *v, size_t vl,
                       size_t *nrcpt)
 {
     if (id == DN_FINAL) {
-        const char *t = dsn_skip_type(v, vl);
-        while (*t == ' ' || *t == '<')
+        const char *t = dsn_skip_type(v, vl), *e = v + vl;
+        while (t < e && (*t == ' ' || *t == '<'))
             t++;
-        if (*t == '@' && g->has_orig) { /* a source route: the original */
+        if (t < e && *t == '@' && g->has_orig) { /* a source route */
             const char *o = dsn_skip_type(g->orig, strlen(g->orig));
             dsn_set_rcpt(b, g, rbuild_rcpt(b, o, strlen(o), NULL));
         } else {
@@ -380,7 +384,8 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
             rbuild_str(b, &g->rc->original_recipient, t,
                        vl - (size_t)(t - v));
         } else if (vl < sizeof g->orig) {
-            memcpy(g->orig, v, vl + 1);
+            memcpy(g->orig, v, vl);
+            g->orig[vl] = '\0';
             g->has_orig = true;
         }
         return;
@@ -403,8 +408,76 @@ static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
     g->has_orig = false;
 }
 
-/* The field f, unfolded into g->v, to the reader of its kind (fields no
- * reader wants are not unfolded, nor those read as they stand). */
+#if defined(__SSE2__)
+/* Do the 16 bytes at p hold no blank but single spaces (no byte up to
+ * ' ' but ' ', no two spaces side by side)? */
+static bool dsn_plain16(const char *p)
+{
+    const __m128i sp = _mm_set1_epi8(' ');
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned low = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp)); /* bytes <= ' ' */
+    unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+
+    return ((low & ~spaces) | (spaces & (spaces >> 1))) == 0;
+}
+#endif
+
+/* Is v[0..n) (no blank at either end) already what hdr_unfold() makes of
+ * it: no blank in it but single spaces?  (A byte below ' ' that is no
+ * blank is turned down too: hdr_unfold() then decides.)  16 bytes a step
+ * where SSE2 is, the steps overlapping by one byte so that every pair is
+ * seen, the last ending at n; fewer than 16 bytes copied into a padded
+ * block first. */
+static bool dsn_plain(const char *v, size_t n)
+{
+#if defined(__SSE2__)
+    char pad[16];
+
+    if (n < 16) {
+        memset(pad, 'x', sizeof pad);
+        memcpy(pad, v, n);
+        return dsn_plain16(pad);
+    }
+    for (size_t i = 0;; i += 15) {
+        if (i + 16 > n)
+            i = n - 16; /* @UNSAFE: n >= 16 */
+        if (!dsn_plain16(v + i))
+            return false;
+        if (i + 16 == n)
+            return true;
+    }
+#else
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] <= ' ' &&
+            (v[i] != ' ' || (i + 1 < n && v[i + 1] == ' ')))
+            return false;
+    return true;
+#endif
+}
+
+/* The value of f as hdr_unfold() makes it: its own bytes, trimmed of
+ * blanks, when they are plain (dsn_plain()), else unfolded into buf
+ * (DSN_VALUE_MAX bytes).  Its length in *len_r. */
+static const char *dsn_value(const struct hdr_field *f, char *buf,
+                             size_t *len_r)
+{
+    const char *v = f->value, *e = v + f->value_len;
+
+    while (v < e && dsn_blank_byte(*v))
+        v++;
+    while (e > v && dsn_blank_byte(e[-1]))
+        e--;
+    if ((size_t)(e - v) < DSN_VALUE_MAX && dsn_plain(v, (size_t)(e - v))) {
+        *len_r = (size_t)(e - v);
+        return v;
+    }
+    *len_r = hdr_unfold(f->value, f->value_len, buf, DSN_VALUE_MAX);
+    return buf;
+}
+
+/* The field f, unfolded (dsn_value()), to the reader of its kind (fields
+ * no reader wants are not unfolded, nor those read as they stand). */
 static void dsn_one(struct rbuild *b, struct dsn_group *g,
                     const struct hdr_field *f, enum dsn_name id, size_t *n)
 {
@@ -416,12 +489,13 @@ static void dsn_one(struct rbuild *b, struct dsn_group *g,
             dsn_rcpt_field(b, g->rc, id, f->value, f->value_len);
         return;
     }
-    size_t vl = hdr_unfold(f->value, f->value_len, g->v, DSN_VALUE_MAX);
+    size_t vl;
+    const char *v = dsn_value(f, g->v, &vl);
 
     if (dsn_message_name(id))
-        dsn_message_field(b, id, g->v, vl);
+        dsn_message_field(b, id, v, vl);
     else
-        dsn_field(b, g, id, g->v, vl, n);
+        dsn_field(b, g, id, v, vl, n);
 }
 
 /* The fields fs[0..nf) of a group.  The recipient fields of a group are

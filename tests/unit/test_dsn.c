@@ -405,6 +405,73 @@ static void test_skip_type_as_reference(void **state)
     }
 }
 
+static void check_same(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* Values of every field read as text, of one line (read as they stand
+ * when they hold no blank but single spaces) or folded, blanks and
+ * control bytes anywhere, short and long: the same report as their
+ * unfolded text gives. */
+static void test_dsn_values_as_unfolded(void **state)
+{
+    static const char *const word[] = {
+        "dns;", "smtp;", "rfc822;", "a@b.example", "550", "5.1.1", "x",
+        "mx.example.org", "(y)", "\x01z", "Mon, 1 Jan 2026", "<c@d.example>",
+        "a-long-word-of-more-than-sixteen-bytes"};
+    static const char *const blank[] = {" ", "\t", "  ", "\r\n ", "\n\t", ""};
+    struct mime_limits lim;
+    unsigned seed = 1234;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (int round = 0; round < 3000; round++) {
+        char val[6][160], flat[6][160], body[2][1200];
+        for (int k = 0; k < 6; k++) {
+            size_t n = 0, m = 1 + (size_t)(round + k) % 6;
+            val[k][0] = '\0';
+            for (size_t j = 0; j < m; j++) {
+                seed = seed * 1103515245u + 12345u;
+                const char *b = blank[(seed >> 8) % 6];
+                if (j == 0 && (b[0] == '\r' || b[0] == '\n'))
+                    b = " "; /* a value starts on its field's line */
+                n += (size_t)snprintf(val[k] + n, sizeof val[k] - n, "%s%s",
+                                      b, word[(seed >> 16) % 13]);
+            }
+            test_unfold(val[k], flat[k]);
+        }
+        struct report *r[2];
+        for (int f = 0; f < 2; f++) {
+            char (*v)[160] = f == 0 ? val : flat;
+            int len = snprintf(body[f], sizeof body[f],
+                               "Reporting-MTA:%s\nArrival-Date:%s\n\n"
+                               "Final-Recipient: rfc822; q@r.example\n"
+                               "Original-Recipient:%s\nRemote-MTA:%s\n"
+                               "Diagnostic-Code:%s\nLast-Attempt-Date:%s\n",
+                               v[0], v[1], v[2], v[3], v[4], v[5]);
+            struct rbuild b = {.r = r[f] = calloc(1, sizeof *r[f]),
+                               .lim = &lim};
+            assert_non_null(r[f]);
+            assert_int_equal(dsn_parse(&b, body[f], (size_t)len), 1);
+        }
+        check_same(r[0]->reporting_mta, r[1]->reporting_mta);
+        check_same(r[0]->arrival_date, r[1]->arrival_date);
+        const struct report_rcpt *a = &r[0]->rcpts[0], *b = &r[1]->rcpts[0];
+        check_same(a->original_recipient, b->original_recipient);
+        check_same(a->remote_mta, b->remote_mta);
+        check_same(a->diagnostic, b->diagnostic);
+        check_same(a->last_attempt, b->last_attempt);
+        assert_string_equal(a->status, b->status);
+        assert_int_equal(a->reply_code, b->reply_code);
+        report_free(&r[0]);
+        report_free(&r[1]);
+    }
+}
+
 /* dsn_find_status() as first written, a byte at a time: the reference
  * for the memchr()-driven one. */
 static size_t ref_find_status(const char *s, size_t len, char *out,
@@ -477,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_dsn_names_any_case),
         cmocka_unit_test(test_dsn_folded_action_status),
         cmocka_unit_test(test_skip_type_as_reference),
+        cmocka_unit_test(test_dsn_values_as_unfolded),
     };
     return cmocka_run_group_tests_name("dsn", tests, NULL, NULL);
 }
