@@ -26,7 +26,8 @@ static size_t frame(unsigned char *buf, char cmd, const void *data,
     buf[2] = (unsigned char)(n >> 8);
     buf[3] = (unsigned char)n;
     buf[4] = (unsigned char)cmd;
-    memcpy(buf + 5, data, len);
+    if (len > 0)
+        memcpy(buf + 5, data, len);
     return len + 5;
 }
 
