@@ -560,6 +560,12 @@ static void conn_add(struct mengine *e, int fd)
     e->conns = c;
     e->nconns++;
     pthread_mutex_unlock(&e->lock);
+    /* the MTA writes its OPTNEG as soon as it connects: often it is there
+     * already, and answering it now saves a wake-up */
+    if (!serve(c)) {
+        conn_free(c);
+        return;
+    }
     ev.data.ptr = c;
     conn_release(c);
     if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
