@@ -422,6 +422,20 @@ enum flow_act flow_recipient_action(const struct milter_settings *ms,
     }
 }
 
+bool flow_rcpt_may_refuse(const struct milter_settings *ms)
+{
+    enum flow_enforce mode;
+
+    if (!flow_enforce_parse(ms->enforce, &mode))
+        return true;
+    if (mode == FLOW_ENFORCE_OFF)
+        return false; /* no lookup at all */
+    if (ms->on_error != NULL && strcmp(ms->on_error, "tempfail") == 0)
+        return true;
+    return !ms->dry_run &&
+           (mode == FLOW_ENFORCE_REJECT || mode == FLOW_ENFORCE_TEMPFAIL);
+}
+
 /* -------------------------------------------------------------- replies */
 
 struct outbuf {

@@ -127,6 +127,12 @@ enum flow_act flow_recipient_action(const struct milter_settings *ms,
                                     enum flow_dir dir, const char *sender,
                                     const char *recipient, bool suppressed);
 
+/* Whether the RCPT step may answer with a refusal: enforcement by reject
+ * or tempfail (not a dry run), or a lookup whose failure tempfails
+ * (milter.on_error).  When it may not, the MTA need not wait for an
+ * answer to RCPT (SMFIP_NR_RCPT).  An unknown enforce value may. */
+bool flow_rcpt_may_refuse(const struct milter_settings *ms);
+
 /* Expands a refusal template ("550 5.1.1 <%r>: suppressed (%s since %d)")
  * into its reply code, enhanced status and text.  %r recipient, %s reason,
  * %b bucket, %d date (YYYY-MM-DD, UTC); any other %x gives '?'.  The text

@@ -5,11 +5,13 @@
  * Per transaction (decisions in flow.c, state in milter_ctx.c, bounces in
  * milter_bounce.c):
  *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM
- *              (and HELO with auth.inbound_check); MPP_SKIP; MPP_RCPT_REJ unless milter.rcpt_rejects is
- *              "off"; MPP_NR_CONN, _MAIL, _HDR with milter.noreply
- *              (the default) on a unix socket; MPP_HDR_LEADSPC with
- *              SPF/DKIM checks (DKIM hashes header values as written;
- *              headers we add then bring their SP)
+ *              (and HELO with auth.inbound_check); SMFIP_SKIP;
+ *              SMFIP_RCPT_REJ unless milter.rcpt_rejects is "off";
+ *              SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply (the
+ *              default) on a unix socket, and _RCPT too when RCPT cannot
+ *              refuse (enforce off, remove or tag, a dry run);
+ *              SMFIP_HDR_LEADSPC with SPF/DKIM checks (DKIM hashes header
+ *              values as written; headers we add then bring their SP)
  *   connect    client facts; Postfix's non-SMTP stream is recognised
  *   HELO       kept for SPF of null senders (auth.inbound_check only)
  *   MAIL       direction (flow_direction), null sender = bounce candidate;
@@ -100,7 +102,7 @@ static enum mstat on_error(struct mctx_conn *conn)
     return MST_ACCEPT;
 }
 
-/* The reply of a step: with MPP_NR_* negotiated for it the MTA waits for
+/* The reply of a step: with SMFIP_NR_* negotiated for it the MTA waits for
  * none, and a failure there can only let the message through. */
 static enum mstat step_reply(bool noreply, enum mstat status)
 {
@@ -155,8 +157,11 @@ static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
         want |= MPP_NOHELO;
     if (ms->rcpt_rejects != NULL && strcmp(ms->rcpt_rejects, "off") != 0)
         want |= MPP_RCPT_REJ;
-    if (ms->noreply && flow_socket_is_local(conn->set->socket))
+    if (ms->noreply && flow_socket_is_local(conn->set->socket)) {
         want |= MPP_NR_CONN | MPP_NR_MAIL | MPP_NR_HDR;
+        if (!flow_rcpt_may_refuse(ms)) /* off, dry run, remove, tag */
+            want |= MPP_NR_RCPT;
+    }
     /* DKIM hashes header fields as written ("simple"): values untouched */
     if ((conn->set->auth.outbound_check || conn->set->auth.inbound_check) &&
         mrt_auth(conn->set) != NULL)
@@ -166,6 +171,7 @@ static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
     conn->skip_ok = (*pf1 & MPP_SKIP) != 0;
     conn->nr_conn = (*pf1 & MPP_NR_CONN) != 0;
     conn->nr_mail = (*pf1 & MPP_NR_MAIL) != 0;
+    conn->nr_rcpt = (*pf1 & MPP_NR_RCPT) != 0;
     conn->nr_hdr = (*pf1 & MPP_NR_HDR) != 0;
     return MST_CONTINUE;
 }
@@ -237,7 +243,7 @@ static enum mstat cb_envfrom(struct mtx *ctx, char **argv)
     return step_reply(conn->nr_mail, MST_CONTINUE);
 }
 
-/* A recipient the MTA itself refused (MPP_RCPT_REJ): an SMTP-reply event
+/* A recipient the MTA itself refused (SMFIP_RCPT_REJ): an SMTP-reply event
  * for outbound submissions.  {rcpt_host} holds the enhanced status and
  * {rcpt_addr} the text. */
 static void rcpt_rejected(struct mtx *ctx, struct mctx_conn *conn,
@@ -330,9 +336,9 @@ static void count_enforcement(enum flow_act act)
         metrics_inc(METRIC_ENFORCEMENTS, map[act], 0);
 }
 
-static enum mstat cb_envrcpt(struct mtx *ctx, char **argv)
+static enum mstat envrcpt(struct mtx *ctx, struct mctx_conn *conn,
+                          char **argv)
 {
-    struct mctx_conn *conn = CONN(ctx);
     char bare[FLOW_ADDR_MAX];
     const char *rcpt, *mailer;
     struct mctx_rcpt *r;
@@ -341,7 +347,7 @@ static enum mstat cb_envrcpt(struct mtx *ctx, char **argv)
     int found = 0;
     enum flow_act act;
 
-    if (conn == NULL || !conn->in_msg)
+    if (!conn->in_msg)
         return MST_CONTINUE;
     rcpt = flow_addr_bare(argv[0], bare, sizeof bare);
     if (rcpt == NULL || rcpt[0] == '\0')
@@ -384,6 +390,17 @@ static enum mstat cb_envrcpt(struct mtx *ctx, char **argv)
         conn->msg.nenforce++;
     }
     return MST_CONTINUE;
+}
+
+/* With SMFIP_NR_RCPT negotiated (nothing here may refuse) the MTA waits
+ * for no answer. */
+static enum mstat cb_envrcpt(struct mtx *ctx, char **argv)
+{
+    struct mctx_conn *conn = CONN(ctx);
+
+    if (conn == NULL)
+        return MST_CONTINUE;
+    return step_reply(conn->nr_rcpt, envrcpt(ctx, conn, argv));
 }
 
 static enum mstat cb_header(struct mtx *ctx, const char *name,
@@ -494,7 +511,7 @@ static enum mstat cb_body(struct mtx *ctx, const unsigned char *data,
     return MST_CONTINUE;
 }
 
-/* A header we add: with MPP_HDR_LEADSPC the MTA writes "name:value",
+/* A header we add: with SMFIP_HDR_LEADSPC the MTA writes "name:value",
  * so the value brings its own SP. */
 static int add_header(struct mtx *ctx, const struct mctx_conn *conn, int index,
                       const char *name, const char *value)

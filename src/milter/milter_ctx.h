@@ -77,7 +77,7 @@ struct mctx_conn {
     char *helo;                    /* HELO name, when negotiated */
     bool non_smtp;                 /* Postfix's non-SMTP stream */
     bool skip_ok;                  /* the MTA understands SMFIS_SKIP */
-    bool nr_conn, nr_mail, nr_hdr; /* steps that get no reply */
+    bool nr_conn, nr_mail, nr_rcpt, nr_hdr; /* steps that get no reply */
     bool enforce;                  /* milter.enforce is not "off" */
     bool prvs;                     /* sign outbound senders (CHGFROM) */
     bool leadspc;                  /* header values keep their leading

@@ -34,8 +34,9 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 chmod 755 "$W"
 
-# start_bg NAME ENGINE TIMEOUT: a fresh daemon and store in $W/NAME, the
-# store holding a suppression of dead@remote.test; sets D, SOCK, BGPID.
+# start_bg NAME ENGINE TIMEOUT [MILTER SETTINGS]: a fresh daemon and store
+# in $W/NAME, the store holding a suppression of dead@remote.test; sets D,
+# SOCK, BGPID.
 start_bg() {
     D=$W/$1
     SOCK=$D/bg.sock
@@ -49,7 +50,7 @@ log_level = "info";
 milter_timeout = "$3";
 store = { backend = "sqlite"; path = "$D/bg.db"; batch_delay_ms = 10; };
 classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
-milter = { engine = "$2"; threads = 2; add_header = true; };
+milter = { engine = "$2"; threads = 2; add_header = true; ${4:-} };
 CONF
     "$CTL" -c "$D/bg.conf" add --reason user_unknown dead@remote.test \
         >"$D/ctl.out" 2>&1 || tap_bail "cannot seed the store: $(cat "$D/ctl.out")"
@@ -227,6 +228,18 @@ for e in event libmilter; do
         tap_ok $? "$e: the 20 connections' messages are tracked (count $n)"
     fi
     [ "$tap_failed" -eq 0 ] || sed 's/^/# log: /' "$D/out" | tail -40
+done
+
+# RCPT that cannot refuse (enforce = "tag": a header at end of message)
+# asks for no RCPT reply; the message is still tracked
+for e in event libmilter; do
+    start_bg "tag-$e" "$e" 2h 'enforce = "tag";'
+    ck "$e" "enforce = tag: OPTNEG also asks for no RCPT reply (SMFIP_NR_RCPT)" \
+        optneg nr_rcpt
+    ck "$e" "enforce = tag: RCPT unanswered, EOH accepts" \
+        txn "tag.$e@a.test" lockstep
+    stop_bg
+    outbound "$e" "tag.$e@a.test" ok@remote.test
 done
 
 # 8. the idle timeout, on a daemon of its own (milter_timeout = 2s)

@@ -275,13 +275,15 @@ def full_session(path, msgid, mode="lockstep", **neg):
 
 def sc_optneg(path, engine, args):
     """The full offer: version 2..6, exactly the flags bounceguard wants,
-    actions within the offer.  A narrower offer: answered within it."""
+    actions within the offer.  A narrower offer: answered within it.  args
+    "nr_rcpt": a daemon whose RCPT cannot refuse also skips RCPT replies."""
+    want = WANT_PROTO | (P_NR_RCPT if "nr_rcpt" in args else 0)
     c = Conn(path)
     v, a, p = c.negotiate()
     c.close()
     print("# offer all: version %d actions 0x%x protocol 0x%x" % (v, a, p))
     check(2 <= v <= 6, "version %d" % v)
-    check(p == WANT_PROTO, "protocol 0x%x, wanted 0x%x" % (p, WANT_PROTO))
+    check(p == want, "protocol 0x%x, wanted 0x%x" % (p, want))
     check(a == WANT_ACTIONS, "actions 0x%x, wanted 0x%x" % (a, WANT_ACTIONS))
     offer_a, offer_p = A_ADDHDRS, P_NOHELO | P_NODATA | P_NR_MAIL
     c = Conn(path)

@@ -151,6 +151,40 @@ static void bounce_hints(void **state)
     assert_false(flow_header_is_bounce_hint("Received", "multipart/report"));
 }
 
+/* RCPT may go without an answer only when nothing there can refuse. */
+static void rcpt_refusal_possible(void **state)
+{
+    static const struct {
+        const char *enforce, *on_error;
+        bool dry_run, may_refuse;
+    } t[] = {
+        {"reject", "accept", false, true},
+        {NULL, "accept", false, true}, /* the default is reject */
+        {"tempfail", "accept", false, true},
+        {"reject", "accept", true, false}, /* a dry run only logs */
+        {"remove", "accept", false, false},
+        {"tag", "accept", false, false},
+        {"off", "accept", false, false},
+        {"remove", "tempfail", false, true}, /* a failed lookup tempfails */
+        {"tag", "tempfail", true, true},
+        {"off", "tempfail", false, false}, /* no lookup at all */
+        {"bogus", "accept", false, true},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        struct milter_settings ms = base();
+
+        ms.enforce = (char *)t[i].enforce;
+        ms.on_error = (char *)t[i].on_error;
+        ms.dry_run = t[i].dry_run;
+        if (flow_rcpt_may_refuse(&ms) != t[i].may_refuse)
+            fail_msg("row %zu: enforce %s, on_error %s, dry_run %d", i,
+                     t[i].enforce ? t[i].enforce : "(null)", t[i].on_error,
+                     t[i].dry_run);
+    }
+}
+
 static void recipient_actions(void **state)
 {
     struct milter_settings ms = base();
@@ -342,6 +376,7 @@ int main(void)
         cmocka_unit_test(null_sender_forms),
         cmocka_unit_test(bounce_hints),
         cmocka_unit_test(recipient_actions),
+        cmocka_unit_test(rcpt_refusal_possible),
         cmocka_unit_test(reply_templates),
         cmocka_unit_test(discard_only_when_all_rcpts_listed),
         cmocka_unit_test(envid_xtext_decoded),
