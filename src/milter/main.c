@@ -11,26 +11,26 @@
  * failure is fatal with a sysexits(3) code; a detached daemon still reports
  * it on the terminal and through its exit status (daemon.h).
  *
- * Signals: with the event engine the main thread takes them all.  The rest
- * of this paragraph is about libmilter.  Its own signal thread (started by smfi_main()) waits
- * with sigwait(2) for SIGHUP, SIGTERM and SIGINT and stops the milter on
- * any of them.  So main_start() blocks SIGHUP, SIGUSR1, SIGTERM and SIGINT
- * before any thread exists (store, alerts, monitor, metrics, milter): every
- * thread inherits the mask, and once the milter thread is running only the
- * main thread unblocks them, with handlers that block nothing while they
- * run.  A process-directed signal then goes to the main thread unless that
- * thread already has another signal pending: only in that window can a
- * SIGHUP reach libmilter's thread and stop the daemon.  SIGUSR1, which
- * libmilter never waits for, always reaches our handler: it is the reload
- * signal to use (the systemd unit does); SIGHUP is kept for habit.  (A
- * thread a reload starts, the log feed's, inherits the main thread's open
- * mask; a signal it takes runs the same thread-agnostic handler.)  The
- * handlers only write one byte to a pipe (non-blocking: a full pipe already
- * holds a byte of the same kind); the main loop reads it and reloads the
- * configuration (HUP, USR1) or calls smfi_stop() (TERM, INT).  Should
- * libmilter's thread catch a signal after all, smfi_main() returns and the
- * daemon stops just the same.  SIGPIPE is ignored; SIGUSR2 is used
- * internally to wake libmilter's listener when stopping
+ * Signals: main_start() blocks SIGHUP, SIGUSR1, SIGTERM and SIGINT before
+ * any thread exists (store, alerts, monitor, metrics, milter): every thread
+ * inherits the mask, and once the milter thread is running only the main
+ * thread unblocks them, with handlers that block nothing while they run.
+ * The handlers only write one byte to a pipe (non-blocking: a full pipe
+ * already holds a byte of the same kind); the main loop reads it and
+ * reloads the configuration (HUP, USR1) or stops the engine (TERM, INT:
+ * mengine_stop(), or smfi_stop()).  SIGPIPE is ignored.  (A thread a
+ * reload starts, the log feed's, inherits the main thread's open mask; a
+ * signal it takes runs the same thread-agnostic handler.)
+ *
+ * With libmilter only: its own signal thread (started by smfi_main())
+ * waits with sigwait(2) for SIGHUP, SIGTERM and SIGINT and stops the
+ * milter on any of them.  A process-directed signal goes to the main
+ * thread unless that thread already has another signal pending: only in
+ * that window can a SIGHUP reach libmilter's thread and stop the daemon
+ * (smfi_main() returns and the daemon stops just the same).  SIGUSR1,
+ * which libmilter never waits for, always reaches our handler: it is the
+ * reload signal to use (the systemd unit does); SIGHUP is kept for habit.
+ * SIGUSR2 is used internally to wake libmilter's listener when stopping
  * (main_waker_thread).
  */
 #include "config.h"
