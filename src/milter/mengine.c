@@ -30,6 +30,10 @@
 #include "milter/mproto.h"
 
 #define MENGINE_ARGV_STACK 16
+/* a peer that does not read its replies holds a thread at most this long */
+#define MENGINE_WRITE_TIMEOUT_MS 30000
+/* "accept: too many open files" is logged at most this often */
+#define MENGINE_ACCEPT_LOG_MS 10000
 #define MENGINE_READ_MIN 16384
 
 struct mconn {
@@ -47,16 +51,18 @@ struct mconn {
     char *reply_text; /* set by setreply until the next reply */
     atomic_llong last; /* monotonic ms of the last packet */
     atomic_uint turn;  /* handed from thread to thread: see conn_release() */
+    atomic_bool swept; /* closed by the supervisor (logged once) */
     struct mconn *prev, *next;
 };
 
 struct mengine {
     int lfd, ep, stopfd;
-    char *unix_path;
     int threads;
     long long timeout, grace;
     const struct milter_callbacks *cb;
     atomic_bool stopping;
+    atomic_bool accept_paused; /* out of descriptors: re-armed by supervise() */
+    atomic_llong accept_logged; /* when EMFILE was last logged (ms) */
     pthread_mutex_t lock; /* the connection list */
     struct mconn *conns;
     size_t nconns;
@@ -95,13 +101,33 @@ static const char *op_symval(struct mtx *m, const char *name)
     return mp_macros_get(&MC(m)->mac, name);
 }
 
+/* An enhanced status code of the reply's class: "5.1.1", "4.7.26". */
+static bool xcode_valid(const char *x, char cls)
+{
+    size_t n;
+
+    if (x[0] != cls || x[1] != '.')
+        return false;
+    x += 2;
+    for (int part = 0; part < 2; part++) {
+        n = strspn(x, "0123456789");
+        if (n < 1 || n > 3 || x[n] != (part == 0 ? '.' : '\0'))
+            return false;
+        x += n + 1;
+    }
+    return true;
+}
+
 static int op_setreply(struct mtx *m, const char *code, const char *xcode,
                        const char *text)
 {
     struct mconn *c = MC(m);
     char *t;
 
-    if (code == NULL || strlen(code) != 3 || (code[0] != '4' && code[0] != '5'))
+    if (code == NULL || strlen(code) != 3 ||
+        strspn(code, "0123456789") != 3 || (code[0] != '4' && code[0] != '5'))
+        return -1;
+    if (xcode != NULL && xcode[0] != '\0' && !xcode_valid(xcode, code[0]))
         return -1;
     t = strdup(text != NULL ? text : "");
     if (t == NULL)
@@ -158,6 +184,18 @@ static int op_delrcpt(struct mtx *m, const char *rcpt)
     return mp_put_strs(&c->out, MPR_DELRCPT, -1, rcpt, NULL, NULL) ? 0 : -1;
 }
 
+static int op_negotiated(struct mtx *m, unsigned long *actions_r,
+                         unsigned long *protocol_r)
+{
+    struct mconn *c = MC(m);
+
+    if (!c->negotiated)
+        return -1;
+    *actions_r = c->actions;
+    *protocol_r = c->protocol;
+    return 0;
+}
+
 static const struct mtx_ops mengine_ops = {
     .getpriv = op_getpriv,
     .setpriv = op_setpriv,
@@ -167,6 +205,7 @@ static const struct mtx_ops mengine_ops = {
     .insheader = op_insheader,
     .chgfrom = op_chgfrom,
     .delrcpt = op_delrcpt,
+    .negotiated = op_negotiated,
 };
 
 /* ------------------------------------------------------------ replies */
@@ -343,7 +382,8 @@ static int do_eom(struct mconn *c, const struct mp_packet *p)
     return reply(c, st, 0) ? 0 : -1;
 }
 
-/* QUIT_NC: the MTA keeps the socket for a new SMTP session. */
+/* QUIT_NC: the MTA keeps the socket for a new SMTP session, with what was
+ * negotiated (the filter asks for it again: mtx_negotiated()). */
 static void session_end(struct mconn *c)
 {
     if (c->e->cb->close != NULL)
@@ -401,7 +441,8 @@ static int dispatch(struct mconn *c, const struct mp_packet *p)
 /* ---------------------------------------------------------------- I/O */
 
 /* Writes what the packets produced; waits for the socket to take it at
- * most the idle timeout. */
+ * most MENGINE_WRITE_TIMEOUT_MS (or the idle timeout when shorter): an MTA
+ * always reads its replies. */
 static bool flush_out(struct mconn *c)
 {
     size_t off = 0;
@@ -418,7 +459,10 @@ static bool flush_out(struct mconn *c)
             struct pollfd pfd = {c->fd, POLLOUT, 0};
             long long ms = c->e->timeout * 1000;
 
-            if (poll(&pfd, 1, ms > 600000 ? 600000 : (int)ms) <= 0)
+            if (ms > MENGINE_WRITE_TIMEOUT_MS)
+                ms = MENGINE_WRITE_TIMEOUT_MS;
+            if (poll(&pfd, 1, (int)ms) <= 0 ||
+                (pfd.revents & (POLLERR | POLLHUP)) != 0)
                 return false;
         } else {
             return false;
@@ -574,17 +618,43 @@ static void conn_add(struct mengine *e, int fd)
     }
 }
 
-static void accept_all(struct mengine *e)
+/* Out of descriptors: the pending connection stays queued and the
+ * listener would fire again at once, so it rests until the supervisor's
+ * next tick; logged at most every MENGINE_ACCEPT_LOG_MS. */
+static void accept_pause(struct mengine *e, int err)
+{
+    long long now = now_ms();
+
+    atomic_store(&e->accept_paused, true);
+    if (now - atomic_load(&e->accept_logged) >= MENGINE_ACCEPT_LOG_MS) {
+        atomic_store(&e->accept_logged, now);
+        log_error(NULL, "milter: accept: %s; new connections wait",
+                  strerror(err));
+    }
+}
+
+static void listener_arm(struct mengine *e)
 {
     struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT,
                              .data.ptr = &e->lmark};
 
+    if (epoll_ctl(e->ep, EPOLL_CTL_MOD, e->lfd, &ev) != 0)
+        log_error(NULL, "milter: cannot listen again: %s", strerror(errno));
+}
+
+static void accept_all(struct mengine *e)
+{
     for (;;) {
         int fd = accept4(e->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                errno == ENOMEM) {
+                accept_pause(e, errno);
+                return;
+            }
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 log_warning(NULL, "milter: accept: %s", strerror(errno));
             break;
@@ -594,7 +664,7 @@ static void accept_all(struct mengine *e)
         else
             conn_add(e, fd);
     }
-    (void)epoll_ctl(e->ep, EPOLL_CTL_MOD, e->lfd, &ev);
+    listener_arm(e);
 }
 
 static void *worker(void *arg)
@@ -634,16 +704,22 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Closes connections idle past the timeout (the worker serving one then
- * sees its end); the count of open connections. */
+/* Closes connections idle past idle_ms (the worker serving one then sees
+ * its end; idle_ms < 0: all of them); the count of open connections. */
 static size_t sweep(struct mengine *e, long long now, long long idle_ms)
 {
     size_t n;
 
     pthread_mutex_lock(&e->lock);
-    for (struct mconn *c = e->conns; c != NULL; c = c->next)
-        if (now - atomic_load(&c->last) > idle_ms)
-            (void)shutdown(c->fd, SHUT_RDWR);
+    for (struct mconn *c = e->conns; c != NULL; c = c->next) {
+        if (idle_ms >= 0 && now - atomic_load(&c->last) <= idle_ms)
+            continue;
+        if (!atomic_exchange(&c->swept, true))
+            log_info(NULL, "milter: closing a connection %s",
+                     idle_ms < 0 ? "still open at stop"
+                                 : "idle past milter_timeout");
+        (void)shutdown(c->fd, SHUT_RDWR);
+    }
     n = e->nconns;
     pthread_mutex_unlock(&e->lock);
     return n;
@@ -660,6 +736,14 @@ static int parse_inet(const char *spec, bool v6, char **host_r,
     *port_r = strndup(spec, plen);
     *host_r = at != NULL && at[1] != '\0' ? strdup(at + 1)
                                           : strdup(v6 ? "::" : "0.0.0.0");
+    if (*host_r != NULL && (*host_r)[0] == '[') { /* "inet6:PORT@[::1]" */
+        size_t n = strlen(*host_r);
+
+        if (n < 2 || (*host_r)[n - 1] != ']')
+            return -1;
+        memmove(*host_r, *host_r + 1, n - 2);
+        (*host_r)[n - 2] = '\0';
+    }
     return *port_r != NULL && *host_r != NULL && plen > 0 ? 0 : -1;
 }
 
@@ -717,7 +801,6 @@ static int listen_unix(struct mengine *e, const char *path, int backlog,
             *error_r = NULL;
         return -1;
     }
-    e->unix_path = strdup(path);
     return 0;
 }
 
@@ -787,11 +870,14 @@ static void supervise(struct mengine *e)
     while (!atomic_load(&e->stopping)) {
         nanosleep(&tick, NULL);
         (void)sweep(e, now_ms(), idle);
+        if (atomic_exchange(&e->accept_paused, false))
+            listener_arm(e);
     }
     deadline = now_ms() + e->grace * 1000;
     tick.tv_nsec = 50 * 1000 * 1000;
     while (sweep(e, now_ms(), idle) > 0 && now_ms() < deadline)
         nanosleep(&tick, NULL);
+    (void)sweep(e, now_ms(), -1); /* wakes a worker stuck writing */
 }
 
 int mengine_run(struct mengine *e, const struct milter_callbacks *cb,
@@ -806,8 +892,11 @@ int mengine_run(struct mengine *e, const struct milter_callbacks *cb,
     if (run_setup(e, error_r) != 0)
         return -1;
     tids = calloc((size_t)e->threads, sizeof *tids);
-    if (tids == NULL)
+    if (tids == NULL) {
+        if (asprintf(error_r, "milter: out of memory") < 0)
+            *error_r = NULL;
         return -1;
+    }
     while (started < e->threads &&
            pthread_create(&tids[started], NULL, worker, e) == 0)
         started++;
@@ -817,6 +906,9 @@ int mengine_run(struct mengine *e, const struct milter_callbacks *cb,
             *error_r = NULL;
         return -1;
     }
+    if (started < e->threads)
+        log_warning(NULL, "milter: %d of %d threads started", started,
+                    e->threads);
     supervise(e);
     if (write(e->stopfd, &one, sizeof one) < 0)
         log_error(NULL, "milter: cannot stop the threads: %s",
@@ -824,6 +916,8 @@ int mengine_run(struct mengine *e, const struct milter_callbacks *cb,
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     free(tids);
+    (void)close(e->lfd); /* connecting now fails at once */
+    e->lfd = -1;
     while (e->conns != NULL) /* past the grace period */
         conn_free(e->conns);
     return 0;
@@ -847,7 +941,6 @@ void mengine_free(struct mengine **ep)
         (void)close(e->ep);
     if (e->stopfd >= 0)
         (void)close(e->stopfd);
-    free(e->unix_path);
     pthread_mutex_destroy(&e->lock);
     free(e);
     *ep = NULL;

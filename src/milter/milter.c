@@ -136,6 +136,20 @@ static struct mctx_conn *conn_new(struct mtx *ctx)
     return conn;
 }
 
+/* What was agreed at OPTNEG, for this connection's steps. */
+static void conn_take_flags(struct mctx_conn *conn, unsigned long actions,
+                            unsigned long protocol)
+{
+    if ((actions & MPA_CHGFROM) == 0)
+        conn->prvs = false; /* the MTA cannot change the sender */
+    conn->leadspc = (protocol & MPP_HDR_LEADSPC) != 0;
+    conn->skip_ok = (protocol & MPP_SKIP) != 0;
+    conn->nr_conn = (protocol & MPP_NR_CONN) != 0;
+    conn->nr_mail = (protocol & MPP_NR_MAIL) != 0;
+    conn->nr_rcpt = (protocol & MPP_NR_RCPT) != 0;
+    conn->nr_hdr = (protocol & MPP_NR_HDR) != 0;
+}
+
 static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
                                unsigned long f1, unsigned long *pf0,
                                unsigned long *pf1)
@@ -149,8 +163,6 @@ static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
     ms = &conn->set->milter;
     *pf0 =
         f0 & (MPA_ADDHDRS | MPA_DELRCPT | (conn->prvs ? MPA_CHGFROM : 0));
-    if (conn->prvs && (f0 & MPA_CHGFROM) == 0)
-        conn->prvs = false; /* the MTA cannot change the sender */
     want = MPP_NODATA | MPP_NOUNKNOWN | MPP_SKIP;
     /* HELO costs a round trip: only for SPF of inbound null senders */
     if (!conn->set->auth.inbound_check || mrt_auth(conn->set) == NULL)
@@ -167,12 +179,7 @@ static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
         mrt_auth(conn->set) != NULL)
         want |= MPP_HDR_LEADSPC;
     *pf1 = f1 & want;
-    conn->leadspc = (*pf1 & MPP_HDR_LEADSPC) != 0;
-    conn->skip_ok = (*pf1 & MPP_SKIP) != 0;
-    conn->nr_conn = (*pf1 & MPP_NR_CONN) != 0;
-    conn->nr_mail = (*pf1 & MPP_NR_MAIL) != 0;
-    conn->nr_rcpt = (*pf1 & MPP_NR_RCPT) != 0;
-    conn->nr_hdr = (*pf1 & MPP_NR_HDR) != 0;
+    conn_take_flags(conn, *pf0, *pf1);
     return MST_CONTINUE;
 }
 
@@ -183,8 +190,14 @@ static enum mstat cb_connect(struct mtx *ctx, const char *hostname,
     struct mctx_conn *conn = CONN(ctx);
     const char *client;
 
-    if (conn == NULL && (conn = conn_new(ctx)) == NULL)
-        return MST_ACCEPT;
+    if (conn == NULL) { /* no OPTNEG before, or a session after QUIT_NC */
+        unsigned long actions, protocol;
+
+        if ((conn = conn_new(ctx)) == NULL)
+            return MST_ACCEPT;
+        if (mtx_negotiated(ctx, &actions, &protocol) == 0)
+            conn_take_flags(conn, actions, protocol);
+    }
     client = macro(ctx, "{client_addr}");
     if (client == NULL && addr[0] != '\0')
         client = addr;

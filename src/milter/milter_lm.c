@@ -81,6 +81,17 @@ static int lm_delrcpt(struct mtx *m, const char *rcpt)
     return smfi_delrcpt(SMFI(m), (char *)rcpt) == MI_SUCCESS ? 0 : -1;
 }
 
+/* libmilter does not tell: a session after QUIT_NC (Sendmail) runs with
+ * the defaults, every step answered. */
+static int lm_negotiated(struct mtx *m, unsigned long *actions_r,
+                         unsigned long *protocol_r)
+{
+    (void)m;
+    (void)actions_r;
+    (void)protocol_r;
+    return -1;
+}
+
 static const struct mtx_ops lm_ops = {
     .getpriv = lm_getpriv,
     .setpriv = lm_setpriv,
@@ -90,6 +101,7 @@ static const struct mtx_ops lm_ops = {
     .insheader = lm_insheader,
     .chgfrom = lm_chgfrom,
     .delrcpt = lm_delrcpt,
+    .negotiated = lm_negotiated,
 };
 
 static sfsistat lm_status(enum mstat st)

@@ -193,23 +193,40 @@ bool mp_put_optneg(struct mp_out *o, uint32_t version, uint32_t actions,
     return mp_put(o, MPR_OPTNEG, d, sizeof d);
 }
 
+/* The length up to which s[0..n) ends with a whole UTF-8 character. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    size_t i = n, need;
+    unsigned char lead;
+
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+        i--;
+    if (i == 0)
+        return n;
+    lead = (unsigned char)s[i - 1];
+    need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    return i - 1 + need > n ? i - 1 : n;
+}
+
 bool mp_put_reply(struct mp_out *o, const char *code, const char *xcode,
                   const char *text)
 {
-    char def[6] = "5.0.0", line[1024];
+    char line[1024];
     size_t n;
 
     if (code == NULL || (code[0] != '4' && code[0] != '5') ||
         strlen(code) != 3 || strspn(code, "0123456789") != 3 ||
         (text != NULL && strpbrk(text, "\r\n") != NULL))
         return false;
-    def[0] = code[0];
-    if (xcode == NULL || xcode[0] == '\0')
-        xcode = def;
-    n = (size_t)snprintf(line, sizeof line, "%s %s %s", code, xcode,
-                         text != NULL ? text : "");
+    if (xcode != NULL && xcode[0] != '\0')
+        n = (size_t)snprintf(line, sizeof line, "%s %s %s", code, xcode,
+                             text != NULL ? text : "");
+    else
+        n = (size_t)snprintf(line, sizeof line, "%s %s", code,
+                             text != NULL ? text : "");
     if (n >= sizeof line)
-        n = sizeof line - 1;
+        n = utf8_cut(line, sizeof line - 1);
+    line[n] = '\0';
     return mp_put(o, MPR_REPLYCODE, line, n + 1);
 }
 

@@ -139,9 +139,10 @@ bool mp_put_strs(struct mp_out *o, char cmd, long index, const char *a,
 /* The OPTNEG reply. */
 bool mp_put_optneg(struct mp_out *o, uint32_t version, uint32_t actions,
                    uint32_t protocol);
-/* The SMTP reply of a reject or tempfail: "code xcode text"; xcode "" or
- * NULL gives "5.0.0" or "4.0.0" after the code's first digit.  false when
- * the code is not 4xx or 5xx or the text holds CR or LF. */
+/* The SMTP reply of a reject or tempfail: "code xcode text", or "code
+ * text" when xcode is "" or NULL (the MTA adds its own); at most 1023
+ * bytes, cut at a UTF-8 character boundary.  false when the code is not
+ * 4xx or 5xx or the text holds CR or LF. */
 bool mp_put_reply(struct mp_out *o, const char *code, const char *xcode,
                   const char *text);
 void mp_out_free(struct mp_out *o);

@@ -40,6 +40,10 @@ struct mtx_ops {
                      const char *value);
     int (*chgfrom)(struct mtx *m, const char *from);
     int (*delrcpt)(struct mtx *m, const char *rcpt);
+    /* The actions and protocol flags agreed at OPTNEG: 0, or -1 when the
+     * engine does not know them. */
+    int (*negotiated)(struct mtx *m, unsigned long *actions_r,
+                      unsigned long *protocol_r);
 };
 
 struct mtx {
@@ -81,6 +85,12 @@ static inline int mtx_chgfrom(struct mtx *m, const char *from)
 static inline int mtx_delrcpt(struct mtx *m, const char *rcpt)
 {
     return m->ops->delrcpt(m, rcpt);
+}
+
+static inline int mtx_negotiated(struct mtx *m, unsigned long *actions_r,
+                                 unsigned long *protocol_r)
+{
+    return m->ops->negotiated(m, actions_r, protocol_r);
 }
 
 /* The filter: what an engine calls, in protocol order.  negotiate gets

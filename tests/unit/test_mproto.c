@@ -175,7 +175,20 @@ static void smtp_replies_encoded(void **state)
     assert_memory_equal(o.buf + 4, "y550 5.1.1 gone", 16);
     o.len = 0;
     assert_true(mp_put_reply(&o, "451", NULL, "later"));
-    assert_memory_equal(o.buf + 4, "y451 4.0.0 later", 17);
+    assert_memory_equal(o.buf + 4, "y451 later", 11);
+    o.len = 0;
+    {   /* 1,200 bytes of two-byte characters: cut between two of them */
+        char text[1201];
+
+        for (size_t i = 0; i < 1200; i += 2)
+            memcpy(text + i, "\xc3\xa9", 2);
+        text[1200] = '\0';
+        assert_true(mp_put_reply(&o, "550", "5.1.1", text));
+        assert_true(o.len <= 5 + 1024);
+        assert_int_equal(o.buf[o.len - 1], '\0');
+        assert_int_not_equal(o.buf[o.len - 2] & 0xc0, 0xc0); /* not a lead */
+        assert_int_equal((o.len - 5 - 1 - 10) % 2, 0);       /* whole chars */
+    }
     o.len = 0;
     assert_false(mp_put_reply(&o, "250", NULL, "ok"));
     assert_false(mp_put_reply(&o, "55", NULL, "short"));
