@@ -227,3 +227,13 @@ tests_unit_test_sesjson_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_sesjson_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_sesjson
 endif
+
+# providers' and receivers' replies not in the seed documents
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_classify_replies
+tests_unit_test_classify_replies_SOURCES = tests/unit/test_classify_replies.c
+tests_unit_test_classify_replies_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_classify_replies_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_classify_replies_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_classify_replies
+endif

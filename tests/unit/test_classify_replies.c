@@ -1,0 +1,506 @@
+/*
+ * test_classify_replies.c - SMTP replies of receivers and providers as they
+ * word them (Microsoft, Yahoo, Gmail, Apple, Postfix, Exim, qmail, Sendmail,
+ * appliances, and replies without an enhanced status) land in the bucket
+ * and reason a mail administrator would give them.  None of these texts is
+ * in the seed documents (test_classify_seeds.c covers those): this table
+ * checks that the rules generalise to wordings they were not written from.
+ * A NULL reason accepts any reason of the bucket.  One TAP line per row.
+ * Rules: $top_srcdir/conf/rules.conf.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/classify.h"
+
+#define H BUCKET_HARD
+#define S BUCKET_SOFT
+#define X BUCKET_SENDER
+#define N BUCKET_NONE
+
+struct row {
+    const char *text;
+    enum bucket bucket;
+    const char *reason; /* NULL: any reason of that bucket */
+    bool auth;
+};
+
+static const struct row rows[] = {
+    /* --- Microsoft (Exchange Online, Outlook.com) --- */
+    {"550 5.7.708 Service unavailable. Access denied, traffic not accepted "
+     "from this IP. For more information please go to "
+     "http://go.microsoft.com/fwlink/?LinkId=526653",
+     X, "blocklisted", false},
+    {"550 5.4.1 Recipient address rejected: Access denied. For more "
+     "information see https://aka.ms/EXOSmtpErrors "
+     "[AM0PR01MB0001.eurprd01.prod.example] AS(201806281)",
+     H, "user_unknown", false},
+    {"550 5.7.509 Access denied, sending domain example.com does not pass "
+     "DMARC verification and has a DMARC policy of reject.",
+     X, "auth_dmarc", true},
+    {"550 5.7.515 Access denied, sending domain example.com doesn't meet "
+     "the required authentication level.",
+     X, "auth", true},
+    {"421 4.7.650 The mail server [192.0.2.10] has been temporarily rate "
+     "limited due to IP reputation. For e-mail delivery information, see "
+     "https://postmaster.live.com (S775)",
+     X, "rate_limited", false},
+    {"550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+     H, "user_unknown", false},
+    {"550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized",
+     X, "policy", false},
+    {"554 5.2.2 mailbox full; "
+     "STOREDRV.Deliver.Exception:QuotaExceededException.MapiExcept"
+     "ionShutoffQuotaExceeded; Failed to process message due to a permanent "
+     "exception",
+     S, "mailbox_full", false},
+    {"550 5.7.511 Access denied, banned sender[192.0.2.10]. To request "
+     "removal from this list, forward this message to "
+     "delist@messaging.microsoft.com.",
+     X, "blocklisted", false},
+    {"530 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 "
+     "Authentication unsuccessful",
+     X, "smtp_auth", false},
+    {"550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; "
+     "authentication required; Delivery restriction check failed because "
+     "the sender was not authenticated when sending to this group",
+     X, "policy", false},
+    {"550 5.4.316 Message expired, connection refused(Socket error code "
+     "10061)",
+     S, "expired", false},
+    {"550 4.4.7 QUEUE.Expired; message expired", S, "expired", false},
+    {"554 5.4.14 Hop count exceeded - possible mail loop ATTR34",
+     S, "network", false},
+    {"550 5.4.310 DNS domain example.invalid does not exist "
+     "[Message=InfoDomainNonexistent] "
+     "[LastAttemptedServerName=example.invalid]",
+     H, "domain_not_found", false},
+    {"550 5.7.1 TRANSPORT.RULES.RejectMessage; the message was rejected by "
+     "organization policy",
+     X, "policy", false},
+    {"550 5.7.520 Access denied, Your organization does not allow external "
+     "forwarding. Please contact your administrator for further assistance. "
+     "AS(7555)",
+     X, "policy", false},
+    {"550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message contains bare "
+     "linefeeds, which cannot be sent via DATA",
+     X, "not_compliant", false},
+    {"550 5.7.1 Service unavailable, MailFrom domain is listed in Spamhaus. "
+     "To request removal from this list see "
+     "https://www.spamhaus.org/query/lookup/ (S8002)",
+     X, "blocklisted", false},
+    {"550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. "
+     "Please contact your Internet service provider since part of their "
+     "network is on our block list (S3150).",
+     X, "blocklisted", false},
+    {"421 RP-001 (BAY004-MC1F37) Unfortunately, some messages from "
+     "192.0.2.10 weren't sent. Please try again. We have limits for how "
+     "many messages can be sent per hour and per day.",
+     X, "rate_limited", false},
+    {"550 SC-001 (BAY004-MC1F2) Unfortunately, messages from 192.0.2.10 "
+     "weren't sent. Please contact your Internet service provider. You can "
+     "tell them that Hotmail does not relay dynamically-assigned IP ranges.",
+     X, "blocklisted", false},
+    {"550 5.5.0 Requested action not taken: mailbox unavailable "
+     "(S2017062302).",
+     H, "user_unknown", false},
+    {"550 5.1.90 Your message can't be sent because you've reached your "
+     "daily limit for message recipients.",
+     X, "rate_limited", false},
+
+    /* --- Yahoo --- */
+    {"421 4.7.0 [TSS04] Messages from 192.0.2.10 temporarily deferred due "
+     "to unexpected volume or user complaints - 4.16.55.1; see "
+     "https://postmaster.yahooinc.com/error-codes",
+     X, "rate_limited", false},
+    {"553 5.7.2 [TSS09] All messages from 192.0.2.10 will be permanently "
+     "deferred; Retrying will NOT succeed. See "
+     "https://postmaster.yahooinc.com/error-codes",
+     X, "blocklisted", false},
+    {"554 30 Sorry, your message to alice@yahoo.example cannot be "
+     "delivered. This mailbox is disabled (554.30).",
+     H, "mailbox_disabled", false},
+    {"552 1 Requested mail action aborted, mailbox not found",
+     H, "user_unknown", false},
+    {"554 delivery error: dd This user doesn't have a yahoo.com account "
+     "(alice@yahoo.example) [0] - mta1001.mail.ne1.yahoo.example",
+     H, "user_unknown", false},
+    {"554 delivery error: dd Sorry your message to bob@ymail.example cannot "
+     "be delivered. This account has been disabled or discontinued [#102]. "
+     "- mta1002.mail.ne1.yahoo.example",
+     H, "mailbox_disabled", false},
+    {"554 5.7.9 Message not accepted for policy reasons.  See "
+     "https://postmaster.yahooinc.com/error-codes",
+     X, "policy", false},
+
+    /* --- Gmail (multi-line replies as sent) --- */
+    {"450-4.2.1 The user you are trying to contact is receiving mail at a "
+     "rate that\r\n"
+     "450-4.2.1 prevents additional messages from being delivered. Please "
+     "resend your\r\n"
+     "450 4.2.1 message at a later time. For more information, go to\r\n"
+     "450 4.2.1  https://support.google.com/mail/answer/6592 a1si123 - gsmtp",
+     S, "rate_limited", false},
+    {"552-5.2.2 The email account that you tried to reach is over quota. "
+     "Please direct\r\n"
+     "552-5.2.2 the recipient to\r\n"
+     "552 5.2.2  https://support.google.com/mail/?p=OverQuotaPerm a1si123 - "
+     "gsmtp",
+     S, "mailbox_full", false},
+    {"452-4.2.2 The recipient's inbox is out of storage space. Please "
+     "direct the\r\n"
+     "452-4.2.2 recipient to\r\n"
+     "452 4.2.2  https://support.google.com/mail/?p=OverQuotaTemp a1si123 - "
+     "gsmtp",
+     S, "mailbox_full", false},
+    {"550-5.7.1 [192.0.2.10      12] Our system has detected that this "
+     "message is\r\n"
+     "550-5.7.1 likely unsolicited mail. To reduce the amount of spam sent "
+     "to Gmail,\r\n"
+     "550-5.7.1 this message has been blocked. Please visit\r\n"
+     "550 5.7.1  https://support.google.com/mail/?p=UnsolicitedMessageError "
+     "a1si123 - gsmtp",
+     X, "spam_detected", false},
+    {"421-4.7.0 [192.0.2.10      15] Our system has detected an unusual "
+     "rate of\r\n"
+     "421-4.7.0 unsolicited mail originating from your IP address. To "
+     "protect our\r\n"
+     "421-4.7.0 users from spam, mail sent from your IP address has been "
+     "temporarily\r\n"
+     "421 4.7.0 rate limited.",
+     X, "rate_limited", false},
+    {"550-5.7.25 [192.0.2.10] The IP address sending this message does not "
+     "have a\r\n"
+     "550-5.7.25 PTR record setup, or the corresponding forward DNS entry "
+     "does not\r\n"
+     "550-5.7.25 point to the sending IP. As a policy, Gmail does not "
+     "accept messages\r\n"
+     "550 5.7.25 from IPs with missing PTR records.",
+     X, "require_ptr", false},
+    {"550-5.2.1 The email account that you tried to reach is disabled. "
+     "Learn more at\r\n"
+     "550 5.2.1  https://support.google.com/mail/?p=DisabledUser a1si123 - "
+     "gsmtp",
+     H, "mailbox_disabled", false},
+    {"550-5.1.1 The email account that you tried to reach does not exist. "
+     "Please try\r\n"
+     "550-5.1.1 double-checking the recipient's email address for typos "
+     "or\r\n"
+     "550-5.1.1 unnecessary spaces. Learn more at\r\n"
+     "550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1si123 - "
+     "gsmtp",
+     H, "user_unknown", false},
+    {"552-5.7.0 This message was blocked because its content presents a "
+     "potential\r\n"
+     "552-5.7.0 security issue. Please visit\r\n"
+     "552 5.7.0  https://support.google.com/mail/?p=BlockedMessage a1si123 "
+     "- gsmtp",
+     X, "content", false},
+    {"550-5.7.26 Unauthenticated email from example.com is not accepted due "
+     "to domain's\r\n"
+     "550-5.7.26 DMARC policy. Please contact the administrator of "
+     "example.com domain\r\n"
+     "550 5.7.26 if this was a legitimate mail.",
+     X, "auth_dmarc", true},
+    {"421-4.7.26 This mail has been rate limited because it is "
+     "unauthenticated.\r\n"
+     "421-4.7.26 Gmail requires all senders to authenticate with either SPF "
+     "or DKIM.",
+     X, "auth", true},
+    {"421-4.7.0 TLS required for RCPT domain, closing connection. For more "
+     "information,\r\n"
+     "421 4.7.0 go to https://support.google.com/a/answer/2520500 a1si123 - "
+     "gsmtp",
+     X, "tls_required", false},
+    {"550-5.7.1 The user or domain that you are sending to (or from) has a "
+     "policy that\r\n"
+     "550-5.7.1 prohibited the mail that you sent. Please contact your "
+     "domain\r\n"
+     "550 5.7.1 administrator for further details.",
+     X, "policy", false},
+    {"550-5.4.5 Daily user sending limit exceeded. For more information on "
+     "Gmail\r\n"
+     "550 5.4.5 sending limits go to "
+     "https://support.google.com/a/answer/166852",
+     X, "rate_limited", false},
+
+    /* --- Apple iCloud --- */
+    {"550 5.7.1 [CS01] Message rejected due to local policy. Please visit "
+     "https://support.apple.com/en-us/HT204137",
+     X, "policy", false},
+    {"554 5.7.1 [HM08] Message rejected due to local policy. Please visit "
+     "https://support.apple.com/en-us/HT204137",
+     X, "policy", false},
+
+    /* --- Postfix and others: greylisting, rDNS, block lists, relay --- */
+    {"451 4.7.1 Greylisting in action, please come back later",
+     S, "greylisted", false},
+    {"450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, "
+     "see http://postgrey.schweikert.ch/help/example.org.html",
+     S, "greylisted", false},
+    {"450 4.7.1 Client host rejected: cannot find your reverse hostname, "
+     "[192.0.2.10]",
+     X, "require_ptr", false},
+    {"450 4.7.25 Client host rejected: cannot find your hostname, "
+     "[192.0.2.10]",
+     X, "require_ptr", false},
+    {"554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using "
+     "zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.10",
+     X, "blocklisted", false},
+    {"550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown "
+     "in virtual mailbox table",
+     H, "user_unknown", false},
+    {"554 5.7.1 <bob@example.org>: Relay access denied",
+     X, "relay_denied", false},
+    {"452 4.5.3 Error: too many recipients", X, "exceed_limit", false},
+    {"552 5.3.4 Error: message file too big", X, "message_too_large", false},
+    {"554 5.7.5 Permanent error evaluating DMARC policy",
+     X, "auth_dmarc", true},
+
+    /* --- replies without an enhanced status (qmail and others) --- */
+    {"550 No such user here", H, "user_unknown", false},
+    {"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)",
+     X, "relay_denied", false},
+    {"452 Mailbox full", S, "mailbox_full", false},
+    {"553 sorry, this recipient is not in my validrcptto list (#5.7.1)",
+     H, "user_unknown", false},
+    {"511 sorry, no mailbox here by that name (#5.1.1)",
+     H, "user_unknown", false},
+    {"552 sorry, mailbox bob@example.org is over quota temporarily (#5.1.1)",
+     S, "mailbox_full", false},
+    {"451 qq temporary problem (#4.3.0)", S, "system_error", false},
+
+    /* --- the envelope sender, HELO, callouts, SPF policy daemons --- */
+    {"450 4.1.8 <bounce@example.com>: Sender address rejected: Domain not "
+     "found",
+     X, "sender_rejected", false},
+    {"550 5.1.0 <bounce@example.com>: Sender address rejected: User unknown "
+     "in local recipient table",
+     X, "sender_rejected", false},
+    {"504 5.5.2 <localhost>: Helo command rejected: need fully-qualified "
+     "hostname",
+     X, "sender_rejected", false},
+    {"550-Verification failed for <bounce@example.com>\r\n"
+     "550-Called:   192.0.2.20\r\n"
+     "550-Sent:     RCPT TO:<bounce@example.com>\r\n"
+     "550-Response: 550 5.1.1 <bounce@example.com>: Recipient address "
+     "rejected: User unknown\r\n"
+     "550 Sender verify failed",
+     X, "sender_rejected", false},
+    {"550-Callout verification failed:\r\n"
+     "550 550 5.1.1 <bob@example.org>: Recipient address rejected: User "
+     "unknown",
+     H, "user_unknown", false},
+    {"554 5.7.1 <bob@example.org>: Recipient address rejected: Message "
+     "rejected due to: SPF fail - not authorized. Please see "
+     "http://www.open-spf.org/Why?s=mfrom;id=bounce@example.com;ip"
+     "=192.0.2.10;r=<UNKNOWN>",
+     X, "auth_spf", true},
+    {"550 5.7.1 <bob@example.org>: Recipient address rejected: Please see "
+     "http://www.openspf.net/Why?s=mfrom;id=bounce@example.com;ip="
+     "192.0.2.10;r=mx.example.org",
+     X, "auth_spf", true},
+    {"450 4.1.1 <bob@example.org>: Recipient address rejected: unverified "
+     "address: Address verification in progress",
+     S, NULL, false},
+
+    /* --- Exim, connections, TLS, reputation --- */
+    {"421 Too many concurrent SMTP connections from this IP address; please "
+     "try again later.",
+     X, "too_many_connections", false},
+    {"550 Administrative prohibition", X, "policy", false},
+    {"550 relay not permitted", X, "relay_denied", false},
+    {"550 Unrouteable address", H, "user_unknown", false},
+    {"451 Temporary local problem - please try later",
+     S, "system_error", false},
+    {"530 5.7.0 Must issue a STARTTLS command first",
+     X, "tls_required", false},
+    {"554 5.7.1 Your access to this mail system has been rejected due to "
+     "the sending MTA's poor reputation. If you believe that this failure "
+     "is in error, please contact the intended recipient via alternate "
+     "means.",
+     X, "bad_reputation", false},
+
+    /* --- appliances (Barracuda, Mimecast), AOL, GMX --- */
+    {"554 Service unavailable; Client host [192.0.2.10] blocked using "
+     "Barracuda Reputation; "
+     "http://www.barracudanetworks.com/reputation/?pr=1&ip=192.0.2.10",
+     X, "blocklisted", false},
+    {"550 Invalid Recipient - "
+     "https://community.mimecast.com/docs/DOC-1369#550 [AbCdEfGhIjK.uk123]",
+     H, "user_unknown", false},
+    {"550 Administrative prohibition - envelope blocked - "
+     "https://community.mimecast.com/docs/DOC-1369#550 [AbCdEfGhIjK.uk123]",
+     X, "policy", false},
+    {"550 Rejected by header based Anti-Spoofing policy: bounce@example.com "
+     "- https://community.mimecast.com/docs/DOC-1369#550",
+     X, "policy", false},
+    {"554 5.7.1 Message blocked due to spam content in the message.",
+     X, "spam_detected", false},
+    {"550 #5.1.0 Address rejected.", H, "user_unknown", false},
+    {"521 5.2.1 :  AOL will not accept delivery of this message.",
+     X, "policy", false},
+    {"554-Transaction failed\r\n"
+     "554-Reject due to policy restrictions.\r\n"
+     "554 For explanation visit "
+     "https://www.gmx.net/mail/senderguidelines?c=pi",
+     X, "policy", false},
+    {"550 5.7.1 Mail from 192.0.2.10 refused: see RBL",
+     X, "blocklisted", false},
+
+    /* --- what the text says of the mailbox, whatever the code --- */
+    {"550 user has moved with no forwarding address", H, "has_moved", false},
+    {"550 5.2.1 <bob@example.org>: Account inactive as unread for a long "
+     "time",
+     H, "mailbox_disabled", false},
+    {"452 4.2.2 <bob@example.org>: Quota exceeded (mailbox for user is full)",
+     S, "mailbox_full", false},
+    {"550 Mailbox quota usage exceeded", S, "mailbox_full", false},
+    {"552 Requested mail action aborted: exceeded storage allocation",
+     S, "mailbox_full", false},
+    {"451 4.4.0 DNS resolving error", S, "network", false},
+    {"421 4.4.2 Connection dropped due to SocketError", S, "network", false},
+    {"550 5.7.1 Email rejected per SPAM policy", X, "spam_detected", false},
+    {"551 5.7.1 Message rejected due to virus found", X, "virus", false},
+    {"554 5.7.0 Message rejected: DKIM signature verification failed",
+     X, "auth_dkim", true},
+    {"550 5.7.23 The message was rejected because of Sender Policy "
+     "Framework violation",
+     X, "auth_spf", true},
+
+    /* --- Mail.ru, Yandex, Zoho, Comcast; local delivery, protocol --- */
+    {"550 Message was not accepted -- invalid mailbox.  Local mailbox "
+     "bob@mail.example is unavailable: account is disabled",
+     H, "mailbox_disabled", false},
+    {"550 Message was not accepted -- invalid mailbox.  Local mailbox "
+     "bob@mail.example is unavailable: user not found",
+     H, "user_unknown", false},
+    {"550 spam message rejected. Please visit "
+     "http://help.mail.example/notspam-support/id?c=AbCd or report details "
+     "to abuse@corp.mail.example. Error code: 1234.",
+     X, "spam_detected", false},
+    {"554 5.7.1 [2] Message rejected under suspicion of SPAM; "
+     "https://ya.cc/1IrBc 1234-AbCd",
+     X, "spam_detected", false},
+    {"550 5.7.1 No such user!", H, "user_unknown", false},
+    {"452 4.2.2 Mailbox is full / Blocks limit exceeded / Inode limit "
+     "exceeded",
+     S, "mailbox_full", false},
+    {"554 Message rejected: Email address is not verified. The following "
+     "identities failed the check in region US-EAST-1: bounce@example.com",
+     X, "sender_rejected", false},
+    {"550 5.3.0 <bob@example.org>... unknown mailer error 75",
+     S, "mailer_error", false},
+    {"550 5.2.1 This mailbox has been blocked due to inactivity",
+     H, "mailbox_disabled", false},
+    {"550 5.2.1 This user's email account is temporarily locked",
+     S, "mailbox_disabled", false},
+    {"550 5.1.1 User does not exist - <bob@zoho.example>",
+     H, "user_unknown", false},
+    {"550 5.4.6 Unusual sending activity detected. Please try after "
+     "sometime.",
+     X, "rate_limited", false},
+    {"550 5.7.1 Policy rejection on the target address", X, "policy", false},
+    {"550 5.2.121 Recipient's per sender limit for number of messages has "
+     "been exceeded. Please try again later.",
+     S, "rate_limited", false},
+    {"550 5.7.1 Delivery not authorized, message refused: Message is not "
+     "RFC 2822 compliant",
+     X, "not_compliant", false},
+    {"421 Service not available, closing transmission channel",
+     S, NULL, false},
+    {"451 4.3.5 Server configuration problem", S, "system_error", false},
+    {"550 5.7.1 Unable to relay for bob@example.org",
+     X, "relay_denied", false},
+    {"554 5.4.0 Error: too many hops", S, "network", false},
+    {"554 5.7.1 Comcast block for spam.  Please see "
+     "http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
+     X, "spam_detected", false},
+    {"550 5.1.1 Not our Customer", H, "user_unknown", false},
+    {"554 5.7.1 <unknown[192.0.2.10]>: Client host rejected: Access denied",
+     X, "blocklisted", false},
+    {"550 5.7.1 Email rejected per DMARC policy for example.com (AbCd)",
+     X, "auth_dmarc", true},
+    {"535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
+     X, "smtp_auth", false},
+    {"501 5.5.4 Syntax: MAIL FROM:<address>", X, "syntax", false},
+    {"550 Unknown user", H, "user_unknown", false},
+    {"550-Mailbox unknown. Either there is no mailbox associated with "
+     "this\r\n"
+     "550-name or you do not have authorization to see it.\r\n"
+     "550 5.1.1 User unknown",
+     H, "user_unknown", false},
+    {"550 5.7.124 Sender not allowed to send to this group",
+     X, "policy", false},
+    {"553 5.1.8 <bounce@example.com>... Domain of sender address "
+     "bounce@example.com does not exist",
+     X, "sender_rejected", false},
+};
+
+static struct classify_rules *rules;
+
+static int load_rules(void **state)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    char *err = NULL;
+    const char *paths[1] = {path};
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    if (classify_rules_load(paths, 1, &rules, &err) < 0) {
+        fprintf(stderr, "# %s\n", err ? err : "cannot load rules");
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static int free_rules(void **state)
+{
+    (void)state;
+    classify_rules_free(&rules);
+    return 0;
+}
+
+static void check_row(void **state)
+{
+    const struct row *r = *state;
+    struct verdict v;
+
+    classify_reply(rules, r->text, strlen(r->text), NULL, 0, NULL, &v);
+    if (v.bucket != r->bucket || (r->reason && strcmp(v.reason, r->reason)) ||
+        v.auth != r->auth)
+        fail_msg("\"%s\": got %s/%s%s by rule %s, want %s/%s%s", r->text,
+                 bucket_name(v.bucket), v.reason, v.auth ? "/auth" : "",
+                 v.rule, bucket_name(r->bucket),
+                 r->reason ? r->reason : "*", r->auth ? "/auth" : "");
+}
+
+#define NROWS (sizeof rows / sizeof rows[0])
+
+int main(void)
+{
+    static struct CMUnitTest tests[NROWS];
+    static char names[NROWS][160];
+
+    for (size_t i = 0; i < NROWS; i++) {
+        /* one TAP line per row: no line breaks in the name */
+        snprintf(names[i], sizeof names[i], "%s", rows[i].text);
+        for (char *p = names[i]; *p != '\0'; p++)
+            if (*p == '\r' || *p == '\n' || *p == '#')
+                *p = ' ';
+        tests[i].name = names[i];
+        tests[i].test_func = check_row;
+        tests[i].initial_state = (void *)&rows[i];
+    }
+    return cmocka_run_group_tests_name("classify_replies", tests, load_rules,
+                                       free_rules);
+}
