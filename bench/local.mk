@@ -5,10 +5,14 @@
 noinst_PROGRAMS += bench/milter/nullmilter
 bench_milter_nullmilter_SOURCES = bench/milter/nullmilter.c
 bench_milter_nullmilter_LDADD = $(MILTER_LIBS) $(PTHREAD_LIBS) -lpthread
+noinst_PROGRAMS += bench/milter/stepmilter
+bench_milter_stepmilter_SOURCES = bench/milter/stepmilter.c \
+	src/milter/mproto.c src/milter/mproto.h
 EXTRA_DIST += bench/milter/run.sh
 
 # make bench-milter [BENCH_ARGS="MESSAGES ROUNDS"]
-bench-milter: bench/milter/nullmilter$(EXEEXT) bounceguard$(EXEEXT)
+bench-milter: bench/milter/nullmilter$(EXEEXT) bench/milter/stepmilter$(EXEEXT) \
+		bounceguard$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    bash $(top_srcdir)/bench/milter/run.sh $(BENCH_ARGS)
 .PHONY: bench-milter

@@ -14,6 +14,15 @@
 #                sends nothing after the connect step: the least any
 #                milter that sees each session costs; not in the default
 #                MODES
+#   steps        bench/milter/stepmilter: no work, on bounceguard's own
+#                protocol codec, taking bounceguard's protocol steps for
+#                outbound mail (replies at OPTNEG, RCPT and the end of the
+#                headers, which cleanup(8) reads back and sends): what
+#                those steps cost Postfix, whatever a filter does; not in
+#                the default MODES
+#   datastep     stepmilter -d: "accept" at DATA, so the MTA sends no
+#                headers: the least a filter that can refuse recipients
+#                costs; not in the default MODES
 #   opendkim     Debian's OpenDKIM in verify mode (Mode v)
 #   bounceguard  $top_builddir/bounceguard on its SQLite store
 #   bgscrape     the same daemon while one curl process scrapes its
@@ -87,6 +96,18 @@ start_nullmilter() {
 }
 start_null() { start_nullmilter null; }
 start_floor() { start_nullmilter floor -a; }
+# start_stepmilter MODE [OPTION]: stepmilter on its own socket
+start_stepmilter() {
+    local bin=$top_builddir/bench/milter/stepmilter
+    [ -x "$bin" ] || { echo "# $1: $bin not built (make bench/milter/stepmilter)"; return 1; }
+    mkdir -p "$W/$1"
+    chmod 755 "$W/$1"
+    pfh_spawn "stepmilter-$1" "$bin" -p "unix:$W/$1/$1.sock" ${2:+"$2"}
+    pfh_wait_file "$W/$1/$1.sock" 10 >/dev/null
+    SOCK[$1]=unix:$W/$1/$1.sock
+}
+start_steps() { start_stepmilter steps; }
+start_datastep() { start_stepmilter datastep -d; }
 
 start_opendkim() {
     command -v opendkim >/dev/null || { echo "# opendkim: not installed"; return 1; }
@@ -176,7 +197,7 @@ RUN_MODES=
 for m in $MODES; do
     case $m in
         none) RUN_MODES="$RUN_MODES none" ;;
-        null | floor | opendkim | bounceguard | bglibmilter | bgauth)
+        null | floor | steps | datastep | opendkim | bounceguard | bglibmilter | bgauth)
             if "start_$m"; then RUN_MODES="$RUN_MODES $m"; else
                 echo "# mode $m skipped"; fi ;;
         bgscrape)
@@ -248,6 +269,7 @@ cpu_per_message() { # NAME PIDFILE
 for m in $RUN_MODES; do
     case $m in
         null | floor) cpu_per_message "$m" "$W/nullmilter-$m.pid" ;;
+        steps | datastep) cpu_per_message "$m" "$W/stepmilter-$m.pid" ;;
         opendkim) cpu_per_message "$m" "$W/opendkim.pid" ;;
         bounceguard) cpu_per_message "$m (with bgscrape if run)" "$W/bounceguard.pid" ;;
         bgauth) cpu_per_message "$m" "$W/bgauth.pid" ;;
@@ -330,6 +352,13 @@ if "bglibmilter" in acc and "bounceguard" in acc:
     r = [s / b for s, b in zip(acc["bounceguard"], acc["bglibmilter"])]
     print("bounceguard / bglibmilter per round: %s; median %.3f" % (
         ", ".join("%.3f" % x for x in r), statistics.median(r)))
+for m in ("bounceguard", "bgauth"):
+    if m in acc and "steps" in acc:
+        # bounceguard's own work: against a filter that takes the same
+        # protocol steps and does nothing
+        r = [s / b for s, b in zip(acc[m], acc["steps"])]
+        print("%s / steps per round: %s; median %.3f" % (
+            m, ", ".join("%.3f" % x for x in r), statistics.median(r)))
 if "bgauth" in acc and "bounceguard" in acc:
     # what the checks themselves cost, with the drift cancelled
     r = [s / b for s, b in zip(acc["bgauth"], acc["bounceguard"])]
