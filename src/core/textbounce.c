@@ -3,15 +3,17 @@
  *
  * The notice is read a line with an '@' at a time (memchr() skips the
  * others).  Every address in it is a candidate; it is taken as a failed
- * recipient when its line says so: the address stands alone or in <> or
- * quotes, or the line (or the block it opens) carries a reply code, an
- * enhanced status or a failure word.  Addresses on lines that
+ * recipient when its line says so: the address stands alone, in <> or
+ * quotes, or first with only a comment after it ("a@b (mailbox full)"),
+ * or the line (or the block it opens) carries a reply code, an enhanced
+ * status or a failure word.  Addresses on lines that
  * echo header fields (From:, Return-Path:, Received:, Message-ID: ...), the
  * bounce's own sender and recipient, and role addresses (postmaster,
  * MAILER-DAEMON) are never recipients.  The block of an address (its line
  * and the following ones up to a blank line or the next address line)
  * becomes its diagnostic, and the reply code and status in it are kept.
- * An address seen again adds only what its recipient still lacks.
+ * An address seen again adds only what its recipient still lacks.  Bare
+ * addresses listed one a line and followed by one reason all get it.
  *
  * The phrase sets (families, failure words, delay and notice phrases, the
  * phrases of a notice's Subject, the header fields echoed and the markers
@@ -303,7 +305,8 @@ static const char *const tb_delay_words[] = {
     "will be retried", "will retry", "will continue", "still trying",
     "has not yet been delivered", "not been delivered yet",
     "delivery delayed", "is delayed", "has been delayed",
-    "no need to resend", "still being retried"};
+    "no need to resend", "still being retried", "will keep trying",
+    "still undelivered", "do not need to resend"};
 
 /* Phrases that say, near its start, that a text is a notice. */
 static const char *const tb_body_words[] = {
@@ -968,8 +971,22 @@ static bool tb_bullet(char c)
     }
 }
 
+/* Is line[from..e) blanks (or a closing '>') and then one parenthesised
+ * comment up to e: "<a@b> (mailbox full)"? */
+static bool tb_comment_after(const char *line, size_t from, size_t e)
+{
+    size_t i = from;
+
+    while (i < e && (line[i] == ' ' || line[i] == '\t' || line[i] == '>'))
+        i++;
+    if (i == from || i + 2 >= e || line[i] != '(' || line[e - 1] != ')')
+        return false;
+    return memchr(line + i + 1, ')', e - i - 2) == NULL;
+}
+
 /* Is the address at line[as..as+al) alone on its line (strict), or at
- * least the first thing on it or within <> / quotes (!strict)? */
+ * least the first thing on it, followed only by a comment, or within <> /
+ * quotes (!strict)? */
 static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
                           bool strict)
 {
@@ -983,11 +1000,14 @@ static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
         return true;
     if (strict)
         return false;
+    if (i == as && tb_comment_after(line, as + al, e))
+        return true;
     return as > 0 && (line[as - 1] == '<' || line[as - 1] == '"');
 }
 
 #define TB_HELPERS 4
 #define TB_AT_LINES 32 /* '@' lines remembered from the help-desk pass */
+#define TB_LIST_MAX 8  /* bare addresses of a list awaiting its reason */
 
 /* A line with an '@': its start, length, the next line's start, and the
  * phrases of TB_SET_AT_LINE it holds. */
@@ -1018,6 +1038,13 @@ struct tb_ctx {
     struct tb_at at[TB_AT_LINES]; /* the first '@' lines of the text */
     size_t nat;
     struct tb_memo line, sent_by; /* TB_SET_AT_LINE of the line, of prev */
+    /* A list of bare addresses, one a line, followed by one reason: the
+     * recipients (indexes) of the list without a reason so far, the line
+     * the next one must start at, and the pairs (recipient, recipient
+     * whose reason it shares) found; see tb_list(), tb_share(). */
+    size_t list[TB_LIST_MAX], nlist, list_next;
+    size_t share[TB_LIST_MAX][2];
+    size_t nshare;
 };
 
 /* The phrases of set id the line s[0..len) holds (with first, the first
@@ -1205,6 +1232,69 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     tb_remote(c->b, rc, d, n, host);
 }
 
+/* Has a recipient no reply code and no status? */
+static bool tb_no_codes(const struct report_rcpt *rc)
+{
+    return rc->reply_code == 0 && rc->status[0] == '\0';
+}
+
+/* Keeps track of a list of bare addresses, one a line, whose reason
+ * follows the last of them ("Delivery to the following recipients failed:
+ * / a@x / b@x / Reason: 550 ..."): a recipient alone on its line (bare)
+ * whose block is that line alone waits for the list's reason; the next
+ * bare recipient, on the line that ended the block, that has a reply
+ * code or a status gives it to those waiting (tb_share(), once the whole
+ * notice is read, so that a reason of their own found later wins).
+ * Anything else ends the list. */
+static void tb_list(struct tb_ctx *c, const struct report_rcpt *rc,
+                    size_t off, size_t be, bool bare)
+{
+    size_t idx = (size_t)(rc - c->b->r->rcpts);
+
+    if (c->nlist > 0 && (off != c->list_next || !bare))
+        c->nlist = 0; /* not the list's next line */
+    if (!bare)
+        return;
+    if (tb_no_codes(rc)) {
+        size_t next;
+        (void)tb_line(c->text, c->len, off, &next);
+        if (!tb_blank(c->text + off + next, be - off - next) ||
+            c->nlist == TB_LIST_MAX) {
+            c->nlist = 0; /* a block of its own that says nothing */
+            return;
+        }
+        c->list[c->nlist++] = idx;
+        c->list_next = be;
+        return;
+    }
+    for (size_t i = 0; i < c->nlist && c->nshare < TB_LIST_MAX; i++) {
+        c->share[c->nshare][0] = c->list[i];
+        c->share[c->nshare++][1] = idx;
+    }
+    c->nlist = 0;
+}
+
+/* The reason of a list's last address to each address of the list that
+ * has still none (tb_list()). */
+static void tb_share(struct tb_ctx *c)
+{
+    struct report_rcpt *r = c->b->r->rcpts;
+
+    for (size_t i = 0; i < c->nshare; i++) {
+        struct report_rcpt *to = &r[c->share[i][0]];
+        const struct report_rcpt *from = &r[c->share[i][1]];
+        if (!tb_no_codes(to) || tb_no_codes(from))
+            continue;
+        rbuild_codes(to, from->status[0] != '\0' ? from->status : NULL,
+                     from->reply_code);
+        if (from->diagnostic != NULL) {
+            rbuild_drop(c->b, &to->diagnostic);
+            rbuild_str(c->b, &to->diagnostic, from->diagnostic,
+                       strlen(from->diagnostic));
+        }
+    }
+}
+
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                        size_t al)
@@ -1241,6 +1331,7 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     if (be == 0)
         be = tb_block_end(c, off, norm);
     tb_fill(c, rc, off, be);
+    tb_list(c, rc, off, be, tb_standalone(line, ll, as - off, al, true));
 }
 
 /* Start of the line that holds text[i], from being a line start at or
@@ -1440,6 +1531,7 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
     c->family_r = family_r;
     c->nat = 0;
     c->line = c->sent_by = (struct tb_memo){NULL, 0};
+    c->nlist = c->list_next = c->nshare = 0;
 }
 
 /* textbounce_recipients(), and with family_r != NULL,
@@ -1458,10 +1550,12 @@ static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
     if (c.found == 0 && before == 0 && textbounce_signal(text, len, h)) {
         c.relaxed = true;
         c.prev = NULL;
+        c.nlist = 0;
         tb_scan(&c);
     }
     if (b->r->nrcpts == 0)
         return false;
+    tb_share(&c);
     tb_complete(&c);
     tb_actions(&c);
     return true;

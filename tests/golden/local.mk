@@ -28,3 +28,27 @@ EXTRA_DIST += tests/golden/groupwise.eml tests/golden/groupwise.ref
 EXTRA_DIST += tests/golden/messagingserver.eml tests/golden/messagingserver.ref
 EXTRA_DIST += tests/golden/sendmail-v5.eml tests/golden/sendmail-v5.ref
 EXTRA_DIST += tests/golden/o365-html.eml tests/golden/o365-html.ref
+# notices of families and layouts beyond the corpus: MDaemon, hMailServer,
+# Kerio, SmarterMail, Exchange (diagnostics, German, French, delay, 2010),
+# appliances, Exim retry time-outs, warnings, HTML-only, reports without text
+EXTRA_DIST += tests/golden/barracuda.eml tests/golden/barracuda.ref
+EXTRA_DIST += tests/golden/exchange-de.eml tests/golden/exchange-de.ref
+EXTRA_DIST += tests/golden/exchange-delay.eml tests/golden/exchange-delay.ref
+EXTRA_DIST += tests/golden/exchange-diag.eml tests/golden/exchange-diag.ref
+EXTRA_DIST += tests/golden/exchange-fr.eml tests/golden/exchange-fr.ref
+EXTRA_DIST += tests/golden/exchange2010.eml tests/golden/exchange2010.ref
+EXTRA_DIST += tests/golden/exim-retry.eml tests/golden/exim-retry.ref
+EXTRA_DIST += tests/golden/global-dsn-idn.eml tests/golden/global-dsn-idn.ref
+EXTRA_DIST += tests/golden/gmail-blocked.eml tests/golden/gmail-blocked.ref
+EXTRA_DIST += tests/golden/hmailserver.eml tests/golden/hmailserver.ref
+EXTRA_DIST += tests/golden/html-qp.eml tests/golden/html-qp.ref
+EXTRA_DIST += tests/golden/kerio.eml tests/golden/kerio.ref
+EXTRA_DIST += tests/golden/list-reason.eml tests/golden/list-reason.ref
+EXTRA_DIST += tests/golden/mdaemon.eml tests/golden/mdaemon.ref
+EXTRA_DIST += tests/golden/mimecast.eml tests/golden/mimecast.ref
+EXTRA_DIST += tests/golden/notice-de.eml tests/golden/notice-de.ref
+EXTRA_DIST += tests/golden/postfix-delayed.eml tests/golden/postfix-delayed.ref
+EXTRA_DIST += tests/golden/proofpoint.eml tests/golden/proofpoint.ref
+EXTRA_DIST += tests/golden/report-no-text.eml tests/golden/report-no-text.ref
+EXTRA_DIST += tests/golden/sendmail-warning.eml tests/golden/sendmail-warning.ref
+EXTRA_DIST += tests/golden/smartermail.eml tests/golden/smartermail.ref

@@ -76,6 +76,10 @@ static const struct row rows[] = {
      "10061)",
      S, "expired", false},
     {"550 4.4.7 QUEUE.Expired; message expired", S, "expired", false},
+    {"441 4.4.1 Error encountered while communicating with primary target "
+     "IP address: Failed to connect. Winsock error code: 10060, Win32 error "
+     "code: 10060.",
+     S, "network", false},
     {"554 5.4.14 Hop count exceeded - possible mail loop ATTR34",
      S, "network", false},
     {"550 5.4.310 DNS domain example.invalid does not exist "

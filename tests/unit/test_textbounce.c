@@ -434,7 +434,8 @@ static const char *const delay_words[] = {
     "will be retried", "will retry", "will continue", "still trying",
     "has not yet been delivered", "not been delivered yet",
     "delivery delayed", "is delayed", "has been delayed",
-    "no need to resend", "still being retried"};
+    "no need to resend", "still being retried", "will keep trying",
+    "still undelivered", "do not need to resend"};
 
 /* textbounce_parse() of a notice naming one recipient among random family
  * and delay phrases: the family the reference finds in the first 4096
