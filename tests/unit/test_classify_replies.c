@@ -446,6 +446,116 @@ static const struct row rows[] = {
     {"553 5.1.8 <bounce@example.com>... Domain of sender address "
      "bounce@example.com does not exist",
      X, "sender_rejected", false},
+
+    /* --- more receivers: mailbox, envelope sender, content, DNS, limits --- */
+    {"554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using "
+     "pbl.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.10",
+     X, "blocklisted", false},
+    {"550 5.7.1 Your message was rejected by this user and was not "
+     "delivered.",
+     X, "policy", false},
+    {"550 5.1.1 <bob@example.org>: Email address could not be found, or was "
+     "misspelled (G8)",
+     H, "user_unknown", false},
+    {"550-5.7.1 [192.0.2.10] Our system has detected that this message is "
+     "not RFC\r\n"
+     "550-5.7.1 5322 compliant: Multiple 'From' headers found.",
+     X, "not_compliant", false},
+    {"550 Message rejected because it contains a forbidden attachment type",
+     X, "content", false},
+    {"554 5.7.1 You are not allowed to send mail to this address",
+     X, "policy", false},
+    {"550 5.7.60 SMTP; Client does not have permissions to send as this "
+     "sender",
+     X, "policy", false},
+    {"550 5.7.64 TenantAttribution; Relay Access Denied",
+     X, "relay_denied", false},
+    {"421 4.3.0 collect: Cannot write ./dfAbCd (bfcommit, uid=0, gid=8): No "
+     "space left on device",
+     S, "system_full", false},
+    {"550 5.1.6 Recipient no longer on server", H, "has_moved", false},
+    {"550 5.7.1 This account has been temporarily suspended",
+     S, "mailbox_disabled", false},
+    {"550 5.2.1 <bob@example.org>: Recipient address rejected: Inactive user",
+     H, "mailbox_disabled", false},
+    {"550 User is over quota", S, "mailbox_full", false},
+    {"550 5.2.2 User's mailbox is full", S, "mailbox_full", false},
+    {"450 4.7.1 <mail.example.com>: Helo command rejected: Host not found",
+     X, "sender_rejected", false},
+    {"554 5.7.1 <bounce@example.com>: Sender address rejected: Access denied",
+     X, "sender_rejected", false},
+    {"553 5.7.1 <bounce@example.com>: Sender address rejected: not logged in",
+     X, "sender_rejected", false},
+    {"554 5.7.1 Your mail could not be delivered because the recipient is "
+     "only accepting mail from specific email addresses",
+     X, "policy", false},
+    {"550 5.7.1 RESOLVER.RST.RecipSizeLimit; message too large for this "
+     "recipient",
+     X, "message_too_large", false},
+    {"554 5.7.1 The message from (<bounce@example.com>) with the subject of "
+     "(Hello) matches a profile the Internet community may consider spam. "
+     "Please revise your message before resending.",
+     X, "spam_detected", false},
+    {"550 Your message looks like SPAM or has been reported as SPAM please "
+     "read http://www.example.org/spam",
+     X, "spam_detected", false},
+    {"554 5.4.7 Delivery expired (message too old) 'timeout'",
+     S, "expired", false},
+    {"550 Recipient address rejected: undeliverable address: unknown user: "
+     "\"bob\"",
+     H, "user_unknown", false},
+    {"550 5.1.1 <bob@example.org>... Addressee unknown, relay=[192.0.2.10]",
+     H, "user_unknown", false},
+    {"452-4.2.2 The email account that you tried to reach is over quota and "
+     "inactive.",
+     S, "mailbox_full", false},
+    {"550 5.2.1 The email account that you tried to reach is inactive.",
+     H, "mailbox_disabled", false},
+    {"550 5.7.1 Connection refused due to poor sender reputation",
+     X, "bad_reputation", false},
+    {"451 4.7.0 Temporary server error. Please try again later. PRX4",
+     S, "system_error", false},
+    {"550 5.7.1 Email rejected due to DKIM failure", X, "auth_dkim", true},
+    {"550 5.7.1 Mail from IP 192.0.2.10 was rejected due to listing in "
+     "Spamhaus SBL",
+     X, "blocklisted", false},
+    {"450 4.7.1 Try again later: greylisted for 5 minutes",
+     S, "greylisted", false},
+    {"451 4.7.1 Please try again later (greylisted)", S, "greylisted", false},
+    {"452 4.5.3 Your message has too many recipients; limit is 100 per "
+     "message",
+     X, "exceed_limit", false},
+    {"450 4.7.1 Message rate limit exceeded, please slow down",
+     X, "rate_limited", false},
+    {"550 5.1.1 The email account that you tried to reach does not exist",
+     H, "user_unknown", false},
+    {"554 5.7.1 Message rejected: infected attachment (Win.Trojan.Agent)",
+     X, "virus", false},
+    {"553 5.1.3 The recipient address <bob@@example.org> is not a valid "
+     "RFC-5321 address.",
+     H, "address_invalid", false},
+    {"550 5.7.1 Recipient is not accepting mail from your domain",
+     X, "policy", false},
+    {"554 5.7.1 Access denied. Your IP address 192.0.2.10 is on our block "
+     "list",
+     X, "blocklisted", false},
+    {"530 5.7.0 Authentication required", X, "smtp_auth", false},
+    {"450 4.7.0 TLS required for this domain", X, "tls_required", false},
+    {"451 4.4.3 Unable to resolve host mx.example.org", S, "network", false},
+    {"550 5.1.2 Host unknown (Name server: example.invalid: host not found)",
+     H, "domain_not_found", false},
+    {"451 Temporary local problem - DNS lookup failed", S, "network", false},
+    {"550 5.1.8 Cannot resolve your domain", X, "sender_rejected", false},
+    {"550 5.7.1 Message rejected by recipient", X, "policy", false},
+    {"550 5.7.350 Remote server returned message detected as spam",
+     X, "spam_detected", false},
+    {"421 4.7.0 Too many messages sent recently. Try again later.",
+     X, "rate_limited", false},
+    {"550 Address unknown", H, "user_unknown", false},
+    {"550 5.2.2 Mailbox is over its storage limit", S, "mailbox_full", false},
+    {"550 5.7.1 Rejected: IP in blocklist", X, "blocklisted", false},
+    {"451 4.3.2 Please try again later", S, "system_error", false},
+    {"550 5.7.1 Account blocked", H, "mailbox_disabled", false},
 };
 
 static struct classify_rules *rules;
