@@ -289,7 +289,9 @@ static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
     return true;
 }
 
-/* Words that make a line a failure statement. */
+/* Words that make a line a failure statement (then the commonest of
+ * unknown, does not exist, full and refused in German, French, Spanish,
+ * Italian, Portuguese and Dutch notices). */
 static const char *const tb_fail_words[] = {
     "unknown", "fail", "reject", "denied", "not ", "invalid", "error",
     "full", "quota", "unavailable", "no such", "undeliver", "bounce",
@@ -297,7 +299,10 @@ static const char *const tb_fail_words[] = {
     "exceed", "blocked", "problem", "could not", "couldn't", "unable",
     "unrouteable", "unreachable", "timed out", "permanent", "temporary",
     "does not exist", "doesn't exist", "giving up", "cannot", "reason",
-    "delay",
+    "delay", "unbekannt", "existiert nicht", "voll", "abgelehnt",
+    "inconnu", "n'existe pas", "pleine", "introuvable", "desconocido",
+    "no existe", "lleno", "sconosciuto", "inesistente", "piena",
+    "desconhecido", "onbekend",
 };
 
 /* Phrases that say the mail is still being tried. */
