@@ -1378,6 +1378,26 @@ static bool tb_at_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
     return true;
 }
 
+/* Where the first help-desk phrase of line[0..ll) (bits: the phrases of
+ * TB_SET_AT_LINE it holds) ends: the address given for help follows it
+ * ("a@b has left; please contact c@d": not a@b). */
+static size_t tb_helpdesk_at(const char *line, size_t ll, uint64_t bits)
+{
+    size_t at = ll;
+
+    for (size_t i = 0; i < TB_NHELPDESK; i++) {
+        const char *f = (bits & (uint64_t)1 << i) != 0
+                            ? tb_find(line, ll, tb_helpdesk_words[i])
+                            : NULL;
+        size_t e = f != NULL ? (size_t)(f - line) +
+                                   strlen(tb_helpdesk_words[i])
+                             : ll;
+        if (e < at)
+            at = e;
+    }
+    return at;
+}
+
 /* Collects the addresses given for help ("please contact <x>"): lines
  * without an '@' are skipped by memchr().  The first TB_AT_LINES lines read
  * are kept in c->at[] for tb_scan(), with what TB_SET_AT_LINE says of
@@ -1392,6 +1412,7 @@ static void tb_helpers(struct tb_ctx *c)
         if (c->nat < TB_AT_LINES)
             c->at[c->nat++] = (struct tb_at){ls, ll, p, w};
         if ((w & TB_HELPDESK_BITS) != 0 &&
+            (pos = tb_helpdesk_at(c->text + ls, ll, w)) < ll &&
             addrscan_next(c->text + ls, ll, &pos, &s, &l) &&
             addrscan_normalize(c->text + ls + s, l,
                                c->helpers[c->nhelpers], ADDRSCAN_MAX))

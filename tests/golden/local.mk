@@ -53,3 +53,4 @@ EXTRA_DIST += tests/golden/report-no-text.eml tests/golden/report-no-text.ref
 EXTRA_DIST += tests/golden/sendmail-warning.eml tests/golden/sendmail-warning.ref
 EXTRA_DIST += tests/golden/smartermail.eml tests/golden/smartermail.ref
 EXTRA_DIST += tests/golden/notice-es.eml tests/golden/notice-es.ref
+EXTRA_DIST += tests/golden/left-company.eml tests/golden/left-company.ref
