@@ -556,6 +556,35 @@ static const struct row rows[] = {
     {"550 5.7.1 Rejected: IP in blocklist", X, "blocklisted", false},
     {"451 4.3.2 Please try again later", S, "system_error", false},
     {"550 5.7.1 Account blocked", H, "mailbox_disabled", false},
+
+    /* --- a recipient's code, a sender's cause: never hard --- */
+    {"550 5.1.1 <bob@example.org>: Recipient address rejected: SPF check "
+     "failed",
+     X, "auth_spf", true},
+    {"550 5.1.1 <bob@example.org>: Recipient address rejected: Message from "
+     "192.0.2.10 rejected: IP listed at zen.spamhaus.org",
+     X, "blocklisted", false},
+    {"550 5.2.1 Mailbox unavailable. Your IP has been temporarily blocked",
+     X, "blocklisted", false},
+    {"554 5.1.1 Rejected: sender is on the recipient's blocked senders list",
+     X, "policy", false},
+    {"550 5.7.1 The recipient has blocked messages from this sender",
+     X, "policy", false},
+    {"550 5.1.1 Message rejected: recipient has chosen not to receive mail "
+     "from you",
+     X, "policy", false},
+    {"550 5.1.1 Message rejected as spam by the recipient's filter",
+     X, "spam_detected", false},
+    {"550 5.7.1 Delivery not authorized, message refused: Sender is on "
+     "user's block list",
+     X, "policy", false},
+    {"550 5.1.1 <bounce@example.com>: Sender address rejected: User unknown "
+     "in virtual mailbox table",
+     X, "sender_rejected", false},
+    {"550 5.1.1 <bob@example.org>: Relay access denied",
+     X, "relay_denied", false},
+    {"550 5.1.1 Too many invalid recipients from your IP, try again later",
+     X, "rate_limited", false},
 };
 
 static struct classify_rules *rules;
