@@ -113,6 +113,21 @@ static struct report_rcpt *rbuild_add(struct rbuild *b, const char *norm,
     return rc;
 }
 
+/* "Dave <dave@example.org>": the address in the brackets, normalised into
+ * norm, when a name (or anything) comes before them; a whole field
+ * normalised would run the name into the address. */
+static bool rbuild_bracketed(const char *addr, size_t len, char *norm,
+                             size_t cap)
+{
+    const char *lt = memchr(addr, '<', len), *gt;
+
+    if (lt == NULL || lt == addr)
+        return false;
+    gt = memchr(lt, '>', (size_t)(addr + len - lt));
+    return gt != NULL && addrscan_normalize(lt + 1, (size_t)(gt - lt - 1),
+                                            norm, cap);
+}
+
 struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
                                 size_t len, bool *is_new_r)
 {
@@ -120,6 +135,8 @@ struct report_rcpt *rbuild_rcpt(struct rbuild *b, const char *addr,
 
     if (is_new_r != NULL)
         *is_new_r = false;
+    if (rbuild_bracketed(addr, len, norm, sizeof norm))
+        return rbuild_add(b, norm, strlen(norm), is_new_r);
     if (!addrscan_normalize(addr, len, norm, sizeof norm)) {
         /* "|/usr/bin/prog user@example.com": the address inside */
         size_t pos = 0, s, l;

@@ -683,11 +683,11 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
         return mta;
     if (r->orig_to != NULL) {
-        size_t pos = 0, s, l, n = strlen(r->orig_to);
+        size_t pos = 0, s, l, s2, l2, n = strlen(r->orig_to);
         struct report_rcpt *rc = NULL;
         if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
-            !addrscan_next(r->orig_to, n, &pos, &s, &l))
-            rc = rbuild_rcpt(&c->b, r->orig_to, n, NULL);
+            !addrscan_next(r->orig_to, n, &pos, &s2, &l2))
+            rc = rbuild_rcpt(&c->b, r->orig_to + s, l, NULL);
         if (rc != NULL) { /* what the notice says is all there is */
             char d[REPORT_HDR_VALUE];
             size_t cut = orig < c->tlen ? orig : c->tlen;
@@ -845,8 +845,10 @@ static void report_decide(struct report_ctx *c)
     if (c->is_feedback) {
         r->kind = REPORT_FEEDBACK;
         r->mta = "arf";
-        if (r->nrcpts == 0 && r->orig_to != NULL)
-            (void)rbuild_rcpt(&c->b, r->orig_to, strlen(r->orig_to), NULL);
+        size_t pos = 0, s, l;
+        if (r->nrcpts == 0 && r->orig_to != NULL &&
+            addrscan_next(r->orig_to, strlen(r->orig_to), &pos, &s, &l))
+            (void)rbuild_rcpt(&c->b, r->orig_to + s, l, NULL);
         return;
     }
     if (c->text == NULL)

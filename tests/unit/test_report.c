@@ -90,6 +90,25 @@ static const struct {
      "Final-Recipient: rfc822; s@example.org\nAction: failed\n"
      "Status: 5.1.1\n--I--\n--O--\n",
      REPORT_BOUNCE, "rfc3464", "s@example.org", "5.1.1"},
+    {"a notice naming no recipient: the returned original's To:, whose "
+     "display name is not part of the address",
+     "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+     "Subject: Undeliverable: hello\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/mixed; boundary=X\n\n--X\n"
+     "Content-Type: text/plain\n\nYour message could not be delivered. "
+     "The recipient's mailbox is unavailable.\n--X\n"
+     "Content-Type: message/rfc822\n\nFrom: a@example.com\n"
+     "To: Dave Example <dave@example.org>\nSubject: hello\n\nbody\n--X--\n",
+     REPORT_BOUNCE, "text", "dave@example.org", ""},
+    {"ARF report without Original-Rcpt-To: the original's To:, without "
+     "its display name",
+     "From: fbl@isp.example\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=feedback-report; "
+     "boundary=F\n\n--F\nContent-Type: message/feedback-report\n\n"
+     "Feedback-Type: abuse\nVersion: 1\n--F\n"
+     "Content-Type: message/rfc822\n\nFrom: news@example.com\n"
+     "To: Rose Example <rose@isp.example>\nSubject: offer\n\nbody\n--F--\n",
+     REPORT_FEEDBACK, "arf", "rose@isp.example", ""},
 };
 
 static void check_rcpts(const struct report *r, const char *want)
