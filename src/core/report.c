@@ -426,6 +426,112 @@ static bool report_block_tag(const char *s)
            report_lower(s[2]) == 'v';
 }
 
+/* A code point (at most 0x10FFFF) as UTF-8 into out[4]; its length. */
+static size_t report_utf8(unsigned long cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* The value of a digit in base 10 or 16, -1 when c is none. */
+static int report_digit(char c, bool hex)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (hex && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (hex && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The character of an HTML character reference at s[0..n) (s[0] is the
+ * '&'), as UTF-8 into out[4]: its length, with *used the bytes it took;
+ * 0 when s does not start one (or it names what this reader does not
+ * know: it is then kept as written).  A no-break space is a space. */
+static size_t report_entity_char(const char *s, size_t n, size_t *used,
+                                 char out[4])
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"nbsp;", ' '}, {"lt;", '<'},    {"gt;", '>'},
+                 {"amp;", '&'},  {"quot;", '"'}, {"apos;", '\''}};
+    unsigned long cp = 0;
+    size_t i = 2, digits = 0;
+    bool hex;
+
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+        size_t l = strlen(named[k].name);
+        if (n > l && strncasecmp(s + 1, named[k].name, l) == 0) {
+            *used = l + 1;
+            out[0] = named[k].c;
+            return 1;
+        }
+    }
+    if (n < 4 || s[1] != '#')
+        return 0;
+    hex = s[2] == 'x' || s[2] == 'X';
+    for (i += hex; i < n && digits < 8; i++, digits++) {
+        int v = report_digit(s[i], hex);
+        if (v < 0)
+            break;
+        cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+    }
+    if (digits == 0 || i >= n || s[i] != ';' || cp == 0 || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    *used = i + 1;
+    if (cp == 0xA0)
+        cp = ' ';
+    return report_utf8(cp, out);
+}
+
+/* HTML character references ("&#39;", "&nbsp;", "&lt;") as the characters
+ * they stand for, in place: a reference is never shorter than what it
+ * becomes.  Returns the new length. */
+static size_t report_unentity(char *s, size_t n)
+{
+    const char *amp = memchr(s, '&', n);
+    size_t o, i;
+
+    if (amp == NULL)
+        return n;
+    for (o = i = (size_t)(amp - s); i < n;) {
+        char ch[4];
+        size_t used = 0, k = 0;
+        if (s[i] == '&')
+            k = report_entity_char(s + i, n - i, &used, ch);
+        if (k == 0) {
+            s[o++] = s[i++];
+            continue;
+        }
+        memcpy(s + o, ch, k); /* @UNSAFE: k <= used, o <= i */
+        o += k;
+        i += used;
+    }
+    s[o] = '\0';
+    return o;
+}
+
 /* Crude HTML to text, in place (s NUL-terminated at n): tags dropped (a
  * space for each), block tags become line breaks.  The text between tags
  * is moved in runs. */
@@ -563,7 +669,7 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         return;
     }
     if (kind == RL_HTML) /* tags are dropped in place */
-        report_text_add(c, d, report_untag(d, dn));
+        report_text_add(c, d, report_unentity(d, report_untag(d, dn)));
     else
         report_leaf0(c, p, kind, d, dn);
     free(d);

@@ -100,6 +100,16 @@ static const struct {
      "Content-Type: message/rfc822\n\nFrom: a@example.com\n"
      "To: Dave Example <dave@example.org>\nSubject: hello\n\nbody\n--X--\n",
      REPORT_BOUNCE, "text", "dave@example.org", ""},
+    {"an HTML notice: character references are the characters they stand "
+     "for (an apostrophe in the address, a no-break space in the reply)",
+     "From: postmaster@mx.example.com\nTo: a@example.com\n"
+     "Subject: Undeliverable: hello\nMIME-Version: 1.0\n"
+     "Content-Type: text/html; charset=utf-8\n\n<html><body><p>Your "
+     "message couldn&#39;t be delivered to wes.o&#39;brien@example.org "
+     "because the remote server rejected it.</p>\n<p>Remote server "
+     "response: 550&nbsp;5.1.1 &lt;wes.o&#x27;brien@example.org&gt;: User "
+     "unknown</p></body></html>\n",
+     REPORT_BOUNCE, "exchange", "wes.o'brien@example.org", "5.1.1"},
     {"ARF report without Original-Rcpt-To: the original's To:, without "
      "its display name",
      "From: fbl@isp.example\nMIME-Version: 1.0\n"
@@ -313,6 +323,32 @@ static void test_latin1_notice_becomes_utf8(void **state)
     report_free(&r);
 }
 
+/* References the reader knows become characters; anything else stays as
+ * written (a lone '&', unknown names, code points out of range, NUL). */
+static void test_html_references(void **state)
+{
+    static const char msg[] =
+        "From: postmaster@mx.example.com\nMIME-Version: 1.0\n"
+        "Content-Type: text/html\n\n<p>Delivery failed: a@example.org "
+        "&lt;&GT;&amp;&quot;&apos;&nbsp;&#65;&#x42;&#X43;&#233;&#x20AC;"
+        "&#128512; &#0; &#x110000; &#xD800; &bogus; & &#12345678901; "
+        "&#65</p>\n";
+    static const char want[] =
+        "<>&\"' ABC\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 &#0; &#x110000; "
+        "&#xD800; &bogus; & &#12345678901; &#65";
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err;
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
+    assert_true(r->nrcpts > 0);
+    assert_non_null(r->rcpts[0].diagnostic);
+    assert_non_null(strstr(r->rcpts[0].diagnostic, want));
+    report_free(&r);
+}
+
 static void test_truncation_is_flagged(void **state)
 {
     static const char msg[] = "From: a@example.com\n\nlong body here\n";
@@ -439,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_text_charsets_as_reference),
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
+        cmocka_unit_test(test_html_references),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_strings_in_blocks),
         cmocka_unit_test(test_notice_family_as_cut_then_family),
