@@ -366,6 +366,28 @@ static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
     }
 }
 
+/* Typographic apostrophes (U+2018, U+2019 in UTF-8) as ASCII ones, in
+ * place in buf[0..len): "doesn<U+2019>t" reads as "doesn't".  The
+ * new length. */
+static size_t fold_quotes(char *buf, size_t len)
+{
+    char *p = memchr(buf, '\xe2', len), *o;
+    const char *e = buf + len;
+
+    if (p == NULL)
+        return len;
+    for (o = p; p < e;) {
+        if (e - p >= 3 && p[0] == '\xe2' && p[1] == '\x80' &&
+            (p[2] == '\x98' || p[2] == '\x99')) {
+            *o++ = '\'';
+            p += 3;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    return (size_t)(o - buf);
+}
+
 bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
                  struct reply *r)
 {
@@ -386,6 +408,7 @@ bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
     else if (r->status[0] == '\0')
         reply_find_status(text + start, len - start, r->status);
     normalise(text, len, start, code_pos, r, &o);
+    o.len = fold_quotes(buf, o.len);
     buf[o.len] = '\0';
     r->text = buf;
     r->text_len = o.len;

@@ -280,6 +280,12 @@ static const struct row rows[] = {
     {"552 sorry, mailbox bob@example.org is over quota temporarily (#5.1.1)",
      S, "mailbox_full", false},
     {"451 qq temporary problem (#4.3.0)", S, "system_error", false},
+    {"550 The email address you entered couldn't be found", H,
+     "user_unknown", false},
+    /* typographic apostrophes, as HTML notices and some servers write */
+    {"550 User doesn\xe2\x80\x99t exist", H, "user_unknown", false},
+    {"550 The email address you entered couldn\xe2\x80\x99t be found", H,
+     "user_unknown", false},
 
     /* --- the envelope sender, HELO, callouts, SPF policy daemons --- */
     {"450 4.1.8 <bounce@example.com>: Sender address rejected: Domain not "

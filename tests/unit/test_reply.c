@@ -48,6 +48,9 @@ static const struct parse_case cases[] = {
     {"Postfix 2.10.1 said 550 user unknown", 550, "", NULL},
     {"#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound>", 550, "5.1.1",
      NULL},
+    {"550 User doesn\xe2\x80\x99t exist, \xe2\x80\x98x\xe2\x80\x99 "
+     "\xe2\x80\x9cy\xe2\x80\x9d \xe2\x80", 550, "",
+     "550 User doesn't exist, 'x' \xe2\x80\x9cy\xe2\x80\x9d \xe2\x80"},
     {"", 0, "", ""},
 };
 
