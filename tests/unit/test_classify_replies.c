@@ -282,6 +282,10 @@ static const struct row rows[] = {
     {"451 qq temporary problem (#4.3.0)", S, "system_error", false},
     {"550 The email address you entered couldn't be found", H,
      "user_unknown", false},
+    /* T-Online: "(BL)" marks its block list */
+    {"554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help "
+     "or to contact tosa@rx.t-online.de to clarify.) (BL)",
+     X, "blocklisted", false},
     /* typographic apostrophes, as HTML notices and some servers write */
     {"550 User doesn\xe2\x80\x99t exist", H, "user_unknown", false},
     {"550 The email address you entered couldn\xe2\x80\x99t be found", H,
