@@ -186,11 +186,62 @@ static size_t codec_qp_run16(const char *in, size_t len, size_t i, char *out,
 }
 #endif
 
+/* Is the '=' at in[i] a broken escape: neither two hex digits nor a soft
+ * line break (blanks, then a line end or the end of the input)? */
+static bool codec_qp_bad_at(const char *in, size_t len, size_t i)
+{
+    if (i + 2 < len && codec_hexval((unsigned char)in[i + 1]) >= 0 &&
+        codec_hexval((unsigned char)in[i + 2]) >= 0)
+        return false;
+    size_t j = i + 1;
+    while (j < len && (in[j] == ' ' || in[j] == '\t'))
+        j++;
+    return j < len && in[j] != '\r' && in[j] != '\n';
+}
+
+/* codec_qp() with no room for output: only whether in is broken.  No
+ * escape holds an '=' but at its start (hex digits, blanks and line ends
+ * are all it consumes), so every '=' starts one and is checked alone;
+ * 16 bytes a step are searched for the next one where SSE2 is there. */
+static bool codec_qp_bad(const char *in, size_t len)
+{
+    size_t i = 0;
+
+    for (;;) {
+#if defined(__SSE2__)
+        const __m128i eq = _mm_set1_epi8('=');
+        unsigned m = 0;
+        for (; i + 16 <= len; i += 16) {
+            __m128i x =
+                _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+            if ((m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, eq))) != 0)
+                break;
+        }
+        if (m != 0) {
+            for (; m != 0; m &= m - 1)
+                if (codec_qp_bad_at(in, len, i + (size_t)__builtin_ctz(m)))
+                    return true;
+            i += 16;
+            continue;
+        }
+#endif
+        for (; i < len; i++)
+            if (in[i] == '=' && codec_qp_bad_at(in, len, i))
+                return true;
+        return false;
+    }
+}
+
 size_t codec_qp(const char *in, size_t len, char *out, size_t cap, bool q_mode,
                 bool *bad_r)
 {
     size_t n = 0, i = 0;
 
+    if (cap == 0) { /* nothing to write: a check of the input */
+        if (codec_qp_bad(in, len))
+            *bad_r = true;
+        return 0;
+    }
     while (i < len) {
         if (in[i] == '=') {
             i += codec_qp_escape(in, len, i, out, &n, cap, bad_r);

@@ -8,8 +8,9 @@
  * been used as scratch.  Broken input (invalid characters, bad padding, stray
  * '=') is decoded as well as it can be and reported through *bad_r; decoding
  * never fails.  Pure, reentrant, linear time, no allocation.  codec_base64()
- * with cap 0 only checks the input (16 bytes a step where SSE2 is there)
- * and returns 0: how the MIME walker counts errors in parts nobody reads.
+ * and codec_qp() with cap 0 only check the input (16 bytes a step where
+ * SSE2 is there) and return 0: how errors are counted in parts nobody
+ * reads, or reads only in part.
  */
 #ifndef BG_CODEC_H
 #define BG_CODEC_H

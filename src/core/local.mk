@@ -23,6 +23,7 @@ src_core_libbgcore_a_SOURCES += \
 	src/core/charset.c src/core/charset.h \
 	src/core/hdr.c src/core/hdr.h \
 	src/core/mime.c src/core/mime.h \
+	src/core/ntext.c src/core/ntext.h \
 	src/core/rbuild.c src/core/rbuild.h \
 	src/core/dsn.c src/core/dsn.h \
 	src/core/textbounce.c src/core/textbounce.h \

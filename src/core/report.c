@@ -20,13 +20,17 @@
 #include "core/dsn.h"
 #include "core/hdr.h"
 #include "core/mime.h"
+#include "core/ntext.h"
 #include "core/rbuild.h"
 #include "core/sesjson.h"
 #include "core/textbounce.h"
 
-#define REPORT_TEXT_MAX (512u * 1024u) /* notice text kept for the rules */
-#define REPORT_HDR_VALUE 1024          /* one header value we keep */
-#define REPORT_TEXT_FIRST 8192         /* notice text kept on the stack */
+#define REPORT_HDR_VALUE 1024 /* one header value we keep */
+/* The head of the notice text that textbounce_notice_family() reads: its
+ * phrases in the first 4 KB, and the lines that start there (for the cut
+ * before a returned original).  A text that holds a line end past it is
+ * enough (ntext_head()). */
+#define REPORT_FAMILY_HEAD 4096
 
 static int report_parse_nested(const char *msg, size_t len,
                                const struct mime_limits *lim,
@@ -35,10 +39,7 @@ static int report_parse_nested(const char *msg, size_t len,
 
 struct report_ctx {
     struct rbuild b;
-    char *text; /* human-readable notice text, NUL-terminated */
-    size_t tlen, tcap;
-    char *text0; /* REPORT_TEXT_FIRST bytes on the caller's stack: the text
-                    while it fits, so that most notices allocate none */
+    struct ntext nt; /* the human-readable notice text, made when needed */
     size_t dsn_rcpts;  /* recipient groups in delivery-status parts */
     bool have_orig;    /* orig_* filled from a returned original */
     bool is_feedback;  /* report-type=feedback-report or the part */
@@ -79,146 +80,6 @@ const char *report_kind_name(enum report_kind kind)
     default:
         return "not-bounce";
     }
-}
-
-/* Appends s[0..n) to the notice text, bounded. */
-static void report_text_add(struct report_ctx *c, const char *s, size_t n)
-{
-    if (c->tlen + n + 2 > REPORT_TEXT_MAX)
-        n = REPORT_TEXT_MAX > c->tlen + 2 ? REPORT_TEXT_MAX - c->tlen - 2 : 0;
-    if (n == 0)
-        return;
-    if (c->tlen + n + 2 > c->tcap) {
-        size_t ncap = c->tcap == 0 ? REPORT_TEXT_FIRST : c->tcap;
-        while (ncap < c->tlen + n + 2)
-            ncap *= 2;
-        char *t = NULL;
-        if (c->tcap == 0 && ncap == REPORT_TEXT_FIRST)
-            t = c->text0; /* the first text: on the stack */
-        else if (c->text == c->text0 && (t = malloc(ncap)) != NULL)
-            memcpy(t, c->text, c->tlen); /* off the stack */
-        else if (c->text != c->text0)
-            t = realloc(c->text, ncap);
-        if (t == NULL) {
-            c->b.oom = true;
-            return;
-        }
-        c->text = t;
-        c->tcap = ncap;
-    }
-    memcpy(c->text + c->tlen, s, n);
-    c->tlen += n;
-    c->text[c->tlen++] = '\n';
-    c->text[c->tlen] = '\0';
-}
-
-/* How a text part's charset (lower case) is read. */
-enum report_cs {
-    RCS_NATIVE, /* none, UTF-8, US-ASCII: the text goes in as it is */
-    RCS_LATIN1, /* ISO-8859-1 and its kin: turned into UTF-8 here */
-    RCS_ICONV,  /* any other: turned into UTF-8 by iconv() */
-};
-
-/* The class of charset cs, told by its first byte before any compare. */
-static enum report_cs report_charset_kind(const char *cs)
-{
-    switch (cs[0]) {
-    case '\0':
-        return RCS_NATIVE;
-    case 'a':
-        return strcmp(cs, "ascii") == 0 ? RCS_NATIVE : RCS_ICONV;
-    case 'u':
-        return strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
-                       strcmp(cs, "us-ascii") == 0
-                   ? RCS_NATIVE
-                   : RCS_ICONV;
-    case 'i':
-        return strcmp(cs, "iso-8859-1") == 0 || strcmp(cs, "iso-8859-15") == 0
-                   ? RCS_LATIN1
-                   : RCS_ICONV;
-    case 'w':
-        return strcmp(cs, "windows-1252") == 0 ? RCS_LATIN1 : RCS_ICONV;
-    case 'l':
-        return strcmp(cs, "latin1") == 0 ? RCS_LATIN1 : RCS_ICONV;
-    default:
-        return RCS_ICONV;
-    }
-}
-
-/* Adds a text part of another charset (ISO-2022-JP, Shift_JIS, KOI8-R ...)
- * turned into UTF-8 by iconv(); one iconv() does not know goes in as it
- * is. */
-static void report_text_iconv(struct report_ctx *c, const char *charset,
-                              const char *d, size_t dn)
-{
-    size_t cap = 3 * dn + 4, n; /* @UNSAFE: dn <= max_message_bytes */
-    char *u = malloc(cap);
-
-    if (u == NULL) {
-        c->b.oom = true;
-        return;
-    }
-    if (charset_to_utf8(charset, strlen(charset), d, dn, u, cap, &n))
-        report_text_add(c, u, n);
-    else
-        report_text_add(c, d, dn);
-    free(u);
-}
-
-/* Offset of the first byte of d[0..dn) above 0x7f, or dn: 8 bytes a
- * step. */
-static size_t report_first_high(const char *d, size_t dn)
-{
-    size_t i = 0;
-
-    for (; i + 8 <= dn; i += 8) {
-        uint64_t x;
-        memcpy(&x, d + i, sizeof x);
-        if ((x & UINT64_C(0x8080808080808080)) != 0)
-            break;
-    }
-    while (i < dn && (unsigned char)d[i] < 0x80)
-        i++;
-    return i;
-}
-
-/* Adds a text part, ISO-8859-1 (and its kin) turned into UTF-8 so that
- * diagnostics are UTF-8 whatever the notice's charset was; charsets other
- * than these and UTF-8 / US-ASCII go through iconv(). */
-static void report_text_latin1(struct report_ctx *c, const char *charset,
-                               const char *d, size_t dn)
-{
-    enum report_cs kind = report_charset_kind(charset);
-    bool latin1 = kind == RCS_LATIN1;
-    size_t first, o;
-
-    if (kind == RCS_ICONV) {
-        report_text_iconv(c, charset, d, dn);
-        return;
-    }
-    if ((first = latin1 ? report_first_high(d, dn) : dn) == dn) {
-        report_text_add(c, d, dn);
-        return;
-    }
-    /* two bytes at most for each byte from the first 8-bit one on */
-    char *u = malloc(dn + (dn - first) + 1); /* @UNSAFE: first < dn */
-    if (u == NULL) {
-        c->b.oom = true;
-        return;
-    }
-    memcpy(u, d, first);
-    o = first;
-    for (size_t i = first; i < dn; i++) {
-        unsigned char ch = (unsigned char)d[i];
-        if (ch < 0x80) {
-            u[o++] = (char)ch;
-        } else {
-            u[o++] = (char)(0xc0 | (ch >> 6));
-            u[o++] = (char)(0x80 | (ch & 0x3f));
-        }
-    }
-    report_text_add(c, u, o);
-    free(u);
 }
 
 /* Stores the decoded value of field f into *field ("<...>" stripped for
@@ -399,169 +260,6 @@ static void report_feedback(struct report_ctx *c, const char *t, size_t n)
     }
 }
 
-/* Does the text after a '<' make it a tag? */
-static bool report_tag_start(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' ||
-           c == '!';
-}
-
-/* Tags that become a line break: names starting "br", "p", "/p", "div",
- * "tr" or "/tr", ignoring ASCII case (s is NUL-terminated: a byte is read
- * only after the one before it matched). */
-static bool report_block_tag(const char *s)
-{
-    size_t k = s[0] == '/';
-    char c0 = report_lower(s[k]);
-
-    if (c0 == 'p')
-        return true;
-    if (c0 == 't')
-        return report_lower(s[k + 1]) == 'r';
-    if (k == 1)
-        return false;
-    if (c0 == 'b')
-        return report_lower(s[1]) == 'r';
-    return c0 == 'd' && report_lower(s[1]) == 'i' &&
-           report_lower(s[2]) == 'v';
-}
-
-/* A code point (at most 0x10FFFF) as UTF-8 into out[4]; its length. */
-static size_t report_utf8(unsigned long cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* The value of a digit in base 10 or 16, -1 when c is none. */
-static int report_digit(char c, bool hex)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (hex && c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (hex && c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* The character of an HTML character reference at s[0..n) (s[0] is the
- * '&'), as UTF-8 into out[4]: its length, with *used the bytes it took;
- * 0 when s does not start one (or it names what this reader does not
- * know: it is then kept as written).  A no-break space is a space. */
-static size_t report_entity_char(const char *s, size_t n, size_t *used,
-                                 char out[4])
-{
-    static const struct {
-        const char *name;
-        char c;
-    } named[] = {{"nbsp;", ' '}, {"lt;", '<'},    {"gt;", '>'},
-                 {"amp;", '&'},  {"quot;", '"'}, {"apos;", '\''}};
-    unsigned long cp = 0;
-    size_t i = 2, digits = 0;
-    bool hex;
-
-    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
-        size_t l = strlen(named[k].name);
-        if (n > l && strncasecmp(s + 1, named[k].name, l) == 0) {
-            *used = l + 1;
-            out[0] = named[k].c;
-            return 1;
-        }
-    }
-    if (n < 4 || s[1] != '#')
-        return 0;
-    hex = s[2] == 'x' || s[2] == 'X';
-    for (i += hex; i < n && digits < 8; i++, digits++) {
-        int v = report_digit(s[i], hex);
-        if (v < 0)
-            break;
-        cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-    }
-    if (digits == 0 || i >= n || s[i] != ';' || cp == 0 || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    *used = i + 1;
-    if (cp == 0xA0)
-        cp = ' ';
-    return report_utf8(cp, out);
-}
-
-/* HTML character references ("&#39;", "&nbsp;", "&lt;") as the characters
- * they stand for, in place: a reference is never shorter than what it
- * becomes.  Returns the new length. */
-static size_t report_unentity(char *s, size_t n)
-{
-    const char *amp = memchr(s, '&', n);
-    size_t o, i;
-
-    if (amp == NULL)
-        return n;
-    for (o = i = (size_t)(amp - s); i < n;) {
-        char ch[4];
-        size_t used = 0, k = 0;
-        if (s[i] == '&')
-            k = report_entity_char(s + i, n - i, &used, ch);
-        if (k == 0) {
-            s[o++] = s[i++];
-            continue;
-        }
-        memcpy(s + o, ch, k); /* @UNSAFE: k <= used, o <= i */
-        o += k;
-        i += used;
-    }
-    s[o] = '\0';
-    return o;
-}
-
-/* Crude HTML to text, in place (s NUL-terminated at n): tags dropped (a
- * space for each), block tags become line breaks.  The text between tags
- * is moved in runs. */
-static size_t report_untag(char *s, size_t n)
-{
-    size_t o = 0, i = 0;
-
-    while (i < n) {
-        const char *lt = memchr(s + i, '<', n - i);
-        size_t run = lt != NULL ? (size_t)(lt - s) - i : n - i;
-        memmove(s + o, s + i, run); /* @UNSAFE: o <= i */
-        o += run;
-        i += run;
-        if (i >= n)
-            break;
-        if (i + 1 >= n || !report_tag_start(s[i + 1])) {
-            s[o++] = s[i++]; /* a lone '<' */
-            continue;
-        }
-        if (report_block_tag(s + i + 1))
-            s[o++] = '\n';
-        const char *gt = memchr(s + i + 1, '>', n - i - 1);
-        if (gt == NULL)
-            break; /* a tag that never closes hides the rest */
-        s[o++] = ' ';
-        i = (size_t)(gt - s) + 1;
-    }
-    return o;
-}
-
 /* What report_cb() does with a leaf, by its type. */
 enum report_leaf {
     RL_OTHER = 0, /* not read (only encoding errors count) */
@@ -569,6 +267,7 @@ enum report_leaf {
     RL_FEEDBACK,  /* message/feedback-report */
     RL_ORIG,      /* text/rfc822-header*, message/rfc822-headers, and
                      message/rfc822 or message/global not walked into */
+    /* the text kinds, last (report_cb() tells them by order): kept raw */
     RL_MULTIPART, /* multipart/ with no usable boundary */
     RL_HTML,      /* text/html */
     RL_TEXT,      /* other text/ types */
@@ -608,9 +307,9 @@ static enum report_leaf report_leaf_of(const char *t)
 }
 
 /* A leaf of the notice itself (not of the returned original), decoded,
- * other than text/html. */
-static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
-                         enum report_leaf kind, const char *d, size_t dn)
+ * other than text. */
+static void report_leaf0(struct report_ctx *c, enum report_leaf kind,
+                         const char *d, size_t dn)
 {
     switch (kind) {
     case RL_DSN:
@@ -621,12 +320,6 @@ static void report_leaf0(struct report_ctx *c, const struct mime_part *p,
         break;
     case RL_ORIG:
         report_orig(c, NULL, d, dn);
-        break;
-    case RL_MULTIPART:
-        report_text_add(c, d, dn); /* no usable boundary: read it as text */
-        break;
-    case RL_TEXT:
-        report_text_latin1(c, p->charset, d, dn);
         break;
     default:
         break;
@@ -646,14 +339,20 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
     enum report_leaf kind = report_leaf_of(p->type);
     if (p->msg_depth == 1 && (c->inner_dsn != NULL || kind != RL_DSN))
         return;
+    if (p->msg_depth == 0 && kind >= RL_MULTIPART) {
+        ntext_leaf(&c->nt, p, kind == RL_HTML   ? NTEXT_HTML
+                              : kind == RL_TEXT ? NTEXT_PLAIN
+                                                : NTEXT_RAW);
+        return; /* read when the decision needs it (ntext.h) */
+    }
     if (p->msg_depth == 0 && kind == RL_OTHER) {
         char none; /* nothing is kept: only encoding errors count */
         if (p->cte != MIME_CTE_IDENTITY)
             (void)mime_decode(p, &none, 0, &c->b.r->errors);
         return;
     }
-    if (p->msg_depth == 0 && p->cte == MIME_CTE_IDENTITY && kind != RL_HTML) {
-        report_leaf0(c, p, kind, p->body, p->body_len); /* read in place */
+    if (p->msg_depth == 0 && p->cte == MIME_CTE_IDENTITY) {
+        report_leaf0(c, kind, p->body, p->body_len); /* read in place */
         return;
     }
     char *d = malloc(p->body_len + 1);
@@ -668,10 +367,7 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         c->inner_len = dn;
         return;
     }
-    if (kind == RL_HTML) /* tags are dropped in place */
-        report_text_add(c, d, report_unentity(d, report_untag(d, dn)));
-    else
-        report_leaf0(c, p, kind, d, dn);
+    report_leaf0(c, kind, d, dn);
     free(d);
 }
 
@@ -744,9 +440,9 @@ static const char *report_inline(struct report_ctx *c, size_t orig)
     struct report *inner = NULL;
     const char *err, *mta = NULL;
 
-    if (c->nesting > 0 || orig >= c->tlen)
+    if (c->nesting > 0 || orig >= c->nt.len)
         return NULL;
-    if (report_parse_nested(c->text + orig, c->tlen - orig, c->b.lim,
+    if (report_parse_nested(c->nt.text + orig, c->nt.len - orig, c->b.lim,
                             c->nesting + 1, &inner, &err) < 0) {
         c->b.oom = true;
         return NULL;
@@ -780,7 +476,7 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
     struct report *r = c->b.r;
     const char *mta;
 
-    if (c->tlen > 0 && dsn_parse(&c->b, c->text, c->tlen) > 0 &&
+    if (c->nt.len > 0 && dsn_parse(&c->b, c->nt.text, c->nt.len) > 0 &&
         r->nrcpts > 0)
         return "rfc3464";
     if (c->inner_dsn != NULL &&
@@ -796,8 +492,8 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
             rc = rbuild_rcpt(&c->b, r->orig_to + s, l, NULL);
         if (rc != NULL) { /* what the notice says is all there is */
             char d[REPORT_HDR_VALUE];
-            size_t cut = orig < c->tlen ? orig : c->tlen;
-            size_t dl = hdr_unfold(c->text, cut, d, sizeof d);
+            size_t cut = orig < c->nt.len ? orig : c->nt.len;
+            size_t dl = hdr_unfold(c->nt.text, cut, d, sizeof d);
             rbuild_str(&c->b, &rc->diagnostic, d, dl);
             rbuild_str(&c->b, &rc->action, "failed", 6);
         }
@@ -871,14 +567,19 @@ static void report_enrich(struct report_ctx *c)
         c->b.oom = true;
         return;
     }
-    if (c->text != NULL) {
-        const char *fam = textbounce_notice_family(c->text, c->tlen);
+    bool lacking = report_dsn_lacking(r);
+    if (lacking) /* all the text is read only then, else its head */
+        ntext_all(&c->nt);
+    else
+        ntext_head(&c->nt, REPORT_FAMILY_HEAD);
+    if (c->nt.text != NULL) {
+        const char *fam = textbounce_notice_family(c->nt.text, c->nt.len);
         if (strcmp(fam, "text") != 0)
             r->mta = fam;
-        if (report_dsn_lacking(r)) { /* the text is read only then */
+        if (lacking) {
             report_addrs(c);
             (void)textbounce_recipients(
-                &tb, c->text, textbounce_cut(c->text, c->tlen, &orig), &h);
+                &tb, c->nt.text, textbounce_cut(c->nt.text, c->nt.len, &orig), &h);
         }
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
@@ -897,18 +598,18 @@ static void report_text_decide(struct report_ctx *c)
     struct report *r = c->b.r;
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
                                  .from = c->from_addr};
-    size_t orig = 0, cut = textbounce_cut(c->text, c->tlen, &orig);
+    size_t orig = 0, cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
 
-    if (orig < c->tlen && !c->have_orig) {
-        size_t ol = c->tlen - orig;
-        report_orig(c, NULL, c->text + orig, ol);
+    if (orig < c->nt.len && !c->have_orig) {
+        size_t ol = c->nt.len - orig;
+        report_orig(c, NULL, c->nt.text + orig, ol);
     }
     report_addrs(c);
     if (c->to_addr[0] != '\0')
         h.exclude[h.nexclude++] = c->to_addr;
     if (c->from_addr[0] != '\0')
         h.exclude[h.nexclude++] = c->from_addr;
-    bool strong = textbounce_signal(c->text, cut, &h) || c->xfailed != NULL;
+    bool strong = textbounce_signal(c->nt.text, cut, &h) || c->xfailed != NULL;
     if (c->autoreply && !strong) {
         r->kind = REPORT_AUTOREPLY;
         r->mta = "rfc3834";
@@ -916,13 +617,13 @@ static void report_text_decide(struct report_ctx *c)
         return;
     }
     enum report_kind sk;
-    if (report_has_line(c->text, c->tlen, "Final-Recipient:") &&
-        dsn_parse(&c->b, c->text, c->tlen) > 0 && r->nrcpts > 0) {
+    if (report_has_line(c->nt.text, c->nt.len, "Final-Recipient:") &&
+        dsn_parse(&c->b, c->nt.text, c->nt.len) > 0 && r->nrcpts > 0) {
         r->kind = report_dsn_kind(r); /* DSN fields pasted as text */
         r->mta = "rfc3464";
         return;
     }
-    if (sesjson_parse(&c->b, c->text, c->tlen, &sk) > 0) {
+    if (sesjson_parse(&c->b, c->nt.text, c->nt.len, &sk) > 0) {
         r->kind = sk;
         r->mta = "amazonses";
         return;
@@ -930,7 +631,7 @@ static void report_text_decide(struct report_ctx *c)
     if (!strong)
         return; /* prose that names addresses is not a notice by itself */
     report_xfailed(c);
-    const char *mta = textbounce_parse(&c->b, c->text, cut, &h);
+    const char *mta = textbounce_parse(&c->b, c->nt.text, cut, &h);
     if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
     if (mta != NULL || r->nrcpts > 0) {
@@ -957,9 +658,8 @@ static void report_decide(struct report_ctx *c)
             (void)rbuild_rcpt(&c->b, r->orig_to + s, l, NULL);
         return;
     }
-    if (c->text == NULL)
-        report_text_add(c, "", 0);
-    if (c->text != NULL)
+    ntext_all(&c->nt);
+    if (c->nt.text != NULL)
         report_text_decide(c);
 }
 
@@ -975,7 +675,7 @@ static int report_parse_nested(const char *msg, size_t len,
                                const char **error_r)
 {
     struct report_ctx c;
-    char text0[REPORT_TEXT_FIRST];
+    char text0[NTEXT_FIRST];
     struct report *r = calloc(1, sizeof *r);
 
     if (r == NULL) {
@@ -983,8 +683,8 @@ static int report_parse_nested(const char *msg, size_t len,
         return -1;
     }
     memset(&c, 0, sizeof c);
-    c.text0 = text0;
     c.b.r = r;
+    ntext_init(&c.nt, text0, &r->errors, &c.b.oom);
     c.b.lim = lim;
     c.nesting = nesting;
     r->kind = REPORT_NOT_BOUNCE;
@@ -996,8 +696,9 @@ static int report_parse_nested(const char *msg, size_t len,
     r->errors |= mime_walk(msg, len, lim, report_cb, &c);
     if (!c.b.oom)
         report_decide(&c);
-    if (c.text != text0)
-        free(c.text);
+    if (!c.b.oom)
+        ntext_finish(&c.nt);
+    ntext_release(&c.nt);
     free(c.inner_dsn);
     if (c.b.oom) {
         report_free(&r);

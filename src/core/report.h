@@ -19,7 +19,8 @@
  * MAILER-DAEMON/postmaster sender, a bounce subject or notice phrase).
  *
  * Modules behind it: mime (structure walk), hdr (fields, RFC 2047),
- * codec (base64, QP), dsn (RFC 3464/6533 fields), textbounce (plain-text
+ * codec (base64, QP), ntext (the notice text, made as far as it is
+ * needed), dsn (RFC 3464/6533 fields), textbounce (plain-text
  * notices), sesjson (Amazon SES notifications), rbuild (recipient list),
  * addrscan (addresses in prose).
  *

@@ -174,6 +174,53 @@ static void test_qp_matches_bytewise(void **state)
     }
 }
 
+/* With no room for output, codec_qp() only checks the input: it must flag
+ * exactly what decoding flags, for every byte value put at positions
+ * inside and across its 16-byte steps of a text with escapes of every
+ * kind, and on random texts of escapes and runs. */
+static void test_qp_check_only_agrees(void **state)
+{
+    static const size_t at[] = {0, 1, 2, 14, 15, 16, 17, 30, 31, 32, 45, 47};
+    static const char *const piece[] = {"=3D", "=\r\n", "=\n", "= \t\r",
+                                        "=4", "=zz", "=", "==", "x", " ",
+                                        "0123456789abcdef0", "\r\n", "=\t"};
+    const char *base = "ab=3Dc= \r\nd=\nefghij=41=4a=\r0123456789=  \nk=lmno=";
+    char in[300], out[300];
+    size_t len = strlen(base);
+    unsigned seed = 77;
+
+    (void)state;
+    assert_true(len == 48);
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        for (unsigned c = 0; c < 256; c++) {
+            bool bad_dec = false, bad_chk = false;
+            memcpy(in, base, len);
+            in[at[k]] = (char)c;
+            (void)codec_qp(in, len, out, sizeof out, false, &bad_dec);
+            assert_int_equal(codec_qp(in, len, out, 0, false, &bad_chk), 0);
+            if (bad_dec != bad_chk)
+                fail_msg("byte %u at %zu: %d decoding, %d checking", c,
+                         at[k], bad_dec, bad_chk);
+        }
+    }
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0, lim;
+        seed = seed * 1103515245u + 12345u;
+        lim = (seed >> 16) % 200;
+        while (n < lim) {
+            seed = seed * 1103515245u + 12345u;
+            const char *pc = piece[(seed >> 16) % (sizeof piece /
+                                                   sizeof piece[0])];
+            memcpy(in + n, pc, strlen(pc));
+            n += strlen(pc);
+        }
+        bool bad_dec = false, bad_chk = false;
+        (void)codec_qp(in, n, out, sizeof out, false, &bad_dec);
+        (void)codec_qp(in, n, out, 0, false, &bad_chk);
+        assert_int_equal(bad_dec, bad_chk);
+    }
+}
+
 /* hdr_unfold() as written one byte a step: the reference. */
 static size_t ref_unfold(const char *v, size_t vlen, char *out, size_t cap)
 {
@@ -1163,6 +1210,7 @@ int main(void)
         cmocka_unit_test(test_base64_check_only_agrees),
         cmocka_unit_test(test_qp_decodes_soft_breaks_and_q_words),
         cmocka_unit_test(test_qp_matches_bytewise),
+        cmocka_unit_test(test_qp_check_only_agrees),
         cmocka_unit_test(test_hdr_unfold_matches_bytewise),
         cmocka_unit_test(test_hdr_line_matches_bytewise),
         cmocka_unit_test(test_hdr_index_run_as_reference),

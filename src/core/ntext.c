@@ -1,0 +1,456 @@
+/*
+ * ntext.c - the notice text, made from raw leaves when needed (see
+ * ntext.h).
+ */
+#include "core/ntext.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/charset.h"
+#include "core/codec.h"
+
+#define NTEXT_CHUNK 4096 /* raw bytes read a step by ntext_head() */
+
+void ntext_init(struct ntext *t, char *buf0, unsigned *errors, bool *oom)
+{
+    memset(t, 0, sizeof *t);
+    t->buf0 = buf0;
+    t->leaves = t->inline_leaves;
+    t->leafcap = NTEXT_LEAVES_INLINE;
+    t->errors = errors;
+    t->oom = oom;
+}
+
+void ntext_release(struct ntext *t)
+{
+    if (t->text != t->buf0)
+        free(t->text);
+    t->text = NULL;
+    if (t->leaves != t->inline_leaves)
+        free(t->leaves);
+    t->leaves = t->inline_leaves;
+    t->nleaves = 0;
+}
+
+/* Room for n more bytes and a NUL; false (and *oom) when memory runs out. */
+static bool ntext_room(struct ntext *t, size_t n)
+{
+    size_t ncap = t->cap == 0 ? NTEXT_FIRST : t->cap;
+    char *s = NULL;
+
+    if (t->len + n + 1 <= t->cap)
+        return true;
+    while (ncap < t->len + n + 1)
+        ncap *= 2;
+    if (t->cap == 0 && ncap == NTEXT_FIRST)
+        s = t->buf0; /* the first text: in the caller's buffer */
+    else if (t->text == t->buf0 && (s = malloc(ncap)) != NULL)
+        memcpy(s, t->text, t->len); /* out of it */
+    else if (t->text != t->buf0)
+        s = realloc(t->text, ncap);
+    if (s == NULL) {
+        *t->oom = true;
+        return false;
+    }
+    t->text = s;
+    t->cap = ncap;
+    return true;
+}
+
+/* Appends s[0..n), bounded so that a line break still fits under
+ * NTEXT_MAX: a leaf added in pieces gets what one call would have given
+ * it.  Returns the bytes appended. */
+static size_t ntext_put(struct ntext *t, const char *s, size_t n)
+{
+    if (t->len + n + 2 > NTEXT_MAX)
+        n = NTEXT_MAX > t->len + 2 ? NTEXT_MAX - t->len - 2 : 0;
+    if (n == 0 || !ntext_room(t, n + 1))
+        return 0;
+    memcpy(t->text + t->len, s, n);
+    t->len += n;
+    t->text[t->len] = '\0';
+    return n;
+}
+
+/* The line break that ends a leaf's text, when the leaf gave any. */
+static void ntext_end_leaf(struct ntext *t, size_t len_before)
+{
+    if (t->len > len_before && ntext_room(t, 1)) {
+        t->text[t->len++] = '\n';
+        t->text[t->len] = '\0';
+    }
+}
+
+/* How a text leaf's charset (lower case) is read. */
+enum ntext_cs {
+    NCS_NATIVE, /* none, UTF-8, US-ASCII: the text goes in as it is */
+    NCS_LATIN1, /* ISO-8859-1 and its kin: turned into UTF-8 here */
+    NCS_ICONV,  /* any other: turned into UTF-8 by iconv() */
+};
+
+/* The class of charset cs, told by its first byte before any compare. */
+static enum ntext_cs ntext_charset_kind(const char *cs)
+{
+    switch (cs[0]) {
+    case '\0':
+        return NCS_NATIVE;
+    case 'a':
+        return strcmp(cs, "ascii") == 0 ? NCS_NATIVE : NCS_ICONV;
+    case 'u':
+        return strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
+                       strcmp(cs, "us-ascii") == 0
+                   ? NCS_NATIVE
+                   : NCS_ICONV;
+    case 'i':
+        return strcmp(cs, "iso-8859-1") == 0 || strcmp(cs, "iso-8859-15") == 0
+                   ? NCS_LATIN1
+                   : NCS_ICONV;
+    case 'w':
+        return strcmp(cs, "windows-1252") == 0 ? NCS_LATIN1 : NCS_ICONV;
+    case 'l':
+        return strcmp(cs, "latin1") == 0 ? NCS_LATIN1 : NCS_ICONV;
+    default:
+        return NCS_ICONV;
+    }
+}
+
+/* Text of another charset (ISO-2022-JP, Shift_JIS, KOI8-R ...) turned
+ * into UTF-8 by iconv(); text iconv() does not know goes in as it is. */
+static void ntext_put_iconv(struct ntext *t, const char *charset,
+                            const char *d, size_t dn)
+{
+    size_t cap = 3 * dn + 4, n; /* @UNSAFE: dn <= max_message_bytes */
+    char *u = malloc(cap);
+
+    if (u == NULL) {
+        *t->oom = true;
+        return;
+    }
+    if (charset_to_utf8(charset, strlen(charset), d, dn, u, cap, &n))
+        (void)ntext_put(t, u, n);
+    else
+        (void)ntext_put(t, d, dn);
+    free(u);
+}
+
+/* Offset of the first byte of d[0..dn) above 0x7f, or dn: 8 bytes a
+ * step. */
+static size_t ntext_first_high(const char *d, size_t dn)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= dn; i += 8) {
+        uint64_t x;
+        memcpy(&x, d + i, sizeof x);
+        if ((x & UINT64_C(0x8080808080808080)) != 0)
+            break;
+    }
+    while (i < dn && (unsigned char)d[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* Text of a charset of kind cs (not NCS_ICONV): ISO-8859-1 and its kin
+ * turned into UTF-8 one byte at a time, so that pieces of a leaf come out
+ * as the whole leaf would. */
+static void ntext_put_plain(struct ntext *t, enum ntext_cs cs, const char *d,
+                            size_t dn)
+{
+    size_t first = cs == NCS_LATIN1 ? ntext_first_high(d, dn) : dn, o;
+
+    if (first == dn) {
+        (void)ntext_put(t, d, dn);
+        return;
+    }
+    /* two bytes at most for each byte from the first 8-bit one on */
+    char *u = malloc(dn + (dn - first) + 1); /* @UNSAFE: first < dn */
+    if (u == NULL) {
+        *t->oom = true;
+        return;
+    }
+    memcpy(u, d, first);
+    o = first;
+    for (size_t i = first; i < dn; i++) {
+        unsigned char ch = (unsigned char)d[i];
+        if (ch < 0x80) {
+            u[o++] = (char)ch;
+        } else {
+            u[o++] = (char)(0xc0 | (ch >> 6));
+            u[o++] = (char)(0x80 | (ch & 0x3f));
+        }
+    }
+    (void)ntext_put(t, u, o);
+    free(u);
+}
+
+static char ntext_lower(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/* Does the text after a '<' make it a tag? */
+static bool ntext_tag_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' ||
+           c == '!';
+}
+
+/* Tags that become a line break: names starting "br", "p", "/p", "div",
+ * "tr" or "/tr", ignoring ASCII case.  A byte is read only after the one
+ * before it matched, and '>' matches none: nothing past the tag's '>' (or
+ * past a NUL) is read. */
+static bool ntext_block_tag(const char *s)
+{
+    size_t k = s[0] == '/';
+    char c0 = ntext_lower(s[k]);
+
+    if (c0 == 'p')
+        return true;
+    if (c0 == 't')
+        return ntext_lower(s[k + 1]) == 'r';
+    if (k == 1)
+        return false;
+    if (c0 == 'b')
+        return ntext_lower(s[1]) == 'r';
+    return c0 == 'd' && ntext_lower(s[1]) == 'i' && ntext_lower(s[2]) == 'v';
+}
+
+/* Crude HTML to text, in place, resumable: s[*i_r..n) (s NUL-terminated
+ * at n) is read and its text written at s + *o_r (*o_r <= *i_r): tags
+ * dropped (a space for each), block tags become line breaks, the text
+ * between tags moved in runs.  Unless final, it stops at a '<' that the
+ * bytes up to n cannot tell (the last byte, or a tag with no '>' yet), so
+ * that more bytes appended at n go on from there with the same result as
+ * one call over all of them.  Returns false once a tag that never closes
+ * has hidden the rest (final only). */
+static bool ntext_untag(char *s, size_t n, size_t *i_r, size_t *o_r,
+                        bool final)
+{
+    size_t o = *o_r, i = *i_r;
+    bool more = true;
+
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i), *gt;
+        size_t run = lt != NULL ? (size_t)(lt - s) - i : n - i;
+        memmove(s + o, s + i, run); /* @UNSAFE: o <= i */
+        o += run;
+        i += run;
+        if (i >= n || (!final && i + 1 >= n))
+            break;
+        if (i + 1 >= n || !ntext_tag_start(s[i + 1])) {
+            s[o++] = s[i++]; /* a lone '<' */
+            continue;
+        }
+        gt = memchr(s + i + 1, '>', n - i - 1);
+        if (gt == NULL && !final)
+            break; /* told once more bytes come */
+        if (ntext_block_tag(s + i + 1))
+            s[o++] = '\n';
+        if (gt == NULL) {
+            i = n; /* a tag that never closes hides the rest */
+            more = false;
+            break;
+        }
+        s[o++] = ' ';
+        i = (size_t)(gt - s) + 1;
+    }
+    *i_r = i;
+    *o_r = o;
+    return more;
+}
+
+/* Keeps leaves in an array that grows, the first few inline. */
+void ntext_leaf(struct ntext *t, const struct mime_part *p,
+                enum ntext_kind kind)
+{
+    struct ntext_leaf *lf;
+
+    if (t->nleaves == t->leafcap) {
+        size_t ncap = 2 * t->leafcap; /* @UNSAFE: leaves <= max_parts */
+        lf = malloc(ncap * sizeof *lf);
+        if (lf == NULL) {
+            *t->oom = true;
+            return;
+        }
+        memcpy(lf, t->leaves, t->nleaves * sizeof *lf);
+        if (t->leaves != t->inline_leaves)
+            free(t->leaves);
+        t->leaves = lf;
+        t->leafcap = ncap;
+    }
+    lf = &t->leaves[t->nleaves++];
+    lf->body = p->body;
+    lf->len = p->body_len;
+    lf->cte = p->cte;
+    lf->kind = kind;
+    memcpy(lf->charset, p->charset, sizeof lf->charset);
+    lf->at = 0;
+}
+
+/* Decodes raw[0..len) of encoding cte into out (len bytes suffice). */
+static size_t ntext_decode(struct ntext *t, enum mime_cte cte, const char *raw,
+                           size_t len, char *out, size_t cap)
+{
+    bool bad = false;
+    size_t n;
+
+    if (cte == MIME_CTE_BASE64) {
+        n = codec_base64(raw, len, out, cap, &bad);
+    } else if (cte == MIME_CTE_QP) {
+        n = codec_qp(raw, len, out, cap, false, &bad);
+    } else {
+        n = len < cap ? len : cap;
+        memcpy(out, raw, n);
+    }
+    if (bad)
+        *t->errors |= REPORT_ERR_ENCODING;
+    return n;
+}
+
+/* A leaf read whole, at once. */
+static void ntext_read_all(struct ntext *t, struct ntext_leaf *lf)
+{
+    size_t before = t->len;
+    enum ntext_cs cs = ntext_charset_kind(lf->charset);
+
+    lf->at = lf->len;
+    if (lf->cte == MIME_CTE_IDENTITY && lf->kind != NTEXT_HTML) {
+        if (lf->kind == NTEXT_PLAIN && cs == NCS_ICONV)
+            ntext_put_iconv(t, lf->charset, lf->body, lf->len);
+        else
+            ntext_put_plain(t, lf->kind == NTEXT_RAW ? NCS_NATIVE : cs,
+                            lf->body, lf->len);
+        ntext_end_leaf(t, before);
+        return;
+    }
+    char *d = malloc(lf->len + 1);
+    if (d == NULL) {
+        *t->oom = true;
+        return;
+    }
+    size_t dn = ntext_decode(t, lf->cte, lf->body, lf->len, d, lf->len), i = 0,
+           o = 0;
+    d[dn] = '\0';
+    if (lf->kind == NTEXT_HTML) {
+        (void)ntext_untag(d, dn, &i, &o, true);
+        (void)ntext_put(t, d, o);
+    } else if (lf->kind == NTEXT_PLAIN && cs == NCS_ICONV) {
+        ntext_put_iconv(t, lf->charset, d, dn);
+    } else {
+        ntext_put_plain(t, lf->kind == NTEXT_RAW ? NCS_NATIVE : cs, d, dn);
+    }
+    ntext_end_leaf(t, before);
+    free(d);
+}
+
+/* Does the text hold a line end at an offset >= head with a byte after
+ * it?  (Then every line that starts before head ends within the text,
+ * and so does the line end's own CRLF-or-CR question.)  The text only
+ * grows, so the bytes looked at once are not looked at again. */
+static bool ntext_enough(struct ntext *t, size_t head)
+{
+    size_t j = t->seen > head ? t->seen : head;
+
+    for (; j + 1 < t->len; j++)
+        if (t->text[j] == '\n' || t->text[j] == '\r')
+            return true;
+    t->seen = j;
+    return false;
+}
+
+/* Where the piece of raw[0..len) read from at ends: after the first line
+ * end at or past at + NTEXT_CHUNK - 1 (an LF, a CRLF, or a CR that no LF
+ * follows), or len.  No quoted-printable escape spans such a line end: a
+ * soft line break ends with it, and the others hold none.  The bytes
+ * looked at are those the piece takes. */
+static size_t ntext_piece_end(const char *raw, size_t len, size_t at)
+{
+    if (len - at <= NTEXT_CHUNK)
+        return len;
+    for (size_t j = at + NTEXT_CHUNK - 1; j < len; j++) {
+        if (raw[j] == '\n')
+            return j + 1;
+        if (raw[j] == '\r')
+            return j + 1 < len && raw[j + 1] == '\n' ? j + 2 : j + 1;
+    }
+    return len;
+}
+
+/* A quoted-printable or unencoded leaf read in pieces until the text is
+ * enough for head or the leaf ends.  d holds the decoded bytes: HTML is
+ * untagged in it as they come (ui, uo: ntext_untag()'s place). */
+static void ntext_read_head(struct ntext *t, struct ntext_leaf *lf,
+                            size_t head)
+{
+    size_t before = t->len, dn = 0, ui = 0, uo = 0;
+    enum ntext_cs cs = lf->kind == NTEXT_PLAIN
+                           ? ntext_charset_kind(lf->charset)
+                           : NCS_NATIVE;
+    bool copy = lf->cte == MIME_CTE_QP || lf->kind == NTEXT_HTML, more = true;
+    char *d = copy ? malloc(lf->len + 1) : NULL;
+
+    if (copy && d == NULL) {
+        *t->oom = true;
+        return;
+    }
+    while (lf->at < lf->len && !ntext_enough(t, head)) {
+        size_t end = ntext_piece_end(lf->body, lf->len, lf->at);
+        const char *piece = lf->body + lf->at;
+        size_t pn = end - lf->at, o0 = uo;
+        if (copy) {
+            pn = ntext_decode(t, lf->cte, piece, pn, d + dn, lf->len - dn);
+            piece = d + dn;
+            dn += pn;
+            d[dn] = '\0';
+        }
+        lf->at = end;
+        if (lf->kind != NTEXT_HTML)
+            ntext_put_plain(t, cs, piece, pn);
+        else if (more) {
+            more = ntext_untag(d, dn, &ui, &uo, end == lf->len);
+            (void)ntext_put(t, d + o0, uo - o0);
+        }
+    }
+    if (lf->at == lf->len)
+        ntext_end_leaf(t, before);
+    free(d);
+}
+
+void ntext_all(struct ntext *t)
+{
+    for (; t->next < t->nleaves && !*t->oom; t->next++)
+        ntext_read_all(t, &t->leaves[t->next]);
+}
+
+void ntext_head(struct ntext *t, size_t head)
+{
+    for (; t->next < t->nleaves && !*t->oom; t->next++) {
+        struct ntext_leaf *lf = &t->leaves[t->next];
+        if (ntext_enough(t, head))
+            return;
+        if (lf->cte == MIME_CTE_BASE64 ||
+            (lf->kind == NTEXT_PLAIN &&
+             ntext_charset_kind(lf->charset) == NCS_ICONV))
+            ntext_read_all(t, lf); /* no pieces: iconv() and base64 */
+        else
+            ntext_read_head(t, lf, head);
+        if (lf->at < lf->len)
+            return; /* enough, within this leaf */
+    }
+}
+
+void ntext_finish(struct ntext *t)
+{
+    char none;
+
+    for (size_t k = t->next; k < t->nleaves; k++) {
+        const struct ntext_leaf *lf = &t->leaves[k];
+        if ((*t->errors & REPORT_ERR_ENCODING) != 0)
+            return;
+        if (lf->cte != MIME_CTE_IDENTITY && lf->at < lf->len)
+            (void)ntext_decode(t, lf->cte, lf->body + lf->at,
+                               lf->len - lf->at, &none, 0);
+    }
+}
