@@ -2,6 +2,7 @@
  * test_report.c - report_parse() on whole messages: kinds, recipients,
  * families, returned originals (src/core/report.c), table-driven.
  */
+#include <ctype.h>
 #include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "core/codec.h"
+#include "core/ntext.h"
 #include "core/rbuild.h"
 #include "core/report.h"
 #include "core/textbounce.h"
@@ -466,6 +469,248 @@ static void test_notice_family_as_cut_then_family(void **state)
     }
 }
 
+/* The notice text as it was made in one go, before ntext read leaves in
+ * pieces: the reference for ntext_all() and ntext_head(). */
+static size_t ref_untag(char *s, size_t n)
+{
+    size_t o = 0, i = 0;
+
+    while (i < n) {
+        char c = s[i];
+        if (c != '<') {
+            s[o++] = s[i++];
+            continue;
+        }
+        char d = i + 1 < n ? s[i + 1] : '\0';
+        if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d == '/' ||
+              d == '!')) {
+            s[o++] = s[i++];
+            continue;
+        }
+        const char *t = s + i + 1; /* NUL-terminated at n */
+        size_t k = t[0] == '/';
+        int c0 = tolower((unsigned char)t[k]);
+        bool block = c0 == 'p' ||
+                     (c0 == 't' && tolower((unsigned char)t[k + 1]) == 'r') ||
+                     (k == 0 && c0 == 'b' && tolower((unsigned char)t[1]) == 'r') ||
+                     (k == 0 && c0 == 'd' && tolower((unsigned char)t[1]) == 'i' &&
+                      tolower((unsigned char)t[2]) == 'v');
+        if (block)
+            s[o++] = '\n';
+        const char *gt = memchr(s + i + 1, '>', n - i - 1);
+        if (gt == NULL)
+            break;
+        s[o++] = ' ';
+        i = (size_t)(gt - s) + 1;
+    }
+    return o;
+}
+
+struct ref_leaf {
+    char body[24000];
+    size_t len;
+    enum mime_cte cte;
+    enum ntext_kind kind;
+    const char *charset;
+};
+
+/* Appends leaf l's text as the parser made it in one go. */
+static void ref_text_add(const struct ref_leaf *l, char *out, size_t *n)
+{
+    static char d[24001];
+    bool bad = false;
+    size_t dn;
+
+    if (l->cte == MIME_CTE_QP)
+        dn = codec_qp(l->body, l->len, d, l->len, false, &bad);
+    else if (l->cte == MIME_CTE_BASE64)
+        dn = codec_base64(l->body, l->len, d, l->len, &bad);
+    else
+        memcpy(d, l->body, dn = l->len);
+    d[dn] = '\0';
+    if (l->kind == NTEXT_HTML)
+        dn = ref_untag(d, dn);
+    size_t before = *n;
+    for (size_t i = 0; i < dn; i++) {
+        unsigned char ch = (unsigned char)d[i];
+        if (ch >= 0x80 && l->kind == NTEXT_PLAIN &&
+            strcmp(l->charset, "iso-8859-1") == 0) {
+            out[(*n)++] = (char)(0xc0 | (ch >> 6));
+            out[(*n)++] = (char)(0x80 | (ch & 0x3f));
+        } else {
+            out[(*n)++] = (char)ch;
+        }
+    }
+    if (*n > before)
+        out[(*n)++] = '\n';
+}
+
+/* A random raw body: escapes good and broken, soft breaks, tags and
+ * stray '<' '>', 8-bit bytes, every line end, long runs. */
+static size_t rand_body(char *b, size_t cap, unsigned *seed)
+{
+    static const char *const piece[] = {
+        "=3D", "=\r\n", "=\n", "= \n", "=4", "=zz", "=", "<p>", "<DIV class=",
+        "</tr>", "<br>", "<", ">", "</P>", "<!-- x -->", "<b>bold</b>", "\r\n",
+        "\n", "\r", "\xe9t\xe9", "word ", "A", "QUJD", "+/==",
+        "This is the mail system at host mx.example.org.\n",
+        "----- Original message -----\n", "the qmail-send program here\n"};
+    size_t n = 0, want;
+
+    *seed = *seed * 1103515245u + 12345u;
+    want = (*seed >> 8) % (cap - 400); /* a piece or run more fits */
+    while (n < want) {
+        *seed = *seed * 1103515245u + 12345u;
+        unsigned r = (*seed >> 16) % 40;
+        if (r >= sizeof piece / sizeof piece[0]) { /* a run */
+            size_t run = (*seed >> 4) % 300;
+            memset(b + n, 'a' + (int)(r % 26), run);
+            n += run;
+            continue;
+        }
+        memcpy(b + n, piece[r], strlen(piece[r]));
+        n += strlen(piece[r]);
+    }
+    return n;
+}
+
+/* ntext_all() is the text made in one go; ntext_head() is a prefix of it
+ * that either is all of it or holds a line end past the head; both flag
+ * the same encoding errors once ntext_finish() has run. */
+static void test_text_head_as_whole(void **state)
+{
+    static struct ref_leaf lv[3];
+    static char want[3 * 2 * 24000 + 8];
+    static const char *const cs[] = {"", "us-ascii", "iso-8859-1", "utf-8"};
+    static const size_t heads[] = {0, 1, 100, 4096, 5000, 9000};
+    unsigned seed = 4711;
+    (void)state;
+
+    for (int round = 0; round < 600; round++) {
+        size_t nl = (size_t)round % 3 + 1, wn = 0;
+        struct ntext a, h;
+        char buf_a[NTEXT_FIRST], buf_h[NTEXT_FIRST];
+        unsigned err_a = 0, err_h = 0;
+        bool oom_a = false, oom_h = false;
+
+        ntext_init(&a, buf_a, &err_a, &oom_a);
+        ntext_init(&h, buf_h, &err_h, &oom_h);
+        for (size_t k = 0; k < nl; k++) {
+            struct ref_leaf *l = &lv[k];
+            struct mime_part p;
+            memset(&p, 0, sizeof p);
+            seed = seed * 1103515245u + 12345u;
+            l->len = rand_body(l->body, sizeof l->body, &seed);
+            l->cte = (enum mime_cte)((seed >> 20) % 3);
+            l->kind = (enum ntext_kind)((seed >> 12) % 3);
+            l->charset = cs[(seed >> 24) % 4];
+            p.body = l->body;
+            p.body_len = l->len;
+            p.cte = l->cte;
+            strcpy(p.charset, l->charset);
+            ntext_leaf(&a, &p, l->kind);
+            ntext_leaf(&h, &p, l->kind);
+            ref_text_add(l, want, &wn);
+        }
+        size_t head = heads[(size_t)round % 6];
+        ntext_all(&a);
+        ntext_head(&h, head);
+        ntext_finish(&a);
+        ntext_finish(&h);
+        assert_false(oom_a || oom_h);
+        assert_int_equal(a.len, wn);
+        if (wn > 0)
+            assert_memory_equal(a.text, want, wn);
+        else
+            assert_null(a.text);
+        assert_int_equal(err_a, err_h);
+        assert_true(h.len <= a.len);
+        if (h.len > 0)
+            assert_memory_equal(h.text, a.text, h.len);
+        if (h.len < a.len) {
+            bool end = false;
+            for (size_t j = head; j + 1 < h.len && !end; j++)
+                end = h.text[j] == '\n' || h.text[j] == '\r';
+            assert_true(end);
+        }
+        ntext_release(&a);
+        ntext_release(&h);
+    }
+}
+
+/* A DSN that answers for its recipient: the family comes from the head of
+ * the text only, and is the one the whole text names, wherever its phrases
+ * and cut markers fall, QP-encoded (soft breaks anywhere) or not. */
+static void test_dsn_family_from_text_head(void **state)
+{
+    static const char *const pieces[] = {
+        "This is the mail system at host mx.example.org.\n",
+        "----- Original message -----\n",
+        "Google tried to deliver your message\n",
+        "the qmail-send program here\n",
+        "some filler text that says nothing at all\n",
+        "\n",
+        "Delivery has failed to these recipients or groups:\n",
+        "   Below this line is a copy of the message.\n",
+    };
+    static char text[16000], body[24000], msg[32000];
+    unsigned seed = 99;
+    (void)state;
+
+    for (int round = 0; round < 1500; round++) {
+        size_t n = 0, bn = 0, want_len, orig;
+        struct mime_limits lim;
+        struct report *r = NULL;
+        const char *err;
+        seed = seed * 1103515245u + 12345u;
+        want_len = 3000 + (seed >> 8) % 9000;
+        size_t filler = (seed >> 4) % 6000; /* phrases that come late */
+        while (n < filler) {
+            memcpy(text + n, pieces[4], strlen(pieces[4]));
+            n += strlen(pieces[4]);
+        }
+        while (n < want_len) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned k = (seed >> 16) % 24;
+            const char *pc = pieces[k < 8 ? k : 4];
+            memcpy(text + n, pc, strlen(pc));
+            n += strlen(pc);
+        }
+        bool qp = round % 2 == 1;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            if (qp && (seed >> 16) % 50 == 0) {
+                memcpy(body + bn, "=\n", 2);
+                bn += 2;
+            }
+            body[bn++] = text[i];
+        }
+        int ml = snprintf(
+            msg, sizeof msg,
+            "From: MAILER-DAEMON@example.org\nTo: a@example.com\n"
+            "Subject: failure\nMIME-Version: 1.0\nContent-Type: "
+            "multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+            "\n--B\nContent-Type: text/plain\n%s\n%.*s\n--B\n"
+            "Content-Type: message/delivery-status\n\n"
+            "Reporting-MTA: dns; mx.example.org\n\n"
+            "Final-Recipient: rfc822; u@example.net\nAction: failed\n"
+            "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n"
+            "\n--B--\n",
+            qp ? "Content-Transfer-Encoding: quoted-printable\n" : "",
+            (int)bn, body);
+        assert_true(ml > 0 && (size_t)ml < sizeof msg);
+        text[n++] = '\n'; /* the text ends each leaf with a line break */
+        const char *fam = textbounce_notice_family(text, n);
+        mime_limits_default(&lim);
+        assert_int_equal(report_parse(msg, (size_t)ml, &lim, &r, &err), 0);
+        assert_int_equal(r->kind, REPORT_BOUNCE);
+        assert_string_equal(r->mta,
+                            strcmp(fam, "text") != 0 ? fam : "rfc3464");
+        (void)orig;
+        report_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +724,8 @@ int main(void)
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_strings_in_blocks),
         cmocka_unit_test(test_notice_family_as_cut_then_family),
+        cmocka_unit_test(test_text_head_as_whole),
+        cmocka_unit_test(test_dsn_family_from_text_head),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
