@@ -3,6 +3,7 @@
  */
 #include "core/codec.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -199,37 +200,56 @@ static bool codec_qp_bad_at(const char *in, size_t len, size_t i)
     return j < len && in[j] != '\r' && in[j] != '\n';
 }
 
+/* Is the '=' at in[i] plainly good: two hex digits or a line end after
+ * it (the usual escapes and soft line breaks, told without a call)? */
+static inline bool codec_qp_good_at(const char *in, size_t len, size_t i)
+{
+    if (i + 1 >= len) /* a soft line break at the end */
+        return true;
+    unsigned char c1 = (unsigned char)in[i + 1];
+    if (c1 == '\r' || c1 == '\n')
+        return true;
+    return i + 2 < len && codec_hex[c1] != 0 &&
+           codec_hex[(unsigned char)in[i + 2]] != 0;
+}
+
+/* Is one of the '=' at in[i + k], for the bits k of m, a broken escape? */
+static bool codec_qp_bad_bits(const char *in, size_t len, size_t i,
+                              uint32_t m)
+{
+    for (; m != 0; m &= m - 1) {
+        size_t k = i + (size_t)__builtin_ctz(m);
+        if (!codec_qp_good_at(in, len, k) && codec_qp_bad_at(in, len, k))
+            return true;
+    }
+    return false;
+}
+
 /* codec_qp() with no room for output: only whether in is broken.  No
  * escape holds an '=' but at its start (hex digits, blanks and line ends
  * are all it consumes), so every '=' starts one and is checked alone;
- * 16 bytes a step are searched for the next one where SSE2 is there. */
+ * 32 bytes a step are searched for them where SSE2 is there. */
 static bool codec_qp_bad(const char *in, size_t len)
 {
     size_t i = 0;
 
-    for (;;) {
 #if defined(__SSE2__)
-        const __m128i eq = _mm_set1_epi8('=');
-        unsigned m = 0;
-        for (; i + 16 <= len; i += 16) {
-            __m128i x =
-                _mm_loadu_si128((const __m128i *)(const void *)(in + i));
-            if ((m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, eq))) != 0)
-                break;
-        }
-        if (m != 0) {
-            for (; m != 0; m &= m - 1)
-                if (codec_qp_bad_at(in, len, i + (size_t)__builtin_ctz(m)))
-                    return true;
-            i += 16;
-            continue;
-        }
-#endif
-        for (; i < len; i++)
-            if (in[i] == '=' && codec_qp_bad_at(in, len, i))
-                return true;
-        return false;
+    const __m128i eq = _mm_set1_epi8('=');
+    for (; i + 32 <= len; i += 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        __m128i b =
+            _mm_loadu_si128((const __m128i *)(const void *)(in + i + 16));
+        uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, eq)) |
+                     (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, eq)) << 16;
+        if (m != 0 && codec_qp_bad_bits(in, len, i, m))
+            return true;
     }
+#endif
+    for (; i < len; i++)
+        if (in[i] == '=' && !codec_qp_good_at(in, len, i) &&
+            codec_qp_bad_at(in, len, i))
+            return true;
+    return false;
 }
 
 size_t codec_qp(const char *in, size_t len, char *out, size_t cap, bool q_mode,
