@@ -209,11 +209,11 @@ static void mime_lower(char *s)
         *s = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
 }
 
-/* Fills type, charset and transfer encoding of p from the fields of its
- * header block and, for a multipart type, its boundary into bnd (bcap
- * bytes); returns whether a boundary that is not empty was found.  The
- * type, charset and boundary parameters are read in one pass over the
- * raw value. */
+/* Fills type, charset (outside enclosed messages: msg_depth 0) and
+ * transfer encoding of p from the fields of its header block and, for a
+ * multipart type, its boundary into bnd (bcap bytes); returns whether a
+ * boundary that is not empty was found.  The type, charset and boundary
+ * parameters are read in one pass over the raw value. */
 static bool mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
                            char *bnd, size_t bcap)
 {
@@ -232,9 +232,12 @@ static bool mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
     mime_type_fields(ix, &ct, &cte);
     if (ct.found) {
         mime_read_type(p, ct.f.value, ct.f.value_len);
-        hdr_params(ct.f.value, ct.f.value_len, pw,
-                   strncmp(p->type, "multipart/", 10) == 0 ? 2 : 1);
-        if (pw[0].found)
+        /* the charset is read outside enclosed messages only */
+        size_t first = p->msg_depth == 0 ? 0 : 1;
+        size_t n = strncmp(p->type, "multipart/", 10) == 0 ? 2 : 1;
+        if (first < n)
+            hdr_params(ct.f.value, ct.f.value_len, pw + first, n - first);
+        if (first == 0 && pw[0].found)
             mime_lower(p->charset);
     }
     if (cte.found) {

@@ -53,7 +53,8 @@ struct mime_part {
     const char *body; /* MIME_EV_LEAF: raw body; else NULL */
     size_t body_len;
     char type[64];    /* "text/plain", lower case; default "text/plain" */
-    char charset[32]; /* lower case, "" when none */
+    char charset[32]; /* lower case, "" when none; always "" inside an
+                         enclosed message (msg_depth > 0): not read */
     enum mime_cte cte;
     unsigned depth;     /* multipart nesting, 0 for the top entity */
     unsigned msg_depth; /* enclosing message/rfc822 count: 0 = outermost */

@@ -956,6 +956,38 @@ static void walk(const char *msg, unsigned *errors_r, struct walk_log *w)
     *errors_r = mime_walk(msg, strlen(msg), &lim, walk_cb, w);
 }
 
+static void charset_cb(void *ctx, enum mime_event ev,
+                       const struct mime_part *p)
+{
+    struct walk_log *w = ctx;
+    size_t n = strlen(w->s);
+
+    if (ev == MIME_EV_LEAF)
+        snprintf(w->s + n, sizeof w->s - n, "%s/%u/[%s] ", p->type,
+                 p->msg_depth, p->charset);
+}
+
+/* The charset is read outside enclosed messages only; inside one a
+ * multipart's boundary still is, with a charset beside it. */
+static void test_walk_charset_outside_enclosed(void **state)
+{
+    const char *msg =
+        "Content-Type: multipart/mixed; boundary=a\n\n--a\n"
+        "Content-Type: text/plain; charset=ISO-8859-1\n\nx\n--a\n"
+        "Content-Type: message/rfc822\n\n"
+        "Content-Type: multipart/alternative; charset=utf-8; boundary=b\n\n"
+        "--b\nContent-Type: text/plain; charset=utf-8\n\ny\n--b--\n"
+        "--a--\n";
+    struct mime_limits lim;
+    struct walk_log w;
+    (void)state;
+
+    mime_limits_default(&lim);
+    memset(&w, 0, sizeof w);
+    assert_int_equal(mime_walk(msg, strlen(msg), &lim, charset_cb, &w), 0);
+    assert_string_equal(w.s, "text/plain/0/[iso-8859-1] text/plain/1/[] ");
+}
+
 static void test_walk_structures(void **state)
 {
     static const struct {
@@ -1225,6 +1257,7 @@ int main(void)
         cmocka_unit_test(test_addrscan_next_as_reference),
         cmocka_unit_test(test_addrscan_normalize_as_reference),
         cmocka_unit_test(test_walk_structures),
+        cmocka_unit_test(test_walk_charset_outside_enclosed),
         cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
         cmocka_unit_test(test_walk_finds_delimiters_among_dashes),
         cmocka_unit_test(test_walk_fields_as_hdr_next),
