@@ -3,10 +3,12 @@
  *
  * One MIME walk collects, in a single pass: the bounce's own headers, the
  * delivery-status and feedback-report parts, the header block of the
- * returned original, and the human-readable text of the notice.  The
- * decision comes afterwards: a DSN with recipients is a bounce (or a
+ * returned original, and the text parts of the notice, kept raw (ntext.h).
+ * The decision comes afterwards: a DSN with recipients is a bounce (or a
  * success notice), an ARF report is feedback, and otherwise the text rules
- * (textbounce) and the auto-reply markers decide.
+ * (textbounce) and the auto-reply markers decide.  The text is made then,
+ * all of it for the text rules, only its head when a DSN that answers for
+ * every recipient leaves the text nothing to say but the family.
  */
 #include "core/report.h"
 
