@@ -217,18 +217,25 @@ static bool ntext_block_tag(const char *s)
     return c0 == 'd' && ntext_lower(s[1]) == 'i' && ntext_lower(s[2]) == 'v';
 }
 
-/* Crude HTML to text, in place, resumable: s[*i_r..n) (s NUL-terminated
- * at n) is read and its text written at s + *o_r (*o_r <= *i_r): tags
- * dropped (a space for each), block tags become line breaks, the text
- * between tags moved in runs.  Unless final, it stops at a '<' that the
- * bytes up to n cannot tell (the last byte, or a tag with no '>' yet), so
- * that more bytes appended at n go on from there with the same result as
- * one call over all of them.  Returns false once a tag that never closes
- * has hidden the rest (final only). */
-static bool ntext_untag(char *s, size_t n, size_t *i_r, size_t *o_r,
+/* Where ntext_untag() is in a text that comes in pieces: bytes read,
+ * bytes written, and the end of the bytes known to hold no '>' after the
+ * '<' it stopped at (so that a tag open for long is not searched again). */
+struct ntext_untag_at {
+    size_t i, o, gt_from;
+};
+
+/* Crude HTML to text, in place, resumable: s[at->i..n) (s NUL-terminated
+ * at n) is read and its text written at s + at->o (o <= i): tags dropped
+ * (a space for each), block tags become line breaks, the text between
+ * tags moved in runs.  Unless final, it stops at a '<' that the bytes up
+ * to n cannot tell (the last byte, or a tag with no '>' yet), so that more
+ * bytes appended at n go on from there with the same result as one call
+ * over all of them.  Returns false once a tag that never closes has
+ * hidden the rest (final only). */
+static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
                         bool final)
 {
-    size_t o = *o_r, i = *i_r;
+    size_t o = at->o, i = at->i;
     bool more = true;
 
     while (i < n) {
@@ -243,9 +250,12 @@ static bool ntext_untag(char *s, size_t n, size_t *i_r, size_t *o_r,
             s[o++] = s[i++]; /* a lone '<' */
             continue;
         }
-        gt = memchr(s + i + 1, '>', n - i - 1);
-        if (gt == NULL && !final)
+        size_t from = at->gt_from > i + 1 ? at->gt_from : i + 1;
+        gt = memchr(s + from, '>', n - from);
+        if (gt == NULL && !final) {
+            at->gt_from = n;
             break; /* told once more bytes come */
+        }
         if (ntext_block_tag(s + i + 1))
             s[o++] = '\n';
         if (gt == NULL) {
@@ -256,8 +266,8 @@ static bool ntext_untag(char *s, size_t n, size_t *i_r, size_t *o_r,
         s[o++] = ' ';
         i = (size_t)(gt - s) + 1;
     }
-    *i_r = i;
-    *o_r = o;
+    at->i = i;
+    at->o = o;
     return more;
 }
 
@@ -330,12 +340,12 @@ static void ntext_read_all(struct ntext *t, struct ntext_leaf *lf)
         *t->oom = true;
         return;
     }
-    size_t dn = ntext_decode(t, lf->cte, lf->body, lf->len, d, lf->len), i = 0,
-           o = 0;
+    size_t dn = ntext_decode(t, lf->cte, lf->body, lf->len, d, lf->len);
+    struct ntext_untag_at at = {0, 0, 0};
     d[dn] = '\0';
     if (lf->kind == NTEXT_HTML) {
-        (void)ntext_untag(d, dn, &i, &o, true);
-        (void)ntext_put(t, d, o);
+        (void)ntext_untag(d, dn, &at, true);
+        (void)ntext_put(t, d, at.o);
     } else if (lf->kind == NTEXT_PLAIN && cs == NCS_ICONV) {
         ntext_put_iconv(t, lf->charset, d, dn);
     } else {
@@ -380,11 +390,12 @@ static size_t ntext_piece_end(const char *raw, size_t len, size_t at)
 
 /* A quoted-printable or unencoded leaf read in pieces until the text is
  * enough for head or the leaf ends.  d holds the decoded bytes: HTML is
- * untagged in it as they come (ui, uo: ntext_untag()'s place). */
+ * untagged in it as they come (at: ntext_untag()'s place). */
 static void ntext_read_head(struct ntext *t, struct ntext_leaf *lf,
                             size_t head)
 {
-    size_t before = t->len, dn = 0, ui = 0, uo = 0;
+    size_t before = t->len, dn = 0;
+    struct ntext_untag_at at = {0, 0, 0};
     enum ntext_cs cs = lf->kind == NTEXT_PLAIN
                            ? ntext_charset_kind(lf->charset)
                            : NCS_NATIVE;
@@ -398,7 +409,7 @@ static void ntext_read_head(struct ntext *t, struct ntext_leaf *lf,
     while (lf->at < lf->len && !ntext_enough(t, head)) {
         size_t end = ntext_piece_end(lf->body, lf->len, lf->at);
         const char *piece = lf->body + lf->at;
-        size_t pn = end - lf->at, o0 = uo;
+        size_t pn = end - lf->at, o0 = at.o;
         if (copy) {
             pn = ntext_decode(t, lf->cte, piece, pn, d + dn, lf->len - dn);
             piece = d + dn;
@@ -409,8 +420,8 @@ static void ntext_read_head(struct ntext *t, struct ntext_leaf *lf,
         if (lf->kind != NTEXT_HTML)
             ntext_put_plain(t, cs, piece, pn);
         else if (more) {
-            more = ntext_untag(d, dn, &ui, &uo, end == lf->len);
-            (void)ntext_put(t, d + o0, uo - o0);
+            more = ntext_untag(d, dn, &at, end == lf->len);
+            (void)ntext_put(t, d + o0, at.o - o0);
         }
     }
     if (lf->at == lf->len)

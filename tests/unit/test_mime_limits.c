@@ -107,6 +107,22 @@ static void gen_ats(struct buf *b, size_t n)
     buf_str(b, "\n");
 }
 
+/* A DSN that answers for its recipient behind an HTML part whose tag
+ * never closes: its text is read in pieces (ntext_head()), and the open
+ * tag must not be searched again for each. */
+static void gen_open_tag(struct buf *b, size_t n)
+{
+    buf_str(b, "From: MAILER-DAEMON@example.org\nSubject: failure\n"
+               "Content-Type: multipart/report; boundary=\"B\"\n\n--B\n"
+               "Content-Type: text/html\n\n<p>x<div class=\"");
+    for (size_t i = 0; i < n; i++)
+        buf_str(b, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
+    buf_str(b, "\n--B\nContent-Type: message/delivery-status\n\n"
+               "Reporting-MTA: dns; x\n\nFinal-Recipient: rfc822; "
+               "u@example.net\nAction: failed\nStatus: 5.1.1\n"
+               "Diagnostic-Code: smtp; 550 5.1.1 no\n\n--B--\n");
+}
+
 static double cpu_seconds(void)
 {
     struct timespec ts;
@@ -215,6 +231,7 @@ static void test_time_is_linear(void **state)
     check_linear(gen_parts, 200, "many parts");
     check_linear(gen_addresses, 2000, "many addresses");
     check_linear(gen_ats, 50000, "many @");
+    check_linear(gen_open_tag, 20000, "a tag open for long");
 }
 
 int main(void)
