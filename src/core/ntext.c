@@ -224,14 +224,127 @@ struct ntext_untag_at {
     size_t i, o, gt_from;
 };
 
+/* A code point (at most 0x10FFFF) as UTF-8 into out[4]; its length. */
+static size_t ntext_utf8(unsigned long cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* The value of a digit in base 10 or 16, -1 when c is none. */
+static int ntext_digit(char c, bool hex)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (hex && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (hex && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A numeric character reference at s[0..n) ("&#39;", "&#x27;"): the code
+ * point, with *used the bytes it took; 0 when s does not hold one whole
+ * (eight digits at most), or it names no character (NUL, a surrogate,
+ * past U+10FFFF). */
+static unsigned long ntext_numeric_ref(const char *s, size_t n, size_t *used)
+{
+    bool hex = n > 2 && (s[2] == 'x' || s[2] == 'X');
+    size_t i = 2 + hex, digits = 0;
+    unsigned long cp = 0;
+    int v;
+
+    if (n < 4 || s[1] != '#')
+        return 0;
+    for (; i < n && digits < 8 && (v = ntext_digit(s[i], hex)) >= 0;
+         i++, digits++)
+        cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+    if (digits == 0 || i >= n || s[i] != ';' || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    *used = i + 1;
+    return cp;
+}
+
+/* The character of an HTML character reference at s[0..n) (s[0] is the
+ * '&') as UTF-8 into out[4]: its length, with *used the bytes it took; 0
+ * when s does not start one this reader knows (it is then kept as
+ * written).  A no-break space is a space. */
+static size_t ntext_ref_char(const char *s, size_t n, size_t *used,
+                             char out[4])
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"nbsp;", ' '}, {"lt;", '<'},    {"gt;", '>'},
+                 {"amp;", '&'},  {"quot;", '"'}, {"apos;", '\''}};
+    unsigned long cp;
+
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+        size_t l = strlen(named[k].name);
+        if (n > l && strncasecmp(s + 1, named[k].name, l) == 0) {
+            *used = l + 1;
+            out[0] = named[k].c;
+            return 1;
+        }
+    }
+    if ((cp = ntext_numeric_ref(s, n, used)) == 0)
+        return 0;
+    return ntext_utf8(cp == 0xA0 ? ' ' : cp, out);
+}
+
+/* The '&' at s[*i] (of s[0..n)): the character of the reference it
+ * starts written at s + *o, or the '&' itself; both advanced. */
+static void ntext_ref(char *s, size_t n, size_t *i, size_t *o)
+{
+    char ch[4];
+    size_t used = 0, k = ntext_ref_char(s + *i, n - *i, &used, ch);
+
+    if (k == 0) {
+        s[(*o)++] = s[(*i)++]; /* an '&' as written */
+        return;
+    }
+    memcpy(s + *o, ch, k); /* @UNSAFE: k <= used, *o <= *i */
+    *o += k;
+    *i += used;
+}
+
+/* Can the bytes s[0..n) after an '&' still become a character reference
+ * that they do not show whole yet?  (Then the caller waits for more.) */
+static bool ntext_ref_open(const char *s, size_t n)
+{
+    return n < NTEXT_REF_MAX && memchr(s, ';', n) == NULL;
+}
+
+
 /* Crude HTML to text, in place, resumable: s[at->i..n) (s NUL-terminated
  * at n) is read and its text written at s + at->o (o <= i): tags dropped
- * (a space for each), block tags become line breaks, the text between
- * tags moved in runs.  Unless final, it stops at a '<' that the bytes up
- * to n cannot tell (the last byte, or a tag with no '>' yet), so that more
- * bytes appended at n go on from there with the same result as one call
- * over all of them.  Returns false once a tag that never closes has
- * hidden the rest (final only). */
+ * (a space for each), block tags become line breaks, character references
+ * the characters they stand for (a reference is never shorter than its
+ * character), the text between moved in runs.  Unless final, it stops at
+ * a '<' or '&' that the bytes up to n cannot tell (the last byte, a tag
+ * with no '>' yet, a reference not whole yet), so that more bytes
+ * appended at n go on from there with the same result as one call over
+ * all of them.  Returns false once a tag that never closes has hidden the
+ * rest (final only). */
 static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
                         bool final)
 {
@@ -239,11 +352,19 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
     bool more = true;
 
     while (i < n) {
-        const char *lt = memchr(s + i, '<', n - i), *gt;
+        const char *lt = memchr(s + i, '<', n - i), *gt, *amp;
         size_t run = lt != NULL ? (size_t)(lt - s) - i : n - i;
+        if ((amp = memchr(s + i, '&', run)) != NULL)
+            run = (size_t)(amp - s) - i;
         memmove(s + o, s + i, run); /* @UNSAFE: o <= i */
         o += run;
         i += run;
+        if (amp != NULL) {
+            if (!final && ntext_ref_open(s + i + 1, n - i - 1))
+                break; /* told once more bytes come */
+            ntext_ref(s, n, &i, &o);
+            continue;
+        }
         if (i >= n || (!final && i + 1 >= n))
             break;
         if (i + 1 >= n || !ntext_tag_start(s[i + 1])) {

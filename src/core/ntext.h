@@ -14,7 +14,10 @@
  *   ntext_all()   every leaf, in order: transfer-decoded, ISO-8859-1 and
  *                 its kin turned into UTF-8 (other charsets through
  *                 iconv(), see charset.h), HTML reduced to text (tags
- *                 dropped, block tags made line breaks), each leaf's text
+ *                 dropped, block tags made line breaks, the character
+ *                 references lt, gt, amp, quot, apos, nbsp and numeric
+ *                 ones made characters, others kept as written; a
+ *                 no-break space is a space), each leaf's text
  *                 followed by a line break; at most NTEXT_MAX bytes;
  *   ntext_head()  the same text, only as far as it holds a line end
  *                 (CR or LF) at an offset >= head with one more byte after
@@ -48,6 +51,8 @@
 #define NTEXT_MAX (512u * 1024u) /* notice text kept for the rules */
 #define NTEXT_FIRST 8192         /* bytes of the caller's first buffer */
 #define NTEXT_LEAVES_INLINE 4    /* leaves kept without allocating */
+#define NTEXT_REF_MAX 12         /* "&#x" 8 hex digits ";": the longest
+                                    character reference read */
 
 enum ntext_kind {
     NTEXT_PLAIN, /* a text/ type other than HTML: charset applies */
