@@ -32,7 +32,7 @@
  * phrases in the first 4 KB, and the lines that start there (for the cut
  * before a returned original).  A text that holds a line end past it is
  * enough (ntext_head()). */
-#define REPORT_FAMILY_HEAD 4096
+#define REPORT_FAMILY_HEAD TEXTBOUNCE_HEAD
 
 static int report_parse_nested(const char *msg, size_t len,
                                const struct mime_limits *lim,

@@ -43,7 +43,7 @@
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
 #define TB_BLOCK_LINES 12 /* lines of a block at most */
 #define TB_COMPLETE_MAX 8 /* recipients whose code is searched for */
-#define TB_HEAD_MAX 4096 /* text searched for family, signal, delay */
+#define TB_HEAD_MAX TEXTBOUNCE_HEAD /* searched for family, signal, delay */
 
 static char tb_lower(char c)
 {

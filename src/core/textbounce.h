@@ -56,6 +56,11 @@ size_t textbounce_cut(const char *text, size_t len, size_t *orig_r);
  * when none is recognised. */
 const char *textbounce_family(const char *text, size_t len);
 
+/* What textbounce_family() and textbounce_notice_family() read of a text:
+ * its first TEXTBOUNCE_HEAD bytes, and the lines that start in them (a
+ * caller that makes the text lazily, report.c, makes this much). */
+#define TEXTBOUNCE_HEAD 4096
+
 /* textbounce_family() of the text before the returned original
  * (textbounce_cut()), without looking for the cut further than the family
  * reads. */
