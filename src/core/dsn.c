@@ -10,9 +10,11 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/charset.h"
 #include "core/hdr.h"
 
 #define DSN_VALUE_MAX 4096 /* one unfolded field value */
+#define DSN_DIAG_JIS_MAX 1024 /* ISO-2022-JP diagnostic bytes made UTF-8 */
 
 /* A letter, digit, '-' or '_' (of a type name): bit 0x20 set, a letter
  * is one of a-z. */
@@ -289,14 +291,43 @@ static void dsn_set_rcpt(struct rbuild *b, struct dsn_group *g,
     }
 }
 
+/* Does t[0..tl) hold an ISO-2022-JP shift into JIS X 0208 (ESC $ B or
+ * ESC $ @)? */
+static bool dsn_iso2022jp(const char *t, size_t tl)
+{
+    const char *e = memchr(t, '\x1b', tl);
+
+    for (; e != NULL; e = memchr(e + 1, '\x1b', (size_t)(t + tl - e - 1)))
+        if (t + tl - e >= 3 && e[1] == '$' && (e[2] == 'B' || e[2] == '@'))
+            return true;
+    return false;
+}
+
+/* A diagnostic as the report keeps it: a 7-bit one with ISO-2022-JP
+ * shifts (as Japanese MTAs write it in a DSN part that declares no
+ * charset) in UTF-8 (utf8: DSN_DIAG_JIS_MAX * 3 + 4 bytes). */
+static const char *dsn_diag_text(const char *t, size_t *tl, char *utf8)
+{
+    size_t ul;
+
+    if (*tl <= DSN_DIAG_JIS_MAX && dsn_iso2022jp(t, *tl) &&
+        charset_to_utf8("iso-2022-jp", 11, t, *tl, utf8,
+                        DSN_DIAG_JIS_MAX * 3 + 4, &ul)) {
+        *tl = ul;
+        return utf8;
+    }
+    return t;
+}
+
 static void dsn_diagnostic(struct rbuild *b, struct report_rcpt *rc,
                            const char *v, size_t vl)
 {
     const char *t = dsn_skip_type(v, vl);
     size_t tl = vl - (size_t)(t - v);
-    char st[16];
+    char st[16], utf8[DSN_DIAG_JIS_MAX * 3 + 4];
     int code;
 
+    t = dsn_diag_text(t, &tl, utf8);
     rbuild_str(b, &rc->diagnostic, t, tl);
     dsn_scan_reply(t, tl, &code, st, sizeof st);
     rbuild_codes(rc, st, code); /* a Status: field still overrides */

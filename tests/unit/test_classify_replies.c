@@ -282,6 +282,12 @@ static const struct row rows[] = {
     {"451 qq temporary problem (#4.3.0)", S, "system_error", false},
     {"550 The email address you entered couldn't be found", H,
      "user_unknown", false},
+    /* Lotus Domino and Notes in Japanese: not in the directory */
+    {"550 \xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbc a@example.jp "
+     "\xe3\x81\xaf Domino \xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf"
+     "\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab\xe3\x81\xaf\xe8\xa6\x8b\xe3\x81"
+     "\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+     H, "user_unknown", false},
     /* T-Online: "(BL)" marks its block list */
     {"554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help "
      "or to contact tosa@rx.t-online.de to clarify.) (BL)",

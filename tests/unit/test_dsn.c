@@ -163,6 +163,32 @@ static void test_dsn_per_message_fields(void **state)
     report_free(&r);
 }
 
+/* A Diagnostic-Code in ISO-2022-JP (7-bit, with its escapes; no charset
+ * declared) is kept as UTF-8; an ESC that shifts into nothing known leaves
+ * the text as written. */
+static void test_dsn_iso2022jp_diagnostic(void **state)
+{
+    static const char body[] =
+        "Reporting-MTA: dns; mx.example.jp\n\n"
+        "Final-Recipient: rfc822; a@example.jp\nAction: failed\n"
+        "Status: 5.0.0\nDiagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(B a "
+        "\x1b$B$O\x1b(B Domino\n\n"
+        "Final-Recipient: rfc822; b@example.jp\nAction: failed\n"
+        "Status: 5.0.0\nDiagnostic-Code: smtp; 550 \x1b[1m odd\n";
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(dsn_parse(&b, body, strlen(body)), 2);
+    assert_string_equal(r->rcpts[0].diagnostic,
+                        "\xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbc a "
+                        "\xe3\x81\xaf Domino");
+    assert_string_equal(r->rcpts[1].diagnostic, "550 \x1b[1m odd");
+    report_free(&r);
+}
+
 static void test_dsn_recipient_limit(void **state)
 {
     struct mime_limits lim;
@@ -539,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_find_status_as_reference),
         cmocka_unit_test(test_dsn_cases),
         cmocka_unit_test(test_dsn_per_message_fields),
+        cmocka_unit_test(test_dsn_iso2022jp_diagnostic),
         cmocka_unit_test(test_dsn_recipient_limit),
         cmocka_unit_test(test_dsn_group_of_many_fields),
         cmocka_unit_test(test_dsn_names_any_case),
