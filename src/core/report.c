@@ -594,6 +594,23 @@ static void report_enrich(struct report_ctx *c)
     report_free(&t);
 }
 
+/* Recipients that only X-Failed-Recipients named (the notice's text names
+ * none of them, so none has a diagnostic): the notice's text before the
+ * returned original says why, for all of them. */
+static void report_notice_diagnostic(struct report_ctx *c, size_t cut)
+{
+    struct report *r = c->b.r;
+    char d[REPORT_HDR_VALUE];
+    size_t dl;
+
+    for (size_t i = 0; i < r->nrcpts; i++)
+        if (r->rcpts[i].diagnostic != NULL)
+            return;
+    dl = hdr_unfold(c->nt.text, cut, d, sizeof d);
+    for (size_t i = 0; i < r->nrcpts && dl > 0; i++)
+        rbuild_str(&c->b, &r->rcpts[i].diagnostic, d, dl);
+}
+
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
 static void report_text_decide(struct report_ctx *c)
 {
@@ -636,6 +653,8 @@ static void report_text_decide(struct report_ctx *c)
     const char *mta = textbounce_parse(&c->b, c->nt.text, cut, &h);
     if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
+    else
+        report_notice_diagnostic(c, cut);
     if (mta != NULL || r->nrcpts > 0) {
         r->kind = REPORT_BOUNCE;
         r->mta = mta != NULL ? mta : "text";

@@ -288,6 +288,9 @@ static const struct row rows[] = {
      "\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab\xe3\x81\xaf\xe8\xa6\x8b\xe3\x81"
      "\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
      H, "user_unknown", false},
+    /* a Google Groups notice in any language: its help link */
+    {"Ahoj, skupina (x) pravdepodobne neexistuje. Centrum napovedy: "
+     "https://groups.google.com/support/", X, "policy", false},
     /* T-Online: "(BL)" marks its block list */
     {"554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help "
      "or to contact tosa@rx.t-online.de to clarify.) (BL)",

@@ -352,6 +352,48 @@ static void test_html_references(void **state)
     report_free(&r);
 }
 
+/* Recipients only X-Failed-Recipients names: the notice's text before
+ * the returned original is their diagnostic; a recipient the text names
+ * keeps its own block, and then no other gets the whole text. */
+static void test_failed_recipients_header_diagnostic(void **state)
+{
+    static const char msg[] =
+        "From: mailer-daemon@groups.example.com\nTo: a@example.com\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "X-Failed-Recipients: list@groups.example.com\n\n"
+        "Hello a@example.com,\n\nThe group you tried to contact may not "
+        "exist, or you may not have permission to post to it.\n\n"
+        "----- Original message -----\nTo: list@groups.example.com\n"
+        "Subject: hi\n\nbody\n";
+    static const char msg2[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: Undelivered Mail\n"
+        "X-Failed-Recipients: b@example.org, c@example.org\n\n"
+        "Delivery failed.\n\n<b@example.org>: 550 5.1.1 user unknown\n";
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err;
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
+    check_rcpts(r, "list@groups.example.com");
+    assert_non_null(r->rcpts[0].diagnostic);
+    assert_non_null(strstr(r->rcpts[0].diagnostic,
+                           "may not have permission to post"));
+    assert_null(strstr(r->rcpts[0].diagnostic, "Original message"));
+    report_free(&r);
+    assert_int_equal(report_parse(msg2, strlen(msg2), &lim, &r, &err), 0);
+    assert_int_equal(r->nrcpts, 2);
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        if (strcmp(r->rcpts[i].recipient, "c@example.org") == 0)
+            assert_null(r->rcpts[i].diagnostic);
+        else
+            assert_string_equal(r->rcpts[i].status, "5.1.1");
+    }
+    report_free(&r);
+}
+
 static void test_truncation_is_flagged(void **state)
 {
     static const char msg[] = "From: a@example.com\n\nlong body here\n";
@@ -812,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_html_references),
+        cmocka_unit_test(test_failed_recipients_header_diagnostic),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_strings_in_blocks),
         cmocka_unit_test(test_notice_family_as_cut_then_family),
