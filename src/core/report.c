@@ -28,6 +28,7 @@
 #include "core/textbounce.h"
 
 #define REPORT_HDR_VALUE 1024 /* one header value we keep */
+#define REPORT_NOTICE_DIAG 2048 /* a notice's text as a diagnostic */
 /* The head of the notice text that textbounce_notice_family() reads: its
  * phrases in the first 4 KB, and the lines that start there (for the cut
  * before a returned original).  A text that holds a line end past it is
@@ -596,11 +597,12 @@ static void report_enrich(struct report_ctx *c)
 
 /* Recipients that only X-Failed-Recipients named (the notice's text names
  * none of them, so none has a diagnostic): the notice's text before the
- * returned original says why, for all of them. */
+ * returned original says why, for all of them (its first
+ * REPORT_NOTICE_DIAG bytes, what the classifier reads of a diagnostic). */
 static void report_notice_diagnostic(struct report_ctx *c, size_t cut)
 {
     struct report *r = c->b.r;
-    char d[REPORT_HDR_VALUE];
+    char d[REPORT_NOTICE_DIAG];
     size_t dl;
 
     for (size_t i = 0; i < r->nrcpts; i++)

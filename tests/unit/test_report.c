@@ -383,6 +383,21 @@ static void test_failed_recipients_header_diagnostic(void **state)
                            "may not have permission to post"));
     assert_null(strstr(r->rcpts[0].diagnostic, "Original message"));
     report_free(&r);
+    /* what says why may come late in a long notice (a translation) */
+    char *long_msg = malloc(sizeof msg + 1600);
+    const char *body = strstr(msg, "\n\n") + 2;
+    assert_non_null(long_msg);
+    memcpy(long_msg, msg, (size_t)(body - msg));
+    memset(long_msg + (body - msg), 'w', 1600);
+    long_msg[body - msg + 1599] = ' ';
+    strcpy(long_msg + (body - msg) + 1600, body);
+    assert_int_equal(
+        report_parse(long_msg, strlen(long_msg), &lim, &r, &err), 0);
+    assert_non_null(r->rcpts[0].diagnostic);
+    assert_non_null(strstr(r->rcpts[0].diagnostic,
+                           "may not have permission to post"));
+    report_free(&r);
+    free(long_msg);
     assert_int_equal(report_parse(msg2, strlen(msg2), &lim, &r, &err), 0);
     assert_int_equal(r->nrcpts, 2);
     for (size_t i = 0; i < r->nrcpts; i++) {
