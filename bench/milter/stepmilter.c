@@ -11,13 +11,13 @@
  * Usage: stepmilter -p unix:/path [-d]
  *   Without -d it negotiates what bounceguard negotiates by default on a
  *   unix socket (no HELO, DATA or unknown commands; no reply to connect,
- *   MAIL and headers; recipients the MTA refused), answers "continue" at RCPT and "accept" at
- *   the end of the headers: Postfix then waits for it three times per
- *   message (OPTNEG, RCPT, end of headers) and its cleanup(8) reads the
- *   queued headers back and sends them.
+ *   MAIL and headers; recipients the MTA refused), answers "continue" at
+ *   RCPT and "accept" at the end of the headers: Postfix then waits for
+ *   it three times per message (OPTNEG, RCPT, end of headers) and its
+ *   cleanup(8) reads the queued headers back and sends them.
  *   With -d it asks for DATA too and answers "accept" there: the MTA sends
- *   no headers and no body, the least a filter that can refuse recipients
- *   costs.
+ *   no headers and no body (cleanup(8) is not even handed the filter), the
+ *   least a filter that can refuse recipients costs.
  *   The socket is created world-connectable so that Postfix's daemons
  *   (user postfix) reach a filter started by root.
  * One thread, one epoll set; runs until SIGTERM/SIGINT, exits 0, or 1 on a

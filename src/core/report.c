@@ -581,8 +581,8 @@ static void report_enrich(struct report_ctx *c)
             r->mta = fam;
         if (lacking) {
             report_addrs(c);
-            (void)textbounce_recipients(
-                &tb, c->nt.text, textbounce_cut(c->nt.text, c->nt.len, &orig), &h);
+            size_t cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
+            (void)textbounce_recipients(&tb, c->nt.text, cut, &h);
         }
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
