@@ -288,6 +288,10 @@ static const struct row rows[] = {
      "\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab\xe3\x81\xaf\xe8\xa6\x8b\xe3\x81"
      "\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
      H, "user_unknown", false},
+    /* an explicit null MX beats the DNS error it is reported with */
+    {"550 DNS Error: DNS type 'mx' lookup of example.org responded with "
+     "code NOERROR The domain example.org doesn't receive email according "
+     "to the administrator: returned Null MX", H, "no_mx", false},
     /* a Google Groups notice in any language: its help link */
     {"Ahoj, skupina (x) pravdepodobne neexistuje. Centrum napovedy: "
      "https://groups.google.com/support/", X, "policy", false},
