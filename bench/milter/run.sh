@@ -84,30 +84,21 @@ smtpd_milters ="
 
 # ---- the milters
 declare -A SOCK
-# start_nullmilter MODE [OPTION]: nullmilter on its own socket
-start_nullmilter() {
-    local bin=$top_builddir/bench/milter/nullmilter
-    [ -x "$bin" ] || { echo "# $1: $bin not built (make bench/milter/nullmilter)"; return 1; }
-    mkdir -p "$W/$1"
-    chmod 755 "$W/$1"
-    pfh_spawn "nullmilter-$1" "$bin" -p "unix:$W/$1/$1.sock" ${2:+"$2"}
-    pfh_wait_file "$W/$1/$1.sock" 10 >/dev/null
-    SOCK[$1]=unix:$W/$1/$1.sock
+# start_bench_milter PROGRAM MODE [OPTION]: bench/milter/PROGRAM (nullmilter
+# or stepmilter) on a socket of its own for MODE
+start_bench_milter() {
+    local prog=$1 mode=$2 bin=$top_builddir/bench/milter/$1
+    [ -x "$bin" ] || { echo "# $mode: $bin not built (make bench/milter/$prog)"; return 1; }
+    mkdir -p "$W/$mode"
+    chmod 755 "$W/$mode"
+    pfh_spawn "$prog-$mode" "$bin" -p "unix:$W/$mode/$mode.sock" ${3:+"$3"}
+    pfh_wait_file "$W/$mode/$mode.sock" 10 >/dev/null
+    SOCK[$mode]=unix:$W/$mode/$mode.sock
 }
-start_null() { start_nullmilter null; }
-start_floor() { start_nullmilter floor -a; }
-# start_stepmilter MODE [OPTION]: stepmilter on its own socket
-start_stepmilter() {
-    local bin=$top_builddir/bench/milter/stepmilter
-    [ -x "$bin" ] || { echo "# $1: $bin not built (make bench/milter/stepmilter)"; return 1; }
-    mkdir -p "$W/$1"
-    chmod 755 "$W/$1"
-    pfh_spawn "stepmilter-$1" "$bin" -p "unix:$W/$1/$1.sock" ${2:+"$2"}
-    pfh_wait_file "$W/$1/$1.sock" 10 >/dev/null
-    SOCK[$1]=unix:$W/$1/$1.sock
-}
-start_steps() { start_stepmilter steps; }
-start_datastep() { start_stepmilter datastep -d; }
+start_null() { start_bench_milter nullmilter null; }
+start_floor() { start_bench_milter nullmilter floor -a; }
+start_steps() { start_bench_milter stepmilter steps; }
+start_datastep() { start_bench_milter stepmilter datastep -d; }
 
 start_opendkim() {
     command -v opendkim >/dev/null || { echo "# opendkim: not installed"; return 1; }
