@@ -95,7 +95,8 @@ endif
 # classify group: reply parsing, rules, seed documents, JSON writer
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_classify_seeds
-tests_unit_test_classify_seeds_SOURCES = tests/unit/test_classify_seeds.c
+tests_unit_test_classify_seeds_SOURCES = tests/unit/test_classify_seeds.c \
+	tests/unit/reply_table.c tests/unit/reply_table.h
 tests_unit_test_classify_seeds_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_classify_seeds_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_classify_seeds_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
@@ -231,7 +232,8 @@ endif
 # providers' and receivers' replies not in the seed documents
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_classify_replies
-tests_unit_test_classify_replies_SOURCES = tests/unit/test_classify_replies.c
+tests_unit_test_classify_replies_SOURCES = tests/unit/test_classify_replies.c \
+	tests/unit/reply_table.c tests/unit/reply_table.h
 tests_unit_test_classify_replies_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_classify_replies_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_classify_replies_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)

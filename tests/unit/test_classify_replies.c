@@ -8,31 +8,9 @@
  * A NULL reason accepts any reason of the bucket.  One TAP line per row.
  * Rules: $top_srcdir/conf/rules.conf.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "reply_table.h"
 
-#include <cmocka.h>
-
-#include "core/classify.h"
-
-#define H BUCKET_HARD
-#define S BUCKET_SOFT
-#define X BUCKET_SENDER
-#define N BUCKET_NONE
-
-struct row {
-    const char *text;
-    enum bucket bucket;
-    const char *reason; /* NULL: any reason of that bucket */
-    bool auth;
-};
-
-static const struct row rows[] = {
+static const struct reply_row rows[] = {
     /* --- Microsoft (Exchange Online, Outlook.com) --- */
     {"550 5.7.708 Service unavailable. Access denied, traffic not accepted "
      "from this IP. For more information please go to "
@@ -610,63 +588,8 @@ static const struct row rows[] = {
      X, "rate_limited", false},
 };
 
-static struct classify_rules *rules;
-
-static int load_rules(void **state)
-{
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    char *err = NULL;
-    const char *paths[1] = {path};
-
-    (void)state;
-    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
-    if (classify_rules_load(paths, 1, &rules, &err) < 0) {
-        fprintf(stderr, "# %s\n", err ? err : "cannot load rules");
-        free(err);
-        return -1;
-    }
-    return 0;
-}
-
-static int free_rules(void **state)
-{
-    (void)state;
-    classify_rules_free(&rules);
-    return 0;
-}
-
-static void check_row(void **state)
-{
-    const struct row *r = *state;
-    struct verdict v;
-
-    classify_reply(rules, r->text, strlen(r->text), NULL, 0, NULL, &v);
-    if (v.bucket != r->bucket || (r->reason && strcmp(v.reason, r->reason)) ||
-        v.auth != r->auth)
-        fail_msg("\"%s\": got %s/%s%s by rule %s, want %s/%s%s", r->text,
-                 bucket_name(v.bucket), v.reason, v.auth ? "/auth" : "",
-                 v.rule, bucket_name(r->bucket),
-                 r->reason ? r->reason : "*", r->auth ? "/auth" : "");
-}
-
-#define NROWS (sizeof rows / sizeof rows[0])
-
 int main(void)
 {
-    static struct CMUnitTest tests[NROWS];
-    static char names[NROWS][160];
-
-    for (size_t i = 0; i < NROWS; i++) {
-        /* one TAP line per row: no line breaks in the name */
-        snprintf(names[i], sizeof names[i], "%s", rows[i].text);
-        for (char *p = names[i]; *p != '\0'; p++)
-            if (*p == '\r' || *p == '\n' || *p == '#')
-                *p = ' ';
-        tests[i].name = names[i];
-        tests[i].test_func = check_row;
-        tests[i].initial_state = (void *)&rows[i];
-    }
-    return cmocka_run_group_tests_name("classify_replies", tests, load_rules,
-                                       free_rules);
+    return reply_table_run("classify_replies", rows,
+                           sizeof rows / sizeof rows[0]);
 }
