@@ -547,7 +547,25 @@ static void take_field(struct logline *ll, struct fields *f,
         ll->mailer = v;
     } else if (SPAN_IS(key, "dsn")) {
         set_dsn(ll, v);
+    } else if (SPAN_IS(key, "msgid")) { /* Sendmail */
+        ll->message_id = strip_angle(v);
     }
+}
+
+/* Postfix cleanup(8): "QID: message-id=<id>", the whole rest of the line
+ * (an id may hold ", "); angle brackets are optional in what it logs. */
+static bool parse_message_id(struct logline *ll, struct cursor *c)
+{
+    if (!cur_lit(c, "message-id="))
+        return false;
+    struct logline_span id = strip_angle(span_of(c->p, c->end));
+
+    c->p = c->end;
+    if (id.len > 0) {
+        ll->message_id = id;
+        ll->kind = LOGLINE_MESSAGE_ID;
+    }
+    return true;
 }
 
 /* Walks "key=value, key=value, ..."; status= and stat= end the list. */
@@ -583,6 +601,8 @@ static void parse_message(struct logline *ll, struct cursor *c)
     if (c->p - start < 5 || !cur_lit(c, ": "))
         return;
     ll->queue_id = span_of(start, c->p - 2);
+    if (parse_message_id(ll, c))
+        return;
     memset(&f, 0, sizeof f);
     parse_fields(ll, c, &f);
     if (f.stat.p != NULL) {
@@ -705,6 +725,8 @@ const char *logline_kind_name(enum logline_kind k)
         return "expired";
     case LOGLINE_SENDER:
         return "sender";
+    case LOGLINE_MESSAGE_ID:
+        return "message-id";
     case LOGLINE_OTHER:
         break;
     }

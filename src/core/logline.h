@@ -7,8 +7,10 @@
  * relay agents: "to=<...>, ..., dsn=4.2.2, status=deferred (...)";
  * Sendmail "to=<...>, ..., dsn=5.1.1, stat=User unknown"), a message
  * expiring in the queue (qmgr "status=expired"), or the sender of a queued
- * message (qmgr / sendmail "from=<...>").  Any other line is
- * LOGLINE_OTHER, which is a result, not an error.
+ * message (qmgr / sendmail "from=<...>"; Sendmail's also holds the
+ * "msgid=<...>"), or the Message-ID of a message just queued (Postfix
+ * cleanup "message-id=<...>").  Any other line is LOGLINE_OTHER, which is
+ * a result, not an error.
  *
  * Prefixes understood: RFC 3164 syslog ("Nov 25 22:24:21 host tag[pid]: "),
  * with or without a "<PRI>" and with fractional seconds, ISO 8601 / RFC
@@ -45,6 +47,7 @@ enum logline_kind {
     LOGLINE_DELIVERY,  /* one recipient's delivery attempt */
     LOGLINE_EXPIRED,   /* qmgr: the message expired, returned to sender */
     LOGLINE_SENDER,    /* qmgr / sendmail: from=<...> of a queued message */
+    LOGLINE_MESSAGE_ID, /* cleanup: message-id=<...> of a queued message */
 };
 
 enum logline_mta {
@@ -101,6 +104,8 @@ struct logline {
     struct logline_span to;        /* address without <> */
     struct logline_span orig_to;   /* Postfix orig_to=, without <> */
     struct logline_span from;      /* LOGLINE_SENDER, LOGLINE_EXPIRED */
+    struct logline_span message_id; /* without <>: LOGLINE_MESSAGE_ID,
+                                       Sendmail's LOGLINE_SENDER msgid= */
     struct logline_span relay;     /* "mx.example.com[192.0.2.1]:25" */
     struct logline_span delay;     /* "1.2" (Postfix), "00:00:01" (Sendmail) */
     struct logline_span mailer;    /* Sendmail mailer= */

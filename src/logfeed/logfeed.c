@@ -189,6 +189,7 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
     ss.cache_entries = (size_t)set->cache_entries;
     ss.utc_offset = local_utc_offset();
     ss.join_outbound = true;
+    ss.message_ids = true;
     ss.on_event = on_event;
     ss.ctx = ctx;
     f->sink = logfeed_sink_new(&ss, store, rules);

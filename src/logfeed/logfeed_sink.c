@@ -15,6 +15,8 @@
 #include "metrics/metrics.h"
 
 #define SINK_FLUSH_TIMEOUT_MS 10000
+/* Longest Message-ID given to the store (RFC 5322 lines are 998 bytes). */
+#define LOGFEED_MESSAGE_ID_MAX 998
 
 /* Bytes of the queue-id -> sender map's values. */
 struct sender_val {
@@ -357,6 +359,35 @@ static int handle_delivery(struct logfeed_sink *s, const struct logline *ll,
     return emit_each_recipient(s, &ev, recipient_span(ll));
 }
 
+/* The Message-ID the MTA logs for a queued message (Postfix cleanup,
+ * Sendmail's from= line), for the outbound tracking of the milter, which
+ * may have tracked the message before its headers. */
+static int handle_message_id(struct logfeed_sink *s, const struct logline *ll,
+                             time_t now)
+{
+    char qid[64], mid[LOGFEED_MESSAGE_ID_MAX + 1];
+    time_t when;
+
+    if (!s->set.message_ids || s->store == NULL || ll->queue_id.p == NULL ||
+        ll->message_id.p == NULL || ll->queue_id.len >= sizeof qid ||
+        ll->message_id.len >= sizeof mid)
+        return 0;
+    memcpy(qid, ll->queue_id.p, ll->queue_id.len);
+    qid[ll->queue_id.len] = '\0';
+    memcpy(mid, ll->message_id.p, ll->message_id.len);
+    mid[ll->message_id.len] = '\0';
+    if (!logline_time_resolve(&ll->time, s->set.utc_offset, now, &when))
+        when = now;
+    if (store_outbound_message_id(s->store, qid, mid, (long long)when) < 0 &&
+        (store_flush(s->store, SINK_FLUSH_TIMEOUT_MS) < 0 ||
+         store_outbound_message_id(s->store, qid, mid, (long long)when) < 0)) {
+        s->stats.refused++;
+        return -1;
+    }
+    s->stats.message_ids++;
+    return 0;
+}
+
 int logfeed_sink_line(struct logfeed_sink *s, const char *line, size_t len,
                       time_t now)
 {
@@ -375,7 +406,9 @@ int logfeed_sink_line(struct logfeed_sink *s, const char *line, size_t len,
         return handle_delivery(s, &ll, now);
     case LOGLINE_SENDER:
         remember_sender(s, &ll);
-        return 0;
+        return handle_message_id(s, &ll, now);
+    case LOGLINE_MESSAGE_ID:
+        return handle_message_id(s, &ll, now);
     case LOGLINE_EXPIRED:
         s->stats.expired++;
         return 0;

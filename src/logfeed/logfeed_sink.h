@@ -49,6 +49,7 @@ struct logfeed_sink_stats {
     unsigned long long skipped;   /* delivery lines not recorded */
     unsigned long long malformed; /* lines with parse errors */
     unsigned long long cache_hits, cache_misses;
+    unsigned long long message_ids; /* Message-IDs handed to the store */
 };
 
 /* A callback that sees every event before it is queued (tests, dry runs,
@@ -59,6 +60,8 @@ struct logfeed_sink_settings {
     size_t cache_entries; /* verdicts (and senders) cached */
     long utc_offset;      /* seconds east of UTC of lines without zone */
     bool join_outbound;   /* join failures to outbound tracking */
+    bool message_ids;     /* give tracked messages the Message-ID the MTA
+                             logs (store_outbound_message_id) */
     logfeed_sink_event_cb *on_event;
     void *ctx;
 };

@@ -145,6 +145,27 @@ int store_track_outbound(struct store *st, const struct outbound_msg *m)
     return enqueue(st, it);
 }
 
+int store_outbound_message_id(struct store *st, const char *queue_id,
+                              const char *message_id, long long when)
+{
+    struct outbound_msg m;
+    struct store_item *it;
+    char uuid[33];
+
+    if (queue_id == NULL || *queue_id == '\0' || message_id == NULL ||
+        *message_id == '\0')
+        return -1;
+    memset(&m, 0, sizeof m);
+    m.queue_id = queue_id;
+    m.message_id = message_id;
+    m.when = when;
+    store_uuid_make(&st->uuids, uuid);
+    it = store_item_outbound(&m, NULL, uuid);
+    if (it != NULL)
+        it->kind = ITEM_OUTBOUND_MID;
+    return enqueue(st, it);
+}
+
 /* ------------------------------------------------------- policy loop */
 
 static enum policy_kind event_kind(const struct store_event *ev)
@@ -280,6 +301,8 @@ int store_apply_chain(struct store *st, const struct store_item *it, size_t n,
         int rc;
         if (it->kind == ITEM_OUTBOUND)
             rc = st->be->outbound_insert(st->writer_db, it, err, errsize);
+        else if (it->kind == ITEM_OUTBOUND_MID)
+            rc = st->be->outbound_message_id(st->writer_db, it, err, errsize);
         else if (!check_seen ||
                  (rc = st->be->event_seen(st->writer_db, it->uuid, err,
                                           errsize)) == 0)

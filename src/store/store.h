@@ -152,6 +152,16 @@ int store_lookup(struct store *store, const char *addr, long long now,
 /* Queues an outbound message for tracking (0, or -1 when the queue is
  * full).  Tracked messages are forgotten after store.outbound_retention. */
 int store_track_outbound(struct store *store, const struct outbound_msg *m);
+/* Gives the tracked message of QUEUE_ID its Message-ID (without <>) when
+ * it has none: with milter.message_ids = "logfeed" the milter tracks a
+ * message before its headers and the log feed reads the id from the MTA's
+ * log.  Only a message tracked in the hour before WHEN is given one (short
+ * queue ids come back).  Queued like store_track_outbound(): 0, or -1 when
+ * an argument is empty or the queue is full. */
+int store_outbound_message_id(struct store *store, const char *queue_id,
+                              const char *message_id, long long when);
+/* How far back store_outbound_message_id() looks, in seconds. */
+#define STORE_MESSAGE_ID_WINDOW 3600
 /* Finds a tracked message by Message-ID (without <>) or, when that is NULL
  * or unknown, by queue id.  Returns 1 and fills *m_r (release with
  * outbound_msg_clear), 0 when unknown, -1 on error. */

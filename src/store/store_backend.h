@@ -16,8 +16,9 @@
 #include "core/policy.h"
 #include "store/store.h"
 
-/* One queued item: an event or an outbound message, strings owned. */
-enum store_item_kind { ITEM_EVENT = 0, ITEM_OUTBOUND };
+/* One queued item: an event, an outbound message, or the Message-ID of
+ * one (out.queue_id, out.message_id, out.when); strings owned. */
+enum store_item_kind { ITEM_EVENT = 0, ITEM_OUTBOUND, ITEM_OUTBOUND_MID };
 
 struct store_item {
     struct store_item *next;
@@ -68,6 +69,11 @@ struct store_backend {
                       const struct store_item *it, char *err, size_t errsize);
     int (*outbound_insert)(struct store_db *db, const struct store_item *it,
                            char *err, size_t errsize);
+    /* ITEM_OUTBOUND_MID: sets message_id of the rows of out.queue_id
+     * tracked since out.when - STORE_MESSAGE_ID_WINDOW that have none. */
+    int (*outbound_message_id)(struct store_db *db,
+                               const struct store_item *it, char *err,
+                               size_t errsize);
     long long (*expire)(struct store_db *db, const struct store_settings *set,
                         long long now, char *err, size_t errsize);
 

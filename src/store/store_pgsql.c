@@ -151,6 +151,10 @@ static const struct prepared stmts[] = {
      " recipients, at, envid) VALUES ($1, $2, $3, $4, $5, $6, $7)"
      " ON CONFLICT (uuid) DO NOTHING",
      7},
+    {"outbound_mid",
+     "UPDATE outbound SET message_id = $1 WHERE queue_id = $2"
+     " AND message_id IS NULL AND at >= $3::bigint",
+     3},
     {"lookup",
      "SELECT " SUP_COLS " FROM suppressions WHERE address = $1"
      " AND (expires = 0 OR expires > $2)",
@@ -798,6 +802,17 @@ static int pg_outbound_insert(struct store_db *d, const struct store_item *it,
     return run_cmd(d, "outbound", 7, v, err, errsize);
 }
 
+static int pg_outbound_message_id(struct store_db *d,
+                                  const struct store_item *it, char *err,
+                                  size_t errsize)
+{
+    char since[24];
+    const char *v[3] = {it->out.message_id, it->out.queue_id,
+                        NUM(since, it->out.when - STORE_MESSAGE_ID_WINDOW)};
+
+    return run_cmd(d, "outbound_mid", 3, v, err, errsize);
+}
+
 static long long delete_where(struct store_db *d, const char *sql,
                               long long arg, char *err, size_t errsize)
 {
@@ -1038,6 +1053,7 @@ const struct store_backend store_backend_pgsql = {
     .state_load = pg_state_load,
     .state_save = pg_state_save,
     .outbound_insert = pg_outbound_insert,
+    .outbound_message_id = pg_outbound_message_id,
     .expire = pg_expire,
     .lookup = pg_lookup,
     .find_outbound = pg_find_outbound,

@@ -93,7 +93,12 @@ static void put_item(FILE *f, const struct store_item *it)
 {
     const struct store_event *e = &it->ev;
 
-    if (it->kind == ITEM_OUTBOUND) {
+    if (it->kind == ITEM_OUTBOUND_MID) {
+        fprintf(f, "M\t%s", it->uuid);
+        put_field(f, it->out.message_id);
+        put_field(f, it->out.queue_id);
+        put_num(f, it->out.when);
+    } else if (it->kind == ITEM_OUTBOUND) {
         fprintf(f, "O\t%s", it->uuid);
         put_field(f, it->out.message_id);
         put_field(f, it->out.queue_id);
@@ -227,6 +232,23 @@ static struct store_item *parse_event(char **f, size_t n)
     return f[2] ? store_item_event(&e, f[2], f[1]) : NULL;
 }
 
+static struct store_item *parse_message_id(char **f, size_t n)
+{
+    struct outbound_msg m;
+    struct store_item *it;
+
+    if (n != 5 || f[2] == NULL || f[3] == NULL)
+        return NULL;
+    memset(&m, 0, sizeof m);
+    m.message_id = f[2];
+    m.queue_id = f[3];
+    m.when = atoll(f[4]);
+    it = store_item_outbound(&m, NULL, f[1]);
+    if (it != NULL)
+        it->kind = ITEM_OUTBOUND_MID;
+    return it;
+}
+
 static struct store_item *parse_line(char *line)
 {
     char *f[SPOOL_FIELDS_MAX];
@@ -237,6 +259,8 @@ static struct store_item *parse_line(char *line)
         return NULL;
     if (strcmp(f[0], "E") == 0)
         return parse_event(f, n);
+    if (strcmp(f[0], "M") == 0)
+        return parse_message_id(f, n);
     /* 7 fields before envelope ids were tracked, 8 since */
     if (strcmp(f[0], "O") != 0 || (n != 7 && n != 8))
         return NULL;

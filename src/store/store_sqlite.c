@@ -109,6 +109,7 @@ enum stmt_id {
     S_SUP_DEL,
     S_EVENT_PUT,
     S_OUT_PUT,
+    S_OUT_MID,
     S_LOOKUP,
     S_OUT_BY_MID,
     S_OUT_BY_QID,
@@ -144,6 +145,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_OUT_PUT] = "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
                   " recipients, at, envid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
                   " ?7)",
+    [S_OUT_MID] = "UPDATE outbound SET message_id = ?1 WHERE queue_id = ?2"
+                  " AND message_id IS NULL AND at >= ?3",
     [S_LOOKUP] = "SELECT " SUP_COLS " FROM suppressions WHERE address = ?1"
                  " AND (expires = 0 OR expires > ?2)",
     [S_OUT_BY_MID] = "SELECT " OUT_COLS " FROM outbound WHERE message_id = ?1"
@@ -559,6 +562,18 @@ static int sq_outbound_insert(struct store_db *d, const struct store_item *it,
     return run(d, s, err, errsize, "insert outbound");
 }
 
+static int sq_outbound_message_id(struct store_db *d,
+                                  const struct store_item *it, char *err,
+                                  size_t errsize)
+{
+    sqlite3_stmt *s = d->stmt[S_OUT_MID];
+
+    bind_text(s, 1, it->out.message_id);
+    bind_text(s, 2, it->out.queue_id);
+    sqlite3_bind_int64(s, 3, it->out.when - STORE_MESSAGE_ID_WINDOW);
+    return run(d, s, err, errsize, "set outbound message id");
+}
+
 /* Deletes in slices so that the writer never holds the lock for long. */
 static long long delete_slices(struct store_db *d, const char *sql,
                                long long arg, char *err, size_t errsize)
@@ -832,6 +847,7 @@ const struct store_backend store_backend_sqlite = {
     .state_load = sq_state_load,
     .state_save = sq_state_save,
     .outbound_insert = sq_outbound_insert,
+    .outbound_message_id = sq_outbound_message_id,
     .expire = sq_expire,
     .lookup = sq_lookup,
     .find_outbound = sq_find_outbound,

@@ -16,6 +16,14 @@
  *   store_driver [options] find-envid   finds each of them by its envelope
  *       id alone; prints "found N of M"; exit 0 when all were found, by
  *       that key, and were the right message.
+ *   store_driver [options] track-qid   tracks --count messages without a
+ *       Message-ID (as the milter does with milter.message_ids =
+ *       "logfeed"), the I-th with queue id PREFIX-I.qid; prints "tracked N".
+ *   store_driver [options] set-mid   gives each of them Message-ID
+ *       PREFIX-I.mid@DOMAIN as the log feed does; flushes, prints "set N".
+ *   store_driver [options] find-mid   finds each by its Message-ID alone;
+ *       prints "found N of M"; exit 0 when all were found, by that key,
+ *       and were the right message.
  *   store_driver [options] bench-lookup   --count random lookups among
  *       --addrs suppressed addresses; prints lookups/s, p50, p99 (µs).
  *
@@ -148,6 +156,70 @@ static int do_track(struct store *st, const struct opts *o)
         fprintf(stderr, "store_driver: flush timed out\n");
     printf("tracked %ld\n", n);
     return n == o->count ? 0 : 1;
+}
+
+static void queue_id(const struct opts *o, long i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s-%ld.qid", o->prefix, i);
+}
+
+static int do_track_qid(struct store *st, const struct opts *o)
+{
+    long n = 0;
+
+    for (long i = o->start; i < o->start + o->count; i++) {
+        char rcpt[128], qid[128];
+        const char *rcpts[1] = {rcpt};
+        struct outbound_msg m = {.queue_id = qid,
+                                 .sender = "sender@example.org",
+                                 .recipients = rcpts,
+                                 .nrecipients = 1,
+                                 .when = 1700000000LL + i};
+        address(o, i, rcpt, sizeof rcpt);
+        queue_id(o, i, qid, sizeof qid);
+        n += store_track_outbound(st, &m) == 0;
+    }
+    if (store_flush(st, o->timeout_ms) < 0)
+        fprintf(stderr, "store_driver: flush timed out\n");
+    printf("tracked %ld\n", n);
+    return n == o->count ? 0 : 1;
+}
+
+static int do_set_mid(struct store *st, const struct opts *o)
+{
+    long n = 0;
+
+    for (long i = o->start; i < o->start + o->count; i++) {
+        char qid[128], mid[128];
+        queue_id(o, i, qid, sizeof qid);
+        message_id(o, i, mid, sizeof mid);
+        n += store_outbound_message_id(st, qid, mid, 1700000000LL + i + 2) ==
+             0;
+    }
+    if (store_flush(st, o->timeout_ms) < 0)
+        fprintf(stderr, "store_driver: flush timed out\n");
+    printf("set %ld\n", n);
+    return n == o->count ? 0 : 1;
+}
+
+static int do_find_mid(struct store *st, const struct opts *o)
+{
+    long found = 0;
+
+    for (long i = o->start; i < o->start + o->count; i++) {
+        char qid[128], mid[128];
+        struct store_outbound_keys k = {mid, NULL, NULL, NULL};
+        enum store_outbound_key by;
+        struct outbound_msg m;
+        queue_id(o, i, qid, sizeof qid);
+        message_id(o, i, mid, sizeof mid);
+        if (store_find_outbound_by(st, &k, &m, &by) != 1)
+            continue;
+        found += by == STORE_OUT_MESSAGE_ID && strcmp(m.queue_id, qid) == 0;
+        outbound_msg_clear(&m);
+    }
+    printf("found %ld of %ld\n", found, o->count);
+    return found == o->count ? 0 : 1;
 }
 
 static int do_find_envid(struct store *st, const struct opts *o)
@@ -288,7 +360,8 @@ int main(int argc, char **argv)
 
     if (i < 0) {
         fprintf(stderr, "usage: store_driver [options] "
-                        "record|lookup|track|find-envid|bench-lookup\n");
+                        "record|lookup|track|find-envid|track-qid|set-mid|"
+                        "find-mid|bench-lookup\n");
         return 2;
     }
     log_open("store_driver", "mail", true);
@@ -306,6 +379,12 @@ int main(int argc, char **argv)
         rc = do_track(st, &o);
     else if (strcmp(argv[i], "find-envid") == 0)
         rc = do_find_envid(st, &o);
+    else if (strcmp(argv[i], "track-qid") == 0)
+        rc = do_track_qid(st, &o);
+    else if (strcmp(argv[i], "set-mid") == 0)
+        rc = do_set_mid(st, &o);
+    else if (strcmp(argv[i], "find-mid") == 0)
+        rc = do_find_mid(st, &o);
     else if (strcmp(argv[i], "bench-lookup") == 0)
         rc = do_bench_lookup(st, &o);
     else

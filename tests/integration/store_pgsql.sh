@@ -3,7 +3,8 @@
 # temp directory: stopped and started in the middle of a run (the local
 # spool keeps the decisions; nothing is lost or applied twice), then two
 # writers deciding on the same addresses at once (the counts add up), then
-# outbound tracking by envelope id (migration, spool, lookups).
+# outbound tracking by envelope id (migration, spool, lookups), and
+# Message-IDs learned after tracking.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pgtmp.sh"
 D=$top_builddir/tests/integration/store_driver
@@ -129,4 +130,27 @@ printf 'O\t%s\t%s\t%s\t%s\t%s\t%s\n' 0123456789abcdef0123456789abcdef \
 o6=$(pgtmp_psql "$W" "SELECT queue_id, envid IS NULL FROM outbound WHERE message_id = 'old-spool@example.org'")
 tap_ok $([ "$o6" = "4OLDSPOOL|t" ] && [ ! -s "$W/spool6/pending.spool" ]; echo $?) \
     "a spool line of the old format replays, without envelope id ($o6)"
+
+# 5. Message-IDs learned after tracking (milter.message_ids = "logfeed"):
+# rows tracked without one get it by queue id, through the spool too; a
+# row that has one keeps it
+"$D" -b postgresql -c "$C" -n 50 -P late track-qid >/dev/null 2>&1
+"$D" -b postgresql -c "$C" -n 50 -P late find-mid >"$W/f7a" 2>&1
+"$D" -b postgresql -c "$C" -n 50 -P late set-mid >/dev/null 2>"$W/e7"
+"$D" -b postgresql -c "$C" -n 50 -P late find-mid >"$W/f7" 2>&1
+tap_ok $([ $? = 0 ] && grep -q "found 0 of 50" "$W/f7a"; echo $?) \
+    "Message-IDs given by queue id (before: $(cat "$W/f7a"); after: $(cat "$W/f7"))"
+"$D" -b postgresql -c "$C" -n 50 -P late2 track-qid >/dev/null 2>&1
+pgtmp_stop "$W"
+"$D" -b postgresql -c "$C" -s "$W/spool8" -n 50 -P late2 set-mid >/dev/null 2>"$W/e8"
+spooled=$(grep -c "^M" "$W/spool8/pending.spool" 2>/dev/null || echo 0)
+pgtmp_restart_only "$W"
+"$D" -b postgresql -c "$C" -s "$W/spool8" -n 0 -B 500 record >/dev/null 2>&1
+"$D" -b postgresql -c "$C" -n 50 -P late2 find-mid >"$W/f8" 2>&1
+tap_ok $([ $? = 0 ] && [ "$spooled" = 50 ] && [ ! -s "$W/spool8/pending.spool" ]; echo $?) \
+    "Message-IDs learned while the server was down survive the spool ($spooled spooled, $(cat "$W/f8"))"
+pgtmp_psql "$W" "UPDATE outbound SET message_id = 'kept@example.org' WHERE queue_id = 'late-0.qid'" >/dev/null
+"$D" -b postgresql -c "$C" -n 1 -P late set-mid >/dev/null 2>&1
+k9=$(pgtmp_psql "$W" "SELECT message_id FROM outbound WHERE queue_id = 'late-0.qid'")
+tap_ok $([ "$k9" = kept@example.org ]; echo $?) "a Message-ID already known is kept ($k9)"
 tap_done

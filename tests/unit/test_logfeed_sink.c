@@ -244,26 +244,13 @@ static void same_reply_is_classified_once(void **state)
     assert_string_equal(f->ev[2].reason, f->ev[0].reason);
 }
 
-/* With a real (SQLite) store: a failure is joined to the tracked
- * outbound message of its queue id, and the events are recorded. */
-static void failure_is_joined_to_outbound_tracking(void **state)
+/* A SQLite store in a fresh directory DIR (a mkdtemp template). */
+static struct store *temp_store(char *dir)
 {
-    struct fixture *f = *state;
     struct store_settings set = {0};
     struct policy_settings pol;
-    struct logfeed_sink_settings ss = {0};
     struct store *st = NULL;
-    struct store_health h;
-    char dir[] = "/tmp/bg-test-logfeed.XXXXXX", path[64], cmd[96];
-    const char *rcpts[] = {"u@example.com"};
-    struct outbound_msg m = {"abc.123@app.example.org",
-                             "3F1A2B4C90",
-                             "app@example.org",
-                             rcpts,
-                             1,
-                             NOW - 60,
-                             NULL};
-    char *err = NULL;
+    char path[64], *err = NULL;
 
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/s.db", dir);
@@ -275,16 +262,54 @@ static void failure_is_joined_to_outbound_tracking(void **state)
     set.local_part = "preserve";
     policy_settings_default(&pol);
     assert_int_equal(store_open(&set, &pol, &st, &err), 0);
-    assert_int_equal(store_track_outbound(st, &m), 0);
-    assert_int_equal(store_flush(st, 10000), 0);
+    return st;
+}
+
+static void temp_store_close(struct store **st, const char *dir)
+{
+    char cmd[96];
+
+    store_close(st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Replaces the fixture's sink by one on ST. */
+static void sink_on_store(struct fixture *f, struct store *st,
+                          bool message_ids)
+{
+    struct logfeed_sink_settings ss = {0};
 
     logfeed_sink_free(&f->sink);
     ss.cache_entries = 16;
     ss.join_outbound = true;
+    ss.message_ids = message_ids;
     ss.on_event = catch_event;
     ss.ctx = f;
     f->sink = logfeed_sink_new(&ss, st, f->rules);
     assert_non_null(f->sink);
+}
+
+/* With a real (SQLite) store: a failure is joined to the tracked
+ * outbound message of its queue id, and the events are recorded. */
+static void failure_is_joined_to_outbound_tracking(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    struct store_health h;
+    char dir[] = "/tmp/bg-test-logfeed.XXXXXX";
+    const char *rcpts[] = {"u@example.com"};
+    struct outbound_msg m = {.message_id = "abc.123@app.example.org",
+                             .queue_id = "3F1A2B4C90",
+                             .sender = "app@example.org",
+                             .recipients = rcpts,
+                             .nrecipients = 1,
+                             .when = NOW - 60};
+
+    st = temp_store(dir);
+    assert_int_equal(store_track_outbound(st, &m), 0);
+    assert_int_equal(store_flush(st, 10000), 0);
+    sink_on_store(f, st, false);
     assert_int_equal(
         feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C90: to=<u@example.com>, "
                     "relay=none, dsn=4.2.2, status=deferred (host "
@@ -297,9 +322,55 @@ static void failure_is_joined_to_outbound_tracking(void **state)
     store_get_health(st, &h);
     assert_true(h.committed >= 2); /* the tracked message and the event */
     logfeed_sink_free(&f->sink);
-    store_close(&st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    temp_store_close(&st, dir);
+}
+
+/* A message tracked before its headers (milter.message_ids = "logfeed")
+ * gets the Message-ID cleanup(8) logs, and a later failure of it joins
+ * with that id; a sink without message_ids leaves the row alone. */
+static void cleanup_message_id_names_the_tracked_message(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    struct logfeed_sink_stats stats;
+    struct outbound_msg found;
+    char dir[] = "/tmp/bg-test-logfeed.XXXXXX";
+    const char *rcpts[] = {"u@example.com"};
+    struct outbound_msg m = {.queue_id = "3F1A2B4C91",
+                             .sender = "app@example.org",
+                             .recipients = rcpts,
+                             .nrecipients = 1,
+                             .when = NOW - 60};
+    const char *line = PFX "postfix/cleanup[777]: 3F1A2B4C91: "
+                           "message-id=<late.1@app.example.org>";
+
+    st = temp_store(dir);
+    assert_int_equal(store_track_outbound(st, &m), 0);
+    sink_on_store(f, st, false);
+    assert_int_equal(feed(f, line), 0);
+    assert_int_equal(store_flush(st, 10000), 0);
+    assert_int_equal(store_find_outbound(st, NULL, "3F1A2B4C91", &found), 1);
+    assert_string_equal(found.message_id, ""); /* none yet */
+    outbound_msg_clear(&found);
+
+    sink_on_store(f, st, true);
+    assert_int_equal(feed(f, line), 0);
+    logfeed_sink_stats(f->sink, &stats);
+    assert_int_equal(stats.message_ids, 1);
+    assert_int_equal(store_flush(st, 10000), 0);
+    assert_int_equal(
+        store_find_outbound(st, "late.1@app.example.org", NULL, &found), 1);
+    assert_string_equal(found.queue_id, "3F1A2B4C91");
+    outbound_msg_clear(&found);
+    assert_int_equal(
+        feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C91: to=<u@example.com>, "
+                    "relay=none, dsn=5.1.1, status=bounced (host "
+                    "mx.example.com[192.0.2.1] said: 550 5.1.1 No such user "
+                    "(in reply to RCPT TO command))"),
+        1);
+    assert_string_equal(f->ev[0].message_id, "late.1@app.example.org");
+    logfeed_sink_free(&f->sink);
+    temp_store_close(&st, dir);
 }
 
 static void lru_evicts_the_least_recently_used(void **state)
@@ -359,6 +430,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(failure_is_joined_to_outbound_tracking,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            cleanup_message_id_names_the_tracked_message, setup, teardown),
         cmocka_unit_test(lru_evicts_the_least_recently_used),
         cmocka_unit_test(zero_sized_cache_keeps_nothing),
     };

@@ -495,6 +495,58 @@ static void nul_byte_cuts_the_line(void **state)
     assert_true(logline_span_eq(ll.reply, "ok"));
 }
 
+/* Where a queued message's Message-ID is logged: Postfix cleanup(8) on a
+ * line of its own, Sendmail in its from= line. */
+struct mid_case {
+    const char *line;
+    enum logline_kind kind;
+    const char *queue_id, *message_id;
+};
+
+static const struct mid_case mid_cases[] = {
+    {PFX "postfix/cleanup[777]: " QID ": message-id=<20261125.abc@example.org>",
+     LOGLINE_MESSAGE_ID, QID, "20261125.abc@example.org"},
+    /* a Message-ID with ", " and "=" in it is still one value */
+    {PFX "postfix/cleanup[777]: 3F1A2B4C80: message-id=<a, b=c@example.org>\n",
+     LOGLINE_MESSAGE_ID, "3F1A2B4C80", "a, b=c@example.org"},
+    /* cleanup logs the header as the client wrote it: no brackets */
+    {PFX "postfix/cleanup[777]: 3F1A2B4C81: message-id=bare-id@example.org",
+     LOGLINE_MESSAGE_ID, "3F1A2B4C81", "bare-id@example.org"},
+    /* an empty header is no id */
+    {PFX "postfix/cleanup[777]: 3F1A2B4C82: message-id=",
+     LOGLINE_OTHER, "3F1A2B4C82", NULL},
+    /* the resent id is not the message's own */
+    {PFX "postfix/cleanup[777]: 3F1A2B4C83: resent-message-id=<r@example.org>",
+     LOGLINE_OTHER, "3F1A2B4C83", NULL},
+    {"2026-11-25T22:24:21.123456+00:00 mail postfix/submission/cleanup[9]: "
+     "3F1A2B4C84: message-id=<iso@example.org>",
+     LOGLINE_MESSAGE_ID, "3F1A2B4C84", "iso@example.org"},
+    {PFX "sm-mta[12349]: 4APMOLq1012350: from=<app@example.org>, "
+         "size=1234, class=0, nrcpts=1, msgid=<abc@example.org>, "
+         "proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]",
+     LOGLINE_SENDER, "4APMOLq1012350", "abc@example.org"},
+    {PFX "postfix/qmgr[321]: 3F1A2B4C77: from=<app@example.org>, "
+         "size=1234, nrcpt=2 (queue active)",
+     LOGLINE_SENDER, "3F1A2B4C77", NULL},
+};
+
+static void finds_message_ids(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof mid_cases / sizeof mid_cases[0]; i++) {
+        const struct mid_case *m = &mid_cases[i];
+        struct logline ll;
+        char name[16];
+
+        snprintf(name, sizeof name, "case %zu", i);
+        assert_int_equal(logline_parse(m->line, strlen(m->line), &ll),
+                         m->kind);
+        check_span("queue_id", name, ll.queue_id, m->queue_id);
+        check_span("message_id", name, ll.message_id, m->message_id);
+        assert_true(ll.to.p == NULL && ll.status == LOGSTAT_NONE);
+    }
+}
+
 static void resolves_rfc3164_time_in_current_year(void **state)
 {
     struct logline ll;
@@ -540,7 +592,7 @@ static void resolves_iso_offset(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[NGOLDEN + 5];
+    struct CMUnitTest tests[NGOLDEN + 6];
     size_t n = 0;
 
     for (size_t i = 0; i < NGOLDEN; i++) {
@@ -551,6 +603,7 @@ int main(void)
     struct CMUnitTest extra[] = {
         cmocka_unit_test(survives_every_truncation),
         cmocka_unit_test(nul_byte_cuts_the_line),
+        cmocka_unit_test(finds_message_ids),
         cmocka_unit_test(resolves_rfc3164_time_in_current_year),
         cmocka_unit_test(resolves_december_line_in_january_to_last_year),
         cmocka_unit_test(resolves_iso_offset),

@@ -252,6 +252,53 @@ static void outbound_tracking(void **state)
     assert_int_equal(store_find_outbound(f->st, "nope@x", "nope", &found), 0);
 }
 
+/* A message tracked before its headers gets the Message-ID the log feed
+ * reads, by queue id; one tracked outside the window (the queue id came
+ * back), one that has an id already and empty arguments are left alone. */
+static void outbound_message_id_learned_later(void **state)
+{
+    struct fixture *f = *state;
+    const char *rcpts[] = {"a@example.com"};
+    struct outbound_msg now = {.queue_id = "4Late",
+                               .sender = "s@example.org",
+                               .recipients = rcpts,
+                               .nrecipients = 1,
+                               .when = T0};
+    struct outbound_msg old = now, known = now, found;
+
+    old.queue_id = "4Reused";
+    old.when = T0 - 2 * HOUR;
+    known.queue_id = "4Known";
+    known.message_id = "kept@example.org";
+    assert_int_equal(store_track_outbound(f->st, &now), 0);
+    assert_int_equal(store_track_outbound(f->st, &old), 0);
+    assert_int_equal(store_track_outbound(f->st, &known), 0);
+    assert_int_equal(
+        store_outbound_message_id(f->st, "4Late", "late@example.org", T0 + 1),
+        0);
+    assert_int_equal(
+        store_outbound_message_id(f->st, "4Reused", "new@example.org", T0), 0);
+    assert_int_equal(
+        store_outbound_message_id(f->st, "4Known", "other@example.org", T0),
+        0);
+    assert_int_equal(store_outbound_message_id(f->st, "", "x@example.org", T0),
+                     -1);
+    assert_int_equal(store_outbound_message_id(f->st, "4Late", NULL, T0), -1);
+    assert_int_equal(store_flush(f->st, 5000), 0);
+    assert_int_equal(store_find_outbound(f->st, "late@example.org", NULL, &found),
+                     1);
+    assert_string_equal(found.queue_id, "4Late");
+    assert_string_equal(found.recipients[0], "a@example.com");
+    outbound_msg_clear(&found);
+    assert_int_equal(store_find_outbound(f->st, "new@example.org", NULL, &found),
+                     0);
+    assert_int_equal(
+        store_find_outbound(f->st, "other@example.org", NULL, &found), 0);
+    assert_int_equal(store_find_outbound(f->st, NULL, "4Known", &found), 1);
+    assert_string_equal(found.message_id, "kept@example.org");
+    outbound_msg_clear(&found);
+}
+
 /* One post sent in two transactions under one Message-ID: without a
  * recipient the newer is found; with one, the newest sent to it (compared
  * without case); with an address neither went to, the newer again. */
@@ -721,6 +768,7 @@ int main(void)
         T(manual_add_and_domain_entry),
         T(domain_suppression_when_switched_on),
         T(outbound_tracking),
+        T(outbound_message_id_learned_later),
         T(list_history_stats_expire),
         T(survives_reopen_and_checks_version),
         T(invalid_address_is_refused),
