@@ -442,6 +442,38 @@ void auth_sender_verdict(struct auth_sender_result *r)
     }
 }
 
+static void auth_settled_key(char *key, size_t size, const char *env_domain)
+{
+    snprintf(key, size, "settled/%s", env_domain);
+}
+
+/* Remembers a verdict that leaves nothing to look at (auth.h). */
+static void auth_settle(struct auth_ctx *ctx, const char *env_domain,
+                        const char *from_domain,
+                        const struct auth_sender_result *r)
+{
+    char key[AUTH_DOMAIN_MAX + 16];
+
+    if (*env_domain == '\0' || from_domain == NULL || *from_domain == '\0' ||
+        r->broken || !r->dkim_known || r->spf == AUTHRES_TEMPERROR ||
+        r->dkim == AUTHRES_TEMPERROR)
+        return;
+    auth_settled_key(key, sizeof key, env_domain);
+    auth_rc_put(ctx, key, AUTHRES_PASS, true, from_domain);
+}
+
+bool auth_sender_settled(struct auth_ctx *ctx, const char *mail_from)
+{
+    char key[AUTH_DOMAIN_MAX + 16];
+    struct auth_rcache_entry hit;
+    const char *env_domain = auth_addr_domain(mail_from);
+
+    if (ctx == NULL || *env_domain == '\0')
+        return false;
+    auth_settled_key(key, sizeof key, env_domain);
+    return auth_rc_get(ctx, key, &hit);
+}
+
 void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
                        const char *from_domain,
                        const struct auth_dkim_result *dkim,
@@ -461,6 +493,7 @@ void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
                          orgdomain_aligned(ctx->psl, env_domain, from_domain);
     }
     auth_sender_verdict(r);
+    auth_settle(ctx, env_domain, from_domain, r);
 }
 
 /* ------------------------------------------------------------ inbound */

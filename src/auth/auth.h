@@ -16,7 +16,8 @@
  *             r.broken -> alert_submit(ALERT_OUTBOUND_SPF / _DKIM).
  *             Results are cached per domain (SPF for every egress address,
  *             DKIM per envelope sender domain) for cache_ttl_max (at least a
- * minute): in the steady state neither DNS nor body hashing happens. Inbound
+ * minute): in the steady state neither DNS nor body hashing happens, and
+ * auth_sender_settled() says when even the headers need no look. Inbound
  * bounces from outside: feed the bounce to auth_dkim_*, then
  *             auth_check_bounce(auth, client_ip, helo, mail_from, &dkim, &r)
  *             gives r.spf (HELO identity for the null sender) and r.dkim,
@@ -125,6 +126,12 @@ void auth_check_sender(struct auth_ctx *ctx, const char *mail_from,
                        const char *from_domain,
                        const struct auth_dkim_result *dkim,
                        struct auth_sender_result *r);
+/* True while the last auth_check_sender() of this envelope sender's
+ * domain is fresh (cache_ttl_max, at least a minute) and found nothing
+ * broken, no temporary error and a From domain: then the next message of
+ * the domain need not be looked at (the milter accepts it at DATA).  A
+ * broken domain is never settled, so each of its messages is counted. */
+bool auth_sender_settled(struct auth_ctx *ctx, const char *mail_from);
 
 /* ------------------------------------------------------------- inbound */
 

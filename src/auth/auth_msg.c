@@ -201,6 +201,14 @@ bool auth_msg_needs_body(const struct auth_msg *m)
     return m != NULL && m->dkim != NULL;
 }
 
+bool auth_msg_settled(const struct auth_msg *m)
+{
+    if (m == NULL)
+        return true;
+    return m->kind == AUTH_MSG_OUTBOUND &&
+           auth_sender_settled(m->ctx, m->mail_from);
+}
+
 bool auth_msg_eom(struct auth_msg *m, struct auth_msg_result *r)
 {
     memset(r, 0, sizeof *r);

@@ -75,6 +75,11 @@ void auth_msg_body(struct auth_msg *m, const unsigned char *buf, size_t len);
  * not, auth_msg_eom() may be called right after auth_msg_eoh() and the
  * milter may skip the body (SMFIS_ACCEPT / SMFIS_SKIP). */
 bool auth_msg_needs_body(const struct auth_msg *m);
+/* Whether the message needs no look at its headers or body: nothing to
+ * check (m is NULL) or an outbound message whose envelope domain has a
+ * fresh, healthy verdict (auth_sender_settled()).  The milter then accepts
+ * it at DATA and calls neither auth_msg_eoh() nor auth_msg_eom(). */
+bool auth_msg_settled(const struct auth_msg *m);
 /* Fills *r; returns false when m is NULL (nothing was checked). */
 bool auth_msg_eom(struct auth_msg *m, struct auth_msg_result *r);
 void auth_msg_free(struct auth_msg **m);

@@ -95,10 +95,15 @@ echo "$out" | sed -n 2p | grep -q 'cached=1/1'
 tap_ok $? "outbound: later messages answered from the result cache"
 echo "$out" | tail -1 | grep -q 'dns_sent=[1-4] .*spf_checks=1 dkim_checks=1'
 tap_ok $? "outbound: 1000 messages, one SPF and one DKIM check ($(echo "$out" | tail -1))"
-out=$("$driver" -r "$R" -e 192.0.2.10 -e 192.0.2.99 sender \
-    alice@example.test example.test "$T/tampered.eml" | head -1)
-echo "$out" | grep -q 'spf=fail ip=192.0.2.99 dkim=fail .*broken=1 reason=spf_fail'
-tap_ok $? "outbound: an egress address SPF refuses is reported ($out)"
+echo "$out" | head -1 | grep -q 'settled=0/1$' &&
+    echo "$out" | sed -n 2p | grep -q 'settled=1/1$'
+tap_ok $? "outbound: a healthy verdict settles the domain (the milter may accept at DATA)"
+out=$("$driver" -r "$R" -e 192.0.2.10 -e 192.0.2.99 -n 2 sender \
+    alice@example.test example.test "$T/tampered.eml" | head -2)
+echo "$out" | head -1 | grep -q 'spf=fail ip=192.0.2.99 dkim=fail .*broken=1 reason=spf_fail'
+tap_ok $? "outbound: an egress address SPF refuses is reported ($(echo "$out" | head -1))"
+echo "$out" | tail -1 | grep -q 'broken=1 .*settled=0/0$'
+tap_ok $? "outbound: a broken domain is never settled: every message is checked"
 out=$("$driver" -r "$R" -e 192.0.2.10 sender alice@example.test \
     example.test "$T/tampered.eml" | head -1)
 echo "$out" | grep -q 'broken=1 reason=dkim_fail'
@@ -124,6 +129,6 @@ tap_ok $? "temporary failures are not cached: $out"
 dkim "dkim=temperror d=example.test s=sel1 aligned=0" signed.eml example.test
 out=$("$driver" -r "$R" -e 192.0.2.10 sender alice@example.test \
     example.test "$T/signed.eml" | head -1)
-echo "$out" | grep -q 'spf=temperror .*dkim=temperror .*broken=0'
-tap_ok $? "outbound: DNS down is not reported as broken ($out)"
+echo "$out" | grep -q 'spf=temperror .*dkim=temperror .*broken=0 .*settled=0/0$'
+tap_ok $? "outbound: DNS down is not reported as broken, nor settled ($out)"
 tap_done

@@ -8,8 +8,10 @@
  *     dkim FILE FROMDOMAIN          print "dkim=RESULT d=.. s=.. aligned=.."
  *     sender MAILFROM FROMDOMAIN FILE
  *                                   outbound check, N times (-n): print
- *                                   "spf=.. dkim=.. broken=.. reason=..",
- *                                   then "dns_sent=.. spf_checks=.. ..."
+ *                                   "spf=.. dkim=.. broken=.. reason=..
+ *                                   ... settled=B/A" (auth_sender_settled
+ *                                   before and after the message), then
+ *                                   "dns_sent=.. spf_checks=.. ..."
  *     prvs-sign ADDR                the signed sender (-k KEYFILE)
  *     prvs-check ADDR               "prvs=RESULT orig=ADDR"
  *     bounce IP HELO MAILFROM FILE  inbound check: "spf=.. dkim=.." and
@@ -190,15 +192,17 @@ static int cmd_sender(struct auth_ctx *ctx, const struct auth_settings *set,
     (void)argv[1]; /* the From domain comes from the message itself */
     for (long i = 0; i < n; i++) {
         struct auth_msg_result mr;
+        bool settled = auth_sender_settled(ctx, argv[0]);
         if (msg_file(ctx, set, &info, argv[2], &mr) < 0)
             return 1;
         const struct auth_sender_result *r = &mr.sender;
         if (i == 0 || i == n - 1)
             printf("spf=%s ip=%s dkim=%s aligned=%d broken=%d reason=%s "
-                   "cached=%d/%d from=%s verified=%d\n",
+                   "cached=%d/%d from=%s verified=%d settled=%d/%d\n",
                    authres_name(r->spf), r->spf_ip, authres_name(r->dkim),
                    r->dkim_aligned, r->broken, r->reason, r->spf_cached,
-                   r->dkim_cached, mr.from_domain, mr.dkim_verified);
+                   r->dkim_cached, mr.from_domain, mr.dkim_verified, settled,
+                   auth_sender_settled(ctx, argv[0]));
     }
     print_stats(ctx);
     return 0;
