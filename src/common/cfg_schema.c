@@ -283,7 +283,25 @@ static const struct cfg_key cfg_milter_keys[] = {
            "or libmilter's thread per connection"),
     K_INT("threads", milter.threads, "32", 1, 256,
           "event engine: connections served at once"),
+    K_ENUM("message_ids", milter.message_ids, "headers", "headers|logfeed",
+           "where outbound Message-IDs come from: the header phase, or the "
+           "MTA's log through the log feed (outbound mail is then accepted "
+           "at DATA, before its headers)"),
 };
+
+static int cfg_milter_check(const struct bg_settings *set, const char **key_r,
+                            const char **error_r)
+{
+    if (set->milter.message_ids != NULL &&
+        strcmp(set->milter.message_ids, "logfeed") == 0 &&
+        (set->logfeed.path == NULL || set->logfeed.path[0] == '\0')) {
+        *key_r = "milter.message_ids";
+        *error_r = "\"logfeed\" needs the log feed (logfeed.path): it reads "
+                   "the Message-IDs from the MTA's log";
+        return -1;
+    }
+    return 0;
+}
 
 /* ------------------------------------------------------------------ auth */
 
@@ -517,7 +535,7 @@ const struct cfg_group cfg_groups[] = {
     {"store", cfg_store_keys, N_KEYS(cfg_store_keys), cfg_store_check},
     {"policy", cfg_policy_keys, N_KEYS(cfg_policy_keys), NULL},
     {"classify", cfg_classify_keys, N_KEYS(cfg_classify_keys), NULL},
-    {"milter", cfg_milter_keys, N_KEYS(cfg_milter_keys), NULL},
+    {"milter", cfg_milter_keys, N_KEYS(cfg_milter_keys), cfg_milter_check},
     {"auth", cfg_auth_keys, N_KEYS(cfg_auth_keys), cfg_auth_check},
     {"alerts", cfg_alert_keys, N_KEYS(cfg_alert_keys), NULL},
     {"logfeed", cfg_logfeed_keys, N_KEYS(cfg_logfeed_keys), NULL},

@@ -70,6 +70,8 @@ struct milter_settings {
     bool noreply;                /* SMFIP_NR_CONN/MAIL/HDR (unix sockets) */
     char *engine;                /* "event" (mengine.c) or "libmilter" */
     long long threads;           /* event engine: callbacks at once */
+    char *message_ids;           /* "headers" or "logfeed": where outbound
+                                    Message-IDs come from */
 };
 
 /* auth = { ... }  (src/auth: SPF/DKIM checks, prvs, credibility) */

@@ -436,6 +436,18 @@ bool flow_rcpt_may_refuse(const struct milter_settings *ms)
            (mode == FLOW_ENFORCE_REJECT || mode == FLOW_ENFORCE_TEMPFAIL);
 }
 
+bool flow_message_ids_logged(const struct milter_settings *ms)
+{
+    return ms->message_ids != NULL && strcmp(ms->message_ids, "logfeed") == 0;
+}
+
+bool flow_accept_at_data(const struct flow_data_facts *f)
+{
+    return f->dir == FLOW_OUTBOUND && !f->null_sender && !f->non_smtp &&
+           f->ids_logged && f->nenforce == 0 && !f->sign_sender &&
+           f->auth_settled;
+}
+
 /* -------------------------------------------------------------- replies */
 
 struct outbuf {

@@ -133,6 +133,28 @@ enum flow_act flow_recipient_action(const struct milter_settings *ms,
  * answer to RCPT (SMFIP_NR_RCPT).  An unknown enforce value may. */
 bool flow_rcpt_may_refuse(const struct milter_settings *ms);
 
+/* Whether Message-IDs of outbound mail come from the MTA's log
+ * (milter.message_ids = "logfeed"): then the milter asks for the DATA
+ * step. */
+bool flow_message_ids_logged(const struct milter_settings *ms);
+
+/* What is known of a message at DATA. */
+struct flow_data_facts {
+    enum flow_dir dir;
+    bool null_sender;
+    bool non_smtp;       /* Postfix's non-SMTP stream: our own alerts, its
+                            own DSNs; always looked at */
+    bool ids_logged;     /* flow_message_ids_logged() */
+    size_t nenforce;     /* recipients to remove or tag at EOM */
+    bool sign_sender;    /* prvs: the sender is signed at EOM */
+    bool auth_settled;   /* nothing for SPF/DKIM to look at
+                            (auth_msg_settled()) */
+};
+/* True when an outbound message needs neither its headers nor its end:
+ * it is tracked (its Message-ID follows from the log) and accepted at
+ * DATA, so the MTA skips the header phase of the filter. */
+bool flow_accept_at_data(const struct flow_data_facts *f);
+
 /* Expands a refusal template ("550 5.1.1 <%r>: suppressed (%s since %d)")
  * into its reply code, enhanced status and text.  %r recipient, %s reason,
  * %b bucket, %d date (YYYY-MM-DD, UTC); any other %x gives '?'.  The text

@@ -60,6 +60,8 @@ EXTRA_DIST += tests/integration/milter_postfix_prvs.sh
 # Bounces joined by Original-Envelope-Id (MAIL FROM's ENVID=).
 TESTS += tests/integration/milter_envid.sh
 EXTRA_DIST += tests/integration/milter_envid.sh
+TESTS += tests/integration/milter_message_ids.sh
+EXTRA_DIST += tests/integration/milter_message_ids.sh
 # 10,000 messages, 10% bouncing: a few minutes on 2 cores.
 TESTS += tests/integration/milter_stress.sh
 EXTRA_DIST += tests/integration/milter_stress.sh

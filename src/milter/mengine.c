@@ -427,7 +427,10 @@ static int dispatch(struct mconn *c, const struct mp_packet *p)
         reply_clear(c);
         return 0;
     case MPC_DATA:
-        return reply(c, MST_CONTINUE, MPP_NR_DATA) ? 0 : -1;
+        return reply(c, cb->data != NULL ? cb->data(&c->mtx) : MST_CONTINUE,
+                     MPP_NR_DATA)
+                   ? 0
+                   : -1;
     case MPC_UNKNOWN:
         return reply(c, MST_CONTINUE, MPP_NR_UNKN) ? 0 : -1;
     case MPC_QUIT_NC:

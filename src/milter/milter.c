@@ -5,7 +5,8 @@
  * Per transaction (decisions in flow.c, state in milter_ctx.c, bounces in
  * milter_bounce.c):
  *   negotiate  ask only for connect, MAIL, RCPT, headers, EOH, body, EOM
- *              (and HELO with auth.inbound_check); SMFIP_SKIP;
+ *              (and HELO with auth.inbound_check, DATA with
+ *              milter.message_ids = "logfeed"); SMFIP_SKIP;
  *              SMFIP_RCPT_REJ unless milter.rcpt_rejects is "off";
  *              SMFIP_NR_CONN, _MAIL, _HDR with milter.noreply (the
  *              default) on a unix socket, and _RCPT too when RCPT cannot
@@ -21,6 +22,11 @@
  *   RCPT       outbound: store_lookup, then reject / tempfail here, or mark
  *              for remove / tag at EOM, or log "would suppress" (dry run);
  *              a recipient the MTA refused itself is an SMTP-reply event
+ *   DATA       only with milter.message_ids = "logfeed": outbound mail
+ *              with nothing to remove, tag or sign and a settled SPF/DKIM
+ *              verdict (auth_msg_settled) is tracked without its
+ *              Message-ID (the log feed adds it) and MST_ACCEPT: the MTA
+ *              skips the header phase
  *   header     to the SPF/DKIM check; our own alert mail is recognised
  *              and left alone; outbound: Message-ID only; otherwise kept
  *              (bounded) and looked at for bounce hints
@@ -163,7 +169,10 @@ static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
     ms = &conn->set->milter;
     *pf0 =
         f0 & (MPA_ADDHDRS | MPA_DELRCPT | (conn->prvs ? MPA_CHGFROM : 0));
-    want = MPP_NODATA | MPP_NOUNKNOWN | MPP_SKIP;
+    want = MPP_NOUNKNOWN | MPP_SKIP;
+    /* DATA costs a round trip: only to accept outbound mail there */
+    if (!flow_message_ids_logged(ms))
+        want |= MPP_NODATA;
     /* HELO costs a round trip: only for SPF of inbound null senders */
     if (!conn->set->auth.inbound_check || mrt_auth(conn->set) == NULL)
         want |= MPP_NOHELO;
@@ -478,6 +487,32 @@ static void track_outbound(struct mtx *ctx, struct mctx_conn *conn)
     free(rcpts);
 }
 
+/* DATA (negotiated with milter.message_ids = "logfeed"): an outbound
+ * message with nothing to do at its headers or end is tracked without its
+ * Message-ID, which the log feed adds from the MTA's log, and accepted, so
+ * the MTA sends this filter neither its headers nor its body. */
+static enum mstat cb_data(struct mtx *ctx)
+{
+    struct mctx_conn *conn = CONN(ctx);
+    struct flow_data_facts f;
+
+    if (conn == NULL || !conn->in_msg)
+        return MST_CONTINUE;
+    f.dir = conn->msg.dir;
+    f.null_sender = conn->msg.null_sender;
+    f.non_smtp = conn->non_smtp;
+    f.ids_logged = flow_message_ids_logged(&conn->set->milter);
+    f.nenforce = conn->msg.nenforce;
+    f.sign_sender = conn->prvs;
+    f.auth_settled = auth_msg_settled(conn->msg.auth);
+    if (!flow_accept_at_data(&f))
+        return MST_CONTINUE;
+    track_outbound(ctx, conn);
+    log_debug(qid(ctx, conn), "data: outbound, accepted before the headers");
+    mctx_msg_end(conn);
+    return MST_ACCEPT;
+}
+
 static enum mstat cb_eoh(struct mtx *ctx)
 {
     struct mctx_conn *conn = CONN(ctx);
@@ -741,6 +776,12 @@ static enum mstat w_header(struct mtx *ctx, const char *name,
     return milter_leave(cb_header(ctx, name, value));
 }
 
+static enum mstat w_data(struct mtx *ctx)
+{
+    milter_enter();
+    return milter_leave(cb_data(ctx));
+}
+
 static enum mstat w_eoh(struct mtx *ctx)
 {
     milter_enter();
@@ -778,6 +819,7 @@ static const struct milter_callbacks milter_cb = {
     .helo = w_helo,
     .envfrom = w_envfrom,
     .envrcpt = w_envrcpt,
+    .data = w_data,
     .header = w_header,
     .eoh = w_eoh,
     .body = w_body,

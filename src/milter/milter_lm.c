@@ -176,6 +176,11 @@ static sfsistat lm_envrcpt(SMFICTX *ctx, char **argv)
     return lm_status(milter_callbacks()->envrcpt(MTX(ctx), argv));
 }
 
+static sfsistat lm_data(SMFICTX *ctx)
+{
+    return lm_status(milter_callbacks()->data(MTX(ctx)));
+}
+
 static sfsistat lm_header(SMFICTX *ctx, char *name, char *value)
 {
     return lm_status(milter_callbacks()->header(MTX(ctx), name, value));
@@ -214,6 +219,7 @@ static const struct smfiDesc lm_desc = {
     .xxfi_helo = lm_helo,
     .xxfi_envfrom = lm_envfrom,
     .xxfi_envrcpt = lm_envrcpt,
+    .xxfi_data = lm_data,
     .xxfi_header = lm_header,
     .xxfi_eoh = lm_eoh,
     .xxfi_body = lm_body,

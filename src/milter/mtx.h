@@ -107,6 +107,7 @@ struct milter_callbacks {
     enum mstat (*helo)(struct mtx *m, const char *helo);
     enum mstat (*envfrom)(struct mtx *m, char **argv);
     enum mstat (*envrcpt)(struct mtx *m, char **argv);
+    enum mstat (*data)(struct mtx *m); /* NULL: continue */
     enum mstat (*header)(struct mtx *m, const char *name, const char *value);
     enum mstat (*eoh)(struct mtx *m);
     enum mstat (*body)(struct mtx *m, const unsigned char *data, size_t len);

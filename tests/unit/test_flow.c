@@ -185,6 +185,36 @@ static void rcpt_refusal_possible(void **state)
     }
 }
 
+/* An outbound message is accepted at DATA only when nothing is left to
+ * do with it; each row changes one fact of the first. */
+static void accept_at_data_only_with_nothing_to_do(void **state)
+{
+    static const struct {
+        struct flow_data_facts f;
+        bool accept;
+    } t[] = {
+        {{FLOW_OUTBOUND, false, false, true, 0, false, true}, true},
+        {{FLOW_INBOUND, false, false, true, 0, false, true}, false},
+        {{FLOW_OUTBOUND, true, false, true, 0, false, true}, false},
+        {{FLOW_OUTBOUND, false, true, true, 0, false, true}, false},
+        {{FLOW_OUTBOUND, false, false, false, 0, false, true}, false},
+        {{FLOW_OUTBOUND, false, false, true, 1, false, true}, false},
+        {{FLOW_OUTBOUND, false, false, true, 0, true, true}, false},
+        {{FLOW_OUTBOUND, false, false, true, 0, false, false}, false},
+    };
+    struct milter_settings ms = base();
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (flow_accept_at_data(&t[i].f) != t[i].accept)
+            fail_msg("row %zu: want %s", i, t[i].accept ? "accept" : "go on");
+    assert_false(flow_message_ids_logged(&ms));
+    ms.message_ids = "headers";
+    assert_false(flow_message_ids_logged(&ms));
+    ms.message_ids = "logfeed";
+    assert_true(flow_message_ids_logged(&ms));
+}
+
 static void recipient_actions(void **state)
 {
     struct milter_settings ms = base();
@@ -377,6 +407,7 @@ int main(void)
         cmocka_unit_test(bounce_hints),
         cmocka_unit_test(recipient_actions),
         cmocka_unit_test(rcpt_refusal_possible),
+        cmocka_unit_test(accept_at_data_only_with_nothing_to_do),
         cmocka_unit_test(reply_templates),
         cmocka_unit_test(discard_only_when_all_rcpts_listed),
         cmocka_unit_test(envid_xtext_decoded),
