@@ -35,7 +35,15 @@
 #                the bench sender's domain, for one egress address, from a
 #                dnsmasq on loopback; the results cached, as in the steady
 #                state); not in the default MODES
-# all milters on unix sockets.  Prints one line per run, then per mode the
+#   bglog        bounceguard with milter.message_ids = "logfeed": its log
+#                feed follows C's log and outbound mail is accepted at
+#                DATA; not in the default MODES
+#   bgauthlog    bgauth with milter.message_ids = "logfeed" (a domain's
+#                headers are looked at once per verdict lifetime); not in
+#                the default MODES
+# all milters on unix sockets.  Each mode's rounds are logged to a file of
+# their own (maillog.MODE), so a log feed reads only the lines of its own
+# rounds.  Prints one line per run, then per mode the
 # median of accepted msg/s (smtp-source's wall time), the median end-to-end
 # msg/s (until the queue is empty) and the ratio of the median to "none".
 # MODES="none null" limits the modes.  REUSE=yes sends each session's
@@ -162,21 +170,45 @@ start_own_bg() {
     SOCK[$name]=unix:$d/bg.sock
 }
 
-# bounceguard with the outbound SPF/DKIM checks on, and a dnsmasq serving
-# a.test's SPF record on a loopback port
-start_bgauth() {
-    local d=$W/bga dport
-    command -v dnsmasq >/dev/null || { echo "# bgauth: no dnsmasq"; return 1; }
+# a dnsmasq serving a.test's SPF record on a loopback port ($DNS_PORT),
+# started once for the modes with SPF/DKIM checks
+DNS_PORT=
+start_dns() {
+    local d=$W/bga
+    [ -n "$DNS_PORT" ] && return 0
+    command -v dnsmasq >/dev/null || { echo "# no dnsmasq"; return 1; }
     mkdir -p "$d" && chown postfix:postfix "$d" && chmod 755 "$d"
-    dport=$(pfh_free_port)
-    printf '%s\n' "port=$dport" listen-address=127.0.0.1 bind-interfaces \
+    DNS_PORT=$(pfh_free_port)
+    printf '%s\n' "port=$DNS_PORT" listen-address=127.0.0.1 bind-interfaces \
         no-resolv no-hosts local=/test/ local-ttl=300 log-queries \
         'txt-record=a.test,"v=spf1 ip4:192.0.2.25 -all"' > "$d/dnsmasq.conf"
     dnsmasq --conf-file="$d/dnsmasq.conf" --pid-file="$d/dnsmasq.pid" \
-        --log-facility="$d/dnsmasq.log" || return 1
-    start_own_bg bgauth "$d" \
-        "auth = { outbound_check = true; egress_addresses = [\"192.0.2.25\"];" \
-        "         resolver = \"127.0.0.1@$dport\"; };"
+        --log-facility="$d/dnsmasq.log" || { DNS_PORT=; return 1; }
+}
+auth_conf() {
+    echo "auth = { outbound_check = true; egress_addresses = [\"192.0.2.25\"];" \
+        "resolver = \"127.0.0.1@$DNS_PORT\"; };"
+}
+# the log feed of MODE: C's log of that mode's rounds, made readable by
+# the daemon's user before postlogd(8) opens it
+logfeed_conf() {
+    install -m 644 /dev/null "$(pfh_log c).$1"
+    echo "milter = { message_ids = \"logfeed\"; };" \
+        "logfeed = { path = \"$(pfh_log c).$1\"; state_file = \"$2/logfeed.pos\"; };"
+}
+
+# bounceguard with the outbound SPF/DKIM checks on
+start_bgauth() {
+    start_dns && start_own_bg bgauth "$W/bga" "$(auth_conf)"
+}
+# bounceguard taking Message-IDs from the log, with and without the checks
+start_bglog() {
+    start_own_bg bglog "$W/bgl" "$(logfeed_conf bglog "$W/bgl")"
+}
+start_bgauthlog() {
+    start_dns &&
+        start_own_bg bgauthlog "$W/bgal" "$(auth_conf)" \
+            "$(logfeed_conf bgauthlog "$W/bgal")"
 }
 
 # bounceguard on libmilter
@@ -188,7 +220,8 @@ RUN_MODES=
 for m in $MODES; do
     case $m in
         none) RUN_MODES="$RUN_MODES none" ;;
-        null | floor | steps | datastep | opendkim | bounceguard | bglibmilter | bgauth)
+        null | floor | steps | datastep | opendkim | bounceguard | bglibmilter | \
+            bgauth | bglog | bgauthlog)
             if "start_$m"; then RUN_MODES="$RUN_MODES $m"; else
                 echo "# mode $m skipped"; fi ;;
         bgscrape)
@@ -225,7 +258,8 @@ RES=$W/results.txt
 : > "$RES"
 for r in $(seq "$R"); do
     for m in $RUN_MODES; do
-        pfh_postconf c "smtpd_milters = ${SOCK[$m]:-}"
+        pfh_postconf c "smtpd_milters = ${SOCK[$m]:-}" \
+            "maillog_file = $(pfh_log c).$m"
         pfh_reload c
         sleep 1.5
         scraper_pid=
@@ -264,13 +298,13 @@ for m in $RUN_MODES; do
         opendkim) cpu_per_message "$m" "$W/opendkim.pid" ;;
         bounceguard) cpu_per_message "$m (with bgscrape if run)" "$W/bounceguard.pid" ;;
         bgauth) cpu_per_message "$m" "$W/bgauth.pid" ;;
-        bglibmilter) cpu_per_message "$m" "$W/bglibmilter.pid" ;;
+        bglibmilter | bglog | bgauthlog) cpu_per_message "$m" "$W/$m.pid" ;;
     esac
 done
 
-LOG=$(pfh_log c)
-sent=$(grep -c 'status=sent' "$LOG" || true)
-bad=$(grep -cE 'status=(bounced|deferred)|milter-reject|reject:|warning: .*[Mm]ilter' "$LOG" || true)
+LOGS=$(pfh_log c)*
+sent=$(cat $LOGS | grep -c 'status=sent' || true)
+bad=$(cat $LOGS | grep -cE 'status=(bounced|deferred)|milter-reject|reject:|warning: .*[Mm]ilter' || true)
 runs=$(wc -l < "$RES")
 echo "# maillog: sent=$sent (expected $((N * runs))) problems=$bad"
 if [ -s "$SCRAPES" ]; then
@@ -302,6 +336,19 @@ if [ -n "${SOCK[bgauth]:-}" ]; then
         "$(grep -c 'query\[TXT\] a.test' "$W/bga/dnsmasq.log" 2>/dev/null || true)" \
         "TXT queries for a.test"
 fi
+
+# evidence that the log modes tracked every message and learned its
+# Message-ID from the log (once their feeds have read the last lines)
+case " $RUN_MODES " in *" bglog "* | *" bgauthlog "*) sleep 3 ;; esac
+for m in bglog bgauthlog; do
+    [ -n "${SOCK[$m]:-}" ] || continue
+    d=$W/bgl
+    [ $m = bgauthlog ] && d=$W/bgal
+    pfh_kill $m || echo "# $m did not stop on SIGTERM"
+    echo "# $m store: $(sqlite3 "$d/bounceguard.db" \
+        'SELECT count(*), count(message_id) FROM outbound' 2>/dev/null ||
+        echo '?') outbound rows, with Message-ID (expected $((N * R)) each)"
+done
 
 "$PFH_PYTHON" - "$RES" <<'PY'
 import collections
@@ -343,7 +390,7 @@ if "bglibmilter" in acc and "bounceguard" in acc:
     r = [s / b for s, b in zip(acc["bounceguard"], acc["bglibmilter"])]
     print("bounceguard / bglibmilter per round: %s; median %.3f" % (
         ", ".join("%.3f" % x for x in r), statistics.median(r)))
-for m in ("bounceguard", "bgauth"):
+for m in ("bounceguard", "bgauth", "bglog", "bgauthlog"):
     if m in acc and "steps" in acc:
         # bounceguard's own work: against a filter that takes the same
         # protocol steps and does nothing

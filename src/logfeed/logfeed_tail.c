@@ -37,6 +37,8 @@ struct logfeed_tail {
     uint64_t consumed;  /* file offset of buf[start] */
     uint64_t last_len, last_hash;
     int ino_fd, wd_file, wd_dir;
+    int open_errno;   /* why the file last failed to open (not ENOENT) */
+    bool open_report; /* open_errno is still to be reported */
     struct logfeed_tail_stats stats;
 };
 
@@ -384,6 +386,12 @@ int logfeed_tail_next(struct logfeed_tail *t, const char **line_r,
     for (;;) {
         if (line_from_buffer(t, line_r, len_r))
             return 1;
+        if (t->open_report) {
+            t->open_report = false;
+            errno = t->open_errno;
+            set_error(error_r, "cannot open", t->path);
+            return -1;
+        }
         if (t->fd < 0)
             return 0;
         ssize_t n = fill(t);
@@ -413,17 +421,30 @@ static bool truncated(struct logfeed_tail *t)
     return !line_is_at(t->fd, t->consumed, t->last_len, t->last_hash);
 }
 
+/* Opens path again (it appeared, or was rotated).  A failure other than
+ * "not there" (a log the daemon's user may not read) is reported once by
+ * logfeed_tail_next(), and again only when its cause changes. */
+static bool reopen(struct logfeed_tail *t)
+{
+    if (open_file(t, t->path) < 0) {
+        if (errno != ENOENT && errno != t->open_errno) {
+            t->open_errno = errno;
+            t->open_report = true;
+        }
+        return false;
+    }
+    t->open_errno = 0;
+    watch_file(t);
+    return true;
+}
+
 /* Returns true when something changed and reading should go on at once. */
 static bool check_file(struct logfeed_tail *t)
 {
     struct stat st;
 
-    if (t->fd < 0) {
-        if (open_file(t, t->path) < 0)
-            return false;
-        watch_file(t);
-        return true;
-    }
+    if (t->fd < 0)
+        return reopen(t);
     if (truncated(t)) {
         (void)seek_to(t, 0);
         t->last_len = t->last_hash = 0;
@@ -441,9 +462,8 @@ static bool check_file(struct logfeed_tail *t)
     t->flush_partial = t->end > t->start;
     if (t->flush_partial)
         return true;
-    if (open_file(t, t->path) < 0)
+    if (!reopen(t))
         return false;
-    watch_file(t);
     t->stats.rotations++;
     return true;
 }

@@ -64,7 +64,9 @@ int logfeed_tail_open(const struct logfeed_tail_settings *set,
 
 /* Returns 1 and the next complete line (without its newline), 0 when no
  * complete line is available (follow: call logfeed_tail_wait(); once: the
- * end was reached), -1 on a read error (*error_r). */
+ * end was reached), -1 on a read error or when the followed file (or its
+ * rotated successor) exists but cannot be opened (*error_r; once per
+ * cause: following goes on). */
 int logfeed_tail_next(struct logfeed_tail *tail, const char **line_r,
                       size_t *len_r, char **error_r);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # logfeed_rotate.sh - the log follower loses and repeats nothing across
 # rename rotation, copytruncate and restarts (saved position), including a
-# restart after the file was rotated while the follower was down.
+# restart after the file was rotated while the follower was down; and a
+# log that cannot be opened is reported.
 #
 # Drives tests/integration/logfeed-follow (logfeed_tail + logfeed_pos),
 # which prints every line it reads; every line written carries a serial
@@ -144,4 +145,16 @@ stop
 [ "$(grep -c 'rotations=' "$W/err")" -eq 3 ]
 tap_ok $? "each of the 3 followers stopped on SIGTERM and gave its counters"
 sed 's/^/# /' "$W/err"
+
+# a file that appears but cannot be opened is reported, not waited on in
+# silence (root reads any file; a path through a regular file cannot open)
+"$FOLLOW" "$W/sub/maillog" "$W/pos2" > /dev/null 2> "$W/err2" &
+PID=$!
+sleep 0.5
+: > "$W/sub"
+n=0
+while kill -0 "$PID" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+grep -q "cannot open $W/sub/maillog: Not a directory" "$W/err2"
+tap_ok $? "a log that appears but cannot be opened is reported ($(grep -m1 'cannot open' "$W/err2"))"
+stop
 tap_done
