@@ -29,6 +29,9 @@
 #   (e) the same of mx.broken.test, d=broken.test with the kb record:
 #       dkim=fail in Authentication-Results, not credible (auth-unverified),
 #       suppresses nobody.
+#   (f) with milter.message_ids = "logfeed": d1.test's second message is
+#       accepted at DATA once its first settled the domain; d2.test's
+#       (broken) are each checked.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -327,4 +330,29 @@ tap_ok $? "its event is stored, credible=no"
 grep -q "bounce: rcpt=<dead52@remote.test>.*credible=no (auth-unverified)" "$BGOUT" &&
     [ "$(row "select count(*) from suppressions where address='dead52@remote.test'")" = 0 ]
 tap_ok $? "not credible (auth-unverified): it suppresses nobody"
+
+# (f) milter.message_ids = "logfeed": once d1.test's verdict is settled
+# (healthy and fresh) its next message is accepted at DATA; d2.test's
+# (broken) mail is checked message by message
+MT_BG_TOP_EXTRA="$MT_BG_TOP_EXTRA
+logfeed = { path = \"$(pfh_log a)\"; start_at_end = true;
+    state_file = \"$W/bg/logfeed.pos\"; };"
+MT_BG_CONF_EXTRA='message_ids = "logfeed";'
+PFH_BG_LOG_LEVEL=debug
+mt_bg_config && mt_bg_restart
+tap_ok $? "bounceguard restarted with milter.message_ids = \"logfeed\""
+qids=
+for d in d1 d1 d2 d2; do
+    qids="$qids $(pfh_send "$PSUB" "app1@$d.test" ok@remote.test \
+        --subject "log $d" 2>/dev/null)"
+done
+set -- $qids
+pfh_wait_log "$BGOUT" "$4: auth: outbound from=<app1@d2.test>: dkim_fail" 20 >/dev/null
+at_data() { grep -c "$1: data: outbound, accepted before the headers" "$BGOUT"; }
+grep -q "$1: auth: outbound from=<app1@d1.test>: dkim=pass" "$BGOUT" &&
+    [ "$(at_data "$1")" = 0 ] && [ "$(at_data "$2")" = 1 ]
+tap_ok $? "d1.test: the first message verified (dkim=pass), the second accepted at DATA ($qids)"
+[ "$(at_data "$3")" = 0 ] && [ "$(at_data "$4")" = 0 ] &&
+    grep -q "$3: auth: outbound from=<app1@d2.test>: dkim_fail" "$BGOUT"
+tap_ok $? "d2.test (broken): both messages checked, dkim_fail each, none accepted at DATA"
 tap_done
