@@ -22,7 +22,8 @@
  *   RCPT       outbound: store_lookup, then reject / tempfail here, or mark
  *              for remove / tag at EOM, or log "would suppress" (dry run);
  *              a recipient the MTA refused itself is an SMTP-reply event
- *   DATA       only with milter.message_ids = "logfeed": outbound mail
+ *   DATA       only with milter.message_ids = "logfeed" and the log feed
+ *              running: outbound mail
  *              with nothing to remove, tag or sign and a settled SPF/DKIM
  *              verdict (auth_msg_settled) is tracked without its
  *              Message-ID (the log feed adds it) and MST_ACCEPT: the MTA
@@ -501,7 +502,8 @@ static enum mstat cb_data(struct mtx *ctx)
     f.dir = conn->msg.dir;
     f.null_sender = conn->msg.null_sender;
     f.non_smtp = conn->non_smtp;
-    f.ids_logged = flow_message_ids_logged(&conn->set->milter);
+    f.ids_logged = flow_message_ids_logged(&conn->set->milter) &&
+                   mrt_feed_running();
     f.nenforce = conn->msg.nenforce;
     f.sign_sender = conn->prvs;
     f.auth_settled = auth_msg_settled(conn->msg.auth);

@@ -39,6 +39,7 @@ static struct {
     struct auth_ctx *auth;
     bool auth_tried;
     struct logfeed *feed;     /* the delivery-log feed, or NULL */
+    atomic_bool feed_on;      /* feed != NULL, read without rt.mu */
     struct mrules *feed_rules; /* the rules the feed borrows */
     /* rt.alerts for the feed's thread, which must not take rt.mu (the feed
      * is stopped with rt.mu held); cleared only after the feed stopped */
@@ -196,14 +197,21 @@ static void feed_start_locked(const struct bg_settings *set)
         mrt_rules_unref(&rt.feed_rules);
         return;
     }
+    atomic_store(&rt.feed_on, true);
     log_info(NULL, "log feed: following %s", set->logfeed.path);
 }
 
 /* Stops the feed and drops its rules.  Call with rt.mu held. */
 static void feed_stop_locked(void)
 {
+    atomic_store(&rt.feed_on, false);
     logfeed_stop(&rt.feed);
     mrt_rules_unref(&rt.feed_rules);
+}
+
+bool mrt_feed_running(void)
+{
+    return atomic_load(&rt.feed_on);
 }
 
 void mrt_feed_restart(const struct bg_settings *set)

@@ -71,6 +71,10 @@ struct alert_service *mrt_alerts(const struct bg_settings *set);
  * alerts, it is not remade on reload. */
 struct auth_ctx *mrt_auth(const struct bg_settings *set);
 
+/* Whether the log feed runs (milter.message_ids = "logfeed" relies on it;
+ * without it outbound mail goes through the header phase). */
+bool mrt_feed_running(void);
+
 /* Stops the log feed and starts it again with SET's logfeed group and the
  * current rules (after a reload).  From the main thread. */
 void mrt_feed_restart(const struct bg_settings *set);

@@ -13,7 +13,9 @@
 #   - the suppressed recipient is refused at RCPT as before;
 #   - a message to a recipient marked for removal (enforce = "remove")
 #     still goes through the header phase and loses that recipient;
-#   - with engine = "libmilter" a submission is accepted at DATA too.
+#   - with engine = "libmilter" a submission is accepted at DATA too;
+#   - with a log feed that cannot start (its log cannot be opened), mail
+#     goes through the header phase and keeps its Message-ID.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -106,6 +108,19 @@ pfh_wait_log "$W/bounceguard.out" "$Q6: data: outbound, accepted before the head
     [ -n "$MID6" ] &&
     mt_wait_sql "select message_id from outbound where queue_id='$Q6'" "$MID6" 10
 tap_ok $? "with libmilter: accepted at DATA and tracked with the logged Message-ID (${Q6:-none})"
+
+# --- 7. no running feed: the header phase, as with "headers"
+: > "$W/notadir"
+MT_BG_TOP_EXTRA="logfeed = { path = \"$W/notadir/maillog\"; };"
+MT_BG_CONF_EXTRA='message_ids = "logfeed";'
+mt_bg_config && mt_bg_restart
+pfh_wait_log "$W/bounceguard.out" "log feed not started" 10 >/dev/null
+tap_ok $? "a log feed whose log cannot be opened does not start ($(grep -m1 'log feed not started' "$W/bounceguard.out"))"
+Q7=$(pfh_send "$PSUB" sender1@a.test ok7@remote.test --subject "no feed" \
+     2>"$W/send7.err")
+mt_wait_sql "select count(*) from outbound where queue_id='$Q7' and message_id like '%@harness.test'" 1 10 &&
+    ! grep -q "$Q7: data: outbound, accepted before the headers" "$W/bounceguard.out"
+tap_ok $? "without it, outbound mail goes through the header phase and keeps its Message-ID (${Q7:-none})"
 
 ! grep -Eq "warning: .*milter|milter-(reject|tempfail|discard).*from=<>" "$LOGA"
 tap_ok $? "A never warned about the milter nor refused a DSN"
