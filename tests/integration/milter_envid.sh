@@ -23,11 +23,6 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/tests/lib/pfharness.sh"
 . "$top_srcdir/tests/integration/milter_lib.sh"
 
-# envid_dsn FILE ENVID RCPT: a DSN from "mx.remote.test" with a 5.1.1
-# failure for RCPT whose only tie to what we sent is ENVID: no returned
-# message, no Message-ID, no X-Postfix-Queue-ID
-envid_dsn() { mt_write_remote_dsn "$1" "" "$3" "$2"; }
-
 mt_prologue
 mt_up
 tap_ok 0 "A (127.0.0.1:$PA), B (127.0.0.1:$PB) and bounceguard are up"
@@ -48,13 +43,12 @@ mt_wait_sql "select count(*) from outbound where queue_id='$QID0' and envid is n
 tap_ok $? "a submission without ENVID is tracked without one (${QID0:-none})"
 
 # --- 2. DSNs from outside carrying only Original-Envelope-Id
-dsn() { # dsn NAME ENVID RCPT: sends it to A from outside (null sender)
-    envid_dsn "$W/$1.eml" "$2" "$3"
-    pfh_send "$PA" "" sender1@a.test --body-file "$W/$1.eml" \
-        >/dev/null 2>"$W/$1.err"
-}
-ev() { row "select source||','||credible||','||ifnull(queue_id,'') from events where address='$1'"; }
-sup() { row "select count(*) from suppressions where address='$1'"; }
+# dsn NAME ENVID RCPT: a DSN whose only tie to what we sent is ENVID (no
+# returned message, no Message-ID, no X-Postfix-Queue-ID), sent to A from
+# outside
+dsn() { mt_send_remote_dsn "$1" "" "$3" "$2"; }
+ev() { mt_event "$1"; }
+sup() { mt_suppressed "$1"; }
 
 dsn xtext "$XT" gone-xtext@remote.test
 mt_wait_sql "select count(*) from events where address='gone-xtext@remote.test'" 1 10

@@ -25,6 +25,11 @@
 #   mt_write_remote_dsn FILE MESSAGE_ID RCPT
 #       an RFC 3464 DSN from "mx.remote.test" returning MESSAGE_ID, with a
 #       5.1.1 failure for RCPT
+#   mt_send_remote_dsn NAME MID RCPT [ENVID]
+#       writes that DSN to $W/NAME.eml and sends it to A from outside (the
+#       null sender, to sender1@a.test); errors in $W/NAME.err
+#   mt_event ADDR                "source,credible,queue id" of ADDR's event
+#   mt_suppressed ADDR           1 when ADDR is suppressed, else 0
 #   mt_on_exit                   TAP diagnostics on failure, then cleanup
 
 mt_prologue() {
@@ -251,6 +256,22 @@ Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: Recipient address rejected: User unkno
 
 ${orig}--RB.$$--
 DSN
+}
+
+mt_send_remote_dsn() {
+    mt_write_remote_dsn "$W/$1.eml" "$2" "$3" "${4:-}"
+    pfh_send "$PA" "" sender1@a.test --body-file "$W/$1.eml" \
+        >/dev/null 2>"$W/$1.err"
+}
+
+mt_event() {
+    sqlite3 "$DB" "select source||','||credible||','||ifnull(queue_id,'')
+        from events where address='$1'" 2>/dev/null
+}
+
+mt_suppressed() {
+    sqlite3 "$DB" "select count(*) from suppressions where address='$1'" \
+        2>/dev/null
 }
 
 mt_show_logs() {

@@ -50,13 +50,9 @@ MID1=$(logged_mid "$Q1")
 tap_ok $? "tracked with the Message-ID cleanup logged (${MID1:-none})"
 
 # --- 2. DSNs from outside: the real one joins by that Message-ID
-dsn() { # dsn NAME MESSAGE_ID RCPT: sends it to A from outside
-    mt_write_remote_dsn "$W/$1.eml" "$2" "$3"
-    pfh_send "$PA" "" sender1@a.test --body-file "$W/$1.eml" \
-        >/dev/null 2>"$W/$1.err"
-}
-ev() { row "select source||','||credible||','||ifnull(queue_id,'') from events where address='$1'"; }
-sup() { row "select count(*) from suppressions where address='$1'"; }
+dsn() { mt_send_remote_dsn "$@"; }
+ev() { mt_event "$1"; }
+sup() { mt_suppressed "$1"; }
 dsn real "$MID1" ok1@remote.test
 mt_wait_sql "select count(*) from events where address='ok1@remote.test'" 1 10
 [ "$(ev ok1@remote.test)" = "dsn,1,$Q1" ] && [ "$(sup ok1@remote.test)" = 1 ]
