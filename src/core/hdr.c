@@ -155,7 +155,7 @@ bool hdr_find(const char *blk, size_t len, const char *name,
     size_t pos = 0, nlen = strlen(name);
 
     while (hdr_next(blk, len, &pos, f))
-        if (f->name_len == nlen && strncasecmp(f->name, name, nlen) == 0)
+        if (f->name_len == nlen && hdr_caseeq(f->name, name, nlen))
             return true;
     return false;
 }
@@ -169,7 +169,7 @@ static bool hdr_pick_one(struct hdr_want *want, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (want[i].found || want[i].name_len != f->name_len ||
             (want[i].name[0] | 0x20) != c0 ||
-            strncasecmp(f->name, want[i].name, f->name_len) != 0)
+            !hdr_caseeq(f->name, want[i].name, f->name_len))
             continue;
         want[i].f = *f;
         want[i].found = true;
@@ -208,7 +208,7 @@ static size_t hdr_pick_which(const struct hdr_want *want, size_t n,
     for (size_t i = 0; i < n; i++)
         if (!want[i].found && want[i].name_len == nlen &&
             (want[i].name[0] | 0x20) == c0 &&
-            strncasecmp(name, want[i].name, nlen) == 0)
+            hdr_caseeq(name, want[i].name, nlen))
             return i;
     return n;
 }
@@ -790,7 +790,7 @@ static bool hdr_param_at(const char *v, size_t vlen, size_t i, const char *name,
 {
     /* a first byte that differs, case bit aside, is no match */
     if (vlen - i <= nlen || (v[i] | 0x20) != (name[0] | 0x20) ||
-        strncasecmp(v + i, name, nlen) != 0)
+        !hdr_caseeq(v + i, name, nlen))
         return false;
     size_t j = i + nlen;
     while (j < vlen && (v[j] == ' ' || v[j] == '\t'))

@@ -20,6 +20,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 struct hdr_field {
     const char *name; /* field name, not terminated */
@@ -133,6 +135,60 @@ void hdr_params(const char *v, size_t vlen, struct hdr_pwant *want, size_t n);
 /* Finds field name and stores its unfolded value; false when absent. */
 bool hdr_get(const char *blk, size_t len, const char *name, char *out,
              size_t cap);
+
+/* Do the words x (of a name) and y (of a literal) agree but for bit 0x20
+ * of the lanes where y holds an ASCII letter (SWAR: no lane carries into
+ * the next)?  Equal words, the usual case, at the cost of one test. */
+static inline bool hdr_caseeq_word(uint64_t x, uint64_t y)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t lo, letter;
+
+    if (x == y)
+        return true;
+    lo = (y | ones * 0x20) & ~high; /* 8-bit lanes: no letter */
+    letter = (lo + ones * 0x1f) & ~(lo + ones * 0x05) & ~y & high;
+    return ((x ^ y) & ~(letter >> 2)) == 0;
+}
+
+/* Do s[0..n) and lit[0..n) (no NUL in it) agree but for the case of
+ * ASCII letters, as strncasecmp(s, lit, n) == 0 says in the C locale?
+ * A word of 8 bytes at a time (hdr_caseeq_word()), the last overlapping
+ * the one before; under 8 bytes, two overlapping words of 4 or 2 bytes.
+ * Inline, for names. */
+static inline bool hdr_caseeq(const char *s, const char *lit, size_t n)
+{
+    uint64_t x, y;
+    uint32_t x4[2], y4[2];
+    uint16_t x2[2], y2[2];
+
+    if (n >= 8) {
+        for (size_t i = 0;; i += 8) {
+            if (i + 8 > n)
+                i = n - 8; /* @UNSAFE: n >= 8 */
+            memcpy(&x, s + i, sizeof x);
+            memcpy(&y, lit + i, sizeof y);
+            if (!hdr_caseeq_word(x, y))
+                return false;
+            if (i + 8 == n)
+                return true;
+        }
+    }
+    if (n >= 4) { /* @UNSAFE: bytes n - 4 .. n - 1 */
+        memcpy(&x4[0], s, 4), memcpy(&x4[1], s + n - 4, 4);
+        memcpy(&y4[0], lit, 4), memcpy(&y4[1], lit + n - 4, 4);
+        return hdr_caseeq_word((uint64_t)x4[0] << 32 | x4[1],
+                               (uint64_t)y4[0] << 32 | y4[1]);
+    }
+    if (n >= 2) { /* @UNSAFE: bytes n - 2, n - 1 */
+        memcpy(&x2[0], s, 2), memcpy(&x2[1], s + n - 2, 2);
+        memcpy(&y2[0], lit, 2), memcpy(&y2[1], lit + n - 2, 2);
+        return hdr_caseeq_word((uint64_t)x2[0] << 16 | x2[1],
+                               (uint64_t)y2[0] << 16 | y2[1]);
+    }
+    return n == 0 || hdr_caseeq_word((unsigned char)s[0],
+                                     (unsigned char)lit[0]);
+}
 
 /* Length of the line at s[0..len) without its end, and in *next_r the
  * offset of the following line (LF, CRLF or bare CR end a line). */

@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -125,10 +124,9 @@ static void mime_type_fields(const struct hdr_index *ix, struct hdr_want *ct,
                              : f->name_len == 25 ? cte
                                                  : NULL;
         if (w == NULL || w->found ||
-            strncasecmp(f->name,
-                        f->name_len == 12 ? "Content-Type"
-                                          : "Content-Transfer-Encoding",
-                        f->name_len) != 0)
+            !(f->name_len == 12
+                  ? hdr_caseeq(f->name, "Content-Type", 12)
+                  : hdr_caseeq(f->name, "Content-Transfer-Encoding", 25)))
             continue;
         w->f = *f;
         w->found = true;
@@ -200,7 +198,7 @@ static bool mime_value_is(const char *v, size_t vlen, const char *w, size_t wl)
 {
     size_t i = mime_skip_blanks(v, vlen);
 
-    return vlen - i >= wl && strncasecmp(v + i, w, wl) == 0;
+    return vlen - i >= wl && hdr_caseeq(v + i, w, wl);
 }
 
 static void mime_lower(char *s)

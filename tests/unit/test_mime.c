@@ -298,6 +298,36 @@ static void test_hdr_line_matches_bytewise(void **state)
     }
 }
 
+/* hdr_caseeq() against strncasecmp() (C locale): names of every length
+ * up to 40 made from a literal of any non-NUL bytes by changing the case
+ * of letters, flipping bit 0x20 of other bytes or putting in any byte. */
+static void test_hdr_caseeq_as_strncasecmp(void **state)
+{
+    char lit[41], s[41];
+    unsigned seed = 7;
+    (void)state;
+
+    for (int round = 0; round < 200000; round++) {
+        size_t n = (size_t)round % 41;
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 512;
+            lit[k] = r < 256 ? (char)('A' + r % 58) : (char)(1 + r % 255);
+            s[k] = lit[k];
+        }
+        seed = seed * 1103515245u + 12345u;
+        for (unsigned e = (seed >> 16) % 4; e > 0 && n > 0; e--) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % n;
+            unsigned how = (seed >> 20) % 3;
+            s[at] = how == 0   ? (char)(s[at] ^ 0x20)
+                    : how == 1 ? (char)(s[at] ^ 0x01)
+                               : (char)(seed >> 24);
+        }
+        assert_int_equal(hdr_caseeq(s, lit, n), strncasecmp(s, lit, n) == 0);
+    }
+}
+
 /* hdr_index_run() as written a line at a time, a byte at a time: lines
  * taken are handed to hdr_index_line() (the colon of a field line found
  * here); returns the first line not taken, as hdr_index_run() does. */
@@ -1245,6 +1275,7 @@ int main(void)
         cmocka_unit_test(test_qp_check_only_agrees),
         cmocka_unit_test(test_hdr_unfold_matches_bytewise),
         cmocka_unit_test(test_hdr_line_matches_bytewise),
+        cmocka_unit_test(test_hdr_caseeq_as_strncasecmp),
         cmocka_unit_test(test_hdr_index_run_as_reference),
         cmocka_unit_test(test_hdr_find_unfolds_any_line_end),
         cmocka_unit_test(test_hdr_decode_encoded_words),
