@@ -90,11 +90,8 @@ static bool hdr_is_wsp(char c)
 /* Offset just past the continuation lines that start at p. */
 static size_t hdr_skip_continuations(const char *blk, size_t len, size_t p)
 {
-    while (p < len && hdr_is_wsp(blk[p])) {
-        size_t next;
-        (void)hdr_line(blk + p, len - p, &next);
-        p += next;
-    }
+    while (p < len && hdr_is_wsp(blk[p]))
+        p += hdr_after_eol(blk + p, hdr_eol(blk + p, len - p), len - p);
     return p;
 }
 
@@ -158,6 +155,32 @@ bool hdr_find(const char *blk, size_t len, const char *name,
         if (f->name_len == nlen && hdr_caseeq(f->name, name, nlen))
             return true;
     return false;
+}
+
+/* hdr_name_end(), inlined where lines are read in bulk. */
+static inline size_t hdr_name_end_in(const char *line, size_t i, size_t ll)
+{
+#if defined(__SSE2__)
+    const __m128i colon = _mm_set1_epi8(':'), sp = _mm_set1_epi8(' ');
+    const __m128i del = _mm_set1_epi8(0x7f);
+
+    for (; i + 16 <= ll; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
+        /* name bytes: ' ' < x < 0x7f as signed bytes (8-bit ones are < 0) */
+        __m128i name =
+            _mm_and_si128(_mm_cmpgt_epi8(x, sp), _mm_cmplt_epi8(x, del));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_andnot_si128(_mm_cmpeq_epi8(x, colon), name));
+        if (m != 0xffffu)
+            return i + (size_t)__builtin_ctz(~m & 0xffffu);
+    }
+#endif
+    for (; i < ll; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c == ':' || c <= ' ' || c >= 0x7f)
+            break;
+    }
+    return i;
 }
 
 /* Offers field f to the wanted names; false when none takes it. */
@@ -225,16 +248,30 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
      * blank, garbage lines have no colon or start with one: hdr_next()
      * passes over both) */
     while (left > 0 && pos < len) {
-        size_t next, ll = hdr_line(blk + pos, len - pos, &next), k;
         const char *line = blk + pos, *colon;
-        if (ll == 0)
-            break;
-        if (hdr_is_wsp(line[0]) || !hdr_first_wanted(firsts, line[0]) ||
-            (colon = memchr(line, ':', ll)) == NULL || colon == line) {
-            pos += next;
+        size_t rest = len - pos, ll, nlen, k;
+        if (line[0] == '\r' || line[0] == '\n')
+            break; /* the blank line */
+        if (hdr_is_wsp(line[0]) || !hdr_first_wanted(firsts, line[0])) {
+            pos += hdr_after_eol(line, hdr_eol(line, rest), rest);
             continue;
         }
-        size_t nlen = hdr_name_len(line, colon);
+        /* a name of name bytes right before the colon, as usual, found
+         * 16 bytes a step; any other line as hdr_next() reads it */
+        if ((nlen = hdr_name_end_in(line, 0, rest)) > 0 && nlen < rest &&
+            line[nlen] == ':') {
+            colon = line + nlen;
+            ll = nlen + 1 + hdr_eol(colon + 1, rest - nlen - 1);
+        } else {
+            ll = hdr_eol(line, rest);
+            colon = memchr(line, ':', ll);
+            if (colon == NULL || colon == line) {
+                pos += hdr_after_eol(line, ll, rest);
+                continue;
+            }
+            nlen = hdr_name_len(line, colon);
+        }
+        size_t next = hdr_after_eol(line, ll, rest);
         if ((k = hdr_pick_which(want, n, line, nlen)) == n) {
             pos += next;
             continue;
@@ -333,32 +370,6 @@ void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
     if (colon == NULL || colon == line)
         return; /* garbage line */
     hdr_index_field(ix, line, ll, colon);
-}
-
-/* hdr_name_end(), inlined where lines are read in bulk. */
-static inline size_t hdr_name_end_in(const char *line, size_t i, size_t ll)
-{
-#if defined(__SSE2__)
-    const __m128i colon = _mm_set1_epi8(':'), sp = _mm_set1_epi8(' ');
-    const __m128i del = _mm_set1_epi8(0x7f);
-
-    for (; i + 16 <= ll; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
-        /* name bytes: ' ' < x < 0x7f as signed bytes (8-bit ones are < 0) */
-        __m128i name =
-            _mm_and_si128(_mm_cmpgt_epi8(x, sp), _mm_cmplt_epi8(x, del));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_andnot_si128(_mm_cmpeq_epi8(x, colon), name));
-        if (m != 0xffffu)
-            return i + (size_t)__builtin_ctz(~m & 0xffffu);
-    }
-#endif
-    for (; i < ll; i++) {
-        unsigned char c = (unsigned char)line[i];
-        if (c == ':' || c <= ' ' || c >= 0x7f)
-            break;
-    }
-    return i;
 }
 
 size_t hdr_name_end(const char *line, size_t i, size_t ll)

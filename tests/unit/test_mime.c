@@ -631,7 +631,9 @@ static void test_hdr_pick_as_hdr_next(void **state)
         "From: a <b@c>", "X-From: x", "To:", "TO : y", "Subject: s",
         "Sub: t", "garbage", ":no name", " folded", "\tfolded", "x-mailer: m",
         "Return-Path: <r@s>", "Message-ID: <m@n>", "Received: r", "\n",
-        "\r\n", "\r", "\n\n"};
+        "\r\n", "\r", "\n\n", "Subject\t: tab", "Fr\xc3\xb6m: 8 bit",
+        "X-HmXmrOriginalRecipient: <j@k>", "X-HmXmrOriginalRecipients: l",
+        "Message-ID-And-Then-Some-More: long", "To :: two"};
     static const char *const names[] = {"From", "To", "Subject",
                                         "Message-ID", "Return-Path",
                                         "X-HmXmrOriginalRecipient"};
