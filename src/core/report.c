@@ -559,17 +559,13 @@ static bool report_dsn_lacking(const struct report *r)
 
 static void report_enrich(struct report_ctx *c)
 {
-    struct report *r = c->b.r, *t = calloc(1, sizeof *t);
+    struct report *r = c->b.r, ts = {0}, *t = &ts; /* what the text says */
     struct rbuild tb = {.r = t, .lim = c->b.lim};
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
                                  .from = c->from_addr};
     size_t orig;
 
     r->mta = "rfc3464";
-    if (t == NULL) {
-        c->b.oom = true;
-        return;
-    }
     bool lacking = report_dsn_lacking(r);
     if (lacking) /* all the text is read only then, else its head */
         ntext_all(&c->nt);
@@ -592,7 +588,8 @@ static void report_enrich(struct report_ctx *c)
         report_enrich_rcpt(&c->b, &r->rcpts[i], tr);
     }
     c->b.oom = c->b.oom || tb.oom;
-    report_free(&t);
+    free(t->rcpts);
+    rbuild_release(&t->blocks);
 }
 
 /* Recipients that only X-Failed-Recipients named (the notice's text names
