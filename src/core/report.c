@@ -12,6 +12,7 @@
  */
 #include "core/report.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,14 @@ struct report_ctx {
      * them (only the text rules use them), their first addresses */
     struct hdr_want from_f, to_f;
     bool have_addrs;
-    char from_addr[ADDRSCAN_MAX];
-    char to_addr[ADDRSCAN_MAX];
     char *xfailed; /* X-Failed-Recipients value (in the report's blocks) */
     char *inner_dsn; /* a delivery-status part of an enclosed message */
     size_t inner_len;
     unsigned nesting; /* report_parse() of an inline forwarded notice */
+    /* not cleared with the fields above (report_parse_nested()): "" until
+     * report_addrs() reads them */
+    char from_addr[ADDRSCAN_MAX];
+    char to_addr[ADDRSCAN_MAX];
 };
 
 void mime_limits_default(struct mime_limits *lim)
@@ -104,12 +107,15 @@ static void report_hdr(struct report_ctx *c, const struct hdr_want *f,
     rbuild_str(&c->b, field, v, n);
 }
 
-/* First address in field f, normalised, into out. */
+/* First address in field f, normalised, into out (cap > 0 bytes): "" when
+ * there is none, and a string also when addrscan_normalize() turns it
+ * down (it may fill all but the last byte, which stays NUL). */
 static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
 {
     char v[REPORT_HDR_VALUE];
     size_t pos = 0, s, l, n;
 
+    out[0] = out[cap - 1] = '\0';
     if (!f->found)
         return;
     n = hdr_unfold(f->f.value, f->f.value_len, v, sizeof v);
@@ -702,7 +708,8 @@ static int report_parse_nested(const char *msg, size_t len,
         *error_r = "out of memory";
         return -1;
     }
-    memset(&c, 0, sizeof c);
+    memset(&c, 0, offsetof(struct report_ctx, from_addr));
+    c.from_addr[0] = c.to_addr[0] = '\0';
     c.b.r = r;
     ntext_init(&c.nt, text0, &r->errors, &c.b.oom);
     c.b.lim = lim;
