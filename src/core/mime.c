@@ -232,7 +232,7 @@ static bool mime_fill_type(struct mime_part *p, const struct hdr_index *ix,
         mime_read_type(p, ct.f.value, ct.f.value_len);
         /* the charset is read outside enclosed messages only */
         size_t first = p->msg_depth == 0 ? 0 : 1;
-        size_t n = strncmp(p->type, "multipart/", 10) == 0 ? 2 : 1;
+        size_t n = memcmp(p->type, "multipart/", 10) == 0 ? 2 : 1;
         if (first < n)
             hdr_params(ct.f.value, ct.f.value_len, pw + first, n - first);
         if (first == 0 && pw[0].found)
