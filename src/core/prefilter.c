@@ -319,7 +319,29 @@ void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 
     if (delta == NULL)
         return;
-    for (size_t i = 0; i < len; i++) {
+    /* four steps, then one test of the highest state they went through
+     * (literals end in few places: their states are rarely met) */
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        size_t s1 = delta[s + cls[t[i]]];
+        size_t s2 = delta[s1 + cls[t[i + 1]]];
+        size_t s3 = delta[s2 + cls[t[i + 2]]];
+        size_t s4 = delta[s3 + cls[t[i + 3]]];
+        size_t hi = s1 > s2 ? s1 : s2;
+        hi = hi > s3 ? hi : s3;
+        if ((hi > s4 ? hi : s4) >= from) {
+            if (s1 >= from)
+                scan_out(pf, s1, t, i, len, marked);
+            if (s2 >= from)
+                scan_out(pf, s2, t, i + 1, len, marked);
+            if (s3 >= from)
+                scan_out(pf, s3, t, i + 2, len, marked);
+            if (s4 >= from)
+                scan_out(pf, s4, t, i + 3, len, marked);
+        }
+        s = s4;
+    }
+    for (; i < len; i++) {
         s = delta[s + cls[t[i]]];
         if (s >= from)
             scan_out(pf, s, t, i, len, marked);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -215,6 +216,69 @@ static uint32_t rnd(uint32_t *s)
     return (*s >> 16) & 0x7fff;
 }
 
+/* Word bytes as PCRE2's \b has them. */
+static bool ref_word(const char *t, size_t len, size_t i)
+{
+    if (i >= len)
+        return false;
+    char c = t[i];
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* prefilter_scan() against a search of each literal at each offset, on
+ * random literals and texts over a few bytes (literals end everywhere,
+ * in every place of the scan's steps, and at every text length). */
+static void literals_found_as_by_search(void **state)
+{
+    static const char chars[] = "abAB _";
+    char lits[24][5], text[48];
+    size_t ll[24];
+    uint16_t bpos[24][2];
+    size_t nb[24];
+    uint32_t seed = 4242;
+
+    (void)state;
+    for (int round = 0; round < 300; round++) {
+        struct prefilter *pf = prefilter_new();
+        assert_non_null(pf);
+        for (size_t i = 0; i < 24; i++) {
+            ll[i] = 1 + rnd(&seed) % 4;
+            for (size_t k = 0; k < ll[i]; k++)
+                lits[i][k] = chars[rnd(&seed) % (sizeof chars - 1)];
+            nb[i] = rnd(&seed) % 3;
+            bpos[i][0] = 0;
+            bpos[i][1] = (uint16_t)ll[i];
+            assert_int_equal(prefilter_add(pf, i * 3, lits[i], ll[i],
+                                           bpos[i], nb[i]),
+                             0);
+        }
+        assert_int_equal(prefilter_finish(pf), 0);
+        for (int k = 0; k < 40; k++) {
+            size_t len = rnd(&seed) % sizeof text;
+            uint64_t got[2] = {0}, want[2] = {0};
+            for (size_t j = 0; j < len; j++)
+                text[j] = chars[rnd(&seed) % (sizeof chars - 1)];
+            prefilter_scan(pf, text, len, got);
+            for (size_t i = 0; i < 24; i++)
+                for (size_t at = 0; at + ll[i] <= len; at++) {
+                    if (strncasecmp(text + at, lits[i], ll[i]) != 0)
+                        continue;
+                    bool ok = true;
+                    for (size_t b = 0; b < nb[i]; b++) {
+                        size_t p = at + bpos[i][b];
+                        ok = ok && (p > 0 && ref_word(text, len, p - 1)) !=
+                                       ref_word(text, len, p);
+                    }
+                    if (ok)
+                        want[i * 3 / 64] |= UINT64_C(1) << (i * 3 % 64);
+                }
+            assert_memory_equal(got, want, sizeof got);
+        }
+        prefilter_free(&pf);
+    }
+}
+
 static void gen_atom(uint32_t *s, char *re, size_t *n, int depth)
 {
     static const char chars[] = "abAB -'";
@@ -296,6 +360,7 @@ int main(void)
         cmocka_unit_test(branches_that_are_not_exact),
         cmocka_unit_test(clauses_of_other_branches),
         cmocka_unit_test(literals_found_once_each),
+        cmocka_unit_test(literals_found_as_by_search),
         cmocka_unit_test(literal_decisions_agree_with_pcre),
     };
 
