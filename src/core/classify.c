@@ -161,12 +161,22 @@ void classify_reply(const struct classify_rules *rules, const char *text,
     rules_scratch_free(&sc);
 }
 
-/* A recipient whose action says it was not a failure. */
+/* A recipient whose action says it was not a failure ("failed" is told
+ * by its first byte). */
 static bool action_is_success(const char *action)
 {
-    return action != NULL &&
-           (strcmp(action, "delivered") == 0 ||
-            strcmp(action, "relayed") == 0 || strcmp(action, "expanded") == 0);
+    if (action == NULL)
+        return false;
+    switch (action[0]) {
+    case 'd':
+        return strcmp(action, "delivered") == 0;
+    case 'r':
+        return strcmp(action, "relayed") == 0;
+    case 'e':
+        return strcmp(action, "expanded") == 0;
+    default:
+        return false;
+    }
 }
 
 static void classify_rcpt(const struct classify_rules *rules,

@@ -102,8 +102,9 @@ const struct reason_info *reason_at(size_t i)
 
 const struct reason_info *reason_lookup(const char *name)
 {
-    for (size_t i = 0; i < reason_count(); i++)
-        if (strcmp(reasons[i].name, name) == 0)
+    for (size_t i = 0; i < reason_count(); i++) /* first bytes first */
+        if (reasons[i].name[0] == name[0] &&
+            strcmp(reasons[i].name, name) == 0)
             return &reasons[i];
     return NULL;
 }
