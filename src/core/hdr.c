@@ -679,10 +679,19 @@ static bool hdr_has_word_start(const char *s, size_t len)
 
 size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap)
 {
+    bool words;
+
+    return hdr_decode_words(v, vlen, out, cap, &words);
+}
+
+size_t hdr_decode_words(const char *v, size_t vlen, char *out, size_t cap,
+                        bool *words_r)
+{
     size_t ul = hdr_unfold(v, vlen, out, cap);
     size_t n = 0, i = 0, pending_space = 0;
     bool last_word = false;
 
+    *words_r = false;
     if (!hdr_has_word_start(out, ul))
         return ul; /* nothing encoded: the unfolded text is the result */
 
@@ -691,6 +700,7 @@ size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap)
     char buf[2048];
     if (ul >= sizeof buf)
         return ul; /* too long to bother: left undecoded */
+    *words_r = true; /* (perhaps: words that do not decode stay as they are) */
     memcpy(buf, out, ul);
     while (i < ul) {
         size_t wl = hdr_word_len(buf + i, ul - i);

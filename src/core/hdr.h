@@ -114,6 +114,11 @@ size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap);
 /* hdr_unfold() and then RFC 2047 decoding of encoded words. */
 size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap);
 
+/* hdr_decode(), telling in *words_r whether an encoded word was decoded;
+ * when none was, out is what hdr_unfold() made, which holds no NUL. */
+size_t hdr_decode_words(const char *v, size_t vlen, char *out, size_t cap,
+                        bool *words_r);
+
 /* Value of MIME parameter name (case-insensitive) in a Content-Type-like
  * value, unquoted; false when absent. */
 bool hdr_param(const char *v, size_t vlen, const char *name, char *out,

@@ -165,7 +165,9 @@ static bool rbuild_trailing(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
 }
 
-void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
+/* The copy of rbuild_str(); nul: s may hold NULs, to be blanked. */
+static void rbuild_copy(struct rbuild *b, char **field, const char *s,
+                        size_t len, bool nul)
 {
     if (*field != NULL || s == NULL)
         return;
@@ -181,8 +183,19 @@ void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
     memcpy(f, s, len);
     f[len] = '\0';
     /* NUL bytes would cut the string */
-    while ((z = memchr(z, '\0', (size_t)(f + len - z))) != NULL)
+    while (nul && (z = memchr(z, '\0', (size_t)(f + len - z))) != NULL)
         *z++ = ' ';
+}
+
+void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len)
+{
+    rbuild_copy(b, field, s, len, true);
+}
+
+void rbuild_str_nonul(struct rbuild *b, char **field, const char *s,
+                      size_t len)
+{
+    rbuild_copy(b, field, s, len, false);
 }
 
 static bool rbuild_status_ok(const char *s)

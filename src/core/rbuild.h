@@ -53,6 +53,11 @@ struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm);
  * trimmed text is empty. */
 void rbuild_str(struct rbuild *b, char **field, const char *s, size_t len);
 
+/* rbuild_str() of s[0..len) known to hold no NUL (as hdr_unfold() makes
+ * text): the same string, without a search for NULs to blank. */
+void rbuild_str_nonul(struct rbuild *b, char **field, const char *s,
+                      size_t len);
+
 /* Forgets the string *field (a field of b's report) so that rbuild_str()
  * may set it again; its bytes go with the blocks. */
 void rbuild_drop(struct rbuild *b, char **field);

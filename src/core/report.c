@@ -94,17 +94,25 @@ static void report_hdr(struct report_ctx *c, const struct hdr_want *f,
                        bool msgid, char **field)
 {
     char v[REPORT_HDR_VALUE];
+    bool words;
 
     if (*field != NULL || !f->found)
         return;
-    size_t n = hdr_decode(f->f.value, f->f.value_len, v, sizeof v);
+    size_t n = hdr_decode_words(f->f.value, f->f.value_len, v, sizeof v,
+                                &words);
     if (msgid && n >= 2 && v[0] == '<') {
         char *gt = memchr(v, '>', n);
-        rbuild_str(&c->b, field, v + 1, gt != NULL ? (size_t)(gt - v - 1)
-                                                    : n - 1);
+        n = gt != NULL ? (size_t)(gt - v - 1) : n - 1;
+        if (words)
+            rbuild_str(&c->b, field, v + 1, n);
+        else
+            rbuild_str_nonul(&c->b, field, v + 1, n);
         return;
     }
-    rbuild_str(&c->b, field, v, n);
+    if (words)
+        rbuild_str(&c->b, field, v, n);
+    else /* only unfolded: no NUL */
+        rbuild_str_nonul(&c->b, field, v, n);
 }
 
 /* First address in field f, normalised, into out (cap > 0 bytes): "" when
