@@ -307,6 +307,27 @@ static void test_returned_original_fields(void **state)
     report_free(&r);
 }
 
+/* A NUL in a header value, raw or out of an encoded word, never cuts the
+ * string stored: unfolding blanks raw ones, decoded ones are blanked. */
+static void test_header_nul_blanked(void **state)
+{
+    static const char msg[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: =?UTF-8?B?YQBi?= c\0d\n"
+        "Message-ID: <=?UTF-8?Q?x=00y?=@mx.example.com>\n\n"
+        "<b@example.org>:\nRemote host said: 550 5.1.1 unknown\n";
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err;
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(report_parse(msg, sizeof msg - 1, &lim, &r, &err), 0);
+    assert_string_equal(r->subject, "a b c d");
+    assert_string_equal(r->message_id, "x y@mx.example.com");
+    report_free(&r);
+}
+
 static void test_latin1_notice_becomes_utf8(void **state)
 {
     static const char msg[] =
@@ -864,6 +885,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_cases),
         cmocka_unit_test(test_returned_original_fields),
+        cmocka_unit_test(test_header_nul_blanked),
         cmocka_unit_test(test_long_text_is_kept_whole),
         cmocka_unit_test(test_text_charsets_as_reference),
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
