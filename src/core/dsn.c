@@ -270,15 +270,15 @@ static void dsn_message_field(struct rbuild *b, enum dsn_name id,
         t = dsn_skip_type(v, vl);
     size_t tl = vl - (size_t)(t - v);
     if (id == DN_REPORTING_MTA)
-        rbuild_str(b, &r->reporting_mta, t, tl);
+        rbuild_str_nonul(b, &r->reporting_mta, t, tl);
     else if (id == DN_ARRIVAL_DATE)
-        rbuild_str(b, &r->arrival_date, v, vl);
+        rbuild_str_nonul(b, &r->arrival_date, v, vl);
     else if (id == DN_ENVELOPE_ID)
-        rbuild_str(b, &r->envelope_id, v, vl);
+        rbuild_str_nonul(b, &r->envelope_id, v, vl);
     else if (id == DN_PF_QUEUE_ID)
-        rbuild_str(b, &r->postfix_queue_id, v, vl);
+        rbuild_str_nonul(b, &r->postfix_queue_id, v, vl);
     else if (id == DN_PF_SENDER)
-        rbuild_str(b, &r->postfix_sender, t, tl);
+        rbuild_str_nonul(b, &r->postfix_sender, t, tl);
 }
 
 static void dsn_set_rcpt(struct rbuild *b, struct dsn_group *g,
@@ -287,7 +287,7 @@ static void dsn_set_rcpt(struct rbuild *b, struct dsn_group *g,
     g->rc = rc;
     if (rc != NULL && g->has_orig) {
         const char *t = dsn_skip_type(g->orig, strlen(g->orig));
-        rbuild_str(b, &rc->original_recipient, t, strlen(t));
+        rbuild_str_nonul(b, &rc->original_recipient, t, strlen(t));
     }
 }
 
@@ -328,7 +328,10 @@ static void dsn_diagnostic(struct rbuild *b, struct report_rcpt *rc,
     int code;
 
     t = dsn_diag_text(t, &tl, utf8);
-    rbuild_str(b, &rc->diagnostic, t, tl);
+    if (t == utf8) /* what iconv() made of it */
+        rbuild_str(b, &rc->diagnostic, t, tl);
+    else
+        rbuild_str_nonul(b, &rc->diagnostic, t, tl);
     dsn_scan_reply(t, tl, &code, st, sizeof st);
     rbuild_codes(rc, st, code); /* a Status: field still overrides */
 }
@@ -361,7 +364,7 @@ static void dsn_action(struct rbuild *b, struct report_rcpt *rc,
            v[i] != '(' && v[i] != ';';
          i++)
         a[n++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
-    rbuild_str(b, &rc->action, a, n);
+    rbuild_str_nonul(b, &rc->action, a, n);
 }
 
 static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
@@ -379,18 +382,19 @@ static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
             memcpy(rc->status, old, sizeof old);
     } else if (id == DN_REMOTE_MTA) {
         const char *t = dsn_skip_type(v, vl);
-        rbuild_str(b, &rc->remote_mta, t, vl - (size_t)(t - v));
+        rbuild_str_nonul(b, &rc->remote_mta, t, vl - (size_t)(t - v));
     } else if (id == DN_DIAGNOSTIC) {
         dsn_diagnostic(b, rc, v, vl);
     } else if (id == DN_LAST_ATTEMPT) {
-        rbuild_str(b, &rc->last_attempt, v, vl);
+        rbuild_str_nonul(b, &rc->last_attempt, v, vl);
     } else if (id == DN_RETRY_UNTIL) {
-        rbuild_str(b, &rc->will_retry_until, v, vl);
+        rbuild_str_nonul(b, &rc->will_retry_until, v, vl);
     }
 }
 
-/* One field of the body, v[0..vl) unfolded (not NUL-terminated); g holds
- * the recipient group being read. */
+/* One field of the body, v[0..vl) unfolded (not NUL-terminated, and no
+ * NUL in it: dsn_value()); g holds the recipient group being read.  The
+ * fields' strings are stored so (rbuild_str_nonul()). */
 static void dsn_field(struct rbuild *b, struct dsn_group *g,
                       enum dsn_name id, const char *v, size_t vl,
                       size_t *nrcpt)
@@ -412,7 +416,7 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
     if (id == DN_ORIGINAL) {
         if (g->rc != NULL) {
             const char *t = dsn_skip_type(v, vl);
-            rbuild_str(b, &g->rc->original_recipient, t,
+            rbuild_str_nonul(b, &g->rc->original_recipient, t,
                        vl - (size_t)(t - v));
         } else if (vl < sizeof g->orig) {
             memcpy(g->orig, v, vl);
