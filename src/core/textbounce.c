@@ -1178,8 +1178,8 @@ static void tb_remote(struct rbuild *b, struct report_rcpt *rc,
                    (ch >= '0' && ch <= '9') || ch == '-'))
             break;
     }
-    if (dots > 0 && i > 3 && h[i - 1] != '.')
-        rbuild_str(b, &rc->remote_mta, h, i);
+    if (dots > 0 && i > 3 && h[i - 1] != '.') /* host name bytes alone */
+        rbuild_str_nonul(b, &rc->remote_mta, h, i);
 }
 
 /* Has a recipient its diagnostic, reply code and status (so that another
@@ -1229,8 +1229,8 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
 
     if (rc->diagnostic != NULL && rc->reply_code == 0 && tb_code(d, n))
         rbuild_drop(c->b, &rc->diagnostic); /* a later block's remote reply */
-    if (rc->diagnostic == NULL)
-        rbuild_str(c->b, &rc->diagnostic, d, n);
+    if (rc->diagnostic == NULL) /* unfolded: no NUL */
+        rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
     tb_codes(rc, from, fl);
     if (rc->status[0] == '\0' && from != d)
         tb_codes(rc, d, n);
