@@ -48,6 +48,15 @@ bool mime_is_message(const char *type)
                               strcmp(type, "message/global") == 0);
 }
 
+/* mime_is_message() of p->type, a NUL-ended string in 64 bytes: its
+ * bytes with the NUL compared in a word or two, not by strcmp(). */
+static bool mime_part_is_message(const struct mime_part *p)
+{
+    return p->type[0] == 'm' &&
+           (memcmp(p->type, "message/rfc822", 15) == 0 ||
+            memcmp(p->type, "message/global", 15) == 0);
+}
+
 /* Index+1 of the frame whose delimiter line[0..ll) is, 0 if none; *close_r
  * tells a close delimiter. */
 static unsigned mime_match(const struct mime_walker *w, const char *line,
@@ -322,7 +331,7 @@ static bool mime_headers_done(struct mime_walker *w, size_t hend, size_t bpos)
             w->state = MIME_ST_SKIP;
             return true;
         }
-    } else if (mime_is_message(p->type) && p->cte == MIME_CTE_IDENTITY) {
+    } else if (mime_part_is_message(p) && p->cte == MIME_CTE_IDENTITY) {
         if (p->msg_depth >= w->lim->max_depth)
             w->errors |= REPORT_ERR_DEPTH;
         else

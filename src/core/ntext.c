@@ -90,27 +90,33 @@ enum ntext_cs {
     NCS_ICONV,  /* any other: turned into UTF-8 by iconv() */
 };
 
+/* Is the charset cs (a NUL-ended string in the 32 bytes of
+ * ntext_leaf.charset) the literal lit?  Its bytes with the NUL, in a word
+ * or two, not by a call. */
+#define NTEXT_CS_IS(cs, lit) (memcmp((cs), lit, sizeof lit) == 0)
+
 /* The class of charset cs, told by its first byte before any compare. */
-static enum ntext_cs ntext_charset_kind(const char *cs)
+static enum ntext_cs ntext_charset_kind(const char cs[32])
 {
     switch (cs[0]) {
     case '\0':
         return NCS_NATIVE;
     case 'a':
-        return strcmp(cs, "ascii") == 0 ? NCS_NATIVE : NCS_ICONV;
+        return NTEXT_CS_IS(cs, "ascii") ? NCS_NATIVE : NCS_ICONV;
     case 'u':
-        return strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
-                       strcmp(cs, "us-ascii") == 0
+        return NTEXT_CS_IS(cs, "utf-8") || NTEXT_CS_IS(cs, "utf8") ||
+                       NTEXT_CS_IS(cs, "us-ascii")
                    ? NCS_NATIVE
                    : NCS_ICONV;
     case 'i':
-        return strcmp(cs, "iso-8859-1") == 0 || strcmp(cs, "iso-8859-15") == 0
+        return NTEXT_CS_IS(cs, "iso-8859-1") ||
+                       NTEXT_CS_IS(cs, "iso-8859-15")
                    ? NCS_LATIN1
                    : NCS_ICONV;
     case 'w':
-        return strcmp(cs, "windows-1252") == 0 ? NCS_LATIN1 : NCS_ICONV;
+        return NTEXT_CS_IS(cs, "windows-1252") ? NCS_LATIN1 : NCS_ICONV;
     case 'l':
-        return strcmp(cs, "latin1") == 0 ? NCS_LATIN1 : NCS_ICONV;
+        return NTEXT_CS_IS(cs, "latin1") ? NCS_LATIN1 : NCS_ICONV;
     default:
         return NCS_ICONV;
     }
