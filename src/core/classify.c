@@ -95,7 +95,8 @@ static void fallback(struct verdict *v, int cls)
 /* The invariants that hold whatever the rules say. */
 static void clamp(struct verdict *v, int cls, const char *action)
 {
-    bool delayed = action != NULL && strcmp(action, "delayed") == 0;
+    bool delayed = action != NULL && action[0] == 'd' &&
+                   strcmp(action, "delayed") == 0;
 
     if (v->bucket == BUCKET_HARD && (cls == 4 || delayed))
         v->bucket = BUCKET_SOFT;

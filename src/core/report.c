@@ -399,8 +399,9 @@ static enum report_kind report_dsn_kind(const struct report *r)
 {
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *rc = &r->rcpts[i];
-        if (rc->action != NULL && (strcmp(rc->action, "failed") == 0 ||
-                                   strcmp(rc->action, "delayed") == 0))
+        if (rc->action != NULL &&
+            ((rc->action[0] == 'f' && strcmp(rc->action, "failed") == 0) ||
+             (rc->action[0] == 'd' && strcmp(rc->action, "delayed") == 0)))
             return REPORT_BOUNCE;
         if (rc->status[0] == '4' || rc->status[0] == '5')
             return REPORT_BOUNCE;

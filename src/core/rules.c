@@ -601,21 +601,27 @@ void rules_scratch_free(struct rules_scratch **scratch)
     *scratch = NULL;
 }
 
+/* The bit of action a, told by its first byte before strcmp(). */
 static unsigned action_bit(const char *a)
 {
-    if (a == NULL || *a == '\0')
+    if (a == NULL)
         return ACT_NONE;
-    if (strcmp(a, "failed") == 0)
-        return ACT_FAILED;
-    if (strcmp(a, "delayed") == 0)
-        return ACT_DELAYED;
-    if (strcmp(a, "delivered") == 0)
-        return ACT_DELIVERED;
-    if (strcmp(a, "relayed") == 0)
-        return ACT_RELAYED;
-    if (strcmp(a, "expanded") == 0)
-        return ACT_EXPANDED;
-    return 0;
+    switch (a[0]) {
+    case '\0':
+        return ACT_NONE;
+    case 'f':
+        return strcmp(a, "failed") == 0 ? ACT_FAILED : 0;
+    case 'd':
+        return strcmp(a, "delayed") == 0     ? ACT_DELAYED
+               : strcmp(a, "delivered") == 0 ? ACT_DELIVERED
+                                             : 0;
+    case 'r':
+        return strcmp(a, "relayed") == 0 ? ACT_RELAYED : 0;
+    case 'e':
+        return strcmp(a, "expanded") == 0 ? ACT_EXPANDED : 0;
+    default:
+        return 0;
+    }
 }
 
 /* What the conditions other than the text look at, prepared once. */
