@@ -43,10 +43,11 @@ static void test_base64_decodes_and_flags_garbage(void **state)
 
 /* With no room for output, codec_base64() only checks the input: it must
  * flag exactly what decoding flags, every byte value at positions inside
- * and across its 16-byte steps. */
+ * and across its 16- and 32-byte steps (inputs of 40 and 56 bytes). */
 static void test_base64_check_only_agrees(void **state)
 {
-    static const size_t at[] = {0, 5, 15, 16, 17, 31, 32, 39};
+    static const size_t at[] = {0,  5,  15, 16, 17, 31,
+                                32, 39, 40, 47, 48, 55};
     const char *base = "QUJD REVG\r\nR0hJ-_+/SktMTU5P\tUFFSU1R=Ux==";
     char in[64], out[64];
     size_t len = strlen(base);
@@ -54,6 +55,12 @@ static void test_base64_check_only_agrees(void **state)
     (void)state;
     assert_true(len == 40);
     for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        if (at[k] == 40) { /* the same with 16 more bytes */
+            base = "QUJD REVG\r\nR0hJ-_+/SktMTU5P\tUFFSU1R=Ux==azAZ09+/_-\n"
+                   "\t =\r\n";
+            len = strlen(base);
+            assert_true(len == 56);
+        }
         for (unsigned c = 0; c < 256; c++) {
             bool bad_dec = false, bad_chk = false;
             memcpy(in, base, len);
