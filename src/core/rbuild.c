@@ -18,18 +18,15 @@ struct rbuild_block {
     char data[];
 };
 
-/* n bytes for a string of b's report: from the head block when they fit;
- * otherwise from a new head block, or, for more than a quarter block, from
- * a block of their own put behind the head. */
-static char *rbuild_alloc(struct rbuild *b, size_t n)
+/* rbuild_alloc() when the head block has no room for n bytes: a new head
+ * block or, for more than a quarter block, a block of their own put
+ * behind the head. */
+__attribute__((noinline)) static char *rbuild_alloc_block(struct rbuild *b,
+                                                          size_t n)
 {
     struct rbuild_block *h = b->r->blocks, *nb;
     size_t cap = n > RBUILD_BLOCK / 4 ? n : RBUILD_BLOCK - sizeof *nb;
 
-    if (h != NULL && h->cap - h->used >= n) {
-        h->used += n;
-        return h->data + h->used - n;
-    }
     if ((nb = malloc(sizeof *nb + cap)) == NULL) { /* @UNSAFE: n <= len */
         b->oom = true;
         return NULL;
@@ -44,6 +41,19 @@ static char *rbuild_alloc(struct rbuild *b, size_t n)
         b->r->blocks = nb;
     }
     return nb->data;
+}
+
+/* n bytes for a string of b's report: from the head block when they fit
+ * (inline: the usual case), otherwise from a new block. */
+static inline char *rbuild_alloc(struct rbuild *b, size_t n)
+{
+    struct rbuild_block *h = b->r->blocks;
+
+    if (h != NULL && h->cap - h->used >= n) {
+        h->used += n;
+        return h->data + h->used - n;
+    }
+    return rbuild_alloc_block(b, n);
 }
 
 void rbuild_release(struct rbuild_block **blocks)
