@@ -15,8 +15,25 @@
 struct rbuild_block {
     struct rbuild_block *next;
     size_t used, cap;
+    bool own; /* malloc()ed here (else room made with the report) */
     char data[];
 };
+
+void rbuild_room(struct rbuild *b, struct report_rcpt *room, size_t nroom,
+                 void *mem, size_t size)
+{
+    struct rbuild_block *k = mem;
+
+    b->r->rcpts = b->r->rcpts_room = room;
+    b->cap = nroom;
+    if (size <= sizeof *k)
+        return;
+    k->next = b->r->blocks;
+    k->used = 0;
+    k->cap = size - sizeof *k;
+    k->own = false;
+    b->r->blocks = k;
+}
 
 /* rbuild_alloc() when the head block has no room for n bytes: a new head
  * block or, for more than a quarter block, a block of their own put
@@ -33,6 +50,7 @@ __attribute__((noinline)) static char *rbuild_alloc_block(struct rbuild *b,
     }
     nb->cap = cap;
     nb->used = n;
+    nb->own = true;
     if (cap == n && h != NULL) {
         nb->next = h->next;
         h->next = nb;
@@ -62,7 +80,8 @@ void rbuild_release(struct rbuild_block **blocks)
 
     for (; k != NULL; k = next) {
         next = k->next;
-        free(k);
+        if (k->own)
+            free(k);
     }
     *blocks = NULL;
 }
@@ -88,7 +107,14 @@ static bool rbuild_grow(struct rbuild *b)
 
     if (ncap > b->lim->max_recipients)
         ncap = b->lim->max_recipients;
-    n = realloc(b->r->rcpts, ncap * sizeof *n);
+    if (b->r->rcpts != NULL && b->r->rcpts == b->r->rcpts_room) {
+        /* out of the room made with the report: moved, not realloc()ed */
+        n = malloc(ncap * sizeof *n); /* @UNSAFE: ncap <= max_recipients */
+        if (n != NULL)
+            memcpy(n, b->r->rcpts, b->r->nrcpts * sizeof *n);
+    } else {
+        n = realloc(b->r->rcpts, ncap * sizeof *n);
+    }
     if (n == NULL) {
         b->oom = true;
         return false;

@@ -35,6 +35,13 @@ struct rbuild {
     bool oom;
 };
 
+/* Room made with b's report, in the same allocation, for its first nroom
+ * recipients (room) and its first strings (mem[0..size), aligned as a
+ * pointer): used before any malloc(), and never freed by rbuild_release()
+ * or report_free() (it goes with the report). */
+void rbuild_room(struct rbuild *b, struct report_rcpt *room, size_t nroom,
+                 void *mem, size_t size);
+
 /* The entry for addr[0..len) (any form addr_normalize() accepts), new or
  * existing; NULL when the address is not plausible, over the limit, or
  * memory ran out.  *is_new_r (may be NULL) tells a new entry. */

@@ -710,6 +710,17 @@ int report_parse(const char *msg, size_t len, const struct mime_limits *lim,
     return report_parse_nested(msg, len, lim, 0, report_r, error_r);
 }
 
+/* A report and, in the same allocation (the report first, so that it is
+ * what free() is given), room for its first recipients and strings: most
+ * reports need no other malloc().  About 1 KB, a size that glibc's
+ * malloc() serves from its per-thread cache. */
+#define REPORT_ROOM_RCPTS 4
+struct report_mem {
+    struct report r;
+    struct report_rcpt rcpts[REPORT_ROOM_RCPTS];
+    uint64_t strings[68]; /* the first block of strings (rbuild.h) */
+};
+
 static int report_parse_nested(const char *msg, size_t len,
                                const struct mime_limits *lim,
                                unsigned nesting, struct report **report_r,
@@ -717,15 +728,19 @@ static int report_parse_nested(const char *msg, size_t len,
 {
     struct report_ctx c;
     char text0[NTEXT_FIRST];
-    struct report *r = calloc(1, sizeof *r);
+    struct report_mem *m = malloc(sizeof *m);
+    struct report *r = m != NULL ? &m->r : NULL;
 
     if (r == NULL) {
         *error_r = "out of memory";
         return -1;
     }
+    memset(r, 0, sizeof *r);
     memset(&c, 0, offsetof(struct report_ctx, from_addr));
     c.from_addr[0] = c.to_addr[0] = '\0';
     c.b.r = r;
+    rbuild_room(&c.b, m->rcpts, REPORT_ROOM_RCPTS, m->strings,
+                sizeof m->strings);
     ntext_init(&c.nt, text0, &r->errors, &c.b.oom);
     c.b.lim = lim;
     c.nesting = nesting;
@@ -757,8 +772,9 @@ void report_free(struct report **report)
 
     if (r == NULL)
         return;
-    free(r->rcpts);
+    if (r->rcpts != r->rcpts_room)
+        free(r->rcpts);
     rbuild_release(&r->blocks);
-    free(r);
+    free(r); /* with the room made with it (struct report_mem) */
     *report = NULL;
 }

@@ -106,8 +106,10 @@ struct report {
     size_t nrcpts;
     unsigned errors;        /* REPORT_ERR_* */
     /* private to the parser: the blocks that hold the strings above (see
-     * rbuild.h) */
+     * rbuild.h), and room for the first recipients made with the report
+     * (rcpts points there until they outgrow it; never freed alone) */
     struct rbuild_block *blocks;
+    struct report_rcpt *rcpts_room;
 };
 
 /* Returns 0 and *report_r on success (also for non-bounces: see kind);
