@@ -456,15 +456,28 @@ static size_t blocks_len(unsigned i)
  * some longer than a block, all stay intact and apart; a diagnostic is
  * dropped and set again; report_free() releases it all (ASan builds see
  * overlaps and leaks). */
-static void test_strings_in_blocks(void **state)
+/* A report with room for its first recipients and strings, made as
+ * report_parse() makes it (report_free() frees it whole). */
+struct room_report {
+    struct report r;
+    struct report_rcpt rcpts[4];
+    uint64_t strings[68];
+};
+
+/* 200 recipients and strings of every size, in a report with room
+ * (rbuild_room()) or without. */
+static void strings_in_blocks(bool room)
 {
     struct mime_limits lim;
-    struct report *r = calloc(1, sizeof *r);
+    struct room_report *m = malloc(sizeof *m);
+    struct report *r = &m->r;
     struct rbuild b = {.r = r, .lim = &lim};
     char addr[64], big[3000];
 
-    (void)state;
-    assert_non_null(r);
+    assert_non_null(m);
+    memset(r, 0, sizeof *r);
+    if (room)
+        rbuild_room(&b, m->rcpts, 4, m->strings, sizeof m->strings);
     mime_limits_default(&lim);
     memset(big, 'x', sizeof big);
     for (unsigned i = 0; i < 200; i++) {
@@ -495,6 +508,13 @@ static void test_strings_in_blocks(void **state)
     }
     report_free(&r);
     assert_null(r);
+}
+
+static void test_strings_in_blocks(void **state)
+{
+    (void)state;
+    strings_in_blocks(false);
+    strings_in_blocks(true);
 }
 
 static void test_kind_names(void **state)
