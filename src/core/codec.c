@@ -54,7 +54,7 @@ static __m128i codec_is(__m128i x, char c)
  * bytes codec_b64_other() allows.  A letter is a byte that bit 0x20 makes
  * one of a-z ('@' and '[' .. '_' it makes no letter); '/' and the digits
  * are one range. */
-static __m128i codec_b64_ok(__m128i x)
+static inline __m128i codec_b64_ok(__m128i x)
 {
     __m128i ok = codec_in(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z');
 
@@ -67,7 +67,7 @@ static __m128i codec_b64_ok(__m128i x)
 }
 
 /* Are the 16 bytes at p all as codec_b64_ok() wants? */
-static __m128i codec_b64_ok_at(const char *p)
+static inline __m128i codec_b64_ok_at(const char *p)
 {
     return codec_b64_ok(_mm_loadu_si128((const __m128i *)(const void *)p));
 }
