@@ -35,6 +35,7 @@ struct logfeed {
     struct logfeed_sink *sink;
     int wake_fd;
     atomic_bool stopping;
+    atomic_ullong message_ids; /* the sink's count, for other threads */
     pthread_t thread;
     time_t last_save;
 };
@@ -85,7 +86,15 @@ static bool drain(struct logfeed *f)
         log_error(NULL, "logfeed: %s", err);
         free(err);
     }
+    struct logfeed_sink_stats s;
+    logfeed_sink_stats(f->sink, &s);
+    atomic_store(&f->message_ids, s.message_ids);
     return !logfeed_tail_ended(f->tail);
+}
+
+unsigned long long logfeed_message_ids(const struct logfeed *f)
+{
+    return atomic_load(&f->message_ids);
 }
 
 static void log_stats(struct logfeed *f)
@@ -200,6 +209,7 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
     f->poll_interval = set->poll_interval > 0 ? set->poll_interval : 1;
     f->last_save = time(NULL);
     atomic_init(&f->stopping, false);
+    atomic_init(&f->message_ids, 0);
     ss.cache_entries = (size_t)set->cache_entries;
     ss.utc_offset = local_utc_offset();
     ss.join_outbound = true;

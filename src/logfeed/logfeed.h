@@ -35,6 +35,9 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
                               const struct classify_rules *rules,
                               logfeed_sink_event_cb *on_event, void *ctx,
                               char **error_r);
+/* How many Message-IDs the feed has handed to the store so far (the
+ * tracked messages it named); any thread may ask. */
+unsigned long long logfeed_message_ids(const struct logfeed *feed);
 /* Stops the thread, commits what it queued, saves the position, frees
  * *feed and sets it to NULL.  NULL is accepted. */
 void logfeed_stop(struct logfeed **feed);

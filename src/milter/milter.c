@@ -510,6 +510,7 @@ static enum mstat cb_data(struct mtx *ctx)
     if (!flow_accept_at_data(&f))
         return MST_CONTINUE;
     track_outbound(ctx, conn);
+    mrt_data_accepted();
     log_debug(qid(ctx, conn), "data: outbound, accepted before the headers");
     mctx_msg_end(conn);
     return MST_ACCEPT;

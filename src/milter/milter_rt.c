@@ -23,6 +23,9 @@
 /* Deferrals remembered so that a retry of the same message and recipient
  * alerts once (a hash table of this many slots; a collision forgets). */
 #define FEED_ALERTED_SLOTS 4096
+/* Messages accepted at DATA without the feed learning a Message-ID before
+ * a warning: a working feed names one within a tenth of a second. */
+#define MRT_IDS_WARN_ACCEPTS 1000
 
 /* The refcount is kept atomic behind the public int of struct mrules. */
 #define REFS(mr) ((_Atomic int *)&(mr)->refs_)
@@ -40,6 +43,11 @@ static struct {
     bool auth_tried;
     struct logfeed *feed;     /* the delivery-log feed, or NULL */
     atomic_bool feed_on;      /* feed != NULL, read without rt.mu */
+    /* messages accepted at DATA since the feed last learned a Message-ID
+     * (ids_seen: its count then), and whether that was warned about */
+    unsigned long long ids_seen;
+    unsigned long ids_accepts;
+    bool ids_warned;
     struct mrules *feed_rules; /* the rules the feed borrows */
     /* rt.alerts for the feed's thread, which must not take rt.mu (the feed
      * is stopped with rt.mu held); cleared only after the feed stopped */
@@ -207,6 +215,30 @@ static void feed_stop_locked(void)
     atomic_store(&rt.feed_on, false);
     logfeed_stop(&rt.feed);
     mrt_rules_unref(&rt.feed_rules);
+}
+
+void mrt_data_accepted(void)
+{
+    pthread_mutex_lock(&rt.mu);
+    unsigned long long ids = rt.feed != NULL ? logfeed_message_ids(rt.feed) : 0;
+    if (ids != rt.ids_seen) {
+        if (rt.ids_warned)
+            log_notice(NULL, "log feed: Message-IDs are read from the log "
+                             "again");
+        rt.ids_seen = ids;
+        rt.ids_accepts = 0;
+        rt.ids_warned = false;
+    } else if (++rt.ids_accepts >= MRT_IDS_WARN_ACCEPTS && !rt.ids_warned) {
+        rt.ids_warned = true;
+        log_warning(NULL,
+                    "milter.message_ids = \"logfeed\": %lu outbound "
+                    "messages accepted at DATA while the log feed read no "
+                    "Message-ID; does its log carry the MTA's cleanup lines "
+                    "(message-id=...)?  Until it does, their bounces join "
+                    "by queue id or envelope id only",
+                    rt.ids_accepts);
+    }
+    pthread_mutex_unlock(&rt.mu);
 }
 
 bool mrt_feed_running(void)

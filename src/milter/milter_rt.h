@@ -75,6 +75,11 @@ struct auth_ctx *mrt_auth(const struct bg_settings *set);
  * without it outbound mail goes through the header phase). */
 bool mrt_feed_running(void);
 
+/* Counts an outbound message accepted at DATA; warns once when 1,000 in
+ * a row pass while the feed learns no Message-ID (its log lacks the MTA's
+ * cleanup lines), and notes when it learns them again. */
+void mrt_data_accepted(void);
+
 /* Stops the log feed and starts it again with SET's logfeed group and the
  * current rules (after a reload).  From the main thread. */
 void mrt_feed_restart(const struct bg_settings *set);

@@ -15,7 +15,9 @@
 #     still goes through the header phase and loses that recipient;
 #   - with engine = "libmilter" a submission is accepted at DATA too;
 #   - with a log feed that cannot start (its log cannot be opened), mail
-#     goes through the header phase and keeps its Message-ID.
+#     goes through the header phase and keeps its Message-ID;
+#   - with a feed on a log without cleanup's lines, 1,000 messages
+#     accepted at DATA bring one warning; a Message-ID read later, a note.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -117,6 +119,29 @@ Q7=$(pfh_send "$PSUB" sender1@a.test ok7@remote.test --subject "no feed" \
 mt_wait_sql "select count(*) from outbound where queue_id='$Q7' and message_id like '%@harness.test'" 1 10 &&
     ! grep -q "$Q7: data: outbound, accepted before the headers" "$W/bounceguard.out"
 tap_ok $? "without it, outbound mail goes through the header phase and keeps its Message-ID (${Q7:-none})"
+
+# --- 8. a log without cleanup's lines: one warning after 1,000 messages
+: > "$W/quiet.log"
+chmod 644 "$W/quiet.log"
+MT_BG_TOP_EXTRA="logfeed = { path = \"$W/quiet.log\"; };"
+mt_bg_config && mt_bg_restart
+"$PFH_PYTHON" - "$PSUB" <<'PY' 2>"$W/send8.err"
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="q.a.test")
+for i in range(1001):
+    s.sendmail("sender1@a.test", ["quiet%d@remote.test" % i],
+               "Subject: quiet %d\r\n\r\nx\r\n" % i)
+s.quit()
+PY
+pfh_wait_log "$W/bounceguard.out" "1000 outbound messages accepted at DATA while the log feed read no Message-ID" 20 >/dev/null &&
+    [ "$(grep -c "accepted at DATA while the log feed read no" "$W/bounceguard.out")" = 1 ]
+tap_ok $? "a feed that reads no Message-ID is warned about, once ($(grep -m1 -o 'warning: milter.message_ids.*Message-ID;' "$W/bounceguard.out"))"
+printf '%s mail postfix/cleanup[1]: 4QUIET: message-id=<q@a.test>\n' \
+    "$(date '+%b %e %H:%M:%S')" >> "$W/quiet.log"
+sleep 1.5
+pfh_send "$PSUB" sender1@a.test ok8@remote.test --subject "after" >/dev/null 2>&1
+pfh_wait_log "$W/bounceguard.out" "Message-IDs are read from the log again" 10 >/dev/null
+tap_ok $? "once the feed reads one again, a note says so"
 
 ! grep -Eq "warning: .*milter|milter-(reject|tempfail|discard).*from=<>" "$LOGA"
 tap_ok $? "A never warned about the milter nor refused a DSN"
