@@ -205,6 +205,12 @@ static size_t split(char *line, char **f, size_t max)
     return n;
 }
 
+/* A number field; "\\N" (NULL) of a damaged line reads as 0. */
+static long long num(const char *s)
+{
+    return s != NULL ? atoll(s) : 0;
+}
+
 static struct store_item *parse_event(char **f, size_t n)
 {
     struct store_event e;
@@ -212,23 +218,23 @@ static struct store_item *parse_event(char **f, size_t n)
     if (n != 20)
         return NULL;
     memset(&e, 0, sizeof e);
-    e.when = atoll(f[3]);
+    e.when = num(f[3]);
     e.reason = f[4];
-    e.bucket = (enum bucket)atoi(f[5]);
-    e.auth = atoi(f[6]) != 0;
+    e.bucket = (enum bucket)(int)num(f[5]);
+    e.auth = num(f[6]) != 0;
     e.rule = f[7];
     e.status = f[8];
-    e.reply_code = atoi(f[9]);
+    e.reply_code = (int)num(f[9]);
     e.diagnostic = f[10];
-    e.source = (enum store_source)atoi(f[11]);
+    e.source = (enum store_source)(int)num(f[11]);
     e.action = f[12];
     e.reporting_mta = f[13];
     e.remote_mta = f[14];
     e.orig_message_id = f[15];
     e.queue_id = f[16];
     e.sender = f[17];
-    e.credible = atoi(f[18]) != 0;
-    e.expires = atoll(f[19]);
+    e.credible = num(f[18]) != 0;
+    e.expires = num(f[19]);
     return f[2] ? store_item_event(&e, f[2], f[1]) : NULL;
 }
 
@@ -242,7 +248,7 @@ static struct store_item *parse_message_id(char **f, size_t n)
     memset(&m, 0, sizeof m);
     m.message_id = f[2];
     m.queue_id = f[3];
-    m.when = atoll(f[4]);
+    m.when = num(f[4]);
     it = store_item_outbound(&m, NULL, f[1]);
     if (it != NULL)
         it->kind = ITEM_OUTBOUND_MID;
@@ -268,7 +274,7 @@ static struct store_item *parse_line(char *line)
     m.message_id = f[2];
     m.queue_id = f[3];
     m.sender = f[4];
-    m.when = atoll(f[6]);
+    m.when = num(f[6]);
     m.envelope_id = n == 8 ? f[7] : NULL;
     return store_item_outbound(&m, f[5], f[1]);
 }

@@ -126,10 +126,13 @@ mkdir -p "$W/spool6"
 printf 'O\t%s\t%s\t%s\t%s\t%s\t%s\n' 0123456789abcdef0123456789abcdef \
     old-spool@example.org 4OLDSPOOL sender@example.org rcpt@example.com \
     1700000000 >"$W/spool6/pending.spool"
+# and a damaged line whose number fields are \N: read as 0, no crash
+printf 'M\t%s\t%s\t%s\t\\N\n' 0123456789abcdef0123456789abcde0 \
+    damaged@example.org 4DAMAGED >>"$W/spool6/pending.spool"
 "$D" -b postgresql -c "$C" -s "$W/spool6" -n 0 record >/dev/null 2>"$W/e6"
 o6=$(pgtmp_psql "$W" "SELECT queue_id, envid IS NULL FROM outbound WHERE message_id = 'old-spool@example.org'")
 tap_ok $([ "$o6" = "4OLDSPOOL|t" ] && [ ! -s "$W/spool6/pending.spool" ]; echo $?) \
-    "a spool line of the old format replays, without envelope id ($o6)"
+    "a spool line of the old format replays, without envelope id ($o6), and a damaged one does no harm"
 
 # 5. Message-IDs learned after tracking (milter.message_ids = "logfeed"):
 # rows tracked without one get it by queue id, through the spool too; a
