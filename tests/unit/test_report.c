@@ -281,6 +281,18 @@ static void test_text_charsets_as_reference(void **state)
     }
 }
 
+/* report_parse() with the default limits, which must succeed. */
+static struct report *parse_default(const char *msg, size_t len)
+{
+    struct mime_limits lim;
+    struct report *r = NULL;
+    const char *err = NULL;
+
+    mime_limits_default(&lim);
+    assert_int_equal(report_parse(msg, len, &lim, &r, &err), 0);
+    return r;
+}
+
 static void test_returned_original_fields(void **state)
 {
     static const char msg[] =
@@ -291,13 +303,9 @@ static void test_returned_original_fields(void **state)
         "Return-Path: <a@example.com>\nMessage-ID: <orig-1@example.com>\n"
         "From: A <a@example.com>\nTo: b@example.org\n"
         "Subject: =?UTF-8?Q?caf=C3=A9?=\n\nbody\n";
-    struct mime_limits lim;
-    struct report *r = NULL;
-    const char *err;
+    struct report *r = parse_default(msg, strlen(msg));
     (void)state;
 
-    mime_limits_default(&lim);
-    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
     assert_string_equal(r->orig_message_id, "orig-1@example.com");
     assert_string_equal(r->orig_from, "A <a@example.com>");
     assert_string_equal(r->orig_to, "b@example.org");
@@ -316,13 +324,9 @@ static void test_header_nul_blanked(void **state)
         "Subject: =?UTF-8?B?YQBi?= c\0d\n"
         "Message-ID: <=?UTF-8?Q?x=00y?=@mx.example.com>\n\n"
         "<b@example.org>:\nRemote host said: 550 5.1.1 unknown\n";
-    struct mime_limits lim;
-    struct report *r = NULL;
-    const char *err;
+    struct report *r = parse_default(msg, sizeof msg - 1);
     (void)state;
 
-    mime_limits_default(&lim);
-    assert_int_equal(report_parse(msg, sizeof msg - 1, &lim, &r, &err), 0);
     assert_string_equal(r->subject, "a b c d");
     assert_string_equal(r->message_id, "x y@mx.example.com");
     report_free(&r);
@@ -335,13 +339,9 @@ static void test_latin1_notice_becomes_utf8(void **state)
         "Subject: Mail non remis\nMIME-Version: 1.0\n"
         "Content-Type: text/plain; charset=ISO-8859-1\n\n"
         "<b@example.fr>: 550 5.1.1 adresse refus\xe9" "e\n";
-    struct mime_limits lim;
-    struct report *r = NULL;
-    const char *err;
+    struct report *r = parse_default(msg, strlen(msg));
     (void)state;
 
-    mime_limits_default(&lim);
-    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
     check_rcpts(r, "b@example.fr");
     assert_non_null(strstr(r->rcpts[0].diagnostic, "refus\xc3\xa9" "e"));
     report_free(&r);
@@ -360,13 +360,9 @@ static void test_html_references(void **state)
     static const char want[] =
         "<>&\"' ABC\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 &#0; &#x110000; "
         "&#xD800; &bogus; & &#12345678901; &#65";
-    struct mime_limits lim;
-    struct report *r = NULL;
-    const char *err;
+    struct report *r = parse_default(msg, strlen(msg));
     (void)state;
 
-    mime_limits_default(&lim);
-    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
     assert_true(r->nrcpts > 0);
     assert_non_null(r->rcpts[0].diagnostic);
     assert_non_null(strstr(r->rcpts[0].diagnostic, want));
@@ -391,13 +387,9 @@ static void test_failed_recipients_header_diagnostic(void **state)
         "Subject: Undelivered Mail\n"
         "X-Failed-Recipients: b@example.org, c@example.org\n\n"
         "Delivery failed.\n\n<b@example.org>: 550 5.1.1 user unknown\n";
-    struct mime_limits lim;
-    struct report *r = NULL;
-    const char *err;
+    struct report *r = parse_default(msg, strlen(msg));
     (void)state;
 
-    mime_limits_default(&lim);
-    assert_int_equal(report_parse(msg, strlen(msg), &lim, &r, &err), 0);
     check_rcpts(r, "list@groups.example.com");
     assert_non_null(r->rcpts[0].diagnostic);
     assert_non_null(strstr(r->rcpts[0].diagnostic,
@@ -412,14 +404,13 @@ static void test_failed_recipients_header_diagnostic(void **state)
     memset(long_msg + (body - msg), 'w', 1600);
     long_msg[body - msg + 1599] = ' ';
     strcpy(long_msg + (body - msg) + 1600, body);
-    assert_int_equal(
-        report_parse(long_msg, strlen(long_msg), &lim, &r, &err), 0);
+    r = parse_default(long_msg, strlen(long_msg));
     assert_non_null(r->rcpts[0].diagnostic);
     assert_non_null(strstr(r->rcpts[0].diagnostic,
                            "may not have permission to post"));
     report_free(&r);
     free(long_msg);
-    assert_int_equal(report_parse(msg2, strlen(msg2), &lim, &r, &err), 0);
+    r = parse_default(msg2, strlen(msg2));
     assert_int_equal(r->nrcpts, 2);
     for (size_t i = 0; i < r->nrcpts; i++) {
         if (strcmp(r->rcpts[i].recipient, "c@example.org") == 0)
@@ -848,9 +839,7 @@ static void test_dsn_family_from_text_head(void **state)
 
     for (int round = 0; round < 1500; round++) {
         size_t n = 0, bn = 0, want_len, orig;
-        struct mime_limits lim;
-        struct report *r = NULL;
-        const char *err;
+        struct report *r;
         seed = seed * 1103515245u + 12345u;
         want_len = 3000 + (seed >> 8) % 9000;
         size_t filler = (seed >> 4) % 6000; /* phrases that come late */
@@ -890,8 +879,7 @@ static void test_dsn_family_from_text_head(void **state)
         assert_true(ml > 0 && (size_t)ml < sizeof msg);
         text[n++] = '\n'; /* the text ends each leaf with a line break */
         const char *fam = textbounce_notice_family(text, n);
-        mime_limits_default(&lim);
-        assert_int_equal(report_parse(msg, (size_t)ml, &lim, &r, &err), 0);
+        r = parse_default(msg, (size_t)ml);
         assert_int_equal(r->kind, REPORT_BOUNCE);
         assert_string_equal(r->mta,
                             strcmp(fam, "text") != 0 ? fam : "rfc3464");
