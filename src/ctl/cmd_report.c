@@ -105,22 +105,42 @@ static int report_options(int argc, char **argv, struct report_opts *o)
     return CTL_OK;
 }
 
-/* The SQLite file: --db, else the configured store. */
-static const char *report_db(const struct ctl_env *env,
-                             const struct report_opts *o)
+/* Where the report reads: the SQLite file of --db, else the configured
+ * store (its SQLite file, or its PostgreSQL conninfo when *pgsql_r).  NULL
+ * after an error message. */
+static const char *report_source(const struct ctl_env *env,
+                                 const struct report_opts *o, bool *pgsql_r)
 {
     const struct bg_settings *set;
 
+    *pgsql_r = false;
     if (o->db != NULL)
         return o->db;
     set = ctl_settings(env);
-    if (strcmp(set->store.backend, "sqlite") != 0) {
-        ctl_error("report: reads the SQLite store only (store.backend is "
-                  "\"%s\")",
-                  set->store.backend);
+    if (strcmp(set->store.backend, "postgresql") == 0) {
+#ifdef HAVE_POSTGRESQL
+        *pgsql_r = true;
+        return set->store.conninfo;
+#else
+        ctl_error("report: store.backend is \"postgresql\", but this "
+                  "bounceguardctl was built without PostgreSQL support");
         return NULL;
+#endif
     }
     return set->store.path;
+}
+
+/* The queries on the source report_source() names. */
+static int report_run(const char *src, bool pgsql, long long since,
+                      long long now, const char *domain, struct report_data *d,
+                      char *err, size_t errsize)
+{
+#ifdef HAVE_POSTGRESQL
+    if (pgsql)
+        return report_query_pgsql(src, since, now, domain, d, err, errsize);
+#endif
+    (void)pgsql;
+    return report_query(src, since, now, domain, d, err, errsize);
 }
 
 /* The levels of monitor.warn and monitor.crit when a configuration is
@@ -159,20 +179,21 @@ int cmd_report(const struct ctl_env *env, int argc, char **argv)
     struct report_opts o = {7 * 86400, NULL, NULL, NULL};
     struct report_data *d;
     char err[512];
-    const char *db;
+    const char *src;
+    bool pgsql;
     long long now = (long long)time(NULL);
     int rc;
 
     if ((rc = report_options(argc, argv, &o)) != CTL_OK)
         return rc;
-    if ((db = report_db(env, &o)) == NULL)
+    if ((src = report_source(env, &o, &pgsql)) == NULL)
         return CTL_CONFIG;
     if ((d = calloc(1, sizeof *d)) == NULL) {
         ctl_error("report: out of memory");
         return CTL_SOFTWARE;
     }
-    if (report_query(db, now - o.span, now, o.domain, d, err, sizeof err) !=
-        0) {
+    if (report_run(src, pgsql, now - o.span, now, o.domain, d, err,
+                   sizeof err) != 0) {
         ctl_error("report: %s", err);
         rc = CTL_UNAVAILABLE;
     } else {

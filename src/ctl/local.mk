@@ -17,3 +17,6 @@ bounceguardctl_SOURCES += src/ctl/cmd_ingest.c
 bounceguardctl_SOURCES += src/ctl/cmd_report.c src/ctl/report_data.h \
 	src/ctl/report_query.c src/ctl/report_text.c \
 	src/ctl/report_html.c
+if HAVE_POSTGRESQL
+bounceguardctl_SOURCES += src/ctl/report_pgsql.c
+endif

@@ -1,9 +1,10 @@
 /*
  * report_data.h - what "bounceguardctl report" shows, gathered from the
- * store's SQLite file by a few SQL aggregate queries, and the two
- * renderings of it (terminal tables, one self-contained HTML page).
+ * store (its SQLite file, or the PostgreSQL server) by a few SQL queries,
+ * and the two renderings of it (terminal tables, one self-contained HTML
+ * page).
  *
- One pass over the events of the span (through the index on their time
+ * One pass over the events of the span (through the index on their time
  * when the span is a small part of the history, else a plain table scan),
  * one over the outbound messages, and an SQL aggregate over the new
  * suppressions; rows are folded as they come into the fixed-size tables
@@ -95,6 +96,32 @@ int report_query(const char *path, long long since, long long now,
                  const char *domain, struct report_data *d, char *err,
                  size_t errsize);
 void report_data_free(struct report_data *d);
+
+/* The same queries on the PostgreSQL store CONNINFO, in one read-only
+ * snapshot, rows streamed one at a time (report_pgsql.c; only when the
+ * PostgreSQL backend is built). */
+int report_query_pgsql(const char *conninfo, long long since, long long now,
+                       const char *domain, struct report_data *d, char *err,
+                       size_t errsize);
+
+/* Folding rows that another store reads: report_fold_begin() clears *d
+ * for the span (NULL when memory runs out), then each row as it comes:
+ * an event (at, sender, address, reason, bucket, auth, source), an
+ * outbound message (at, sender, recipients '\n'-separated), a group of
+ * new suppressions ((first_seen - since) / d->step, reason, count); NULL
+ * strings are unknown.  report_fold_end() releases the fold, first
+ * finishing *d (providers' top reasons, order) when complete. */
+struct rpt_fold;
+struct rpt_fold *report_fold_begin(long long since, long long now,
+                                   const char *domain, struct report_data *d);
+void report_fold_event(struct rpt_fold *f, long long at, const char *sender,
+                       const char *address, const char *reason,
+                       const char *bucket, bool auth, const char *source);
+void report_fold_outbound(struct rpt_fold *f, long long at, const char *sender,
+                          const char *recipients);
+void report_fold_suppressions(struct rpt_fold *f, long long slot,
+                              const char *reason, unsigned long long n);
+void report_fold_end(struct rpt_fold *f, bool complete);
 
 /* Sorts domains by sent, providers by failures, reasons by count. */
 void report_sort(struct report_data *d);

@@ -1,6 +1,7 @@
 /*
  * report_query.c - the report's SQL aggregates over the SQLite store and
- * their folding into struct report_data; see report_data.h.
+ * the folding of rows, from any store, into struct report_data; see
+ * report_data.h.
  */
 #include "ctl/report_data.h"
 
@@ -41,7 +42,7 @@ static const char q_suppressions[] =
     " AND (?4 IS NULL OR " SD("sender") " = ?4)"
                                         " GROUP BY 1, 2";
 
-struct fold {
+struct rpt_fold {
     struct report_data *d;
     int *prov_index; /* PROV_SLOTS, -1 empty */
     int *auth_index; /* AUTH_SLOTS, -1 empty */
@@ -87,12 +88,12 @@ static const char *col(sqlite3_stmt *s, int i)
 }
 
 /* The slot of grouped row value P, or -1 outside the span. */
-static long slot_of(const struct report_data *d, sqlite3_int64 p)
+static long slot_of(const struct report_data *d, long long p)
 {
     return p >= 0 && (size_t)p < d->npoints ? (long)p : -1;
 }
 
-static long slot_at(const struct report_data *d, sqlite3_int64 at)
+static long slot_at(const struct report_data *d, long long at)
 {
     return at < d->since ? -1 : slot_of(d, (at - d->since) / d->step);
 }
@@ -156,7 +157,7 @@ static uint32_t hash(const char *s)
     return h;
 }
 
-static size_t provider_slot(struct fold *f, const char *name)
+static size_t provider_slot(struct rpt_fold *f, const char *name)
 {
     struct report_data *d = f->d;
     const char *n = name != NULL && *name ? name : "(unknown)";
@@ -176,7 +177,7 @@ static size_t provider_slot(struct fold *f, const char *name)
 
 /* Counts N authentication failures of (reason, our domain, provider);
  * combinations beyond RPT_MAX_AUTH count in the total only. */
-static void auth_add(struct fold *f, const char *reason, const char *domain,
+static void auth_add(struct rpt_fold *f, const char *reason, const char *domain,
                      const char *provider, unsigned long long n)
 {
     struct report_data *d = f->d;
@@ -212,76 +213,96 @@ static bool source_counts(const char *source)
            (strcmp(source, "manual") != 0 && strcmp(source, "import") != 0);
 }
 
-/* One row of q_events: at, sender, address, reason, bucket, auth, source;
- * failures (bucket hard, soft, sender) only. */
-static void fold_event(struct fold *f, sqlite3_stmt *s)
+void report_fold_event(struct rpt_fold *f, long long at, const char *sender,
+                       const char *address, const char *reason,
+                       const char *bucket, bool auth, const char *source)
 {
     struct report_data *d = f->d;
-    long p = slot_at(d, sqlite3_column_int64(s, 0));
-    int b = bucket_of(col(s, 4));
+    long p = slot_at(d, at);
+    int b = bucket_of(bucket);
     const unsigned long long n = 1;
     char sd[RPT_NAME_MAX + 1], pd[RPT_NAME_MAX + 1];
     struct rpt_domain *dom;
     size_t r, pv;
 
-    if (b < 0 || p < 0 || !source_counts(col(s, 6)))
+    if (b < 0 || p < 0 || !source_counts(source))
         return;
-    domain_of(col(s, 1), sd, sizeof sd);
+    domain_of(sender, sd, sizeof sd);
     if (!domain_wanted(d, sd))
         return;
-    domain_of(col(s, 2), pd, sizeof pd);
+    domain_of(address, pd, sizeof pd);
     d->events += n;
     dom = domain_slot(d, sd);
     dom->fail[b] += n;
     if (b == RPT_HARD)
         dom->hard_at[p] += n;
-    r = reason_slot(d->reasons, &d->nreasons, col(s, 3), b);
+    r = reason_slot(d->reasons, &d->nreasons, reason, b);
     d->reasons[r].n += n;
     pv = provider_slot(f, pd);
     d->providers[pv].fail[b] += n;
     f->prov_reason[pv][r] += n;
-    if (sqlite3_column_int(s, 5) != 0)
-        auth_add(f, col(s, 3), sd, pd, n);
+    if (auth)
+        auth_add(f, reason, sd, pd, n);
 }
 
-/* One row of q_outbound: at, sender, recipients ('\n'-separated). */
-static void fold_outbound(struct fold *f, sqlite3_stmt *s)
+/* One row of q_events: at, sender, address, reason, bucket, auth, source;
+ * failures (bucket hard, soft, sender) only. */
+static void fold_event(struct rpt_fold *f, sqlite3_stmt *s)
 {
-    long p = slot_at(f->d, sqlite3_column_int64(s, 0));
-    const char *rcpts = col(s, 2);
+    report_fold_event(f, sqlite3_column_int64(s, 0), col(s, 1), col(s, 2),
+                      col(s, 3), col(s, 4), sqlite3_column_int(s, 5) != 0,
+                      col(s, 6));
+}
+
+void report_fold_outbound(struct rpt_fold *f, long long at, const char *sender,
+                          const char *recipients)
+{
+    long p = slot_at(f->d, at);
     unsigned long long n = 1;
     char sd[RPT_NAME_MAX + 1];
     struct rpt_domain *dom;
 
-    if (p < 0 || rcpts == NULL)
+    if (p < 0 || recipients == NULL)
         return;
-    domain_of(col(s, 1), sd, sizeof sd);
+    domain_of(sender, sd, sizeof sd);
     if (!domain_wanted(f->d, sd))
         return;
-    for (const char *c = rcpts; (c = strchr(c, '\n')) != NULL; c++)
+    for (const char *c = recipients; (c = strchr(c, '\n')) != NULL; c++)
         n++;
     dom = domain_slot(f->d, sd);
     dom->sent += n;
     dom->sent_at[p] += n;
 }
 
-static void fold_suppression(struct fold *f, sqlite3_stmt *s)
+/* One row of q_outbound: at, sender, recipients ('\n'-separated). */
+static void fold_outbound(struct rpt_fold *f, sqlite3_stmt *s)
+{
+    report_fold_outbound(f, sqlite3_column_int64(s, 0), col(s, 1), col(s, 2));
+}
+
+void report_fold_suppressions(struct rpt_fold *f, long long slot,
+                              const char *reason, unsigned long long n)
 {
     struct report_data *d = f->d;
-    long p = slot_of(d, sqlite3_column_int64(s, 0));
-    unsigned long long n = (unsigned long long)sqlite3_column_int64(s, 2);
+    long p = slot_of(d, slot);
     size_t r;
 
     if (p < 0)
         return;
     d->supp_new += n;
     d->supp_at[p] += n;
-    r = reason_slot(d->supp_reasons, &d->nsupp_reasons, col(s, 1), -1);
+    r = reason_slot(d->supp_reasons, &d->nsupp_reasons, reason, -1);
     d->supp_reasons[r].n += n;
 }
 
-static int run(sqlite3 *db, const char *sql, struct fold *f,
-               void (*fold)(struct fold *, sqlite3_stmt *), char *err,
+static void fold_suppression(struct rpt_fold *f, sqlite3_stmt *s)
+{
+    report_fold_suppressions(f, sqlite3_column_int64(s, 0), col(s, 1),
+                             (unsigned long long)sqlite3_column_int64(s, 2));
+}
+
+static int run(sqlite3 *db, const char *sql, struct rpt_fold *f,
+               void (*fold)(struct rpt_fold *, sqlite3_stmt *), char *err,
                size_t errsize)
 {
     struct report_data *d = f->d;
@@ -310,7 +331,7 @@ static int run(sqlite3 *db, const char *sql, struct fold *f,
 }
 
 /* Each provider's most frequent reason. */
-static void top_reasons(struct fold *f)
+static void top_reasons(struct rpt_fold *f)
 {
     struct report_data *d = f->d;
     size_t np =
@@ -388,14 +409,14 @@ static int open_db(const char *path, sqlite3 **db_r, char *err, size_t errsize)
 struct scan {
     const char *path;
     struct report_data d;
-    struct fold f;
+    struct rpt_fold f;
     bool outbound; /* this scan also reads the outbound messages */
     int all;       /* full scans rather than the index on "at" */
     int rc;
     char err[256];
 };
 
-static int fold_init(struct fold *f, struct report_data *d)
+static int fold_init(struct rpt_fold *f, struct report_data *d)
 {
     f->d = d;
     d->providers = calloc(RPT_MAX_PROVIDERS + 1, sizeof *d->providers);
@@ -410,7 +431,7 @@ static int fold_init(struct fold *f, struct report_data *d)
     return 0;
 }
 
-static void fold_free(struct fold *f)
+static void fold_free(struct rpt_fold *f)
 {
     free(f->prov_index);
     free(f->prov_reason);
@@ -447,7 +468,7 @@ static void add_points(unsigned long long *dst, const unsigned long long *src,
 }
 
 /* Adds what SRC counted into DST (names matched; reasons remapped). */
-static void merge(struct fold *dst, const struct fold *src)
+static void merge(struct rpt_fold *dst, const struct rpt_fold *src)
 {
     struct report_data *d = dst->d;
     const struct report_data *s = src->d;
@@ -524,8 +545,8 @@ static void scan_setup(struct scan *sc, const char *path,
 
 /* Scans the events (in two threads when worth it) and the outbound
  * messages into *f; 0 or -1 with err. */
-static int scan_events(sqlite3 *db, const char *path, struct fold *f, char *err,
-                       size_t errsize)
+static int scan_events(sqlite3 *db, const char *path, struct rpt_fold *f,
+                       char *err, size_t errsize)
 {
     int all = scan_all(db, "events", f->d->since);
     long long mid = events_middle(db, all);
@@ -564,16 +585,11 @@ static int scan_events(sqlite3 *db, const char *path, struct fold *f, char *err,
     return rc;
 }
 
-int report_query(const char *path, long long since, long long now,
-                 const char *domain, struct report_data *d, char *err,
-                 size_t errsize)
+/* Clears d and sets the span of a report over [since, now). */
+static void report_data_init(struct report_data *d, long long since,
+                             long long now, const char *domain)
 {
-    struct fold f;
-    sqlite3 *db = NULL;
-    int rc = -1;
-
     memset(d, 0, sizeof *d);
-    memset(&f, 0, sizeof f);
     d->since = since;
     d->now = now > since ? now : since + 1;
     d->step = pick_step(d->now - d->since);
@@ -581,6 +597,18 @@ int report_query(const char *path, long long since, long long now,
     d->domain_filter = domain;
     d->warn = RPT_WARN;
     d->crit = RPT_CRIT;
+}
+
+int report_query(const char *path, long long since, long long now,
+                 const char *domain, struct report_data *d, char *err,
+                 size_t errsize)
+{
+    struct rpt_fold f;
+    sqlite3 *db = NULL;
+    int rc = -1;
+
+    memset(&f, 0, sizeof f);
+    report_data_init(d, since, now, domain);
     if (fold_init(&f, d) != 0) {
         snprintf(err, errsize, "out of memory");
         goto out;
@@ -598,6 +626,31 @@ out:
     sqlite3_close(db);
     fold_free(&f);
     return rc;
+}
+
+struct rpt_fold *report_fold_begin(long long since, long long now,
+                                   const char *domain, struct report_data *d)
+{
+    struct rpt_fold *f = calloc(1, sizeof *f);
+
+    report_data_init(d, since, now, domain);
+    if (f != NULL && fold_init(f, d) == 0)
+        return f;
+    if (f != NULL)
+        fold_free(f);
+    free(f);
+    report_data_free(d);
+    return NULL;
+}
+
+void report_fold_end(struct rpt_fold *f, bool complete)
+{
+    if (complete) {
+        top_reasons(f);
+        report_sort(f->d);
+    }
+    fold_free(f);
+    free(f);
 }
 
 void report_data_free(struct report_data *d)

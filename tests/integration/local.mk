@@ -97,11 +97,13 @@ TESTS += tests/integration/metrics_scrape.sh
 EXTRA_DIST += tests/integration/metrics_scrape.sh tests/milter/metrics_flow.lua \
 	tests/integration/prom_check.py
 
-# report: terminal tables over a history with known answers, and the HTML
-# page in headless Chromium
-TESTS += tests/integration/report_cli.sh tests/integration/report_html.sh
+# report: terminal tables over a history with known answers, the HTML
+# page in headless Chromium, the same report from a real PostgreSQL server
+TESTS += tests/integration/report_cli.sh tests/integration/report_html.sh \
+	tests/integration/report_pgsql.sh
 EXTRA_DIST += tests/integration/report_cli.sh \
-	tests/integration/report_html.sh tests/integration/report_fixture.py
+	tests/integration/report_html.sh tests/integration/report_fixture.py \
+	tests/integration/report_pgsql.sh
 TESTS += tests/integration/metrics_contrib.sh
 EXTRA_DIST += tests/integration/metrics_contrib.sh
 TESTS += tests/integration/classify_golden.sh
