@@ -248,6 +248,9 @@ static const struct reply_row rows[] = {
 
     /* --- replies without an enhanced status (qmail and others) --- */
     {"550 No such user here", H, "user_unknown", false},
+    {"550 account is not found in this domain", H, "user_unknown", false},
+    {"550 the domain is not found", H, "domain_not_found", false},
+    {"451 domain is not found", S, "network", false},
     {"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)",
      X, "relay_denied", false},
     {"452 Mailbox full", S, "mailbox_full", false},
