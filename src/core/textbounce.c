@@ -361,16 +361,29 @@ static const char *const tb_echo_names[] = {
     "dkim-signature:", "mail from:", "date:", "subject:", "id <"};
 
 /* Marker phrases that introduce a returned original in a text notice (a
- * line that starts with one, after decoration). */
+ * line that starts with one, after decoration), in English and as
+ * localised notices (Exchange's among them) word them; the text is UTF-8
+ * by now (ntext.h). */
 static const char *const tb_mark_words[] = {
     "below this line is a copy of the message",
     "this is a copy of the message", "original message", "unsent message",
     "copy of the original message", "the header of the original message",
     "returned message", "undelivered message",
     "headers of the original message", "original message follows",
-    "message follows", "text of the message follows",
-    "content-type: message/rfc822", "the original message headers",
-    "rfc822 headers follow"};
+    "text of the message follows", "content-type: message/rfc822",
+    "the original message headers", "rfc822 headers follow",
+    /* French, Italian, Spanish, Portuguese, German, Dutch */
+    "en-t\xc3\xaates de message d'origine",
+    "en-t\xc3\xaates de message d\xe2\x80\x99origine",
+    "en-t\xc3\xaates du message d'origine",
+    "en-t\xc3\xaates du message d\xe2\x80\x99origine",
+    "message d'origine", "message d\xe2\x80\x99origine",
+    "message original", "messaggio originale",
+    "intestazioni del messaggio originale", "mensaje original",
+    "encabezados del mensaje original", "mensagem original",
+    "cabe\xc3\xa7" "alhos da mensagem original",
+    "urspr\xc3\xbcngliche nachricht", "originalnachricht",
+    "oorspronkelijk bericht", "oorspronkelijke berichtkoppen"};
 
 /* The phrase sets: each searched Wu-Manber style on blocks of three bytes,
  * ignoring ASCII case.  The window is the first m bytes (m: the shortest
@@ -1630,12 +1643,12 @@ static bool tb_marker_lead(char c)
     }
 }
 
-/* Letters a marker may start with, either case (not 'm': a line that
- * starts with "message follows" is not taken for one). */
+/* Letters a marker may start with, either case. */
 static bool tb_marker_first(char c)
 {
     switch (tb_lower(c)) {
-    case 'b': case 'c': case 'o': case 'r': case 't': case 'u': case 'h':
+    case 'b': case 'c': case 'e': case 'h': case 'i': case 'm': case 'o':
+    case 'r': case 't': case 'u':
         return true;
     default:
         return false;
@@ -1673,10 +1686,11 @@ static bool tb_cut_candidate(unsigned char c)
     const uint64_t low = (1ull << ' ') | (1ull << '\t') | (1ull << '-') |
                          (1ull << '=') | (1ull << '*') | (1ull << '(');
     const uint32_t high = (1u << ('b' & 31)) | (1u << ('c' & 31)) |
-                          (1u << ('h' & 31)) | (1u << ('o' & 31)) |
-                          (1u << ('r' & 31)) | (1u << ('t' & 31)) |
-                          (1u << ('u' & 31)) | (1u << ('[' & 31)) |
-                          (1u << ('_' & 31));
+                          (1u << ('e' & 31)) | (1u << ('h' & 31)) |
+                          (1u << ('i' & 31)) | (1u << ('m' & 31)) |
+                          (1u << ('o' & 31)) | (1u << ('r' & 31)) |
+                          (1u << ('t' & 31)) | (1u << ('u' & 31)) |
+                          (1u << ('[' & 31)) | (1u << ('_' & 31));
 
     if (c < 0x40)
         return (low >> c) & 1;

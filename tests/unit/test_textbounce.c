@@ -230,9 +230,19 @@ static const char *const mark_words[] = {
     "copy of the original message", "the header of the original message",
     "returned message", "undelivered message",
     "headers of the original message", "original message follows",
-    "message follows", "text of the message follows",
-    "content-type: message/rfc822", "the original message headers",
-    "rfc822 headers follow"};
+    "text of the message follows", "content-type: message/rfc822",
+    "the original message headers", "rfc822 headers follow",
+    "en-t\xc3\xaates de message d'origine",
+    "en-t\xc3\xaates de message d\xe2\x80\x99origine",
+    "en-t\xc3\xaates du message d'origine",
+    "en-t\xc3\xaates du message d\xe2\x80\x99origine",
+    "message d'origine", "message d\xe2\x80\x99origine",
+    "message original", "messaggio originale",
+    "intestazioni del messaggio originale", "mensaje original",
+    "encabezados del mensaje original", "mensagem original",
+    "cabe\xc3\xa7" "alhos da mensagem original",
+    "urspr\xc3\xbcngliche nachricht", "originalnachricht",
+    "oorspronkelijk bericht", "oorspronkelijke berichtkoppen"};
 
 /* A line's length and, in *next_r, with its end (CRLF, CR or LF). */
 static size_t ref_line(const char *t, size_t len, size_t p, size_t *next_r)
@@ -258,15 +268,14 @@ static bool ref_prefix(const char *s, size_t len, const char *lower_word)
     return true;
 }
 
-/* A marker: after " \t-=*_[(", a phrase, but not one that starts with
- * 'm'. */
+/* A marker: after " \t-=*_[(", a phrase. */
 static bool ref_marker(const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len && strchr(" \t-=*_[(", s[i]) != NULL && s[i] != '\0')
         i++;
-    if (i >= len || strchr("bcorthu", lower(s[i])) == NULL || s[i] == '\0')
+    if (i >= len || strchr("bcehimortu", lower(s[i])) == NULL || s[i] == '\0')
         return false;
     for (size_t k = 0; k < sizeof mark_words / sizeof *mark_words; k++)
         if (ref_prefix(s + i, len - i, mark_words[k]))
