@@ -196,6 +196,23 @@ int reply_class(const char *status, int code)
     return 0;
 }
 
+/* Does s[0..i) end with CJK punctuation or space in UTF-8 (the ideographic
+ * space, comma, full stop and brackets, the fullwidth colon, semicolon,
+ * comma and parenthesis), which may stand before a code as ASCII does? */
+static bool cjk_punct_before(const char *s, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (i < 3)
+        return false;
+    if (u[i - 3] == 0xe3 && u[i - 2] == 0x80) /* U+3000 .. U+3011 */
+        return u[i - 1] <= 0x82 || (u[i - 1] >= 0x8c && u[i - 1] <= 0x91);
+    if (u[i - 3] == 0xef && u[i - 2] == 0xbc) /* U+FF08 ( U+FF0C , U+FF1A : ; */
+        return u[i - 1] == 0x88 || u[i - 1] == 0x8c || u[i - 1] == 0x9a ||
+               u[i - 1] == 0x9b;
+    return false;
+}
+
 /* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-'. */
 static int code_at(const char *s, size_t len, size_t i)
 {
@@ -204,7 +221,8 @@ static int code_at(const char *s, size_t len, size_t i)
         return 0;
     if (i + 3 < len && !is_space(s[i + 3]) && s[i + 3] != '-')
         return 0;
-    if (i > 0 && !strchr(" \t\r\n:;([\"'<=#", s[i - 1]))
+    if (i > 0 && !strchr(" \t\r\n:;([\"'<=#", s[i - 1]) &&
+        !cjk_punct_before(s, i))
         return 0;
     return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
 }

@@ -51,6 +51,12 @@ static const struct parse_case cases[] = {
     {"550 User doesn\xe2\x80\x99t exist, \xe2\x80\x98x\xe2\x80\x99 "
      "\xe2\x80\x9cy\xe2\x80\x9d \xe2\x80", 550, "",
      "550 User doesn't exist, 'x' \xe2\x80\x9cy\xe2\x80\x9d \xe2\x80"},
+    /* CJK punctuation before the code: the fullwidth colon, the
+     * ideographic space; a CJK letter right before digits is no boundary */
+    {"\xe5\x8e\x9f\xe5\x9b\xa0\xef\xbc\x9a" "550 5.1.1 user unknown", 550,
+     "5.1.1", NULL},
+    {"\xe3\x80\x80" "452 4.2.2 full", 452, "4.2.2", NULL},
+    {"\xe9\xa1\xb5" "550 x", 0, "", NULL},
     {"", 0, "", ""},
 };
 
