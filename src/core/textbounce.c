@@ -383,7 +383,18 @@ static const char *const tb_mark_words[] = {
     "encabezados del mensaje original", "mensagem original",
     "cabe\xc3\xa7" "alhos da mensagem original",
     "urspr\xc3\xbcngliche nachricht", "originalnachricht",
-    "oorspronkelijk bericht", "oorspronkelijke berichtkoppen"};
+    "oorspronkelijk bericht", "oorspronkelijke berichtkoppen",
+    /* Russian (either case of its first letter), Chinese, Japanese, Korean */
+    "\xd0\x98\xd1\x81\xd1\x85\xd0\xbe\xd0\xb4\xd0\xbd\xd0\xbe\xd0\xb5 "
+    "\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",
+    "\xd0\xb8\xd1\x81\xd1\x85\xd0\xbe\xd0\xb4\xd0\xbd\xd0\xbe\xd0\xb5 "
+    "\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",
+    "\xe5\x8e\x9f\xe5\xa7\x8b\xe9\x82\xae\xe4\xbb\xb6",
+    "\xe5\x8e\x9f\xe5\xa7\x8b\xe9\x83\xb5\xe4\xbb\xb6",
+    "\xe5\x8e\x9f\xe9\x82\xae\xe4\xbb\xb6",
+    "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb\xe3\x83\xbc"
+    "\xe3\x82\xb8",
+    "\xec\x9b\x90\xeb\xb3\xb8 \xeb\xa9\x94\xec\x8b\x9c\xec\xa7\x80"};
 
 /* The phrase sets: each searched Wu-Manber style on blocks of three bytes,
  * ignoring ASCII case.  The window is the first m bytes (m: the shortest
@@ -1643,9 +1654,12 @@ static bool tb_marker_lead(char c)
     }
 }
 
-/* Letters a marker may start with, either case. */
+/* Letters a marker may start with, either case, and the lead bytes of
+ * UTF-8 letters. */
 static bool tb_marker_first(char c)
 {
+    if ((unsigned char)c >= 0x80)
+        return true;
     switch (tb_lower(c)) {
     case 'b': case 'c': case 'e': case 'h': case 'i': case 'm': case 'o':
     case 'r': case 't': case 'u':
@@ -1677,10 +1691,11 @@ static bool tb_orig_start(const char *s, size_t len)
 
 /* May a line that starts with c start the original or a marker?  Not
  * unless c is a marker's decoration (tb_marker_lead()) or first letter
- * (tb_marker_first(), 'r' among them for tb_orig_start()): one bit of a
- * mask, of the ASCII bytes below '@' by value, of those above by their
- * low five bits ('[' and '_' share theirs with '{' and DEL, which are
- * then let through to the full test as well). */
+ * (tb_marker_first(), 'r' among them for tb_orig_start(), and any byte
+ * of a UTF-8 sequence): one bit of a mask, of the ASCII bytes below '@' by
+ * value, of those above by their low five bits ('[' and '_' share theirs
+ * with '{' and DEL, which are then let through to the full test as
+ * well). */
 static bool tb_cut_candidate(unsigned char c)
 {
     const uint64_t low = (1ull << ' ') | (1ull << '\t') | (1ull << '-') |
@@ -1694,7 +1709,7 @@ static bool tb_cut_candidate(unsigned char c)
 
     if (c < 0x40)
         return (low >> c) & 1;
-    return c < 0x80 && ((high >> (c & 31)) & 1);
+    return c >= 0x80 || ((high >> (c & 31)) & 1);
 }
 
 /* textbounce_cut() over the lines that start before limit: when no line

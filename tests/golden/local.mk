@@ -60,3 +60,6 @@ EXTRA_DIST += tests/golden/icewarp.eml tests/golden/icewarp.ref
 EXTRA_DIST += tests/golden/mailenable.eml tests/golden/mailenable.ref
 EXTRA_DIST += tests/golden/notice-it.eml tests/golden/notice-it.ref
 EXTRA_DIST += tests/golden/notice-pt.eml tests/golden/notice-pt.ref
+EXTRA_DIST += tests/golden/notice-zh.eml tests/golden/notice-zh.ref
+EXTRA_DIST += tests/golden/notice-ru.eml tests/golden/notice-ru.ref
+EXTRA_DIST += tests/golden/exchange-es.eml tests/golden/exchange-es.ref

@@ -242,7 +242,14 @@ static const char *const mark_words[] = {
     "encabezados del mensaje original", "mensagem original",
     "cabe\xc3\xa7" "alhos da mensagem original",
     "urspr\xc3\xbcngliche nachricht", "originalnachricht",
-    "oorspronkelijk bericht", "oorspronkelijke berichtkoppen"};
+    "oorspronkelijk bericht", "oorspronkelijke berichtkoppen",
+    "\xd0\x98\xd1\x81\xd1\x85\xd0\xbe\xd0\xb4\xd0\xbd\xd0\xbe\xd0\xb5 \xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",
+    "\xd0\xb8\xd1\x81\xd1\x85\xd0\xbe\xd0\xb4\xd0\xbd\xd0\xbe\xd0\xb5 \xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",
+    "\xe5\x8e\x9f\xe5\xa7\x8b\xe9\x82\xae\xe4\xbb\xb6",
+    "\xe5\x8e\x9f\xe5\xa7\x8b\xe9\x83\xb5\xe4\xbb\xb6",
+    "\xe5\x8e\x9f\xe9\x82\xae\xe4\xbb\xb6",
+    "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb\xe3\x83\xbc\xe3\x82\xb8",
+    "\xec\x9b\x90\xeb\xb3\xb8 \xeb\xa9\x94\xec\x8b\x9c\xec\xa7\x80"};
 
 /* A line's length and, in *next_r, with its end (CRLF, CR or LF). */
 static size_t ref_line(const char *t, size_t len, size_t p, size_t *next_r)
@@ -268,14 +275,16 @@ static bool ref_prefix(const char *s, size_t len, const char *lower_word)
     return true;
 }
 
-/* A marker: after " \t-=*_[(", a phrase. */
+/* A marker: after " \t-=*_[(", a phrase (starting with one of the
+ * letters or a UTF-8 byte). */
 static bool ref_marker(const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len && strchr(" \t-=*_[(", s[i]) != NULL && s[i] != '\0')
         i++;
-    if (i >= len || strchr("bcehimortu", lower(s[i])) == NULL || s[i] == '\0')
+    if (i >= len || s[i] == '\0' ||
+        ((unsigned char)s[i] < 0x80 && strchr("bcehimortu", lower(s[i])) == NULL))
         return false;
     for (size_t k = 0; k < sizeof mark_words / sizeof *mark_words; k++)
         if (ref_prefix(s + i, len - i, mark_words[k]))
