@@ -118,6 +118,21 @@ int cfg_valid_name(const char *value, const char **error_r)
     return 0;
 }
 
+/* A name for this MTA in a shared store: 1 to 255 bytes of letters,
+ * digits, '.', '-', '_' and ':' (a host name or an address fits). */
+static int cfg_valid_instance(const char *value, const char **error_r)
+{
+    size_t n = strlen(value);
+
+    if (n == 0 || n > 255 ||
+        strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789.-_:") != n) {
+        *error_r = "must be 1 to 255 letters, digits, '.', '-', '_' or ':'";
+        return -1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- top level */
 
 static const struct cfg_key cfg_top_keys[] = {
@@ -180,6 +195,9 @@ static const struct cfg_key cfg_store_keys[] = {
           "time between expiry runs"),
     K_ENUM("local_part", store.local_part, "preserve", "preserve|lowercase",
            "how recipient local parts are compared"),
+    K_STR("instance", store.instance, NULL, cfg_valid_instance,
+          "this MTA's name in a shared PostgreSQL store (default: the host"
+          " name)"),
 };
 
 /* ---------------------------------------------------------------- policy */

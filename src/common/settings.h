@@ -35,6 +35,8 @@ struct store_settings {
     long long event_retention;    /* seconds; 0 = keep */
     long long expire_interval;    /* seconds between expiry runs */
     char *local_part;    /* "preserve", "lowercase" */
+    char *instance; /* this MTA's name in a shared store, or NULL: the host
+                       name (store_open() resolves it) */
 };
 
 /* policy = { ... } */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "metrics/metrics.h"
@@ -680,9 +681,21 @@ int store_find_outbound_by(struct store *st,
 int store_find_outbound(struct store *st, const char *message_id,
                         const char *queue_id, struct outbound_msg *m_r)
 {
-    struct store_outbound_keys k = {message_id, queue_id, NULL, NULL};
+    struct store_outbound_keys k = {message_id, NULL, NULL, NULL};
+    struct reader *r;
+    int rc = 0;
 
-    return store_find_outbound_by(st, &k, m_r, NULL);
+    if (message_id != NULL && message_id[0] != '\0' &&
+        (rc = store_find_outbound_by(st, &k, m_r, NULL)) != 0)
+        return rc;
+    if (queue_id == NULL || queue_id[0] == '\0')
+        return 0;
+    if ((r = reader_get(st)) == NULL)
+        return -1;
+    rc = st->be->find_outbound(r->db, STORE_OUT_LOCAL_QUEUE_ID, queue_id, NULL,
+                               m_r);
+    reader_put(st, r, rc);
+    return rc;
 }
 
 int store_list(struct store *st, const struct store_filter *f,
@@ -741,6 +754,20 @@ static void free_settings(struct store_settings *s)
     free(s->conninfo);
     free(s->spool);
     free(s->local_part);
+    free(s->instance);
+}
+
+/* store.instance, else the host name ("localhost" when it has none). */
+static char *instance_name(const char *configured)
+{
+    char host[256];
+
+    if (configured != NULL)
+        return strdup(configured);
+    if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+        return strdup("localhost");
+    host[sizeof host - 1] = '\0';
+    return strdup(host);
 }
 
 static int copy_settings(struct store *st, const struct store_settings *set)
@@ -751,13 +778,14 @@ static int copy_settings(struct store *st, const struct store_settings *set)
     st->set.conninfo = dup_or_null(set->conninfo);
     st->set.spool = dup_or_null(set->spool);
     st->set.local_part = dup_or_null(set->local_part);
+    st->set.instance = instance_name(set->instance);
     if (st->set.batch_max <= 0)
         st->set.batch_max = 1000;
     if (st->set.queue_max <= 0)
         st->set.queue_max = 100000;
     if (st->set.expire_interval <= 0)
         st->set.expire_interval = 3600;
-    return st->set.backend == NULL ? -1 : 0;
+    return st->set.backend == NULL || st->set.instance == NULL ? -1 : 0;
 }
 
 static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

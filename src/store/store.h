@@ -160,10 +160,13 @@ int store_track_outbound(struct store *store, const struct outbound_msg *m);
  * an argument is empty or the queue is full. */
 int store_outbound_message_id(struct store *store, const char *queue_id,
                               const char *message_id, long long when);
-/* How far back store_outbound_message_id() looks, in seconds. */
+/* How far back store_outbound_message_id() looks, in seconds; only rows
+ * this MTA tracked (store.instance) are given the id. */
 #define STORE_MESSAGE_ID_WINDOW 3600
 /* Finds a tracked message by Message-ID (without <>) or, when that is NULL
- * or unknown, by queue id.  Returns 1 and fills *m_r (release with
+ * or unknown, by queue id among the messages this MTA tracked
+ * (store.instance: in a PostgreSQL store that several MTAs share, their
+ * queue ids may collide).  Returns 1 and fills *m_r (release with
  * outbound_msg_clear), 0 when unknown, -1 on error. */
 int store_find_outbound(struct store *store, const char *message_id,
                         const char *queue_id, struct outbound_msg *m_r);
@@ -174,8 +177,9 @@ enum store_outbound_key {
     STORE_OUT_MESSAGE_ID,
     STORE_OUT_QUEUE_ID,
     STORE_OUT_ENVELOPE_ID,
+    STORE_OUT_LOCAL_QUEUE_ID, /* a queue id of this MTA's (store.instance) */
 };
-/* "message-id", "queue-id", "envelope-id" ("none"). */
+/* "message-id", "queue-id", "envelope-id", "local-queue-id" ("none"). */
 const char *store_outbound_key_name(enum store_outbound_key k);
 
 /* The keys a bounce offers; NULL or "" ones are not tried. */

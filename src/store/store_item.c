@@ -71,6 +71,7 @@ static const char *const key_names[] = {
     "message-id",
     "queue-id",
     "envelope-id",
+    "local-queue-id",
 };
 
 const char *store_outbound_key_name(enum store_outbound_key k)

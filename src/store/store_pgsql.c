@@ -64,6 +64,11 @@ static const char *const migrations[] = {
      * with only an Original-Envelope-Id joins; older rows have none */
     "ALTER TABLE outbound ADD COLUMN envid TEXT;"
     "CREATE INDEX outbound_envid ON outbound(envid) WHERE envid IS NOT NULL;",
+    /* 2 -> 3: the MTA that tracked a message (store.instance), so that
+     * what its own log says by queue id reaches its own rows only: MTAs
+     * sharing the store have queue ids of their own, which may collide;
+     * older rows have none and count as anyone's */
+    "ALTER TABLE outbound ADD COLUMN mta TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
@@ -148,13 +153,14 @@ static const struct prepared stmts[] = {
      19},
     {"outbound",
      "INSERT INTO outbound (uuid, message_id, queue_id, sender,"
-     " recipients, at, envid) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+     " recipients, at, envid, mta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
      " ON CONFLICT (uuid) DO NOTHING",
-     7},
+     8},
     {"outbound_mid",
      "UPDATE outbound SET message_id = $1 WHERE queue_id = $2"
-     " AND message_id IS NULL AND at >= $3::bigint",
-     3},
+     " AND message_id IS NULL AND at >= $3::bigint"
+     " AND (mta = $4 OR mta IS NULL)",
+     4},
     {"lookup",
      "SELECT " SUP_COLS " FROM suppressions WHERE address = $1"
      " AND (expires = 0 OR expires > $2)",
@@ -171,6 +177,11 @@ static const struct prepared stmts[] = {
      "SELECT " OUT_COLS " FROM outbound WHERE envid = $1"
      " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
      2},
+    {"out_qid_local",
+     "SELECT " OUT_COLS " FROM outbound WHERE queue_id = $1"
+     " AND (mta = $3 OR mta IS NULL)"
+     " ORDER BY " OUT_RCPT_FIRST ", at DESC LIMIT 1",
+     3},
 };
 
 /* The states of a prefetched batch, sorted by key. */
@@ -182,6 +193,7 @@ struct cache_entry {
 struct store_db {
     PGconn *conn;
     char *conninfo;
+    char *instance; /* store.instance: this MTA's rows of outbound */
     bool writer;
     bool ready;         /* connected and statements prepared */
     long long retry_at; /* monotonic ms before which we do not reconnect */
@@ -372,6 +384,7 @@ static void pg_close(struct store_db **dp)
         PQfinish(d->conn);
     cache_free(d);
     free(d->conninfo);
+    free(d->instance);
     free(d);
     *dp = NULL;
 }
@@ -385,10 +398,18 @@ static int pg_open(const struct store_settings *set, bool writer,
     char err[512];
 
     *db_r = NULL;
-    if (d == NULL || set->conninfo == NULL ||
-        (d->conninfo = strdup(set->conninfo)) == NULL) {
+    if (set->conninfo == NULL) {
         free(d);
         *error_r = strdup("postgresql: store.conninfo is not set");
+        return -1;
+    }
+    if (d == NULL || (d->conninfo = strdup(set->conninfo)) == NULL ||
+        (d->instance = strdup(set->instance ? set->instance : "localhost")) ==
+            NULL) {
+        if (d != NULL)
+            free(d->conninfo);
+        free(d);
+        *error_r = strdup("postgresql: out of memory");
         return -1;
     }
     d->writer = writer;
@@ -794,12 +815,12 @@ static int pg_outbound_insert(struct store_db *d, const struct store_item *it,
                               char *err, size_t errsize)
 {
     char when[24];
-    const char *v[7] = {it->uuid,           it->out.message_id,
+    const char *v[8] = {it->uuid,           it->out.message_id,
                         it->out.queue_id,   it->out.sender,
                         it->out_rcpts,      NUM(when, it->out.when),
-                        it->out.envelope_id};
+                        it->out.envelope_id, d->instance};
 
-    return run_cmd(d, "outbound", 7, v, err, errsize);
+    return run_cmd(d, "outbound", 8, v, err, errsize);
 }
 
 static int pg_outbound_message_id(struct store_db *d,
@@ -807,10 +828,11 @@ static int pg_outbound_message_id(struct store_db *d,
                                   size_t errsize)
 {
     char since[24];
-    const char *v[3] = {it->out.message_id, it->out.queue_id,
-                        NUM(since, it->out.when - STORE_MESSAGE_ID_WINDOW)};
+    const char *v[4] = {it->out.message_id, it->out.queue_id,
+                        NUM(since, it->out.when - STORE_MESSAGE_ID_WINDOW),
+                        d->instance};
 
-    return run_cmd(d, "outbound_mid", 3, v, err, errsize);
+    return run_cmd(d, "outbound_mid", 4, v, err, errsize);
 }
 
 static long long delete_where(struct store_db *d, const char *sql,
@@ -904,11 +926,12 @@ static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
                             const char *value, const char *rcpt,
                             struct outbound_msg *m_r)
 {
-    const char *v[2] = {value, rcpt};
-    const char *name = key == STORE_OUT_MESSAGE_ID    ? "out_mid"
-                       : key == STORE_OUT_QUEUE_ID    ? "out_qid"
-                       : key == STORE_OUT_ENVELOPE_ID ? "out_envid"
-                                                      : NULL;
+    const char *v[3] = {value, rcpt, d->instance};
+    const char *name = key == STORE_OUT_MESSAGE_ID       ? "out_mid"
+                       : key == STORE_OUT_QUEUE_ID       ? "out_qid"
+                       : key == STORE_OUT_ENVELOPE_ID    ? "out_envid"
+                       : key == STORE_OUT_LOCAL_QUEUE_ID ? "out_qid_local"
+                                                         : NULL;
     char err[256];
     PGresult *r;
     int rc;
@@ -916,7 +939,8 @@ static int pg_find_outbound(struct store_db *d, enum store_outbound_key key,
     if (name == NULL)
         return 0;
     if (ensure(d, err, sizeof err) < 0 ||
-        (r = run(d, name, 2, v, err, sizeof err)) == NULL)
+        (r = run(d, name, key == STORE_OUT_LOCAL_QUEUE_ID ? 3 : 2, v, err,
+                 sizeof err)) == NULL)
         return -1;
     rc = PQntuples(r) > 0;
     if (rc)

@@ -719,6 +719,7 @@ static int sq_find_outbound(struct store_db *d, enum store_outbound_key key,
     case STORE_OUT_MESSAGE_ID:
         return find_by(d, S_OUT_BY_MID, value, rcpt, m_r);
     case STORE_OUT_QUEUE_ID:
+    case STORE_OUT_LOCAL_QUEUE_ID: /* the file is one MTA's */
         return find_by(d, S_OUT_BY_QID, value, rcpt, m_r);
     case STORE_OUT_ENVELOPE_ID:
         return find_by(d, S_OUT_BY_ENVID, value, rcpt, m_r);

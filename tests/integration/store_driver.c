@@ -18,19 +18,24 @@
  *       that key, and were the right message.
  *   store_driver [options] track-qid   tracks --count messages without a
  *       Message-ID (as the milter does with milter.message_ids =
- *       "logfeed"), the I-th with queue id PREFIX-I.qid; prints "tracked N".
+ *       "logfeed"), the I-th with queue id PREFIX-I.qid and sender
+ *       sender@INSTANCE (-I; else sender@example.org); prints "tracked N".
  *   store_driver [options] set-mid   gives each of them Message-ID
  *       PREFIX-I.mid@DOMAIN as the log feed does; flushes, prints "set N".
  *   store_driver [options] find-mid   finds each by its Message-ID alone;
  *       prints "found N of M"; exit 0 when all were found, by that key,
  *       and were the right message.
+ *   store_driver [options] find-qid   finds each by its queue id alone,
+ *       as the log feed does (this instance's messages only); prints "found
+ *       N of M"; exit 0 when all were found and had this instance's sender.
  *   store_driver [options] bench-lookup   --count random lookups among
  *       --addrs suppressed addresses; prints lookups/s, p50, p99 (µs).
  *
  * Options: -b backend, -p sqlite path, -c conninfo, -s spool dir,
  *   -n count, -a ack, -A addrs, -P prefix, -D domain, -S start, -B batch,
  *   -q queue_max, -f (soft bucket), -t flush timeout ms, -w µs to pause
- *   after each acknowledgement (to stretch a run over an outage).
+ *   after each acknowledgement (to stretch a run over an outage),
+ *   -I store.instance.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,15 +168,25 @@ static void queue_id(const struct opts *o, long i, char *buf, size_t size)
     snprintf(buf, size, "%s-%ld.qid", o->prefix, i);
 }
 
+/* The sender of track-qid's messages: sender@INSTANCE with -I, else
+ * sender@example.org. */
+static void qid_sender(const struct opts *o, char *buf, size_t size)
+{
+    snprintf(buf, size, "sender@%s",
+             o->set.instance ? o->set.instance : "example.org");
+}
+
 static int do_track_qid(struct store *st, const struct opts *o)
 {
     long n = 0;
+    char sender[300];
 
+    qid_sender(o, sender, sizeof sender);
     for (long i = o->start; i < o->start + o->count; i++) {
         char rcpt[128], qid[128];
         const char *rcpts[1] = {rcpt};
         struct outbound_msg m = {.queue_id = qid,
-                                 .sender = "sender@example.org",
+                                 .sender = sender,
                                  .recipients = rcpts,
                                  .nrecipients = 1,
                                  .when = 1700000000LL + i};
@@ -216,6 +231,28 @@ static int do_find_mid(struct store *st, const struct opts *o)
         if (store_find_outbound_by(st, &k, &m, &by) != 1)
             continue;
         found += by == STORE_OUT_MESSAGE_ID && strcmp(m.queue_id, qid) == 0;
+        outbound_msg_clear(&m);
+    }
+    printf("found %ld of %ld\n", found, o->count);
+    return found == o->count ? 0 : 1;
+}
+
+/* store_find_outbound() by queue id alone, as the log feed does: found
+ * when it is a message this instance tracked with track-qid (its sender
+ * names the instance). */
+static int do_find_qid(struct store *st, const struct opts *o)
+{
+    long found = 0;
+    char sender[300];
+
+    qid_sender(o, sender, sizeof sender);
+    for (long i = o->start; i < o->start + o->count; i++) {
+        char qid[128];
+        struct outbound_msg m;
+        queue_id(o, i, qid, sizeof qid);
+        if (store_find_outbound(st, NULL, qid, &m) != 1)
+            continue;
+        found += m.sender != NULL && strcmp(m.sender, sender) == 0;
         outbound_msg_clear(&m);
     }
     printf("found %ld of %ld\n", found, o->count);
@@ -296,8 +333,11 @@ static int parse(int argc, char **argv, struct opts *o)
     o->prefix = "user";
     o->domain = "example.com";
     o->timeout_ms = 1000;
-    while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:w:")) != -1) {
+    while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:w:I:")) != -1) {
         switch (c) {
+        case 'I':
+            o->set.instance = optarg;
+            break;
         case 'b':
             o->set.backend = optarg;
             break;
@@ -361,7 +401,7 @@ int main(int argc, char **argv)
     if (i < 0) {
         fprintf(stderr, "usage: store_driver [options] "
                         "record|lookup|track|find-envid|track-qid|set-mid|"
-                        "find-mid|bench-lookup\n");
+                        "find-mid|find-qid|bench-lookup\n");
         return 2;
     }
     log_open("store_driver", "mail", true);
@@ -385,6 +425,8 @@ int main(int argc, char **argv)
         rc = do_set_mid(st, &o);
     else if (strcmp(argv[i], "find-mid") == 0)
         rc = do_find_mid(st, &o);
+    else if (strcmp(argv[i], "find-qid") == 0)
+        rc = do_find_qid(st, &o);
     else if (strcmp(argv[i], "bench-lookup") == 0)
         rc = do_bench_lookup(st, &o);
     else

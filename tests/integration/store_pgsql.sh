@@ -3,8 +3,9 @@
 # temp directory: stopped and started in the middle of a run (the local
 # spool keeps the decisions; nothing is lost or applied twice), then two
 # writers deciding on the same addresses at once (the counts add up), then
-# outbound tracking by envelope id (migration, spool, lookups), and
-# Message-IDs learned after tracking.
+# outbound tracking by envelope id (migration, spool, lookups),
+# Message-IDs learned after tracking, and two MTAs whose queue ids
+# collide.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pgtmp.sh"
 D=$top_builddir/tests/integration/store_driver
@@ -97,14 +98,16 @@ tap_diag "batches retried after a deadlock: $dead"
 "$D" -b postgresql -c "$C" -n 50 -P oldrow track >/dev/null 2>&1
 pgtmp_psql "$W" "UPDATE outbound SET envid = NULL WHERE message_id LIKE 'oldrow-%';
     DROP INDEX outbound_envid; ALTER TABLE outbound DROP COLUMN envid;
-    DELETE FROM schema_version WHERE version = 2" >/dev/null
+    ALTER TABLE outbound DROP COLUMN mta;
+    DELETE FROM schema_version WHERE version >= 2" >/dev/null
 v=$(pgtmp_psql "$W" "SELECT max(version) FROM schema_version")
 "$D" -b postgresql -c "$C" -n 100 -P envid track >"$W/t4" 2>"$W/et4"
 rc=$?
 v2=$(pgtmp_psql "$W" "SELECT max(version) FROM schema_version")
 idx=$(pgtmp_psql "$W" "SELECT count(*) FROM pg_indexes WHERE indexname = 'outbound_envid'")
-tap_ok $([ $rc = 0 ] && [ "$v" = 1 ] && [ "$v2" = 2 ] && [ "$idx" = 1 ]; echo $?) \
-    "schema $v migrated to $v2 with the envid index ($idx), then $(cat "$W/t4")"
+mta=$(pgtmp_psql "$W" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'outbound' AND column_name = 'mta'")
+tap_ok $([ $rc = 0 ] && [ "$v" = 1 ] && [ "$v2" = 3 ] && [ "$idx" = 1 ] && [ "$mta" = 1 ]; echo $?) \
+    "schema $v migrated to $v2 with the envid index ($idx) and the mta column ($mta), then $(cat "$W/t4")"
 old=$(pgtmp_psql "$W" "SELECT count(*) FROM outbound WHERE message_id LIKE 'oldrow-%' AND envid IS NULL")
 tap_ok $([ "$old" = 50 ]; echo $?) "rows tracked before the migration kept, without envelope id ($old)"
 "$D" -b postgresql -c "$C" -n 100 -P envid find-envid >"$W/f4" 2>&1
@@ -156,4 +159,27 @@ pgtmp_psql "$W" "UPDATE outbound SET message_id = 'kept@example.org' WHERE queue
 "$D" -b postgresql -c "$C" -n 1 -P late set-mid >/dev/null 2>&1
 k9=$(pgtmp_psql "$W" "SELECT message_id FROM outbound WHERE queue_id = 'late-0.qid'")
 tap_ok $([ "$k9" = kept@example.org ]; echo $?) "a Message-ID already known is kept ($k9)"
+
+# 6. two MTAs sharing the store whose queue ids collide (store.instance):
+# what one's log feed learns by queue id reaches its own rows only, and a
+# lookup by queue id alone finds its own message; a bounce's join by
+# Message-ID still finds any MTA's
+"$D" -b postgresql -c "$C" -I mta-a.test -n 40 -P coll track-qid >/dev/null 2>&1
+"$D" -b postgresql -c "$C" -I mta-b.test -n 40 -P coll track-qid >/dev/null 2>&1
+"$D" -b postgresql -c "$C" -I mta-a.test -n 40 -P coll set-mid >/dev/null 2>"$W/e10"
+c10=$(pgtmp_psql "$W" "SELECT string_agg(mta || '=' || n, ' ' ORDER BY mta) FROM (SELECT mta, count(message_id) n FROM outbound WHERE queue_id LIKE 'coll-%' GROUP BY mta) g")
+tap_ok $([ "$c10" = "mta-a.test=40 mta-b.test=0" ]; echo $?) \
+    "a Message-ID learned by queue id goes to that MTA's rows only ($c10)"
+"$D" -b postgresql -c "$C" -I mta-b.test -n 40 -P coll find-qid >"$W/f10b" 2>&1
+rb=$?
+"$D" -b postgresql -c "$C" -I mta-a.test -n 40 -P coll find-qid >"$W/f10a" 2>&1
+ra=$?
+tap_ok $([ $ra = 0 ] && [ $rb = 0 ]; echo $?) \
+    "by queue id each MTA finds its own message (a: $(cat "$W/f10a"); b: $(cat "$W/f10b"))"
+"$D" -b postgresql -c "$C" -I mta-b.test -n 40 -P coll find-mid >"$W/f10m" 2>&1
+tap_ok $? "a bounce's join by Message-ID finds the other MTA's message ($(cat "$W/f10m"))"
+old=$(pgtmp_psql "$W" "SELECT count(*) FROM outbound WHERE mta IS NULL AND message_id LIKE 'oldrow-%'")
+new=$(pgtmp_psql "$W" "SELECT count(*) FROM outbound WHERE mta = '$(hostname)' AND message_id LIKE 'envid-%'")
+tap_ok $([ "$old" = 50 ] && [ "$new" = 100 ]; echo $?) \
+    "rows tracked before schema 3 have no instance ($old), later ones the host name by default ($new)"
 tap_done
