@@ -205,8 +205,9 @@ static bool cjk_punct_before(const char *s, size_t i)
 
     if (i < 3)
         return false;
-    if (u[i - 3] == 0xe3 && u[i - 2] == 0x80) /* U+3000 .. U+3011 */
-        return u[i - 1] <= 0x82 || (u[i - 1] >= 0x8c && u[i - 1] <= 0x91);
+    if (u[i - 3] == 0xe3 && u[i - 2] == 0x80) /* U+3000-3002, U+300C-3011 */
+        return (u[i - 1] >= 0x80 && u[i - 1] <= 0x82) ||
+               (u[i - 1] >= 0x8c && u[i - 1] <= 0x91);
     if (u[i - 3] == 0xef && u[i - 2] == 0xbc) /* U+FF08 ( U+FF0C , U+FF1A : ; */
         return u[i - 1] == 0x88 || u[i - 1] == 0x8c || u[i - 1] == 0x9a ||
                u[i - 1] == 0x9b;
