@@ -70,6 +70,8 @@ EXTRA_DIST += tests/integration/auth_dns.sh \
 TESTS += tests/integration/milter_dkim.sh
 EXTRA_DIST += tests/integration/milter_dkim.sh
 TESTS += tests/integration/classify_cli.sh
+TESTS += tests/integration/classify_memory.sh
+EXTRA_DIST += tests/integration/classify_memory.sh
 EXTRA_DIST += tests/integration/classify_cli.sh \
 	tests/integration/classify/dsn-two.eml \
 	tests/integration/classify/vacation.eml \
