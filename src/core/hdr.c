@@ -183,24 +183,6 @@ static inline size_t hdr_name_end_in(const char *line, size_t i, size_t ll)
     return i;
 }
 
-/* Offers field f to the wanted names; false when none takes it. */
-static bool hdr_pick_one(struct hdr_want *want, size_t n,
-                         const struct hdr_field *f)
-{
-    char c0 = (char)(f->name[0] | 0x20); /* ASCII letters: lower case */
-
-    for (size_t i = 0; i < n; i++) {
-        if (want[i].found || want[i].name_len != f->name_len ||
-            (want[i].name[0] | 0x20) != c0 ||
-            !hdr_caseeq(f->name, want[i].name, f->name_len))
-            continue;
-        want[i].f = *f;
-        want[i].found = true;
-        return true;
-    }
-    return false;
-}
-
 /* Fills the names' lengths, clears found and sets in firsts[] the first
  * bytes of the names (| 0x20). */
 static void hdr_pick_prepare(struct hdr_want *want, size_t n,
@@ -283,13 +265,45 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
     }
 }
 
+/* A name's bit in the signature hdr_index_pick() filters fields with: its
+ * first byte (| 0x20) and its length. */
+static inline unsigned hdr_sig_bit(char c0, size_t len)
+{
+    return ((unsigned char)(c0 | 0x20) + (unsigned)len * 7u) & 63u;
+}
+
+/* tail[] of an index with no field: each signature's own head. */
+static const unsigned char hdr_tail0[HDR_INDEX_SIGS] = {
+#define HDR_T8(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
+    HDR_T8(HDR_INDEX_MAX), HDR_T8(HDR_INDEX_MAX + 8),
+    HDR_T8(HDR_INDEX_MAX + 16), HDR_T8(HDR_INDEX_MAX + 24),
+    HDR_T8(HDR_INDEX_MAX + 32), HDR_T8(HDR_INDEX_MAX + 40),
+    HDR_T8(HDR_INDEX_MAX + 48), HDR_T8(HDR_INDEX_MAX + 56)
+#undef HDR_T8
+};
+
 void hdr_index_begin(struct hdr_index *ix, const char *blk)
 {
+    _Static_assert(HDR_INDEX_MAX + HDR_INDEX_SIGS <= HDR_INDEX_END,
+                   "chain links are bytes");
     ix->blk = blk;
     ix->len = 0;
     ix->n = 0;
     ix->over = false;
     ix->open = false;
+    memset(ix->next + HDR_INDEX_MAX, HDR_INDEX_END, HDR_INDEX_SIGS);
+    memcpy(ix->tail, hdr_tail0, sizeof ix->tail);
+}
+
+/* Chains field i (its name complete) to the fields of its signature:
+ * no branch on the name. */
+static inline void hdr_index_link(struct hdr_index *ix, size_t i)
+{
+    unsigned s = hdr_sig_bit(ix->f[i].name[0], ix->f[i].name_len);
+
+    ix->next[ix->tail[s]] = (unsigned char)i;
+    ix->tail[s] = (unsigned char)i;
+    ix->next[i] = HDR_INDEX_END;
 }
 
 /* The open field ends where the line at off starts.  Its value already
@@ -346,6 +360,7 @@ static void hdr_index_field(struct hdr_index *ix, const char *line, size_t ll,
     f->value = colon + 1;
     f->value_len = (size_t)(line + ll - f->value);
     ix->open = true;
+    hdr_index_link(ix, ix->n - 1);
 }
 
 void hdr_index_line(struct hdr_index *ix, size_t off, size_t ll, size_t next,
@@ -396,6 +411,7 @@ static inline void hdr_index_named(struct hdr_index *ix, const char *line,
     f->value = line + colon + 1;
     f->value_len = ll - colon - 1;
     ix->open = true;
+    hdr_index_link(ix, ix->n - 1);
 }
 
 size_t hdr_index_run(struct hdr_index *ix, size_t pos, size_t len,
@@ -444,38 +460,39 @@ void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix)
             return;
         }
         ix->f[ix->n++] = f;
+        hdr_index_link(ix, ix->n - 1);
     }
 }
 
-/* A name's bit in the signature hdr_index_pick() filters fields with: its
- * first byte (| 0x20) and its length. */
-static unsigned hdr_sig_bit(char c0, size_t len)
+const struct hdr_field *hdr_index_find(const struct hdr_index *ix,
+                                       const char *name, size_t nlen)
 {
-    return ((unsigned char)(c0 | 0x20) + (unsigned)len * 7u) & 63u;
+    unsigned i = ix->next[HDR_INDEX_MAX + hdr_sig_bit(name[0], nlen)];
+
+    for (; i != HDR_INDEX_END; i = ix->next[i]) {
+        const struct hdr_field *f = &ix->f[i];
+        if (f->name_len == nlen && hdr_caseeq(f->name, name, nlen))
+            return f;
+    }
+    return NULL;
 }
 
 void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want, size_t n)
 {
-    uint64_t sig = 0;
-    size_t left = n;
-
     if (ix->over) {
         hdr_pick(ix->blk, ix->len, want, n);
         return;
     }
+    /* each name among the fields of its signature (hdr_index_link()):
+     * the branches follow the names wanted, not every field of the block */
     for (size_t k = 0; k < n; k++) {
-        want[k].found = false;
         if (want[k].name_len == 0)
             want[k].name_len = strlen(want[k].name);
-        sig |= (uint64_t)1 << hdr_sig_bit(want[k].name[0], want[k].name_len);
-    }
-    /* a field whose first byte and length no wanted name has is passed
-     * over at the cost of one test */
-    for (size_t i = 0; i < ix->n && left > 0; i++) {
-        const struct hdr_field *f = &ix->f[i];
-        if (((sig >> hdr_sig_bit(f->name[0], f->name_len)) & 1) != 0 &&
-            hdr_pick_one(want, n, f))
-            left--;
+        const struct hdr_field *f =
+            hdr_index_find(ix, want[k].name, want[k].name_len);
+        want[k].found = f != NULL;
+        if (f != NULL)
+            want[k].f = *f;
     }
 }
 

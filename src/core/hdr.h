@@ -61,6 +61,8 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n);
  * hdr_index_pick() then reads the block itself (same result, more work).
  * The index points into the block and lives on the caller's stack. */
 #define HDR_INDEX_MAX 96
+#define HDR_INDEX_SIGS 64    /* name signatures: first byte and length */
+#define HDR_INDEX_END 0xff   /* the end of a chain */
 struct hdr_index {
     const char *blk; /* the block and its length */
     size_t len;
@@ -68,6 +70,13 @@ struct hdr_index {
     size_t n;
     bool over; /* more fields than HDR_INDEX_MAX */
     bool open; /* hdr_index_line(): f[n - 1] may still take continuations */
+    /* the fields of each name signature, chained in order, so that a name
+     * is looked up among the few fields that share its signature:
+     * next[HDR_INDEX_MAX + s] is the first field of signature s, next[i]
+     * the one after field i, tail[s] the last (HDR_INDEX_MAX + s while
+     * there is none) */
+    unsigned char next[HDR_INDEX_MAX + HDR_INDEX_SIGS];
+    unsigned char tail[HDR_INDEX_SIGS];
 };
 
 /* Incremental filling: hdr_index_begin(), then hdr_index_line() for each
@@ -103,9 +112,15 @@ size_t hdr_index_run(struct hdr_index *ix, size_t pos, size_t len,
 /* The whole block at once. */
 void hdr_index_build(const char *blk, size_t len, struct hdr_index *ix);
 
-/* hdr_pick() over an index. */
+/* hdr_pick() over an index, for wanted names that differ from each
+ * other. */
 void hdr_index_pick(const struct hdr_index *ix, struct hdr_want *want,
                     size_t n);
+
+/* The first field of ix called name (nlen bytes, ASCII case ignored), or
+ * NULL; ix must not be over. */
+const struct hdr_field *hdr_index_find(const struct hdr_index *ix,
+                                       const char *name, size_t nlen);
 
 /* Unfolds value into out: line breaks and runs of white space become one
  * space, leading and trailing space is dropped.  Returns the length. */

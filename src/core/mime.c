@@ -118,28 +118,21 @@ static size_t mime_skip_blanks(const char *v, size_t vlen)
 static void mime_type_fields(const struct hdr_index *ix, struct hdr_want *ct,
                              struct hdr_want *cte)
 {
+    *ct = (struct hdr_want)HDR_WANT("Content-Type");
+    *cte = (struct hdr_want)HDR_WANT("Content-Transfer-Encoding");
     if (ix->over) {
-        struct hdr_want w[2] = {HDR_WANT("Content-Type"),
-                                HDR_WANT("Content-Transfer-Encoding")};
+        struct hdr_want w[2] = {*ct, *cte};
         hdr_index_pick(ix, w, 2);
         *ct = w[0];
         *cte = w[1];
         return;
     }
-    ct->found = cte->found = false;
-    for (size_t i = 0; i < ix->n && !(ct->found && cte->found); i++) {
-        const struct hdr_field *f = &ix->f[i];
-        struct hdr_want *w = f->name_len == 12   ? ct
-                             : f->name_len == 25 ? cte
-                                                 : NULL;
-        if (w == NULL || w->found ||
-            !(f->name_len == 12
-                  ? hdr_caseeq(f->name, "Content-Type", 12)
-                  : hdr_caseeq(f->name, "Content-Transfer-Encoding", 25)))
-            continue;
-        w->f = *f;
-        w->found = true;
-    }
+    const struct hdr_field *f = hdr_index_find(ix, ct->name, ct->name_len);
+    if ((ct->found = f != NULL))
+        ct->f = *f;
+    f = hdr_index_find(ix, cte->name, cte->name_len);
+    if ((cte->found = f != NULL))
+        cte->f = *f;
 }
 
 /* Bytes that end the type in a Content-Type value: ';' and blanks. */
