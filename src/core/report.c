@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/addrscan.h"
 #include "core/charset.h"
@@ -422,39 +425,62 @@ static void report_xfailed(struct report_ctx *c)
         (void)rbuild_rcpt(&c->b, c->xfailed + s, l, NULL);
 }
 
-/* Offset of the first byte c in t[i..end), or end. */
-static size_t report_next(const char *t, size_t i, size_t end, char c)
+#if defined(__SSE2__)
+/* Bits k of the 16 places q + k (q >= 1, q + 17 <= the text's end) where a
+ * line starts with the letters a, b (lower case; either case matches): a
+ * line break (CR or LF) at q + k - 1.  Three overlapping loads, no
+ * branch. */
+static unsigned report_line_starts16(const char *q, char a, char b)
 {
-    const char *p = i < end ? memchr(t + i, c, end - i) : NULL;
+    const __m128i fold = _mm_set1_epi8(0x20);
+    __m128i before = _mm_loadu_si128((const __m128i *)(const void *)(q - 1));
+    __m128i at = _mm_loadu_si128((const __m128i *)(const void *)q);
+    __m128i after = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+    __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(before, _mm_set1_epi8('\r')));
+    __m128i two = _mm_and_si128(
+        _mm_cmpeq_epi8(_mm_or_si128(at, fold), _mm_set1_epi8(a)),
+        _mm_cmpeq_epi8(_mm_or_si128(after, fold), _mm_set1_epi8(b)));
 
-    return p != NULL ? (size_t)(p - t) : end;
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(brk, two));
+}
+#endif
+
+/* Is the line at t[i..len) field (fl >= 2 bytes, case-insensitive)? */
+static bool report_line_is(const char *t, size_t len, size_t i,
+                           const char *field, size_t fl)
+{
+    return len - i >= fl && strncasecmp(t + i, field, fl) == 0;
 }
 
-/* Does a line of t[0..len) start with field (case-insensitive)?  field
- * does not start with a line break, so its lines start after each CR, LF
- * or CRLF: the occurrences of its first letter, in either case (each case
- * found by memchr() once), are the places to look.  Linear in len. */
+/* Does a line of t[0..len) start with field (case-insensitive; at least
+ * 2 bytes, the first two ASCII letters)?  Lines start at 0 and
+ * after each CR or LF.  Where SSE2 is, 32 places are tested a step with
+ * no branch on the bytes (report_line_starts16()); only the lines that
+ * start with the field's two letters are compared.  Linear in len. */
 static bool report_has_line(const char *t, size_t len, const char *field)
 {
-    size_t fl = strlen(field);
-    char lo = report_lower(field[0]);
-    char up = (char)(lo >= 'a' && lo <= 'z' ? lo - 32 : lo);
+    size_t fl = strlen(field), i = 1;
+    char a = (char)(field[0] | 0x20), b = (char)(field[1] | 0x20);
 
-    if (fl == 0 || fl > len)
-        return fl == 0;
-    size_t end = len - fl + 1; /* where an occurrence may start */
-    size_t a = report_next(t, 0, end, lo);
-    size_t b = lo == up ? end : report_next(t, 0, end, up);
-    while (a < end || b < end) {
-        size_t i = a < b ? a : b;
-        if ((i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r') &&
-            strncasecmp(t + i, field, fl) == 0)
-            return true;
-        if (i == a)
-            a = report_next(t, i + 1, end, lo);
-        else
-            b = report_next(t, i + 1, end, up);
+    if (fl > len)
+        return false;
+    if (report_line_is(t, len, 0, field, fl))
+        return true;
+#if defined(__SSE2__)
+    for (; i + 33 <= len; i += 32) {
+        uint32_t m = report_line_starts16(t + i, a, b) |
+                     (uint32_t)report_line_starts16(t + i + 16, a, b) << 16;
+        for (; m != 0; m &= m - 1)
+            if (report_line_is(t, len, i + (size_t)__builtin_ctz(m), field,
+                               fl))
+                return true;
     }
+#endif
+    for (; i + fl <= len; i++)
+        if ((t[i - 1] == '\n' || t[i - 1] == '\r') &&
+            report_line_is(t, len, i, field, fl))
+            return true;
     return false;
 }
 
