@@ -12,59 +12,13 @@
 
 #include "core/charset.h"
 #include "core/codec.h"
+#include "core/scan.h"
 
-#if defined(__SSE2__)
-/* Offset of the first CR or LF in s[0..len), or len: 16 bytes a step, the
- * last step overlapping the one before so that no byte loop is needed. */
-static inline size_t hdr_eol(const char *s, size_t len)
-{
-    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-    size_t i = 0;
-
-    if (len < 16) {
-        while (i < len && s[i] != '\r' && s[i] != '\n')
-            i++;
-        return i;
-    }
-    for (; i + 32 <= len; i += 32) { /* two steps at a time */
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i b =
-            _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
-        unsigned m =
-            (unsigned)_mm_movemask_epi8(
-                _mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf))) |
-            (unsigned)_mm_movemask_epi8(
-                _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, lf)))
-                << 16;
-        if (m != 0)
-            return i + (size_t)__builtin_ctz(m);
-    }
-    if (i == len)
-        return len;
-    for (;;) {
-        if (i + 16 > len)
-            i = len - 16; /* @UNSAFE: len >= 16; bytes before i are clean */
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-        if (m != 0)
-            return i + (size_t)__builtin_ctz(m);
-        if (i + 16 >= len)
-            return len;
-        i += 16;
-    }
-}
-#else
 /* Offset of the first CR or LF in s[0..len), or len. */
 static inline size_t hdr_eol(const char *s, size_t len)
 {
-    size_t i = 0;
-
-    while (i < len && s[i] != '\r' && s[i] != '\n')
-        i++;
-    return i;
+    return scan_eol(s, 0, len);
 }
-#endif
 
 /* Offset of the line after the one that ends at s[i] (i == len: none). */
 static inline size_t hdr_after_eol(const char *s, size_t i, size_t len)

@@ -21,7 +21,7 @@ src_core_libbgcore_a_SOURCES += \
 	src/core/addrscan.c src/core/addrscan.h \
 	src/core/codec.c src/core/codec.h \
 	src/core/charset.c src/core/charset.h \
-	src/core/hdr.c src/core/hdr.h \
+	src/core/hdr.c src/core/hdr.h src/core/scan.h \
 	src/core/mime.c src/core/mime.h \
 	src/core/ntext.c src/core/ntext.h \
 	src/core/rbuild.c src/core/rbuild.h \

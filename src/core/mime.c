@@ -11,6 +11,7 @@
 
 #include "core/codec.h"
 #include "core/hdr.h"
+#include "core/scan.h"
 
 #define MIME_FRAMES_INLINE 33 /* frames kept on the C stack (depth 32) */
 
@@ -407,52 +408,18 @@ static void mime_finish(struct mime_walker *w)
     mime_unseen(w, 0, w->len);
 }
 
-#if defined(__SSE2__)
-/* Bits k of the 16 places q + k (q >= 1, q + 17 <= the buffer's end) where
- * a line starts with "--": a line break (CR or LF) at q + k - 1 and
- * dashes at q + k and q + k + 1.  Three overlapping loads, no branch. */
-static unsigned mime_dash_starts16(const char *q)
-{
-    const __m128i dash = _mm_set1_epi8('-');
-    __m128i before = _mm_loadu_si128((const __m128i *)(const void *)(q - 1));
-    __m128i at = _mm_loadu_si128((const __m128i *)(const void *)q);
-    __m128i after = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
-    __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8('\n')),
-                               _mm_cmpeq_epi8(before, _mm_set1_epi8('\r')));
-    __m128i two = _mm_and_si128(_mm_cmpeq_epi8(at, dash),
-                                _mm_cmpeq_epi8(after, dash));
-
-    return (unsigned)_mm_movemask_epi8(_mm_and_si128(brk, two));
-}
-#endif
-
 /* Offset of the next line at or after the line start pos that begins with
  * "--" (a delimiter candidate), or len; with no open multipart, len.
- * Lines start at pos and after every CR or LF.  Where SSE2 is, 32 places
- * are tested a step without a branch on the bytes (mime_dash_starts16()),
- * so prose full of hyphens costs no more than base64. */
+ * Lines start at pos and after every CR or LF (scan_line_pair()), so that
+ * prose full of hyphens costs no more than base64. */
 static size_t mime_next_dashes(const char *buf, size_t len, size_t pos,
                                unsigned nstack)
 {
-    size_t p = pos + 1;
-
     if (nstack == 0)
         return len;
     if (pos + 1 < len && buf[pos] == '-' && buf[pos + 1] == '-')
         return pos;
-#if defined(__SSE2__)
-    for (; p + 33 <= len; p += 32) {
-        unsigned m = mime_dash_starts16(buf + p) |
-                     mime_dash_starts16(buf + p + 16) << 16;
-        if (m != 0)
-            return p + (size_t)__builtin_ctz(m);
-    }
-#endif
-    for (; p + 1 < len; p++)
-        if (buf[p] == '-' && buf[p + 1] == '-' &&
-            (buf[p - 1] == '\n' || buf[p - 1] == '\r'))
-            return p;
-    return len;
+    return scan_line_pair(buf, pos + 1, len, '-', '-', 0);
 }
 
 /* Sets up w; false when its frame stack cannot be had.  Neither the

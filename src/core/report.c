@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "core/addrscan.h"
 #include "core/charset.h"
@@ -28,6 +25,7 @@
 #include "core/mime.h"
 #include "core/ntext.h"
 #include "core/rbuild.h"
+#include "core/scan.h"
 #include "core/sesjson.h"
 #include "core/textbounce.h"
 
@@ -425,27 +423,6 @@ static void report_xfailed(struct report_ctx *c)
         (void)rbuild_rcpt(&c->b, c->xfailed + s, l, NULL);
 }
 
-#if defined(__SSE2__)
-/* Bits k of the 16 places q + k (q >= 1, q + 17 <= the text's end) where a
- * line starts with the letters a, b (lower case; either case matches): a
- * line break (CR or LF) at q + k - 1.  Three overlapping loads, no
- * branch. */
-static unsigned report_line_starts16(const char *q, char a, char b)
-{
-    const __m128i fold = _mm_set1_epi8(0x20);
-    __m128i before = _mm_loadu_si128((const __m128i *)(const void *)(q - 1));
-    __m128i at = _mm_loadu_si128((const __m128i *)(const void *)q);
-    __m128i after = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
-    __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8('\n')),
-                               _mm_cmpeq_epi8(before, _mm_set1_epi8('\r')));
-    __m128i two = _mm_and_si128(
-        _mm_cmpeq_epi8(_mm_or_si128(at, fold), _mm_set1_epi8(a)),
-        _mm_cmpeq_epi8(_mm_or_si128(after, fold), _mm_set1_epi8(b)));
-
-    return (unsigned)_mm_movemask_epi8(_mm_and_si128(brk, two));
-}
-#endif
-
 /* Is the line at t[i..len) field (fl >= 2 bytes, case-insensitive)? */
 static bool report_line_is(const char *t, size_t len, size_t i,
                            const char *field, size_t fl)
@@ -454,32 +431,21 @@ static bool report_line_is(const char *t, size_t len, size_t i,
 }
 
 /* Does a line of t[0..len) start with field (case-insensitive; at least
- * 2 bytes, the first two ASCII letters)?  Lines start at 0 and
- * after each CR or LF.  Where SSE2 is, 32 places are tested a step with
- * no branch on the bytes (report_line_starts16()); only the lines that
- * start with the field's two letters are compared.  Linear in len. */
+ * 2 bytes, the first two ASCII letters)?  Lines start at 0 and after each
+ * CR or LF; only those that start with the field's two letters are
+ * compared (scan_line_pair()).  Linear in len. */
 static bool report_has_line(const char *t, size_t len, const char *field)
 {
-    size_t fl = strlen(field), i = 1;
+    size_t fl = strlen(field);
     char a = (char)(field[0] | 0x20), b = (char)(field[1] | 0x20);
 
     if (fl > len)
         return false;
     if (report_line_is(t, len, 0, field, fl))
         return true;
-#if defined(__SSE2__)
-    for (; i + 33 <= len; i += 32) {
-        uint32_t m = report_line_starts16(t + i, a, b) |
-                     (uint32_t)report_line_starts16(t + i + 16, a, b) << 16;
-        for (; m != 0; m &= m - 1)
-            if (report_line_is(t, len, i + (size_t)__builtin_ctz(m), field,
-                               fl))
-                return true;
-    }
-#endif
-    for (; i + fl <= len; i++)
-        if ((t[i - 1] == '\n' || t[i - 1] == '\r') &&
-            report_line_is(t, len, i, field, fl))
+    for (size_t p = 1; (p = scan_line_pair(t, p, len, a, b, 0x20)) < len;
+         p++)
+        if (report_line_is(t, len, p, field, fl))
             return true;
     return false;
 }

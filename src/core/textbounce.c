@@ -39,6 +39,7 @@
 #include "core/addrscan.h"
 #include "core/dsn.h"
 #include "core/hdr.h"
+#include "core/scan.h"
 
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
 #define TB_BLOCK_LINES 12 /* lines of a block at most */
@@ -104,36 +105,9 @@ static const char *tb_find(const char *s, size_t len, const char *needle)
 
 /* Offset of the first CR or LF in s[i..end), or end: 16 bytes a step
  * where SSE2 is. */
-#if defined(__SSE2__)
-/* The CR and LF bits of the 16 bytes at p. */
-static inline unsigned tb_eol_bits(const char *p)
-{
-    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-
-    return (unsigned)_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
-}
-#endif
-
 static inline size_t tb_next_eol(const char *s, size_t i, size_t end)
 {
-#if defined(__SSE2__)
-    for (; i + 32 <= end; i += 32) { /* most lines end in the first 32 */
-        unsigned m = tb_eol_bits(s + i) | tb_eol_bits(s + i + 16) << 16;
-        if (m != 0)
-            return i + (size_t)__builtin_ctz(m);
-    }
-    if (i + 16 <= end) {
-        unsigned m = tb_eol_bits(s + i);
-        if (m != 0)
-            return i + (size_t)__builtin_ctz(m);
-        i += 16;
-    }
-#endif
-    while (i < end && s[i] != '\r' && s[i] != '\n')
-        i++;
-    return i;
+    return scan_eol(s, i, end);
 }
 
 /* hdr_line() of text[p..len) without a call per line (the module reads
