@@ -10,6 +10,7 @@
 
 #include "core/charset.h"
 #include "core/codec.h"
+#include "core/scan.h"
 
 #define NTEXT_CHUNK 4096 /* raw bytes read a step by ntext_head() */
 
@@ -358,14 +359,11 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
     bool more = true;
 
     while (i < n) {
-        const char *lt = memchr(s + i, '<', n - i), *gt, *amp;
-        size_t run = lt != NULL ? (size_t)(lt - s) - i : n - i;
-        if ((amp = memchr(s + i, '&', run)) != NULL)
-            run = (size_t)(amp - s) - i;
+        size_t run = scan_find2(s, i, n, '<', '&') - i, gt;
         memmove(s + o, s + i, run); /* @UNSAFE: o <= i */
         o += run;
         i += run;
-        if (amp != NULL) {
+        if (i < n && s[i] == '&') {
             if (!final && ntext_ref_open(s + i + 1, n - i - 1))
                 break; /* told once more bytes come */
             ntext_ref(s, n, &i, &o);
@@ -378,20 +376,20 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
             continue;
         }
         size_t from = at->gt_from > i + 1 ? at->gt_from : i + 1;
-        gt = memchr(s + from, '>', n - from);
-        if (gt == NULL && !final) {
+        gt = scan_find2(s, from, n, '>', '>');
+        if (gt >= n && !final) {
             at->gt_from = n;
             break; /* told once more bytes come */
         }
         if (ntext_block_tag(s + i + 1))
             s[o++] = '\n';
-        if (gt == NULL) {
+        if (gt >= n) {
             i = n; /* a tag that never closes hides the rest */
             more = false;
             break;
         }
         s[o++] = ' ';
-        i = (size_t)(gt - s) + 1;
+        i = gt + 1;
     }
     at->i = i;
     at->o = o;

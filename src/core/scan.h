@@ -60,6 +60,43 @@ static inline unsigned scan_starts16(const char *q, char a, char b,
 }
 #endif
 
+#if defined(__SSE2__)
+/* The bits of the 16 bytes at p equal to a or to b. */
+static inline unsigned scan_eq2_16(const char *p, char a, char b)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(a)),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8(b))));
+}
+#endif
+
+/* Offset of the first byte a or b in s[i..end), or end (a == b: the first
+ * a).  32 bytes a step where SSE2 is: short distances, as between the
+ * tags of HTML, end in the first. */
+static inline size_t scan_find2(const char *s, size_t i, size_t end, char a,
+                                char b)
+{
+#if defined(__SSE2__)
+    for (; i + 32 <= end; i += 32) {
+        uint32_t m = scan_eq2_16(s + i, a, b) |
+                     (uint32_t)scan_eq2_16(s + i + 16, a, b) << 16;
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    if (i + 16 <= end) {
+        unsigned m = scan_eq2_16(s + i, a, b);
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < end && s[i] != a && s[i] != b)
+        i++;
+    return i;
+}
+
 /* Offset of the first CR or LF in s[i..end), or end. */
 static inline size_t scan_eol(const char *s, size_t i, size_t end)
 {
