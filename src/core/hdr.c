@@ -219,7 +219,7 @@ void hdr_pick(const char *blk, size_t len, struct hdr_want *want, size_t n)
     }
 }
 
-/* A name's bit in the signature hdr_index_pick() filters fields with: its
+/* The signature of a name, which hdr_index_link() chains fields by: its
  * first byte (| 0x20) and its length. */
 static inline unsigned hdr_sig_bit(char c0, size_t len)
 {

@@ -143,6 +143,11 @@ tests_unit_test_mime_limits_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLA
 tests_unit_test_mime_limits_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_mime tests/unit/test_dsn tests/unit/test_report \
 	tests/unit/test_mime_limits
+check_PROGRAMS += tests/unit/test_scan
+tests_unit_test_scan_SOURCES = tests/unit/test_scan.c
+tests_unit_test_scan_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_scan_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_scan
 endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_json
