@@ -12,7 +12,6 @@
 
 #include "core/charset.h"
 #include "core/hdr.h"
-#include "core/scan.h"
 
 #define DSN_VALUE_MAX 4096 /* one unfolded field value */
 #define DSN_DIAG_JIS_MAX 1024 /* ISO-2022-JP diagnostic bytes made UTF-8 */
@@ -485,8 +484,56 @@ static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
     g->has_orig = false;
 }
 
+#if defined(__SSE2__)
+/* Do the 16 bytes at p hold no blank but single spaces (no byte up to
+ * ' ' but ' ', no two spaces side by side)? */
+static bool dsn_plain16(const char *p)
+{
+    const __m128i sp = _mm_set1_epi8(' ');
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned low = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp)); /* bytes <= ' ' */
+    unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+
+    return ((low & ~spaces) | (spaces & (spaces >> 1))) == 0;
+}
+#endif
+
+/* Is v[0..n) (no blank at either end) already what hdr_unfold() makes of
+ * it: no blank in it but single spaces?  (A byte below ' ' that is no
+ * blank is turned down too: hdr_unfold() then decides.)  16 bytes a step
+ * where SSE2 is, the steps overlapping by one byte so that every pair is
+ * seen, the last ending at n; fewer than 16 bytes copied into a padded
+ * block first. */
+static bool dsn_plain(const char *v, size_t n)
+{
+#if defined(__SSE2__)
+    char pad[16];
+
+    if (n < 16) {
+        memset(pad, 'x', sizeof pad);
+        memcpy(pad, v, n);
+        return dsn_plain16(pad);
+    }
+    for (size_t i = 0;; i += 15) {
+        if (i + 16 > n)
+            i = n - 16; /* @UNSAFE: n >= 16 */
+        if (!dsn_plain16(v + i))
+            return false;
+        if (i + 16 == n)
+            return true;
+    }
+#else
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] <= ' ' &&
+            (v[i] != ' ' || (i + 1 < n && v[i + 1] == ' ')))
+            return false;
+    return true;
+#endif
+}
+
 /* The value of f as hdr_unfold() makes it: its own bytes, trimmed of
- * blanks, when they are plain (scan_plain()), else unfolded into buf
+ * blanks, when they are plain (dsn_plain()), else unfolded into buf
  * (DSN_VALUE_MAX bytes).  Its length in *len_r. */
 static const char *dsn_value(const struct hdr_field *f, char *buf,
                              size_t *len_r)
@@ -497,7 +544,7 @@ static const char *dsn_value(const struct hdr_field *f, char *buf,
         v++;
     while (e > v && dsn_blank_byte(e[-1]))
         e--;
-    if ((size_t)(e - v) < DSN_VALUE_MAX && scan_plain(v, (size_t)(e - v))) {
+    if ((size_t)(e - v) < DSN_VALUE_MAX && dsn_plain(v, (size_t)(e - v))) {
         *len_r = (size_t)(e - v);
         return v;
     }

@@ -507,35 +507,13 @@ static size_t hdr_unfold_run(const char *v, size_t j, size_t lim)
     return j;
 }
 
-/* Bytes hdr_unfold() drops at either end of a value. */
-static size_t hdr_trim(const char *v, size_t vlen, size_t *end_r)
-{
-    size_t i = 0, e = vlen;
-
-    while (i < e && hdr_unfold_blank((unsigned char)v[i]))
-        i++;
-    while (e > i && hdr_unfold_blank((unsigned char)v[e - 1]))
-        e--;
-    *end_r = e;
-    return i;
-}
-
 size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap)
 {
-    size_t n = 0, i = 0, e;
+    size_t n = 0, i = 0;
+    bool space = false;
 
     if (cap == 0)
         return 0;
-    /* most values are one line of words: what unfolding leaves of them is
-     * their bytes between the blanks at either end (as many as fit) */
-    size_t s = hdr_trim(v, vlen, &e);
-    if (scan_plain(v + s, e - s)) {
-        n = e - s < cap - 1 ? e - s : cap - 1;
-        memcpy(out, v + s, n);
-        out[n] = '\0';
-        return n;
-    }
-    bool space = false;
     while (i < vlen) {
         if (hdr_unfold_blank((unsigned char)v[i])) {
             space = n > 0;

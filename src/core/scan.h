@@ -14,10 +14,8 @@
 #ifndef BG_SCAN_H
 #define BG_SCAN_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -97,54 +95,6 @@ static inline size_t scan_find2(const char *s, size_t i, size_t end, char a,
     while (i < end && s[i] != a && s[i] != b)
         i++;
     return i;
-}
-
-#if defined(__SSE2__)
-/* Do the 16 bytes at p hold no byte up to ' ' but single spaces (no two
- * spaces side by side)? */
-static inline bool scan_plain16(const char *p)
-{
-    const __m128i sp = _mm_set1_epi8(' ');
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-    unsigned low = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp)); /* bytes <= ' ' */
-    unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
-
-    return ((low & ~spaces) | (spaces & (spaces >> 1))) == 0;
-}
-#endif
-
-/* Is v[0..n) (no blank at either end) what unfolding leaves as it is: no
- * byte up to ' ' in it but single spaces?  (Other bytes below ' ' are
- * turned down too: the caller's slower path then decides.)  16 bytes a
- * step where SSE2 is, the steps overlapping by one byte so that every pair
- * is seen, the last ending at n; fewer than 16 bytes copied into a padded
- * block first. */
-static inline bool scan_plain(const char *v, size_t n)
-{
-#if defined(__SSE2__)
-    char pad[16];
-
-    if (n < 16) {
-        memset(pad, 'x', sizeof pad);
-        memcpy(pad, v, n);
-        return scan_plain16(pad);
-    }
-    for (size_t i = 0;; i += 15) {
-        if (i + 16 > n)
-            i = n - 16; /* @UNSAFE: n >= 16 */
-        if (!scan_plain16(v + i))
-            return false;
-        if (i + 16 == n)
-            return true;
-    }
-#else
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] <= ' ' &&
-            (v[i] != ' ' || (i + 1 < n && v[i + 1] == ' ')))
-            return false;
-    return true;
-#endif
 }
 
 /* Offset of the first CR or LF in s[i..end), or end. */

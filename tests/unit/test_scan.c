@@ -77,17 +77,6 @@ static size_t ref_line_pair(const char *t, size_t from, size_t len, char a,
     return len;
 }
 
-static bool ref_plain(const char *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)v[i] > ' ')
-            continue;
-        if (v[i] != ' ' || (i + 1 < n && v[i + 1] == ' '))
-            return false;
-    }
-    return true;
-}
-
 static void test_eol(void **state)
 {
     uint32_t seed = 2024;
@@ -168,23 +157,6 @@ static void test_line_pair_cases(void **state)
     assert_int_equal(scan_line_pair("\n\r\r", 1, 3, '-', '-', 0), 3);
 }
 
-static void test_plain(void **state)
-{
-    uint32_t seed = 31337;
-
-    (void)state;
-    for (int r = 0; r < ROUNDS; r++) {
-        size_t n = rnd(&seed) % (TEXT_MAX + 1);
-        char *t = gen(&seed, n);
-        /* mostly words and single spaces, so that both answers come up */
-        for (size_t i = 0; i < n; i++)
-            if (rnd(&seed) % 8 != 0)
-                t[i] = i % 5 == 4 ? ' ' : 'w';
-        assert_int_equal(scan_plain(t, n), ref_plain(t, n));
-        free(t);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,7 +165,6 @@ int main(void)
         cmocka_unit_test(test_find2),
         cmocka_unit_test(test_line_pair),
         cmocka_unit_test(test_line_pair_cases),
-        cmocka_unit_test(test_plain),
     };
     return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
