@@ -67,65 +67,24 @@ static bool dsn_status_at(const char *s, size_t len, size_t i, size_t *end_r)
     return true;
 }
 
-#if defined(__SSE2__)
-/* Bits k of the 16 places p + k (p + 18 readable) where a status may
- * start: a 2, 4 or 5, a '.', a digit.  No branch on the bytes. */
-static unsigned dsn_status_cands16(const char *p)
-{
-    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
-    __m128i cls = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('2')),
-                     _mm_cmpeq_epi8(a, _mm_set1_epi8('4'))),
-        _mm_cmpeq_epi8(a, _mm_set1_epi8('5')));
-    __m128i digit = _mm_and_si128(
-        _mm_cmpeq_epi8(_mm_max_epu8(c, _mm_set1_epi8('0')), c),
-        _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8('9')), c));
-
-    return (unsigned)_mm_movemask_epi8(_mm_and_si128(
-        _mm_and_si128(cls, _mm_cmpeq_epi8(b, _mm_set1_epi8('.'))), digit));
-}
-#endif
-
-/* The status that starts at s[i] (dsn_status_at() holds, ending at j)
- * into out (cap bytes); returns i + 1, or 0 when it does not fit. */
-static size_t dsn_status_out(const char *s, size_t i, size_t j, char *out,
-                             size_t cap)
-{
-    if (j - i + 1 > cap)
-        return 0;
-    memcpy(out, s + i, j - i);
-    out[j - i] = '\0';
-    return i + 1;
-}
-
 size_t dsn_find_status(const char *s, size_t len, char *out, size_t cap)
 {
-    /* a status starts at i <= len - 5 with a class digit and a '.' (then
-     * dsn_status_at() decides): 32 places a step where SSE2 is, so that
-     * the dots of host names and prose cost no branch each */
-    size_t i = 0, j, last = len >= 5 ? len - 5 : 0;
+    /* every status has a '.' second: memchr() finds the candidates, the
+     * one at s[j] standing for a status starting at j - 1 (j + 4 <= len) */
+    const char *p = s + 1, *end = len >= 5 ? s + len - 3 : s + 1;
+    size_t j;
 
-    if (len < 5) {
-        if (cap > 0)
-            out[0] = '\0';
-        return 0;
+    while (p < end && (p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - s) - 1;
+        p++;
+        if (!dsn_status_at(s, len, i, &j))
+            continue;
+        if (j - i + 1 > cap)
+            return 0;
+        memcpy(out, s + i, j - i);
+        out[j - i] = '\0';
+        return i + 1;
     }
-#if defined(__SSE2__)
-    for (; i + 34 <= len; i += 32) {
-        uint32_t m = dsn_status_cands16(s + i) |
-                     (uint32_t)dsn_status_cands16(s + i + 16) << 16;
-        for (; m != 0; m &= m - 1) {
-            size_t k = i + (size_t)__builtin_ctz(m);
-            if (dsn_status_at(s, len, k, &j))
-                return dsn_status_out(s, k, j, out, cap);
-        }
-    }
-#endif
-    for (; i <= last; i++)
-        if (s[i + 1] == '.' && dsn_status_at(s, len, i, &j))
-            return dsn_status_out(s, i, j, out, cap);
     if (cap > 0)
         out[0] = '\0';
     return 0;
