@@ -368,24 +368,60 @@ static inline void hdr_index_named(struct hdr_index *ix, const char *line,
     hdr_index_link(ix, ix->n - 1);
 }
 
+#if defined(__SSE2__)
+/* The bits of the bytes of the 16 at p that no field name holds: ':' and
+ * those up to ' ' or from 0x7f (hdr_name_end_in()). */
+static inline unsigned hdr_nonname16(const char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i name = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(' ')),
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(0x7f)));
+
+    return ~(unsigned)_mm_movemask_epi8(_mm_andnot_si128(
+               _mm_cmpeq_epi8(x, _mm_set1_epi8(':')), name)) &
+           0xffffu;
+}
+#endif
+
+/* The end of the name at line[0..rest) (hdr_name_end_in()) into *c, and
+ * the offset of the line's first CR or LF (or rest) into *ll: where 64
+ * bytes remain, both from one pass over them, which holds most lines
+ * whole. */
+static inline void hdr_line_marks(const char *line, size_t rest, size_t *c,
+                                  size_t *ll)
+{
+#if defined(__SSE2__)
+    if (rest >= 64) {
+        uint64_t nn = 0;
+        for (int k = 0; k < 4; k++)
+            nn |= (uint64_t)hdr_nonname16(line + 16 * k) << (16 * k);
+        uint64_t e = scan_eol64(line);
+        *c = nn != 0 ? (size_t)__builtin_ctzll(nn)
+                     : hdr_name_end_in(line, 64, rest);
+        *ll = e != 0 ? (size_t)__builtin_ctzll(e) : scan_eol(line, 64, rest);
+        return;
+    }
+#endif
+    *c = hdr_name_end_in(line, 0, rest);
+    *ll = hdr_eol(line, rest);
+}
+
 size_t hdr_index_run(struct hdr_index *ix, size_t pos, size_t len,
                      size_t *ll_r, size_t *next_r)
 {
     while (pos < len) {
         const char *line = ix->blk + pos;
-        size_t rest = len - pos, ll;
+        size_t rest = len - pos, ll, c;
         /* the name ends at ':' or a byte no name has (CR and LF among
-         * them), so a colon found is on this line, and its end is past it */
-        size_t c = hdr_name_end_in(line, 0, rest);
+         * them), so a colon found is on this line, and the line's end is
+         * past it */
+        hdr_line_marks(line, rest, &c, &ll);
 
         if (c > 0 && c < rest && line[c] == ':' && line[0] != '-') {
-            ll = c + 1 + hdr_eol(line + c + 1, rest - c - 1);
             hdr_index_named(ix, line, c, ll);
         } else if (c == 0 && hdr_is_wsp(line[0]) && pos > 0) {
-            ll = hdr_eol(line, rest);
             hdr_index_cont(ix, line, ll);
         } else {
-            ll = hdr_eol(line, rest);
             *ll_r = ll;
             *next_r = hdr_after_eol(line, ll, rest);
             return pos;
