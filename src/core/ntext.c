@@ -359,7 +359,7 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
     bool more = true;
 
     while (i < n) {
-        size_t run = scan_find2(s, i, n, '<', '&') - i, gt;
+        size_t run = scan_find2(s, i, n, '<', '&') - i;
         memmove(s + o, s + i, run); /* @UNSAFE: o <= i */
         o += run;
         i += run;
@@ -376,7 +376,7 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
             continue;
         }
         size_t from = at->gt_from > i + 1 ? at->gt_from : i + 1;
-        gt = scan_find2(s, from, n, '>', '>');
+        size_t gt = scan_find2(s, from, n, '>', '>');
         if (gt >= n && !final) {
             at->gt_from = n;
             break; /* told once more bytes come */

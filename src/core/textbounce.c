@@ -103,8 +103,7 @@ static const char *tb_find(const char *s, size_t len, const char *needle)
     return NULL;
 }
 
-/* Offset of the first CR or LF in s[i..end), or end: 16 bytes a step
- * where SSE2 is. */
+/* Offset of the first CR or LF in s[i..end), or end (scan_eol()). */
 static inline size_t tb_next_eol(const char *s, size_t i, size_t end)
 {
     return scan_eol(s, i, end);
