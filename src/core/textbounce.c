@@ -681,15 +681,43 @@ tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
 
 /* The first window start at or after at where phrases of set t other
  * than those of skip start: those phrases in *hits, the start returned;
- * len when there is none. */
+ * len when there is none.  Most windows hold no block of a phrase and
+ * move on by the full shift (m - 2): the two windows that follow a window
+ * by full shifts are hashed and looked up with it, not after it, so that
+ * the three loads of a step do not wait on each other.  The windows taken
+ * are those a step at a time would take. */
 static inline size_t tb_wm_next(const struct tb_set *t, const char *s,
                                 size_t len, size_t at, uint64_t skip,
                                 uint64_t *hits)
 {
+    const size_t full = t->m - 2; /* m >= 4 */
+
     for (size_t p = at + t->m - 1; p < len;) {
-        unsigned h = tb_wm_hash3(s + p - 3); /* p >= m - 1 >= 3 */
-        if (t->shift[h] != 0) {
-            p += t->shift[h];
+        size_t q = p + full, r = q + full;
+        unsigned sh = t->shift[tb_wm_hash3(s + p - 3)]; /* p >= m - 1 >= 3 */
+        if (r < len) {
+            unsigned sq = t->shift[tb_wm_hash3(s + q - 3)];
+            unsigned sr = t->shift[tb_wm_hash3(s + r - 3)];
+            if (sh == full && sq == full && sr != 0) {
+                p = r + sr;
+                continue;
+            }
+            if (sh == full && sq == full) {
+                p = r;
+                sh = 0;
+            } else if (sh == full) {
+                p = q;
+                sh = sq;
+            }
+        } else if (q < len) {
+            unsigned sq = t->shift[tb_wm_hash3(s + q - 3)];
+            if (sh == full) {
+                p = q; /* the window there is the one to look at */
+                sh = sq;
+            }
+        }
+        if (sh != 0) {
+            p += sh;
             continue;
         }
         size_t a = p - (t->m - 1);
