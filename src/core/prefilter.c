@@ -6,6 +6,9 @@
 
 #include "core/prefilter.h"
 
+#define PREFILTER_SPLIT_MIN 64 /* texts shorter are read by one scan */
+#define PREFILTER_LEAD 16      /* bytes the second scan reads before mid */
+
 /* A literal (lower case), its clause and its word boundaries. */
 struct literal {
     char *text;
@@ -310,19 +313,19 @@ __attribute__((noinline)) static void scan_out(const struct prefilter *pf,
     }
 }
 
-void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
-                    uint64_t *marked)
+/* The scan of t[i..end) (of a text of len bytes) from state s: the
+ * literals ending there marked, the state at end returned.  Four steps,
+ * then one test of the highest state they went through (literals end in
+ * few places: their states are rarely met). */
+static size_t scan_run(const struct prefilter *pf, const unsigned char *t,
+                       size_t i, size_t end, size_t len, size_t s,
+                       uint64_t *marked)
 {
-    const unsigned char *t = (const unsigned char *)text, *cls = pf->cls;
+    const unsigned char *cls = pf->cls;
     const uint32_t *delta = pf->delta;
-    size_t s = 0, from = pf->out_from;
+    size_t from = pf->out_from;
 
-    if (delta == NULL)
-        return;
-    /* four steps, then one test of the highest state they went through
-     * (literals end in few places: their states are rarely met) */
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4) {
+    for (; i + 4 <= end; i += 4) {
         size_t s1 = delta[s + cls[t[i]]];
         size_t s2 = delta[s1 + cls[t[i + 1]]];
         size_t s3 = delta[s2 + cls[t[i + 2]]];
@@ -341,9 +344,63 @@ void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
         }
         s = s4;
     }
-    for (; i < len; i++) {
+    for (; i < end; i++) {
         s = delta[s + cls[t[i]]];
         if (s >= from)
             scan_out(pf, s, t, i, len, marked);
     }
+    return s;
+}
+
+/* n steps of two scans side by side, one from t[*ia] (state *sa), one
+ * from t[*ib] (state *sb): two chains of loads that do not wait on each
+ * other. */
+static void scan_two(const struct prefilter *pf, const unsigned char *t,
+                     size_t n, size_t len, size_t *ia, size_t *sa,
+                     size_t *ib, size_t *sb, uint64_t *marked)
+{
+    const unsigned char *cls = pf->cls;
+    const uint32_t *delta = pf->delta;
+    size_t from = pf->out_from, a = *sa, b = *sb, i = *ia, j = *ib;
+
+    for (size_t k = 0; k < n; k++, i++, j++) {
+        a = delta[a + cls[t[i]]];
+        b = delta[b + cls[t[j]]];
+        if (a >= from)
+            scan_out(pf, a, t, i, len, marked);
+        if (b >= from)
+            scan_out(pf, b, t, j, len, marked);
+    }
+    *sa = a;
+    *sb = b;
+    *ia = i;
+    *ib = j;
+}
+
+void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
+                    uint64_t *marked)
+{
+    const unsigned char *t = (const unsigned char *)text;
+
+    if (pf->delta == NULL)
+        return;
+    if (len < PREFILTER_SPLIT_MIN) {
+        (void)scan_run(pf, t, 0, len, len, 0, marked);
+        return;
+    }
+    /* Two halves at once.  The first scan reads [0, mid) from the start
+     * state, exactly.  The second starts from the start state too,
+     * PREFILTER_LEAD bytes before mid: every literal it reports is in the
+     * text, and once its state at mid is the first scan's there, it goes
+     * on as one scan would.  When the states differ (a literal longer
+     * than the lead was under way at mid), [mid, len) is read again from
+     * the exact state: no literal is missed either way. */
+    size_t mid = (len + PREFILTER_LEAD) / 2, ia = 0, ib = mid - PREFILTER_LEAD;
+    size_t sa = 0, sb = 0, sb_mid;
+    scan_two(pf, t, PREFILTER_LEAD, len, &ia, &sa, &ib, &sb, marked);
+    sb_mid = sb; /* ib == mid */
+    scan_two(pf, t, mid - PREFILTER_LEAD, len, &ia, &sa, &ib, &sb, marked);
+    (void)scan_run(pf, t, ib, len, len, sb, marked);
+    if (sa != sb_mid) /* ia == mid */
+        (void)scan_run(pf, t, mid, len, len, sa, marked);
 }

@@ -14,6 +14,10 @@
  * literals (byte classes, a dense transition table, the states where some
  * literal ends numbered last); the scan makes one table step a byte and
  * looks at the literals ending there only where the state says some do.
+ * Each step waits on the one before; a long text is read in two halves
+ * side by side, the second checked against the first where they meet (and
+ * read again from there in the rare case they disagree), so that two
+ * chains of steps run at once.
  *
  * A struct prefilter is built single-threaded, then immutable: scans may
  * run in any number of threads.  Limits: the literals' bytes in all, times

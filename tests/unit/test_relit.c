@@ -2,9 +2,12 @@
  * test_relit.c - reading regexes for their literals (relit.h) and finding
  * literals in texts (prefilter.h): where a regex is split and where not,
  * the exact strings of simple branches, the clauses of others, Aho-Corasick
- * outputs that overlap, ASCII case and word boundaries; and, on generated
- * regexes and texts, a rule decided by its literals agreeing with PCRE2.
+ * outputs that overlap, ASCII case and word boundaries, and the scan
+ * held to a search of each literal at each offset, short texts and long
+ * ones (which it reads in two halves at once); and, on generated regexes
+ * and texts, a rule decided by its literals agreeing with PCRE2.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -226,13 +229,34 @@ static bool ref_word(const char *t, size_t len, size_t i)
            (c >= '0' && c <= '9') || c == '_';
 }
 
+/* The clauses (literal i in clause i * 3) that a search of each literal
+ * at each offset of text[0..len) finds, word boundaries checked. */
+static void ref_marks(char lits[][48], const size_t *ll,
+                      uint16_t bpos[][2], const size_t *nb, size_t nlits,
+                      const char *text, size_t len, uint64_t *want)
+{
+    for (size_t i = 0; i < nlits; i++)
+        for (size_t at = 0; at + ll[i] <= len; at++) {
+            if (strncasecmp(text + at, lits[i], ll[i]) != 0)
+                continue;
+            bool ok = true;
+            for (size_t b = 0; b < nb[i]; b++) {
+                size_t p = at + bpos[i][b];
+                ok = ok && (p > 0 && ref_word(text, len, p - 1)) !=
+                               ref_word(text, len, p);
+            }
+            if (ok)
+                want[i * 3 / 64] |= UINT64_C(1) << (i * 3 % 64);
+        }
+}
+
 /* prefilter_scan() against a search of each literal at each offset, on
  * random literals and texts over a few bytes (literals end everywhere,
  * in every place of the scan's steps, and at every text length). */
 static void literals_found_as_by_search(void **state)
 {
     static const char chars[] = "abAB _";
-    char lits[24][5], text[48];
+    char lits[24][48], text[48];
     size_t ll[24];
     uint16_t bpos[24][2];
     size_t nb[24];
@@ -260,19 +284,57 @@ static void literals_found_as_by_search(void **state)
             for (size_t j = 0; j < len; j++)
                 text[j] = chars[rnd(&seed) % (sizeof chars - 1)];
             prefilter_scan(pf, text, len, got);
-            for (size_t i = 0; i < 24; i++)
-                for (size_t at = 0; at + ll[i] <= len; at++) {
-                    if (strncasecmp(text + at, lits[i], ll[i]) != 0)
-                        continue;
-                    bool ok = true;
-                    for (size_t b = 0; b < nb[i]; b++) {
-                        size_t p = at + bpos[i][b];
-                        ok = ok && (p > 0 && ref_word(text, len, p - 1)) !=
-                                       ref_word(text, len, p);
-                    }
-                    if (ok)
-                        want[i * 3 / 64] |= UINT64_C(1) << (i * 3 % 64);
+            ref_marks(lits, ll, bpos, nb, 24, text, len, want);
+            assert_memory_equal(got, want, sizeof got);
+        }
+        prefilter_free(&pf);
+    }
+}
+
+/* The same on long texts made of copies of the literals (some of them
+ * longer than the bytes a second scan reads before the middle of a long
+ * text, so that one is under way there) and random bytes between: the
+ * texts a scan reads in two halves, at every length and middle. */
+static void long_texts_found_as_by_search(void **state)
+{
+    static const char chars[] = "abAB _";
+    char lits[16][48], text[400];
+    size_t ll[16];
+    uint16_t bpos[16][2];
+    size_t nb[16];
+    uint32_t seed = 777;
+
+    (void)state;
+    for (int round = 0; round < 200; round++) {
+        struct prefilter *pf = prefilter_new();
+        assert_non_null(pf);
+        for (size_t i = 0; i < 16; i++) {
+            ll[i] = 1 + rnd(&seed) % 40;
+            for (size_t k = 0; k < ll[i]; k++)
+                lits[i][k] = chars[rnd(&seed) % (sizeof chars - 1)];
+            nb[i] = rnd(&seed) % 3;
+            bpos[i][0] = 0;
+            bpos[i][1] = (uint16_t)ll[i];
+            assert_int_equal(prefilter_add(pf, i * 3, lits[i], ll[i],
+                                           bpos[i], nb[i]),
+                             0);
+        }
+        assert_int_equal(prefilter_finish(pf), 0);
+        for (int k = 0; k < 40; k++) {
+            size_t len = rnd(&seed) % sizeof text, j = 0;
+            uint64_t got[2] = {0}, want[2] = {0};
+            while (j < len) {
+                if (rnd(&seed) % 3 == 0) { /* a copy of a literal */
+                    size_t i = rnd(&seed) % 16;
+                    for (size_t q = 0; q < ll[i] && j < len; q++, j++)
+                        text[j] = rnd(&seed) % 2 ? lits[i][q]
+                                                 : (char)toupper((unsigned char)lits[i][q]);
+                } else {
+                    text[j++] = chars[rnd(&seed) % (sizeof chars - 1)];
                 }
+            }
+            prefilter_scan(pf, text, len, got);
+            ref_marks(lits, ll, bpos, nb, 16, text, len, want);
             assert_memory_equal(got, want, sizeof got);
         }
         prefilter_free(&pf);
@@ -361,6 +423,7 @@ int main(void)
         cmocka_unit_test(clauses_of_other_branches),
         cmocka_unit_test(literals_found_once_each),
         cmocka_unit_test(literals_found_as_by_search),
+        cmocka_unit_test(long_texts_found_as_by_search),
         cmocka_unit_test(literal_decisions_agree_with_pcre),
     };
 
