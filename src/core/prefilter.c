@@ -8,6 +8,7 @@
 
 #define PREFILTER_SPLIT_MIN 64 /* texts shorter are read by one scan */
 #define PREFILTER_LEAD 16      /* bytes the second scan reads before mid */
+#define PREFILTER_SPLIT4_MIN 192 /* texts read in four quarters at once */
 
 /* A literal (lower case), its clause and its word boundaries. */
 struct literal {
@@ -377,6 +378,62 @@ static void scan_two(const struct prefilter *pf, const unsigned char *t,
     *ib = j;
 }
 
+/* n steps of four scans side by side (st[k] from t[at[k]]). */
+static void scan_four(const struct prefilter *pf, const unsigned char *t,
+                      size_t n, size_t len, size_t at[4], size_t st[4],
+                      uint64_t *marked)
+{
+    const unsigned char *cls = pf->cls;
+    const uint32_t *delta = pf->delta;
+    size_t from = pf->out_from;
+    size_t a = st[0], b = st[1], c = st[2], d = st[3];
+    size_t i = at[0], j = at[1], k = at[2], l = at[3];
+
+    for (size_t q = 0; q < n; q++, i++, j++, k++, l++) {
+        a = delta[a + cls[t[i]]];
+        b = delta[b + cls[t[j]]];
+        c = delta[c + cls[t[k]]];
+        d = delta[d + cls[t[l]]];
+        if (a >= from)
+            scan_out(pf, a, t, i, len, marked);
+        if (b >= from)
+            scan_out(pf, b, t, j, len, marked);
+        if (c >= from)
+            scan_out(pf, c, t, k, len, marked);
+        if (d >= from)
+            scan_out(pf, d, t, l, len, marked);
+    }
+    st[0] = a, st[1] = b, st[2] = c, st[3] = d;
+    at[0] = i, at[1] = j, at[2] = k, at[3] = l;
+}
+
+/* Four quarters at once (prefilter_scan()): scan k > 0 starts
+ * PREFILTER_LEAD bytes before its quarter; the first one whose state
+ * where its quarter starts is not the exact state there has the rest of
+ * the text read again from that state. */
+static void scan_quarters(const struct prefilter *pf, const unsigned char *t,
+                          size_t len, uint64_t *marked)
+{
+    size_t q = len / 4, at[4], st[4] = {0, 0, 0, 0}, start[4], exact[4];
+
+    for (int k = 0; k < 4; k++)
+        at[k] = k == 0 ? 0 : k * q - PREFILTER_LEAD;
+    scan_four(pf, t, PREFILTER_LEAD, len, at, st, marked);
+    for (int k = 1; k < 4; k++)
+        start[k] = st[k]; /* at[k] == k * q */
+    scan_four(pf, t, q - PREFILTER_LEAD, len, at, st, marked);
+    exact[1] = st[0]; /* at[0] == q */
+    scan_four(pf, t, PREFILTER_LEAD, len, at, st, marked);
+    exact[2] = st[1]; /* at[1] == 2q */
+    exact[3] = st[2]; /* at[2] == 3q */
+    (void)scan_run(pf, t, at[3], len, len, st[3], marked);
+    for (int k = 1; k < 4; k++)
+        if (start[k] != exact[k]) {
+            (void)scan_run(pf, t, k * q, len, len, exact[k], marked);
+            return;
+        }
+}
+
 void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
                     uint64_t *marked)
 {
@@ -386,6 +443,10 @@ void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
         return;
     if (len < PREFILTER_SPLIT_MIN) {
         (void)scan_run(pf, t, 0, len, len, 0, marked);
+        return;
+    }
+    if (len >= PREFILTER_SPLIT4_MIN) {
+        scan_quarters(pf, t, len, marked);
         return;
     }
     /* Two halves at once.  The first scan reads [0, mid) from the start

@@ -15,9 +15,9 @@
  * literal ends numbered last); the scan makes one table step a byte and
  * looks at the literals ending there only where the state says some do.
  * Each step waits on the one before; a long text is read in two halves
- * side by side, the second checked against the first where they meet (and
- * read again from there in the rare case they disagree), so that two
- * chains of steps run at once.
+ * (four quarters when longer still) side by side, each checked against
+ * the one before where they meet (and the text read again from there in
+ * the rare case they disagree), so that chains of steps run at once.
  *
  * A struct prefilter is built single-threaded, then immutable: scans may
  * run in any number of threads.  Limits: the literals' bytes in all, times

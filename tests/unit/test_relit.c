@@ -4,8 +4,8 @@
  * the exact strings of simple branches, the clauses of others, Aho-Corasick
  * outputs that overlap, ASCII case and word boundaries, and the scan
  * held to a search of each literal at each offset, short texts and long
- * ones (which it reads in two halves at once); and, on generated regexes
- * and texts, a rule decided by its literals agreeing with PCRE2.
+ * ones (which it reads in halves or quarters at once); and, on generated
+ * regexes and texts, a rule decided by its literals agreeing with PCRE2.
  */
 #include <ctype.h>
 #include <setjmp.h>
