@@ -229,19 +229,54 @@ static bool ref_word(const char *t, size_t len, size_t i)
            (c >= '0' && c <= '9') || c == '_';
 }
 
-/* The clauses (literal i in clause i * 3) that a search of each literal
- * at each offset of text[0..len) finds, word boundaries checked. */
-static void ref_marks(char lits[][48], const size_t *ll,
-                      uint16_t bpos[][2], const size_t *nb, size_t nlits,
-                      const char *text, size_t len, uint64_t *want)
+/* Random literals over a few bytes, literal i in clause i * 3, each with
+ * no word boundary, one at its start, or one at each end. */
+#define GEN_LITS_MAX 24
+struct gen_lits {
+    char text[GEN_LITS_MAX][48];
+    size_t len[GEN_LITS_MAX];
+    uint16_t bpos[GEN_LITS_MAX][2];
+    size_t nb[GEN_LITS_MAX];
+    size_t n;
+};
+
+static const char gen_chars[] = "abAB _";
+
+/* n literals of 1 to maxlen bytes into g, and a prefilter of them. */
+static struct prefilter *gen_prefilter(struct gen_lits *g, size_t n,
+                                       size_t maxlen, uint32_t *seed)
 {
-    for (size_t i = 0; i < nlits; i++)
-        for (size_t at = 0; at + ll[i] <= len; at++) {
-            if (strncasecmp(text + at, lits[i], ll[i]) != 0)
+    struct prefilter *pf = prefilter_new();
+
+    assert_non_null(pf);
+    g->n = n;
+    for (size_t i = 0; i < n; i++) {
+        g->len[i] = 1 + rnd(seed) % maxlen;
+        for (size_t k = 0; k < g->len[i]; k++)
+            g->text[i][k] = gen_chars[rnd(seed) % (sizeof gen_chars - 1)];
+        g->nb[i] = rnd(seed) % 3;
+        g->bpos[i][0] = 0;
+        g->bpos[i][1] = (uint16_t)g->len[i];
+        assert_int_equal(prefilter_add(pf, i * 3, g->text[i], g->len[i],
+                                       g->bpos[i], g->nb[i]),
+                         0);
+    }
+    assert_int_equal(prefilter_finish(pf), 0);
+    return pf;
+}
+
+/* The clauses that a search of each literal of g at each offset of
+ * text[0..len) finds, word boundaries checked. */
+static void ref_marks(const struct gen_lits *g, const char *text, size_t len,
+                      uint64_t *want)
+{
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t at = 0; at + g->len[i] <= len; at++) {
+            if (strncasecmp(text + at, g->text[i], g->len[i]) != 0)
                 continue;
             bool ok = true;
-            for (size_t b = 0; b < nb[i]; b++) {
-                size_t p = at + bpos[i][b];
+            for (size_t b = 0; b < g->nb[i]; b++) {
+                size_t p = at + g->bpos[i][b];
                 ok = ok && (p > 0 && ref_word(text, len, p - 1)) !=
                                ref_word(text, len, p);
             }
@@ -255,36 +290,20 @@ static void ref_marks(char lits[][48], const size_t *ll,
  * in every place of the scan's steps, and at every text length). */
 static void literals_found_as_by_search(void **state)
 {
-    static const char chars[] = "abAB _";
-    char lits[24][48], text[48];
-    size_t ll[24];
-    uint16_t bpos[24][2];
-    size_t nb[24];
+    struct gen_lits g;
+    char text[48];
     uint32_t seed = 4242;
 
     (void)state;
     for (int round = 0; round < 300; round++) {
-        struct prefilter *pf = prefilter_new();
-        assert_non_null(pf);
-        for (size_t i = 0; i < 24; i++) {
-            ll[i] = 1 + rnd(&seed) % 4;
-            for (size_t k = 0; k < ll[i]; k++)
-                lits[i][k] = chars[rnd(&seed) % (sizeof chars - 1)];
-            nb[i] = rnd(&seed) % 3;
-            bpos[i][0] = 0;
-            bpos[i][1] = (uint16_t)ll[i];
-            assert_int_equal(prefilter_add(pf, i * 3, lits[i], ll[i],
-                                           bpos[i], nb[i]),
-                             0);
-        }
-        assert_int_equal(prefilter_finish(pf), 0);
+        struct prefilter *pf = gen_prefilter(&g, 24, 4, &seed);
         for (int k = 0; k < 40; k++) {
             size_t len = rnd(&seed) % sizeof text;
             uint64_t got[2] = {0}, want[2] = {0};
             for (size_t j = 0; j < len; j++)
-                text[j] = chars[rnd(&seed) % (sizeof chars - 1)];
+                text[j] = gen_chars[rnd(&seed) % (sizeof gen_chars - 1)];
             prefilter_scan(pf, text, len, got);
-            ref_marks(lits, ll, bpos, nb, 24, text, len, want);
+            ref_marks(&g, text, len, want);
             assert_memory_equal(got, want, sizeof got);
         }
         prefilter_free(&pf);
@@ -297,44 +316,31 @@ static void literals_found_as_by_search(void **state)
  * texts a scan reads in two halves, at every length and middle. */
 static void long_texts_found_as_by_search(void **state)
 {
-    static const char chars[] = "abAB _";
-    char lits[16][48], text[400];
-    size_t ll[16];
-    uint16_t bpos[16][2];
-    size_t nb[16];
+    struct gen_lits g;
+    char text[400];
     uint32_t seed = 777;
 
     (void)state;
     for (int round = 0; round < 200; round++) {
-        struct prefilter *pf = prefilter_new();
-        assert_non_null(pf);
-        for (size_t i = 0; i < 16; i++) {
-            ll[i] = 1 + rnd(&seed) % 40;
-            for (size_t k = 0; k < ll[i]; k++)
-                lits[i][k] = chars[rnd(&seed) % (sizeof chars - 1)];
-            nb[i] = rnd(&seed) % 3;
-            bpos[i][0] = 0;
-            bpos[i][1] = (uint16_t)ll[i];
-            assert_int_equal(prefilter_add(pf, i * 3, lits[i], ll[i],
-                                           bpos[i], nb[i]),
-                             0);
-        }
-        assert_int_equal(prefilter_finish(pf), 0);
+        struct prefilter *pf = gen_prefilter(&g, 16, 40, &seed);
         for (int k = 0; k < 40; k++) {
             size_t len = rnd(&seed) % sizeof text, j = 0;
             uint64_t got[2] = {0}, want[2] = {0};
             while (j < len) {
                 if (rnd(&seed) % 3 == 0) { /* a copy of a literal */
-                    size_t i = rnd(&seed) % 16;
-                    for (size_t q = 0; q < ll[i] && j < len; q++, j++)
-                        text[j] = rnd(&seed) % 2 ? lits[i][q]
-                                                 : (char)toupper((unsigned char)lits[i][q]);
+                    size_t i = rnd(&seed) % g.n;
+                    const char *lit = g.text[i];
+                    for (size_t q = 0; q < g.len[i] && j < len; q++, j++)
+                        text[j] = rnd(&seed) % 2
+                                      ? lit[q]
+                                      : (char)toupper((unsigned char)lit[q]);
                 } else {
-                    text[j++] = chars[rnd(&seed) % (sizeof chars - 1)];
+                    size_t c = rnd(&seed) % (sizeof gen_chars - 1);
+                    text[j++] = gen_chars[c];
                 }
             }
             prefilter_scan(pf, text, len, got);
-            ref_marks(lits, ll, bpos, nb, 16, text, len, want);
+            ref_marks(&g, text, len, want);
             assert_memory_equal(got, want, sizeof got);
         }
         prefilter_free(&pf);
