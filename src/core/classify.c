@@ -2,7 +2,8 @@
  * classify.c - see classify.h.  The decision is the rules file's; this file
  * only prepares what the rules look at (reply.h) and applies the few
  * invariants no rule may break:
- *   - a temporary failure (class 4, or Action: delayed) is never "hard";
+ *   - a temporary failure (a 4xx reply code, a 4.x.x status, or Action:
+ *     delayed) is never "hard";
  *   - a message that is not a failure (auto-reply, feedback report,
  *     success notification) is bucket "none";
  *   - when no rule matches, the reason is "undetermined" (soft): the
@@ -92,13 +93,16 @@ static void fallback(struct verdict *v, int cls)
         verdict_set(v, "undetermined", "builtin.default");
 }
 
-/* The invariants that hold whatever the rules say. */
+/* The invariants that hold whatever the rules say.  A 4xx reply code is
+ * temporary whatever status comes with it ("450 5.1.1"): the code is
+ * what tells the client to try again (RFC 5321, 4.2.1). */
 static void clamp(struct verdict *v, int cls, const char *action)
 {
     bool delayed = action != NULL && action[0] == 'd' &&
                    strcmp(action, "delayed") == 0;
 
-    if (v->bucket == BUCKET_HARD && (cls == 4 || delayed))
+    if (v->bucket == BUCKET_HARD &&
+        (cls == 4 || v->reply_code / 100 == 4 || delayed))
         v->bucket = BUCKET_SOFT;
 }
 

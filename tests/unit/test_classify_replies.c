@@ -598,6 +598,83 @@ static const struct reply_row rows[] = {
      X, "relay_denied", false},
     {"550 5.1.1 Too many invalid recipients from your IP, try again later",
      X, "rate_limited", false},
+
+    /* --- a 4xx code is temporary, whatever its status says --- */
+    {"450 5.1.1 <jdoe@example.com>: User unknown", S, "user_unknown", false},
+    {"451 5.1.1 <jdoe@example.com>: Recipient address rejected: User "
+     "unknown in local recipient table",
+     S, "user_unknown", false},
+    {"421 5.2.1 <jdoe@example.com>: Mailbox disabled", S, "mailbox_disabled",
+     false},
+    {"450 5.1.2 <jdoe@nx.example>: Recipient address rejected: Domain not "
+     "found",
+     S, NULL, false},
+
+    /* --- the envelope sender's domain, a loop: not the recipient --- */
+    {"550-Requested action not taken: mailbox unavailable\n550 invalid DNS "
+     "MX or A/AAAA resource record",
+     X, "sender_rejected", false},
+    {"550 5.4.6 <jdoe@example.com>: Recipient address rejected: "
+     "undeliverable address: mail for example.com loops back to myself",
+     S, "network", false},
+    {"554 5.4.14 Hop count exceeded - possible mail loop ATTR34", S,
+     "network", false},
+    {"451 4.4.1 delivery temporarily suspended: connect to "
+     "mx.example.com[192.0.2.7]:25: Connection refused",
+     S, "network", false},
+    {"550 5.4.5 Daily user sending quota exceeded", X, "rate_limited", false},
+    {"550 5.7.1 Daily sending quota exceeded", X, "rate_limited", false},
+    {"450-4.2.1 The user you are trying to contact is receiving mail too "
+     "quickly. Please resend your message at a later time.",
+     S, "rate_limited", false},
+    {"550 5.7.750 Service unavailable. Client blocked from sending from "
+     "unregistered domains",
+     X, "policy", false},
+    {"550 Mail content denied", X, "content", false},
+
+    /* --- block lists under other names --- */
+    {"554 5.7.1 192.0.2.9 found on one or more DNSBLs, see "
+     "http://postmaster.example.net/dnsbl",
+     X, "blocklisted", false},
+    {"521 5.3.0 Mail server 192.0.2.9 blocked by DNSRBL", X, "blocklisted",
+     false},
+    {"554 AUP#BL : 192.0.2.44 has been blocked", X, "blocklisted", false},
+    {"550 permanent failure for one or more recipients "
+     "(jdoe@example.com:blocked)",
+     X, "policy", false},
+    {"550 Envelope blocked - User Entry", X, "policy", false},
+
+    /* --- dead addresses, in other words --- */
+    {"550 User <jdoe@example.com> unknown", H, "user_unknown", false},
+    {"550 5.1.1 <jdoe@example.com>: user or post office not found", H,
+     "user_unknown", false},
+    {"550 <jdoe@example.com>: Recipient address rejected: This address no "
+     "longer accepts mail.",
+     H, "mailbox_disabled", false},
+    {"Not delivering to previously bounced address", H, "suppressed", false},
+    {"521 5.3.2 mx.example.com does not accept mail", H, "no_mx", false},
+    {"550 5.1.2 DNS Error: DNS type 'mx' lookup of example.invalid "
+     "responded with code NXDOMAIN Domain name not found: example.invalid",
+     H, "domain_not_found", false},
+    {"550 Benutzerkonto gesperrt", H, "mailbox_disabled", false},
+    {"550 Ce compte a \xc3\xa9t\xc3\xa9 d\xc3\xa9sactiv\xc3\xa9", H,
+     "mailbox_disabled", false},
+    {"550 L'adresse e-mail n'existe pas", H, "user_unknown", false},
+    {"550 El buz\xc3\xb3n de correo no existe", H, "user_unknown", false},
+    {"550 Cuenta deshabilitada", H, "mailbox_disabled", false},
+    {"550 Conta desativada", H, "mailbox_disabled", false},
+    {"550 Endere\xc3\xa7o de e-mail inexistente", H, "user_unknown", false},
+
+    /* --- the sender's side and retries, in other languages --- */
+    {"550 Absenderadresse unbekannt", X, "sender_rejected", false},
+    {"451 4.7.1 Lista gris activada, int\xc3\xa9ntelo m\xc3\xa1s tarde", S,
+     "greylisted", false},
+    {"450 4.7.1 Veuillez r\xc3\xa9" "essayer plus tard", S, "system_error",
+     false},
+    {"550 5.2.1 <jdoe@example.com>: Account temporarily suspended", S,
+     "mailbox_disabled", false},
+    {"451 4.3.0 Internal resources are temporarily unavailable", S,
+     "system_error", false},
 };
 
 int main(void)
