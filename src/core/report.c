@@ -662,7 +662,12 @@ static void report_text_decide(struct report_ctx *c)
     if (!strong)
         return; /* prose that names addresses is not a notice by itself */
     report_xfailed(c);
+    size_t listed = r->nrcpts; /* those of X-Failed-Recipients */
     const char *mta = textbounce_parse(&c->b, c->nt.text, cut, &h);
+    /* a list that names any names them all: an address the text quotes
+     * besides them ("please try <new>") did not fail */
+    if (listed > 0)
+        r->nrcpts = listed;
     if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
     else

@@ -310,7 +310,10 @@ static const char *const tb_subject_words[] = {
 
 /* A line that gives an address to write to for help. */
 static const char *const tb_helpdesk_words[] = {
-    "contact", "assistance", "please send", "help desk", "helpdesk"};
+    "contact", "assistance", "please send", "help desk", "helpdesk",
+    /* a new address given for a recipient that has moved */
+    "please try", "please write to", "please resend to", "new address",
+    "forwarding address", "now reachable at"};
 
 /* A line that says where a recipient came from.  Its address, like a help
  * desk's, is not a recipient (TB_NOT_RCPT_BITS: both sets in one). */
@@ -1325,6 +1328,21 @@ static void tb_share(struct tb_ctx *c)
     }
 }
 
+/* Is the address at line[as..) a message id: after "Message-ID:" (blanks
+ * and '<' between), wherever the field stands on the line (a transcript
+ * line may start with a time stamp)? */
+static bool tb_after_msgid(const char *line, size_t as)
+{
+    static const char field[] = "message-id:";
+    const size_t n = sizeof field - 1;
+    size_t i = as;
+
+    while (i > 0 && (line[i - 1] == '<' || line[i - 1] == ' ' ||
+                     line[i - 1] == '\t'))
+        i--;
+    return i >= n && strncasecmp(line + i - n, field, n) == 0;
+}
+
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                        size_t al)
@@ -1332,7 +1350,8 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     char norm[ADDRSCAN_MAX];
     const char *line = c->text + off;
 
-    if (!addrscan_normalize(c->text + as, al, norm, sizeof norm))
+    if (tb_after_msgid(line, as - off) ||
+        !addrscan_normalize(c->text + as, al, norm, sizeof norm))
         return;
     if (c->prev != NULL && tb_standalone(line, ll, as - off, al, true) &&
         tb_memo_bits(&c->sent_by, TB_SET_SENT_BY, c->prev, c->prev_len,

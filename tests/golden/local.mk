@@ -63,3 +63,8 @@ EXTRA_DIST += tests/golden/notice-pt.eml tests/golden/notice-pt.ref
 EXTRA_DIST += tests/golden/notice-zh.eml tests/golden/notice-zh.ref
 EXTRA_DIST += tests/golden/notice-ru.eml tests/golden/notice-ru.ref
 EXTRA_DIST += tests/golden/exchange-es.eml tests/golden/exchange-es.ref
+# addresses a notice quotes that did not fail: a new address given for a
+# recipient that has moved, a message id in a session transcript
+EXTRA_DIST += tests/golden/exim-moved.eml tests/golden/exim-moved.ref
+EXTRA_DIST += tests/golden/qmail-moved.eml tests/golden/qmail-moved.ref
+EXTRA_DIST += tests/golden/mdaemon-transcript.eml tests/golden/mdaemon-transcript.ref
