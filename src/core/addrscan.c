@@ -44,6 +44,55 @@ static bool addrscan_dtext(unsigned char c)
     return (addrscan_class[c] & AS_DTEXT) != 0;
 }
 
+/* Is the UTF-8 sequence u[0..n) a space or punctuation mark that no
+ * address holds, though its bytes are atext and dtext (RFC 6531): Latin-1
+ * punctuation (U+00A0-U+00BF), general punctuation (U+2000-U+206F), CJK
+ * symbols and punctuation (U+3000-U+303F) and the full-width forms of
+ * ASCII punctuation ("\xef\xbc\x9a", the full-width colon, before an
+ * address in Japanese or Chinese prose)? */
+static bool addrscan_utf8_break(const unsigned char *u, size_t n)
+{
+    if (n == 2)
+        return u[0] == 0xc2 && u[1] >= 0xa0 && u[1] <= 0xbf;
+    if (n != 3 || (u[0] & 0xf0) != 0xe0 || (u[1] & 0xc0) != 0x80 ||
+        (u[2] & 0xc0) != 0x80)
+        return false;
+    unsigned cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+    return (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x303f) ||
+           (cp >= 0xff01 && cp <= 0xff0f) || (cp >= 0xff1a && cp <= 0xff20) ||
+           (cp >= 0xff3b && cp <= 0xff40) || (cp >= 0xff5b && cp <= 0xff65);
+}
+
+/* Length of the UTF-8 sequence whose lead byte is c (2 or 3; 1 for any
+ * other byte: only those sequences can be addrscan_utf8_break()). */
+static size_t addrscan_utf8_len(unsigned char c)
+{
+    return (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 1;
+}
+
+/* Does an addrscan_utf8_break() sequence start at s[i] (< len)? */
+static bool addrscan_break_at(const char *s, size_t len, size_t i)
+{
+    size_t n = addrscan_utf8_len((unsigned char)s[i]);
+
+    return n > 1 && len - i >= n &&
+           addrscan_utf8_break((const unsigned char *)s + i, n);
+}
+
+/* Does an addrscan_utf8_break() sequence end at s[e - 1] (from <= e)? */
+static bool addrscan_break_before(const char *s, size_t from, size_t e)
+{
+    size_t k = e; /* back over continuation bytes: s[k - 1] leads */
+
+    while (k > from && e - k < 3 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
+        k--;
+    if (k == from || e - k >= 3)
+        return false;
+    size_t n = e - (k - 1);
+    return addrscan_utf8_len((unsigned char)s[k - 1]) == n &&
+           addrscan_utf8_break((const unsigned char *)s + k - 1, n);
+}
+
 /* The domain after the '@' at s[i]: dtext up to len, less a sentence's
  * full stop; its end in *end_r.  True when it is dot-separated non-empty
  * labels, at least two of them: the first '.' and the first ".." are
@@ -54,7 +103,8 @@ static bool addrscan_domain(const char *s, size_t len, size_t i,
 {
     size_t de = i + 1, dot = 0, dotdot = 0; /* 0: none seen */
 
-    while (de < len && addrscan_dtext((unsigned char)s[de])) {
+    while (de < len && addrscan_dtext((unsigned char)s[de]) &&
+           !((unsigned char)s[de] >= 0xc0 && addrscan_break_at(s, len, de))) {
         if (s[de] == '.') {
             if (dot == 0)
                 dot = de;
@@ -90,7 +140,9 @@ static size_t addrscan_local_start(const char *s, size_t from, size_t i)
 
     for (;;) {
         while (ls > from &&
-               (addrscan_class[(unsigned char)s[ls - 1]] & AS_LOCAL) != 0)
+               (addrscan_class[(unsigned char)s[ls - 1]] & AS_LOCAL) != 0 &&
+               !((unsigned char)s[ls - 1] >= 0x80 &&
+                 addrscan_break_before(s, from, ls)))
             ls--;
         if (ls == from || s[ls - 1] != '=' || s[ls] != '?')
             return ls;

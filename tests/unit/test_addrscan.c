@@ -363,6 +363,44 @@ static void test_next_reference(void **state)
     assert_true(found > 5000);
 }
 
+/* Punctuation and spaces of other scripts end an address on either side
+ * (a full-width colon after "宛先", CJK brackets and commas, guillemets,
+ * curly quotes); letters of other scripts stay in it (RFC 6531). */
+static void test_utf8_punctuation_breaks(void **state)
+{
+    static const struct {
+        const char *in;
+        const char *want[2];
+    } cases[] = {
+        {"\xe5\xae\x9b\xe5\x85\x88\xef\xbc\x9ayamamoto.t@jp-isp.example",
+         {"yamamoto.t@jp-isp.example", NULL}},
+        {"\xe3\x80\x8c" "a@example.jp\xe3\x80\x8d", {"a@example.jp", NULL}},
+        {"a@example.jp\xe3\x80\x81" "b@example.jp\xe3\x80\x82",
+         {"a@example.jp", "b@example.jp"}},
+        {"\xc2\xabx@example.fr\xc2\xbb", {"x@example.fr", NULL}},
+        {"\xe2\x80\x9cu@example.com\xe2\x80\x9d", {"u@example.com", NULL}},
+        {"\xef\xbc\x88v@example.cn\xef\xbc\x89", {"v@example.cn", NULL}},
+        {"\xe7\x94\xa8\xe6\x88\xb7@\xe4\xbe\x8b\xe5\xad\x90."
+         "\xe5\xb9\xbf\xe5\x91\x8a",
+         {"\xe7\x94\xa8\xe6\x88\xb7@\xe4\xbe\x8b\xe5\xad\x90."
+          "\xe5\xb9\xbf\xe5\x91\x8a",
+          NULL}},
+        {"to m\xc3\xbcller@example.de", {"m\xc3\xbcller@example.de", NULL}},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *in = cases[i].in;
+        size_t pos = 0, st, l, k = 0;
+        while (addrscan_next(in, strlen(in), &pos, &st, &l)) {
+            assert_true(k < 2 && cases[i].want[k] != NULL);
+            assert_int_equal(l, strlen(cases[i].want[k]));
+            assert_memory_equal(in + st, cases[i].want[k], l);
+            k++;
+        }
+        assert_true(k == 2 || cases[i].want[k] == NULL);
+    }
+}
+
 /* rbuild_rcpt_norm() finds and adds what rbuild_rcpt() would. */
 static void test_rcpt_norm_same(void **state)
 {
@@ -408,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_normalize_long_domains),
         cmocka_unit_test(test_next_reference),
         cmocka_unit_test(test_rcpt_norm_same),
+        cmocka_unit_test(test_utf8_punctuation_breaks),
     };
     return cmocka_run_group_tests_name("addrscan", tests, NULL, NULL);
 }
