@@ -2,8 +2,8 @@
  * classify.c - see classify.h.  The decision is the rules file's; this file
  * only prepares what the rules look at (reply.h) and applies the few
  * invariants no rule may break:
- *   - a temporary failure (a 4xx reply code, a 4.x.x status, or Action:
- *     delayed) is never "hard";
+ *   - a temporary failure (a 4xx reply code, a 4.x.x status, a DSN's
+ *     Status: 4.x.x, or Action: delayed) is never "hard";
  *   - a message that is not a failure (auto-reply, feedback report,
  *     success notification) is bucket "none";
  *   - when no rule matches, the reason is "undetermined" (soft): the
@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "core/addrscan.h"
 #include "core/classify.h"
 #include "core/reason.h"
 #include "core/reply.h"
@@ -95,15 +97,67 @@ static void fallback(struct verdict *v, int cls)
 
 /* The invariants that hold whatever the rules say.  A 4xx reply code is
  * temporary whatever status comes with it ("450 5.1.1"): the code is
- * what tells the client to try again (RFC 5321, 4.2.1). */
-static void clamp(struct verdict *v, int cls, const char *action)
+ * what tells the client to try again (RFC 5321, 4.2.1).  So is a DSN
+ * whose Status field (hint) says 4.x.x, even when its diagnostic's more
+ * specific status has replaced it for the rules. */
+static void clamp(struct verdict *v, int cls, const char *hint,
+                  const char *action)
 {
     bool delayed = action != NULL && action[0] == 'd' &&
                    strcmp(action, "delayed") == 0;
+    bool hint4 = hint != NULL && hint[0] == '4' &&
+                 reply_status_valid(hint, strlen(hint));
 
     if (v->bucket == BUCKET_HARD &&
-        (cls == 4 || v->reply_code / 100 == 4 || delayed))
+        (cls == 4 || v->reply_code / 100 == 4 || hint4 || delayed))
         v->bucket = BUCKET_SOFT;
+}
+
+/* Blanks the letters and digits of text[from..to) to 'x' (its length,
+ * dots, '@' and other punctuation kept). */
+static void mask_span(char *text, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if ((text[i] >= 'a' && text[i] <= 'z') ||
+            (text[i] >= 'A' && text[i] <= 'Z') ||
+            (text[i] >= '0' && text[i] <= '9'))
+            text[i] = 'x';
+}
+
+/* Length of the host name at t[0..n): letters, digits, '-' and '.'. */
+static size_t host_len(const char *t, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && ((t[i] >= 'a' && t[i] <= 'z') ||
+                     (t[i] >= 'A' && t[i] <= 'Z') ||
+                     (t[i] >= '0' && t[i] <= '9') || t[i] == '-' ||
+                     t[i] == '.'))
+        i++;
+    return i;
+}
+
+/* Masks the names that only say where mail went, so that no rule reads a
+ * cause in them: addresses ("spam@", "userunknown@") and the host of a
+ * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example").  Web
+ * addresses stay: some name their cause ("openspf.net/Why").  Lengths
+ * are kept. */
+static void mask_names(char *text, size_t len)
+{
+    size_t pos = 0, st, l;
+    const char *p = text, *end = text + len;
+
+    while (addrscan_next(text, len, &pos, &st, &l))
+        mask_span(text, st, st + l);
+    while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+        size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
+        size_t h = e; /* the host name before "[ip]", after "host " */
+        while (h > 0 && host_len(text + h - 1, 1) == 1)
+            h--;
+        if (h < e && h >= 5 && strncasecmp(text + h - 5, "host ", 5) == 0)
+            mask_span(text, h, e);
+        p++;
+    }
 }
 
 /* classify_reply() with the caller's scratch space (NULL: no rules). */
@@ -120,6 +174,7 @@ static void classify_reply_sc(const struct classify_rules *rules,
     memset(v_r, 0, sizeof *v_r);
     reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
                 sizeof buf, &r);
+    mask_names(r.text, r.text_len);
     v_r->reply_code = code_hint > 0 ? code_hint : r.code;
     effective_status(status_hint, r.status, v_r->reply_code, v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);
@@ -138,7 +193,7 @@ static void classify_reply_sc(const struct classify_rules *rules,
     } else {
         fallback(v_r, cls);
     }
-    clamp(v_r, cls, action_hint);
+    clamp(v_r, cls, status_hint, action_hint);
 }
 
 /* Scratch space for the rules on the caller's stack (mem), else on the

@@ -675,6 +675,79 @@ static const struct reply_row rows[] = {
      "mailbox_disabled", false},
     {"451 4.3.0 Internal resources are temporarily unavailable", S,
      "system_error", false},
+
+    /* --- names say where mail went, not why: an address or a relay's
+     * host name is no cause --- */
+    {"550 5.1.1 <spam@example.com>: Recipient address rejected: User "
+     "unknown",
+     H, "user_unknown", false},
+    {"550 5.1.1 <bookworm@example.com>... User unknown", H, "user_unknown",
+     false},
+    {"host mx.spamexperts.example[192.0.2.10] said: 550 5.1.1 "
+     "<jo@example.com>: Recipient address rejected: User unknown in virtual "
+     "alias table (in reply to RCPT TO command)",
+     H, "user_unknown", false},
+    {"host antivirus.example.net [192.0.2.11]: 550 5.1.1 <jo@example.net>: "
+     "unknown user",
+     H, "user_unknown", false},
+
+    /* --- the sender's own address, domain or account failed --- */
+    {"553 Sender address not found", X, "sender_rejected", false},
+    {"550 5.7.1 MAIL FROM domain has no MX record", X, "sender_rejected",
+     false},
+    {"550 5.7.1 Unknown domain in From: header", X, "sender_rejected", false},
+    {"550 5.7.1 The account you are sending from is disabled", X,
+     "sender_rejected", false},
+    {"550 5.7.1 Your SMTP relay account has been disabled. Contact billing.",
+     X, "sender_rejected", false},
+    {"550-Requested action not taken: mailbox unavailable\n550 Sender "
+     "address is not allowed.",
+     X, "sender_rejected", false},
+
+    /* --- "mailbox unavailable" is RFC 5321's generic text: a cause said
+     * with it wins --- */
+    {"550 Requested action not taken: mailbox unavailable", H, "user_unknown",
+     false},
+    {"550 Mailbox unavailable - message contains a prohibited attachment "
+     "type",
+     X, NULL, false},
+    {"550 Mailbox unavailable, try again later", S, "system_error", false},
+    {"550 5.7.1 Requested action not taken: mailbox unavailable", X, "policy",
+     false},
+
+    /* --- other causes worded with recipient words --- */
+    {"550 5.7.1 Mail for this domain does not accept mail from your country",
+     X, NULL, false},
+    {"551 This mail server requires authentication when attempting to send "
+     "to a non-local e-mail address.",
+     X, "smtp_auth", false},
+    {"550 5.1.1 Delivery to this recipient is restricted to internal senders",
+     X, "policy", false},
+    {"550 5.7.1 Mail forwarding for this address is disabled", X, "policy",
+     false},
+    {"550 5.1.0 Address rejected: country blocked", X, NULL, false},
+    {"550 5.7.1 <list@example.com>: Recipient address rejected: Access "
+     "denied - only internal senders may write to this list",
+     X, NULL, false},
+    {"550 5.1.6 Account has been moved to another server, retry later", S,
+     NULL, false},
+    {"550 mailbox is locked by another process", S, "mailbox_disabled", false},
+    {"550 5.1.1 Unable to verify recipient: LDAP server unreachable", S,
+     "network", false},
+    {"550 5.1.1 <ann@example.com>: Recipient address rejected: undeliverable "
+     "address: connect to backend.example.com[10.0.0.2]:25: Connection timed "
+     "out",
+     S, "network", false},
+
+    /* --- dead addresses worded as policy --- */
+    {"550 5.7.1 <jo@example.com>: Recipient address rejected: Employee has "
+     "left the company",
+     H, "mailbox_disabled", false},
+    {"550 5.7.1 Recipient's account is deleted", H, "mailbox_disabled", false},
+    {"550 5.7.1 Recipient not authorized, closed account", H,
+     "mailbox_disabled", false},
+    {"550 5.7.1 This email address is not in service", H, "mailbox_disabled",
+     false},
 };
 
 int main(void)
