@@ -48,6 +48,8 @@ struct report_ctx {
     size_t dsn_rcpts;  /* recipient groups in delivery-status parts */
     bool have_orig;    /* orig_* filled from a returned original */
     bool is_feedback;  /* report-type=feedback-report or the part */
+    bool is_mdn;       /* report-type=disposition-notification (RFC 8098) */
+    bool orig_cc;      /* the returned original has a Cc: with something */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
     /* the top entity's From: and To: and, once report_addrs() has read
@@ -87,6 +89,17 @@ const char *report_kind_name(enum report_kind kind)
     default:
         return "not-bounce";
     }
+}
+
+/* Is the value of field f (found) only blanks? */
+static bool report_blank_value(const struct hdr_want *f)
+{
+    for (size_t i = 0; i < f->f.value_len; i++) {
+        char ch = f->f.value[i];
+        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+            return false;
+    }
+    return true;
 }
 
 /* Stores the decoded value of field f into *field ("<...>" stripped for
@@ -132,6 +145,17 @@ static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
         (void)addrscan_normalize(v + s, l, out, cap);
 }
 
+/* The first address of s (NULL: none), normalised, into out as
+ * report_hdr_addr() has it. */
+static void report_first_addr(const char *s, char *out, size_t cap)
+{
+    size_t pos = 0, st, l;
+
+    out[0] = out[cap - 1] = '\0';
+    if (s != NULL && addrscan_next(s, strlen(s), &pos, &st, &l))
+        (void)addrscan_normalize(s + st, l, out, cap);
+}
+
 /* The first addresses of the top entity's From: and To:, read when the
  * text rules first need them (a DSN whose recipients are complete never
  * does). */
@@ -144,7 +168,7 @@ static void report_addrs(struct report_ctx *c)
     report_hdr_addr(&c->to_f, c->to_addr, sizeof c->to_addr);
 }
 
-enum { O_JMRP, O_MSGID, O_FROM, O_TO, O_SUBJECT, O_RETPATH, O_N };
+enum { O_JMRP, O_MSGID, O_FROM, O_TO, O_SUBJECT, O_RETPATH, O_CC, O_N };
 
 /* The returned original's fields, from the walker's index ix of its
  * header block, or (ix NULL) from the block blk[0..len) itself. */
@@ -156,7 +180,7 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
         [O_JMRP] = HDR_WANT("X-HmXmrOriginalRecipient"),
         [O_MSGID] = HDR_WANT("Message-ID"), [O_FROM] = HDR_WANT("From"),
         [O_TO] = HDR_WANT("To"), [O_SUBJECT] = HDR_WANT("Subject"),
-        [O_RETPATH] = HDR_WANT("Return-Path")};
+        [O_RETPATH] = HDR_WANT("Return-Path"), [O_CC] = HDR_WANT("Cc")};
 
     if (c->have_orig)
         return;
@@ -175,6 +199,7 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
     report_hdr(c, &w[O_TO], false, &r->orig_to);
     report_hdr(c, &w[O_SUBJECT], false, &r->orig_subject);
     report_hdr(c, &w[O_RETPATH], false, &r->orig_return_path);
+    c->orig_cc = w[O_CC].found && !report_blank_value(&w[O_CC]);
 }
 
 /* Is field f present and (prefix != NULL) starting with prefix? */
@@ -239,9 +264,10 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->to_f = w[T_TO];
     if (w[T_CTYPE].found &&
         hdr_param(w[T_CTYPE].f.value, w[T_CTYPE].f.value_len, "report-type",
-                  v, sizeof v) &&
-        strcasecmp(v, "feedback-report") == 0)
-        c->is_feedback = true;
+                  v, sizeof v)) {
+        c->is_feedback = strcasecmp(v, "feedback-report") == 0;
+        c->is_mdn = strcasecmp(v, "disposition-notification") == 0;
+    }
     c->hard_autoreply = report_hdr_has(&w[T_AUTOSUB], "auto-replied") ||
                         report_hdr_has(&w[T_XAUTOREPLY], NULL) ||
                         report_hdr_has(&w[T_XAUTORESPOND], NULL) ||
@@ -486,7 +512,8 @@ static const char *report_inline(struct report_ctx *c, size_t orig)
 
 /* Last resorts for a notice that names nobody in its prose: DSN fields
  * pasted as text, a delivery-status part of an enclosed notice, a notice
- * forwarded inline, the lone To: of the returned original. */
+ * forwarded inline, the lone To: of the returned original (one without
+ * a Cc: that may name the one who failed). */
 static const char *report_fallback(struct report_ctx *c, size_t orig)
 {
     struct report *r = c->b.r;
@@ -500,7 +527,7 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         return "rfc3464";
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
         return mta;
-    if (r->orig_to != NULL) {
+    if (r->orig_to != NULL && !c->orig_cc) { /* To: names them all */
         size_t pos = 0, s, l, s2, l2, n = strlen(r->orig_to);
         struct report_rcpt *rc = NULL;
         if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
@@ -630,16 +657,20 @@ static void report_text_decide(struct report_ctx *c)
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
                                  .from = c->from_addr};
     size_t orig = 0, cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
+    char ofrom[ADDRSCAN_MAX], oret[ADDRSCAN_MAX];
 
     if (orig < c->nt.len && !c->have_orig) {
         size_t ol = c->nt.len - orig;
         report_orig(c, NULL, c->nt.text + orig, ol);
     }
     report_addrs(c);
-    if (c->to_addr[0] != '\0')
-        h.exclude[h.nexclude++] = c->to_addr;
-    if (c->from_addr[0] != '\0')
-        h.exclude[h.nexclude++] = c->from_addr;
+    /* the notice's own parties, and the returned original's sender */
+    report_first_addr(r->orig_from, ofrom, sizeof ofrom);
+    report_first_addr(r->orig_return_path, oret, sizeof oret);
+    const char *parties[] = {c->to_addr, c->from_addr, ofrom, oret};
+    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++)
+        if (parties[i][0] != '\0')
+            h.exclude[h.nexclude++] = parties[i];
     bool strong = textbounce_signal(c->nt.text, cut, &h) || c->xfailed != NULL;
     if (c->autoreply && !strong) {
         r->kind = REPORT_AUTOREPLY;
@@ -687,6 +718,8 @@ static void report_decide(struct report_ctx *c)
         report_enrich(c);
         return;
     }
+    if (c->is_mdn)
+        return; /* a read receipt: whatever its text says, no failure */
     if (c->is_feedback) {
         r->kind = REPORT_FEEDBACK;
         r->mta = "arf";

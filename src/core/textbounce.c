@@ -313,7 +313,7 @@ static const char *const tb_helpdesk_words[] = {
     "contact", "assistance", "please send", "help desk", "helpdesk",
     /* a new address given for a recipient that has moved */
     "please try", "please write to", "please resend to", "new address",
-    "forwarding address", "now reachable at"};
+    "forwarding address", "now reachable at", "moved to"};
 
 /* A line that says where a recipient came from.  Its address, like a help
  * desk's, is not a recipient (TB_NOT_RCPT_BITS: both sets in one). */
@@ -1109,14 +1109,18 @@ static bool tb_blank(const char *s, size_t n)
     return true;
 }
 
-/* Does line[0..ll) start with an address other than norm? */
+/* Does line[0..ll) start with an address other than norm, or with a
+ * transcript's RCPT command for one (">>> RCPT To:<other>")? */
 static bool tb_other_address(const char *line, size_t ll, const char *norm)
 {
     size_t pos = 0, s, l, i = 0;
     char a[ADDRSCAN_MAX];
 
-    while (i < ll && tb_bullet(line[i]))
+    while (i < ll && (tb_bullet(line[i]) || line[i] == '>'))
         i++;
+    if (ll - i > 8 && strncasecmp(line + i, "rcpt to:", 8) == 0)
+        for (i += 8; i < ll && tb_bullet(line[i]);)
+            i++;
     pos = i;
     if (!addrscan_next(line, ll, &pos, &s, &l) || s != i)
         return false;
@@ -1343,6 +1347,38 @@ static bool tb_after_msgid(const char *line, size_t as)
     return i >= n && strncasecmp(line + i - n, field, n) == 0;
 }
 
+/* Does the address at line[as..) follow, on its line, a phrase that
+ * names the message's sender ("Your message from <a@b> to ...")? */
+static bool tb_after_sender_phrase(const char *line, size_t as)
+{
+    static const char *const phrases[] = {"message from", "sent by",
+                                          "mail from:", "mail from"};
+    size_t i = as;
+
+    while (i > 0 && (line[i - 1] == '<' || line[i - 1] == ' ' ||
+                     line[i - 1] == '\t'))
+        i--;
+    for (size_t k = 0; k < sizeof phrases / sizeof phrases[0]; k++) {
+        size_t n = strlen(phrases[k]);
+        if (i >= n && strncasecmp(line + i - n, phrases[k], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Is the address at line[as..) inside a web address ("https://host/
+ * form?sender=a@b"), a query's value, never a recipient? */
+static bool tb_in_url(const char *line, size_t as)
+{
+    size_t i = as;
+
+    while (i > 0 && line[i - 1] != ' ' && line[i - 1] != '\t' &&
+           line[i - 1] != '<' && line[i - 1] != '(')
+        i--;
+    return (as - i > 7 && strncasecmp(line + i, "http://", 7) == 0) ||
+           (as - i > 8 && strncasecmp(line + i, "https://", 8) == 0);
+}
+
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                        size_t al)
@@ -1350,7 +1386,8 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     char norm[ADDRSCAN_MAX];
     const char *line = c->text + off;
 
-    if (tb_after_msgid(line, as - off) ||
+    if (tb_after_msgid(line, as - off) || tb_in_url(line, as - off) ||
+        tb_after_sender_phrase(line, as - off) ||
         !addrscan_normalize(c->text + as, al, norm, sizeof norm))
         return;
     if (c->prev != NULL && tb_standalone(line, ll, as - off, al, true) &&

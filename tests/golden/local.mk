@@ -68,3 +68,13 @@ EXTRA_DIST += tests/golden/exchange-es.eml tests/golden/exchange-es.ref
 EXTRA_DIST += tests/golden/exim-moved.eml tests/golden/exim-moved.ref
 EXTRA_DIST += tests/golden/qmail-moved.eml tests/golden/qmail-moved.ref
 EXTRA_DIST += tests/golden/mdaemon-transcript.eml tests/golden/mdaemon-transcript.ref
+# a read receipt, a DSN whose Status says 4.x.x, a notice that quotes the
+# original's sender, an NDR whose failed recipient the original's Cc hides,
+# a new address given with "moved to"
+EXTRA_DIST += tests/golden/mdn-plain.eml tests/golden/mdn-plain.ref
+EXTRA_DIST += tests/golden/dsn-status4.eml tests/golden/dsn-status4.ref
+EXTRA_DIST += tests/golden/notice-quotes-sender.eml tests/golden/notice-quotes-sender.ref
+EXTRA_DIST += tests/golden/ndr-cc.eml tests/golden/ndr-cc.ref
+EXTRA_DIST += tests/golden/notice-moved-to.eml tests/golden/notice-moved-to.ref
+# a session transcript whose first RCPT was accepted
+EXTRA_DIST += tests/golden/transcript-rcpt.eml tests/golden/transcript-rcpt.ref
