@@ -1118,7 +1118,8 @@ static bool tb_other_address(const char *line, size_t ll, const char *norm)
 
     while (i < ll && (tb_bullet(line[i]) || line[i] == '>'))
         i++;
-    if (ll - i > 8 && strncasecmp(line + i, "rcpt to:", 8) == 0)
+    if (ll - i > 8 && (line[i] | 0x20) == 'r' &&
+        strncasecmp(line + i, "rcpt to:", 8) == 0)
         for (i += 8; i < ll && tb_bullet(line[i]);)
             i++;
     pos = i;
@@ -1344,7 +1345,8 @@ static bool tb_after_msgid(const char *line, size_t as)
     while (i > 0 && (line[i - 1] == '<' || line[i - 1] == ' ' ||
                      line[i - 1] == '\t'))
         i--;
-    return i >= n && strncasecmp(line + i - n, field, n) == 0;
+    return i >= n && line[i - 1] == ':' &&
+           strncasecmp(line + i - n, field, n) == 0;
 }
 
 /* Does the address at line[as..) follow, on its line, a phrase that
@@ -1358,6 +1360,9 @@ static bool tb_after_sender_phrase(const char *line, size_t as)
     while (i > 0 && (line[i - 1] == '<' || line[i - 1] == ' ' ||
                      line[i - 1] == '\t'))
         i--;
+    char last = i > 0 ? (char)(line[i - 1] | 0x20) : '\0';
+    if (last != 'm' && last != 'y' && last != ':') /* how they all end */
+        return false;
     for (size_t k = 0; k < sizeof phrases / sizeof phrases[0]; k++) {
         size_t n = strlen(phrases[k]);
         if (i >= n && strncasecmp(line + i - n, phrases[k], n) == 0)
@@ -1375,8 +1380,9 @@ static bool tb_in_url(const char *line, size_t as)
     while (i > 0 && line[i - 1] != ' ' && line[i - 1] != '\t' &&
            line[i - 1] != '<' && line[i - 1] != '(')
         i--;
-    return (as - i > 7 && strncasecmp(line + i, "http://", 7) == 0) ||
-           (as - i > 8 && strncasecmp(line + i, "https://", 8) == 0);
+    return as - i > 7 && (line[i] | 0x20) == 'h' &&
+           (strncasecmp(line + i, "http://", 7) == 0 ||
+            (as - i > 8 && strncasecmp(line + i, "https://", 8) == 0));
 }
 
 /* One address at text[as..as+al) on the line at off (length ll). */
