@@ -1385,6 +1385,8 @@ static bool tb_in_url(const char *line, size_t as)
             (as - i > 8 && strncasecmp(line + i, "https://", 8) == 0));
 }
 
+static size_t tb_helpdesk_at(const char *line, size_t ll, uint64_t bits);
+
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                        size_t al)
@@ -1401,7 +1403,12 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                      true) != 0)
         return; /* "A message sent by\n  <sender>\ncould not be ..." */
     uint64_t bits = tb_memo_bits(&c->line, TB_SET_AT_LINE, line, ll, false);
-    if ((bits & TB_NOT_RCPT_BITS) != 0 ||
+    /* a line that says where a recipient came from names no recipient; one
+     * that gives an address for help or a new address, none after the
+     * phrase ("<a@b>: mailbox full, please try again later" names a@b) */
+    if ((bits & TB_NOT_RCPT_BITS & ~TB_HELPDESK_BITS) != 0 ||
+        ((bits & TB_HELPDESK_BITS) != 0 &&
+         as - off >= tb_helpdesk_at(line, ll, bits)) ||
         tb_helper(c, norm))
         return;
     size_t be = 0; /* the block's end, found once it is needed */

@@ -598,6 +598,43 @@ static void test_remote_from_later_block(void **state)
     }
 }
 
+/* A line that gives an address for help or a new address names no
+ * recipient after its phrase, and still names the one before it. */
+static void test_helpdesk_phrase_position(void **state)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"<user@example.com>: host mx.example.com[192.0.2.1] said: 452 4.2.2 "
+         "Mailbox full, please try again later\n",
+         "user@example.com"},
+        {"<user@example.com>: 550 5.1.6 recipient has moved; please try "
+         "<user@new.example>\n",
+         "user@example.com"},
+        {"<user@example.com>: 551 5.1.6 the mailbox has moved to "
+         "user@new.example\n",
+         "user@example.com"},
+        {"<user@example.com>: 550 5.1.1 unknown, please contact "
+         "help@example.com\n",
+         "user@example.com"},
+    };
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        struct textbounce_hints h = {.subject = "failure notice",
+                                     .from = ""};
+        assert_non_null(r);
+        (void)textbounce_parse(&b, cases[i].text, strlen(cases[i].text), &h);
+        assert_int_equal(r->nrcpts, 1);
+        assert_string_equal(r->rcpts[0].recipient, cases[i].want);
+        report_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_parse_family_delay_as_reference),
         cmocka_unit_test(test_line_phrases_as_reference),
         cmocka_unit_test(test_remote_from_later_block),
+        cmocka_unit_test(test_helpdesk_phrase_position),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
