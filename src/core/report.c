@@ -664,7 +664,8 @@ static void report_text_decide(struct report_ctx *c)
         report_orig(c, NULL, c->nt.text + orig, ol);
     }
     report_addrs(c);
-    /* the notice's own parties, and the returned original's sender */
+    /* counted only alone on a line (textbounce.h): the notice's own
+     * parties, and the returned original's sender */
     report_first_addr(r->orig_from, ofrom, sizeof ofrom);
     report_first_addr(r->orig_return_path, oret, sizeof oret);
     const char *parties[] = {c->to_addr, c->from_addr, ofrom, oret};
@@ -692,8 +693,10 @@ static void report_text_decide(struct report_ctx *c)
     }
     if (!strong)
         return; /* prose that names addresses is not a notice by itself */
+    size_t before = r->nrcpts;
     report_xfailed(c);
-    size_t listed = r->nrcpts; /* those of X-Failed-Recipients */
+    /* with those X-Failed-Recipients added, if it named any */
+    size_t listed = r->nrcpts > before ? r->nrcpts : 0;
     const char *mta = textbounce_parse(&c->b, c->nt.text, cut, &h);
     /* a list that names any names them all: an address the text quotes
      * besides them ("please try <new>") did not fail */

@@ -421,6 +421,39 @@ static void test_failed_recipients_header_diagnostic(void **state)
     report_free(&r);
 }
 
+/* X-Failed-Recipients, when present, bounds the recipients: an address
+ * the notice quotes besides them did not fail.  Without the header, a
+ * recipient the returned original names first (a JMRP field) bounds
+ * nothing. */
+static void test_failed_recipients_header_bounds(void **state)
+{
+    static const char listed[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: Mail delivery failed\n"
+        "X-Failed-Recipients: b@example.org\n\n"
+        "Delivery failed.\n\n  b@example.org\n"
+        "    550 5.1.1 Mailbox unavailable, write to <c@example.org> "
+        "instead\n";
+    static const char unlisted[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: Undelivered Mail\n\n"
+        "Delivery failed.\n\n<b@example.org>: 550 5.1.1 user unknown\n\n"
+        "----- Original message -----\n"
+        "X-HmXmrOriginalRecipient: d@example.org\n"
+        "From: a@example.com\nTo: b@example.org\nSubject: hi\n\nbody\n";
+    struct report *r = parse_default(listed, strlen(listed));
+    (void)state;
+
+    check_rcpts(r, "b@example.org");
+    report_free(&r);
+    r = parse_default(unlisted, strlen(unlisted));
+    bool found = false;
+    for (size_t i = 0; i < r->nrcpts; i++)
+        found = found || strcmp(r->rcpts[i].recipient, "b@example.org") == 0;
+    assert_true(found);
+    report_free(&r);
+}
+
 static void test_truncation_is_flagged(void **state)
 {
     static const char msg[] = "From: a@example.com\n\nlong body here\n";
@@ -897,6 +930,7 @@ int main(void)
         cmocka_unit_test(test_long_text_is_kept_whole),
         cmocka_unit_test(test_text_charsets_as_reference),
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
+        cmocka_unit_test(test_failed_recipients_header_bounds),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_html_references),
         cmocka_unit_test(test_failed_recipients_header_diagnostic),
