@@ -46,19 +46,22 @@ static bool addrscan_dtext(unsigned char c)
 
 /* Is the UTF-8 sequence u[0..n) a space or punctuation mark that no
  * address holds, though its bytes are atext and dtext (RFC 6531): Latin-1
- * punctuation (U+00A0-U+00BF), general punctuation (U+2000-U+206F), CJK
- * symbols and punctuation (U+3000-U+303F) and the full-width forms of
- * ASCII punctuation ("\xef\xbc\x9a", the full-width colon, before an
- * address in Japanese or Chinese prose)? */
+ * punctuation (U+00A0-U+00BF but the letters U+00AA, U+00B5 and U+00BA),
+ * general punctuation (U+2000-U+205F but the joiners U+200C and U+200D,
+ * which stand inside words), CJK symbols and punctuation (U+3000-U+303F)
+ * and the full-width forms of ASCII punctuation ("\xef\xbc\x9a", the
+ * full-width colon, before an address in Japanese or Chinese prose)? */
 static bool addrscan_utf8_break(const unsigned char *u, size_t n)
 {
     if (n == 2)
-        return u[0] == 0xc2 && u[1] >= 0xa0 && u[1] <= 0xbf;
+        return u[0] == 0xc2 && u[1] >= 0xa0 && u[1] <= 0xbf &&
+               u[1] != 0xaa && u[1] != 0xb5 && u[1] != 0xba;
     if (n != 3 || (u[0] & 0xf0) != 0xe0 || (u[1] & 0xc0) != 0x80 ||
         (u[2] & 0xc0) != 0x80)
         return false;
     unsigned cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
-    return (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x303f) ||
+    return (cp >= 0x2000 && cp <= 0x205f && cp != 0x200c && cp != 0x200d) ||
+           (cp >= 0x3000 && cp <= 0x303f) ||
            (cp >= 0xff01 && cp <= 0xff0f) || (cp >= 0xff1a && cp <= 0xff20) ||
            (cp >= 0xff3b && cp <= 0xff40) || (cp >= 0xff5b && cp <= 0xff65);
 }

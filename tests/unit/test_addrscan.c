@@ -386,6 +386,11 @@ static void test_utf8_punctuation_breaks(void **state)
           "\xe5\xb9\xbf\xe5\x91\x8a",
           NULL}},
         {"to m\xc3\xbcller@example.de", {"m\xc3\xbcller@example.de", NULL}},
+        /* letters in Latin-1's punctuation block, a joiner inside a word */
+        {"ma\xc2\xaaria@example.com", {"ma\xc2\xaaria@example.com", NULL}},
+        {"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xd9\x85@example.ir",
+         {"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xd9\x85@example.ir",
+          NULL}},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
