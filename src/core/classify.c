@@ -3,7 +3,8 @@
  * only prepares what the rules look at (reply.h) and applies the few
  * invariants no rule may break:
  *   - a temporary failure (a 4xx reply code, a 4.x.x status, a DSN's
- *     Status: 4.x.x, or Action: delayed) is never "hard";
+ *     Status: 4.x.x unless its Action is failed, or Action: delayed) is
+ *     never "hard";
  *   - a message that is not a failure (auto-reply, feedback report,
  *     success notification) is bucket "none";
  *   - when no rule matches, the reason is "undetermined" (soft): the
@@ -99,13 +100,15 @@ static void fallback(struct verdict *v, int cls)
  * temporary whatever status comes with it ("450 5.1.1"): the code is
  * what tells the client to try again (RFC 5321, 4.2.1).  So is a DSN
  * whose Status field (hint) says 4.x.x, even when its diagnostic's more
- * specific status has replaced it for the rules. */
+ * specific status has replaced it for the rules, unless its Action says
+ * the delivery failed. */
 static void clamp(struct verdict *v, int cls, const char *hint,
                   const char *action)
 {
     bool delayed = action != NULL && action[0] == 'd' &&
                    strcmp(action, "delayed") == 0;
-    bool hint4 = hint != NULL && hint[0] == '4' &&
+    bool failed = action != NULL && strcmp(action, "failed") == 0;
+    bool hint4 = !failed && hint != NULL && hint[0] == '4' &&
                  reply_status_valid(hint, strlen(hint));
 
     if (v->bucket == BUCKET_HARD &&
@@ -154,7 +157,8 @@ static void mask_names(char *text, size_t len)
         size_t h = e; /* the host name before "[ip]", after "host " */
         while (h > 0 && host_len(text + h - 1, 1) == 1)
             h--;
-        if (h < e && h >= 5 && strncasecmp(text + h - 5, "host ", 5) == 0)
+        if (h < e && h >= 5 && strncasecmp(text + h - 5, "host ", 5) == 0 &&
+            (h == 5 || text[h - 6] == ' ')) /* not "ghost " */
             mask_span(text, h, e);
         p++;
     }

@@ -177,6 +177,15 @@ static void invariants(void **state)
     assert_int_equal(v.bucket, BUCKET_SOFT);
     classify_text(rs, "550 5.1.1 dead", NULL, 0, "failed", &v);
     assert_int_equal(v.bucket, BUCKET_HARD);
+    /* a 4xx code whatever its status; a DSN's Status 4.x.x, unless its
+     * Action says it failed */
+    classify_text(rs, "450 5.1.1 dead", NULL, 0, NULL, &v);
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    classify_text(rs, "550 5.1.1 dead", "4.0.0", 0, NULL, &v);
+    assert_string_equal(v.status, "5.1.1");
+    assert_int_equal(v.bucket, BUCKET_SOFT);
+    classify_text(rs, "550 5.1.1 dead", "4.0.0", 0, "failed", &v);
+    assert_int_equal(v.bucket, BUCKET_HARD);
     /* no rule: undetermined, soft, and the built-in rule named */
     classify_text(rs, "550 5.1.1 what", NULL, 0, NULL, &v);
     assert_string_equal(v.reason, "undetermined");
