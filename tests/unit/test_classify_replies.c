@@ -748,6 +748,9 @@ static const struct reply_row rows[] = {
      "mailbox_disabled", false},
     {"550 5.7.1 This email address is not in service", H, "mailbox_disabled",
      false},
+    /* ... but a server's state says nothing of a mailbox */
+    {"550 This server has been decommissioned, use mx2.example.com", S, NULL,
+     false},
 };
 
 int main(void)
