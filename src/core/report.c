@@ -129,31 +129,34 @@ static void report_hdr(struct report_ctx *c, const struct hdr_want *f,
         rbuild_str_nonul(&c->b, field, v, n);
 }
 
-/* First address in field f, normalised, into out (cap > 0 bytes): "" when
- * there is none, and a string also when addrscan_normalize() turns it
- * down (it may fill all but the last byte, which stays NUL). */
-static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
-{
-    char v[REPORT_HDR_VALUE];
-    size_t pos = 0, s, l, n;
-
-    out[0] = out[cap - 1] = '\0';
-    if (!f->found)
-        return;
-    n = hdr_unfold(f->f.value, f->f.value_len, v, sizeof v);
-    if (addrscan_next(v, n, &pos, &s, &l))
-        (void)addrscan_normalize(v + s, l, out, cap);
-}
-
-/* The first address of s (NULL: none), normalised, into out as
- * report_hdr_addr() has it. */
-static void report_first_addr(const char *s, char *out, size_t cap)
+/* The first address of s[0..n), normalised, into out (cap > 0 bytes): ""
+ * when there is none, and a string also when addrscan_normalize() turns
+ * it down (it may fill all but the last byte, which stays NUL). */
+static void report_first_addr(const char *s, size_t n, char *out,
+                              size_t cap)
 {
     size_t pos = 0, st, l;
 
     out[0] = out[cap - 1] = '\0';
-    if (s != NULL && addrscan_next(s, strlen(s), &pos, &st, &l))
+    if (addrscan_next(s, n, &pos, &st, &l))
         (void)addrscan_normalize(s + st, l, out, cap);
+}
+
+/* report_first_addr() of a string (NULL: none). */
+static void report_str_addr(const char *s, char *out, size_t cap)
+{
+    report_first_addr(s != NULL ? s : "", s != NULL ? strlen(s) : 0, out,
+                      cap);
+}
+
+/* report_first_addr() of field f (not found: none). */
+static void report_hdr_addr(const struct hdr_want *f, char *out, size_t cap)
+{
+    char v[REPORT_HDR_VALUE];
+    size_t n = f->found ? hdr_unfold(f->f.value, f->f.value_len, v, sizeof v)
+                        : 0;
+
+    report_first_addr(v, n, out, cap);
 }
 
 /* The first addresses of the top entity's From: and To:, read when the
@@ -666,8 +669,8 @@ static void report_text_decide(struct report_ctx *c)
     report_addrs(c);
     /* counted only alone on a line (textbounce.h): the notice's own
      * parties, and the returned original's sender */
-    report_first_addr(r->orig_from, ofrom, sizeof ofrom);
-    report_first_addr(r->orig_return_path, oret, sizeof oret);
+    report_str_addr(r->orig_from, ofrom, sizeof ofrom);
+    report_str_addr(r->orig_return_path, oret, sizeof oret);
     const char *parties[] = {c->to_addr, c->from_addr, ofrom, oret};
     for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++)
         if (parties[i][0] != '\0')

@@ -554,6 +554,19 @@ static void test_line_phrases_as_reference(void **state)
     }
 }
 
+/* textbounce_parse() of a notice text into a report of its own. */
+static struct report *parse_notice(const char *text,
+                                   const struct mime_limits *lim)
+{
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = lim};
+    struct textbounce_hints h = {.subject = "failure notice", .from = ""};
+
+    assert_non_null(r);
+    (void)textbounce_parse(&b, text, strlen(text), &h);
+    return r;
+}
+
 /* A recipient whose reason is known from its first block takes its remote
  * MTA from a later one: "host " on its line, folded onto the next, on the
  * line above a bare address, or nowhere. */
@@ -582,12 +595,7 @@ static void test_remote_from_later_block(void **state)
 
     mime_limits_default(&lim);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct report *r = calloc(1, sizeof *r);
-        struct rbuild b = {.r = r, .lim = &lim};
-        struct textbounce_hints h = {.subject = "failure notice",
-                                     .from = ""};
-        assert_non_null(r);
-        (void)textbounce_parse(&b, cases[i].text, strlen(cases[i].text), &h);
+        struct report *r = parse_notice(cases[i].text, &lim);
         assert_int_equal(r->nrcpts, 1);
         assert_int_equal(r->rcpts[0].reply_code, 550);
         if (cases[i].remote == NULL)
@@ -623,12 +631,7 @@ static void test_helpdesk_phrase_position(void **state)
 
     mime_limits_default(&lim);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct report *r = calloc(1, sizeof *r);
-        struct rbuild b = {.r = r, .lim = &lim};
-        struct textbounce_hints h = {.subject = "failure notice",
-                                     .from = ""};
-        assert_non_null(r);
-        (void)textbounce_parse(&b, cases[i].text, strlen(cases[i].text), &h);
+        struct report *r = parse_notice(cases[i].text, &lim);
         assert_int_equal(r->nrcpts, 1);
         assert_string_equal(r->rcpts[0].recipient, cases[i].want);
         report_free(&r);
