@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -392,6 +393,21 @@ static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
     }
 }
 
+/* Is t[0..n) an address Exchange makes of one from another address
+ * space (IMCEAEX-... for a legacy X.500 name, IMCEASMTP-..., IMCEAX400-...,
+ * IMCEANOTES-...), one nobody sends mail to?  The local part starts
+ * "IMCEA", a type in letters and '-'. */
+static bool dsn_encapsulated(const char *t, size_t n)
+{
+    size_t i = 5;
+
+    if (n < 7 || strncasecmp(t, "IMCEA", 5) != 0)
+        return false;
+    while (i < n && i < 16 && ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z'))
+        i++;
+    return i > 5 && i < n && t[i] == '-';
+}
+
 /* One field of the body, v[0..vl) unfolded (not NUL-terminated, and no
  * NUL in it: dsn_value()); g holds the recipient group being read.  The
  * fields' strings are stored so (rbuild_str_nonul()). */
@@ -403,7 +419,9 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         const char *t = dsn_skip_type(v, vl), *e = v + vl;
         while (t < e && (*t == ' ' || *t == '<'))
             t++;
-        if (t < e && *t == '@' && g->has_orig) { /* a source route */
+        if (g->has_orig && t < e &&
+            (*t == '@' || dsn_encapsulated(t, (size_t)(e - t)))) {
+            /* a source route, or no address anybody sends to */
             const char *o = dsn_skip_type(g->orig, strlen(g->orig));
             dsn_set_rcpt(b, g, rbuild_rcpt(b, o, strlen(o), NULL));
         } else {

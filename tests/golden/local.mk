@@ -75,6 +75,7 @@ EXTRA_DIST += tests/golden/mdn-plain.eml tests/golden/mdn-plain.ref
 EXTRA_DIST += tests/golden/dsn-status4.eml tests/golden/dsn-status4.ref
 EXTRA_DIST += tests/golden/notice-quotes-sender.eml tests/golden/notice-quotes-sender.ref
 EXTRA_DIST += tests/golden/ndr-cc.eml tests/golden/ndr-cc.ref
+EXTRA_DIST += tests/golden/exchange-imceaex.eml tests/golden/exchange-imceaex.ref
 EXTRA_DIST += tests/golden/notice-moved-to.eml tests/golden/notice-moved-to.ref
 # a session transcript whose first RCPT was accepted
 EXTRA_DIST += tests/golden/transcript-rcpt.eml tests/golden/transcript-rcpt.ref

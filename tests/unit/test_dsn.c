@@ -82,6 +82,28 @@ static const struct {
      1,
      {{"e@example.net", "e@example.net", "failed", "5.2.0", NULL, NULL,
        0}}},
+    {"Exchange's encapsulated X.500 name as final recipient: the original",
+     "Original-Recipient: rfc822;k.moss@example.net\n"
+     "Final-Recipient: rfc822;IMCEAEX-_o=Org_ou=Exchange+20Administrative"
+     "+20Group+20+28FYDIBOHF23SPDLT+29_cn=Recipients_cn=kmoss@example.net\n"
+     "Action: failed\nStatus: 5.1.1\n",
+     1,
+     {{"k.moss@example.net", "k.moss@example.net", "failed", "5.1.1", NULL,
+       NULL, 0}}},
+    {"an encapsulated final recipient with no original stays",
+     "Final-Recipient: rfc822;"
+     "IMCEAEX-_o=Org_cn=Recipients_cn=kmoss@example.net\n"
+     "Action: failed\nStatus: 5.1.1\n",
+     1,
+     {{"IMCEAEX-_o=Org_cn=Recipients_cn=kmoss@example.net", NULL, "failed",
+       "5.1.1", NULL, NULL, 0}}},
+    {"a local part that only starts like one is an address",
+     "Original-Recipient: rfc822;imcea@example.net\n"
+     "Final-Recipient: rfc822;imceab@example.net\n"
+     "Action: failed\nStatus: 5.1.1\n",
+     1,
+     {{"imceab@example.net", "imcea@example.net", "failed", "5.1.1", NULL,
+       NULL, 0}}},
     {"a program as final recipient: the address inside it",
      "Final-Recipient: rfc822;|/usr/bin/prog f@example.com /home/f\n"
      "Action: failed\nStatus: 5.0.0\n",
