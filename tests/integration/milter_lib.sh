@@ -212,9 +212,14 @@ PY
 # mt_write_remote_dsn FILE MID RCPT [ENVID]: an RFC 3464 DSN from
 # "mx.remote.test" with a 5.1.1 failure for RCPT, returning the headers of
 # the original whose Message-ID is MID; with MID empty no original is
-# returned, and with ENVID the report carries Original-Envelope-Id: ENVID
+# returned, and with ENVID the report carries Original-Envelope-Id: ENVID.
+# With MT_DSN_FINAL set, RCPT led to that mailbox (an alias), which
+# failed: the group says Original-Recipient: RCPT, Final-Recipient: it.
 mt_write_remote_dsn() {
-    local file=$1 mid=$2 rcpt=$3 envid=${4:-} orig=
+    local file=$1 mid=$2 rcpt=$3 envid=${4:-} orig= orcpt=
+    local final=${MT_DSN_FINAL:-$3}
+    [ "$final" != "$rcpt" ] && orcpt="Original-Recipient: rfc822;$rcpt
+"
     local group="Reporting-MTA: dns; mx.remote.test"
     [ -n "$envid" ] && group="$group
 Original-Envelope-Id: $envid"
@@ -248,11 +253,11 @@ Content-Type: message/delivery-status
 
 $group
 
-Final-Recipient: rfc822; $rcpt
+${orcpt}Final-Recipient: rfc822; $final
 Action: failed
 Status: 5.1.1
 Remote-MTA: dns; mx2.remote.test
-Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: Recipient address rejected: User unknown
+Diagnostic-Code: smtp; 550 5.1.1 <$final>: Recipient address rejected: User unknown
 
 ${orig}--RB.$$--
 DSN
