@@ -9,6 +9,7 @@
 #define PREFILTER_SPLIT_MIN 64 /* texts shorter are read by one scan */
 #define PREFILTER_LEAD 16      /* bytes the second scan reads before mid */
 #define PREFILTER_SPLIT4_MIN 192 /* texts read in four quarters at once */
+#define PREFILTER_NARROW 65536   /* fewer states: a table of uint16_t */
 
 /* A literal (lower case), its clause and its word boundaries. */
 struct literal {
@@ -31,13 +32,16 @@ struct prefilter {
     struct literal *lits;
     size_t nlits, alloc;
     size_t words; /* of the marked bit set */
-    /* the automaton: state s (a multiple of ncls) goes on byte b to
-     * delta[s + cls[b]]; states from out_from on have targets, those of
-     * state s being tgt[out_start[k] .. out_start[k + 1]) with
-     * k = s / ncls - out_first */
+    /* the automaton.  With fewer than 65,536 states (PREFILTER_NARROW),
+     * state s (its number) goes on byte b to delta16[s * ncls + cls[b]],
+     * two bytes an entry; else state s (its number times ncls) goes to
+     * delta[s + cls[b]].  States from out_from (out_first times ncls, or
+     * not) on have targets, those of state number k + out_first being
+     * tgt[out_start[k] .. out_start[k + 1]) */
     unsigned char cls[256];
     size_t ncls, nstates;
     uint32_t *delta;
+    uint16_t *delta16;
     uint32_t out_from, out_first;
     size_t *out_start;
     struct target *tgt;
@@ -62,6 +66,7 @@ void prefilter_free(struct prefilter **pfp)
         free(pf->lits[i].text);
     free(pf->lits);
     free(pf->delta);
+    free(pf->delta16);
     free(pf->out_start);
     free(pf->tgt);
     free(pf);
@@ -100,6 +105,11 @@ int prefilter_add(struct prefilter *pf, size_t clause, const char *s,
     if (clause / 64 + 1 > pf->words)
         pf->words = clause / 64 + 1;
     return 0;
+}
+
+size_t prefilter_states(const struct prefilter *pf)
+{
+    return pf->delta != NULL || pf->delta16 != NULL ? pf->nstates : 0;
 }
 
 size_t prefilter_words(const struct prefilter *pf)
@@ -179,8 +189,34 @@ static void ac_links(struct prefilter *pf, struct build *b)
     }
 }
 
+/* The final table of the trie's edges, renumbered (ac_number()). */
+static int ac_table(struct prefilter *pf, const struct build *b)
+{
+    size_t n = pf->nstates * pf->ncls;
+
+    if (pf->nstates < PREFILTER_NARROW) {
+        pf->delta16 = malloc(n * sizeof *pf->delta16);
+        if (pf->delta16 == NULL)
+            return -1;
+        for (size_t s = 0; s < pf->nstates; s++)
+            for (size_t c = 0; c < pf->ncls; c++)
+                pf->delta16[b->newid[s] * pf->ncls + c] =
+                    (uint16_t)b->newid[b->trie[s * pf->ncls + c]];
+        return 0;
+    }
+    pf->out_from = (uint32_t)(pf->out_first * pf->ncls);
+    pf->delta = malloc(n * sizeof *pf->delta);
+    if (pf->delta == NULL)
+        return -1;
+    for (size_t s = 0; s < pf->nstates; s++)
+        for (size_t c = 0; c < pf->ncls; c++)
+            pf->delta[b->newid[s] * pf->ncls + c] =
+                (uint32_t)(b->newid[b->trie[s * pf->ncls + c]] * pf->ncls);
+    return 0;
+}
+
 /* New numbers: the states without targets first (the start stays 0), then
- * those with; the final table, premultiplied by ncls. */
+ * those with; the final table (ac_table()). */
 static int ac_number(struct prefilter *pf, struct build *b)
 {
     size_t n = 0, total = 0;
@@ -188,24 +224,18 @@ static int ac_number(struct prefilter *pf, struct build *b)
     for (size_t s = 0; s < pf->nstates; s++)
         if (b->nout[s] == 0)
             b->newid[s] = n++;
-    pf->out_first = (uint32_t)n;
-    pf->out_from = (uint32_t)(n * pf->ncls);
+    pf->out_first = pf->out_from = (uint32_t)n;
     for (size_t s = 0; s < pf->nstates; s++)
         if (b->nout[s] != 0) {
             b->newid[s] = n++;
             total += b->nout[s];
         }
-    pf->delta = malloc(pf->nstates * pf->ncls * sizeof *pf->delta);
     pf->out_start =
         calloc(pf->nstates - pf->out_first + 1, sizeof *pf->out_start);
     pf->tgt = malloc((total ? total : 1) * sizeof *pf->tgt);
-    if (pf->delta == NULL || pf->out_start == NULL || pf->tgt == NULL)
+    if (pf->out_start == NULL || pf->tgt == NULL)
         return -1;
-    for (size_t s = 0; s < pf->nstates; s++)
-        for (size_t c = 0; c < pf->ncls; c++)
-            pf->delta[b->newid[s] * pf->ncls + c] =
-                (uint32_t)(b->newid[b->trie[s * pf->ncls + c]] * pf->ncls);
-    return 0;
+    return ac_table(pf, b);
 }
 
 /* The targets of each state with some: its own literals', then its
@@ -240,9 +270,11 @@ int prefilter_finish(struct prefilter *pf)
     int rc = -1;
 
     free(pf->delta);
+    free(pf->delta16);
     free(pf->out_start);
     free(pf->tgt);
     pf->delta = NULL;
+    pf->delta16 = NULL;
     pf->out_start = NULL;
     pf->tgt = NULL;
     for (size_t i = 0; i < pf->nlits; i++)
@@ -305,7 +337,7 @@ __attribute__((noinline)) static void scan_out(const struct prefilter *pf,
                                                size_t i, size_t len,
                                                uint64_t *marked)
 {
-    size_t k = s / pf->ncls - pf->out_first;
+    size_t k = (pf->delta16 != NULL ? s : s / pf->ncls) - pf->out_first;
 
     for (size_t o = pf->out_start[k]; o < pf->out_start[k + 1]; o++) {
         const struct target *g = &pf->tgt[o];
@@ -314,23 +346,42 @@ __attribute__((noinline)) static void scan_out(const struct prefilter *pf,
     }
 }
 
+/* What a scan reads of the automaton, kept in registers.  The scanning
+ * functions are inlined into one copy for each kind of table (narrow: a
+ * constant there), so that a step is one load, or a multiply and a load,
+ * and no test of the kind. */
+struct view {
+    const unsigned char *cls;
+    const uint32_t *delta;
+    const uint16_t *delta16;
+    size_t ncls, from;
+};
+
+#define SCAN_INLINE static inline __attribute__((always_inline))
+
+/* The state after state s on byte c. */
+SCAN_INLINE size_t step(const struct view *v, bool narrow, size_t s,
+                        unsigned char c)
+{
+    return narrow ? v->delta16[s * v->ncls + v->cls[c]]
+                  : v->delta[s + v->cls[c]];
+}
+
 /* The scan of t[i..end) (of a text of len bytes) from state s: the
  * literals ending there marked, the state at end returned.  Four steps,
  * then one test of the highest state they went through (literals end in
  * few places: their states are rarely met). */
-static size_t scan_run(const struct prefilter *pf, const unsigned char *t,
-                       size_t i, size_t end, size_t len, size_t s,
-                       uint64_t *marked)
+SCAN_INLINE size_t scan_run(const struct prefilter *pf, const struct view *v,
+                            bool narrow, const unsigned char *t, size_t i,
+                            size_t end, size_t len, size_t s, uint64_t *marked)
 {
-    const unsigned char *cls = pf->cls;
-    const uint32_t *delta = pf->delta;
-    size_t from = pf->out_from;
+    const size_t from = v->from;
 
     for (; i + 4 <= end; i += 4) {
-        size_t s1 = delta[s + cls[t[i]]];
-        size_t s2 = delta[s1 + cls[t[i + 1]]];
-        size_t s3 = delta[s2 + cls[t[i + 2]]];
-        size_t s4 = delta[s3 + cls[t[i + 3]]];
+        size_t s1 = step(v, narrow, s, t[i]);
+        size_t s2 = step(v, narrow, s1, t[i + 1]);
+        size_t s3 = step(v, narrow, s2, t[i + 2]);
+        size_t s4 = step(v, narrow, s3, t[i + 3]);
         size_t hi = s1 > s2 ? s1 : s2;
         hi = hi > s3 ? hi : s3;
         if ((hi > s4 ? hi : s4) >= from) {
@@ -346,7 +397,7 @@ static size_t scan_run(const struct prefilter *pf, const unsigned char *t,
         s = s4;
     }
     for (; i < end; i++) {
-        s = delta[s + cls[t[i]]];
+        s = step(v, narrow, s, t[i]);
         if (s >= from)
             scan_out(pf, s, t, i, len, marked);
     }
@@ -356,17 +407,16 @@ static size_t scan_run(const struct prefilter *pf, const unsigned char *t,
 /* n steps of two scans side by side, one from t[*ia] (state *sa), one
  * from t[*ib] (state *sb): two chains of loads that do not wait on each
  * other. */
-static void scan_two(const struct prefilter *pf, const unsigned char *t,
-                     size_t n, size_t len, size_t *ia, size_t *sa,
-                     size_t *ib, size_t *sb, uint64_t *marked)
+SCAN_INLINE void scan_two(const struct prefilter *pf, const struct view *v,
+                          bool narrow, const unsigned char *t, size_t n,
+                          size_t len, size_t *ia, size_t *sa, size_t *ib,
+                          size_t *sb, uint64_t *marked)
 {
-    const unsigned char *cls = pf->cls;
-    const uint32_t *delta = pf->delta;
-    size_t from = pf->out_from, a = *sa, b = *sb, i = *ia, j = *ib;
+    size_t from = v->from, a = *sa, b = *sb, i = *ia, j = *ib;
 
     for (size_t k = 0; k < n; k++, i++, j++) {
-        a = delta[a + cls[t[i]]];
-        b = delta[b + cls[t[j]]];
+        a = step(v, narrow, a, t[i]);
+        b = step(v, narrow, b, t[j]);
         if (a >= from)
             scan_out(pf, a, t, i, len, marked);
         if (b >= from)
@@ -379,21 +429,20 @@ static void scan_two(const struct prefilter *pf, const unsigned char *t,
 }
 
 /* n steps of four scans side by side (st[k] from t[at[k]]). */
-static void scan_four(const struct prefilter *pf, const unsigned char *t,
-                      size_t n, size_t len, size_t at[4], size_t st[4],
-                      uint64_t *marked)
+SCAN_INLINE void scan_four(const struct prefilter *pf, const struct view *v,
+                           bool narrow, const unsigned char *t, size_t n,
+                           size_t len, size_t at[4], size_t st[4],
+                           uint64_t *marked)
 {
-    const unsigned char *cls = pf->cls;
-    const uint32_t *delta = pf->delta;
-    size_t from = pf->out_from;
+    size_t from = v->from;
     size_t a = st[0], b = st[1], c = st[2], d = st[3];
     size_t i = at[0], j = at[1], k = at[2], l = at[3];
 
     for (size_t q = 0; q < n; q++, i++, j++, k++, l++) {
-        a = delta[a + cls[t[i]]];
-        b = delta[b + cls[t[j]]];
-        c = delta[c + cls[t[k]]];
-        d = delta[d + cls[t[l]]];
+        a = step(v, narrow, a, t[i]);
+        b = step(v, narrow, b, t[j]);
+        c = step(v, narrow, c, t[k]);
+        d = step(v, narrow, d, t[l]);
         if (a >= from)
             scan_out(pf, a, t, i, len, marked);
         if (b >= from)
@@ -407,46 +456,53 @@ static void scan_four(const struct prefilter *pf, const unsigned char *t,
     at[0] = i, at[1] = j, at[2] = k, at[3] = l;
 }
 
-/* Four quarters at once (prefilter_scan()): scan k > 0 starts
- * PREFILTER_LEAD bytes before its quarter; the first one whose state
- * where its quarter starts is not the exact state there has the rest of
- * the text read again from that state. */
-static void scan_quarters(const struct prefilter *pf, const unsigned char *t,
-                          size_t len, uint64_t *marked)
+/* Four quarters at once (scan_text()): scan k > 0 starts PREFILTER_LEAD
+ * bytes before its quarter; the first one whose state where its quarter
+ * starts is not the exact state there has the rest of the text read again
+ * from that state. */
+SCAN_INLINE void scan_quarters(const struct prefilter *pf,
+                               const struct view *v, bool narrow,
+                               const unsigned char *t, size_t len,
+                               uint64_t *marked)
 {
     size_t q = len / 4, at[4], st[4] = {0, 0, 0, 0}, start[4], exact[4];
 
     for (int k = 0; k < 4; k++)
         at[k] = k == 0 ? 0 : k * q - PREFILTER_LEAD;
-    scan_four(pf, t, PREFILTER_LEAD, len, at, st, marked);
+    scan_four(pf, v, narrow, t, PREFILTER_LEAD, len, at, st, marked);
     for (int k = 1; k < 4; k++)
         start[k] = st[k]; /* at[k] == k * q */
-    scan_four(pf, t, q - PREFILTER_LEAD, len, at, st, marked);
+    scan_four(pf, v, narrow, t, q - PREFILTER_LEAD, len, at, st, marked);
     exact[1] = st[0]; /* at[0] == q */
-    scan_four(pf, t, PREFILTER_LEAD, len, at, st, marked);
+    scan_four(pf, v, narrow, t, PREFILTER_LEAD, len, at, st, marked);
     exact[2] = st[1]; /* at[1] == 2q */
     exact[3] = st[2]; /* at[2] == 3q */
-    (void)scan_run(pf, t, at[3], len, len, st[3], marked);
+    (void)scan_run(pf, v, narrow, t, at[3], len, len, st[3], marked);
     for (int k = 1; k < 4; k++)
         if (start[k] != exact[k]) {
-            (void)scan_run(pf, t, k * q, len, len, exact[k], marked);
+            (void)scan_run(pf, v, narrow, t, k * q, len, len, exact[k],
+                           marked);
             return;
         }
 }
 
-void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
-                    uint64_t *marked)
+/* prefilter_scan() with one kind of table. */
+SCAN_INLINE void scan_text(const struct prefilter *pf, bool narrow,
+                           const unsigned char *t, size_t len,
+                           uint64_t *marked)
 {
-    const unsigned char *t = (const unsigned char *)text;
+    const struct view v = {.cls = pf->cls,
+                           .delta = pf->delta,
+                           .delta16 = pf->delta16,
+                           .ncls = pf->ncls,
+                           .from = pf->out_from};
 
-    if (pf->delta == NULL)
-        return;
     if (len < PREFILTER_SPLIT_MIN) {
-        (void)scan_run(pf, t, 0, len, len, 0, marked);
+        (void)scan_run(pf, &v, narrow, t, 0, len, len, 0, marked);
         return;
     }
     if (len >= PREFILTER_SPLIT4_MIN) {
-        scan_quarters(pf, t, len, marked);
+        scan_quarters(pf, &v, narrow, t, len, marked);
         return;
     }
     /* Two halves at once.  The first scan reads [0, mid) from the start
@@ -458,10 +514,37 @@ void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
      * the exact state: no literal is missed either way. */
     size_t mid = (len + PREFILTER_LEAD) / 2, ia = 0, ib = mid - PREFILTER_LEAD;
     size_t sa = 0, sb = 0, sb_mid;
-    scan_two(pf, t, PREFILTER_LEAD, len, &ia, &sa, &ib, &sb, marked);
+    scan_two(pf, &v, narrow, t, PREFILTER_LEAD, len, &ia, &sa, &ib, &sb,
+             marked);
     sb_mid = sb; /* ib == mid */
-    scan_two(pf, t, mid - PREFILTER_LEAD, len, &ia, &sa, &ib, &sb, marked);
-    (void)scan_run(pf, t, ib, len, len, sb, marked);
+    scan_two(pf, &v, narrow, t, mid - PREFILTER_LEAD, len, &ia, &sa, &ib, &sb,
+             marked);
+    (void)scan_run(pf, &v, narrow, t, ib, len, len, sb, marked);
     if (sa != sb_mid) /* ia == mid */
-        (void)scan_run(pf, t, mid, len, len, sa, marked);
+        (void)scan_run(pf, &v, narrow, t, mid, len, len, sa, marked);
+}
+
+__attribute__((noinline)) static void scan_narrow(const struct prefilter *pf,
+                                                  const unsigned char *t,
+                                                  size_t len, uint64_t *marked)
+{
+    scan_text(pf, true, t, len, marked);
+}
+
+__attribute__((noinline)) static void scan_wide(const struct prefilter *pf,
+                                                const unsigned char *t,
+                                                size_t len, uint64_t *marked)
+{
+    scan_text(pf, false, t, len, marked);
+}
+
+void prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
+                    uint64_t *marked)
+{
+    const unsigned char *t = (const unsigned char *)text;
+
+    if (pf->delta16 != NULL)
+        scan_narrow(pf, t, len, marked);
+    else if (pf->delta != NULL)
+        scan_wide(pf, t, len, marked);
 }

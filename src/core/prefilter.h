@@ -11,8 +11,9 @@
  * where one fails does not count.
  *
  * prefilter_finish() builds an Aho-Corasick automaton of the whole
- * literals (byte classes, a dense transition table, the states where some
- * literal ends numbered last); the scan makes one table step a byte and
+ * literals (byte classes, a dense transition table of two bytes an entry
+ * while there are fewer than 65,536 states, four beyond, the states where
+ * some literal ends numbered last); the scan makes one table step a byte and
  * looks at the literals ending there only where the state says some do.
  * Each step waits on the one before; a long text is read in two halves
  * (four quarters when longer still) side by side, each checked against
@@ -47,6 +48,9 @@ int prefilter_add(struct prefilter *pf, size_t clause, const char *s,
 /* Builds the automaton; call once after the last prefilter_add().
  * Returns -1 when memory runs out. */
 int prefilter_finish(struct prefilter *pf);
+
+/* States of the automaton prefilter_finish() built (0 before). */
+size_t prefilter_states(const struct prefilter *pf);
 
 /* Words of the bit set a scan marks: (largest clause number + 64) / 64. */
 size_t prefilter_words(const struct prefilter *pf);

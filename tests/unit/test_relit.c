@@ -347,6 +347,52 @@ static void long_texts_found_as_by_search(void **state)
     }
 }
 
+/* An automaton of more than 65,535 states (its table four bytes an
+ * entry, not two): 2,400 random literals of 28 to 40 letters, found in
+ * texts of copies of them and random letters as a search finds them. */
+#define WIDE_LITS 2400
+static void wide_automaton_found_as_by_search(void **state)
+{
+    static char lit[WIDE_LITS][41];
+    static size_t llen[WIDE_LITS];
+    char text[600];
+    uint32_t seed = 99;
+    struct prefilter *pf = prefilter_new();
+
+    (void)state;
+    assert_non_null(pf);
+    for (size_t i = 0; i < WIDE_LITS; i++) {
+        llen[i] = 28 + rnd(&seed) % 13;
+        for (size_t k = 0; k < llen[i]; k++)
+            lit[i][k] = (char)('a' + rnd(&seed) % 26);
+        assert_int_equal(prefilter_add(pf, i, lit[i], llen[i], NULL, 0), 0);
+    }
+    assert_int_equal(prefilter_finish(pf), 0);
+    assert_true(prefilter_states(pf) > 65535);
+    for (int k = 0; k < 60; k++) {
+        size_t len = rnd(&seed) % sizeof text, j = 0;
+        uint64_t got[WIDE_LITS / 64 + 1] = {0}, want[WIDE_LITS / 64 + 1] = {0};
+        while (j < len) {
+            if (rnd(&seed) % 4 == 0) { /* a copy of a literal */
+                size_t i = rnd(&seed) % WIDE_LITS;
+                for (size_t q = 0; q < llen[i] && j < len; q++, j++)
+                    text[j] = rnd(&seed) % 2
+                                  ? lit[i][q]
+                                  : (char)toupper((unsigned char)lit[i][q]);
+            } else {
+                text[j++] = (char)('a' + rnd(&seed) % 26);
+            }
+        }
+        prefilter_scan(pf, text, len, got);
+        for (size_t i = 0; i < WIDE_LITS; i++)
+            for (size_t at = 0; at + llen[i] <= len; at++)
+                if (strncasecmp(text + at, lit[i], llen[i]) == 0)
+                    want[i / 64] |= UINT64_C(1) << (i % 64);
+        assert_memory_equal(got, want, sizeof got);
+    }
+    prefilter_free(&pf);
+}
+
 static void gen_atom(uint32_t *s, char *re, size_t *n, int depth)
 {
     static const char chars[] = "abAB -'";
@@ -430,6 +476,7 @@ int main(void)
         cmocka_unit_test(literals_found_once_each),
         cmocka_unit_test(literals_found_as_by_search),
         cmocka_unit_test(long_texts_found_as_by_search),
+        cmocka_unit_test(wide_automaton_found_as_by_search),
         cmocka_unit_test(literal_decisions_agree_with_pcre),
     };
 
