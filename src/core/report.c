@@ -52,6 +52,7 @@ struct report_ctx {
     bool orig_cc;      /* the returned original has a Cc: with something */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
+    bool sure_autoreply; /* those and a Subject that starts as one's does */
     /* the top entity's From: and To: and, once report_addrs() has read
      * them (only the text rules use them), their first addresses */
     struct hdr_want from_f, to_f;
@@ -221,21 +222,31 @@ static char report_lower(char c)
     return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-/* Vacation-like subjects (only a hint: bounces win over it). */
-static bool report_autoreply_subject(const char *s)
+/* Does a Subject start as an automatic reply's does (the prefixes mail
+ * clients put before the subject replied to, in several languages)? */
+static bool report_autoreply_prefix(const char *s)
 {
     static const char *const pfx[] = {
         "auto:", "autoreply", "auto-reply", "auto reply", "automatic reply",
         "autorespons", "out of office", "out of the office", "vacation",
         "abwesenheit", "absence", "réponse automatique", "on vacation",
-        "away from", "respuesta automática", "risposta automatica"};
-
+        "away from", "respuesta automática", "risposta automatica",
+        "automatische antwort", "resposta automática", "automatisch antwoord",
+        "autosvar", "automaattinen vastaus", "odpowiedź automatyczna",
+        "automatická odpověď", "Автоматический ответ", "自動応答", "自動返信",
+        "自动回复", "自動回覆"};
     char c0 = report_lower(s[0]); /* the prefixes are lower case */
 
     for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
         if (pfx[i][0] == c0 && strncasecmp(s, pfx[i], strlen(pfx[i])) == 0)
             return true;
-    return strstr(s, "Out of Office") != NULL ||
+    return false;
+}
+
+/* Vacation-like subjects (only a hint: bounces win over it). */
+static bool report_autoreply_subject(const char *s)
+{
+    return report_autoreply_prefix(s) || strstr(s, "Out of Office") != NULL ||
            strstr(s, "AutoReply") != NULL;
 }
 
@@ -278,6 +289,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
                         report_hdr_has(&w[T_APPLE], NULL);
     c->autoreply = c->hard_autoreply ||
                    (r->subject != NULL && report_autoreply_subject(r->subject));
+    c->sure_autoreply = c->hard_autoreply && r->subject != NULL &&
+                        report_autoreply_prefix(r->subject);
     if (w[T_XFAILED].found)
         rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,
                    w[T_XFAILED].f.value_len);
@@ -676,7 +689,10 @@ static void report_text_decide(struct report_ctx *c)
         if (parties[i][0] != '\0')
             h.exclude[h.nexclude++] = parties[i];
     bool strong = textbounce_signal(c->nt.text, cut, &h) || c->xfailed != NULL;
-    if (c->autoreply && !strong) {
+    /* an automatic reply may quote a failure ("my old address bounces
+     * with 550 5.1.1 User unknown"): marked as one and titled as one, it
+     * is one, unless it lists failed recipients as Exim does */
+    if (c->autoreply && (!strong || (c->sure_autoreply && !c->xfailed))) {
         r->kind = REPORT_AUTOREPLY;
         r->mta = "rfc3834";
         (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);

@@ -79,3 +79,5 @@ EXTRA_DIST += tests/golden/exchange-imceaex.eml tests/golden/exchange-imceaex.re
 EXTRA_DIST += tests/golden/notice-moved-to.eml tests/golden/notice-moved-to.ref
 # a session transcript whose first RCPT was accepted
 EXTRA_DIST += tests/golden/transcript-rcpt.eml tests/golden/transcript-rcpt.ref
+# an automatic reply that quotes a failure
+EXTRA_DIST += tests/golden/vacation-quotes-failure.eml tests/golden/vacation-quotes-failure.ref
