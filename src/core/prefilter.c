@@ -135,9 +135,14 @@ static void ac_classes(struct prefilter *pf)
         pf->cls[c] = pf->cls[c + 32];
 }
 
-/* Work space of the build, states numbered in creation order. */
+/* Work space of the build, states numbered in creation order.  The trie
+ * becomes the final table in place (ac_table()), so that the build needs
+ * no second copy of it: two bytes an entry when the states cannot reach
+ * 65,536 (the literals' bytes in all, plus one, bound them), else four. */
 struct build {
-    uint32_t *trie;   /* max * ncls: the trie, then the full automaton */
+    void *trie;       /* max * ncls entries: the trie, the automaton, the
+                         final table */
+    bool wide;        /* its entries are uint32_t, else uint16_t */
     size_t *fail;     /* failure state */
     size_t *queue;    /* breadth-first order */
     size_t *own_head; /* first literal ending at a state, or SIZE_MAX */
@@ -145,6 +150,20 @@ struct build {
     size_t *nout;     /* targets of a state, its failure states' included */
     size_t *newid;
 };
+
+static size_t tget(const struct build *b, size_t e)
+{
+    return b->wide ? ((const uint32_t *)b->trie)[e]
+                   : ((const uint16_t *)b->trie)[e];
+}
+
+static void tset(struct build *b, size_t e, size_t v)
+{
+    if (b->wide)
+        ((uint32_t *)b->trie)[e] = (uint32_t)v;
+    else
+        ((uint16_t *)b->trie)[e] = (uint16_t)v;
+}
 
 static void ac_trie(struct prefilter *pf, struct build *b)
 {
@@ -154,9 +173,9 @@ static void ac_trie(struct prefilter *pf, struct build *b)
         for (size_t k = 0; k < pf->lits[i].len; k++) {
             size_t e =
                 s * pf->ncls + pf->cls[(unsigned char)pf->lits[i].text[k]];
-            if (b->trie[e] == 0)
-                b->trie[e] = (uint32_t)pf->nstates++;
-            s = b->trie[e];
+            if (tget(b, e) == 0)
+                tset(b, e, pf->nstates++);
+            s = tget(b, e);
         }
         b->own_next[i] = b->own_head[s];
         b->own_head[s] = i;
@@ -177,41 +196,93 @@ static void ac_links(struct prefilter *pf, struct build *b)
         if (s != 0)
             b->nout[s] += b->nout[b->fail[s]];
         for (size_t c = 0; c < pf->ncls; c++) {
-            uint32_t *e = &b->trie[s * pf->ncls + c];
-            size_t f = s == 0 ? 0 : b->trie[b->fail[s] * pf->ncls + c];
-            if (*e != 0) { /* a trie edge */
-                b->fail[*e] = f;
-                b->queue[qt++] = *e;
+            size_t e = s * pf->ncls + c, to = tget(b, e);
+            size_t f = s == 0 ? 0 : tget(b, b->fail[s] * pf->ncls + c);
+            if (to != 0) { /* a trie edge */
+                b->fail[to] = f;
+                b->queue[qt++] = to;
             } else {
-                *e = (uint32_t)f;
+                tset(b, e, f);
             }
         }
     }
 }
 
-/* The final table of the trie's edges, renumbered (ac_number()). */
-static int ac_table(struct prefilter *pf, const struct build *b)
+/* Moves row s of the table (ncls entries) to row newid[s], for every s,
+ * in place: each cycle of the permutation is followed with one row held
+ * aside (row, ncls entries).  done[] (nstates flags, zeroed) marks the
+ * rows placed. */
+static void ac_permute(struct prefilter *pf, struct build *b, void *row,
+                       bool *done)
+{
+    size_t w = b->wide ? sizeof(uint32_t) : sizeof(uint16_t);
+    size_t rl = pf->ncls * w;
+    char *t = b->trie;
+
+    for (size_t s = 0; s < pf->nstates; s++) {
+        if (done[s])
+            continue;
+        memcpy(row, t + s * rl, rl); /* row of state s, to place */
+        for (size_t at = s; !done[at];) {
+            size_t to = b->newid[at];
+            done[at] = true;
+            if (to == s) {
+                memcpy(t + to * rl, row, rl);
+                break;
+            }
+            /* the row of the state placed at 'to' goes aside for its own
+             * place; old state 'to' is placed next */
+            char tmp[256 * sizeof(uint32_t)];
+            memcpy(tmp, t + to * rl, rl);
+            memcpy(t + to * rl, row, rl);
+            memcpy(row, tmp, rl);
+            at = to;
+        }
+    }
+}
+
+/* The automaton of the trie's states renumbered (newid[]) as the final
+ * table: its entries translated, its rows moved (ac_permute()), the
+ * entries of a table of four bytes an entry premultiplied by ncls, or
+ * narrowed to two bytes when there are few states after all. */
+static int ac_table(struct prefilter *pf, struct build *b)
 {
     size_t n = pf->nstates * pf->ncls;
+    void *row = malloc(pf->ncls * sizeof(uint32_t));
+    bool *done = calloc(pf->nstates, sizeof *done);
 
-    if (pf->nstates < PREFILTER_NARROW) {
-        pf->delta16 = malloc(n * sizeof *pf->delta16);
-        if (pf->delta16 == NULL)
-            return -1;
-        for (size_t s = 0; s < pf->nstates; s++)
-            for (size_t c = 0; c < pf->ncls; c++)
-                pf->delta16[b->newid[s] * pf->ncls + c] =
-                    (uint16_t)b->newid[b->trie[s * pf->ncls + c]];
-        return 0;
-    }
-    pf->out_from = (uint32_t)(pf->out_first * pf->ncls);
-    pf->delta = malloc(n * sizeof *pf->delta);
-    if (pf->delta == NULL)
+    if (row == NULL || done == NULL) {
+        free(row);
+        free(done);
         return -1;
-    for (size_t s = 0; s < pf->nstates; s++)
-        for (size_t c = 0; c < pf->ncls; c++)
-            pf->delta[b->newid[s] * pf->ncls + c] =
-                (uint32_t)(b->newid[b->trie[s * pf->ncls + c]] * pf->ncls);
+    }
+    for (size_t e = 0; e < n; e++)
+        tset(b, e, b->newid[tget(b, e)]);
+    ac_permute(pf, b, row, done);
+    free(row);
+    free(done);
+    if (b->wide && pf->nstates < PREFILTER_NARROW) {
+        const uint32_t *from = b->trie;
+        uint16_t *to = b->trie;
+        for (size_t e = 0; e < n; e++) /* to[e] ends before from[e] */
+            to[e] = (uint16_t)from[e];
+        b->wide = false;
+    }
+    if (b->wide) {
+        uint32_t *d = b->trie;
+        for (size_t e = 0; e < n; e++)
+            d[e] *= (uint32_t)pf->ncls;
+        pf->out_from = (uint32_t)(pf->out_first * pf->ncls);
+    }
+    size_t bytes = n * (b->wide ? sizeof(uint32_t) : sizeof(uint16_t));
+    void *t = realloc(b->trie, bytes); /* the rows no state reached */
+    if (t == NULL)
+        t = b->trie;
+    if (b->wide)
+        pf->delta = t;
+    else
+        pf->delta16 = t;
+    b->trie = NULL;
     return 0;
 }
 
@@ -235,7 +306,7 @@ static int ac_number(struct prefilter *pf, struct build *b)
     pf->tgt = malloc((total ? total : 1) * sizeof *pf->tgt);
     if (pf->out_start == NULL || pf->tgt == NULL)
         return -1;
-    return ac_table(pf, b);
+    return 0;
 }
 
 /* The targets of each state with some: its own literals', then its
@@ -282,7 +353,9 @@ int prefilter_finish(struct prefilter *pf)
     ac_classes(pf);
     if (max > UINT32_MAX / pf->ncls)
         return -1;
-    b.trie = calloc(max * pf->ncls, sizeof *b.trie);
+    b.wide = max >= PREFILTER_NARROW;
+    b.trie = calloc(max * pf->ncls, b.wide ? sizeof(uint32_t)
+                                           : sizeof(uint16_t));
     b.fail = malloc(6 * max * sizeof *b.fail);
     b.own_next = malloc((pf->nlits ? pf->nlits : 1) * sizeof *b.own_next);
     if (b.trie != NULL && b.fail != NULL && b.own_next != NULL) {
@@ -298,6 +371,8 @@ int prefilter_finish(struct prefilter *pf)
         rc = ac_number(pf, &b);
         if (rc == 0)
             ac_targets(pf, &b);
+        if (rc == 0)
+            rc = ac_table(pf, &b);
     }
     free(b.trie);
     free(b.fail);

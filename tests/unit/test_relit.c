@@ -393,6 +393,51 @@ static void wide_automaton_found_as_by_search(void **state)
     prefilter_free(&pf);
 }
 
+/* Literals of more than 65,535 bytes in all but few states (they share
+ * a long start): the table is built four bytes an entry and narrowed to
+ * two; texts of copies of them are read as a search reads them. */
+#define SHARED_LITS 2600
+static void narrowed_automaton_found_as_by_search(void **state)
+{
+    static char lit[SHARED_LITS][32];
+    const size_t llen = 31;
+    char text[300];
+    uint32_t seed = 5;
+    struct prefilter *pf = prefilter_new();
+
+    (void)state;
+    assert_non_null(pf);
+    for (size_t i = 0; i < SHARED_LITS; i++) {
+        memcpy(lit[i], "rejected-by-the-mail-system-", 28);
+        for (size_t k = 28; k < llen; k++)
+            lit[i][k] = (char)('a' + rnd(&seed) % 26);
+        assert_int_equal(prefilter_add(pf, i, lit[i], llen, NULL, 0), 0);
+    }
+    assert_int_equal(prefilter_finish(pf), 0);
+    assert_true(prefilter_states(pf) < 65536);
+    for (int k = 0; k < 60; k++) {
+        size_t len = rnd(&seed) % sizeof text, j = 0;
+        uint64_t got[SHARED_LITS / 64 + 1] = {0};
+        uint64_t want[SHARED_LITS / 64 + 1] = {0};
+        while (j < len) {
+            if (rnd(&seed) % 8 == 0) { /* a copy of a literal */
+                size_t i = rnd(&seed) % SHARED_LITS;
+                for (size_t q = 0; q < llen && j < len; q++, j++)
+                    text[j] = lit[i][q];
+            } else {
+                text[j++] = (char)('a' + rnd(&seed) % 26);
+            }
+        }
+        prefilter_scan(pf, text, len, got);
+        for (size_t i = 0; i < SHARED_LITS; i++)
+            for (size_t at = 0; at + llen <= len; at++)
+                if (strncasecmp(text + at, lit[i], llen) == 0)
+                    want[i / 64] |= UINT64_C(1) << (i % 64);
+        assert_memory_equal(got, want, sizeof got);
+    }
+    prefilter_free(&pf);
+}
+
 static void gen_atom(uint32_t *s, char *re, size_t *n, int depth)
 {
     static const char chars[] = "abAB -'";
@@ -477,6 +522,7 @@ int main(void)
         cmocka_unit_test(literals_found_as_by_search),
         cmocka_unit_test(long_texts_found_as_by_search),
         cmocka_unit_test(wide_automaton_found_as_by_search),
+        cmocka_unit_test(narrowed_automaton_found_as_by_search),
         cmocka_unit_test(literal_decisions_agree_with_pcre),
     };
 
