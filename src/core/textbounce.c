@@ -238,21 +238,31 @@ static const struct tb_family {
 
 #define TB_SET_MAX 64 /* phrases of one set */
 
-/* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case?
- * 8 bytes a word (SWAR): the words may differ only in bit 0x20 of the
- * lanes where the needle holds a letter a-z (the needles are ASCII, so no
- * lane carries into the next); the last nl % 8 bytes one by one. */
-static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
+/* Bit 7 of each lane of w (eight bytes) that is a lower-case ASCII
+ * letter (0x61..0x7a).  The sums are of the low seven bits, so that no
+ * lane carries into the next one: bytes of UTF-8 sequences (0x80 and up)
+ * are no letters and leave their neighbours alone. */
+static uint64_t tb_letter_lanes(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t low = w & ~high;
+
+    return (low + ones * 0x1f) & ~(low + ones * 0x05) & ~w & high;
+}
+
+/* Does s start with the lower-case needle nd[0..nl), ignoring ASCII case?
+ * 8 bytes a word (SWAR): the words may differ only in bit 0x20 of the
+ * lanes where the needle holds a letter a-z; the last nl % 8 bytes one by
+ * one. */
+static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
+{
     size_t i = 0;
 
     for (; i + 8 <= nl; i += 8) {
         uint64_t a, b;
         memcpy(&a, s + i, sizeof a);
         memcpy(&b, nd + i, sizeof b);
-        /* lanes of b in 0x61..0x7a have bit 7 set in letter */
-        uint64_t letter = (b + ones * 0x1f) & ~(b + ones * 0x05) & high;
+        uint64_t letter = tb_letter_lanes(b);
         if (((a ^ b) & ~(letter >> 2)) != 0)
             return false;
     }
@@ -264,7 +274,8 @@ static bool tb_eq_lower(const char *s, const char *nd, size_t nl)
 
 /* Words that make a line a failure statement (then the commonest of
  * unknown, does not exist, full and refused in German, French, Spanish,
- * Italian, Portuguese and Dutch notices). */
+ * Italian, Portuguese and Dutch notices, and a few in Japanese, Chinese
+ * and Russian ones). */
 static const char *const tb_fail_words[] = {
     "unknown", "fail", "reject", "denied", "not ", "invalid", "error",
     "full", "quota", "unavailable", "no such", "undeliver", "bounce",
@@ -276,6 +287,23 @@ static const char *const tb_fail_words[] = {
     "inconnu", "n'existe pas", "pleine", "introuvable", "desconocido",
     "no existe", "lleno", "sconosciuto", "inesistente", "piena",
     "desconhecido", "onbekend",
+    /* Japanese, Chinese and Russian */
+    /* does not exist */
+    "\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82"
+    "\x93",
+    /* cannot be found */
+    "\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81"
+    "\x9b\xe3\x82\x93",
+    "\xe3\x81\xa7\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93", /* cannot */
+    "\xe5\xae\xb9\xe9\x87\x8f", /* capacity */
+    "\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8", /* does not exist (Chinese) */
+    "\xe5\xa4\xb1\xe8\xb4\xa5", /* failed (Chinese) */
+    "\xe5\xa4\xb1\xe6\x95\x97", /* failed (Japanese) */
+    /* does not exist (Russian) */
+    "\xd0\xbd\xd0\xb5 \xd1\x81\xd1\x83\xd1\x89\xd0\xb5\xd1\x81\xd1\x82"
+    "\xd0\xb2\xd1\x83\xd0\xb5\xd1\x82",
+    /* not found (Russian) */
+    "\xd0\xbd\xd0\xb5 \xd0\xbd\xd0\xb0\xd0\xb9\xd0\xb4\xd0\xb5\xd0\xbd",
 };
 
 /* Phrases that say the mail is still being tried. */
@@ -370,6 +398,11 @@ static const char *const tb_mark_words[] = {
     "\xe5\x8e\x9f\xe9\x82\xae\xe4\xbb\xb6",
     "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb\xe3\x83\xbc"
     "\xe3\x82\xb8",
+    /* Japanese: the mail sent */
+    "\xe9\x80\x81\xe4\xbf\xa1\xe3\x81\x95\xe3\x82\x8c\xe3\x81\x9f\xe3\x83"
+    "\xa1\xe3\x83\xbc\xe3\x83\xab",
+    /* the original mail */
+    "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab",
     "\xec\x9b\x90\xeb\xb3\xb8 \xeb\xa9\x94\xec\x8b\x9c\xec\xa7\x80"};
 
 /* The phrase sets: each searched Wu-Manber style on blocks of three bytes,
@@ -483,7 +516,6 @@ static unsigned tb_wm_hash3(const char *s)
  * (tb_eq_lower()); the lanes past its end do not count. */
 static void tb_set_word(struct tb_set *t, size_t i)
 {
-    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
     unsigned char w[8] = {0}, keep[8] = {0};
     uint64_t y, k;
 
@@ -493,7 +525,7 @@ static void tb_set_word(struct tb_set *t, size_t i)
     }
     memcpy(&y, w, sizeof y);
     memcpy(&k, keep, sizeof k);
-    uint64_t letter = (y + ones * 0x1f) & ~(y + ones * 0x05) & high;
+    uint64_t letter = tb_letter_lanes(y);
     t->w0[i] = y;
     t->m0[i] = k & ~(letter >> 2);
 }

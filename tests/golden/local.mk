@@ -81,3 +81,5 @@ EXTRA_DIST += tests/golden/notice-moved-to.eml tests/golden/notice-moved-to.ref
 EXTRA_DIST += tests/golden/transcript-rcpt.eml tests/golden/transcript-rcpt.ref
 # an automatic reply that quotes a failure
 EXTRA_DIST += tests/golden/vacation-quotes-failure.eml tests/golden/vacation-quotes-failure.ref
+# a Japanese notice (ISO-2022-JP, base64) with no reply codes
+EXTRA_DIST += tests/golden/japanese-notice.eml tests/golden/japanese-notice.ref

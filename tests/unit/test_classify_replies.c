@@ -751,6 +751,56 @@ static const struct reply_row rows[] = {
     /* ... but a server's state says nothing of a mailbox */
     {"550 This server has been decommissioned, use mx2.example.com", S, NULL,
      false},
+
+    /* --- NetEase (163.com, 126.com) names its causes with codes --- */
+    {"554 IP:B1 163 mx3,QsCowAAHk1 1715000000 "
+     "http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.7",
+     X, "blocklisted", false},
+    {"451 MI:SFQ 163 smtp2,GdxpCgD 1715000000, please retry later", X,
+     "rate_limited", false},
+    {"550 MI:DMA 126 mx8,QMCowAD 1715000000", X, "auth_dmarc", true},
+    {"421 HL:ICC 163 mx1,QsCowAB http://mail.163.com/help/help_spam_16.htm",
+     X, "too_many_connections", false},
+    {"554 DT:SUM 163 smtp5,DMCowAD 1715000000", X, "not_compliant", false},
+
+    /* --- the sender's own sending limits, as hosting panels word them --- */
+    {"550 Domain shop.example has exceeded the max emails per hour "
+     "(251/250 (100%)) allowed.  Message discarded.",
+     X, "rate_limited", false},
+    {"550 5.7.0 Sending failed: the limit on the number of allowed outgoing "
+     "messages has been reached",
+     X, "rate_limited", false},
+
+    /* --- "No SMTP service" refuses a connection (RFC 5321 3.1); a null MX
+     * is said otherwise --- */
+    {"554-mx.mail.example Nemesis ESMTP Service not available\n554-No SMTP "
+     "service\n554 Reject due to policy restrictions.",
+     X, "policy", false},
+    {"554 No SMTP service here", S, NULL, false},
+    {"550 an MX or SRV record indicated no SMTP service", H, "no_mx", false},
+
+    /* --- other wordings --- */
+    {"554-Transaction failed\n554 Reject due to content restrictions.", X,
+     "content", false},
+    {"421 4.7.0 Zu viele gleichzeitige Verbindungen von Ihrer Adresse", X,
+     "too_many_connections", false},
+    {"450 4.7.1 Szara lista: sprobuj ponownie pozniej", S, "greylisted",
+     false},
+    {"550 5.7.1 Sender ID (PRA) Not Permitted", X, "auth_spf", true},
+    {"421-4.7.29 This message wasn't sent over a TLS connection, so it was "
+     "rate limited.",
+     X, "tls_required", false},
+    {"554 5.5.1 Error: no valid recipients", S, "undetermined", false},
+
+    /* --- Japanese, Chinese and Russian --- */
+    {"550 指定されたメールアドレスは存在しません", H, "user_unknown", false},
+    {"452 メールボックスの容量が上限を超えています", S, "mailbox_full", false},
+    {"550 收件人不存在", H, "user_unknown", false},
+    {"552 对方邮箱已满", S, "mailbox_full", false},
+    {"554 邮件被判定为垃圾邮件", X, "spam_detected", false},
+    {"550 Пользователь не найден", H, "user_unknown", false},
+    {"552 Почтовый ящик переполнен", S, "mailbox_full", false},
+    {"550 Сообщение отклонено как спам", X, "spam_detected", false},
 };
 
 int main(void)
