@@ -347,94 +347,89 @@ static void long_texts_found_as_by_search(void **state)
     }
 }
 
+#define LIT_MAX 40 /* bytes of a literal below */
+#define MANY_LITS 2600
+
+/* Sixty texts made of copies of the literals lit[0..n) (len[i] bytes,
+ * clause i; half of the copies' letters in upper case) and random letters
+ * between: prefilter_scan() marks what a search of each literal at each
+ * offset finds. */
+static void copies_found_as_by_search(const struct prefilter *pf,
+                                      char lit[][LIT_MAX + 1],
+                                      const size_t *len, size_t n,
+                                      uint32_t *seed)
+{
+    char text[600];
+
+    for (int k = 0; k < 60; k++) {
+        size_t tl = rnd(seed) % sizeof text, j = 0;
+        uint64_t got[MANY_LITS / 64 + 1] = {0}, want[MANY_LITS / 64 + 1] = {0};
+        while (j < tl) {
+            if (rnd(seed) % 4 == 0) { /* a copy of a literal */
+                size_t i = rnd(seed) % n;
+                for (size_t q = 0; q < len[i] && j < tl; q++, j++)
+                    text[j] = rnd(seed) % 2
+                                  ? lit[i][q]
+                                  : (char)toupper((unsigned char)lit[i][q]);
+            } else {
+                text[j++] = (char)('a' + rnd(seed) % 26);
+            }
+        }
+        prefilter_scan(pf, text, tl, got);
+        for (size_t i = 0; i < n; i++)
+            for (size_t at = 0; at + len[i] <= tl; at++)
+                if (strncasecmp(text + at, lit[i], len[i]) == 0)
+                    want[i / 64] |= UINT64_C(1) << (i % 64);
+        assert_memory_equal(got, want, sizeof got);
+    }
+}
+
 /* An automaton of more than 65,535 states (its table four bytes an
- * entry, not two): 2,400 random literals of 28 to 40 letters, found in
- * texts of copies of them and random letters as a search finds them. */
-#define WIDE_LITS 2400
+ * entry, not two): 2,400 random literals of 28 to 40 letters. */
 static void wide_automaton_found_as_by_search(void **state)
 {
-    static char lit[WIDE_LITS][41];
-    static size_t llen[WIDE_LITS];
-    char text[600];
+    static char lit[MANY_LITS][LIT_MAX + 1];
+    static size_t len[MANY_LITS];
+    const size_t n = 2400;
     uint32_t seed = 99;
     struct prefilter *pf = prefilter_new();
 
     (void)state;
     assert_non_null(pf);
-    for (size_t i = 0; i < WIDE_LITS; i++) {
-        llen[i] = 28 + rnd(&seed) % 13;
-        for (size_t k = 0; k < llen[i]; k++)
+    for (size_t i = 0; i < n; i++) {
+        len[i] = 28 + rnd(&seed) % 13;
+        for (size_t k = 0; k < len[i]; k++)
             lit[i][k] = (char)('a' + rnd(&seed) % 26);
-        assert_int_equal(prefilter_add(pf, i, lit[i], llen[i], NULL, 0), 0);
+        assert_int_equal(prefilter_add(pf, i, lit[i], len[i], NULL, 0), 0);
     }
     assert_int_equal(prefilter_finish(pf), 0);
     assert_true(prefilter_states(pf) > 65535);
-    for (int k = 0; k < 60; k++) {
-        size_t len = rnd(&seed) % sizeof text, j = 0;
-        uint64_t got[WIDE_LITS / 64 + 1] = {0}, want[WIDE_LITS / 64 + 1] = {0};
-        while (j < len) {
-            if (rnd(&seed) % 4 == 0) { /* a copy of a literal */
-                size_t i = rnd(&seed) % WIDE_LITS;
-                for (size_t q = 0; q < llen[i] && j < len; q++, j++)
-                    text[j] = rnd(&seed) % 2
-                                  ? lit[i][q]
-                                  : (char)toupper((unsigned char)lit[i][q]);
-            } else {
-                text[j++] = (char)('a' + rnd(&seed) % 26);
-            }
-        }
-        prefilter_scan(pf, text, len, got);
-        for (size_t i = 0; i < WIDE_LITS; i++)
-            for (size_t at = 0; at + llen[i] <= len; at++)
-                if (strncasecmp(text + at, lit[i], llen[i]) == 0)
-                    want[i / 64] |= UINT64_C(1) << (i % 64);
-        assert_memory_equal(got, want, sizeof got);
-    }
+    copies_found_as_by_search(pf, lit, len, n, &seed);
     prefilter_free(&pf);
 }
 
 /* Literals of more than 65,535 bytes in all but few states (they share
  * a long start): the table is built four bytes an entry and narrowed to
- * two; texts of copies of them are read as a search reads them. */
-#define SHARED_LITS 2600
+ * two. */
 static void narrowed_automaton_found_as_by_search(void **state)
 {
-    static char lit[SHARED_LITS][32];
-    const size_t llen = 31;
-    char text[300];
+    static char lit[MANY_LITS][LIT_MAX + 1];
+    static size_t len[MANY_LITS];
     uint32_t seed = 5;
     struct prefilter *pf = prefilter_new();
 
     (void)state;
     assert_non_null(pf);
-    for (size_t i = 0; i < SHARED_LITS; i++) {
+    for (size_t i = 0; i < MANY_LITS; i++) {
+        len[i] = 31;
         memcpy(lit[i], "rejected-by-the-mail-system-", 28);
-        for (size_t k = 28; k < llen; k++)
+        for (size_t k = 28; k < len[i]; k++)
             lit[i][k] = (char)('a' + rnd(&seed) % 26);
-        assert_int_equal(prefilter_add(pf, i, lit[i], llen, NULL, 0), 0);
+        assert_int_equal(prefilter_add(pf, i, lit[i], len[i], NULL, 0), 0);
     }
     assert_int_equal(prefilter_finish(pf), 0);
     assert_true(prefilter_states(pf) < 65536);
-    for (int k = 0; k < 60; k++) {
-        size_t len = rnd(&seed) % sizeof text, j = 0;
-        uint64_t got[SHARED_LITS / 64 + 1] = {0};
-        uint64_t want[SHARED_LITS / 64 + 1] = {0};
-        while (j < len) {
-            if (rnd(&seed) % 8 == 0) { /* a copy of a literal */
-                size_t i = rnd(&seed) % SHARED_LITS;
-                for (size_t q = 0; q < llen && j < len; q++, j++)
-                    text[j] = lit[i][q];
-            } else {
-                text[j++] = (char)('a' + rnd(&seed) % 26);
-            }
-        }
-        prefilter_scan(pf, text, len, got);
-        for (size_t i = 0; i < SHARED_LITS; i++)
-            for (size_t at = 0; at + llen <= len; at++)
-                if (strncasecmp(text + at, lit[i], llen) == 0)
-                    want[i / 64] |= UINT64_C(1) << (i % 64);
-        assert_memory_equal(got, want, sizeof got);
-    }
+    copies_found_as_by_search(pf, lit, len, MANY_LITS, &seed);
     prefilter_free(&pf);
 }
 
