@@ -14,7 +14,6 @@
 #include "auth/credible.h"
 #include "common/cfg.h"
 #include "common/log.h"
-#include "core/addr.h"
 #include "metrics/metrics.h"
 #include "metrics/monitor.h"
 #include "milter/flow.h"
@@ -187,40 +186,6 @@ static bool bounce_rcpt_credible(struct store *store, const struct mbounce *b,
     return false;
 }
 
-/* a (NULL: none) as a key of the store, into key (ADDR_MAX + 1 bytes);
- * false when it is no address. */
-static bool bounce_key(const char *a, char *key)
-{
-    const char *err;
-
-    return a != NULL && strchr(a, '@') != NULL &&
-           addr_normalize(a, strlen(a), ADDR_LOCAL_LOWERCASE, 0, key,
-                          ADDR_MAX + 1, &err) == 0;
-}
-
-/* The address a failure is recorded under: the one mail was sent to.  A
- * DSN names a recipient as the MTA that failed knew it (Final-Recipient:
- * an alias's target, a forwarding address, a mailbox inside the remote
- * site) and, when it can, as the sender gave it (Original-Recipient,
- * from RFC 3461's ORCPT); later mail goes to, and RCPT checks look up,
- * the address as given.  The tracked original decides which of the two
- * it went to; without one, Original-Recipient is taken when it is an
- * address. */
-static const char *bounce_sent_address(struct store *store,
-                                       const struct mbounce *b,
-                                       const struct outbound_msg *orig,
-                                       const struct report_rcpt *rr)
-{
-    const char *fin = rr->recipient, *given = rr->original_recipient;
-    char kf[ADDR_MAX + 1], kg[ADDR_MAX + 1];
-
-    if (!bounce_key(given, kg) || (bounce_key(fin, kf) && strcmp(kf, kg) == 0))
-        return fin;
-    if (was_sent_to(orig, fin) || bounce_sent_to_any(store, b->report, fin))
-        return fin;
-    return given;
-}
-
 /* One event per recipient, one log line per event. */
 static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
                               struct mbounce *b, size_t i,
@@ -233,13 +198,12 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     const char *action = "recorded";
     const char *why;
     bool credible = bounce_rcpt_credible(store, b, orig, rr, &why);
-    const char *sent = bounce_sent_address(store, b, orig, rr);
 
     b->rcpt_credible[i] = credible;
 
     memset(&ev, 0, sizeof ev);
     ev.when = (long long)now;
-    ev.recipient = sent;
+    ev.recipient = rr->recipient;
     ev.reason = v->reason;
     ev.bucket = v->bucket;
     ev.auth = v->auth;
@@ -260,7 +224,7 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     ev.credible = credible;
     metrics_verdict(v, conn->non_smtp ? MPATH_NON_SMTPD : MPATH_SMTPD);
     if (credible)
-        monitor_failure(ev.sender, sent, v->bucket);
+        monitor_failure(ev.sender, rr->recipient, v->bucket);
     if (store == NULL) {
         action = "not_recorded (store unavailable)";
         b->failed++;
@@ -273,17 +237,14 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
     log_notice(conn->msg.queue_id,
                "bounce: rcpt=<%s>, reason=%s, bucket=%s, rule=%s, "
                "status=%s, dsn_action=%s, source=%s, credible=%s (%s), "
-               "orig_queue_id=%s, joined=%s%s%s%s, action=%s%s%s%s",
-               sent, str_or(v->reason, "unknown"),
+               "orig_queue_id=%s, joined=%s%s%s%s, action=%s",
+               rr->recipient, str_or(v->reason, "unknown"),
                bucket_name(v->bucket), str_or(v->rule, "none"),
                str_or(v->status, "none"), str_or(rr->action, "none"),
                store_source_name(ev.source), credible ? "yes" : "no", why,
                str_or(ev.queue_id, "none"),
                b->joined ? "yes" : "no", b->joined ? " (" : "",
-               b->joined ? b->joined_by : "", b->joined ? ")" : "", action,
-               sent != rr->recipient ? ", final_rcpt=<" : "",
-               sent != rr->recipient ? rr->recipient : "",
-               sent != rr->recipient ? ">" : "");
+               b->joined ? b->joined_by : "", b->joined ? ")" : "", action);
 }
 
 static bool bounce_parse(const struct mctx_conn *conn, struct mbounce *b)
