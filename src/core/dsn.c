@@ -419,14 +419,15 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         const char *t = dsn_skip_type(v, vl), *e = v + vl;
         while (t < e && (*t == ' ' || *t == '<'))
             t++;
+        struct report_rcpt *rc = NULL;
         if (g->has_orig && t < e &&
             (*t == '@' || dsn_encapsulated(t, (size_t)(e - t)))) {
-            /* a source route, or no address anybody sends to */
+            /* a source route, or no address anybody sends to: the
+             * original recipient, when it is an address */
             const char *o = dsn_skip_type(g->orig, strlen(g->orig));
-            dsn_set_rcpt(b, g, rbuild_rcpt(b, o, strlen(o), NULL));
-        } else {
-            dsn_set_rcpt(b, g, rbuild_rcpt(b, v, vl, NULL));
+            rc = rbuild_rcpt(b, o, strlen(o), NULL);
         }
+        dsn_set_rcpt(b, g, rc != NULL ? rc : rbuild_rcpt(b, v, vl, NULL));
         (*nrcpt)++;
         g->has_orig = false;
         return;

@@ -97,6 +97,13 @@ static const struct {
      1,
      {{"IMCEAEX-_o=Org_cn=Recipients_cn=kmoss@example.net", NULL, "failed",
        "5.1.1", NULL, NULL, 0}}},
+    {"an encapsulated final recipient whose original is no address stays",
+     "Original-Recipient: x400;/c=us/o=org/cn=kmoss/\n"
+     "Final-Recipient: rfc822;IMCEAEX-_o=Org_cn=kmoss@example.net\n"
+     "Action: failed\nStatus: 5.1.1\n",
+     1,
+     {{"IMCEAEX-_o=Org_cn=kmoss@example.net", "/c=us/o=org/cn=kmoss/",
+       "failed", "5.1.1", NULL, NULL, 0}}},
     {"a local part that only starts like one is an address",
      "Original-Recipient: rfc822;imcea@example.net\n"
      "Final-Recipient: rfc822;imceab@example.net\n"
