@@ -691,8 +691,12 @@ static void report_text_decide(struct report_ctx *c)
     bool strong = textbounce_signal(c->nt.text, cut, &h) || c->xfailed != NULL;
     /* an automatic reply may quote a failure ("my old address bounces
      * with 550 5.1.1 User unknown"): marked as one and titled as one, it
-     * is one, unless it lists failed recipients as Exim does */
-    if (c->autoreply && (!strong || (c->sure_autoreply && !c->xfailed))) {
+     * is one, unless it lists failed recipients as Exim does or comes from
+     * a mail system (whose notice may carry the Subject of an automatic
+     * reply it returns) */
+    bool quoting = c->sure_autoreply && c->xfailed == NULL &&
+                   !textbounce_sender_role(c->from_addr);
+    if (c->autoreply && (!strong || quoting)) {
         r->kind = REPORT_AUTOREPLY;
         r->mta = "rfc3834";
         (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);

@@ -398,9 +398,11 @@ static const char *const tb_mark_words[] = {
     "\xe5\x8e\x9f\xe9\x82\xae\xe4\xbb\xb6",
     "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb\xe3\x83\xbc"
     "\xe3\x82\xb8",
-    /* Japanese: the mail sent */
+    /* Japanese: the header of the mail sent (not "the mail sent", which
+     * starts many a notice's first sentence) */
     "\xe9\x80\x81\xe4\xbf\xa1\xe3\x81\x95\xe3\x82\x8c\xe3\x81\x9f\xe3\x83"
-    "\xa1\xe3\x83\xbc\xe3\x83\xab",
+    "\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x81\xae\xe3\x83\x98\xe3\x83\x83\xe3"
+    "\x83\x80",
     /* the original mail */
     "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab",
     "\xec\x9b\x90\xeb\xb3\xb8 \xeb\xa9\x94\xec\x8b\x9c\xec\xa7\x80"};
@@ -1726,6 +1728,11 @@ const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
     if (!tb_recipients(b, text, len, h, &family))
         return NULL;
     return family;
+}
+
+bool textbounce_sender_role(const char *addr)
+{
+    return tb_sender_role(addr);
 }
 
 bool textbounce_signal(const char *text, size_t len,

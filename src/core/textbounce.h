@@ -46,6 +46,11 @@ const char *textbounce_parse(struct rbuild *b, const char *text, size_t len,
 bool textbounce_recipients(struct rbuild *b, const char *text, size_t len,
                            const struct textbounce_hints *h);
 
+/* Is the local part of addr (a notice's sender) a mail system's role,
+ * written in any of the usual ways (MAILER-DAEMON, Mailer_Daemon,
+ * post_master, Mail Delivery System's "mail.delivery"...)? */
+bool textbounce_sender_role(const char *addr);
+
 /* Does the text / subject / sender look like a failure notice at all? */
 bool textbounce_signal(const char *text, size_t len,
                        const struct textbounce_hints *h);

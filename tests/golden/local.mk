@@ -83,3 +83,5 @@ EXTRA_DIST += tests/golden/transcript-rcpt.eml tests/golden/transcript-rcpt.ref
 EXTRA_DIST += tests/golden/vacation-quotes-failure.eml tests/golden/vacation-quotes-failure.ref
 # a Japanese notice (ISO-2022-JP, base64) with no reply codes
 EXTRA_DIST += tests/golden/japanese-notice.eml tests/golden/japanese-notice.ref
+# a mail system's notice titled as the automatic reply it returns
+EXTRA_DIST += tests/golden/notice-of-autoreply.eml tests/golden/notice-of-autoreply.ref
