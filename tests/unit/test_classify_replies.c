@@ -452,12 +452,13 @@ static const struct reply_row rows[] = {
      X, "sender_rejected", false},
 
     /* --- localised replies without an enhanced status; the sender's
-     * domain (a Japanese "domain does not exist" is no user unknown) --- */
+     * domain (a Japanese "domain does not exist" is no user unknown, but a
+     * domain not found, as in English) --- */
     {"550 Postfach nicht gefunden", H, "user_unknown", false},
     {"550 Empf\xc3\xa4ngeradresse existiert nicht", H, "user_unknown", false},
     {"550 \xe3\x83\x89\xe3\x83\xa1\xe3\x82\xa4\xe3\x83\xb3\xe3\x81\x8c"
      "\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3"
-     "\x82\x93", S, NULL, false},
+     "\x82\x93", H, "domain_not_found", false},
     {"550 5.7.1 Sender domain has no MX or A record",
      X, "sender_rejected", false},
     /* --- more receivers: mailbox, envelope sender, content, DNS, limits --- */
@@ -801,6 +802,27 @@ static const struct reply_row rows[] = {
     {"550 Пользователь не найден", H, "user_unknown", false},
     {"552 Почтовый ящик переполнен", S, "mailbox_full", false},
     {"550 Сообщение отклонено как спам", X, "spam_detected", false},
+    /* ... their sender's address, domain, IP or password is the sender's */
+    {"550 发件人地址不存在", X, "sender_rejected", false},
+    {"550 送信者のアドレスが存在しません", X, "sender_rejected", false},
+    {"550 Адрес отправителя не существует", X, "sender_rejected", false},
+    {"550 认证失败，用户不存在或密码错误", X, "smtp_auth", false},
+    {"554 IP地址不在白名单中", X, NULL, false},
+    {"550 收件人域名不存在", H, "domain_not_found", false},
+    {"552 5.3.4 メッセージのサイズが上限を超えています", X,
+     "message_too_large", false},
+
+    /* --- a block list named beside a TLS demand; Postfix's answer to DATA
+     * as quoted, and beside the RCPT reply that gave the cause --- */
+    {"554 5.7.1 Client host [192.0.2.9] blocked using bl.example.org; TLS "
+     "required",
+     X, "blocklisted", false},
+    {"host mx.example.com[192.0.2.1] said: 554 5.5.1 Error: no valid "
+     "recipients (in reply to DATA command)",
+     S, "undetermined", false},
+    {"550 5.1.1 <ruth@example.org>... User unknown\n<<< 554 5.5.1 Error: no "
+     "valid recipients",
+     H, "user_unknown", false},
 };
 
 int main(void)
