@@ -247,10 +247,12 @@ static size_t skip_diag_type(const char *s, size_t len)
     return i;
 }
 
-/* Picks the reply code, in order of preference: a 4xx/5xx code followed by
- * a status, one at the start, the first 4xx/5xx code standing on its own, a
- * 2xx code followed by a status (transcripts show successes before the
- * failure).  *pos_r is where it starts. */
+/* Picks the reply code, in order of preference: a 4xx/5xx code at the
+ * start (the reply's own: a code quoted after it, "450 ... said: 550 5.1.1",
+ * is another server's) or followed by a status, a 2xx code at the start,
+ * the first 4xx/5xx code standing on its own, a 2xx code followed by a
+ * status (transcripts show successes before the failure).  *pos_r is
+ * where it starts. */
 static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
 {
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
@@ -262,7 +264,7 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
         if (c == 0)
             continue;
         bool st = i + 4 < len && status_at(s + i + 4, len - i - 4) > 0;
-        if (c >= 400 && st)
+        if (c >= 400 && (st || i == start))
             r = 4;
         else if (i == start)
             r = 3;

@@ -44,6 +44,14 @@ static const struct parse_case cases[] = {
     {"user   unknown\n\tagain", 0, "", "user unknown again"},
     {"Out: 250 2.1.5 Ok Out: 451 4.3.0 queue file write error", 451, "4.3.0",
      NULL},
+    /* the reply's own code, not the one of the server it quotes (nor its
+     * status) */
+    {"450 <a@b.example>: Recipient address rejected: unverified address: "
+     "host mx.b.example[192.0.2.7] said: 550 5.1.1 <a@b.example>: User "
+     "unknown",
+     450, "", NULL},
+    {"451 Temporary failure, backend said: 550 5.1.1 No such user", 451, "",
+     NULL},
     {"connect to 192.0.2.1:25 timed out", 0, "", NULL},
     {"Postfix 2.10.1 said 550 user unknown", 550, "", NULL},
     {"#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound>", 550, "5.1.1",
