@@ -140,11 +140,52 @@ static size_t host_len(const char *t, size_t n)
     return i;
 }
 
+static bool host_char(char c)
+{
+    return host_len(&c, 1) == 1;
+}
+
+/* Masks the host names of three labels or more in text[0..len) ("Remote
+ * Server at mx1.spamfilter.example returned", "(mx-spam01.isp.example)"):
+ * a run of letters, digits, '-' and '.' with two dots or more between
+ * labels, whose last label has letters only, in one case (Exchange's
+ * "RESOLVER.ADR.RecipNotFound" is no host).  Not one in a web address
+ * (after "/" or ":", or followed by "/"), whose path may name a cause
+ * (the rules read "groups.google.com/support"). */
+static void mask_hosts(char *text, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        if (!host_char(text[i]) || (i > 0 && host_char(text[i - 1]))) {
+            i++;
+            continue;
+        }
+        size_t e = i + host_len(text + i, len - i), dots = 0, last = i;
+        for (size_t k = i; k < e; k++)
+            if (text[k] == '.' && k + 1 < e && text[k + 1] != '.') {
+                dots++;
+                last = k + 1;
+            }
+        bool alpha = e - last >= 2 && text[e - 1] != '.', upper = false,
+             lower = false;
+        for (size_t k = last; k < e && alpha; k++) {
+            alpha = (text[k] | 0x20) >= 'a' && (text[k] | 0x20) <= 'z';
+            upper = upper || (text[k] >= 'A' && text[k] <= 'Z');
+            lower = lower || (text[k] >= 'a' && text[k] <= 'z');
+        }
+        alpha = alpha && !(upper && lower); /* "RESOLVER.ADR.RecipNotFound" */
+        bool web = (i > 0 && (text[i - 1] == '/' || text[i - 1] == ':')) ||
+                   (e < len && text[e] == '/');
+        if (dots >= 2 && alpha && !web && text[i] != '.')
+            mask_span(text, i, e);
+        i = e;
+    }
+}
+
 /* Masks the names that only say where mail went, so that no rule reads a
- * cause in them: addresses ("spam@", "userunknown@") and the host of a
- * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example").  Web
- * addresses stay: some name their cause ("openspf.net/Why").  Lengths
- * are kept. */
+ * cause in them: addresses ("spam@", "userunknown@"), the host of a
+ * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example"), and any
+ * other host name of three labels or more (mask_hosts()).  Web addresses
+ * stay: some name their cause ("openspf.net/Why").  Lengths are kept. */
 static void mask_names(char *text, size_t len)
 {
     size_t pos = 0, st, l;
@@ -152,6 +193,7 @@ static void mask_names(char *text, size_t len)
 
     while (addrscan_next(text, len, &pos, &st, &l))
         mask_span(text, st, st + l);
+    mask_hosts(text, len);
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
         size_t h = e; /* the host name before "[ip]", after "host " */

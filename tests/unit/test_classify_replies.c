@@ -794,22 +794,65 @@ static const struct reply_row rows[] = {
     {"554 5.5.1 Error: no valid recipients", S, "undetermined", false},
 
     /* --- Japanese, Chinese and Russian --- */
-    {"550 指定されたメールアドレスは存在しません", H, "user_unknown", false},
-    {"452 メールボックスの容量が上限を超えています", S, "mailbox_full", false},
-    {"550 收件人不存在", H, "user_unknown", false},
-    {"552 对方邮箱已满", S, "mailbox_full", false},
-    {"554 邮件被判定为垃圾邮件", X, "spam_detected", false},
-    {"550 Пользователь не найден", H, "user_unknown", false},
-    {"552 Почтовый ящик переполнен", S, "mailbox_full", false},
-    {"550 Сообщение отклонено как спам", X, "spam_detected", false},
+    {"550 \xe6\x8c\x87\xe5\xae\x9a\xe3\x81\x95\xe3\x82\x8c\xe3\x81\x9f"
+     "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa2\xe3\x83\x89\xe3"
+     "\x83\xac\xe3\x82\xb9\xe3\x81\xaf\xe5\xad\x98\xe5\x9c\xa8\xe3\x81"
+     "\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+     H, "user_unknown", false},
+    {"452 \xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x83\x9c\xe3\x83\x83"
+     "\xe3\x82\xaf\xe3\x82\xb9\xe3\x81\xae\xe5\xae\xb9\xe9\x87\x8f\xe3"
+     "\x81\x8c\xe4\xb8\x8a\xe9\x99\x90\xe3\x82\x92\xe8\xb6\x85\xe3\x81"
+     "\x88\xe3\x81\xa6\xe3\x81\x84\xe3\x81\xbe\xe3\x81\x99",
+     S, "mailbox_full", false},
+    {"550 \xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba\xe4\xb8\x8d\xe5\xad\x98"
+     "\xe5\x9c\xa8",
+     H, "user_unknown", false},
+    {"552 \xe5\xaf\xb9\xe6\x96\xb9\xe9\x82\xae\xe7\xae\xb1\xe5\xb7\xb2"
+     "\xe6\xbb\xa1",
+     S, "mailbox_full", false},
+    {"554 \xe9\x82\xae\xe4\xbb\xb6\xe8\xa2\xab\xe5\x88\xa4\xe5\xae\x9a"
+     "\xe4\xb8\xba\xe5\x9e\x83\xe5\x9c\xbe\xe9\x82\xae\xe4\xbb\xb6",
+     X, "spam_detected", false},
+    {"550 \xd0\x9f\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7\xd0\xbe\xd0\xb2\xd0"
+     "\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c \xd0\xbd\xd0\xb5 \xd0\xbd\xd0"
+     "\xb0\xd0\xb9\xd0\xb4\xd0\xb5\xd0\xbd",
+     H, "user_unknown", false},
+    {"552 \xd0\x9f\xd0\xbe\xd1\x87\xd1\x82\xd0\xbe\xd0\xb2\xd1\x8b\xd0"
+     "\xb9 \xd1\x8f\xd1\x89\xd0\xb8\xd0\xba \xd0\xbf\xd0\xb5\xd1\x80\xd0"
+     "\xb5\xd0\xbf\xd0\xbe\xd0\xbb\xd0\xbd\xd0\xb5\xd0\xbd",
+     S, "mailbox_full", false},
+    {"550 \xd0\xa1\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0"
+     "\xb8\xd0\xb5 \xd0\xbe\xd1\x82\xd0\xba\xd0\xbb\xd0\xbe\xd0\xbd\xd0"
+     "\xb5\xd0\xbd\xd0\xbe \xd0\xba\xd0\xb0\xd0\xba \xd1\x81\xd0\xbf\xd0"
+     "\xb0\xd0\xbc",
+     X, "spam_detected", false},
     /* ... their sender's address, domain, IP or password is the sender's */
-    {"550 发件人地址不存在", X, "sender_rejected", false},
-    {"550 送信者のアドレスが存在しません", X, "sender_rejected", false},
-    {"550 Адрес отправителя не существует", X, "sender_rejected", false},
-    {"550 认证失败，用户不存在或密码错误", X, "smtp_auth", false},
-    {"554 IP地址不在白名单中", X, NULL, false},
-    {"550 收件人域名不存在", H, "domain_not_found", false},
-    {"552 5.3.4 メッセージのサイズが上限を超えています", X,
+    {"550 \xe5\x8f\x91\xe4\xbb\xb6\xe4\xba\xba\xe5\x9c\xb0\xe5\x9d\x80"
+     "\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8",
+     X, "sender_rejected", false},
+    {"550 \xe9\x80\x81\xe4\xbf\xa1\xe8\x80\x85\xe3\x81\xae\xe3\x82\xa2"
+     "\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\xe3\x81\x8c\xe5\xad\x98\xe5"
+     "\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+     X, "sender_rejected", false},
+    {"550 \xd0\x90\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81 \xd0\xbe\xd1\x82\xd0"
+     "\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd0\xb5\xd0\xbb\xd1"
+     "\x8f \xd0\xbd\xd0\xb5 \xd1\x81\xd1\x83\xd1\x89\xd0\xb5\xd1\x81\xd1"
+     "\x82\xd0\xb2\xd1\x83\xd0\xb5\xd1\x82",
+     X, "sender_rejected", false},
+    {"550 \xe8\xae\xa4\xe8\xaf\x81\xe5\xa4\xb1\xe8\xb4\xa5\xef\xbc\x8c"
+     "\xe7\x94\xa8\xe6\x88\xb7\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8\xe6"
+     "\x88\x96\xe5\xaf\x86\xe7\xa0\x81\xe9\x94\x99\xe8\xaf\xaf",
+     X, "smtp_auth", false},
+    {"554 IP\xe5\x9c\xb0\xe5\x9d\x80\xe4\xb8\x8d\xe5\x9c\xa8\xe7\x99\xbd"
+     "\xe5\x90\x8d\xe5\x8d\x95\xe4\xb8\xad",
+     X, NULL, false},
+    {"550 \xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba\xe5\x9f\x9f\xe5\x90\x8d"
+     "\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8",
+     H, "domain_not_found", false},
+    {"552 5.3.4 \xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb\xe3\x83\xbc\xe3\x82"
+     "\xb8\xe3\x81\xae\xe3\x82\xb5\xe3\x82\xa4\xe3\x82\xba\xe3\x81\x8c"
+     "\xe4\xb8\x8a\xe9\x99\x90\xe3\x82\x92\xe8\xb6\x85\xe3\x81\x88\xe3"
+     "\x81\xa6\xe3\x81\x84\xe3\x81\xbe\xe3\x81\x99", X,
      "message_too_large", false},
 
     /* --- a block list named beside a TLS demand; Postfix's answer to DATA
@@ -823,6 +866,79 @@ static const struct reply_row rows[] = {
     {"550 5.1.1 <ruth@example.org>... User unknown\n<<< 554 5.5.1 Error: no "
      "valid recipients",
      H, "user_unknown", false},
+    /* --- the reply of AUTH (RFC 4954), whatever account it names --- */
+    {"535 5.7.8 Authentication failed: account not found",
+     X, "smtp_auth", false},
+    {"535 Anmeldung fehlgeschlagen: Benutzer unbekannt", X, "smtp_auth", false},
+    {"535 \xe7\x99\xbb\xe5\xbd\x95\xe5\xa4\xb1\xe8\xb4\xa5\xef\xbc\x9a"
+     "\xe8\xb4\xa6\xe6\x88\xb7\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8",
+     X, "smtp_auth", false},
+
+    /* --- the sender's own address, account, relay, HELO or country --- */
+    {"550 5.7.1 Absenderadresse ist unbekannt", X, "sender_rejected", false},
+    {"550 5.7.1 Votre compte est suspendu", X, "sender_rejected", false},
+    {"550 5.7.1 Relais non autoris\xc3\xa9", X, "relay_denied", false},
+    {"550 5.7.1 \xe5\xaf\x84\xe4\xbb\xb6\xe8\x80\x85\xe7\xb6\xb2\xe5\x9f"
+     "\x9f\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8",
+     X, "sender_rejected", false},
+    {"550 \xd0\x92\xd0\xb0\xd1\x88 \xd0\xb0\xd0\xba\xd0\xba\xd0\xb0\xd1"
+     "\x83\xd0\xbd\xd1\x82 \xd0\xb7\xd0\xb0\xd0\xb1\xd0\xbb\xd0\xbe\xd0"
+     "\xba\xd0\xb8\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb0\xd0\xbd",
+     X, "sender_rejected", false},
+    {"550 5.7.1 This account is suspended from sending due to spam compl"
+     "aints",
+     X, "sender_rejected", false},
+    {"550 5.7.1 HELO host unknown: relay.shop.example",
+     X, "sender_rejected", false},
+    {"550 5.7.1 Messages from your country are not permitted",
+     X, "policy", false},
+    {"550 This server does not accept mail via IPv6", S, NULL, false},
+
+    /* --- the receiver's own lookup failed; a verification probe refused by
+     * policy --- */
+    {"550 5.1.1 Unable to verify recipient: directory lookup failed",
+     S, "system_error", false},
+    {"550 5.7.1 <a@b.example>: Recipient address rejected: undeliverable"
+     " address: host mx.b.example[192.0.2.8] said: 550 Administrative pr"
+     "ohibition (in reply to RCPT TO command)",
+     X, "policy", false},
+
+    /* --- dead addresses beside words that are no cause (a host, a code in
+     * an id, results that passed, a directory) --- */
+    {"550 5.1.1 User unknown (mx2.spamfilter.isp.example)",
+     H, "user_unknown", false},
+    /* ... but an Exchange code is no host, nor a name before a path */
+    {"550 RESOLVER.ADR.RecipNotFound; not found", H, "user_unknown", false},
+    {"550 see groups.google.com/support/bin/answer.py?answer=12", X, "policy",
+     false},
+    {"550 5.1.1 No such user (ref MI:SFQ-77)", H, "user_unknown", false},
+    {"550 5.1.1 User unknown (SPF=pass)", H, "user_unknown", false},
+    {"550 The recipient isn't listed in our company directory",
+     H, "user_unknown", false},
+    {"550 Message returned to sender: unknown recipient",
+     H, "user_unknown", false},
+    {"550 Mailbox nicht vorhanden", H, "user_unknown", false},
+    {"550 Adresse e-mail inexistante", H, "user_unknown", false},
+    {"550 L'indirizzo non esiste", H, "user_unknown", false},
+    {"550 U\xc5\xbcytkownik nie istnieje", H, "user_unknown", false},
+    {"550 U\xc5\xbeivatel neexistuje", H, "user_unknown", false},
+    {"550 \xd0\x9d\xd0\xb5\xd0\xb8\xd0\xb7\xd0\xb2\xd0\xb5\xd1\x81\xd1"
+     "\x82\xd0\xbd\xd1\x8b\xd0\xb9 \xd0\xbf\xd0\xbe\xd0\xbb\xd1\x83\xd1"
+     "\x87\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c",
+     H, "user_unknown", false},
+    {"550 \xe6\x9f\xa5\xe7\x84\xa1\xe6\xad\xa4\xe6\x94\xb6\xe4\xbb\xb6"
+     "\xe8\x80\x85",
+     H, "user_unknown", false},
+    {"550 \xe5\xae\x9b\xe5\x85\x88\xe4\xb8\x8d\xe6\x98\x8e",
+     H, "user_unknown", false},
+    {"550 \xec\xa1\xb4\xec\x9e\xac\xed\x95\x98\xec\xa7\x80 \xec\x95\x8a"
+     "\xeb\x8a\x94 \xec\x82\xac\xec\x9a\xa9\xec\x9e\x90\xec\x9e\x85\xeb"
+     "\x8b\x88\xeb\x8b\xa4",
+     H, "user_unknown", false},
+    {"550 Das Postfach wurde gel\xc3\xb6scht", H, "mailbox_disabled", false},
+    {"550 \xe8\xaf\xa5\xe9\x82\xae\xe7\xae\xb1\xe5\xb7\xb2\xe5\x81\x9c"
+     "\xe7\x94\xa8",
+     H, "mailbox_disabled", false},
 };
 
 int main(void)
