@@ -140,9 +140,40 @@ static size_t host_len(const char *t, size_t n)
     return i;
 }
 
+/* Bytes of a host name: letters, digits, '-' and '.'. */
 static bool host_char(char c)
 {
-    return host_len(&c, 1) == 1;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* Is t[s..e) a host name to mask (mask_hosts())? */
+static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
+{
+    size_t dots = 0, last = s;
+    bool upper = false, lower = false;
+
+    if (t[s] == '.' || t[e - 1] == '.' || (s > 0 && (t[s - 1] == '/' ||
+                                                     t[s - 1] == ':')) ||
+        (e < len && t[e] == '/'))
+        return false; /* no name, or one in a web address */
+    for (size_t k = s; k < e; k++)
+        if (t[k] == '.') {
+            if (t[k + 1] == '.')
+                return false;
+            dots++;
+            last = k + 1;
+        }
+    if (dots < 2 || e - last < 2)
+        return false;
+    for (size_t k = last; k < e; k++) {
+        char c = t[k];
+        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+            return false;
+        upper = upper || c <= 'Z';
+        lower = lower || c >= 'a';
+    }
+    return !(upper && lower); /* "RESOLVER.ADR.RecipNotFound" */
 }
 
 /* Masks the host names of three labels or more in text[0..len) ("Remote
@@ -151,33 +182,21 @@ static bool host_char(char c)
  * labels, whose last label has letters only, in one case (Exchange's
  * "RESOLVER.ADR.RecipNotFound" is no host).  Not one in a web address
  * (after "/" or ":", or followed by "/"), whose path may name a cause
- * (the rules read "groups.google.com/support"). */
+ * (the rules read "groups.google.com/support").  Only the runs around a
+ * dot are looked at. */
 static void mask_hosts(char *text, size_t len)
 {
-    for (size_t i = 0; i < len;) {
-        if (!host_char(text[i]) || (i > 0 && host_char(text[i - 1]))) {
-            i++;
-            continue;
-        }
-        size_t e = i + host_len(text + i, len - i), dots = 0, last = i;
-        for (size_t k = i; k < e; k++)
-            if (text[k] == '.' && k + 1 < e && text[k + 1] != '.') {
-                dots++;
-                last = k + 1;
-            }
-        bool alpha = e - last >= 2 && text[e - 1] != '.', upper = false,
-             lower = false;
-        for (size_t k = last; k < e && alpha; k++) {
-            alpha = (text[k] | 0x20) >= 'a' && (text[k] | 0x20) <= 'z';
-            upper = upper || (text[k] >= 'A' && text[k] <= 'Z');
-            lower = lower || (text[k] >= 'a' && text[k] <= 'z');
-        }
-        alpha = alpha && !(upper && lower); /* "RESOLVER.ADR.RecipNotFound" */
-        bool web = (i > 0 && (text[i - 1] == '/' || text[i - 1] == ':')) ||
-                   (e < len && text[e] == '/');
-        if (dots >= 2 && alpha && !web && text[i] != '.')
-            mask_span(text, i, e);
-        i = e;
+    const char *p = text, *end = text + len;
+
+    while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+        size_t s = (size_t)(p - text), e = s + 1;
+        while (s > 0 && host_char(text[s - 1]))
+            s--;
+        while (e < len && host_char(text[e]))
+            e++;
+        if (host_to_mask(text, len, s, e))
+            mask_span(text, s, e);
+        p = text + e;
     }
 }
 
