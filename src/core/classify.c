@@ -183,12 +183,16 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
  * "RESOLVER.ADR.RecipNotFound" is no host).  Not one in a web address
  * (after "/" or ":", or followed by "/"), whose path may name a cause
  * (the rules read "groups.google.com/support").  Only the runs around a
- * dot are looked at. */
+ * dot before a letter are looked at. */
 static void mask_hosts(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
 
     while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+        if (p + 1 == end || (p[1] | 0x20) < 'a' || (p[1] | 0x20) > 'z') {
+            p++; /* a sentence's end, a status, an address of digits */
+            continue;
+        }
         size_t s = (size_t)(p - text), e = s + 1;
         while (s > 0 && host_char(text[s - 1]))
             s--;
