@@ -155,7 +155,8 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
 
     if (t[s] == '.' || t[e - 1] == '.' || (s > 0 && (t[s - 1] == '/' ||
                                                      t[s - 1] == ':')) ||
-        (e < len && t[e] == '/'))
+        (e < len && t[e] == '/') ||
+        (e - s > 4 && strncasecmp(t + s, "www.", 4) == 0))
         return false; /* no name, or one in a web address */
     for (size_t k = s; k < e; k++)
         if (t[k] == '.') {
@@ -181,8 +182,9 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
  * a run of letters, digits, '-' and '.' with two dots or more between
  * labels, whose last label has letters only, in one case (Exchange's
  * "RESOLVER.ADR.RecipNotFound" is no host).  Not one in a web address
- * (after "/" or ":", or followed by "/"), whose path may name a cause
- * (the rules read "groups.google.com/support").  Only the runs around a
+ * (after "/" or ":", followed by "/", or starting "www."), whose path
+ * may name a cause (the rules read "groups.google.com/support").  A dot
+ * that ends the name ("mx.example.net.") is not part of it.  Only the runs around a
  * dot before a letter are looked at. */
 static void mask_hosts(char *text, size_t len)
 {
@@ -198,8 +200,9 @@ static void mask_hosts(char *text, size_t len)
             s--;
         while (e < len && host_char(text[e]))
             e++;
-        if (host_to_mask(text, len, s, e))
-            mask_span(text, s, e);
+        size_t n = e - s > 1 && text[e - 1] == '.' ? e - 1 : e; /* "x.net." */
+        if (host_to_mask(text, len, s, n))
+            mask_span(text, s, n);
         p = text + e;
     }
 }

@@ -939,6 +939,60 @@ static const struct reply_row rows[] = {
     {"550 \xe8\xaf\xa5\xe9\x82\xae\xe7\xae\xb1\xe5\xb7\xb2\xe5\x81\x9c"
      "\xe7\x94\xa8",
      H, "mailbox_disabled", false},
+
+    /* --- his, her or their account is the recipient's; 'sending' is no
+     * sender --- */
+    {"550 5.2.1 El destinatario ha cerrado su cuenta de correo",
+     H, "mailbox_disabled", false},
+    {"550 El usuario no existe o su cuenta ha sido desactivada",
+     H, "mailbox_disabled", false},
+    {"550 5.1.1 Ontvanger onbekend; maak een nieuw account aan",
+     H, "user_unknown", false},
+    {"550 \xe5\x8f\x91\xe4\xbf\xa1\xe5\xa4\xb1\xe8\xb4\xa5\xef\xbc\x9a"
+     "\xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba\xe4\xb8\x8d\xe5\xad\x98\xe5"
+     "\x9c\xa8",
+     H, "user_unknown", false},
+    {"550 \xeb\xa9\x94\xec\x9d\xbc \xeb\xb0\x9c\xec\x86\xa1 \xec\x8b\xa4"
+     "\xed\x8c\xa8: \xec\x88\x98\xec\x8b\xa0\xec\x9e\x90 \xec\xa3\xbc"
+     "\xec\x86\x8c\xea\xb0\x80 \xec\xa1\xb4\xec\x9e\xac\xed\x95\x98\xec"
+     "\xa7\x80 \xec\x95\x8a\xec\x8a\xb5\xeb\x8b\x88\xeb\x8b\xa4",
+     H, "user_unknown", false},
+    {"550 5.1.1 Empf\xc3\xa4ngeradresse ung\xc3\xbcltig, Absender wurde "
+     "benachrichtigt",
+     H, "user_unknown", false},
+
+    /* --- a block list zone is named after the words that name it, masked
+     * or not --- */
+    {"550 5.1.1 Recipient rejected: 192.0.2.1 found in zen.spamhaus.org",
+     X, "blocklisted", false},
+    {"550 Your IP 192.0.2.1 is on the bl.spamcop.net list",
+     X, "blocklisted", false},
+    {"550 5.7.1 See www.spamhaus.org for details", X, "blocklisted", false},
+
+    /* --- the sender, its IP or its login 'not recognized'; a quoted dead
+     * address stays one --- */
+    {"550 5.7.1 Sender address not recognized", X, NULL, false},
+    {"530 5.7.0 User not recognized", X, NULL, false},
+    {"450 4.1.1 <u@example.com>: Recipient address rejected: undeliverab"
+     "le address: host mx3.example.com[203.0.113.57] said: 550 Mailbox n"
+     "ot found or access denied (in reply to RCPT TO command)",
+     S, "user_unknown", false},
+    {"550 5.1.1 <u@example.com>: Recipient address rejected: undeliverab"
+     "le address: host mx.example.com[198.51.100.1] said: 550 5.4.1 Reci"
+     "pient address rejected: Access denied (in reply to RCPT TO command"
+     ")",
+     H, "user_unknown", false},
+
+    /* --- NetEase codes at the end; a message limit is a mailbox's --- */
+    {"554 DT:SPM", X, "spam_detected", false},
+    {"550 Mail is rejected by recipients (MI:DMA)", X, "auth_dmarc", true},
+    {"452 4.2.2 Over quota: message limit for this user exceeded",
+     S, "mailbox_full", false},
+
+    /* --- a host name that ends with a dot is masked too --- */
+    {"550 5.1.1 <u@x.example>... User unknown while talking to mx-spam01"
+     ".isp.example.:",
+     H, "user_unknown", false},
 };
 
 int main(void)
