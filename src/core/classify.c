@@ -127,24 +127,17 @@ static void mask_span(char *text, size_t from, size_t to)
             text[i] = 'x';
 }
 
-/* Length of the host name at t[0..n): letters, digits, '-' and '.'. */
-static size_t host_len(const char *t, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n && ((t[i] >= 'a' && t[i] <= 'z') ||
-                     (t[i] >= 'A' && t[i] <= 'Z') ||
-                     (t[i] >= '0' && t[i] <= '9') || t[i] == '-' ||
-                     t[i] == '.'))
-        i++;
-    return i;
-}
-
 /* Bytes of a host name: letters, digits, '-' and '.'. */
 static bool host_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* Is c an ASCII letter? */
+static bool ascii_letter(char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
 
 /* Is t[s..e) a host name to mask (mask_hosts())? */
@@ -169,7 +162,7 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
         return false;
     for (size_t k = last; k < e; k++) {
         char c = t[k];
-        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+        if (!ascii_letter(c))
             return false;
         upper = upper || c <= 'Z';
         lower = lower || c >= 'a';
@@ -184,14 +177,14 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
  * "RESOLVER.ADR.RecipNotFound" is no host).  Not one in a web address
  * (after "/" or ":", followed by "/", or starting "www."), whose path
  * may name a cause (the rules read "groups.google.com/support").  A dot
- * that ends the name ("mx.example.net.") is not part of it.  Only the runs around a
- * dot before a letter are looked at. */
+ * that ends the name ("mx.example.net.") is not part of it.  Only the
+ * runs around a dot before a letter are looked at. */
 static void mask_hosts(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
 
     while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
-        if (p + 1 == end || (p[1] | 0x20) < 'a' || (p[1] | 0x20) > 'z') {
+        if (p + 1 == end || !ascii_letter(p[1])) {
             p++; /* a sentence's end, a status, an address of digits */
             continue;
         }
@@ -223,7 +216,7 @@ static void mask_names(char *text, size_t len)
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
         size_t h = e; /* the host name before "[ip]", after "host " */
-        while (h > 0 && host_len(text + h - 1, 1) == 1)
+        while (h > 0 && host_char(text[h - 1]))
             h--;
         if (h < e && h >= 5 && strncasecmp(text + h - 5, "host ", 5) == 0 &&
             (h == 5 || text[h - 6] == ' ')) /* not "ghost " */

@@ -554,15 +554,17 @@ static void test_line_phrases_as_reference(void **state)
     }
 }
 
-/* textbounce_parse() of a notice text into a report of its own. */
-static struct report *parse_notice(const char *text,
-                                   const struct mime_limits *lim)
+/* textbounce_parse() of a notice text into a report of its own, under
+ * the default limits. */
+static struct report *parse_notice(const char *text)
 {
+    struct mime_limits lim;
     struct report *r = calloc(1, sizeof *r);
-    struct rbuild b = {.r = r, .lim = lim};
+    struct rbuild b = {.r = r, .lim = &lim};
     struct textbounce_hints h = {.subject = "failure notice", .from = ""};
 
     assert_non_null(r);
+    mime_limits_default(&lim);
     (void)textbounce_parse(&b, text, strlen(text), &h);
     return r;
 }
@@ -590,12 +592,10 @@ static void test_remote_from_later_block(void **state)
         {"<a@b.example>: 550 5.1.1 unknown\nuser\n\n<a@b.example>: again\n",
          NULL},
     };
-    struct mime_limits lim;
     (void)state;
 
-    mime_limits_default(&lim);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct report *r = parse_notice(cases[i].text, &lim);
+        struct report *r = parse_notice(cases[i].text);
         assert_int_equal(r->nrcpts, 1);
         assert_int_equal(r->rcpts[0].reply_code, 550);
         if (cases[i].remote == NULL)
@@ -626,12 +626,10 @@ static void test_helpdesk_phrase_position(void **state)
          "help@example.com\n",
          "user@example.com"},
     };
-    struct mime_limits lim;
     (void)state;
 
-    mime_limits_default(&lim);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct report *r = parse_notice(cases[i].text, &lim);
+        struct report *r = parse_notice(cases[i].text);
         assert_int_equal(r->nrcpts, 1);
         assert_string_equal(r->rcpts[0].recipient, cases[i].want);
         report_free(&r);
