@@ -200,11 +200,54 @@ static void mask_hosts(char *text, size_t len)
     }
 }
 
+/* Does a web address's path start at text[i], a '/' after a run of host
+ * bytes with a dot whose last label has letters only? */
+static bool url_path_at(const char *text, size_t i)
+{
+    size_t s = i, last = i;
+
+    while (s > 0 && host_char(text[s - 1]))
+        s--;
+    for (size_t k = s; k < i; k++)
+        if (text[k] == '.')
+            last = k + 1;
+    if (last == i || i - last < 2)
+        return false;
+    for (size_t k = last; k < i; k++)
+        if (!ascii_letter(text[k]))
+            return false;
+    return true;
+}
+
+/* Masks the paths of web addresses ("support.example/quarantine/help",
+ * "x.example/?p=SpamPolicy"): the page a reply points to is no cause,
+ * the words around it are.  The name stays readable, '/' and the other
+ * punctuation are kept. */
+static void mask_url_paths(char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    while ((p = memchr(p, '/', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - text), e = i;
+        if (i == 0 || !url_path_at(text, i)) {
+            p++;
+            continue;
+        }
+        while (e < len && text[e] != ' ' && text[e] != '>' &&
+               text[e] != ')' && text[e] != ']' && text[e] != '"' &&
+               text[e] != '\'')
+            e++;
+        mask_span(text, i, e);
+        p = text + e;
+    }
+}
+
 /* Masks the names that only say where mail went, so that no rule reads a
  * cause in them: addresses ("spam@", "userunknown@"), the host of a
  * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example"), and any
- * other host name of three labels or more (mask_hosts()).  Web addresses
- * stay: some name their cause ("openspf.net/Why").  Lengths are kept. */
+ * other host name of three labels or more (mask_hosts()), and the paths of
+ * web addresses (mask_url_paths()).  The names of web addresses stay:
+ * some name their cause ("openspf.net").  Lengths are kept. */
 static void mask_names(char *text, size_t len)
 {
     size_t pos = 0, st, l;
@@ -213,6 +256,7 @@ static void mask_names(char *text, size_t len)
     while (addrscan_next(text, len, &pos, &st, &l))
         mask_span(text, st, st + l);
     mask_hosts(text, len);
+    mask_url_paths(text, len);
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
         size_t h = e; /* the host name before "[ip]", after "host " */

@@ -993,6 +993,19 @@ static const struct reply_row rows[] = {
     {"550 5.1.1 <u@x.example>... User unknown while talking to mx-spam01"
      ".isp.example.:",
      H, "user_unknown", false},
+
+    /* --- the path of a help page is no cause; the words around it are --- */
+    {"550 5.1.1 No such user here. Details: https://postmaster.example.net/"
+     "reputation/faq.html#550",
+     H, "user_unknown", false},
+    {"550 5.1.1 Mailbox does not exist, see http://kb.example.org/rbl-spam/"
+     "help.html", H, "user_unknown", false},
+    {"550 5.1.1 Unknown recipient (https://support.example.com/mail/?p=dmarc-"
+     "reject)", H, "user_unknown", false},
+    {"550 5.7.1 Message refused by policy; codes at https://help.example.com"
+     "/errors#UserUnknown", X, "policy", false},
+    {"554 5.7.1 Message rejected as spam, see https://www.example.org/faq/"
+     "x.html", X, "spam_detected", false},
 };
 
 int main(void)
