@@ -32,7 +32,7 @@ tap_ok $rc "a DSN exits 0"
 tap_ok $? "one line per recipient"
 line_has "$tmp/dsn.out" '"recipient":"gone@dest.example"' '"bucket":"hard"' \
     '"reason":"user_unknown"' '"status":"5.1.1"' '"reply":"550"' \
-    '"action":"failed"' '"rule":"unknown-text"' '"auth":false' \
+    '"action":"failed"' '"rule":"pf-unknown-table"' '"auth":false' \
     '"original_recipient":"Gone@Dest.example"' '"file":"dsn-two.eml"' \
     '"remote_mta":"in.dest.example"' \
     '"original_message_id":"news-42@sender.example"'
@@ -85,10 +85,10 @@ rc=0; "$ctl" classify --rules "$tmp/bad.rules" --reply "550 x" \
     "$tmp/bad.err"
 tap_ok $? "bad rules: FILE:LINE error, status 78 ($rc)"
 
-printf 'unknown-text mailbox_full text=/user unknown/i\n' > "$tmp/local.rules"
+printf 'pf-unknown-table mailbox_full text=/user unknown/i\n' > "$tmp/local.rules"
 cl --local-rules "$tmp/local.rules" "$fx/dsn-two.eml" > "$tmp/l.out"
 line_has "$tmp/l.out" '"recipient":"gone@dest.example"' \
-    '"reason":"mailbox_full"' '"rule":"unknown-text"'
+    '"reason":"mailbox_full"' '"rule":"pf-unknown-table"'
 tap_ok $? "a local rule replaces the shipped rule of the same id"
 
 rc=0; cl --format yaml --reply x > /dev/null 2>&1 || rc=$?

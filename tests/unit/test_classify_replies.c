@@ -1006,6 +1006,21 @@ static const struct reply_row rows[] = {
      "/errors#UserUnknown", X, "policy", false},
     {"554 5.7.1 Message rejected as spam, see https://www.example.org/faq/"
      "x.html", X, "spam_detected", false},
+
+    /* --- Postfix's recipient-table wording names the recipient, whatever
+     * gateway name follows; its sender-side twin stays the sender's --- */
+    {"550 5.1.1 <u@example.com>: Recipient address rejected: User unknown i"
+     "n local recipient table [SpamShield]", H, "user_unknown", false},
+    {"550 5.1.1 <u@example.com>: Recipient address rejected: User unknown i"
+     "n virtual mailbox table (barracuda gateway)", H, "user_unknown", false},
+    {"450 4.1.1 <u@example.com>: Recipient address rejected: User unknown i"
+     "n relay recipient table (spam firewall)", S, "user_unknown", false},
+    {"553 5.1.0 <s@example.com>: Sender address rejected: User unknown in l"
+     "ocal recipient table", X, "sender_rejected", false},
+    {"550 5.1.0 <s@example.com>: Sender address rejected: undeliverable add"
+     "ress: host mx.example.org[192.0.2.9] said: 550 5.1.1 <s@example.com>:"
+     " Recipient address rejected: User unknown in virtual mailbox table (in"
+     " reply to RCPT TO command)", X, "sender_rejected", false},
 };
 
 int main(void)
