@@ -1021,6 +1021,22 @@ static const struct reply_row rows[] = {
      "ress: host mx.example.org[192.0.2.9] said: 550 5.1.1 <s@example.com>:"
      " Recipient address rejected: User unknown in virtual mailbox table (in"
      " reply to RCPT TO command)", X, "sender_rejected", false},
+
+    /* --- a failed lookup of the user, and "try again later", in other
+     * languages: temporary, whatever status comes with them --- */
+    {"550 5.1.1 수신자 확인 중 오류가 발생했습니다", S, "system_error", false},
+    {"550 5.1.1 查找收件人失败", S, "system_error", false},
+    {"554 Errore interno, riprova più tardi", S, "system_error", false},
+    {"554 Сервис недоступен, попробуйте позже", S, "system_error", false},
+    {"550 5.1.1 <u@example.com>: 사용자 없음, 잠시 후 다시 시도하지 마십시오. User "
+     "unknown", H, "user_unknown", false},
+
+    /* --- too many connections, in other languages --- */
+    {"421 4.7.0 Muitas conexões a partir do seu endereço", X,
+     "too_many_connections", false},
+    {"421 Te veel verbindingen vanaf uw IP-adres", X, "too_many_connections",
+     false},
+    {"421 4.7.0 并发连接超过限制", X, "too_many_connections", false},
 };
 
 int main(void)
