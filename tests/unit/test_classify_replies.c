@@ -1037,6 +1037,17 @@ static const struct reply_row rows[] = {
     {"421 Te veel verbindingen vanaf uw IP-adres", X, "too_many_connections",
      false},
     {"421 4.7.0 并发连接超过限制", X, "too_many_connections", false},
+
+    /* --- the sender's login, quota and sending limits --- */
+    {"553 5.7.1 Sender address does not match the authenticated account",
+     X, "sender_rejected", false},
+    {"550 5.7.1 Login user mismatch with MAIL FROM", X, "sender_rejected",
+     false},
+    {"552 5.2.2 Sender mailbox quota exceeded", X, "sender_rejected", false},
+    {"550 Account has reached its 24 hour message limit", X, "rate_limited",
+     false},
+    {"554 Outbound mail limit reached for this domain", X, "rate_limited",
+     false},
 };
 
 int main(void)
