@@ -1048,6 +1048,15 @@ static const struct reply_row rows[] = {
      false},
     {"554 Outbound mail limit reached for this domain", X, "rate_limited",
      false},
+
+    /* --- X.4.4 is a missing route, not a missing domain, unless the text
+     * says the domain does not exist --- */
+    {"554 5.4.4 Unable to route: no next hop for this destination", S,
+     "network", false},
+    {"550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", H,
+     "domain_not_found", false},
+    {"554 5.4.4 No MX or A records for example.invalid", H,
+     "domain_not_found", false},
 };
 
 int main(void)
