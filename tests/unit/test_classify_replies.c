@@ -1057,6 +1057,53 @@ static const struct reply_row rows[] = {
      "domain_not_found", false},
     {"554 5.4.4 No MX or A records for example.invalid", H,
      "domain_not_found", false},
+
+    /* --- the sender's domain, named with its dots; a recipient named after
+     * the word "sender" stays the recipient --- */
+    {"550 5.7.1 Sender domain mail.shop.example has no valid MX record", X,
+     "sender_rejected", false},
+    {"553 Return-path domain shop.example does not exist", X,
+     "sender_rejected", false},
+    {"550 5.1.1 Dear sender: recipient <u@example.com> unknown", H,
+     "user_unknown", false},
+    {"550 5.1.0 Unknown sender domain news.shop.example", X,
+     "sender_rejected", false},
+    {"554 5.7.1 Unauthorized sender address", X, "sender_rejected", false},
+    {"550 Wrong username or password for the relay", X, "smtp_auth",
+     false},
+
+    /* --- dead addresses in more words --- */
+    {"550 Unable to locate the recipient in the directory", H, "user_unknown",
+     false},
+    {"550 Could not find the recipient's mail server", S, NULL, false},
+    {"550 The user you wrote to no longer exists here", H,
+     "user_unknown", false},
+    {"550 Le destinataire n'existe plus", H,
+     "user_unknown", false},
+    {"550 This address is no longer monitored", H, "mailbox_disabled", false},
+    {"554 jo wasn't found at corp.example", H, "user_unknown", false},
+    {"550 The recipient may be a nonexistent mailbox", H, "user_unknown",
+     false},
+    {"550 5.1.1 No such user (Barracuda Email Security Service)", H,
+     "user_unknown", false},
+    {"554 5.7.1 Client host blocked using Barracuda Reputation", X,
+     "blocklisted", false},
+
+    /* --- null MX as Postfix writes it; a full mailbox named by address --- */
+    {"<u@shop.example>: Domain shop.example does not accept mail (nullMX)",
+     H, "no_mx", false},
+    {"552 Message rejected: mailbox u@example.com is full", S,
+     "mailbox_full", false},
+    {"452 4.2.2 Message size exceeds account quota", S, "mailbox_full",
+     false},
+
+    /* --- greylisting is no block list; RFC 5321's 421 text; content --- */
+    {"451 4.7.1 Greylisted by policyd, retry later", S, "greylisted", false},
+    {"421 mx.example.com Service not available, closing transmission "
+     "channel", S, "system_error", false},
+    {"550 We do not accept attachments of this type (.exe)", X, "content",
+     false},
+    {"554 5.7.1 Banned attachment found", X, "content", false},
 };
 
 int main(void)
