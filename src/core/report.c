@@ -52,7 +52,8 @@ struct report_ctx {
     bool orig_cc;      /* the returned original has a Cc: with something */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
-    bool sure_autoreply; /* those and a Subject that starts as one's does */
+    bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
+                            Subject that starts as an automatic reply's */
     /* the top entity's From: and To: and, once report_addrs() has read
      * them (only the text rules use them), their first addresses */
     struct hdr_want from_f, to_f;
@@ -289,7 +290,12 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
                         report_hdr_has(&w[T_APPLE], NULL);
     c->autoreply = c->hard_autoreply ||
                    (r->subject != NULL && report_autoreply_subject(r->subject));
-    c->sure_autoreply = c->hard_autoreply && r->subject != NULL &&
+    /* any automatic submission (RFC 3834: Exchange marks its automatic
+     * replies auto-generated) titled as an automatic reply */
+    bool automatic = c->hard_autoreply ||
+                     (w[T_AUTOSUB].found &&
+                      !report_hdr_has(&w[T_AUTOSUB], "no"));
+    c->sure_autoreply = automatic && r->subject != NULL &&
                         report_autoreply_prefix(r->subject);
     if (w[T_XFAILED].found)
         rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,

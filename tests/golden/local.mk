@@ -85,3 +85,5 @@ EXTRA_DIST += tests/golden/vacation-quotes-failure.eml tests/golden/vacation-quo
 EXTRA_DIST += tests/golden/japanese-notice.eml tests/golden/japanese-notice.ref
 # a mail system's notice titled as the automatic reply it returns
 EXTRA_DIST += tests/golden/notice-of-autoreply.eml tests/golden/notice-of-autoreply.ref
+# an Exchange automatic reply (Auto-Submitted: auto-generated) quoting a failure
+EXTRA_DIST += tests/golden/exchange-oof-quotes-failure.eml tests/golden/exchange-oof-quotes-failure.ref
