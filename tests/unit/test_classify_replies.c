@@ -1104,6 +1104,14 @@ static const struct reply_row rows[] = {
     {"550 We do not accept attachments of this type (.exe)", X, "content",
      false},
     {"554 5.7.1 Banned attachment found", X, "content", false},
+
+    /* --- "not in the directory" in other languages; a bare "Blocked" --- */
+    {"550 Benutzer m.klein ist im Domino-Verzeichnis nicht aufgeführt", H,
+     "user_unknown", false},
+    {"550 Le destinataire n'est pas répertorié dans l'annuaire", H,
+     "user_unknown", false},
+    {"554 Blocked - see https://ipcheck.example.com/?ip=192.0.2.7", X,
+     "blocklisted", false},
 };
 
 int main(void)
