@@ -242,11 +242,34 @@ static void mask_url_paths(char *text, size_t len)
     }
 }
 
+/* Masks the quoted display names of addresses ('"Unknown User" <a@b>'):
+ * a name someone chose is no cause.  Only a quoted string of at most
+ * 100 bytes right before '<' (a blank between them allowed) is one. */
+static void mask_display_names(char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        size_t e = (size_t)(p - text);
+        if (e > 0 && text[e - 1] == ' ')
+            e--;
+        if (e >= 2 && text[e - 1] == '"') {
+            size_t q = e - 1, stop = q > 100 ? q - 100 : 0;
+            while (q > stop && text[q - 1] != '"')
+                q--;
+            if (q > 0 && text[q - 1] == '"')
+                mask_span(text, q, e - 1);
+        }
+        p++;
+    }
+}
+
 /* Masks the names that only say where mail went, so that no rule reads a
  * cause in them: addresses ("spam@", "userunknown@"), the host of a
  * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example"), and any
- * other host name of three labels or more (mask_hosts()), and the paths of
- * web addresses (mask_url_paths()).  The names of web addresses stay:
+ * other host name of three labels or more (mask_hosts()), the paths of
+ * web addresses (mask_url_paths()) and quoted display names
+ * (mask_display_names()).  The names of web addresses stay:
  * some name their cause ("openspf.net").  Lengths are kept. */
 static void mask_names(char *text, size_t len)
 {
@@ -257,6 +280,7 @@ static void mask_names(char *text, size_t len)
         mask_span(text, st, st + l);
     mask_hosts(text, len);
     mask_url_paths(text, len);
+    mask_display_names(text, len);
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
         size_t h = e; /* the host name before "[ip]", after "host " */

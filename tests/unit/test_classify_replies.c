@@ -1112,6 +1112,49 @@ static const struct reply_row rows[] = {
      "user_unknown", false},
     {"554 Blocked - see https://ipcheck.example.com/?ip=192.0.2.7", X,
      "blocklisted", false},
+
+    /* --- RFC 5321's "mailbox unavailable" with a cause that is not the
+     * mailbox --- */
+    {"550 Mailbox unavailable: too many spam complaints from your network",
+     X, "bad_reputation", false},
+    {"550 Requested action not taken: mailbox unavailable (sender IP not on "
+     "the allow list)", X, "policy", false},
+    {"550 Mailbox unavailable, storage maintenance under way", S,
+     "system_error", false},
+    {"551 Relaying to this user is not authorized", X, NULL, false},
+
+    /* --- the sender's login, header From, HELO and MAIL FROM, with the
+     * dots of their names --- */
+    {"550 5.7.1 SMTP user relay01 does not exist", X, "smtp_auth", false},
+    {"550 5.7.1 From: address domain unknown", X, "sender_rejected", false},
+    {"550 5.7.1 The domain of your envelope address has no MX", X,
+     "sender_rejected", false},
+    {"550 5.7.1 HELO name smtp.out.shop.example rejected: not found", X,
+     "sender_rejected", false},
+    {"501 5.5.4 Invalid address <a@shop.example> in MAIL FROM", X,
+     "sender_rejected", false},
+    {"550 5.1.10 Null MX at shop.example, the return-path domain", X,
+     "sender_rejected", false},
+    {"550 5.7.1 Outbound sending has been suspended for this account", X,
+     "sender_rejected", false},
+    {"554 mx.example.net ESMTP Mailserver 5.1.1 refuses this connection", X,
+     "blocklisted", false},
+    {"550 5.2.1 This mailbox does not accept mail from your organization", X,
+     "policy", false},
+
+    /* --- temporary causes behind dead-looking statuses --- */
+    {"550 5.2.1 The user has received too many e-mails in the last hour", S,
+     "rate_limited", false},
+    {"550 5.1.1 <u@example.com>: mailbox backend unreachable, please retry",
+     S, NULL, false},
+    {"550 5.1.2 DNS soft error while looking up example.com", S, "network",
+     false},
+    {"550 5.1.1 <u@example.com>: alias expansion failed: loop detected", S,
+     "network", false},
+
+    /* --- a quoted display name is no cause --- */
+    {"550 5.7.1 Mail to \"No Such User\" <u@example.com> refused by policy",
+     X, "policy", false},
 };
 
 int main(void)
