@@ -1155,6 +1155,7 @@ static const struct reply_row rows[] = {
     /* --- a quoted display name is no cause --- */
     {"550 5.7.1 Mail to \"No Such User\" <u@example.com> refused by policy",
      X, "policy", false},
+    {"451 4.7.1 しばらく時間を置いて再送してください", S, "system_error", false},
 };
 
 int main(void)
