@@ -135,10 +135,61 @@ static void ac_classes(struct prefilter *pf)
         pf->cls[c] = pf->cls[c + 32];
 }
 
+/* A literal as the trie reads it: its bytes' classes. */
+struct class_key {
+    const unsigned char *k;
+    size_t len;
+};
+
+static int class_key_cmp(const void *a, const void *b)
+{
+    const struct class_key *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->k, y->k, n);
+
+    return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The states of the trie of the literals (its root and one per distinct
+ * prefix, cases folded), counted before it is built: the literals as
+ * class strings, sorted, each adding the bytes past its longest common
+ * prefix with the one before.  0 when memory runs out. */
+static size_t ac_count_states(const struct prefilter *pf)
+{
+    size_t total = 0, n = 1;
+
+    for (size_t i = 0; i < pf->nlits; i++)
+        total += pf->lits[i].len;
+    struct class_key *keys = malloc((pf->nlits ? pf->nlits : 1) * sizeof *keys);
+    unsigned char *buf = malloc(total ? total : 1);
+    if (keys == NULL || buf == NULL) {
+        free(keys);
+        free(buf);
+        return 0;
+    }
+    for (size_t i = 0, at = 0; i < pf->nlits; i++) {
+        keys[i].k = buf + at;
+        keys[i].len = pf->lits[i].len;
+        for (size_t k = 0; k < pf->lits[i].len; k++)
+            buf[at++] = pf->cls[(unsigned char)pf->lits[i].text[k]];
+    }
+    qsort(keys, pf->nlits, sizeof *keys, class_key_cmp);
+    for (size_t i = 0; i < pf->nlits; i++) {
+        size_t lcp = 0;
+        while (i > 0 && lcp < keys[i].len && lcp < keys[i - 1].len &&
+               keys[i].k[lcp] == keys[i - 1].k[lcp])
+            lcp++;
+        n += keys[i].len - lcp;
+    }
+    free(keys);
+    free(buf);
+    return n;
+}
+
 /* Work space of the build, states numbered in creation order.  The trie
  * becomes the final table in place (ac_table()), so that the build needs
- * no second copy of it: two bytes an entry when the states cannot reach
- * 65,536 (the literals' bytes in all, plus one, bound them), else four. */
+ * no second copy of it: two bytes an entry when the states, counted first
+ * (ac_count_states()), are fewer than 65,536, else four. */
 struct build {
     void *trie;       /* max * ncls entries: the trie, the automaton, the
                          final table */
@@ -244,7 +295,8 @@ static void ac_permute(struct prefilter *pf, struct build *b, void *row,
 /* The automaton of the trie's states renumbered (newid[]) as the final
  * table: its entries translated, its rows moved (ac_permute()), the
  * entries of a table of four bytes an entry premultiplied by ncls, or
- * narrowed to two bytes when there are few states after all. */
+ * narrowed to two bytes when there are few states after all (the states
+ * could not be counted first, for lack of memory). */
 static int ac_table(struct prefilter *pf, struct build *b)
 {
     size_t n = pf->nstates * pf->ncls;
@@ -353,6 +405,9 @@ int prefilter_finish(struct prefilter *pf)
     ac_classes(pf);
     if (max > UINT32_MAX / pf->ncls)
         return -1;
+    size_t exact = ac_count_states(pf); /* at most max */
+    if (exact != 0)
+        max = exact;
     b.wide = max >= PREFILTER_NARROW;
     b.trie = calloc(max * pf->ncls, b.wide ? sizeof(uint32_t)
                                            : sizeof(uint16_t));

@@ -409,8 +409,8 @@ static void wide_automaton_found_as_by_search(void **state)
 }
 
 /* Literals of more than 65,535 bytes in all but few states (they share
- * a long start): the table is built four bytes an entry and narrowed to
- * two. */
+ * a long start): the states are counted before the trie is built, and
+ * the table is two bytes an entry. */
 static void narrowed_automaton_found_as_by_search(void **state)
 {
     static char lit[MANY_LITS][LIT_MAX + 1];
