@@ -1,8 +1,7 @@
 /*
  * test_rules.c - the rules file: FILE:LINE errors for every kind of bad
  * line, override by id, first match wins, each condition, bucket and auth
- * overrides, globs, the literal prefilter never changing a decision, and
- * the memory the shipped rules take.
+ * overrides, globs, and the literal prefilter never changing a decision.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,13 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <cmocka.h>
-#if defined(__SANITIZE_ADDRESS__)
-/* libasan's (sanitizer/allocator_interface.h, not always installed) */
-size_t __sanitizer_get_current_allocated_bytes(void);
-#endif
 
 #include "core/classify.h"
 #include "core/rules.h"
@@ -629,47 +623,9 @@ static void missing_file(void **state)
     free(err);
 }
 
-/* Loading the shipped rules stays within RULES_MEMORY_MAX: with 2 MB of
- * mail in memory and the process itself, the benchmark's classifier then
- * peaks below 16 MB (bench/classify).  Measured as the growth of the
- * process's peak resident size, so this test runs first, before any other
- * has raised it; under AddressSanitizer, whose shadow memory counts in
- * that size, as the heap bytes the loaded rules hold. */
-#define RULES_MEMORY_MAX (12800L * 1024)
-
-#if !defined(__SANITIZE_ADDRESS__)
-static long peak_bytes(void)
-{
-    struct rusage u;
-
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss * 1024L; /* kilobytes on Linux */
-}
-#endif
-
-static void shipped_rules_memory(void **state)
-{
-    (void)state;
-#if defined(__SANITIZE_ADDRESS__)
-    size_t before = __sanitizer_get_current_allocated_bytes();
-    struct classify_rules *rs = load_shipped_rules();
-    long grew = (long)(__sanitizer_get_current_allocated_bytes() - before);
-#else
-    long before = peak_bytes();
-    struct classify_rules *rs = load_shipped_rules();
-    long grew = peak_bytes() - before;
-#endif
-    assert_non_null(rs);
-    print_message("# loading the shipped rules: %ld KB\n", grew / 1024);
-    assert_true(grew > 0);
-    assert_true(grew < RULES_MEMORY_MAX);
-    classify_rules_free(&rs);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(shipped_rules_memory), /* first: see there */
         cmocka_unit_test(load_errors),
         cmocka_unit_test(long_line_and_nul),
         cmocka_unit_test(override_by_id),
