@@ -127,6 +127,17 @@ static void mask_span(char *text, size_t from, size_t to)
             text[i] = 'x';
 }
 
+/* mask_span() of an address, its dots too ("x.y@a.example" reads
+ * "xxx@xxxxxxxxx"): the words around an address are one sentence, and a
+ * rule that stops at a sentence's end ('.') reads past it. */
+static void mask_address(char *text, size_t from, size_t to)
+{
+    mask_span(text, from, to);
+    for (size_t i = from; i < to; i++)
+        if (text[i] == '.')
+            text[i] = 'x';
+}
+
 /* Bytes of a host name: letters, digits, '-' and '.'. */
 static bool host_char(char c)
 {
@@ -242,6 +253,19 @@ static void mask_url_paths(char *text, size_t len)
     }
 }
 
+/* Is text[q..c) the inside of a display name: no address in it, and its
+ * opening quote (text[q - 1]) at the start or after a blank or ',', ':',
+ * ';', '(' (not a quote that closes a string before it)? */
+static bool display_name_at(const char *text, size_t q, size_t c)
+{
+    if (q >= 2 && strchr(" ,:;(", text[q - 2]) == NULL)
+        return false;
+    for (size_t i = q; i < c; i++)
+        if (text[i] == '@' || text[i] == '<' || text[i] == '>')
+            return false;
+    return true;
+}
+
 /* Masks the quoted display names of addresses ('"Unknown User" <a@b>'):
  * a name someone chose is no cause.  Only a quoted string of at most
  * 100 bytes right before '<' (a blank between them allowed) is one. */
@@ -257,7 +281,8 @@ static void mask_display_names(char *text, size_t len)
             size_t q = e - 1, stop = q > 100 ? q - 100 : 0;
             while (q > stop && text[q - 1] != '"')
                 q--;
-            if (q > 0 && text[q - 1] == '"')
+            if (q > 0 && text[q - 1] == '"' &&
+                display_name_at(text, q, e - 1))
                 mask_span(text, q, e - 1);
         }
         p++;
@@ -277,7 +302,7 @@ static void mask_names(char *text, size_t len)
     const char *p = text, *end = text + len;
 
     while (addrscan_next(text, len, &pos, &st, &l))
-        mask_span(text, st, st + l);
+        mask_address(text, st, st + l);
     mask_hosts(text, len);
     mask_url_paths(text, len);
     mask_display_names(text, len);

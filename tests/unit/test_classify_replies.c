@@ -1044,8 +1044,8 @@ static const struct reply_row rows[] = {
     {"550 5.7.1 Login user mismatch with MAIL FROM", X, "sender_rejected",
      false},
     {"552 5.2.2 Sender mailbox quota exceeded", X, "sender_rejected", false},
-    {"550 Account has reached its 24 hour message limit", X, "rate_limited",
-     false},
+    {"550 Your account has reached its 24 hour sending limit", X,
+     "rate_limited", false},
     {"554 Outbound mail limit reached for this domain", X, "rate_limited",
      false},
 
@@ -1155,7 +1155,57 @@ static const struct reply_row rows[] = {
     /* --- a quoted display name is no cause --- */
     {"550 5.7.1 Mail to \"No Such User\" <u@example.com> refused by policy",
      X, "policy", false},
+
+    /* --- Japanese "resend after a while" is temporary --- */
     {"451 4.7.1 しばらく時間を置いて再送してください", S, "system_error", false},
+
+    /* --- what the new wordings must not take: a dead address stays hard,
+     * a sender's or a server's failure never becomes hard --- */
+    {"550 5.1.1 <u@example.com>: Recipient address rejected: User unknown i"
+     "n local recipient table (in reply to DATA command)", X, "filtered",
+     false},
+    {"550 5.1.1 <u@example.com>: Recipient address rejected: User unknown i"
+     "n virtual mailbox table; after end of data", X, "filtered", false},
+    {"550 5.7.1 The MX record for example.com was not found at the DNS "
+     "server", X, NULL, false},
+    {"550 5.4.4 The mail server for example.com was not found at this time",
+     S, NULL, false},
+    {"550 5.7.1 Sender account no longer exists on this server", X,
+     "sender_rejected", false},
+    {"554 5.2.0 STOREDRV.Deliver: Cannot find mailbox database for this "
+     "message", S, NULL, false},
+    {"550 Could not locate user home directory, disk error", S, NULL, false},
+    {"550 5.7.1 Host mx.example.com does not accept mail: policy violation",
+     X, "policy", false},
+    {"550 5.1.1 Sender OK, but user u@example.com is unknown", H,
+     "user_unknown", false},
+    {"550 Delivery from sender to u@example.com failed: no such user", H,
+     "user_unknown", false},
+    {"550 Dear sender, the mailbox you are trying to reach does not exist",
+     H, "user_unknown", false},
+    {"550 5.1.1 Sender accepted; recipient jo@example.com does not exist",
+     H, "user_unknown", false},
+    {"550 Sender mailbox disabled", X, "sender_rejected", false},
+    {"550 5.1.1 Reverse-path rejected: mailbox <s@example.com> unknown", X,
+     "sender_rejected", false},
+    {"550 5.1.1 Blocked - recipient address does not exist", H,
+     "user_unknown", false},
+    {"550 5.1.1 Mailbox unavailable. Please retry with a valid recipient "
+     "address", H, "user_unknown", false},
+    {"550 5.1.1 <u@example.com>: 사용자 없음, 잠시 후 다시 시도하지 마십시오", H,
+     "user_unknown", false},
+    {"452 4.2.2 The recipient has reached its 24 hour message limit", S,
+     "mailbox_full", false},
+    {"550 5.1.10 Null MX: recipient domain example.com accepts no mail "
+     "(envelope recipient rejected)", H, "no_mx", false},
+    {"554 mx.example.com ESMTP Mailserver 5.2.1 service not available for "
+     "your host", S, "system_error", false},
+    {"554 Rejected by barracuda: sender IP on BRBL", X, "blocklisted",
+     false},
+    {"550 5.1.1 Mail from \"shop.example\" refused: your IP is on our block"
+     " list; recipient: \"<u@example.com>\"", X, "blocklisted", false},
+    {"550 5.1.1 The user <u.name@example.com> does not exist", H,
+     "user_unknown", false},
 };
 
 int main(void)
