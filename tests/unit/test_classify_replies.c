@@ -1206,6 +1206,34 @@ static const struct reply_row rows[] = {
      " list; recipient: \"<u@example.com>\"", X, "blocklisted", false},
     {"550 5.1.1 The user <u.name@example.com> does not exist", H,
      "user_unknown", false},
+
+    /* --- more dead addresses; a user named with dots --- */
+    {"550 Mailbox <u@example.com> not found", H, "user_unknown", false},
+    {"550 The recipient e-mail address may be incorrect", H, "user_unknown",
+     false},
+    {"550 5.0.0 Recipient address rejected: account deleted last month", H,
+     "mailbox_disabled", false},
+    {"Command died with status 67: deliver: Error: user jo.doe doesn't "
+     "exist", H, "user_unknown", false},
+
+    /* --- greylisting and temporary refusals in more languages --- */
+    {"451 4.7.1 Серый список, повторите позже", S, "greylisted", false},
+    {"451 Grålistad, försök igen senare", S, "greylisted", false},
+    {"452 Поштова скринька переповнена", S, "mailbox_full", false},
+
+    /* --- the recipient's own rate; an organisation's refusal; headers; the
+     * sender's own mailbox; Exim's synchronisation check --- */
+    {"450 4.2.1 The user has exceeded the rate limit, retry later", S,
+     "rate_limited", false},
+    {"550 This group only accepts messages from members of the group", X,
+     "policy", false},
+    {"550 Mail from outside the organisation is refused here", X, "policy",
+     false},
+    {"554 Rejected: missing or invalid Message-ID header", X, "not_compliant",
+     false},
+    {"552 5.2.2 Sender's mailbox is over quota", X,
+     "sender_rejected", false},
+    {"554 SMTP synchronisation error", X, "syntax", false},
 };
 
 int main(void)
