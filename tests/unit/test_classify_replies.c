@@ -1234,6 +1234,12 @@ static const struct reply_row rows[] = {
     {"552 5.2.2 Sender's mailbox is over quota", X,
      "sender_rejected", false},
     {"554 SMTP synchronisation error", X, "syntax", false},
+
+    /* --- Exim's header syntax check names our headers, not the recipient
+     * --- */
+    {"550 syntax error in 'Reply-To:' header when scanning for sender: "
+     "malformed address: example.com may not follow <a>", X, "not_compliant",
+     false},
 };
 
 int main(void)
