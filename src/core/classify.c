@@ -258,7 +258,7 @@ static void mask_url_paths(char *text, size_t len)
  * ';', '(' (not a quote that closes a string before it)? */
 static bool display_name_at(const char *text, size_t q, size_t c)
 {
-    if (q >= 2 && strchr(" ,:;(", text[q - 2]) == NULL)
+    if (q >= 2 && memchr(" ,:;(", text[q - 2], 5) == NULL)
         return false;
     for (size_t i = q; i < c; i++)
         if (text[i] == '@' || text[i] == '<' || text[i] == '>')
