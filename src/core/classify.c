@@ -151,6 +151,17 @@ static bool ascii_letter(char c)
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
 
+/* Is t[from..to) a last label of a name: two ASCII letters or more? */
+static bool letters_label(const char *t, size_t from, size_t to)
+{
+    if (to - from < 2)
+        return false;
+    for (size_t k = from; k < to; k++)
+        if (!ascii_letter(t[k]))
+            return false;
+    return true;
+}
+
 /* Is t[s..e) a host name to mask (mask_hosts())? */
 static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
 {
@@ -169,14 +180,11 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
             dots++;
             last = k + 1;
         }
-    if (dots < 2 || e - last < 2)
+    if (dots < 2 || !letters_label(t, last, e))
         return false;
     for (size_t k = last; k < e; k++) {
-        char c = t[k];
-        if (!ascii_letter(c))
-            return false;
-        upper = upper || c <= 'Z';
-        lower = lower || c >= 'a';
+        upper = upper || t[k] <= 'Z';
+        lower = lower || t[k] >= 'a';
     }
     return !(upper && lower); /* "RESOLVER.ADR.RecipNotFound" */
 }
@@ -186,10 +194,10 @@ static bool host_to_mask(const char *t, size_t len, size_t s, size_t e)
  * a run of letters, digits, '-' and '.' with two dots or more between
  * labels, whose last label has letters only, in one case (Exchange's
  * "RESOLVER.ADR.RecipNotFound" is no host).  Not one in a web address
- * (after "/" or ":", followed by "/", or starting "www."), whose path
- * may name a cause (the rules read "groups.google.com/support").  A dot
- * that ends the name ("mx.example.net.") is not part of it.  Only the
- * runs around a dot before a letter are looked at. */
+ * (after "/" or ":", followed by "/", or starting "www."), which may name
+ * a cause ("openspf.net", "groups.google.com/"); its path is masked by
+ * mask_url_paths().  A dot that ends the name ("mx.example.net.") is not
+ * part of it.  Only the runs around a dot before a letter are looked at. */
 static void mask_hosts(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -222,12 +230,7 @@ static bool url_path_at(const char *text, size_t i)
     for (size_t k = s; k < i; k++)
         if (text[k] == '.')
             last = k + 1;
-    if (last == i || i - last < 2)
-        return false;
-    for (size_t k = last; k < i; k++)
-        if (!ascii_letter(text[k]))
-            return false;
-    return true;
+    return last != i && letters_label(text, last, i);
 }
 
 /* Masks the paths of web addresses ("support.example/quarantine/help",
@@ -244,9 +247,7 @@ static void mask_url_paths(char *text, size_t len)
             p++;
             continue;
         }
-        while (e < len && text[e] != ' ' && text[e] != '>' &&
-               text[e] != ')' && text[e] != ']' && text[e] != '"' &&
-               text[e] != '\'')
+        while (e < len && memchr(" >)]\"'", text[e], 6) == NULL)
             e++;
         mask_span(text, i, e);
         p = text + e;
