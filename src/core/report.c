@@ -406,10 +406,11 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         report_entity(c, p);
         return;
     }
-    if (p->msg_depth > 1)
-        return;
     enum report_leaf kind = report_leaf_of(p->type);
-    if (p->msg_depth == 1 && (c->inner_dsn != NULL || kind != RL_DSN))
+    /* within an enclosed message, only the first delivery-status part
+     * counts: a notice about a notice, or a notice forwarded as an
+     * attachment, once or more (mime_limits bound the depth) */
+    if (p->msg_depth >= 1 && (c->inner_dsn != NULL || kind != RL_DSN))
         return;
     if (p->msg_depth == 0 && kind >= RL_MULTIPART) {
         ntext_leaf(&c->nt, p, kind == RL_HTML   ? NTEXT_HTML
@@ -434,7 +435,7 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
     }
     size_t dn = mime_decode(p, d, p->body_len, &c->b.r->errors);
     d[dn] = '\0';
-    if (p->msg_depth == 1) { /* kept for a notice about a notice */
+    if (p->msg_depth >= 1) { /* kept for a notice about a notice */
         c->inner_dsn = d;
         c->inner_len = dn;
         return;

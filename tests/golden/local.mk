@@ -87,3 +87,5 @@ EXTRA_DIST += tests/golden/japanese-notice.eml tests/golden/japanese-notice.ref
 EXTRA_DIST += tests/golden/notice-of-autoreply.eml tests/golden/notice-of-autoreply.ref
 # an Exchange automatic reply (Auto-Submitted: auto-generated) quoting a failure
 EXTRA_DIST += tests/golden/exchange-oof-quotes-failure.eml tests/golden/exchange-oof-quotes-failure.ref
+# a forward of a forward whose innermost attachment is the notice
+EXTRA_DIST += tests/golden/forwarded-twice.eml tests/golden/forwarded-twice.ref
