@@ -282,14 +282,26 @@ static void dsn_message_field(struct rbuild *b, enum dsn_name id,
         rbuild_str_nonul(b, &r->postfix_sender, t, tl);
 }
 
+/* The Original-Recipient v[0..vl) of rc: past its type, without the
+ * blanks and angle brackets some MTAs write around the address. */
+static void dsn_set_orig(struct rbuild *b, struct report_rcpt *rc,
+                         const char *v, size_t vl)
+{
+    const char *t = dsn_skip_type(v, vl), *e = v + vl;
+
+    while (t < e && (*t == ' ' || *t == '\t' || *t == '<'))
+        t++;
+    while (e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '>'))
+        e--;
+    rbuild_str_nonul(b, &rc->original_recipient, t, (size_t)(e - t));
+}
+
 static void dsn_set_rcpt(struct rbuild *b, struct dsn_group *g,
                          struct report_rcpt *rc)
 {
     g->rc = rc;
-    if (rc != NULL && g->has_orig) {
-        const char *t = dsn_skip_type(g->orig, strlen(g->orig));
-        rbuild_str_nonul(b, &rc->original_recipient, t, strlen(t));
-    }
+    if (rc != NULL && g->has_orig)
+        dsn_set_orig(b, rc, g->orig, strlen(g->orig));
 }
 
 /* Does t[0..tl) hold an ISO-2022-JP shift into JIS X 0208 (ESC $ B or
@@ -434,9 +446,7 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
     }
     if (id == DN_ORIGINAL) {
         if (g->rc != NULL) {
-            const char *t = dsn_skip_type(v, vl);
-            rbuild_str_nonul(b, &g->rc->original_recipient, t,
-                       vl - (size_t)(t - v));
+            dsn_set_orig(b, g->rc, v, vl);
         } else if (vl < sizeof g->orig) {
             memcpy(g->orig, v, vl);
             g->orig[vl] = '\0';
@@ -450,14 +460,21 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         dsn_message_field(b, id, v, vl);
 }
 
-/* End of a group: a recipient known only by its Original-Recipient. */
-static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
+/* A recipient known only by its Original-Recipient (RFC 3464 requires a
+ * Final-Recipient, but some MTAs write only the other one). */
+static void dsn_orig_rcpt(struct rbuild *b, struct dsn_group *g, size_t *n)
 {
     if (g->rc == NULL && g->has_orig) {
         const char *t = dsn_skip_type(g->orig, strlen(g->orig));
         dsn_set_rcpt(b, g, rbuild_rcpt(b, t, strlen(t), NULL));
         (*n)++;
     }
+}
+
+/* End of a group. */
+static void dsn_group_end(struct rbuild *b, struct dsn_group *g, size_t *n)
+{
+    dsn_orig_rcpt(b, g, n);
     g->rc = NULL;
     g->has_orig = false;
 }
@@ -580,6 +597,8 @@ static void dsn_group_fields(struct rbuild *b, struct dsn_group *g,
         dsn_one(b, g, &fs[fo], DN_ORIGINAL, n);
     if (ff < nf)
         dsn_one(b, g, &fs[ff], DN_FINAL, n);
+    else /* its Action, Status, ... are the Original-Recipient's */
+        dsn_orig_rcpt(b, g, n);
     for (size_t i = 0; i < nf; i++)
         if (i != fo && i != ff)
             dsn_one(b, g, &fs[i],

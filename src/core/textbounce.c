@@ -1363,9 +1363,6 @@ static void tb_share(struct tb_ctx *c)
     }
 }
 
-/* Is the address at line[as..) a message id: after "Message-ID:" (blanks
- * and '<' between), wherever the field stands on the line (a transcript
- * line may start with a time stamp)? */
 /* Where the word before the address at line[as..) ends: back over the
  * blanks and '<' between them. */
 static size_t tb_before_address(const char *line, size_t as)
@@ -1376,14 +1373,29 @@ static size_t tb_before_address(const char *line, size_t as)
     return as;
 }
 
+/* Is the address at line[as..) a message id: after a label of one
+ * ("Message-ID:", "Identifiant :", blanks and '<' between), wherever the
+ * label stands on the line (a transcript line may start with a time
+ * stamp)? */
 static bool tb_after_msgid(const char *line, size_t as)
 {
-    static const char field[] = "message-id:";
-    const size_t n = sizeof field - 1;
+    static const char *const labels[] = {
+        "message-id", "message id", "message identifier", "msg-id", "msgid",
+        "identifiant", "nachrichten-id", "id del mensaje", "id de mensaje",
+        "id messaggio", "id da mensagem", "bericht-id"};
     size_t i = tb_before_address(line, as);
 
-    return i >= n && line[i - 1] == ':' &&
-           strncasecmp(line + i - n, field, n) == 0;
+    if (i == 0 || line[i - 1] != ':')
+        return false;
+    i--;
+    while (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))
+        i--; /* French typography puts a space before the colon */
+    for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
+        size_t n = strlen(labels[k]);
+        if (i >= n && strncasecmp(line + i - n, labels[k], n) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Does the address at line[as..) follow, on its line, a phrase that

@@ -1240,6 +1240,17 @@ static const struct reply_row rows[] = {
     {"550 syntax error in 'Reply-To:' header when scanning for sender: "
      "malformed address: example.com may not follow <a>", X, "not_compliant",
      false},
+
+    /* --- a mailbox that "could not be found", and the sender's own; a
+     * domain with no address records --- */
+    {"Reason: the recipient's mailbox could not be found on this server.", H,
+     "user_unknown", false},
+    {"550 Account cannot be located here", H, "user_unknown", false},
+    {"550 5.1.0 Sender's mailbox could not be found", X, "sender_rejected",
+     false},
+    {"553 Your mailbox could not be found, please log in again", X,
+     "sender_rejected", false},
+    {"example.net: no DNS A-data returned", H, "domain_not_found", false},
 };
 
 int main(void)

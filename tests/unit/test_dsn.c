@@ -129,6 +129,19 @@ static const struct {
      1,
      {{"h@example.com", NULL, "failed", "5.1.1",
        "550 5.1.1 RCP-P1 Recipient address does not exist", NULL, 550}}},
+    {"a group with an Original-Recipient and no Final-Recipient: its "
+     "fields are the original recipient's, brackets dropped",
+     "Reporting-MTA: dns; mx.example.net\n\n"
+     "Original-Recipient: rfc822; <k.lund@example.org>\nAction: failed\n"
+     "Status: 5.1.1\nRemote-MTA: dns; mx.example.org\n"
+     "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\n\n"
+     "Original-Recipient: <m.aho@example.org>\nAction: delayed\n"
+     "Status: 4.4.1\n",
+     2,
+     {{"k.lund@example.org", "k.lund@example.org", "failed", "5.1.1",
+       "550 5.1.1 Mailbox does not exist", "mx.example.org", 550},
+      {"m.aho@example.org", "m.aho@example.org", "delayed", "4.4.1", NULL,
+       NULL, 0}}},
     {"per-message fields only", "Reporting-MTA: dns; x.example\n\n", 0, {{0}}},
 };
 

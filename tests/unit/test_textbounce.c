@@ -636,6 +636,28 @@ static void test_helpdesk_phrase_position(void **state)
     }
 }
 
+/* An address after a label of a message id, in any of the languages
+ * notices use, is the message's id, not a recipient. */
+static void test_msgid_labels(void **state)
+{
+    static const char *const labels[] = {
+        "Message-ID:", "Message ID :", "Identifiant :", "Nachrichten-ID:",
+        "ID del mensaje:", "Message identifier:\t"};
+    (void)state;
+
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "<user@example.com>: 550 5.1.1 unknown user\n\n"
+                 "%s <20240412.ab12@sender.example>\n",
+                 labels[i]);
+        struct report *r = parse_notice(text);
+        assert_int_equal(r->nrcpts, 1);
+        assert_string_equal(r->rcpts[0].recipient, "user@example.com");
+        report_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_line_phrases_as_reference),
         cmocka_unit_test(test_remote_from_later_block),
         cmocka_unit_test(test_helpdesk_phrase_position),
+        cmocka_unit_test(test_msgid_labels),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
