@@ -267,12 +267,39 @@ static bool display_name_at(const char *text, size_t q, size_t c)
     return true;
 }
 
+/* Masks a quoted display name written after its address ('<a@b>
+ * ("Spam Filter")', '<a@b> "Unknown User"'): a quoted string of at most
+ * 100 bytes with no address in it, a blank and '(' allowed between. */
+static void mask_names_after(char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    while ((p = memchr(p, '>', (size_t)(end - p))) != NULL) {
+        size_t q = (size_t)(p - text) + 1;
+        if (q < len && text[q] == ' ')
+            q++;
+        if (q < len && text[q] == '(')
+            q++;
+        if (q < len && text[q] == '"') {
+            size_t stop = len - q > 101 ? q + 101 : len, c = q + 1;
+            while (c < stop && text[c] != '"')
+                c++;
+            if (c < stop && display_name_at(text, q + 1, c))
+                mask_span(text, q + 1, c);
+        }
+        p++;
+    }
+}
+
 /* Masks the quoted display names of addresses ('"Unknown User" <a@b>'):
  * a name someone chose is no cause.  Only a quoted string of at most
- * 100 bytes right before '<' (a blank between them allowed) is one. */
+ * 100 bytes right before '<' (a blank between them allowed) is one, or
+ * one right after '>' (mask_names_after()). */
 static void mask_display_names(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
+
+    mask_names_after(text, len);
 
     while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
         size_t e = (size_t)(p - text);
@@ -287,6 +314,133 @@ static void mask_display_names(char *text, size_t len)
                 mask_span(text, q, e - 1);
         }
         p++;
+    }
+}
+
+/* Cues of a denied cause: "this is not a spam block", "not on any
+ * blocklist", "NOT related to spam filtering" (the cause words after the
+ * cue are masked), "spam check passed", "the spam score was not the
+ * reason", "your reputation is fine" (those before it).  Lower case. */
+static const char *const negate_before[] = {
+    "not a ",          "not an ",          "not on any ",
+    "not in any ",     "not listed on any ", "not listed in any ",
+    "not related to ", "not due to ",      "not caused by ",
+    "not because of ", "nothing to do with ", "unrelated to ",
+    "isn't a ",        "is not about "};
+static const char *const negate_after[] = {
+    "was not the reason", "is not the reason", "was not the cause",
+    "is not the cause",   "check passed",      "checks passed",
+    "scan passed",        "test passed",       "is fine",
+    "are fine"};
+
+/* The stems of the sender-side causes a denial masks ("spam", "blocked",
+ * "blocklists", ...), each at the start of a word. */
+static const char *const negated_stems[] = {
+    "spam",  "block",   "black", "reputation", "filter", "antispam",
+    "rbl",   "dnsbl",   "content", "virus"};
+
+#define NEGATE_SCOPE 100 /* bytes a denial reaches, at most */
+
+static bool word_byte(char c)
+{
+    return ascii_letter(c) || (c >= '0' && c <= '9');
+}
+
+/* Does a clause end at text[i] (';', ':', '(', ')', '!', '?', a '.'
+ * before a blank or the end, or the blank before "but", "however" or
+ * "it is": "not a newsletter, it is spam")? */
+static bool clause_end(const char *text, size_t len, size_t i)
+{
+    static const char *const turns[] = {" but ", " however", " it is ",
+                                        " it was ", " it's "};
+    char c = text[i];
+
+    if (c == '.')
+        return i + 1 == len || text[i + 1] == ' ';
+    if (c == ' ') {
+        for (size_t k = 0; k < sizeof turns / sizeof *turns; k++) {
+            size_t n = strlen(turns[k]);
+            if (len - i >= n && strncasecmp(text + i, turns[k], n) == 0)
+                return true;
+        }
+        return false;
+    }
+    return c == ';' || c == ':' || c == '(' || c == ')' || c == '!' ||
+           c == '?';
+}
+
+/* Masks the cause words (negated_stems) that start a word in
+ * text[from..to), but no list's name ("spamhaus", "spamcop"). */
+static void mask_causes(char *text, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        if (!ascii_letter(text[i]) || (i > 0 && word_byte(text[i - 1])))
+            continue;
+        for (size_t k = 0; k < sizeof negated_stems / sizeof *negated_stems;
+             k++) {
+            size_t n = strlen(negated_stems[k]);
+            if (to - i < n || strncasecmp(text + i, negated_stems[k], n) != 0)
+                continue;
+            if (k == 0 && to - i >= 8 &&
+                (strncasecmp(text + i + 4, "haus", 4) == 0 ||
+                 strncasecmp(text + i + 4, "cop", 3) == 0))
+                break;
+            size_t e = i;
+            while (e < to && word_byte(text[e]))
+                e++;
+            mask_span(text, i, e);
+            i = e;
+            break;
+        }
+    }
+}
+
+/* Is one of cues[0..n) at text[i] (a word's start)?  Its length, or 0. */
+static size_t cue_at(const char *text, size_t len, size_t i,
+                     const char *const *cues, size_t n)
+{
+    if (i > 0 && word_byte(text[i - 1]))
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t l = strlen(cues[k]);
+        if (len - i >= l && strncasecmp(text + i, cues[k], l) == 0)
+            return l;
+    }
+    return 0;
+}
+
+/* Masks the sender-side causes a reply denies, so that a rule reads only
+ * what it asserts: the cause words from a cue of negate_before[] to the
+ * clause's end, and from the clause's start to a cue of negate_after[]
+ * (NEGATE_SCOPE bytes at most either way).  Lengths are kept. */
+static void mask_denied_causes(char *text, size_t len)
+{
+    const size_t nb = sizeof negate_before / sizeof *negate_before;
+    const size_t na = sizeof negate_after / sizeof *negate_after;
+
+    for (size_t i = 0; i < len; i++) {
+        char c = (char)(text[i] | 0x20);
+        if (c != 'n' && c != 'u' && c != 'i' && c != 'w' && c != 'c' &&
+            c != 's' && c != 't' && c != 'a')
+            continue;
+        size_t l = cue_at(text, len, i, negate_before, nb);
+        if (l > 0) {
+            size_t e = i + l;
+            while (e < len && e - i < NEGATE_SCOPE && !clause_end(text, len, e))
+                e++;
+            mask_causes(text, i + l, e);
+            i = e > i ? e - 1 : i;
+            continue;
+        }
+        l = cue_at(text, len, i, negate_after, na);
+        if (l > 0) {
+            size_t s = i;
+            while (s > 0 && i - s < NEGATE_SCOPE &&
+                   !clause_end(text, len, s - 1))
+                s--;
+            mask_causes(text, s, i);
+            i += l - 1;
+        }
     }
 }
 
@@ -334,6 +488,7 @@ static void classify_reply_sc(const struct classify_rules *rules,
     reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
                 sizeof buf, &r);
     mask_names(r.text, r.text_len);
+    mask_denied_causes(r.text, r.text_len);
     v_r->reply_code = code_hint > 0 ? code_hint : r.code;
     effective_status(status_hint, r.status, v_r->reply_code, v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);

@@ -1251,6 +1251,43 @@ static const struct reply_row rows[] = {
     {"553 Your mailbox could not be found, please log in again", X,
      "sender_rejected", false},
     {"example.net: no DNS A-data returned", H, "domain_not_found", false},
+
+    /* --- a cause the reply denies is no cause; what it asserts is --- */
+    {"550 5.1.1 Not a reputation block: the account <a@example.com> does "
+     "not exist", H, "user_unknown", false},
+    {"550 5.1.1 Your server is not on any block list; no such user here", H,
+     "user_unknown", false},
+    {"552 5.2.2 Mailbox over quota (your spam score was not the reason)", S,
+     "mailbox_full", false},
+    {"550 5.1.1 Spam scan passed, but user unknown", H, "user_unknown",
+     false},
+    {"550 5.2.1 Account closed. This is unrelated to blocklists or content "
+     "filtering", H, "mailbox_disabled", false},
+    {"554 This is not a newsletter, it is spam", X, "spam_detected", false},
+    {"554 5.7.1 Message rejected: not delivered because of spam content", X,
+     "spam_detected", false},
+    /* a quoted name after an address is no cause either */
+    {"550 5.1.1 <abuse-desk@example.com> (\"Spam Desk\"): no such user", H,
+     "user_unknown", false},
+
+    /* --- Exim's restricted characters; a scanner that failed; the sender's
+     * syntax; URI block lists; inappropriate content; the receiver's disk
+     * at MAIL FROM; removed and retired mailboxes; quarantine --- */
+    {"550 Restricted characters in address", H, "address_invalid", false},
+    {"451 4.5.0 Error in processing, id=1234-01, virus-scan FAILED: timed "
+     "out", S, "system_error", false},
+    {"553 Sender address has a syntax error", X, "sender_rejected", false},
+    {"550 Rejected by URIBL", X, "blocklisted", false},
+    {"550 Your message may contain inappropriate content", X, "content",
+     false},
+    {"452 4.3.1 No space left on device (in reply to MAIL FROM command)", S,
+     "system_full", false},
+    {"550 Mailbox has been permanently removed", H, "mailbox_disabled",
+     false},
+    {"550 No such user; the quarantine address was retired", H,
+     "user_unknown", false},
+    {"554 5.7.1 Message quarantined by the recipient's filter policy", X,
+     "policy", false},
 };
 
 int main(void)
