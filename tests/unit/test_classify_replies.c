@@ -1288,6 +1288,8 @@ static const struct reply_row rows[] = {
      "user_unknown", false},
     {"554 5.7.1 Message quarantined by the recipient's filter policy", X,
      "policy", false},
+    {"250 2.0.0 Ok: queued as 4B2C (earlier try: 550 5.1.1 User unknown)", N,
+     "delivered", false},
 };
 
 int main(void)
