@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/addrscan.h"
 #include "core/classify.h"
@@ -269,22 +272,24 @@ static bool display_name_at(const char *text, size_t q, size_t c)
 
 /* Masks a quoted display name written after its address ('<a@b>
  * ("Spam Filter")', '<a@b> "Unknown User"'): a quoted string of at most
- * 100 bytes with no address in it, a blank and '(' allowed between. */
+ * four words and 64 bytes with no address in it, a blank and '(' allowed
+ * between (a longer one may be a reason: '<a@b> "Your mail looks like
+ * spam"'). */
 static void mask_names_after(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
 
     while ((p = memchr(p, '>', (size_t)(end - p))) != NULL) {
-        size_t q = (size_t)(p - text) + 1;
+        size_t q = (size_t)(p - text) + 1, blanks = 0;
         if (q < len && text[q] == ' ')
             q++;
         if (q < len && text[q] == '(')
             q++;
         if (q < len && text[q] == '"') {
-            size_t stop = len - q > 101 ? q + 101 : len, c = q + 1;
-            while (c < stop && text[c] != '"')
-                c++;
-            if (c < stop && display_name_at(text, q + 1, c))
+            size_t stop = len - q > 65 ? q + 65 : len, c = q + 1;
+            for (; c < stop && text[c] != '"'; c++)
+                blanks += text[c] == ' ';
+            if (c < stop && blanks < 4 && display_name_at(text, q + 1, c))
                 mask_span(text, q + 1, c);
         }
         p++;
@@ -340,19 +345,28 @@ static const char *const negated_stems[] = {
     "rbl",   "dnsbl",   "content", "virus"};
 
 #define NEGATE_SCOPE 100 /* bytes a denial reaches, at most */
+#define NEGATE_WORDS 4   /* words after a cue it reaches, at most */
+#define NEGATE_BACK 3    /* words before a cue it reaches, at most */
+
+/* Is c, in lower case, the lower-case byte w? */
+static bool lower_is(char c, char w)
+{
+    return (c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) == w;
+}
 
 static bool word_byte(char c)
 {
     return ascii_letter(c) || (c >= '0' && c <= '9');
 }
 
-/* Does a clause end at text[i] (';', ':', '(', ')', '!', '?', a '.'
- * before a blank or the end, or the blank before "but", "however" or
- * "it is": "not a newsletter, it is spam")? */
+/* Does a clause end at text[i] (';', ':', ',', '(', ')', '!', '?', a
+ * '.' before a blank or the end, or the blank before "but", "however",
+ * "it is", "and", "because", "so": "not a trusted host and is listed")? */
 static bool clause_end(const char *text, size_t len, size_t i)
 {
-    static const char *const turns[] = {" but ", " however", " it is ",
-                                        " it was ", " it's "};
+    static const char *const turns[] = {" but ",    " however", " it is ",
+                                        " it was ", " it's ",   " and ",
+                                        " because ", " so "};
     char c = text[i];
 
     if (c == '.')
@@ -365,8 +379,8 @@ static bool clause_end(const char *text, size_t len, size_t i)
         }
         return false;
     }
-    return c == ';' || c == ':' || c == '(' || c == ')' || c == '!' ||
-           c == '?';
+    return c == ';' || c == ':' || c == ',' || c == '(' || c == ')' ||
+           c == '!' || c == '?';
 }
 
 /* Masks the cause words (negated_stems) that start a word in
@@ -379,11 +393,12 @@ static void mask_causes(char *text, size_t from, size_t to)
         for (size_t k = 0; k < sizeof negated_stems / sizeof *negated_stems;
              k++) {
             size_t n = strlen(negated_stems[k]);
-            if (to - i < n || strncasecmp(text + i, negated_stems[k], n) != 0)
+            if (!lower_is(text[i], negated_stems[k][0]) || to - i < n ||
+                strncasecmp(text + i, negated_stems[k], n) != 0)
                 continue;
-            if (k == 0 && to - i >= 8 &&
-                (strncasecmp(text + i + 4, "haus", 4) == 0 ||
-                 strncasecmp(text + i + 4, "cop", 3) == 0))
+            if (k == 0 &&
+                ((to - i >= 8 && strncasecmp(text + i + 4, "haus", 4) == 0) ||
+                 (to - i >= 7 && strncasecmp(text + i + 4, "cop", 3) == 0)))
                 break;
             size_t e = i;
             while (e < to && word_byte(text[e]))
@@ -401,45 +416,143 @@ static size_t cue_at(const char *text, size_t len, size_t i,
 {
     if (i > 0 && word_byte(text[i - 1]))
         return 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t l = strlen(cues[k]);
-        if (len - i >= l && strncasecmp(text + i, cues[k], l) == 0)
-            return l;
+    for (size_t k = 0; k < n; k++)
+        if (lower_is(text[i], cues[k][0])) {
+            size_t l = strlen(cues[k]);
+            if (len - i >= l && lower_is(text[i + l - 1], cues[k][l - 1]) &&
+                strncasecmp(text + i, cues[k], l) == 0)
+                return l;
+        }
+    return 0;
+}
+
+/* Does a word every cue holds ("not", "n't", "unrelated", "passed",
+ * "fine") start at text[i]?  Only there are cues looked for. */
+static bool denial_anchor(const char *t, size_t len, size_t i)
+{
+    size_t n = len - i;
+
+    switch (t[i] | 0x20) {
+    case 'n':
+        return n >= 3 && (t[i + 2] | 0x20) == 't' &&
+               ((t[i + 1] | 0x20) == 'o' || t[i + 1] == '\'');
+    case 'u':
+        return n >= 9 && strncasecmp(t + i, "unrelated", 9) == 0;
+    case 'p':
+        return n >= 6 && strncasecmp(t + i, "passed", 6) == 0;
+    case 'f':
+        return n >= 4 && strncasecmp(t + i, "fine", 4) == 0;
+    default:
+        return false;
+    }
+}
+
+#if defined(__SSE2__)
+/* The bits k of the 16 places t + k where three bytes, caseless, are
+ * a, b, c (t + 17 readable; a, b and c lower case or not letters). */
+static inline unsigned tri16(const char *t, char a, char b, char c)
+{
+    const __m128i f = _mm_set1_epi8(0x20);
+    __m128i x0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)t), f);
+    __m128i x1 = _mm_or_si128(
+        _mm_loadu_si128((const __m128i *)(const void *)(t + 1)), f);
+    __m128i x2 = _mm_or_si128(
+        _mm_loadu_si128((const __m128i *)(const void *)(t + 2)), f);
+
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(x0, _mm_set1_epi8(a)),
+                      _mm_cmpeq_epi8(x1, _mm_set1_epi8(b))),
+        _mm_cmpeq_epi8(x2, _mm_set1_epi8(c))));
+}
+#endif
+
+/* The first place from 'from' on where denial_anchor() holds, or len:
+ * sixteen places a step where SSE2 is, by the first three bytes of the
+ * anchors, so that the bytes of most replies cost no branch. */
+static size_t next_anchor(const char *t, size_t len, size_t from)
+{
+    size_t i = from;
+#if defined(__SSE2__)
+    for (; i + 18 <= len; i += 16) {
+        unsigned m = tri16(t + i, 'n', 'o', 't') | tri16(t + i, 'n', '\'', 't') |
+                     tri16(t + i, 'u', 'n', 'r') | tri16(t + i, 'p', 'a', 's') |
+                     tri16(t + i, 'f', 'i', 'n');
+        while (m != 0) {
+            size_t k = i + (size_t)__builtin_ctz(m);
+            if (denial_anchor(t, len, k))
+                return k;
+            m &= m - 1;
+        }
+    }
+#endif
+    for (; i < len; i++)
+        if (denial_anchor(t, len, i))
+            return i;
+    return len;
+}
+
+/* Masks the cause words a cue at text[c] (a word's start) denies: to the
+ * clause's end after a cue of negate_before[], from the clause's start
+ * before one of negate_after[].  Where reading goes on, or 0 when no cue
+ * is there. */
+static size_t deny_at(char *text, size_t len, size_t c)
+{
+    const size_t nb = sizeof negate_before / sizeof *negate_before;
+    const size_t na = sizeof negate_after / sizeof *negate_after;
+    size_t l = cue_at(text, len, c, negate_before, nb);
+
+    if (l > 0) {
+        size_t e = c + l, words = 0;
+        for (; e < len && e - c < NEGATE_SCOPE && !clause_end(text, len, e);
+             e++)
+            if (word_byte(text[e]) && (e == c + l || !word_byte(text[e - 1])) &&
+                ++words > NEGATE_WORDS)
+                break;
+        mask_causes(text, c + l, e);
+        return e;
+    }
+    l = cue_at(text, len, c, negate_after, na);
+    if (l > 0) {
+        size_t s = c, words = 0;
+        for (; s > 0 && c - s < NEGATE_SCOPE && !clause_end(text, len, s - 1);
+             s--)
+            if (word_byte(text[s - 1]) && (s == 1 || !word_byte(text[s - 2])) &&
+                ++words == NEGATE_BACK)
+                break;
+        if (words == NEGATE_BACK)
+            s--; /* the start of the last word counted */
+        mask_causes(text, s, c);
+        return c + l;
     }
     return 0;
 }
 
 /* Masks the sender-side causes a reply denies, so that a rule reads only
- * what it asserts: the cause words from a cue of negate_before[] to the
- * clause's end, and from the clause's start to a cue of negate_after[]
- * (NEGATE_SCOPE bytes at most either way).  Lengths are kept. */
+ * what it asserts (deny_at()), NEGATE_SCOPE bytes at most either way.
+ * A cue starts at the word that holds an anchor (denial_anchor()) or at
+ * the word before it ("is not the reason", "check passed").  Lengths are
+ * kept. */
 static void mask_denied_causes(char *text, size_t len)
 {
-    const size_t nb = sizeof negate_before / sizeof *negate_before;
-    const size_t na = sizeof negate_after / sizeof *negate_after;
+    size_t next = 0; /* text before it is read */
 
-    for (size_t i = 0; i < len; i++) {
-        char c = (char)(text[i] | 0x20);
-        if (c != 'n' && c != 'u' && c != 'i' && c != 'w' && c != 'c' &&
-            c != 's' && c != 't' && c != 'a')
-            continue;
-        size_t l = cue_at(text, len, i, negate_before, nb);
-        if (l > 0) {
-            size_t e = i + l;
-            while (e < len && e - i < NEGATE_SCOPE && !clause_end(text, len, e))
-                e++;
-            mask_causes(text, i + l, e);
-            i = e > i ? e - 1 : i;
-            continue;
-        }
-        l = cue_at(text, len, i, negate_after, na);
-        if (l > 0) {
-            size_t s = i;
-            while (s > 0 && i - s < NEGATE_SCOPE &&
-                   !clause_end(text, len, s - 1))
-                s--;
-            mask_causes(text, s, i);
-            i += l - 1;
+    for (size_t i = 0; (i = next_anchor(text, len, i)) < len; i++) {
+        size_t w = i, p;
+        while (w > 0 && (word_byte(text[w - 1]) || text[w - 1] == '\''))
+            w--;
+        p = w;
+        if (p > 1 && text[p - 1] == ' ' && word_byte(text[p - 2]))
+            for (p--; p > 0 && word_byte(text[p - 1]);)
+                p--;
+        size_t to = 0;
+        if (p < w && p >= next)
+            to = deny_at(text, len, p);
+        if (to == 0 && w >= next)
+            to = deny_at(text, len, w);
+        if (to > 0) {
+            next = to;
+            if (to > i + 1)
+                i = to - 1;
         }
     }
 }

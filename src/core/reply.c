@@ -247,17 +247,15 @@ static size_t skip_diag_type(const char *s, size_t len)
     return i;
 }
 
-/* Picks the reply code, in order of preference: a 2xx code followed by a
- * status at the start (a success, whatever failure it quotes), a 4xx/5xx
- * code at the start (the reply's own: a code quoted after it, "450 ...
- * said: 550 5.1.1", is another server's) or followed by a status, a 2xx
- * code at the start,
+/* Picks the reply code, in order of preference: a 4xx/5xx code at the
+ * start (the reply's own: a code quoted after it, "450 ... said: 550 5.1.1",
+ * is another server's) or followed by a status, a 2xx code at the start,
  * the first 4xx/5xx code standing on its own, a 2xx code followed by a
  * status (transcripts show successes before the failure).  *pos_r is
  * where it starts. */
 static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
 {
-    int best = 0, rank = 0; /* rank: 5 best .. 1 worst */
+    int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
     for (size_t i = start; i < len && rank < 4; i++) {
         if ((i = next_digit25(s, i, len)) == len)
@@ -266,9 +264,7 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
         if (c == 0)
             continue;
         bool st = i + 4 < len && status_at(s + i + 4, len - i - 4) > 0;
-        if (c < 300 && st && i == start)
-            r = 5; /* a success, whatever earlier failure it quotes */
-        else if (c >= 400 && (st || i == start))
+        if (c >= 400 && (st || i == start))
             r = 4;
         else if (i == start)
             r = 3;

@@ -52,6 +52,7 @@ struct report_ctx {
     bool orig_cc;      /* the returned original has a Cc: with something */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
+    bool list_digest;  /* a mailing list's digest (List-Id:, "digest") */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's */
     /* the top entity's From: and To: and, once report_addrs() has read
@@ -61,6 +62,7 @@ struct report_ctx {
     char *xfailed; /* X-Failed-Recipients value (in the report's blocks) */
     char *inner_dsn; /* a delivery-status part of an enclosed message */
     size_t inner_len;
+    unsigned inner_depth; /* of the messages it is enclosed in */
     unsigned nesting; /* report_parse() of an inline forwarded notice */
     /* not cleared with the fields above (report_parse_nested()): "" until
      * report_addrs() reads them */
@@ -251,9 +253,20 @@ static bool report_autoreply_subject(const char *s)
            strstr(s, "AutoReply") != NULL;
 }
 
+/* Does s hold w (lower case), caselessly? */
+static bool report_has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (; *s != '\0'; s++)
+        if ((*s | 0x20) == w[0] && strncasecmp(s, w, n) == 0)
+            return true;
+    return false;
+}
+
 enum {
     T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
-    T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_N
+    T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_N
 };
 
 static void report_top(struct report_ctx *c, const struct mime_part *p)
@@ -268,7 +281,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         [T_XAUTORESPOND] = HDR_WANT("X-Autorespond"),
         [T_PRECEDENCE] = HDR_WANT("Precedence"),
         [T_APPLE] = HDR_WANT("X-Apple-Unsubscribe"),
-        [T_XFAILED] = HDR_WANT("X-Failed-Recipients")};
+        [T_XFAILED] = HDR_WANT("X-Failed-Recipients"),
+        [T_LISTID] = HDR_WANT("List-Id")};
     char v[256];
 
     hdr_index_pick(p->fields, w, T_N);
@@ -300,6 +314,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     if (w[T_XFAILED].found)
         rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,
                    w[T_XFAILED].f.value_len);
+    c->list_digest = w[T_LISTID].found && r->subject != NULL &&
+                     report_has_word(r->subject, "digest");
 }
 
 static void report_entity(struct report_ctx *c, const struct mime_part *p)
@@ -407,10 +423,13 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
         return;
     }
     enum report_leaf kind = report_leaf_of(p->type);
-    /* within an enclosed message, only the first delivery-status part
-     * counts: a notice about a notice, or a notice forwarded as an
-     * attachment, once or more (mime_limits bound the depth) */
-    if (p->msg_depth >= 1 && (c->inner_dsn != NULL || kind != RL_DSN))
+    /* within enclosed messages, only the least deep delivery-status part
+     * counts (the first of those): a notice about a notice, or a notice
+     * forwarded as an attachment, once or more (mime_limits bound the
+     * depth) */
+    if (p->msg_depth >= 1 &&
+        (kind != RL_DSN ||
+         (c->inner_dsn != NULL && p->msg_depth >= c->inner_depth)))
         return;
     if (p->msg_depth == 0 && kind >= RL_MULTIPART) {
         ntext_leaf(&c->nt, p, kind == RL_HTML   ? NTEXT_HTML
@@ -436,8 +455,10 @@ static void report_cb(void *ctx, enum mime_event ev, const struct mime_part *p)
     size_t dn = mime_decode(p, d, p->body_len, &c->b.r->errors);
     d[dn] = '\0';
     if (p->msg_depth >= 1) { /* kept for a notice about a notice */
+        free(c->inner_dsn);
         c->inner_dsn = d;
         c->inner_len = dn;
+        c->inner_depth = p->msg_depth;
         return;
     }
     report_leaf0(c, kind, d, dn);
@@ -545,7 +566,10 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
     if (c->nt.len > 0 && dsn_parse(&c->b, c->nt.text, c->nt.len) > 0 &&
         r->nrcpts > 0)
         return "rfc3464";
+    /* a notice deeper down is one a person forwarded, not the one a mail
+     * system returned (whose own recipient it may well name) */
     if (c->inner_dsn != NULL &&
+        (c->inner_depth < 2 || !textbounce_sender_role(c->from_addr)) &&
         dsn_parse(&c->b, c->inner_dsn, c->inner_len) > 0 && r->nrcpts > 0)
         return "rfc3464";
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
@@ -753,6 +777,8 @@ static void report_decide(struct report_ctx *c)
     }
     if (c->is_mdn)
         return; /* a read receipt: whatever its text says, no failure */
+    if (c->list_digest)
+        return; /* posts gathered by a list, which may discuss bounces */
     if (c->is_feedback) {
         r->kind = REPORT_FEEDBACK;
         r->mta = "arf";

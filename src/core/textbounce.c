@@ -1657,6 +1657,62 @@ static void tb_complete(struct tb_ctx *c)
 /* A notice says "failed" unless it says the mail is still being tried.
  * With c->family_r, the family phrases are looked for in the same pass
  * (textbounce_family()). */
+/* Phrases that open a section of recipients whose delivery failed for
+ * good, in a notice that also lists delayed ones (Gmail's "Delivery to
+ * the following recipient failed permanently:"). */
+static const char *const tb_final_words[] = {
+    "failed permanently", "permanent failure", "permanently failed",
+    "permanent fatal error", "permanent error"};
+
+/* The end of the last phrase of words[0..n) that lies in text[0..pos),
+ * caselessly, or 0. */
+static size_t tb_last_phrase(const char *text, size_t pos,
+                             const char *const *words, size_t n)
+{
+    size_t last = 0;
+
+    for (size_t i = 0; i < pos; i++) {
+        char c = (char)(text[i] | 0x20);
+        for (size_t k = 0; k < n; k++) {
+            size_t l = strlen(words[k]);
+            if (words[k][0] == c && l <= pos - i && i + l > last &&
+                strncasecmp(text + i, words[k], l) == 0)
+                last = i + l;
+        }
+    }
+    return last;
+}
+
+/* Where the address a first stands in text[0..len), caselessly, or len. */
+static size_t tb_find_address(const char *text, size_t len, const char *a)
+{
+    const char *at = strchr(a, '@');
+    size_t n = strlen(a), before = at != NULL ? (size_t)(at - a) : 0;
+
+    if (at == NULL)
+        return len;
+    for (const char *p = text;
+         (p = memchr(p, '@', len - (size_t)(p - text))) != NULL; p++) {
+        size_t i = (size_t)(p - text);
+        if (i >= before && len - (i - before) >= n &&
+            strncasecmp(text + i - before, a, n) == 0)
+            return i - before;
+    }
+    return len;
+}
+
+/* In a notice with delay phrases, does a section of final failures open
+ * before the recipient a (after the last delay phrase before it)? */
+static bool tb_final_section(const struct tb_ctx *c, const char *a)
+{
+    const size_t nf = sizeof tb_final_words / sizeof *tb_final_words;
+    const size_t nd = sizeof tb_delay_words / sizeof *tb_delay_words;
+    size_t pos = tb_find_address(c->text, c->len, a);
+    size_t fin = tb_last_phrase(c->text, pos, tb_final_words, nf);
+
+    return fin > 0 && fin > tb_last_phrase(c->text, pos, tb_delay_words, nd);
+}
+
 static void tb_actions(struct tb_ctx *c)
 {
     const char *action = "failed";
@@ -1674,8 +1730,12 @@ static void tb_actions(struct tb_ctx *c)
     }
     if (delay)
         action = "delayed";
-    for (size_t i = 0; i < c->b->r->nrcpts; i++)
-        rbuild_str(c->b, &c->b->r->rcpts[i].action, action, strlen(action));
+    for (size_t i = 0; i < c->b->r->nrcpts; i++) {
+        struct report_rcpt *rc = &c->b->r->rcpts[i];
+        const char *a = delay && tb_final_section(c, rc->recipient) ? "failed"
+                                                                    : action;
+        rbuild_str(c->b, &rc->action, a, strlen(a));
+    }
 }
 
 /* All of c but its arrays (helpers[], at[]): 2 KB not written for

@@ -89,3 +89,10 @@ EXTRA_DIST += tests/golden/notice-of-autoreply.eml tests/golden/notice-of-autore
 EXTRA_DIST += tests/golden/exchange-oof-quotes-failure.eml tests/golden/exchange-oof-quotes-failure.ref
 # a forward of a forward whose innermost attachment is the notice
 EXTRA_DIST += tests/golden/forwarded-twice.eml tests/golden/forwarded-twice.ref
+# a mail system returns a forward that holds an older notice: the forward's
+# recipient failed, not the older notice's
+EXTRA_DIST += tests/golden/returned-forward.eml tests/golden/returned-forward.ref
+# a text notice with a section of final failures between delayed ones
+EXTRA_DIST += tests/golden/mixed-failed-delayed.eml tests/golden/mixed-failed-delayed.ref
+# a mailing list's digest whose posts quote a bounce: no notice
+EXTRA_DIST += tests/golden/list-digest.eml tests/golden/list-digest.ref

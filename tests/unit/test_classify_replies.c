@@ -1266,6 +1266,23 @@ static const struct reply_row rows[] = {
     {"554 This is not a newsletter, it is spam", X, "spam_detected", false},
     {"554 5.7.1 Message rejected: not delivered because of spam content", X,
      "spam_detected", false},
+    /* a denial reaches the end of its clause, four words at most */
+    {"554 Your IP is not a trusted host and is on our blacklist", X,
+     "blocklisted", false},
+    {"550 5.7.1 Client 192.0.2.4 is not a registered sender, blocked by "
+     "RBL zen", X, "blocklisted", false},
+    {"550 5.7.1 Message rejected: not a legitimate sender, classified as "
+     "spam", X, "spam_detected", false},
+    {"550 Sender address not in any allow list, rejected by spam filter", X,
+     "spam_detected", false},
+    {"554 5.7.1 Message rejected as spam, virus scan passed", X,
+     "spam_detected", false},
+    {"554 5.7.1 Message rejected as spam, sender reputation is fine", X,
+     "spam_detected", false},
+    {"554 Rejected: not a trusted sender per SpamCop", X, "blocklisted",
+     false},
+    {"550 5.7.1 <a@example.com> \"Your message looks like spam\"", X,
+     "spam_detected", false},
     /* a quoted name after an address is no cause either */
     {"550 5.1.1 <abuse-desk@example.com> (\"Spam Desk\"): no such user", H,
      "user_unknown", false},
@@ -1277,7 +1294,8 @@ static const struct reply_row rows[] = {
     {"451 4.5.0 Error in processing, id=1234-01, virus-scan FAILED: timed "
      "out", S, "system_error", false},
     {"553 Sender address has a syntax error", X, "sender_rejected", false},
-    {"550 Rejected by URIBL", X, "blocklisted", false},
+    {"550 Rejected by URIBL", X, "spam_detected", false},
+    {"554 Rejected: URIBL_BLACK", X, "spam_detected", false},
     {"550 Your message may contain inappropriate content", X, "content",
      false},
     {"452 4.3.1 No space left on device (in reply to MAIL FROM command)", S,
@@ -1288,8 +1306,14 @@ static const struct reply_row rows[] = {
      "user_unknown", false},
     {"554 5.7.1 Message quarantined by the recipient's filter policy", X,
      "policy", false},
-    {"250 2.0.0 Ok: queued as 4B2C (earlier try: 550 5.1.1 User unknown)", N,
-     "delivered", false},
+    {"250 2.1.5 Recipient ok; 552 5.2.2 Mailbox full", S, "mailbox_full",
+     false},
+
+    /* --- a TLS peer that could not be verified, whatever the status --- */
+    {"454 4.7.5 MTA-STS policy enforced: TLS certificate verification "
+     "failed for mx.example.org", X, "tls_required", false},
+    {"x509: certificate is valid for mail.host.example, not mx.example.org",
+     X, "tls_required", false},
 };
 
 int main(void)

@@ -52,9 +52,8 @@ static const struct parse_case cases[] = {
      450, "", NULL},
     {"451 Temporary failure, backend said: 550 5.1.1 No such user", 451, "",
      NULL},
-    /* a success is one, whatever failure it quotes */
-    {"250 2.0.0 Ok: queued as 4B2C (earlier try: 550 5.1.1 User unknown)",
-     250, "2.0.0", NULL},
+    /* a failure after a success at the start is the reply's */
+    {"250 2.1.5 Recipient ok; 552 5.2.2 Mailbox full", 552, "5.2.2", NULL},
     {"connect to 192.0.2.1:25 timed out", 0, "", NULL},
     {"Postfix 2.10.1 said 550 user unknown", 550, "", NULL},
     {"#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound>", 550, "5.1.1",
