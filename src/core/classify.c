@@ -76,11 +76,16 @@ static void effective_status(const char *hint, const char *text_status,
         hint_ok && strncmp(hint + 1, ".0.0", 4) == 0 && hint[5] == '\0';
     bool hint_clash = hint_ok && code >= 200 && hint[0] - '0' != code / 100 &&
                       text_status[0] - '0' == code / 100;
+    /* alone, a status that contradicts its reply code on whether the mail
+     * went through ("550 2.7.1", "250 5.1.1") says nothing */
+    bool text_clash = !hint_ok && code >= 200 && code < 600 &&
+                      text_status[0] != '\0' &&
+                      (text_status[0] == '2') != (code / 100 == 2);
     const char *use = "";
 
     if (hint_ok && !(hint_vague && text_status[0] == hint[0]) && !hint_clash)
         use = hint;
-    else if (text_status[0] != '\0')
+    else if (text_status[0] != '\0' && !text_clash)
         use = text_status;
     else if (hint_ok)
         use = hint;
@@ -323,15 +328,16 @@ static void mask_display_names(char *text, size_t len)
 }
 
 /* Cues of a denied cause: "this is not a spam block", "not on any
- * blocklist", "NOT related to spam filtering" (the cause words after the
- * cue are masked), "spam check passed", "the spam score was not the
+ * blocklist", "NOT related to spam filtering", "you are not blocked"
+ * (the cause words after the cue are masked; after a bare "not ", the
+ * next word only), "spam check passed", "the spam score was not the
  * reason", "your reputation is fine" (those before it).  Lower case. */
 static const char *const negate_before[] = {
     "not a ",          "not an ",          "not on any ",
     "not in any ",     "not listed on any ", "not listed in any ",
     "not related to ", "not due to ",      "not caused by ",
     "not because of ", "nothing to do with ", "unrelated to ",
-    "isn't a ",        "is not about "};
+    "isn't a ",        "is not about ",    "not "};
 static const char *const negate_after[] = {
     "was not the reason", "is not the reason", "was not the cause",
     "is not the cause",   "check passed",      "checks passed",
@@ -502,11 +508,12 @@ static size_t deny_at(char *text, size_t len, size_t c)
     size_t l = cue_at(text, len, c, negate_before, nb);
 
     if (l > 0) {
-        size_t e = c + l, words = 0;
+        /* after the bare "not " (the only cue of four bytes), one word */
+        size_t e = c + l, words = 0, most = l == 4 ? 1 : NEGATE_WORDS;
         for (; e < len && e - c < NEGATE_SCOPE && !clause_end(text, len, e);
              e++)
             if (word_byte(text[e]) && (e == c + l || !word_byte(text[e - 1])) &&
-                ++words > NEGATE_WORDS)
+                ++words > most)
                 break;
         mask_causes(text, c + l, e);
         return e;

@@ -1314,6 +1314,23 @@ static const struct reply_row rows[] = {
      "failed for mx.example.org", X, "tls_required", false},
     {"x509: certificate is valid for mail.host.example, not mx.example.org",
      X, "tls_required", false},
+
+    /* --- a status that contradicts its code on success says nothing --- */
+    {"550 2.7.1 Message rejected: SPF check failed for example.com", X,
+     "auth_spf", true},
+    {"250 5.1.1 <a@example.com> accepted", N, "delivered", false},
+
+    /* --- a recipient that refuses us; SMTPUTF8; a recipient named by
+     * address as unknown; a bare "not" before a cause --- */
+    {"550 Mail is rejected by recipients [Xy12Ab IP: 192.0.2.7]", X,
+     "policy", false},
+    {"SMTPUTF8 is required, but was not offered by host "
+     "mx.example.org[192.0.2.1]", X, "not_compliant", false},
+    {"550 5.4.1 Recipient a@example.org unknown", H, "user_unknown", false},
+    {"452 4.2.2 Mailbox full. You are not blocked and your IP is not "
+     "blacklisted", S, "mailbox_full", false},
+    {"550 Message not delivered due to spam content", X, "spam_detected",
+     false},
 };
 
 int main(void)
