@@ -1179,6 +1179,7 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
     size_t lim = c->len - off > 2 * TB_BLOCK_MAX ? off + 2 * TB_BLOCK_MAX
                                                  : c->len;
     bool colon = false; /* the last line ended in ':' ("because:") */
+    bool retry = true;  /* each line so far says only that it is retried */
 
     (void)tb_line(c->text, c->len, p, &next);
     p += next;
@@ -1186,7 +1187,7 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
     while (p < c->len && lines < TB_BLOCK_LINES && p - off < TB_BLOCK_MAX) {
         size_t ll = tb_line(c->text, c->len, p, &next);
         if (tb_blank(c->text + p, ll)) {
-            if (lines > 0 && !colon)
+            if (lines > 0 && !colon && !retry)
                 break;
         } else if (at < p + ll && tb_other_address(c->text + p, ll, norm)) {
             break;
@@ -1196,6 +1197,10 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
                              c->text[p + e - 1] == '\t'))
                 e--;
             colon = e > 0 && c->text[p + e - 1] == ':';
+            /* "Message will be retried for 2 more day(s)": the reason
+             * follows, after a blank line */
+            retry = retry && ll < 80 &&
+                    tb_find_set(TB_SET_DELAY, c->text + p, ll, true) != 0;
             lines++;
         }
         p += next;
