@@ -52,7 +52,9 @@ struct report_ctx {
     bool orig_cc;      /* the returned original has a Cc: with something */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
-    bool list_digest;  /* a mailing list's digest (List-Id:, "digest") */
+    bool is_dsn;       /* report-type=delivery-status on the top entity */
+    bool list_mail;    /* List-Id: or List-Unsubscribe: (RFC 2369, 2919) */
+    bool list_digest;  /* a list's digest (list_mail, "digest") */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's */
     /* the top entity's From: and To: and, once report_addrs() has read
@@ -266,7 +268,8 @@ static bool report_has_word(const char *s, const char *w)
 
 enum {
     T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
-    T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_N
+    T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_LISTUNSUB,
+    T_N
 };
 
 static void report_top(struct report_ctx *c, const struct mime_part *p)
@@ -282,7 +285,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         [T_PRECEDENCE] = HDR_WANT("Precedence"),
         [T_APPLE] = HDR_WANT("X-Apple-Unsubscribe"),
         [T_XFAILED] = HDR_WANT("X-Failed-Recipients"),
-        [T_LISTID] = HDR_WANT("List-Id")};
+        [T_LISTID] = HDR_WANT("List-Id"),
+        [T_LISTUNSUB] = HDR_WANT("List-Unsubscribe")};
     char v[256];
 
     hdr_index_pick(p->fields, w, T_N);
@@ -296,6 +300,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
                   v, sizeof v)) {
         c->is_feedback = strcasecmp(v, "feedback-report") == 0;
         c->is_mdn = strcasecmp(v, "disposition-notification") == 0;
+        c->is_dsn = strcasecmp(v, "delivery-status") == 0 ||
+                    strcasecmp(v, "global-delivery-status") == 0;
     }
     c->hard_autoreply = report_hdr_has(&w[T_AUTOSUB], "auto-replied") ||
                         report_hdr_has(&w[T_XAUTOREPLY], NULL) ||
@@ -314,7 +320,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     if (w[T_XFAILED].found)
         rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,
                    w[T_XFAILED].f.value_len);
-    c->list_digest = w[T_LISTID].found && r->subject != NULL &&
+    c->list_mail = w[T_LISTID].found || w[T_LISTUNSUB].found;
+    c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
 }
 
@@ -777,8 +784,13 @@ static void report_decide(struct report_ctx *c)
     }
     if (c->is_mdn)
         return; /* a read receipt: whatever its text says, no failure */
-    if (c->list_digest)
-        return; /* posts gathered by a list, which may discuss bounces */
+    /* posts gathered by a list, or a list's or a newsletter's mail from
+     * a person (no mail system, no report): they may discuss bounces */
+    if (c->list_mail)
+        report_addrs(c);
+    if (c->list_digest || (c->list_mail && !c->is_dsn &&
+                           !textbounce_sender_role(c->from_addr)))
+        return;
     if (c->is_feedback) {
         r->kind = REPORT_FEEDBACK;
         r->mta = "arf";

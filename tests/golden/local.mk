@@ -96,3 +96,5 @@ EXTRA_DIST += tests/golden/returned-forward.eml tests/golden/returned-forward.re
 EXTRA_DIST += tests/golden/mixed-failed-delayed.eml tests/golden/mixed-failed-delayed.ref
 # a mailing list's digest whose posts quote a bounce: no notice
 EXTRA_DIST += tests/golden/list-digest.eml tests/golden/list-digest.ref
+# a newsletter (List-Unsubscribe:, from a person) that quotes a bounce
+EXTRA_DIST += tests/golden/newsletter-quotes-bounce.eml tests/golden/newsletter-quotes-bounce.ref
