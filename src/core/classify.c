@@ -332,23 +332,30 @@ static void mask_display_names(char *text, size_t len)
  * (the cause words after the cue are masked; after a bare "not ", the
  * next word only), "spam check passed", "the spam score was not the
  * reason", "your reputation is fine" (those before it).  Lower case. */
-static const char *const negate_before[] = {
-    "not a ",          "not an ",          "not on any ",
-    "not in any ",     "not listed on any ", "not listed in any ",
-    "not related to ", "not due to ",      "not caused by ",
-    "not because of ", "nothing to do with ", "unrelated to ",
-    "isn't a ",        "is not about ",    "not "};
-static const char *const negate_after[] = {
-    "was not the reason", "is not the reason", "was not the cause",
-    "is not the cause",   "check passed",      "checks passed",
-    "scan passed",        "test passed",       "is fine",
-    "are fine"};
+/* A word or phrase and its length. */
+struct lit {
+    const char *s;
+    size_t n;
+};
+#define LIT(s) {s, sizeof s - 1}
+
+static const struct lit negate_before[] = {
+    LIT("not a "),          LIT("not an "),          LIT("not on any "),
+    LIT("not in any "),     LIT("not listed on any "), LIT("not listed in any "),
+    LIT("not related to "), LIT("not due to "),      LIT("not caused by "),
+    LIT("not because of "), LIT("nothing to do with "), LIT("unrelated to "),
+    LIT("isn't a "),        LIT("is not about "),    LIT("not ")};
+static const struct lit negate_after[] = {
+    LIT("was not the reason"), LIT("is not the reason"), LIT("was not the cause"),
+    LIT("is not the cause"),   LIT("check passed"),      LIT("checks passed"),
+    LIT("scan passed"),        LIT("test passed"),       LIT("is fine"),
+    LIT("are fine")};
 
 /* The stems of the sender-side causes a denial masks ("spam", "blocked",
  * "blocklists", ...), each at the start of a word. */
-static const char *const negated_stems[] = {
-    "spam",  "block",   "black", "reputation", "filter", "antispam",
-    "rbl",   "dnsbl",   "content", "virus"};
+static const struct lit negated_stems[] = {
+    LIT("spam"),  LIT("block"), LIT("black"), LIT("reputation"), LIT("filter"),
+    LIT("antispam"), LIT("rbl"), LIT("dnsbl"), LIT("content"), LIT("virus")};
 
 #define NEGATE_SCOPE 100 /* bytes a denial reaches, at most */
 #define NEGATE_WORDS 4   /* words after a cue it reaches, at most */
@@ -370,19 +377,18 @@ static bool word_byte(char c)
  * "it is", "and", "because", "so": "not a trusted host and is listed")? */
 static bool clause_end(const char *text, size_t len, size_t i)
 {
-    static const char *const turns[] = {" but ",    " however", " it is ",
-                                        " it was ", " it's ",   " and ",
-                                        " because ", " so "};
+    static const struct lit turns[] = {
+        LIT(" but "), LIT(" however"), LIT(" it is "), LIT(" it was "),
+        LIT(" it's "), LIT(" and "), LIT(" because "), LIT(" so ")};
     char c = text[i];
 
     if (c == '.')
         return i + 1 == len || text[i + 1] == ' ';
     if (c == ' ') {
-        for (size_t k = 0; k < sizeof turns / sizeof *turns; k++) {
-            size_t n = strlen(turns[k]);
-            if (len - i >= n && strncasecmp(text + i, turns[k], n) == 0)
+        for (size_t k = 0; k < sizeof turns / sizeof *turns; k++)
+            if (len - i >= turns[k].n && lower_is(text[i + 1], turns[k].s[1]) &&
+                strncasecmp(text + i, turns[k].s, turns[k].n) == 0)
                 return true;
-        }
         return false;
     }
     return c == ';' || c == ':' || c == ',' || c == '(' || c == ')' ||
@@ -390,17 +396,20 @@ static bool clause_end(const char *text, size_t len, size_t i)
 }
 
 /* Masks the cause words (negated_stems) that start a word in
- * text[from..to), but no list's name ("spamhaus", "spamcop"). */
-static void mask_causes(char *text, size_t from, size_t to)
+ * text[from..to), but no list's name ("spamhaus", "spamcop"); were
+ * there any? */
+static bool mask_causes(char *text, size_t from, size_t to)
 {
+    bool any = false;
+
     for (size_t i = from; i < to; i++) {
         if (!ascii_letter(text[i]) || (i > 0 && word_byte(text[i - 1])))
             continue;
         for (size_t k = 0; k < sizeof negated_stems / sizeof *negated_stems;
              k++) {
-            size_t n = strlen(negated_stems[k]);
-            if (!lower_is(text[i], negated_stems[k][0]) || to - i < n ||
-                strncasecmp(text + i, negated_stems[k], n) != 0)
+            size_t n = negated_stems[k].n;
+            if (!lower_is(text[i], negated_stems[k].s[0]) || to - i < n ||
+                strncasecmp(text + i, negated_stems[k].s, n) != 0)
                 continue;
             if (k == 0 &&
                 ((to - i >= 8 && strncasecmp(text + i + 4, "haus", 4) == 0) ||
@@ -410,25 +419,27 @@ static void mask_causes(char *text, size_t from, size_t to)
             while (e < to && word_byte(text[e]))
                 e++;
             mask_span(text, i, e);
+            any = true;
             i = e;
             break;
         }
     }
+    return any;
 }
 
 /* Is one of cues[0..n) at text[i] (a word's start)?  Its length, or 0. */
 static size_t cue_at(const char *text, size_t len, size_t i,
-                     const char *const *cues, size_t n)
+                     const struct lit *cues, size_t n)
 {
     if (i > 0 && word_byte(text[i - 1]))
         return 0;
-    for (size_t k = 0; k < n; k++)
-        if (lower_is(text[i], cues[k][0])) {
-            size_t l = strlen(cues[k]);
-            if (len - i >= l && lower_is(text[i + l - 1], cues[k][l - 1]) &&
-                strncasecmp(text + i, cues[k], l) == 0)
-                return l;
-        }
+    for (size_t k = 0; k < n; k++) {
+        size_t l = cues[k].n;
+        if (len - i >= l && lower_is(text[i], cues[k].s[0]) &&
+            lower_is(text[i + l - 1], cues[k].s[l - 1]) &&
+            strncasecmp(text + i, cues[k].s, l) == 0)
+            return l;
+    }
     return 0;
 }
 
@@ -501,7 +512,7 @@ static size_t next_anchor(const char *t, size_t len, size_t from)
  * clause's end after a cue of negate_before[], from the clause's start
  * before one of negate_after[].  Where reading goes on, or 0 when no cue
  * is there. */
-static size_t deny_at(char *text, size_t len, size_t c)
+static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
 {
     const size_t nb = sizeof negate_before / sizeof *negate_before;
     const size_t na = sizeof negate_after / sizeof *negate_after;
@@ -515,7 +526,7 @@ static size_t deny_at(char *text, size_t len, size_t c)
             if (word_byte(text[e]) && (e == c + l || !word_byte(text[e - 1])) &&
                 ++words > most)
                 break;
-        mask_causes(text, c + l, e);
+        *masked |= mask_causes(text, c + l, e);
         return e;
     }
     l = cue_at(text, len, c, negate_after, na);
@@ -528,7 +539,7 @@ static size_t deny_at(char *text, size_t len, size_t c)
                 break;
         if (words == NEGATE_BACK)
             s--; /* the start of the last word counted */
-        mask_causes(text, s, c);
+        *masked |= mask_causes(text, s, c);
         return c + l;
     }
     return 0;
@@ -539,9 +550,10 @@ static size_t deny_at(char *text, size_t len, size_t c)
  * A cue starts at the word that holds an anchor (denial_anchor()) or at
  * the word before it ("is not the reason", "check passed").  Lengths are
  * kept. */
-static void mask_denied_causes(char *text, size_t len)
+static bool mask_denied_causes(char *text, size_t len)
 {
     size_t next = 0; /* text before it is read */
+    bool masked = false;
 
     for (size_t i = 0; (i = next_anchor(text, len, i)) < len; i++) {
         size_t w = i, p;
@@ -553,15 +565,16 @@ static void mask_denied_causes(char *text, size_t len)
                 p--;
         size_t to = 0;
         if (p < w && p >= next)
-            to = deny_at(text, len, p);
+            to = deny_at(text, len, p, &masked);
         if (to == 0 && w >= next)
-            to = deny_at(text, len, w);
+            to = deny_at(text, len, w, &masked);
         if (to > 0) {
             next = to;
             if (to > i + 1)
                 i = to - 1;
         }
     }
+    return masked;
 }
 
 /* Masks the names that only say where mail went, so that no rule reads a
@@ -608,7 +621,6 @@ static void classify_reply_sc(const struct classify_rules *rules,
     reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
                 sizeof buf, &r);
     mask_names(r.text, r.text_len);
-    mask_denied_causes(r.text, r.text_len);
     v_r->reply_code = code_hint > 0 ? code_hint : r.code;
     effective_status(status_hint, r.status, v_r->reply_code, v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);
@@ -619,7 +631,13 @@ static void classify_reply_sc(const struct classify_rules *rules,
         .code = v_r->reply_code,
         .action = action_hint,
     };
-    if (sc != NULL && rules_match(rules, sc, &s, true, &ri)) {
+    bool matched = sc != NULL && rules_match(rules, sc, &s, true, &ri);
+    /* a sender-side cause the reply denies is no cause: read again
+     * without it (mask_denied_causes()); only such a verdict can change */
+    if (matched && ri.bucket == BUCKET_SENDER &&
+        mask_denied_causes(r.text, r.text_len))
+        matched = rules_match(rules, sc, &s, true, &ri);
+    if (matched) {
         v_r->reason = ri.reason->name;
         v_r->bucket = ri.bucket;
         v_r->auth = ri.auth;

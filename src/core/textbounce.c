@@ -1679,8 +1679,10 @@ static size_t tb_last_phrase(const char *text, size_t pos,
     for (size_t i = 0; i < pos; i++) {
         char c = (char)(text[i] | 0x20);
         for (size_t k = 0; k < n; k++) {
+            if (words[k][0] != c)
+                continue;
             size_t l = strlen(words[k]);
-            if (words[k][0] == c && l <= pos - i && i + l > last &&
+            if (l <= pos - i && i + l > last &&
                 strncasecmp(text + i, words[k], l) == 0)
                 last = i + l;
         }
