@@ -1098,6 +1098,9 @@ struct tb_ctx {
     char helpers[TB_HELPERS][ADDRSCAN_MAX]; /* help-desk addresses */
     size_t nhelpers;
     const char **family_r; /* the family, found with the delay phrases */
+    int delay;             /* delay phrases in the head: 1, 0, -1 unknown
+                              (tb_delay()) */
+    uint64_t family_found; /* the family phrases found with them */
     struct tb_at at[TB_AT_LINES]; /* the first '@' lines of the text */
     size_t nat;
     struct tb_memo line, sent_by; /* TB_SET_AT_LINE of the line, of prev */
@@ -1172,8 +1175,26 @@ static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
  * that starts with another address.  Only a line that may hold an '@' is
  * read for one: the next '@' is looked for once, not on every line (no
  * further than lim, after which every line is read). */
-static size_t tb_block_end(const struct tb_ctx *c, size_t off,
-                           const char *norm)
+/* Does the head of the notice say that delivery is still tried (a delay
+ * phrase)?  Found once, with the family phrases when the family is asked
+ * for (the same pass). */
+static bool tb_delay(struct tb_ctx *c)
+{
+    size_t head = c->len < TB_HEAD_MAX ? c->len : TB_HEAD_MAX;
+
+    if (c->delay >= 0)
+        return c->delay == 1;
+    if (c->family_r != NULL) {
+        c->family_found = tb_find_set(TB_SET_FAMILY_DELAY, c->text, head,
+                                      false);
+        c->delay = (c->family_found & ~TB_FAMILY_BITS) != 0;
+    } else {
+        c->delay = tb_has_any(TB_SET_DELAY, c->text, c->len, TB_HEAD_MAX);
+    }
+    return c->delay == 1;
+}
+
+static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
 {
     size_t next, p = off, lines = 0, at;
     size_t lim = c->len - off > 2 * TB_BLOCK_MAX ? off + 2 * TB_BLOCK_MAX
@@ -1199,7 +1220,7 @@ static size_t tb_block_end(const struct tb_ctx *c, size_t off,
             colon = e > 0 && c->text[p + e - 1] == ':';
             /* "Message will be retried for 2 more day(s)": the reason
              * follows, after a blank line */
-            retry = retry && ll < 80 &&
+            retry = retry && ll < 80 && tb_delay(c) &&
                     tb_find_set(TB_SET_DELAY, c->text + p, ll, true) != 0;
             lines++;
         }
@@ -1723,18 +1744,10 @@ static bool tb_final_section(const struct tb_ctx *c, const char *a)
 static void tb_actions(struct tb_ctx *c)
 {
     const char *action = "failed";
-    bool delay;
+    bool delay = tb_delay(c);
 
-    if (c->family_r != NULL) {
-        uint64_t found = tb_find_set(TB_SET_FAMILY_DELAY, c->text,
-                                     c->len < TB_HEAD_MAX ? c->len
-                                                          : TB_HEAD_MAX,
-                                     false);
-        *c->family_r = tb_family_of(found);
-        delay = (found & ~TB_FAMILY_BITS) != 0;
-    } else {
-        delay = tb_has_any(TB_SET_DELAY, c->text, c->len, TB_HEAD_MAX);
-    }
+    if (c->family_r != NULL)
+        *c->family_r = tb_family_of(c->family_found);
     if (delay)
         action = "delayed";
     for (size_t i = 0; i < c->b->r->nrcpts; i++) {
@@ -1761,6 +1774,8 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
     c->prev_len = 0;
     c->nhelpers = 0;
     c->family_r = family_r;
+    c->delay = -1;
+    c->family_found = 0;
     c->nat = 0;
     c->line = c->sent_by = (struct tb_memo){NULL, 0};
     c->nlist = c->list_next = c->nshare = 0;
