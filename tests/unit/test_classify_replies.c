@@ -1331,6 +1331,12 @@ static const struct reply_row rows[] = {
      "blacklisted", S, "mailbox_full", false},
     {"550 Message not delivered due to spam content", X, "spam_detected",
      false},
+    /* Gmail's words for a dead domain, and the sender's own */
+    {"Your message wasn't delivered to a@example.net because the domain "
+     "example.net couldn't be found. Check for typos.", H, "domain_not_found",
+     false},
+    {"550 The sender domain example.com could not be found", X,
+     "sender_rejected", false},
 };
 
 int main(void)
