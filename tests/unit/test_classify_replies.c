@@ -1337,6 +1337,22 @@ static const struct reply_row rows[] = {
      false},
     {"550 The sender domain example.com could not be found", X,
      "sender_rejected", false},
+    /* NXDOMAIN is a dead domain whatever the code; "try again" is not */
+    {"DNS Error: DNS type 'mx' lookup of example.net responded with code "
+     "NXDOMAIN Domain name not found: example.net", H, "domain_not_found",
+     false},
+    {"Host or domain name not found. Name service error for name=example.net "
+     "type=A: Host not found, try again", S, "network", false},
+    /* block marks and codes; Croatian greylisting; an address not valid */
+    {"554 IP=192.0.2.4 - A problem occurred. (BL) mx00.example.de", X,
+     "blocklisted", false},
+    {"550 SC-001 (BAY0-MC1-F1) Unfortunately, messages from 192.0.2.4 weren't "
+     "sent.", X, "blocklisted", false},
+    {"451 4.7.1 Privremena greška, pokušajte ponovno kasnije (siva lista)", S,
+     "greylisted", false},
+    {"550 5.0.0 Recipient's address is not valid: <a@example.org>", H,
+     "user_unknown", false},
+    {"553 Sender address is not valid", X, "sender_rejected", false},
 };
 
 int main(void)
