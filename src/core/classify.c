@@ -546,10 +546,10 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
 }
 
 /* Masks the sender-side causes a reply denies, so that a rule reads only
- * what it asserts (deny_at()), NEGATE_SCOPE bytes at most either way.
- * A cue starts at the word that holds an anchor (denial_anchor()) or at
- * the word before it ("is not the reason", "check passed").  Lengths are
- * kept. */
+ * what it asserts (deny_at()), NEGATE_SCOPE bytes at most either way;
+ * did it mask any?  A cue starts at the word that holds an anchor
+ * (denial_anchor()) or at the word before it ("is not the reason",
+ * "check passed").  Lengths are kept. */
 static bool mask_denied_causes(char *text, size_t len)
 {
     size_t next = 0; /* text before it is read */
