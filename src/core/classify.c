@@ -327,11 +327,6 @@ static void mask_display_names(char *text, size_t len)
     }
 }
 
-/* Cues of a denied cause: "this is not a spam block", "not on any
- * blocklist", "NOT related to spam filtering", "you are not blocked"
- * (the cause words after the cue are masked; after a bare "not ", the
- * next word only), "spam check passed", "the spam score was not the
- * reason", "your reputation is fine" (those before it).  Lower case. */
 /* A word or phrase and its length. */
 struct lit {
     const char *s;
@@ -339,6 +334,11 @@ struct lit {
 };
 #define LIT(s) {s, sizeof s - 1}
 
+/* Cues of a denied cause: "this is not a spam block", "not on any
+ * blocklist", "NOT related to spam filtering", "you are not blocked"
+ * (the cause words after the cue are masked; after a bare "not ", the
+ * next word only), "spam check passed", "the spam score was not the
+ * reason", "your reputation is fine" (those before it).  Lower case. */
 static const struct lit negate_before[] = {
     LIT("not a "),          LIT("not an "),          LIT("not on any "),
     LIT("not in any "),     LIT("not listed on any "), LIT("not listed in any "),

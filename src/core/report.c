@@ -261,7 +261,7 @@ static bool report_has_word(const char *s, const char *w)
     size_t n = strlen(w);
 
     for (; *s != '\0'; s++)
-        if ((*s | 0x20) == w[0] && strncasecmp(s, w, n) == 0)
+        if (report_lower(*s) == w[0] && strncasecmp(s, w, n) == 0)
             return true;
     return false;
 }
