@@ -10,22 +10,30 @@
 #define PREFILTER_LEAD 16      /* bytes the second scan reads before mid */
 #define PREFILTER_SPLIT4_MIN 192 /* texts read in four quarters at once */
 #define PREFILTER_NARROW 65536   /* fewer states: a table of uint16_t */
+#define PREFILTER_DEPTH_MIN 12   /* bytes of a literal the automaton reads */
+#define PREFILTER_SHARE 1        /* literals it may leave alike */
 
-/* A literal (lower case), its clause and its word boundaries. */
+/* A literal (lower case), its clause and its word boundaries; the
+ * automaton reads its first plen bytes (ac_depths()), the rest from
+ * check on is compared where those end (all of it when they hold a byte
+ * from 0x80 on, which the automaton reads by its low four bits only). */
 struct literal {
     char *text;
-    size_t len;
+    size_t len, plen, check;
     size_t clause;
     uint16_t bpos[PREFILTER_BOUNDS];
     size_t nb;
 };
 
-/* What a state reports: a literal of len bytes ending here. */
+/* What a state reports: the first plen bytes of a literal of len bytes
+ * (text, lower case) end here; its bytes from check on are still to be
+ * compared with the text there. */
 struct target {
     uint32_t clause;
-    uint32_t len;
+    uint32_t len, plen, check;
     uint16_t bpos[PREFILTER_BOUNDS];
     uint32_t nb;
+    const char *text;
 };
 
 struct prefilter {
@@ -119,26 +127,38 @@ size_t prefilter_words(const struct prefilter *pf)
 
 /* ------------------------------------------------------------ building */
 
-/* Byte classes: one per byte of some literal (an upper-case ASCII letter
- * in the class of its lower case), class 0 for all others. */
-static void ac_classes(struct prefilter *pf)
+/* A byte of a literal as the automaton reads it: from 0x80 on, by its
+ * low four bits alone (literals in UTF-8 would need a class for each of
+ * scores of bytes, and a table that many times wider). */
+static unsigned char ac_key_byte(unsigned char c)
 {
-    memset(pf->cls, 0, sizeof pf->cls);
-    pf->ncls = 1;
-    for (size_t i = 0; i < pf->nlits; i++)
-        for (size_t k = 0; k < pf->lits[i].len; k++) {
-            unsigned char c = (unsigned char)pf->lits[i].text[k];
-            if (pf->cls[c] == 0)
-                pf->cls[c] = (unsigned char)pf->ncls++;
-        }
-    for (unsigned c = 'A'; c <= 'Z'; c++)
-        pf->cls[c] = pf->cls[c + 32];
+    return c >= 0x80 ? (unsigned char)(0x80 | (c & 15)) : c;
 }
 
-/* A literal as the trie reads it: its bytes' classes. */
+/* Byte classes: one per byte the automaton reads of some literal (an
+ * upper-case letter in the class of its lower case, a byte from 0x80 on in
+ * that of the bytes with its low four bits), class 0 for all others. */
+static void ac_classes(struct prefilter *pf)
+{
+    unsigned char key_cls[256] = {0};
+
+    pf->ncls = 1;
+    for (size_t i = 0; i < pf->nlits; i++)
+        for (size_t k = 0; k < pf->lits[i].plen; k++) {
+            unsigned char c = ac_key_byte((unsigned char)pf->lits[i].text[k]);
+            if (key_cls[c] == 0)
+                key_cls[c] = (unsigned char)pf->ncls++;
+        }
+    for (unsigned c = 0; c < 256; c++)
+        pf->cls[c] = key_cls[ac_key_byte((unsigned char)(c >= 'A' && c <= 'Z'
+                                                             ? c + 32
+                                                             : c))];
+}
+
+/* A literal as the trie reads it: its bytes' classes (or key bytes). */
 struct class_key {
     const unsigned char *k;
-    size_t len;
+    size_t len, lit;
 };
 
 static int class_key_cmp(const void *a, const void *b)
@@ -150,6 +170,85 @@ static int class_key_cmp(const void *a, const void *b)
     return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* The literals, sorted, into keys[] (their bytes in buf[]): each as its
+ * key bytes (ac_key_byte()), or as its bytes' classes when classes; all
+ * of it, or its first plen bytes when plen_only. */
+static void ac_sorted_keys(const struct prefilter *pf, struct class_key *keys,
+                           unsigned char *buf, bool plen_only, bool classes)
+{
+    for (size_t i = 0, at = 0; i < pf->nlits; i++) {
+        const struct literal *l = &pf->lits[i];
+        keys[i].k = buf + at;
+        keys[i].len = plen_only ? l->plen : l->len;
+        keys[i].lit = i;
+        for (size_t k = 0; k < keys[i].len; k++) {
+            unsigned char c = (unsigned char)l->text[k];
+            buf[at++] = classes ? pf->cls[c] : ac_key_byte(c);
+        }
+    }
+    qsort(keys, pf->nlits, sizeof *keys, class_key_cmp);
+}
+
+static size_t common_prefix(const struct class_key *x, const struct class_key *y)
+{
+    size_t n = 0;
+
+    while (n < x->len && n < y->len && x->k[n] == y->k[n])
+        n++;
+    return n;
+}
+
+/* How much of each literal the automaton reads (plen), and from where the
+ * rest is compared (check): a literal's first PREFILTER_DEPTH_MIN bytes,
+ * and more while more than PREFILTER_SHARE literals start alike (so
+ * that a place in the text where the automaton stops has few literals to
+ * compare), all of it at most.  Literals that start alike are neighbours
+ * once sorted: more than SHARE share the first p bytes of literal j when
+ * a run of SHARE + 1 neighbours that holds j does.  The automaton needs
+ * states for those bytes only: a short literal or the start of a long one
+ * is a path of the trie, the rest of a long one is not.  -1 when memory
+ * runs out. */
+static int ac_depths(struct prefilter *pf)
+{
+    size_t n = pf->nlits, total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        total += pf->lits[i].len;
+    struct class_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    size_t *lcp = malloc((n ? n : 1) * sizeof *lcp);
+    unsigned char *buf = malloc(total ? total : 1);
+    if (keys == NULL || lcp == NULL || buf == NULL) {
+        free(keys);
+        free(lcp);
+        free(buf);
+        return -1;
+    }
+    ac_sorted_keys(pf, keys, buf, false, false);
+    for (size_t j = 1; j < n; j++) /* lcp[j]: of keys j - 1 and j */
+        lcp[j] = common_prefix(&keys[j - 1], &keys[j]);
+    for (size_t j = 0; j < n; j++) {
+        size_t need = PREFILTER_DEPTH_MIN;
+        /* each run [a, a + SHARE] that holds j */
+        for (size_t a = j >= PREFILTER_SHARE ? j - PREFILTER_SHARE : 0;
+             a <= j && a + PREFILTER_SHARE < n; a++) {
+            size_t m = SIZE_MAX;
+            for (size_t q = a + 1; q <= a + PREFILTER_SHARE; q++)
+                m = lcp[q] < m ? lcp[q] : m;
+            need = m + 1 > need ? m + 1 : need;
+        }
+        struct literal *l = &pf->lits[keys[j].lit];
+        l->plen = need < l->len ? need : l->len;
+        l->check = l->plen;
+        for (size_t k = 0; k < l->plen; k++)
+            if ((unsigned char)l->text[k] >= 0x80)
+                l->check = 0;
+    }
+    free(keys);
+    free(lcp);
+    free(buf);
+    return 0;
+}
+
 /* The states of the trie of the literals (its root and one per distinct
  * prefix, cases folded), counted before it is built: the literals as
  * class strings, sorted, each adding the bytes past its longest common
@@ -159,7 +258,7 @@ static size_t ac_count_states(const struct prefilter *pf)
     size_t total = 0, n = 1;
 
     for (size_t i = 0; i < pf->nlits; i++)
-        total += pf->lits[i].len;
+        total += pf->lits[i].plen;
     struct class_key *keys = malloc((pf->nlits ? pf->nlits : 1) * sizeof *keys);
     unsigned char *buf = malloc(total ? total : 1);
     if (keys == NULL || buf == NULL) {
@@ -167,20 +266,9 @@ static size_t ac_count_states(const struct prefilter *pf)
         free(buf);
         return 0;
     }
-    for (size_t i = 0, at = 0; i < pf->nlits; i++) {
-        keys[i].k = buf + at;
-        keys[i].len = pf->lits[i].len;
-        for (size_t k = 0; k < pf->lits[i].len; k++)
-            buf[at++] = pf->cls[(unsigned char)pf->lits[i].text[k]];
-    }
-    qsort(keys, pf->nlits, sizeof *keys, class_key_cmp);
-    for (size_t i = 0; i < pf->nlits; i++) {
-        size_t lcp = 0;
-        while (i > 0 && lcp < keys[i].len && lcp < keys[i - 1].len &&
-               keys[i].k[lcp] == keys[i - 1].k[lcp])
-            lcp++;
-        n += keys[i].len - lcp;
-    }
+    ac_sorted_keys(pf, keys, buf, true, true);
+    for (size_t i = 0; i < pf->nlits; i++)
+        n += keys[i].len - (i > 0 ? common_prefix(&keys[i - 1], &keys[i]) : 0);
     free(keys);
     free(buf);
     return n;
@@ -221,7 +309,7 @@ static void ac_trie(struct prefilter *pf, struct build *b)
     pf->nstates = 1;
     for (size_t i = 0; i < pf->nlits; i++) {
         size_t s = 0;
-        for (size_t k = 0; k < pf->lits[i].len; k++) {
+        for (size_t k = 0; k < pf->lits[i].plen; k++) {
             size_t e =
                 s * pf->ncls + pf->cls[(unsigned char)pf->lits[i].text[k]];
             if (tget(b, e) == 0)
@@ -380,6 +468,9 @@ static void ac_targets(struct prefilter *pf, struct build *b)
                 struct target *g = &pf->tgt[o++];
                 g->clause = (uint32_t)l->clause;
                 g->len = (uint32_t)l->len;
+                g->plen = (uint32_t)l->plen;
+                g->check = (uint32_t)l->check;
+                g->text = l->text;
                 g->nb = (uint32_t)l->nb;
                 memcpy(g->bpos, l->bpos, sizeof g->bpos);
             }
@@ -400,8 +491,10 @@ int prefilter_finish(struct prefilter *pf)
     pf->delta16 = NULL;
     pf->out_start = NULL;
     pf->tgt = NULL;
+    if (ac_depths(pf) < 0)
+        return -1;
     for (size_t i = 0; i < pf->nlits; i++)
-        max += pf->lits[i].len;
+        max += pf->lits[i].plen;
     ac_classes(pf);
     if (max > UINT32_MAX / pf->ncls)
         return -1;
@@ -460,8 +553,24 @@ static bool bounds_ok(const struct target *g, const unsigned char *t,
     return true;
 }
 
-/* Marks the clauses of the literals ending at t[i] (state s); out of the
- * scan's loop, which stays small. */
+/* Does g's literal, lower case, start at t[at] (len bytes in all), ASCII
+ * case ignored?  Its bytes before g->check are known to. */
+static bool literal_at(const struct target *g, const unsigned char *t,
+                       size_t len, size_t at)
+{
+    if (len - at < g->len)
+        return false;
+    for (uint32_t k = g->check; k < g->len; k++) {
+        unsigned char c = t[at + k];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)g->text[k])
+            return false;
+    }
+    return true;
+}
+
+/* Marks the clauses of the literals whose bytes the automaton reads end
+ * at t[i] (state s), and are found whole there; out of the scan's loop,
+ * which stays small. */
 __attribute__((noinline)) static void scan_out(const struct prefilter *pf,
                                                size_t s, const unsigned char *t,
                                                size_t i, size_t len,
@@ -471,7 +580,10 @@ __attribute__((noinline)) static void scan_out(const struct prefilter *pf,
 
     for (size_t o = pf->out_start[k]; o < pf->out_start[k + 1]; o++) {
         const struct target *g = &pf->tgt[o];
-        if (g->nb == 0 || bounds_ok(g, t, len, i + 1 - g->len))
+        size_t at = i + 1 - g->plen;
+        if (g->check < g->len && !literal_at(g, t, len, at))
+            continue;
+        if (g->nb == 0 || bounds_ok(g, t, len, at))
             marked[g->clause / 64] |= UINT64_C(1) << (g->clause % 64);
     }
 }

@@ -10,11 +10,17 @@
  * is [A-Za-z0-9_]), at given offsets of its occurrence; an occurrence
  * where one fails does not count.
  *
- * prefilter_finish() builds an Aho-Corasick automaton of the whole
- * literals (byte classes, a dense transition table of two bytes an entry
+ * prefilter_finish() builds an Aho-Corasick automaton of the literals'
+ * starts (byte classes, a dense transition table of two bytes an entry
  * while there are fewer than 65,536 states, four beyond, the states where
- * some literal ends numbered last); the scan makes one table step a byte and
- * looks at the literals ending there only where the state says some do.
+ * some start ends numbered last); the scan makes one table step a byte and
+ * looks at the literals whose start ends there only where the state says
+ * some do, comparing the rest of each with the text.  A start is a
+ * literal's first 12 bytes, longer where two literals share them, all of
+ * a shorter one; the automaton reads a byte from 0x80 on by its low four
+ * bits, and a literal with one in its start is compared whole.  So the
+ * table stays small (about 2 MB for the shipped rules) whatever
+ * the literals' lengths and scripts.
  * Each step waits on the one before; a long text is read in two halves
  * (four quarters when longer still) side by side, each checked against
  * the one before where they meet (and the text read again from there in

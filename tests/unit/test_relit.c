@@ -348,20 +348,20 @@ static void long_texts_found_as_by_search(void **state)
 }
 
 #define LIT_MAX 40 /* bytes of a literal below */
-#define MANY_LITS 2600
+#define MANY_LITS 16000
 
 /* Sixty texts made of copies of the literals lit[0..n) (len[i] bytes,
  * clause i; half of the copies' letters in upper case) and random letters
  * between: prefilter_scan() marks what a search of each literal at each
  * offset finds. */
 static void copies_found_as_by_search(const struct prefilter *pf,
-                                      char lit[][LIT_MAX + 1],
+                                      int rounds, char lit[][LIT_MAX + 1],
                                       const size_t *len, size_t n,
                                       uint32_t *seed)
 {
     char text[600];
 
-    for (int k = 0; k < 60; k++) {
+    for (int k = 0; k < rounds; k++) {
         size_t tl = rnd(seed) % sizeof text, j = 0;
         uint64_t got[MANY_LITS / 64 + 1] = {0}, want[MANY_LITS / 64 + 1] = {0};
         while (j < tl) {
@@ -385,26 +385,29 @@ static void copies_found_as_by_search(const struct prefilter *pf,
 }
 
 /* An automaton of more than 65,535 states (its table four bytes an
- * entry, not two): 2,400 random literals of 28 to 40 letters. */
+ * entry, not two): 16,000 random literals in groups of five that share
+ * their first 20 letters (the automaton reads a literal as far as more
+ * than four start alike), with 2 to 10 letters each after them. */
 static void wide_automaton_found_as_by_search(void **state)
 {
     static char lit[MANY_LITS][LIT_MAX + 1];
     static size_t len[MANY_LITS];
-    const size_t n = 2400;
+    const size_t n = 16000;
     uint32_t seed = 99;
     struct prefilter *pf = prefilter_new();
 
     (void)state;
     assert_non_null(pf);
     for (size_t i = 0; i < n; i++) {
-        len[i] = 28 + rnd(&seed) % 13;
+        len[i] = 22 + rnd(&seed) % 9;
         for (size_t k = 0; k < len[i]; k++)
-            lit[i][k] = (char)('a' + rnd(&seed) % 26);
+            lit[i][k] = i % 5 != 0 && k < 20 ? lit[i - 1][k]
+                                              : (char)('a' + rnd(&seed) % 26);
         assert_int_equal(prefilter_add(pf, i, lit[i], len[i], NULL, 0), 0);
     }
     assert_int_equal(prefilter_finish(pf), 0);
     assert_true(prefilter_states(pf) > 65535);
-    copies_found_as_by_search(pf, lit, len, n, &seed);
+    copies_found_as_by_search(pf, 8, lit, len, n, &seed);
     prefilter_free(&pf);
 }
 
@@ -420,7 +423,7 @@ static void narrowed_automaton_found_as_by_search(void **state)
 
     (void)state;
     assert_non_null(pf);
-    for (size_t i = 0; i < MANY_LITS; i++) {
+    for (size_t i = 0; i < 2600; i++) {
         len[i] = 31;
         memcpy(lit[i], "rejected-by-the-mail-system-", 28);
         for (size_t k = 28; k < len[i]; k++)
@@ -429,7 +432,48 @@ static void narrowed_automaton_found_as_by_search(void **state)
     }
     assert_int_equal(prefilter_finish(pf), 0);
     assert_true(prefilter_states(pf) < 65536);
-    copies_found_as_by_search(pf, lit, len, MANY_LITS, &seed);
+    copies_found_as_by_search(pf, 20, lit, len, 2600, &seed);
+    prefilter_free(&pf);
+}
+
+/* Literals that differ only in bytes from 0x80 on, which the automaton
+ * reads as one class, and in their bytes past the ones it reads: each
+ * found where it is, and only there. */
+static void high_bytes_and_long_tails_told_apart(void **state)
+{
+    static const char *const lits[] = {
+        "\xd0\xbe\xd1\x82\xd0\xbf\xd1\x80", /* "otpr" in Cyrillic */
+        "\xd0\xbe\xd1\x82\xd0\xba\xd0\xbb", /* "otkl" */
+        "x\xc3\xa9y", "\xc3\xa9",
+        "mailbox unavailable", "mailbox unknown", "mailbox un"};
+    const size_t n = sizeof lits / sizeof lits[0];
+    static const struct {
+        const char *text;
+        unsigned want; /* bit i: lits[i] */
+    } cases[] = {
+        {"\xd0\xbe\xd1\x82\xd0\xbf\xd1\x80\xd0\xb0", 1u << 0},
+        {"..\xd0\xbe\xd1\x82\xd0\xba\xd0\xbb", 1u << 1},
+        {"\xd0\xbe\xd1\x82\xd0\xbf\xd1\x81", 0},
+        {"X\xc3\xa9Y", (1u << 2) | (1u << 3)},
+        {"x\xc3\xa8y \xc3\xa9", 1u << 3},
+        {"Mailbox Unavailable", (1u << 4) | (1u << 6)},
+        {"mailbox unknow", 1u << 6},
+        {"a mailbox unknown.", (1u << 5) | (1u << 6)},
+        {"mailbox unavailabl", 1u << 6},
+    };
+    struct prefilter *pf = prefilter_new();
+
+    (void)state;
+    assert_non_null(pf);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(
+            prefilter_add(pf, i, lits[i], strlen(lits[i]), NULL, 0), 0);
+    assert_int_equal(prefilter_finish(pf), 0);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        uint64_t m = 0;
+        prefilter_scan(pf, cases[k].text, strlen(cases[k].text), &m);
+        assert_int_equal(m, cases[k].want);
+    }
     prefilter_free(&pf);
 }
 
@@ -518,6 +562,7 @@ int main(void)
         cmocka_unit_test(long_texts_found_as_by_search),
         cmocka_unit_test(wide_automaton_found_as_by_search),
         cmocka_unit_test(narrowed_automaton_found_as_by_search),
+        cmocka_unit_test(high_bytes_and_long_tails_told_apart),
         cmocka_unit_test(literal_decisions_agree_with_pcre),
     };
 
