@@ -23,13 +23,18 @@ struct literal {
     size_t clause;
     uint16_t bpos[PREFILTER_BOUNDS];
     size_t nb;
+    /* by ac_trie(): the literal first added of those alike (same text,
+     * same boundaries) stands for them all, their clauses being
+     * clauses[cfirst .. cfirst + ncl) */
+    size_t cfirst, ncl;
 };
 
 /* What a state reports: the first plen bytes of a literal of len bytes
  * (text, lower case) end here; its bytes from check on are still to be
- * compared with the text there. */
+ * compared with the text there.  Found, it marks clauses[cfirst .. cfirst
+ * + ncl) (struct literal). */
 struct target {
-    uint32_t clause;
+    uint32_t cfirst, ncl;
     uint32_t len, plen, check;
     uint16_t bpos[PREFILTER_BOUNDS];
     uint32_t nb;
@@ -53,6 +58,7 @@ struct prefilter {
     uint32_t out_from, out_first;
     size_t *out_start;
     struct target *tgt;
+    uint32_t *clauses;
 };
 
 struct prefilter *prefilter_new(void)
@@ -77,6 +83,7 @@ void prefilter_free(struct prefilter **pfp)
     free(pf->delta16);
     free(pf->out_start);
     free(pf->tgt);
+    free(pf->clauses);
     free(pf);
     *pfp = NULL;
 }
@@ -285,7 +292,8 @@ struct build {
     size_t *fail;     /* failure state */
     size_t *queue;    /* breadth-first order */
     size_t *own_head; /* first literal ending at a state, or SIZE_MAX */
-    size_t *own_next; /* per literal: the next one ending at its state */
+    size_t *own_next; /* per literal: the next one ending at its state (of
+                         those that stand for others: struct literal) */
     size_t *nout;     /* targets of a state, its failure states' included */
     size_t *newid;
 };
@@ -304,8 +312,45 @@ static void tset(struct build *b, size_t e, size_t v)
         ((uint16_t *)b->trie)[e] = (uint16_t)v;
 }
 
-static void ac_trie(struct prefilter *pf, struct build *b)
+/* Are literals a and b alike but for their clause? */
+static bool literals_alike(const struct literal *a, const struct literal *b)
 {
+    return a->len == b->len && a->nb == b->nb &&
+           memcmp(a->text, b->text, a->len) == 0 &&
+           memcmp(a->bpos, b->bpos, a->nb * sizeof *a->bpos) == 0;
+}
+
+/* Literal i ends at state s: it joins the literal alike there that
+ * stands for others, or becomes one.  Its chain of those it stands for
+ * (own_next[]) is kept apart from the state's (stand[]). */
+static void ac_own(struct prefilter *pf, struct build *b, size_t s, size_t i,
+                   size_t *stand)
+{
+    for (size_t j = b->own_head[s]; j != SIZE_MAX; j = b->own_next[j])
+        if (literals_alike(&pf->lits[j], &pf->lits[i])) {
+            stand[i] = stand[j];
+            stand[j] = i;
+            pf->lits[j].ncl++;
+            return;
+        }
+    b->own_next[i] = b->own_head[s];
+    b->own_head[s] = i;
+    b->nout[s]++;
+    pf->lits[i].ncl = 1;
+}
+
+/* The trie of the literals' starts; the clauses of the literals that
+ * stand for others, listed together.  -1 when memory runs out. */
+static int ac_trie(struct prefilter *pf, struct build *b)
+{
+    size_t *stand = malloc((pf->nlits ? pf->nlits : 1) * sizeof *stand);
+    uint32_t *cl = malloc((pf->nlits ? pf->nlits : 1) * sizeof *cl);
+
+    if (stand == NULL || cl == NULL) {
+        free(stand);
+        free(cl);
+        return -1;
+    }
     pf->nstates = 1;
     for (size_t i = 0; i < pf->nlits; i++) {
         size_t s = 0;
@@ -316,10 +361,21 @@ static void ac_trie(struct prefilter *pf, struct build *b)
                 tset(b, e, pf->nstates++);
             s = tget(b, e);
         }
-        b->own_next[i] = b->own_head[s];
-        b->own_head[s] = i;
-        b->nout[s]++;
+        stand[i] = SIZE_MAX;
+        pf->lits[i].ncl = 0;
+        ac_own(pf, b, s, i, stand);
     }
+    for (size_t i = 0, n = 0; i < pf->nlits; i++) {
+        if (pf->lits[i].ncl == 0)
+            continue; /* stood for by another */
+        pf->lits[i].cfirst = n;
+        cl[n++] = (uint32_t)pf->lits[i].clause;
+        for (size_t j = stand[i]; j != SIZE_MAX; j = stand[j])
+            cl[n++] = (uint32_t)pf->lits[j].clause;
+    }
+    free(stand);
+    pf->clauses = cl;
+    return 0;
 }
 
 /* Failure links in breadth-first order, the missing edges filled from
@@ -466,7 +522,8 @@ static void ac_targets(struct prefilter *pf, struct build *b)
             for (size_t i = b->own_head[t]; i != SIZE_MAX; i = b->own_next[i]) {
                 const struct literal *l = &pf->lits[i];
                 struct target *g = &pf->tgt[o++];
-                g->clause = (uint32_t)l->clause;
+                g->cfirst = (uint32_t)l->cfirst;
+                g->ncl = (uint32_t)l->ncl;
                 g->len = (uint32_t)l->len;
                 g->plen = (uint32_t)l->plen;
                 g->check = (uint32_t)l->check;
@@ -487,10 +544,12 @@ int prefilter_finish(struct prefilter *pf)
     free(pf->delta16);
     free(pf->out_start);
     free(pf->tgt);
+    free(pf->clauses);
     pf->delta = NULL;
     pf->delta16 = NULL;
     pf->out_start = NULL;
     pf->tgt = NULL;
+    pf->clauses = NULL;
     if (ac_depths(pf) < 0)
         return -1;
     for (size_t i = 0; i < pf->nlits; i++)
@@ -514,9 +573,11 @@ int prefilter_finish(struct prefilter *pf)
         memset(b.nout, 0, max * sizeof *b.nout);
         for (size_t s = 0; s < max; s++)
             b.own_head[s] = SIZE_MAX;
-        ac_trie(pf, &b);
-        ac_links(pf, &b);
-        rc = ac_number(pf, &b);
+        rc = ac_trie(pf, &b);
+        if (rc == 0)
+            ac_links(pf, &b);
+        if (rc == 0)
+            rc = ac_number(pf, &b);
         if (rc == 0)
             ac_targets(pf, &b);
         if (rc == 0)
@@ -583,8 +644,12 @@ __attribute__((noinline)) static void scan_out(const struct prefilter *pf,
         size_t at = i + 1 - g->plen;
         if (g->check < g->len && !literal_at(g, t, len, at))
             continue;
-        if (g->nb == 0 || bounds_ok(g, t, len, at))
-            marked[g->clause / 64] |= UINT64_C(1) << (g->clause % 64);
+        if (g->nb != 0 && !bounds_ok(g, t, len, at))
+            continue;
+        for (uint32_t q = g->cfirst; q < g->cfirst + g->ncl; q++) {
+            uint32_t c = pf->clauses[q];
+            marked[c / 64] |= UINT64_C(1) << (c % 64);
+        }
     }
 }
 
