@@ -156,10 +156,10 @@ static void ac_classes(struct prefilter *pf)
             if (key_cls[c] == 0)
                 key_cls[c] = (unsigned char)pf->ncls++;
         }
-    for (unsigned c = 0; c < 256; c++)
-        pf->cls[c] = key_cls[ac_key_byte((unsigned char)(c >= 'A' && c <= 'Z'
-                                                             ? c + 32
-                                                             : c))];
+    for (unsigned c = 0; c < 256; c++) {
+        unsigned lc = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        pf->cls[c] = key_cls[ac_key_byte((unsigned char)lc)];
+    }
 }
 
 /* A literal as the trie reads it: its bytes' classes (or key bytes). */
@@ -196,7 +196,8 @@ static void ac_sorted_keys(const struct prefilter *pf, struct class_key *keys,
     qsort(keys, pf->nlits, sizeof *keys, class_key_cmp);
 }
 
-static size_t common_prefix(const struct class_key *x, const struct class_key *y)
+static size_t common_prefix(const struct class_key *x,
+                            const struct class_key *y)
 {
     size_t n = 0;
 
@@ -256,10 +257,10 @@ static int ac_depths(struct prefilter *pf)
     return 0;
 }
 
-/* The states of the trie of the literals (its root and one per distinct
- * prefix, cases folded), counted before it is built: the literals as
- * class strings, sorted, each adding the bytes past its longest common
- * prefix with the one before.  0 when memory runs out. */
+/* The states of the trie of the literals' starts (its root and one per
+ * distinct prefix, cases folded), counted before it is built: the starts
+ * as class strings, sorted, each adding the bytes past its longest
+ * common prefix with the one before.  0 when memory runs out. */
 static size_t ac_count_states(const struct prefilter *pf)
 {
     size_t total = 0, n = 1;
@@ -321,8 +322,8 @@ static bool literals_alike(const struct literal *a, const struct literal *b)
 }
 
 /* Literal i ends at state s: it joins the literal alike there that
- * stands for others, or becomes one.  Its chain of those it stands for
- * (own_next[]) is kept apart from the state's (stand[]). */
+ * stands for others, or becomes one.  The literals one stands for are
+ * chained in stand[], apart from the chain of a state's (own_next[]). */
 static void ac_own(struct prefilter *pf, struct build *b, size_t s, size_t i,
                    size_t *stand)
 {
