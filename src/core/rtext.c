@@ -4,6 +4,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,32 +249,64 @@ bool rtext_clauses_all(const uint64_t *marked, size_t first, size_t n)
     return true;
 }
 
+static void scratch_destroy(void *p)
+{
+    struct rtext_scratch *sc = p;
+
+    pcre2_match_data_free(sc->md);
+    pcre2_match_context_free(sc->mc);
+    free(sc);
+}
+
+/* One scratch space a thread keeps from one use to the next (a report's
+ * recipients share one, and making it costs more than most matches):
+ * rtext_scratch_free() gives it back to the thread, the next
+ * scratch_get() takes it again, the thread's end frees it. */
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static bool kept_ok;
+
+static void kept_init(void)
+{
+    kept_ok = pthread_key_create(&kept_key, scratch_destroy) == 0;
+}
+
 void rtext_scratch_free(struct rtext_scratch **scratch)
 {
     struct rtext_scratch *sc = *scratch;
 
     if (sc == NULL)
         return;
-    pcre2_match_data_free(sc->md);
-    pcre2_match_context_free(sc->mc);
-    free(sc);
     *scratch = NULL;
+    (void)pthread_once(&kept_once, kept_init);
+    if (kept_ok && pthread_getspecific(kept_key) == NULL &&
+        pthread_setspecific(kept_key, sc) == 0)
+        return;
+    scratch_destroy(sc);
 }
 
-/* The match data and the match limit, made once per scratch space. */
+/* The match data and the match limit, made once per scratch space, or
+ * the thread's kept one. */
 static struct rtext_scratch *scratch_get(struct rtext_scratch **scratch)
 {
     struct rtext_scratch *sc = *scratch;
 
     if (sc != NULL)
         return sc;
+    (void)pthread_once(&kept_once, kept_init);
+    if (kept_ok && (sc = pthread_getspecific(kept_key)) != NULL) {
+        (void)pthread_setspecific(kept_key, NULL);
+        return *scratch = sc;
+    }
     if ((sc = calloc(1, sizeof *sc)) == NULL)
         return NULL;
     sc->md = pcre2_match_data_create(1, NULL);
     if ((sc->mc = pcre2_match_context_create(NULL)) != NULL)
         pcre2_set_match_limit(sc->mc, RTEXT_MATCH_LIMIT);
-    if (sc->md == NULL || sc->mc == NULL)
-        rtext_scratch_free(&sc);
+    if (sc->md == NULL || sc->mc == NULL) {
+        scratch_destroy(sc); /* not kept: half made */
+        sc = NULL;
+    }
     return *scratch = sc;
 }
 

@@ -14,7 +14,9 @@
  *
  * A struct rtext is immutable once parsed and may be shared by threads;
  * matching keeps the PCRE2 match data in the caller's struct
- * rtext_scratch, made on first need, one per thread.  Each regex match
+ * rtext_scratch, made on first need, one per thread; freed, it goes back
+ * to its thread, whose next one takes it again (the thread's end frees
+ * it).  Each regex match
  * runs under RTEXT_MATCH_LIMIT and counts as not matching when it hits it
  * (a split regex: each branch that runs has the limit to itself).
  */
