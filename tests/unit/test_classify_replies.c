@@ -1353,6 +1353,59 @@ static const struct reply_row rows[] = {
     {"550 5.0.0 Recipient's address is not valid: <a@example.org>", H,
      "user_unknown", false},
     {"553 Sender address is not valid", X, "sender_rejected", false},
+    /* --- the receiver's own faults, at whatever stage or status --- */
+    {"454 4.7.0 TLS not available due to local problem", S, "system_error",
+     false},
+    {"SMTP error from remote mail server after initial connection: 421 "
+     "mx.example.co.uk: SMTP command timeout - closing connection",
+     S, "network", false},
+    /* greylisting, whatever spam filter or help page it names */
+    {"450 4.2.0 <r.lee@example.com>: Recipient address rejected: Greylisted, "
+     "see http://greylist.spamblock.example/help/example.com.html",
+     S, "greylisted", false},
+    {"451-4.7.1 Thank you for your message.\n451-4.7.1 Our server uses "
+     "greylisting to fight spam;\n451 4.7.1 please retry in 5 minutes",
+     S, "greylisted", false},
+    /* the recipient's address, unqualified; a callout that found no such
+     * recipient (the sender's callout says "Sender verify failed") */
+    {"504 5.5.2 <admin>: Recipient address rejected: need fully-qualified "
+     "address",
+     H, "address_invalid", false},
+    {"550-Verification failed for <jdoe@example.com>\n550-Called:   "
+     "192.0.2.15\n550-Sent:     RCPT TO:<jdoe@example.com>\n550-Response: "
+     "550 5.1.1 User unknown\n550 Recipient verify failed",
+     H, "user_unknown", false},
+    /* the sending side: its HELO, its domain's MX, its identity, its
+     * account's quota, its relaying */
+    {"550 HELO argument localhost.localdomain is not a valid hostname", X,
+     "sender_rejected", false},
+    {"553 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)",
+     X, "sender_rejected", false},
+    {"550 The from address does not match a verified Sender Identity. Mail "
+     "cannot be sent until this error is resolved.",
+     X, "sender_rejected", false},
+    {"550 5.2.2 STOREDRV.Submission.Exception:"
+     "SubmissionQuotaExceededException; Failed to process message due to a "
+     "permanent exception with message Cannot submit message.",
+     X, "rate_limited", false},
+    {"554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; Failed "
+     "to process message due to a permanent exception",
+     X, "spam_detected", false},
+    {"550 I cannot deliver mail for <pat@example.org>", X, "relay_denied",
+     false},
+    {"554 Transaction failed: Message length is more than 10485760 bytes "
+     "long: '10612345'.",
+     X, "message_too_large", false},
+    /* AOL's and T-Online's codes alone */
+    {"421 DYN:T1  http://postmaster.info.aol.com/errors/421dynt1.html", X,
+     "rate_limited", false},
+    {"554 RTR:BL  http://postmaster.info.aol.com/errors/554rtrbl.html", X,
+     "blocklisted", false},
+    {"554 DNS:NR  http://postmaster.info.aol.com/errors/554dnsnr.html", X,
+     "require_ptr", false},
+    {"554 IP=203.0.113.91 - A problem occurred. (Ask your postmaster for help "
+     "or to contact tosa@rx.t-online.de to clarify.)",
+     X, "blocklisted", false},
 };
 
 int main(void)
