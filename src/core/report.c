@@ -55,6 +55,7 @@ struct report_ctx {
     bool is_dsn;       /* report-type=delivery-status on the top entity */
     bool list_mail;    /* List-Id: or List-Unsubscribe: (RFC 2369, 2919) */
     bool list_digest;  /* a list's digest (list_mail, "digest") */
+    bool conversation; /* a reply: "Re:" and In-Reply-To: or References: */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's */
     /* the top entity's From: and To: and, once report_addrs() has read
@@ -248,6 +249,40 @@ static bool report_autoreply_prefix(const char *s)
     return false;
 }
 
+/* Does a Subject start as a reply's does ("Re:", "AW:", "Re[2]:", "SV:",
+ * "回复:" ...)? */
+static bool report_reply_prefix(const char *s)
+{
+    static const char *const word[] = {"re", "aw", "sv", "antw", "odp", "ynt",
+                                       "vs", "rif", "r", "res", "ref", "atb"};
+    static const char *const utf8[] = {"回复", "答复", "回覆", "返信", "Ответ"};
+    size_t n = 0, i;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    for (i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
+        if (strncmp(s, utf8[i], strlen(utf8[i])) == 0) {
+            const char *t = s + strlen(utf8[i]);
+            return *t == ':' || strncmp(t, "：", strlen("：")) == 0;
+        }
+    while (n < 5 && ((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z'))
+        n++;
+    const char *t = s + n;
+    if (*t == '[' || *t == '(') { /* a count: "Re[2]:" */
+        char close = *t == '[' ? ']' : ')';
+        for (t++; *t >= '0' && *t <= '9'; t++)
+            ;
+        if (*t++ != close)
+            return false;
+    }
+    if (n == 0 || *t != ':')
+        return false;
+    for (i = 0; i < sizeof word / sizeof word[0]; i++)
+        if (strlen(word[i]) == n && strncasecmp(s, word[i], n) == 0)
+            return true;
+    return false;
+}
+
 /* Vacation-like subjects (only a hint: bounces win over it). */
 static bool report_autoreply_subject(const char *s)
 {
@@ -269,7 +304,7 @@ static bool report_has_word(const char *s, const char *w)
 enum {
     T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
     T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_LISTUNSUB,
-    T_N
+    T_INREPLYTO, T_REFERENCES, T_N
 };
 
 static void report_top(struct report_ctx *c, const struct mime_part *p)
@@ -286,7 +321,9 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         [T_APPLE] = HDR_WANT("X-Apple-Unsubscribe"),
         [T_XFAILED] = HDR_WANT("X-Failed-Recipients"),
         [T_LISTID] = HDR_WANT("List-Id"),
-        [T_LISTUNSUB] = HDR_WANT("List-Unsubscribe")};
+        [T_LISTUNSUB] = HDR_WANT("List-Unsubscribe"),
+        [T_INREPLYTO] = HDR_WANT("In-Reply-To"),
+        [T_REFERENCES] = HDR_WANT("References")};
     char v[256];
 
     hdr_index_pick(p->fields, w, T_N);
@@ -323,6 +360,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->list_mail = w[T_LISTID].found || w[T_LISTUNSUB].found;
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
+    c->conversation = (w[T_INREPLYTO].found || w[T_REFERENCES].found) &&
+                      r->subject != NULL && report_reply_prefix(r->subject);
 }
 
 static void report_entity(struct report_ctx *c, const struct mime_part *p)
@@ -784,11 +823,13 @@ static void report_decide(struct report_ctx *c)
     }
     if (c->is_mdn)
         return; /* a read receipt: whatever its text says, no failure */
-    /* posts gathered by a list, or a list's or a newsletter's mail from
-     * a person (no mail system, no report): they may discuss bounces */
-    if (c->list_mail)
+    /* posts gathered by a list; a list's or a newsletter's mail, or a
+     * reply in a conversation, from a person (no mail system, no report):
+     * they may discuss bounces, and quote them */
+    bool discussion = c->list_mail || c->conversation;
+    if (discussion)
         report_addrs(c);
-    if (c->list_digest || (c->list_mail && !c->is_dsn &&
+    if (c->list_digest || (discussion && !c->is_dsn &&
                            !textbounce_sender_role(c->from_addr)))
         return;
     if (c->is_feedback) {

@@ -98,3 +98,7 @@ EXTRA_DIST += tests/golden/mixed-failed-delayed.eml tests/golden/mixed-failed-de
 EXTRA_DIST += tests/golden/list-digest.eml tests/golden/list-digest.ref
 # a newsletter (List-Unsubscribe:, from a person) that quotes a bounce
 EXTRA_DIST += tests/golden/newsletter-quotes-bounce.eml tests/golden/newsletter-quotes-bounce.ref
+# a person's reply in a conversation (RE:, In-Reply-To:) that quotes a
+# bounce: no notice; a mail system's notice titled as a reply still is one
+EXTRA_DIST += tests/golden/reply-quotes-bounce.eml tests/golden/reply-quotes-bounce.ref
+EXTRA_DIST += tests/golden/notice-reply-subject.eml tests/golden/notice-reply-subject.ref
