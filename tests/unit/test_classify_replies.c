@@ -1406,6 +1406,27 @@ static const struct reply_row rows[] = {
     {"554 IP=203.0.113.91 - A problem occurred. (Ask your postmaster for help "
      "or to contact tosa@rx.t-online.de to clarify.)",
      X, "blocklisted", false},
+    /* greylisting, sending and connection limits in other languages */
+    {"451 4.7.1 List\xc4\x83 gri, \xc3\xaencerca\xc8\x9bi din nou mai "
+     "t\xc3\xa2rziu",
+     S, "greylisted", false},
+    {"451 4.7.1 \xd0\x93\xd1\x80\xd0\xb5\xd0\xb9\xd0\xbb\xd0\xb8"
+     "\xd1\x81\xd1\x82\xd0\xb8\xd0\xbd\xd0\xb3: \xd0\xbf\xd0\xbe"
+     "\xd0\xb2\xd1\x82\xd0\xbe\xd1\x80\xd0\xb8\xd1\x82\xd0\xb5 "
+     "\xd0\xbf\xd0\xbe\xd0\xbf\xd1\x8b\xd1\x82\xd0\xba\xd1\x83",
+     S, "greylisted", false},
+    {"450 4.7.1 Limite de envio excedido para o seu servidor, tente "
+     "novamente mais tarde",
+     X, "rate_limited", false},
+    {"421 4.7.0 \xeb\xb0\x9c\xec\x86\xa1\xeb\x9f\x89 \xec\xa0\x9c"
+     "\xed\x95\x9c \xec\xb4\x88\xea\xb3\xbc",
+     X, "rate_limited", false},
+    {"421 4.7.0 \xe8\xbf\x9e\xe6\x8e\xa5\xe9\xa2\x91\xe7\x8e\x87"
+     "\xe8\xbf\x87\xe9\xab\x98,\xe8\xaf\xb7\xe7\xa8\x8d\xe5\x90"
+     "\x8e\xe5\x86\x8d\xe8\xaf\x95",
+     X, NULL, false},
+    /* a domain without mail hosts, permanently */
+    {"550 5.4.4 Unable to route: no mail hosts for domain", H, "no_mx", false},
 };
 
 int main(void)
