@@ -1427,6 +1427,47 @@ static const struct reply_row rows[] = {
      X, NULL, false},
     /* a domain without mail hosts, permanently */
     {"550 5.4.4 Unable to route: no mail hosts for domain", H, "no_mx", false},
+    /* what a success report says of a recipient, with no code */
+    {"delivered via dovecot service", N, "delivered", false},
+    {"delivered to command: /usr/bin/procmail -a \"$EXTENSION\"", N,
+     "delivered", false},
+    {"Delivery to these recipients or groups is complete, but no delivery "
+     "notification was sent by the destination server",
+     N, "delivered", false},
+    /* a sending service's own reasons for not sending */
+    {"Bounced Address", H, "suppressed", false},
+    {"Unsubscribed Address", X, "policy", false},
+    {"554 Sending paused for this account. For more information, please "
+     "check the AWS Management Console.",
+     X, "sender_rejected", false},
+    {"unable to get mx info: failed to get IPs from PTR record: lookup <nil>: "
+     "unrecognized address",
+     S, "network", false},
+    /* the receiver busy or shedding load, at whatever stage */
+    {"host mx.example.com[203.0.113.5] said: 421 4.3.2 Service not "
+     "available, closing transmission channel (in reply to MAIL FROM "
+     "command)",
+     S, "system_error", false},
+    {"host mx.example.com[203.0.113.5] refused to talk to me: 421 4.3.2 "
+     "System not accepting network messages",
+     S, "system_error", false},
+    /* a delivery program's temporary failure (EX_TEMPFAIL), whatever its
+     * output says */
+    {"Command died with status 75: \"/usr/lib/dovecot/dovecot-lda\". "
+     "Command output: lda(ivy): Error: sieve: failed to store into mailbox "
+     "'Archive/2024': Mailbox doesn't exist: Archive/2024",
+     S, "mailer_error", false},
+    /* dead domains and mailboxes in other software's words */
+    {"all host address lookups failed permanently", H, "domain_not_found",
+     false},
+    {"lookup example.invalid on 127.0.0.53:53: no such host", H,
+     "domain_not_found", false},
+    {"Recipient's Domino Directory entry does not specify a valid Notes mail "
+     "file",
+     H, "user_unknown", false},
+    /* a recipient that blocks the sender, whatever status comes with it */
+    {"550 5.1.1 <kai@example.com>: Recipient address rejected: Blocked sender",
+     X, "policy", false},
 };
 
 int main(void)
