@@ -159,6 +159,24 @@ static size_t ntext_first_high(const char *d, size_t dn)
     return i;
 }
 
+/* ISO-8859-1 bytes d[0..dn) as UTF-8 into u (2 * dn bytes at most);
+ * their length. */
+static size_t ntext_latin1(const char *d, size_t dn, char *u)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < dn; i++) {
+        unsigned char ch = (unsigned char)d[i];
+        if (ch < 0x80) {
+            u[o++] = (char)ch;
+        } else {
+            u[o++] = (char)(0xc0 | (ch >> 6));
+            u[o++] = (char)(0x80 | (ch & 0x3f));
+        }
+    }
+    return o;
+}
+
 /* Text of a charset of kind cs (not NCS_ICONV): ISO-8859-1 and its kin
  * turned into UTF-8 one byte at a time, so that pieces of a leaf come out
  * as the whole leaf would. */
@@ -178,16 +196,7 @@ static void ntext_put_plain(struct ntext *t, enum ntext_cs cs, const char *d,
         return;
     }
     memcpy(u, d, first);
-    o = first;
-    for (size_t i = first; i < dn; i++) {
-        unsigned char ch = (unsigned char)d[i];
-        if (ch < 0x80) {
-            u[o++] = (char)ch;
-        } else {
-            u[o++] = (char)(0xc0 | (ch >> 6));
-            u[o++] = (char)(0x80 | (ch & 0x3f));
-        }
-    }
+    o = first + ntext_latin1(d + first, dn - first, u + first);
     (void)ntext_put(t, u, o);
     free(u);
 }
@@ -444,6 +453,37 @@ static size_t ntext_decode(struct ntext *t, enum mime_cte cte, const char *raw,
     return n;
 }
 
+/* An HTML leaf, decoded (d[0..dn), d[dn] writable), untagged: in UTF-8
+ * first when its charset is another (the bytes of ISO-2022-JP, Shift_JIS
+ * or GBK may look like '<' or '&'), then its tags and entities read. */
+static void ntext_put_html(struct ntext *t, enum ntext_cs cs,
+                           const char *charset, char *d, size_t dn)
+{
+    struct ntext_untag_at at = {0, 0, 0};
+    char *u = NULL;
+    size_t un = dn;
+
+    if (cs != NCS_NATIVE) {
+        size_t cap = 3 * dn + 4; /* @UNSAFE: dn <= max_message_bytes */
+        if ((u = malloc(cap)) == NULL) {
+            *t->oom = true;
+            return;
+        }
+        if (cs == NCS_LATIN1) {
+            un = ntext_latin1(d, dn, u);
+            u[un] = '\0';
+        } else if (!charset_to_utf8(charset, strlen(charset), d, dn, u, cap,
+                                    &un)) {
+            memcpy(u, d, dn + 1); /* a charset iconv() does not know */
+            un = dn;
+        }
+        d = u;
+    }
+    (void)ntext_untag(d, un, &at, true);
+    (void)ntext_put(t, d, at.o);
+    free(u);
+}
+
 /* A leaf read whole, at once. */
 static void ntext_read_all(struct ntext *t, struct ntext_leaf *lf)
 {
@@ -466,11 +506,9 @@ static void ntext_read_all(struct ntext *t, struct ntext_leaf *lf)
         return;
     }
     size_t dn = ntext_decode(t, lf->cte, lf->body, lf->len, d, lf->len);
-    struct ntext_untag_at at = {0, 0, 0};
     d[dn] = '\0';
     if (lf->kind == NTEXT_HTML) {
-        (void)ntext_untag(d, dn, &at, true);
-        (void)ntext_put(t, d, at.o);
+        ntext_put_html(t, cs, lf->charset, d, dn);
     } else if (lf->kind == NTEXT_PLAIN && cs == NCS_ICONV) {
         ntext_put_iconv(t, lf->charset, d, dn);
     } else {
@@ -566,10 +604,12 @@ void ntext_head(struct ntext *t, size_t head)
         struct ntext_leaf *lf = &t->leaves[t->next];
         if (ntext_enough(t, head))
             return;
+        enum ntext_cs cs = ntext_charset_kind(lf->charset);
         if (lf->cte == MIME_CTE_BASE64 ||
-            (lf->kind == NTEXT_PLAIN &&
-             ntext_charset_kind(lf->charset) == NCS_ICONV))
-            ntext_read_all(t, lf); /* no pieces: iconv() and base64 */
+            (lf->kind == NTEXT_PLAIN && cs == NCS_ICONV) ||
+            (lf->kind == NTEXT_HTML && cs != NCS_NATIVE))
+            ntext_read_all(t, lf); /* no pieces: iconv(), base64, HTML
+                                      to turn into UTF-8 */
         else
             ntext_read_head(t, lf, head);
         if (lf->at < lf->len)

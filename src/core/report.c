@@ -783,7 +783,7 @@ static void report_text_decide(struct report_ctx *c)
     if (report_has_line(c->nt.text, c->nt.len, "Final-Recipient:") &&
         dsn_parse(&c->b, c->nt.text, c->nt.len) > 0 && r->nrcpts > 0) {
         r->kind = report_dsn_kind(r); /* DSN fields pasted as text */
-        r->mta = "rfc3464";
+        report_enrich(c); /* the prose around them, as a report's */
         return;
     }
     if (sesjson_parse(&c->b, c->nt.text, c->nt.len, &sk) > 0) {

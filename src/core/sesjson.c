@@ -3,6 +3,7 @@
  */
 #include "core/sesjson.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -166,14 +167,74 @@ static size_t ses_delivery(struct rbuild *b, const char *t, size_t len)
     return n;
 }
 
+/* The string value after a key ending at k, unescaped (\" \\ \/ and
+ * the control escapes; \uXXXX kept as written) into a new buffer *out_r
+ * (NUL-ended, its length *out_len_r); false when there is none or memory
+ * runs out (b->oom). */
+static bool ses_string_copy(struct rbuild *b, const char *t, size_t len,
+                            size_t k, char **out_r, size_t *out_len_r)
+{
+    size_t i = k, n = 0;
+
+    while (i < len && (t[i] == ' ' || t[i] == ':' || t[i] == '\n' ||
+                       t[i] == '\r' || t[i] == '\t'))
+        i++;
+    if (i >= len || t[i] != '"')
+        return false;
+    char *out = malloc(len - i); /* the value is shorter than the rest */
+    if (out == NULL) {
+        b->oom = true;
+        return false;
+    }
+    for (i++; i < len && t[i] != '"'; i++) {
+        char c = t[i];
+        if (c == '\\' && i + 1 < len) {
+            c = t[++i];
+            c = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+            if (t[i] == 'u')
+                out[n++] = '\\';
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    *out_r = out;
+    *out_len_r = n;
+    return true;
+}
+
+static size_t ses_parse(struct rbuild *b, const char *text, size_t len,
+                        enum report_kind *kind_r, bool wrapped);
+
+/* An Amazon SNS notification carries the SES one as the string value of
+ * its "Message": that value, unescaped, read as the notification (once:
+ * a wrapped message is not unwrapped again). */
+static size_t ses_sns(struct rbuild *b, const char *text, size_t len,
+                      enum report_kind *kind_r)
+{
+    size_t k = ses_key(text, len, 0, len, "Message"), mlen, n;
+    char *msg;
+
+    if (k == 0 || !ses_string_copy(b, text, len, k, &msg, &mlen))
+        return 0;
+    n = ses_parse(b, msg, mlen, kind_r, true);
+    free(msg);
+    return n;
+}
+
 size_t sesjson_parse(struct rbuild *b, const char *text, size_t len,
                      enum report_kind *kind_r)
+{
+    return ses_parse(b, text, len, kind_r, false);
+}
+
+static size_t ses_parse(struct rbuild *b, const char *text, size_t len,
+                        enum report_kind *kind_r, bool wrapped)
 {
     size_t n = 0, k = 0;
 
     *kind_r = ses_kind(text, len);
     if (*kind_r == REPORT_NOT_BOUNCE)
-        return 0;
+        return wrapped ? 0 : ses_sns(b, text, len, kind_r);
     if (*kind_r == REPORT_DELIVERED)
         return ses_delivery(b, text, len);
     while ((k = ses_key(text, len, k, len, "emailAddress")) != 0) {

@@ -6,9 +6,11 @@
  * "notificationType" (or "eventType"), and for each recipient object
  * ("bouncedRecipients", "complainedRecipients", or the "recipients" list of
  * a Delivery) the emailAddress, action, status and diagnosticCode.  The
- * "source" of the mail (the sender) is never taken as a recipient.  It is a
- * scanner for this one shape, not a general JSON parser: string escapes are
- * honoured, nesting is not checked.
+ * "source" of the mail (the sender) is never taken as a recipient.  An
+ * Amazon SNS notification that carries the SES one as the string value of
+ * its "Message" is read through it (unescaped, once).  It is a scanner for
+ * this one shape, not a general JSON parser: string escapes are honoured,
+ * nesting is not checked.
  *
  * Pure, reentrant; time linear in len.
  */

@@ -1872,6 +1872,22 @@ static bool tb_marker_first(char c)
 }
 
 /* Does the line start, after decoration, with a marker phrase? */
+/* Does a marker's line announce facts about the original rather than the
+ * original itself ("原邮件信息：", "Original message details:")?  Its
+ * time, subject and recipient come next, and the reason may follow them. */
+static bool tb_summary(const char *s, size_t len)
+{
+    static const char *const words[] = {
+        "\xe4\xbf\xa1\xe6\x81\xaf", "\xe8\xb3\x87\xe8\xa8\x8a",
+        "\xe8\xaf\xa6\xe6\x83\x85", "\xe8\xa9\xb3\xe6\x83\x85",
+        "details", "summary", "information"};
+
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (tb_find(s, len, words[k]) != NULL)
+            return true;
+    return false;
+}
+
 static bool tb_marker(const char *s, size_t len)
 {
     size_t i = 0;
@@ -1880,7 +1896,8 @@ static bool tb_marker(const char *s, size_t len)
         i++;
     if (i >= len || !tb_marker_first(s[i]))
         return false; /* no marker starts otherwise */
-    return tb_starts_set(TB_SET_MARK, s + i, len - i);
+    return tb_starts_set(TB_SET_MARK, s + i, len - i) &&
+           !tb_summary(s + i, len - i);
 }
 
 static bool tb_orig_start(const char *s, size_t len)

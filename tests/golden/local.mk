@@ -102,3 +102,12 @@ EXTRA_DIST += tests/golden/newsletter-quotes-bounce.eml tests/golden/newsletter-
 # bounce: no notice; a mail system's notice titled as a reply still is one
 EXTRA_DIST += tests/golden/reply-quotes-bounce.eml tests/golden/reply-quotes-bounce.ref
 EXTRA_DIST += tests/golden/notice-reply-subject.eml tests/golden/notice-reply-subject.ref
+# an HTML notice in GBK, its recipient after a full-width colon, its reason
+# in Chinese after a summary of the original ("原邮件信息")
+EXTRA_DIST += tests/golden/html-gbk.eml tests/golden/html-gbk.ref
+# a notice whose DSN fields are pasted in its text, without a
+# Diagnostic-Code: the prose above them says why
+EXTRA_DIST += tests/golden/dsn-fields-in-text.eml tests/golden/dsn-fields-in-text.ref
+# an Amazon SNS notification that carries the SES bounce as an escaped
+# string: its bounced recipient alone
+EXTRA_DIST += tests/golden/ses-sns.eml tests/golden/ses-sns.ref

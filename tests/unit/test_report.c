@@ -690,11 +690,30 @@ struct ref_leaf {
     const char *charset;
 };
 
-/* Appends leaf l's text as the parser made it in one go. */
+/* ISO-8859-1 d[0..dn) as UTF-8 into u; its length. */
+static size_t ref_latin1(const char *d, size_t dn, char *u)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < dn; i++) {
+        unsigned char ch = (unsigned char)d[i];
+        if (ch >= 0x80) {
+            u[o++] = (char)(0xc0 | (ch >> 6));
+            u[o++] = (char)(0x80 | (ch & 0x3f));
+        } else {
+            u[o++] = (char)ch;
+        }
+    }
+    return o;
+}
+
+/* Appends leaf l's text as the parser made it in one go: text in
+ * ISO-8859-1 turned into UTF-8, HTML before its tags and entities are
+ * read. */
 static void ref_text_add(const struct ref_leaf *l, char *out, size_t *n)
 {
-    static char d[24001];
-    bool bad = false;
+    static char d[24001], u[48002];
+    bool bad = false, latin1 = strcmp(l->charset, "iso-8859-1") == 0;
     size_t dn;
 
     if (l->cte == MIME_CTE_QP)
@@ -704,20 +723,17 @@ static void ref_text_add(const struct ref_leaf *l, char *out, size_t *n)
     else
         memcpy(d, l->body, dn = l->len);
     d[dn] = '\0';
-    if (l->kind == NTEXT_HTML)
-        dn = ref_unentity(d, ref_untag(d, dn));
-    size_t before = *n;
-    for (size_t i = 0; i < dn; i++) {
-        unsigned char ch = (unsigned char)d[i];
-        if (ch >= 0x80 && l->kind == NTEXT_PLAIN &&
-            strcmp(l->charset, "iso-8859-1") == 0) {
-            out[(*n)++] = (char)(0xc0 | (ch >> 6));
-            out[(*n)++] = (char)(0x80 | (ch & 0x3f));
-        } else {
-            out[(*n)++] = (char)ch;
-        }
+    if (l->kind == NTEXT_RAW || !latin1) {
+        memcpy(u, d, dn + 1);
+    } else {
+        dn = ref_latin1(d, dn, u);
+        u[dn] = '\0';
     }
-    if (*n > before)
+    if (l->kind == NTEXT_HTML)
+        dn = ref_unentity(u, ref_untag(u, dn));
+    memcpy(out + *n, u, dn);
+    *n += dn;
+    if (dn > 0)
         out[(*n)++] = '\n';
 }
 

@@ -96,10 +96,48 @@ static void test_kind_as_reference(void **state)
     }
 }
 
+/* An SNS notification whose "Message" is the SES one as an escaped
+ * string: the bounced recipient alone, with its status and reply, not the
+ * source, the destinations or the message id. */
+static void test_sns_wrapped(void **state)
+{
+    static const char t[] =
+        "{\n  \"Type\" : \"Notification\",\n"
+        "  \"MessageId\" : \"5b7c9d1e-2f3a\",\n"
+        "  \"Message\" : \"{\\\"notificationType\\\":\\\"Bounce\\\","
+        "\\\"bounce\\\":{\\\"bounceType\\\":\\\"Permanent\\\","
+        "\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":"
+        "\\\"ann@example.net\\\",\\\"action\\\":\\\"failed\\\","
+        "\\\"status\\\":\\\"5.1.1\\\",\\\"diagnosticCode\\\":"
+        "\\\"smtp; 550 5.1.1 <ann@example.net>: User unknown\\\"}]},"
+        "\\\"mail\\\":{\\\"source\\\":\\\"app@example.com\\\","
+        "\\\"messageId\\\":\\\"0100abc@email.amazonses.com\\\","
+        "\\\"destination\\\":[\\\"ann@example.net\\\","
+        "\\\"lead@example.com\\\"]}}\",\n"
+        "  \"Timestamp\" : \"2024-06-29T12:04:33.412Z\"\n}\n";
+    struct mime_limits lim;
+    enum report_kind k;
+    (void)state;
+
+    mime_limits_default(&lim);
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    assert_non_null(r);
+    assert_int_equal(sesjson_parse(&b, t, sizeof t - 1, &k), 1);
+    assert_int_equal(k, REPORT_BOUNCE);
+    assert_int_equal(r->nrcpts, 1);
+    assert_string_equal(r->rcpts[0].recipient, "ann@example.net");
+    assert_string_equal(r->rcpts[0].status, "5.1.1");
+    assert_int_equal(r->rcpts[0].reply_code, 550);
+    assert_string_equal(r->rcpts[0].action, "failed");
+    report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kind_as_reference),
+        cmocka_unit_test(test_sns_wrapped),
     };
     return cmocka_run_group_tests_name("sesjson", tests, NULL, NULL);
 }
