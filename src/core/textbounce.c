@@ -1050,6 +1050,24 @@ static bool tb_comment_after(const char *line, size_t from, size_t e)
 /* Is the address at line[as..as+al) alone on its line (strict), or at
  * least the first thing on it, followed only by a comment, or within <> /
  * quotes (!strict)? */
+/* Does an opening quotation mark of some script stand right before the
+ * address at line[as] (a space between allowed): « “ ‘ 「 『 《 ＜ ? */
+static bool tb_opening_quote(const char *line, size_t as)
+{
+    static const char *const quotes[] = {
+        "\xc2\xab", "\xe2\x80\x9c", "\xe2\x80\x98", "\xe3\x80\x8c",
+        "\xe3\x80\x8e", "\xe3\x80\x8a", "\xef\xbc\x9c"};
+
+    if (as > 0 && line[as - 1] == ' ')
+        as--;
+    for (size_t k = 0; k < sizeof quotes / sizeof quotes[0]; k++) {
+        size_t n = strlen(quotes[k]);
+        if (as >= n && memcmp(line + as - n, quotes[k], n) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
                           bool strict)
 {
@@ -1065,7 +1083,8 @@ static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
         return false;
     if (i == as && tb_comment_after(line, as + al, e))
         return true;
-    return as > 0 && (line[as - 1] == '<' || line[as - 1] == '"');
+    return as > 0 && (line[as - 1] == '<' || line[as - 1] == '"' ||
+                      tb_opening_quote(line, as));
 }
 
 #define TB_HELPERS 4

@@ -111,3 +111,5 @@ EXTRA_DIST += tests/golden/dsn-fields-in-text.eml tests/golden/dsn-fields-in-tex
 # an Amazon SNS notification that carries the SES bounce as an escaped
 # string: its bounced recipient alone
 EXTRA_DIST += tests/golden/ses-sns.eml tests/golden/ses-sns.ref
+# a French notice in windows-1252 that quotes its recipient in « »
+EXTRA_DIST += tests/golden/notice-fr-guillemets.eml tests/golden/notice-fr-guillemets.ref
