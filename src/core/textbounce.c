@@ -1313,10 +1313,18 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
                     size_t be)
 {
     char d[TB_BLOCK_MAX];
+    /* a temporary failure met first (a transcript's early attempts) gives
+     * way to a permanent one a later block gives */
+    bool temporary = rc->reply_code / 100 == 4;
 
-    if (tb_known(rc) && !tb_may_name_host(c, bs, be))
+    if (tb_known(rc) && !temporary && !tb_may_name_host(c, bs, be))
         return; /* only a remote MTA is wanted, and none is named */
     size_t n = hdr_unfold(c->text + bs, be - bs, d, sizeof d);
+    if (temporary && rc->diagnostic != NULL && tb_code(d, n) / 100 == 5) {
+        rbuild_drop(c->b, &rc->diagnostic);
+        rc->reply_code = 0;
+        rc->status[0] = '\0';
+    }
 
     if (n < strlen(rc->recipient) + 8 && c->prev != NULL &&
         c->prev_len < sizeof d / 2) {

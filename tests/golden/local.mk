@@ -113,3 +113,6 @@ EXTRA_DIST += tests/golden/dsn-fields-in-text.eml tests/golden/dsn-fields-in-tex
 EXTRA_DIST += tests/golden/ses-sns.eml tests/golden/ses-sns.ref
 # a French notice in windows-1252 that quotes its recipient in « »
 EXTRA_DIST += tests/golden/notice-fr-guillemets.eml tests/golden/notice-fr-guillemets.ref
+# a notice whose attempt log gives a temporary refusal, then a permanent
+# one: the permanent one says why
+EXTRA_DIST += tests/golden/transcript-final-permanent.eml tests/golden/transcript-final-permanent.ref
