@@ -342,20 +342,27 @@ struct lit {
 static const struct lit negate_before[] = {
     LIT("not a "),          LIT("not an "),          LIT("not on any "),
     LIT("not in any "),     LIT("not listed on any "), LIT("not listed in any "),
-    LIT("not related to "), LIT("not due to "),      LIT("not caused by "),
-    LIT("not because of "), LIT("nothing to do with "), LIT("unrelated to "),
-    LIT("isn't a "),        LIT("is not about "),    LIT("not ")};
+    LIT("not on our "),     LIT("not in our "),      LIT("not listed on our "),
+    LIT("not listed in our "), LIT("not related to "), LIT("not due to "),
+    LIT("not caused by "),  LIT("not because of "),  LIT("nothing to do with "),
+    LIT("unrelated to "),   LIT("isn't a "),         LIT("is not about "),
+    LIT("not about "),      LIT("not considered "),  LIT("not classified as "),
+    LIT("not flagged as "), LIT("not marked as "),   LIT("not treated as "),
+    LIT("not detected as "), LIT("not identified as "), LIT("not regarded as "),
+    LIT("not deemed "),     LIT("not ")};
 static const struct lit negate_after[] = {
     LIT("was not the reason"), LIT("is not the reason"), LIT("was not the cause"),
     LIT("is not the cause"),   LIT("check passed"),      LIT("checks passed"),
     LIT("scan passed"),        LIT("test passed"),       LIT("is fine"),
-    LIT("are fine")};
+    LIT("are fine"),           LIT("were not reached"),  LIT("was not reached"),
+    LIT("were not run"),       LIT("was not run")};
 
 /* The stems of the sender-side causes a denial masks ("spam", "blocked",
  * "blocklists", ...), each at the start of a word. */
 static const struct lit negated_stems[] = {
     LIT("spam"),  LIT("block"), LIT("black"), LIT("reputation"), LIT("filter"),
-    LIT("antispam"), LIT("rbl"), LIT("dnsbl"), LIT("content"), LIT("virus")};
+    LIT("antispam"), LIT("rbl"), LIT("dnsbl"), LIT("content"), LIT("virus"),
+    LIT("rate"), LIT("throttl")};
 
 #define NEGATE_SCOPE 100 /* bytes a denial reaches, at most */
 #define NEGATE_WORDS 4   /* words after a cue it reaches, at most */
@@ -393,6 +400,31 @@ static bool clause_end(const char *text, size_t len, size_t i)
     }
     return c == ';' || c == ':' || c == ',' || c == '(' || c == ')' ||
            c == '!' || c == '?';
+}
+
+/* Does a list of causes go on at text[i] (a comma: "not a quota, spam
+ * or blocklist problem"): a word or three, then another comma, "or" or
+ * "nor"? */
+static bool list_goes_on(const char *text, size_t len, size_t i)
+{
+    size_t j = i + 1, words = 0;
+
+    if (text[i] != ',')
+        return false;
+    while (words <= 3) {
+        while (j < len && text[j] == ' ')
+            j++;
+        if (j >= len || (!word_byte(text[j]) && text[j] != ','))
+            return false;
+        if (words > 0 && (text[j] == ',' ||
+                          (len - j > 3 && strncasecmp(text + j, "or ", 3) == 0) ||
+                          (len - j > 4 && strncasecmp(text + j, "nor ", 4) == 0)))
+            return true;
+        while (j < len && (word_byte(text[j]) || text[j] == '-'))
+            j++;
+        words++;
+    }
+    return false;
 }
 
 /* Masks the cause words (negated_stems) that start a word in
@@ -519,13 +551,19 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
     size_t l = cue_at(text, len, c, negate_before, nb);
 
     if (l > 0) {
-        /* after the bare "not " (the only cue of four bytes), one word */
+        /* after the bare "not " (the only cue of four bytes), one word;
+         * a list reaches further ("not a quota, rate or spam issue") */
         size_t e = c + l, words = 0, most = l == 4 ? 1 : NEGATE_WORDS;
-        for (; e < len && e - c < NEGATE_SCOPE && !clause_end(text, len, e);
-             e++)
+        for (; e < len && e - c < NEGATE_SCOPE; e++) {
+            if (clause_end(text, len, e)) {
+                if (!list_goes_on(text, len, e))
+                    break;
+                most += NEGATE_WORDS;
+            }
             if (word_byte(text[e]) && (e == c + l || !word_byte(text[e - 1])) &&
                 ++words > most)
                 break;
+        }
         *masked |= mask_causes(text, c + l, e);
         return e;
     }

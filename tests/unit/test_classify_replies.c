@@ -1467,7 +1467,51 @@ static const struct reply_row rows[] = {
      H, "user_unknown", false},
     /* a recipient that blocks the sender, whatever status comes with it */
     {"550 5.1.1 <kai@example.com>: Recipient address rejected: Blocked sender",
-     X, "policy", false},
+     X, "policy", false},    /* denials, and causes that are only named: the reply's own cause
+     * decides (authentication that passed, checks that did not run, a
+     * list of causes denied, the receiver's own scanner or TLS failing) */
+    {"550 5.1.1 <a.chen@example.org>... User unknown (DKIM passed,"
+     " SPF passed, sender verified)",
+     H, "user_unknown", false},
+    {"550 5.1.1 <d.walker@example.edu>: This address was retired"
+     " when its owner left the university in 2021. Mail sent to it"
+     " is not forwarded and will not be read. We do not block senders"
+     " and your message was not considered spam or too large; the"
+     " account simply no longer exists. If you need to reach the"
+     " department, please write to helpdesk@example.edu instead.",
+     H, "user_unknown", false},
+    {"550 5.1.1 <f.lopez@example.mx>: No such user. (Note: this rejection"
+     " is not about quota, rate limits or reputation.)",
+     H, "user_unknown", false},
+    {"550 5.1.1 <a.bose@example.com>: Recipient address rejected:"
+     " User unknown; spf=pass (sender SPF authorized) smtp.mailfrom=news.example.org",
+     H, "user_unknown", false},
+    {"550 5.1.1 \xe2\x80\x98hr-jobs@example.com\xe2\x80\x99 \xe2\x80\x93"
+     " no mailbox by that name (over-quota and spam checks were not"
+     " reached)",
+     H, "user_unknown", false},
+    {"451 4.7.1 Greylisting in action, please come back later. (SPF"
+     " pass, DKIM pass; this is not a reputation block)",
+     S, "greylisted", false},
+    {"421 4.7.0 mx.example.com Try again later, closing connection."
+     " (Not a rate limit; server under maintenance)",
+     S, NULL, false},
+    {"451 4.3.0 Message held: temporary virus scanner failure on"
+     " our side (not a virus detection)",
+     S, "system_error", false},
+    {"451 4.7.1 Please try again later (spam filter temporarily unavailable)",
+     S, "system_error", false},
+    {"451 4.3.2 Temporary failure, the antivirus daemon (clamd) is"
+     " not responding",
+     S, "system_error", false},
+    {"452 4.2.2 Over quota. (This is not a reputation or rate-limit"
+     " issue.)",
+     S, "mailbox_full", false},
+    {"452 4.2.2 Mailbox full (spam folder also full)",
+     S, "mailbox_full", false},
+    {"451 4.4.2 TLS handshake failed on our side (certificate store"
+     " unavailable); please retry later",
+     S, "system_error", false},
 };
 
 int main(void)
