@@ -1512,6 +1512,27 @@ static const struct reply_row rows[] = {
     {"451 4.4.2 TLS handshake failed on our side (certificate store"
      " unavailable); please retry later",
      S, "system_error", false},
+    /* a sending service's own refusals: an address that bounced before
+     * is dead; one whose owner unsubscribed or complained is the sender's
+     * list's business */
+    {"550 Not delivering to previously bounced address: the recipient hard "
+     "bounced on an earlier send",
+     H, "suppressed", false},
+    {"Rejected: recipient is on the denylist after a previous hard bounce", H,
+     "suppressed", false},
+    {"606 Not delivering to unsubscribed address", X, "policy", false},
+    {"Suppressed - recipient is on your suppression list due to a complaint",
+     X, "policy", false},
+    /* lists and groups that refuse posts */
+    {"Your message to board@example.com couldn't be delivered. The group "
+     "moderator rejected your message.",
+     X, "policy", false},
+    {"550 Post by non-member to a members-only list", X, "policy", false},
+    /* short category texts of a sending service */
+    {"Hard bounce - Change of address", H, "has_moved", false},
+    {"hardbounce: Invalid domain", H, "domain_not_found", false},
+    {"bounce: no mail host", H, "no_mx", false},
+    {"Hard bounce - Bad email address", H, "address_invalid", false},
 };
 
 int main(void)
