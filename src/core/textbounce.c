@@ -351,7 +351,17 @@ static const char *const tb_origin_words[] = {
 /* "RCPT TO:<a@b>" and similar: the line names an envelope recipient. */
 static const char *const tb_rcpt_words[] = {
     "rcpt to", "recipient address:", "original-recipient:",
-    "final-recipient:"};
+    "final-recipient:", "recipient:", "recipient :",
+    /* the label in other languages: French, German, Spanish and Italian,
+     * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean */
+    "destinataire", "empf\xc3\xa4nger:", "destinatario:",
+    "destinat\xc3\xa1rio:", "ontvanger:", "odbiorca:",
+    "\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb0\xd1\x82\xd0\xb5"
+    "\xd0\xbb\xd1\x8c", /* получатель */
+    "\xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba", /* 收件人 */
+    "\xe5\x8f\x97\xe4\xbf\xa1\xe8\x80\x85", /* 受信者 */
+    "\xeb\xb0\x9b\xeb\x8a\x94 \xec\x82\xac\xeb\x9e\x8c", /* 받는 사람 */
+    "\xec\x88\x98\xec\x8b\xa0\xec\x9e\x90" /* 수신자 */};
 
 /* The line before a sender's address. */
 static const char *const tb_sent_by_words[] = {"sent by", "message from"};

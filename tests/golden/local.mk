@@ -116,3 +116,5 @@ EXTRA_DIST += tests/golden/notice-fr-guillemets.eml tests/golden/notice-fr-guill
 # a notice whose attempt log gives a temporary refusal, then a permanent
 # one: the permanent one says why
 EXTRA_DIST += tests/golden/transcript-final-permanent.eml tests/golden/transcript-final-permanent.ref
+# a Korean notice that names its recipient after the label "받는 사람 :"
+EXTRA_DIST += tests/golden/notice-ko.eml tests/golden/notice-ko.ref
