@@ -1533,6 +1533,19 @@ static const struct reply_row rows[] = {
     {"hardbounce: Invalid domain", H, "domain_not_found", false},
     {"bounce: no mail host", H, "no_mx", false},
     {"Hard bounce - Bad email address", H, "address_invalid", false},
+    /* cPanel's callout refusal names block lists only as a possibility;
+     * its sender verification is the sender's */
+    {"550 The mail server could not deliver mail to info@orchard.example.com."
+     "  The account or domain may not exist, they may be blacklisted, or "
+     "missing the proper dns entries.",
+     H, "user_unknown", false},
+    {"550-Verification failed for <bounces@shop.example.net>\n550-The mail "
+     "server could not deliver mail to bounces@shop.example.net.  The account "
+     "or domain may not exist, they may be blacklisted, or missing the proper "
+     "dns entries.\n550 Sender verify failed",
+     X, "sender_rejected", false},
+    {"550 5.1.1 <info@clinic.example.sa> Mailbox unavailable or access denied",
+     H, "user_unknown", false},
 };
 
 int main(void)
