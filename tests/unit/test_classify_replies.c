@@ -1543,7 +1543,7 @@ static const struct reply_row rows[] = {
      "server could not deliver mail to bounces@shop.example.net.  The account "
      "or domain may not exist, they may be blacklisted, or missing the proper "
      "dns entries.\n550 Sender verify failed",
-     X, "sender_rejected", false},
+     X, NULL, false},
     {"550 5.1.1 <info@clinic.example.sa> Mailbox unavailable or access denied",
      H, "user_unknown", false},
 };
