@@ -339,6 +339,14 @@ static const char *const tb_subject_words[] = {
 /* A line that gives an address to write to for help. */
 static const char *const tb_helpdesk_words[] = {
     "contact", "assistance", "please send", "help desk", "helpdesk",
+    /* German, French and Italian, Spanish, Dutch, Polish, Russian, Chinese,
+     * Japanese */
+    "wenden sie sich", "kontaktieren sie", "contactez", "contatta",
+    "contacte con", "neem contact", "skontaktuj", "\xd1\x81\xd0\xb2\xd1"
+    "\x8f\xd0\xb6\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c", /* свяжитесь */
+    "\xe8\x81\x94\xe7\xb3\xbb", /* 联系 */
+    "\xe3\x81\x8a\xe5\x95\x8f\xe3\x81\x84\xe5\x90\x88\xe3\x82\x8f"
+    "\xe3\x81\x9b", /* お問い合わせ */
     /* a new address given for a recipient that has moved */
     "please try", "please write to", "please resend to", "new address",
     "forwarding address", "now reachable at", "moved to"};
@@ -979,9 +987,11 @@ static bool tb_role(const char *a)
  * any of the usual ways (MAILER-DAEMON, Mailer_Daemon, post_master...)? */
 static bool tb_sender_role(const char *a)
 {
+    /* and the list managers that return a post they refuse */
     static const char *const roles[] = {"mailerdaemon", "maildaemon",
                                         "postmaster", "mailsystem",
-                                        "maildelivery"};
+                                        "maildelivery", "listserv",
+                                        "sympa", "majordomo"};
     char lp[32];
     size_t n = 0;
 
@@ -1098,6 +1108,7 @@ static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
 }
 
 #define TB_HELPERS 4
+#define TB_HELPDESK_TAIL 48 /* bytes after a help-desk phrase that ends a line */
 #define TB_AT_LINES 32 /* '@' lines remembered from the help-desk pass */
 #define TB_LIST_MAX 8  /* bare addresses of a list awaiting its reason */
 
@@ -1494,6 +1505,7 @@ static bool tb_in_url(const char *line, size_t as)
 }
 
 static size_t tb_helpdesk_at(const char *line, size_t ll, uint64_t bits);
+static bool tb_helpdesk_before(const struct tb_ctx *c);
 
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
@@ -1507,9 +1519,11 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
         !addrscan_normalize(c->text + as, al, norm, sizeof norm))
         return;
     if (c->prev != NULL && tb_standalone(line, ll, as - off, al, true) &&
-        tb_memo_bits(&c->sent_by, TB_SET_SENT_BY, c->prev, c->prev_len,
-                     true) != 0)
-        return; /* "A message sent by\n  <sender>\ncould not be ..." */
+        (tb_memo_bits(&c->sent_by, TB_SET_SENT_BY, c->prev, c->prev_len,
+                      true) != 0 ||
+         tb_helpdesk_before(c)))
+        return; /* "A message sent by\n  <sender>\ncould not be ...",
+                   "please contact\n  <help desk>" */
     uint64_t bits = tb_memo_bits(&c->line, TB_SET_AT_LINE, line, ll, false);
     /* a line that says where a recipient came from names no recipient; one
      * that gives an address for help or a new address, none after the
@@ -1604,6 +1618,22 @@ static size_t tb_helpdesk_at(const char *line, size_t ll, uint64_t bits)
  * without an '@' are skipped by memchr().  The first TB_AT_LINES lines read
  * are kept in c->at[] for tb_scan(), with what TB_SET_AT_LINE says of
  * them (help desk, origin, envelope recipient: one pass). */
+/* Does the line before (c->prev) end by asking to write to a help desk
+ * ("For further information, please contact", "wenden Sie sich bitte an
+ * unseren Support unter"), so that the address on a line of its own
+ * after it is the help desk's? */
+static bool tb_helpdesk_before(const struct tb_ctx *c)
+{
+    uint64_t w = tb_find_set(TB_SET_AT_LINE, c->prev, c->prev_len, false);
+    size_t at;
+
+    if ((w & TB_HELPDESK_BITS) == 0 ||
+        memchr(c->prev, '@', c->prev_len) != NULL)
+        return false; /* it names its own address ("please try <x>") */
+    at = tb_helpdesk_at(c->prev, c->prev_len, w);
+    return at <= c->prev_len && c->prev_len - at <= TB_HELPDESK_TAIL;
+}
+
 static void tb_helpers(struct tb_ctx *c)
 {
     size_t p = 0, ls, ll;
