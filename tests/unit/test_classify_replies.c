@@ -1546,6 +1546,11 @@ static const struct reply_row rows[] = {
      X, NULL, false},
     {"550 5.1.1 <info@clinic.example.sa> Mailbox unavailable or access denied",
      H, "user_unknown", false},
+    /* the same words about the sender's own address or domain */
+    {"550 No mail servers exist for the sender's domain", X,
+     "sender_rejected", false},
+    {"550 Your sender address: bad email address", X, "sender_rejected",
+     false},
 };
 
 int main(void)
