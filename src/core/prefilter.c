@@ -177,20 +177,20 @@ static int class_key_cmp(const void *a, const void *b)
     return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* The literals, sorted, into keys[] (their bytes in buf[]): each as its
- * key bytes (ac_key_byte()), or as its bytes' classes when classes; all
- * of it, or its first plen bytes when plen_only. */
+/* The literals, sorted, into keys[] (their bytes in buf[]): each whole,
+ * as its key bytes (ac_key_byte()), or, when as_read, its start (its
+ * first plen bytes) as the classes the automaton reads. */
 static void ac_sorted_keys(const struct prefilter *pf, struct class_key *keys,
-                           unsigned char *buf, bool plen_only, bool classes)
+                           unsigned char *buf, bool as_read)
 {
     for (size_t i = 0, at = 0; i < pf->nlits; i++) {
         const struct literal *l = &pf->lits[i];
         keys[i].k = buf + at;
-        keys[i].len = plen_only ? l->plen : l->len;
+        keys[i].len = as_read ? l->plen : l->len;
         keys[i].lit = i;
         for (size_t k = 0; k < keys[i].len; k++) {
             unsigned char c = (unsigned char)l->text[k];
-            buf[at++] = classes ? pf->cls[c] : ac_key_byte(c);
+            buf[at++] = as_read ? pf->cls[c] : ac_key_byte(c);
         }
     }
     qsort(keys, pf->nlits, sizeof *keys, class_key_cmp);
@@ -231,7 +231,7 @@ static int ac_depths(struct prefilter *pf)
         free(buf);
         return -1;
     }
-    ac_sorted_keys(pf, keys, buf, false, false);
+    ac_sorted_keys(pf, keys, buf, false);
     for (size_t j = 1; j < n; j++) /* lcp[j]: of keys j - 1 and j */
         lcp[j] = common_prefix(&keys[j - 1], &keys[j]);
     for (size_t j = 0; j < n; j++) {
@@ -274,7 +274,7 @@ static size_t ac_count_states(const struct prefilter *pf)
         free(buf);
         return 0;
     }
-    ac_sorted_keys(pf, keys, buf, true, true);
+    ac_sorted_keys(pf, keys, buf, true);
     for (size_t i = 0; i < pf->nlits; i++)
         n += keys[i].len - (i > 0 ? common_prefix(&keys[i - 1], &keys[i]) : 0);
     free(keys);

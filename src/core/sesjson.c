@@ -34,17 +34,26 @@ static size_t ses_key(const char *t, size_t len, size_t from, size_t to,
     return 0;
 }
 
+/* Offset of the opening quote of the value after a key ending at k
+ * ('  : "value"'), or len when no string value follows. */
+static size_t ses_value_at(const char *t, size_t len, size_t k)
+{
+    size_t i = k;
+
+    while (i < len && (t[i] == ' ' || t[i] == ':' || t[i] == '\n' ||
+                       t[i] == '\r' || t[i] == '\t'))
+        i++;
+    return i < len && t[i] == '"' ? i : len;
+}
+
 /* Reads the string value after a key ending at k: '  : "value"'.  Returns
  * the offset after the value, 0 when there is no string value. */
 static size_t ses_string(const char *t, size_t len, size_t k, char *out,
                          size_t cap)
 {
-    size_t i = k, n = 0;
+    size_t i = ses_value_at(t, len, k), n = 0;
 
-    while (i < len && (t[i] == ' ' || t[i] == ':' || t[i] == '\n' ||
-                       t[i] == '\r' || t[i] == '\t'))
-        i++;
-    if (i >= len || t[i] != '"')
+    if (i >= len)
         return 0;
     for (i++; i < len && t[i] != '"'; i++) {
         if (t[i] == '\\' && i + 1 < len)
@@ -174,12 +183,9 @@ static size_t ses_delivery(struct rbuild *b, const char *t, size_t len)
 static bool ses_string_copy(struct rbuild *b, const char *t, size_t len,
                             size_t k, char **out_r, size_t *out_len_r)
 {
-    size_t i = k, n = 0;
+    size_t i = ses_value_at(t, len, k), n = 0;
 
-    while (i < len && (t[i] == ' ' || t[i] == ':' || t[i] == '\n' ||
-                       t[i] == '\r' || t[i] == '\t'))
-        i++;
-    if (i >= len || t[i] != '"')
+    if (i >= len)
         return false;
     char *out = malloc(len - i); /* the value is shorter than the rest */
     if (out == NULL) {
