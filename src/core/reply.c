@@ -251,8 +251,9 @@ static size_t skip_diag_type(const char *s, size_t len)
  * start (the reply's own: a code quoted after it, "450 ... said: 550 5.1.1",
  * is another server's) or followed by a status, a 2xx code at the start,
  * the first 4xx/5xx code standing on its own, a 2xx code followed by a
- * status (transcripts show successes before the failure).  *pos_r is
- * where it starts. */
+ * status (transcripts show successes before the failure).  A code in
+ * parentheses after a 2xx code at the start is a quote ("250 2.0.0 OK
+ * (451 4.7.1 greylisted before)").  *pos_r is where it starts. */
 static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
 {
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
@@ -261,8 +262,8 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
         if ((i = next_digit25(s, i, len)) == len)
             break;
         int c = code_at(s, len, i), r = 0;
-        if (c == 0)
-            continue;
+        if (c == 0 || (rank == 3 && s[i - 1] == '('))
+            continue; /* after a 2xx reply, "(451 4.7.1 ...)" is quoted */
         bool st = i + 4 < len && status_at(s + i + 4, len - i - 4) > 0;
         if (c >= 400 && (st || i == start))
             r = 4;

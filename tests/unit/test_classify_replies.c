@@ -1319,6 +1319,8 @@ static const struct reply_row rows[] = {
     {"550 2.7.1 Message rejected: SPF check failed for example.com", X,
      "auth_spf", true},
     {"250 5.1.1 <a@example.com> accepted", N, "delivered", false},
+    {"250 2.0.0 OK. Note: the previous attempt was greylisted "
+     "(451 4.7.1); this one is accepted", N, "delivered", false},
 
     /* --- a recipient that refuses us; SMTPUTF8; a recipient named by
      * address as unknown; a bare "not" before a cause --- */

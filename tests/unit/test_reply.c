@@ -54,6 +54,10 @@ static const struct parse_case cases[] = {
      NULL},
     /* a failure after a success at the start is the reply's */
     {"250 2.1.5 Recipient ok; 552 5.2.2 Mailbox full", 552, "5.2.2", NULL},
+    /* ... but a code in parentheses after it is a quote */
+    {"250 2.0.0 Accepted after 3 deferrals (451 4.7.1 greylisted)", 250,
+     "2.0.0", NULL},
+    {"Rejected (550 5.1.1 no such user)", 550, "5.1.1", NULL},
     {"connect to 192.0.2.1:25 timed out", 0, "", NULL},
     {"Postfix 2.10.1 said 550 user unknown", 550, "", NULL},
     {"#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound>", 550, "5.1.1",
