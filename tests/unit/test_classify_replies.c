@@ -227,6 +227,16 @@ static const struct reply_row rows[] = {
     {"450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, "
      "see http://postgrey.schweikert.ch/help/example.org.html",
      S, "greylisted", false},
+    /* greylisting at MAIL FROM is no refusal of the sender */
+    {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
+     "try again in 300 seconds (in reply to MAIL FROM command)",
+     S, "greylisted", false},
+    {"Connected to 192.0.2.61 but sender was rejected. Remote host said: "
+     "451 4.7.1 Greylisted, please try again in 300 seconds",
+     S, "greylisted", false},
+    {"554 cxr.mx.a.cox.net cmsmtp IP address 198.51.100.77 has been "
+     "blocked. Refer to CXBL",
+     X, "blocklisted", false},
     {"450 4.7.1 Client host rejected: cannot find your reverse hostname, "
      "[192.0.2.10]",
      X, "require_ptr", false},
