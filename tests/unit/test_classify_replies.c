@@ -1325,6 +1325,21 @@ static const struct reply_row rows[] = {
     {"x509: certificate is valid for mail.host.example, not mx.example.org",
      X, "tls_required", false},
 
+    /* --- block lists and reputation in other languages --- */
+    {"550 5.7.1 Votre adresse IP est list\xc3\xa9" "e sur une liste noire. Ce "
+     "n'est pas un probl\xc3\xa8me de bo\xc3\xae" "te pleine.",
+     X, "blocklisted", false},
+    {"550 Ihre IP-Adresse steht auf einer schwarzen Liste", X, "blocklisted",
+     false},
+    {"550 Adres IP nadawcy znajduje si\xc4\x99 na czarnej li\xc5\x9b" "cie", X,
+     "blocklisted", false},
+    {"554 \xe9\x82\xae\xe4\xbb\xb6\xe8\xa2\xab\xe6\x8b\x92\xe6\x94\xb6"
+     "\xef\xbc\x8c\xe5\x8f\x91\xe4\xbb\xb6\xe4\xba\xbaIP"
+     "\xe4\xbf\xa1\xe8\xaa\x89\xe5\xba\xa6\xe4\xbd\x8e",
+     X, "bad_reputation", false},
+    {"550 5.7.1 Mensaje rechazado por la baja reputaci\xc3\xb3n de su "
+     "servidor", X, "bad_reputation", false},
+
     /* --- a status that contradicts its code on success says nothing --- */
     {"550 2.7.1 Message rejected: SPF check failed for example.com", X,
      "auth_spf", true},
