@@ -626,10 +626,14 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
             !addrscan_next(r->orig_to, n, &pos, &s2, &l2))
             rc = rbuild_rcpt(&c->b, r->orig_to + s, l, NULL);
-        if (rc != NULL) { /* what the notice says is all there is */
+        if (rc != NULL) { /* what the notice says is all there is: the
+                             failed reply of its transcript, else its text */
             char d[REPORT_HDR_VALUE];
             size_t cut = orig < c->nt.len ? orig : c->nt.len;
-            size_t dl = hdr_unfold(c->nt.text, cut, d, sizeof d);
+            size_t dl = textbounce_transcript_reply(c->nt.text, cut, d,
+                                                    sizeof d);
+            if (dl == 0)
+                dl = hdr_unfold(c->nt.text, cut, d, sizeof d);
             rbuild_str(&c->b, &rc->diagnostic, d, dl);
             rbuild_str(&c->b, &rc->action, "failed", 6);
         }

@@ -2066,3 +2066,61 @@ const char *textbounce_notice_family(const char *text, size_t len)
     }
     return "text";
 }
+
+/* The server reply after a transcript marker in line[0..ll): its offset,
+ * or ll when the line holds none with a 4xx or 5xx code. */
+static size_t tb_marked_reply(const char *line, size_t ll)
+{
+    static const char *const marks[] = {"<-- ", "<<< ", "<- "};
+    const char *m;
+
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+        if ((m = tb_find(line, ll, marks[k])) != NULL) {
+            size_t at = (size_t)(m - line) + strlen(marks[k]);
+            return tb_is_code(line, ll, at) ? at : ll;
+        }
+    }
+    return ll;
+}
+
+/* Appends line[0..ll) to out (*used of cap bytes), after a space when
+ * out is not empty; cut short when full. */
+static void tb_append(char *out, size_t cap, size_t *used, const char *line,
+                      size_t ll)
+{
+    if (*used > 0 && *used + 1 < cap)
+        out[(*used)++] = ' ';
+    size_t n = cap - 1 - *used < ll ? cap - 1 - *used : ll;
+    memcpy(out + *used, line, n);
+    *used += n;
+    out[*used] = '\0';
+}
+
+size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
+                                   size_t cap)
+{
+    size_t p = 0, next, used = 0;
+
+    out[0] = '\0';
+    while (p < len) {
+        size_t ll = tb_line(text, len, p, &next);
+        size_t at = tb_marked_reply(text + p, ll);
+        if (at < ll) { /* a later failure replaces an earlier one */
+            const char *code = text + p + at;
+            used = 0;
+            tb_append(out, cap, &used, code, ll - at);
+            /* its continuation lines: a marker and the same code again */
+            for (p += next; p < len && code[3] == '-'; p += next) {
+                size_t ql = tb_line(text, len, p, &next);
+                size_t qa = tb_marked_reply(text + p, ql);
+                if (qa >= ql || memcmp(text + p + qa, code, 3) != 0)
+                    break;
+                code = text + p + qa;
+                tb_append(out, cap, &used, code, ql - qa);
+            }
+            continue;
+        }
+        p += next;
+    }
+    return used;
+}

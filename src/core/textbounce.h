@@ -71,4 +71,13 @@ const char *textbounce_family(const char *text, size_t len);
  * reads. */
 const char *textbounce_notice_family(const char *text, size_t len);
 
+/* A session transcript's last failed reply in text[0..len): a line where
+ * a server reply marker ("<-- ", "<<< ", "<- ") stands before a 4xx or
+ * 5xx code, with the lines after it that go on with the same code
+ * ("552-5.3.4 ..." then "552 5.3.4 ..."), copied into out (cap bytes, cap
+ * > 0) without their markers, joined by a space and NUL-terminated (cut
+ * short if need be).  Returns the length copied, 0 when there is none. */
+size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
+                                   size_t cap);
+
 #endif

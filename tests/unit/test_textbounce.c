@@ -658,6 +658,41 @@ static void test_msgid_labels(void **state)
     }
 }
 
+/* A transcript's last failed reply, its continuation lines joined
+ * without their markers; a success is none; cut short to the buffer. */
+static void test_transcript_reply(void **state)
+{
+    static const char text[] =
+        "12:00:01: <-- 220 mx.example ESMTP\n"
+        "12:00:02: --> MAIL From:<a@example.org>\n"
+        "12:00:02: <-- 451 4.3.0 try later\n"
+        "12:00:09: <-- 552-5.3.4 Message too big\r\n"
+        "12:00:09: <-- 552 5.3.4 (10 MB at most)\n"
+        "12:00:09: <-- 552 5.3.4 not a continuation\n"
+        "12:00:10: <-- 221 Bye\n";
+    char out[128], small[12];
+    (void)state;
+
+    size_t n = textbounce_transcript_reply(text, sizeof text - 1, out,
+                                           sizeof out);
+    assert_string_equal(out, "552 5.3.4 not a continuation");
+    assert_int_equal(n, strlen(out));
+    size_t head = (size_t)(strstr(text, "12:00:09: <-- 552 5.3.4 not") - text);
+    n = textbounce_transcript_reply(text, head, out, sizeof out);
+    assert_string_equal(out,
+                        "552-5.3.4 Message too big 552 5.3.4 (10 MB at most)");
+    static const char sendmail[] = ">>> RCPT To:<b@example.org>\n"
+                                   "<<< 550 5.1.1 <b@example.org>... unknown\n";
+    n = textbounce_transcript_reply(sendmail, sizeof sendmail - 1, small,
+                                    sizeof small);
+    assert_string_equal(small, "550 5.1.1 <");
+    assert_int_equal(n, 11);
+    static const char ok[] = "<-- 250 2.0.0 queued\nno marker 550 here\n";
+    assert_int_equal(textbounce_transcript_reply(ok, sizeof ok - 1, out,
+                                                 sizeof out), 0);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_remote_from_later_block),
         cmocka_unit_test(test_helpdesk_phrase_position),
         cmocka_unit_test(test_msgid_labels),
+        cmocka_unit_test(test_transcript_reply),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
