@@ -250,7 +250,8 @@ static bool report_autoreply_prefix(const char *s)
 }
 
 /* Does a Subject start as a reply's does ("Re:", "AW:", "Re[2]:", "SV:",
- * "回复:" ...)? */
+ * "回复:" ...), after a tag a list or a ticket system puts first
+ * ("[Support #4812] Re:") if any? */
 static bool report_reply_prefix(const char *s)
 {
     static const char *const word[] = {"re", "aw", "sv", "antw", "odp", "ynt",
@@ -260,6 +261,12 @@ static bool report_reply_prefix(const char *s)
 
     while (*s == ' ' || *s == '\t')
         s++;
+    if (*s == '[') {
+        const char *close = memchr(s, ']', strnlen(s, 80));
+        if (close != NULL)
+            for (s = close + 1; *s == ' ' || *s == '\t';)
+                s++;
+    }
     for (i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
         if (strncmp(s, utf8[i], strlen(utf8[i])) == 0) {
             const char *t = s + strlen(utf8[i]);
