@@ -339,6 +339,7 @@ static const char *const tb_subject_words[] = {
 /* A line that gives an address to write to for help. */
 static const char *const tb_helpdesk_words[] = {
     "contact", "assistance", "please send", "help desk", "helpdesk",
+    "should be directed to",
     /* German, French and Italian, Spanish, Dutch, Polish, Russian, Chinese,
      * Japanese */
     "wenden sie sich", "kontaktieren sie", "contactez", "contatta",
@@ -1665,8 +1666,20 @@ static void tb_prev_line(struct tb_ctx *c, size_t from, size_t to)
     if (q == from)
         return;
     ls = tb_line_start(t, from, q - 1);
-    c->prev = t + ls;
     c->prev_len = tb_line(t, c->len, ls, &next);
+    /* a phrase's last word alone ("... directed to the list administrator
+     * / at:"): the line before it too */
+    if (c->prev_len <= 4 && t[ls + c->prev_len - 1] == ':') {
+        size_t e = ls;
+        while (e > from && (t[e - 1] == '\n' || t[e - 1] == '\r'))
+            e--;
+        if (e > from) {
+            size_t ps = tb_line_start(t, from, e);
+            c->prev_len += ls - ps;
+            ls = ps;
+        }
+    }
+    c->prev = t + ls;
 }
 
 /* tb_at_line() for the i-th line with an '@': from c->at[] (and its

@@ -625,6 +625,15 @@ static void test_helpdesk_phrase_position(void **state)
         {"<user@example.com>: 550 5.1.1 unknown, please contact "
          "help@example.com\n",
          "user@example.com"},
+        /* the phrase's last word on a line of its own, then the address */
+        {"<user@example.com>: 550 5.1.1 unknown\r\n\r\nQuestions should be "
+         "directed to the list administrator\r\nat:\r\n\r\n"
+         "    list-owner@example.org\r\n",
+         "user@example.com"},
+        {"<user@example.com>: 550 5.1.1 unknown\n\nQuestions should be "
+         "directed to the list administrator\nat:\n\n"
+         "    list-owner@example.org\n",
+         "user@example.com"},
     };
     (void)state;
 
