@@ -1464,6 +1464,8 @@ static const struct reply_row rows[] = {
     /* a sending service's own reasons for not sending */
     {"Bounced Address", H, "suppressed", false},
     {"Unsubscribed Address", X, "policy", false},
+    {"dropped: Bounced Address", H, "suppressed", false},
+    {"event=dropped reason=Unsubscribed Address", X, "policy", false},
     {"554 Sending paused for this account. For more information, please "
      "check the AWS Management Console.",
      X, "sender_rejected", false},
