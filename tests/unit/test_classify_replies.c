@@ -540,6 +540,10 @@ static const struct reply_row rows[] = {
     {"451 4.7.0 Temporary server error. Please try again later. PRX4",
      S, "system_error", false},
     {"550 5.7.1 Email rejected due to DKIM failure", X, "auth_dkim", true},
+    {"550 5.7.29 ARC-Seal of the chain does not verify", X, "auth_arc", true},
+    {"451 4.7.1 Unable to verify ARC-Message-Signature: temporary DNS "
+     "failure for key arc-2024._domainkey.relay.example.net",
+     X, "auth_arc", true},
     {"550 5.7.1 Mail from IP 192.0.2.10 was rejected due to listing in "
      "Spamhaus SBL",
      X, "blocklisted", false},
