@@ -104,6 +104,13 @@ static const struct {
      1,
      {{"IMCEAEX-_o=Org_cn=kmoss@example.net", "/c=us/o=org/cn=kmoss/",
        "failed", "5.1.1", NULL, NULL, 0}}},
+    {"an X.400 final recipient: the original is the address",
+     "Original-Recipient: rfc822;j.smith@example.net\n"
+     "Final-Recipient: x400; /C=US/ADMD=TELEMAIL/PRMD=ACME/S=Smith/G=John/\n"
+     "Action: failed\nStatus: 5.1.1\n",
+     1,
+     {{"j.smith@example.net", "j.smith@example.net", "failed", "5.1.1", NULL,
+       NULL, 0}}},
     {"a local part that only starts like one is an address",
      "Original-Recipient: rfc822;imcea@example.net\n"
      "Final-Recipient: rfc822;imceab@example.net\n"
