@@ -283,27 +283,57 @@ static const char *const tb_fail_words[] = {
     "exceed", "blocked", "problem", "could not", "couldn't", "unable",
     "unrouteable", "unreachable", "timed out", "permanent", "temporary",
     "does not exist", "doesn't exist", "giving up", "cannot", "reason",
-    "delay", "unbekannt", "existiert nicht", "voll", "abgelehnt",
-    "inconnu", "n'existe pas", "pleine", "introuvable", "desconocido",
-    "no existe", "lleno", "sconosciuto", "inesistente", "piena",
-    "desconhecido", "onbekend",
-    /* Japanese, Chinese and Russian */
-    /* does not exist */
-    "\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82"
-    "\x93",
-    /* cannot be found */
-    "\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81"
-    "\x9b\xe3\x82\x93",
-    "\xe3\x81\xa7\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93", /* cannot */
-    "\xe5\xae\xb9\xe9\x87\x8f", /* capacity */
-    "\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8", /* does not exist (Chinese) */
-    "\xe5\xa4\xb1\xe8\xb4\xa5", /* failed (Chinese) */
-    "\xe5\xa4\xb1\xe6\x95\x97", /* failed (Japanese) */
-    /* does not exist (Russian) */
-    "\xd0\xbd\xd0\xb5 \xd1\x81\xd1\x83\xd1\x89\xd0\xb5\xd1\x81\xd1\x82"
-    "\xd0\xb2\xd1\x83\xd0\xb5\xd1\x82",
-    /* not found (Russian) */
+    "delay"};
+
+/* The same in other languages (a set of its own: a set holds 64 phrases),
+ * lower case as they stand in a sentence. */
+static const char *const tb_fail_intl_words[] = {
+    /* German */
+    "unbekannt", "existiert nicht", "voll", "abgelehnt", "nicht zugestellt",
+    "unzustellbar",
+    /* French */
+    "inconnu", "n'existe pas", "pleine", "introuvable", "pas pu \xc3\xaatre",
+    "non remis",
+    /* Spanish */
+    "desconocido", "no existe", "lleno", "no se pudo", "no pudo ser",
+    /* Italian */
+    "sconosciuto", "inesistente", "piena", "non \xc3\xa8 stato possibile",
+    "impossibile",
+    /* Portuguese */
+    "desconhecido", "n\xc3\xa3o foi poss\xc3\xadvel",
+    "n\xc3\xa3o p\xc3\xb4""de",
+    /* Dutch */
+    "onbekend", "kon niet", "onbestelbaar",
+    /* Czech and Slovak */
+    "doru\xc4\x8d", "neexistuje",
+    /* Polish */
+    "dostarcz", "nie istnieje",
+    /* Swedish, Danish, Norwegian */
+    "levere",
+    /* Turkish */
+    "teslim edil",
+    /* Hungarian */
+    "nem siker",
+    /* Japanese: does not exist, cannot be found, cannot, capacity */
+    "\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+    "\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3"
+    "\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+    "\xe3\x81\xa7\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+    "\xe5\xae\xb9\xe9\x87\x8f",
+    /* Chinese: does not exist, failed (both scripts), cannot (both) */
+    "\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8", "\xe5\xa4\xb1\xe8\xb4\xa5",
+    "\xe5\xa4\xb1\xe6\x95\x97", "\xe6\x97\xa0\xe6\xb3\x95",
+    "\xe7\x84\xa1\xe6\xb3\x95",
+    /* Korean: failure, does not exist */
+    "\xec\x8b\xa4\xed\x8c\xa8",
+    "\xec\xa1\xb4\xec\x9e\xac\xed\x95\x98\xec\xa7\x80",
+    /* Russian: does not exist, not found, delivered (not ...), failed to */
+    "\xd0\xbd\xd0\xb5 \xd1\x81\xd1\x83\xd1\x89\xd0"
+    "\xb5\xd1\x81\xd1\x82\xd0\xb2\xd1\x83\xd0\xb5\xd1\x82",
     "\xd0\xbd\xd0\xb5 \xd0\xbd\xd0\xb0\xd0\xb9\xd0\xb4\xd0\xb5\xd0\xbd",
+    "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd",
+    "\xd0\xbd\xd0\xb5 \xd1\x83\xd0\xb4"
+    "\xd0\xb0\xd0\xbb\xd0\xbe\xd1\x81\xd1\x8c",
 };
 
 /* Phrases that say the mail is still being tried. */
@@ -323,7 +353,29 @@ static const char *const tb_body_words[] = {
     "delivery has failed", "not be delivered", "message could not",
     "user unknown", "mailbox unavailable", "delivery problem",
     "invalid user", "no such user", "requested action not taken",
-    "error message below"};
+    "error message below",
+    /* German, French, Spanish, Italian, Portuguese, Dutch */
+    "konnte nicht zugestellt", "unzustellbar", "n'a pas pu \xc3\xaatre",
+    "non distribuable", "no se pudo entregar", "no ha podido ser entregado",
+    "non \xc3\xa8 stato possibile consegnare", "non recapitabile",
+    "n\xc3\xa3o foi poss\xc3\xadvel entregar", "kon niet worden afgeleverd",
+    "niet worden bezorgd",
+    /* Czech, Polish, Swedish, Danish and Norwegian, Turkish */
+    "nebylo mo\xc5\xben\xc3\xa9 doru\xc4\x8dit", "nelze doru\xc4\x8dit",
+    "nie mo\xc5\xbcna dostarczy\xc4\x87", "nie zosta\xc5\x82""a dostarczona",
+    "kunde inte levereras", "kunne ikke leveres", "teslim edilemedi",
+    /* Chinese (cannot be delivered, delivery failed), Japanese (cannot
+     * deliver), Russian (cannot be delivered, failed to deliver) */
+    "\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95\xe9\x80\x92",
+    "\xe6\x8a\x95\xe9\x80\x92\xe5\xa4\xb1\xe8\xb4\xa5",
+    "\xe7\x84\xa1\xe6\xb3\x95\xe5\x82\xb3\xe9\x81\x9e",
+    "\xe9\x85\x8d\xe4\xbf\xa1\xe3\x81\xa7\xe3"
+    "\x81\x8d\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+    "\xd0\xbd\xd0\xb5 \xd0\xbc\xd0\xbe\xd0\xb6\xd0\xb5\xd1\x82 "
+    "\xd0\xb1\xd1\x8b\xd1\x82\xd1\x8c \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82"
+    "\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe",
+    "\xd0\xbd\xd0\xb5 \xd1\x83\xd0\xb4\xd0\xb0\xd0\xbb\xd0\xbe\xd1\x81\xd1\x8c "
+    "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x8c"};
 
 /* Phrases of a notice's Subject. */
 static const char *const tb_subject_words[] = {
@@ -437,7 +489,8 @@ static const char *const tb_mark_words[] = {
  * tb_sets_ready()), read-only afterwards. */
 #define TB_WM_HASH 4096u /* block hash size (power of two) */
 
-enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_DELAY, TB_SET_BODY,
+enum tb_set_id { TB_SET_FAMILY, TB_SET_FAIL, TB_SET_FAIL_INTL, TB_SET_DELAY,
+                 TB_SET_BODY,
                  TB_SET_AT_LINE, TB_SET_SENT_BY, TB_SET_FAMILY_DELAY,
                  TB_SET_ECHO, TB_SET_MARK, TB_SET_SUBJECT, TB_NSETS };
 
@@ -659,6 +712,8 @@ static void tb_sets_init(void)
     _Static_assert(TB_NFAMILIES + TB_NDELAY <= TB_SET_MAX, "too many");
     _Static_assert(sizeof tb_fail_words / sizeof tb_fail_words[0] <=
                        TB_SET_MAX, "too many");
+    _Static_assert(sizeof tb_fail_intl_words / sizeof tb_fail_intl_words[0] <=
+                       TB_SET_MAX, "too many");
     _Static_assert(sizeof tb_subject_words / sizeof tb_subject_words[0] <=
                        TB_SET_MAX, "too many");
     for (size_t i = 0; i < nf; i++)
@@ -670,6 +725,8 @@ static void tb_sets_init(void)
     tb_narrow_build(fam);
     tb_set_build(&tb_sets[TB_SET_FAIL], tb_fail_words,
                  sizeof tb_fail_words / sizeof tb_fail_words[0]);
+    tb_set_build(&tb_sets[TB_SET_FAIL_INTL], tb_fail_intl_words,
+                 sizeof tb_fail_intl_words / sizeof tb_fail_intl_words[0]);
     tb_set_build(&tb_sets[TB_SET_DELAY], tb_delay_words,
                  sizeof tb_delay_words / sizeof tb_delay_words[0]);
     tb_set_build(&tb_sets[TB_SET_BODY], tb_body_words,
@@ -929,7 +986,8 @@ static bool tb_failure_line(const char *s, size_t len)
 
     if (tb_code(s, len) != 0 || dsn_find_status(s, len, st, sizeof st) > 0)
         return true;
-    return tb_has_any(TB_SET_FAIL, s, len, TB_BLOCK_MAX);
+    return tb_has_any(TB_SET_FAIL, s, len, TB_BLOCK_MAX) ||
+           tb_has_any(TB_SET_FAIL_INTL, s, len, TB_BLOCK_MAX);
 }
 
 /* Does s[0..len) start with one of the phrases c of set t? */

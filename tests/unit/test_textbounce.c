@@ -667,6 +667,32 @@ static void test_msgid_labels(void **state)
     }
 }
 
+/* A recipient's line that says in another language that the mail could
+ * not be delivered names a failed recipient; the text says it is a
+ * notice. */
+static void test_intl_failure_lines(void **state)
+{
+    static const char *const texts[] = {
+        "Zpr\xc3\xa1vu pro adres\xc3\xa1ta a@example.cz nebylo mo\xc5\xben\xc3\xa9 "
+        "doru\xc4\x8dit.\n",
+        "Wiadomo\xc5\x9b\xc4\x87 do a@example.pl nie zosta\xc5\x82" "a "
+        "dostarczona.\n",
+        "Meddelandet till a@example.se kunde inte levereras.\n",
+        "a@example.tr adresine teslim edilemedi.\n",
+        "\xe9\x82\xae\xe4\xbb\xb6\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95"
+        "\xe9\x80\x92\xe5\x88\xb0 a@example.cn\n"};
+    struct textbounce_hints h = {.subject = "", .from = ""};
+    (void)state;
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        struct report *r = parse_notice(texts[i]);
+        assert_int_equal(r->nrcpts, 1);
+        assert_memory_equal(r->rcpts[0].recipient, "a@example.", 10);
+        assert_true(textbounce_signal(texts[i], strlen(texts[i]), &h));
+        report_free(&r);
+    }
+}
+
 /* A transcript's last failed reply, its continuation lines joined
  * without their markers; a success is none; cut short to the buffer. */
 static void test_transcript_reply(void **state)
@@ -715,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_remote_from_later_block),
         cmocka_unit_test(test_helpdesk_phrase_position),
         cmocka_unit_test(test_msgid_labels),
+        cmocka_unit_test(test_intl_failure_lines),
         cmocka_unit_test(test_transcript_reply),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
