@@ -402,6 +402,7 @@ static const char *const tb_helpdesk_words[] = {
     "\xe3\x81\x9b", /* お問い合わせ */
     /* a new address given for a recipient that has moved */
     "please try", "please write to", "please resend to", "new address",
+    "update your records",
     "forwarding address", "now reachable at", "moved to"};
 
 /* A line that says where a recipient came from.  Its address, like a help

@@ -625,6 +625,9 @@ static void test_helpdesk_phrase_position(void **state)
         {"<user@example.com>: 550 5.1.1 unknown, please contact "
          "help@example.com\n",
          "user@example.com"},
+        {"<user@example.com>: 551 5.1.6 User has moved.\n    Please update "
+         "your records and try <user@new.example>\n",
+         "user@example.com"},
         /* the phrase's last word on a line of its own, then the address */
         {"<user@example.com>: 550 5.1.1 unknown\r\n\r\nQuestions should be "
          "directed to the list administrator\r\nat:\r\n\r\n"
