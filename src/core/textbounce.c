@@ -414,6 +414,7 @@ static const char *const tb_origin_words[] = {
 static const char *const tb_rcpt_words[] = {
     "rcpt to", "recipient address:", "original-recipient:",
     "final-recipient:", "recipient:", "recipient :",
+    "*  to:", /* the summary of a transcript (MDaemon) */
     /* the label in other languages: French, German, Spanish and Italian,
      * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean */
     "destinataire", "empf\xc3\xa4nger:", "destinatario:",
