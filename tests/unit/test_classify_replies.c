@@ -227,6 +227,12 @@ static const struct reply_row rows[] = {
     {"450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, "
      "see http://postgrey.schweikert.ch/help/example.org.html",
      S, "greylisted", false},
+    {"451 4.7.1 <dev@example.io>: Recipient address rejected: Intentional "
+     "policy rejection, please try again later",
+     S, "greylisted", false},
+    {"421 4.7.0 Too many 'user unknown' errors from your IP address, "
+     "closing connection",
+     X, "rate_limited", false},
     /* greylisting at MAIL FROM is no refusal of the sender */
     {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
      "try again in 300 seconds (in reply to MAIL FROM command)",
