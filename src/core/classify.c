@@ -349,7 +349,16 @@ static const struct lit negate_before[] = {
     LIT("not about "),      LIT("not considered "),  LIT("not classified as "),
     LIT("not flagged as "), LIT("not marked as "),   LIT("not treated as "),
     LIT("not detected as "), LIT("not identified as "), LIT("not regarded as "),
-    LIT("not deemed "),     LIT("not ")};
+    LIT("not deemed "),     LIT("not "),
+    /* French (after "n'"), German, Spanish, Italian, Portuguese */
+    LIT("est pas li\xc3\xa9"), LIT("est pas d\xc3\xbb"),
+    LIT("est pas un probl\xc3\xa8me de "), LIT("concerne pas "),
+    LIT("nicht auf einer "), LIT("liegt nicht an "), LIT("hat nichts mit "),
+    LIT("nicht wegen "), LIT("no est\xc3\xa1 relacionad"), LIT("no se debe a "),
+    LIT("no es un problema de "), LIT("non \xc3\xa8 legat"),
+    LIT("non dipende da"), LIT("non \xc3\xa8 dovut"),
+    LIT("non \xc3\xa8 un problema di "), LIT("n\xc3\xa3o est\xc3\xa1 relacionad"),
+    LIT("n\xc3\xa3o se deve a")};
 static const struct lit negate_after[] = {
     LIT("was not the reason"), LIT("is not the reason"), LIT("was not the cause"),
     LIT("is not the cause"),   LIT("check passed"),      LIT("checks passed"),
@@ -362,7 +371,11 @@ static const struct lit negate_after[] = {
 static const struct lit negated_stems[] = {
     LIT("spam"),  LIT("block"), LIT("black"), LIT("reputation"), LIT("filter"),
     LIT("antispam"), LIT("rbl"), LIT("dnsbl"), LIT("content"), LIT("virus"),
-    LIT("rate"), LIT("throttl")};
+    LIT("rate"), LIT("throttl"),
+    /* the same in French, Spanish, Italian, Portuguese, German */
+    LIT("r\xc3\xa9putation"), LIT("reputaci"), LIT("reputazion"),
+    LIT("reputa\xc3\xa7"), LIT("blocage"), LIT("bloqu"), LIT("blocc"),
+    LIT("liste"), LIT("lista"), LIT("schwarze"), LIT("sperrliste")};
 
 #define NEGATE_SCOPE 100 /* bytes a denial reaches, at most */
 #define NEGATE_WORDS 4   /* words after a cue it reaches, at most */
@@ -476,19 +489,25 @@ static size_t cue_at(const char *text, size_t len, size_t i,
 }
 
 /* Does a word every cue holds ("not", "n't", "unrelated", "passed",
- * "fine") start at text[i]?  Only there are cues looked for. */
+ * "fine"; "pas", "nicht", "no", "non", "não") start at text[i]?  Only
+ * there are cues looked for. */
 static bool denial_anchor(const char *t, size_t len, size_t i)
 {
     size_t n = len - i;
 
     switch (t[i] | 0x20) {
-    case 'n':
-        return n >= 3 && (t[i + 2] | 0x20) == 't' &&
-               ((t[i + 1] | 0x20) == 'o' || t[i + 1] == '\'');
+    case 'n': /* not, n't; no, non, nicht, não */
+        return (n >= 3 && (t[i + 2] | 0x20) == 't' &&
+                ((t[i + 1] | 0x20) == 'o' || t[i + 1] == '\'')) ||
+               (n >= 3 && (t[i + 1] | 0x20) == 'o' && t[i + 2] == ' ') ||
+               (n >= 4 && strncasecmp(t + i, "non ", 4) == 0) ||
+               (n >= 5 && strncasecmp(t + i, "nicht", 5) == 0) ||
+               (n >= 4 && memcmp(t + i + 1, "\xc3\xa3o", 3) == 0);
     case 'u':
         return n >= 9 && strncasecmp(t + i, "unrelated", 9) == 0;
-    case 'p':
-        return n >= 6 && strncasecmp(t + i, "passed", 6) == 0;
+    case 'p': /* passed; pas */
+        return (n >= 6 && strncasecmp(t + i, "passed", 6) == 0) ||
+               (n >= 4 && strncasecmp(t + i, "pas ", 4) == 0);
     case 'f':
         return n >= 4 && strncasecmp(t + i, "fine", 4) == 0;
     default:
@@ -525,7 +544,9 @@ static size_t next_anchor(const char *t, size_t len, size_t from)
     for (; i + 18 <= len; i += 16) {
         unsigned m = tri16(t + i, 'n', 'o', 't') | tri16(t + i, 'n', '\'', 't') |
                      tri16(t + i, 'u', 'n', 'r') | tri16(t + i, 'p', 'a', 's') |
-                     tri16(t + i, 'f', 'i', 'n');
+                     tri16(t + i, 'f', 'i', 'n') | tri16(t + i, 'n', 'o', ' ') |
+                     tri16(t + i, 'n', 'o', 'n') | tri16(t + i, 'n', 'i', 'c') |
+                     tri16(t + i, 'n', (char)0xe3, (char)0xa3);
         while (m != 0) {
             size_t k = i + (size_t)__builtin_ctz(m);
             if (denial_anchor(t, len, k))

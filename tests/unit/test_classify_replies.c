@@ -1350,6 +1350,22 @@ static const struct reply_row rows[] = {
     {"550 5.7.1 Mensaje rechazado por la baja reputaci\xc3\xb3n de su "
      "servidor", X, "bad_reputation", false},
 
+    /* --- a denial in another language; rate limits in other languages;
+     * a feminine unknown --- */
+    {"550 5.1.1 Message refus\xc3\xa9. Ceci n'est pas li\xc3\xa9 \xc3\xa0 la "
+     "r\xc3\xa9putation de votre adresse IP : l'adresse du destinataire "
+     "n'existe pas sur ce serveur.",
+     H, "user_unknown", false},
+    {"550 5.7.1 Das Problem liegt nicht an einer Sperrliste: Benutzer "
+     "unbekannt", H, "user_unknown", false},
+    {"421 4.2.1 Trop de messages envoy\xc3\xa9s depuis votre adresse IP, "
+     "d\xc3\xa9" "bit limit\xc3\xa9. R\xc3\xa9" "essayez ult\xc3\xa9rieurement.",
+     X, "rate_limited", false},
+    {"421 4.7.0 Przekroczono limit wysy\xc5\x82" "anych wiadomo\xc5\x9b" "ci",
+     X, "rate_limited", false},
+    {"550 5.7.1 <a@example.mx>: Direcci\xc3\xb3n de destinatario "
+     "desconocida en esta organizaci\xc3\xb3n", H, "user_unknown", false},
+
     /* --- a status that contradicts its code on success says nothing --- */
     {"550 2.7.1 Message rejected: SPF check failed for example.com", X,
      "auth_spf", true},
