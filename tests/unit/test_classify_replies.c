@@ -435,6 +435,9 @@ static const struct reply_row rows[] = {
     {"550 5.2.121 Recipient's per sender limit for number of messages has "
      "been exceeded. Please try again later.",
      S, "rate_limited", false},
+    {"550 5.2.121 Recipient's per hour message receive limit from specific "
+     "sender exceeded. [Hostname=PAXPR07MB8213.eurprd07.prod.outlook.com]",
+     S, "rate_limited", false},
     {"550 5.7.1 Delivery not authorized, message refused: Message is not "
      "RFC 2822 compliant",
      X, "not_compliant", false},
