@@ -247,18 +247,29 @@ static size_t skip_diag_type(const char *s, size_t len)
     return i;
 }
 
+/* May a later 5xx code replace the best one so far, a 4xx code that does
+ * not stand at the start (attempts one after the other: "attempt 1: 451
+ * ... attempt 7: 550 5.1.1 ...")? */
+static bool later_5xx(int best, size_t best_pos, size_t start)
+{
+    return best >= 400 && best < 500 && best_pos != start;
+}
+
 /* Picks the reply code, in order of preference: a 4xx/5xx code at the
  * start (the reply's own: a code quoted after it, "450 ... said: 550 5.1.1",
  * is another server's) or followed by a status, a 2xx code at the start,
  * the first 4xx/5xx code standing on its own, a 2xx code followed by a
  * status (transcripts show successes before the failure).  A code in
  * parentheses after a 2xx code at the start is a quote ("250 2.0.0 OK
- * (451 4.7.1 greylisted before)").  *pos_r is where it starts. */
+ * (451 4.7.1 greylisted before)"); a later 5xx code with a status
+ * replaces a 4xx one that is not at the start (later_5xx()).  *pos_r is
+ * where it starts. */
 static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
 {
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
-    for (size_t i = start; i < len && rank < 4; i++) {
+    for (size_t i = start;
+         i < len && (rank < 4 || later_5xx(best, *pos_r, start)); i++) {
         if ((i = next_digit25(s, i, len)) == len)
             break;
         int c = code_at(s, len, i), r = 0;
@@ -273,7 +284,8 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
             r = 2;
         else if (st)
             r = 1;
-        if (r > rank) {
+        if (r > rank ||
+            (r == 4 && c >= 500 && later_5xx(best, *pos_r, start))) {
             rank = r;
             best = c;
             *pos_r = i;

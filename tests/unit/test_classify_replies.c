@@ -233,6 +233,10 @@ static const struct reply_row rows[] = {
     {"421 4.7.0 Too many 'user unknown' errors from your IP address, "
      "closing connection",
      X, "rate_limited", false},
+    {"Delivery attempt 1: 451 4.3.0 Temporary lookup failure\nDelivery "
+     "attempt 7: 550 5.1.1 <mia@example.com>: User unknown in local "
+     "recipient table",
+     H, "user_unknown", false},
     /* greylisting at MAIL FROM is no refusal of the sender */
     {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
      "try again in 300 seconds (in reply to MAIL FROM command)",

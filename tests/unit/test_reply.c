@@ -54,6 +54,10 @@ static const struct parse_case cases[] = {
      NULL},
     /* a failure after a success at the start is the reply's */
     {"250 2.1.5 Recipient ok; 552 5.2.2 Mailbox full", 552, "5.2.2", NULL},
+    /* attempts one after the other: the later permanent failure */
+    {"Delivery attempt 1: 451 4.3.0 Temporary lookup failure\n"
+     "Delivery attempt 7: 550 5.1.1 <a@b.example>: User unknown",
+     550, "5.1.1", NULL},
     /* ... but a code in parentheses after it is a quote */
     {"250 2.0.0 Accepted after 3 deferrals (451 4.7.1 greylisted)", 250,
      "2.0.0", NULL},
