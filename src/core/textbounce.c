@@ -1029,6 +1029,29 @@ static bool tb_header_echo(const char *s, size_t len)
     return tb_starts_set(TB_SET_ECHO, s + i, len - i);
 }
 
+/* The fields of tb_echo_names[] that name the sender, bit i for its i-th
+ * name: from:, sender:, reply-to:, return-path:, envelope-from,
+ * (envelope-from, mail from:. */
+#define TB_ECHO_SENDER_BITS                                                  \
+    ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 15) | \
+     (1u << 17))
+
+/* Does the line echo a field that names the sender (tb_header_echo())?
+ * Even when echoed fields are read for recipients, those are not. */
+static bool tb_sender_echo(const char *s, size_t len)
+{
+    const struct tb_set *t = &tb_sets[TB_SET_ECHO];
+    size_t i = 0;
+    uint64_t c;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+        i++;
+    if (len - i < 4 ||
+        (c = t->head[tb_head_hash(t, s + i)] & TB_ECHO_SENDER_BITS) == 0)
+        return false;
+    return tb_starts_any(t, c, s + i, len - i);
+}
+
 /* Role addresses that send notices and never fail. */
 static bool tb_role(const char *a)
 {
@@ -1768,7 +1791,8 @@ static void tb_scan(struct tb_ctx *c)
          from = p, i++) {
         const char *line = c->text + ls;
         tb_prev_line(c, from, ls);
-        if (c->relaxed || !tb_header_echo(line, ll)) {
+        if (c->relaxed ? !tb_sender_echo(line, ll)
+                       : !tb_header_echo(line, ll)) {
             size_t pos = 0, s, l;
             while (addrscan_next(line, ll, &pos, &s, &l))
                 tb_address(c, ls, ll, ls + s, l);

@@ -670,6 +670,21 @@ static void test_msgid_labels(void **state)
     }
 }
 
+/* When no line names a recipient, echoed header lines are read too, but
+ * never those that name the sender ("Sender:  a@b" in an antivirus
+ * alert). */
+static void test_relaxed_echo_lines(void **state)
+{
+    (void)state;
+    struct report *r = parse_notice("The message was blocked and not "
+                                    "delivered.\n\n  Sender:     "
+                                    "a@example.com\n  Subject:    x\n"
+                                    "  Action:     discarded (550 5.7.0 "
+                                    "virus found)\n");
+    assert_int_equal(r->nrcpts, 0);
+    report_free(&r);
+}
+
 /* A recipient's line that says in another language that the mail could
  * not be delivered names a failed recipient; the text says it is a
  * notice. */
@@ -744,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_remote_from_later_block),
         cmocka_unit_test(test_helpdesk_phrase_position),
         cmocka_unit_test(test_msgid_labels),
+        cmocka_unit_test(test_relaxed_echo_lines),
         cmocka_unit_test(test_intl_failure_lines),
         cmocka_unit_test(test_transcript_reply),
     };
