@@ -55,6 +55,8 @@ struct report_ctx {
     bool is_dsn;       /* report-type=delivery-status on the top entity */
     bool list_mail;    /* List-Id: or List-Unsubscribe: (RFC 2369, 2919) */
     bool list_digest;  /* a list's digest (list_mail, "digest") */
+    bool held_digest;  /* a summary of mail a filter held ("Spam
+                          Quarantine Summary"), to the mailbox's owner */
     bool conversation; /* a reply: "Re:" and In-Reply-To: or References: */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's */
@@ -308,6 +310,15 @@ static bool report_has_word(const char *s, const char *w)
     return false;
 }
 
+/* Does a Subject title a summary of the mail a filter held ("Spam
+ * Quarantine Summary", "Quarantine digest")?  Its list names the senders
+ * of that mail, none of them a failed recipient. */
+static bool report_held_digest(const char *s)
+{
+    return (report_has_word(s, "quarantin") || report_has_word(s, "spam")) &&
+           (report_has_word(s, "summary") || report_has_word(s, "digest"));
+}
+
 enum {
     T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
     T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_LISTUNSUB,
@@ -367,6 +378,7 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->list_mail = w[T_LISTID].found || w[T_LISTUNSUB].found;
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
+    c->held_digest = r->subject != NULL && report_held_digest(r->subject);
     c->conversation = (w[T_INREPLYTO].found || w[T_REFERENCES].found) &&
                       r->subject != NULL && report_reply_prefix(r->subject);
 }
@@ -754,6 +766,37 @@ static void report_notice_diagnostic(struct report_ctx *c, size_t cut)
         rbuild_str(&c->b, &r->rcpts[i].diagnostic, d, dl);
 }
 
+/* Does the first line of text[0..len) that names addr (ASCII case
+ * ignored) start with '>' (after blanks): a quoted line? */
+static bool report_quoted_at(const char *text, size_t len, const char *addr)
+{
+    size_t n = strlen(addr);
+
+    for (size_t i = 0; n > 0 && i + n <= len; i++) {
+        if (report_lower(text[i]) != report_lower(addr[0]) ||
+            strncasecmp(text + i, addr, n) != 0)
+            continue;
+        size_t ls = i;
+        while (ls > 0 && text[ls - 1] != '\n' && text[ls - 1] != '\r')
+            ls--;
+        while (ls < i && (text[ls] == ' ' || text[ls] == '\t'))
+            ls++;
+        return text[ls] == '>';
+    }
+    return false;
+}
+
+/* Are all the recipients found in text[0..len) named first on quoted
+ * lines? */
+static bool report_all_quoted(const struct report *r, const char *text,
+                              size_t len)
+{
+    for (size_t i = 0; i < r->nrcpts; i++)
+        if (!report_quoted_at(text, len, r->rcpts[i].recipient))
+            return false;
+    return r->nrcpts > 0;
+}
+
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
 static void report_text_decide(struct report_ctx *c)
 {
@@ -813,6 +856,18 @@ static void report_text_decide(struct report_ctx *c)
      * besides them ("please try <new>") did not fail */
     if (listed > 0)
         r->nrcpts = listed;
+    /* an automatic reply (a ticket system's, say) that quotes a failure
+     * it was sent ("> <a@b>: ... said: 550 5.1.1 ..."), from no mail
+     * system: the quote is no failure of its own */
+    if (c->hard_autoreply && listed == 0 && c->xfailed == NULL &&
+        !textbounce_sender_role(c->from_addr) &&
+        report_all_quoted(r, c->nt.text, cut)) {
+        r->nrcpts = 0;
+        r->kind = REPORT_AUTOREPLY;
+        r->mta = "rfc3834";
+        (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+        return;
+    }
     if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
     else
@@ -834,10 +889,11 @@ static void report_decide(struct report_ctx *c)
     }
     if (c->is_mdn)
         return; /* a read receipt: whatever its text says, no failure */
-    /* posts gathered by a list; a list's or a newsletter's mail, or a
-     * reply in a conversation, from a person (no mail system, no report):
-     * they may discuss bounces, and quote them */
-    bool discussion = c->list_mail || c->conversation;
+    /* posts gathered by a list; a list's or a newsletter's mail, a reply
+     * in a conversation, or a filter's summary of held mail, from no mail
+     * system and with no report: they may discuss bounces, and quote
+     * them */
+    bool discussion = c->list_mail || c->conversation || c->held_digest;
     if (discussion)
         report_addrs(c);
     if (c->list_digest || (discussion && !c->is_dsn &&
