@@ -237,6 +237,16 @@ static const struct reply_row rows[] = {
      "attempt 7: 550 5.1.1 <mia@example.com>: User unknown in local "
      "recipient table",
      H, "user_unknown", false},
+    {"450 4.2.1 Peak SMTP relay limit exceeded for customer. For more "
+     "information on SMTP relay sending limits please contact your "
+     "administrator",
+     X, "rate_limited", false},
+    {"554 cxr.mx.a.cox.net cxr mail from this sender has been blocked by "
+     "Cox. CXMJ",
+     X, "blocklisted", false},
+    {"451 Ratelimit exceeded for mailbox jane.doe@example.ru. Try again "
+     "later.",
+     S, "rate_limited", false},
     /* greylisting at MAIL FROM is no refusal of the sender */
     {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
      "try again in 300 seconds (in reply to MAIL FROM command)",
