@@ -413,7 +413,8 @@ static const char *const tb_origin_words[] = {
 /* "RCPT TO:<a@b>" and similar: the line names an envelope recipient. */
 static const char *const tb_rcpt_words[] = {
     "rcpt to", "recipient address:", "original-recipient:",
-    "final-recipient:", "recipient:", "recipient :",
+    "final-recipient:", "recipient:", "recipient :", "recipient(s):",
+    "recipients:",
     "*  to:", /* the summary of a transcript (MDaemon) */
     /* the label in other languages: French, German, Spanish and Italian,
      * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean */
@@ -1820,6 +1821,28 @@ static bool tb_45_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
 
 /* A recipient without any code: the first line of the notice with a reply
  * code that names it, or for a lone recipient any such line. */
+/* A lone recipient named by a label ("Recipient(s):  a@b", a gateway's
+ * among the fields of the message it blocked) whose block says nothing of
+ * a failure: what the notice says is its reason, its first TB_BLOCK_MAX
+ * bytes. */
+static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
+{
+    char d[TB_BLOCK_MAX];
+    size_t dl;
+
+    if (c->b->r->nrcpts != 1 || rc->reply_code != 0 ||
+        rc->status[0] != '\0' || rc->diagnostic == NULL)
+        return;
+    dl = strlen(rc->diagnostic);
+    if ((tb_find_set(TB_SET_AT_LINE, rc->diagnostic, dl < 24 ? dl : 24,
+                     false) & TB_RCPT_BITS) == 0 ||
+        tb_failure_line(rc->diagnostic, dl))
+        return;
+    size_t n = hdr_unfold(c->text, c->len, d, sizeof d);
+    rbuild_drop(c->b, &rc->diagnostic);
+    rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
+}
+
 static void tb_complete(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
@@ -1841,6 +1864,7 @@ static void tb_complete(struct tb_ctx *c)
                 break;
             }
         }
+        tb_notice_as_reason(c, rc);
     }
 }
 

@@ -247,6 +247,9 @@ static const struct reply_row rows[] = {
     {"451 Ratelimit exceeded for mailbox jane.doe@example.ru. Try again "
      "later.",
      S, "rate_limited", false},
+    {"Error message: There are no DNS entries for the hostname "
+     "sales.example. I cannot determine where to send this message.",
+     H, "domain_not_found", false},
     /* greylisting at MAIL FROM is no refusal of the sender */
     {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
      "try again in 300 seconds (in reply to MAIL FROM command)",

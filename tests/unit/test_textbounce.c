@@ -685,6 +685,23 @@ static void test_relaxed_echo_lines(void **state)
     report_free(&r);
 }
 
+/* A lone recipient named by a label ("Recipient(s):") in a block that
+ * says nothing of a failure takes the notice's words as its reason. */
+static void test_labelled_recipient_reason(void **state)
+{
+    (void)state;
+    struct report *r = parse_notice(
+        "The gateway has blocked a message you sent: executable "
+        "attachments are not allowed.\n\n"
+        "  Sender:        a@example.org\n"
+        "  Recipient(s):  b@example.com\n"
+        "  Subject:       Scans\n");
+    assert_int_equal(r->nrcpts, 1);
+    assert_string_equal(r->rcpts[0].recipient, "b@example.com");
+    assert_non_null(strstr(r->rcpts[0].diagnostic, "attachments are not"));
+    report_free(&r);
+}
+
 /* A recipient's line that says in another language that the mail could
  * not be delivered names a failed recipient; the text says it is a
  * notice. */
@@ -760,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_helpdesk_phrase_position),
         cmocka_unit_test(test_msgid_labels),
         cmocka_unit_test(test_relaxed_echo_lines),
+        cmocka_unit_test(test_labelled_recipient_reason),
         cmocka_unit_test(test_intl_failure_lines),
         cmocka_unit_test(test_transcript_reply),
     };
