@@ -766,12 +766,18 @@ static void report_notice_diagnostic(struct report_ctx *c, size_t cut)
         rbuild_str(&c->b, &r->rcpts[i].diagnostic, d, dl);
 }
 
+#define REPORT_QUOTE_SCAN 16384 /* bytes read for a quoted recipient */
+#define REPORT_QUOTE_RCPTS 8     /* recipients looked for, at most */
+
 /* Does the first line of text[0..len) that names addr (ASCII case
- * ignored) start with '>' (after blanks): a quoted line? */
+ * ignored) start with '>' (after blanks): a quoted line?  Only the first
+ * REPORT_QUOTE_SCAN bytes are read (the cost stays linear). */
 static bool report_quoted_at(const char *text, size_t len, const char *addr)
 {
     size_t n = strlen(addr);
 
+    if (len > REPORT_QUOTE_SCAN)
+        len = REPORT_QUOTE_SCAN;
     for (size_t i = 0; n > 0 && i + n <= len; i++) {
         if (report_lower(text[i]) != report_lower(addr[0]) ||
             strncasecmp(text + i, addr, n) != 0)
@@ -787,10 +793,12 @@ static bool report_quoted_at(const char *text, size_t len, const char *addr)
 }
 
 /* Are all the recipients found in text[0..len) named first on quoted
- * lines? */
+ * lines?  (A notice of more than REPORT_QUOTE_RCPTS is taken as none.) */
 static bool report_all_quoted(const struct report *r, const char *text,
                               size_t len)
 {
+    if (r->nrcpts > REPORT_QUOTE_RCPTS)
+        return false;
     for (size_t i = 0; i < r->nrcpts; i++)
         if (!report_quoted_at(text, len, r->rcpts[i].recipient))
             return false;

@@ -1819,8 +1819,6 @@ static bool tb_45_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
     return true;
 }
 
-/* A recipient without any code: the first line of the notice with a reply
- * code that names it, or for a lone recipient any such line. */
 /* A lone recipient named by a label ("Recipient(s):  a@b", a gateway's
  * among the fields of the message it blocked) whose block says nothing of
  * a failure: what the notice says is its reason, its first TB_BLOCK_MAX
@@ -1843,6 +1841,8 @@ static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
     rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
 }
 
+/* A recipient without any code: the first line of the notice with a reply
+ * code that names it, or for a lone recipient any such line. */
 static void tb_complete(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
@@ -2228,15 +2228,18 @@ size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
         size_t at = tb_marked_reply(text + p, ll);
         if (at < ll) { /* a later failure replaces an earlier one */
             const char *code = text + p + at;
+            /* "550-": continuation lines follow, with a marker and the
+             * same code again */
+            bool more = ll - at > 3 && code[3] == '-';
             used = 0;
             tb_append(out, cap, &used, code, ll - at);
-            /* its continuation lines: a marker and the same code again */
-            for (p += next; p < len && code[3] == '-'; p += next) {
+            for (p += next; p < len && more; p += next) {
                 size_t ql = tb_line(text, len, p, &next);
                 size_t qa = tb_marked_reply(text + p, ql);
                 if (qa >= ql || memcmp(text + p + qa, code, 3) != 0)
                     break;
                 code = text + p + qa;
+                more = ql - qa > 3 && code[3] == '-';
                 tb_append(out, cap, &used, code, ql - qa);
             }
             continue;

@@ -757,6 +757,10 @@ static void test_transcript_reply(void **state)
                                     sizeof small);
     assert_string_equal(small, "550 5.1.1 <");
     assert_int_equal(n, 11);
+    /* a text that ends right after the code */
+    static const char bare[] = {'<', '-', '-', ' ', '5', '5', '0'};
+    n = textbounce_transcript_reply(bare, sizeof bare, out, sizeof out);
+    assert_string_equal(out, "550");
     static const char ok[] = "<-- 250 2.0.0 queued\nno marker 550 here\n";
     assert_int_equal(textbounce_transcript_reply(ok, sizeof ok - 1, out,
                                                  sizeof out), 0);
