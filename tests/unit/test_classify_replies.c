@@ -250,6 +250,12 @@ static const struct reply_row rows[] = {
     {"Error message: There are no DNS entries for the hostname "
      "sales.example. I cannot determine where to send this message.",
      H, "domain_not_found", false},
+    {"450 4.7.1 Client host rejected: Greylisted, please retry in 5 "
+     "minutes",
+     S, "greylisted", false},
+    {"a.khan@example-gone.net\n    unrouteable mail domain "
+     "\"example-gone.net\"",
+     H, "domain_not_found", false},
     /* greylisting at MAIL FROM is no refusal of the sender */
     {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
      "try again in 300 seconds (in reply to MAIL FROM command)",
