@@ -256,6 +256,18 @@ static const struct reply_row rows[] = {
     {"a.khan@example-gone.net\n    unrouteable mail domain "
      "\"example-gone.net\"",
      H, "domain_not_found", false},
+    {"450 4.7.1 <a@example.de>: Recipient address rejected: Policy "
+     "Rejection- Please try later.",
+     S, "greylisted", false},
+    {"451-The server has reached its limit for processing requests from "
+     "your host.\n451 Please try again later.",
+     X, "rate_limited", false},
+    {"421-mx.example.net Nemesis ESMTP Service not available\n421-Service "
+     "unavailable\n421-Reject due to policy restrictions.\n421 For "
+     "explanation visit https://postmaster.example.net/en/error-messages",
+     X, "policy", false},
+    {"451 RP:CEL 163 mx12,IMMXCAAHaFpB2WdmTqI2AA--.8821S3 1746432819", X,
+     "rate_limited", false},
     /* greylisting at MAIL FROM is no refusal of the sender */
     {"host mx.example.com[192.0.2.1] said: 451 4.7.1 Greylisted, please "
      "try again in 300 seconds (in reply to MAIL FROM command)",
