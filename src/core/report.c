@@ -805,6 +805,14 @@ static bool report_all_quoted(const struct report *r, const char *text,
     return r->nrcpts > 0;
 }
 
+/* The message is an automatic reply: its one recipient, its sender. */
+static void report_as_autoreply(struct report_ctx *c)
+{
+    c->b.r->kind = REPORT_AUTOREPLY;
+    c->b.r->mta = "rfc3834";
+    (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+}
+
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
 static void report_text_decide(struct report_ctx *c)
 {
@@ -836,9 +844,7 @@ static void report_text_decide(struct report_ctx *c)
     bool quoting = c->sure_autoreply && c->xfailed == NULL &&
                    !textbounce_sender_role(c->from_addr);
     if (c->autoreply && (!strong || quoting)) {
-        r->kind = REPORT_AUTOREPLY;
-        r->mta = "rfc3834";
-        (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+        report_as_autoreply(c);
         return;
     }
     enum report_kind sk;
@@ -871,9 +877,7 @@ static void report_text_decide(struct report_ctx *c)
         !textbounce_sender_role(c->from_addr) &&
         report_all_quoted(r, c->nt.text, cut)) {
         r->nrcpts = 0;
-        r->kind = REPORT_AUTOREPLY;
-        r->mta = "rfc3834";
-        (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+        report_as_autoreply(c);
         return;
     }
     if (r->nrcpts == 0)

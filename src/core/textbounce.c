@@ -1020,16 +1020,6 @@ static inline bool tb_starts_set(enum tb_set_id id, const char *s,
     return tb_starts_any(t, c, s, len);
 }
 
-/* Does the line echo a header field whose addresses are not recipients? */
-static bool tb_header_echo(const char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
-        i++;
-    return tb_starts_set(TB_SET_ECHO, s + i, len - i);
-}
-
 /* The fields of tb_echo_names[] that name the sender, bit i for its i-th
  * name: from:, sender:, reply-to:, return-path:, envelope-from,
  * (envelope-from, mail from:. */
@@ -1037,9 +1027,9 @@ static bool tb_header_echo(const char *s, size_t len)
     ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 15) | \
      (1u << 17))
 
-/* Does the line echo a field that names the sender (tb_header_echo())?
- * Even when echoed fields are read for recipients, those are not. */
-static bool tb_sender_echo(const char *s, size_t len)
+/* Does the line echo one of the header fields of tb_echo_names[] picked
+ * by the bits of mask (after blanks and '>')? */
+static bool tb_echo_of(const char *s, size_t len, uint64_t mask)
 {
     const struct tb_set *t = &tb_sets[TB_SET_ECHO];
     size_t i = 0;
@@ -1047,10 +1037,23 @@ static bool tb_sender_echo(const char *s, size_t len)
 
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
         i++;
-    if (len - i < 4 ||
-        (c = t->head[tb_head_hash(t, s + i)] & TB_ECHO_SENDER_BITS) == 0)
+    if (len - i < (t->m >= 4 ? 4u : 2u) ||
+        (c = t->head[tb_head_hash(t, s + i)] & mask) == 0)
         return false;
     return tb_starts_any(t, c, s + i, len - i);
+}
+
+/* Does the line echo a header field whose addresses are not recipients? */
+static bool tb_header_echo(const char *s, size_t len)
+{
+    return tb_echo_of(s, len, ~(uint64_t)0);
+}
+
+/* Does it echo one that names the sender?  Even when echoed fields are
+ * read for recipients, those are not. */
+static bool tb_sender_echo(const char *s, size_t len)
+{
+    return tb_echo_of(s, len, TB_ECHO_SENDER_BITS);
 }
 
 /* Role addresses that send notices and never fail. */

@@ -124,3 +124,12 @@ EXTRA_DIST += tests/golden/notice-de-support.eml tests/golden/notice-de-support.
 # a list manager's refusal of a post (auto-replied): the list's address
 # failed, for the sender's reason
 EXTRA_DIST += tests/golden/list-refusal.eml tests/golden/list-refusal.ref
+# transcripts refused before RCPT TO; automatic replies and filter summaries
+# that quote failures; a moderated list; a notice in Polish
+EXTRA_DIST += tests/golden/transcript-mailfrom.eml tests/golden/transcript-mailfrom.ref
+EXTRA_DIST += tests/golden/mdaemon-mailfrom.eml tests/golden/mdaemon-mailfrom.ref
+EXTRA_DIST += tests/golden/ticket-quotes-bounce.eml tests/golden/ticket-quotes-bounce.ref
+EXTRA_DIST += tests/golden/ticket-received-quote.eml tests/golden/ticket-received-quote.ref
+EXTRA_DIST += tests/golden/held-digest.eml tests/golden/held-digest.ref
+EXTRA_DIST += tests/golden/list-moderated.eml tests/golden/list-moderated.ref
+EXTRA_DIST += tests/golden/notice-pl.eml tests/golden/notice-pl.ref
