@@ -336,8 +336,8 @@ struct lit {
 
 /* Cues of a denied cause: "this is not a spam block", "not on any
  * blocklist", "NOT related to spam filtering", "you are not blocked"
- * (the cause words after the cue are masked; after a bare "not ", the
- * next word only), "spam check passed", "the spam score was not the
+ * (the cause words after the cue are masked; after a bare "not " or
+ * "no ", the next word only), "spam check passed", "the spam score was not the
  * reason", "your reputation is fine" (those before it).  Lower case. */
 static const struct lit negate_before[] = {
     LIT("not a "),          LIT("not an "),          LIT("not on any "),
@@ -358,7 +358,9 @@ static const struct lit negate_before[] = {
     LIT("no es un problema de "), LIT("non \xc3\xa8 legat"),
     LIT("non dipende da"), LIT("non \xc3\xa8 dovut"),
     LIT("non \xc3\xa8 un problema di "), LIT("n\xc3\xa3o est\xc3\xa1 relacionad"),
-    LIT("n\xc3\xa3o se deve a")};
+    LIT("n\xc3\xa3o se deve a"),
+    /* "no virus found", "no spam detected": the next word only */
+    LIT("no ")};
 static const struct lit negate_after[] = {
     LIT("was not the reason"), LIT("is not the reason"), LIT("was not the cause"),
     LIT("is not the cause"),   LIT("check passed"),      LIT("checks passed"),
@@ -413,6 +415,24 @@ static bool clause_end(const char *text, size_t len, size_t i)
     }
     return c == ';' || c == ':' || c == ',' || c == '(' || c == ')' ||
            c == '!' || c == '?';
+}
+
+/* clause_end() for a reading backwards from a cue after its causes:
+ * " and " joins them ("anti-spam and anti-virus checks passed"). */
+static bool clause_end_back(const char *text, size_t len, size_t i)
+{
+    if (text[i] == ' ' && len - i >= 5 &&
+        strncasecmp(text + i, " and ", 5) == 0)
+        return false;
+    return clause_end(text, len, i);
+}
+
+/* Does the word that holds text[i] go on before it (a hyphen joins two
+ * words into one: "anti-virus")? */
+static bool word_goes_back(const char *text, size_t i)
+{
+    return i > 0 && (word_byte(text[i - 1]) ||
+                     (text[i - 1] == '-' && i > 1 && word_byte(text[i - 2])));
 }
 
 /* Does a list of causes go on at text[i] (a comma: "not a quota, spam
@@ -572,9 +592,10 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
     size_t l = cue_at(text, len, c, negate_before, nb);
 
     if (l > 0) {
-        /* after the bare "not " (the only cue of four bytes), one word;
-         * a list reaches further ("not a quota, rate or spam issue") */
-        size_t e = c + l, words = 0, most = l == 4 ? 1 : NEGATE_WORDS;
+        /* after the bare "not " or "no " (the only cues of four bytes or
+         * fewer), one word; a list reaches further ("not a quota, rate or
+         * spam issue") */
+        size_t e = c + l, words = 0, most = l <= 4 ? 1 : NEGATE_WORDS;
         for (; e < len && e - c < NEGATE_SCOPE; e++) {
             if (clause_end(text, len, e)) {
                 if (!list_goes_on(text, len, e))
@@ -591,9 +612,9 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
     l = cue_at(text, len, c, negate_after, na);
     if (l > 0) {
         size_t s = c, words = 0;
-        for (; s > 0 && c - s < NEGATE_SCOPE && !clause_end(text, len, s - 1);
+        for (; s > 0 && c - s < NEGATE_SCOPE && !clause_end_back(text, len, s - 1);
              s--)
-            if (word_byte(text[s - 1]) && (s == 1 || !word_byte(text[s - 2])) &&
+            if (word_byte(text[s - 1]) && !word_goes_back(text, s - 1) &&
                 ++words == NEGATE_BACK)
                 break;
         if (words == NEGATE_BACK)

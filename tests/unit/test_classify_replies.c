@@ -1644,6 +1644,36 @@ static const struct reply_row rows[] = {
      "sender_rejected", false},
     {"550 Your sender address: bad email address", X, "sender_rejected",
      false},
+    /* a cause the reply denies: "no virus found", checks it passed */
+    {"552 5.2.2 No virus found, but the mailbox of <mo@example.com> is full",
+     S, "mailbox_full", false},
+    {"550 Requested action not taken: mailbox unavailable; user oscar not "
+     "found (anti-spam and anti-virus checks passed)",
+     H, "user_unknown", false},
+    {"554 5.7.1 No spam allowed: message rejected as spam", X,
+     "spam_detected", false},
+    /* a connection lost at the greeting: the network, not a refusal */
+    {"Connection reset by peer while reading SMTP greeting from "
+     "mx.example.com[198.51.100.6]",
+     S, "network", false},
+    {"lost connection with mx.example.net[192.0.2.7] while receiving the "
+     "initial server greeting",
+     S, "network", false},
+    {"554 5.7.1 Service unavailable; refused at SMTP greeting", X, NULL,
+     false},
+    /* Cox's AUP codes, and Microsoft's throttling of a sending IP */
+    {"554 cox.net cxr-ibmta-03 ... rejected - AUP#CXBL https://www.cox.com/"
+     "residential/support/email-error-codes.html",
+     X, "blocklisted", false},
+    {"554 cxr.mx ... rejected - no rDNS - AUP#CXDNS", X, "require_ptr",
+     false},
+    {"421 cox.net too many sessions from your IP - AUP#CXCNCT", X,
+     "too_many_connections", false},
+    {"451 4.7.500 Server busy. Please try again later from [203.0.113.5]. "
+     "(S77719) [VI1EUR06FT012.eop-eur06.prod.protection.outlook.com]",
+     X, "rate_limited", false},
+    {"451 4.3.2 Server busy. Please try again later", S, "system_error",
+     false},
 };
 
 int main(void)
