@@ -78,14 +78,14 @@ static const char *const migrations[] = {
     /* 1 -> 2: the history's index on a 64-bit hash of the address rather
      * than on its text (akey(), below): a third of the size, integer
      * comparisons, and a bulk ingest writes its pages a third as often */
-    "ALTER TABLE events ADD COLUMN akey INTEGER;"
-    "UPDATE events SET akey = bg_akey(address);"
-    "DROP INDEX events_address;"
-    "CREATE INDEX events_akey ON events(akey);",
+    ("ALTER TABLE events ADD COLUMN akey INTEGER;"
+     "UPDATE events SET akey = bg_akey(address);"
+     "DROP INDEX events_address;"
+     "CREATE INDEX events_akey ON events(akey);"),
     /* 2 -> 3: the envelope id (ENVID) of a tracked message, so that a DSN
      * with only an Original-Envelope-Id joins; older rows have none */
-    "ALTER TABLE outbound ADD COLUMN envid TEXT;"
-    "CREATE INDEX outbound_envid ON outbound(envid) WHERE envid IS NOT NULL;",
+    ("ALTER TABLE outbound ADD COLUMN envid TEXT;"
+     "CREATE INDEX outbound_envid ON outbound(envid) WHERE envid IS NOT NULL;"),
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
