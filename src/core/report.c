@@ -59,7 +59,8 @@ struct report_ctx {
                           Quarantine Summary"), to the mailbox's owner */
     bool conversation; /* a reply: "Re:" and In-Reply-To: or References: */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
-                            Subject that starts as an automatic reply's */
+                            Subject that starts as an automatic reply's,
+                            or with a ticket system's tag ("[Ticket #4812]") */
     /* the top entity's From: and To: and, once report_addrs() has read
      * them (only the text rules use them), their first addresses */
     struct hdr_want from_f, to_f;
@@ -299,6 +300,35 @@ static bool report_autoreply_subject(const char *s)
            strstr(s, "AutoReply") != NULL;
 }
 
+/* Does a Subject start with a ticket system's tag: "[Ticket #4812]",
+ * "[#SR-2231]", "[Case 00412]", "[Request ID :##RE-1234##]" (a '#', or
+ * "ticket", "case", "request" or "incident", then a digit, inside a leading
+ * bracket)?  A mail system titles its notices with no such tag. */
+static bool report_ticket_tag(const char *s)
+{
+    static const char *const word[] = {"ticket", "case", "request",
+                                       "incident"};
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s != '[')
+        return false;
+    const char *close = memchr(s, ']', strnlen(s, 80));
+    if (close == NULL)
+        return false;
+    bool marked = false; /* a '#' or one of word[] seen */
+    for (const char *p = s + 1; p < close; p++) {
+        if (*p == '#')
+            marked = true;
+        for (size_t i = 0; i < sizeof word / sizeof word[0]; i++)
+            if ((size_t)(close - p) > strlen(word[i]) &&
+                strncasecmp(p, word[i], strlen(word[i])) == 0)
+                marked = true;
+        if (marked && *p >= '0' && *p <= '9')
+            return true;
+    }
+    return false;
+}
+
 /* Does s hold w (lower case), caselessly? */
 static bool report_has_word(const char *s, const char *w)
 {
@@ -371,7 +401,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
                      (w[T_AUTOSUB].found &&
                       !report_hdr_has(&w[T_AUTOSUB], "no"));
     c->sure_autoreply = automatic && r->subject != NULL &&
-                        report_autoreply_prefix(r->subject);
+                        (report_autoreply_prefix(r->subject) ||
+                         report_ticket_tag(r->subject));
     if (w[T_XFAILED].found)
         rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,
                    w[T_XFAILED].f.value_len);

@@ -133,3 +133,4 @@ EXTRA_DIST += tests/golden/ticket-received-quote.eml tests/golden/ticket-receive
 EXTRA_DIST += tests/golden/held-digest.eml tests/golden/held-digest.ref
 EXTRA_DIST += tests/golden/list-moderated.eml tests/golden/list-moderated.ref
 EXTRA_DIST += tests/golden/notice-pl.eml tests/golden/notice-pl.ref
+EXTRA_DIST += tests/golden/ticket-ack-inline.eml tests/golden/ticket-ack-inline.ref
