@@ -366,14 +366,16 @@ static const struct lit negate_after[] = {
     LIT("is not the cause"),   LIT("check passed"),      LIT("checks passed"),
     LIT("scan passed"),        LIT("test passed"),       LIT("is fine"),
     LIT("are fine"),           LIT("were not reached"),  LIT("was not reached"),
-    LIT("were not run"),       LIT("was not run")};
+    LIT("were not run"),       LIT("was not run"),       LIT("all passed"),
+    LIT("both passed"),        LIT("not evaluated"),     LIT("not checked"),
+    LIT("check skipped"),      LIT("checks skipped")};
 
 /* The stems of the sender-side causes a denial masks ("spam", "blocked",
  * "blocklists", ...), each at the start of a word. */
 static const struct lit negated_stems[] = {
     LIT("spam"),  LIT("block"), LIT("black"), LIT("reputation"), LIT("filter"),
     LIT("antispam"), LIT("rbl"), LIT("dnsbl"), LIT("content"), LIT("virus"),
-    LIT("rate"), LIT("throttl"),
+    LIT("rate"), LIT("throttl"), LIT("spf"), LIT("dkim"), LIT("dmarc"),
     /* the same in French, Spanish, Italian, Portuguese, German */
     LIT("r\xc3\xa9putation"), LIT("reputaci"), LIT("reputazion"),
     LIT("reputa\xc3\xa7"), LIT("blocage"), LIT("bloqu"), LIT("blocc"),
@@ -415,16 +417,6 @@ static bool clause_end(const char *text, size_t len, size_t i)
     }
     return c == ';' || c == ':' || c == ',' || c == '(' || c == ')' ||
            c == '!' || c == '?';
-}
-
-/* clause_end() for a reading backwards from a cue after its causes:
- * " and " joins them ("anti-spam and anti-virus checks passed"). */
-static bool clause_end_back(const char *text, size_t len, size_t i)
-{
-    if (text[i] == ' ' && len - i >= 5 &&
-        strncasecmp(text + i, " and ", 5) == 0)
-        return false;
-    return clause_end(text, len, i);
 }
 
 /* Does the word that holds text[i] go on before it (a hyphen joins two
@@ -509,7 +501,8 @@ static size_t cue_at(const char *text, size_t len, size_t i,
 }
 
 /* Does a word every cue holds ("not", "n't", "unrelated", "passed",
- * "fine"; "pas", "nicht", "no", "non", "não") start at text[i]?  Only
+ * "fine", "skipped"; "pas", "nicht", "no", "non", "não") start at
+ * text[i]?  Only
  * there are cues looked for. */
 static bool denial_anchor(const char *t, size_t len, size_t i)
 {
@@ -530,6 +523,8 @@ static bool denial_anchor(const char *t, size_t len, size_t i)
                (n >= 4 && strncasecmp(t + i, "pas ", 4) == 0);
     case 'f':
         return n >= 4 && strncasecmp(t + i, "fine", 4) == 0;
+    case 's':
+        return n >= 7 && strncasecmp(t + i, "skipped", 7) == 0;
     default:
         return false;
     }
@@ -566,7 +561,8 @@ static size_t next_anchor(const char *t, size_t len, size_t from)
                      tri16(t + i, 'u', 'n', 'r') | tri16(t + i, 'p', 'a', 's') |
                      tri16(t + i, 'f', 'i', 'n') | tri16(t + i, 'n', 'o', ' ') |
                      tri16(t + i, 'n', 'o', 'n') | tri16(t + i, 'n', 'i', 'c') |
-                     tri16(t + i, 'n', (char)0xe3, (char)0xa3);
+                     tri16(t + i, 'n', (char)0xe3, (char)0xa3) |
+                     tri16(t + i, 's', 'k', 'i');
         while (m != 0) {
             size_t k = i + (size_t)__builtin_ctz(m);
             if (denial_anchor(t, len, k))
@@ -581,16 +577,49 @@ static size_t next_anchor(const char *t, size_t len, size_t from)
     return len;
 }
 
-/* Masks the cause words a cue at text[c] (a word's start) denies: to the
- * clause's end after a cue of negate_before[], from the clause's start
- * before one of negate_after[].  Where reading goes on, or 0 when no cue
- * is there. */
+/* Where the causes a cue at text[c] after them denies start:
+ * NEGATE_BACK words back at most, not past the clause's start.  A list
+ * joined by " and " ("anti-spam and anti-virus checks passed", "SPF, DKIM
+ * and DMARC all passed") reaches NEGATE_BACK words further for each
+ * " and ", and, once one is crossed, for each comma before it. */
+static size_t deny_back_from(const char *text, size_t len, size_t c)
+{
+    size_t s = c, words = 0, most = NEGATE_BACK;
+    bool joined = false; /* an " and " crossed */
+
+    for (; s > 0 && c - s < NEGATE_SCOPE; s--) {
+        size_t b = s - 1;
+        if (text[b] == ' ' && len - b >= 5 &&
+            strncasecmp(text + b, " and ", 5) == 0) {
+            joined = true;
+            most += NEGATE_BACK;
+        } else if (text[b] == ',' && joined) {
+            most += NEGATE_BACK;
+        } else if (clause_end(text, len, b)) {
+            break;
+        }
+        if (word_byte(text[b]) && !word_goes_back(text, b) && ++words == most)
+            return b; /* the start of the last word counted */
+    }
+    return s;
+}
+
+/* Masks the cause words a cue at text[c] (a word's start) denies: from
+ * the clause's start before one of negate_after[] (deny_back_from()), to
+ * the clause's end after one of negate_before[].  Where reading goes on,
+ * or 0 when no cue is there.  A cue of negate_after[] is looked for first:
+ * "not evaluated" is one, not the bare "not ". */
 static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
 {
     const size_t nb = sizeof negate_before / sizeof *negate_before;
     const size_t na = sizeof negate_after / sizeof *negate_after;
-    size_t l = cue_at(text, len, c, negate_before, nb);
+    size_t l = cue_at(text, len, c, negate_after, na);
 
+    if (l > 0) {
+        *masked |= mask_causes(text, deny_back_from(text, len, c), c);
+        return c + l;
+    }
+    l = cue_at(text, len, c, negate_before, nb);
     if (l > 0) {
         /* after the bare "not " or "no " (the only cues of four bytes or
          * fewer), one word; a list reaches further ("not a quota, rate or
@@ -608,19 +637,6 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
         }
         *masked |= mask_causes(text, c + l, e);
         return e;
-    }
-    l = cue_at(text, len, c, negate_after, na);
-    if (l > 0) {
-        size_t s = c, words = 0;
-        for (; s > 0 && c - s < NEGATE_SCOPE && !clause_end_back(text, len, s - 1);
-             s--)
-            if (word_byte(text[s - 1]) && !word_goes_back(text, s - 1) &&
-                ++words == NEGATE_BACK)
-                break;
-        if (words == NEGATE_BACK)
-            s--; /* the start of the last word counted */
-        *masked |= mask_causes(text, s, c);
-        return c + l;
     }
     return 0;
 }

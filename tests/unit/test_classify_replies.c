@@ -118,9 +118,13 @@ static const struct reply_row rows[] = {
      "be delivered. This account has been disabled or discontinued [#102]. "
      "- mta1002.mail.ne1.yahoo.example",
      H, "mailbox_disabled", false},
+    /* Yahoo's and AOL's refusal of mail that fails its domain's DMARC
+     * policy; the same status with other words is not (a TLS refusal,
+     * bounceguard-rules(5)) */
     {"554 5.7.9 Message not accepted for policy reasons.  See "
      "https://postmaster.yahooinc.com/error-codes",
-     X, "policy", false},
+     X, "auth_dmarc", true},
+    {"554 5.7.9 Sending without TLS when required", X, NULL, false},
 
     /* --- Gmail (multi-line replies as sent) --- */
     {"450-4.2.1 The user you are trying to contact is receiving mail at a "
@@ -1674,6 +1678,36 @@ static const struct reply_row rows[] = {
      X, "rate_limited", false},
     {"451 4.3.2 Server busy. Please try again later", S, "system_error",
      false},
+    /* rspamd's symbols, an ARC chain that failed */
+    {"554 5.7.1 Spam message rejected (DMARC_POLICY_REJECT, R_SPF_FAIL, "
+     "R_DKIM_REJECT)",
+     X, "auth_dmarc", true},
+    {"554 5.7.1 Message rejected (ARC_REJECT: ARC chain validation failed, "
+     "cv=fail)",
+     X, "auth_arc", true},
+    /* a recipient's own authentication, a signing domain on a block list,
+     * authentication results the reply denies, skips or did not reach */
+    {"550 5.1.1 <x.li@alumni.example.cn>: Recipient address rejected: "
+     "recipient authentication failed - no such mailbox",
+     H, "user_unknown", false},
+    {"554 5.7.1 Blocked: DKIM-signing domain mailcampaign.example is listed "
+     "on the Spamhaus DBL",
+     X, "blocklisted", false},
+    {"550 5.7.1 Message rejected: sender domain promo.example listed in "
+     "dbl.spamhaus.org (not an SPF issue)",
+     X, "blocklisted", false},
+    {"554 5.7.1 Rejected: 198.51.100.99 listed at b.barracudacentral.org; "
+     "SPF/DKIM not evaluated",
+     X, "blocklisted", false},
+    {"451 4.3.5 Server configuration problem; SPF check skipped", S,
+     "system_error", false},
+    {"550 5.7.1 Message refused by content policy (attachment type .exe "
+     "blocked); SPF, DKIM and DMARC all passed",
+     X, "policy", false},
+    {"550 5.7.1 Blocked: listed at zen.spamhaus.org, SPF check passed", X,
+     "blocklisted", false},
+    {"550 5.7.23 SPF validation failed; DKIM and DMARC not evaluated", X,
+     "auth_spf", true},
 };
 
 int main(void)
