@@ -247,12 +247,24 @@ static size_t skip_diag_type(const char *s, size_t len)
     return i;
 }
 
+/* Does the code at s[i] follow "said:", as the reply of the server a
+ * sending MTA names ("host mx.example[192.0.2.1] said: 450 ...")? */
+static bool after_said(const char *s, size_t i)
+{
+    while (i > 0 && s[i - 1] == ' ')
+        i--;
+    return i >= 5 && strncasecmp(s + i - 5, "said:", 5) == 0;
+}
+
 /* May a later 5xx code replace the best one so far, a 4xx code that does
  * not stand at the start (attempts one after the other: "attempt 1: 451
- * ... attempt 7: 550 5.1.1 ...")? */
-static bool later_5xx(int best, size_t best_pos, size_t start)
+ * ... attempt 7: 550 5.1.1 ...")?  Not one that a server's reply starts
+ * with: a 5xx after it is one it quotes ("said: 450 4.1.1 ... undeliverable
+ * address: host ... said: 550 5.1.1"). */
+static bool later_5xx(const char *s, int best, size_t best_pos, size_t start)
 {
-    return best >= 400 && best < 500 && best_pos != start;
+    return best >= 400 && best < 500 && best_pos != start &&
+           !after_said(s, best_pos);
 }
 
 /* Picks the reply code, in order of preference: a 4xx/5xx code at the
@@ -269,7 +281,7 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
     for (size_t i = start;
-         i < len && (rank < 4 || later_5xx(best, *pos_r, start)); i++) {
+         i < len && (rank < 4 || later_5xx(s, best, *pos_r, start)); i++) {
         if ((i = next_digit25(s, i, len)) == len)
             break;
         int c = code_at(s, len, i), r = 0;
@@ -285,7 +297,7 @@ static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
         else if (st)
             r = 1;
         if (r > rank ||
-            (r == 4 && c >= 500 && later_5xx(best, *pos_r, start))) {
+            (r == 4 && c >= 500 && later_5xx(s, best, *pos_r, start))) {
             rank = r;
             best = c;
             *pos_r = i;

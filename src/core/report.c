@@ -704,10 +704,118 @@ static void report_refine_status(struct report_rcpt *rc, const char *st)
         strcpy(rc->status, st);
 }
 
+/* Is the word w[0..n) one that says nothing of a failure's cause
+ * ("delivery failed", "rejected", "mailbox unavailable")? */
+static bool report_generic_word(const char *w, size_t n)
+{
+    static const char *const generic[] = {
+        "smtp", "delivery", "failed", "failure", "rejected", "refused",
+        "error", "permanent", "permanently", "temporary", "mailbox",
+        "unavailable", "transaction", "undeliverable", "message", "mail",
+        "not", "delivered", "requested", "action", "taken", "the", "was",
+        "has", "been", "could", "status", "fatal", "denied", "bounced",
+        "remote", "server", "host", "said", "reply", "code"};
+
+    for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
+        if (strlen(generic[i]) == n && strncasecmp(w, generic[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* Does a diagnostic say nothing but codes and generic words ("550 5.0.0",
+ * "smtp; 554 5.0.0 Transaction failed", "delivery failed"): no word of
+ * three letters or more, after its type ("smtp;"), that report_generic_word()
+ * does not know? */
+static bool report_vague(const char *d)
+{
+    const char *semi = strchr(d, ';');
+
+    if (semi != NULL && semi - d <= 16) /* "smtp;", "X-Postfix;" */
+        d = semi + 1;
+    while (*d != '\0') {
+        size_t n = 0;
+        while (d[n] != '\0' &&
+               ((unsigned char)d[n] >= 0x80 ||
+                ((d[n] | 0x20) >= 'a' && (d[n] | 0x20) <= 'z')))
+            n++;
+        if (n >= 3 && !report_generic_word(d, n))
+            return false;
+        d += n > 0 ? n : 1;
+    }
+    return true;
+}
+
+/* Does the text words quote the diagnostic d (after its type, ASCII case
+ * ignored): the same reply, with no more about its cause than the words
+ * around it ("host ... said: 554 Transaction failed (in reply to MAIL FROM
+ * command)")? */
+static bool report_repeats(const char *words, const char *d)
+{
+    const char *semi = strchr(d, ';');
+
+    if (semi != NULL && semi - d <= 16)
+        d = semi + 1;
+    while (*d == ' ')
+        d++;
+    size_t n = strlen(d);
+    for (; n > 0 && *words != '\0'; words++)
+        if (strncasecmp(words, d, n) == 0)
+            return true;
+    return false;
+}
+
+/* Does a recipient's status say no more than its class (none, X.0.0)? */
+static bool report_status_vague(const struct report_rcpt *rc)
+{
+    return rc->status[0] == '\0' || strcmp(rc->status + 1, ".0.0") == 0;
+}
+
+/* The notice's words for a recipient whose diagnostic is only codes: the
+ * codes, then those words ("550 5.0.0 Raison : l'adresse du destinataire
+ * est inconnue"), so that the reply code and status stay the report's
+ * and the rules read the words. */
+static void report_explain(struct rbuild *b, struct report_rcpt *rc,
+                           const char *words)
+{
+    size_t dl = strlen(rc->diagnostic), wl = strlen(words);
+    char *joined = malloc(dl + 1 + wl + 1);
+
+    if (joined == NULL) {
+        b->oom = true;
+        return;
+    }
+    memcpy(joined, rc->diagnostic, dl);
+    joined[dl] = ' ';
+    memcpy(joined + dl + 1, words, wl + 1);
+    rbuild_drop(b, &rc->diagnostic);
+    rbuild_str(b, &rc->diagnostic, joined, dl + 1 + wl);
+    free(joined);
+}
+
+/* A lone recipient whose status and diagnostic say nothing of the cause:
+ * the notice's text before the returned original (text[0..cut), its first
+ * REPORT_NOTICE_DIAG bytes) is about it alone, and explains it, unless it
+ * only quotes the same reply. */
+static void report_explain_lone(struct report_ctx *c, size_t cut)
+{
+    struct report_rcpt *rc = &c->b.r->rcpts[0];
+    char d[REPORT_NOTICE_DIAG];
+
+    if (c->b.r->nrcpts != 1 || rc->diagnostic == NULL ||
+        !report_status_vague(rc) || !report_vague(rc->diagnostic))
+        return;
+    size_t dl = hdr_unfold(c->nt.text, cut, d, sizeof d - 1);
+    d[dl] = '\0';
+    if (dl > 0 && !report_vague(d) && !report_repeats(d, rc->diagnostic))
+        report_explain(&c->b, rc, d);
+}
+
 /* Fills what a DSN recipient lacks (diagnostic, reply code, a specific
- * status) from what the notice's text says about the same address. */
+ * status, words for a diagnostic of codes alone) from what the notice's
+ * text says about the same address.  The words of a lone recipient are
+ * the whole notice's (report_explain_lone()). */
 static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
-                               const struct report_rcpt *tr)
+                               const struct report_rcpt *tr, bool lone)
 {
     char st[16];
 
@@ -722,6 +830,11 @@ static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
     if (rc->diagnostic == NULL && tr->diagnostic != NULL)
         rbuild_str(b, &rc->diagnostic, tr->diagnostic,
                    strlen(tr->diagnostic));
+    else if (!lone && rc->diagnostic != NULL && tr->diagnostic != NULL &&
+             report_status_vague(rc) && report_vague(rc->diagnostic) &&
+             !report_vague(tr->diagnostic) &&
+             !report_repeats(tr->diagnostic, rc->diagnostic))
+        report_explain(b, rc, tr->diagnostic);
     if (rc->remote_mta == NULL && tr->remote_mta != NULL)
         rbuild_str(b, &rc->remote_mta, tr->remote_mta,
                    strlen(tr->remote_mta));
@@ -737,8 +850,7 @@ static bool report_dsn_lacking(const struct report *r)
 {
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *rc = &r->rcpts[i];
-        if (rc->diagnostic == NULL || rc->status[0] == '\0' ||
-            strcmp(rc->status + 1, ".0.0") == 0)
+        if (rc->diagnostic == NULL || report_status_vague(rc))
             return true;
     }
     return false;
@@ -750,7 +862,7 @@ static void report_enrich(struct report_ctx *c)
     struct rbuild tb = {.r = t, .lim = c->b.lim};
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
                                  .from = c->from_addr};
-    size_t orig;
+    size_t orig, cut = 0;
 
     r->mta = "rfc3464";
     bool lacking = report_dsn_lacking(r);
@@ -764,7 +876,7 @@ static void report_enrich(struct report_ctx *c)
             r->mta = fam;
         if (lacking) {
             report_addrs(c);
-            size_t cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
+            cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
             (void)textbounce_recipients(&tb, c->nt.text, cut, &h);
         }
     }
@@ -772,8 +884,10 @@ static void report_enrich(struct report_ctx *c)
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
         if (tr == NULL && t->nrcpts == 1 && r->nrcpts == 1)
             tr = &t->rcpts[0];
-        report_enrich_rcpt(&c->b, &r->rcpts[i], tr);
+        report_enrich_rcpt(&c->b, &r->rcpts[i], tr, r->nrcpts == 1);
     }
+    if (lacking && c->nt.text != NULL)
+        report_explain_lone(c, cut);
     c->b.oom = c->b.oom || tb.oom;
     free(t->rcpts);
     rbuild_release(&t->blocks);

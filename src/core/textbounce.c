@@ -1844,6 +1844,94 @@ static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
     rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
 }
 
+/* Labels of a paragraph that gives a failure's reason, lower case (the
+ * ASCII ones compared so): "Reason:", "Grund:", "Causa:", "Причина:",
+ * "原因：", "사유:". */
+static const char *const tb_reason_labels[] = {
+    "reason", "cause", "grund", "ursache", "raison", "motif", "motivo",
+    "causa", "raz\xc3\xb3n", "raz\xc3\xa3o", "oorzaak", "reden", "orsak",
+    "\xc3\xa5rsak", "\xc3\xa5rsag", "syy", "przyczyna", "pow\xc3\xb3" "d",
+    "d\xc5\xafvod", "hata nedeni", "neden", "sebep",
+    "\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0", /* причина */
+    "\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0", /* Причина */
+    "\xe5\x8e\x9f\xe5\x9b\xa0",                                 /* 原因 */
+    "\xe7\x90\x86\xe7\x94\xb1",                                 /* 理由 */
+    "\xec\x82\xac\xec\x9c\xa0",                                 /* 사유 */
+    "\xec\x9d\xb4\xec\x9c\xa0"};                                /* 이유 */
+
+/* Length of the reason label line[0..ll) starts with, after blanks and a
+ * '[' or '【', through its ':' (or '：', ']', '】'); 0 when none. */
+static size_t tb_reason_label(const char *line, size_t ll)
+{
+    size_t i = 0;
+
+    while (i < ll && (line[i] == ' ' || line[i] == '\t' || line[i] == '['))
+        i++;
+    if (ll - i >= 3 && memcmp(line + i, "\xe3\x80\x90", 3) == 0) /* 【 */
+        i += 3;
+    for (size_t k = 0; k < sizeof tb_reason_labels / sizeof *tb_reason_labels;
+         k++) {
+        size_t n = strlen(tb_reason_labels[k]), j = i + n;
+        if (ll - i < n || !tb_eq_lower(line + i, tb_reason_labels[k], n))
+            continue;
+        while (j < ll && line[j] == ' ')
+            j++;
+        if (j < ll && (line[j] == ':' || line[j] == ']'))
+            return j + 1;
+        if (ll - j >= 3 && (memcmp(line + j, "\xef\xbc\x9a", 3) == 0 ||
+                            memcmp(line + j, "\xe3\x80\x91", 3) == 0))
+            return j + 3;
+    }
+    return 0;
+}
+
+/* Does s[0..n) hold the bytes w[0..wl)? */
+static bool tb_holds(const char *s, size_t n, const char *w, size_t wl)
+{
+    for (size_t i = 0; wl > 0 && i + wl <= n; i++)
+        if (s[i] == w[0] && memcmp(s + i, w, wl) == 0)
+            return true;
+    return false;
+}
+
+/* A lone recipient with no code whose block did not hold the notice's
+ * paragraph of reasons ("Grund: Die Nachricht hat die DMARC-Prüfung nicht
+ * bestanden."): that paragraph, to the next blank line, joins its
+ * diagnostic. */
+static void tb_reason_paragraph(struct tb_ctx *c, struct report_rcpt *rc)
+{
+    size_t p = 0, next, ll;
+
+    if (c->b->r->nrcpts != 1 || rc->reply_code != 0 ||
+        rc->status[0] != '\0' || rc->diagnostic == NULL)
+        return;
+    for (; p < c->len; p += next) {
+        ll = tb_line(c->text, c->len, p, &next);
+        if (tb_reason_label(c->text + p, ll) > 0)
+            break;
+    }
+    if (p >= c->len)
+        return;
+    size_t e = p;
+    for (; e < c->len && e - p < TB_BLOCK_MAX; e += next) {
+        ll = tb_line(c->text, c->len, e, &next);
+        if (tb_blank(c->text + e, ll) && e > p)
+            break;
+    }
+    char d[TB_BLOCK_MAX];
+    size_t dl = strlen(rc->diagnostic), n;
+    if (dl + 1 >= sizeof d)
+        return;
+    memcpy(d, rc->diagnostic, dl);
+    d[dl++] = ' ';
+    n = hdr_unfold(c->text + p, e - p, d + dl, sizeof d - dl);
+    /* not when the block holds it already */
+    if (n == 0 || tb_holds(rc->diagnostic, dl - 1, d + dl, n < 24 ? n : 24))
+        return;
+    rbuild_drop(c->b, &rc->diagnostic);
+    rbuild_str_nonul(c->b, &rc->diagnostic, d, dl + n);
+}
+
 /* A recipient without any code: the first line of the notice with a reply
  * code that names it, or for a lone recipient any such line. */
 static void tb_complete(struct tb_ctx *c)
@@ -1868,6 +1956,7 @@ static void tb_complete(struct tb_ctx *c)
             }
         }
         tb_notice_as_reason(c, rc);
+        tb_reason_paragraph(c, rc);
     }
 }
 

@@ -134,3 +134,8 @@ EXTRA_DIST += tests/golden/held-digest.eml tests/golden/held-digest.ref
 EXTRA_DIST += tests/golden/list-moderated.eml tests/golden/list-moderated.ref
 EXTRA_DIST += tests/golden/notice-pl.eml tests/golden/notice-pl.ref
 EXTRA_DIST += tests/golden/ticket-ack-inline.eml tests/golden/ticket-ack-inline.ref
+# DSNs whose diagnostics are codes alone, read with the notice's words; a
+# notice whose reason is a paragraph of its own
+EXTRA_DIST += tests/golden/dsn-vague-it.eml tests/golden/dsn-vague-it.ref
+EXTRA_DIST += tests/golden/dsn-vague-two.eml tests/golden/dsn-vague-two.ref
+EXTRA_DIST += tests/golden/reason-paragraph-de.eml tests/golden/reason-paragraph-de.ref

@@ -1708,6 +1708,62 @@ static const struct reply_row rows[] = {
      "blocklisted", false},
     {"550 5.7.23 SPF validation failed; DKIM and DMARC not evaluated", X,
      "auth_spf", true},
+    /* what a sending MTA writes of its own failures: a local delivery
+     * agent's, SpamAssassin's programs by name, a lookup that failed for
+     * now, a TLSA record that could not be looked up */
+    {"X-Postfix; Command died with status 89: \"/usr/lib/dovecot/dovecot-lda"
+     "\". Command output: lda(jdoe): Fatal: Invalid user settings.",
+     S, "mailer_error", false},
+    {"X-Postfix; internal software error. Command output: /usr/bin/spamc: "
+     "unexpected EOF while reading from spamd",
+     S, NULL, false},
+    {"Temporary failure in MX lookup", S, "network", false},
+    {"TLSA lookup error for mx.example.net:25", S, "network", false},
+    {"DANE error: tlsa lookup DEFER", S, "network", false},
+    {"x-halon; DANE: no TLSA record matched the certificate presented by "
+     "mx.example.com[192.0.2.61]:25",
+     X, "tls_required", false},
+    {"Deferred: 421 4.3.2 Too many open connections.", X,
+     "too_many_connections", false},
+    {"421 4.3.2 Too many open sessions on this server, come back later", S,
+     "system_error", false},
+    /* Postfix's address verification: the 450 is the reply, the 550 the
+     * probe's it quotes */
+    {"host mx.example.com[192.0.2.1] said: 450 4.1.1 <carol@example.com>: "
+     "Recipient address rejected: undeliverable address: host "
+     "mailstore.example.com[10.1.2.3] said: 550 5.1.1 <carol@example.com>: "
+     "User unknown (in reply to RCPT TO command)",
+     S, NULL, false},
+    {"attempt 1: 451 4.7.1 try again later; attempt 7: 550 5.1.1 "
+     "<zed@example.net>: User unknown",
+     H, "user_unknown", false},
+    /* causes in other languages */
+    {"550 5.0.0 Raison : l'adresse du destinataire est inconnue.", H,
+     "user_unknown", false},
+    {"550 5.0.0 Hata nedeni: Al\xc4\xb1" "c\xc4\xb1 adresi bulunamad\xc4\xb1.",
+     H, "user_unknown", false},
+    {"550 5.0.0 Przyczyna: konto odbiorcy zosta\xc5\x82o wy\xc5\x82\xc4\x85"
+     "czone (dezaktywowane).",
+     H, "mailbox_disabled", false},
+    {"550 5.0.0 Ok: a c\xc3\xadmzett postafi\xc3\xb3kja megtelt.", S,
+     "mailbox_full", false},
+    {"550 5.0.0 Ok: a c\xc3\xadmzett domain nem l\xc3\xa9tezik.", H,
+     "domain_not_found", false},
+    {"Syy: vastaanottajan verkkotunnusta \"jarvi.example.fi\" ei "
+     "l\xc3\xb6ydy.",
+     H, "domain_not_found", false},
+    {"550 5.0.0 Motivo: la casella di posta del destinatario risulta "
+     "disabilitata.",
+     H, "mailbox_disabled", false},
+    {"Orsak: F\xc3\xb6r m\xc3\xa5nga meddelanden har skickats fr\xc3\xa5n "
+     "din server p\xc3\xa5 kort tid.",
+     X, "rate_limited", false},
+    {"554 5.0.0 \xec\x82\xac\xec\x9c\xa0: \xec\x8a\xa4\xed\x8c\xb8 "
+     "\xeb\xa9\x94\xec\x9d\xbc\xeb\xa1\x9c \xed\x8c\x90\xeb\x8b\xa8",
+     X, "spam_detected", false},
+    {"552 5.0.0 Causa: el mensaje excede el tama\xc3\xb1o m\xc3\xa1ximo "
+     "permitido (20 MB).",
+     X, "message_too_large", false},
 };
 
 int main(void)
