@@ -1847,21 +1847,64 @@ static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
 /* Labels of a paragraph that gives a failure's reason, lower case (the
  * ASCII ones compared so): "Reason:", "Grund:", "Causa:", "Причина:",
  * "原因：", "사유:". */
-static const char *const tb_reason_labels[] = {
-    "reason", "cause", "grund", "ursache", "raison", "motif", "motivo",
-    "causa", "raz\xc3\xb3n", "raz\xc3\xa3o", "oorzaak", "reden", "orsak",
-    "\xc3\xa5rsak", "\xc3\xa5rsag", "syy", "przyczyna", "pow\xc3\xb3" "d",
-    "d\xc5\xafvod", "hata nedeni", "neden", "sebep",
-    "\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0", /* причина */
-    "\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0", /* Причина */
-    "\xe5\x8e\x9f\xe5\x9b\xa0",                                 /* 原因 */
-    "\xe7\x90\x86\xe7\x94\xb1",                                 /* 理由 */
-    "\xec\x82\xac\xec\x9c\xa0",                                 /* 사유 */
-    "\xec\x9d\xb4\xec\x9c\xa0"};                                /* 이유 */
+#define TB_LIT(s) {s, sizeof s - 1}
+static const struct {
+    const char *s;
+    size_t n;
+} tb_reason_labels[] = {
+    TB_LIT("reason"), TB_LIT("cause"), TB_LIT("grund"), TB_LIT("ursache"),
+    TB_LIT("raison"), TB_LIT("motif"), TB_LIT("motivo"), TB_LIT("causa"),
+    TB_LIT("raz\xc3\xb3n"), TB_LIT("raz\xc3\xa3o"), TB_LIT("oorzaak"),
+    TB_LIT("reden"), TB_LIT("orsak"), TB_LIT("\xc3\xa5rsak"),
+    TB_LIT("\xc3\xa5rsag"), TB_LIT("syy"), TB_LIT("przyczyna"),
+    TB_LIT("pow\xc3\xb3" "d"), TB_LIT("d\xc5\xafvod"), TB_LIT("hata nedeni"),
+    TB_LIT("neden"), TB_LIT("sebep"),
+    TB_LIT("\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0"), /* причина */
+    TB_LIT("\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0"), /* Причина */
+    TB_LIT("\xe5\x8e\x9f\xe5\x9b\xa0"),                                 /* 原因 */
+    TB_LIT("\xe7\x90\x86\xe7\x94\xb1"),                                 /* 理由 */
+    TB_LIT("\xec\x82\xac\xec\x9c\xa0"),                                 /* 사유 */
+    TB_LIT("\xec\x9d\xb4\xec\x9c\xa0")};                                /* 이유 */
+#define TB_REASON_LABEL_MAX 24 /* bytes of a label and its blanks, at most */
+
+/* Does a ':', ']' or the first byte of '：' or '】' stand in s[0..n)
+ * (s[0..TB_REASON_LABEL_MAX) readable where SSE2 is, n at most that)? */
+static bool tb_label_end_in(const char *s, size_t n, size_t readable)
+{
+#if defined(__SSE2__)
+    if (readable >= 32) {
+        uint32_t m = scan_eq2_16(s, ':', ']') | scan_eq2_16(s, '\xef', '\xe3') |
+                     (uint32_t)(scan_eq2_16(s + 16, ':', ']') |
+                                scan_eq2_16(s + 16, '\xef', '\xe3'))
+                         << 16;
+        return (m & (((uint32_t)1 << n) - 1)) != 0;
+    }
+#endif
+    (void)readable;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ':' || s[i] == ']' || s[i] == '\xef' || s[i] == '\xe3')
+            return true;
+    return false;
+}
+
+/* Can a reason label start with the byte c (as tb_lower() has it)? */
+static bool tb_label_first(char c)
+{
+    switch (c) {
+    case 'r': case 'c': case 'g': case 'u': case 'm': case 'o': case 's':
+    case 'p': case 'd': case 'h': case 'n': case '\xc3': case '\xc5':
+    case '\xd0': case '\xe5': case '\xe7': case '\xec':
+        return true;
+    default:
+        return false;
+    }
+}
 
 /* Length of the reason label line[0..ll) starts with, after blanks and a
- * '[' or '【', through its ':' (or '：', ']', '】'); 0 when none. */
-static size_t tb_reason_label(const char *line, size_t ll)
+ * '[' or '【', through its ':' (or '：', ']', '】'); 0 when none.  Lines
+ * whose first byte starts no label, or with no such end near their start,
+ * are passed over at once.  line[0..readable) may be read. */
+static size_t tb_reason_label(const char *line, size_t ll, size_t readable)
 {
     size_t i = 0;
 
@@ -1869,10 +1912,16 @@ static size_t tb_reason_label(const char *line, size_t ll)
         i++;
     if (ll - i >= 3 && memcmp(line + i, "\xe3\x80\x90", 3) == 0) /* 【 */
         i += 3;
+    size_t room = ll - i < TB_REASON_LABEL_MAX ? ll - i : TB_REASON_LABEL_MAX;
+    if (room < 4 || !tb_label_first(tb_lower(line[i])) ||
+        !tb_label_end_in(line + i, room, readable - i))
+        return 0;
     for (size_t k = 0; k < sizeof tb_reason_labels / sizeof *tb_reason_labels;
          k++) {
-        size_t n = strlen(tb_reason_labels[k]), j = i + n;
-        if (ll - i < n || !tb_eq_lower(line + i, tb_reason_labels[k], n))
+        size_t n = tb_reason_labels[k].n, j = i + n;
+        if (ll - i < n ||
+            tb_lower(line[i]) != tb_reason_labels[k].s[0] ||
+            !tb_eq_lower(line + i, tb_reason_labels[k].s, n))
             continue;
         while (j < ll && line[j] == ' ')
             j++;
@@ -1896,21 +1945,23 @@ static bool tb_holds(const char *s, size_t n, const char *w, size_t wl)
 
 /* A lone recipient with no code whose block did not hold the notice's
  * paragraph of reasons ("Grund: Die Nachricht hat die DMARC-Prüfung nicht
- * bestanden."): that paragraph, to the next blank line, joins its
- * diagnostic. */
+ * bestanden."), in its first TB_HEAD_MAX bytes: that paragraph, to the
+ * next blank line, joins its diagnostic. */
 static void tb_reason_paragraph(struct tb_ctx *c, struct report_rcpt *rc)
 {
     size_t p = 0, next, ll;
 
+    size_t head = c->len < TB_HEAD_MAX ? c->len : TB_HEAD_MAX;
+
     if (c->b->r->nrcpts != 1 || rc->reply_code != 0 ||
         rc->status[0] != '\0' || rc->diagnostic == NULL)
         return;
-    for (; p < c->len; p += next) {
+    for (; p < head; p += next) {
         ll = tb_line(c->text, c->len, p, &next);
-        if (tb_reason_label(c->text + p, ll) > 0)
+        if (tb_reason_label(c->text + p, ll, c->len - p) > 0)
             break;
     }
-    if (p >= c->len)
+    if (p >= head)
         return;
     size_t e = p;
     for (; e < c->len && e - p < TB_BLOCK_MAX; e += next) {
