@@ -432,12 +432,12 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         while (t < e && (*t == ' ' || *t == '<'))
             t++;
         struct report_rcpt *rc = NULL;
-        if (g->has_orig && t < e &&
-            (*t == '@' || dsn_encapsulated(t, (size_t)(e - t)) ||
+        if (g->has_orig &&
+            (t >= e || *t == '@' || dsn_encapsulated(t, (size_t)(e - t)) ||
              memchr(t, '@', (size_t)(e - t)) == NULL)) {
-            /* a source route, no address anybody sends to, or one of
-             * another kind ("x400; /C=US/ADMD=.../S=Smith/"): the
-             * original recipient, when it is an address */
+            /* none ("unknown;"), a source route, no address anybody sends
+             * to, or one of another kind ("x400; /C=US/ADMD=.../S=Smith/"):
+             * the original recipient, when it is an address */
             const char *o = dsn_skip_type(g->orig, strlen(g->orig));
             rc = rbuild_rcpt(b, o, strlen(o), NULL);
         }

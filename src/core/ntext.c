@@ -233,6 +233,32 @@ static bool ntext_block_tag(const char *s)
     return c0 == 'd' && ntext_lower(s[1]) == 'i' && ntext_lower(s[2]) == 'v';
 }
 
+/* Is the tag whose name starts at s (after its '<') an inline one
+ * ("span", "b", "a", "font", ...; opening or closing), which a browser
+ * shows with no space of its own ("<span>a</span>&#64;<span>b.example")?
+ * Bytes are read as ntext_block_tag() reads them. */
+static bool ntext_inline_tag(const char *s)
+{
+    static const char *const names[] = {"span", "b",    "i",      "u",
+                                        "a",    "font", "strong", "em",
+                                        "small", "big", "tt",     "code",
+                                        "sub",  "sup"};
+    size_t k = s[0] == '/';
+
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        size_t j = 0;
+        while (names[n][j] != '\0' && ntext_lower(s[k + j]) == names[n][j])
+            j++;
+        if (names[n][j] != '\0')
+            continue;
+        char c = s[k + j];
+        if (c == '>' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+            c == '/')
+            return true;
+    }
+    return false;
+}
+
 /* Where ntext_untag() is in a text that comes in pieces: bytes read,
  * bytes written, and the end of the bytes known to hold no '>' after the
  * '<' it stopped at (so that a tag open for long is not searched again). */
@@ -353,9 +379,10 @@ static bool ntext_ref_open(const char *s, size_t n)
 
 /* Crude HTML to text, in place, resumable: s[at->i..n) (s NUL-terminated
  * at n) is read and its text written at s + at->o (o <= i): tags dropped
- * (a space for each), block tags become line breaks, character references
- * the characters they stand for (a reference is never shorter than its
- * character), the text between moved in runs.  Unless final, it stops at
+ * (a space for each but an inline one: ntext_inline_tag()), block tags
+ * become line breaks, character references the characters they stand for
+ * (a reference is never shorter than its character), the text between
+ * moved in runs.  Unless final, it stops at
  * a '<' or '&' that the bytes up to n cannot tell (the last byte, a tag
  * with no '>' yet, a reference not whole yet), so that more bytes
  * appended at n go on from there with the same result as one call over
@@ -397,7 +424,8 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
             more = false;
             break;
         }
-        s[o++] = ' ';
+        if (!ntext_inline_tag(s + i + 1))
+            s[o++] = ' ';
         i = gt + 1;
     }
     at->i = i;

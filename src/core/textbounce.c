@@ -415,6 +415,7 @@ static const char *const tb_rcpt_words[] = {
     "rcpt to", "recipient address:", "original-recipient:",
     "final-recipient:", "recipient:", "recipient :", "recipient(s):",
     "recipients:",
+    "recipient  ", /* a table's cell, its tags dropped (an HTML notice) */
     "*  to:", /* the summary of a transcript (MDaemon) */
     /* the label in other languages: French, German, Spanish and Italian,
      * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean */
@@ -709,10 +710,12 @@ static void tb_narrow_build(const char *const *fam)
 
 static void tb_sets_init(void)
 {
-    const char *fam[TB_NFAMILIES + TB_NDELAY];
+    const char *fam[TB_SET_MAX]; /* the phrases of a combined set */
     size_t nf = TB_NFAMILIES;
 
     _Static_assert(TB_NFAMILIES + TB_NDELAY <= TB_SET_MAX, "too many");
+    _Static_assert(TB_NHELPDESK + TB_NORIGIN + TB_NRCPT <= TB_SET_MAX,
+                   "too many");
     _Static_assert(sizeof tb_fail_words / sizeof tb_fail_words[0] <=
                        TB_SET_MAX, "too many");
     _Static_assert(sizeof tb_fail_intl_words / sizeof tb_fail_intl_words[0] <=
@@ -1270,6 +1273,15 @@ static bool tb_blank(const char *s, size_t n)
     return true;
 }
 
+/* May c stand in a table's or a log's columns before an address: a digit
+ * or the punctuation of dates, times, numbers and cell borders? */
+static bool tb_row_column(char c)
+{
+    return (c >= '0' && c <= '9') || c == ':' || c == '.' || c == '/' ||
+           c == '|' || c == '(' || c == ')' || c == '[' || c == ']' ||
+           c == '#' || c == ',';
+}
+
 /* Does line[0..ll) start with an address other than norm, or with a
  * transcript's RCPT command for one (">>> RCPT To:<other>")? */
 static bool tb_other_address(const char *line, size_t ll, const char *norm)
@@ -1277,7 +1289,10 @@ static bool tb_other_address(const char *line, size_t ll, const char *norm)
     size_t pos = 0, s, l, i = 0;
     char a[ADDRSCAN_MAX];
 
-    while (i < ll && (tb_bullet(line[i]) || line[i] == '>'))
+    /* bullets, quote marks, and the columns of a log's or a table's row
+     * before its address ("2024-05-02 08:14  a@b", "| 2 | a@b", "3. a@b") */
+    while (i < ll && (tb_bullet(line[i]) || line[i] == '>' ||
+                      tb_row_column(line[i])))
         i++;
     if (ll - i > 8 && (line[i] | 0x20) == 'r' &&
         strncasecmp(line + i, "rcpt to:", 8) == 0)
@@ -1299,8 +1314,9 @@ static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
 }
 
 /* End of the block that starts at the line at off (the address line): up
- * to a blank line (one right after the address line is skipped) or a line
- * that starts with another address.  Only a line that may hold an '@' is
+ * to a blank line (one right after the address line is skipped, unless
+ * that line holds its own reply) or a line that starts with another
+ * address (after a row's columns: tb_other_address()).  Only a line that may hold an '@' is
  * read for one: the next '@' is looked for once, not on every line (no
  * further than lim, after which every line is read). */
 /* Does the head of the notice say that delivery is still tried (a delay
@@ -1329,14 +1345,17 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
                                                  : c->len;
     bool colon = false; /* the last line ended in ':' ("because:") */
     bool retry = true;  /* each line so far says only that it is retried */
+    /* an address line with its own reply (a table's row) ends at the next
+     * blank line, the first one too */
+    size_t fl = tb_line(c->text, c->len, p, &next);
+    bool own_reply = tb_code(c->text + p, fl) != 0;
 
-    (void)tb_line(c->text, c->len, p, &next);
     p += next;
     at = tb_next_at(c, p, lim);
     while (p < c->len && lines < TB_BLOCK_LINES && p - off < TB_BLOCK_MAX) {
         size_t ll = tb_line(c->text, c->len, p, &next);
         if (tb_blank(c->text + p, ll)) {
-            if (lines > 0 && !colon && !retry)
+            if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
         } else if (at < p + ll && tb_other_address(c->text + p, ll, norm)) {
             break;
@@ -2269,11 +2288,13 @@ static size_t tb_cut(const char *text, size_t len, size_t limit,
                      size_t *orig_r)
 {
     size_t p = 0, next;
+    bool said = false; /* a line of text before */
 
     *orig_r = len;
     while (p < len && p < limit) {
         size_t ll = tb_line(text, len, p, &next);
         if (!tb_cut_candidate((unsigned char)text[p])) {
+            said = said || ll > 0; /* a line holds no CR or LF */
             p += next; /* most lines: neither test can hold */
             continue;
         }
@@ -2281,7 +2302,9 @@ static size_t tb_cut(const char *text, size_t len, size_t limit,
             *orig_r = p;
             return p;
         }
-        if (tb_marker(text + p, ll)) {
+        /* a marker as the notice's first line is its title ("Undelivered
+         * message", an HTML notice's <title>), not the original's start */
+        if (said && tb_marker(text + p, ll)) {
             size_t q = p + next, n2;
             for (int k = 0; k < 4 && q < len; k++) { /* skip blank lines */
                 size_t l2 = tb_line(text, len, q, &n2);
@@ -2294,6 +2317,7 @@ static size_t tb_cut(const char *text, size_t len, size_t limit,
             }
             return p;
         }
+        said = said || !tb_blank(text + p, ll);
         p += next;
     }
     return p;

@@ -139,3 +139,9 @@ EXTRA_DIST += tests/golden/ticket-ack-inline.eml tests/golden/ticket-ack-inline.
 EXTRA_DIST += tests/golden/dsn-vague-it.eml tests/golden/dsn-vague-it.ref
 EXTRA_DIST += tests/golden/dsn-vague-two.eml tests/golden/dsn-vague-two.ref
 EXTRA_DIST += tests/golden/reason-paragraph-de.eml tests/golden/reason-paragraph-de.ref
+# an HTML notice titled as a marker, its address split by inline tags; a
+# delivery log of one row a recipient; a DSN whose Final-Recipient is
+# "unknown;"
+EXTRA_DIST += tests/golden/html-title-notice.eml tests/golden/html-title-notice.ref
+EXTRA_DIST += tests/golden/delivery-log-table.eml tests/golden/delivery-log-table.ref
+EXTRA_DIST += tests/golden/dsn-final-unknown.eml tests/golden/dsn-final-unknown.ref

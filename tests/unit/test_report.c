@@ -593,6 +593,24 @@ static void test_notice_family_as_cut_then_family(void **state)
 
 /* The notice text as it was made in one go, before ntext read leaves in
  * pieces: the reference for ntext_all() and ntext_head(). */
+/* Is the tag name at t[0..n) (its '>' at t[n]) one shown with no space
+ * of its own: a name of the list, then a blank, '/' or the end? */
+static bool ref_inline(const char *t, size_t n)
+{
+    static const char *const names[] = {"span", "b", "i", "u", "a",
+                                        "font", "strong", "em", "small",
+                                        "big", "tt", "code", "sub", "sup"};
+
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        size_t l = strlen(names[k]);
+        if (n >= l && strncasecmp(t, names[k], l) == 0 &&
+            (n == l || t[l] == ' ' || t[l] == '\t' || t[l] == '\r' ||
+             t[l] == '\n' || t[l] == '/'))
+            return true;
+    }
+    return false;
+}
+
 static size_t ref_untag(char *s, size_t n)
 {
     size_t o = 0, i = 0;
@@ -622,7 +640,8 @@ static size_t ref_untag(char *s, size_t n)
         const char *gt = memchr(s + i + 1, '>', n - i - 1);
         if (gt == NULL)
             break;
-        s[o++] = ' ';
+        if (!ref_inline(t + k, (size_t)(gt - t) - k))
+            s[o++] = ' ';
         i = (size_t)(gt - s) + 1;
     }
     return o;

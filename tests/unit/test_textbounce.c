@@ -292,20 +292,22 @@ static bool ref_marker(const char *s, size_t len)
     return false;
 }
 
-/* textbounce_cut() a line at a time, as first written. */
+/* textbounce_cut() a line at a time, as first written; a marker on the
+ * first line that is not blank is the notice's title, not a cut. */
 static size_t ref_cut(const char *t, size_t len, size_t *orig_r)
 {
     size_t p = 0, next;
+    bool said = false;
 
     *orig_r = len;
     while (p < len) {
-        size_t ll = ref_line(t, len, p, &next);
+        size_t ll = ref_line(t, len, p, &next), b = 0;
         if ((ll > 9 && ref_prefix(t + p, ll, "received:")) ||
             (ll > 12 && ref_prefix(t + p, ll, "return-path:"))) {
             *orig_r = p;
             return p;
         }
-        if (ref_marker(t + p, ll)) {
+        if (said && ref_marker(t + p, ll)) {
             size_t q = p + next, n2;
             for (int k = 0; k < 4 && q < len; k++) {
                 size_t l2 = ref_line(t, len, q, &n2), i = 0;
@@ -320,6 +322,9 @@ static size_t ref_cut(const char *t, size_t len, size_t *orig_r)
             }
             return p;
         }
+        while (b < ll && (t[p + b] == ' ' || t[p + b] == '\t'))
+            b++;
+        said = said || b < ll;
         p += next;
     }
     return p;
