@@ -2038,7 +2038,11 @@ static void tb_complete(struct tb_ctx *c)
  * the following recipient failed permanently:"). */
 static const char *const tb_final_words[] = {
     "failed permanently", "permanent failure", "permanently failed",
-    "permanent fatal error", "permanent error"};
+    "permanent fatal error", "permanent error",
+    "permanent fatal delivery error",
+    /* MDaemon's "YOU DO NOT NEED TO RESEND YOUR MESSAGE TO DELIVERED
+     * RECIPIENTS": it does for the others, which failed */
+    "resend your message to delivered recipients"};
 
 /* The end of the last phrase of words[0..n) that lies in text[0..pos),
  * caselessly, or 0. */
@@ -2133,6 +2137,103 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
 
 /* textbounce_recipients(), and with family_r != NULL,
  * textbounce_family() into *family_r when it returns true. */
+#define TB_TRANSCRIPT_LOOK 3 /* lines after an RCPT command read for its
+                                reply */
+
+/* The reply after a transcript's reply marker in line[0..ll) ("<-- 250
+ * 2.1.5 Ok", "<<< 550 5.1.1 ..."), of any class from 2 to 5: its offset,
+ * or ll when there is none. */
+static size_t tb_session_reply(const char *line, size_t ll)
+{
+    static const char *const marks[] = {"<-- ", "<<< ", "<- "};
+    const char *m;
+
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+        if ((m = tb_find(line, ll, marks[k])) != NULL) {
+            size_t at = (size_t)(m - line) + strlen(marks[k]);
+            if (at + 3 <= ll && line[at] >= '2' && line[at] <= '5' &&
+                line[at + 1] >= '0' && line[at + 1] <= '9' &&
+                line[at + 2] >= '0' && line[at + 2] <= '9' &&
+                (at + 3 == ll || line[at + 3] == ' ' || line[at + 3] == '-'))
+                return at;
+            return ll;
+        }
+    return ll;
+}
+
+/* Does line[0..ll) hold a transcript's command marker ("--> ", ">>> ")? */
+static bool tb_session_command(const char *line, size_t ll)
+{
+    return tb_find(line, ll, "--> ") != NULL || tb_find(line, ll, ">>> ") != NULL;
+}
+
+/* The recipient whose address the RCPT command in line[0..ll) names
+ * ("--> RCPT To:<a@b>", ">>> RCPT TO:<a@b>"), or NULL. */
+static struct report_rcpt *tb_rcpt_command(struct tb_ctx *c, const char *line,
+                                           size_t ll)
+{
+    const char *m = ll >= 8 ? tb_find(line, ll, "rcpt to:") : NULL;
+    size_t pos, s, l;
+    char a[ADDRSCAN_MAX];
+
+    if (m == NULL)
+        return NULL;
+    pos = (size_t)(m - line) + 8;
+    if (!addrscan_next(line, ll, &pos, &s, &l) ||
+        !addrscan_normalize(line + s, l, a, sizeof a))
+        return NULL;
+    for (size_t i = 0; i < c->b->r->nrcpts; i++)
+        if (strcasecmp(c->b->r->rcpts[i].recipient, a) == 0)
+            return &c->b->r->rcpts[i];
+    return NULL;
+}
+
+/* The reply r[0..n) a transcript shows to rc's RCPT command: its
+ * diagnostic and codes, and "delivered" when it accepted the address. */
+static void tb_transcript_answer(struct tb_ctx *c, struct report_rcpt *rc,
+                                 const char *r, size_t n)
+{
+    rc->reply_code = 0;
+    rc->status[0] = '\0';
+    tb_codes(rc, r, n);
+    rbuild_drop(c->b, &rc->diagnostic);
+    rbuild_str(c->b, &rc->diagnostic, r, n);
+    if (r[0] == '2') { /* tb_session_reply(): a code starts r */
+        rbuild_drop(c->b, &rc->action);
+        rbuild_str(c->b, &rc->action, "delivered", 9);
+    }
+}
+
+/* Several recipients of a session transcript ("--> RCPT To:<a@b>", then
+ * "<-- 550 5.1.1 ..."): each takes the reply to its last RCPT command,
+ * the literal record of its fate; one whose address was accepted was
+ * delivered.  A lone recipient keeps the notice's reasons. */
+static void tb_transcript(struct tb_ctx *c)
+{
+    size_t p = 0, next;
+
+    if (c->b->r->nrcpts < 2)
+        return;
+    while (p < c->len) {
+        size_t ll = tb_line(c->text, c->len, p, &next);
+        struct report_rcpt *rc = tb_rcpt_command(c, c->text + p, ll);
+        p += next;
+        for (size_t q = p, k = 0; rc != NULL && k < TB_TRANSCRIPT_LOOK &&
+                                  q < c->len;
+             k++) {
+            size_t n2, l2 = tb_line(c->text, c->len, q, &n2);
+            size_t at = tb_session_reply(c->text + q, l2);
+            if (at < l2) {
+                tb_transcript_answer(c, rc, c->text + q + at, l2 - at);
+                break;
+            }
+            if (tb_session_command(c->text + q, l2))
+                break; /* the next command: no reply shown for this one */
+            q += n2;
+        }
+    }
+}
+
 static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
                           const struct textbounce_hints *h,
                           const char **family_r)
@@ -2154,6 +2255,7 @@ static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
         return false;
     tb_share(&c);
     tb_complete(&c);
+    tb_transcript(&c);
     tb_actions(&c);
     return true;
 }

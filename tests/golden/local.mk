@@ -145,3 +145,5 @@ EXTRA_DIST += tests/golden/reason-paragraph-de.eml tests/golden/reason-paragraph
 EXTRA_DIST += tests/golden/html-title-notice.eml tests/golden/html-title-notice.ref
 EXTRA_DIST += tests/golden/delivery-log-table.eml tests/golden/delivery-log-table.ref
 EXTRA_DIST += tests/golden/dsn-final-unknown.eml tests/golden/dsn-final-unknown.ref
+# a transcript of several recipients, each by the reply to its RCPT
+EXTRA_DIST += tests/golden/mdaemon-multi.eml tests/golden/mdaemon-multi.ref
