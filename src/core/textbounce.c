@@ -2004,6 +2004,75 @@ static void tb_reason_paragraph(struct tb_ctx *c, struct report_rcpt *rc)
 
 /* A recipient without any code: the first line of the notice with a reply
  * code that names it, or for a lone recipient any such line. */
+#define TB_SECTION_LOOK 6 /* lines after a recipient's heading read for a
+                             reply */
+
+/* May c stand in an address (so that one that ends just before it is
+ * part of a longer one)? */
+static bool tb_addr_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '%' ||
+           c == '+' || c == '-' || c == '=' || c == '\'' || c == '&';
+}
+
+/* Where the line after a heading of the address at text[a..a + al)
+ * starts: a line that ends with that address (its '>' after it, if any)
+ * and a ':' ("Technical details of permanent failure for a@b:"), the
+ * address not the end of a longer one; 0 when it is no such line. */
+static size_t tb_heading_after(const struct tb_ctx *c, size_t a, size_t al)
+{
+    size_t i = a + al;
+    char b = a > 0 ? c->text[a - 1] : ' ';
+
+    if (tb_addr_byte(b) || i >= c->len)
+        return 0;
+    if (c->text[i] == '>' && ++i >= c->len)
+        return 0;
+    if (c->text[i] != ':')
+        return 0;
+    for (i++; i < c->len && (c->text[i] == ' ' || c->text[i] == '\t'); i++)
+        ;
+    if (i < c->len && c->text[i] == '\r')
+        i++;
+    if (i < c->len && c->text[i] == '\n')
+        i++;
+    else if (i < c->len && c->text[i - 1] != '\r')
+        return 0; /* more on the line */
+    return i;
+}
+
+/* A recipient with no code whose section is headed by a line that ends
+ * with its address and a ':' (Gmail's notices of several recipients): the
+ * first reply within TB_SECTION_LOOK lines after the heading, with the
+ * lines before it, is its diagnostic. */
+static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
+{
+    size_t al = strlen(rc->recipient), from = 0, p;
+    const char *m;
+
+    if (al == 0 || rc->reply_code != 0 || rc->status[0] != '\0')
+        return;
+    while ((m = tb_find(c->text + from, c->len - from, rc->recipient)) != NULL) {
+        size_t a = (size_t)(m - c->text);
+        from = a + al;
+        if ((p = tb_heading_after(c, a, al)) == 0)
+            continue;
+        for (size_t k = 0, q = p; k < TB_SECTION_LOOK && q < c->len; k++) {
+            size_t n2, l2 = tb_line(c->text, c->len, q, &n2);
+            if (tb_code(c->text + q, l2) != 0) {
+                char d[TB_BLOCK_MAX];
+                size_t dl = hdr_unfold(c->text + p, q + l2 - p, d, sizeof d);
+                tb_codes(rc, c->text + q, l2);
+                rbuild_drop(c->b, &rc->diagnostic);
+                rbuild_str_nonul(c->b, &rc->diagnostic, d, dl);
+                return;
+            }
+            q += n2;
+        }
+    }
+}
+
 static void tb_complete(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
@@ -2025,6 +2094,7 @@ static void tb_complete(struct tb_ctx *c)
                 break;
             }
         }
+        tb_section_reply(c, rc);
         tb_notice_as_reason(c, rc);
         tb_reason_paragraph(c, rc);
     }

@@ -147,3 +147,5 @@ EXTRA_DIST += tests/golden/delivery-log-table.eml tests/golden/delivery-log-tabl
 EXTRA_DIST += tests/golden/dsn-final-unknown.eml tests/golden/dsn-final-unknown.ref
 # a transcript of several recipients, each by the reply to its RCPT
 EXTRA_DIST += tests/golden/mdaemon-multi.eml tests/golden/mdaemon-multi.ref
+# Gmail's older notice of several recipients, a section each
+EXTRA_DIST += tests/golden/gmail-classic-multi.eml tests/golden/gmail-classic-multi.ref
