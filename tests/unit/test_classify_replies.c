@@ -1764,6 +1764,24 @@ static const struct reply_row rows[] = {
     {"552 5.0.0 Causa: el mensaje excede el tama\xc3\xb1o m\xc3\xa1ximo "
      "permitido (20 MB).",
      X, "message_too_large", false},
+    /* terse replies of small servers and filters */
+    {"550 Casella inesistente", H, "user_unknown", false},
+    {"550 \xd0\x90\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81\xd0\xb0\xd1\x82 "
+     "\xd0\xbd\xd0\xb5 \xd0\xbd\xd0\xb0\xd0\xb9\xd0\xb4\xd0\xb5\xd0\xbd",
+     H, "user_unknown", false},
+    {"550 Nieznany u\xc5\xbc" "ytkownik", H, "user_unknown", false},
+    {"550 Ok\xc3\xa4nd mottagare", H, "user_unknown", false},
+    {"550 RCPT unknown", H, "user_unknown", false},
+    {"554 Rejected: SPAMD 8.2/5.0", X, "spam_detected", false},
+    {"550 BAYES_99", X, "spam_detected", false},
+    {"552 TOO LARGE", X, "message_too_large", false},
+    {"550 no relay", X, "relay_denied", false},
+    {"550 BANNED_FILENAME", X, "content", false},
+    {"550 Message-ID missing", X, "not_compliant", false},
+    {"550 Zugriff verweigert", X, "policy", false},
+    {"554 IP bloccato", X, "blocklisted", false},
+    {"550 ARC fail", X, "auth_arc", true},
+    {"421 TOO MANY CONN", X, "too_many_connections", false},
 };
 
 int main(void)
