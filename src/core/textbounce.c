@@ -1282,8 +1282,37 @@ static bool tb_row_column(char c)
            c == '#' || c == ',';
 }
 
+/* Does line[0..ll) end with an address other than norm and a ':', the
+ * heading of another recipient's section ("Technical details of
+ * permanent failure for b@example.net:"), not a command's argument
+ * ("after MAIL FROM:<a@b>:")? */
+static bool tb_heads_other(const char *line, size_t ll, const char *norm)
+{
+    size_t e = ll, b;
+    char a[ADDRSCAN_MAX];
+
+    while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+        e--;
+    if (e < 4 || line[e - 1] != ':')
+        return false;
+    e--;
+    if (line[e - 1] == '>')
+        e--;
+    for (b = e; b > 0 && line[b - 1] != ' ' && line[b - 1] != '\t' &&
+                line[b - 1] != '<' && line[b - 1] != '(';)
+        b--;
+    if (b == e || memchr(line + b, '@', e - b) == NULL)
+        return false;
+    size_t o = b > 0 && (line[b - 1] == '<' || line[b - 1] == '(') ? b - 1 : b;
+    if (o > 0 && line[o - 1] != ' ' && line[o - 1] != '\t')
+        return false;
+    return addrscan_normalize(line + b, e - b, a, sizeof a) &&
+           strcasecmp(a, norm) != 0;
+}
+
 /* Does line[0..ll) start with an address other than norm, or with a
- * transcript's RCPT command for one (">>> RCPT To:<other>")? */
+ * transcript's RCPT command for one (">>> RCPT To:<other>"), or head
+ * another recipient's section (tb_heads_other())? */
 static bool tb_other_address(const char *line, size_t ll, const char *norm)
 {
     size_t pos = 0, s, l, i = 0;
@@ -1300,7 +1329,7 @@ static bool tb_other_address(const char *line, size_t ll, const char *norm)
             i++;
     pos = i;
     if (!addrscan_next(line, ll, &pos, &s, &l) || s != i)
-        return false;
+        return tb_heads_other(line, ll, norm);
     return addrscan_normalize(line + s, l, a, sizeof a) &&
            strcasecmp(a, norm) != 0;
 }
@@ -2045,7 +2074,8 @@ static size_t tb_heading_after(const struct tb_ctx *c, size_t a, size_t al)
 /* A recipient with no code whose section is headed by a line that ends
  * with its address and a ':' (Gmail's notices of several recipients): the
  * first reply within TB_SECTION_LOOK lines after the heading, with the
- * lines before it, is its diagnostic. */
+ * lines before it, is its diagnostic, unless another recipient's line
+ * comes first. */
 static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
 {
     size_t al = strlen(rc->recipient), from = 0, p;
@@ -2060,6 +2090,8 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
             continue;
         for (size_t k = 0, q = p; k < TB_SECTION_LOOK && q < c->len; k++) {
             size_t n2, l2 = tb_line(c->text, c->len, q, &n2);
+            if (tb_other_address(c->text + q, l2, rc->recipient))
+                break; /* another recipient's section */
             if (tb_code(c->text + q, l2) != 0) {
                 char d[TB_BLOCK_MAX];
                 size_t dl = hdr_unfold(c->text + p, q + l2 - p, d, sizeof d);

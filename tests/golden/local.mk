@@ -149,3 +149,5 @@ EXTRA_DIST += tests/golden/dsn-final-unknown.eml tests/golden/dsn-final-unknown.
 EXTRA_DIST += tests/golden/mdaemon-multi.eml tests/golden/mdaemon-multi.ref
 # Gmail's older notice of several recipients, a section each
 EXTRA_DIST += tests/golden/gmail-classic-multi.eml tests/golden/gmail-classic-multi.ref
+# qmail's recipients, one with no code before one with a reply
+EXTRA_DIST += tests/golden/qmail-multi.eml tests/golden/qmail-multi.ref
