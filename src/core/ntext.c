@@ -245,6 +245,13 @@ static bool ntext_inline_tag(const char *s)
                                         "sub",  "sup"};
     size_t k = s[0] == '/';
 
+    switch (ntext_lower(s[k])) { /* the first letters of names[] */
+    case 's': case 'b': case 'i': case 'u': case 'a': case 'f': case 'e':
+    case 't': case 'c':
+        break;
+    default:
+        return false;
+    }
     for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
         size_t j = 0;
         while (names[n][j] != '\0' && ntext_lower(s[k + j]) == names[n][j])

@@ -758,8 +758,9 @@ static bool report_repeats(const char *words, const char *d)
     while (*d == ' ')
         d++;
     size_t n = strlen(d);
+    char d0 = report_lower(d[0]);
     for (; n > 0 && *words != '\0'; words++)
-        if (strncasecmp(words, d, n) == 0)
+        if (report_lower(*words) == d0 && strncasecmp(words, d, n) == 0)
             return true;
     return false;
 }

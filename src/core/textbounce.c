@@ -2313,10 +2313,14 @@ static void tb_transcript_answer(struct tb_ctx *c, struct report_rcpt *rc,
 static void tb_transcript(struct tb_ctx *c)
 {
     size_t p = 0, next;
+    const char *m;
 
     if (c->b->r->nrcpts < 2)
         return;
-    while (p < c->len) {
+    /* from one RCPT command to the next: the lines between hold none */
+    while (p < c->len &&
+           (m = tb_find(c->text + p, c->len - p, "rcpt to:")) != NULL) {
+        p = tb_line_start(c->text, p, (size_t)(m - c->text));
         size_t ll = tb_line(c->text, c->len, p, &next);
         struct report_rcpt *rc = tb_rcpt_command(c, c->text + p, ll);
         p += next;
