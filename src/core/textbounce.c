@@ -1991,19 +1991,25 @@ static bool tb_holds(const char *s, size_t n, const char *w, size_t wl)
     return false;
 }
 
+#define TB_REASON_REACH 1024 /* bytes after the address searched for the
+                                paragraph of reasons */
+
+static size_t tb_find_address(const char *text, size_t len, const char *a);
+
 /* A lone recipient with no code whose block did not hold the notice's
  * paragraph of reasons ("Grund: Die Nachricht hat die DMARC-Prüfung nicht
- * bestanden."), in its first TB_HEAD_MAX bytes: that paragraph, to the
- * next blank line, joins its diagnostic. */
+ * bestanden."), within TB_REASON_REACH bytes after the address's first
+ * mention: that paragraph, to the next blank line, joins its diagnostic. */
 static void tb_reason_paragraph(struct tb_ctx *c, struct report_rcpt *rc)
 {
-    size_t p = 0, next, ll;
-
-    size_t head = c->len < TB_HEAD_MAX ? c->len : TB_HEAD_MAX;
+    size_t p, next, ll, head;
 
     if (c->b->r->nrcpts != 1 || rc->reply_code != 0 ||
         rc->status[0] != '\0' || rc->diagnostic == NULL)
         return;
+    if ((p = tb_find_address(c->text, c->len, rc->recipient)) >= c->len)
+        return;
+    head = c->len - p > TB_REASON_REACH ? p + TB_REASON_REACH : c->len;
     for (; p < head; p += next) {
         ll = tb_line(c->text, c->len, p, &next);
         if (tb_reason_label(c->text + p, ll, c->len - p) > 0)
@@ -2071,8 +2077,8 @@ static size_t tb_heading_after(const struct tb_ctx *c, size_t a, size_t al)
     return i;
 }
 
-/* A recipient with no code whose section is headed by a line that ends
- * with its address and a ':' (Gmail's notices of several recipients): the
+/* One of several recipients, with no code, whose section is headed by a
+ * line that ends with its address and a ':' (Gmail's notices): the
  * first reply within TB_SECTION_LOOK lines after the heading, with the
  * lines before it, is its diagnostic, unless another recipient's line
  * comes first. */
@@ -2081,8 +2087,9 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
     size_t al = strlen(rc->recipient), from = 0, p;
     const char *m;
 
-    if (al == 0 || rc->reply_code != 0 || rc->status[0] != '\0')
-        return;
+    if (c->b->r->nrcpts < 2 || al == 0 || rc->reply_code != 0 ||
+        rc->status[0] != '\0')
+        return; /* a lone one: any reply of the notice (tb_complete()) */
     while ((m = tb_find(c->text + from, c->len - from, rc->recipient)) != NULL) {
         size_t a = (size_t)(m - c->text);
         from = a + al;
