@@ -1782,6 +1782,10 @@ static const struct reply_row rows[] = {
     {"554 IP bloccato", X, "blocklisted", false},
     {"550 ARC fail", X, "auth_arc", true},
     {"421 TOO MANY CONN", X, "too_many_connections", false},
+    /* X.7.5 is TLS's when the text speaks of it, not authentication */
+    {"Cannot start TLS: handshake failure", X, "tls_required", false},
+    {"554 5.7.5 Permanent error evaluating DMARC policy", X, "auth_dmarc",
+     true},
 };
 
 int main(void)
