@@ -1786,6 +1786,16 @@ static const struct reply_row rows[] = {
     {"Cannot start TLS: handshake failure", X, "tls_required", false},
     {"554 5.7.5 Permanent error evaluating DMARC policy", X, "auth_dmarc",
      true},
+    /* a submission server's login limit, Exchange Online's sender
+     * concurrency, Orange's sending rate */
+    {"454-4.7.0 Too many login attempts, please try again later.\n454 4.7.0 "
+     "https://support.google.com/mail/answer/7126229",
+     X, "smtp_auth", false},
+    {"432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded", X,
+     "too_many_connections", false},
+    {"421 mwinf5c40 ME Trop de messages, veuillez reessayer plus tard. Too "
+     "many messages, please try later. OFR004_102 [102]",
+     X, "rate_limited", false},
 };
 
 int main(void)
