@@ -745,10 +745,10 @@ static bool report_vague(const char *d)
     return true;
 }
 
-/* Does the text words quote the diagnostic d (after its type, ASCII case
- * ignored): the same reply, with no more about its cause than the words
- * around it ("host ... said: 554 Transaction failed (in reply to MAIL FROM
- * command)")? */
+/* Do the notice's words quote the diagnostic d (after its type, ASCII
+ * case ignored): the same reply, with no more about its cause than the
+ * words around it ("host ... said: 554 Transaction failed (in reply to
+ * MAIL FROM command)")? */
 static bool report_repeats(const char *words, const char *d)
 {
     const char *semi = strchr(d, ';');

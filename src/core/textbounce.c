@@ -1345,9 +1345,9 @@ static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped, unless
  * that line holds its own reply) or a line that starts with another
- * address (after a row's columns: tb_other_address()).  Only a line that may hold an '@' is
- * read for one: the next '@' is looked for once, not on every line (no
- * further than lim, after which every line is read). */
+ * address (after a row's columns: tb_other_address()).  Only a line that
+ * may hold an '@' is read for one: the next '@' is looked for once, not on
+ * every line (no further than lim, after which every line is read). */
 /* Does the head of the notice say that delivery is still tried (a delay
  * phrase)?  Found once, with the family phrases when the family is asked
  * for (the same pass). */
@@ -1907,16 +1907,15 @@ static const struct {
     TB_LIT("\xc3\xa5rsag"), TB_LIT("syy"), TB_LIT("przyczyna"),
     TB_LIT("pow\xc3\xb3" "d"), TB_LIT("d\xc5\xafvod"), TB_LIT("hata nedeni"),
     TB_LIT("neden"), TB_LIT("sebep"),
-    TB_LIT("\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0"), /* причина */
-    TB_LIT("\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0"), /* Причина */
-    TB_LIT("\xe5\x8e\x9f\xe5\x9b\xa0"),                                 /* 原因 */
-    TB_LIT("\xe7\x90\x86\xe7\x94\xb1"),                                 /* 理由 */
-    TB_LIT("\xec\x82\xac\xec\x9c\xa0"),                                 /* 사유 */
-    TB_LIT("\xec\x9d\xb4\xec\x9c\xa0")};                                /* 이유 */
+    /* причина, Причина, 原因, 理由, 사유, 이유 */
+    TB_LIT("\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0"),
+    TB_LIT("\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0"),
+    TB_LIT("\xe5\x8e\x9f\xe5\x9b\xa0"), TB_LIT("\xe7\x90\x86\xe7\x94\xb1"),
+    TB_LIT("\xec\x82\xac\xec\x9c\xa0"), TB_LIT("\xec\x9d\xb4\xec\x9c\xa0")};
 #define TB_REASON_LABEL_MAX 24 /* bytes of a label and its blanks, at most */
 
-/* Does a ':', ']' or the first byte of '：' or '】' stand in s[0..n)
- * (s[0..TB_REASON_LABEL_MAX) readable where SSE2 is, n at most that)? */
+/* Does a ':', ']' or the first byte of '：' or '】' stand in s[0..n) (n at
+ * most TB_REASON_LABEL_MAX; one SSE2 step where readable bytes allow)? */
 static bool tb_label_end_in(const char *s, size_t n, size_t readable)
 {
 #if defined(__SSE2__)
@@ -2090,7 +2089,8 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
     if (c->b->r->nrcpts < 2 || al == 0 || rc->reply_code != 0 ||
         rc->status[0] != '\0')
         return; /* a lone one: any reply of the notice (tb_complete()) */
-    while ((m = tb_find(c->text + from, c->len - from, rc->recipient)) != NULL) {
+    while ((m = tb_find(c->text + from, c->len - from, rc->recipient)) !=
+           NULL) {
         size_t a = (size_t)(m - c->text);
         from = a + al;
         if ((p = tb_heading_after(c, a, al)) == 0)
@@ -2273,7 +2273,8 @@ static size_t tb_session_reply(const char *line, size_t ll)
 /* Does line[0..ll) hold a transcript's command marker ("--> ", ">>> ")? */
 static bool tb_session_command(const char *line, size_t ll)
 {
-    return tb_find(line, ll, "--> ") != NULL || tb_find(line, ll, ">>> ") != NULL;
+    return tb_find(line, ll, "--> ") != NULL ||
+           tb_find(line, ll, ">>> ") != NULL;
 }
 
 /* The recipient whose address the RCPT command in line[0..ll) names
