@@ -2251,7 +2251,8 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
 
 /* The reply after a transcript's reply marker in line[0..ll) ("<-- 250
  * 2.1.5 Ok", "<<< 550 5.1.1 ..."), of any class from 2 to 5: its offset,
- * or ll when there is none. */
+ * or ll when there is none.  Only the first marker found, in the order
+ * of marks[], is looked at. */
 static size_t tb_session_reply(const char *line, size_t ll)
 {
     static const char *const marks[] = {"<-- ", "<<< ", "<- "};
@@ -2263,7 +2264,8 @@ static size_t tb_session_reply(const char *line, size_t ll)
             if (at + 3 <= ll && line[at] >= '2' && line[at] <= '5' &&
                 line[at + 1] >= '0' && line[at + 1] <= '9' &&
                 line[at + 2] >= '0' && line[at + 2] <= '9' &&
-                (at + 3 == ll || line[at + 3] == ' ' || line[at + 3] == '-'))
+                (at + 3 == ll || line[at + 3] == ' ' || line[at + 3] == '-' ||
+                 line[at + 3] == ')' || line[at + 3] == ']'))
                 return at;
             return ll;
         }
@@ -2575,16 +2577,9 @@ const char *textbounce_notice_family(const char *text, size_t len)
  * or ll when the line holds none with a 4xx or 5xx code. */
 static size_t tb_marked_reply(const char *line, size_t ll)
 {
-    static const char *const marks[] = {"<-- ", "<<< ", "<- "};
-    const char *m;
+    size_t at = tb_session_reply(line, ll);
 
-    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
-        if ((m = tb_find(line, ll, marks[k])) != NULL) {
-            size_t at = (size_t)(m - line) + strlen(marks[k]);
-            return tb_is_code(line, ll, at) ? at : ll;
-        }
-    }
-    return ll;
+    return at < ll && tb_is_code(line, ll, at) ? at : ll;
 }
 
 /* Appends line[0..ll) to out (*used of cap bytes), after a space when
