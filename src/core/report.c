@@ -728,10 +728,7 @@ static bool report_generic_word(const char *w, size_t n)
  * does not know? */
 static bool report_vague(const char *d)
 {
-    const char *semi = strchr(d, ';');
-
-    if (semi != NULL && semi - d <= 16) /* "smtp;", "X-Postfix;" */
-        d = semi + 1;
+    d = dsn_skip_type(d, strlen(d)); /* "smtp;", "X-Postfix;" */
     while (*d != '\0') {
         size_t n = 0;
         while (d[n] != '\0' &&
@@ -751,10 +748,7 @@ static bool report_vague(const char *d)
  * MAIL FROM command)")? */
 static bool report_repeats(const char *words, const char *d)
 {
-    const char *semi = strchr(d, ';');
-
-    if (semi != NULL && semi - d <= 16)
-        d = semi + 1;
+    d = dsn_skip_type(d, strlen(d));
     while (*d == ' ')
         d++;
     size_t n = strlen(d);

@@ -1282,14 +1282,13 @@ static bool tb_row_column(char c)
            c == '#' || c == ',';
 }
 
-/* Does line[0..ll) end with an address other than norm and a ':', the
- * heading of another recipient's section ("Technical details of
- * permanent failure for b@example.net:"), not a command's argument
- * ("after MAIL FROM:<a@b>:")? */
-static bool tb_heads_other(const char *line, size_t ll, const char *norm)
+/* The address line[0..ll) heads a section of, as its last word before a
+ * ':' ("Technical details of permanent failure for b@example.net:"),
+ * normalised into a[ADDRSCAN_MAX]; false when it heads none, or the
+ * address is a command's argument ("after MAIL FROM:<a@b>:"). */
+static bool tb_heading_of(const char *line, size_t ll, char *a)
 {
     size_t e = ll, b;
-    char a[ADDRSCAN_MAX];
 
     while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t'))
         e--;
@@ -1306,8 +1305,16 @@ static bool tb_heads_other(const char *line, size_t ll, const char *norm)
     size_t o = b > 0 && (line[b - 1] == '<' || line[b - 1] == '(') ? b - 1 : b;
     if (o > 0 && line[o - 1] != ' ' && line[o - 1] != '\t')
         return false;
-    return addrscan_normalize(line + b, e - b, a, sizeof a) &&
-           strcasecmp(a, norm) != 0;
+    return addrscan_normalize(line + b, e - b, a, ADDRSCAN_MAX);
+}
+
+/* Does line[0..ll) head the section of an address other than norm
+ * (tb_heading_of())? */
+static bool tb_heads_other(const char *line, size_t ll, const char *norm)
+{
+    char a[ADDRSCAN_MAX];
+
+    return tb_heading_of(line, ll, a) && strcasecmp(a, norm) != 0;
 }
 
 /* Does line[0..ll) start with an address other than norm, or with a
@@ -2041,41 +2048,6 @@ static void tb_reason_paragraph(struct tb_ctx *c, struct report_rcpt *rc)
 #define TB_SECTION_LOOK 6 /* lines after a recipient's heading read for a
                              reply */
 
-/* May c stand in an address (so that one that ends just before it is
- * part of a longer one)? */
-static bool tb_addr_byte(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '%' ||
-           c == '+' || c == '-' || c == '=' || c == '\'' || c == '&';
-}
-
-/* Where the line after a heading of the address at text[a..a + al)
- * starts: a line that ends with that address (its '>' after it, if any)
- * and a ':' ("Technical details of permanent failure for a@b:"), the
- * address not the end of a longer one; 0 when it is no such line. */
-static size_t tb_heading_after(const struct tb_ctx *c, size_t a, size_t al)
-{
-    size_t i = a + al;
-    char b = a > 0 ? c->text[a - 1] : ' ';
-
-    if (tb_addr_byte(b) || i >= c->len)
-        return 0;
-    if (c->text[i] == '>' && ++i >= c->len)
-        return 0;
-    if (c->text[i] != ':')
-        return 0;
-    for (i++; i < c->len && (c->text[i] == ' ' || c->text[i] == '\t'); i++)
-        ;
-    if (i < c->len && c->text[i] == '\r')
-        i++;
-    if (i < c->len && c->text[i] == '\n')
-        i++;
-    else if (i < c->len && c->text[i - 1] != '\r')
-        return 0; /* more on the line */
-    return i;
-}
-
 /* One of several recipients, with no code, whose section is headed by a
  * line that ends with its address and a ':' (Gmail's notices): the
  * first reply within TB_SECTION_LOOK lines after the heading, with the
@@ -2083,17 +2055,20 @@ static size_t tb_heading_after(const struct tb_ctx *c, size_t a, size_t al)
  * comes first. */
 static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
 {
-    size_t al = strlen(rc->recipient), from = 0, p;
+    size_t al = strlen(rc->recipient), from = 0, p, next;
     const char *m;
+    char a[ADDRSCAN_MAX];
 
     if (c->b->r->nrcpts < 2 || al == 0 || rc->reply_code != 0 ||
         rc->status[0] != '\0')
         return; /* a lone one: any reply of the notice (tb_complete()) */
     while ((m = tb_find(c->text + from, c->len - from, rc->recipient)) !=
            NULL) {
-        size_t a = (size_t)(m - c->text);
-        from = a + al;
-        if ((p = tb_heading_after(c, a, al)) == 0)
+        size_t ls = tb_line_start(c->text, from, (size_t)(m - c->text));
+        size_t ll = tb_line(c->text, c->len, ls, &next);
+        from = p = ls + next; /* the line after it */
+        if (!tb_heading_of(c->text + ls, ll, a) ||
+            strcasecmp(a, rc->recipient) != 0)
             continue;
         for (size_t k = 0, q = p; k < TB_SECTION_LOOK && q < c->len; k++) {
             size_t n2, l2 = tb_line(c->text, c->len, q, &n2);
