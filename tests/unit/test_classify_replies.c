@@ -546,6 +546,14 @@ static const struct reply_row rows[] = {
      "space left on device",
      S, "system_full", false},
     {"550 5.1.6 Recipient no longer on server", H, "has_moved", false},
+    /* the forwarding that is off is the moved mailbox's, no policy */
+    {"550 5.1.6 Recipient no longer on server; mailbox relocated, "
+     "forwarding disabled",
+     H, "has_moved", false},
+    {"550 Mailbox relocated", H, "has_moved", false},
+    /* a message too large for what is left of the mailbox: it is full */
+    {"552 5.2.2 Message size exceeds remaining quota for <b@example.org>",
+     S, "mailbox_full", false},
     {"550 5.7.1 This account has been temporarily suspended",
      S, "mailbox_disabled", false},
     {"550 5.2.1 <bob@example.org>: Recipient address rejected: Inactive user",
