@@ -551,6 +551,10 @@ static const struct reply_row rows[] = {
      "forwarding disabled",
      H, "has_moved", false},
     {"550 Mailbox relocated", H, "has_moved", false},
+    /* a limit on what one mailbox receives: the recipient's, for now */
+    {"450 4.2.1 Too many messages for this recipient in a short time, "
+     "please slow down",
+     S, "rate_limited", false},
     /* a message too large for what is left of the mailbox: it is full */
     {"552 5.2.2 Message size exceeds remaining quota for <b@example.org>",
      S, "mailbox_full", false},
