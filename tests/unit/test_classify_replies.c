@@ -1541,6 +1541,7 @@ static const struct reply_row rows[] = {
     {"Delivery to these recipients or groups is complete, but no delivery "
      "notification was sent by the destination server",
      N, "delivered", false},
+    {"Delivery to the following recipient succeeded.", N, "delivered", false},
     /* a sending service's own reasons for not sending */
     {"Bounced Address", H, "suppressed", false},
     {"Unsubscribed Address", X, "policy", false},
