@@ -551,6 +551,10 @@ static const struct reply_row rows[] = {
      "forwarding disabled",
      H, "has_moved", false},
     {"550 Mailbox relocated", H, "has_moved", false},
+    /* a sender that mails many unknown addresses: its list, not one */
+    {"421 4.7.0 [TSS11] Excessive unknown recipients - possible list "
+     "hygiene issue; messages from 192.0.2.32 temporarily deferred",
+     X, "bad_reputation", false},
     /* a limit on what one mailbox receives: the recipient's, for now */
     {"450 4.2.1 Too many messages for this recipient in a short time, "
      "please slow down",
