@@ -30,6 +30,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #if defined(__SSE2__)
@@ -2179,19 +2180,59 @@ static bool tb_final_section(const struct tb_ctx *c, const char *a)
     return fin > 0 && fin > tb_last_phrase(c->text, pos, tb_delay_words, nd);
 }
 
+/* Did the recipient's own reply refuse it for good: a 5xx code, with no
+ * status or one of class 5 (a delay notice may list such refusals beside
+ * the addresses still tried)? */
+static bool tb_refused_for_good(const struct report_rcpt *rc)
+{
+    return rc->reply_code >= 500 && rc->reply_code < 600 &&
+           (rc->status[0] == '\0' || rc->status[0] == '5');
+}
+
+/* Did the recipient's own reply accept it: no failure code, a success
+ * status ("250 2.0.0 Ok" in a report's row)?  If so, that status and the
+ * 2xx code right before it are the recipient's. */
+static bool tb_accepted(struct report_rcpt *rc)
+{
+    char st[16];
+    size_t at;
+
+    if (rc->reply_code != 0 || rc->status[0] != '\0' ||
+        rc->diagnostic == NULL)
+        return false;
+    const char *d = rc->diagnostic;
+    at = dsn_find_status(d, strlen(d), st, sizeof st);
+    if (at == 0 || st[0] != '2')
+        return false;
+    snprintf(rc->status, sizeof rc->status, "%s", st);
+    at--; /* the status starts at d[at]: "250 2.0.0" */
+    if (at >= 4 && d[at - 1] == ' ' && d[at - 4] == '2' &&
+        d[at - 3] >= '0' && d[at - 3] <= '9' && d[at - 2] >= '0' &&
+        d[at - 2] <= '9' && (at == 4 || d[at - 5] == ' '))
+        rc->reply_code = 200 + (d[at - 3] - '0') * 10 + (d[at - 2] - '0');
+    return true;
+}
+
+static const char *tb_action_of(const struct tb_ctx *c,
+                                struct report_rcpt *rc, bool delay)
+{
+    if (tb_accepted(rc))
+        return "delivered";
+    if (!delay || tb_refused_for_good(rc) ||
+        tb_final_section(c, rc->recipient))
+        return "failed";
+    return "delayed";
+}
+
 static void tb_actions(struct tb_ctx *c)
 {
-    const char *action = "failed";
     bool delay = tb_delay(c);
 
     if (c->family_r != NULL)
         *c->family_r = tb_family_of(c->family_found);
-    if (delay)
-        action = "delayed";
     for (size_t i = 0; i < c->b->r->nrcpts; i++) {
         struct report_rcpt *rc = &c->b->r->rcpts[i];
-        const char *a = delay && tb_final_section(c, rc->recipient) ? "failed"
-                                                                    : action;
+        const char *a = tb_action_of(c, rc, delay);
         rbuild_str(c->b, &rc->action, a, strlen(a));
     }
 }

@@ -462,7 +462,9 @@ static const char *const delay_words[] = {
 
 /* textbounce_parse() of a notice naming one recipient among random family
  * and delay phrases: the family the reference finds in the first 4096
- * bytes, and the action "delayed" exactly when a delay phrase is there. */
+ * bytes, and, for a recipient whose reply is temporary, the action
+ * "delayed" exactly when a delay phrase is there; one refused for good
+ * (5xx, X.x.x of class 5) has failed whatever the notice says. */
 static void test_parse_family_delay_as_reference(void **state)
 {
     static char t[5000];
@@ -472,8 +474,10 @@ static void test_parse_family_delay_as_reference(void **state)
 
     mime_limits_default(&lim);
     for (int round = 0; round < 2000; round++) {
-        size_t n = (size_t)snprintf(t, sizeof t,
-                                    "<a@b.example>: 550 5.1.1 unknown\n\n");
+        bool refused = round % 2 == 1;
+        size_t n = (size_t)snprintf(t, sizeof t, "<a@b.example>: %s\n\n",
+                                    refused ? "550 5.1.1 unknown"
+                                            : "452 4.2.2 mailbox full");
         size_t want = next_rand(&seed) % 7 == 0 ? 4300 : 900;
         while (n < want) {
             unsigned r = next_rand(&seed);
@@ -508,7 +512,7 @@ static void test_parse_family_delay_as_reference(void **state)
         assert_string_equal(fam, ref_family(t, n));
         assert_true(r->nrcpts >= 1);
         assert_string_equal(r->rcpts[0].action,
-                            delayed ? "delayed" : "failed");
+                            delayed && !refused ? "delayed" : "failed");
         report_free(&r);
     }
 }
