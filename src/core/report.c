@@ -57,7 +57,7 @@ struct report_ctx {
     bool list_digest;  /* a list's digest (list_mail, "digest") */
     bool held_digest;  /* a summary of mail a filter held ("Spam
                           Quarantine Summary"), to the mailbox's owner */
-    bool conversation; /* a reply: "Re:" and In-Reply-To: or References: */
+    bool conversation; /* a reply: "Re:" (report_top()) */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's,
                             or with a ticket system's tag ("[Ticket #4812]") */
@@ -410,8 +410,12 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
     c->held_digest = r->subject != NULL && report_held_digest(r->subject);
-    c->conversation = (w[T_INREPLYTO].found || w[T_REFERENCES].found) &&
-                      r->subject != NULL && report_reply_prefix(r->subject);
+    /* a reply titled as one: a person's, unless it is marked automatic
+     * and answers no message by its headers (RFC 3834 replies may be
+     * titled "Re:") */
+    c->conversation = r->subject != NULL && report_reply_prefix(r->subject) &&
+                      (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
+                       !automatic);
 }
 
 static void report_entity(struct report_ctx *c, const struct mime_part *p)

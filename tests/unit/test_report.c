@@ -122,6 +122,17 @@ static const struct {
      "Content-Type: message/rfc822\n\nFrom: news@example.com\n"
      "To: Rose Example <rose@isp.example>\nSubject: offer\n\nbody\n--F--\n",
      REPORT_FEEDBACK, "arf", "rose@isp.example", ""},
+    {"a person's reply (\"Re:\", no reply headers) that tells of a bounce: "
+     "no notice of a mail system",
+     "From: Iris <iris@mail.example.net>\nTo: desk@example.com\n"
+     "Subject: Re: your reminder\n\nYour mail to old@example.org bounced "
+     "with 550 5.1.1 user unknown; please use this address.\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"an automatic reply titled \"Re:\" with no reply headers stays one",
+     "From: Iris <iris@mail.example.net>\nTo: desk@example.com\n"
+     "Subject: Re: your reminder\nAuto-Submitted: auto-replied\n\n"
+     "I am away until Monday.\n",
+     REPORT_AUTOREPLY, "rfc3834", "iris@mail.example.net", ""},
 };
 
 static void check_rcpts(const struct report *r, const char *want)
