@@ -375,11 +375,16 @@ static const struct lit negate_after[] = {
 static const struct lit negated_stems[] = {
     LIT("spam"),  LIT("block"), LIT("black"), LIT("reputation"), LIT("filter"),
     LIT("antispam"), LIT("rbl"), LIT("dnsbl"), LIT("content"), LIT("virus"),
-    LIT("rate"), LIT("throttl"), LIT("spf"), LIT("dkim"), LIT("dmarc"),
+    LIT("rate"), LIT("throttl"),
     /* the same in French, Spanish, Italian, Portuguese, German */
     LIT("r\xc3\xa9putation"), LIT("reputaci"), LIT("reputazion"),
     LIT("reputa\xc3\xa7"), LIT("blocage"), LIT("bloqu"), LIT("blocc"),
     LIT("liste"), LIT("lista"), LIT("schwarze"), LIT("sperrliste")};
+
+/* The stems of the authentication methods, masked as those are, but not
+ * by the bare "no " or "not ": "no SPF record", "not DKIM signed" say the
+ * authentication is missing, a failure. */
+static const struct lit auth_stems[] = {LIT("spf"), LIT("dkim"), LIT("dmarc")};
 
 #define NEGATE_SCOPE 100 /* bytes a denial reaches, at most */
 #define NEGATE_WORDS 4   /* words after a cue it reaches, at most */
@@ -452,34 +457,47 @@ static bool list_goes_on(const char *text, size_t len, size_t i)
     return false;
 }
 
-/* Masks the cause words (negated_stems) that start a word in
- * text[from..to), but no list's name ("spamhaus", "spamcop"); were
- * there any? */
-static bool mask_causes(char *text, size_t from, size_t to)
+/* Length of the stem of stems[0..n) that starts text[i..to), or 0. */
+static size_t stem_at(const char *text, size_t i, size_t to,
+                      const struct lit *stems, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (lower_is(text[i], stems[k].s[0]) && to - i >= stems[k].n &&
+            strncasecmp(text + i, stems[k].s, stems[k].n) == 0)
+            return stems[k].n;
+    return 0;
+}
+
+/* Is text[i..to), a word's start, a cause word a denial masks: one of
+ * negated_stems[] but no list's name ("spamhaus", "spamcop"), or, unless
+ * the denial is a bare "no " or "not " (bare), one of auth_stems[]? */
+static bool cause_at(const char *text, size_t i, size_t to, bool bare)
+{
+    const size_t nn = sizeof negated_stems / sizeof *negated_stems;
+    const size_t na = sizeof auth_stems / sizeof *auth_stems;
+
+    if (stem_at(text, i, to, negated_stems, nn) > 0)
+        return !((to - i >= 8 && strncasecmp(text + i, "spamhaus", 8) == 0) ||
+                 (to - i >= 7 && strncasecmp(text + i, "spamcop", 7) == 0));
+    return !bare && stem_at(text, i, to, auth_stems, na) > 0;
+}
+
+/* Masks the cause words (cause_at()) that start a word in
+ * text[from..to); were there any? */
+static bool mask_causes(char *text, size_t from, size_t to, bool bare)
 {
     bool any = false;
 
     for (size_t i = from; i < to; i++) {
-        if (!ascii_letter(text[i]) || (i > 0 && word_byte(text[i - 1])))
+        if (!ascii_letter(text[i]) || (i > 0 && word_byte(text[i - 1])) ||
+            !cause_at(text, i, to, bare))
             continue;
-        for (size_t k = 0; k < sizeof negated_stems / sizeof *negated_stems;
-             k++) {
-            size_t n = negated_stems[k].n;
-            if (!lower_is(text[i], negated_stems[k].s[0]) || to - i < n ||
-                strncasecmp(text + i, negated_stems[k].s, n) != 0)
-                continue;
-            if (k == 0 &&
-                ((to - i >= 8 && strncasecmp(text + i + 4, "haus", 4) == 0) ||
-                 (to - i >= 7 && strncasecmp(text + i + 4, "cop", 3) == 0)))
-                break;
-            size_t e = i;
-            while (e < to && word_byte(text[e]))
-                e++;
-            mask_span(text, i, e);
-            any = true;
-            i = e;
-            break;
-        }
+        size_t e = i;
+        while (e < to && word_byte(text[e]))
+            e++;
+        mask_span(text, i, e);
+        any = true;
+        i = e;
     }
     return any;
 }
@@ -616,7 +634,7 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
     size_t l = cue_at(text, len, c, negate_after, na);
 
     if (l > 0) {
-        *masked |= mask_causes(text, deny_back_from(text, len, c), c);
+        *masked |= mask_causes(text, deny_back_from(text, len, c), c, false);
         return c + l;
     }
     l = cue_at(text, len, c, negate_before, nb);
@@ -635,7 +653,7 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
                 ++words > most)
                 break;
         }
-        *masked |= mask_causes(text, c + l, e);
+        *masked |= mask_causes(text, c + l, e, l <= 4);
         return e;
     }
     return 0;
