@@ -402,9 +402,10 @@ static const struct reply_row rows[] = {
     {"550 Administrative prohibition - envelope blocked - "
      "https://community.mimecast.com/docs/DOC-1369#550 [AbCdEfGhIjK.uk123]",
      X, "policy", false},
+    /* mail whose From: claims a domain its origin may not send for */
     {"550 Rejected by header based Anti-Spoofing policy: bounce@example.com "
      "- https://community.mimecast.com/docs/DOC-1369#550",
-     X, "policy", false},
+     X, "auth", true},
     {"554 5.7.1 Message blocked due to spam content in the message.",
      X, "spam_detected", false},
     {"550 #5.1.0 Address rejected.", H, "user_unknown", false},
@@ -551,6 +552,27 @@ static const struct reply_row rows[] = {
      "forwarding disabled",
      H, "has_moved", false},
     {"550 Mailbox relocated", H, "has_moved", false},
+    /* a missing record or signature is a failure, no denial */
+    {"550 5.7.1 Sender domain authentication required: example.net has no "
+     "SPF record and the message is not DKIM signed",
+     X, "auth_spf", true},
+    /* an Authentication-Results trace where all passed is no failure */
+    {"550 5.1.1 User unknown; ARC-Authentication-Results: i=1; "
+     "mx.example.com; spf=pass; dkim=pass; dmarc=pass; arc=none",
+     H, "user_unknown", false},
+    {"451 4.7.1 Temporary ARC verification failure for i=1, try again later",
+     X, "auth_arc", true},
+    {"550 5.7.1 Account bob@example.com is frozen by administrator",
+     H, "mailbox_disabled", false},
+    {"Skipped: bob@example.com is suppressed (previous bounce: 552 5.2.2 "
+     "mailbox full x5)",
+     H, "suppressed", false},
+    {"550 5.7.0 Your message to bob@example.com could not be delivered "
+     "because the recipient has exceeded their storage allowance",
+     S, "mailbox_full", false},
+    {"550 Requested action not taken: mailbox unavailable [bob@example.com] - "
+     "user does not exist on this server; relay not attempted",
+     H, "user_unknown", false},
     /* a sender that mails many unknown addresses: its list, not one */
     {"421 4.7.0 [TSS11] Excessive unknown recipients - possible list "
      "hygiene issue; messages from 192.0.2.32 temporarily deferred",
