@@ -52,6 +52,11 @@ static char tb_lower(char c)
     return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
+static bool tb_ascii_letter(char c)
+{
+    return tb_lower(c) >= 'a' && tb_lower(c) <= 'z';
+}
+
 static char tb_upper(char c)
 {
     return (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
@@ -418,6 +423,7 @@ static const char *const tb_rcpt_words[] = {
     "recipients:",
     "recipient  ", /* a table's cell, its tags dropped (an HTML notice) */
     "*  to:", /* the summary of a transcript (MDaemon) */
+    "your message to:", /* a gateway's summary of the mail it blocked */
     /* the label in other languages: French, German, Spanish and Italian,
      * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean */
     "destinataire", "empf\xc3\xa4nger:", "destinatario:",
@@ -2484,11 +2490,29 @@ static bool tb_marker(const char *s, size_t len)
            !tb_summary(s + i, len - i);
 }
 
+/* Does s[0..len), after blanks, start with a date ("Thu, 13 Nov ...",
+ * "13 Nov ...", "2025-11-13")?  A notice's summary of the mail it
+ * stopped ("Received:  Thu, 13 Nov 2025 ..."), not a trace header, whose
+ * value starts with "from", "by", "(" or "with". */
+static bool tb_date_after(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < len && s[i] >= '0' && s[i] <= '9')
+        return true;
+    return len - i >= 5 && tb_ascii_letter(s[i]) &&
+           tb_ascii_letter(s[i + 1]) && tb_ascii_letter(s[i + 2]) &&
+           s[i + 3] == ',' && s[i + 4] == ' ';
+}
+
 static bool tb_orig_start(const char *s, size_t len)
 {
     if (len == 0 || tb_lower(s[0]) != 'r')
         return false;
-    return (len > 9 && strncasecmp(s, "Received:", 9) == 0) ||
+    return (len > 9 && strncasecmp(s, "Received:", 9) == 0 &&
+            !tb_date_after(s + 9, len - 9)) ||
            (len > 12 && strncasecmp(s, "Return-Path:", 12) == 0);
 }
 

@@ -4,12 +4,13 @@
  * phrase occurs (ASCII case ignored) in the first 4096 bytes (before the
  * returned original, for textbounce_notice_family()); a notice's Subject
  * signals a failure by one of its phrases; the returned original starts at
- * the first line that starts with a marker or a Received: or Return-Path:
- * field (textbounce_cut()); a recipient's remote MTA follows the first
+ * the first line that starts with a marker or a Received: (whose value is
+ * no date) or Return-Path: field (textbounce_cut()); a recipient's remote MTA follows the first
  * "host " of its block; a notice says "delayed" by one of its delay
  * phrases; the phrases of a line with an '@' say whether its address is a
  * recipient.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -292,6 +293,21 @@ static bool ref_marker(const char *s, size_t len)
     return false;
 }
 
+/* Is the value of a field at s[0..len) a date ("Thu, 1 Jan", "1 Jan")? */
+static bool ref_date(const char *s, size_t len)
+{
+    size_t i = strspn(s, " \t");
+
+    if (i >= len)
+        return false;
+    if (isdigit((unsigned char)s[i]))
+        return true;
+    return i + 5 <= len && isalpha((unsigned char)s[i]) &&
+           isalpha((unsigned char)s[i + 1]) &&
+           isalpha((unsigned char)s[i + 2]) && s[i + 3] == ',' &&
+           s[i + 4] == ' ';
+}
+
 /* textbounce_cut() a line at a time, as first written; a marker on the
  * first line that is not blank is the notice's title, not a cut. */
 static size_t ref_cut(const char *t, size_t len, size_t *orig_r)
@@ -302,7 +318,8 @@ static size_t ref_cut(const char *t, size_t len, size_t *orig_r)
     *orig_r = len;
     while (p < len) {
         size_t ll = ref_line(t, len, p, &next), b = 0;
-        if ((ll > 9 && ref_prefix(t + p, ll, "received:")) ||
+        if ((ll > 9 && ref_prefix(t + p, ll, "received:") &&
+             !ref_date(t + p + 9, ll - 9)) ||
             (ll > 12 && ref_prefix(t + p, ll, "return-path:"))) {
             *orig_r = p;
             return p;
@@ -339,6 +356,7 @@ static void test_cut_as_reference(void **state)
     static const char *const piece[] = {
         "\n", "\r\n", "\r", " ", "\t", "-- ", "==", "*", "_", "[", "(",
         "Received: x", "Received:", "return-path: <a@b>", "RETURN-PATH:",
+        "Received: Thu, 1", "Received:  12 Nov", "Received:\tMon,x",
         "To: a@b", "the ", "Tx", "u", "message follows", "R", "b", ":",
         "\xc2\xa0", "mail system at host"};
     static char t[3000];
