@@ -564,6 +564,8 @@ static const struct reply_row rows[] = {
      X, "auth_arc", true},
     {"550 5.7.1 Account bob@example.com is frozen by administrator",
      H, "mailbox_disabled", false},
+    {"<b@example.ch>: Mailaddress is administratively disabled. (#5.2.1)",
+     H, "mailbox_disabled", false},
     {"Skipped: bob@example.com is suppressed (previous bounce: 552 5.2.2 "
      "mailbox full x5)",
      H, "suppressed", false},
