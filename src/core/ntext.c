@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/charset.h"
 #include "core/codec.h"
@@ -384,9 +385,34 @@ static bool ntext_ref_open(const char *s, size_t n)
 }
 
 
+/* The address of a link to write to ('<a href="mailto:a@b?subject=x">'),
+ * the tag being tag[0..n) (after its '<', before its '>'): its offset in
+ * tag and its length in *len_r, or 0 when the tag is no such link.  A
+ * notice may show a recipient by name alone, its address in the link. */
+static size_t ntext_mailto(const char *tag, size_t n, size_t *len_r)
+{
+    static const char key[] = "mailto:";
+    const size_t kn = sizeof key - 1;
+
+    if (n < 2 + kn || ntext_lower(tag[0]) != 'a' ||
+        (tag[1] != ' ' && tag[1] != '\t' && tag[1] != '\r' && tag[1] != '\n'))
+        return 0;
+    for (size_t i = 2; i + kn < n; i++) {
+        if (ntext_lower(tag[i]) != 'm' || strncasecmp(tag + i, key, kn) != 0)
+            continue;
+        size_t a = i + kn, e = a;
+        while (e < n && memchr("\"' \t\r\n?>", tag[e], 8) == NULL)
+            e++;
+        *len_r = e - a;
+        return memchr(tag + a, '@', e - a) != NULL ? a : 0;
+    }
+    return 0;
+}
+
 /* Crude HTML to text, in place, resumable: s[at->i..n) (s NUL-terminated
  * at n) is read and its text written at s + at->o (o <= i): tags dropped
- * (a space for each but an inline one: ntext_inline_tag()), block tags
+ * (a space for each but an inline one: ntext_inline_tag()), a link to
+ * write to left as its address and a space (ntext_mailto()), block tags
  * become line breaks, character references the characters they stand for
  * (a reference is never shorter than its character), the text between
  * moved in runs.  Unless final, it stops at
@@ -431,8 +457,14 @@ static bool ntext_untag(char *s, size_t n, struct ntext_untag_at *at,
             more = false;
             break;
         }
-        if (!ntext_inline_tag(s + i + 1))
+        size_t al, a = ntext_mailto(s + i + 1, gt - i - 1, &al);
+        if (a > 0) { /* the address and a blank: shorter than the tag */
+            memmove(s + o, s + i + 1 + a, al); /* @UNSAFE: o <= i */
+            o += al;
             s[o++] = ' ';
+        } else if (!ntext_inline_tag(s + i + 1)) {
+            s[o++] = ' ';
+        }
         i = gt + 1;
     }
     at->i = i;
