@@ -343,10 +343,29 @@ static bool report_has_word(const char *s, const char *w)
 /* Does a Subject title a summary of the mail a filter held ("Spam
  * Quarantine Summary", "Quarantine digest")?  Its list names the senders
  * of that mail, none of them a failed recipient. */
+static bool report_has_any(const char *s, const char *const *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (report_has_word(s, w[i]))
+            return true;
+    return false;
+}
+
 static bool report_held_digest(const char *s)
 {
-    return (report_has_word(s, "quarantin") || report_has_word(s, "spam")) &&
-           (report_has_word(s, "summary") || report_has_word(s, "digest"));
+    /* quarantine (English, Dutch and French, German, Italian, Spanish),
+     * spam; summary, digest, overview (Dutch, German: either case),
+     * summary (German, Italian, Spanish, French) */
+    static const char *const held[] = {"quarantin", "quarantai",
+                                       "quarant\xc3\xa4", "quarantena",
+                                       "cuarentena", "spam"};
+    static const char *const summary[] = {
+        "summary", "digest", "overview", "overzicht",
+        "\xc3\xbc" "bersicht", "\xc3\x9c" "bersicht", "zusammenfassung",
+        "riepilogo", "resumen", "r\xc3\xa9" "capitulatif"};
+
+    return report_has_any(s, held, sizeof held / sizeof *held) &&
+           report_has_any(s, summary, sizeof summary / sizeof *summary);
 }
 
 enum {

@@ -128,6 +128,14 @@ static const struct {
      "Subject: Re: your reminder\n\nYour mail to old@example.org bounced "
      "with 550 5.1.1 user unknown; please use this address.\n",
      REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"a filter's summary of held mail, titled in Dutch, lists senders, no "
+     "failed recipient",
+     "From: Filter <quarantine@example.nl>\nTo: f@example.nl\n"
+     "Subject: Quarantaineoverzicht: 2 nieuwe berichten\n"
+     "Auto-Submitted: auto-generated\n\n"
+     "spam@bad.example  Undeliverable: invoice overdue  Spam\n"
+     "news@bulk.example  Mailbox full? Read this  Bulk\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
     {"an automatic reply titled \"Re:\" with no reply headers stays one",
      "From: Iris <iris@mail.example.net>\nTo: desk@example.com\n"
      "Subject: Re: your reminder\nAuto-Submitted: auto-replied\n\n"
