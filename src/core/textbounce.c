@@ -364,6 +364,7 @@ static const char *const tb_body_words[] = {
     "konnte nicht zugestellt", "unzustellbar", "n'a pas pu \xc3\xaatre",
     "non distribuable", "no se pudo entregar", "no ha podido ser entregado",
     "non \xc3\xa8 stato possibile consegnare", "non recapitabile",
+    "no se ha podido entregar", "non \xc3\xa8 stato consegnato",
     "n\xc3\xa3o foi poss\xc3\xadvel entregar", "kon niet worden afgeleverd",
     "niet worden bezorgd",
     /* Czech, Polish, Swedish, Danish and Norwegian, Turkish */
@@ -392,7 +393,12 @@ static const char *const tb_subject_words[] = {
     "bounce", "delivery problem", "failed delivery", "undelivered",
     "delivery failure", "non remis", "unzustellbar", "returned to sender",
     "mail failure", "error", "warning: could not", "delayed mail",
-    "delivery delayed", "not member", "non-delivery"};
+    "delivery delayed", "not member", "non-delivery",
+    /* not delivered: Spanish, Italian (two words), Portuguese, Dutch,
+     * German, French, Polish */
+    "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
+    "niet bezorgd", "onbestelbaar", "nicht zugestellt", "non distribu",
+    "nie dostarczon"};
 
 /* A line that gives an address to write to for help. */
 static const char *const tb_helpdesk_words[] = {

@@ -178,7 +178,10 @@ static const char *const subject_words[] = {
     "bounce", "delivery problem", "failed delivery", "undelivered",
     "delivery failure", "non remis", "unzustellbar", "returned to sender",
     "mail failure", "error", "warning: could not", "delayed mail",
-    "delivery delayed", "not member", "non-delivery"};
+    "delivery delayed", "not member", "non-delivery",
+    "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
+    "niet bezorgd", "onbestelbaar", "nicht zugestellt", "non distribu",
+    "nie dostarczon"};
 
 /* textbounce_signal() of a Subject alone (no text, no sender) says what
  * the reference says: one of the phrases is in it. */
