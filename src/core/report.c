@@ -58,6 +58,8 @@ struct report_ctx {
     bool held_digest;  /* a summary of mail a filter held ("Spam
                           Quarantine Summary"), to the mailbox's owner */
     bool conversation; /* a reply: "Re:" (report_top()) */
+    bool answering;    /* In-Reply-To: or References:, or a ticket system's
+                          tag in the Subject: it answers a message */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's,
                             or with a ticket system's tag ("[Ticket #4812]") */
@@ -252,14 +254,14 @@ static bool report_autoreply_prefix(const char *s)
     return false;
 }
 
-/* Does a Subject start as a reply's does ("Re:", "AW:", "Re[2]:", "SV:",
- * "回复:" ...), after a tag a list or a ticket system puts first
- * ("[Support #4812] Re:") if any? */
-static bool report_reply_prefix(const char *s)
+/* Does a Subject start with one of word[] (ASCII case ignored, a count
+ * allowed: "Re[2]:") or of utf8[], and a colon (or a full-width one),
+ * after a tag a list or a ticket system puts first ("[Support #4812]
+ * Re:") if any? */
+static bool report_subject_prefix(const char *s, const char *const *word,
+                                  size_t nword, const char *const *utf8,
+                                  size_t nutf8)
 {
-    static const char *const word[] = {"re", "aw", "sv", "antw", "odp", "ynt",
-                                       "vs", "rif", "r", "res", "ref", "atb"};
-    static const char *const utf8[] = {"回复", "答复", "回覆", "返信", "Ответ"};
     size_t n = 0, i;
 
     while (*s == ' ' || *s == '\t')
@@ -270,7 +272,7 @@ static bool report_reply_prefix(const char *s)
             for (s = close + 1; *s == ' ' || *s == '\t';)
                 s++;
     }
-    for (i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
+    for (i = 0; i < nutf8; i++)
         if (strncmp(s, utf8[i], strlen(utf8[i])) == 0) {
             const char *t = s + strlen(utf8[i]);
             return *t == ':' || strncmp(t, "：", strlen("：")) == 0;
@@ -287,10 +289,33 @@ static bool report_reply_prefix(const char *s)
     }
     if (n == 0 || *t != ':')
         return false;
-    for (i = 0; i < sizeof word / sizeof word[0]; i++)
+    for (i = 0; i < nword; i++)
         if (strlen(word[i]) == n && strncasecmp(s, word[i], n) == 0)
             return true;
     return false;
+}
+
+/* Does a Subject start as a reply's does ("Re:", "AW:", "SV:", "回复:")? */
+static bool report_reply_prefix(const char *s)
+{
+    static const char *const word[] = {"re", "aw", "sv", "antw", "odp", "ynt",
+                                       "vs", "rif", "r", "res", "ref", "atb"};
+    static const char *const utf8[] = {"回复", "答复", "回覆", "返信", "Ответ"};
+
+    return report_subject_prefix(s, word, sizeof word / sizeof *word, utf8,
+                                 sizeof utf8 / sizeof *utf8);
+}
+
+/* Does a Subject start with a prefix mail clients put before the subject
+ * they forward ("Fwd:", "FW:", "WG:", "TR:", "RV:", "转发:" ...)? */
+static bool report_forward_prefix(const char *s)
+{
+    static const char *const word[] = {"fwd", "fw", "wg", "tr", "rv", "enc",
+                                       "i", "pd", "doorst"};
+    static const char *const utf8[] = {"转发", "轉寄", "転送", "Пересл"};
+
+    return report_subject_prefix(s, word, sizeof word / sizeof *word, utf8,
+                                 sizeof utf8 / sizeof *utf8);
 }
 
 /* Vacation-like subjects (only a hint: bounces win over it). */
@@ -432,6 +457,11 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     /* a reply titled as one: a person's, unless it is marked automatic
      * and answers no message by its headers (RFC 3834 replies may be
      * titled "Re:") */
+    /* an answer, no message forwarded (whose notice is one: Sisimai's
+     * reading, a person's "Fwd:" of a bounce keeps its failures) */
+    c->answering = (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
+                    (r->subject != NULL && report_ticket_tag(r->subject))) &&
+                   !(r->subject != NULL && report_forward_prefix(r->subject));
     c->conversation = r->subject != NULL && report_reply_prefix(r->subject) &&
                       (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
                        !automatic);
@@ -1033,14 +1063,16 @@ static void report_text_decide(struct report_ctx *c)
      * besides them ("please try <new>") did not fail */
     if (listed > 0)
         r->nrcpts = listed;
-    /* an automatic reply (a ticket system's, say) that quotes a failure
-     * it was sent ("> <a@b>: ... said: 550 5.1.1 ..."), from no mail
-     * system: the quote is no failure of its own */
-    if (c->hard_autoreply && listed == 0 && c->xfailed == NULL &&
-        !textbounce_sender_role(c->from_addr) &&
+    /* an automatic reply (a ticket system's, say), or any answer to a
+     * message, that quotes a failure it was sent ("> <a@b>: ... said: 550
+     * 5.1.1 ..."), from no mail system: the quote is no failure of its
+     * own */
+    if ((c->hard_autoreply || c->answering) && listed == 0 &&
+        c->xfailed == NULL && !textbounce_sender_role(c->from_addr) &&
         report_all_quoted(r, c->nt.text, cut)) {
         r->nrcpts = 0;
-        report_as_autoreply(c);
+        if (c->hard_autoreply || c->sure_autoreply)
+            report_as_autoreply(c);
         return;
     }
     if (r->nrcpts == 0)
