@@ -1043,6 +1043,9 @@ static inline bool tb_starts_set(enum tb_set_id id, const char *s,
     ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 15) | \
      (1u << 17))
 
+/* The "to:" of tb_echo_names[]. */
+#define TB_ECHO_TO_BIT (1u << 7)
+
 /* Does the line echo one of the header fields of tb_echo_names[] picked
  * by the bits of mask (after blanks and '>')? */
 static bool tb_echo_of(const char *s, size_t len, uint64_t mask)
@@ -1690,10 +1693,14 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
         tb_helper(c, norm))
         return;
     size_t be = 0; /* the block's end, found once it is needed */
+    /* read again for want of any recipient, a notice's "To:" labels one
+     * as "Recipient:" does ("We could not deliver your message.  To: a@b
+     * Subject: ...") */
+    bool to_label = c->relaxed && tb_echo_of(line, ll, TB_ECHO_TO_BIT);
     if (tb_suspect(norm, c->h)) {
         if (!tb_standalone(line, ll, as - off, al, true))
             return;
-    } else if ((bits & TB_RCPT_BITS) == 0 &&
+    } else if ((bits & TB_RCPT_BITS) == 0 && !to_label &&
                !tb_standalone(line, ll, as - off, al, false)) {
         be = tb_block_end(c, off, norm);
         if (!tb_failure_line(c->text + off, be - off))
@@ -1903,8 +1910,9 @@ static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
         rc->status[0] != '\0' || rc->diagnostic == NULL)
         return;
     dl = strlen(rc->diagnostic);
-    if ((tb_find_set(TB_SET_AT_LINE, rc->diagnostic, dl < 24 ? dl : 24,
-                     false) & TB_RCPT_BITS) == 0 ||
+    if (((tb_find_set(TB_SET_AT_LINE, rc->diagnostic, dl < 24 ? dl : 24,
+                      false) & TB_RCPT_BITS) == 0 &&
+         !(c->relaxed && tb_echo_of(rc->diagnostic, dl, TB_ECHO_TO_BIT))) ||
         tb_failure_line(rc->diagnostic, dl))
         return;
     size_t n = hdr_unfold(c->text, c->len, d, sizeof d);
