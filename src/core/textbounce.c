@@ -382,7 +382,12 @@ static const char *const tb_body_words[] = {
     "\xd0\xb1\xd1\x8b\xd1\x82\xd1\x8c \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82"
     "\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe",
     "\xd0\xbd\xd0\xb5 \xd1\x83\xd0\xb4\xd0\xb0\xd0\xbb\xd0\xbe\xd1\x81\xd1\x8c "
-    "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x8c"};
+    "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x8c",
+    /* Japanese (was not delivered), Ukrainian (could not be delivered) */
+    "\xe9\x85\x8d\xe4\xbf\xa1\xe3\x81\x95\xe3\x82\x8c\xe3\x81\xbe\xe3\x81"
+    "\x9b\xe3\x82\x93\xe3\x81\xa7\xe3\x81\x97\xe3\x81\x9f",
+    "\xd0\xbd\xd0\xb5 \xd0\xb2\xd0\xb4\xd0\xb0\xd0\xbb\xd0\xbe\xd1\x81\xd1\x8f "
+    "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd0\xb8"};
 
 /* Phrases of a notice's Subject. */
 static const char *const tb_subject_words[] = {
@@ -398,7 +403,13 @@ static const char *const tb_subject_words[] = {
      * German, French, Polish */
     "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
     "niet bezorgd", "onbestelbaar", "nicht zugestellt", "non distribu",
-    "nie dostarczon"};
+    "nie dostarczon",
+    /* Japanese (undeliverable), Russian and Ukrainian (not delivered),
+     * Chinese (returned mail) */
+    "\xe9\x85\x8d\xe4\xbf\xa1\xe4\xb8\x8d\xe8\x83\xbd",
+    "\xd0\xbd\xd0\xb5 \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2"
+    "\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe",
+    "\xe9\x80\x80\xe4\xbf\xa1"};
 
 /* A line that gives an address to write to for help. */
 static const char *const tb_helpdesk_words[] = {
@@ -431,7 +442,7 @@ static const char *const tb_rcpt_words[] = {
     "*  to:", /* the summary of a transcript (MDaemon) */
     "your message to:", /* a gateway's summary of the mail it blocked */
     /* the label in other languages: French, German, Spanish and Italian,
-     * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean */
+     * Portuguese, Dutch, Polish, Russian, Chinese, Japanese, Korean (two) */
     "destinataire", "empf\xc3\xa4nger:", "destinatario:",
     "destinat\xc3\xa1rio:", "ontvanger:", "odbiorca:",
     "\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb0\xd1\x82\xd0\xb5"
@@ -439,7 +450,18 @@ static const char *const tb_rcpt_words[] = {
     "\xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba", /* 收件人 */
     "\xe5\x8f\x97\xe4\xbf\xa1\xe8\x80\x85", /* 受信者 */
     "\xeb\xb0\x9b\xeb\x8a\x94 \xec\x82\xac\xeb\x9e\x8c", /* 받는 사람 */
-    "\xec\x88\x98\xec\x8b\xa0\xec\x9e\x90" /* 수신자 */};
+    "\xec\x88\x98\xec\x8b\xa0\xec\x9e\x90", /* 수신자 */
+    /* Russian as a label starts it (the case of Cyrillic letters is not
+     * folded), Japanese (destination), Ukrainian (either case), Czech,
+     * Hungarian, Turkish */
+    "\xd0\x9f\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb0\xd1\x82\xd0\xb5"
+    "\xd0\xbb\xd1\x8c", /* Получатель */
+    "\xe5\xae\x9b\xe5\x85\x88", /* 宛先 */
+    "\xd0\xbe\xd0\xb4\xd0\xb5\xd1\x80\xd0\xb6\xd1\x83\xd0\xb2\xd0\xb0"
+    "\xd1\x87", /* одержувач */
+    "\xd0\x9e\xd0\xb4\xd0\xb5\xd1\x80\xd0\xb6\xd1\x83\xd0\xb2\xd0\xb0"
+    "\xd1\x87", /* Одержувач */
+    "p\xc5\x99\xc3\xadjemce:", "c\xc3\xadmzett:", "al\xc4\xb1" "c\xc4\xb1:"};
 
 /* The line before a sender's address. */
 static const char *const tb_sent_by_words[] = {"sent by", "message from"};

@@ -181,7 +181,10 @@ static const char *const subject_words[] = {
     "delivery delayed", "not member", "non-delivery",
     "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
     "niet bezorgd", "onbestelbaar", "nicht zugestellt", "non distribu",
-    "nie dostarczon"};
+    "nie dostarczon", "\xe9\x85\x8d\xe4\xbf\xa1\xe4\xb8\x8d\xe8\x83\xbd",
+    "\xd0\xbd\xd0\xb5 \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2"
+    "\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe",
+    "\xe9\x80\x80\xe4\xbf\xa1"};
 
 /* textbounce_signal() of a Subject alone (no text, no sender) says what
  * the reference says: one of the phrases is in it. */
