@@ -584,6 +584,17 @@ static const struct reply_row rows[] = {
     {"550 Requested action not taken: mailbox unavailable [bob@example.com] - "
      "user does not exist on this server; relay not attempted",
      H, "user_unknown", false},
+    /* too many messages (Ukrainian, Russian); grey list (Estonian) */
+    {"450 4.7.1 \xd0\x97\xd0\xb0\xd0\xb1\xd0\xb0\xd0\xb3\xd0\xb0\xd1\x82\xd0\xbe "
+     "\xd0\xbf\xd0\xbe\xd0\xb2\xd1\x96\xd0\xb4\xd0\xbe\xd0\xbc\xd0\xbb\xd0\xb5"
+     "\xd0\xbd\xd1\x8c",
+     X, "rate_limited", false},
+    {"450 4.7.1 \xd0\xa1\xd0\xbb\xd0\xb8\xd1\x88\xd0\xba\xd0\xbe\xd0\xbc "
+     "\xd0\xbc\xd0\xbd\xd0\xbe\xd0\xb3\xd0\xbe \xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1"
+     "\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb9",
+     X, "rate_limited", false},
+    {"450 4.7.1 Hall nimekiri, palun proovige hiljem uuesti", S,
+     "greylisted", false},
     /* a sender that mails many unknown addresses: its list, not one */
     {"421 4.7.0 [TSS11] Excessive unknown recipients - possible list "
      "hygiene issue; messages from 192.0.2.32 temporarily deferred",
