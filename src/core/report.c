@@ -49,6 +49,8 @@ struct report_ctx {
     bool have_orig;    /* orig_* filled from a returned original */
     bool is_feedback;  /* report-type=feedback-report or the part */
     bool is_mdn;       /* report-type=disposition-notification (RFC 8098) */
+    char *mdn_refused; /* its Final-Recipient, when its disposition says a
+                          system discarded the message (report_mdn()) */
     bool orig_cc;      /* the returned original has a Cc: with something */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
@@ -491,11 +493,49 @@ static void report_feedback(struct report_ctx *c, const char *t, size_t n)
     }
 }
 
+/* Is a disposition (RFC 8098 section 3.2.6) "automatic-action/...;
+ * deleted", a message its recipient's system discarded?  A refusal that a
+ * Sieve "reject" (RFC 5429) or a delivery agent over quota reports so. */
+static bool report_mdn_discarded(const char *v, size_t n)
+{
+    const char *semi = memchr(v, ';', n);
+    size_t i = 0;
+
+    while (i < n && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    if (semi == NULL || n - i < 16 || strncasecmp(v + i, "automatic-action", 16))
+        return false;
+    for (i = (size_t)(semi - v) + 1; i < n && (v[i] == ' ' || v[i] == '\t');)
+        i++;
+    return n - i >= 7 && strncasecmp(v + i, "deleted", 7) == 0 &&
+           (n - i == 7 || memchr(" \t\r\n/;", v[i + 7], 6) != NULL);
+}
+
+/* The fields of a message/disposition-notification part: its
+ * Final-Recipient kept when its Disposition says the message was
+ * discarded. */
+static void report_mdn(struct report_ctx *c, const char *t, size_t n)
+{
+    size_t pos = 0;
+    struct hdr_field f, rcpt = {0};
+    bool discarded = false;
+
+    while (hdr_next(t, n, &pos, &f)) {
+        if (f.name_len == 15 && strncasecmp(f.name, "Final-Recipient", 15) == 0)
+            rcpt = f;
+        else if (f.name_len == 11 && strncasecmp(f.name, "Disposition", 11) == 0)
+            discarded = report_mdn_discarded(f.value, f.value_len);
+    }
+    if (discarded && rcpt.value != NULL && c->mdn_refused == NULL)
+        rbuild_str(&c->b, &c->mdn_refused, rcpt.value, rcpt.value_len);
+}
+
 /* What report_cb() does with a leaf, by its type. */
 enum report_leaf {
     RL_OTHER = 0, /* not read (only encoding errors count) */
     RL_DSN,       /* message/delivery-status, message/global-delivery-status */
     RL_FEEDBACK,  /* message/feedback-report */
+    RL_MDN,       /* message/disposition-notification */
     RL_ORIG,      /* text/rfc822-header*, message/rfc822-headers, and
                      message/rfc822 or message/global not walked into */
     /* the text kinds, last (report_cb() tells them by order): kept raw */
@@ -518,6 +558,8 @@ static enum report_leaf report_leaf_message(const char *sub)
         return RL_DSN;
     if (REPORT_TYPE_IS(sub, "feedback-report"))
         return RL_FEEDBACK;
+    if (REPORT_TYPE_IS(sub, "disposition-notification"))
+        return RL_MDN;
     if (REPORT_TYPE_IS(sub, "rfc822-headers") ||
         REPORT_TYPE_IS(sub, "rfc822") || REPORT_TYPE_IS(sub, "global"))
         return RL_ORIG;
@@ -554,6 +596,9 @@ static void report_leaf0(struct report_ctx *c, enum report_leaf kind,
         break;
     case RL_FEEDBACK:
         report_feedback(c, d, dn);
+        break;
+    case RL_MDN:
+        report_mdn(c, d, dn);
         break;
     case RL_ORIG:
         report_orig(c, NULL, d, dn);
@@ -1085,6 +1130,31 @@ static void report_text_decide(struct report_ctx *c)
     }
 }
 
+/* A message a recipient's system discarded and said so in a disposition
+ * notification (report_mdn()): its Final-Recipient failed, for the
+ * reason the notice's text gives (its first REPORT_NOTICE_DIAG bytes). */
+static void report_mdn_refusal(struct report_ctx *c)
+{
+    struct report *r = c->b.r;
+    const char *a = c->mdn_refused;
+    const char *v = dsn_skip_type(a, strlen(a));
+    struct report_rcpt *rc = rbuild_rcpt(&c->b, v, strlen(v), NULL);
+    char d[REPORT_NOTICE_DIAG];
+    size_t orig, cut, dl;
+
+    if (rc == NULL)
+        return;
+    ntext_all(&c->nt);
+    cut = c->nt.text != NULL ? textbounce_cut(c->nt.text, c->nt.len, &orig)
+                             : 0;
+    dl = cut > 0 ? hdr_unfold(c->nt.text, cut, d, sizeof d) : 0;
+    if (dl > 0)
+        rbuild_str(&c->b, &rc->diagnostic, d, dl);
+    rbuild_str(&c->b, &rc->action, "failed", 6);
+    r->kind = REPORT_BOUNCE;
+    r->mta = "mdn";
+}
+
 static void report_decide(struct report_ctx *c)
 {
     struct report *r = c->b.r;
@@ -1094,8 +1164,13 @@ static void report_decide(struct report_ctx *c)
         report_enrich(c);
         return;
     }
-    if (c->is_mdn)
-        return; /* a read receipt: whatever its text says, no failure */
+    if (c->is_mdn) {
+        /* a read receipt: whatever its text says, no failure; but a
+         * message its recipient's system discarded failed there */
+        if (c->mdn_refused != NULL)
+            report_mdn_refusal(c);
+        return;
+    }
     /* posts gathered by a list; a list's or a newsletter's mail, a reply
      * in a conversation, or a filter's summary of held mail, from no mail
      * system and with no report: they may discuss bounces, and quote

@@ -136,6 +136,27 @@ static const struct {
      "spam@bad.example  Undeliverable: invoice overdue  Spam\n"
      "news@bulk.example  Mailbox full? Read this  Bulk\n",
      REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"a disposition notification of a message its reader deleted by hand: "
+     "a read receipt, no failure",
+     "From: Ann <ann@example.org>\nTo: a@example.com\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=disposition-notification; "
+     "boundary=M\n\n--M\nContent-Type: text/plain\n\nYour message was "
+     "deleted without being read.\n--M\n"
+     "Content-Type: message/disposition-notification\n\n"
+     "Final-Recipient: rfc822; ann@example.org\n"
+     "Disposition: manual-action/MDN-sent-manually; deleted\n--M--\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"a disposition notification of a message discarded automatically (a "
+     "Sieve reject): its Final-Recipient failed",
+     "From: MAILER-DAEMON@example.org\nTo: a@example.com\nMIME-Version: "
+     "1.0\nContent-Type: multipart/report; "
+     "report-type=disposition-notification; boundary=M\n\n--M\n"
+     "Content-Type: text/plain\n\nYour message to <ann@example.org> was "
+     "automatically rejected: I no longer read this address\n--M\n"
+     "Content-Type: message/disposition-notification\n\n"
+     "Final-Recipient: rfc822; ann@example.org\n"
+     "Disposition: automatic-action/MDN-sent-automatically; deleted\n--M--\n",
+     REPORT_BOUNCE, "mdn", "ann@example.org", ""},
     {"an automatic reply titled \"Re:\" with no reply headers stays one",
      "From: Iris <iris@mail.example.net>\nTo: desk@example.com\n"
      "Subject: Re: your reminder\nAuto-Submitted: auto-replied\n\n"
