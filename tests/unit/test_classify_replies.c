@@ -584,6 +584,11 @@ static const struct reply_row rows[] = {
     {"550 Requested action not taken: mailbox unavailable [bob@example.com] - "
      "user does not exist on this server; relay not attempted",
      H, "user_unknown", false},
+    /* a domain with no mail host at all: NOERROR, no records */
+    {"DNS Error: DNS type 'mx' lookup of shop.example responded with code "
+     "NOERROR No MX or A/AAAA records found for shop.example",
+     H, "domain_not_found", false},
+    {"553 Relaying disallowed as sales@example.org", X, "relay_denied", false},
     /* too many messages (Ukrainian, Russian); grey list (Estonian) */
     {"450 4.7.1 \xd0\x97\xd0\xb0\xd0\xb1\xd0\xb0\xd0\xb3\xd0\xb0\xd1\x82\xd0\xbe "
      "\xd0\xbf\xd0\xbe\xd0\xb2\xd1\x96\xd0\xb4\xd0\xbe\xd0\xbc\xd0\xbb\xd0\xb5"
