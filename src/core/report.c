@@ -456,14 +456,14 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
     c->held_digest = r->subject != NULL && report_held_digest(r->subject);
-    /* a reply titled as one: a person's, unless it is marked automatic
-     * and answers no message by its headers (RFC 3834 replies may be
-     * titled "Re:") */
     /* an answer, no message forwarded (whose notice is one: Sisimai's
      * reading, a person's "Fwd:" of a bounce keeps its failures) */
     c->answering = (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
                     (r->subject != NULL && report_ticket_tag(r->subject))) &&
                    !(r->subject != NULL && report_forward_prefix(r->subject));
+    /* a reply titled as one: a person's, unless it is marked automatic
+     * and answers no message by its headers (RFC 3834 replies may be
+     * titled "Re:") */
     c->conversation = r->subject != NULL && report_reply_prefix(r->subject) &&
                       (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
                        !automatic);
@@ -503,7 +503,8 @@ static bool report_mdn_discarded(const char *v, size_t n)
 
     while (i < n && (v[i] == ' ' || v[i] == '\t'))
         i++;
-    if (semi == NULL || n - i < 16 || strncasecmp(v + i, "automatic-action", 16))
+    if (semi == NULL || n - i < 16 ||
+        strncasecmp(v + i, "automatic-action", 16) != 0)
         return false;
     for (i = (size_t)(semi - v) + 1; i < n && (v[i] == ' ' || v[i] == '\t');)
         i++;
@@ -521,9 +522,11 @@ static void report_mdn(struct report_ctx *c, const char *t, size_t n)
     bool discarded = false;
 
     while (hdr_next(t, n, &pos, &f)) {
-        if (f.name_len == 15 && strncasecmp(f.name, "Final-Recipient", 15) == 0)
+        if (f.name_len == 15 &&
+            strncasecmp(f.name, "Final-Recipient", 15) == 0)
             rcpt = f;
-        else if (f.name_len == 11 && strncasecmp(f.name, "Disposition", 11) == 0)
+        else if (f.name_len == 11 &&
+                 strncasecmp(f.name, "Disposition", 11) == 0)
             discarded = report_mdn_discarded(f.value, f.value_len);
     }
     if (discarded && rcpt.value != NULL && c->mdn_refused == NULL)
