@@ -720,6 +720,18 @@ static void mask_names(char *text, size_t len)
     }
 }
 
+/* The status the text gives, unless it is a success without a reply code
+ * for a recipient that failed or was delayed: "delivery via Dovecot
+ * 2.3.21 failed" names a version, no status. */
+static const char *text_status_of(const struct reply *r, int code,
+                                  const char *action)
+{
+    if (r->status[0] == '2' && code == 0 && action != NULL &&
+        (strcmp(action, "failed") == 0 || strcmp(action, "delayed") == 0))
+        return "";
+    return r->status;
+}
+
 /* classify_reply() with the caller's scratch space (NULL: no rules). */
 static void classify_reply_sc(const struct classify_rules *rules,
                               struct rules_scratch *sc, const char *text,
@@ -736,7 +748,9 @@ static void classify_reply_sc(const struct classify_rules *rules,
                 sizeof buf, &r);
     mask_names(r.text, r.text_len);
     v_r->reply_code = code_hint > 0 ? code_hint : r.code;
-    effective_status(status_hint, r.status, v_r->reply_code, v_r->status);
+    effective_status(status_hint,
+                     text_status_of(&r, v_r->reply_code, action_hint),
+                     v_r->reply_code, v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);
     struct rules_subject s = {
         .text = r.text,

@@ -2231,9 +2231,10 @@ static bool tb_refused_for_good(const struct report_rcpt *rc)
            (rc->status[0] == '\0' || rc->status[0] == '5');
 }
 
-/* Did the recipient's own reply accept it: no failure code, a success
- * status ("250 2.0.0 Ok" in a report's row)?  If so, that status and the
- * 2xx code right before it are the recipient's. */
+/* Did the recipient's own reply accept it: no failure code, and a
+ * success reply, a 2xx code and its status ("250 2.0.0 Ok" in a report's
+ * row; a status alone may be a version number)?  If so, they are the
+ * recipient's. */
 static bool tb_accepted(struct report_rcpt *rc)
 {
     char st[16];
@@ -2246,12 +2247,13 @@ static bool tb_accepted(struct report_rcpt *rc)
     at = dsn_find_status(d, strlen(d), st, sizeof st);
     if (at == 0 || st[0] != '2')
         return false;
+    at--; /* the status starts at d[at], after "250 " */
+    if (at < 4 || d[at - 1] != ' ' || d[at - 4] != '2' || d[at - 3] < '0' ||
+        d[at - 3] > '9' || d[at - 2] < '0' || d[at - 2] > '9' ||
+        (at > 4 && d[at - 5] != ' '))
+        return false;
+    rc->reply_code = 200 + (d[at - 3] - '0') * 10 + (d[at - 2] - '0');
     snprintf(rc->status, sizeof rc->status, "%s", st);
-    at--; /* the status starts at d[at]: "250 2.0.0" */
-    if (at >= 4 && d[at - 1] == ' ' && d[at - 4] == '2' &&
-        d[at - 3] >= '0' && d[at - 3] <= '9' && d[at - 2] >= '0' &&
-        d[at - 2] <= '9' && (at == 4 || d[at - 5] == ' '))
-        rc->reply_code = 200 + (d[at - 3] - '0') * 10 + (d[at - 2] - '0');
     return true;
 }
 
