@@ -67,10 +67,15 @@ static void verdict_set(struct verdict *v, const char *reason_name,
 /* The status the rules look at: a specific structured status wins; a
  * vague one ("5.0.0"), or one whose class contradicts the reply code (a
  * success status next to a 4xx/5xx code), yields to the status found in
- * the text. */
+ * the text.  A success status in the text with no reply code, for a
+ * recipient that failed or was delayed (action), says nothing: "delivery
+ * via Dovecot 2.3.21 failed" names a version. */
 static void effective_status(const char *hint, const char *text_status,
-                             int code, char *out)
+                             int code, const char *action, char *out)
 {
+    if (text_status[0] == '2' && code == 0 && action != NULL &&
+        (strcmp(action, "failed") == 0 || strcmp(action, "delayed") == 0))
+        text_status = "";
     bool hint_ok = hint != NULL && reply_status_valid(hint, strlen(hint));
     bool hint_vague =
         hint_ok && strncmp(hint + 1, ".0.0", 4) == 0 && hint[5] == '\0';
@@ -720,18 +725,6 @@ static void mask_names(char *text, size_t len)
     }
 }
 
-/* The status the text gives, unless it is a success without a reply code
- * for a recipient that failed or was delayed: "delivery via Dovecot
- * 2.3.21 failed" names a version, no status. */
-static const char *text_status_of(const struct reply *r, int code,
-                                  const char *action)
-{
-    if (r->status[0] == '2' && code == 0 && action != NULL &&
-        (strcmp(action, "failed") == 0 || strcmp(action, "delayed") == 0))
-        return "";
-    return r->status;
-}
-
 /* classify_reply() with the caller's scratch space (NULL: no rules). */
 static void classify_reply_sc(const struct classify_rules *rules,
                               struct rules_scratch *sc, const char *text,
@@ -748,9 +741,8 @@ static void classify_reply_sc(const struct classify_rules *rules,
                 sizeof buf, &r);
     mask_names(r.text, r.text_len);
     v_r->reply_code = code_hint > 0 ? code_hint : r.code;
-    effective_status(status_hint,
-                     text_status_of(&r, v_r->reply_code, action_hint),
-                     v_r->reply_code, v_r->status);
+    effective_status(status_hint, r.status, v_r->reply_code, action_hint,
+                     v_r->status);
     int cls = reply_class(v_r->status, v_r->reply_code);
     struct rules_subject s = {
         .text = r.text,
