@@ -1862,6 +1862,55 @@ static const struct reply_row rows[] = {
     {"421 mwinf5c40 ME Trop de messages, veuillez reessayer plus tard. Too "
      "many messages, please try later. OFR004_102 [102]",
      X, "rate_limited", false},
+    /* a sending service's list of addresses that bounced or complained */
+    {"You tried to send to recipient(s) that have been marked as inactive. "
+     "Found inactive addresses: bob@example.org. Inactive recipients are "
+     "ones that have generated a hard bounce, a spam complaint, or a manual "
+     "suppression.",
+     H, "suppressed", false},
+    {"rejected: reject_reason=hard-bounce (bob@example.org is on the "
+     "account rejection denylist)",
+     H, "suppressed", false},
+    {"Message not sent: address is on the global bounce list", H,
+     "suppressed", false},
+    {"Not delivering to a user who unsubscribed", X, "policy", false},
+    /* what the text says beats the code's meaning */
+    {"551 5.7.1 User not local; relaying to <bob@example.org> denied", X,
+     "relay_denied", false},
+    {"550 Rejected by recipient's filter rules", X, "filtered", false},
+    {"550 Rejected by system filter", X, "filtered", false},
+    {"501 <bob@example..org>: domain missing or malformed", H,
+     "address_invalid", false},
+    {"550 rejected after DATA: domain missing or malformed: failing address "
+     "in \"From:\" header is: <noreply@>",
+     X, "not_compliant", false},
+    {"550 Nachricht entspricht nicht RFC 5322: mehrere From-Header", X,
+     "not_compliant", false},
+    {"InvalidParameterValue: Recipient count exceeds 50.", X, "exceed_limit",
+     false},
+    {"552 5.3.4 Requested mail action aborted: exceeded storage allocation",
+     X, "message_too_large", false},
+    {"552 Requested mail action aborted: exceeded storage allocation "
+     "(message size 41943040 exceeds limit 26214400)",
+     X, "message_too_large", false},
+    {"500 Unknown error (#5.0.0)", S, "undetermined", false},
+    {"500 5.0.0 An error occurred while processing your message", S,
+     "undetermined", false},
+    {"550 We do not accept \".exe\" attachments. Please zip them up.", X,
+     "content", false},
+    {"Out of Office: I am away until Monday", N, "vacation", false},
+    /* qmail's "Giving up on" a host ends every permanent failure */
+    {"<bob@example.org>: 192.0.2.8 does not like recipient. Remote host "
+     "said: 550 Requested action not taken: mailbox unavailable Giving up "
+     "on 192.0.2.8.",
+     H, "user_unknown", false},
+    {"554 cxr.mx.west.cox.net cmsmtp 192.0.2.62 blocked. Refer to Error "
+     "Code: CXBL https://www.cox.com/residential/support/email-error-codes."
+     "html",
+     X, "blocklisted", false},
+    {"Reason: The message could not be delivered because the domain name "
+     "(shop.example) does not appear to be registered.",
+     H, "domain_not_found", false},
 };
 
 int main(void)
