@@ -952,6 +952,24 @@ static bool report_dsn_lacking(const struct report *r)
     return false;
 }
 
+/* The addresses a notice's text names as recipients only alone on a line
+ * (textbounce.h): the notice's own parties, and the returned original's
+ * sender (ofrom, oret: ADDRSCAN_MAX bytes each, kept as long as h), but
+ * not one the report has as a recipient already (mail sent to oneself). */
+static void report_parties(struct report_ctx *c, struct textbounce_hints *h,
+                           char *ofrom, char *oret)
+{
+    const struct report *r = c->b.r;
+
+    report_addrs(c);
+    report_str_addr(r->orig_from, ofrom, ADDRSCAN_MAX);
+    report_str_addr(r->orig_return_path, oret, ADDRSCAN_MAX);
+    const char *parties[] = {c->to_addr, c->from_addr, ofrom, oret};
+    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++)
+        if (parties[i][0] != '\0' && rbuild_lookup(&c->b, parties[i]) == NULL)
+            h->exclude[h->nexclude++] = parties[i];
+}
+
 static void report_enrich(struct report_ctx *c)
 {
     struct report *r = c->b.r, ts = {0}, *t = &ts; /* what the text says */
@@ -959,6 +977,7 @@ static void report_enrich(struct report_ctx *c)
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
                                  .from = c->from_addr};
     size_t orig, cut = 0;
+    char ofrom[ADDRSCAN_MAX], oret[ADDRSCAN_MAX];
 
     r->mta = "rfc3464";
     bool lacking = report_dsn_lacking(r);
@@ -971,7 +990,7 @@ static void report_enrich(struct report_ctx *c)
         if (strcmp(fam, "text") != 0)
             r->mta = fam;
         if (lacking) {
-            report_addrs(c);
+            report_parties(c, &h, ofrom, oret);
             cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
             (void)textbounce_recipients(&tb, c->nt.text, cut, &h);
         }
@@ -1067,15 +1086,7 @@ static void report_text_decide(struct report_ctx *c)
         size_t ol = c->nt.len - orig;
         report_orig(c, NULL, c->nt.text + orig, ol);
     }
-    report_addrs(c);
-    /* counted only alone on a line (textbounce.h): the notice's own
-     * parties, and the returned original's sender */
-    report_str_addr(r->orig_from, ofrom, sizeof ofrom);
-    report_str_addr(r->orig_return_path, oret, sizeof oret);
-    const char *parties[] = {c->to_addr, c->from_addr, ofrom, oret};
-    for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++)
-        if (parties[i][0] != '\0')
-            h.exclude[h.nexclude++] = parties[i];
+    report_parties(c, &h, ofrom, oret);
     bool strong = textbounce_signal(c->nt.text, cut, &h) || c->xfailed != NULL;
     /* an automatic reply may quote a failure ("my old address bounces
      * with 550 5.1.1 User unknown"): marked as one and titled as one, it

@@ -1355,10 +1355,24 @@ static bool tb_heads_other(const char *line, size_t ll, const char *norm)
     return tb_heading_of(line, ll, a) && strcasecmp(a, norm) != 0;
 }
 
+/* Does line[0..ll) start with a reply code, after what may stand before
+ * an address ("550 5.1.8 <a@b>: Sender address rejected")? */
+static bool tb_reply_first(const char *line, size_t ll)
+{
+    size_t i = 0;
+
+    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return ll - i >= 4 && tb_is_code(line + i, ll - i, 0);
+}
+
 /* Does line[0..ll) start with an address other than norm, or with a
  * transcript's RCPT command for one (">>> RCPT To:<other>"), or head
- * another recipient's section (tb_heads_other())? */
-static bool tb_other_address(const char *line, size_t ll, const char *norm)
+ * another recipient's section (tb_heads_other())?  A reply that names
+ * one of the notice's parties (tb_suspect(): a Postfix "Sender address
+ * rejected" quoted by Exim under the recipient) goes on the block. */
+static bool tb_other_address(const struct tb_ctx *c, const char *line,
+                             size_t ll, const char *norm)
 {
     size_t pos = 0, s, l, i = 0;
     char a[ADDRSCAN_MAX];
@@ -1376,7 +1390,8 @@ static bool tb_other_address(const char *line, size_t ll, const char *norm)
     if (!addrscan_next(line, ll, &pos, &s, &l) || s != i)
         return tb_heads_other(line, ll, norm);
     return addrscan_normalize(line + s, l, a, sizeof a) &&
-           strcasecmp(a, norm) != 0;
+           strcasecmp(a, norm) != 0 &&
+           !(tb_reply_first(line, ll) && tb_suspect(a, c->h));
 }
 
 /* Offset of the first '@' in text[p..lim), or lim. */
@@ -1431,7 +1446,8 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
         if (tb_blank(c->text + p, ll)) {
             if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
-        } else if (at < p + ll && tb_other_address(c->text + p, ll, norm)) {
+        } else if (at < p + ll &&
+                   tb_other_address(c, c->text + p, ll, norm)) {
             break;
         } else {
             size_t e = ll;
@@ -2115,7 +2131,7 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
             continue;
         for (size_t k = 0, q = p; k < TB_SECTION_LOOK && q < c->len; k++) {
             size_t n2, l2 = tb_line(c->text, c->len, q, &n2);
-            if (tb_other_address(c->text + q, l2, rc->recipient))
+            if (tb_other_address(c, c->text + q, l2, rc->recipient))
                 break; /* another recipient's section */
             if (tb_code(c->text + q, l2) != 0) {
                 char d[TB_BLOCK_MAX];
