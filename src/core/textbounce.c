@@ -398,7 +398,8 @@ static const char *const tb_subject_words[] = {
     "bounce", "delivery problem", "failed delivery", "undelivered",
     "delivery failure", "non remis", "unzustellbar", "returned to sender",
     "mail failure", "error", "warning: could not", "delayed mail",
-    "delivery delayed", "not member", "non-delivery",
+    "delivery delayed", "not member", "non-delivery", "message blocked",
+    "blocked message",
     /* not delivered: Spanish, Italian (two words), Portuguese, Dutch,
      * German, French, Polish */
     "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
@@ -1647,7 +1648,7 @@ static size_t tb_before_address(const char *line, size_t as)
 /* Is the address at line[as..) a message id: after a label of one
  * ("Message-ID:", "Identifiant :", blanks and '<' between), wherever the
  * label stands on the line (a transcript line may start with a time
- * stamp)? */
+ * stamp), or in angle brackets after the word "message"? */
 static bool tb_after_msgid(const char *line, size_t as)
 {
     static const char *const labels[] = {
@@ -1656,6 +1657,11 @@ static bool tb_after_msgid(const char *line, size_t as)
         "id messaggio", "id da mensagem", "bericht-id"};
     size_t i = tb_before_address(line, as);
 
+    /* "Delivery report for message <id@host>": an id in angle brackets */
+    if (i >= 7 && i < as && line[as - 1] == '<' && line[i] == ' ' &&
+        strncasecmp(line + i - 7, "message", 7) == 0 &&
+        (i == 7 || !tb_ascii_letter(line[i - 8])))
+        return true;
     if (i == 0 || line[i - 1] != ':')
         return false;
     i--;
