@@ -1911,6 +1911,20 @@ static const struct reply_row rows[] = {
     {"Reason: The message could not be delivered because the domain name "
      "(shop.example) does not appear to be registered.",
      H, "domain_not_found", false},
+    /* receipts, reports and success notices in their own words */
+    {"Your message has been delivered to the following recipients: Grace "
+     "Liang (grace@example.org)",
+     N, "delivered", false},
+    {"Your message To: Tom Whitcombe Subject: Budget was read on Tuesday, "
+     "March 4, 2025 10:12:45 AM",
+     N, "delivered", false},
+    {"This is an email abuse report for an email message received from IP "
+     "192.0.2.18. Feedback-Type: abuse",
+     N, "feedback", false},
+    {"550 5.3.190 Journaling on-premises messages to Microsoft 365 not "
+     "supported when Journaling Archive is disabled",
+     X, "policy", false},
+    {"550 5.0.350 x-dg-ref header is too large", X, "not_compliant", false},
 };
 
 int main(void)
