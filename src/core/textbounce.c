@@ -348,7 +348,8 @@ static const char *const tb_delay_words[] = {
     "has not yet been delivered", "not been delivered yet",
     "delivery delayed", "is delayed", "has been delayed",
     "no need to resend", "still being retried", "will keep trying",
-    "still undelivered", "do not need to resend"};
+    "still undelivered", "do not need to resend", "delivery deferred",
+    "not a final failure"};
 
 /* Phrases that say, near its start, that a text is a notice. */
 static const char *const tb_body_words[] = {
@@ -399,7 +400,7 @@ static const char *const tb_subject_words[] = {
     "delivery failure", "non remis", "unzustellbar", "returned to sender",
     "mail failure", "error", "warning: could not", "delayed mail",
     "delivery delayed", "not member", "non-delivery", "message blocked",
-    "blocked message",
+    "blocked message", "delivery deferred",
     /* not delivered: Spanish, Italian (two words), Portuguese, Dutch,
      * German, French, Polish */
     "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
@@ -957,6 +958,11 @@ const char *textbounce_family(const char *text, size_t len)
 
 static bool tb_is_code(const char *s, size_t len, size_t i)
 {
+    /* digits after it that start no status are a number's ("0118 555
+     * 210", a telephone's) */
+    if (i + 5 < len && s[i + 3] == ' ' && s[i + 4] >= '0' && s[i + 4] <= '9' &&
+        s[i + 5] != '.')
+        return false;
     return i + 3 <= len && (s[i] == '4' || s[i] == '5') && s[i + 1] >= '0' &&
            s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
            (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(' ||
