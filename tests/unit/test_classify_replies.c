@@ -1925,6 +1925,41 @@ static const struct reply_row rows[] = {
      "supported when Journaling Archive is disabled",
      X, "policy", false},
     {"550 5.0.350 x-dg-ref header is too large", X, "not_compliant", false},
+    /* sending services' events, in their own words */
+    {"event=dropped reason=\"Bounced Address\" email=bob@example.org", H,
+     "suppressed", false},
+    {"event=blocked error_related_to=recipient error=\"preblocked\" "
+     "email=bob@example.org",
+     H, "suppressed", false},
+    {"event=dropped reason=\"Spam Reporting Address\" email=bob@example.org",
+     X, "policy", false},
+    {"failed permanent reason=suppress-complaint delivery-status.code=607 "
+     "delivery-status.message=\"Not delivering to a user who marked your "
+     "messages as spam\"",
+     X, "policy", false},
+    {"event=dropped reason=\"Recipient List over Package Quota\" "
+     "email=bob@example.org",
+     X, "exceed_limit", false},
+    {"event=bounce hard_bounce=true error_related_to=content error=\"content "
+     "blocked\"",
+     X, "content", false},
+    {"event=delivered delivery-status.code=250 delivery-status.message=\"OK\"",
+     N, "delivered", false},
+    {"Type: SpamComplaint, Description: The subscriber explicitly marked this "
+     "message as spam.",
+     N, "feedback", false},
+    /* unknown users and auto-replies in other languages */
+    {"550 5.0.0 Die E-Mail-Adresse des Empf\xc3\xa4ngers existiert nicht: "
+     "bob@example.org",
+     H, "user_unknown", false},
+    {"554 5.0.0 <bob@example.org>: Adres odbiorcy odrzucony: Nie ma takiego "
+     "u\xc5\xbcytkownika",
+     H, "user_unknown", false},
+    {"Risposta automatica: Sono fuori ufficio fino al 5 gennaio", N,
+     "vacation", false},
+    {"\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d\xef\xbc\x9a"
+     "\xe6\x82\xa8\xe5\xa5\xbd",
+     N, "vacation", false},
 };
 
 int main(void)
