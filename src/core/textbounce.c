@@ -400,7 +400,7 @@ static const char *const tb_subject_words[] = {
     "delivery failure", "non remis", "unzustellbar", "returned to sender",
     "mail failure", "error", "warning: could not", "delayed mail",
     "delivery delayed", "not member", "non-delivery", "message blocked",
-    "blocked message", "delivery deferred",
+    "blocked message", "delivery deferred", "fml status report",
     /* not delivered: Spanish, Italian (two words), Portuguese, Dutch,
      * German, French, Polish */
     "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",
@@ -1141,6 +1141,24 @@ static bool tb_sender_role(const char *a)
     return false;
 }
 
+/* Is the address (normalised) a mailing list's command address, written
+ * to for help and subscriptions ("ml-ctl@" for fml, "list-request@")?
+ * A notice from the list names it for that, never as a recipient. */
+static bool tb_list_command(const char *norm)
+{
+    static const char *const suffixes[] = {"-ctl", "-request"};
+    const char *at = strrchr(norm, '@');
+
+    for (size_t i = 0; at != NULL && i < sizeof suffixes / sizeof suffixes[0];
+         i++) {
+        size_t n = strlen(suffixes[i]);
+        if ((size_t)(at - norm) > n &&
+            strncasecmp(at - n, suffixes[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Addresses that are recipients only when they stand alone on a line:
  * roles, and the bounce's own sender and recipient (who may well have
  * written to themselves). */
@@ -1725,7 +1743,8 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
 
     if (tb_after_msgid(line, as - off) || tb_in_url(line, as - off) ||
         tb_after_sender_phrase(line, as - off) ||
-        !addrscan_normalize(c->text + as, al, norm, sizeof norm))
+        !addrscan_normalize(c->text + as, al, norm, sizeof norm) ||
+        tb_list_command(norm))
         return;
     if (c->prev != NULL && tb_standalone(line, ll, as - off, al, true) &&
         (tb_memo_bits(&c->sent_by, TB_SET_SENT_BY, c->prev, c->prev_len,
