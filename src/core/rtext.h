@@ -30,7 +30,7 @@
 #include "core/prefilter.h"
 
 #define RTEXT_MATCH_LIMIT 1000000 /* PCRE2 match limit per regex and text */
-#define RTEXT_BRANCHES_MAX 64     /* top-level branches split at most */
+#define RTEXT_BRANCHES_MAX 128    /* top-level branches split at most */
 
 struct rtext;
 struct rtext_scratch;
