@@ -1388,7 +1388,7 @@ static bool tb_reply_first(const char *line, size_t ll)
 
     while (i < ll && (line[i] == ' ' || line[i] == '\t'))
         i++;
-    return ll - i >= 4 && tb_is_code(line + i, ll - i, 0);
+    return tb_is_code(line, ll, i);
 }
 
 /* Does line[0..ll) start with an address other than norm, or with a

@@ -329,15 +329,22 @@ static const char *const texts[] = {
     "550 5.1.1 <a@b>... User Unknown (in reply to end of DATA command)",
 };
 
+/* The path of the shipped rules file of the source tree, into path. */
+static void shipped_rules_path(char *path, size_t size)
+{
+    const char *top = getenv("top_srcdir");
+
+    snprintf(path, size, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+}
+
 /* The shipped rules file of the source tree, loaded or the test fails. */
 static struct classify_rules *load_shipped_rules(void)
 {
-    const char *top = getenv("top_srcdir");
     char path[4096], *err = NULL;
     const char *paths[1] = {path};
     struct classify_rules *rs = NULL;
 
-    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    shipped_rules_path(path, sizeof path);
     if (classify_rules_load(paths, 1, &rs, &err) < 0)
         fail_msg("%s", err);
     return rs;
@@ -383,11 +390,10 @@ static void prefilter_never_changes_a_decision(void **state)
 static void shipped_text_rules_are_prefiltered(void **state)
 {
     struct classify_rules *rs = load_shipped_rules();
-    const char *top = getenv("top_srcdir");
     char path[4096], line[RULES_LINE_MAX + 2];
 
     (void)state;
-    snprintf(path, sizeof path, "%s/conf/rules.conf", top ? top : TOP_SRCDIR);
+    shipped_rules_path(path, sizeof path);
     FILE *fp = fopen(path, "r");
     assert_non_null(fp);
     size_t checked = 0;
