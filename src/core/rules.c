@@ -87,7 +87,11 @@ static void set_error(char **error_r, const char *file, unsigned line,
     va_end(ap);
     size_t n = strlen(file) + strlen(msg) + 32;
     *error_r = malloc(n);
-    if (*error_r != NULL)
+    if (*error_r == NULL)
+        return;
+    if (line == 0) /* about the file as a whole */
+        snprintf(*error_r, n, "%s: %s", file, msg);
+    else
         snprintf(*error_r, n, "%s:%u: %s", file, line, msg);
 }
 
@@ -776,6 +780,11 @@ bool rules_at(const struct classify_rules *rs, size_t i,
         return false;
     rule_info_fill(&rs->rules[i], rule_r);
     return true;
+}
+
+bool rules_has_text(const struct classify_rules *rs, size_t i)
+{
+    return rs != NULL && i < rs->n && rs->rules[i].text != NULL;
 }
 
 size_t rules_prefilter_literals(const struct classify_rules *rs, size_t i)

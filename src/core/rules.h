@@ -89,6 +89,8 @@ bool rules_match(const struct classify_rules *rules,
 /* The i-th rule's info (0..count-1), for listing. */
 bool rules_at(const struct classify_rules *rules, size_t i,
               struct rule_info *rule_r);
+/* Has rule i a text condition? */
+bool rules_has_text(const struct classify_rules *rules, size_t i);
 /* Number of literals of rule i used by the prefilter (0: its regex, or
  * some branch of it, runs whatever the text). */
 size_t rules_prefilter_literals(const struct classify_rules *rules, size_t i);

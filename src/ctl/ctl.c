@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/cfg_schema.h"
+#include "common/rulesfile.h"
 
 struct ctl_lazy {
     struct bg_config *cfg;
@@ -141,6 +142,12 @@ static void ctl_dump_settings(const struct bg_settings *set)
     }
 }
 
+static void ctl_warn(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "bounceguardctl: warning: %s\n", message);
+}
+
 int cmd_check_config(const struct ctl_env *env, int argc, char **argv)
 {
     bool dump = false;
@@ -158,10 +165,18 @@ int cmd_check_config(const struct ctl_env *env, int argc, char **argv)
         return CTL_USAGE;
     }
     const struct bg_settings *set = ctl_settings(env);
-    if (dump)
+    char *error = NULL;
+    size_t count;
+    if (dump) {
         ctl_dump_settings(set);
-    else
-        printf("%s: OK\n", env->config_path);
+        return CTL_OK;
+    }
+    if (rulesfile_check(&set->classify, &count, ctl_warn, NULL, &error) != 0) {
+        ctl_error("%s", error != NULL ? error : "cannot load the rules");
+        free(error);
+        return CTL_CONFIG;
+    }
+    printf("%s: OK (%zu classification rules)\n", env->config_path, count);
     return CTL_OK;
 }
 

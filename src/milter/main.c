@@ -54,6 +54,7 @@
 #include "common/daemon.h"
 #include "common/log.h"
 #include "common/pidfile.h"
+#include "common/rulesfile.h"
 #include "common/sockspec.h"
 #include "metrics/observe.h"
 #include "milter/mengine.h"
@@ -158,6 +159,28 @@ static void main_load(struct main_daemon *d)
 
     if (cfg_load(d->conf_path, &d->cfg, &error) != 0) {
         fprintf(stderr, "bounceguard: %s\n", error);
+        free(error);
+        exit(EX_CONFIG);
+    }
+}
+
+static void main_warn(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "bounceguard: warning: %s\n", message);
+}
+
+/* -n: the rules the configuration names load as the daemon would load
+ * them; exits 78 with the rules' own FILE:LINE error when they do not. */
+static void main_check_rules(struct main_daemon *d)
+{
+    char *error = NULL;
+    size_t count;
+
+    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &count, main_warn,
+                        NULL, &error) != 0) {
+        fprintf(stderr, "bounceguard: %s\n",
+                error != NULL ? error : "cannot load the rules");
         free(error);
         exit(EX_CONFIG);
     }
@@ -474,6 +497,7 @@ int main(int argc, char **argv)
     main_options(&d, argc, argv, &check_only);
     main_load(&d);
     if (check_only) {
+        main_check_rules(&d);
         cfg_unref(&d.cfg);
         free(d.conf_path);
         return 0;

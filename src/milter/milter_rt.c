@@ -68,6 +68,12 @@ void mrt_rules_unref(struct mrules **mrp)
     }
 }
 
+static void rules_warn(void *ctx, const char *message)
+{
+    (void)ctx;
+    log_warning(NULL, "classification rules: %s", message);
+}
+
 static struct mrules *rules_load(const struct bg_settings *set, char **error_r)
 {
     struct mrules *mr = calloc(1, sizeof *mr);
@@ -80,6 +86,7 @@ static struct mrules *rules_load(const struct bg_settings *set, char **error_r)
         free(mr);
         return NULL;
     }
+    rulesfile_warnings(&set->classify, mr->rules, rules_warn, NULL);
     atomic_init(REFS(mr), 1);
     metrics_rules_declare(mr->rules);
     return mr;

@@ -1,8 +1,10 @@
 #!/bin/sh
 # daemon_config.sh - "bounceguard -n" and "bounceguardctl check-config"
 # accept the shipped sample (as is and moved to temporary paths) and reject
-# broken files with FILE:LINE: KEY: and status 78; root without "user" is
-# refused; usage errors give 64.
+# broken files with FILE:LINE: KEY: and status 78; they load the rules the
+# file names, reject broken ones with the rules' FILE:LINE and 78, and warn
+# about unreadable site rules and rules that run on every reply; root
+# without "user" is refused; usage errors give 64.
 . "${top_srcdir:?}/tests/lib/tap.sh"
 
 BG=${top_builddir:-.}/bounceguard
@@ -31,16 +33,48 @@ expect() {
 "$BG" -V | grep -q '^bounceguard [0-9]'
 tap_ok $? "-V prints the version"
 
-"$BG" -n -c "$SAMPLE" 2>"$W/stderr"
-tap_ok $? "-n accepts the shipped sample"
+# the sample as is, but for the shipped rules, which are not installed here
+RULES=$top_srcdir/conf/rules.conf
+sed "s|#rules_file = .*|rules_file = \"$RULES\";|" "$SAMPLE" >"$W/asis.conf"
+"$BG" -n -c "$W/asis.conf" 2>"$W/stderr" && [ ! -s "$W/stderr" ]
+tap_ok $? "-n accepts the shipped sample, silently"
 
 sed -e "s|/run/bounceguard|$W|g" -e "s|/var/lib/bounceguard|$W|g" \
-    "$SAMPLE" >"$W/sample.conf"
+    "$W/asis.conf" >"$W/sample.conf"
 "$BG" -n -c "$W/sample.conf" && ! grep -q /run/bounceguard "$W/sample.conf"
 tap_ok $? "-n accepts the sample moved to temporary paths"
 
-"$CTL" -c "$W/sample.conf" check-config >/dev/null
-tap_ok $? "bounceguardctl check-config accepts it"
+"$CTL" -c "$W/sample.conf" check-config >"$W/stdout"
+[ $? -eq 0 ] && grep -q "^$W/sample.conf: OK ([0-9][0-9]* classification rules)$" "$W/stdout"
+tap_ok $? "bounceguardctl check-config accepts it and counts the rules"
+
+# The rules: CONFIG LOCAL_RULES (printf) writes a configuration with site
+# rules in $W/local.conf (none when LOCAL_RULES is "-").
+rules_conf() {
+    rm -f "$W/local.conf"
+    [ "$2" = - ] || printf "$2" >"$W/local.conf"
+    printf 'classify = { rules_file = "%s"; local_rules_file = "%s"; };\n' \
+        "$RULES" "$W/local.conf" >"$1"
+}
+rules_conf "$W/r1.conf" 'site-x user_unknown text=/no such person/i\nsite-y nosuch\n'
+expect 78 "^bounceguard: $W/local.conf:2: unknown reason 'nosuch'" \
+    "-n rejects broken site rules with their file:line" "$BG" -n -c "$W/r1.conf"
+expect 78 "$W/local.conf:2: unknown reason 'nosuch'" \
+    "check-config rejects them too" "$CTL" -c "$W/r1.conf" check-config
+printf 'classify = { rules_file = "%s"; };\n' "$W/missing-rules.conf" >"$W/r2.conf"
+expect 78 "^bounceguard: $W/missing-rules.conf: cannot open" \
+    "-n rejects a missing rules file" "$BG" -n -c "$W/r2.conf"
+rules_conf "$W/r3.conf" 'site-slow policy code=550 text=/\\d{3}x?|ab/\n'
+expect 0 "^bounceguard: warning: $W/local.conf:1: rule site-slow: its text= expression has no literal to look for first" \
+    "-n warns about a rule that runs on every reply" "$BG" -n -c "$W/r3.conf"
+expect 0 "^bounceguardctl: warning: $W/local.conf:1: rule site-slow:" \
+    "check-config warns too" "$CTL" -c "$W/r3.conf" check-config
+rules_conf "$W/r4.conf" 'site-fast policy code=550 text=/\\d{3} blocked by site policy/\n'
+"$BG" -n -c "$W/r4.conf" 2>"$W/stderr" && [ ! -s "$W/stderr" ]
+tap_ok $? "... and not about one with a literal"
+rules_conf "$W/r5.conf" -
+expect 0 "^bounceguard: warning: local_rules_file $W/local.conf: cannot read it (No such file or directory): only the shipped rules are used" \
+    "-n warns about unreadable site rules" "$BG" -n -c "$W/r5.conf"
 
 # Each broken file: CONTENT|EXPECTED (after the path)
 n=0

@@ -3,7 +3,9 @@
 # stale one), drops to "nobody" when started as root, refuses a second
 # instance on the same pid file or socket, keeps serving when SIGHUP finds a
 # broken file (and says why, with file:line), reloads a good one on SIGHUP
-# and SIGUSR1, and on SIGTERM exits 0 removing its socket and pid file.
+# and SIGUSR1, keeps its rules when a reload finds broken site rules, warns
+# about unreadable site rules and rules that run on every reply, and on
+# SIGTERM exits 0 removing its socket and pid file.
 # Also: without -f it detaches and the pid file names the detached process.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
@@ -30,14 +32,16 @@ if [ "$(id -u)" -eq 0 ]; then
     USER_LINE='user = "nobody";'
 fi
 SOCK=$W/bg.sock
-write_conf() { # write_conf FILE LOG_LEVEL
+write_conf() { # write_conf FILE LOG_LEVEL [LOCAL_RULES_FILE]
+    local_rules=
+    [ -z "${3:-}" ] || local_rules="local_rules_file = \"$3\";"
     cat >"$1" <<EOF
 socket = "unix:$SOCK";
 $USER_LINE
 pidfile = "$W/bg.pid";
 log_level = "$2";
 store = { path = "$W/bg.db"; };
-classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; $local_rules };
 EOF
 }
 
@@ -190,6 +194,27 @@ logged "store.batch_max changed: takes effect after a restart" &&
     logged "policy.soft_threshold changed: takes effect after a restart" &&
     ! logged "milter.enforce changed" && ! logged "log_level changed"
 tap_ok $? "a reload warns about each changed start-up-only key, only those"
+
+# Site rules.  reloaded N: N or more rule loads logged.
+reloaded() { [ "$(count "classification rules loaded")" -ge "$1" ]; }
+printf 'site-bad nosuch\n' >"$W/local.conf"
+write_conf "$W/bg.conf" info "$W/local.conf"
+before=$(count "classification rules loaded")
+kill -USR1 "$BGPID"
+wait_for 5 logged "classification rules: $W/local.conf:1: unknown reason 'nosuch'"
+tap_ok $? "broken site rules at a reload are logged with file:line"
+alive "$BGPID" && probe "$SOCK" && [ "$(count "classification rules loaded")" -eq "$before" ]
+tap_ok $? "... and the rules in use stay"
+printf 'site-slow policy code=550 text=/\\d{3}x?|ab/\n' >"$W/local.conf"
+kill -USR1 "$BGPID"
+wait_for 5 reloaded $((before + 1)) &&
+    logged "classification rules: $W/local.conf:1: rule site-slow: its text= expression has no literal to look for first"
+tap_ok $? "a site rule without a literal to look for is warned about"
+rm -f "$W/local.conf"
+kill -USR1 "$BGPID"
+wait_for 5 reloaded $((before + 2)) &&
+    logged "classification rules: local_rules_file $W/local.conf: cannot read it"
+tap_ok $? "unreadable site rules are warned about, the shipped ones load"
 
 # SIGTERM: clean stop.
 kill -TERM "$BGPID"
