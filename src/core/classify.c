@@ -111,10 +111,12 @@ static void fallback(struct verdict *v, int cls)
 
 /* The invariants that hold whatever the rules say.  A 4xx reply code is
  * temporary whatever status comes with it ("450 5.1.1"): the code is
- * what tells the client to try again (RFC 5321, 4.2.1).  So is a DSN
- * whose Status field (hint) says 4.x.x, even when its diagnostic's more
- * specific status has replaced it for the rules, unless its Action says
- * the delivery failed. */
+ * what tells the client to try again (RFC 5321, 4.2.1).  For the same
+ * reason a 5xx code is permanent whatever its status says ("550 4.1.1"):
+ * the client gave up.  A 4.x.x status with no reply code is temporary, and
+ * so is a DSN whose Status field (hint) says 4.x.x, even when its
+ * diagnostic's more specific status has replaced it for the rules, unless
+ * its Action says the delivery failed. */
 static void clamp(struct verdict *v, int cls, const char *hint,
                   const char *action)
 {
@@ -123,9 +125,10 @@ static void clamp(struct verdict *v, int cls, const char *hint,
     bool failed = action != NULL && strcmp(action, "failed") == 0;
     bool hint4 = !failed && hint != NULL && hint[0] == '4' &&
                  reply_status_valid(hint, strlen(hint));
+    bool status4 = cls == 4 && v->reply_code / 100 != 5;
 
     if (v->bucket == BUCKET_HARD &&
-        (cls == 4 || v->reply_code / 100 == 4 || hint4 || delayed))
+        (status4 || v->reply_code / 100 == 4 || hint4 || delayed))
         v->bucket = BUCKET_SOFT;
 }
 

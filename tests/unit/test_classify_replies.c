@@ -1960,6 +1960,19 @@ static const struct reply_row rows[] = {
     {"\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d\xef\xbc\x9a"
      "\xe6\x82\xa8\xe5\xa5\xbd",
      N, "vacation", false},
+    /* a 5xx code is permanent whatever its status says */
+    {"550 4.1.1 <bob@example.org>: Recipient address rejected: User unknown",
+     H, "user_unknown", false},
+    {"550 5.1.1 Contact blocklisted (unsubscribed or hard bounced): message "
+     "not sent to bob@example.org",
+     H, "suppressed", false},
+    {"421 4.7.0 Your IP 192.0.2.9 has exceeded the rate control limit. "
+     "Please try again later.",
+     X, "rate_limited", false},
+    {"553-you are trying to use me [server-14.example.net] as a relay, but "
+     "I have not been configured to let you (192.0.2.58, mail.example.com) "
+     "do this.\n553 please consult your system administrator",
+     X, "relay_denied", false},
 };
 
 int main(void)
