@@ -1966,6 +1966,8 @@ static const struct reply_row rows[] = {
     {"550 5.1.1 Contact blocklisted (unsubscribed or hard bounced): message "
      "not sent to bob@example.org",
      H, "suppressed", false},
+    {"event=blocked reason=Contact is blocklisted (unsubscribed)", X,
+     "policy", false},
     {"421 4.7.0 Your IP 192.0.2.9 has exceeded the rate control limit. "
      "Please try again later.",
      X, "rate_limited", false},
