@@ -1968,6 +1968,10 @@ static const struct reply_row rows[] = {
      H, "suppressed", false},
     {"event=blocked reason=Contact is blocklisted (unsubscribed)", X,
      "policy", false},
+    {"550 Destinat\xc3\xa1rio na lista de supress\xc3\xa3o \xe2\x80\x93 envio "
+     "n\xc3\xa3o realizado",
+     H, "suppressed", false},
+    {"550 5.1.0 Adresse abgelehnt", H, "user_unknown", false},
     {"421 4.7.0 Your IP 192.0.2.9 has exceeded the rate control limit. "
      "Please try again later.",
      X, "rate_limited", false},
