@@ -151,3 +151,22 @@ EXTRA_DIST += tests/golden/mdaemon-multi.eml tests/golden/mdaemon-multi.ref
 EXTRA_DIST += tests/golden/gmail-classic-multi.eml tests/golden/gmail-classic-multi.ref
 # qmail's recipients, one with no code before one with a reply
 EXTRA_DIST += tests/golden/qmail-multi.eml tests/golden/qmail-multi.ref
+# further fixtures, one a format or layout each (tests/integration/classify/golden.tsv says what each holds)
+EXTRA_DIST += tests/golden/delay-table-mixed.eml tests/golden/delay-table-mixed.ref
+EXTRA_DIST += tests/golden/details-msgid.eml tests/golden/details-msgid.ref
+EXTRA_DIST += tests/golden/exim-dsn-no-diagnostic.eml tests/golden/exim-dsn-no-diagnostic.ref
+EXTRA_DIST += tests/golden/exim-sender-refused.eml tests/golden/exim-sender-refused.ref
+EXTRA_DIST += tests/golden/filter-blocked.eml tests/golden/filter-blocked.ref
+EXTRA_DIST += tests/golden/fml-not-member.eml tests/golden/fml-not-member.ref
+EXTRA_DIST += tests/golden/gateway-summary.eml tests/golden/gateway-summary.ref
+EXTRA_DIST += tests/golden/html-mailto-names.eml tests/golden/html-mailto-names.ref
+EXTRA_DIST += tests/golden/isp-summary-to.eml tests/golden/isp-summary-to.ref
+EXTRA_DIST += tests/golden/mdn-sieve-reject.eml tests/golden/mdn-sieve-reject.ref
+EXTRA_DIST += tests/golden/notice-es-noreply.eml tests/golden/notice-es-noreply.ref
+EXTRA_DIST += tests/golden/notice-ja-label.eml tests/golden/notice-ja-label.ref
+EXTRA_DIST += tests/golden/notice-uk-label.eml tests/golden/notice-uk-label.ref
+EXTRA_DIST += tests/golden/relay-deferred.eml tests/golden/relay-deferred.ref
+EXTRA_DIST += tests/golden/reply-mentions-bounce.eml tests/golden/reply-mentions-bounce.ref
+EXTRA_DIST += tests/golden/table-phone.eml tests/golden/table-phone.ref
+EXTRA_DIST += tests/golden/ticket-quotes-forward.eml tests/golden/ticket-quotes-forward.ref
+EXTRA_DIST += tests/golden/version-in-diagnostic.eml tests/golden/version-in-diagnostic.ref

@@ -35,4 +35,18 @@ for eml in "$dir"/*.eml; do
     fi
     rm -f "$tmp.diff"
 done
+# every fixture goes into the distribution (local.mk is in it too)
+mk="$dir/local.mk"
+if [ -f "$mk" ]; then
+    missing=
+    for eml in "$dir"/*.eml; do
+        name=$(basename "$eml" .eml)
+        grep -q "tests/golden/$name.eml tests/golden/$name.ref" "$mk" ||
+            missing="$missing $name"
+    done
+    [ -z "$missing" ]
+    tap_ok $? "every fixture is in EXTRA_DIST${missing:+, not:$missing}"
+else
+    tap_skip "no $mk"
+fi
 tap_done
