@@ -1074,6 +1074,8 @@ static inline bool tb_starts_set(enum tb_set_id id, const char *s,
 
 /* The "to:" of tb_echo_names[]. */
 #define TB_ECHO_TO_BIT (1u << 7)
+/* Its "mail from:", a transcript's command. */
+#define TB_ECHO_MAIL_FROM_BIT (1u << 17)
 
 /* Does the line echo one of the header fields of tb_echo_names[] picked
  * by the bits of mask (after blanks and '>')? */
@@ -1262,6 +1264,7 @@ static bool tb_standalone(const char *line, size_t ll, size_t as, size_t al,
 }
 
 #define TB_HELPERS 4
+#define TB_SENDERS 2 /* envelope senders a transcript names */
 #define TB_HELPDESK_TAIL 48 /* bytes after a help-desk phrase that ends a line */
 #define TB_AT_LINES 32 /* '@' lines remembered from the help-desk pass */
 #define TB_LIST_MAX 8  /* bare addresses of a list awaiting its reason */
@@ -1291,6 +1294,11 @@ struct tb_ctx {
     size_t prev_len;
     char helpers[TB_HELPERS][ADDRSCAN_MAX]; /* help-desk addresses */
     size_t nhelpers;
+    /* the addresses named as the message's sender ("MAIL FROM:<a@b>",
+     * "Your message from <a@b>"), parties of the notice as the hints'
+     * are (tb_party()) */
+    char senders[TB_SENDERS][ADDRSCAN_MAX];
+    size_t nsenders;
     const char **family_r; /* the family, found with the delay phrases */
     int delay;             /* delay phrases in the head: 1, 0, -1 unknown
                               (tb_delay()) */
@@ -1324,6 +1332,34 @@ static bool tb_helper(const struct tb_ctx *c, const char *norm)
 {
     for (size_t i = 0; i < c->nhelpers; i++)
         if (strcasecmp(c->helpers[i], norm) == 0)
+            return true;
+    return false;
+}
+
+/* Notes the address at s[0..len), named as the message's sender. */
+static void tb_note_sender(struct tb_ctx *c, const char *s, size_t len)
+{
+    char norm[ADDRSCAN_MAX];
+
+    if (c->nsenders == TB_SENDERS ||
+        !addrscan_normalize(s, len, norm, sizeof norm))
+        return;
+    for (size_t i = 0; i < c->nsenders; i++)
+        if (strcasecmp(c->senders[i], norm) == 0)
+            return;
+    memcpy(c->senders[c->nsenders++], norm, strlen(norm) + 1);
+}
+
+static bool tb_suspect(const char *norm, const struct textbounce_hints *h);
+
+/* Is norm one of the notice's parties: a role, the bounce's own sender or
+ * recipient (tb_suspect()), or the sender a transcript names? */
+static bool tb_party(const struct tb_ctx *c, const char *norm)
+{
+    if (tb_suspect(norm, c->h))
+        return true;
+    for (size_t i = 0; i < c->nsenders; i++)
+        if (strcasecmp(c->senders[i], norm) == 0)
             return true;
     return false;
 }
@@ -1394,7 +1430,7 @@ static bool tb_reply_first(const char *line, size_t ll)
 /* Does line[0..ll) start with an address other than norm, or with a
  * transcript's RCPT command for one (">>> RCPT To:<other>"), or head
  * another recipient's section (tb_heads_other())?  A reply that names
- * one of the notice's parties (tb_suspect(): a Postfix "Sender address
+ * one of the notice's parties (tb_party(): a Postfix "Sender address
  * rejected" quoted by Exim under the recipient) goes on the block. */
 static bool tb_other_address(const struct tb_ctx *c, const char *line,
                              size_t ll, const char *norm)
@@ -1416,7 +1452,7 @@ static bool tb_other_address(const struct tb_ctx *c, const char *line,
         return tb_heads_other(line, ll, norm);
     return addrscan_normalize(line + s, l, a, sizeof a) &&
            strcasecmp(a, norm) != 0 &&
-           !(tb_reply_first(line, ll) && tb_suspect(a, c->h));
+           !(tb_reply_first(line, ll) && tb_party(c, a));
 }
 
 /* Offset of the first '@' in text[p..lim), or lim. */
@@ -1741,8 +1777,11 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     char norm[ADDRSCAN_MAX];
     const char *line = c->text + off;
 
+    if (tb_after_sender_phrase(line, as - off)) {
+        tb_note_sender(c, c->text + as, al);
+        return;
+    }
     if (tb_after_msgid(line, as - off) || tb_in_url(line, as - off) ||
-        tb_after_sender_phrase(line, as - off) ||
         !addrscan_normalize(c->text + as, al, norm, sizeof norm) ||
         tb_list_command(norm))
         return;
@@ -1766,7 +1805,7 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
      * as "Recipient:" does ("We could not deliver your message.  To: a@b
      * Subject: ...") */
     bool to_label = c->relaxed && tb_echo_of(line, ll, TB_ECHO_TO_BIT);
-    if (tb_suspect(norm, c->h)) {
+    if (tb_party(c, norm)) {
         if (!tb_standalone(line, ll, as - off, al, true))
             return;
     } else if ((bits & TB_RCPT_BITS) == 0 && !to_label &&
@@ -1938,12 +1977,15 @@ static void tb_scan(struct tb_ctx *c)
     for (size_t from = 0, i = 0; tb_scan_line(c, i, &p, &ls, &ll);
          from = p, i++) {
         const char *line = c->text + ls;
+        size_t pos = 0, s, l;
         tb_prev_line(c, from, ls);
         if (c->relaxed ? !tb_sender_echo(line, ll)
                        : !tb_header_echo(line, ll)) {
-            size_t pos = 0, s, l;
             while (addrscan_next(line, ll, &pos, &s, &l))
                 tb_address(c, ls, ll, ls + s, l);
+        } else if (tb_echo_of(line, ll, TB_ECHO_MAIL_FROM_BIT) &&
+                   addrscan_next(line, ll, &pos, &s, &l)) {
+            tb_note_sender(c, line + s, l); /* ">>> MAIL FROM:<a@b>" */
         }
         c->prev = line; /* not blank: it has an '@' */
         c->prev_len = ll;
@@ -2343,6 +2385,7 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
     c->prev = NULL;
     c->prev_len = 0;
     c->nhelpers = 0;
+    c->nsenders = 0;
     c->family_r = family_r;
     c->delay = -1;
     c->family_found = 0;

@@ -170,3 +170,4 @@ EXTRA_DIST += tests/golden/reply-mentions-bounce.eml tests/golden/reply-mentions
 EXTRA_DIST += tests/golden/table-phone.eml tests/golden/table-phone.ref
 EXTRA_DIST += tests/golden/ticket-quotes-forward.eml tests/golden/ticket-quotes-forward.ref
 EXTRA_DIST += tests/golden/version-in-diagnostic.eml tests/golden/version-in-diagnostic.ref
+EXTRA_DIST += tests/golden/transcript-envelope-sender.eml tests/golden/transcript-envelope-sender.ref

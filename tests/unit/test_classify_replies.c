@@ -1972,6 +1972,9 @@ static const struct reply_row rows[] = {
      "n\xc3\xa3o realizado",
      H, "suppressed", false},
     {"550 5.1.0 Adresse abgelehnt", H, "user_unknown", false},
+    {"User Bob Smith (bob@example.org) not listed in public Name & Address "
+     "Book",
+     H, "user_unknown", false},
     {"421 4.7.0 Your IP 192.0.2.9 has exceeded the rate control limit. "
      "Please try again later.",
      X, "rate_limited", false},
