@@ -1972,6 +1972,19 @@ static const struct reply_row rows[] = {
      "n\xc3\xa3o realizado",
      H, "suppressed", false},
     {"550 5.1.0 Adresse abgelehnt", H, "user_unknown", false},
+    {"432 4.3.2 STOREDRV.Deliver; dynamic mailbox database throttling limit "
+     "exceeded",
+     S, "system_error", false},
+    {"550 5.2.1 Account suspended: mailbox <bob@example.org> was suspended "
+     "for sending spam and no longer accepts mail",
+     H, "mailbox_disabled", false},
+    {"Reporting-UA: mail.example.org; Microsoft Exchange Server\n"
+     "Final-Recipient: rfc822;bob@example.org\n"
+     "Disposition: manual-action/MDN-sent-manually; displayed",
+     N, "delivered", false},
+    {"Thank you for your email. I am on parental leave until 1 October and "
+     "will not be reading mail.",
+     N, "vacation", false},
     {"User Bob Smith (bob@example.org) not listed in public Name & Address "
      "Book",
      H, "user_unknown", false},
