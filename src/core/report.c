@@ -52,10 +52,13 @@ struct report_ctx {
     char *mdn_refused; /* its Final-Recipient, when its disposition says a
                           system discarded the message (report_mdn()) */
     bool orig_cc;      /* the returned original has a Cc: with something */
+    char *orig_cc_val; /* that Cc: (in the report's blocks), or NULL */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
     bool is_dsn;       /* report-type=delivery-status on the top entity */
     bool list_mail;    /* List-Id: or List-Unsubscribe: (RFC 2369, 2919) */
+    bool list_admin;   /* X-List-Administrivia: yes, a list manager's own
+                          notice (Mailman's bounce notices among them) */
     bool list_digest;  /* a list's digest (list_mail, "digest") */
     bool held_digest;  /* a summary of mail a filter held ("Spam
                           Quarantine Summary"), to the mailbox's owner */
@@ -217,6 +220,30 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
     report_hdr(c, &w[O_SUBJECT], false, &r->orig_subject);
     report_hdr(c, &w[O_RETPATH], false, &r->orig_return_path);
     c->orig_cc = w[O_CC].found && !report_blank_value(&w[O_CC]);
+    if (c->orig_cc)
+        rbuild_str(&c->b, &c->orig_cc_val, w[O_CC].f.value,
+                   w[O_CC].f.value_len);
+}
+
+/* Does the returned original's Cc: name someone besides the notice's own
+ * recipient (report_addrs() read first), who got the notice and so is no
+ * failed recipient of it? */
+static bool report_cc_other(const struct report_ctx *c)
+{
+    const char *v = c->orig_cc_val;
+    char a[ADDRSCAN_MAX];
+    size_t pos = 0, s, l, n;
+
+    if (!c->orig_cc)
+        return false;
+    if (v == NULL || c->to_addr[0] == '\0')
+        return true;
+    n = strlen(v);
+    while (addrscan_next(v, n, &pos, &s, &l))
+        if (!addrscan_normalize(v + s, l, a, sizeof a) ||
+            strcasecmp(a, c->to_addr) != 0)
+            return true;
+    return false;
 }
 
 /* Is field f present and (prefix != NULL) starting with prefix? */
@@ -398,7 +425,7 @@ static bool report_held_digest(const char *s)
 enum {
     T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
     T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_LISTUNSUB,
-    T_INREPLYTO, T_REFERENCES, T_N
+    T_INREPLYTO, T_REFERENCES, T_ADMIN, T_N
 };
 
 static void report_top(struct report_ctx *c, const struct mime_part *p)
@@ -417,7 +444,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         [T_LISTID] = HDR_WANT("List-Id"),
         [T_LISTUNSUB] = HDR_WANT("List-Unsubscribe"),
         [T_INREPLYTO] = HDR_WANT("In-Reply-To"),
-        [T_REFERENCES] = HDR_WANT("References")};
+        [T_REFERENCES] = HDR_WANT("References"),
+        [T_ADMIN] = HDR_WANT("X-List-Administrivia")};
     char v[256];
 
     hdr_index_pick(p->fields, w, T_N);
@@ -453,6 +481,7 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         rbuild_str(&c->b, &c->xfailed, w[T_XFAILED].f.value,
                    w[T_XFAILED].f.value_len);
     c->list_mail = w[T_LISTID].found || w[T_LISTUNSUB].found;
+    c->list_admin = report_hdr_has(&w[T_ADMIN], "yes");
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
     c->held_digest = r->subject != NULL && report_held_digest(r->subject);
@@ -771,7 +800,7 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         return "rfc3464";
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
         return mta;
-    if (r->orig_to != NULL && !c->orig_cc) { /* To: names them all */
+    if (r->orig_to != NULL && !report_cc_other(c)) { /* To: names them all */
         size_t pos = 0, s, l, s2, l2, n = strlen(r->orig_to);
         struct report_rcpt *rc = NULL;
         if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
@@ -1183,6 +1212,17 @@ static void report_decide(struct report_ctx *c)
          * message its recipient's system discarded failed there */
         if (c->mdn_refused != NULL)
             report_mdn_refusal(c);
+        return;
+    }
+    /* a list manager's own notice of a bounce that encloses the notice it
+     * acted on (Mailman's "Bounce action notification", not its request
+     * to approve a held post, which may enclose one too): that notice's
+     * report */
+    if (c->list_admin && c->inner_dsn != NULL && r->subject != NULL &&
+        report_has_word(r->subject, "bounce") &&
+        dsn_parse(&c->b, c->inner_dsn, c->inner_len) > 0 && r->nrcpts > 0) {
+        r->kind = report_dsn_kind(r);
+        r->mta = "rfc3464";
         return;
     }
     /* posts gathered by a list; a list's or a newsletter's mail, a reply

@@ -171,3 +171,6 @@ EXTRA_DIST += tests/golden/table-phone.eml tests/golden/table-phone.ref
 EXTRA_DIST += tests/golden/ticket-quotes-forward.eml tests/golden/ticket-quotes-forward.ref
 EXTRA_DIST += tests/golden/version-in-diagnostic.eml tests/golden/version-in-diagnostic.ref
 EXTRA_DIST += tests/golden/transcript-envelope-sender.eml tests/golden/transcript-envelope-sender.ref
+EXTRA_DIST += tests/golden/list-bounce-action.eml tests/golden/list-bounce-action.ref
+EXTRA_DIST += tests/golden/gateway-cc-self.eml tests/golden/gateway-cc-self.ref
+EXTRA_DIST += tests/golden/list-held-bounce.eml tests/golden/list-held-bounce.ref
