@@ -1972,6 +1972,9 @@ static const struct reply_row rows[] = {
      "n\xc3\xa3o realizado",
      H, "suppressed", false},
     {"550 5.1.0 Adresse abgelehnt", H, "user_unknown", false},
+    {"517-Invalid domain, see <URL:ftp://ftp.isi.edu/in-notes/rfc1035.txt>\n"
+     "517 Invalid domain, see <URL:ftp://ftp.isi.edu/in-notes/rfc1035.txt>",
+     X, "sender_rejected", false},
     {"432 4.3.2 STOREDRV.Deliver; dynamic mailbox database throttling limit "
      "exceeded",
      S, "system_error", false},
