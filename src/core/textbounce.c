@@ -289,7 +289,7 @@ static const char *const tb_fail_words[] = {
     "exceed", "blocked", "problem", "could not", "couldn't", "unable",
     "unrouteable", "unreachable", "timed out", "permanent", "temporary",
     "does not exist", "doesn't exist", "giving up", "cannot", "reason",
-    "delay"};
+    "delay", "loop"};
 
 /* The same in other languages (a set of its own: a set holds 64 phrases),
  * lower case as they stand in a sentence. */
@@ -474,7 +474,9 @@ static const char *const tb_echo_names[] = {
     "from:", "sender:", "reply-to:", "return-path:", "received:",
     "message-id:", "envelope-from", "to:", "cc:", "sent:", "references:",
     "in-reply-to:", "x-", "by ", "for <", "(envelope-from",
-    "dkim-signature:", "mail from:", "date:", "subject:", "id <"};
+    "dkim-signature:", "mail from:", "date:", "subject:", "id <",
+    /* a recipient the notice reports delivered ("Delivered to: <a@b>") */
+    "delivered to:", "delivered-to:"};
 
 /* Marker phrases that introduce a returned original in a text notice (a
  * line that starts with one, after decoration), in English and as

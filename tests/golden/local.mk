@@ -174,3 +174,4 @@ EXTRA_DIST += tests/golden/transcript-envelope-sender.eml tests/golden/transcrip
 EXTRA_DIST += tests/golden/list-bounce-action.eml tests/golden/list-bounce-action.ref
 EXTRA_DIST += tests/golden/gateway-cc-self.eml tests/golden/gateway-cc-self.ref
 EXTRA_DIST += tests/golden/list-held-bounce.eml tests/golden/list-held-bounce.ref
+EXTRA_DIST += tests/golden/summary-delivered-loop.eml tests/golden/summary-delivered-loop.ref
