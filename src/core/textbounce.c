@@ -1755,6 +1755,61 @@ static bool tb_after_sender_phrase(const char *line, size_t as)
     return false;
 }
 
+#define TB_KEY_REACH 120 /* bytes from a field's key to its address */
+
+/* The key of the data field whose value holds the address at line[as..):
+ * a JSON member's ("\"from\": \"Name <a@b>\""), a log's ("from=<a@b>",
+ * "from : a@b"): its start in *k_r, its length returned; 0 when the
+ * address is no field's value. */
+static size_t tb_field_key(const char *line, size_t as, size_t *k_r)
+{
+    size_t i = as, lim = as > TB_KEY_REACH ? as - TB_KEY_REACH : 0, e;
+    size_t eq = 0; /* the last '=' passed: a key's only where no ':' is
+                      ("from=<a@b>", not "\"msg_from\": \"prvs=x=a@b\"") */
+
+    while (i > lim && line[i - 1] != ':' && line[i - 1] != ',' &&
+           line[i - 1] != '{') {
+        if (line[i - 1] == '=' && eq == 0)
+            eq = i;
+        i--;
+    }
+    if (i == 0 || line[i - 1] != ':') {
+        if (eq == 0)
+            return 0;
+        i = eq;
+    }
+    for (i--; i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t' ||
+                        line[i - 1] == '"' || line[i - 1] == '\'');)
+        i--;
+    for (e = i; i > 0 && (tb_ascii_letter(line[i - 1]) ||
+                          (line[i - 1] >= '0' && line[i - 1] <= '9') ||
+                          line[i - 1] == '-' || line[i - 1] == '_');)
+        i--;
+    *k_r = i;
+    return e - i;
+}
+
+/* Is the address at line[as..) the value of a data field that names the
+ * message's sender, its id or its return path ("\"msg_from\": \"a@b\"",
+ * "\"smtp-id\": \"<id@host>\"", "from=<a@b>"): an event a sending service
+ * reports in JSON or a log line, where only the recipient's field names a
+ * recipient? */
+static bool tb_after_sender_key(const char *line, size_t as)
+{
+    static const char *const keys[] = {
+        "from", "sender", "msg_from", "friendly_from", "mail_from",
+        "mailfrom", "envelope-from", "envelope_from", "return-path",
+        "return_path", "reply-to", "reply_to", "message-id", "message_id",
+        "messageid", "smtp-id", "smtp_id", "x-message-id", "in-reply-to",
+        "references"};
+    size_t k, n = tb_field_key(line, as, &k);
+
+    for (size_t j = 0; n > 0 && j < sizeof keys / sizeof keys[0]; j++)
+        if (strlen(keys[j]) == n && strncasecmp(line + k, keys[j], n) == 0)
+            return true;
+    return false;
+}
+
 /* Is the address at line[as..) inside a web address ("https://host/
  * form?sender=a@b"), a query's value, never a recipient? */
 static bool tb_in_url(const char *line, size_t as)
@@ -1784,6 +1839,7 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
         return;
     }
     if (tb_after_msgid(line, as - off) || tb_in_url(line, as - off) ||
+        tb_after_sender_key(line, as - off) ||
         !addrscan_normalize(c->text + as, al, norm, sizeof norm) ||
         tb_list_command(norm))
         return;

@@ -175,3 +175,4 @@ EXTRA_DIST += tests/golden/list-bounce-action.eml tests/golden/list-bounce-actio
 EXTRA_DIST += tests/golden/gateway-cc-self.eml tests/golden/gateway-cc-self.ref
 EXTRA_DIST += tests/golden/list-held-bounce.eml tests/golden/list-held-bounce.ref
 EXTRA_DIST += tests/golden/summary-delivered-loop.eml tests/golden/summary-delivered-loop.ref
+EXTRA_DIST += tests/golden/event-json-keys.eml tests/golden/event-json-keys.ref
