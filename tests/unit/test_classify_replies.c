@@ -2029,6 +2029,39 @@ static const struct reply_row rows[] = {
     {"Thanks for contacting support! One of our team will get back to you "
      "within 1 business day.",
      N, "vacation", false},
+    {"The domain name \"exmaple.org\" could not be found. Please check the "
+     "spelling of the part after the @ sign.",
+     H, "domain_not_found", false},
+    {"Domain of the receiver is not existing. Please verify spelling of "
+     "domain (after \"@\").",
+     H, "domain_not_found", false},
+    {"The mailbox you wrote to (bob@example.org) is not exist in our system, "
+     "please check and resend.",
+     H, "user_unknown", false},
+    {"Skipped: this contact has bounced before and is on the do-not-mail "
+     "list.",
+     H, "suppressed", false},
+    {"The address \"bob smith@example.org\" contains illegal characters "
+     "(space). Message not sent.",
+     H, "address_invalid", false},
+    {"421 4.3.2 Service not available: the number of simultaneous "
+     "connections from your network is limited to 2.",
+     X, "too_many_connections", false},
+    {"Ihre Nachricht konnte nicht zugestellt werden, weil der Empf\xc3\xa4nger "
+     "\"bob@example.org\" unbekannt ist.",
+     H, "user_unknown", false},
+    {"550 Your message to bob@example.org was rejected: the hosting account "
+     "of this domain is suspended.",
+     H, "mailbox_disabled", false},
+    {"551 5.1.6 Address changed. The recipient has a new e-mail address which "
+     "we are not allowed to give out.",
+     H, "has_moved", false},
+    {"This is an automatic reply. The service centre is closed until 6 "
+     "January.",
+     N, "vacation", false},
+    {"Your message was not delivered because it is too large. The "
+     "recipient's mail server only accepts messages up to 20 MB.",
+     X, "message_too_large", false},
     {"432 4.3.2 STOREDRV.Deliver; dynamic mailbox database throttling limit "
      "exceeded",
      S, "system_error", false},
