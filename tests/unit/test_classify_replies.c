@@ -2062,6 +2062,22 @@ static const struct reply_row rows[] = {
     {"Your message was not delivered because it is too large. The "
      "recipient's mail server only accepts messages up to 20 MB.",
      X, "message_too_large", false},
+    {"That mailbox is gone.", H, "user_unknown", false},
+    {"Recipient rejected: nobody by that name works here", H, "user_unknown",
+     false},
+    {"no valid mail host for domain example.org", H, "domain_not_found",
+     false},
+    {"Address retired. This mailbox no longer receives mail.", H,
+     "mailbox_disabled", false},
+    {"Messages with more than one Date header are not accepted.", X,
+     "not_compliant", false},
+    {"The sending server isn't allowed to send mail for your domain.", X,
+     "auth_spf", true},
+    {"Your envelope sender isn't welcome here.", X, "sender_rejected", false},
+    {"We could not verify who sent this.", X, "auth", true},
+    {"Thank you for your email. This is an automated reply: our office is "
+     "closed for the holidays.",
+     N, "vacation", false},
     {"432 4.3.2 STOREDRV.Deliver; dynamic mailbox database throttling limit "
      "exceeded",
      S, "system_error", false},
