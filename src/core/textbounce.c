@@ -1329,13 +1329,20 @@ static uint64_t tb_memo_bits(struct tb_memo *m, enum tb_set_id id,
     return m->bits;
 }
 
+/* Is norm one of the n addresses of list (normalised, any case)? */
+static bool tb_listed(const char (*list)[ADDRSCAN_MAX], size_t n,
+                      const char *norm)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(list[i], norm) == 0)
+            return true;
+    return false;
+}
+
 /* Is norm one of the help-desk addresses of the notice? */
 static bool tb_helper(const struct tb_ctx *c, const char *norm)
 {
-    for (size_t i = 0; i < c->nhelpers; i++)
-        if (strcasecmp(c->helpers[i], norm) == 0)
-            return true;
-    return false;
+    return tb_listed(c->helpers, c->nhelpers, norm);
 }
 
 /* Notes the address at s[0..len), named as the message's sender. */
@@ -1344,11 +1351,9 @@ static void tb_note_sender(struct tb_ctx *c, const char *s, size_t len)
     char norm[ADDRSCAN_MAX];
 
     if (c->nsenders == TB_SENDERS ||
-        !addrscan_normalize(s, len, norm, sizeof norm))
+        !addrscan_normalize(s, len, norm, sizeof norm) ||
+        tb_listed((const char(*)[ADDRSCAN_MAX])c->senders, c->nsenders, norm))
         return;
-    for (size_t i = 0; i < c->nsenders; i++)
-        if (strcasecmp(c->senders[i], norm) == 0)
-            return;
     memcpy(c->senders[c->nsenders++], norm, strlen(norm) + 1);
 }
 
@@ -1358,12 +1363,7 @@ static bool tb_suspect(const char *norm, const struct textbounce_hints *h);
  * recipient (tb_suspect()), or the sender a transcript names? */
 static bool tb_party(const struct tb_ctx *c, const char *norm)
 {
-    if (tb_suspect(norm, c->h))
-        return true;
-    for (size_t i = 0; i < c->nsenders; i++)
-        if (strcasecmp(c->senders[i], norm) == 0)
-            return true;
-    return false;
+    return tb_suspect(norm, c->h) || tb_listed(c->senders, c->nsenders, norm);
 }
 
 static bool tb_blank(const char *s, size_t n)
