@@ -1738,14 +1738,19 @@ static bool tb_after_msgid(const char *line, size_t as)
 }
 
 /* Does the address at line[as..) follow, on its line, a phrase that
- * names the message's sender ("Your message from <a@b> to ...")? */
+ * names the message's sender ("Your message from <a@b> to ...", "refused
+ * your sender address a@b")? */
 static bool tb_after_sender_phrase(const char *line, size_t as)
 {
-    static const char *const phrases[] = {"message from", "sent by",
-                                          "mail from:", "mail from"};
+    static const char *const phrases[] = {"message from",   "sent by",
+                                          "mail from:",     "mail from",
+                                          "sender address", "from address",
+                                          "your address",   "envelope sender",
+                                          "return path"};
     size_t i = tb_before_address(line, as);
     char last = i > 0 ? (char)(line[i - 1] | 0x20) : '\0';
-    if (last != 'm' && last != 'y' && last != ':') /* how they all end */
+    if (last != 'm' && last != 'y' && last != ':' && last != 's' &&
+        last != 'r' && last != 'h') /* how they all end */
         return false;
     for (size_t k = 0; k < sizeof phrases / sizeof phrases[0]; k++) {
         size_t n = strlen(phrases[k]);
@@ -1827,6 +1832,50 @@ static bool tb_in_url(const char *line, size_t as)
 static size_t tb_helpdesk_at(const char *line, size_t ll, uint64_t bits);
 static bool tb_helpdesk_before(const struct tb_ctx *c);
 
+/* bytes before an address that ends a sentence begun on the line before
+ * ("to ", "an ") */
+#define TB_CONTINUE_LEAD 12
+
+/* Where the last sentence of s[0..len) starts: after its last ". ", "! ",
+ * "? ", ": " or "; ", else at 0. */
+static size_t tb_last_sentence(const char *s, size_t len)
+{
+    for (size_t b = len; b >= 2; b--)
+        if (s[b - 1] == ' ' && strchr(".!?:;", s[b - 2]) != NULL)
+            return b;
+    return 0;
+}
+
+/* Does the address at text[as..) finish, near the start of its line (at
+ * off, with only a word or two before it), a sentence the line just
+ * before begins with a failure ("Your mailing could not be delivered\nto
+ * a@b.  The server said ...")?  The failure stands in that line's last
+ * sentence; the line names no address of its own and asks no one to be
+ * written to. */
+static bool tb_continues_failure(const struct tb_ctx *c, size_t off, size_t as)
+{
+    const char *p = c->prev, *line = c->text + off;
+    size_t e, breaks = 0;
+
+    if (p == NULL || as - off > TB_CONTINUE_LEAD || p + c->prev_len > line)
+        return false;
+    for (size_t i = off; i < as; i++)
+        if (!tb_ascii_letter(c->text[i]) && c->text[i] != ' ' &&
+            c->text[i] != '\t' && c->text[i] != '<' && c->text[i] != '"')
+            return false;
+    for (e = c->prev_len;
+         e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r');)
+        e--;
+    for (const char *q = p + e; q < line; q++) /* adjacent lines only */
+        if (*q == '\n')
+            breaks++;
+    if (e == 0 || breaks != 1 || strchr(".!?:;", p[e - 1]) != NULL ||
+        memchr(p, '@', e) != NULL)
+        return false;
+    size_t b = tb_last_sentence(p, e);
+    return !tb_helpdesk_before(c) && tb_failure_line(p + b, e - b);
+}
+
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                        size_t al)
@@ -1869,7 +1918,8 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     } else if ((bits & TB_RCPT_BITS) == 0 && !to_label &&
                !tb_standalone(line, ll, as - off, al, false)) {
         be = tb_block_end(c, off, norm);
-        if (!tb_failure_line(c->text + off, be - off))
+        if (!tb_failure_line(c->text + off, be - off) &&
+            !tb_continues_failure(c, off, as))
             return;
     }
     struct report_rcpt *rc = rbuild_rcpt_norm(c->b, norm, NULL);

@@ -176,3 +176,5 @@ EXTRA_DIST += tests/golden/gateway-cc-self.eml tests/golden/gateway-cc-self.ref
 EXTRA_DIST += tests/golden/list-held-bounce.eml tests/golden/list-held-bounce.ref
 EXTRA_DIST += tests/golden/summary-delivered-loop.eml tests/golden/summary-delivered-loop.ref
 EXTRA_DIST += tests/golden/event-json-keys.eml tests/golden/event-json-keys.ref
+EXTRA_DIST += tests/golden/prose-sender-address.eml tests/golden/prose-sender-address.ref
+EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-continued.ref
