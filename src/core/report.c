@@ -76,6 +76,11 @@ struct report_ctx {
     char *inner_dsn; /* a delivery-status part of an enclosed message */
     size_t inner_len;
     unsigned inner_depth; /* of the messages it is enclosed in */
+    const char *input;    /* the message parsed, input_len bytes */
+    size_t input_len;
+    /* the first enclosed message: from its header to the input's end */
+    const char *enclosed;
+    size_t enclosed_len;
     unsigned nesting; /* report_parse() of an inline forwarded notice */
     /* not cleared with the fields above (report_parse_nested()): "" until
      * report_addrs() reads them */
@@ -500,10 +505,16 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
 
 static void report_entity(struct report_ctx *c, const struct mime_part *p)
 {
-    if (p->index == 0)
+    if (p->index == 0) {
         report_top(c, p);
-    else if (p->msg_depth == 1)
+    } else if (p->msg_depth == 1) {
         report_orig(c, p->fields, p->hdr, p->hdr_len);
+        if (c->enclosed == NULL && p->hdr >= c->input &&
+            p->hdr < c->input + c->input_len) {
+            c->enclosed = p->hdr;
+            c->enclosed_len = c->input_len - (size_t)(p->hdr - c->input);
+        }
+    }
 }
 
 /* Feedback report fields (RFC 5965): the reported recipients. */
@@ -746,16 +757,19 @@ static bool report_has_line(const char *t, size_t len, const char *field)
     return false;
 }
 
-/* Recipients of a forwarded notice pasted inline at text[orig..]. */
-static const char *report_inline(struct report_ctx *c, size_t orig)
+/* The failed recipients of the notice msg[0..len) (enclosed in this one,
+ * or pasted into it), as this report's; its format, or NULL when it is
+ * no bounce. */
+static const char *report_adopt(struct report_ctx *c, const char *msg,
+                                size_t len)
 {
     struct report *inner = NULL;
     const char *err, *mta = NULL;
 
-    if (c->nesting > 0 || orig >= c->nt.len)
+    if (c->nesting > 0 || len == 0)
         return NULL;
-    if (report_parse_nested(c->nt.text + orig, c->nt.len - orig, c->b.lim,
-                            c->nesting + 1, &inner, &err) < 0) {
+    if (report_parse_nested(msg, len, c->b.lim, c->nesting + 1, &inner, &err) <
+        0) {
         c->b.oom = true;
         return NULL;
     }
@@ -778,6 +792,14 @@ static const char *report_inline(struct report_ctx *c, size_t orig)
     }
     report_free(&inner);
     return mta;
+}
+
+/* Recipients of a forwarded notice pasted inline at text[orig..]. */
+static const char *report_inline(struct report_ctx *c, size_t orig)
+{
+    if (orig >= c->nt.len)
+        return NULL;
+    return report_adopt(c, c->nt.text + orig, c->nt.len - orig);
 }
 
 /* Last resorts for a notice that names nobody in its prose: DSN fields
@@ -1225,6 +1247,17 @@ static void report_decide(struct report_ctx *c)
         r->mta = "rfc3464";
         return;
     }
+    /* the same notice enclosing a bounce it could not read (Mailman's
+     * "Uncaught bounce notification"): that bounce, whatever its format */
+    const char *mta;
+    if (c->list_admin && c->enclosed != NULL && r->subject != NULL &&
+        report_has_word(r->subject, "bounce") &&
+        (mta = report_adopt(c, c->enclosed, c->enclosed_len)) != NULL &&
+        r->nrcpts > 0) {
+        r->kind = REPORT_BOUNCE;
+        r->mta = mta;
+        return;
+    }
     /* posts gathered by a list; a list's or a newsletter's mail, a reply
      * in a conversation, or a filter's summary of held mail, from no mail
      * system and with no report: they may discuss bounces, and quote
@@ -1289,12 +1322,14 @@ static int report_parse_nested(const char *msg, size_t len,
     ntext_init(&c.nt, text0, &r->errors, &c.b.oom);
     c.b.lim = lim;
     c.nesting = nesting;
+    c.input = msg;
     r->kind = REPORT_NOT_BOUNCE;
     r->mta = NULL;
     if (len > lim->max_message_bytes) {
         len = lim->max_message_bytes;
         r->errors |= REPORT_ERR_TRUNCATED;
     }
+    c.input_len = len;
     r->errors |= mime_walk(msg, len, lim, report_cb, &c);
     if (!c.b.oom)
         report_decide(&c);

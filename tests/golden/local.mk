@@ -178,3 +178,4 @@ EXTRA_DIST += tests/golden/summary-delivered-loop.eml tests/golden/summary-deliv
 EXTRA_DIST += tests/golden/event-json-keys.eml tests/golden/event-json-keys.ref
 EXTRA_DIST += tests/golden/prose-sender-address.eml tests/golden/prose-sender-address.ref
 EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-continued.ref
+EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-bounce.ref
