@@ -2101,6 +2101,29 @@ static const struct reply_row rows[] = {
      "I have not been configured to let you (192.0.2.58, mail.example.com) "
      "do this.\n553 please consult your system administrator",
      X, "relay_denied", false},
+    {"Delivery has completed for these recipients or groups, but no "
+     "delivery notification was sent by the destination server: "
+     "bob@example.org",
+     N, "delivered", false},
+    {"status=sent (delivered to maildir)", N, "delivered", false},
+    {"{\"type\":\"out_of_band\",\"raw_reason\":\"Auto-Submitted: "
+     "auto-replied\",\"rcpt_to\":\"bob@example.org\"}",
+     N, "vacation", false},
+    {"{\"email\":\"bob@example.org\",\"event\":\"dropped\",\"reason\":"
+     "\"Bounced Address\"}",
+     H, "suppressed", false},
+    {"{\"event\":\"reject\",\"msg\":{\"email\":\"bob@example.org\","
+     "\"reject\":{\"reason\":\"hard-bounce\"}}}",
+     H, "suppressed", false},
+    {"550 5.2.1 <bob@example.org>: Mailbox is dormant (inactive for over 12 "
+     "months); message rejected",
+     H, "mailbox_disabled", false},
+    {"delivery to bob@example.org deferred (attempt 3): Error: connect "
+     "ECONNREFUSED 192.0.2.84:25",
+     S, "network", false},
+    {"SMTP error from remote mail server after MAIL FROM:<a@example.com> "
+     "SIZE=48211: 452 Space shortage, please try later",
+     S, "system_full", false},
 };
 
 int main(void)
