@@ -728,8 +728,9 @@ static void mask_names(char *text, size_t len)
     }
 }
 
-/* classify_reply() with the caller's scratch space (NULL: no rules). */
-static void classify_reply_sc(const struct classify_rules *rules,
+/* classify_reply() with the caller's scratch space (NULL: no rules); did a
+ * rule decide (else the fallback did)? */
+static bool classify_reply_sc(const struct classify_rules *rules,
                               struct rules_scratch *sc, const char *text,
                               size_t len, const char *status_hint,
                               int code_hint, const char *action_hint,
@@ -769,6 +770,7 @@ static void classify_reply_sc(const struct classify_rules *rules,
         fallback(v_r, cls);
     }
     clamp(v_r, cls, status_hint, action_hint);
+    return matched;
 }
 
 /* Scratch space for the rules on the caller's stack (mem), else on the
@@ -821,6 +823,14 @@ static void classify_rcpt(const struct classify_rules *rules,
     memset(v, 0, sizeof *v);
     switch (kind) {
     case REPORT_AUTOREPLY:
+        /* its text, read by the rules with action=autoreplied only ("Your
+         * message has not been delivered: this mailbox is closed") */
+        if (rc->diagnostic != NULL &&
+            classify_reply_sc(rules, sc, rc->diagnostic,
+                              strlen(rc->diagnostic), NULL, 0, "autoreplied",
+                              v))
+            return;
+        memset(v, 0, sizeof *v);
         verdict_set(v, "vacation", "builtin.autoreply");
         break;
     case REPORT_FEEDBACK:

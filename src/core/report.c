@@ -1116,12 +1116,33 @@ static bool report_all_quoted(const struct report *r, const char *text,
     return r->nrcpts > 0;
 }
 
-/* The message is an automatic reply: its one recipient, its sender. */
+/* The notice's own text (before any message it returns or quotes),
+ * unfolded into d[0..REPORT_NOTICE_DIAG) as a diagnostic: its length. */
+static size_t report_notice_text(struct report_ctx *c,
+                                 char d[REPORT_NOTICE_DIAG])
+{
+    size_t orig, cut;
+
+    ntext_all(&c->nt);
+    if (c->nt.text == NULL)
+        return 0;
+    cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
+    return cut > 0 ? hdr_unfold(c->nt.text, cut, d, REPORT_NOTICE_DIAG) : 0;
+}
+
+/* The message is an automatic reply: its one recipient, its sender, with
+ * its text as the diagnostic, for the rules that read auto-replies. */
 static void report_as_autoreply(struct report_ctx *c)
 {
+    struct report_rcpt *rc;
+    char d[REPORT_NOTICE_DIAG];
+    size_t dl;
+
     c->b.r->kind = REPORT_AUTOREPLY;
     c->b.r->mta = "rfc3834";
-    (void)rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+    rc = rbuild_rcpt(&c->b, c->from_addr, strlen(c->from_addr), NULL);
+    if (rc != NULL && (dl = report_notice_text(c, d)) > 0)
+        rbuild_str(&c->b, &rc->diagnostic, d, dl);
 }
 
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
@@ -1205,14 +1226,11 @@ static void report_mdn_refusal(struct report_ctx *c)
     const char *v = dsn_skip_type(a, strlen(a));
     struct report_rcpt *rc = rbuild_rcpt(&c->b, v, strlen(v), NULL);
     char d[REPORT_NOTICE_DIAG];
-    size_t orig, cut, dl;
+    size_t dl;
 
     if (rc == NULL)
         return;
-    ntext_all(&c->nt);
-    cut = c->nt.text != NULL ? textbounce_cut(c->nt.text, c->nt.len, &orig)
-                             : 0;
-    dl = cut > 0 ? hdr_unfold(c->nt.text, cut, d, sizeof d) : 0;
+    dl = report_notice_text(c, d);
     if (dl > 0)
         rbuild_str(&c->b, &rc->diagnostic, d, dl);
     rbuild_str(&c->b, &rc->action, "failed", 6);

@@ -24,6 +24,9 @@ enum {
     ACT_DELIVERED = 1u << 3,
     ACT_RELAYED = 1u << 4,
     ACT_EXPANDED = 1u << 5,
+    /* an automatic reply's text (classify.h): only the rules that name it
+     * in their action condition read it */
+    ACT_AUTOREPLIED = 1u << 6,
 };
 
 struct rule {
@@ -241,7 +244,8 @@ static int parse_action(struct line_ctx *lc, const char *v, unsigned *mask_r)
         unsigned bit;
     } acts[] = {{"none", ACT_NONE},       {"failed", ACT_FAILED},
                 {"delayed", ACT_DELAYED}, {"delivered", ACT_DELIVERED},
-                {"relayed", ACT_RELAYED}, {"expanded", ACT_EXPANDED}};
+                {"relayed", ACT_RELAYED}, {"expanded", ACT_EXPANDED},
+                {"autoreplied", ACT_AUTOREPLIED}};
 
     while (*v != '\0') {
         size_t k = strcspn(v, ","), i;
@@ -486,11 +490,19 @@ int rules_load_buffer(struct classify_rules **rules, const char *name,
 #define FM_SUBJ 0
 #define FM_CLS 11
 #define FM_ACT 21
-#define FM_N 28
+#define FM_N 29
 
 static void fmask_bit(struct classify_rules *rs, size_t set, size_t i)
 {
     rs->fmask[set * rs->rwords + i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+/* Does a rule's action condition (mask, 0 for none) allow the action act
+ * (an ACT_* bit, 0 for one unknown)?  An automatic reply's text is read
+ * only by the rules that ask for it. */
+static bool action_allows(unsigned mask, unsigned act)
+{
+    return mask == 0 ? act != ACT_AUTOREPLIED : (mask & act) != 0;
 }
 
 static void fmask_set(struct classify_rules *rs, const struct rule *r, size_t i)
@@ -501,9 +513,9 @@ static void fmask_set(struct classify_rules *rs, const struct rule *r, size_t i)
     for (unsigned c = 0; c <= 9; c++)
         if (r->class_mask == 0 || (r->class_mask & (1u << c)) != 0)
             fmask_bit(rs, FM_CLS + c, i);
-    for (unsigned k = 0; k <= 6; k++) {
+    for (unsigned k = 0; k <= 7; k++) {
         unsigned act = k == 0 ? 0 : 1u << (k - 1);
-        if (r->action_mask == 0 || (r->action_mask & act) != 0)
+        if (action_allows(r->action_mask, act))
             fmask_bit(rs, FM_ACT + k, i);
     }
 }
@@ -623,6 +635,8 @@ static unsigned action_bit(const char *a)
         return strcmp(a, "relayed") == 0 ? ACT_RELAYED : 0;
     case 'e':
         return strcmp(a, "expanded") == 0 ? ACT_EXPANDED : 0;
+    case 'a':
+        return strcmp(a, "autoreplied") == 0 ? ACT_AUTOREPLIED : 0;
     default:
         return 0;
     }
@@ -643,7 +657,7 @@ static bool rule_fields_match(const struct rule *r, const struct fields *f)
 {
     if ((r->subj_mask & f->subj) == 0)
         return false;
-    if (r->action_mask != 0 && (r->action_mask & f->act) == 0)
+    if (!action_allows(r->action_mask, f->act))
         return false;
     if (r->class_mask != 0 && (r->class_mask & (1u << f->cls)) == 0)
         return false;

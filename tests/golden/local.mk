@@ -179,3 +179,5 @@ EXTRA_DIST += tests/golden/event-json-keys.eml tests/golden/event-json-keys.ref
 EXTRA_DIST += tests/golden/prose-sender-address.eml tests/golden/prose-sender-address.ref
 EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-continued.ref
 EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-bounce.ref
+EXTRA_DIST += tests/golden/autoreply-closed-undelivered.eml tests/golden/autoreply-closed-undelivered.ref
+EXTRA_DIST += tests/golden/autoreply-not-forwarded.eml tests/golden/autoreply-not-forwarded.ref

@@ -162,6 +162,31 @@ static void conditions(void **state)
     classify_rules_free(&rs);
 }
 
+/* An auto-reply's text (action "autoreplied") is read by the rules that
+ * name that action, and by no other. */
+static void autoreplied_reads_only_its_rules(void **state)
+{
+    char *err = NULL;
+    const char *text = "plain user_unknown text=/gone/\n"
+                       "ar mailbox_disabled action=autoreplied "
+                       "text=/not delivered/\n"
+                       "any policy\n";
+    struct classify_rules *rs = load(text, &err);
+    struct verdict v;
+
+    (void)state;
+    assert_non_null(rs);
+    classify_text(rs, "gone, not delivered", NULL, 0, "autoreplied", &v);
+    assert_string_equal(v.rule, "ar");
+    classify_text(rs, "it is gone", NULL, 0, "autoreplied", &v);
+    assert_true(strncmp(v.rule, "builtin.", 8) == 0);
+    classify_text(rs, "not delivered", NULL, 0, "failed", &v);
+    assert_string_equal(v.rule, "any");
+    classify_text(rs, "gone", NULL, 0, NULL, &v);
+    assert_string_equal(v.rule, "plain");
+    classify_rules_free(&rs);
+}
+
 static void invariants(void **state)
 {
     char *err = NULL;
@@ -283,11 +308,12 @@ static void class_and_action_of_any_reply(void **state)
     static const char rules[] = "c2 policy class=2\n"
                                 "c45 network class=4,5 action=delayed\n"
                                 "af system_error action=failed,none\n"
+                                "ar vacation action=autoreplied\n"
                                 "any undetermined text=/./\n";
     static const int codes[] = {0, 150, 250, 350, 450, 550, 650, 750, 999};
-    static const char *const actions[] = {NULL,      "failed",  "delayed",
-                                          "relayed", "expanded", "delivered",
-                                          "other"};
+    static const char *const actions[] = {
+        NULL,       "failed",    "delayed",     "relayed",
+        "expanded", "delivered", "autoreplied", "other"};
     char *err = NULL;
     struct classify_rules *rs = load(rules, &err);
 
@@ -671,6 +697,7 @@ int main(void)
         cmocka_unit_test(long_line_and_nul),
         cmocka_unit_test(override_by_id),
         cmocka_unit_test(conditions),
+        cmocka_unit_test(autoreplied_reads_only_its_rules),
         cmocka_unit_test(invariants),
         cmocka_unit_test(match_limit),
         cmocka_unit_test(globs),
