@@ -572,8 +572,15 @@ struct tb_set {
     uint64_t use; /* the phrases of nd[] searched (bit i: nd[i]) */
     size_t nn, m;
     unsigned char shift[TB_WM_HASH];
-    uint64_t cand[TB_WM_HASH];
-    uint64_t head[TB_WM_HASH]; /* phrases by tb_head_hash() of their start */
+    /* cand[] and head[], sparse (a set holds at most 64 phrases, each in
+     * one slot of either): the slot's phrases are cand_bits[cand_ix[h]],
+     * head_bits[head_ix[h]], entry 0 of both being none.  Small tables
+     * stay in the caches from one notice to the next. */
+    unsigned char cand_ix[TB_WM_HASH];
+    unsigned char head_ix[TB_WM_HASH];
+    uint64_t cand_bits[TB_SET_MAX + 1];
+    uint64_t head_bits[TB_SET_MAX + 1];
+    size_t ncand, nhead; /* entries used, entry 0 included */
 };
 
 static struct tb_set tb_sets[TB_NSETS]; /* written once by tb_sets_init() */
@@ -686,6 +693,26 @@ static unsigned tb_head_hash(const struct tb_set *t, const char *s)
     return t->m >= 4 ? tb_wm_hash4(s) : tb_wm_hash(s);
 }
 
+/* Adds phrase i to slot h of a sparse table (struct tb_set): the slot
+ * gets an entry of bits[] of its own the first time; *n entries are used.
+ * Each phrase is added to one slot at most, so that TB_SET_MAX + 1 entries
+ * always do. */
+static void tb_slot_add(unsigned char *ix, uint64_t *bits, size_t *n,
+                        unsigned h, size_t i)
+{
+    if (ix[h] == 0) {
+        assert(*n <= TB_SET_MAX);
+        ix[h] = (unsigned char)(*n)++;
+    }
+    bits[ix[h]] |= (uint64_t)1 << i;
+}
+
+/* The phrases whose start hashes to h (tb_head_hash()). */
+static inline uint64_t tb_head(const struct tb_set *t, unsigned h)
+{
+    return t->head_bits[t->head_ix[h]];
+}
+
 /* Builds set t of the lower-case needles nd[0..nn) (none shorter than 2
  * bytes, nn <= TB_SET_MAX).  A set searched by tb_find_set_ends() has m
  * >= 4: the hash of a window's last block reads the byte before it. */
@@ -702,6 +729,7 @@ static void tb_set_build_some(struct tb_set *t, const char *const *nd,
     t->nn = nn;
     t->m = 255;
     t->use = use;
+    t->ncand = t->nhead = 1; /* entry 0: no phrase */
     for (size_t i = 0; i < nn; i++) {
         t->nd[i] = nd[i];
         t->nlen[i] = strlen(nd[i]);
@@ -719,9 +747,10 @@ static void tb_set_build_some(struct tb_set *t, const char *const *nd,
             if (sh < t->shift[h])
                 t->shift[h] = (unsigned char)sh;
             if (sh == 0)
-                t->cand[h] |= (uint64_t)1 << i;
+                tb_slot_add(t->cand_ix, t->cand_bits, &t->ncand, h, i);
         }
-        t->head[tb_head_hash(t, nd[i])] |= (uint64_t)1 << i;
+        tb_slot_add(t->head_ix, t->head_bits, &t->nhead, tb_head_hash(t, nd[i]),
+                    i);
         tb_set_word(t, i);
     }
 }
@@ -832,7 +861,8 @@ tb_wm_hits(const struct tb_set *t, const char *s, size_t len, size_t a,
 {
     unsigned h = tb_wm_hash3(s + a + t->m - 4);
     /* phrases that may end the window here and start it */
-    uint64_t c = t->cand[h] & t->head[tb_wm_hash4(s + a)] & ~skip; /* m>=4 */
+    uint64_t c = t->cand_bits[t->cand_ix[h]] & tb_head(t, tb_wm_hash4(s + a)) &
+                 ~skip; /* m >= 4 */
 
     return c == 0 ? 0 : tb_wm_verify(t, s, len, a, c);
 }
@@ -1062,7 +1092,7 @@ static inline bool tb_starts_set(enum tb_set_id id, const char *s,
     const struct tb_set *t = &tb_sets[id];
     uint64_t c;
 
-    if (len < (t->m >= 4 ? 4 : 2) || (c = t->head[tb_head_hash(t, s)]) == 0)
+    if (len < (t->m >= 4 ? 4 : 2) || (c = tb_head(t, tb_head_hash(t, s))) == 0)
         return false;
     return tb_starts_any(t, c, s, len);
 }
@@ -1090,7 +1120,7 @@ static bool tb_echo_of(const char *s, size_t len, uint64_t mask)
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
         i++;
     if (len - i < (t->m >= 4 ? 4u : 2u) ||
-        (c = t->head[tb_head_hash(t, s + i)] & mask) == 0)
+        (c = tb_head(t, tb_head_hash(t, s + i)) & mask) == 0)
         return false;
     return tb_starts_any(t, c, s + i, len - i);
 }
