@@ -2124,6 +2124,15 @@ static const struct reply_row rows[] = {
     {"SMTP error from remote mail server after MAIL FROM:<a@example.com> "
      "SIZE=48211: 452 Space shortage, please try later",
      S, "system_full", false},
+    {"{\\\"headers\\\":{\\\"Auto-Submitted\\\":\\\"auto-replied\\\"},"
+     "\\\"text\\\":\\\"I am on leave until 2 April.\\\"}",
+     N, "vacation", false},
+    {"[{\\\"email\\\":\\\"bob@example.org\\\",\\\"status\\\":"
+     "\\\"rejected\\\",\\\"reject_reason\\\":\\\"hard-bounce\\\"}]",
+     H, "suppressed", false},
+    {"unable to get mx info: failed to get IPs from PTR record: lookup "
+     "example.org: no such host",
+     H, "domain_not_found", false},
 };
 
 int main(void)
