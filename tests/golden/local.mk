@@ -181,3 +181,4 @@ EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-co
 EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-bounce.ref
 EXTRA_DIST += tests/golden/autoreply-closed-undelivered.eml tests/golden/autoreply-closed-undelivered.ref
 EXTRA_DIST += tests/golden/autoreply-not-forwarded.eml tests/golden/autoreply-not-forwarded.ref
+EXTRA_DIST += tests/golden/autoreply-held-verify.eml tests/golden/autoreply-held-verify.ref
