@@ -27,6 +27,7 @@ src_core_libbgcore_a_SOURCES += \
 	src/core/rbuild.c src/core/rbuild.h \
 	src/core/dsn.c src/core/dsn.h \
 	src/core/textbounce.c src/core/textbounce.h \
+	src/core/jscan.c src/core/jscan.h \
 	src/core/sesjson.c src/core/sesjson.h \
 	src/core/report.c src/core/report.h
 

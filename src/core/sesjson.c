@@ -8,72 +8,12 @@
 #include <strings.h>
 
 #include "core/dsn.h"
+#include "core/jscan.h"
 
 #define SES_VALUE_MAX 1024
 #define SES_OBJECT_MAX 8192 /* bytes of one recipient object looked at */
 
-/* Offset just past "key" (with its quotes) at or after from, or 0. */
-static size_t ses_key(const char *t, size_t len, size_t from, size_t to,
-                      const char *key)
-{
-    size_t kl = strlen(key), end = to < len ? to : len, i = from;
-
-    if (end < kl + 2)
-        return 0;
-    /* the quotes are found by memchr(); candidates start at or before last */
-    size_t last = end - kl - 2;
-    while (i <= last) {
-        const char *q = memchr(t + i, '"', last - i + 1);
-        if (q == NULL)
-            return 0;
-        i = (size_t)(q - t);
-        if (t[i + kl + 1] == '"' && memcmp(t + i + 1, key, kl) == 0)
-            return i + kl + 2;
-        i++;
-    }
-    return 0;
-}
-
-/* Offset of the opening quote of the value after a key ending at k
- * ('  : "value"'), or len when no string value follows. */
-static size_t ses_value_at(const char *t, size_t len, size_t k)
-{
-    size_t i = k;
-
-    while (i < len && (t[i] == ' ' || t[i] == ':' || t[i] == '\n' ||
-                       t[i] == '\r' || t[i] == '\t'))
-        i++;
-    return i < len && t[i] == '"' ? i : len;
-}
-
-/* Reads the string value after a key ending at k: '  : "value"'.  Returns
- * the offset after the value, 0 when there is no string value. */
-static size_t ses_string(const char *t, size_t len, size_t k, char *out,
-                         size_t cap)
-{
-    size_t i = ses_value_at(t, len, k), n = 0;
-
-    if (i >= len)
-        return 0;
-    for (i++; i < len && t[i] != '"'; i++) {
-        if (t[i] == '\\' && i + 1 < len)
-            i++;
-        if (n + 1 < cap)
-            out[n++] = t[i];
-    }
-    out[n] = '\0';
-    return i < len ? i + 1 : 0;
-}
-
-/* Does the key (with its closing quote) follow the '"' at t[i]? */
-static bool ses_key_at(const char *t, size_t len, size_t i, const char *key,
-                       size_t kl)
-{
-    return i + kl + 2 <= len && t[i + kl + 1] == '"' &&
-           memcmp(t + i + 1, key, kl) == 0;
-}
-
-/* ses_key() of "notificationType", or when there is none of
+/* jscan_key() of "notificationType", or when there is none of
  * "eventType": both looked for in one pass over the quotes. */
 static size_t ses_kind_key(const char *t, size_t len)
 {
@@ -82,9 +22,9 @@ static size_t ses_kind_key(const char *t, size_t len)
 
     while (i < len && (q = memchr(t + i, '"', len - i)) != NULL) {
         i = (size_t)(q - t);
-        if (ses_key_at(t, len, i, "notificationType", 16))
+        if (jscan_key_at(t, len, i, "notificationType", 16))
             return i + 18;
-        if (ev == 0 && ses_key_at(t, len, i, "eventType", 9))
+        if (ev == 0 && jscan_key_at(t, len, i, "eventType", 9))
             ev = i + 11;
         i++;
     }
@@ -96,7 +36,7 @@ static enum report_kind ses_kind(const char *t, size_t len)
     char v[64];
     size_t k = ses_kind_key(t, len);
 
-    if (k == 0 || ses_string(t, len, k, v, sizeof v) == 0)
+    if (k == 0 || jscan_string(t, len, k, v, sizeof v) == 0)
         return REPORT_NOT_BOUNCE;
     if (strcasecmp(v, "Bounce") == 0)
         return REPORT_BOUNCE;
@@ -112,7 +52,7 @@ static size_t ses_object(struct rbuild *b, const char *t, size_t len,
                          size_t k)
 {
     char v[SES_VALUE_MAX], st[16];
-    size_t e = ses_string(t, len, k, v, sizeof v), end = e;
+    size_t e = jscan_string(t, len, k, v, sizeof v), end = e;
     struct report_rcpt *rc;
 
     if (e == 0)
@@ -122,14 +62,14 @@ static size_t ses_object(struct rbuild *b, const char *t, size_t len,
     if ((rc = rbuild_rcpt(b, v, strlen(v), NULL)) == NULL)
         return end;
     size_t f;
-    if ((f = ses_key(t, len, k, end, "action")) != 0 &&
-        ses_string(t, len, f, v, sizeof v) != 0)
+    if ((f = jscan_key(t, len, k, end, "action")) != 0 &&
+        jscan_string(t, len, f, v, sizeof v) != 0)
         rbuild_str(b, &rc->action, v, strlen(v));
-    if ((f = ses_key(t, len, k, end, "status")) != 0 &&
-        ses_string(t, len, f, v, sizeof v) != 0)
+    if ((f = jscan_key(t, len, k, end, "status")) != 0 &&
+        jscan_string(t, len, f, v, sizeof v) != 0)
         rbuild_codes(rc, v, 0);
-    if ((f = ses_key(t, len, k, end, "diagnosticCode")) != 0 &&
-        ses_string(t, len, f, v, sizeof v) != 0) {
+    if ((f = jscan_key(t, len, k, end, "diagnosticCode")) != 0 &&
+        jscan_string(t, len, f, v, sizeof v) != 0) {
         const char *d = dsn_skip_type(v, strlen(v));
         int code;
         rbuild_str(b, &rc->diagnostic, d, strlen(d));
@@ -143,21 +83,21 @@ static size_t ses_object(struct rbuild *b, const char *t, size_t len,
 static size_t ses_delivery(struct rbuild *b, const char *t, size_t len)
 {
     char v[SES_VALUE_MAX], st[16];
-    size_t k = ses_key(t, len, 0, len, "recipients"), n = 0, resp;
+    size_t k = jscan_key(t, len, 0, len, "recipients"), n = 0, resp;
     int code = 0;
 
     if (k == 0)
         return 0;
     st[0] = '\0';
     v[0] = '\0';
-    if ((resp = ses_key(t, len, 0, len, "smtpResponse")) != 0 &&
-        ses_string(t, len, resp, v, sizeof v) != 0)
+    if ((resp = jscan_key(t, len, 0, len, "smtpResponse")) != 0 &&
+        jscan_string(t, len, resp, v, sizeof v) != 0)
         dsn_scan_reply(v, strlen(v), &code, st, sizeof st);
     while (k < len && t[k] != '[')
         k++;
     for (size_t i = k; i < len && t[i] != ']';) {
         char a[SES_VALUE_MAX];
-        size_t e = ses_string(t, len, i + 1, a, sizeof a);
+        size_t e = jscan_string(t, len, i + 1, a, sizeof a);
         if (e == 0)
             break;
         struct report_rcpt *rc = rbuild_rcpt(b, a, strlen(a), NULL);
@@ -183,7 +123,7 @@ static size_t ses_delivery(struct rbuild *b, const char *t, size_t len)
 static bool ses_string_copy(struct rbuild *b, const char *t, size_t len,
                             size_t k, char **out_r, size_t *out_len_r)
 {
-    size_t i = ses_value_at(t, len, k), n = 0;
+    size_t i = jscan_value_at(t, len, k), n = 0;
 
     if (i >= len)
         return false;
@@ -217,7 +157,7 @@ static size_t ses_parse(struct rbuild *b, const char *text, size_t len,
 static size_t ses_sns(struct rbuild *b, const char *text, size_t len,
                       enum report_kind *kind_r)
 {
-    size_t k = ses_key(text, len, 0, len, "Message"), mlen, n;
+    size_t k = jscan_key(text, len, 0, len, "Message"), mlen, n;
     char *msg;
 
     if (k == 0 || !ses_string_copy(b, text, len, k, &msg, &mlen))
@@ -243,7 +183,7 @@ static size_t ses_parse(struct rbuild *b, const char *text, size_t len,
         return wrapped ? 0 : ses_sns(b, text, len, kind_r);
     if (*kind_r == REPORT_DELIVERED)
         return ses_delivery(b, text, len);
-    while ((k = ses_key(text, len, k, len, "emailAddress")) != 0) {
+    while ((k = jscan_key(text, len, k, len, "emailAddress")) != 0) {
         size_t before = b->r->nrcpts;
         k = ses_object(b, text, len, k);
         n += b->r->nrcpts > before;
