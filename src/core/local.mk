@@ -29,6 +29,7 @@ src_core_libbgcore_a_SOURCES += \
 	src/core/textbounce.c src/core/textbounce.h \
 	src/core/jscan.c src/core/jscan.h \
 	src/core/sesjson.c src/core/sesjson.h \
+	src/core/evjson.c src/core/evjson.h \
 	src/core/report.c src/core/report.h
 
 # rate: rolling-window bounce-rate monitor (per sending domain, provider)

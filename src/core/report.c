@@ -21,6 +21,7 @@
 #include "core/addrscan.h"
 #include "core/charset.h"
 #include "core/dsn.h"
+#include "core/evjson.h"
 #include "core/hdr.h"
 #include "core/mime.h"
 #include "core/ntext.h"
@@ -623,6 +624,8 @@ static enum report_leaf report_leaf_of(const char t[64])
         if (REPORT_TYPE_HAS(t, "message/"))
             return report_leaf_message(t + 8);
         return REPORT_TYPE_HAS(t, "multipart/") ? RL_MULTIPART : RL_OTHER;
+    case 'a': /* a sending service's events (evjson.h) read as text */
+        return REPORT_TYPE_IS(t, "application/json") ? RL_TEXT : RL_OTHER;
     default:
         return RL_OTHER;
     }
@@ -1181,6 +1184,11 @@ static void report_text_decide(struct report_ctx *c)
     if (sesjson_parse(&c->b, c->nt.text, c->nt.len, &sk) > 0) {
         r->kind = sk;
         r->mta = "amazonses";
+        return;
+    }
+    if (evjson_parse(&c->b, c->nt.text, c->nt.len, &sk) > 0) {
+        r->kind = sk; /* another sending service's events */
+        r->mta = "json-event";
         return;
     }
     if (!strong)

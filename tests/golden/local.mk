@@ -182,3 +182,5 @@ EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-b
 EXTRA_DIST += tests/golden/autoreply-closed-undelivered.eml tests/golden/autoreply-closed-undelivered.ref
 EXTRA_DIST += tests/golden/autoreply-not-forwarded.eml tests/golden/autoreply-not-forwarded.ref
 EXTRA_DIST += tests/golden/autoreply-held-verify.eml tests/golden/autoreply-held-verify.ref
+EXTRA_DIST += tests/golden/json-event-nested.eml tests/golden/json-event-nested.ref
+EXTRA_DIST += tests/golden/json-event-list.eml tests/golden/json-event-list.ref

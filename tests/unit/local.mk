@@ -234,6 +234,15 @@ tests_unit_test_sesjson_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_sesjson
 endif
 
+# sending services' events in JSON: shapes, non-events, hostile input
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_evjson
+tests_unit_test_evjson_SOURCES = tests/unit/test_evjson.c
+tests_unit_test_evjson_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_evjson_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_evjson
+endif
+
 # providers' and receivers' replies not in the seed documents
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_classify_replies

@@ -2133,6 +2133,9 @@ static const struct reply_row rows[] = {
     {"unable to get mx info: failed to get IPs from PTR record: lookup "
      "example.org: no such host",
      H, "domain_not_found", false},
+    {"error_related_to: recipient; error: preblocked", H, "suppressed",
+     false},
+    {"blocked : due to blacklist user", H, "suppressed", false},
 };
 
 int main(void)
