@@ -249,17 +249,39 @@ static bool url_path_at(const char *text, size_t i)
     return last != i && letters_label(text, last, i);
 }
 
+/* Does a file's path start at text[i]: a '/' that starts a word, a
+ * letter after it and another '/' in the word ("/home/kim/Mail/spam")?
+ * Not a program's ("/usr/local/bin/procmail"), whose name says which
+ * delivery agent failed. */
+static bool file_path_at(const char *text, size_t len, size_t i)
+{
+    size_t slashes = 0, k;
+
+    if ((i > 0 && memchr(" \"'(<=", text[i - 1], 6) == NULL) || i + 1 >= len ||
+        !ascii_letter(text[i + 1]))
+        return false;
+    for (k = i + 1; k < len && memchr(" >)]\"'", text[k], 6) == NULL; k++) {
+        if (text[k] != '/')
+            continue;
+        slashes++;
+        if (k >= 3 && strncmp(text + k - 3, "bin/", 4) == 0)
+            return false;
+    }
+    return slashes > 0;
+}
+
 /* Masks the paths of web addresses ("support.example/quarantine/help",
- * "x.example/?p=SpamPolicy"): the page a reply points to is no cause,
- * the words around it are.  The name stays readable, '/' and the other
- * punctuation are kept. */
+ * "x.example/?p=SpamPolicy") and of files ("/home/kim/Mail/spam"): the
+ * page a reply points to, or the folder a delivery agent wrote to, is no
+ * cause, the words around it are.  A web address's name stays readable,
+ * '/' and the other punctuation are kept. */
 static void mask_url_paths(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
 
     while ((p = memchr(p, '/', (size_t)(end - p))) != NULL) {
         size_t i = (size_t)(p - text), e = i;
-        if (i == 0 || !url_path_at(text, i)) {
+        if ((i == 0 || !url_path_at(text, i)) && !file_path_at(text, len, i)) {
             p++;
             continue;
         }
@@ -357,7 +379,8 @@ static const struct lit negate_before[] = {
     LIT("not about "),      LIT("not considered "),  LIT("not classified as "),
     LIT("not flagged as "), LIT("not marked as "),   LIT("not treated as "),
     LIT("not detected as "), LIT("not identified as "), LIT("not regarded as "),
-    LIT("not deemed "),     LIT("not "),
+    LIT("not deemed "),     LIT("passed spam and virus "),
+    LIT("passed virus and spam "), LIT("passed all "), LIT("not "),
     /* French (after "n'"), German, Spanish, Italian, Portuguese */
     LIT("est pas li\xc3\xa9"), LIT("est pas d\xc3\xbb"),
     LIT("est pas un probl\xc3\xa8me de "), LIT("concerne pas "),
@@ -661,7 +684,9 @@ static size_t deny_at(char *text, size_t len, size_t c, bool *masked)
                 ++words > most)
                 break;
         }
-        *masked |= mask_causes(text, c + l, e, l <= 4);
+        /* from the cue's start: "passed spam and virus checks" names the
+         * causes it denies in the cue itself */
+        *masked |= mask_causes(text, c, e, l <= 4);
         return e;
     }
     return 0;
@@ -699,6 +724,24 @@ static bool mask_denied_causes(char *text, size_t len)
     return masked;
 }
 
+/* Masks the name a resolver looked up ("Name service error for
+ * name=virus-archive.example type=MX"): whatever words it holds, it is
+ * where mail went, not why it failed. */
+static void mask_lookup_names(char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    while (end - p > 5 && (p = memchr(p, '=', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - text) + 1, e = i;
+        p++;
+        if (i < 5 || strncasecmp(text + i - 5, "name=", 5) != 0)
+            continue;
+        while (e < len && host_char(text[e]))
+            e++;
+        mask_span(text, i, e);
+    }
+}
+
 /* Masks the names that only say where mail went, so that no rule reads a
  * cause in them: addresses ("spam@", "userunknown@"), the host of a
  * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example"), and any
@@ -715,6 +758,7 @@ static void mask_names(char *text, size_t len)
         mask_address(text, st, st + l);
     mask_hosts(text, len);
     mask_url_paths(text, len);
+    mask_lookup_names(text, len);
     mask_display_names(text, len);
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;

@@ -2136,6 +2136,20 @@ static const struct reply_row rows[] = {
     {"error_related_to: recipient; error: preblocked", H, "suppressed",
      false},
     {"blocked : due to blacklist user", H, "suppressed", false},
+    /* the folder a delivery agent wrote to, the name a resolver looked up
+     * and the checks a message passed name no cause */
+    {"Command died with status 1: \"/usr/bin/procmail\". Command output: "
+     "procmail: Error while writing to \"/home/kim/Mail/spam\"",
+     S, "mailer_error", false},
+    {"554 \"|exec /usr/local/bin/procmail -f- || exit 75 #bob\"... "
+     "Service unavailable",
+     S, "mailer_error", false},
+    {"Host or domain name not found. Name service error for "
+     "name=virus-archive.example type=AAAA: Host not found",
+     H, "domain_not_found", false},
+    {"550 5.1.1 Mailbox <bob@example.org> does not exist; your message "
+     "passed spam and virus checks",
+     H, "user_unknown", false},
 };
 
 int main(void)
