@@ -2144,6 +2144,13 @@ static const struct reply_row rows[] = {
     {"554 \"|exec /usr/local/bin/procmail -f- || exit 75 #bob\"... "
      "Service unavailable",
      S, "mailer_error", false},
+    {"550 <bob@example.org> recipient rejected", H, "user_unknown", false},
+    {"550 Mailbox unavailable or access denied [MJ0hXg4Ljn== IP: "
+     "192.0.2.31]. http://service.mail.qq.example/cgi-bin/help?id=20022",
+     H, "user_unknown", false},
+    {"452 4.5.3 mx.example.net - 192.0.2.41 You have exceeded the allowed "
+     "number of recipients. Please wait and try again later",
+     X, "exceed_limit", false},
     {"Host or domain name not found. Name service error for "
      "name=virus-archive.example type=AAAA: Host not found",
      H, "domain_not_found", false},
