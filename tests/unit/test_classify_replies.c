@@ -1874,6 +1874,9 @@ static const struct reply_row rows[] = {
     {"Message not sent: address is on the global bounce list", H,
      "suppressed", false},
     {"Not delivering to a user who unsubscribed", X, "policy", false},
+    {"Email not sent: the recipient is on your account's blocklist (added "
+     "automatically after a hard bounce on 2024-11-02)",
+     H, "suppressed", false},
     /* what the text says beats the code's meaning */
     {"551 5.7.1 User not local; relaying to <bob@example.org> denied", X,
      "relay_denied", false},
