@@ -30,4 +30,7 @@
 bool charset_to_utf8(const char *cs, size_t cslen, const char *in, size_t len,
                      char *out, size_t cap, size_t *out_len_r);
 
+/* A code point (at most 0x10FFFF) as UTF-8 into out[4]; its length. */
+size_t charset_utf8_put(unsigned long cp, char out[4]);
+
 #endif

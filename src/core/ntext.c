@@ -274,31 +274,6 @@ struct ntext_untag_at {
     size_t i, o, gt_from;
 };
 
-/* A code point (at most 0x10FFFF) as UTF-8 into out[4]; its length. */
-static size_t ntext_utf8(unsigned long cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /* The value of a digit in base 10 or 16, -1 when c is none. */
 static int ntext_digit(char c, bool hex)
 {
@@ -358,7 +333,7 @@ static size_t ntext_ref_char(const char *s, size_t n, size_t *used,
     }
     if ((cp = ntext_numeric_ref(s, n, used)) == 0)
         return 0;
-    return ntext_utf8(cp == 0xA0 ? ' ' : cp, out);
+    return charset_utf8_put(cp == 0xA0 ? ' ' : cp, out);
 }
 
 /* The '&' at s[*i] (of s[0..n)): the character of the reference it
