@@ -549,6 +549,62 @@ static const char *dsn_value(const struct hdr_field *f, char *buf,
     return buf;
 }
 
+/* Is v[0..vl) of address type utf-8 (RFC 6533): "utf-8;" after blanks? */
+static bool dsn_utf8_type(const char *v, size_t vl)
+{
+    size_t i = 0;
+
+    while (i < vl && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    return vl - i > 5 && strncasecmp(v + i, "utf-8", 5) == 0 && v[i + 5] == ';';
+}
+
+/* The value of the hex digit c, -1 when it is none. */
+static int dsn_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The length of the EmbeddedUnicodeChar ("\x{HEXPOINT}", RFC 6533) at
+ * v[i..vl), its code point in *cp; 0 when there is none there. */
+static size_t dsn_unicode_char(const char *v, size_t vl, size_t i,
+                               unsigned long *cp)
+{
+    size_t k = i + 3;
+    int d;
+
+    if (vl - i < 5 || v[i] != '\\' || v[i + 1] != 'x' || v[i + 2] != '{')
+        return 0;
+    for (*cp = 0; k < vl && k - i - 3 < 6 && (d = dsn_hex(v[k])) >= 0; k++)
+        *cp = *cp * 16 + (unsigned long)d;
+    if (k == i + 3 || k >= vl || v[k] != '}' || *cp == 0 || *cp > 0x10FFFF ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return k + 1 - i;
+}
+
+/* An address of type utf-8 with its EmbeddedUnicodeChars in UTF-8, into
+ * out (which may be v: the result is never longer, an escape of at least
+ * five bytes making a character of four at most); its length. */
+static size_t dsn_utf8_unescape(const char *v, size_t vl, char *out)
+{
+    size_t i = 0, n = 0, k;
+    unsigned long cp;
+
+    while (i < vl) {
+        if ((k = dsn_unicode_char(v, vl, i, &cp)) > 0) {
+            n += charset_utf8_put(cp, out + n);
+            i += k;
+        } else {
+            out[n++] = v[i++];
+        }
+    }
+    return n;
+}
+
 /* The field f, unfolded (dsn_value()), to the reader of its kind (fields
  * no reader wants are not unfolded, nor those read as they stand). */
 static void dsn_one(struct rbuild *b, struct dsn_group *g,
@@ -565,6 +621,12 @@ static void dsn_one(struct rbuild *b, struct dsn_group *g,
     size_t vl;
     const char *v = dsn_value(f, g->v, &vl);
 
+    /* "Final-Recipient: utf-8; ivan\x{0438}@example.ru" (RFC 6533) */
+    if ((id == DN_FINAL || id == DN_ORIGINAL) && memchr(v, '\\', vl) &&
+        dsn_utf8_type(v, vl)) {
+        vl = dsn_utf8_unescape(v, vl, g->v);
+        v = g->v;
+    }
     if (dsn_message_name(id))
         dsn_message_field(b, id, v, vl);
     else

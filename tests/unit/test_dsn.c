@@ -238,6 +238,37 @@ static void test_dsn_iso2022jp_diagnostic(void **state)
     report_free(&r);
 }
 
+/* RFC 6533: an address of type utf-8 may spell a character as
+ * \x{HEXPOINT}; the recipient is kept in UTF-8.  An escape that is no
+ * character (a surrogate, past U+10FFFF, no closing brace) and one in an
+ * rfc822 address stay as written. */
+static void test_dsn_utf8_address(void **state)
+{
+    static const char body[] =
+        "Reporting-MTA: dns; mx.example.ru\n\n"
+        "Original-Recipient: utf-8; \\x{0438}van@example.ru\n"
+        "Final-Recipient: UTF-8; ivan\\x{0438}@\\x{4F8B}.example\n"
+        "Action: failed\nStatus: 5.1.1\n\n"
+        "Final-Recipient: utf-8; a\\x{D800}b\\x{110000}c\\x{41@example.ru\n"
+        "Action: failed\nStatus: 5.1.1\n\n"
+        "Final-Recipient: rfc822; d\\x{0438}@example.ru\n"
+        "Action: failed\nStatus: 5.1.1\n";
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    (void)state;
+
+    mime_limits_default(&lim);
+    assert_int_equal(dsn_parse(&b, body, strlen(body)), 3);
+    assert_string_equal(r->rcpts[0].recipient,
+                        "ivan\xd0\xb8@\xe4\xbe\x8b.example");
+    assert_string_equal(r->rcpts[0].original_recipient,
+                        "\xd0\xb8van@example.ru");
+    assert_non_null(strstr(r->rcpts[1].recipient, "\\x{D800}b\\x{110000}"));
+    assert_non_null(strstr(r->rcpts[2].recipient, "\\x{0438}"));
+    report_free(&r);
+}
+
 static void test_dsn_recipient_limit(void **state)
 {
     struct mime_limits lim;
@@ -615,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_dsn_cases),
         cmocka_unit_test(test_dsn_per_message_fields),
         cmocka_unit_test(test_dsn_iso2022jp_diagnostic),
+        cmocka_unit_test(test_dsn_utf8_address),
         cmocka_unit_test(test_dsn_recipient_limit),
         cmocka_unit_test(test_dsn_group_of_many_fields),
         cmocka_unit_test(test_dsn_names_any_case),
