@@ -2154,6 +2154,24 @@ static const struct reply_row rows[] = {
     {"452 4.5.3 mx.example.net - 192.0.2.41 You have exceeded the allowed "
      "number of recipients. Please wait and try again later",
      X, "exceed_limit", false},
+    {"Your message was successfully relayed to the following recipients, "
+     "but the requested delivery status notifications may not be generated "
+     "by the destination.",
+     N, "delivered", false},
+    {"This is a receipt for the mail you sent to <bob@example.org>. This "
+     "receipt verifies that the message has been displayed on the "
+     "recipient's computer",
+     N, "delivered", false},
+    {"Vielen Dank f\xc3\xbcr Ihre Nachricht. Ich bin vom 12.08. bis "
+     "einschlie\xc3\x9flich 23.08. nicht im B\xc3\xbcro.",
+     N, "vacation", false},
+    {"Bonjour, je suis actuellement absente jusqu'au 2 septembre inclus.", N,
+     "vacation", false},
+    {"Gracias por su mensaje. Estar\xc3\xa9 fuera de la oficina hasta el "
+     "lunes.",
+     N, "vacation", false},
+    {"501 5.1.3 Recipient address exceeds maximum length of 254 characters",
+     H, "address_invalid", false},
     {"Host or domain name not found. Name service error for "
      "name=virus-archive.example type=AAAA: Host not found",
      H, "domain_not_found", false},
