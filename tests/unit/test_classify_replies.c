@@ -2172,6 +2172,9 @@ static const struct reply_row rows[] = {
      N, "vacation", false},
     {"501 5.1.3 Recipient address exceeds maximum length of 254 characters",
      H, "address_invalid", false},
+    {"554 5.3.0 Transaction failed: Local address contains control or "
+     "whitespace",
+     H, "address_invalid", false},
     {"Host or domain name not found. Name service error for "
      "name=virus-archive.example type=AAAA: Host not found",
      H, "domain_not_found", false},
