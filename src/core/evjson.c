@@ -89,16 +89,6 @@ static bool ev_kind_key(const char *t, size_t len, size_t i)
     return false;
 }
 
-/* End of the string whose opening quote is at t[i]: its closing quote's
- * offset, or len. */
-static size_t ev_string_end(const char *t, size_t len, size_t i)
-{
-    for (i++; i < len && t[i] != '"'; i++)
-        if (t[i] == '\\')
-            i++;
-    return i < len ? i : len;
-}
-
 /* Notes an event of class cls in the object opened at start, once: the
  * first kind member of an object decides. */
 static void ev_note(struct ev_event *ev, size_t *nev, size_t start,
@@ -126,7 +116,7 @@ static size_t ev_find(const char *t, size_t len, struct ev_event *ev)
         } else if (t[i] == '}') {
             depth -= depth > 0;
         } else if (t[i] == '"') {
-            size_t e = ev_string_end(t, len, i);
+            size_t e = jscan_string_end(t, len, i);
             enum ev_class cls;
             if (depth > 0 && depth <= EV_DEPTH && e < len &&
                 ev_kind_key(t, len, i) &&

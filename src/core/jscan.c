@@ -90,6 +90,16 @@ size_t jscan_scalar(const char *t, size_t len, size_t k, char *out, size_t cap)
     return n > 0 ? i : 0;
 }
 
+size_t jscan_string_end(const char *t, size_t len, size_t open)
+{
+    size_t i = open + 1;
+
+    for (; i < len && t[i] != '"'; i++)
+        if (t[i] == '\\')
+            i++;
+    return i < len ? i : len;
+}
+
 size_t jscan_object_end(const char *t, size_t len, size_t open)
 {
     size_t depth = 0;
@@ -97,9 +107,7 @@ size_t jscan_object_end(const char *t, size_t len, size_t open)
     for (size_t i = open; i < len; i++) {
         switch (t[i]) {
         case '"':
-            for (i++; i < len && t[i] != '"'; i++)
-                if (t[i] == '\\')
-                    i++;
+            i = jscan_string_end(t, len, i);
             break;
         case '{':
             depth++;

@@ -37,6 +37,10 @@ size_t jscan_string(const char *t, size_t len, size_t k, char *out, size_t cap);
  * (as written). */
 size_t jscan_scalar(const char *t, size_t len, size_t k, char *out, size_t cap);
 
+/* Offset of the quote that closes the string opened at t[open] ('"'),
+ * escapes skipped; len when it is not closed within len. */
+size_t jscan_string_end(const char *t, size_t len, size_t open);
+
 /* Offset just after the '}' that closes the object opened at t[open]
  * ('{'), strings skipped; len when it is not closed within len. */
 size_t jscan_object_end(const char *t, size_t len, size_t open);
