@@ -2357,6 +2357,41 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
     }
 }
 
+/* The one reply of a notice that states a reason once for the list of
+ * recipients after it ("Could not be delivered because of 550 5.1.1 User
+ * unknown. The following recipients were affected: a@b c@d"): with several
+ * recipients, none with a code of its own, and exactly one line (or lines
+ * alike) holding a reply code and a failure status but no address, that
+ * line is the diagnostic of each. */
+static void tb_shared_reply(struct tb_ctx *c)
+{
+    struct report *r = c->b->r;
+    size_t p = 0, ls, ll, fs = 0, fl = 0;
+    char st[16];
+
+    if (r->nrcpts < 2)
+        return;
+    for (size_t i = 0; i < r->nrcpts; i++)
+        if (r->rcpts[i].reply_code != 0 || r->rcpts[i].status[0] != '\0')
+            return;
+    while (tb_45_line(c, &p, &ls, &ll)) {
+        const char *line = c->text + ls;
+        if (tb_code(line, ll) == 0 || memchr(line, '@', ll) != NULL ||
+            !tb_fail_status(line, ll, st, sizeof st))
+            continue;
+        if (fl > 0 && (ll != fl || memcmp(line, c->text + fs, ll) != 0))
+            return; /* two reasons: whose is whose is not said */
+        fs = ls;
+        fl = ll;
+    }
+    for (size_t i = 0; fl > 0 && i < r->nrcpts; i++) {
+        struct report_rcpt *rc = &r->rcpts[i];
+        tb_codes(rc, c->text + fs, fl);
+        rbuild_drop(c->b, &rc->diagnostic);
+        rbuild_str(c->b, &rc->diagnostic, c->text + fs, fl);
+    }
+}
+
 static void tb_complete(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
@@ -2382,6 +2417,7 @@ static void tb_complete(struct tb_ctx *c)
         tb_notice_as_reason(c, rc);
         tb_reason_paragraph(c, rc);
     }
+    tb_shared_reply(c);
 }
 
 /* A notice says "failed" unless it says the mail is still being tried.
