@@ -2181,6 +2181,41 @@ static const struct reply_row rows[] = {
     {"550 5.1.1 Mailbox <bob@example.org> does not exist; your message "
      "passed spam and virus checks",
      H, "user_unknown", false},
+    /* --- a refusal in one word; protocol and HELO faults; local
+     * delivery agents; logs and receipts --- */
+    {"550 Deactivated", H, "mailbox_disabled", false},
+    {"550 5.0.0 Suspended.", H, "mailbox_disabled", false},
+    {"554 Filtered", X, "filtered", false},
+    {"550 5.7.1 Access denied", X, "policy", false},
+    {"554 denied", X, "policy", false},
+    {"450 denied", S, NULL, false},
+    {"550 Recipient suppressed", H, "suppressed", false},
+    {"554 5.5.0 Improper use of SMTP command pipelining", X, "syntax", false},
+    {"451 Bare LF received, see RFC 5321 section 2.3.8", X, NULL, false},
+    {"451 See http://pobox.com/~djb/docs/smtplf.html.", X, "syntax", false},
+    {"550 Forged HELO: mail.example.net is not 192.0.2.44", X,
+     "sender_rejected", false},
+    {"550 5.7.1 HELO name 10.1.2.3 is a private address", X,
+     "sender_rejected", false},
+    {"513 Syntax error.", H, "address_invalid", false},
+    {"Uh-oh: home directory is writable. (#4.7.0)", S, "mailer_error", false},
+    {"550 5.1.0 The recipient cannot be verified. Please check the "
+     "address.",
+     H, "user_unknown", false},
+    {"550 5.7.1 Mail from your domain is not accepted here", X, "policy",
+     false},
+    {"Thanks for contacting the Harbour Clinic front desk. This is an "
+     "automated reply: we will answer within two working days.",
+     N, "vacation", false},
+    {"Reporting-UA: mx.example.org; Sieve | Final-Recipient: rfc822; "
+     "ann@example.org | Disposition: automatic-action/MDN-sent-"
+     "automatically; deleted",
+     X, "filtered", false},
+    {"Final-Recipient: rfc822; ann@example.org | Disposition: manual-action/"
+     "MDN-sent-manually; deleted",
+     N, "delivered", false},
+    {"=> ann <ann@example.org> R=virtual_user T=dovecot_lmtp H=127.0.0.1",
+     N, "delivered", false},
 };
 
 int main(void)
