@@ -152,17 +152,44 @@ static void report_hdr(struct report_ctx *c, const struct hdr_want *f,
         rbuild_str_nonul(&c->b, field, v, n);
 }
 
-/* The first address of s[0..n), normalised, into out (cap > 0 bytes): ""
- * when there is none, and a string also when addrscan_normalize() turns
- * it down (it may fill all but the last byte, which stays NUL). */
+/* Is the address s[st..st + l) part of a display name: within a quoted
+ * string ("a@b Moderators" <c@d>), or bare but followed by an angle
+ * address before the next ','? */
+static bool report_in_display_name(const char *s, size_t n, size_t st, size_t l)
+{
+    bool quoted = false;
+
+    for (size_t i = 0; i < st; i++) {
+        if (quoted && s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            quoted = !quoted;
+    }
+    if (quoted)
+        return true;
+    if (st > 0 && s[st - 1] == '<')
+        return false;
+    for (size_t i = st + l; i < n && s[i] != ','; i++)
+        if (s[i] == '<')
+            return true;
+    return false;
+}
+
+/* The first address of s[0..n) not in a display name, normalised, into
+ * out (cap > 0 bytes): "" when there is none, and a string also when
+ * addrscan_normalize() turns it down (it may fill all but the last byte,
+ * which stays NUL). */
 static void report_first_addr(const char *s, size_t n, char *out,
                               size_t cap)
 {
     size_t pos = 0, st, l;
 
     out[0] = out[cap - 1] = '\0';
-    if (addrscan_next(s, n, &pos, &st, &l))
-        (void)addrscan_normalize(s + st, l, out, cap);
+    while (addrscan_next(s, n, &pos, &st, &l))
+        if (!report_in_display_name(s, n, st, l)) {
+            (void)addrscan_normalize(s + st, l, out, cap);
+            return;
+        }
 }
 
 /* report_first_addr() of a string (NULL: none). */
@@ -1148,6 +1175,71 @@ static void report_as_autoreply(struct report_ctx *c)
         rbuild_str(&c->b, &rc->diagnostic, d, dl);
 }
 
+/* Phrases of a list manager's notice that it refused a post (lower
+ * case): with X-List-Administrivia, such a notice is a failure of the
+ * list's address; its other notices (a post held for approval, a
+ * subscription confirmed) are not. */
+static const char *const report_refusal_words[] = {"rejected",
+                                                   "denied",
+                                                   "not allowed to post",
+                                                   "not allowed to send",
+                                                   "not authorized to send",
+                                                   "not authorised to send",
+                                                   "not permitted to post",
+                                                   "only subscribers may post",
+                                                   "only members may post"};
+#define REPORT_REFUSAL_SCAN 4096 /* bytes of the notice read for them */
+
+/* Does text[0..len) (its first REPORT_REFUSAL_SCAN bytes) hold one of
+ * the refusal phrases, ASCII case ignored? */
+static bool report_list_refusal(const char *text, size_t len)
+{
+    if (len > REPORT_REFUSAL_SCAN)
+        len = REPORT_REFUSAL_SCAN;
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0;
+             k < sizeof report_refusal_words / sizeof report_refusal_words[0];
+             k++) {
+            const char *w = report_refusal_words[k];
+            size_t n = strlen(w);
+            if (report_lower(text[i]) == w[0] && n <= len - i &&
+                strncasecmp(text + i, w, n) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* Is addr a list manager's own (owner-l@, l-owner@, l+owner@,
+ * l-bounces@), ASCII case ignored? */
+static bool report_list_role(const char *addr)
+{
+    const char *at = strrchr(addr, '@');
+    size_t n = at != NULL ? (size_t)(at - addr) : 0;
+
+    if (n > 6 && strncasecmp(addr, "owner-", 6) == 0)
+        return true;
+    return (n > 6 && (strncasecmp(at - 6, "-owner", 6) == 0 ||
+                      strncasecmp(at - 6, "+owner", 6) == 0)) ||
+           (n > 8 && strncasecmp(at - 8, "-bounces", 8) == 0);
+}
+
+/* A list manager's notice that it refused a post: marked as its own
+ * (X-List-Administrivia: yes) or from its own address (c->from_addr read
+ * by now), with a refusal phrase in its Subject or in its text before
+ * any message it returns (c->nt read by now). */
+static bool report_list_refused(struct report_ctx *c)
+{
+    const char *s = c->b.r->subject != NULL ? c->b.r->subject : "";
+    size_t orig;
+
+    if (!c->list_admin && !report_list_role(c->from_addr))
+        return false;
+    return report_list_refusal(s, strlen(s)) ||
+           (c->nt.text != NULL &&
+            report_list_refusal(c->nt.text,
+                                textbounce_cut(c->nt.text, c->nt.len, &orig)));
+}
+
 /* No DSN part: the text, the auto-reply markers and ARF decide. */
 static void report_text_decide(struct report_ctx *c)
 {
@@ -1162,7 +1254,8 @@ static void report_text_decide(struct report_ctx *c)
         report_orig(c, NULL, c->nt.text + orig, ol);
     }
     report_parties(c, &h, ofrom, oret);
-    bool strong = textbounce_signal(c->nt.text, cut, &h) || c->xfailed != NULL;
+    bool strong = textbounce_signal(c->nt.text, cut, &h) ||
+                  c->xfailed != NULL || report_list_refused(c);
     /* an automatic reply may quote a failure ("my old address bounces
      * with 550 5.1.1 User unknown"): marked as one and titled as one, it
      * is one, unless it lists failed recipients as Exim does or comes from
@@ -1287,13 +1380,18 @@ static void report_decide(struct report_ctx *c)
     /* posts gathered by a list; a list's or a newsletter's mail, a reply
      * in a conversation, or a filter's summary of held mail, from no mail
      * system and with no report: they may discuss bounces, and quote
-     * them */
+     * them; but a list manager's notice that it refused a post is read
+     * as any notice is */
     bool discussion = c->list_mail || c->conversation || c->held_digest;
     if (discussion)
         report_addrs(c);
-    if (c->list_digest || (discussion && !c->is_dsn &&
-                           !textbounce_sender_role(c->from_addr)))
+    if (c->list_digest)
         return;
+    if (discussion && !c->is_dsn && !textbounce_sender_role(c->from_addr)) {
+        ntext_all(&c->nt);
+        if (!report_list_refused(c))
+            return;
+    }
     if (c->is_feedback) {
         r->kind = REPORT_FEEDBACK;
         r->mta = "arf";

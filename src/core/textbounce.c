@@ -420,15 +420,17 @@ static const char *const tb_helpdesk_words[] = {
     /* German, French and Italian, Spanish, Dutch, Polish, Russian, Chinese,
      * Japanese */
     "wenden sie sich", "kontaktieren sie", "contactez", "contatta",
-    "contacte con", "neem contact", "skontaktuj", "\xd1\x81\xd0\xb2\xd1"
+    "contacte con", "neem contact", "skontaktuj",
+    "\xd1\x81\xd0\xb2\xd1"
     "\x8f\xd0\xb6\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c", /* свяжитесь */
-    "\xe8\x81\x94\xe7\xb3\xbb", /* 联系 */
+    "\xe8\x81\x94\xe7\xb3\xbb",                             /* 联系 */
     "\xe3\x81\x8a\xe5\x95\x8f\xe3\x81\x84\xe5\x90\x88\xe3\x82\x8f"
     "\xe3\x81\x9b", /* お問い合わせ */
     /* a new address given for a recipient that has moved */
     "please try", "please write to", "please resend to", "new address",
-    "update your records",
-    "forwarding address", "now reachable at", "moved to"};
+    /* where to send a refused post ("please forward this message to") */
+    "please forward", "update your records", "forwarding address",
+    "now reachable at", "moved to"};
 
 /* A line that says where a recipient came from.  Its address, like a help
  * desk's, is not a recipient (TB_NOT_RCPT_BITS: both sets in one). */
@@ -1176,11 +1178,14 @@ static bool tb_sender_role(const char *a)
 }
 
 /* Is the address (normalised) a mailing list's command address, written
- * to for help and subscriptions ("ml-ctl@" for fml, "list-request@")?
+ * to for help and subscriptions ("ml-ctl@" for fml, "list-request@",
+ * "list+subscribe@")?
  * A notice from the list names it for that, never as a recipient. */
 static bool tb_list_command(const char *norm)
 {
-    static const char *const suffixes[] = {"-ctl", "-request"};
+    static const char *const suffixes[] = {"-ctl",         "-request",
+                                           "-subscribe",   "+subscribe",
+                                           "-unsubscribe", "+unsubscribe"};
     const char *at = strrchr(norm, '@');
 
     for (size_t i = 0; at != NULL && i < sizeof suffixes / sizeof suffixes[0];
