@@ -2216,6 +2216,24 @@ static const struct reply_row rows[] = {
      N, "delivered", false},
     {"=> ann <ann@example.org> R=virtual_user T=dovecot_lmtp H=127.0.0.1",
      N, "delivered", false},
+    /* --- a sending service's or a relay's refusal of its own customer --- */
+    {"451 4.7.1 Message rate limit exceeded for user news@example.com, try "
+     "again later",
+     X, "rate_limited", false},
+    {"421 4.3.2 Exceeded the daily sending limit", X, "rate_limited", false},
+    {"550 The From address you gave (ann@example.com) is not a Sender "
+     "Signature on this account",
+     X, "sender_rejected", false},
+    {"554 Your sending account is not yet activated.", X, "sender_rejected",
+     false},
+    {"550 Your account is still pending review: send to your own domain only",
+     X, "policy", false},
+    {"Sandbox domains may only send to authorized recipients", X, "policy",
+     false},
+    {"550 5.6.0 Message has lines too long for transport", X, "not_compliant",
+     false},
+    {"Subject: Automatic reply: Away | I am away until Friday", N, "vacation",
+     false},
 };
 
 int main(void)
