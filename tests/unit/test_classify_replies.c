@@ -1849,7 +1849,8 @@ static const struct reply_row rows[] = {
     {"550 ARC fail", X, "auth_arc", true},
     {"421 TOO MANY CONN", X, "too_many_connections", false},
     /* X.7.5 is TLS's when the text speaks of it, not authentication */
-    {"Cannot start TLS: handshake failure", X, "tls_required", false},
+    {"554 5.7.5 Cannot start TLS: server certificate not trusted", X,
+     "tls_required", false},
     {"554 5.7.5 Permanent error evaluating DMARC policy", X, "auth_dmarc",
      true},
     /* a submission server's login limit, Exchange Online's sender
@@ -2234,6 +2235,30 @@ static const struct reply_row rows[] = {
      false},
     {"Subject: Automatic reply: Away | I am away until Friday", N, "vacation",
      false},
+    /* --- TLS: a failed handshake is the connection's; a certificate or a
+     * policy that requires one is TLS's; an established one no failure;
+     * receipts titled as Outlook titles them --- */
+    {"Cannot start TLS: handshake failure", S, "network", false},
+    {"403 4.7.0 TLS handshake failed.", S, "network", false},
+    {"450 4.7.5 TLS handshake with mx.example.net failed: server certificate "
+     "has expired",
+     X, "tls_required", false},
+    {"Verified TLS connection established to mx.example.net[192.0.2.5]:25: "
+     "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
+     N, "delivered", false},
+    {"host mx.example.net[192.0.2.7] refused to talk to me: 521 5.3.2 "
+     "mx.example.net does not accept mail",
+     H, "no_mx", false},
+    {"Read: Budget 2027 Your message To: Ann Lee Subject: Budget 2027 Sent: "
+     "Monday, 2 March 2026 10:00 was read on Monday, 2 March 2026 11:12.",
+     N, "delivered", false},
+    {"Delivered: Budget 2027 Your message has been delivered to the following "
+     "recipients: Ann Lee (ann@example.org)",
+     N, "delivered", false},
+    {"Relayed: Budget 2027 Delivery to these recipients or groups is "
+     "complete, but no delivery notification was sent by the destination "
+     "server: Ann Lee (ann@example.org)",
+     N, "delivered", false},
 };
 
 int main(void)
