@@ -214,13 +214,30 @@ static bool cjk_punct_before(const char *s, size_t i)
     return false;
 }
 
-/* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-'. */
+/* Is the code at s[i] the first member of a pair that holds a server's
+ * reply as a program prints it: "(550, b'5.1.1 ...')" (Python's smtplib),
+ * "(550, '...')"? */
+static bool code_in_pair(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 5;
+
+    if (i == 0 || s[i - 1] != '(' || i + 6 > len || s[i + 3] != ',' ||
+        s[i + 4] != ' ')
+        return false;
+    if (s[j] == 'b')
+        j++;
+    return j < len && (s[j] == '\'' || s[j] == '"');
+}
+
+/* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-' (or the
+ * ',' of code_in_pair()). */
 static int code_at(const char *s, size_t len, size_t i)
 {
     if (i + 3 > len || s[i] < '2' || s[i] > '5' || s[i + 1] < '0' ||
         s[i + 1] > '5' || !is_digit(s[i + 2]))
         return 0;
-    if (i + 3 < len && !is_space(s[i + 3]) && s[i + 3] != '-')
+    if (i + 3 < len && !is_space(s[i + 3]) && s[i + 3] != '-' &&
+        !code_in_pair(s, len, i))
         return 0;
     if (i > 0 && !strchr(" \t\r\n:;([\"'<=#", s[i - 1]) &&
         !cjk_punct_before(s, i))
@@ -261,10 +278,11 @@ static bool after_said(const char *s, size_t i)
  * ... attempt 7: 550 5.1.1 ...")?  Not one that a server's reply starts
  * with: a 5xx after it is one it quotes ("said: 450 4.1.1 ... undeliverable
  * address: host ... said: 550 5.1.1"). */
-static bool later_5xx(const char *s, int best, size_t best_pos, size_t start)
+static bool later_5xx(const char *s, size_t len, int best, size_t best_pos,
+                      size_t start)
 {
     return best >= 400 && best < 500 && best_pos != start &&
-           !after_said(s, best_pos);
+           !after_said(s, best_pos) && !code_in_pair(s, len, best_pos);
 }
 
 /* Picks the reply code, in order of preference: a 4xx/5xx code at the
@@ -274,30 +292,32 @@ static bool later_5xx(const char *s, int best, size_t best_pos, size_t start)
  * status (transcripts show successes before the failure).  A code in
  * parentheses after a 2xx code at the start is a quote ("250 2.0.0 OK
  * (451 4.7.1 greylisted before)"); a later 5xx code with a status
- * replaces a 4xx one that is not at the start (later_5xx()).  *pos_r is
- * where it starts. */
+ * replaces a 4xx one that is not at the start (later_5xx()).  A code a
+ * program prints paired with its reply (code_in_pair()) counts as one at
+ * the start.  *pos_r is where it starts. */
 static int find_code(const char *s, size_t len, size_t start, size_t *pos_r)
 {
     int best = 0, rank = 0; /* rank: 4 best .. 1 worst */
 
     for (size_t i = start;
-         i < len && (rank < 4 || later_5xx(s, best, *pos_r, start)); i++) {
+         i < len && (rank < 4 || later_5xx(s, len, best, *pos_r, start)); i++) {
         if ((i = next_digit25(s, i, len)) == len)
             break;
         int c = code_at(s, len, i), r = 0;
         if (c == 0 || (rank == 3 && s[i - 1] == '('))
             continue; /* after a 2xx reply, "(451 4.7.1 ...)" is quoted */
         bool st = i + 4 < len && status_at(s + i + 4, len - i - 4) > 0;
-        if (c >= 400 && (st || i == start))
+        bool head = i == start || code_in_pair(s, len, i);
+        if (c >= 400 && (st || head))
             r = 4;
-        else if (i == start)
+        else if (head)
             r = 3;
         else if (c >= 400)
             r = 2;
         else if (st)
             r = 1;
         if (r > rank ||
-            (r == 4 && c >= 500 && later_5xx(s, best, *pos_r, start))) {
+            (r == 4 && c >= 500 && later_5xx(s, len, best, *pos_r, start))) {
             rank = r;
             best = c;
             *pos_r = i;

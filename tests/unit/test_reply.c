@@ -54,6 +54,19 @@ static const struct parse_case cases[] = {
      NULL},
     /* a failure after a success at the start is the reply's */
     {"250 2.1.5 Recipient ok; 552 5.2.2 Mailbox full", 552, "5.2.2", NULL},
+    /* a program's pair (code, reply) is the server's own reply, whatever
+     * wraps it and whatever reply it quotes */
+    {"smtplib.SMTPRecipientsRefused: {'a@b.example': (450, b'4.1.1 "
+     "<a@b.example>: Recipient address rejected: unverified address: host "
+     "mx.b.example[192.0.2.7] said: 550 5.1.1 <a@b.example>: User unknown')}",
+     450, "4.1.1", NULL},
+    {"smtplib.SMTPConnectError: (521, b'5.3.2 mx.b.example does not accept "
+     "mail')",
+     521, "5.3.2", NULL},
+    {"data: (250, b'Ok queued as 4Q7Lk2')", 250, "", NULL},
+    {"(550, '5.7.1 Relaying denied')", 550, "5.7.1", NULL},
+    /* a count in parentheses is no code */
+    {"Too many recipients (550, max 100)", 0, "", NULL},
     /* attempts one after the other: the later permanent failure */
     {"Delivery attempt 1: 451 4.3.0 Temporary lookup failure\n"
      "Delivery attempt 7: 550 5.1.1 <a@b.example>: User unknown",
