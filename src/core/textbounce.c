@@ -1353,6 +1353,11 @@ struct tb_ctx {
     size_t list[TB_LIST_MAX], nlist, list_next;
     size_t share[TB_LIST_MAX][2];
     size_t nshare;
+    /* the line above the last bare address that did not continue such a
+     * list: the heading of a list that goes on ("delivered to the
+     * following recipients:"), read for each of its addresses */
+    const char *list_head;
+    size_t list_head_len;
 };
 
 /* The phrases of set id the line s[0..len) holds (with first, the first
@@ -1645,10 +1650,19 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
         rc->status[0] = '\0';
     }
 
-    if (n < strlen(rc->recipient) + 8 && c->prev != NULL &&
-        c->prev_len < sizeof d / 2) {
-        /* a bare address: the reason is the line above it */
-        size_t pl = hdr_unfold(c->prev, c->prev_len, d, sizeof d / 2);
+    /* a bare address: the reason is the line above it; the next address
+     * of a list of them (tb_list()): the list's heading */
+    const char *above = NULL;
+    size_t al = 0;
+    if (c->nlist > 0 && bs == c->list_next && c->list_head != NULL) {
+        above = c->list_head;
+        al = c->list_head_len;
+    } else if (n < strlen(rc->recipient) + 8 && c->prev != NULL) {
+        above = c->list_head = c->prev;
+        al = c->list_head_len = c->prev_len;
+    }
+    if (above != NULL && al < sizeof d / 2) {
+        size_t pl = hdr_unfold(above, al, d, sizeof d / 2);
         d[pl++] = ' ';
         n = pl + hdr_unfold(c->text + bs, be - bs, d + pl, sizeof d - pl);
     }
@@ -2574,6 +2588,8 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
     c->nat = 0;
     c->line = c->sent_by = (struct tb_memo){NULL, 0};
     c->nlist = c->list_next = c->nshare = 0;
+    c->list_head = NULL;
+    c->list_head_len = 0;
 }
 
 /* textbounce_recipients(), and with family_r != NULL,

@@ -183,6 +183,7 @@ EXTRA_DIST += tests/golden/list-post-refused.eml tests/golden/list-post-refused.
 EXTRA_DIST += tests/golden/group-not-member.eml tests/golden/group-not-member.ref
 EXTRA_DIST += tests/golden/qmail-list-forward.eml tests/golden/qmail-list-forward.ref
 EXTRA_DIST += tests/golden/list-own-bounces-info.eml tests/golden/list-own-bounces-info.ref
+EXTRA_DIST += tests/golden/delivered-several.eml tests/golden/delivered-several.ref
 EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-continued.ref
 EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-bounce.ref
 EXTRA_DIST += tests/golden/autoreply-closed-undelivered.eml tests/golden/autoreply-closed-undelivered.ref

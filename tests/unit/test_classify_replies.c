@@ -2259,6 +2259,29 @@ static const struct reply_row rows[] = {
      "complete, but no delivery notification was sent by the destination "
      "server: Ann Lee (ann@example.org)",
      N, "delivered", false},
+    /* --- replies inside the errors of sending programs and libraries --- */
+    {"smtplib.SMTPRecipientsRefused: {'ann@example.com.': (553, b'5.1.3 The "
+     "recipient address <ann@example.com.> is not a valid RFC 5321 "
+     "address.')}",
+     H, "address_invalid", false},
+    {"smtplib.SMTPRecipientsRefused: {'a@b.example': (450, b'4.1.1 "
+     "<a@b.example>: Recipient address rejected: unverified address: host "
+     "mx.b.example[192.0.2.7] said: 550 5.1.1 <a@b.example>: User "
+     "unknown')}",
+     S, NULL, false},
+    {"smtplib.SMTPConnectError: (521, b'5.3.2 mx.b.example does not accept "
+     "mail')",
+     H, "no_mx", false},
+    {"javax.mail.internet.AddressException: Domain contains illegal "
+     "character in string ``ann@exa mple.com''",
+     H, "address_invalid", false},
+    {"Email \"ann@example\" does not comply with addr-spec of RFC 2822.", H,
+     "address_invalid", false},
+    {"Error: Can't send mail - all recipients were rejected: 554 Blocked - "
+     "see https://ipcheck.proofpoint.com/?ip=192.0.2.8",
+     X, "blocklisted", false},
+    {"Message sent: <k2@mg.example.com> response: '250 2.0.0 OK queued'", N,
+     "delivered", false},
 };
 
 int main(void)
