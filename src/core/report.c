@@ -1176,9 +1176,9 @@ static void report_as_autoreply(struct report_ctx *c)
 }
 
 /* Phrases of a list manager's notice that it refused a post (lower
- * case): with X-List-Administrivia, such a notice is a failure of the
- * list's address; its other notices (a post held for approval, a
- * subscription confirmed) are not. */
+ * case): such a notice is a failure of the list's address; its other
+ * notices (a post held for approval, a subscription confirmed) are not
+ * (report_list_refused()). */
 static const char *const report_refusal_words[] = {"rejected",
                                                    "denied",
                                                    "not allowed to post",
