@@ -2240,6 +2240,9 @@ static const struct reply_row rows[] = {
      * receipts titled as Outlook titles them --- */
     {"Cannot start TLS: handshake failure", S, "network", false},
     {"403 4.7.0 TLS handshake failed.", S, "network", false},
+    {"421 4.7.0 TLS handshake failed: client offered only TLSv1.0, minimum "
+     "is TLSv1.2",
+     X, "tls_required", false},
     {"450 4.7.5 TLS handshake with mx.example.net failed: server certificate "
      "has expired",
      X, "tls_required", false},
