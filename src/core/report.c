@@ -54,6 +54,8 @@ struct report_ctx {
                           system discarded the message (report_mdn()) */
     bool orig_cc;      /* the returned original has a Cc: with something */
     char *orig_cc_val; /* that Cc: (in the report's blocks), or NULL */
+    char *orig_env;    /* its one envelope recipient, when a field names
+                          it (report_orig_envelope()), or NULL */
     bool autoreply;    /* RFC 3834 & co. markers on the top entity */
     bool hard_autoreply; /* Auto-Submitted: auto-replied etc., not subject */
     bool is_dsn;       /* report-type=delivery-status on the top entity */
@@ -221,7 +223,83 @@ static void report_addrs(struct report_ctx *c)
     report_hdr_addr(&c->to_f, c->to_addr, sizeof c->to_addr);
 }
 
-enum { O_JMRP, O_MSGID, O_FROM, O_TO, O_SUBJECT, O_RETPATH, O_CC, O_N };
+enum {
+    O_JMRP,
+    O_MSGID,
+    O_FROM,
+    O_TO,
+    O_SUBJECT,
+    O_RETPATH,
+    O_CC,
+    O_XENVTO,
+    O_ENVTO,
+    O_XORIGTO,
+    O_RECEIVED,
+    O_N
+};
+
+/* Is addr a list manager's own (owner-l@, l-owner@, l+owner@,
+ * l-bounces@), ASCII case ignored? */
+static bool report_list_role(const char *addr)
+{
+    const char *at = strrchr(addr, '@');
+    size_t n = at != NULL ? (size_t)(at - addr) : 0;
+
+    if (n > 6 && strncasecmp(addr, "owner-", 6) == 0)
+        return true;
+    return (n > 6 && (strncasecmp(at - 6, "-owner", 6) == 0 ||
+                      strncasecmp(at - 6, "+owner", 6) == 0)) ||
+           (n > 8 && strncasecmp(at - 8, "-bounces", 8) == 0);
+}
+
+/* The one address of s[0..n) into out (cap bytes), normalised; false
+ * when it names none or more than one. */
+static bool report_one_addr(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t pos = 0, st, l, st2, l2;
+
+    return addrscan_next(s, n, &pos, &st, &l) &&
+           !addrscan_next(s, n, &pos, &st2, &l2) &&
+           addrscan_normalize(s + st, l, out, cap);
+}
+
+/* The returned original's envelope recipient, which its To: may not name
+ * (a list, "undisclosed-recipients:;", the one its Cc: names): the one
+ * address of X-Envelope-To:, Envelope-To: or X-Original-To:, else the one
+ * after "for" in its first Received: ("by mx.example ... for <a@b>; ...",
+ * written by the server that took it for that recipient alone). */
+static void report_orig_envelope(struct report_ctx *c, const struct hdr_want *w)
+{
+    char v[REPORT_HDR_VALUE], a[ADDRSCAN_MAX];
+    size_t n;
+
+    for (int k = O_XENVTO; k <= O_XORIGTO; k++) {
+        if (!w[k].found)
+            continue;
+        n = hdr_unfold(w[k].f.value, w[k].f.value_len, v, sizeof v);
+        if (report_one_addr(v, n, a, sizeof a))
+            rbuild_str(&c->b, &c->orig_env, a, strlen(a));
+        return;
+    }
+    if (!w[O_RECEIVED].found)
+        return;
+    n = hdr_unfold(w[O_RECEIVED].f.value, w[O_RECEIVED].f.value_len, v,
+                   sizeof v);
+    for (size_t i = 0; i + 5 <= n; i++) {
+        if ((v[i] != ' ' && v[i] != '\t') ||
+            strncasecmp(v + i + 1, "for", 3) != 0 ||
+            (v[i + 4] != ' ' && v[i + 4] != '\t'))
+            continue;
+        size_t j = i + 5, e;
+        while (j < n && (v[j] == ' ' || v[j] == '<'))
+            j++;
+        for (e = j; e < n && v[e] != '>' && v[e] != ';' && v[e] != ' ';)
+            e++;
+        if (report_one_addr(v + j, e - j, a, sizeof a))
+            rbuild_str(&c->b, &c->orig_env, a, strlen(a));
+        return;
+    }
+}
 
 /* The returned original's fields, from the walker's index ix of its
  * header block, or (ix NULL) from the block blk[0..len) itself. */
@@ -229,11 +307,17 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
                         const char *blk, size_t len)
 {
     struct report *r = c->b.r;
-    struct hdr_want w[O_N] = {
-        [O_JMRP] = HDR_WANT("X-HmXmrOriginalRecipient"),
-        [O_MSGID] = HDR_WANT("Message-ID"), [O_FROM] = HDR_WANT("From"),
-        [O_TO] = HDR_WANT("To"), [O_SUBJECT] = HDR_WANT("Subject"),
-        [O_RETPATH] = HDR_WANT("Return-Path"), [O_CC] = HDR_WANT("Cc")};
+    struct hdr_want w[O_N] = {[O_JMRP] = HDR_WANT("X-HmXmrOriginalRecipient"),
+                              [O_MSGID] = HDR_WANT("Message-ID"),
+                              [O_FROM] = HDR_WANT("From"),
+                              [O_TO] = HDR_WANT("To"),
+                              [O_SUBJECT] = HDR_WANT("Subject"),
+                              [O_RETPATH] = HDR_WANT("Return-Path"),
+                              [O_CC] = HDR_WANT("Cc"),
+                              [O_XENVTO] = HDR_WANT("X-Envelope-To"),
+                              [O_ENVTO] = HDR_WANT("Envelope-To"),
+                              [O_XORIGTO] = HDR_WANT("X-Original-To"),
+                              [O_RECEIVED] = HDR_WANT("Received")};
 
     if (c->have_orig)
         return;
@@ -256,6 +340,8 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
     if (c->orig_cc)
         rbuild_str(&c->b, &c->orig_cc_val, w[O_CC].f.value,
                    w[O_CC].f.value_len);
+    if (ix != NULL) /* a returned message, not a text that pastes one */
+        report_orig_envelope(c, w);
 }
 
 /* Does the returned original's Cc: name someone besides the notice's own
@@ -832,10 +918,26 @@ static const char *report_inline(struct report_ctx *c, size_t orig)
     return report_adopt(c, c->nt.text + orig, c->nt.len - orig);
 }
 
+/* The one reply text[0..len) gives (textbounce_lone_reply()) into d (cap
+ * bytes), when its status says more than X.0.0: the notice's reason, more
+ * than its prose ("refused the message permanently ... 550 5.1.1 ...").
+ * Its length, or 0. */
+static size_t report_specific_reply(const char *text, size_t len, char *d,
+                                    size_t cap)
+{
+    char st[16];
+    size_t dl = textbounce_lone_reply(text, len, d, cap);
+
+    if (dl == 0 || dsn_find_status(d, dl, st, sizeof st) == 0 ||
+        (strlen(st) == 5 && strcmp(st + 1, ".0.0") == 0))
+        return 0;
+    return dl;
+}
+
 /* Last resorts for a notice that names nobody in its prose: DSN fields
  * pasted as text, a delivery-status part of an enclosed notice, a notice
- * forwarded inline, the lone To: of the returned original (one without
- * a Cc: that may name the one who failed). */
+ * forwarded inline, the envelope recipient of the returned original, its
+ * lone To: (one without a Cc: that may name the one who failed). */
 static const char *report_fallback(struct report_ctx *c, size_t orig)
 {
     struct report *r = c->b.r;
@@ -852,23 +954,30 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         return "rfc3464";
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
         return mta;
-    if (r->orig_to != NULL && !report_cc_other(c)) { /* To: names them all */
-        size_t pos = 0, s, l, s2, l2, n = strlen(r->orig_to);
-        struct report_rcpt *rc = NULL;
-        if (addrscan_next(r->orig_to, n, &pos, &s, &l) &&
-            !addrscan_next(r->orig_to, n, &pos, &s2, &l2))
-            rc = rbuild_rcpt(&c->b, r->orig_to + s, l, NULL);
-        if (rc != NULL) { /* what the notice says is all there is: the
-                             failed reply of its transcript, else its text */
-            char d[REPORT_HDR_VALUE];
-            size_t cut = orig < c->nt.len ? orig : c->nt.len;
-            size_t dl = textbounce_transcript_reply(c->nt.text, cut, d,
-                                                    sizeof d);
-            if (dl == 0)
-                dl = hdr_unfold(c->nt.text, cut, d, sizeof d);
-            rbuild_str(&c->b, &rc->diagnostic, d, dl);
-            rbuild_str(&c->b, &rc->action, "failed", 6);
-        }
+    /* a list manager's own address (l-bounces@, where a returned
+     * auto-reply went) is none */
+    struct report_rcpt *rc = NULL;
+    char a[ADDRSCAN_MAX];
+    if (c->orig_env != NULL) {
+        if (!report_list_role(c->orig_env))
+            rc = rbuild_rcpt(&c->b, c->orig_env, strlen(c->orig_env), NULL);
+    } else if (r->orig_to != NULL && !report_cc_other(c) &&
+               report_one_addr(r->orig_to, strlen(r->orig_to), a, sizeof a) &&
+               !report_list_role(a)) {
+        rc = rbuild_rcpt(&c->b, a, strlen(a), NULL); /* To: names them all */
+    }
+    if (rc != NULL) { /* what the notice says is all there is: the failed
+                         reply of its transcript, else the one reply it
+                         gives, else its text */
+        char d[REPORT_HDR_VALUE];
+        size_t cut = orig < c->nt.len ? orig : c->nt.len;
+        size_t dl = textbounce_transcript_reply(c->nt.text, cut, d, sizeof d);
+        if (dl == 0)
+            dl = report_specific_reply(c->nt.text, cut, d, sizeof d);
+        if (dl == 0)
+            dl = hdr_unfold(c->nt.text, cut, d, sizeof d);
+        rbuild_str(&c->b, &rc->diagnostic, d, dl);
+        rbuild_str(&c->b, &rc->action, "failed", 6);
     }
     return r->nrcpts > 0 ? "text" : NULL;
 }
@@ -1207,20 +1316,6 @@ static bool report_list_refusal(const char *text, size_t len)
                 return true;
         }
     return false;
-}
-
-/* Is addr a list manager's own (owner-l@, l-owner@, l+owner@,
- * l-bounces@), ASCII case ignored? */
-static bool report_list_role(const char *addr)
-{
-    const char *at = strrchr(addr, '@');
-    size_t n = at != NULL ? (size_t)(at - addr) : 0;
-
-    if (n > 6 && strncasecmp(addr, "owner-", 6) == 0)
-        return true;
-    return (n > 6 && (strncasecmp(at - 6, "-owner", 6) == 0 ||
-                      strncasecmp(at - 6, "+owner", 6) == 0)) ||
-           (n > 8 && strncasecmp(at - 8, "-bounces", 8) == 0);
 }
 
 /* A list manager's notice that it refused a post: marked as its own

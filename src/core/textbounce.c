@@ -2385,28 +2385,49 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
  * recipients, none with a code of its own, and exactly one line (or lines
  * alike) holding a reply code and a failure status but no address, that
  * line is the diagnostic of each. */
+/* The one line of text[0..len) (or lines alike) that holds a reply code
+ * and a failure status but no address: true with its start and length,
+ * false when there is none or two differ. */
+static bool tb_lone_reply(const char *text, size_t len, size_t *fs_r,
+                          size_t *fl_r)
+{
+    size_t p = 0, fs = 0, fl = 0, next;
+    char st[16];
+
+    while (p < len) {
+        size_t i = tb_next45(text, p, len);
+        if (i >= len)
+            break;
+        size_t ls = tb_line_start(text, p, i);
+        size_t ll = tb_line(text, len, ls, &next);
+        const char *line = text + ls;
+        p = ls + next;
+        if (tb_code(line, ll) == 0 || memchr(line, '@', ll) != NULL ||
+            !tb_fail_status(line, ll, st, sizeof st))
+            continue;
+        if (fl > 0 && (ll != fl || memcmp(line, text + fs, ll) != 0))
+            return false; /* two reasons */
+        fs = ls;
+        fl = ll;
+    }
+    *fs_r = fs;
+    *fl_r = fl;
+    return fl > 0;
+}
+
 static void tb_shared_reply(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
-    size_t p = 0, ls, ll, fs = 0, fl = 0;
-    char st[16];
+    size_t fs, fl;
 
     if (r->nrcpts < 2)
         return;
     for (size_t i = 0; i < r->nrcpts; i++)
         if (r->rcpts[i].reply_code != 0 || r->rcpts[i].status[0] != '\0')
             return;
-    while (tb_45_line(c, &p, &ls, &ll)) {
-        const char *line = c->text + ls;
-        if (tb_code(line, ll) == 0 || memchr(line, '@', ll) != NULL ||
-            !tb_fail_status(line, ll, st, sizeof st))
-            continue;
-        if (fl > 0 && (ll != fl || memcmp(line, c->text + fs, ll) != 0))
-            return; /* two reasons: whose is whose is not said */
-        fs = ls;
-        fl = ll;
-    }
-    for (size_t i = 0; fl > 0 && i < r->nrcpts; i++) {
+    if (!tb_lone_reply(c->text, c->len, &fs, &fl))
+        return; /* none, or two reasons: whose is whose is not said */
+    for (size_t i = 0; i < r->nrcpts; i++) {
         struct report_rcpt *rc = &r->rcpts[i];
         tb_codes(rc, c->text + fs, fl);
         rbuild_drop(c->b, &rc->diagnostic);
@@ -2959,6 +2980,18 @@ static void tb_append(char *out, size_t cap, size_t *used, const char *line,
     memcpy(out + *used, line, n);
     *used += n;
     out[*used] = '\0';
+}
+
+size_t textbounce_lone_reply(const char *text, size_t len, char *out,
+                             size_t cap)
+{
+    size_t fs, fl;
+
+    out[0] = '\0';
+    tb_sets_ready();
+    return tb_lone_reply(text, len, &fs, &fl)
+               ? hdr_unfold(text + fs, fl, out, cap)
+               : 0;
 }
 
 size_t textbounce_transcript_reply(const char *text, size_t len, char *out,

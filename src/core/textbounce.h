@@ -71,6 +71,13 @@ const char *textbounce_family(const char *text, size_t len);
  * reads. */
 const char *textbounce_notice_family(const char *text, size_t len);
 
+/* The one line of text[0..len) (or lines alike) that holds a reply code
+ * and a failure status and names no address ("Response: 550 5.1.1
+ * Mailbox unavailable"), unfolded into out (cap bytes, cap > 0,
+ * NUL-terminated): its length, 0 when there is none or two lines differ. */
+size_t textbounce_lone_reply(const char *text, size_t len, char *out,
+                             size_t cap);
+
 /* A session transcript's last failed reply in text[0..len): a line where
  * a server reply marker ("<-- ", "<<< ", "<- ") stands before a 4xx or
  * 5xx code, with the lines after it that go on with the same code
