@@ -2285,6 +2285,18 @@ static const struct reply_row rows[] = {
      X, "blocklisted", false},
     {"Message sent: <k2@mg.example.com> response: '250 2.0.0 OK queued'", N,
      "delivered", false},
+    /* --- greylisting that names SPF on the way; reports that are
+     * feedback --- */
+    {"451 4.7.1 Greylisting in action, please come back later (SPF neutral "
+     "for example.com; sender not yet known)",
+     S, "greylisted", false},
+    {"550 5.7.23 SPF validation failed for example.com", X, "auth_spf", true},
+    {"Feedback-Type: auth-failure | User-Agent: Halon/6.2.0 | Version: 1 | "
+     "Auth-Failure: dmarc",
+     N, "feedback", false},
+    {"Report Domain: example.com Submitter: google.com Report-ID: "
+     "<1483927105538> This is an aggregate report from google.com.",
+     N, "feedback", false},
 };
 
 int main(void)
