@@ -934,6 +934,65 @@ static size_t report_specific_reply(const char *text, size_t len, char *d,
     return dl;
 }
 
+/* May c stand in a name around a local part (letter, digit, '.', '_',
+ * '-', '+')? */
+static bool report_name_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+           c == '+';
+}
+
+/* Is the local part lp[0..n) a word of text[0..len): not within a longer
+ * name (letters, digits, '.', '_', '-', '+' around it, nor '@' after it)? */
+static bool report_local_word(const char *text, size_t len, const char *lp,
+                              size_t n)
+{
+    for (size_t i = 0; n > 0 && i + n <= len; i++) {
+        if (report_lower(text[i]) != report_lower(lp[0]) ||
+            strncasecmp(text + i, lp, n) != 0)
+            continue;
+        char b = i > 0 ? text[i - 1] : ' ', a = i + n < len ? text[i + n] : ' ';
+        if (!report_name_byte(b) && !report_name_byte(a) && a != '@')
+            return true;
+    }
+    return false;
+}
+
+#define REPORT_NAMED_MAX 16 /* addresses of To: and Cc: looked for */
+
+/* The one address of the returned original's To: and Cc: whose local part
+ * alone the notice's text[0..len) names ("undeliverable to the following:
+ * rwinter (user not found)"), into out (cap bytes); false when none or
+ * more than one is named so. */
+static bool report_named_local(const struct report_ctx *c, const char *text,
+                               size_t len, char *out, size_t cap)
+{
+    const char *fields[2] = {c->b.r->orig_to, c->orig_cc_val};
+    char a[ADDRSCAN_MAX];
+    size_t found = 0, seen = 0;
+
+    out[0] = '\0';
+    for (size_t f = 0; f < 2; f++) {
+        const char *v = fields[f];
+        size_t pos = 0, st, l, n = v != NULL ? strlen(v) : 0;
+        while (seen < REPORT_NAMED_MAX && addrscan_next(v, n, &pos, &st, &l)) {
+            seen++;
+            if (!addrscan_normalize(v + st, l, a, sizeof a))
+                continue;
+            const char *at = strrchr(a, '@');
+            size_t ln = at != NULL ? (size_t)(at - a) : 0;
+            if (ln < 3 || !report_local_word(text, len, a, ln))
+                continue;
+            if (found++ == 0 && strlen(a) < cap)
+                memcpy(out, a, strlen(a) + 1);
+            else if (strcasecmp(out, a) != 0)
+                return false;
+        }
+    }
+    return found > 0;
+}
+
 /* Last resorts for a notice that names nobody in its prose: DSN fields
  * pasted as text, a delivery-status part of an enclosed notice, a notice
  * forwarded inline, the envelope recipient of the returned original, its
@@ -965,6 +1024,11 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
                report_one_addr(r->orig_to, strlen(r->orig_to), a, sizeof a) &&
                !report_list_role(a)) {
         rc = rbuild_rcpt(&c->b, a, strlen(a), NULL); /* To: names them all */
+    } else if (report_named_local(c, c->nt.text,
+                                  orig < c->nt.len ? orig : c->nt.len, a,
+                                  sizeof a) &&
+               !report_list_role(a)) {
+        rc = rbuild_rcpt(&c->b, a, strlen(a), NULL);
     }
     if (rc != NULL) { /* what the notice says is all there is: the failed
                          reply of its transcript, else the one reply it

@@ -186,6 +186,7 @@ EXTRA_DIST += tests/golden/list-own-bounces-info.eml tests/golden/list-own-bounc
 EXTRA_DIST += tests/golden/delivered-several.eml tests/golden/delivered-several.ref
 EXTRA_DIST += tests/golden/envelope-received-for.eml tests/golden/envelope-received-for.ref
 EXTRA_DIST += tests/golden/envelope-x-to.eml tests/golden/envelope-x-to.ref
+EXTRA_DIST += tests/golden/local-part-named.eml tests/golden/local-part-named.ref
 EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-continued.ref
 EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-bounce.ref
 EXTRA_DIST += tests/golden/autoreply-closed-undelivered.eml tests/golden/autoreply-closed-undelivered.ref
