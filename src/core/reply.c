@@ -3,6 +3,7 @@
  */
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -454,6 +455,67 @@ static size_t fold_quotes(char *buf, size_t len)
     return (size_t)(o - buf);
 }
 
+/* The ASCII byte of an HTML character reference at p[0..n) ("&lt;",
+ * "&#39;", "&#x27;") and its length in *len_r; 0 when there is none. */
+static char entity_at(const char *p, size_t n, size_t *len_r)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"&lt;", '<'},   {"&gt;", '>'},    {"&amp;", '&'},
+                 {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+    unsigned v = 0;
+    size_t i = 2;
+
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+        size_t l = strlen(named[k].name);
+        if (n >= l && strncasecmp(p, named[k].name, l) == 0) {
+            *len_r = l;
+            return named[k].c;
+        }
+    }
+    if (n < 4 || p[1] != '#')
+        return 0;
+    bool hex = p[2] == 'x' || p[2] == 'X';
+    for (i += hex; i < n && i < 8 && p[i] != ';'; i++) {
+        int d = is_digit(p[i])                      ? p[i] - '0'
+                : hex && p[i] >= 'a' && p[i] <= 'f' ? p[i] - 'a' + 10
+                : hex && p[i] >= 'A' && p[i] <= 'F' ? p[i] - 'A' + 10
+                                                    : -1;
+        if (d < 0)
+            return 0;
+        v = v * (hex ? 16 : 10) + (unsigned)d;
+    }
+    if (i >= n || p[i] != ';' || i == 2u + hex || v < 0x20 || v > 0x7e)
+        return 0;
+    *len_r = i + 1;
+    return (char)v;
+}
+
+/* HTML character references of ASCII characters as those characters, in
+ * place in buf[0..len) ("doesn&#39;t" reads as "doesn't", "&lt;a@b&gt;"
+ * as "<a@b>": a reply copied out of an HTML page or a web form).  The new
+ * length. */
+static size_t fold_entities(char *buf, size_t len)
+{
+    char *p = memchr(buf, '&', len), *o;
+    const char *e = buf + len;
+
+    if (p == NULL)
+        return len;
+    for (o = p; p < e;) {
+        size_t l;
+        char c = *p == '&' ? entity_at(p, (size_t)(e - p), &l) : 0;
+        if (c != 0) {
+            *o++ = c;
+            p += l;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    return (size_t)(o - buf);
+}
+
 bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
                  struct reply *r)
 {
@@ -475,6 +537,7 @@ bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
         reply_find_status(text + start, len - start, r->status);
     normalise(text, len, start, code_pos, r, &o);
     o.len = fold_quotes(buf, o.len);
+    o.len = fold_entities(buf, o.len);
     buf[o.len] = '\0';
     r->text = buf;
     r->text_len = o.len;

@@ -12,7 +12,8 @@
  * the caller's buffer: multi-line continuation prefixes ("550-5.7.26 ")
  * removed, the diagnostic type removed, line breaks and runs of white space
  * squashed to one space, typographic apostrophes made ASCII ones ("\u2019"
- * as "'"), truncated (not failed) at the buffer size.
+ * as "'"), HTML character references of ASCII characters decoded ("&lt;",
+ * "&#39;"), truncated (not failed) at the buffer size.
  *
  * reply_status_valid() checks an enhanced status the way RFC 3463 defines
  * it: class 2, 4 or 5, subject 0-999, detail 0-999, no leading junk.

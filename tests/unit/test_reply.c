@@ -65,6 +65,14 @@ static const struct parse_case cases[] = {
      521, "5.3.2", NULL},
     {"data: (250, b'Ok queued as 4Q7Lk2')", 250, "", NULL},
     {"(550, '5.7.1 Relaying denied')", 550, "5.7.1", NULL},
+    /* HTML character references of ASCII characters read as those
+     * characters, once */
+    {"550 5.1.1 &lt;a@b.example&gt;: Recipient address rejected", 550,
+     "5.1.1", "550 5.1.1 <a@b.example>: Recipient address rejected"},
+    {"554 This user doesn&#39;t have an account &#x28;a&#x29; &amp;lt; "
+     "&#0; &#12345; &bogus;",
+     554, "", "554 This user doesn't have an account (a) &lt; &#0; &#12345; "
+              "&bogus;"},
     /* a count in parentheses is no code */
     {"Too many recipients (550, max 100)", 0, "", NULL},
     /* attempts one after the other: the later permanent failure */
