@@ -2297,6 +2297,28 @@ static const struct reply_row rows[] = {
     {"Report Domain: example.com Submitter: google.com Report-ID: "
      "<1483927105538> This is an aggregate report from google.com.",
      N, "feedback", false},
+    /* --- auto-replies, receipts, suppressions and deferrals titled in
+     * other scripts; a reply copied out of HTML --- */
+    {"[\xec\x9e\x90\xeb\x8f\x99\xec\x9d\x91\xeb\x8b\xb5] "
+     "\xec\x95\x88\xeb\x85\x95\xed\x95\x98\xec\x84\xb8\xec\x9a"
+     "\x94.",
+     N, "vacation", false},
+    {"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94: "
+     "\xe4\xb8\x8d\xe5\x9c\xa8",
+     N, "vacation", false},
+    {"\xd7\x9e\xd7\xa2\xd7\xa0\xd7\x94 \xd7\x90\xd7\x95\xd7\x98"
+     "\xd7\x95\xd7\x9e\xd7\x98\xd7\x99: \xd7\x91\xd7\x97\xd7\x95"
+     "\xd7\xa4\xd7\xa9\xd7\x94",
+     N, "vacation", false},
+    {"\xe5\xb7\xb2\xe8\xaf\xbb: \xe5\x90\x88\xe5\x90\x8c", N,
+     "delivered", false},
+    {"421 4.7.0 [TS01] Messages from 192.0.2.9 temporarily deferred", X,
+     "rate_limited", false},
+    {"Address not sent to (suppressed: earlier hard bounce)", H,
+     "suppressed", false},
+    {"554 delivery error: dd This user doesn&#39;t have a yahoo.com account "
+     "(ann@yahoo.com) [0] - mta4021.mail.bf1.yahoo.com",
+     H, "user_unknown", false},
 };
 
 int main(void)
