@@ -2314,6 +2314,8 @@ static const struct reply_row rows[] = {
      "delivered", false},
     {"421 4.7.0 [TS01] Messages from 192.0.2.9 temporarily deferred", X,
      "rate_limited", false},
+    {"You (kim) have reached your daily email limit of 300 emails", X,
+     "rate_limited", false},
     {"Address not sent to (suppressed: earlier hard bounce)", H,
      "suppressed", false},
     {"554 delivery error: dd This user doesn&#39;t have a yahoo.com account "
