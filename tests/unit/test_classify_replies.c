@@ -2316,6 +2316,23 @@ static const struct reply_row rows[] = {
      "rate_limited", false},
     {"You (kim) have reached your daily email limit of 300 emails", X,
      "rate_limited", false},
+    /* --- a block list or a filter that could not answer for now; a
+     * bare "Listed"; a SpamCop report --- */
+    {"450 4.7.1 Client host rejected: DNSBL lookup for 192.0.2.88 timed out "
+     "(zen.spamhaus.org), please try again later",
+     S, "network", false},
+    {"451 4.3.0 Content filter temporarily unavailable, please try again "
+     "later (spamd not responding)",
+     S, "system_error", false},
+    {"421 4.4.0 Unable to relay to destination server mx.example.net: "
+     "connection timed out, will retry",
+     S, "network", false},
+    {"550 Listed - https://mxtoolbox.com/SuperTool.aspx?action=blacklist%3a"
+     "192.0.2.3",
+     X, "blocklisted", false},
+    {"[SpamCop (https://www.spamcop.net/sc?id=z6912) id:7281930122] This "
+     "message is brief for your comfort.",
+     N, "feedback", false},
     {"Address not sent to (suppressed: earlier hard bounce)", H,
      "suppressed", false},
     {"554 delivery error: dd This user doesn&#39;t have a yahoo.com account "
