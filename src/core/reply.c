@@ -433,28 +433,6 @@ static void normalise(const char *s, size_t len, size_t start, size_t code_pos,
     }
 }
 
-/* Typographic apostrophes (U+2018, U+2019 in UTF-8) as ASCII ones, in
- * place in buf[0..len): "doesn<U+2019>t" reads as "doesn't".  The
- * new length. */
-static size_t fold_quotes(char *buf, size_t len)
-{
-    char *p = memchr(buf, '\xe2', len), *o;
-    const char *e = buf + len;
-
-    if (p == NULL)
-        return len;
-    for (o = p; p < e;) {
-        if (e - p >= 3 && p[0] == '\xe2' && p[1] == '\x80' &&
-            (p[2] == '\x98' || p[2] == '\x99')) {
-            *o++ = '\'';
-            p += 3;
-        } else {
-            *o++ = *p++;
-        }
-    }
-    return (size_t)(o - buf);
-}
-
 /* The ASCII byte of an HTML character reference at p[0..n) ("&lt;",
  * "&#39;", "&#x27;") and its length in *len_r; 0 when there is none. */
 static char entity_at(const char *p, size_t n, size_t *len_r)
@@ -492,20 +470,29 @@ static char entity_at(const char *p, size_t n, size_t *len_r)
     return (char)v;
 }
 
-/* HTML character references of ASCII characters as those characters, in
- * place in buf[0..len) ("doesn&#39;t" reads as "doesn't", "&lt;a@b&gt;"
- * as "<a@b>": a reply copied out of an HTML page or a web form).  The new
- * length. */
-static size_t fold_entities(char *buf, size_t len)
+/* Typographic apostrophes (U+2018, U+2019 in UTF-8) as ASCII ones
+ * ("doesn<U+2019>t" reads as "doesn't") and HTML character references of
+ * ASCII characters as those characters ("doesn&#39;t", "&lt;a@b&gt;" as
+ * "<a@b>": a reply copied out of an HTML page or a web form), in place in
+ * buf[0..len), once.  The new length. */
+static size_t fold_chars(char *buf, size_t len)
 {
-    char *p = memchr(buf, '&', len), *o;
+    char *q = memchr(buf, '\xe2', len), *a = memchr(buf, '&', len), *o;
+    char *p = q == NULL || (a != NULL && a < q) ? a : q;
     const char *e = buf + len;
 
     if (p == NULL)
         return len;
     for (o = p; p < e;) {
-        size_t l;
-        char c = *p == '&' ? entity_at(p, (size_t)(e - p), &l) : 0;
+        size_t l = 0;
+        char c = 0;
+        if (*p == '\xe2' && e - p >= 3 && p[1] == '\x80' &&
+            (p[2] == '\x98' || p[2] == '\x99')) {
+            c = '\'';
+            l = 3;
+        } else if (*p == '&') {
+            c = entity_at(p, (size_t)(e - p), &l);
+        }
         if (c != 0) {
             *o++ = c;
             p += l;
@@ -536,8 +523,7 @@ bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
     else if (r->status[0] == '\0')
         reply_find_status(text + start, len - start, r->status);
     normalise(text, len, start, code_pos, r, &o);
-    o.len = fold_quotes(buf, o.len);
-    o.len = fold_entities(buf, o.len);
+    o.len = fold_chars(buf, o.len);
     buf[o.len] = '\0';
     r->text = buf;
     r->text_len = o.len;

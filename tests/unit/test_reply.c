@@ -73,6 +73,8 @@ static const struct parse_case cases[] = {
      "&#0; &#12345; &bogus;",
      554, "", "554 This user doesn't have an account (a) &lt; &#0; &#12345; "
               "&bogus;"},
+    {"550 5.1.1 doesn\xe2\x80\x99t &amp; can&#39;t", 550, "5.1.1",
+     "550 5.1.1 doesn't & can't"},
     /* a count in parentheses is no code */
     {"Too many recipients (550, max 100)", 0, "", NULL},
     /* attempts one after the other: the later permanent failure */
