@@ -440,8 +440,11 @@ static char entity_at(const char *p, size_t n, size_t *len_r)
     static const struct {
         const char *name;
         char c;
-    } named[] = {{"&lt;", '<'},   {"&gt;", '>'},    {"&amp;", '&'},
-                 {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+    } named[] = {{"&lt;", '<'},
+                 {"&gt;", '>'},
+                 {"&amp;", '&'},
+                 {"&quot;", '"'},
+                 {"&apos;", '\''}};
     unsigned v = 0;
     size_t i = 2;
 
@@ -464,7 +467,7 @@ static char entity_at(const char *p, size_t n, size_t *len_r)
             return 0;
         v = v * (hex ? 16 : 10) + (unsigned)d;
     }
-    if (i >= n || p[i] != ';' || i == 2u + hex || v < 0x20 || v > 0x7e)
+    if (i >= n || p[i] != ';' || i == 2u + hex || v < 0x21 || v > 0x7e)
         return 0;
     *len_r = i + 1;
     return (char)v;

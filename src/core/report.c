@@ -264,10 +264,11 @@ static bool report_one_addr(const char *s, size_t n, char *out, size_t cap)
 }
 
 /* The returned original's envelope recipient, which its To: may not name
- * (a list, "undisclosed-recipients:;", the one its Cc: names): the one
- * address of X-Envelope-To:, Envelope-To: or X-Original-To:, else the one
- * after "for" in its first Received: ("by mx.example ... for <a@b>; ...",
- * written by the server that took it for that recipient alone). */
+ * (a list, "undisclosed-recipients:;", the one its Cc: names): the first
+ * of X-Envelope-To:, Envelope-To: and X-Original-To: that names one
+ * address, else the one after "for" in its first Received: ("by
+ * mx.example ... for <a@b>; ...", written by the server that took it for
+ * that recipient alone). */
 static void report_orig_envelope(struct report_ctx *c, const struct hdr_want *w)
 {
     char v[REPORT_HDR_VALUE], a[ADDRSCAN_MAX];
@@ -277,9 +278,10 @@ static void report_orig_envelope(struct report_ctx *c, const struct hdr_want *w)
         if (!w[k].found)
             continue;
         n = hdr_unfold(w[k].f.value, w[k].f.value_len, v, sizeof v);
-        if (report_one_addr(v, n, a, sizeof a))
+        if (report_one_addr(v, n, a, sizeof a)) {
             rbuild_str(&c->b, &c->orig_env, a, strlen(a));
-        return;
+            return;
+        }
     }
     if (!w[O_RECEIVED].found)
         return;
@@ -926,12 +928,16 @@ static size_t report_specific_reply(const char *text, size_t len, char *d,
                                     size_t cap)
 {
     char st[16];
-    size_t dl = textbounce_lone_reply(text, len, d, cap);
+    size_t dl = textbounce_lone_reply(text, len, d, cap), off = 0, at;
 
-    if (dl == 0 || dsn_find_status(d, dl, st, sizeof st) == 0 ||
-        (strlen(st) == 5 && strcmp(st + 1, ".0.0") == 0))
-        return 0;
-    return dl;
+    /* its first failure status (a "250 2.0.0" before it says nothing) */
+    while (off < dl &&
+           (at = dsn_find_status(d + off, dl - off, st, sizeof st)) > 0) {
+        if (st[0] == '4' || st[0] == '5')
+            return strlen(st) == 5 && strcmp(st + 1, ".0.0") == 0 ? 0 : dl;
+        off += at;
+    }
+    return 0;
 }
 
 /* May c stand in a name around a local part (letter, digit, '.', '_',
@@ -961,6 +967,23 @@ static bool report_local_word(const char *text, size_t len, const char *lp,
 
 #define REPORT_NAMED_MAX 16 /* addresses of To: and Cc: looked for */
 
+/* Is the local part lp[0..n) also a word a notice's prose may use ("please
+ * contact support", "for more info")?  Such a name says nothing. */
+static bool report_common_local(const char *lp, size_t n)
+{
+    static const char *const words[] = {
+        "info",     "support",    "sales",     "admin",    "contact",
+        "office",   "help",       "mail",      "team",     "service",
+        "hello",    "billing",    "account",   "accounts", "news",
+        "abuse",    "postmaster", "webmaster", "noreply",  "no-reply",
+        "security", "hr",         "jobs",      "marketing"};
+
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && strncasecmp(lp, words[i], n) == 0)
+            return true;
+    return false;
+}
+
 /* The one address of the returned original's To: and Cc: whose local part
  * alone the notice's text[0..len) names ("undeliverable to the following:
  * rwinter (user not found)"), into out (cap bytes); false when none or
@@ -982,7 +1005,8 @@ static bool report_named_local(const struct report_ctx *c, const char *text,
                 continue;
             const char *at = strrchr(a, '@');
             size_t ln = at != NULL ? (size_t)(at - a) : 0;
-            if (ln < 3 || !report_local_word(text, len, a, ln))
+            if (ln < 3 || report_common_local(a, ln) ||
+                !report_local_word(text, len, a, ln))
                 continue;
             if (found++ == 0 && strlen(a) < cap)
                 memcpy(out, a, strlen(a) + 1);

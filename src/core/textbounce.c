@@ -1634,7 +1634,7 @@ static bool tb_may_name_host(const struct tb_ctx *c, size_t bs, size_t be)
 /* Fills a recipient's diagnostic, code and status from text[bs..be), or
  * only its remote MTA when the rest is known. */
 static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
-                    size_t be)
+                    size_t be, bool bare)
 {
     char d[TB_BLOCK_MAX];
     /* a temporary failure met first (a transcript's early attempts) gives
@@ -1650,16 +1650,16 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
         rc->status[0] = '\0';
     }
 
-    /* a bare address: the reason is the line above it; the next address
-     * of a list of them (tb_list()): the list's heading */
+    /* a bare address: the reason is the line above it; the next bare
+     * address of a list of them (tb_list()): the list's heading */
     const char *above = NULL;
     size_t al = 0;
-    if (c->nlist > 0 && bs == c->list_next && c->list_head != NULL) {
+    if (bare && c->nlist > 0 && bs == c->list_next && c->list_head != NULL) {
         above = c->list_head;
         al = c->list_head_len;
     } else if (n < strlen(rc->recipient) + 8 && c->prev != NULL) {
-        above = c->list_head = c->prev;
-        al = c->list_head_len = c->prev_len;
+        above = c->prev;
+        al = c->prev_len;
     }
     if (above != NULL && al < sizeof d / 2) {
         size_t pl = hdr_unfold(above, al, d, sizeof d / 2);
@@ -1716,6 +1716,10 @@ static void tb_list(struct tb_ctx *c, const struct report_rcpt *rc,
             c->nlist == TB_LIST_MAX) {
             c->nlist = 0; /* a block of its own that says nothing */
             return;
+        }
+        if (c->nlist == 0) { /* the line above the list heads it */
+            c->list_head = c->prev;
+            c->list_head_len = c->prev_len;
         }
         c->list[c->nlist++] = idx;
         c->list_next = be;
@@ -1982,8 +1986,9 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
         return; /* a repeat that has nothing left to add */
     if (be == 0)
         be = tb_block_end(c, off, norm);
-    tb_fill(c, rc, off, be);
-    tb_list(c, rc, off, be, tb_standalone(line, ll, as - off, al, true));
+    bool bare = tb_standalone(line, ll, as - off, al, true);
+    tb_fill(c, rc, off, be, bare);
+    tb_list(c, rc, off, be, bare);
 }
 
 /* Start of the line that holds text[i], from being a line start at or
@@ -2379,12 +2384,6 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
     }
 }
 
-/* The one reply of a notice that states a reason once for the list of
- * recipients after it ("Could not be delivered because of 550 5.1.1 User
- * unknown. The following recipients were affected: a@b c@d"): with several
- * recipients, none with a code of its own, and exactly one line (or lines
- * alike) holding a reply code and a failure status but no address, that
- * line is the diagnostic of each. */
 /* The one line of text[0..len) (or lines alike) that holds a reply code
  * and a failure status but no address: true with its start and length,
  * false when there is none or two differ. */
@@ -2415,10 +2414,17 @@ static bool tb_lone_reply(const char *text, size_t len, size_t *fs_r,
     return fl > 0;
 }
 
+/* The one reply of a notice that states a reason once for the list of
+ * recipients after it ("Could not be delivered because of 550 5.1.1 User
+ * unknown. The following recipients were affected: a@b c@d"): with several
+ * recipients, none with a code of its own, and exactly one line (or lines
+ * alike) holding a reply code and a failure status but no address, that
+ * line is the diagnostic of each. */
 static void tb_shared_reply(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
-    size_t fs, fl;
+    char d[TB_BLOCK_MAX];
+    size_t fs, fl, dl;
 
     if (r->nrcpts < 2)
         return;
@@ -2427,11 +2433,16 @@ static void tb_shared_reply(struct tb_ctx *c)
             return;
     if (!tb_lone_reply(c->text, c->len, &fs, &fl))
         return; /* none, or two reasons: whose is whose is not said */
+    dl = hdr_unfold(c->text + fs, fl, d, sizeof d); /* read once, bounded */
+    tb_codes(&r->rcpts[0], d, dl);
     for (size_t i = 0; i < r->nrcpts; i++) {
         struct report_rcpt *rc = &r->rcpts[i];
-        tb_codes(rc, c->text + fs, fl);
+        if (i > 0)
+            rbuild_codes(
+                rc, r->rcpts[0].status[0] != '\0' ? r->rcpts[0].status : NULL,
+                r->rcpts[0].reply_code);
         rbuild_drop(c->b, &rc->diagnostic);
-        rbuild_str(c->b, &rc->diagnostic, c->text + fs, fl);
+        rbuild_str_nonul(c->b, &rc->diagnostic, d, dl);
     }
 }
 
@@ -2734,6 +2745,7 @@ static bool tb_recipients(struct rbuild *b, const char *text, size_t len,
         c.relaxed = true;
         c.prev = NULL;
         c.nlist = 0;
+        c.list_head = NULL;
         tb_scan(&c);
     }
     if (b->r->nrcpts == 0)

@@ -494,6 +494,60 @@ static void test_failed_recipients_header_bounds(void **state)
     report_free(&r);
 }
 
+/* A reply stated once for many recipients is each one's diagnostic, read
+ * once and kept short whatever the line's length (a 100 KB line, 300
+ * recipients). */
+static void test_shared_reply_bounded(void **state)
+{
+    static const char head[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: Undelivered Mail\n\nRefused because of:\n\n550 5.1.1 ";
+    size_t cap = sizeof head + 100000 + 300 * 32 + 64, n = sizeof head - 1;
+    char *msg = malloc(cap);
+    (void)state;
+
+    assert_non_null(msg);
+    memcpy(msg, head, n);
+    memset(msg + n, 'x', 100000);
+    n += 100000;
+    n += (size_t)snprintf(msg + n, cap - n, "\n\nRecipients:\n");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(msg + n, cap - n, "  u%d@example.org\n", i);
+    struct report *r = parse_default(msg, n);
+    assert_true(r->nrcpts >= 2);
+    for (size_t i = 0; i < r->nrcpts; i++) {
+        assert_int_equal(r->rcpts[i].reply_code, 550);
+        assert_string_equal(r->rcpts[i].status, "5.1.1");
+        assert_non_null(r->rcpts[i].diagnostic);
+        assert_true(strlen(r->rcpts[i].diagnostic) <= 4096);
+    }
+    report_free(&r);
+    free(msg);
+}
+
+/* The addresses of a list read the heading of their own list, not one of
+ * an earlier list, whatever decorates the list's first line. */
+static void test_list_reads_its_own_heading(void **state)
+{
+    static const char msg[] =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: Delivery Status Notification\n\n"
+        "Delivery to these was delayed:\n\nd@example.org\n\n"
+        "Delivery to the following recipients failed permanently:\n"
+        "********** a@example.net\nb@example.net\n\n";
+    struct report *r = parse_default(msg, sizeof msg - 1);
+    (void)state;
+
+    for (size_t i = 0; i < r->nrcpts; i++)
+        if (strcmp(r->rcpts[i].recipient, "b@example.net") == 0) {
+            assert_non_null(r->rcpts[i].diagnostic);
+            assert_non_null(
+                strstr(r->rcpts[i].diagnostic, "failed permanently"));
+            assert_null(strstr(r->rcpts[i].diagnostic, "delayed"));
+        }
+    report_free(&r);
+}
+
 static void test_truncation_is_flagged(void **state)
 {
     static const char msg[] = "From: a@example.com\n\nlong body here\n";
@@ -1007,6 +1061,8 @@ int main(void)
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_failed_recipients_header_bounds),
         cmocka_unit_test(test_truncation_is_flagged),
+        cmocka_unit_test(test_shared_reply_bounded),
+        cmocka_unit_test(test_list_reads_its_own_heading),
         cmocka_unit_test(test_html_references),
         cmocka_unit_test(test_failed_recipients_header_diagnostic),
         cmocka_unit_test(test_kind_names),
