@@ -504,15 +504,32 @@ static bool report_ticket_tag(const char *s)
     return false;
 }
 
-/* Does s hold w (lower case), caselessly? */
-static bool report_has_word(const char *s, const char *w)
+/* Where w[0..wn) first stands in s[0..len) from offset from on, ASCII
+ * case ignored; len when it does not. */
+static size_t report_find(const char *s, size_t len, size_t from, const char *w,
+                          size_t wn)
 {
-    size_t n = strlen(w);
+    for (size_t i = from; wn > 0 && i + wn <= len; i++)
+        if (report_lower(s[i]) == report_lower(w[0]) &&
+            strncasecmp(s + i, w, wn) == 0)
+            return i;
+    return len;
+}
 
-    for (; *s != '\0'; s++)
-        if (report_lower(*s) == w[0] && strncasecmp(s, w, n) == 0)
+/* Does s[0..len) hold one of the n strings w[], caselessly? */
+static bool report_holds_any(const char *s, size_t len, const char *const *w,
+                             size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (report_find(s, len, 0, w[i], strlen(w[i])) < len)
             return true;
     return false;
+}
+
+/* Does s hold w, caselessly? */
+static bool report_has_word(const char *s, const char *w)
+{
+    return report_holds_any(s, strlen(s), &w, 1);
 }
 
 /* Does a Subject title a summary of the mail a filter held ("Spam
@@ -520,10 +537,7 @@ static bool report_has_word(const char *s, const char *w)
  * of that mail, none of them a failed recipient. */
 static bool report_has_any(const char *s, const char *const *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (report_has_word(s, w[i]))
-            return true;
-    return false;
+    return report_holds_any(s, strlen(s), w, n);
 }
 
 static bool report_held_digest(const char *s)
@@ -954,10 +968,8 @@ static bool report_name_byte(char c)
 static bool report_local_word(const char *text, size_t len, const char *lp,
                               size_t n)
 {
-    for (size_t i = 0; n > 0 && i + n <= len; i++) {
-        if (report_lower(text[i]) != report_lower(lp[0]) ||
-            strncasecmp(text + i, lp, n) != 0)
-            continue;
+    for (size_t i = report_find(text, len, 0, lp, n); i < len;
+         i = report_find(text, len, i + 1, lp, n)) {
         char b = i > 0 ? text[i - 1] : ' ', a = i + n < len ? text[i + n] : ' ';
         if (!report_name_byte(b) && !report_name_byte(a) && a != '@')
             return true;
@@ -1391,19 +1403,10 @@ static const char *const report_refusal_words[] = {"rejected",
  * the refusal phrases, ASCII case ignored? */
 static bool report_list_refusal(const char *text, size_t len)
 {
-    if (len > REPORT_REFUSAL_SCAN)
-        len = REPORT_REFUSAL_SCAN;
-    for (size_t i = 0; i < len; i++)
-        for (size_t k = 0;
-             k < sizeof report_refusal_words / sizeof report_refusal_words[0];
-             k++) {
-            const char *w = report_refusal_words[k];
-            size_t n = strlen(w);
-            if (report_lower(text[i]) == w[0] && n <= len - i &&
-                strncasecmp(text + i, w, n) == 0)
-                return true;
-        }
-    return false;
+    return report_holds_any(
+        text, len < REPORT_REFUSAL_SCAN ? len : REPORT_REFUSAL_SCAN,
+        report_refusal_words,
+        sizeof report_refusal_words / sizeof report_refusal_words[0]);
 }
 
 /* A list manager's notice that it refused a post: marked as its own
