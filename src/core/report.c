@@ -1409,6 +1409,14 @@ static bool report_list_refusal(const char *text, size_t len)
         sizeof report_refusal_words / sizeof report_refusal_words[0]);
 }
 
+/* Is the message a list manager's own notice: marked so
+ * (X-List-Administrivia: yes) or from its own address (c->from_addr read
+ * by now)? */
+static bool report_list_manager(const struct report_ctx *c)
+{
+    return c->list_admin || report_list_role(c->from_addr);
+}
+
 /* A list manager's notice that it refused a post: marked as its own
  * (X-List-Administrivia: yes) or from its own address (c->from_addr read
  * by now), with a refusal phrase in its Subject or in its text before
@@ -1418,7 +1426,7 @@ static bool report_list_refused(struct report_ctx *c)
     const char *s = c->b.r->subject != NULL ? c->b.r->subject : "";
     size_t orig;
 
-    if (!c->list_admin && !report_list_role(c->from_addr))
+    if (!report_list_manager(c))
         return false;
     return report_list_refusal(s, strlen(s)) ||
            (c->nt.text != NULL &&
@@ -1574,6 +1582,8 @@ static void report_decide(struct report_ctx *c)
     if (c->list_digest)
         return;
     if (discussion && !c->is_dsn && !textbounce_sender_role(c->from_addr)) {
+        if (!report_list_manager(c))
+            return; /* list mail: its text is never read */
         ntext_all(&c->nt);
         if (!report_list_refused(c))
             return;
