@@ -2338,6 +2338,24 @@ static const struct reply_row rows[] = {
     {"554 delivery error: dd This user doesn&#39;t have a yahoo.com account "
      "(ann@yahoo.com) [0] - mta4021.mail.bf1.yahoo.com",
      H, "user_unknown", false},
+    /* --- older servers' wordings: vacation(1) and out-of-office texts,
+     * "not a gateway", an unknown local user, success notices --- */
+    {"I will be out of the office starting 03/08/2021 and will not return "
+     "until 03/17/2021.",
+     N, "vacation", false},
+    {"Out of Office AutoReply: Invoice 4411", N, "vacation", false},
+    {"Subject: away from my mail\n\nI will not be reading my mail for a "
+     "while. Your mail concerning \"Offer\" will be read when I'm back.",
+     N, "vacation", false},
+    {"550 not local host example.org, not a gateway", X, "relay_denied",
+     false},
+    {"553 <ann@example.org>: Unknown local user", H, "user_unknown", false},
+    {"----- The following addresses had successful delivery notifications "
+     "-----\n<ann@example.org>  (relayed to non-DSN-aware mailer)",
+     N, "delivered", false},
+    {"Delivery to these recipients or distribution lists is complete, but "
+     "delivery notification was not sent by the destination:",
+     N, "delivered", false},
 };
 
 int main(void)
