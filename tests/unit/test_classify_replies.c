@@ -2356,6 +2356,8 @@ static const struct reply_row rows[] = {
     {"Delivery to these recipients or distribution lists is complete, but "
      "delivery notification was not sent by the destination:",
      N, "delivered", false},
+    {"550 Mailbox unavailable or access denied - <ann@example.es>", H,
+     "user_unknown", false},
 };
 
 int main(void)
