@@ -2358,6 +2358,21 @@ static const struct reply_row rows[] = {
      N, "delivered", false},
     {"550 Mailbox unavailable or access denied - <ann@example.es>", H,
      "user_unknown", false},
+    /* --- codes that disagree with their text or with each other --- */
+    {"450 5.7.1 <ann@example.de>: Recipient address rejected: Greylisted "
+     "for 300 seconds",
+     S, "greylisted", false},
+    {"452 5.3.4 Insufficient storage on mail server, message deferred", S,
+     "system_full", false},
+    {"556 5.7.27 <ann@example.uk>: Recipient domain has null MX", H, "no_mx",
+     false},
+    {"Thank you for contacting Support. Your request (#48213) has been "
+     "received and is being reviewed by our staff.",
+     N, "vacation", false},
+    {"The message sent on 2024-03-14 to ann@example.org with subject "
+     "\"Gala\" has been displayed. This is no guarantee that the message "
+     "has been read or understood.",
+     N, "delivered", false},
 };
 
 int main(void)
