@@ -1597,9 +1597,9 @@ static const struct reply_row rows[] = {
     {"Delivery to the following recipient succeeded.", N, "delivered", false},
     /* a sending service's own reasons for not sending */
     {"Bounced Address", H, "suppressed", false},
-    {"Unsubscribed Address", X, "policy", false},
+    {"Unsubscribed Address", H, "suppressed", false},
     {"dropped: Bounced Address", H, "suppressed", false},
-    {"event=dropped reason=Unsubscribed Address", X, "policy", false},
+    {"event=dropped reason=Unsubscribed Address", H, "suppressed", false},
     {"554 Sending paused for this account. For more information, please "
      "check the AWS Management Console.",
      X, "sender_rejected", false},
@@ -1676,16 +1676,16 @@ static const struct reply_row rows[] = {
      " unavailable); please retry later",
      S, "system_error", false},
     /* a sending service's own refusals: an address that bounced before
-     * is dead; one whose owner unsubscribed or complained is the sender's
-     * list's business */
+     * is dead; one whose owner unsubscribed or complained is on the
+     * service's suppression list too, and is never mailed again */
     {"550 Not delivering to previously bounced address: the recipient hard "
      "bounced on an earlier send",
      H, "suppressed", false},
     {"Rejected: recipient is on the denylist after a previous hard bounce", H,
      "suppressed", false},
-    {"606 Not delivering to unsubscribed address", X, "policy", false},
+    {"606 Not delivering to unsubscribed address", H, "suppressed", false},
     {"Suppressed - recipient is on your suppression list due to a complaint",
-     X, "policy", false},
+     H, "suppressed", false},
     /* lists and groups that refuse posts */
     {"Your message to board@example.com couldn't be delivered. The group "
      "moderator rejected your message.",
@@ -1874,7 +1874,7 @@ static const struct reply_row rows[] = {
      H, "suppressed", false},
     {"Message not sent: address is on the global bounce list", H,
      "suppressed", false},
-    {"Not delivering to a user who unsubscribed", X, "policy", false},
+    {"Not delivering to a user who unsubscribed", H, "suppressed", false},
     {"Email not sent: the recipient is on your account's blocklist (added "
      "automatically after a hard bounce on 2024-11-02)",
      H, "suppressed", false},
@@ -1936,11 +1936,11 @@ static const struct reply_row rows[] = {
      "email=bob@example.org",
      H, "suppressed", false},
     {"event=dropped reason=\"Spam Reporting Address\" email=bob@example.org",
-     X, "policy", false},
+     H, "suppressed", false},
     {"failed permanent reason=suppress-complaint delivery-status.code=607 "
      "delivery-status.message=\"Not delivering to a user who marked your "
      "messages as spam\"",
-     X, "policy", false},
+     H, "suppressed", false},
     {"event=dropped reason=\"Recipient List over Package Quota\" "
      "email=bob@example.org",
      X, "exceed_limit", false},
@@ -1970,8 +1970,8 @@ static const struct reply_row rows[] = {
     {"550 5.1.1 Contact blocklisted (unsubscribed or hard bounced): message "
      "not sent to bob@example.org",
      H, "suppressed", false},
-    {"event=blocked reason=Contact is blocklisted (unsubscribed)", X,
-     "policy", false},
+    {"event=blocked reason=Contact is blocklisted (unsubscribed)", H,
+     "suppressed", false},
     {"550 Destinat\xc3\xa1rio na lista de supress\xc3\xa3o \xe2\x80\x93 envio "
      "n\xc3\xa3o realizado",
      H, "suppressed", false},
