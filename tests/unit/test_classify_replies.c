@@ -2373,6 +2373,34 @@ static const struct reply_row rows[] = {
      "\"Gala\" has been displayed. This is no guarantee that the message "
      "has been read or understood.",
      N, "delivered", false},
+    /* --- sending services' events and API errors in their own words --- */
+    {"Not delivering to a user who marked your messages as spam", H,
+     "suppressed", false},
+    {"[{\"email\":\"ann@example.es\",\"status\":\"rejected\","
+     "\"reject_reason\":\"unsub\"}]",
+     H, "suppressed", false},
+    {"{\"event\":\"blocked\",\"email\":\"ann@example.com\","
+     "\"error_related_to\":\"recipient\",\"error\":\"spam reporter\"}",
+     H, "suppressed", false},
+    {"ManuallyDeactivated: The email was manually deactivated.", H,
+     "suppressed", false},
+    {"SpamComplaint: The subscriber explicitly marked this message as spam.",
+     N, "feedback", false},
+    {"{\"event\":\"spam\",\"email\":\"ann@example.pe\"}", N,
+     "feedback", false},
+    {"{\"event\":\"delivered\",\"email\":\"ann@example.fr\"}", N,
+     "delivered", false},
+    {"{\"code\": 250, \"message\": \"OK\", \"attempt-no\": 1}", N,
+     "delivered", false},
+    {"AutoResponder: Automatic email responder (ex: \"Out of Office\").", N,
+     "vacation", false},
+    {"bounce_class: 60 (Auto-Reply) raw_reason: I'm away until 28 May.", N,
+     "vacation", false},
+    {"Auto: I am on annual leave until 3 June.", N, "vacation", false},
+    {"An error occurred (InvalidParameterValue) when calling the SendEmail "
+     "operation: Missing final '@domain'",
+     H, "address_invalid", false},
+    {"Invalid", H, "address_invalid", false},
 };
 
 int main(void)
