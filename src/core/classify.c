@@ -10,6 +10,7 @@
  *   - when no rule matches, the reason is "undetermined" (soft): the
  *     address is never suppressed on evidence the rules do not understand.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,9 +117,42 @@ static void fallback(struct verdict *v, int cls)
  * the client gave up.  A 4.x.x status with no reply code is temporary, and
  * so is a DSN whose Status field (hint) says 4.x.x, even when its
  * diagnostic's more specific status has replaced it for the rules, unless
- * its Action says the delivery failed. */
+ * its Action says the delivery failed.  A message that expired on a 4xx
+ * reply (expired_on_temporary()) is temporary too. */
+/* Does text[0..len) hold "expired" before byte at, any case? */
+static bool expired_before(const char *text, size_t at)
+{
+    static const char word[] = "expired";
+    const size_t n = sizeof word - 1;
+
+    for (size_t i = 0; i + n <= at; i++)
+        if ((text[i] | 0x20) == 'e' && strncasecmp(text + i, word, n) == 0)
+            return true;
+    return false;
+}
+
+/* Did the message expire on a temporary answer: Exchange's "550 5.4.300
+ * Message expired -> 450 4.2.1 ..." gives up after the last reply of the
+ * next server, which was 4xx (the address was never refused for good)? */
+static bool expired_on_temporary(const char *text, size_t len)
+{
+    for (size_t i = 0; i + 2 < len; i++) {
+        if (text[i] != '-' || text[i + 1] != '>')
+            continue;
+        size_t j = i + 2;
+        while (j < len && text[j] == ' ')
+            j++;
+        if (len - j >= 4 && text[j] == '4' &&
+            isdigit((unsigned char)text[j + 1]) &&
+            isdigit((unsigned char)text[j + 2]) &&
+            (text[j + 3] == ' ' || text[j + 3] == '-'))
+            return expired_before(text, i);
+    }
+    return false;
+}
+
 static void clamp(struct verdict *v, int cls, const char *hint,
-                  const char *action)
+                  const char *action, const char *text, size_t len)
 {
     bool delayed = action != NULL && action[0] == 'd' &&
                    strcmp(action, "delayed") == 0;
@@ -128,7 +162,8 @@ static void clamp(struct verdict *v, int cls, const char *hint,
     bool status4 = cls == 4 && v->reply_code / 100 != 5;
 
     if (v->bucket == BUCKET_HARD &&
-        (status4 || v->reply_code / 100 == 4 || hint4 || delayed))
+        (status4 || v->reply_code / 100 == 4 || hint4 || delayed ||
+         expired_on_temporary(text, len)))
         v->bucket = BUCKET_SOFT;
 }
 
@@ -813,7 +848,8 @@ static bool classify_reply_sc(const struct classify_rules *rules,
     } else {
         fallback(v_r, cls);
     }
-    clamp(v_r, cls, status_hint, action_hint);
+    clamp(v_r, cls, status_hint, action_hint, text != NULL ? text : "",
+          text != NULL ? len : 0);
     return matched;
 }
 

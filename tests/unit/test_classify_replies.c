@@ -2401,6 +2401,16 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    /* a message that expired on the next server's temporary answer was
+     * never refused for good; one whose last answer was final was */
+    {"550 5.4.300 Message expired -> 450 4.2.1 <ann@example.com>: Mailbox "
+     "disabled, not accepting messages",
+     S, "mailbox_disabled", false},
+    {"550 5.4.300 Message expired -> 450 4.1.1 <ann@example.com>: Recipient "
+     "address rejected: User unknown",
+     S, "user_unknown", false},
+    {"550 5.4.300 Message expired -> 550 5.1.1 User unknown", H,
+     "user_unknown", false},
 };
 
 int main(void)
