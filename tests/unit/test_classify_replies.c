@@ -2397,6 +2397,9 @@ static const struct reply_row rows[] = {
     {"bounce_class: 60 (Auto-Reply) raw_reason: I'm away until 28 May.", N,
      "vacation", false},
     {"Auto: I am on annual leave until 3 June.", N, "vacation", false},
+    {"Hi there,\n\nThanks for reaching out! I'm on parental leave until 4 "
+     "November and won't be checking email.",
+     N, "vacation", false},
     {"An error occurred (InvalidParameterValue) when calling the SendEmail "
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
