@@ -2353,6 +2353,11 @@ static const struct reply_row rows[] = {
     {"----- The following addresses had successful delivery notifications "
      "-----\n<ann@example.org>  (relayed to non-DSN-aware mailer)",
      N, "delivered", false},
+    {"----- The following addresses had permanent fatal errors -----\n"
+     "<ann@example.co.uk>\n    (reason: 550 5.1.2 Host unknown)\n\n"
+     "----- The following addresses had successful delivery notifications "
+     "-----\n<bob@example.co.uk>  (relayed to non-DSN-aware mailer)",
+     H, "domain_not_found", false},
     {"Delivery to these recipients or distribution lists is complete, but "
      "delivery notification was not sent by the destination:",
      N, "delivered", false},
