@@ -2402,6 +2402,11 @@ static const struct reply_row rows[] = {
     {"bounce_class: 60 (Auto-Reply) raw_reason: I'm away until 28 May.", N,
      "vacation", false},
     {"Auto: I am on annual leave until 3 June.", N, "vacation", false},
+    {"Thank you for your message. I am travelling with limited access to "
+     "email until 22 April and will respond on my return.",
+     N, "vacation", false},
+    {"<ann@example.nl>:\n    DNS lookup failed: nonexistent domain.", H,
+     "domain_not_found", false},
     {"Hi there,\n\nThanks for reaching out! I'm on parental leave until 4 "
      "November and won't be checking email.",
      N, "vacation", false},
