@@ -2407,6 +2407,16 @@ static const struct reply_row rows[] = {
      N, "vacation", false},
     {"<ann@example.nl>:\n    DNS lookup failed: nonexistent domain.", H,
      "domain_not_found", false},
+    {"550 5.1.2 DNS lookup failure: queryMx ENOTFOUND example.org", H,
+     "domain_not_found", false},
+    {"DNS lookup failure: queryMx ENODATA, queryA ENODATA, queryAaaa ENODATA "
+     "for example.com",
+     H, "domain_not_found", false},
+    {"DNS lookup failure: queryMx ESERVFAIL example.com", S, "network",
+     false},
+    {"DNS Error: 7710293 DNS type 'mx' lookup of example.biz responded with "
+     "code NOERROR\nThe domain example.biz has no mail servers",
+     H, "domain_not_found", false},
     {"Hi there,\n\nThanks for reaching out! I'm on parental leave until 4 "
      "November and won't be checking email.",
      N, "vacation", false},
