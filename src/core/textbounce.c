@@ -28,6 +28,7 @@
 #include "core/textbounce.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1500,6 +1501,45 @@ static bool tb_other_address(const struct tb_ctx *c, const char *line,
            !(tb_reply_first(line, ll) && tb_party(c, a));
 }
 
+/* The columns before the first address of line[0..ll): how many of each
+ * separator (',' ';' '|' tab) stand before it, one byte each of col[4],
+ * and the address, normalised, in a.  False without an address, or with
+ * no separator before it. */
+static bool tb_row_columns(const char *line, size_t ll, unsigned char col[4],
+                           char *a)
+{
+    static const char sep[4] = {',', ';', '|', '\t'};
+    size_t pos = 0, s, l;
+    bool any = false;
+
+    if (!addrscan_next(line, ll, &pos, &s, &l) ||
+        !addrscan_normalize(line + s, l, a, ADDRSCAN_MAX))
+        return false;
+    memset(col, 0, 4);
+    for (size_t i = 0; i < s; i++)
+        for (int k = 0; k < 4; k++)
+            if (line[i] == sep[k] && col[k] < UCHAR_MAX) {
+                col[k]++;
+                any = true;
+            }
+    return any;
+}
+
+/* Do the address line line0[0..l0) and a later line[0..ll) read as two
+ * rows of one table ("2025-04-16,BOUNCE,UNKNOWN_USER,,a@b,\"550 ...\""),
+ * the later one another address's: the same columns stand before their
+ * addresses (tb_row_columns())? */
+static bool tb_next_row(const char *line0, size_t l0, const char *line,
+                        size_t ll, const char *norm)
+{
+    char a[ADDRSCAN_MAX], b[ADDRSCAN_MAX];
+    unsigned char c0[4], c1[4];
+
+    return tb_row_columns(line, ll, c1, b) && strcasecmp(b, norm) != 0 &&
+           tb_row_columns(line0, l0, c0, a) && strcasecmp(a, norm) == 0 &&
+           memcmp(c0, c1, sizeof c0) == 0;
+}
+
 /* Offset of the first '@' in text[p..lim), or lim. */
 static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
 {
@@ -1511,7 +1551,8 @@ static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped, unless
  * that line holds its own reply) or a line that starts with another
- * address (after a row's columns: tb_other_address()).  Only a line that
+ * address (after a row's columns: tb_other_address()), or, after a row
+ * of a table, the next row (tb_next_row()).  Only a line that
  * may hold an '@' is read for one: the next '@' is looked for once, not on
  * every line (no further than lim, after which every line is read). */
 /* Does the head of the notice say that delivery is still tried (a delay
@@ -1553,7 +1594,8 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
             if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
         } else if (at < p + ll &&
-                   tb_other_address(c, c->text + p, ll, norm)) {
+                   (tb_other_address(c, c->text + p, ll, norm) ||
+                    tb_next_row(c->text + off, fl, c->text + p, ll, norm))) {
             break;
         } else {
             size_t e = ll;

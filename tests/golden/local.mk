@@ -35,6 +35,7 @@ EXTRA_DIST += tests/golden/barracuda.eml tests/golden/barracuda.ref
 EXTRA_DIST += tests/golden/exchange-de.eml tests/golden/exchange-de.ref
 EXTRA_DIST += tests/golden/exchange-delay.eml tests/golden/exchange-delay.ref
 EXTRA_DIST += tests/golden/exchange-expired-temporary.eml tests/golden/exchange-expired-temporary.ref
+EXTRA_DIST += tests/golden/export-table-rows.eml tests/golden/export-table-rows.ref
 EXTRA_DIST += tests/golden/exchange-diag.eml tests/golden/exchange-diag.ref
 EXTRA_DIST += tests/golden/exchange-fr.eml tests/golden/exchange-fr.ref
 EXTRA_DIST += tests/golden/exchange2010.eml tests/golden/exchange2010.ref

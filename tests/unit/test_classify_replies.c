@@ -2424,6 +2424,15 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"Automatic email responder (ex: \"Out of Office\" or \"On "
+     "Vacation\").",
+     N, "vacation", false},
+    {"bounce_description: invalid_domain", H, "domain_not_found", false},
+    {"550 5.1.1 RESOLVER.ADR.RecipNotFound; not found; bounce_description: "
+     "bad_mailbox",
+     H, "user_unknown", false},
+    {"blocked: address is in your blocklist (hard bounce on 2025-02-11)", H,
+     "suppressed", false},
     /* a message that expired on the next server's temporary answer was
      * never refused for good; one whose last answer was final was */
     {"550 5.4.300 Message expired -> 450 4.2.1 <ann@example.com>: Mailbox "

@@ -735,6 +735,37 @@ static void test_labelled_recipient_reason(void **state)
     report_free(&r);
 }
 
+/* Each row of an exported table is one recipient's: its reason is on its
+ * row, not the rows below; two lines of prose that name two addresses
+ * are no table. */
+static void test_table_rows(void **state)
+{
+    (void)state;
+    struct report *r = parse_notice(
+        "created,type,category,recipient,response\n"
+        "2025-04-16T09:00:41Z,BOUNCE,UNKNOWN_USER,a@example.org,\"550 5.1.1 "
+        "User unknown\"\n"
+        "2025-04-16T09:00:44Z,BOUNCE,MAILBOX_FULL,b@example.net,\"552 5.2.2 "
+        "Mailbox quota exceeded\"\n"
+        "2025-04-16T09:00:47Z,BOUNCE,POLICY,c@example.com,\"550 5.7.1 "
+        "Unauthenticated email is not accepted\"\n");
+    assert_int_equal(r->nrcpts, 3);
+    assert_int_equal(r->rcpts[0].reply_code, 550);
+    assert_null(strstr(r->rcpts[0].diagnostic, "quota"));
+    assert_int_equal(r->rcpts[1].reply_code, 552);
+    assert_null(strstr(r->rcpts[1].diagnostic, "Unauthenticated"));
+    report_free(&r);
+
+    r = parse_notice("The server did not accept your mailing for "
+                     "a@example.org. It turned\ndown your sender address "
+                     "news@example.net because that\ndomain could not be "
+                     "found.\n\n  553 5.1.8 Sender address rejected\n");
+    assert_int_equal(r->nrcpts, 1);
+    assert_string_equal(r->rcpts[0].recipient, "a@example.org");
+    assert_non_null(strstr(r->rcpts[0].diagnostic, "553 5.1.8"));
+    report_free(&r);
+}
+
 /* A recipient's line that says in another language that the mail could
  * not be delivered names a failed recipient; the text says it is a
  * notice. */
@@ -816,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_relaxed_echo_lines),
         cmocka_unit_test(test_labelled_recipient_reason),
         cmocka_unit_test(test_intl_failure_lines),
+        cmocka_unit_test(test_table_rows),
         cmocka_unit_test(test_transcript_reply),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
