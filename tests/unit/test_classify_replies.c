@@ -2424,6 +2424,15 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"<ann@example.it>: host mx.example.it[192.0.2.129] said: 452 4.3.1 "
+     "Insufficient system resources (in reply to MAIL FROM command)",
+     S, "system_full", false},
+    {"421 mx.example.net 192.0.2.14 Comcast block for exceeding max messages "
+     "per session.",
+     X, "rate_limited", false},
+    {"Thank you for contacting us. This mailbox is not monitored and replies "
+     "to this address will not be read.",
+     N, "vacation", false},
     {"Automatic email responder (ex: \"Out of Office\" or \"On "
      "Vacation\").",
      N, "vacation", false},
