@@ -191,6 +191,7 @@ EXTRA_DIST += tests/golden/envelope-x-to.eml tests/golden/envelope-x-to.ref
 EXTRA_DIST += tests/golden/local-part-named.eml tests/golden/local-part-named.ref
 EXTRA_DIST += tests/golden/prose-delay-continued.eml tests/golden/prose-delay-continued.ref
 EXTRA_DIST += tests/golden/list-uncaught-bounce.eml tests/golden/list-uncaught-bounce.ref
+EXTRA_DIST += tests/golden/autoreply-challenge.eml tests/golden/autoreply-challenge.ref
 EXTRA_DIST += tests/golden/autoreply-closed-undelivered.eml tests/golden/autoreply-closed-undelivered.ref
 EXTRA_DIST += tests/golden/autoreply-not-forwarded.eml tests/golden/autoreply-not-forwarded.ref
 EXTRA_DIST += tests/golden/autoreply-held-verify.eml tests/golden/autoreply-held-verify.ref
