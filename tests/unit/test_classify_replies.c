@@ -2424,6 +2424,11 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"Direcci\xc3\xb3n no enrutable: el dominio \"example.es\" no existe o "
+     "no tiene ning\xc3\xban servidor de correo asociado",
+     H, "domain_not_found", false},
+    {"550 Le domaine example.fr n'existe pas", H, "domain_not_found", false},
+    {"Die Domain example.de existiert nicht", H, "domain_not_found", false},
     {"<ann@example.it>: host mx.example.it[192.0.2.129] said: 452 4.3.1 "
      "Insufficient system resources (in reply to MAIL FROM command)",
      S, "system_full", false},
