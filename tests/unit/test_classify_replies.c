@@ -2424,6 +2424,9 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"452 4.5.3 <ann@example.com.au>: invalid recipient - maximum of 50 "
+     "recipients per message exceeded",
+     X, "exceed_limit", false},
     {"Direcci\xc3\xb3n no enrutable: el dominio \"example.es\" no existe o "
      "no tiene ning\xc3\xban servidor de correo asociado",
      H, "domain_not_found", false},
