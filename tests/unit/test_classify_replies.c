@@ -2424,6 +2424,10 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"was sent to ann@example.net. The owner of this address has closed "
+     "their account and asked us to forward incoming mail to their new "
+     "address. Your message HAS BEEN DELIVERED to the new address.",
+     N, "delivered", false},
     {"452 4.5.3 <ann@example.com.au>: invalid recipient - maximum of 50 "
      "recipients per message exceeded",
      X, "exceed_limit", false},
