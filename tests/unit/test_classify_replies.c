@@ -2445,6 +2445,9 @@ static const struct reply_row rows[] = {
     {"Thank you for contacting us. This mailbox is not monitored and replies "
      "to this address will not be read.",
      N, "vacation", false},
+    {"550 5.1.6 Ann Lee is no longer with Example LLP and this mailbox is not "
+     "monitored. Please direct inquiries to info@example.com",
+     H, "has_moved", false},
     {"Automatic email responder (ex: \"Out of Office\" or \"On "
      "Vacation\").",
      N, "vacation", false},
