@@ -1974,6 +1974,21 @@ static bool tb_continues_failure(const struct tb_ctx *c, size_t off, size_t as)
     return !tb_helpdesk_before(c) && tb_failure_line(p + b, e - b);
 }
 
+/* Does "Sender address rejected" follow the address that ends at
+ * line[end] ("553 5.1.8 <a@b>: Sender address rejected: ...")?  That
+ * address is the message's sender, which the reply refuses. */
+static bool tb_sender_rejected_after(const char *line, size_t ll, size_t end)
+{
+    static const char phrase[] = "sender address rejected";
+    const size_t n = sizeof phrase - 1;
+    size_t i = end;
+
+    while (i < ll && (line[i] == '>' || line[i] == ':' || line[i] == ' ' ||
+                      line[i] == '.'))
+        i++;
+    return ll - i >= n && strncasecmp(line + i, phrase, n) == 0;
+}
+
 /* One address at text[as..as+al) on the line at off (length ll). */
 static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
                        size_t al)
@@ -1981,7 +1996,8 @@ static void tb_address(struct tb_ctx *c, size_t off, size_t ll, size_t as,
     char norm[ADDRSCAN_MAX];
     const char *line = c->text + off;
 
-    if (tb_after_sender_phrase(line, as - off)) {
+    if (tb_after_sender_phrase(line, as - off) ||
+        tb_sender_rejected_after(line, ll, as - off + al)) {
         tb_note_sender(c, c->text + as, al);
         return;
     }

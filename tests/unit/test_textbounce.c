@@ -766,6 +766,24 @@ static void test_table_rows(void **state)
     report_free(&r);
 }
 
+/* The address a reply refuses as the sender ("<a@b>: Sender address
+ * rejected") is no recipient; the recipient the notice names takes that
+ * reply. */
+static void test_sender_rejected_reply(void **state)
+{
+    (void)state;
+    struct report *r = parse_notice(
+        "Sorry, your mail could not be delivered.\n\n"
+        "Recipient: a@example.ch\n"
+        "Subject: Quotation\n\n"
+        "The remote server said:\n"
+        "553 5.1.8 <news@example.cn>: Sender address rejected: Domain not "
+        "found\n");
+    assert_int_equal(r->nrcpts, 1);
+    assert_string_equal(r->rcpts[0].recipient, "a@example.ch");
+    report_free(&r);
+}
+
 /* A recipient's line that says in another language that the mail could
  * not be delivered names a failed recipient; the text says it is a
  * notice. */
@@ -848,6 +866,7 @@ int main(void)
         cmocka_unit_test(test_labelled_recipient_reason),
         cmocka_unit_test(test_intl_failure_lines),
         cmocka_unit_test(test_table_rows),
+        cmocka_unit_test(test_sender_rejected_reply),
         cmocka_unit_test(test_transcript_reply),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
