@@ -2424,6 +2424,12 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"This is an aggregate TLS report from google.com\n\nReport-ID: "
+     "2025-06-02T00:00:00Z_example.com",
+     N, "feedback", false},
+    {"host mx2.example.io[192.0.2.18] refused to talk to me: 421 4.3.2 "
+     "mx2.example.io Service not available, closing transmission channel",
+     S, "system_error", false},
     {"was sent to ann@example.net. The owner of this address has closed "
      "their account and asked us to forward incoming mail to their new "
      "address. Your message HAS BEEN DELIVERED to the new address.",
