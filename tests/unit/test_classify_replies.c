@@ -2427,9 +2427,12 @@ static const struct reply_row rows[] = {
     {"This is an aggregate TLS report from google.com\n\nReport-ID: "
      "2025-06-02T00:00:00Z_example.com",
      N, "feedback", false},
+    /* Postfix's "refused to talk to me" with a 421 greeting: the server
+     * would not talk to this client at all (the reference classifier reads
+     * it as a block too, lhost-postfix-49) */
     {"host mx2.example.io[192.0.2.18] refused to talk to me: 421 4.3.2 "
      "mx2.example.io Service not available, closing transmission channel",
-     S, "system_error", false},
+     X, "blocklisted", false},
     {"was sent to ann@example.net. The owner of this address has closed "
      "their account and asked us to forward incoming mail to their new "
      "address. Your message HAS BEEN DELIVERED to the new address.",
