@@ -2424,6 +2424,10 @@ static const struct reply_row rows[] = {
      "operation: Missing final '@domain'",
      H, "address_invalid", false},
     {"Invalid", H, "address_invalid", false},
+    {"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException."
+     "MapiExceptionSendAsDenied; Failed to process message due to a permanent "
+     "exception",
+     X, "sender_rejected", false},
     {"This is an aggregate TLS report from google.com\n\nReport-ID: "
      "2025-06-02T00:00:00Z_example.com",
      N, "feedback", false},
