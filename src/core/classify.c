@@ -110,6 +110,58 @@ static void fallback(struct verdict *v, int cls)
         verdict_set(v, "undetermined", "builtin.default");
 }
 
+/* Does the word "expired" (any case, not the end of a longer word) stand
+ * in text[0..at)? */
+static bool expired_before(const char *text, size_t at)
+{
+    static const char word[] = "expired";
+    const size_t n = sizeof word - 1;
+
+    for (size_t i = 0; i + n <= at; i++)
+        if ((text[i] | 0x20) == 'e' && strncasecmp(text + i, word, n) == 0 &&
+            (i == 0 || !isalpha((unsigned char)text[i - 1])))
+            return true;
+    return false;
+}
+
+/* The class of the reply code that follows the arrow ending at text[j]
+ * ("-> 450 4.2.1 ..."), 0 when none follows. */
+static int arrow_code_class(const char *text, size_t len, size_t j)
+{
+    while (j < len && text[j] == ' ')
+        j++;
+    if (len - j < 3 || !isdigit((unsigned char)text[j]) ||
+        !isdigit((unsigned char)text[j + 1]) ||
+        !isdigit((unsigned char)text[j + 2]))
+        return 0;
+    if (len - j > 3 && text[j + 3] != ' ' && text[j + 3] != '-' &&
+        text[j + 3] != '\t')
+        return 0;
+    return text[j] - '0';
+}
+
+/* Did the message expire on a temporary answer: Exchange's "550 5.4.300
+ * Message expired -> 450 4.2.1 ..." gives up after the next server's
+ * replies, the last of which (after the last arrow) was 4xx, so that the
+ * address was never refused for good? */
+static bool expired_on_temporary(const char *text, size_t len)
+{
+    size_t first = len;
+    int last = 0;
+
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] != '-' || text[i + 1] != '>')
+            continue;
+        int k = arrow_code_class(text, len, i + 2);
+        if (k == 0)
+            continue;
+        if (first == len)
+            first = i;
+        last = k;
+    }
+    return last == 4 && expired_before(text, first);
+}
+
 /* The invariants that hold whatever the rules say.  A 4xx reply code is
  * temporary whatever status comes with it ("450 5.1.1"): the code is
  * what tells the client to try again (RFC 5321, 4.2.1).  For the same
@@ -118,39 +170,8 @@ static void fallback(struct verdict *v, int cls)
  * so is a DSN whose Status field (hint) says 4.x.x, even when its
  * diagnostic's more specific status has replaced it for the rules, unless
  * its Action says the delivery failed.  A message that expired on a 4xx
- * reply (expired_on_temporary()) is temporary too. */
-/* Does text[0..len) hold "expired" before byte at, any case? */
-static bool expired_before(const char *text, size_t at)
-{
-    static const char word[] = "expired";
-    const size_t n = sizeof word - 1;
-
-    for (size_t i = 0; i + n <= at; i++)
-        if ((text[i] | 0x20) == 'e' && strncasecmp(text + i, word, n) == 0)
-            return true;
-    return false;
-}
-
-/* Did the message expire on a temporary answer: Exchange's "550 5.4.300
- * Message expired -> 450 4.2.1 ..." gives up after the last reply of the
- * next server, which was 4xx (the address was never refused for good)? */
-static bool expired_on_temporary(const char *text, size_t len)
-{
-    for (size_t i = 0; i + 2 < len; i++) {
-        if (text[i] != '-' || text[i + 1] != '>')
-            continue;
-        size_t j = i + 2;
-        while (j < len && text[j] == ' ')
-            j++;
-        if (len - j >= 4 && text[j] == '4' &&
-            isdigit((unsigned char)text[j + 1]) &&
-            isdigit((unsigned char)text[j + 2]) &&
-            (text[j + 3] == ' ' || text[j + 3] == '-'))
-            return expired_before(text, i);
-    }
-    return false;
-}
-
+ * reply (expired_on_temporary(), read in the reply's text) is temporary
+ * too. */
 static void clamp(struct verdict *v, int cls, const char *hint,
                   const char *action, const char *text, size_t len)
 {
@@ -848,8 +869,7 @@ static bool classify_reply_sc(const struct classify_rules *rules,
     } else {
         fallback(v_r, cls);
     }
-    clamp(v_r, cls, status_hint, action_hint, text != NULL ? text : "",
-          text != NULL ? len : 0);
+    clamp(v_r, cls, status_hint, action_hint, r.text, r.text_len);
     return matched;
 }
 

@@ -28,7 +28,6 @@
 #include "core/textbounce.h"
 
 #include <assert.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1501,11 +1500,17 @@ static bool tb_other_address(const struct tb_ctx *c, const char *line,
            !(tb_reply_first(line, ll) && tb_party(c, a));
 }
 
-/* The columns before the first address of line[0..ll): how many of each
- * separator (',' ';' '|' tab) stand before it, one byte each of col[4],
- * and the address, normalised, in a.  False without an address, or with
- * no separator before it. */
-static bool tb_row_columns(const char *line, size_t ll, unsigned char col[4],
+/* The columns of a table's row: how many of each separator (',' ';' '|'
+ * tab) stand before its first address. */
+struct tb_row {
+    size_t col[4];
+};
+
+/* The columns before the first address of line[0..ll), in *row (a
+ * separator inside double quotes is no column's), and the address,
+ * normalised, in a.  False without an address, or with no separator
+ * before it. */
+static bool tb_row_columns(const char *line, size_t ll, struct tb_row *row,
                            char *a)
 {
     static const char sep[4] = {',', ';', '|', '\t'};
@@ -1515,29 +1520,31 @@ static bool tb_row_columns(const char *line, size_t ll, unsigned char col[4],
     if (!addrscan_next(line, ll, &pos, &s, &l) ||
         !addrscan_normalize(line + s, l, a, ADDRSCAN_MAX))
         return false;
-    memset(col, 0, 4);
-    for (size_t i = 0; i < s; i++)
-        for (int k = 0; k < 4; k++)
-            if (line[i] == sep[k] && col[k] < UCHAR_MAX) {
-                col[k]++;
+    memset(row, 0, sizeof *row);
+    bool quoted = false; /* inside a quoted field ("Lee, Ann") */
+    for (size_t i = 0; i < s; i++) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        for (int k = 0; k < 4 && !quoted; k++)
+            if (line[i] == sep[k]) {
+                row->col[k]++;
                 any = true;
             }
+    }
     return any;
 }
 
-/* Do the address line line0[0..l0) and a later line[0..ll) read as two
- * rows of one table ("2025-04-16,BOUNCE,UNKNOWN_USER,,a@b,\"550 ...\""),
- * the later one another address's: the same columns stand before their
- * addresses (tb_row_columns())? */
-static bool tb_next_row(const char *line0, size_t l0, const char *line,
-                        size_t ll, const char *norm)
+/* Is line[0..ll) the next row of the table whose row for norm has the
+ * columns *row0 ("2025-04-16,BOUNCE,UNKNOWN_USER,,a@b,\"550 ...\""): the
+ * same columns before another address? */
+static bool tb_next_row(const struct tb_row *row0, const char *line, size_t ll,
+                        const char *norm)
 {
-    char a[ADDRSCAN_MAX], b[ADDRSCAN_MAX];
-    unsigned char c0[4], c1[4];
+    char b[ADDRSCAN_MAX];
+    struct tb_row row;
 
-    return tb_row_columns(line, ll, c1, b) && strcasecmp(b, norm) != 0 &&
-           tb_row_columns(line0, l0, c0, a) && strcasecmp(a, norm) == 0 &&
-           memcmp(c0, c1, sizeof c0) == 0;
+    return tb_row_columns(line, ll, &row, b) && strcasecmp(b, norm) != 0 &&
+           memcmp(row0, &row, sizeof row) == 0;
 }
 
 /* Offset of the first '@' in text[p..lim), or lim. */
@@ -1548,13 +1555,6 @@ static size_t tb_next_at(const struct tb_ctx *c, size_t p, size_t lim)
     return at != NULL ? (size_t)(at - c->text) : lim;
 }
 
-/* End of the block that starts at the line at off (the address line): up
- * to a blank line (one right after the address line is skipped, unless
- * that line holds its own reply) or a line that starts with another
- * address (after a row's columns: tb_other_address()), or, after a row
- * of a table, the next row (tb_next_row()).  Only a line that
- * may hold an '@' is read for one: the next '@' is looked for once, not on
- * every line (no further than lim, after which every line is read). */
 /* Does the head of the notice say that delivery is still tried (a delay
  * phrase)?  Found once, with the family phrases when the family is asked
  * for (the same pass). */
@@ -1574,6 +1574,14 @@ static bool tb_delay(struct tb_ctx *c)
     return c->delay == 1;
 }
 
+/* End of the block that starts at the line at off (the address line): up
+ * to a blank line (one right after the address line is skipped, unless
+ * that line holds its own reply) or a line that starts with another
+ * address (after a row's columns: tb_other_address()), or, after a
+ * table's row that holds its own reply, the table's next row
+ * (tb_next_row()).  Only a line that may hold an '@' is read for one: the
+ * next '@' is looked for once, not on every line (no further than lim,
+ * after which every line is read). */
 static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
 {
     size_t next, p = off, lines = 0, at;
@@ -1585,6 +1593,10 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
      * blank line, the first one too */
     size_t fl = tb_line(c->text, c->len, p, &next);
     bool own_reply = tb_code(c->text + p, fl) != 0;
+    struct tb_row row0;
+    char a0[ADDRSCAN_MAX];
+    bool table = own_reply && tb_row_columns(c->text + p, fl, &row0, a0) &&
+                 strcasecmp(a0, norm) == 0;
 
     p += next;
     at = tb_next_at(c, p, lim);
@@ -1595,7 +1607,7 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
                 break;
         } else if (at < p + ll &&
                    (tb_other_address(c, c->text + p, ll, norm) ||
-                    tb_next_row(c->text + off, fl, c->text + p, ll, norm))) {
+                    (table && tb_next_row(&row0, c->text + p, ll, norm)))) {
             break;
         } else {
             size_t e = ll;
@@ -1974,17 +1986,18 @@ static bool tb_continues_failure(const struct tb_ctx *c, size_t off, size_t as)
     return !tb_helpdesk_before(c) && tb_failure_line(p + b, e - b);
 }
 
-/* Does "Sender address rejected" follow the address that ends at
- * line[end] ("553 5.1.8 <a@b>: Sender address rejected: ...")?  That
- * address is the message's sender, which the reply refuses. */
+/* Does Postfix's "Sender address rejected" follow the address that ends
+ * before line[end] ("553 5.1.8 <a@b>: Sender address rejected: ...")?
+ * That address is the message's sender, which the reply refuses. */
 static bool tb_sender_rejected_after(const char *line, size_t ll, size_t end)
 {
     static const char phrase[] = "sender address rejected";
     const size_t n = sizeof phrase - 1;
-    size_t i = end;
+    size_t i = end + 2;
 
-    while (i < ll && (line[i] == '>' || line[i] == ':' || line[i] == ' ' ||
-                      line[i] == '.'))
+    if (end > ll || ll - end < 3 || line[end] != '>' || line[end + 1] != ':')
+        return false;
+    while (i < ll && line[i] == ' ')
         i++;
     return ll - i >= n && strncasecmp(line + i, phrase, n) == 0;
 }

@@ -756,6 +756,27 @@ static void test_table_rows(void **state)
     assert_null(strstr(r->rcpts[1].diagnostic, "Unauthenticated"));
     report_free(&r);
 
+    /* a quoted field's comma is no column */
+    r = parse_notice("date,name,recipient,response\n"
+                     "2025-04-16,\"Lee, Ann\",a@example.org,\"550 5.1.1 "
+                     "User unknown\"\n"
+                     "2025-04-16,\"Bob\",b@example.net,\"552 5.2.2 Mailbox "
+                     "quota exceeded\"\n");
+    assert_int_equal(r->nrcpts, 2);
+    assert_null(strstr(r->rcpts[0].diagnostic, "quota"));
+    report_free(&r);
+
+    /* labels and tabs before addresses, with no reply on the address's
+     * line, are no table: the reason below still counts */
+    r = parse_notice("Your message could not be delivered.\n\n"
+                     "Recipient:\ta@example.org\n"
+                     "Forwarded to:\ta.lee@mail.example.org\n"
+                     "Reason:\t550 5.1.1 User unknown\n");
+    assert_true(r->nrcpts >= 1);
+    assert_string_equal(r->rcpts[0].recipient, "a@example.org");
+    assert_non_null(strstr(r->rcpts[0].diagnostic, "550 5.1.1"));
+    report_free(&r);
+
     r = parse_notice("The server did not accept your mailing for "
                      "a@example.org. It turned\ndown your sender address "
                      "news@example.net because that\ndomain could not be "
