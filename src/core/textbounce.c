@@ -1507,7 +1507,7 @@ struct tb_row {
 };
 
 /* The columns before the first address of line[0..ll), in *row (a
- * separator inside double quotes is no column's), and the address,
+ * separator inside double quotes does not count), and the address,
  * normalised, in a.  False without an address, or with no separator
  * before it. */
 static bool tb_row_columns(const char *line, size_t ll, struct tb_row *row,
