@@ -535,11 +535,6 @@ static bool report_has_word(const char *s, const char *w)
 /* Does a Subject title a summary of the mail a filter held ("Spam
  * Quarantine Summary", "Quarantine digest")?  Its list names the senders
  * of that mail, none of them a failed recipient. */
-static bool report_has_any(const char *s, const char *const *w, size_t n)
-{
-    return report_holds_any(s, strlen(s), w, n);
-}
-
 static bool report_held_digest(const char *s)
 {
     /* quarantine (English, Dutch and French, German, Italian, Spanish),
@@ -552,9 +547,10 @@ static bool report_held_digest(const char *s)
         "summary", "digest", "overview", "overzicht",
         "\xc3\xbc" "bersicht", "\xc3\x9c" "bersicht", "zusammenfassung",
         "riepilogo", "resumen", "r\xc3\xa9" "capitulatif"};
+    size_t n = strlen(s);
 
-    return report_has_any(s, held, sizeof held / sizeof *held) &&
-           report_has_any(s, summary, sizeof summary / sizeof *summary);
+    return report_holds_any(s, n, held, sizeof held / sizeof *held) &&
+           report_holds_any(s, n, summary, sizeof summary / sizeof *summary);
 }
 
 enum {
