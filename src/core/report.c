@@ -516,13 +516,34 @@ static size_t report_find(const char *s, size_t len, size_t from, const char *w,
     return len;
 }
 
-/* Does s[0..len) hold one of the n strings w[], caselessly? */
+/* The bit of the 64 that byte c (lower case) stands for in a set of the
+ * first bytes of strings. */
+static uint64_t report_first_bit(char c)
+{
+    return (uint64_t)1 << ((unsigned char)report_lower(c) & 63u);
+}
+
+/* Does s[0..len) hold one of the n strings w[], caselessly?  One pass over
+ * s: the strings are compared only where a byte may start one of them. */
 static bool report_holds_any(const char *s, size_t len, const char *const *w,
                              size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (report_find(s, len, 0, w[i], strlen(w[i])) < len)
-            return true;
+    uint64_t firsts = 0;
+
+    for (size_t k = 0; k < n; k++)
+        firsts |= report_first_bit(w[k][0]);
+    for (size_t i = 0; i < len; i++) {
+        char c = report_lower(s[i]);
+        if ((firsts & report_first_bit(c)) == 0)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            if (report_lower(w[k][0]) != c)
+                continue;
+            size_t wn = strlen(w[k]);
+            if (wn > 0 && wn <= len - i && strncasecmp(s + i, w[k], wn) == 0)
+                return true;
+        }
+    }
     return false;
 }
 
