@@ -392,9 +392,10 @@ static inline void hdr_line_marks(const char *line, size_t rest, size_t *c,
 {
 #if defined(__SSE2__)
     if (rest >= 64) {
-        uint64_t nn = 0;
-        for (int k = 0; k < 4; k++)
-            nn |= (uint64_t)hdr_nonname16(line + 16 * k) << (16 * k);
+        uint64_t nn = (uint64_t)hdr_nonname16(line) |
+                      (uint64_t)hdr_nonname16(line + 16) << 16 |
+                      (uint64_t)hdr_nonname16(line + 32) << 32 |
+                      (uint64_t)hdr_nonname16(line + 48) << 48;
         uint64_t e = scan_eol64(line);
         *c = nn != 0 ? (size_t)__builtin_ctzll(nn)
                      : hdr_name_end_in(line, 64, rest);
