@@ -2480,6 +2480,20 @@ static const struct reply_row rows[] = {
      S, "user_unknown", false},
     {"550 5.4.300 Message expired -> 550 5.1.1 User unknown", H,
      "user_unknown", false},
+    /* a sending service's own words for an address it drops */
+    {"blocked: preblocked - address was blocked by Mailjet because it "
+     "generated a hard bounce in a previous campaign",
+     H, "suppressed", false},
+    {"Message not sent: the contact lea@example.fr is blocklisted because "
+     "they unsubscribed from your emails",
+     H, "suppressed", false},
+    /* a sending limit in Japanese, a delivery report in German */
+    {"421 4.7.0 \xe9\x80\x81\xe4\xbf\xa1\xe6\x95\xb0\xe3\x81\x8c"
+     "\xe5\x88\xb6\xe9\x99\x90\xe3\x82\x92\xe8\xb6\x85\xe3\x81"
+     "\x88\xe3\x81\xbe\xe3\x81\x97\xe3\x81\x9f",
+     X, "rate_limited", false},
+    {"Ihre Nachricht wurde erfolgreich zugestellt an: jan@example.de", N,
+     "delivered", false},
 };
 
 int main(void)
