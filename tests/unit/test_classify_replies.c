@@ -2494,6 +2494,28 @@ static const struct reply_row rows[] = {
      X, "rate_limited", false},
     {"Ihre Nachricht wurde erfolgreich zugestellt an: jan@example.de", N,
      "delivered", false},
+    /* a local delivery agent's log line for a message it stored */
+    {"x-unix; lda(kim)<4711><Ab12>: msgid=<1@shop.example>: saved mail to "
+     "INBOX",
+     N, "delivered", false},
+    /* the account disabled, a virus, in Chinese */
+    {"550 \xe8\xaf\xa5\xe8\xb4\xa6\xe6\x88\xb7\xe5\xb7\xb2\xe8"
+     "\xa2\xab\xe5\x81\x9c\xe7\x94\xa8",
+     H, "mailbox_disabled", false},
+    {"550 \xe9\x82\xae\xe4\xbb\xb6\xe4\xb8\xad\xe5\x90\xab\xe6"
+     "\x9c\x89\xe7\x97\x85\xe6\xaf\x92",
+     X, "virus", false},
+    /* out-of-office words in Spanish, Polish, Russian, Korean */
+    {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
+     N, "vacation", false},
+    {"Jestem na urlopie do 20 sierpnia.", N, "vacation", false},
+    {"\xd0\xaf \xd0\xb2 \xd0\xbe\xd1\x82\xd0\xbf\xd1\x83\xd1\x81"
+     "\xd0\xba\xd0\xb5 \xd0\xb4\xd0\xbe 1 \xd1\x81\xd0\xb5\xd0\xbd"
+     "\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f.",
+     N, "vacation", false},
+    {"\xeb\xb6\x80\xec\x9e\xac\xec\xa4\x91\xec\x9e\x85\xeb\x8b"
+     "\x88\xeb\x8b\xa4.",
+     N, "vacation", false},
 };
 
 int main(void)
