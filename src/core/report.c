@@ -238,8 +238,21 @@ enum {
     O_N
 };
 
+/* Is the local part addr[0..n) a list manager's robot (sympa@,
+ * listserv@, majordomo@, mailman@), ASCII case ignored? */
+static bool report_list_robot(const char *addr, size_t n)
+{
+    static const char *const robots[] = {"sympa", "listserv", "majordomo",
+                                         "mailman"};
+
+    for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++)
+        if (n == strlen(robots[i]) && strncasecmp(addr, robots[i], n) == 0)
+            return true;
+    return false;
+}
+
 /* Is addr a list manager's own (owner-l@, l-owner@, l+owner@,
- * l-bounces@), ASCII case ignored? */
+ * l-bounces@, l-request@, or its robot's), ASCII case ignored? */
 static bool report_list_role(const char *addr)
 {
     const char *at = strrchr(addr, '@');
@@ -249,7 +262,9 @@ static bool report_list_role(const char *addr)
         return true;
     return (n > 6 && (strncasecmp(at - 6, "-owner", 6) == 0 ||
                       strncasecmp(at - 6, "+owner", 6) == 0)) ||
-           (n > 8 && strncasecmp(at - 8, "-bounces", 8) == 0);
+           (n > 8 && (strncasecmp(at - 8, "-bounces", 8) == 0 ||
+                      strncasecmp(at - 8, "-request", 8) == 0)) ||
+           report_list_robot(addr, n);
 }
 
 /* The one address of s[0..n) into out (cap bytes), normalised; false
@@ -1518,6 +1533,11 @@ static void report_text_decide(struct report_ctx *c)
             report_as_autoreply(c);
         return;
     }
+    /* a list manager's notice that names nobody as failed and refuses
+     * no post (one held for moderation, a subscription confirmed) is no
+     * failure of the list the post went to */
+    if (r->nrcpts == 0 && report_list_manager(c) && !report_list_refused(c))
+        return;
     if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
     else

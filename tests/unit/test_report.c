@@ -128,6 +128,27 @@ static const struct {
      "Subject: Re: your reminder\n\nYour mail to old@example.org bounced "
      "with 550 5.1.1 user unknown; please use this address.\n",
      REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"a list robot's notice that a post awaits its moderators, with the "
+     "post's headers: no failure of the list",
+     "From: SYMPA <sympa@lists.example.org>\nTo: ann@example.net\n"
+     "Subject: Your message to the list climate was forwarded to the "
+     "moderators\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/mixed; boundary=S\n\n--S\n"
+     "Content-Type: text/plain\n\nYour message for the list "
+     "climate@lists.example.org was forwarded to the list moderators.\n"
+     "It will be distributed once a moderator has approved it.\n--S\n"
+     "Content-Type: text/rfc822-headers\n\nFrom: ann@example.net\n"
+     "To: climate@lists.example.org\nSubject: seminar\n--S--\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"the same robot's refusal of a post: the list refused it",
+     "From: SYMPA <sympa@lists.example.org>\nTo: ann@example.net\n"
+     "Subject: Message rejected\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/mixed; boundary=S\n\n--S\n"
+     "Content-Type: text/plain\n\nYour message for the list "
+     "climate@lists.example.org was rejected: only subscribers may post.\n"
+     "--S\nContent-Type: text/rfc822-headers\n\nFrom: ann@example.net\n"
+     "To: climate@lists.example.org\nSubject: seminar\n--S--\n",
+     REPORT_BOUNCE, "text", "climate@lists.example.org", ""},
     {"a filter's summary of held mail, titled in Dutch, lists senders, no "
      "failed recipient",
      "From: Filter <quarantine@example.nl>\nTo: f@example.nl\n"
