@@ -1387,8 +1387,25 @@ static bool report_all_quoted(const struct report *r, const char *text,
     return r->nrcpts > 0;
 }
 
-/* The notice's own text (before any message it returns or quotes),
- * unfolded into d[0..REPORT_NOTICE_DIAG) as a diagnostic: its length. */
+/* Where the first quoted line of text[0..len) starts (one whose first
+ * byte other than a blank is '>'), len when none is. */
+static size_t report_before_quote(const char *text, size_t len)
+{
+    for (size_t ls = 0; ls < len;) {
+        size_t i = ls;
+        while (i < len && (text[i] == ' ' || text[i] == '\t'))
+            i++;
+        if (i < len && text[i] == '>')
+            return ls;
+        const char *nl = memchr(text + i, '\n', len - i);
+        ls = nl != NULL ? (size_t)(nl - text) + 1 : len;
+    }
+    return len;
+}
+
+/* The notice's own text (before any message it returns or quotes: an
+ * automatic reply's words come before those it quotes), unfolded into
+ * d[0..REPORT_NOTICE_DIAG) as a diagnostic: its length. */
 static size_t report_notice_text(struct report_ctx *c,
                                  char d[REPORT_NOTICE_DIAG])
 {
@@ -1398,6 +1415,7 @@ static size_t report_notice_text(struct report_ctx *c,
     if (c->nt.text == NULL)
         return 0;
     cut = textbounce_cut(c->nt.text, c->nt.len, &orig);
+    cut = report_before_quote(c->nt.text, cut);
     return cut > 0 ? hdr_unfold(c->nt.text, cut, d, REPORT_NOTICE_DIAG) : 0;
 }
 

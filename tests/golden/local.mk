@@ -197,3 +197,4 @@ EXTRA_DIST += tests/golden/autoreply-not-forwarded.eml tests/golden/autoreply-no
 EXTRA_DIST += tests/golden/autoreply-held-verify.eml tests/golden/autoreply-held-verify.ref
 EXTRA_DIST += tests/golden/json-event-nested.eml tests/golden/json-event-nested.ref
 EXTRA_DIST += tests/golden/json-event-list.eml tests/golden/json-event-list.ref
+EXTRA_DIST += tests/golden/ticket-quote-undelivered.eml tests/golden/ticket-quote-undelivered.ref
