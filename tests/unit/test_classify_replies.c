@@ -2519,6 +2519,30 @@ static const struct reply_row rows[] = {
      "Program: a user marked your message as junk.",
      N, "feedback", false},
     {"relayed to non-DSN-aware mailer", N, "delivered", false},
+    /* Exchange Online's words for a bad address, for a message it gave up
+     * on, for a recipient that takes mail from listed senders only */
+    {"The format of the email address isn't correct. A correct address "
+     "looks like this: someone@example.com.",
+     H, "address_invalid", false},
+    {"Your message couldn't be delivered. Despite repeated attempts to "
+     "deliver your message, the recipient's email system refused to accept "
+     "a connection from your email system.",
+     S, "expired", false},
+    {"Your message couldn't be delivered to the recipient because you don't "
+     "have permission to send to it. Ask the recipient's email admin to add "
+     "you to the accept list for the recipient.",
+     X, "policy", false},
+    /* Exim's rate limit; Postfix's and Sendmail's words for a delivery */
+    {"550 Sender rate 312.5 / 1h exceeds the allowed limit of 100, try again "
+     "later",
+     X, "rate_limited", false},
+    {"<bob@example.org>: delivery via local: delivered to mailbox", N,
+     "delivered", false},
+    {"Your message was successfully delivered to the destination(s) listed "
+     "below. <lena@example.com> (relayed to non-DSN-aware mailer)",
+     N, "delivered", false},
+    {"I'm away until 10 June. Your mail will be read when I return.", N,
+     "vacation", false},
     /* out-of-office words in Spanish, Polish, Russian, Korean */
     {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
      N, "vacation", false},
