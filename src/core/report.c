@@ -238,21 +238,8 @@ enum {
     O_N
 };
 
-/* Is the local part addr[0..n) a list manager's robot (sympa@,
- * listserv@, majordomo@, mailman@), ASCII case ignored? */
-static bool report_list_robot(const char *addr, size_t n)
-{
-    static const char *const robots[] = {"sympa", "listserv", "majordomo",
-                                         "mailman"};
-
-    for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++)
-        if (n == strlen(robots[i]) && strncasecmp(addr, robots[i], n) == 0)
-            return true;
-    return false;
-}
-
 /* Is addr a list manager's own (owner-l@, l-owner@, l+owner@,
- * l-bounces@, l-request@, or its robot's), ASCII case ignored? */
+ * l-bounces@), ASCII case ignored? */
 static bool report_list_role(const char *addr)
 {
     const char *at = strrchr(addr, '@');
@@ -262,9 +249,24 @@ static bool report_list_role(const char *addr)
         return true;
     return (n > 6 && (strncasecmp(at - 6, "-owner", 6) == 0 ||
                       strncasecmp(at - 6, "+owner", 6) == 0)) ||
-           (n > 8 && (strncasecmp(at - 8, "-bounces", 8) == 0 ||
-                      strncasecmp(at - 8, "-request", 8) == 0)) ||
-           report_list_robot(addr, n);
+           (n > 8 && strncasecmp(at - 8, "-bounces", 8) == 0);
+}
+
+/* Is addr the address a list manager writes its notices from besides
+ * those of report_list_role(): its robot's (sympa@, listserv@,
+ * majordomo@, mailman@) or a list's requests address (l-request@),
+ * ASCII case ignored?  (Mail sent to one can fail like any other.) */
+static bool report_list_robot(const char *addr)
+{
+    static const char *const robots[] = {"sympa", "listserv", "majordomo",
+                                         "mailman"};
+    const char *at = strrchr(addr, '@');
+    size_t n = at != NULL ? (size_t)(at - addr) : 0;
+
+    for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++)
+        if (n == strlen(robots[i]) && strncasecmp(addr, robots[i], n) == 0)
+            return true;
+    return n > 8 && strncasecmp(at - 8, "-request", 8) == 0;
 }
 
 /* The one address of s[0..n) into out (cap bytes), normalised; false
@@ -1061,6 +1063,9 @@ static bool report_named_local(const struct report_ctx *c, const char *text,
     return found > 0;
 }
 
+static bool report_list_manager(const struct report_ctx *c);
+static bool report_list_refused(struct report_ctx *c);
+
 /* Last resorts for a notice that names nobody in its prose: DSN fields
  * pasted as text, a delivery-status part of an enclosed notice, a notice
  * forwarded inline, the envelope recipient of the returned original, its
@@ -1081,6 +1086,11 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         return "rfc3464";
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
         return mta;
+    /* a list manager's notice that encloses no notice of a failure and
+     * refuses no post (one held for moderation, a subscription confirmed)
+     * is no failure of the list the post went to */
+    if (report_list_manager(c) && !report_list_refused(c))
+        return NULL;
     /* a list manager's own address (l-bounces@, where a returned
      * auto-reply went) is none */
     struct report_rcpt *rc = NULL;
@@ -1387,18 +1397,39 @@ static bool report_all_quoted(const struct report *r, const char *text,
     return r->nrcpts > 0;
 }
 
-/* Where the first quoted line of text[0..len) starts (one whose first
- * byte other than a blank is '>'), len when none is. */
+enum report_line { LINE_BLANK, LINE_QUOTED, LINE_WORDS };
+
+/* What the line at text[ls..len) is: blank, quoted (its first byte other
+ * than a blank is '>') or words.  *next is where the line after it starts
+ * (a CR, an LF or both end a line; len at the end). */
+static enum report_line report_line_at(const char *text, size_t len, size_t ls,
+                                       size_t *next)
+{
+    size_t i = ls;
+
+    while (i < len && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    size_t e = scan_eol(text, i, len);
+    *next = e >= len                                                ? len
+            : text[e] == '\r' && e + 1 < len && text[e + 1] == '\n' ? e + 2
+                                                                    : e + 1;
+    if (i == e)
+        return LINE_BLANK;
+    return text[i] == '>' ? LINE_QUOTED : LINE_WORDS;
+}
+
+/* Where the first quoted line of text[0..len) that follows a line of its
+ * own words starts (a block quoted at the very start is passed over), len
+ * when none does. */
 static size_t report_before_quote(const char *text, size_t len)
 {
-    for (size_t ls = 0; ls < len;) {
-        size_t i = ls;
-        while (i < len && (text[i] == ' ' || text[i] == '\t'))
-            i++;
-        if (i < len && text[i] == '>')
+    bool own = false;
+
+    for (size_t ls = 0, next; ls < len; ls = next) {
+        enum report_line kind = report_line_at(text, len, ls, &next);
+        if (kind == LINE_QUOTED && own)
             return ls;
-        const char *nl = memchr(text + i, '\n', len - i);
-        ls = nl != NULL ? (size_t)(nl - text) + 1 : len;
+        own = own || kind == LINE_WORDS;
     }
     return len;
 }
@@ -1460,11 +1491,12 @@ static bool report_list_refusal(const char *text, size_t len)
 }
 
 /* Is the message a list manager's own notice: marked so
- * (X-List-Administrivia: yes) or from its own address (c->from_addr read
- * by now)? */
+ * (X-List-Administrivia: yes) or from one of its addresses or its robot's
+ * (c->from_addr read by now)? */
 static bool report_list_manager(const struct report_ctx *c)
 {
-    return c->list_admin || report_list_role(c->from_addr);
+    return c->list_admin || report_list_role(c->from_addr) ||
+           report_list_robot(c->from_addr);
 }
 
 /* A list manager's notice that it refused a post: marked as its own
@@ -1551,11 +1583,6 @@ static void report_text_decide(struct report_ctx *c)
             report_as_autoreply(c);
         return;
     }
-    /* a list manager's notice that names nobody as failed and refuses
-     * no post (one held for moderation, a subscription confirmed) is no
-     * failure of the list the post went to */
-    if (r->nrcpts == 0 && report_list_manager(c) && !report_list_refused(c))
-        return;
     if (r->nrcpts == 0)
         mta = report_fallback(c, orig);
     else

@@ -149,6 +149,33 @@ static const struct {
      "--S\nContent-Type: text/rfc822-headers\n\nFrom: ann@example.net\n"
      "To: climate@lists.example.org\nSubject: seminar\n--S--\n",
      REPORT_BOUNCE, "text", "climate@lists.example.org", ""},
+    {"a mail system's bounce of a post to a list robot's own address: that "
+     "address failed",
+     "From: MAILER-DAEMON@mx.example.org\n"
+     "Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/mixed; boundary=B\n\n--B\n"
+     "Content-Type: text/plain\n\nThis is the mail system at host "
+     "mx.example.org. Your message could not be delivered.\n--B\n"
+     "Content-Type: text/rfc822-headers\n\nFrom: ann@example.net\n"
+     "To: sympa@lists.example.org\nSubject: subscribe dev\n\n--B--\n",
+     REPORT_BOUNCE, "text", "sympa@lists.example.org", ""},
+    {"a list manager's notice of a bounce it could not read, enclosing a "
+     "DSN: the DSN's recipient failed",
+     "From: dev-bounces@lists.example.org\nTo: dev-owner@lists.example.org\n"
+     "Subject: Uncaught bounce notification\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/mixed; boundary=M\n\n--M\n"
+     "Content-Type: text/plain\n\nThe attached message was received, but "
+     "no member addresses could be extracted from it.\n\n--M\n"
+     "Content-Type: message/rfc822\n\nFrom: MAILER-DAEMON@mx.example.net\n"
+     "To: dev-bounces@lists.example.org\nSubject: Undelivered Mail\n"
+     "MIME-Version: 1.0\nContent-Type: multipart/report; "
+     "report-type=delivery-status; boundary=R\n\n--R\n"
+     "Content-Type: message/delivery-status\n\n"
+     "Reporting-MTA: dns; mx.example.net\n\n"
+     "Final-Recipient: rfc822; gone@example.net\nAction: failed\n"
+     "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n\n"
+     "--R--\n\n--M--\n",
+     REPORT_BOUNCE, "rfc3464", "gone@example.net", "5.1.1"},
     {"a filter's summary of held mail, titled in Dutch, lists senders, no "
      "failed recipient",
      "From: Filter <quarantine@example.nl>\nTo: f@example.nl\n"
@@ -567,6 +594,38 @@ static void test_list_reads_its_own_heading(void **state)
             assert_null(strstr(r->rcpts[i].diagnostic, "delayed"));
         }
     report_free(&r);
+}
+
+/* An automatic reply's own words end at the first line it quotes, with
+ * any line end (CR alone too); a quote it starts with is passed over. */
+static void test_autoreply_words_end_at_quote(void **state)
+{
+    static const struct {
+        const char *body, *diag;
+    } replies[] = {
+        {"I am away.\n> <bob@example.net>: 550 5.1.1 User unknown\n",
+         "I am away."},
+        {"I am away.\r> <bob@example.net>: 550 5.1.1 User unknown\r",
+         "I am away."},
+        {"I am away.\r\n\r\n  > quoted\r\nnot mine\r\n", "I am away."},
+        {"> hi\nThis mailbox is closed.\n", "> hi This mailbox is closed."},
+    };
+    (void)state;
+
+    for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+        char msg[512];
+        int n = snprintf(msg, sizeof msg,
+                         "From: Al <al@example.com>\nTo: b@example.net\n"
+                         "Subject: Away\nAuto-Submitted: auto-replied\n\n%s",
+                         replies[i].body);
+        assert_true(n > 0 && (size_t)n < sizeof msg);
+        struct report *r = parse_default(msg, (size_t)n);
+        assert_int_equal(r->kind, REPORT_AUTOREPLY);
+        assert_int_equal(r->nrcpts, 1);
+        assert_non_null(r->rcpts[0].diagnostic);
+        assert_string_equal(r->rcpts[0].diagnostic, replies[i].diag);
+        report_free(&r);
+    }
 }
 
 static void test_truncation_is_flagged(void **state)
@@ -1081,6 +1140,7 @@ int main(void)
         cmocka_unit_test(test_text_charsets_as_reference),
         cmocka_unit_test(test_latin1_notice_becomes_utf8),
         cmocka_unit_test(test_failed_recipients_header_bounds),
+        cmocka_unit_test(test_autoreply_words_end_at_quote),
         cmocka_unit_test(test_truncation_is_flagged),
         cmocka_unit_test(test_shared_reply_bounded),
         cmocka_unit_test(test_list_reads_its_own_heading),
