@@ -2543,6 +2543,26 @@ static const struct reply_row rows[] = {
      N, "delivered", false},
     {"I'm away until 10 June. Your mail will be read when I return.", N,
      "vacation", false},
+    /* greylisting in other words; a domain that does not exist, in
+     * Japanese; an auto-reply in Ukrainian; a sending account without
+     * SMTP rights */
+    {"421 4.7.0 Temporarily rejected: first contact from this sender/host "
+     "pair, retry after 5 minutes",
+     S, "greylisted", false},
+    {"\xe5\xae\x9b\xe5\x85\x88\xe3\x83\x89\xe3\x83\xa1\xe3\x82\xa4\xe3"
+     "\x83\xb3(example.jpp)\xe3\x81\x8c\xe5\xad\x98\xe5\x9c\xa8\xe3\x81"
+     "\x97\xe3\x81\xaa\xe3\x81\x84\xe3\x81\x9f\xe3\x82\x81\xe3\x80\x81"
+     "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\x92\xe9\x85\x8d\xe9"
+     "\x80\x81\xe3\x81\xa7\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x9b\xe3\x82"
+     "\x93\xe3\x81\xa7\xe3\x81\x97\xe3\x81\x9f\xe3\x80\x82",
+     H, "domain_not_found", false},
+    {"\xd0\x90\xd0\xb2\xd1\x82\xd0\xbe\xd0\xb2\xd1\x96\xd0\xb4\xd0\xbf"
+     "\xd0\xbe\xd0\xb2\xd1\x96\xd0\xb4\xd1\x8c: \xd0\xaf \xd1\x83 \xd0"
+     "\xb2\xd1\x96\xd0\xb4\xd0\xbf\xd1\x83\xd1\x81\xd1\x82\xd1\x86\xd1"
+     "\x96 \xd0\xb4\xd0\xbe 3 \xd1\x87\xd0\xb5\xd1\x80\xd0\xb2\xd0\xbd"
+     "\xd1\x8f.",
+     N, "vacation", false},
+    {"550 User has no permission", X, "smtp_auth", false},
     /* out-of-office words in Spanish, Polish, Russian, Korean */
     {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
      N, "vacation", false},
