@@ -198,3 +198,4 @@ EXTRA_DIST += tests/golden/autoreply-held-verify.eml tests/golden/autoreply-held
 EXTRA_DIST += tests/golden/json-event-nested.eml tests/golden/json-event-nested.ref
 EXTRA_DIST += tests/golden/json-event-list.eml tests/golden/json-event-list.ref
 EXTRA_DIST += tests/golden/ticket-quote-undelivered.eml tests/golden/ticket-quote-undelivered.ref
+EXTRA_DIST += tests/golden/challenge-held.eml tests/golden/challenge-held.ref

@@ -2563,6 +2563,11 @@ static const struct reply_row rows[] = {
      "\xd1\x8f.",
      N, "vacation", false},
     {"550 User has no permission", X, "smtp_auth", false},
+    /* a challenge-response hold told as a delivery notice tells it */
+    {"A message that you sent has not yet been delivered to its recipient: "
+     "ann@example.org Your original message is being held pending "
+     "confirmation that it was sent by a real person and not a spammer.",
+     N, "vacation", false},
     /* out-of-office words in Spanish, Polish, Russian, Korean */
     {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
      N, "vacation", false},
