@@ -2568,6 +2568,16 @@ static const struct reply_row rows[] = {
      "ann@example.org Your original message is being held pending "
      "confirmation that it was sent by a real person and not a spammer.",
      N, "vacation", false},
+    /* a domain refused as a command's argument; one not found, in
+     * Spanish; a complaint as a sending service exports it */
+    {"501 5.5.4 Invalid domain name", X, "syntax", false},
+    {"550 5.1.1 Invalid domain name", H, "domain_not_found", false},
+    {"No se ha encontrado la direcci\xc3\xb3n. Tu mensaje no se ha entregado "
+     "a ana@example.es porque no se ha encontrado el dominio example.es.",
+     H, "domain_not_found", false},
+    {"complaintFeedbackType: abuse, userAgent: Example Feedback Loop (V0.01), "
+     "complainedRecipients: [kim@example.net]",
+     N, "feedback", false},
     /* out-of-office words in Spanish, Polish, Russian, Korean */
     {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
      N, "vacation", false},
