@@ -2578,6 +2578,18 @@ static const struct reply_row rows[] = {
     {"complaintFeedbackType: abuse, userAgent: Example Feedback Loop (V0.01), "
      "complainedRecipients: [kim@example.net]",
      N, "feedback", false},
+    /* sending services' names for a moved address, a bad address, a
+     * delivery; an attachment type refused */
+    {"Postmark AddressChange: The recipient has requested an address "
+     "change.",
+     H, "has_moved", false},
+    {"BadEmailAddress: The address is not a valid email address.", H,
+     "address_invalid", false},
+    {"reject_reason: invalid", H, "address_invalid", false},
+    {"Mailgun delivered: 250 Great success", N, "delivered", false},
+    {"550 Rejected: executable attachments (.exe, .scr, .js) are not "
+     "accepted by this server",
+     X, "content", false},
     /* out-of-office words in Spanish, Polish, Russian, Korean */
     {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
      N, "vacation", false},
