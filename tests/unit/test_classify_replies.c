@@ -1769,7 +1769,7 @@ static const struct reply_row rows[] = {
      "system_error", false},
     {"550 5.7.1 Message refused by content policy (attachment type .exe "
      "blocked); SPF, DKIM and DMARC all passed",
-     X, "policy", false},
+     X, "content", false},
     {"550 5.7.1 Blocked: listed at zen.spamhaus.org, SPF check passed", X,
      "blocklisted", false},
     {"550 5.7.23 SPF validation failed; DKIM and DMARC not evaluated", X,
@@ -2589,6 +2589,12 @@ static const struct reply_row rows[] = {
     {"Mailgun delivered: 250 Great success", N, "delivered", false},
     {"550 Rejected: executable attachments (.exe, .scr, .js) are not "
      "accepted by this server",
+     X, "content", false},
+    /* a complaint report named as one; an attachment type refused */
+    {"This is a spam complaint (ARF report): a user marked your message as "
+     "spam",
+     N, "feedback", false},
+    {"550 Rejected: attachment extension \".js\" is blocked on this server",
      X, "content", false},
     /* out-of-office words in Spanish, Polish, Russian, Korean */
     {"Estoy fuera de la oficina hasta el lunes, con acceso limitado al correo.",
