@@ -4,6 +4,7 @@
 #include "core/rbuild.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "core/addrscan.h"
 
 #define RBUILD_BLOCK 1000 /* bytes malloc'd for a block of strings */
+#define RBUILD_INDEX_FROM 16 /* recipients from which lookups use an index */
 
 struct rbuild_block {
     struct rbuild_block *next;
@@ -92,12 +94,88 @@ void rbuild_drop(struct rbuild *b, char **field)
     *field = NULL;
 }
 
+/* FNV-1a of s, ASCII case folded: equal for addresses strcasecmp() finds
+ * equal, so that a lookup in the index compares strings only when keys
+ * agree. */
+static unsigned rbuild_key(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        h = (h ^ (ch >= 'A' && ch <= 'Z' ? ch + 32u : ch)) * 16777619u;
+    }
+    return h;
+}
+
+/* The entry for norm, or NULL.  Without an index, the entries are read in
+ * turn (a report has few: no key is computed); with one, its slots from
+ * norm's key on, up to an empty one.  A slot may be stale (an entry
+ * dropped when a report cut its recipients, its place perhaps taken
+ * again): the entry it names is compared like any other. */
 struct report_rcpt *rbuild_lookup(struct rbuild *b, const char *norm)
 {
-    for (size_t i = 0; i < b->r->nrcpts; i++)
-        if (strcasecmp(b->r->rcpts[i].recipient, norm) == 0)
-            return &b->r->rcpts[i];
-    return NULL;
+    struct report_rcpt *rcpts = b->r->rcpts;
+    size_t n = b->r->nrcpts;
+
+    if (b->nindex == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (strcasecmp(rcpts[i].recipient, norm) == 0)
+                return &rcpts[i];
+        return NULL;
+    }
+    unsigned key = rbuild_key(norm);
+    for (size_t s = key & (b->nindex - 1);; s = (s + 1) & (b->nindex - 1)) {
+        unsigned e = b->index[s];
+        if (e == 0)
+            return NULL;
+        if (e <= n && rcpts[e - 1].key == key &&
+            strcasecmp(rcpts[e - 1].recipient, norm) == 0)
+            return &rcpts[e - 1];
+    }
+}
+
+/* Puts entry i (0-based) into the index, which has a free slot; its key
+ * is set on the way. */
+static void rbuild_index_put(struct rbuild *b, size_t i)
+{
+    struct report_rcpt *rc = &b->r->rcpts[i];
+    size_t s = (rc->key = rbuild_key(rc->recipient)) & (b->nindex - 1);
+
+    while (b->index[s] != 0)
+        s = (s + 1) & (b->nindex - 1);
+    b->index[s] = (unsigned)i + 1;
+    b->nused++;
+}
+
+/* Indexes the entry just added, once there are RBUILD_INDEX_FROM: a new
+ * index, four slots an entry, when the one in use is half full.  Its
+ * bytes go with the report's strings. */
+static bool rbuild_index_add(struct rbuild *b)
+{
+    size_t n = b->r->nrcpts;
+
+    if (b->nindex == 0 && n < RBUILD_INDEX_FROM)
+        return true;
+    if (b->nindex == 0 || 2 * (b->nused + 1) > b->nindex) {
+        size_t slots = 64;
+        while (slots < 4 * n)
+            slots *= 2;
+        char *mem =
+            rbuild_alloc(b, slots * sizeof *b->index + _Alignof(unsigned) - 1);
+        if (mem == NULL)
+            return false;
+        uintptr_t a = ((uintptr_t)mem + _Alignof(unsigned) - 1) &
+                      ~(uintptr_t)(_Alignof(unsigned) - 1);
+        b->index = (unsigned *)a;
+        b->nindex = slots;
+        b->nused = 0;
+        memset(b->index, 0, slots * sizeof *b->index);
+        for (size_t i = 0; i + 1 < n; i++)
+            rbuild_index_put(b, i);
+    }
+    rbuild_index_put(b, n - 1);
+    return true;
 }
 
 static bool rbuild_grow(struct rbuild *b)
@@ -144,6 +222,8 @@ static struct report_rcpt *rbuild_add(struct rbuild *b, const char *norm,
         return NULL;
     memcpy(rc->recipient, norm, n + 1);
     b->r->nrcpts++;
+    if (!rbuild_index_add(b))
+        return NULL;
     if (is_new_r != NULL)
         *is_new_r = true;
     return rc;

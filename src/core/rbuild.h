@@ -6,7 +6,8 @@
  * array directly: rbuild_rcpt() normalises an address (addrscan.h), returns the
  * existing entry for an address already reported (deduplication is per
  * message, case-insensitive) or appends a new one, and refuses more than
- * lim->max_recipients (REPORT_ERR_RECIPIENTS).  rbuild_str() sets a string
+ * lim->max_recipients (REPORT_ERR_RECIPIENTS).  Past a few recipients, a
+ * hash index finds an address in constant time.  rbuild_str() sets a string
  * field only when it is still unset, so the first, most structured source
  * wins.  A failed allocation sets b->oom; callers carry on and report_parse()
  * turns it into its error return.
@@ -33,6 +34,11 @@ struct rbuild {
     const struct mime_limits *lim;
     size_t cap; /* allocated entries in r->rcpts */
     bool oom;
+    /* the recipients by key (report_rcpt.key), once there are a few:
+     * nindex slots (a power of 2; 0 when none), nused of them taken, each
+     * an entry's place + 1 or 0 */
+    unsigned *index;
+    size_t nindex, nused;
 };
 
 /* Room made with b's report, in the same allocation, for its first nroom

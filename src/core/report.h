@@ -79,6 +79,8 @@ struct report_rcpt {
     char *remote_mta;         /* Remote-MTA host or NULL */
     char *last_attempt;       /* Last-Attempt-Date or NULL */
     char *will_retry_until;   /* Will-Retry-Until or NULL */
+    unsigned key;             /* hash of recipient, case folded, once
+                                 indexed (rbuild.h) */
 };
 
 struct rbuild_block;

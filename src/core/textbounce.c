@@ -1346,6 +1346,13 @@ struct tb_ctx {
     struct tb_at at[TB_AT_LINES]; /* the first '@' lines of the text */
     size_t nat;
     struct tb_memo line, sent_by; /* TB_SET_AT_LINE of the line, of prev */
+    /* a block's first line, its length and whether it holds a reply
+     * code: every address of one long line starts a block there */
+    struct {
+        const char *key;
+        size_t len, next;
+        bool reply;
+    } own;
     /* A list of bare addresses, one a line, followed by one reason: the
      * recipients (indexes) of the list without a reason so far, the line
      * the next one must start at, and the pairs (recipient, recipient
@@ -1591,8 +1598,14 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
     bool retry = true;  /* each line so far says only that it is retried */
     /* an address line with its own reply (a table's row) ends at the next
      * blank line, the first one too */
-    size_t fl = tb_line(c->text, c->len, p, &next);
-    bool own_reply = tb_code(c->text + p, fl) != 0;
+    if (c->own.key != c->text + p) {
+        c->own.key = c->text + p;
+        c->own.len = tb_line(c->text, c->len, p, &c->own.next);
+        c->own.reply = tb_code(c->text + p, c->own.len) != 0;
+    }
+    size_t fl = c->own.len;
+    bool own_reply = c->own.reply;
+    next = c->own.next;
     struct tb_row row0;
     char a0[ADDRSCAN_MAX];
     bool table = own_reply && tb_row_columns(c->text + p, fl, &row0, a0) &&
@@ -2690,6 +2703,7 @@ static void tb_ctx_init(struct tb_ctx *c, struct rbuild *b, const char *text,
     c->family_found = 0;
     c->nat = 0;
     c->line = c->sent_by = (struct tb_memo){NULL, 0};
+    c->own.key = NULL;
     c->nlist = c->list_next = c->nshare = 0;
     c->list_head = NULL;
     c->list_head_len = 0;

@@ -440,6 +440,64 @@ static void test_rcpt_norm_same(void **state)
     }
 }
 
+/* Past a few recipients lookups go through an index: every address is
+ * found again in any case, only once, also after the report has cut its
+ * recipients (as a notice's list does) and others have taken their
+ * places. */
+static void test_rcpt_index(void **state)
+{
+    struct mime_limits lim;
+    struct report *r = calloc(1, sizeof *r);
+    struct rbuild b = {.r = r, .lim = &lim};
+    char a[64];
+    bool is_new;
+
+    (void)state;
+    assert_non_null(r);
+    mime_limits_default(&lim);
+    for (int i = 0; i < 300; i++) {
+        snprintf(a, sizeof a, "User%d@Example.org", i);
+        assert_non_null(rbuild_rcpt(&b, a, strlen(a), &is_new));
+        assert_true(is_new);
+    }
+    assert_int_equal(r->nrcpts, 300);
+    assert_true(b.nindex >= 4 * 16);
+    for (int i = 0; i < 300; i++) {
+        snprintf(a, sizeof a, "uSER%d@EXAMPLE.ORG", i);
+        struct report_rcpt *rc = rbuild_lookup(&b, a);
+        assert_non_null(rc);
+        assert_int_equal(rc - r->rcpts, i);
+        assert_ptr_equal(rbuild_rcpt(&b, a, strlen(a), &is_new), rc);
+        assert_false(is_new);
+    }
+    r->nrcpts = 20; /* cut: the others are gone */
+    for (int i = 20; i < 300; i++) {
+        snprintf(a, sizeof a, "user%d@example.org", i);
+        assert_null(rbuild_lookup(&b, a));
+    }
+    for (int i = 0; i < 50; i++) { /* new ones in their places, and back */
+        snprintf(a, sizeof a, "new%d@example.net", i);
+        assert_non_null(rbuild_rcpt(&b, a, strlen(a), &is_new));
+        assert_true(is_new);
+        snprintf(a, sizeof a, "user%d@example.org", 100 + i);
+        assert_non_null(rbuild_rcpt(&b, a, strlen(a), &is_new));
+        assert_true(is_new);
+    }
+    assert_int_equal(r->nrcpts, 120);
+    for (int i = 0; i < 50; i++) {
+        snprintf(a, sizeof a, "NEW%d@example.net", i);
+        struct report_rcpt *rc = rbuild_lookup(&b, a);
+        assert_non_null(rc);
+        assert_int_equal(rc - r->rcpts, 20 + 2 * i);
+        snprintf(a, sizeof a, "user%d@example.org", 100 + i);
+        assert_int_equal(rbuild_lookup(&b, a) - r->rcpts, 21 + 2 * i);
+    }
+    snprintf(a, sizeof a, "user%d@example.org", 19);
+    assert_int_equal(rbuild_lookup(&b, a) - r->rcpts, 19);
+    assert_false(b.oom);
+    report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_normalize_long_domains),
         cmocka_unit_test(test_next_reference),
         cmocka_unit_test(test_rcpt_norm_same),
+        cmocka_unit_test(test_rcpt_index),
         cmocka_unit_test(test_utf8_punctuation_breaks),
     };
     return cmocka_run_group_tests_name("addrscan", tests, NULL, NULL);

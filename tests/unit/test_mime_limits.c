@@ -1,10 +1,11 @@
 /*
  * test_mime_limits.c - report_parse() on pathological input: a 5 MB header
  * line, 10,000 nested multiparts, unterminated boundaries, NUL bytes,
- * invalid base64, too many parts and recipients.  Each must end, flag the
- * problem and not crash; and the cost must grow linearly: the CPU time for
- * an input four times larger must stay under a generous multiple (16x) of
- * the time for the smaller one (the best of three runs each).
+ * invalid base64, too many parts and recipients (one a line, or all on
+ * one line).  Each must end, flag the problem and not crash; and the cost
+ * must grow linearly: the CPU time for an input four times larger must stay
+ * under a generous multiple (16x) of the time for the smaller one (the best
+ * of three runs each).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +43,9 @@ static void buf_str(struct buf *b, const char *s)
     buf_add(b, s, strlen(s));
 }
 
+/* max_recipients for parse_errors() other than the default: 0 for none */
+static size_t max_recipients;
+
 static unsigned parse_errors(const struct buf *b, struct report **r_r)
 {
     struct mime_limits lim;
@@ -50,6 +54,8 @@ static unsigned parse_errors(const struct buf *b, struct report **r_r)
     unsigned e;
 
     mime_limits_default(&lim);
+    if (max_recipients != 0)
+        lim.max_recipients = max_recipients;
     assert_int_equal(report_parse(b->s, b->len, &lim, &r, &err), 0);
     e = r->errors;
     if (r_r != NULL)
@@ -97,6 +103,21 @@ static void gen_addresses(struct buf *b, size_t n)
         snprintf(line, sizeof line, "<user%zu@example.org>: 550 unknown\n", i);
         buf_str(b, line);
     }
+}
+
+/* All the addresses on one line, with one reply after them: each starts
+ * a block at that line, whose reply code must not be looked for again. */
+static void gen_addresses_one_line(struct buf *b, size_t n)
+{
+    char addr[64];
+
+    buf_str(b, "From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n\n"
+               "Your message could not be delivered to these recipients:\n");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(addr, sizeof addr, "<user%zu@example%zu.org> ", i, i % 50);
+        buf_str(b, addr);
+    }
+    buf_str(b, ": host mx.example.org said: 550 5.1.1 User unknown\n");
 }
 
 static void gen_ats(struct buf *b, size_t n)
@@ -230,6 +251,10 @@ static void test_time_is_linear(void **state)
     check_linear(gen_nested, 2500, "nested multiparts");
     check_linear(gen_parts, 200, "many parts");
     check_linear(gen_addresses, 2000, "many addresses");
+    max_recipients = 100000; /* that the limit does not hide the cost */
+    check_linear(gen_addresses, 2000, "many addresses, no limit");
+    check_linear(gen_addresses_one_line, 2000, "many addresses, one line");
+    max_recipients = 0;
     check_linear(gen_ats, 50000, "many @");
     check_linear(gen_open_tag, 20000, "a tag open for long");
 }
