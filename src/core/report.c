@@ -573,7 +573,7 @@ static bool report_has_word(const char *s, const char *w)
 /* Does a Subject title a summary of the mail a filter held ("Spam
  * Quarantine Summary", "Quarantine digest")?  Its list names the senders
  * of that mail, none of them a failed recipient. */
-static bool report_held_digest(const char *s)
+static bool report_held_digest(const char *subject, const char *from)
 {
     /* quarantine (English, Dutch and French, German, Italian, Spanish),
      * spam; summary, digest, overview (Dutch, German: either case),
@@ -585,10 +585,20 @@ static bool report_held_digest(const char *s)
         "summary", "digest", "overview", "overzicht",
         "\xc3\xbc" "bersicht", "\xc3\x9c" "bersicht", "zusammenfassung",
         "riepilogo", "resumen", "r\xc3\xa9" "capitulatif"};
-    size_t n = strlen(s);
+    const size_t nheld = sizeof held / sizeof *held;
+    const size_t nsummary = sizeof summary / sizeof *summary;
+    size_t n = strlen(subject);
 
-    return report_holds_any(s, n, held, sizeof held / sizeof *held) &&
-           report_holds_any(s, n, summary, sizeof summary / sizeof *summary);
+    if (!report_holds_any(subject, n, summary, nsummary))
+        return false;
+    if (report_holds_any(subject, n, held, nheld))
+        return true;
+    /* a filter's digest titled without its word for held mail ("End User
+     * Digest"), from an address named for what it sends (quarantine@,
+     * spam-digest@) */
+    n = from != NULL ? strlen(from) : 0;
+    return report_holds_any(from, n, held, nheld) ||
+           report_holds_any(from, n, summary, nsummary);
 }
 
 enum {
@@ -653,7 +663,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->list_admin = report_hdr_has(&w[T_ADMIN], "yes");
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
-    c->held_digest = r->subject != NULL && report_held_digest(r->subject);
+    c->held_digest =
+        r->subject != NULL && report_held_digest(r->subject, r->from);
     /* an answer, no message forwarded (whose notice is one: Sisimai's
      * reading, a person's "Fwd:" of a bounce keeps its failures) */
     c->answering = (w[T_INREPLYTO].found || w[T_REFERENCES].found ||

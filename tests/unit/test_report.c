@@ -184,6 +184,16 @@ static const struct {
      "spam@bad.example  Undeliverable: invoice overdue  Spam\n"
      "news@bulk.example  Mailbox full? Read this  Bulk\n",
      REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"a filter's digest titled without a word for held mail, from an "
+     "address named for it: its list of senders names no failed recipient",
+     "From: Protection Server <pps-digest@example.com>\n"
+     "To: bounces@example.com\nSubject: End User Digest: 2 New Messages\n"
+     "Auto-Submitted: auto-generated\n\n"
+     "The emails listed below have been placed in your personal "
+     "Quarantine.\n\nScore  From  Subject\n"
+     "97  no-reply@invoices.example  Mail delivery failed: returning "
+     "message to sender\n95  dse@sign.example  Please review\n",
+     REPORT_NOT_BOUNCE, NULL, "", ""},
     {"a disposition notification of a message its reader deleted by hand: "
      "a read receipt, no failure",
      "From: Ann <ann@example.org>\nTo: a@example.com\nMIME-Version: 1.0\n"
