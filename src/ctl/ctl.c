@@ -7,6 +7,7 @@
 
 #include "ctl/ctl.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,5 +228,13 @@ int main(int argc, char **argv)
     optind = 0; /* glibc: a full reset, the command's getopt starts afresh */
     status = cmd->run(&env, argc, argv);
     cfg_unref(&lazy.cfg);
+    /* A list or export cut short by a full disk is no success. */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        ctl_error("standard output: %s",
+                  errno != 0 ? strerror(errno) : "write error");
+        if (status == CTL_OK || status == CTL_NO)
+            status = CTL_IOERR;
+    }
     return status;
 }

@@ -111,4 +111,18 @@ tap_ok $? "rows before and after a bad row are imported"
 printf 'foo,bar\n1,2\n' >"$W/unknown.csv"
 $C import "$W/unknown.csv" >/dev/null 2>"$W/err"
 tap_ok $([ $? = 65 ] && grep -q "unknown format" "$W/err"; echo $?) "an unknown format is refused"
+# a write error on the standard output (disk full) is an I/O error, not a
+# success: "export > backup.csv" must not exit 0 with a truncated file
+if [ -w /dev/full ]; then
+    $A export -f csv >/dev/full 2>"$W/err"
+    rc=$?
+    tap_ok $([ $rc = 74 ] && grep -q "standard output" "$W/err"; echo $?) \
+        "export to a full standard output exits 74 ($rc)"
+    $A list >/dev/full 2>/dev/null
+    rc=$?
+    tap_ok $([ $rc = 74 ]; echo $?) "list to a full standard output exits 74 ($rc)"
+else
+    tap_skip "no /dev/full: export to a full standard output"
+    tap_skip "no /dev/full: list to a full standard output"
+fi
 tap_done
