@@ -170,15 +170,22 @@ static void main_warn(void *ctx, const char *message)
     fprintf(stderr, "bounceguard: warning: %s\n", message);
 }
 
-/* -n: the rules the configuration names load as the daemon would load
- * them; exits 78 with the rules' own FILE:LINE error when they do not. */
-static void main_check_rules(struct main_daemon *d)
+static void main_nowarn(void *ctx, const char *message)
+{
+    (void)ctx;
+    (void)message; /* the daemon logs them when it loads the rules */
+}
+
+/* -n and start-up: the rules the configuration names load as the daemon
+ * would load them; exits 78 with the rules' own FILE:LINE error when they
+ * do not (before detaching and binding the socket). */
+static void main_check_rules(struct main_daemon *d, rulesfile_warn_fn *warn)
 {
     char *error = NULL;
     size_t count;
 
-    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &count, main_warn,
-                        NULL, &error) != 0) {
+    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &count, warn, NULL,
+                        &error) != 0) {
         fprintf(stderr, "bounceguard: %s\n",
                 error != NULL ? error : "cannot load the rules");
         free(error);
@@ -497,12 +504,13 @@ int main(int argc, char **argv)
     main_options(&d, argc, argv, &check_only);
     main_load(&d);
     if (check_only) {
-        main_check_rules(&d);
+        main_check_rules(&d, main_warn);
         cfg_unref(&d.cfg);
         free(d.conf_path);
         return 0;
     }
     main_check_identity(&d);
+    main_check_rules(&d, main_nowarn);
     main_start(&d);
     main_loop(&d);
     log_notice(NULL, "stopped bounceguard %s", PACKAGE_VERSION);

@@ -64,6 +64,18 @@ expect 78 "$W/local.conf:2: unknown reason 'nosuch'" \
 printf 'classify = { rules_file = "%s"; };\n' "$W/missing-rules.conf" >"$W/r2.conf"
 expect 78 "^bounceguard: $W/missing-rules.conf: cannot open" \
     "-n rejects a missing rules file" "$BG" -n -c "$W/r2.conf"
+# the daemon itself: broken rules are a configuration error (78, which the
+# systemd unit does not restart on), found before the socket is bound
+{
+    cat "$W/r1.conf"
+    printf 'socket = "unix:%s/r1.sock";\npidfile = "";\nuser = "%s";\n' \
+        "$W" "$(id -un)"
+} >"$W/r1d.conf"
+expect 78 "$W/local.conf:2: unknown reason 'nosuch'" \
+    "a start with broken site rules exits 78 with their file:line" \
+    "$BG" -f -c "$W/r1d.conf"
+[ ! -e "$W/r1.sock" ]
+tap_ok $? "... before the socket was created"
 rules_conf "$W/r3.conf" 'site-slow policy code=550 text=/\\d{3}x?|ab/\n'
 expect 0 "^bounceguard: warning: $W/local.conf:1: rule site-slow: its text= expression has no literal to look for first" \
     "-n warns about a rule that runs on every reply" "$BG" -n -c "$W/r3.conf"
