@@ -525,14 +525,29 @@ static int cfg_walk(struct cfg_loader *ld, const config_setting_t *parent,
     return 0;
 }
 
-static int cfg_check_groups(struct cfg_loader *ld)
+/* The setting a group check blames: the key itself when the file sets it,
+ * else its group's "name = { ... }" (NULL when the file has neither). */
+static const config_setting_t *cfg_blamed(const config_t *lc, const char *key)
+{
+    const config_setting_t *s = config_lookup(lc, key);
+    const char *dot = strchr(key, '.');
+    char group[64];
+
+    if (s != NULL || dot == NULL || (size_t)(dot - key) >= sizeof group)
+        return s;
+    memcpy(group, key, (size_t)(dot - key));
+    group[dot - key] = '\0';
+    return config_lookup(lc, group);
+}
+
+static int cfg_check_groups(struct cfg_loader *ld, const config_t *lc)
 {
     for (size_t g = 0; g < cfg_groups_count; g++) {
         const char *key = cfg_groups[g].name, *error = NULL;
         if (cfg_groups[g].check == NULL ||
             cfg_groups[g].check(&ld->cfg->set, &key, &error) == 0)
             continue;
-        cfg_fail(ld, NULL, "", key, "%s", error);
+        cfg_fail(ld, cfg_blamed(lc, key), "", key, "%s", error);
         return -1;
     }
     return 0;
@@ -609,7 +624,7 @@ int cfg_load(const char *path, struct bg_config **cfg_r, char **error_r)
     else if (cfg_fill_defaults(&ld) == 0 && cfg_read(&ld, &lc) == 0 &&
              cfg_walk(&ld, config_root_setting(&lc), cfg_schema_group("")) ==
                  0 &&
-             cfg_check_groups(&ld) == 0)
+             cfg_check_groups(&ld, &lc) == 0)
         ret = 0;
     config_destroy(&lc);
     if (ret == 0) {

@@ -323,18 +323,26 @@ static int cfg_milter_check(const struct bg_settings *set, const char **key_r,
 
 /* ------------------------------------------------------------------ auth */
 
-/* "" (system resolver), "IP" or "IP@PORT"; IPv4 or IPv6 literal. */
+/* "" (system resolver), "IP" or "IP@PORT"; an IPv4 literal, the only
+ * kind of server the DNS client (auth/dnsq.c) can ask. */
 static int cfg_valid_resolver(const char *value, const char **error_r)
 {
     const char *at = strrchr(value, '@');
     size_t iplen = at != NULL ? (size_t)(at - value) : strlen(value);
+    char ip[INET_ADDRSTRLEN];
+    struct in_addr addr;
 
     if (value[0] == '\0')
         return 0;
-    if (iplen == 0 || iplen > 45 ||
-        strspn(value, "0123456789abcdefABCDEF.:") != iplen ||
+    if (iplen == 0 || iplen >= sizeof ip ||
         (at != NULL && cfg_valid_port(at + 1, strlen(at + 1)) < 0)) {
         *error_r = "expected \"IP\" or \"IP@PORT\", e.g. \"127.0.0.1@5353\"";
+        return -1;
+    }
+    memcpy(ip, value, iplen);
+    ip[iplen] = '\0';
+    if (inet_pton(AF_INET, ip, &addr) != 1) {
+        *error_r = "expected an IPv4 address, e.g. \"127.0.0.1@5353\"";
         return -1;
     }
     return 0;
