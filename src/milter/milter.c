@@ -860,13 +860,17 @@ int milter_start(char **error_r)
     return 0;
 }
 
+int milter_reload_rules(const struct bg_settings *set)
+{
+    return mrt_rules_install(set) ? 0 : -1;
+}
+
 void milter_reloaded(void)
 {
     struct bg_config *cfg = cfg_current();
 
     if (cfg == NULL)
         return;
-    (void)mrt_rules_install(cfg_settings(cfg));
     mrt_feed_restart(cfg_settings(cfg)); /* with the new rules */
     cfg_unref(&cfg);
 }

@@ -13,6 +13,7 @@
 #ifndef BG_MILTER_H
 #define BG_MILTER_H
 
+#include "common/settings.h"
 #include "milter/mtx.h"
 
 /* The callbacks an engine drives (mengine.h, milter_lm.h). */
@@ -20,6 +21,10 @@ const struct milter_callbacks *milter_callbacks(void);
 /* Opens long-lived resources (store, rules) after the privilege drop,
  * before the engine runs; 0 or -1 with *error_r (malloc'ed). */
 int milter_start(char **error_r);
+/* A reload is about to install a snapshot of these settings: loads and
+ * installs the rules they name; -1 (logged, the rules in use stay) when
+ * they do not load, and the reload must fail. */
+int milter_reload_rules(const struct bg_settings *set);
 /* A reload installed a new config snapshot (cfg_current()). */
 void milter_reloaded(void);
 /* After the engine returned: flush and close everything, unless

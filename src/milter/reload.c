@@ -78,6 +78,14 @@ int reload_config(const char *path)
         free(error);
         return -1;
     }
+    if (milter_reload_rules(cfg_settings(cfg)) != 0) {
+        log_error(NULL,
+                  "reload failed: %s: its classification rules do not load; "
+                  "keeping the running configuration",
+                  path);
+        cfg_unref(&cfg);
+        return -1;
+    }
     if ((old = cfg_current()) != NULL)
         reload_warn_fixed(cfg_settings(old), cfg_settings(cfg));
     cfg_unref(&old);

@@ -1,10 +1,12 @@
 /*
  * reload.h - rereading bounceguard.conf(5) in the running daemon.
  *
- * reload_config() loads the file completely before anything changes.  A
- * broken file is logged ("reload failed: FILE:LINE: KEY: ...") and the
- * running snapshot stays.  A good one becomes cfg_current(), sets the log
- * level, is announced to the filter (milter_reloaded) and logged
+ * reload_config() loads the file and the rules it names completely before
+ * anything changes.  A broken file is logged ("reload failed: FILE:LINE:
+ * KEY: ..."), and so are rules that do not load (their FILE:LINE, then
+ * "reload failed: FILE: its classification rules do not load"): the
+ * running snapshot and rules stay.  A good one becomes cfg_current(), sets the
+ * log level, is announced to the filter (milter_reloaded) and logged
  * ("configuration reloaded from FILE").  What a reload changes: log_level,
  * the milter and classify groups (new connections), the logfeed group (the
  * feed is restarted), and auth.outbound_check, auth.inbound_check,

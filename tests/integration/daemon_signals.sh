@@ -87,7 +87,8 @@ wait_for 10 probe "$SOCK"
 st=$?
 tap_ok $st "the daemon replaced the stale socket and accepts connections"
 [ "$st" -eq 0 ] || sed 's/^/# daemon: /' "$W/out"
-logged "starting bounceguard .* on unix:$SOCK"
+# (the socket listens a moment before the line is written)
+wait_for 5 logged "starting bounceguard .* on unix:$SOCK"
 tap_ok $? "it logged its start"
 [ "$(cat "$W/bg.pid" 2>/dev/null)" = "$BGPID" ]
 tap_ok $? "the pid file holds its pid"
@@ -200,11 +201,15 @@ reloaded() { [ "$(count "classification rules loaded")" -ge "$1" ]; }
 printf 'site-bad nosuch\n' >"$W/local.conf"
 write_conf "$W/bg.conf" info "$W/local.conf"
 before=$(count "classification rules loaded")
+reloads=$(count "configuration reloaded")
 kill -USR1 "$BGPID"
 wait_for 5 logged "classification rules: $W/local.conf:1: unknown reason 'nosuch'"
 tap_ok $? "broken site rules at a reload are logged with file:line"
 alive "$BGPID" && probe "$SOCK" && [ "$(count "classification rules loaded")" -eq "$before" ]
 tap_ok $? "... and the rules in use stay"
+wait_for 5 logged "reload failed: $W/bg.conf: its classification rules do not load; keeping the running configuration" &&
+    [ "$(count "configuration reloaded")" -eq "$reloads" ]
+tap_ok $? "... the reload fails as a whole and says so"
 printf 'site-slow policy code=550 text=/\\d{3}x?|ab/\n' >"$W/local.conf"
 kill -USR1 "$BGPID"
 wait_for 5 reloaded $((before + 1)) &&
