@@ -64,7 +64,7 @@ int pidfile_open(const char *path, struct pidfile **pf_r, pid_t *holder_r)
     pf->fd = fd;
     if (pidfile_write(pf) != 0) {
         saved = errno;
-        pidfile_remove(&pf);
+        (void)pidfile_remove(&pf);
         errno = saved;
         return -1;
     }
@@ -82,17 +82,21 @@ const char *pidfile_path(const struct pidfile *pf)
     return pf->path;
 }
 
-void pidfile_remove(struct pidfile **pfp)
+int pidfile_remove(struct pidfile **pfp)
 {
     struct pidfile *pf = *pfp;
+    int ret, saved;
 
     *pfp = NULL;
     if (pf == NULL)
-        return;
+        return 0;
     /* Unlink while still holding the lock, so no second daemon can have
      * locked the file we remove. */
-    (void)unlink(pf->path);
+    ret = unlink(pf->path) != 0 && errno != ENOENT ? -1 : 0;
+    saved = errno;
     close(pf->fd);
     free(pf->path);
     free(pf);
+    errno = saved;
+    return ret;
 }

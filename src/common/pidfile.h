@@ -24,7 +24,9 @@ int pidfile_open(const char *path, struct pidfile **pf_r, pid_t *holder_r);
 /* Rewrites the pid (after a fork). */
 int pidfile_write(struct pidfile *pf);
 const char *pidfile_path(const struct pidfile *pf);
-/* Removes the file (best effort), releases the lock, frees; NULLs *pf. */
-void pidfile_remove(struct pidfile **pf);
+/* Removes the file, releases the lock, frees; NULLs *pf.  Returns -1
+ * (errno set) when the file could not be removed, 0 otherwise (also when
+ * there was none). */
+int pidfile_remove(struct pidfile **pf);
 
 #endif

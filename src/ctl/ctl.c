@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/cfg_schema.h"
+#include "common/daemon.h"
 #include "common/rulesfile.h"
 
 struct ctl_lazy {
@@ -172,6 +173,13 @@ int cmd_check_config(const struct ctl_env *env, int argc, char **argv)
         ctl_dump_settings(set);
         return CTL_OK;
     }
+    struct daemon_ids ids;
+    if (daemon_ids_lookup(set->user, set->group, &ids, &error) != 0) {
+        ctl_error("%s: %s", env->config_path, error);
+        free(error);
+        return CTL_CONFIG;
+    }
+    daemon_ids_free(&ids);
     if (rulesfile_check(&set->classify, &count, ctl_warn, NULL, &error) != 0) {
         ctl_error("%s", error != NULL ? error : "cannot load the rules");
         free(error);

@@ -98,6 +98,18 @@ static void main_usage(FILE *fp)
             MAIN_DEFAULT_CONF);
 }
 
+/* Removes the pid file; one left behind (its directory not writable by
+ * the daemon's user once privileges are dropped) is logged. */
+static void main_pidfile_remove(struct main_daemon *d)
+{
+    char *path = d->pidfile != NULL ? strdup(pidfile_path(d->pidfile)) : NULL;
+
+    if (pidfile_remove(&d->pidfile) != 0)
+        log_warning(NULL, "cannot remove pidfile %s: %s", path ? path : "",
+                    strerror(errno));
+    free(path);
+}
+
 static void main_die(struct main_daemon *d, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 
@@ -111,7 +123,7 @@ static void main_die(struct main_daemon *d, int status, const char *fmt, ...)
     va_end(ap);
     log_error(NULL, "%s", text);
     daemon_notify(&d->notify_fd, status);
-    pidfile_remove(&d->pidfile);
+    main_pidfile_remove(d);
     exit(status);
 }
 
@@ -212,6 +224,21 @@ static void main_check_identity(struct main_daemon *d)
     }
 }
 
+/* -n: the user and group the file names exist, as the start needs. */
+static void main_check_accounts(struct main_daemon *d)
+{
+    const struct bg_settings *s = cfg_settings(d->cfg);
+    struct daemon_ids ids;
+    char *error = NULL;
+
+    if (daemon_ids_lookup(s->user, s->group, &ids, &error) != 0) {
+        fprintf(stderr, "bounceguard: %s: %s\n", d->conf_path, error);
+        free(error);
+        exit(EX_CONFIG);
+    }
+    daemon_ids_free(&ids);
+}
+
 static void main_pidfile(struct main_daemon *d, const char *path)
 {
     pid_t holder;
@@ -228,15 +255,18 @@ static void main_pidfile(struct main_daemon *d, const char *path)
     main_die(d, EX_CANTCREAT, "pidfile %s: %s", path, strerror(errno));
 }
 
-/* Hands the unix socket to the daemon's user and group. */
+/* Hands the unix socket to the daemon's user and group: the socket
+ * itself, never what a link put in its place would point to. */
 static void main_socket_owner(struct main_daemon *d)
 {
     struct stat st;
 
-    if (d->sock_path == NULL || stat(d->sock_path, &st) != 0)
+    if (d->sock_path == NULL || lstat(d->sock_path, &st) != 0)
         return;
+    if (!S_ISSOCK(st.st_mode))
+        main_die(d, EX_OSERR, "socket %s: no longer a socket", d->sock_path);
     d->sock_ino = st.st_ino;
-    if (geteuid() == 0 && chown(d->sock_path, d->ids.uid, d->ids.gid) != 0)
+    if (geteuid() == 0 && lchown(d->sock_path, d->ids.uid, d->ids.gid) != 0)
         main_die(d, EX_OSERR, "socket %s: chown: %s", d->sock_path,
                  strerror(errno));
 }
@@ -446,7 +476,7 @@ static void main_cleanup(struct main_daemon *d)
         st.st_ino == d->sock_ino && unlink(d->sock_path) != 0)
         log_warning(NULL, "cannot remove socket %s: %s", d->sock_path,
                     strerror(errno));
-    pidfile_remove(&d->pidfile);
+    main_pidfile_remove(d);
     cfg_install(NULL);
     cfg_unref(&d->cfg);
     daemon_ids_free(&d->ids);
@@ -504,6 +534,7 @@ int main(int argc, char **argv)
     main_options(&d, argc, argv, &check_only);
     main_load(&d);
     if (check_only) {
+        main_check_accounts(&d);
         main_check_rules(&d, main_warn);
         cfg_unref(&d.cfg);
         free(d.conf_path);

@@ -33,11 +33,22 @@ expect() {
 "$BG" -V | grep -q '^bounceguard [0-9]'
 tap_ok $? "-V prints the version"
 
-# the sample as is, but for the shipped rules, which are not installed here
+# the sample as is, but for the shipped rules, which are not installed
+# here, and its user, which need not exist here (-n looks it up)
 RULES=$top_srcdir/conf/rules.conf
-sed "s|#rules_file = .*|rules_file = \"$RULES\";|" "$SAMPLE" >"$W/asis.conf"
+sed -e "s|#rules_file = .*|rules_file = \"$RULES\";|" \
+    -e 's|^user = "bounceguard";|user = "nobody";|' "$SAMPLE" >"$W/asis.conf"
+grep -q '^user = "nobody";' "$W/asis.conf"
+tap_ok $? "the sample names its user"
 "$BG" -n -c "$W/asis.conf" 2>"$W/stderr" && [ ! -s "$W/stderr" ]
 tap_ok $? "-n accepts the shipped sample, silently"
+sed 's|^user = "nobody";|user = "no-such-user-bg";|' "$W/asis.conf" >"$W/nouser.conf"
+expect 78 "^bounceguard: $W/nouser.conf: user \"no-such-user-bg\" does not exist" \
+    "-n rejects a user that does not exist, as the start would" \
+    "$BG" -n -c "$W/nouser.conf"
+"$CTL" -c "$W/nouser.conf" check-config >/dev/null 2>"$W/stderr"
+[ $? -eq 78 ] && grep -q 'user "no-such-user-bg" does not exist' "$W/stderr"
+tap_ok $? "check-config rejects it too"
 
 sed -e "s|/run/bounceguard|$W|g" -e "s|/var/lib/bounceguard|$W|g" \
     "$W/asis.conf" >"$W/sample.conf"

@@ -5,7 +5,8 @@
 # broken file (and says why, with file:line), reloads a good one on SIGHUP
 # and SIGUSR1, keeps its rules when a reload finds broken site rules, warns
 # about unreadable site rules and rules that run on every reply, and on
-# SIGTERM exits 0 removing its socket and pid file.
+# SIGTERM exits 0 removing its socket and pid file (and says so when it
+# cannot remove the pid file).
 # Also: without -f it detaches and the pid file names the detached process.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
@@ -249,5 +250,24 @@ wait_for 20 dead "$DPID"
 tap_ok $? "SIGTERM stops the detached daemon"
 [ ! -e "$SOCK" ]
 tap_ok $? "... removing its socket"
+
+# A pid file in a directory the daemon's user cannot write to: after the
+# privilege drop it cannot be removed, and the daemon says so.
+if [ "$(id -u)" -eq 0 ]; then
+    mkdir "$W/rootdir" && chmod 755 "$W/rootdir"
+    sed "s|^pidfile = .*|pidfile = \"$W/rootdir/bg.pid\";|" "$W/bg.conf" \
+        >"$W/rootpid.conf"
+    "$BG" -f -c "$W/rootpid.conf" >"$W/rootpid.out" 2>&1 &
+    RPID=$!
+    PIDS="$PIDS $RPID"
+    wait_for 10 probe "$SOCK"
+    kill -TERM "$RPID"
+    wait_for 20 dead "$RPID"
+    grep -q "cannot remove pidfile $W/rootdir/bg.pid: Permission denied" \
+        "$W/rootpid.out"
+    tap_ok $? "a pid file left behind is logged"
+else
+    tap_skip "not root: a pid file left behind is logged"
+fi
 
 tap_done
