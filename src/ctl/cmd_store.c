@@ -346,7 +346,7 @@ int cmd_check(const struct ctl_env *env, int argc, char **argv)
     char exp[32];
     int rc;
 
-    if (argc != 2 && !quiet) {
+    if ((argc != 2 && !quiet) || addr[0] == '-') {
         ctl_error("usage: check [-q] ADDRESS");
         return CTL_USAGE;
     }
@@ -414,7 +414,8 @@ int cmd_add(const struct ctl_env *env, int argc, char **argv)
             reason = optarg;
         else if (ch == 'e' && cfg_parse_duration(optarg, &dur) == 0 && dur > 0)
             ;
-        else if (ch == 'b' && bucket_parse(optarg, &b))
+        else if (ch == 'b' && bucket_parse(optarg, &b) &&
+                 (b == BUCKET_HARD || b == BUCKET_SOFT))
             ;
         else
             goto usage;

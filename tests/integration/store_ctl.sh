@@ -27,6 +27,15 @@ n=$($A list --domain example.net --format json | grep -c '"address"')
 tap_ok $([ "$n" = 1 ]; echo $?) "list --domain filters ($n)"
 n=$($A list --bucket soft --format csv | grep -vc '^address,')
 tap_ok $([ "$n" = 0 ]; echo $?) "list --bucket filters ($n)"
+$A add --bucket none n@example.net >/dev/null 2>&1
+rc=$?
+$A add --bucket sender s@example.net >/dev/null 2>&1
+rc2=$?
+tap_ok $([ $rc = 64 ] && [ $rc2 = 64 ] && ! $A check n@example.net >/dev/null &&
+    ! $A check s@example.net >/dev/null; echo $?) \
+    "add --bucket takes hard or soft only (64 otherwise, nothing stored)"
+$A check -q >/dev/null 2>&1
+tap_ok $([ $? = 64 ]; echo $?) "check -q without an address is a usage error"
 $A remove Gone@Example.COM >/dev/null && ! $A check Gone@example.com >/dev/null
 tap_ok $? "remove lifts it"
 $A show Gone@example.com >"$W/show"
