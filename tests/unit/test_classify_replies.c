@@ -2607,6 +2607,17 @@ static const struct reply_row rows[] = {
     {"\xeb\xb6\x80\xec\x9e\xac\xec\xa4\x91\xec\x9e\x85\xeb\x8b"
      "\x88\xeb\x8b\xa4.",
      N, "vacation", false},
+    /* filters in front of a mailbox: archives it cannot scan, a Sieve
+     * reject, a domain refused, a client that talks before the greeting */
+    {"550 Password-protected archives are not accepted by this server", X,
+     "content", false},
+    {"Your message was automatically rejected by Sieve, a mail filtering "
+     "language. / The following reason was given: / Not wanted.",
+     X, "filtered", false},
+    {"Your message to <q@example.org> was automatically rejected: Mail from "
+     "this domain is not accepted.",
+     X, "policy", false},
+    {"554 You talk too soon", X, "syntax", false},
 };
 
 int main(void)
