@@ -322,12 +322,20 @@ static bool at_key(const char *p, const char *end)
     return q > p && q < end && *q == '=';
 }
 
-/* The value runs to the next ", key=" or to the end of the line: commas
- * inside addresses and Sendmail's "ctladdr=<u> (1000/1000)" stay intact. */
+/* The value runs to the next ", key=" outside a quoted string, or to the
+ * end of the line: commas inside addresses and Sendmail's "ctladdr=<u>
+ * (1000/1000)" stay intact, and a quoted local part (anyone may choose
+ * one: to=<"x, orig_to=<v@w>, status=bounced (..."@y>) names no field. */
 static const char *value_end(const char *p, const char *end)
 {
+    bool quoted = false;
+
     for (; p + 1 < end; p++) {
-        if (p[0] == ',' && p[1] == ' ' && at_key(p + 2, end))
+        if (quoted && p[0] == '\\')
+            p++; /* an escaped character: a quote that does not close */
+        else if (p[0] == '"')
+            quoted = !quoted;
+        else if (!quoted && p[0] == ',' && p[1] == ' ' && at_key(p + 2, end))
             return p;
     }
     return end;

@@ -417,6 +417,17 @@ static const struct golden golden[] = {
      LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_DEFERRED, "smtp",
      "3F1A2B4C80", "i@example.com", NULL, NULL, "none", "4.0.0",
      "x (in reply to command)", NULL, "mx[192.0.2.1]", 0, LOGLINE_F_SAID, 0},
+    {"quoted_local_part_names_no_field",
+     PFX "postfix/smtp[4261]: 3F1A2B4C81: to=<\"x, orig_to=<ceo@victim.test>,"
+         " dsn=5.1.1, status=bounced (x\\\", y\"@remote.test>, "
+         "relay=mx.remote.test[192.0.2.1]:25, delay=0.05, dsn=2.0.0, "
+         "status=sent (250 2.0.0 Ok)",
+     LOGLINE_DELIVERY, LOGLINE_MTA_POSTFIX, LOGSTAT_SENT, "smtp",
+     "3F1A2B4C81",
+     "\"x, orig_to=<ceo@victim.test>, dsn=5.1.1, status=bounced (x\\\", "
+     "y\"@remote.test",
+     NULL, NULL, "mx.remote.test[192.0.2.1]:25", "2.0.0", "250 2.0.0 Ok",
+     NULL, NULL, 250, 0, 0},
     {"garbage_is_other", "this is not a mail log line at all", LOGLINE_OTHER,
      LOGLINE_MTA_UNKNOWN, LOGSTAT_NONE, NULL, NULL, NULL, NULL, NULL, NULL,
      NULL, NULL, NULL, NULL, 0, 0, LOGLINE_ERR_PREFIX},
