@@ -21,6 +21,8 @@
 #define ALERT_SINKS_MAX 8
 #define ALERT_BATCH 16
 #define ALERT_IDLE_WAIT 60
+/* Seconds each sink may spend on what is still held back at shutdown. */
+#define ALERT_STOP_BUDGET 10
 
 struct alert_sink_inst {
     const struct alert_sink_ops *ops;
@@ -34,6 +36,7 @@ struct alert_service {
     struct alert_agg *agg;
     struct alert_sink_inst sinks[ALERT_SINKS_MAX];
     size_t nsinks;
+    time_t stop_deadline[ALERT_SINKS_MAX]; /* 0: not stopping yet */
     char host[256];
     bool stop;
     unsigned long flush_gen, flush_done;
@@ -76,13 +79,23 @@ static bool alert_sleep(void *ctx, unsigned seconds)
 static void alert_deliver(struct alert_service *svc,
                           const struct alert_msg *msg)
 {
-    struct alert_sink_env env = {svc->host, alert_sleep, svc};
+    struct alert_sink_env env = {svc->host, alert_sleep, svc, 0};
     char subject[512];
 
     alert_format_subject(msg, subject, sizeof subject);
+    pthread_mutex_lock(&svc->mu);
+    bool stopping = svc->stop;
+    pthread_mutex_unlock(&svc->mu);
     for (size_t i = 0; i < svc->nsinks; i++) {
         const char *err = "unknown error";
-        int r = svc->sinks[i].ops->send(svc->sinks[i].state, &env, msg, &err);
+        int r = -1;
+        if (stopping && svc->stop_deadline[i] == 0)
+            svc->stop_deadline[i] = time(NULL) + ALERT_STOP_BUDGET;
+        env.deadline = stopping ? svc->stop_deadline[i] : 0;
+        if (stopping && time(NULL) >= env.deadline)
+            err = "shutdown budget spent";
+        else
+            r = svc->sinks[i].ops->send(svc->sinks[i].state, &env, msg, &err);
         if (r < 0)
             log_warning(NULL, "alert not delivered by %s: %s: %s",
                         svc->sinks[i].ops->name, err, subject);

@@ -16,6 +16,19 @@ const struct alert_sink_ops *const alert_sinks[] = {
 };
 const size_t alert_sinks_count = sizeof alert_sinks / sizeof alert_sinks[0];
 
+unsigned alert_sink_timeout(const struct alert_sink_env *env,
+                            unsigned timeout)
+{
+    time_t left;
+
+    if (env->deadline == 0)
+        return timeout;
+    left = env->deadline - time(NULL);
+    if (left < 1)
+        return 1;
+    return (time_t)timeout < left ? timeout : (unsigned)left;
+}
+
 bool alert_is_own_header(const char *name, const char *value)
 {
     (void)value;

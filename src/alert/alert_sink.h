@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "alert/alert_agg.h"
 #include "common/settings.h"
@@ -39,7 +40,15 @@ struct alert_sink_env {
     /* Sleeps up to seconds; returns false when the service is stopping. */
     bool (*sleep)(void *ctx, unsigned seconds);
     void *sleep_ctx;
+    /* 0, or the time by which send() must have given up (the service is
+     * stopping and the sink's shutdown budget ends then) */
+    time_t deadline;
 };
+
+/* A sink's own timeout in seconds, cut to what is left before
+ * env->deadline (at least 1 second). */
+unsigned alert_sink_timeout(const struct alert_sink_env *env,
+                            unsigned timeout);
 
 struct alert_sink_ops {
     const char *name;

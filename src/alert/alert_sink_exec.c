@@ -53,7 +53,8 @@ static int exec_send(void *state, const struct alert_sink_env *env,
         return -1;
     }
     status =
-        alert_spawn_run(argv, json_str(&j), json_len(&j), st->timeout, error_r);
+        alert_spawn_run(argv, json_str(&j), json_len(&j),
+                        alert_sink_timeout(env, st->timeout), error_r);
     json_free(&j);
     if (status > 0)
         *error_r = "the command exited with an error";

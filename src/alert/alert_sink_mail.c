@@ -141,7 +141,8 @@ static int mail_send(void *state, const struct alert_sink_env *env,
         *error_r = "alert mail too large";
         return -1;
     }
-    status = alert_spawn_run(argv, buf, (size_t)n, MAIL_TIMEOUT, error_r);
+    status = alert_spawn_run(argv, buf, (size_t)n,
+                             alert_sink_timeout(env, MAIL_TIMEOUT), error_r);
     free(buf);
     if (status > 0)
         *error_r = "sendmail exited with an error";

@@ -60,8 +60,8 @@ static size_t webhook_discard(char *ptr, size_t size, size_t n, void *ud)
 }
 
 /* One POST; 0 on a 2xx answer. */
-static int webhook_post(const struct webhook_state *st, const char *body,
-                        size_t len, const char **error_r)
+static int webhook_post(const struct webhook_state *st, long timeout,
+                        const char *body, size_t len, const char **error_r)
 {
     CURL *curl = curl_easy_init();
     struct curl_slist *hdrs = NULL;
@@ -77,7 +77,7 @@ static int webhook_post(const struct webhook_state *st, const char *body,
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)len);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, st->timeout);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "bounceguard");
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, webhook_discard);
@@ -117,7 +117,10 @@ static int webhook_send(void *state, const struct alert_sink_env *env,
                 break;
             wait = wait < 1800 ? wait * 2 : 3600;
         }
-        if ((ret = webhook_post(st, json_str(&j), json_len(&j), error_r)) == 0)
+        long timeout =
+            (long)alert_sink_timeout(env, (unsigned)st->timeout);
+        if ((ret = webhook_post(st, timeout, json_str(&j), json_len(&j),
+                                error_r)) == 0)
             break;
     }
     json_free(&j);

@@ -150,7 +150,7 @@ static void mon_deliver(struct monitor *mon, const struct rate_transition *t)
     char sample[256], reason[32];
     char *samples[1] = {sample};
     struct alert_msg m;
-    struct alert_sink_env env = {mon->host, mon_sleep, mon};
+    struct alert_sink_env env = {mon->host, mon_sleep, mon, 0};
     const char *error = NULL;
 
     snprintf(sample, sizeof sample,

@@ -9,7 +9,7 @@ driver="$top_builddir/tests/integration/alert_driver"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 not installed"
 
 T=$(mktemp -d /tmp/bg-alert-retry.XXXXXX)
-trap 'kill $hook_pid 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'kill $hook_pid $hang_pid 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 mkdir "$T/hook"
 python3 "$top_srcdir/tests/integration/alert_webhook.py" "$T/hook" 2 &
 hook_pid=$!
@@ -44,4 +44,32 @@ head -1 "$T/stats2" | grep -q 'submitted=1001 dropped=0'
 tap_ok $? "events are accepted while the webhook is retried: $(head -1 "$T/stats2")"
 tail -1 "$T/stats2" | grep -q 'failed=[12]'
 tap_ok $? "failures counted: $(tail -1 "$T/stats2")"
+
+# An endpoint that accepts and never answers, with five alerts still held
+# back (hold 60 s) at shutdown: each sink gets a 10 s budget for them, not
+# webhook_timeout (5 s here) per alert.
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+conns = []
+while True:
+    conns.append(s.accept()[0])
+' "$T/hang-port" &
+hang_pid=$!
+i=0
+while [ ! -s "$T/hang-port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$T/hang-port" ] || tap_bail "hanging listener did not start"
+t0=$(date +%s)
+"$driver" -w "http://127.0.0.1:$(cat "$T/hang-port")/x" -r 2 -b 1 -H 60 \
+    -W 60 -Q 60 submit 1 a.example dmarc_fail submit 1 b.example dmarc_fail \
+    submit 1 c.example dmarc_fail submit 1 d.example dmarc_fail \
+    submit 1 e.example dmarc_fail > /dev/null 2> "$T/stderr3"
+took=$(($(date +%s) - t0))
+[ "$took" -le 15 ]
+tap_ok $? "shutdown with a hanging webhook keeps to the 10 s budget (took ${took}s)"
+grep -q 'shutdown budget spent' "$T/stderr3"
+tap_ok $? "alerts left when the budget is spent are logged as not delivered"
 tap_done
