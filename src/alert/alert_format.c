@@ -239,6 +239,29 @@ static void alert_json_generic(const struct alert_msg *m, const char *host,
     json_obj_end(j);
 }
 
+/* Slack reads &, < and > in a text as markup ("<!channel>" notifies a
+ * whole channel, "<URL|label>" disguises a link): the receivers' replies
+ * an alert quotes must not become either.  @UNSAFE length arithmetic */
+static char *alert_slack_escape(const char *s)
+{
+    size_t n = 0, o = 0;
+    char *out;
+
+    for (const char *p = s; *p != '\0'; p++)
+        n += *p == '&' ? 5 : (*p == '<' || *p == '>') ? 4 : 1;
+    if ((out = malloc(n + 1)) == NULL)
+        return NULL;
+    for (const char *p = s; *p != '\0'; p++) {
+        const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;"
+                        : *p == '>' ? "&gt;" : NULL;
+        size_t el = e != NULL ? strlen(e) : 1;
+        memcpy(out + o, e != NULL ? e : p, el);
+        o += el;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 bool alert_format_json(const struct alert_msg *m, enum alert_json_style style,
                        const char *host, struct json *j)
 {
@@ -259,6 +282,14 @@ bool alert_format_json(const struct alert_msg *m, enum alert_json_style style,
         return false;
     }
     snprintf(all, slen + 2 + tlen + 1, "%s\n\n%s", subject, text);
+    if (style == ALERT_JSON_SLACK) {
+        char *escaped = alert_slack_escape(all);
+        free(all);
+        if ((all = escaped) == NULL) {
+            free(text);
+            return false;
+        }
+    }
     json_obj_begin(j);
     if (style == ALERT_JSON_MATRIX)
         json_key_string(j, "msgtype", "m.text");

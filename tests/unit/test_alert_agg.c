@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alert/alert_agg.h"
+#include "alert/alert_format.h"
 
 #define T0 ((time_t)1764000000)
 #define MAXOUT 16
@@ -264,6 +265,30 @@ static void bounce_text_cannot_inject_lines(void **state)
     assert_string_equal(m->queue_ids[0], "Q?1");
 }
 
+/* A receiver's reply quoted in a Slack alert is text, not Slack markup:
+ * no "<!channel>" notification, no disguised "<URL|label>" link. */
+static void slack_text_escapes_markup(void **state)
+{
+    struct fixture *fx = *state;
+    struct json j;
+
+    add(fx, ALERT_AUTH_BOUNCE, "gmail.example", "dmarc_fail", "4Q1",
+        "550 5.7.26 <!channel> see <https://evil.example/|docs> & retry", T0);
+    assert_int_equal(tick(fx, T0 + fx->set.hold), 1);
+    json_init(&j, JSON_DEFAULT_CAP);
+    assert_true(alert_format_json(fx->out[0], ALERT_JSON_SLACK, "mx", &j));
+    assert_null(strstr(json_str(&j), "<!channel>"));
+    assert_null(strstr(json_str(&j), "<https://"));
+    assert_non_null(strstr(json_str(&j),
+                           "&lt;!channel&gt; see &lt;https://evil.example/|"
+                           "docs&gt; &amp; retry"));
+    json_free(&j);
+    json_init(&j, JSON_DEFAULT_CAP); /* Matrix' body is plain text */
+    assert_true(alert_format_json(fx->out[0], ALERT_JSON_MATRIX, "mx", &j));
+    assert_non_null(strstr(json_str(&j), "<!channel>"));
+    json_free(&j);
+}
+
 static void bad_settings_are_refused(void **state)
 {
     struct fixture *fx = *state;
@@ -293,6 +318,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(next_due_follows_hold_window_quiet,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(bounce_text_cannot_inject_lines, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(slack_text_escapes_markup, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(bad_settings_are_refused, setup,
                                         teardown),
