@@ -15,6 +15,9 @@
 #include "metrics/metrics.h"
 
 #define SINK_FLUSH_TIMEOUT_MS 10000
+/* Queue ids whose sender and outbound join are remembered, whatever the
+ * size of the verdict cache (cache_entries 0 turns that one off only). */
+#define SINK_QUEUE_IDS_MIN 4096
 /* Longest Message-ID given to the store (RFC 5322 lines are 998 bytes). */
 #define LOGFEED_MESSAGE_ID_MAX 998
 
@@ -48,6 +51,8 @@ struct logfeed_sink *logfeed_sink_new(const struct logfeed_sink_settings *set,
                                       const struct classify_rules *rules)
 {
     struct logfeed_sink *s = calloc(1, sizeof *s);
+    size_t qids = set->cache_entries > SINK_QUEUE_IDS_MIN ? set->cache_entries
+                                                          : SINK_QUEUE_IDS_MIN;
 
     if (s == NULL)
         return NULL;
@@ -55,9 +60,8 @@ struct logfeed_sink *logfeed_sink_new(const struct logfeed_sink_settings *set,
     s->store = store;
     s->rules = rules;
     s->verdicts = logfeed_cache_new(set->cache_entries, sizeof(struct verdict));
-    s->senders =
-        logfeed_cache_new(set->cache_entries, sizeof(struct sender_val));
-    s->joins = logfeed_cache_new(set->cache_entries, sizeof(struct join_val));
+    s->senders = logfeed_cache_new(qids, sizeof(struct sender_val));
+    s->joins = logfeed_cache_new(qids, sizeof(struct join_val));
     if (s->verdicts == NULL || s->senders == NULL || s->joins == NULL) {
         logfeed_sink_free(&s);
         return NULL;

@@ -274,20 +274,28 @@ static void temp_store_close(struct store **st, const char *dir)
     assert_int_equal(system(cmd), 0);
 }
 
-/* Replaces the fixture's sink by one on ST. */
-static void sink_on_store(struct fixture *f, struct store *st,
-                          bool message_ids)
+/* Replaces the fixture's sink by one on ST with a verdict cache of
+ * cache_entries. */
+static void sink_on_store_cache(struct fixture *f, struct store *st,
+                                bool message_ids, size_t cache_entries)
 {
     struct logfeed_sink_settings ss = {0};
 
     logfeed_sink_free(&f->sink);
-    ss.cache_entries = 16;
+    ss.cache_entries = cache_entries;
     ss.join_outbound = true;
     ss.message_ids = message_ids;
     ss.on_event = catch_event;
     ss.ctx = f;
     f->sink = logfeed_sink_new(&ss, st, f->rules);
     assert_non_null(f->sink);
+}
+
+/* Replaces the fixture's sink by one on ST. */
+static void sink_on_store(struct fixture *f, struct store *st,
+                          bool message_ids)
+{
+    sink_on_store_cache(f, st, message_ids, 16);
 }
 
 /* With a real (SQLite) store: a failure is joined to the tracked
@@ -321,6 +329,52 @@ static void failure_is_joined_to_outbound_tracking(void **state)
     assert_int_equal(store_flush(st, 10000), 0);
     store_get_health(st, &h);
     assert_true(h.committed >= 2); /* the tracked message and the event */
+    logfeed_sink_free(&f->sink);
+    temp_store_close(&st, dir);
+}
+
+/* logfeed.cache_entries = 0 turns the verdict cache off (bounceguard.conf
+ * (5)), not the sender of the qmgr line nor the join to outbound tracking. */
+static void no_verdict_cache_keeps_sender_and_join(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    struct logfeed_sink_stats stats;
+    char dir[] = "/tmp/bg-test-logfeed.XXXXXX";
+    const char *rcpts[] = {"u@example.com"};
+    struct outbound_msg m = {.message_id = "abc.124@app.example.org",
+                             .queue_id = "3F1A2B4C92",
+                             .sender = "app@example.org",
+                             .recipients = rcpts,
+                             .nrecipients = 1,
+                             .when = NOW - 60};
+    const char *bounce = PFX "postfix/smtp[4242]: 3F1A2B4C92: "
+                             "to=<u@example.com>, relay=none, dsn=5.1.1, "
+                             "status=bounced (host mx.example.com[192.0.2.1] "
+                             "said: 550 5.1.1 No such user (in reply to RCPT "
+                             "TO command))";
+
+    st = temp_store(dir);
+    assert_int_equal(store_track_outbound(st, &m), 0);
+    assert_int_equal(store_flush(st, 10000), 0);
+    sink_on_store_cache(f, st, false, 0);
+    assert_int_equal(feed(f, PFX "postfix/qmgr[321]: 3F1A2B4C93: "
+                                 "from=<other@example.org>, size=1, nrcpt=1 "
+                                 "(queue active)"),
+                     0);
+    assert_int_equal(feed(f, bounce), 1);
+    assert_int_equal(
+        feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C93: to=<v@example.com>, "
+                    "relay=none, dsn=4.2.2, status=deferred (host "
+                    "mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full "
+                    "(in reply to RCPT TO command))"),
+        1);
+    assert_int_equal(f->n, 2);
+    assert_string_equal(f->ev[0].message_id, "abc.124@app.example.org");
+    assert_string_equal(f->ev[0].sender, "app@example.org");
+    assert_string_equal(f->ev[1].sender, "other@example.org");
+    logfeed_sink_stats(f->sink, &stats);
+    assert_int_equal(stats.cache_hits, 0); /* the verdict cache is off */
     logfeed_sink_free(&f->sink);
     temp_store_close(&st, dir);
 }
@@ -432,6 +486,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             cleanup_message_id_names_the_tracked_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_verdict_cache_keeps_sender_and_join,
+                                        setup, teardown),
         cmocka_unit_test(lru_evicts_the_least_recently_used),
         cmocka_unit_test(zero_sized_cache_keeps_nothing),
     };
