@@ -156,6 +156,7 @@ static int open_all(const struct ctl_env *env, struct ingest_run *run)
         return rc;
     ss.cache_entries = INGEST_CACHE;
     ss.utc_offset = localtime_r(&t, &tm) ? tm.tm_gmtoff : 0;
+    ss.local_zone = true;
     ss.on_event = run->o.verbose ? print_event : NULL;
     ss.join_outbound = run->o.join;
     run->sink = logfeed_sink_new(&ss, run->store, run->rules);

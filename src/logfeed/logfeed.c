@@ -212,6 +212,7 @@ struct logfeed *logfeed_start(const struct logfeed_settings *set,
     atomic_init(&f->message_ids, 0);
     ss.cache_entries = (size_t)set->cache_entries;
     ss.utc_offset = local_utc_offset();
+    ss.local_zone = true;
     ss.join_outbound = true;
     ss.message_ids = true;
     ss.on_event = on_event;

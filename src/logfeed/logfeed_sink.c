@@ -227,6 +227,24 @@ static const struct join_val *join_outbound(struct logfeed_sink *s,
 
 /* ------------------------------------------------------------ events */
 
+/* The time of a line, now when it has none.  A line without a zone is
+ * taken at utc_offset, or with local_zone at the offset the local zone
+ * had at that time (a log read across a daylight saving change). */
+static time_t line_time(const struct logfeed_sink *s,
+                        const struct logline_time *t, time_t now)
+{
+    time_t when;
+    struct tm tm;
+
+    if (!logline_time_resolve(t, s->set.utc_offset, now, &when))
+        return now;
+    if (s->set.local_zone && !t->has_offset &&
+        localtime_r(&when, &tm) != NULL && tm.tm_gmtoff != s->set.utc_offset &&
+        !logline_time_resolve(t, tm.tm_gmtoff, now, &when))
+        return now;
+    return when;
+}
+
 static const char *action_of(enum logline_status st)
 {
     switch (st) {
@@ -316,7 +334,6 @@ static int handle_delivery(struct logfeed_sink *s, const struct logline *ll,
 {
     struct store_event ev;
     struct verdict v;
-    time_t when;
     const char *action = action_of(ll->status);
 
     count_status(s, ll->status);
@@ -335,9 +352,7 @@ static int handle_delivery(struct logfeed_sink *s, const struct logline *ll,
         metrics_inc(METRIC_DSNS, MPATH_LOG, 0);
         metrics_verdict(&v, MPATH_LOG);
     }
-    if (!logline_time_resolve(&ll->time, s->set.utc_offset, now, &when))
-        when = now;
-    ev.when = (long long)when;
+    ev.when = (long long)line_time(s, &ll->time, now);
     ev.reason = v.reason;
     ev.bucket = v.bucket;
     ev.auth = v.auth;
@@ -380,8 +395,7 @@ static int handle_message_id(struct logfeed_sink *s, const struct logline *ll,
     qid[ll->queue_id.len] = '\0';
     memcpy(mid, ll->message_id.p, ll->message_id.len);
     mid[ll->message_id.len] = '\0';
-    if (!logline_time_resolve(&ll->time, s->set.utc_offset, now, &when))
-        when = now;
+    when = line_time(s, &ll->time, now);
     if (store_outbound_message_id(s->store, qid, mid, (long long)when) < 0 &&
         (store_flush(s->store, SINK_FLUSH_TIMEOUT_MS) < 0 ||
          store_outbound_message_id(s->store, qid, mid, (long long)when) < 0)) {

@@ -59,6 +59,8 @@ typedef void logfeed_sink_event_cb(const struct store_event *ev, void *ctx);
 struct logfeed_sink_settings {
     size_t cache_entries; /* verdicts (and senders) cached */
     long utc_offset;      /* seconds east of UTC of lines without zone */
+    bool local_zone;      /* rather the local zone's offset at the
+                             line's own time (daylight saving changes) */
     bool join_outbound;   /* join failures to outbound tracking */
     bool message_ids;     /* give tracked messages the Message-ID the MTA
                              logs (store_outbound_message_id) */

@@ -64,4 +64,24 @@ tap_ok $? "the suppression carries the sender of the qmgr line and source log"
 tap_ok $(($? != 66)) "a missing file exits 66"
 "$CTL" -c "$W/bg.conf" ingest > /dev/null 2>&1
 tap_ok $(($? != 64)) "no argument is a usage error (64)"
+
+# Syslog (RFC 3164) times carry no zone: each is local time at its own
+# date, so a log read in winter keeps its summer lines' DST offset (and
+# the other way round).  12:00 in Berlin is 10:00Z in July, 11:00Z in
+# January, whenever the test runs.
+mkdir "$W/tz"
+cat > "$W/tz/bg.conf" <<CONF
+store = { path = "$W/tz/bg.db"; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
+CONF
+{
+    echo "Jul 25 12:00:00 $P: 3F1A2B4C11: to=<summer@example.com>, $SAID, dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))"
+    echo "Jan 25 12:00:00 $P: 3F1A2B4C12: to=<winter@example.com>, $SAID, dsn=4.2.2, status=deferred (host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))"
+} > "$W/tz/maillog"
+TZ=Europe/Berlin "$CTL" -c "$W/tz/bg.conf" ingest -q "$W/tz/maillog" \
+    > /dev/null 2>&1
+at() { sqlite3 "$W/tz/bg.db" "select at % 86400 from events where address='$1'"; }
+s=$(at summer@example.com) w=$(at winter@example.com)
+[ "$s" = 36000 ] && [ "$w" = 39600 ]
+tap_ok $? "local times follow daylight saving (July 10:00Z: $s, January 11:00Z: $w)"
 tap_done
