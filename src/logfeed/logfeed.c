@@ -38,7 +38,21 @@ struct logfeed {
     atomic_ullong message_ids; /* the sink's count, for other threads */
     pthread_t thread;
     time_t last_save;
+    struct logfeed_pos saved; /* what the state file holds */
+    bool have_saved;
+    const char *save_error; /* the last save's failure, said once */
 };
+
+/* Says why the position was not saved, once until the cause changes or a
+ * save succeeds (then that is said). */
+static void save_failed(struct logfeed *f, const char *why)
+{
+    if (f->save_error != NULL && strcmp(f->save_error, why) == 0)
+        return;
+    f->save_error = why;
+    log_error(NULL, "logfeed: position of %s not saved in %s: %s", f->path,
+              f->state_file, why);
+}
 
 static long local_utc_offset(void)
 {
@@ -56,15 +70,22 @@ static void save_position(struct logfeed *f)
     f->last_save = time(NULL);
     if (f->state_file == NULL || !logfeed_tail_position(f->tail, &pos))
         return;
+    if (f->have_saved && f->save_error == NULL &&
+        memcmp(&pos, &f->saved, sizeof pos) == 0)
+        return; /* nothing read since */
     if (f->store != NULL && store_flush(f->store, FEED_FLUSH_TIMEOUT_MS) < 0) {
-        log_warning(NULL,
-                    "logfeed: store not committed yet; position of "
-                    "%s not saved",
-                    f->path);
+        save_failed(f, "store not committed yet");
         return;
     }
-    if (logfeed_pos_save(f->state_file, &pos, &err) < 0)
-        log_error(NULL, "logfeed: %s: %s", f->state_file, err);
+    if (logfeed_pos_save(f->state_file, &pos, &err) < 0) {
+        save_failed(f, err);
+        return;
+    }
+    if (f->save_error != NULL)
+        log_notice(NULL, "logfeed: position of %s saved again", f->path);
+    f->save_error = NULL;
+    f->saved = pos;
+    f->have_saved = true;
 }
 
 /* Reads what is there; returns false when the source is exhausted or the

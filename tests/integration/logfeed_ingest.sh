@@ -84,4 +84,26 @@ at() { sqlite3 "$W/tz/bg.db" "select at % 86400 from events where address='$1'";
 s=$(at summer@example.com) w=$(at winter@example.com)
 [ "$s" = 36000 ] && [ "$w" = 39600 ]
 tap_ok $? "local times follow daylight saving (July 10:00Z: $s, January 11:00Z: $w)"
+
+# The live feed (logfeed-run makes the daemon's calls) whose state file
+# cannot be written says so once, not at every save_interval.
+RUN="$top_builddir/tests/integration/logfeed-run"
+mkdir "$W/live"
+: > "$W/live/maillog"
+cat > "$W/live/bg.conf" <<CONF
+store = { path = "$W/live/bg.db"; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
+logfeed = { path = "$W/live/maillog"; save_interval = "1s";
+            state_file = "$W/live/no-such-dir/logfeed.pos"; };
+CONF
+"$RUN" "$W/live/bg.conf" > "$W/live/out" 2>&1 &
+pid=$!
+sleep 1
+cat "$W/maillog" >> "$W/live/maillog"
+sleep 3
+kill "$pid"
+wait "$pid" 2>/dev/null
+n=$(grep -c 'logfeed.pos.*cannot create the position file' "$W/live/out")
+[ "$n" -eq 1 ]
+tap_ok $? "an unwritable state file is reported once, with its path ($n times)"
 tap_done
