@@ -18,6 +18,11 @@
 /* Queue ids whose sender and outbound join are remembered, whatever the
  * size of the verdict cache (cache_entries 0 turns that one off only). */
 #define SINK_QUEUE_IDS_MIN 4096
+
+/* How long a failure whose queue id outbound tracking does not know
+ * waits for what is queued in the store (the milter's tracking of a
+ * message sent a moment ago) before the miss is remembered. */
+#define SINK_JOIN_WAIT_MS 2000
 /* Longest Message-ID given to the store (RFC 5322 lines are 998 bytes). */
 #define LOGFEED_MESSAGE_ID_MAX 998
 
@@ -213,7 +218,17 @@ static const struct join_val *join_outbound(struct logfeed_sink *s,
     qid[ll->queue_id.len] = '\0';
     memset(&v, 0, sizeof v);
     memset(&m, 0, sizeof m);
-    if (store_find_outbound(s->store, NULL, qid, &m) == 1) {
+    int rc = store_find_outbound(s->store, NULL, qid, &m);
+    if (rc == 0) {
+        /* tracked a moment ago, and still queued for the store? */
+        struct store_health h;
+        store_get_health(s->store, &h);
+        if (h.queued > 0 && store_flush(s->store, SINK_JOIN_WAIT_MS) == 0)
+            rc = store_find_outbound(s->store, NULL, qid, &m);
+    }
+    if (rc < 0)
+        return NULL; /* a failed lookup is no miss to remember */
+    if (rc == 1) {
         v.found = true;
         snprintf(v.message_id, sizeof v.message_id, "%s",
                  m.message_id ? m.message_id : "");

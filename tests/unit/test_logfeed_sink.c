@@ -244,10 +244,11 @@ static void same_reply_is_classified_once(void **state)
     assert_string_equal(f->ev[2].reason, f->ev[0].reason);
 }
 
-/* A SQLite store in a fresh directory DIR (a mkdtemp template). */
-static struct store *temp_store(char *dir)
+/* A SQLite store in a fresh directory DIR (a mkdtemp template) that
+ * commits after delay_ms (or sooner, when flushed). */
+static struct store *temp_store_delayed(char *dir, int delay_ms)
 {
-    struct store_settings set = {0};
+    struct store_settings set = {.batch_delay_ms = delay_ms};
     struct policy_settings pol;
     struct store *st = NULL;
     char path[64], *err = NULL;
@@ -263,6 +264,12 @@ static struct store *temp_store(char *dir)
     policy_settings_default(&pol);
     assert_int_equal(store_open(&set, &pol, &st, &err), 0);
     return st;
+}
+
+/* A SQLite store in a fresh directory DIR (a mkdtemp template). */
+static struct store *temp_store(char *dir)
+{
+    return temp_store_delayed(dir, 0);
 }
 
 static void temp_store_close(struct store **st, const char *dir)
@@ -379,6 +386,39 @@ static void no_verdict_cache_keeps_sender_and_join(void **state)
     temp_store_close(&st, dir);
 }
 
+/* The milter's tracking of a message may still wait in the store's queue
+ * when the log reports its first failure: the join waits for it rather
+ * than remember a miss for the queue id. */
+static void failure_joins_tracking_still_queued(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    char dir[] = "/tmp/bg-test-logfeed.XXXXXX";
+    const char *rcpts[] = {"u@example.com"};
+    struct outbound_msg m = {.message_id = "abc.125@app.example.org",
+                             .queue_id = "3F1A2B4C94",
+                             .sender = "app@example.org",
+                             .recipients = rcpts,
+                             .nrecipients = 1,
+                             .when = NOW - 1};
+    const char *line = PFX "postfix/smtp[4242]: 3F1A2B4C94: "
+                           "to=<u@example.com>, relay=none, dsn=4.2.2, "
+                           "status=deferred (host mx.example.com[192.0.2.1] "
+                           "said: 452 4.2.2 Mailbox full (in reply to RCPT "
+                           "TO command))";
+
+    st = temp_store_delayed(dir, 60000);
+    assert_int_equal(store_track_outbound(st, &m), 0); /* not committed */
+    sink_on_store(f, st, false);
+    assert_int_equal(feed(f, line), 1);
+    assert_int_equal(store_flush(st, 10000), 0);
+    assert_int_equal(feed(f, line), 1); /* a retry, after the commit */
+    assert_string_equal(f->ev[0].message_id, "abc.125@app.example.org");
+    assert_string_equal(f->ev[1].message_id, "abc.125@app.example.org");
+    logfeed_sink_free(&f->sink);
+    temp_store_close(&st, dir);
+}
+
 /* A message tracked before its headers (milter.message_ids = "logfeed")
  * gets the Message-ID cleanup(8) logs, and a later failure of it joins
  * with that id; a sink without message_ids leaves the row alone. */
@@ -483,6 +523,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(same_reply_is_classified_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(failure_is_joined_to_outbound_tracking,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(failure_joins_tracking_still_queued,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             cleanup_message_id_names_the_tracked_message, setup, teardown),
