@@ -373,8 +373,12 @@ static enum mstat envrcpt(struct mtx *ctx, struct mctx_conn *conn,
     if (!conn->in_msg)
         return MST_CONTINUE;
     rcpt = flow_addr_bare(argv[0], bare, sizeof bare);
-    if (rcpt == NULL || rcpt[0] == '\0')
+    if (rcpt == NULL || rcpt[0] == '\0') {
+        /* not looked at, but the MTA delivers to it: counted, so that
+         * removing every other recipient never discards its copy */
+        conn->msg.rcpts_seen++;
         return MST_CONTINUE;
+    }
     mailer = macro(ctx, "{rcpt_mailer}");
     if (mailer != NULL && strcmp(mailer, "error") == 0) {
         rcpt_rejected(ctx, conn, rcpt);

@@ -242,6 +242,15 @@ for e in event libmilter; do
     outbound "$e" "tag.$e@a.test" ok@remote.test
 done
 
+# enforce = "remove": the suppressed recipient is deleted at end of
+# message; a recipient the filter did not look at keeps its copy
+for e in event libmilter; do
+    start_bg "remove-$e" "$e" 2h 'enforce = "remove";'
+    ck "$e" "enforce = remove: a recipient too long to look at keeps the message (no discard)" \
+        remove "rml.$e@a.test" long
+    stop_bg
+done
+
 # 8. the idle timeout, on a daemon of its own (milter_timeout = 2s)
 start_bg idle event 2s
 ck event "idle connections (negotiated, silent, inside a packet) are closed after milter_timeout (2s); a busy one is not" \

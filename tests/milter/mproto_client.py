@@ -619,6 +619,33 @@ def sc_abort(path, engine, args):
         c.close()
 
 
+def sc_remove(path, engine, args):
+    """args: MSGID KIND, on a daemon with enforce = "remove": a message to
+    the suppressed dead@remote.test and others, KIND "long": one other
+    whose address is too long to be looked at (600 bytes); EOH continues,
+    EOM deletes dead@remote.test and continues: the other recipient's
+    copy is not discarded."""
+    msgid, kind = args[0], args[1]
+    others = {"long": ["x" * 600 + "@remote.test"]}[kind]
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start() + message(msgid,
+                                          ["dead@remote.test"] + others)
+        run_steps(c, steps, "pipeline", answers={len(steps) - 1: R_CONTINUE})
+        c.send(pkt(C_EOM))
+        got = [c.read(), c.read()]
+        c.read_none()
+        print("# EOM answered %r" % [(cmd, d[:40]) for cmd, d in got])
+        check(got[0] == (b"-", b"<dead@remote.test>\0"),
+              "EOM: no deletion of <dead@remote.test> first: %r" % (got[0],))
+        check(got[1][0] == R_CONTINUE,
+              "EOM answered %r, not continue: the message is lost for the "
+              "other recipient" % got[1][0])
+    finally:
+        c.close()
+
+
 # A delivery status notification from a remote MTA for gone@remote.test.
 DSN_BODY = """This is a MIME-encapsulated message.
 
@@ -728,6 +755,7 @@ SCENARIOS = {
     "quitnc": sc_quitnc,
     "reject": sc_reject,
     "abort": sc_abort,
+    "remove": sc_remove,
     "dsn": sc_dsn,
 }
 
