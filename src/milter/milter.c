@@ -409,13 +409,21 @@ static enum mstat envrcpt(struct mtx *ctx, struct mctx_conn *conn,
     }
     if (act == FLOW_ACT_REJECT || act == FLOW_ACT_TEMPFAIL)
         return rcpt_refuse(ctx, conn, rcpt, &s, act == FLOW_ACT_TEMPFAIL);
-    r = mctx_rcpt_add(&conn->msg, rcpt);
-    if (r != NULL && (act == FLOW_ACT_REMOVE || act == FLOW_ACT_TAG)) {
-        r->act = act;
-        snprintf(r->reason, sizeof r->reason, "%s", s.reason);
-        r->bucket = s.bucket;
-        conn->msg.nenforce++;
+    if (act != FLOW_ACT_REMOVE && act != FLOW_ACT_TAG) {
+        (void)mctx_rcpt_add(&conn->msg, rcpt);
+        return MST_CONTINUE;
     }
+    /* past MCTX_RCPT_MAX too: what was logged above is what happens */
+    r = mctx_rcpt_add_enforced(&conn->msg, rcpt);
+    if (r == NULL) {
+        log_error(qid(ctx, conn), "rcpt: out of memory; <%s> is not %s",
+                  rcpt, act == FLOW_ACT_REMOVE ? "removed" : "tagged");
+        return MST_CONTINUE;
+    }
+    r->act = act;
+    snprintf(r->reason, sizeof r->reason, "%s", s.reason);
+    r->bucket = s.bucket;
+    conn->msg.nenforce++;
     return MST_CONTINUE;
 }
 

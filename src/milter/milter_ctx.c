@@ -3,6 +3,7 @@
  */
 #include "milter/milter_ctx.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,13 +118,14 @@ void mctx_msg_end(struct mctx_conn *conn)
     conn->in_msg = false;
 }
 
-struct mctx_rcpt *mctx_rcpt_add(struct mctx_msg *msg, const char *addr)
+static struct mctx_rcpt *rcpt_add(struct mctx_msg *msg, const char *addr,
+                                  size_t max)
 {
     char bare[FLOW_ADDR_MAX];
     struct mctx_rcpt *r;
 
     msg->rcpts_seen++;
-    if (msg->nrcpts >= MCTX_RCPT_MAX ||
+    if (msg->nrcpts >= max ||
         flow_addr_bare(addr, bare, sizeof bare) == NULL)
         return NULL;
     if (msg->nrcpts == msg->rcpts_cap) {
@@ -142,6 +144,17 @@ struct mctx_rcpt *mctx_rcpt_add(struct mctx_msg *msg, const char *addr)
         return NULL;
     msg->nrcpts++;
     return r;
+}
+
+struct mctx_rcpt *mctx_rcpt_add(struct mctx_msg *msg, const char *addr)
+{
+    return rcpt_add(msg, addr, MCTX_RCPT_MAX);
+}
+
+struct mctx_rcpt *mctx_rcpt_add_enforced(struct mctx_msg *msg,
+                                         const char *addr)
+{
+    return rcpt_add(msg, addr, SIZE_MAX);
 }
 
 /* Appends up to the cap.  @UNSAFE: size arithmetic, reviewed: len <=

@@ -10,7 +10,8 @@
  * Bounded memory: the message copy kept for a bounce candidate (headers,
  * then body) never exceeds the cap given to mctx_msg_begin(); what comes
  * after is counted, not kept.  Recipients are kept up to MCTX_RCPT_MAX
- * (more are counted, and tracked outbound messages list the first ones).
+ * (more are counted, and tracked outbound messages list the first ones),
+ * except those to remove or tag at end of message, which are all kept.
  *
  * No libmilter include: the glue copies the macros it needs into these
  * structs.  Not thread-safe by itself; libmilter calls one connection's
@@ -116,6 +117,10 @@ bool mctx_set_envelope_id(struct mctx_msg *msg, const char *const *args);
 /* Adds a recipient; returns it, or NULL when over MCTX_RCPT_MAX or out of
  * memory (the recipient is then only counted). */
 struct mctx_rcpt *mctx_rcpt_add(struct mctx_msg *msg, const char *addr);
+/* The same for a recipient to remove or tag at end of message: kept past
+ * MCTX_RCPT_MAX as well (NULL only when out of memory). */
+struct mctx_rcpt *mctx_rcpt_add_enforced(struct mctx_msg *msg,
+                                         const char *addr);
 
 /* Appends to the message copy, up to the cap: a header line
  * "name: value\r\n", the end of the header ("\r\n"), a body chunk.

@@ -230,6 +230,15 @@ for e in event libmilter; do
     [ "$tap_failed" -eq 0 ] || sed 's/^/# log: /' "$D/out" | tail -40
 done
 
+# enforce = "remove" past the 1000 recipients the filter keeps: the
+# suppressed recipient logged as removed is removed
+for e in event libmilter; do
+    start_bg "remove-many-$e" "$e" 2h 'enforce = "remove";'
+    ck "$e" "enforce = remove: the suppressed 1001st recipient is deleted at end of message" \
+        remove-many "rmm.$e@a.test"
+    stop_bg
+done
+
 # RCPT that cannot refuse (enforce = "tag": a header at end of message)
 # asks for no RCPT reply; the message is still tracked
 for e in event libmilter; do

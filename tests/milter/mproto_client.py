@@ -738,8 +738,31 @@ def sc_reject(path, engine, args):
         c.close()
 
 
+def sc_remove_many(path, engine, args):
+    """args: MSGID, on a daemon with enforce = "remove": 1000 recipients
+    (as many as the filter keeps), then the suppressed dead@remote.test:
+    it is logged as removed, so EOH continues and EOM deletes it."""
+    rcpts = ["ok%d@remote.test" % i for i in range(1000)]
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start() + message(args[0], rcpts +
+                                          ["dead@remote.test"])
+        run_steps(c, steps, "pipeline", answers={len(steps) - 1: R_CONTINUE})
+        c.send(pkt(C_EOM))
+        got = [c.read(), c.read()]
+        c.read_none()
+        print("# EOM answered %r" % [(cmd, d[:40]) for cmd, d in got])
+        check(got[0] == (b"-", b"<dead@remote.test>\0"),
+              "EOM: no deletion of <dead@remote.test> first: %r" % (got[0],))
+        check(got[1][0] == R_CONTINUE, "EOM answered %r" % got[1][0])
+    finally:
+        c.close()
+
+
 SCENARIOS = {
     "optneg": sc_optneg,
+    "remove-many": sc_remove_many,
     "txn": sc_txn,
     "big": sc_big,
     "params": sc_params,

@@ -124,6 +124,11 @@ static void recipients_over_the_limit_are_counted(void **state)
         (void)mctx_rcpt_add(&c->msg, "r@x.test");
     assert_int_equal(c->msg.nrcpts, MCTX_RCPT_MAX);
     assert_int_equal(c->msg.rcpts_seen, MCTX_RCPT_MAX + 5);
+    /* one to remove or tag at end of message is kept all the same */
+    assert_non_null(mctx_rcpt_add_enforced(&c->msg, "dead@x.test"));
+    assert_int_equal(c->msg.nrcpts, MCTX_RCPT_MAX + 1);
+    assert_int_equal(c->msg.rcpts_seen, MCTX_RCPT_MAX + 6);
+    assert_string_equal(c->msg.rcpts[MCTX_RCPT_MAX].addr, "dead@x.test");
     /* a new message starts clean */
     assert_true(mctx_msg_begin(c, "b@c", 4096));
     assert_int_equal(c->msg.nrcpts, 0);
