@@ -132,15 +132,22 @@ static const char *str_or(const char *s, const char *def)
     return s != NULL && s[0] != '\0' ? s : def;
 }
 
-static bool was_sent_to(const struct outbound_msg *orig, const char *addr)
+/* The recipient of the tracked message that addr names (local parts
+ * compared without case, as the receiving MTA may rewrite them), or NULL. */
+static const char *sent_as(const struct outbound_msg *orig, const char *addr)
 {
     if (addr == NULL)
-        return false;
+        return NULL;
     for (size_t i = 0; i < orig->nrecipients; i++)
         if (orig->recipients[i] != NULL &&
             strcasecmp(orig->recipients[i], addr) == 0)
-            return true;
-    return false;
+            return orig->recipients[i];
+    return NULL;
+}
+
+static bool was_sent_to(const struct outbound_msg *orig, const char *addr)
+{
+    return sent_as(orig, addr) != NULL;
 }
 
 /* Whether some tracked message the bounce's keys find went to this
@@ -203,7 +210,11 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
 
     memset(&ev, 0, sizeof ev);
     ev.when = (long long)now;
-    ev.recipient = rr->recipient;
+    /* as we send to it: the store compares local parts with their case
+     * (store.local_part), the lookup at RCPT takes our spelling */
+    ev.recipient = sent_as(orig, rr->recipient);
+    if (ev.recipient == NULL)
+        ev.recipient = rr->recipient;
     ev.reason = v->reason;
     ev.bucket = v->bucket;
     ev.auth = v->auth;
@@ -238,7 +249,7 @@ static void bounce_record_one(struct store *store, const struct mctx_conn *conn,
                "bounce: rcpt=<%s>, reason=%s, bucket=%s, rule=%s, "
                "status=%s, dsn_action=%s, source=%s, credible=%s (%s), "
                "orig_queue_id=%s, joined=%s%s%s%s, action=%s",
-               rr->recipient, str_or(v->reason, "unknown"),
+               ev.recipient, str_or(v->reason, "unknown"),
                bucket_name(v->bucket), str_or(v->rule, "none"),
                str_or(v->status, "none"), str_or(rr->action, "none"),
                store_source_name(ev.source), credible ? "yes" : "no", why,

@@ -145,6 +145,9 @@ both_checks() {
     # a message aborted after its header, then another on the session
     ck "$e" "ABORT, then a second message on the same session: accepted" \
         abort "t12a.$e@a.test" "t12b.$e@a.test"
+    # 13. a DSN that writes the recipient in another case
+    ck "$e" "a joined DSN for john.doe@ suppresses John.Doe@, the address we send to" \
+        dsncase "t13.$e@a.test"
 }
 
 # 6. garbage.  The event engine ends a connection on any protocol error.

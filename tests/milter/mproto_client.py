@@ -712,6 +712,57 @@ def sc_dsn(path, engine, args):
         c.close()
 
 
+def sc_dsncase(path, engine, args):
+    """args: MSGID: a message sent to John.Doe@remote.test, then a DSN from
+    outside that joins it by Message-ID but writes john.doe@remote.test (as
+    many receiving MTAs do): the suppression is the address as we send to
+    it, so the next RCPT John.Doe@remote.test is refused."""
+    msgid = args[0]
+    c = Conn(path)
+    try:
+        c.negotiate()
+        run_steps(c, session_start() + message(msgid,
+                                               ["John.Doe@remote.test"]))
+    finally:
+        c.close()
+    time.sleep(0.5)  # the tracking committed (store.batch_delay_ms)
+    body = (DSN_BODY.replace(b"gone@remote.test", b"john.doe@remote.test")
+            .replace(b"never.sent@a.test", msgid.encode()))
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start("192.0.2.1", "mx.remote.test", 25)
+        steps += [(macro(C_MAIL, i="QCASE"), None),
+                  (pkt(C_MAIL, strs("<>")), C_MAIL),
+                  (pkt(C_RCPT, strs("<alice@a.test>")), C_RCPT),
+                  (pkt(C_HEADER, strs("Subject", "Undelivered Mail")),
+                   C_HEADER),
+                  (pkt(C_HEADER, strs(
+                      "Content-Type", "multipart/report; "
+                      "report-type=delivery-status; boundary=\"BND\"")),
+                   C_HEADER),
+                  (pkt(C_EOH), C_EOH),
+                  (pkt(C_BODY, body), C_BODY), (pkt(C_EOM), C_EOM)]
+        run_steps(c, steps, "lockstep",
+                  answers={len(steps) - 3: R_CONTINUE,
+                           len(steps) - 1: b"ha"})
+    finally:
+        c.close()
+    time.sleep(0.5)  # the decision committed
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start() + message(msgid + ".again",
+                                          ["John.Doe@remote.test",
+                                           "ok@remote.test"])
+        idx = [i for i, (_, cmd) in enumerate(steps) if cmd == C_RCPT]
+        data = run_steps(c, steps, "lockstep", answers={idx[0]: R_REPLYCODE})
+        print("# RCPT John.Doe@remote.test answered: %s"
+              % data[0].rstrip(b"\0").decode("utf-8", "replace"))
+    finally:
+        c.close()
+
+
 def conn_steps_ok(c, steps):
     """Whether the negotiation lets steps be sent as they are (an MTA does
     not send what the filter asked it to leave out)."""
@@ -774,6 +825,7 @@ SCENARIOS = {
     "connaddr": sc_connaddr,
     "many": sc_many,
     "idle": sc_idle,
+    "dsncase": sc_dsncase,
     "stop": sc_stop,
     "quitnc": sc_quitnc,
     "reject": sc_reject,
