@@ -65,7 +65,18 @@ void credible_decide(const struct credible_input *in,
     }
     switch (in->prvs) {
     case PRVS_VALID:
-        credible_set(out, true, "prvs");
+        /* the tag proves that mail of that sender left lately, not which
+         * recipients it had (each of them sees the tag): with tracking,
+         * the bounce must correlate as any other, and then speaks for
+         * that mail's recipients alone */
+        if (in->correlated) {
+            credible_set(out, true, "prvs-correlated");
+            out->by_correlation = true;
+        } else if (in->tracking && in->mode == CREDIBLE_STRICT) {
+            credible_set(out, false, "prvs-not-correlated");
+        } else {
+            credible_set(out, true, "prvs");
+        }
         return;
     case PRVS_BAD_SIG:
     case PRVS_UNKNOWN_KEY:

@@ -3,10 +3,13 @@
  *
  * A bounce is credible when it provably answers mail we sent:
  *   1. it is Postfix's own DSN (seen on the non_smtpd_milters stream), or
- *   2. it returns to a valid prvs-signed envelope sender of ours, or
- *   3. its returned original (Message-ID / Original-Envelope-Id) is found
+ *   2. its returned original (Message-ID / Original-Envelope-Id) is found
  *      in outbound tracking (the milter then holds each recipient it names
  *      against the recipients of that message), or
+ *   3. where outbound tracking is off (or mode is "lenient"), it returns to
+ *      a valid prvs-signed envelope sender of ours (a tag every recipient
+ *      of ours sees: with tracking, a bounce to one must also correlate),
+ *      or
  *   4. where outbound tracking is off (or mode is "lenient"), the reporting
  *      domain passes SPF or DKIM.
  * A bounce to a prvs address whose tag is bad, expired or unknown is never
@@ -52,8 +55,8 @@ struct credible_input {
 struct credible_decision {
     bool credible;
     const char *why;     /* static: "local-mta", "prvs", "correlated", ... */
-    bool by_correlation; /* credible only because it joined tracked mail:
-                            it speaks for that mail's recipients alone */
+    bool by_correlation; /* credible because it joined tracked mail: it
+                            speaks for that mail's recipients alone */
 };
 
 void credible_decide(const struct credible_input *in,

@@ -2,8 +2,9 @@
 # milter_postfix_prvs.sh - with auth.prvs_sign on, bounceguard signs the
 # envelope sender of outbound mail (smfi_chgfrom at end of message), and a
 # bounce from outside counts as credible when it returns to a valid
-# signature and as forged when the signature is bad (A = our MTA, B =
-# remote; see milter_lib.sh).
+# signature and correlates with tracked mail (for that mail's recipients),
+# and as forged when the signature is bad (A = our MTA, B = remote; see
+# milter_lib.sh).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -38,13 +39,34 @@ pfh_send "$PSUB" sender1@a.test dead77@remote.test --subject dead \
 mt_wait_sql "select count(*) from suppressions where address='dead77@remote.test'" 1 10
 tap_ok $? "A's DSN for dead77@ (to the signed sender) suppressed it"
 
-# 3. bounces from outside: a valid signature is credible, a bad one not
-mt_write_remote_dsn "$W/good.eml" "not-tracked.1@a.test" good@remote.test
+# 3. bounces from outside to a valid signature: credible for a recipient
+# of the tracked mail they return; not for an address that mail never had,
+# nor when they correlate with nothing (every recipient of ours sees the
+# tag, and could name anyone)
+MID=$(row "select message_id from outbound where queue_id='$Q'")
+[ -n "$MID" ]
+tap_ok $? "the signed message is tracked with its Message-ID ($MID)"
+mt_write_remote_dsn "$W/good.eml" "$MID" ok@remote.test
 pfh_send "$PA" "" "$SIGNED" --body-file "$W/good.eml" >/dev/null 2>&1
-mt_wait_sql "select credible from events where address='good@remote.test'" 1 10
-tap_ok $? "a bounce to a valid prvs signature is credible (not tracked)"
-grep -q "bounce: rcpt=<good@remote.test>.*credible=yes (prvs" "$W/bounceguard.out"
-tap_ok $? "the log line says why: prvs"
+mt_wait_sql "select credible from events where address='ok@remote.test'" 1 10
+tap_ok $? "a bounce to a valid prvs signature, of tracked mail, is credible"
+grep -q "bounce: rcpt=<ok@remote.test>.*credible=yes (prvs-correlated" \
+    "$W/bounceguard.out"
+tap_ok $? "the log line says why: prvs-correlated"
+mt_write_remote_dsn "$W/victim.eml" "$MID" victim@elsewhere.test
+pfh_send "$PA" "" "$SIGNED" --body-file "$W/victim.eml" >/dev/null 2>&1
+mt_wait_sql "select credible from events where address='victim@elsewhere.test'" 0 10 &&
+    grep -q "bounce: rcpt=<victim@elsewhere.test>.*credible=no (not-a-recipient" \
+        "$W/bounceguard.out"
+tap_ok $? "... naming an address that mail never went to: not credible"
+mt_write_remote_dsn "$W/untracked.eml" "not-tracked.1@a.test" good@remote.test
+pfh_send "$PA" "" "$SIGNED" --body-file "$W/untracked.eml" >/dev/null 2>&1
+mt_wait_sql "select credible from events where address='good@remote.test'" 0 10 &&
+    grep -q "bounce: rcpt=<good@remote.test>.*credible=no (prvs-not-correlated" \
+        "$W/bounceguard.out"
+tap_ok $? "... about mail never tracked: not credible (prvs-not-correlated)"
+[ "$(row "select count(*) from suppressions where address in ('victim@elsewhere.test', 'good@remote.test')")" = 0 ]
+tap_ok $? "neither suppresses anybody"
 mt_write_remote_dsn "$W/bad.eml" "not-tracked.2@a.test" bad@remote.test
 pfh_send "$PA" "" "prvs=3000abcdef=sender1@a.test" --body-file "$W/bad.eml" \
     >/dev/null 2>&1

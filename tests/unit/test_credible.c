@@ -44,8 +44,21 @@ static const struct row rows[] = {
      {LOCAL, true, false, PRVS_UNSIGNED, A(NONE), A(NONE), STRICT},
      true,
      "local-mta"},
-    {"valid prvs tag",
-     {REMOTE, true, false, PRVS_VALID, A(FAIL), A(NONE), STRICT},
+    {"valid prvs tag, tracking off",
+     {REMOTE, false, false, PRVS_VALID, A(FAIL), A(NONE), STRICT},
+     true,
+     "prvs"},
+    {"valid prvs tag of a bounce found in tracking: its recipients alone",
+     {REMOTE, true, true, PRVS_VALID, A(FAIL), A(NONE), STRICT},
+     true,
+     "prvs-correlated"},
+    {"valid prvs tag, tracking on, nothing correlates: any recipient of "
+     "ours sees the tag and could name anyone",
+     {REMOTE, true, false, PRVS_VALID, A(PASS), A(NONE), STRICT},
+     false,
+     "prvs-not-correlated"},
+    {"lenient: valid prvs tag without correlation",
+     {REMOTE, true, false, PRVS_VALID, A(NONE), A(NONE), LENIENT},
      true,
      "prvs"},
     {"bad prvs tag beats correlation and SPF",
@@ -102,7 +115,8 @@ static void every_row_decides_as_documented(void **state)
                      d.credible ? "credible" : "incredible",
                      d.why ? d.why : "(null)",
                      rows[i].credible ? "credible" : "incredible", rows[i].why);
-        if (d.by_correlation != (strcmp(rows[i].why, "correlated") == 0))
+        if (d.by_correlation != (strcmp(rows[i].why, "correlated") == 0 ||
+                                 strcmp(rows[i].why, "prvs-correlated") == 0))
             fail_msg("%s: by_correlation is %d", rows[i].what,
                      d.by_correlation);
     }
