@@ -187,6 +187,9 @@ static const struct cfg_key cfg_store_keys[] = {
           "longest wait before a group commit, milliseconds"),
     K_INT("queue_max", store.queue_max, "10000", 1, 10000000,
           "decisions held in memory while the store fails"),
+    K_INT("lookup_timeout_ms", store.lookup_timeout_ms, "2000", 0, 60000,
+          "longest wait of the daemon's suppression lookups (PostgreSQL),"
+          " milliseconds; 0 waits"),
     K_DUR("outbound_retention", store.outbound_retention, "30d", 3600, YEAR,
           "how long records of outbound mail are kept"),
     K_DUR("event_retention", store.event_retention, "180d", 0, 10 * YEAR,

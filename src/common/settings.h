@@ -37,6 +37,9 @@ struct store_settings {
     char *local_part;    /* "preserve", "lowercase" */
     char *instance; /* this MTA's name in a shared store, or NULL: the host
                        name (store_open() resolves it) */
+    long long lookup_timeout_ms; /* PostgreSQL: longest lookup; 0 none */
+    bool daemon; /* not a key: the daemon's store, whose writer starts
+                    while PostgreSQL is down (decisions wait in memory) */
 };
 
 /* policy = { ... } */

@@ -118,6 +118,7 @@ static int open_store(const struct bg_settings *set, struct ingest_run *run)
     char *err = NULL;
 
     ss.spool = NULL;
+    ss.lookup_timeout_ms = 0;
     /* a back-fill is bulk: larger group commits than live traffic */
     if (ss.batch_max < INGEST_BATCH_MIN)
         ss.batch_max = INGEST_BATCH_MIN;

@@ -39,6 +39,7 @@ static int open_store(const struct ctl_env *env, struct store **st_r)
     char *err = NULL;
 
     ss.spool = NULL;
+    ss.lookup_timeout_ms = 0; /* listings may take long */
     if (store_open(&ss, &set->policy, st_r, &err) < 0) {
         ctl_error("store: %s", err ? err : "cannot open");
         free(err);

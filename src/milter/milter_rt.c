@@ -270,7 +270,9 @@ static void store_open_locked(const struct bg_settings *set)
     if (rt.store != NULL || set == NULL ||
         (rt.store_tried != 0 && now - rt.store_tried < MRT_RETRY))
         return;
-    if (store_open(&set->store, &set->policy, &rt.store, &error) != 0) {
+    struct store_settings ss = set->store;
+    ss.daemon = true;
+    if (store_open(&ss, &set->policy, &rt.store, &error) != 0) {
         rt.store_tried = now;
         log_error(NULL,
                   "store unavailable: %s; mail is accepted "

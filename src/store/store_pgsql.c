@@ -195,6 +195,7 @@ struct store_db {
     char *conninfo;
     char *instance; /* store.instance: this MTA's rows of outbound */
     bool writer;
+    long long timeout_ms; /* a reader's statement_timeout, 0 none */
     bool ready;         /* connected and statements prepared */
     long long retry_at; /* monotonic ms before which we do not reconnect */
     long backoff_ms;
@@ -339,6 +340,22 @@ static void quiet(void *arg, const char *message)
     (void)message;
 }
 
+/* A reader of the daemon gives up a lookup that waits (a lock held, a
+ * server overloaded) past its timeout, and mail goes on (milter.on_error)
+ * rather than wait for the MTA's own milter timeout. */
+static int set_timeout(struct store_db *d, char *err, size_t errsize)
+{
+    char sql[64];
+
+    if (d->timeout_ms <= 0)
+        return 0;
+    snprintf(sql, sizeof sql, "SET statement_timeout = %lld", d->timeout_ms);
+    PGresult *res = PQexec(d->conn, sql);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    return ok ? 0 : pg_err(d, err, errsize, "statement_timeout");
+}
+
 /* Connects (or reconnects) when the back-off allows it. */
 static int ensure(struct store_db *d, char *err, size_t errsize)
 {
@@ -359,7 +376,7 @@ static int ensure(struct store_db *d, char *err, size_t errsize)
     PQsetNoticeProcessor(d->conn, quiet, NULL);
     if (PQstatus(d->conn) != CONNECTION_OK ||
         (d->writer && migrate(d, err, errsize) < 0) ||
-        prepare_all(d, err, errsize) < 0) {
+        set_timeout(d, err, errsize) < 0 || prepare_all(d, err, errsize) < 0) {
         if (PQstatus(d->conn) != CONNECTION_OK)
             pg_err(d, err, errsize, "connect");
         d->retry_at = now + d->backoff_ms;
@@ -389,8 +406,9 @@ static void pg_close(struct store_db **dp)
     *dp = NULL;
 }
 
-/* The writer may start while the server is down (it spools); a reader
- * must connect now. */
+/* The writer may start while the server is down when it spools, or in
+ * the daemon (decisions wait in memory, up to queue_max); a reader, and
+ * bounceguardctl's writer, must connect now. */
 static int pg_open(const struct store_settings *set, bool writer,
                    struct store_db **db_r, char **error_r)
 {
@@ -413,9 +431,11 @@ static int pg_open(const struct store_settings *set, bool writer,
         return -1;
     }
     d->writer = writer;
+    d->timeout_ms = writer ? 0 : set->lookup_timeout_ms;
     d->backoff_ms = RECONNECT_MIN_MS;
     if (ensure(d, err, sizeof err) < 0 &&
-        (!writer || set->spool == NULL || strstr(err, "schema version"))) {
+        (!writer || (set->spool == NULL && !set->daemon) ||
+         strstr(err, "schema version"))) {
         *error_r = strdup(err);
         pg_close(&d);
         return -1;

@@ -129,6 +129,23 @@ static int do_lookup(struct store *st, const struct opts *o)
     return found == o->count ? 0 : 1;
 }
 
+/* One lookup, timed, after a pause of -w microseconds (the store open):
+ * "rc=R ms=T" (R -1 when the store gave up). */
+static int do_lookup_time(struct store *st, const struct opts *o)
+{
+    char a[128];
+    double t;
+    int rc;
+
+    if (o->pause_us > 0)
+        usleep((useconds_t)o->pause_us);
+    t = now_s();
+    address(o, o->start, a, sizeof a);
+    rc = store_lookup(st, a, 1700000000LL, NULL);
+    printf("rc=%d ms=%.0f\n", rc, (now_s() - t) * 1000);
+    return 0;
+}
+
 static void envid(const struct opts *o, long i, char *buf, size_t size)
 {
     snprintf(buf, size, "%s env+%ld", o->prefix, i);
@@ -333,8 +350,15 @@ static int parse(int argc, char **argv, struct opts *o)
     o->prefix = "user";
     o->domain = "example.com";
     o->timeout_ms = 1000;
-    while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:w:I:")) != -1) {
+    while ((c = getopt(argc, argv, "b:p:c:s:n:a:A:P:D:S:B:q:ft:w:I:L:d")) !=
+           -1) {
         switch (c) {
+        case 'L':
+            o->set.lookup_timeout_ms = atol(optarg);
+            break;
+        case 'd':
+            o->set.daemon = true;
+            break;
         case 'I':
             o->set.instance = optarg;
             break;
@@ -400,8 +424,8 @@ int main(int argc, char **argv)
 
     if (i < 0) {
         fprintf(stderr, "usage: store_driver [options] "
-                        "record|lookup|track|find-envid|track-qid|set-mid|"
-                        "find-mid|find-qid|bench-lookup\n");
+                        "record|lookup|lookup-time|track|find-envid|"
+                        "track-qid|set-mid|find-mid|find-qid|bench-lookup\n");
         return 2;
     }
     log_open("store_driver", "mail", true);
@@ -415,6 +439,8 @@ int main(int argc, char **argv)
         rc = do_record(st, &o);
     else if (strcmp(argv[i], "lookup") == 0)
         rc = do_lookup(st, &o);
+    else if (strcmp(argv[i], "lookup-time") == 0)
+        rc = do_lookup_time(st, &o);
     else if (strcmp(argv[i], "track") == 0)
         rc = do_track(st, &o);
     else if (strcmp(argv[i], "find-envid") == 0)

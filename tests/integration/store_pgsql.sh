@@ -182,4 +182,40 @@ old=$(pgtmp_psql "$W" "SELECT count(*) FROM outbound WHERE mta IS NULL AND messa
 new=$(pgtmp_psql "$W" "SELECT count(*) FROM outbound WHERE mta = '$(hostname)' AND message_id LIKE 'envid-%'")
 tap_ok $([ "$old" = 50 ] && [ "$new" = 100 ]; echo $?) \
     "rows tracked before schema 3 have no instance ($old), later ones the host name by default ($new)"
+
+# 7. a lookup that waits (the table locked by another session) gives up
+# after store.lookup_timeout_ms, so that RCPT fails open at once rather
+# than at the MTA's milter timeout; bounceguardctl's (no timeout) waits
+"$D" -b postgresql -c "$C" -L 500 -P restart -w 2000000 lookup-time \
+    >"$W/t11" 2>/dev/null &
+p11=$!
+"$D" -b postgresql -c "$C" -P restart -w 2000000 lookup-time \
+    >"$W/t11b" 2>/dev/null &
+p11b=$!
+sleep 1 # both stores are open, their lookups 1 s away
+pgtmp_psql "$W" "BEGIN; LOCK TABLE suppressions IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(5); COMMIT;" >/dev/null 2>&1
+wait $p11 $p11b
+t11=$(cat "$W/t11") t11b=$(cat "$W/t11b")
+ms11=${t11##*ms=}
+ms11b=${t11b##*ms=}
+tap_ok $(case "$t11" in "rc=-1 ms="*) [ "$ms11" -lt 3000 ];; *) false;; esac; echo $?) \
+    "a lookup behind a lock gives up after the timeout ($t11)"
+tap_ok $(case "$t11b" in "rc=1 ms="*) [ "$ms11b" -ge 2000 ];; *) false;; esac; echo $?) \
+    "... and waits for the lock without one ($t11b)"
+
+# 8. the daemon's store opens while the server is down and keeps its
+# decisions in memory until it returns (no spool); bounceguardctl's does
+# not open
+pgtmp_stop "$W"
+"$D" -b postgresql -c "$C" -n 1 -P down lookup >/dev/null 2>&1
+st12=$?
+"$D" -b postgresql -c "$C" -d -n 30 -P downstart -t 30000 record >"$W/out12" 2>"$W/err12" &
+pid12=$!
+sleep 3
+pgtmp_restart_only "$W"
+wait $pid12
+rc12=$?
+n12=$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'downstart-%'")
+tap_ok $([ $st12 = 2 ] && [ $rc12 = 0 ] && [ "$n12" = 30 ]; echo $?) \
+    "a daemon's store opened while the server was down kept its 30 decisions ($n12 stored; a store without -d refused to open: $st12)"
 tap_done
