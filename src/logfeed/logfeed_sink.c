@@ -306,10 +306,11 @@ static int emit(struct logfeed_sink *s, struct store_event *ev)
 
 /* The recipient: orig_to when it is a full address (the address the
  * sender used), else to. */
+/* The address that failed (to=), not the alias, list or forward it was
+ * reached through (orig_to=): one member's failure must not suppress a
+ * list that has others. */
 static struct logline_span recipient_span(const struct logline *ll)
 {
-    if (ll->orig_to.p != NULL && memchr(ll->orig_to.p, '@', ll->orig_to.len))
-        return ll->orig_to;
     return ll->to;
 }
 

@@ -166,7 +166,9 @@ static void sent_is_a_success_event(void **state)
     assert_string_equal(f->ev[0].status, "2.0.0");
 }
 
-static void orig_to_is_the_recipient_when_a_full_address(void **state)
+/* to= failed, not the alias or list of orig_to=: suppressing that would
+ * stop mail to all its other members */
+static void to_is_the_recipient_not_orig_to(void **state)
 {
     struct fixture *f = *state;
 
@@ -179,7 +181,7 @@ static void orig_to_is_the_recipient_when_a_full_address(void **state)
                 "delays=0.01/0/0/0.01, dsn=2.0.0, status=sent (delivered to "
                 "mailbox)");
     assert_int_equal(f->n, 2);
-    assert_string_equal(f->ev[0].recipient, "bob@lists.example.net");
+    assert_string_equal(f->ev[0].recipient, "bob@example.org");
     assert_int_equal(f->ev[0].bucket, BUCKET_SOFT);
     assert_string_equal(f->ev[1].recipient, "root@mail.example.com");
 }
@@ -515,7 +517,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sent_is_a_success_event, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
-            orig_to_is_the_recipient_when_a_full_address, setup, teardown),
+            to_is_the_recipient_not_orig_to, setup, teardown),
         cmocka_unit_test_setup_teardown(skips_discard_expiry_probes_and_noise,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(sendmail_recipients_are_one_event_each,
