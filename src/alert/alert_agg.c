@@ -168,15 +168,23 @@ static bool alert_streq(const char *stored, const char *raw)
     return stored[i] == '\0';
 }
 
+/* The incident of an event: of its kind, sending domain, receiving domain
+ * and reason; blocklist and reputation bounces, counted against
+ * sender_rate, by receiving domain alone (a receiver refusing us says so
+ * with several reasons, about several of our domains: the incident names
+ * the first). */
 static struct alert_incident *alert_agg_find(struct alert_agg *agg,
                                              const struct alert_event *ev)
 {
+    bool by_receiver = ev->kind == ALERT_SENDER_BOUNCE;
+
     for (size_t i = 0; i < agg->ninc; i++) {
         struct alert_incident *inc = agg->inc[i];
         if (inc->kind == ev->kind &&
-            alert_streq(inc->sender_domain, ev->sender_domain) &&
             alert_streq(inc->rcpt_domain, ev->rcpt_domain) &&
-            alert_streq(inc->reason, ev->reason))
+            (by_receiver ||
+             (alert_streq(inc->sender_domain, ev->sender_domain) &&
+              alert_streq(inc->reason, ev->reason))))
             return inc;
     }
     return NULL;

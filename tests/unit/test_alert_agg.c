@@ -185,6 +185,31 @@ static void sender_bucket_alerts_only_at_rate(void **state)
     assert_int_equal(fx->out[0]->first, t1);
 }
 
+/* The rate is counted per receiving domain: its refusals under several
+ * reasons and about several of our domains add up; another receiving
+ * domain's do not. */
+static void sender_rate_counts_per_receiving_domain(void **state)
+{
+    struct fixture *fx = *state;
+    unsigned long rate = fx->set.sender_rate;
+    struct alert_event ev = {.kind = ALERT_SENDER_BOUNCE,
+                             .rcpt_domain = "gmail.example",
+                             .recipient = "u@gmail.example"};
+    const char *err = NULL;
+
+    for (unsigned long i = 0; i < rate; i++) {
+        ev.sender_domain = i % 2 ? "a.example.org" : "b.example.org";
+        ev.reason = i % 3 ? "blocklisted" : "bad_reputation";
+        assert_int_equal(alert_agg_add(fx->agg, &ev, T0 + (time_t)i, &err), 0);
+    }
+    ev.rcpt_domain = "other.example";
+    for (unsigned long i = 0; i + 1 < rate; i++)
+        assert_int_equal(alert_agg_add(fx->agg, &ev, T0 + (time_t)i, &err), 0);
+    assert_int_equal(tick_span(fx, T0, T0 + rate + fx->set.hold), 1);
+    assert_string_equal(fx->out[0]->rcpt_domain, "gmail.example");
+    assert_int_equal(fx->out[0]->count, rate);
+}
+
 static void sender_rate_zero_is_off(void **state)
 {
     struct fixture *fx = *state;
@@ -310,6 +335,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(keys_are_separate, setup, teardown),
         cmocka_unit_test_setup_teardown(sender_bucket_alerts_only_at_rate,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(sender_rate_counts_per_receiving_domain,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(sender_rate_zero_is_off, setup,
                                         teardown),
