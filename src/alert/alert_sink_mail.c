@@ -1,7 +1,10 @@
 /*
- * alert_sink_mail.c - alert mail to the admins through sendmail(1).
+ * alert_sink_mail.c - alert mail to the admins through sendmail(1), or by
+ * SMTP to a server (alerts.smtp_url, with libcurl: no set-group-ID
+ * postdrop, which a hardened service may not run).
  *
- * "sendmail -t -oi -f <>": recipients come from the To: field; the null
+ * "sendmail -t -oi -f <>": recipients come from the To: field; by SMTP,
+ * MAIL FROM:<> and one RCPT TO for each of alerts.email_to.  The null
  * envelope sender means an alert that cannot be delivered is dropped by
  * the MTA instead of bouncing (so it can never alert again).  The mail
  * carries Auto-Submitted, ALERT_HEADER and an ALERT_MSGID_PREFIX
@@ -12,6 +15,7 @@
 
 #include "alert/alert_sink.h"
 
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,8 @@
 
 struct mail_state {
     char *sendmail;
+    char *smtp_url;           /* or NULL: sendmail */
+    struct curl_slist *rcpts; /* "<a@x>", ... for SMTP */
     char *to;   /* "a@x, b@y" */
     char *from; /* NULL: bounceguard@host */
     unsigned long serial;
@@ -42,6 +48,8 @@ static void mail_close(void **state)
     if (st == NULL)
         return;
     free(st->sendmail);
+    free(st->smtp_url);
+    curl_slist_free_all(st->rcpts);
     free(st->to);
     free(st->from);
     free(st);
@@ -70,6 +78,24 @@ static char *mail_join(const struct str_list *list)
     return s;
 }
 
+/* The SMTP recipients "<a@x>" of the list; -1 when memory runs out or an
+ * address could smuggle a command (CR/LF, angle brackets). */
+static int mail_rcpts(const struct str_list *list, struct curl_slist **r)
+{
+    char buf[512];
+
+    for (size_t i = 0; i < list->count; i++) {
+        const char *a = list->items[i];
+        struct curl_slist *n;
+        if (strpbrk(a, "\r\n<>") != NULL ||
+            snprintf(buf, sizeof buf, "<%s>", a) >= (int)sizeof buf ||
+            (n = curl_slist_append(*r, buf)) == NULL)
+            return -1;
+        *r = n;
+    }
+    return 0;
+}
+
 static int mail_open(const struct alert_settings *set, void **state_r,
                      const char **error_r)
 {
@@ -84,6 +110,13 @@ static int mail_open(const struct alert_settings *set, void **state_r,
     st->to = mail_join(&set->email_to);
     if (set->email_from != NULL && strpbrk(set->email_from, "\r\n") == NULL)
         st->from = strdup(set->email_from);
+    if (set->smtp_url != NULL && set->smtp_url[0] != '\0' &&
+        ((st->smtp_url = strdup(set->smtp_url)) == NULL ||
+         mail_rcpts(&set->email_to, &st->rcpts) < 0)) {
+        mail_close(state_r);
+        *error_r = "bad alert mail recipients (or out of memory)";
+        return -1;
+    }
     if (st->sendmail == NULL || st->to == NULL ||
         (set->email_from != NULL && st->from == NULL)) {
         mail_close(state_r);
@@ -124,6 +157,56 @@ static int mail_compose(struct mail_state *st, const struct alert_sink_env *env,
     return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
+/* What curl reads of the message: the bytes left of it. */
+struct mail_upload {
+    const char *p;
+    size_t left;
+};
+
+static size_t mail_read(char *out, size_t size, size_t n, void *ud)
+{
+    struct mail_upload *u = ud;
+    size_t k = size * n < u->left ? size * n : u->left;
+
+    memcpy(out, u->p, k);
+    u->p += k;
+    u->left -= k;
+    return k;
+}
+
+/* The message by SMTP: MAIL FROM:<>, a RCPT TO each, DATA (curl turns LF
+ * into CRLF and dot-stuffs). */
+static int mail_smtp(const struct mail_state *st, long timeout, const char *buf,
+                     size_t n, const char **error_r)
+{
+    static char err[CURL_ERROR_SIZE];
+    struct mail_upload u = {buf, n};
+    CURL *curl = curl_easy_init();
+    CURLcode rc;
+
+    if (curl == NULL) {
+        *error_r = "curl: out of memory";
+        return -1;
+    }
+    err[0] = '\0';
+    curl_easy_setopt(curl, CURLOPT_URL, st->smtp_url);
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, "<>");
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, st->rcpts);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, mail_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &u);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)n);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
+    rc = curl_easy_perform(curl);
+    curl_easy_cleanup(curl);
+    if (rc == CURLE_OK)
+        return 0;
+    *error_r = err[0] != '\0' ? err : curl_easy_strerror(rc);
+    return -1;
+}
+
 static int mail_send(void *state, const struct alert_sink_env *env,
                      const struct alert_msg *msg, const char **error_r)
 {
@@ -140,6 +223,12 @@ static int mail_send(void *state, const struct alert_sink_env *env,
         free(buf);
         *error_r = "alert mail too large";
         return -1;
+    }
+    if (st->smtp_url != NULL) {
+        status = mail_smtp(st, (long)alert_sink_timeout(env, MAIL_TIMEOUT), buf,
+                           (size_t)n, error_r);
+        free(buf);
+        return status;
     }
     status = alert_spawn_run(argv, buf, (size_t)n,
                              alert_sink_timeout(env, MAIL_TIMEOUT), error_r);

@@ -92,6 +92,26 @@ int cfg_valid_abspath(const char *value, const char **error_r)
     return 0;
 }
 
+/* "smtp://host[:port]" (also "smtps://"), or "" for none. */
+static int cfg_valid_smtp_url(const char *value, const char **error_r)
+{
+    const char *host = NULL;
+
+    if (value[0] == '\0')
+        return 0;
+    if (strncmp(value, "smtp://", 7) == 0)
+        host = value + 7;
+    else if (strncmp(value, "smtps://", 8) == 0)
+        host = value + 8;
+    if (host == NULL || host[0] == '\0' || host[0] == ':' || host[0] == '/' ||
+        strpbrk(value, " \t\r\n") != NULL) {
+        *error_r = "expected \"smtp://HOST[:PORT]\", e.g. "
+                   "\"smtp://127.0.0.1:25\"";
+        return -1;
+    }
+    return 0;
+}
+
 int cfg_valid_abspath_or_empty(const char *value, const char **error_r)
 {
     return value[0] == '\0' ? 0 : cfg_valid_abspath(value, error_r);
@@ -433,6 +453,9 @@ static const struct cfg_key cfg_alert_keys[] = {
           "From: of alert mail (default: bounceguard@host)"),
     K_STR("sendmail_path", alerts.sendmail_path, "/usr/sbin/sendmail",
           cfg_valid_abspath, "sendmail(1) binary used for alert mail"),
+    K_STR("smtp_url", alerts.smtp_url, NULL, cfg_valid_smtp_url,
+          "submit alert mail by SMTP to this server (smtp://host:port)"
+          " instead of running sendmail_path"),
     K_BOOL("syslog", alerts.syslog, "true", "log alerts to syslog"),
     K_ENUM("syslog_priority", alerts.syslog_priority, "alert",
            "alert|crit|err|warning", "syslog priority of alert lines"),

@@ -114,6 +114,8 @@ struct alert_settings {
     struct str_list email_to;    /* admin addresses; empty: no email */
     char *email_from;            /* From: of alert mail */
     char *sendmail_path;
+    char *smtp_url;              /* "smtp://host:port": alert mail submitted
+                                    by SMTP, not sendmail_path; NULL none */
     bool syslog;                 /* log alerts at syslog_priority */
     char *syslog_priority;       /* "alert", "crit", "err", "warning" */
     char *webhook_url;           /* NULL: no webhook */

@@ -48,8 +48,12 @@ static void driver_defaults(struct alert_settings *set, char **to)
 static int driver_options(int argc, char **argv, struct alert_settings *set)
 {
     int c;
-    while ((c = getopt(argc, argv, "w:f:m:T:e:sP:H:W:Q:r:b:")) != -1) {
+    while ((c = getopt(argc, argv, "w:f:m:u:T:e:sP:H:W:Q:r:b:")) != -1) {
         switch (c) {
+        case 'u':
+            set->smtp_url = optarg;
+            set->email_to.count = 1;
+            break;
         case 'w':
             set->webhook_url = optarg;
             break;

@@ -3,7 +3,8 @@
 # private instance, its own sendmail): a storm of 1000 "550 5.7.26" events
 # gives one opening alert with the count and one recovery message in the
 # admin's mailbox, both sent with the null envelope sender (an alert can
-# never bounce back and alert again) and marked as bounceguard's own.
+# never bounce back and alert again) and marked as bounceguard's own; then
+# the same submitted by SMTP (alerts.smtp_url).
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pfharness.sh"
 
@@ -59,4 +60,33 @@ done
 tap_ok $bad "delivered with the null sender, Auto-Submitted and X-Bounceguard-Alert"
 grep -q 'from=<>' "$(pfh_log A)"
 tap_ok $? "Postfix logged the alerts with from=<>"
+
+# the same by SMTP (alerts.smtp_url): no sendmail, no set-group-ID
+# postdrop, which the hardened systemd unit does not allow
+rm -f "$box"/*
+"$driver" -u "smtp://127.0.0.1:$port" -T admin@a.test -H 1 -W 3 -Q 4 \
+    submit 1000 gmail.example dmarc_fail sleep 7 stats \
+    > "$PFH_W/stats2" 2> "$PFH_W/stderr2"
+grep -q 'delivered=2 failed=0' "$PFH_W/stats2"
+tap_ok $? "two alerts submitted by SMTP: $(cat "$PFH_W/stats2")"
+i=0
+while [ "$(ls "$box" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+    sleep 0.2
+    i=$((i + 1))
+done
+n=$(ls "$box" 2>/dev/null | wc -l)
+bad=0
+for f in "$box"/*; do
+    grep -q '^Return-Path: <>$' "$f" || bad=1
+    grep -q '^X-Bounceguard-Alert: 1$' "$f" || bad=1
+done
+[ "$n" -eq 2 ] && [ "$bad" -eq 0 ] &&
+    grep -l '^Subject: \[bounceguard\] gmail.example .*(1000 events)' "$box"/* >/dev/null
+tap_ok $? "... in the admin's mailbox, with the null sender and the count ($n)"
+"$driver" -u "smtp://127.0.0.1:$unused" -T admin@a.test -H 1 -W 3 -Q 4 \
+    submit 10 gmail.example dmarc_fail sleep 3 stats \
+    > "$PFH_W/stats3" 2> "$PFH_W/stderr3"
+grep -q 'delivered=0 failed=1' "$PFH_W/stats3" &&
+    grep -q 'alert not delivered by mail' "$PFH_W/stderr3"
+tap_ok $? "a server that is not there: the alert is logged as not delivered"
 tap_done
