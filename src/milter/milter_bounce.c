@@ -341,6 +341,11 @@ void mbounce_process(struct store *store, struct alert_service *alerts,
                  msg->truncated ? " (milter.body_cap reached, rest skipped)"
                                 : "",
                  b->report->errors);
+    if (b->report->errors & REPORT_ERR_RECIPIENTS)
+        log_notice(msg->queue_id,
+                   "bounce: more failed recipients than "
+                   "classify.max_recipients (%zu); the rest are not recorded",
+                   n);
     if (b->joined)
         outbound_msg_clear(&orig);
     metrics_observe(METRIC_DSN_DECISION_SECONDS, metrics_now() - t0);

@@ -134,6 +134,17 @@ both_checks() {
         ck "$e" "a DSN from outside ($m): body chunks continue, EOM adds the verdict header and accepts" \
             dsn "$m" "$m"
     done
+    # a DSN for more recipients than classify.max_recipients (100): the
+    # rest are not recorded, and the log says so
+    ck "$e" "a DSN for 150 recipients is accepted" dsnmany "many.$e" 150
+    t=50
+    until grep -q "more failed recipients than classify.max_recipients (100); the rest are not recorded" "$D/out" ||
+        [ "$t" -eq 0 ]; do
+        sleep 0.1
+        t=$((t - 1))
+    done
+    [ "$t" -gt 0 ]
+    tap_ok $? "$e: ... and the log says that the rest are not recorded"
     # 10. QUIT_NC and a second session on the connection
     ck "$e" "QUIT_NC: the connection carries a second session" \
         quitnc "t10a.$e@a.test" "t10b.$e@a.test"

@@ -680,6 +680,7 @@ def sc_dsn(path, engine, args):
     chunks of 300 bytes: RCPT, EOH and each chunk continue; EOM brings the
     X-Bounceguard-Verdict header (milter.add_header) and accepts."""
     mode, tag = args[0], args[1]
+    body = DSN_BODY
     c = Conn(path)
     try:
         c.negotiate()
@@ -698,8 +699,8 @@ def sc_dsn(path, engine, args):
         steps.append((pkt(C_EOH), C_EOH))
         check(conn_steps_ok(c, steps), "negotiation")
         eoh = len(steps) - 1
-        for i in range(0, len(DSN_BODY), 300):
-            steps.append((pkt(C_BODY, DSN_BODY[i:i + 300]), C_BODY))
+        for i in range(0, len(body), 300):
+            steps.append((pkt(C_BODY, body[i:i + 300]), C_BODY))
         steps.append((pkt(C_EOM), C_EOM))
         data = run_steps(c, steps, mode,
                          answers={eoh: R_CONTINUE, len(steps) - 1: b"ha"})
@@ -708,6 +709,47 @@ def sc_dsn(path, engine, args):
         check(hdr[0] == b"X-Bounceguard-Verdict", "header %r" % hdr[0])
         check(b"gone@remote.test hard user_unknown" in hdr[1],
               "verdict %r" % hdr[1])
+    finally:
+        c.close()
+
+
+def sc_dsnmany(path, engine, args):
+    """args: TAG N: a DSN from outside for N recipients (many1@remote.test
+    ...), sent at once after its header: each body chunk continues, EOM
+    adds verdict headers and accepts."""
+    tag, n = args[0], int(args[1])
+    group = ("Final-Recipient: rfc822; many%d@remote.test\r\nAction: failed"
+             "\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User "
+             "unknown\r\n\r\n")
+    groups = "".join(group % i for i in range(1, n + 1)).encode()
+    start = DSN_BODY.index(b"Final-Recipient:")
+    cut = DSN_BODY.index(b"--BND\r\nContent-Type: text/rfc822-headers")
+    body = DSN_BODY[:start] + groups + DSN_BODY[cut:]
+    c = Conn(path)
+    try:
+        c.negotiate()
+        steps = session_start("192.0.2.1", "mx.remote.test", 25)
+        steps += [(macro(C_MAIL, i="Q" + tag), None),
+                  (pkt(C_MAIL, strs("<>")), C_MAIL),
+                  (pkt(C_RCPT, strs("<alice@a.test>")), C_RCPT),
+                  (pkt(C_HEADER, strs("Content-Type", "multipart/report; "
+                                      "report-type=delivery-status; "
+                                      "boundary=\"BND\"")), C_HEADER),
+                  (pkt(C_EOH), C_EOH)]
+        run_steps(c, steps, "lockstep", answers={len(steps) - 1: R_CONTINUE})
+        chunks = [body[i:i + 300] for i in range(0, len(body), 300)]
+        c.send(b"".join(pkt(C_BODY, x) for x in chunks) + pkt(C_EOM))
+        for _ in chunks:
+            r = c.read()
+            check(r[0] == R_CONTINUE, "body chunk answered %r" % (r,))
+        headers = 0
+        while True:
+            r = c.read()
+            if r[0] != b"h":
+                break
+            headers += 1
+        print("# EOM: %d header(s), then %r" % (headers, r[0]))
+        check(headers > 0 and r[0] == b"a", "EOM answered %r" % (r,))
     finally:
         c.close()
 
@@ -832,6 +874,7 @@ SCENARIOS = {
     "abort": sc_abort,
     "remove": sc_remove,
     "dsn": sc_dsn,
+    "dsnmany": sc_dsnmany,
 }
 
 
