@@ -438,10 +438,14 @@ int logfeed_sink_line(struct logfeed_sink *s, const char *line, size_t len,
             return -1;
         }
         return handle_delivery(s, &ll, now);
-    case LOGLINE_SENDER:
+    case LOGLINE_SENDER: /* Postfix's qmgr (again at each retry), or
+                            Sendmail's one line with its msgid= */
         remember_sender(s, &ll);
+        if (ll.message_id.p != NULL)
+            metrics_inc(METRIC_MESSAGES, MPATH_LOG, 0);
         return handle_message_id(s, &ll, now);
-    case LOGLINE_MESSAGE_ID:
+    case LOGLINE_MESSAGE_ID: /* Postfix's cleanup: once a message */
+        metrics_inc(METRIC_MESSAGES, MPATH_LOG, 0);
         return handle_message_id(s, &ll, now);
     case LOGLINE_EXPIRED:
         s->stats.expired++;

@@ -18,6 +18,7 @@
 #include "core/policy.h"
 #include "logfeed/logfeed_cache.h"
 #include "logfeed/logfeed_sink.h"
+#include "metrics/metrics.h"
 
 #define PFX "Nov 25 22:24:21 mail "
 #define NOW 1795647600 /* 2026-11-25T23:00:00Z */
@@ -424,6 +425,46 @@ static void failure_joins_tracking_still_queued(void **state)
 /* A message tracked before its headers (milter.message_ids = "logfeed")
  * gets the Message-ID cleanup(8) logs, and a later failure of it joins
  * with that id; a sink without message_ids leaves the row alone. */
+/* bounceguard_messages_total{path="log"}: what the registry renders */
+static double log_messages(void)
+{
+    static const char series[] = "bounceguard_messages_total{path=\"log\"} ";
+    struct metrics_out out;
+    double v = -1;
+
+    metrics_out_init(&out, 1 << 22);
+    metrics_render(&out);
+    const char *p = strstr(out.buf, series);
+    if (p != NULL)
+        v = strtod(p + sizeof series - 1, NULL);
+    metrics_out_free(&out);
+    return v;
+}
+
+/* Each message the log names once (cleanup's message-id line, Sendmail's
+ * line with msgid=) counts as a message seen through the log; qmgr's
+ * line, logged again at each retry, and delivery lines do not. */
+static void log_messages_are_counted_once_each(void **state)
+{
+    struct fixture *f = *state;
+    double before = log_messages();
+
+    feed(f, PFX "postfix/cleanup[777]: 3F1A2B4C95: "
+                "message-id=<count.1@app.example.org>");
+    feed(f, PFX "postfix/qmgr[321]: 3F1A2B4C95: from=<app@example.org>, "
+                "size=1, nrcpt=2 (queue active)");
+    feed(f, PFX "postfix/qmgr[321]: 3F1A2B4C95: from=<app@example.org>, "
+                "size=1, nrcpt=2 (queue active)");
+    feed(f, PFX "postfix/smtp[4242]: 3F1A2B4C95: to=<v@example.com>, "
+                "relay=none, dsn=4.2.2, status=deferred (host "
+                "mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full)");
+    feed(f, "Jul 25 12:00:00 mx sendmail[99]: 5A1B2C3D4: from=<a@b.example>,"
+            " size=1, class=0, nrcpts=1, msgid=<count.2@b.example>, "
+            "proto=ESMTP, relay=localhost");
+    assert_true(before >= 0);
+    assert_true(log_messages() == before + 2);
+}
+
 static void cleanup_message_id_names_the_tracked_message(void **state)
 {
     struct fixture *f = *state;
@@ -516,8 +557,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(bounce_is_hard, setup, teardown),
         cmocka_unit_test_setup_teardown(sent_is_a_success_event, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            to_is_the_recipient_not_orig_to, setup, teardown),
+        cmocka_unit_test_setup_teardown(to_is_the_recipient_not_orig_to, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(log_messages_are_counted_once_each,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(skips_discard_expiry_probes_and_noise,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(sendmail_recipients_are_one_event_each,
