@@ -112,6 +112,23 @@ static int cfg_valid_smtp_url(const char *value, const char **error_r)
     return 0;
 }
 
+/* An authserv-id the Authentication-Results header can carry as it is
+ * (RFC 8601: a token; no blanks, quotes, ';', '(' or controls). */
+static int cfg_valid_authserv_id(const char *value, const char **error_r)
+{
+    size_t len = strlen(value);
+
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f || strchr("\";()\\<>,", *p) != NULL)
+            len = 0;
+    if (len == 0 || len > 255) {
+        *error_r = "expected a host name or other token (no blanks, quotes "
+                   "or ';'), e.g. \"mx.example.org\"";
+        return -1;
+    }
+    return 0;
+}
+
 int cfg_valid_abspath_or_empty(const char *value, const char **error_r)
 {
     return value[0] == '\0' ? 0 : cfg_valid_abspath(value, error_r);
@@ -387,8 +404,7 @@ static const struct cfg_key cfg_auth_keys[] = {
           "DNS server for SPF and DKIM: \"\" system, \"IP@PORT\""),
     K_DUR("dns_timeout", auth.dns_timeout, "5s", 1, 60,
           "seconds one DNS query try may take"),
-    K_INT("dns_attempts", auth.dns_attempts, "2", 1, 5,
-          "tries per DNS query"),
+    K_INT("dns_attempts", auth.dns_attempts, "2", 1, 5, "tries per DNS query"),
     K_DUR("cache_ttl_max", auth.cache_ttl_max, "1h", 0, DAY,
           "longest a DNS answer is cached (0: no cache)"),
     K_DUR("cache_negative", auth.cache_negative, "5m", 0, DAY,
@@ -405,7 +421,7 @@ static const struct cfg_key cfg_auth_keys[] = {
            "check SPF and DKIM of bounces from outside"),
     K_BOOL("add_auth_results", auth.add_auth_results, "false",
            "add an Authentication-Results header to bounces"),
-    K_STR("authserv_id", auth.authserv_id, NULL, NULL,
+    K_STR("authserv_id", auth.authserv_id, NULL, cfg_valid_authserv_id,
           "authserv-id of Authentication-Results (default: host name)"),
     K_ENUM("credibility", auth.credibility, "strict", "strict|lenient|off",
            "which bounces may suppress (forged-bounce defence)"),

@@ -151,6 +151,8 @@ static const struct bad_case bad_cases[] = {
      ":2: auth.resolver: expected an IPv4 address"},
     {"auth = { resolver = \"1.2.3\"; };\n",
      ":1: auth.resolver: expected an IPv4 address"},
+    {"auth = {\n  authserv_id = \"mx example; com\";\n};\n",
+     ":2: auth.authserv_id: expected a host name or other token"},
     {"alerts = {\n  smtp_url = \"http://127.0.0.1:25\";\n};\n",
      ":2: alerts.smtp_url: expected \"smtp://HOST[:PORT]\""},
     {"policy = {\n suppress_domains = \"yes\"; };\n",
