@@ -291,6 +291,30 @@ static bool addrscan_plain8(const char *p)
     return (in & ~x & high) == high;
 }
 
+/* Is the quoting of the local part of p[0..n) (before its last '@')
+ * redundant: between its first and last '"', only atext and '.'
+ * ("john.doe"@x is john.doe@x)?  Dropping other quotes would name another
+ * mailbox ("john doe"@x is not johndoe@x). */
+static bool addrscan_quotes_redundant(const char *p, size_t n)
+{
+    static const char specials[] = "!#$%&'*+-/=?^_`{|}~.\"";
+    const char *at = memrchr(p, '@', n);
+    size_t local = at != NULL ? (size_t)(at - p) : n;
+    const char *q = memchr(p, '"', local);
+
+    if (q == NULL)
+        return true;
+    for (const char *c = q + 1, *end = memrchr(p, '"', local);
+         c < (end > q ? end : p + local); c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch >= 0x80 ||
+              (ch != '\0' && strchr(specials, ch) != NULL)))
+            return false;
+    }
+    return true;
+}
+
 bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
 {
     const char *p = in, *e = in + len;
@@ -308,7 +332,11 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     }
     while (e > p && addrscan_trail(e[-1]))
         e--;
-    /* "john doe"@x loses its quotes */
+    /* "john.doe"@x loses its quotes; "john doe"@x is no address here:
+     * without them it would be another one */
+    const char *q0 = semi != NULL ? semi + 1 : in; /* its quotes too */
+    if (!addrscan_quotes_redundant(q0, (size_t)(e - q0)))
+        return false;
     if (!addrscan_copy(p, (size_t)(e - p), out, cap, &n))
         return false;
     const char *last = memrchr(out, '@', n); /* the last '@' copied */

@@ -15,6 +15,7 @@
  * addrscan_next() (a domain's dots noted as it is read) against the
  * scanner as first written, on generated texts.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -155,6 +156,25 @@ static bool ref_normalize(const char *in, size_t len, char *out, size_t cap)
         p = (const char *)memchr(p, ':', (size_t)(e - p)) + 1;
     while (e > p && e[-1] != '\0' && strchr(" \t\r\n>\"').,;:", e[-1]))
         e--;
+    /* a local part quoted around other than atext and '.' is refused:
+     * from its first '"' (leading ones included) to its last */
+    const char *q0 = semi != NULL ? semi + 1 : in, *at0 = NULL, *q1 = NULL,
+               *q2 = NULL;
+    for (const char *q = q0; q < e; q++)
+        if (*q == '@')
+            at0 = q;
+    for (const char *q = q0; q < (at0 != NULL ? at0 : e); q++)
+        if (*q == '"') {
+            q1 = q1 == NULL ? q : q1;
+            q2 = q;
+        }
+    for (const char *q = q1 != NULL ? q1 + 1 : e;
+         q < (q2 > q1 ? q2 : (at0 != NULL ? at0 : e)); q++) {
+        unsigned char c = (unsigned char)*q;
+        if (!isalnum(c) && c < 0x80 &&
+            (c == '\0' || !strchr("!#$%&'*+-/=?^_`{|}~.\"", c)))
+            return false;
+    }
     for (; p < e; p++) {
         if (ref_drop((unsigned char)*p))
             continue;
@@ -440,6 +460,29 @@ static void test_rcpt_norm_same(void **state)
     }
 }
 
+/* A quoted local part: redundant quotes go, others make no address (the
+ * unquoted one would be another mailbox). */
+static void test_quoted_local_parts(void **state)
+{
+    static const char *const same[][2] = {
+        {"\"john.doe\"@Example.org", "john.doe@example.org"},
+        {"rfc822; \"a+b\"@x.example", "a+b@x.example"},
+    };
+    static const char *const refused[] = {
+        "\"john doe\"@x.example", "\"a@b\"@x.example", "\"a,b\"@x.example"};
+    char out[ADDRSCAN_MAX];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        assert_true(addrscan_normalize(same[i][0], strlen(same[i][0]), out,
+                                       sizeof out));
+        assert_string_equal(out, same[i][1]);
+    }
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_false(addrscan_normalize(refused[i], strlen(refused[i]), out,
+                                        sizeof out));
+}
+
 /* Past a few recipients lookups go through an index: every address is
  * found again in any case, only once, also after the report has cut its
  * recipients (as a notice's list does) and others have taken their
@@ -510,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_next_reference),
         cmocka_unit_test(test_rcpt_norm_same),
         cmocka_unit_test(test_rcpt_index),
+        cmocka_unit_test(test_quoted_local_parts),
         cmocka_unit_test(test_utf8_punctuation_breaks),
     };
     return cmocka_run_group_tests_name("addrscan", tests, NULL, NULL);
