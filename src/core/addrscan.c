@@ -335,7 +335,8 @@ bool addrscan_normalize(const char *in, size_t len, char *out, size_t cap)
     /* "john.doe"@x loses its quotes; "john doe"@x is no address here:
      * without them it would be another one */
     const char *q0 = semi != NULL ? semi + 1 : in; /* its quotes too */
-    if (!addrscan_quotes_redundant(q0, (size_t)(e - q0)))
+    if (memchr(q0, '"', (size_t)(e - q0)) != NULL &&
+        !addrscan_quotes_redundant(q0, (size_t)(e - q0)))
         return false;
     if (!addrscan_copy(p, (size_t)(e - p), out, cap, &n))
         return false;

@@ -63,8 +63,6 @@ struct report_ctx {
     bool list_admin;   /* X-List-Administrivia: yes, a list manager's own
                           notice (Mailman's bounce notices among them) */
     bool list_digest;  /* a list's digest (list_mail, "digest") */
-    bool held_digest;  /* a summary of mail a filter held ("Spam
-                          Quarantine Summary"), to the mailbox's owner */
     bool conversation; /* a reply: "Re:" (report_top()) */
     bool answering;    /* In-Reply-To: or References:, or a ticket system's
                           tag in the Subject: it answers a message */
@@ -587,18 +585,16 @@ static bool report_held_digest(const char *subject, const char *from)
         "riepilogo", "resumen", "r\xc3\xa9" "capitulatif"};
     const size_t nheld = sizeof held / sizeof *held;
     const size_t nsummary = sizeof summary / sizeof *summary;
-    size_t n = strlen(subject);
+    size_t n = strlen(subject), fn = from != NULL ? strlen(from) : 0;
 
-    if (!report_holds_any(subject, n, summary, nsummary))
-        return false;
     if (report_holds_any(subject, n, held, nheld))
-        return true;
+        return report_holds_any(subject, n, summary, nsummary);
     /* a filter's digest titled without its word for held mail ("End User
      * Digest"), from an address named for what it sends (quarantine@,
-     * spam-digest@) */
-    n = from != NULL ? strlen(from) : 0;
-    return report_holds_any(from, n, held, nheld) ||
-           report_holds_any(from, n, summary, nsummary);
+     * pps-digest@); the short From is read first */
+    static const char *const sender[] = {"quarantin", "digest", "spam"};
+    return report_holds_any(from, fn, sender, sizeof sender / sizeof *sender) &&
+           report_holds_any(subject, n, summary, nsummary);
 }
 
 enum {
@@ -663,8 +659,6 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->list_admin = report_hdr_has(&w[T_ADMIN], "yes");
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
-    c->held_digest =
-        r->subject != NULL && report_held_digest(r->subject, r->from);
     /* an answer, no message forwarded (whose notice is one: Sisimai's
      * reading, a person's "Fwd:" of a bounce keeps its failures) */
     c->answering = (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
@@ -1669,7 +1663,9 @@ static void report_decide(struct report_ctx *c)
      * system and with no report: they may discuss bounces, and quote
      * them; but a list manager's notice that it refused a post is read
      * as any notice is */
-    bool discussion = c->list_mail || c->conversation || c->held_digest;
+    bool discussion =
+        c->list_mail || c->conversation ||
+        (r->subject != NULL && report_held_digest(r->subject, r->from));
     if (discussion)
         report_addrs(c);
     if (c->list_digest)
