@@ -174,8 +174,8 @@ static size_t mail_read(char *out, size_t size, size_t n, void *ud)
     return k;
 }
 
-/* The message by SMTP: MAIL FROM:<>, a RCPT TO each, DATA (curl turns LF
- * into CRLF and dot-stuffs). */
+/* The message by SMTP: MAIL FROM:<>, a RCPT TO each, DATA (curl turns the
+ * message's LF line ends into CRLF, CURLOPT_CRLF, and dot-stuffs). */
 static int mail_smtp(const struct mail_state *st, long timeout, const char *buf,
                      size_t n, const char **error_r)
 {
@@ -195,7 +195,7 @@ static int mail_smtp(const struct mail_state *st, long timeout, const char *buf,
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, mail_read);
     curl_easy_setopt(curl, CURLOPT_READDATA, &u);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)n);
+    curl_easy_setopt(curl, CURLOPT_CRLF, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);

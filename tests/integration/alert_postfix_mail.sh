@@ -89,4 +89,47 @@ tap_ok $? "... in the admin's mailbox, with the null sender and the count ($n)"
 grep -q 'delivered=0 failed=1' "$PFH_W/stats3" &&
     grep -q 'alert not delivered by mail' "$PFH_W/stderr3"
 tap_ok $? "a server that is not there: the alert is logged as not delivered"
+
+# what goes over the wire: every line ends in CRLF (servers refuse bare
+# LF), captured by a one-message SMTP server on loopback
+cat > "$PFH_W/cap.py" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(30)
+c, _ = s.accept()
+f = c.makefile("rb")
+c.sendall(b"220 cap\r\n")
+data, body = b"", False
+for line in iter(f.readline, b""):
+    if body:
+        data += line
+        if line == b".\r\n":
+            body = False
+            c.sendall(b"250 ok\r\n")
+    elif line[:4].upper() == b"DATA":
+        body = True
+        c.sendall(b"354 go\r\n")
+    elif line[:4].upper() == b"QUIT":
+        c.sendall(b"221 bye\r\n")
+        break
+    else:
+        c.sendall(b"250 ok\r\n")
+open(sys.argv[2], "wb").write(data)
+EOF
+python3 "$PFH_W/cap.py" "$PFH_W/cap.port" "$PFH_W/cap.data" &
+cap=$!
+i=0
+while [ ! -s "$PFH_W/cap.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+"$driver" -u "smtp://127.0.0.1:$(cat "$PFH_W/cap.port")" -T admin@a.test \
+    -H 1 -W 3 -Q 100 submit 5 gmail.example dmarc_fail sleep 3 stats \
+    > "$PFH_W/stats4" 2>&1
+wait $cap
+python3 -c 'import re, sys
+d = open(sys.argv[1], "rb").read()
+sys.exit(0 if d.count(b"\r\n") > 10 and not re.search(rb"(?<!\r)\n", d) else 1)' \
+    "$PFH_W/cap.data"
+tap_ok $? "by SMTP every line ends in CRLF ($(grep -c . "$PFH_W/cap.data" 2>/dev/null) lines)"
 tap_done
