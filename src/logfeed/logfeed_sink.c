@@ -304,8 +304,6 @@ static int emit(struct logfeed_sink *s, struct store_event *ev)
     return 1;
 }
 
-/* The recipient: orig_to when it is a full address (the address the
- * sender used), else to. */
 /* The address that failed (to=), not the alias, list or forward it was
  * reached through (orig_to=): one member's failure must not suppress a
  * list that has others. */

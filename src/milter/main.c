@@ -255,20 +255,31 @@ static void main_pidfile(struct main_daemon *d, const char *path)
     main_die(d, EX_CANTCREAT, "pidfile %s: %s", path, strerror(errno));
 }
 
-/* Hands the unix socket to the daemon's user and group: the socket
- * itself, never what a link put in its place would point to. */
+/* Hands the unix socket to the daemon's user and group: the file opened
+ * once (O_PATH, no link followed), checked to be a socket and changed
+ * through that descriptor, so that nothing put in its place meanwhile, a
+ * link or another file, is what changes owner. */
 static void main_socket_owner(struct main_daemon *d)
 {
     struct stat st;
+    int fd;
 
-    if (d->sock_path == NULL || lstat(d->sock_path, &st) != 0)
+    if (d->sock_path == NULL ||
+        (fd = open(d->sock_path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
         return;
-    if (!S_ISSOCK(st.st_mode))
+    if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+        close(fd);
         main_die(d, EX_OSERR, "socket %s: no longer a socket", d->sock_path);
+    }
     d->sock_ino = st.st_ino;
-    if (geteuid() == 0 && lchown(d->sock_path, d->ids.uid, d->ids.gid) != 0)
+    if (geteuid() == 0 &&
+        fchownat(fd, "", d->ids.uid, d->ids.gid, AT_EMPTY_PATH) != 0) {
+        int err = errno;
+        close(fd);
         main_die(d, EX_OSERR, "socket %s: chown: %s", d->sock_path,
-                 strerror(errno));
+                 strerror(err));
+    }
+    close(fd);
 }
 
 static bool main_libmilter(const struct bg_settings *s)
