@@ -297,7 +297,6 @@ static bool addrscan_plain8(const char *p)
  * mailbox ("john doe"@x is not johndoe@x). */
 static bool addrscan_quotes_redundant(const char *p, size_t n)
 {
-    static const char specials[] = "!#$%&'*+-/=?^_`{|}~.\"";
     const char *at = memrchr(p, '@', n);
     size_t local = at != NULL ? (size_t)(at - p) : n;
     const char *q = memchr(p, '"', local);
@@ -306,10 +305,7 @@ static bool addrscan_quotes_redundant(const char *p, size_t n)
         return true;
     for (const char *c = q + 1, *end = memrchr(p, '"', local);
          c < (end > q ? end : p + local); c++) {
-        unsigned char ch = (unsigned char)*c;
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch >= 0x80 ||
-              (ch != '\0' && strchr(specials, ch) != NULL)))
+        if (*c != '"' && !(addrscan_class[(unsigned char)*c] & AS_ATEXT))
             return false;
     }
     return true;

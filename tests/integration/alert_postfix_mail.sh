@@ -37,12 +37,17 @@ grep -q 'delivered=2 failed=0' "$PFH_W/stats"
 tap_ok $? "two alerts handed to sendmail"
 
 box=$(pfh_mailbox A)
-i=0
-while [ "$(ls "$box" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
-    sleep 0.2
-    i=$((i + 1))
-done
-n=$(ls "$box" 2>/dev/null | wc -l)
+# box_count N: the messages in the admin's mailbox, once there are N (or
+# after 20 s)
+box_count() {
+    i=0
+    while [ "$(ls "$box" 2>/dev/null | wc -l)" -lt "$1" ] && [ $i -lt 100 ]; do
+        sleep 0.2
+        i=$((i + 1))
+    done
+    ls "$box" 2>/dev/null | wc -l
+}
+n=$(box_count 2)
 [ "$n" -eq 2 ]
 tap_ok $? "the admin's mailbox holds two alerts (got $n)"
 open=$(grep -l '^Subject: \[bounceguard\] gmail.example .*(1000 events)' "$box"/* 2>/dev/null)
@@ -69,12 +74,7 @@ rm -f "$box"/*
     > "$PFH_W/stats2" 2> "$PFH_W/stderr2"
 grep -q 'delivered=2 failed=0' "$PFH_W/stats2"
 tap_ok $? "two alerts submitted by SMTP: $(cat "$PFH_W/stats2")"
-i=0
-while [ "$(ls "$box" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
-    sleep 0.2
-    i=$((i + 1))
-done
-n=$(ls "$box" 2>/dev/null | wc -l)
+n=$(box_count 2)
 bad=0
 for f in "$box"/*; do
     grep -q '^Return-Path: <>$' "$f" || bad=1

@@ -129,7 +129,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_mime tests/unit/test_dsn \
 	tests/unit/test_report tests/unit/test_mime_limits
-tests_unit_test_mime_SOURCES = tests/unit/test_mime.c
+tests_unit_test_mime_SOURCES = tests/unit/test_mime.c tests/unit/addr_quote_ref.h
 tests_unit_test_mime_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_mime_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 tests_unit_test_dsn_SOURCES = tests/unit/test_dsn.c
@@ -210,7 +210,8 @@ EXTRA_DIST += tests/unit/no_cmocka.sh
 # address scanner: byte classes, stability, rbuild_rcpt_norm()
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_addrscan
-tests_unit_test_addrscan_SOURCES = tests/unit/test_addrscan.c
+tests_unit_test_addrscan_SOURCES = tests/unit/test_addrscan.c \
+	tests/unit/addr_quote_ref.h
 tests_unit_test_addrscan_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_addrscan_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_addrscan

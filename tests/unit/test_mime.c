@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "addr_quote_ref.h"
 #include "core/addrscan.h"
 #include "core/codec.h"
 #include "core/hdr.h"
@@ -893,26 +894,9 @@ static bool ref_normalize(const char *in, size_t len, char *out, size_t cap)
     }
     while (e > p && strchr(" \t\r\n>\"').,;:", e[-1]) != NULL && e[-1] != 0)
         e--;
-    /* a local part quoted around other than atext and '.' is refused:
-     * from its first '"' (leading ones included) to its last */
-    const char *q0 = semi != NULL ? semi + 1 : in, *at0 = NULL, *q1 = NULL,
-               *q2 = NULL;
-    for (const char *q = q0; q < e; q++)
-        if (*q == '@')
-            at0 = q;
-    for (const char *q = q0; q < (at0 != NULL ? at0 : e); q++)
-        if (*q == '"') {
-            q1 = q1 == NULL ? q : q1;
-            q2 = q;
-        }
-    for (const char *q = q1 != NULL ? q1 + 1 : e;
-         q < (q2 > q1 ? q2 : (at0 != NULL ? at0 : e)); q++) {
-        unsigned char c = (unsigned char)*q;
-        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-            !(c >= '0' && c <= '9') && c < 0x80 &&
-            (c == '\0' || !strchr("!#$%&'*+-/=?^_`{|}~.\"", c)))
-            return false;
-    }
+    /* a local part quoted around other than atext and '.' is refused */
+    if (!ref_quotes_ok(semi != NULL ? semi + 1 : in, e))
+        return false;
     for (const char *q = p; q < e; q++) {
         if (*q == '"' || *q == '<' || *q == '>' || *q == ' ' || *q == '\t' ||
             *q == '\r' || *q == '\n' || *q == '\0')
