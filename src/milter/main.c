@@ -205,38 +205,30 @@ static void main_check_rules(struct main_daemon *d, rulesfile_warn_fn *warn)
     }
 }
 
-static void main_check_identity(struct main_daemon *d)
+/* The user and group the file names, into *ids; exits 78 when one does
+ * not exist (-n checks what the start needs). */
+static void main_lookup_accounts(struct main_daemon *d, struct daemon_ids *ids)
 {
     const struct bg_settings *s = cfg_settings(d->cfg);
     char *error = NULL;
 
-    if (geteuid() == 0 && s->user == NULL) {
-        fprintf(stderr,
-                "bounceguard: refusing to run as root without a \"user\": "
-                "set user in %s\n",
-                d->conf_path);
-        exit(EX_CONFIG);
-    }
-    if (daemon_ids_lookup(s->user, s->group, &d->ids, &error) != 0) {
+    if (daemon_ids_lookup(s->user, s->group, ids, &error) != 0) {
         fprintf(stderr, "bounceguard: %s: %s\n", d->conf_path, error);
         free(error);
         exit(EX_CONFIG);
     }
 }
 
-/* -n: the user and group the file names exist, as the start needs. */
-static void main_check_accounts(struct main_daemon *d)
+static void main_check_identity(struct main_daemon *d)
 {
-    const struct bg_settings *s = cfg_settings(d->cfg);
-    struct daemon_ids ids;
-    char *error = NULL;
-
-    if (daemon_ids_lookup(s->user, s->group, &ids, &error) != 0) {
-        fprintf(stderr, "bounceguard: %s: %s\n", d->conf_path, error);
-        free(error);
+    if (geteuid() == 0 && cfg_settings(d->cfg)->user == NULL) {
+        fprintf(stderr,
+                "bounceguard: refusing to run as root without a \"user\": "
+                "set user in %s\n",
+                d->conf_path);
         exit(EX_CONFIG);
     }
-    daemon_ids_free(&ids);
+    main_lookup_accounts(d, &d->ids);
 }
 
 static void main_pidfile(struct main_daemon *d, const char *path)
@@ -545,7 +537,8 @@ int main(int argc, char **argv)
     main_options(&d, argc, argv, &check_only);
     main_load(&d);
     if (check_only) {
-        main_check_accounts(&d);
+        main_lookup_accounts(&d, &d.ids);
+        daemon_ids_free(&d.ids);
         main_check_rules(&d, main_warn);
         cfg_unref(&d.cfg);
         free(d.conf_path);
