@@ -9,9 +9,12 @@
  * alert_submit() only takes a mutex, counts the event in the aggregator
  * (alert_agg.h) and wakes the dispatcher: it never waits for a delivery,
  * so mail is never delayed by a slow webhook or sendmail.  The dispatcher
- * thread asks the aggregator what is due and hands each alert to every
- * enabled sink (alert_sink.h) in turn; a sink that fails is logged (with
- * the alert's summary) and the next sink still gets the alert.
+ * thread asks the aggregator what is due and queues each alert for every
+ * enabled sink (alert_sink.h).  Each sink has a thread of its own that
+ * delivers its queue in order, so a sink that is slow or retrying delays
+ * no other; a delivery that fails is logged (with the alert's summary).
+ * A sink with 64 alerts waiting (ALERT_SINK_QUEUE) does not get more: each
+ * one it misses is logged as not delivered.
  *
  * Which events to submit (the milter decides, see the man page):
  *   ALERT_AUTH_BOUNCE    verdict.auth is true (5.7.26, 5.7.1 + SPF/DKIM/
@@ -21,7 +24,7 @@
  *   ALERT_OUTBOUND_SPF/DKIM  auth_check_sender() found our own mail broken
  * and never for our own alert mail (alert_is_own_header/_message_id).
  *
- * Thread-safe.  alert_service_free() stops the thread; alerts still held
+ * Thread-safe.  alert_service_free() stops the threads; alerts still held
  * back (hold/window) are delivered first, cut short by a 10 s budget per
  * sink.  curl_global_init() is called by alert_service_new(), which must
  * therefore run before other threads start.

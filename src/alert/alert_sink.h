@@ -8,11 +8,11 @@
  *   alert_sink_exec.c     a command fed the JSON alert on stdin
  *
  * A sink is enabled by its keys in the alerts group (alert_settings); the
- * dispatcher opens every enabled sink once, calls send() for each alert
- * from its own thread (never from a milter callback), and closes them at
- * shutdown.  open() copies what it needs from the settings: the snapshot
- * may go away afterwards.  send() may block (network, child process) but
- * must give up within its configured timeout and retries; it sleeps only
+ * service opens every enabled sink once, calls send() for each alert
+ * from the sink's own thread (never from a milter callback), and closes
+ * them at shutdown.  open() copies what it needs from the settings: the
+ * snapshot may go away afterwards.  send() may block (network, child process)
+ * but must give up within its configured timeout and retries; it sleeps only
  * through env->sleep so that shutdown can cut a back-off short.
  *
  * Loop safety: alert mail is sent with the null envelope sender (so it

@@ -1,7 +1,8 @@
 #!/bin/sh
 # alert_webhook_retry.sh - a failing webhook is retried with back-off and
 # then delivered; a dead one is given up and logged; neither delays the
-# submission of events (the dispatcher thread does the waiting).
+# submission of events (the sinks' threads do the waiting), nor another
+# sink.
 . "$top_srcdir/tests/lib/tap.sh"
 
 driver="$top_builddir/tests/integration/alert_driver"
@@ -72,4 +73,22 @@ took=$(($(date +%s) - t0))
 tap_ok $? "shutdown with a hanging webhook keeps to the 10 s budget (took ${took}s)"
 grep -q 'shutdown budget spent' "$T/stderr3"
 tap_ok $? "alerts left when the budget is spent are logged as not delivered"
+
+# The same hanging webhook beside a command sink: each sink has its own
+# thread, so the command has the alert while the webhook still waits for
+# its answer (timeout 5 s, then retries).
+cat > "$T/exec.sh" <<ZZ
+#!/bin/sh
+cat > "$T/exec.json"
+ZZ
+chmod +x "$T/exec.sh"
+"$driver" -w "http://127.0.0.1:$(cat "$T/hang-port")/x" -r 2 -b 1 -H 0 \
+    -W 60 -Q 60 -e "$T/exec.sh" submit 1 a.example dmarc_fail sleep 3 stats \
+    > "$T/stats4" 2> "$T/stderr4"
+grep -q 'delivered=1 failed=0' "$T/stats4"
+tap_ok $? "a hanging webhook holds back no other sink: $(cat "$T/stats4")"
+grep -q '"a.example"' "$T/exec.json" 2>/dev/null
+tap_ok $? "the command sink was fed the alert"
+grep -q 'alert not delivered by webhook' "$T/stderr4"
+tap_ok $? "the webhook's failure is still logged at shutdown"
 tap_done
