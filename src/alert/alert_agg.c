@@ -27,6 +27,7 @@ struct alert_incident {
     char **queue_ids; /* since the previous alert */
     size_t nqueue_ids;
     unsigned long more_queue_ids;
+    char *more_last; /* the latest queue id counted in more_queue_ids */
     char *recipients[ALERT_RCPTS_MAX];
     size_t nrecipients;
 };
@@ -95,6 +96,7 @@ static void alert_incident_free(struct alert_incident *inc)
     free(inc->samples);
     alert_strv_free(inc->queue_ids, inc->nqueue_ids);
     free(inc->queue_ids);
+    free(inc->more_last);
     alert_strv_free(inc->recipients, inc->nrecipients);
     free(inc);
 }
@@ -212,18 +214,43 @@ static struct alert_incident *alert_incident_new(struct alert_agg *agg,
     return inc;
 }
 
+/* Is s among v[n]? */
+static bool alert_set_has(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (alert_streq(v[i], s))
+            return true;
+    return false;
+}
+
 /* Adds s to the set v[*n] of at most max distinct strings; a full set or a
  * duplicate is not an error. */
 static int alert_set_add(char **v, size_t *n, size_t max, const char *s)
 {
-    if (s == NULL || *s == '\0' || *n >= max)
+    if (s == NULL || *s == '\0' || *n >= max || alert_set_has(v, *n, s))
         return 0;
-    for (size_t i = 0; i < *n; i++)
-        if (alert_streq(v[i], s))
-            return 0;
     if ((v[*n] = alert_dup(s)) == NULL)
         return -1;
     (*n)++;
+    return 0;
+}
+
+/* A queue id past the listed ones is counted once: not when it is listed,
+ * nor again right after itself (a bounce's recipients come one after the
+ * other).  An id seen again later is counted again. */
+static int alert_note_more(const struct alert_agg *agg,
+                           struct alert_incident *inc, const char *qid)
+{
+    if (qid == NULL || *qid == '\0' || inc->nqueue_ids < agg->set.queue_ids ||
+        alert_set_has(inc->queue_ids, inc->nqueue_ids, qid) ||
+        (inc->more_last != NULL && alert_streq(inc->more_last, qid)))
+        return 0;
+    char *copy = alert_dup(qid);
+    if (copy == NULL)
+        return -1;
+    free(inc->more_last);
+    inc->more_last = copy;
+    inc->more_queue_ids++;
     return 0;
 }
 
@@ -240,9 +267,8 @@ static int alert_incident_note(struct alert_agg *agg,
     }
     if (ev->reply_code != 0)
         inc->reply_code = ev->reply_code;
-    if (ev->queue_id != NULL && inc->nqueue_ids >= agg->set.queue_ids)
-        inc->more_queue_ids++;
-    if (alert_set_add(inc->samples, &inc->nsamples, agg->set.samples,
+    if (alert_note_more(agg, inc, ev->queue_id) < 0 ||
+        alert_set_add(inc->samples, &inc->nsamples, agg->set.samples,
                       ev->diagnostic) < 0 ||
         alert_set_add(inc->queue_ids, &inc->nqueue_ids, agg->set.queue_ids,
                       ev->queue_id) < 0 ||
@@ -386,6 +412,8 @@ static void alert_incident_sent(struct alert_agg *agg,
     alert_strv_free(inc->queue_ids, inc->nqueue_ids);
     inc->nqueue_ids = 0;
     inc->more_queue_ids = 0;
+    free(inc->more_last);
+    inc->more_last = NULL;
     alert_strv_free(inc->recipients, inc->nrecipients);
     inc->nrecipients = 0;
 }

@@ -126,6 +126,28 @@ static void storm_of_1000_gives_one_alert_per_window(void **state)
     assert_int_equal(alert_agg_open_count(fx->agg), 0);
 }
 
+/* A bounce with several recipients submits its queue id once per
+ * recipient: past the listed ids, it counts once. */
+static void repeated_queue_ids_count_once(void **state)
+{
+    struct fixture *fx = *state;
+    char qid[32];
+
+    for (size_t i = 0; i < fx->set.queue_ids + 10; i++) {
+        snprintf(qid, sizeof qid, "Q%04zu", i);
+        for (int r = 0; r < 3; r++) /* three recipients each */
+            add(fx, ALERT_AUTH_BOUNCE, "gmail.example", "dmarc_fail", qid,
+                "550 5.7.26 Unauthenticated email", T0);
+    }
+    add(fx, ALERT_AUTH_BOUNCE, "gmail.example", "dmarc_fail", "Q0000",
+        "550 5.7.26 Unauthenticated email", T0); /* listed already */
+    assert_int_equal(tick_span(fx, T0, T0 + 60), 1);
+    struct alert_msg *m = fx->out[0];
+    assert_int_equal(m->count, 3 * (fx->set.queue_ids + 10) + 1);
+    assert_int_equal(m->nqueue_ids, fx->set.queue_ids);
+    assert_int_equal(m->more_queue_ids, 10);
+}
+
 static void repeat_inside_window_only_increments(void **state)
 {
     struct fixture *fx = *state;
@@ -331,6 +353,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             storm_of_1000_gives_one_alert_per_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(repeated_queue_ids_count_once, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(repeat_inside_window_only_increments,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(keys_are_separate, setup, teardown),
