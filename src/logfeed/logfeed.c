@@ -26,6 +26,8 @@
  * lines gather this long before it reads, so a busy log costs a wake-up
  * per batch rather than per line (and the feed is at most this late). */
 #define FEED_GATHER_MS 100
+/* Lines read between two looks at the store's queue. */
+#define FEED_STORE_CHECK_LINES 16
 
 struct logfeed {
     char *path, *state_file;
@@ -41,6 +43,7 @@ struct logfeed {
     struct logfeed_pos saved; /* what the state file holds */
     bool have_saved;
     const char *save_error; /* the last save's failure, said once */
+    bool paused;            /* the store is failing: the log waits */
 };
 
 /* Says why the position was not saved, once until the cause changes or a
@@ -88,6 +91,32 @@ static void save_position(struct logfeed *f)
     f->have_saved = true;
 }
 
+/* Should the log wait?  While the store fails and half its queue is taken,
+ * the feed reads no further (the log keeps what it has not read, and the
+ * position saved stays before it) and leaves the rest to the milter. */
+static bool store_backlog(struct logfeed *f)
+{
+    struct store_health h;
+
+    if (f->store == NULL)
+        return false;
+    store_get_health(f->store, &h);
+    bool full = h.failing && h.queued >= (h.capacity + 1) / 2;
+    if (full && !f->paused)
+        log_warning(NULL,
+                    "logfeed: %s: the store is failing with %zu decisions "
+                    "waiting: reading paused until it takes them (%.*s)",
+                    f->path, h.queued, (int)strcspn(h.last_error, "\r\n"),
+                    h.last_error);
+    else if (!full && f->paused)
+        log_notice(NULL,
+                   "logfeed: %s: the store takes decisions again: "
+                   "reading resumed",
+                   f->path);
+    f->paused = full;
+    return full;
+}
+
 /* Reads what is there; returns false when the source is exhausted or the
  * feed stops. */
 static bool drain(struct logfeed *f)
@@ -96,9 +125,10 @@ static bool drain(struct logfeed *f)
     size_t len;
     char *err = NULL;
     unsigned n = 0;
-    int rc;
+    int rc = 0;
 
-    while ((rc = logfeed_tail_next(f->tail, &line, &len, &err)) > 0) {
+    while (!(n % FEED_STORE_CHECK_LINES == 0 && store_backlog(f)) &&
+           (rc = logfeed_tail_next(f->tail, &line, &len, &err)) > 0) {
         (void)logfeed_sink_line(f->sink, line, len, time(NULL));
         if (++n % FEED_STOP_CHECK_LINES == 0 && atomic_load(&f->stopping))
             return false;
@@ -141,6 +171,16 @@ static bool gather(const struct logfeed *f, int ms)
     return f->wake_fd >= 0 && poll(&p, 1, ms) > 0;
 }
 
+/* Waits for more of the log (while paused: for the store, the poll
+ * interval); true when a stop request came first. */
+static bool feed_wait(struct logfeed *f, int timeout_ms)
+{
+    if (f->paused)
+        return gather(f, timeout_ms);
+    return logfeed_tail_wait(f->tail, f->wake_fd, timeout_ms) > 0 ||
+           gather(f, FEED_GATHER_MS);
+}
+
 static void *feed_main(void *arg)
 {
     struct logfeed *f = arg;
@@ -151,8 +191,7 @@ static void *feed_main(void *arg)
             break;
         if (time(NULL) - f->last_save >= f->save_interval)
             save_position(f);
-        if (logfeed_tail_wait(f->tail, f->wake_fd, timeout_ms) > 0 ||
-            gather(f, FEED_GATHER_MS))
+        if (feed_wait(f, timeout_ms))
             break;
     }
     save_position(f);

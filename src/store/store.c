@@ -563,6 +563,7 @@ void store_get_health(struct store *st, struct store_health *h_r)
     pthread_mutex_lock(&st->lock);
     *h_r = st->health;
     h_r->queued = st->queued;
+    h_r->capacity = (size_t)st->set.queue_max;
     pthread_mutex_unlock(&st->lock);
 }
 

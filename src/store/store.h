@@ -242,6 +242,7 @@ long long store_expire(struct store *store, long long now);
 /* The writer's health, for logs and metrics. */
 struct store_health {
     size_t queued;                /* items waiting in memory */
+    size_t capacity;              /* at most (store.queue_max) */
     unsigned long long committed; /* items committed since open */
     unsigned long long failed_commits;
     unsigned long long dropped; /* store_record() refusals: queue full */

@@ -62,7 +62,9 @@ int main(int argc, char **argv)
     set = cfg_settings(cfg);
     if (load_rules(set, &rules) < 0)
         return 78;
-    if (store_open(&set->store, &set->policy, &store, &err) < 0) {
+    struct store_settings ss = set->store;
+    ss.daemon = true; /* as the daemon: opens while the server is down */
+    if (store_open(&ss, &set->policy, &store, &err) < 0) {
         fprintf(stderr, "logfeed-run: store: %s\n", err);
         return 69;
     }

@@ -5,7 +5,7 @@
 # writers deciding on the same addresses at once (the counts add up), then
 # outbound tracking by envelope id (migration, spool, lookups),
 # Message-IDs learned after tracking, and two MTAs whose queue ids
-# collide.
+# collide, and the log feed waiting for a server that is down.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pgtmp.sh"
 D=$top_builddir/tests/integration/store_driver
@@ -218,4 +218,43 @@ rc12=$?
 n12=$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'downstart-%'")
 tap_ok $([ $st12 = 2 ] && [ $rc12 = 0 ] && [ "$n12" = 30 ]; echo $?) \
     "a daemon's store opened while the server was down kept its 30 decisions ($n12 stored; a store without -d refused to open: $st12)"
+
+# 9. the daemon's log feed while the server is down for longer than a
+# flush may wait (10 s), with the store's memory queue (20 here, no spool)
+# half taken: the feed stops reading the log, and reads on when the server
+# is back; no line is lost.
+RUN=$top_builddir/tests/integration/logfeed-run
+cat >"$W/feed.conf" <<CONF
+store = { backend = "postgresql"; conninfo = "$C"; queue_max = 20; };
+classify = { rules_file = "$top_srcdir/conf/rules.conf"; };
+logfeed = { path = "$W/maillog9"; poll_interval = "1s";
+            state_file = "$W/feed.pos"; };
+CONF
+line9() {
+    printf '%s mail postfix/smtp[4242]: 3F1A2B%04X: to=<feed9-%d@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\n' \
+        "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)" "$1" "$1"
+}
+: >"$W/maillog9"
+pgtmp_stop "$W"
+"$RUN" "$W/feed.conf" >"$W/feed.out" 2>&1 &
+pid13=$!
+sleep 1
+i=0
+while [ $i -lt 10 ]; do line9 $i; i=$((i + 1)); done >>"$W/maillog9"
+sleep 2 # a commit has failed: the store is failing, its queue half taken
+while [ $i -lt 200 ]; do line9 $i; i=$((i + 1)); done >>"$W/maillog9"
+sleep 12
+pgtmp_restart_only "$W"
+n13=0 i=0
+while [ "$n13" != 200 ] && [ $i -lt 60 ]; do
+    sleep 0.5
+    n13=$(pgtmp_psql "$W" "SELECT count(*) FROM events WHERE address LIKE 'feed9-%'" 2>/dev/null)
+    i=$((i + 1))
+done
+kill $pid13
+wait $pid13 2>/dev/null
+tap_ok $([ "$n13" = 200 ]; echo $?) \
+    "a log read while the server was down loses no line ($n13 of 200 recorded)"
+grep -q 'reading paused' "$W/feed.out" && grep -q 'reading resumed' "$W/feed.out"
+tap_ok $? "the feed says when it pauses for the store and when it reads on"
 tap_done
