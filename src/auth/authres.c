@@ -128,3 +128,100 @@ bool authres_format(const struct authres_info *info, char *buf, size_t size)
         return false;
     return true;
 }
+
+/* ------------------------------------------------- reading a field back */
+
+static bool authres_wsp(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Past the comment at s ('('), the ones nested in it and its quoted pairs;
+ * NULL when it does not end.  A depth counter, no recursion: the cost is
+ * the field's length, whatever the nesting. */
+static const char *authres_skip_comment(const char *s)
+{
+    size_t depth = 0;
+
+    for (; *s != '\0'; s++) {
+        if (*s == '\\' && s[1] != '\0')
+            s++;
+        else if (*s == '(')
+            depth++;
+        else if (*s == ')' && --depth == 0)
+            return s + 1;
+    }
+    return NULL;
+}
+
+/* Past CFWS: blanks, line ends of folding, comments.  NULL inside an
+ * unterminated comment. */
+static const char *authres_skip_cfws(const char *s)
+{
+    while (s != NULL) {
+        if (authres_wsp(*s))
+            s++;
+        else if (*s == '(')
+            s = authres_skip_comment(s);
+        else
+            break;
+    }
+    return s;
+}
+
+/* The quoted-string at s ('"'), without its quotes and with its quoted
+ * pairs undone.  @UNSAFE length arithmetic: n + 1 < size before each
+ * write keeps room for the NUL. */
+static bool authres_quoted(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+
+    for (s++; *s != '"'; s++) {
+        if (*s == '\\' && s[1] != '\0')
+            s++;
+        if (*s == '\0' || n + 1 >= size)
+            return false;
+        buf[n++] = *s;
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
+/* The token at s: up to ';', CFWS or the end. */
+static bool authres_token(const char *s, char *buf, size_t size)
+{
+    size_t n = strcspn(s, "; \t\r\n(");
+
+    if (n == 0 || n >= size)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return true;
+}
+
+bool authres_field_id(const char *value, char *buf, size_t size)
+{
+    const char *s;
+    bool ok;
+
+    if (size == 0)
+        return false;
+    s = authres_skip_cfws(value);
+    if (s == NULL)
+        ok = false;
+    else if (*s == '"')
+        ok = authres_quoted(s, buf, size);
+    else
+        ok = authres_token(s, buf, size);
+    if (!ok)
+        buf[0] = '\0';
+    return ok;
+}
+
+bool authres_field_claims(const char *value, const char *authserv_id)
+{
+    char id[AUTHRES_ID_MAX + 1];
+
+    return authserv_id != NULL && authres_field_id(value, id, sizeof id) &&
+           strcasecmp(id, authserv_id) == 0;
+}

@@ -4,7 +4,9 @@
  *
  * One enum names every outcome an SPF (RFC 7208) or DKIM (RFC 6376) check
  * can have, with the spellings RFC 8601 registers.  authres_format() writes
- * an Authentication-Results field body from the results of one message.
+ * an Authentication-Results field body from the results of one message;
+ * authres_field_id() reads the authserv-id back out of one, so that a field
+ * claiming ours can be told apart (RFC 8601 section 5).
  *
  * Pure: no I/O, no globals; reentrant.  Output goes to caller buffers of
  * explicit size and is always NUL-terminated (truncation is reported).
@@ -53,5 +55,19 @@ struct authres_info {
  * (the field body without the name) into buf.  Values that are not safe
  * RFC 8601 tokens are dropped.  Returns false when it did not fit. */
 bool authres_format(const struct authres_info *info, char *buf, size_t size);
+
+/* The longest authserv-id read back (the longest authres_format() writes). */
+#define AUTHRES_ID_MAX 255
+
+/* The authserv-id of an Authentication-Results field body (the value, the
+ * name and colon left out), into buf: CFWS skipped first (blanks, folded
+ * lines, comments in parentheses nested to any depth), then a token up to
+ * ';', CFWS or the end, or a quoted-string without its quotes.  A missing
+ * ';' does not matter.  false, with buf "", when there is no id (an empty
+ * value, only CFWS, an unterminated comment or quoted-string) or it does
+ * not fit in size bytes. */
+bool authres_field_id(const char *value, char *buf, size_t size);
+/* Whether the field body's authserv-id is ours (case-insensitive). */
+bool authres_field_claims(const char *value, const char *authserv_id);
 
 #endif

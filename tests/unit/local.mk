@@ -28,7 +28,7 @@ tests_unit_test_store_cache_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_store_cache
 endif
 
-# auth: prvs, credibility rule (src/auth)
+# auth: prvs, credibility rule, Authentication-Results (src/auth)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_prvs tests/unit/test_credible
 tests_unit_test_prvs_SOURCES = tests/unit/test_prvs.c
@@ -48,6 +48,11 @@ tests_unit_test_auth_verdict_SOURCES = tests/unit/test_auth_verdict.c
 tests_unit_test_auth_verdict_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
 tests_unit_test_auth_verdict_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
 TESTS += tests/unit/test_auth_verdict
+check_PROGRAMS += tests/unit/test_authres
+tests_unit_test_authres_SOURCES = tests/unit/test_authres.c
+tests_unit_test_authres_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
+tests_unit_test_authres_LDADD = $(BG_LIBS) $(CMOCKA_LIBS) $(BG_EXT_LIBS)
+TESTS += tests/unit/test_authres
 check_PROGRAMS += tests/unit/test_orgdomain
 tests_unit_test_orgdomain_SOURCES = tests/unit/test_orgdomain.c
 tests_unit_test_orgdomain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(BG_EXT_CFLAGS)
