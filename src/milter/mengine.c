@@ -166,6 +166,21 @@ static int op_insheader(struct mtx *m, int index, const char *name,
                                                                          : -1;
 }
 
+/* CHGHEADER: the index, the name, the value; an empty value deletes. */
+static int op_chgheader(struct mtx *m, int index, const char *name,
+                        const char *value)
+{
+    struct mconn *c = MC(m);
+
+    if (!may_modify(c, MPA_CHGHDRS) || index < 0 || name == NULL ||
+        name[0] == '\0')
+        return -1;
+    return mp_put_strs(&c->out, MPR_CHGHEADER, index, name,
+                       value != NULL ? value : "", NULL)
+               ? 0
+               : -1;
+}
+
 static int op_chgfrom(struct mtx *m, const char *from)
 {
     struct mconn *c = MC(m);
@@ -203,6 +218,7 @@ static const struct mtx_ops mengine_ops = {
     .setreply = op_setreply,
     .addheader = op_addheader,
     .insheader = op_insheader,
+    .chgheader = op_chgheader,
     .chgfrom = op_chgfrom,
     .delrcpt = op_delrcpt,
     .negotiated = op_negotiated,

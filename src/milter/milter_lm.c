@@ -26,7 +26,7 @@ _Static_assert(SMFIP_NR_HDR == MPP_NR_HDR && SMFIP_SKIP == MPP_SKIP &&
                    SMFIP_NOHELO == MPP_NOHELO,
                "protocol flags");
 _Static_assert(SMFIF_ADDHDRS == MPA_ADDHDRS && SMFIF_DELRCPT == MPA_DELRCPT &&
-                   SMFIF_CHGFROM == MPA_CHGFROM,
+                   SMFIF_CHGFROM == MPA_CHGFROM && SMFIF_CHGHDRS == MPA_CHGHDRS,
                "action flags");
 
 #define SMFI(m) ((SMFICTX *)(m)->impl)
@@ -71,6 +71,16 @@ static int lm_insheader(struct mtx *m, int index, const char *name,
                : -1;
 }
 
+/* value NULL: libmilter sends "", which deletes the field */
+static int lm_chgheader(struct mtx *m, int index, const char *name,
+                        const char *value)
+{
+    return smfi_chgheader(SMFI(m), (char *)name, index, (char *)value) ==
+                   MI_SUCCESS
+               ? 0
+               : -1;
+}
+
 static int lm_chgfrom(struct mtx *m, const char *from)
 {
     return smfi_chgfrom(SMFI(m), (char *)from, NULL) == MI_SUCCESS ? 0 : -1;
@@ -99,6 +109,7 @@ static const struct mtx_ops lm_ops = {
     .setreply = lm_setreply,
     .addheader = lm_addheader,
     .insheader = lm_insheader,
+    .chgheader = lm_chgheader,
     .chgfrom = lm_chgfrom,
     .delrcpt = lm_delrcpt,
     .negotiated = lm_negotiated,
@@ -214,7 +225,7 @@ static sfsistat lm_close(SMFICTX *ctx)
 static const struct smfiDesc lm_desc = {
     .xxfi_name = "bounceguard",
     .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_CHGFROM,
+    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_CHGFROM | SMFIF_CHGHDRS,
     .xxfi_connect = lm_connect,
     .xxfi_helo = lm_helo,
     .xxfi_envfrom = lm_envfrom,

@@ -8,7 +8,9 @@
  * SMTP reply of a refusal, and the modifications allowed at end of
  * message.  Calls are only valid inside a callback, on the thread running
  * it.  The modification calls return 0, or -1 when the step does not allow
- * them, they were not negotiated or memory ran out.
+ * them, they were not negotiated or memory ran out.  chgheader changes the
+ * index-th field named name (1-based, as the MTA counts them), and deletes
+ * it when value is NULL.
  */
 #ifndef BG_MTX_H
 #define BG_MTX_H
@@ -37,6 +39,8 @@ struct mtx_ops {
                     const char *text);
     int (*addheader)(struct mtx *m, const char *name, const char *value);
     int (*insheader)(struct mtx *m, int index, const char *name,
+                     const char *value);
+    int (*chgheader)(struct mtx *m, int index, const char *name,
                      const char *value);
     int (*chgfrom)(struct mtx *m, const char *from);
     int (*delrcpt)(struct mtx *m, const char *rcpt);
@@ -77,6 +81,11 @@ static inline int mtx_insheader(struct mtx *m, int index, const char *name,
                                 const char *value)
 {
     return m->ops->insheader(m, index, name, value);
+}
+static inline int mtx_chgheader(struct mtx *m, int index, const char *name,
+                                const char *value)
+{
+    return m->ops->chgheader(m, index, name, value);
 }
 static inline int mtx_chgfrom(struct mtx *m, const char *from)
 {

@@ -159,6 +159,9 @@ static void replies_encoded(void **state)
     o.len = 0;
     assert_true(mp_put_strs(&o, MPR_INSHEADER, 0, "A-R", " x", NULL));
     assert_memory_equal(o.buf, "\0\0\0\x0ci\0\0\0\0A-R\0 x\0", 16);
+    o.len = 0; /* CHGHEADER deleting the second A-R: an empty value */
+    assert_true(mp_put_strs(&o, MPR_CHGHEADER, 2, "A-R", "", NULL));
+    assert_memory_equal(o.buf, "\0\0\0\x0am\0\0\0\2A-R\0\0", 14);
     o.len = 0;
     assert_true(mp_put_strs(&o, MPR_DELRCPT, -1, "<a@b>", NULL, NULL));
     assert_memory_equal(o.buf, "\0\0\0\x07-<a@b>\0", 11);
