@@ -561,6 +561,11 @@ enum credible_mode auth_credible_mode(const struct auth_ctx *ctx)
     return ctx->mode;
 }
 
+const char *auth_authserv_id(const struct auth_ctx *ctx)
+{
+    return ctx->authserv_id;
+}
+
 void auth_stats(struct auth_ctx *ctx, struct auth_stats *st)
 {
     struct dnsq_stats ds;

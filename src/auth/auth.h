@@ -164,6 +164,9 @@ enum prvs_result auth_prvs_check(const struct auth_ctx *ctx, const char *rcpt,
                                  time_t now, char *orig, size_t orig_size);
 /* credibility mode from the settings. */
 enum credible_mode auth_credible_mode(const struct auth_ctx *ctx);
+/* The authserv-id our Authentication-Results fields carry (auth.authserv_id
+ * or the host name, as taken when the context was made). */
+const char *auth_authserv_id(const struct auth_ctx *ctx);
 
 struct auth_stats {
     unsigned long spf_checks, dkim_checks;

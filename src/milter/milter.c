@@ -12,7 +12,10 @@
  *              default) on a unix socket, and _RCPT too when RCPT cannot
  *              refuse (enforce off, remove or tag, a dry run);
  *              SMFIP_HDR_LEADSPC with SPF/DKIM checks (DKIM hashes header
- *              values as written; headers we add then bring their SP)
+ *              values as written; headers we add then bring their SP);
+ *              actions: add headers, delete recipients, change the sender
+ *              with auth.prvs_sign, change headers with
+ *              auth.add_auth_results (forged Authentication-Results go)
  *   connect    client facts; Postfix's non-SMTP stream is recognised
  *   HELO       kept for SPF of null senders (auth.inbound_check only)
  *   MAIL       direction (flow_direction), null sender = bounce candidate;
@@ -28,15 +31,19 @@
  *              verdict (auth_msg_settled) is tracked without its
  *              Message-ID (the log feed adds it) and MST_ACCEPT: the MTA
  *              skips the header phase
- *   header     to the SPF/DKIM check; our own alert mail is recognised
+ *   header     to the SPF/DKIM check, which also notes Authentication-
+ *              Results fields claiming our authserv-id (milter_auth.h);
+ *              our own alert mail is recognised
  *              and left alone; outbound: Message-ID only; otherwise kept
  *              (bounded) and looked at for bounce hints
  *   EOH        not a candidate and nothing to do at EOM: track outbound,
  *              MST_ACCEPT (no body, no EOM: the cheap path)
  *   body       candidates up to milter.body_cap, DKIM verification while
  *              it runs; then MST_SKIP
- *   EOM        bounce: SPF/DKIM results (credibility, optional
- *              Authentication-Results), parse, classify, record, alert
+ *   EOM        bounce: SPF/DKIM results (credibility; with
+ *              auth.add_auth_results our Authentication-Results, after
+ *              removing the fields that claim our authserv-id), parse,
+ *              classify, record, alert
  *              (never refused); outbound: SPF/DKIM verdict (alert when
  *              broken), remove / tag, track, sign the sender (prvs)
  * A bounce is never rejected or tempfailed, whatever milter.on_error says.
@@ -143,6 +150,14 @@ static struct mctx_conn *conn_new(struct mtx *ctx)
     return conn;
 }
 
+/* auth.add_auth_results: bounces get our Authentication-Results, and the
+ * fields forging it go (CHGHDRS). */
+static bool adds_auth_results(const struct bg_settings *set)
+{
+    return set->auth.inbound_check && set->auth.add_auth_results &&
+           mrt_auth(set) != NULL;
+}
+
 /* What was agreed at OPTNEG, for this connection's steps. */
 static void conn_take_flags(struct mctx_conn *conn, unsigned long actions,
                             unsigned long protocol)
@@ -168,8 +183,8 @@ static enum mstat cb_negotiate(struct mtx *ctx, unsigned long f0,
     if (conn == NULL)
         return MST_ALL_OPTS;
     ms = &conn->set->milter;
-    *pf0 =
-        f0 & (MPA_ADDHDRS | MPA_DELRCPT | (conn->prvs ? MPA_CHGFROM : 0));
+    *pf0 = f0 & (MPA_ADDHDRS | MPA_DELRCPT | (conn->prvs ? MPA_CHGFROM : 0) |
+                 (adds_auth_results(conn->set) ? MPA_CHGHDRS : 0));
     want = MPP_NOUNKNOWN | MPP_SKIP;
     /* DATA costs a round trip: only to accept outbound mail there */
     if (!flow_message_ids_logged(ms))
@@ -456,6 +471,7 @@ static enum mstat cb_header(struct mtx *ctx, const char *name,
         value++;
     if (alert_is_own_header(name, value))
         msg->own_alert = true;
+    mauth_header(conn, name, value);
     if (msg->dir == FLOW_OUTBOUND && !msg->null_sender) {
         if (msg->message_id == NULL && strcasecmp(name, "Message-ID") == 0)
             mctx_set_message_id(msg, value);
@@ -603,14 +619,48 @@ static void bounce_headers(struct mtx *ctx, struct mctx_conn *conn,
     }
 }
 
+/* RFC 8601 section 5: the Authentication-Results fields claiming our
+ * authserv-id did not come from us, and go before ours is added.  The last
+ * first: Postfix numbers the fields a deletion leaves, Sendmail the
+ * original ones; from the end both name the same field. */
+static void remove_forged_auth_results(struct mtx *ctx, struct mctx_conn *conn)
+{
+    const struct mctx_msg *msg = &conn->msg;
+    struct auth_ctx *auth = mrt_auth(conn->set);
+    const char *id = auth != NULL ? auth_authserv_id(auth) : "";
+
+    for (size_t i = msg->nar_ours; i-- > 0;) {
+        int n = msg->ar_ours[i];
+
+        if (mtx_chgheader(ctx, n, "Authentication-Results", NULL) == 0)
+            log_info(qid(ctx, conn),
+                     "auth: removed forged Authentication-Results "
+                     "(authserv-id %s), field %d",
+                     id, n);
+        else
+            log_warning(qid(ctx, conn),
+                        "auth: cannot remove forged Authentication-Results "
+                        "(authserv-id %s), field %d",
+                        id, n);
+    }
+    if (msg->ar_ours_over > 0)
+        log_warning(qid(ctx, conn),
+                    "auth: %zu more forged Authentication-Results "
+                    "(authserv-id %s) not removed: over %d",
+                    msg->ar_ours_over, id, MCTX_AR_MAX);
+}
+
 /* Inbound bounce: the SPF/DKIM results (milter_auth.h), and their
- * Authentication-Results header (RFC 8601) when configured. */
+ * Authentication-Results header (RFC 8601) when configured, in place of
+ * any claiming to be ours. */
 static void auth_bounce_done(struct mtx *ctx, struct mctx_conn *conn)
 {
     const char *ar = mauth_bounce_done(conn, qid(ctx, conn));
 
-    if (ar != NULL &&
-        add_header(ctx, conn, 0, "Authentication-Results", ar) != 0)
+    if (ar == NULL)
+        return;
+    remove_forged_auth_results(ctx, conn);
+    if (add_header(ctx, conn, 0, "Authentication-Results", ar) != 0)
         log_warning(qid(ctx, conn), "cannot add Authentication-Results");
 }
 

@@ -5,10 +5,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "alert/alert.h"
+#include "auth/auth.h"
 #include "auth/auth_msg.h"
+#include "auth/authres.h"
 #include "common/log.h"
 #include "common/settings.h"
 #include "milter/milter_rt.h"
@@ -35,6 +38,21 @@ void mauth_begin(struct mctx_conn *conn, const char *queue_id)
     if (auth_msg_begin(mrt_auth(conn->set), as, &info, &msg->auth, &err) != 0)
         log_warning(queue_id, "auth: %s", err != NULL ? err : "failed");
     auth_msg_set_header_leadspc(msg->auth, conn->leadspc);
+    msg->ar_strip = info.kind == AUTH_MSG_BOUNCE && msg->auth != NULL &&
+                    as->add_auth_results;
+}
+
+void mauth_header(struct mctx_conn *conn, const char *name, const char *value)
+{
+    struct mctx_msg *msg = &conn->msg;
+    struct auth_ctx *auth;
+
+    if (!msg->ar_strip || strcasecmp(name, "Authentication-Results") != 0)
+        return;
+    auth = mrt_auth(conn->set);
+    (void)mctx_add_authres(
+        msg,
+        auth != NULL && authres_field_claims(value, auth_authserv_id(auth)));
 }
 
 static void outbound_alert(const struct mctx_conn *conn, const char *queue_id)

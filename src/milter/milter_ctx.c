@@ -3,6 +3,7 @@
  */
 #include "milter/milter_ctx.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,4 +210,22 @@ bool mctx_add_eoh(struct mctx_msg *msg)
 bool mctx_add_body(struct mctx_msg *msg, const unsigned char *data, size_t len)
 {
     return append(msg, data, len);
+}
+
+bool mctx_add_authres(struct mctx_msg *msg, bool ours)
+{
+    if (msg->ar_seen < INT_MAX)
+        msg->ar_seen++;
+    else if (ours) {
+        msg->ar_ours_over++;
+        return false;
+    }
+    if (!ours)
+        return true;
+    if (msg->nar_ours >= MCTX_AR_MAX) {
+        msg->ar_ours_over++;
+        return false;
+    }
+    msg->ar_ours[msg->nar_ours++] = msg->ar_seen;
+    return true;
 }

@@ -12,6 +12,9 @@
  * after is counted, not kept.  Recipients are kept up to MCTX_RCPT_MAX
  * (more are counted, and tracked outbound messages list the first ones),
  * except those to remove or tag at end of message, which are all kept.
+ * Of the Authentication-Results fields that claim our authserv-id (to be
+ * removed, RFC 8601 section 5) the numbers of the first MCTX_AR_MAX are
+ * kept; more are counted.
  *
  * No libmilter include: the glue copies the macros it needs into these
  * structs.  Not thread-safe by itself; libmilter calls one connection's
@@ -29,6 +32,7 @@
 #include "milter/flow.h"
 
 #define MCTX_RCPT_MAX 1000
+#define MCTX_AR_MAX 16
 
 struct bg_config;
 struct bg_settings;
@@ -67,6 +71,13 @@ struct mctx_msg {
     struct auth_msg_result auth_r;
     bool auth_done; /* auth_r is filled */
     bool own_alert; /* our own alert mail: neither checked nor learnt */
+    /* Authentication-Results fields claiming our authserv-id, by their
+     * number among the message's fields of that name (1-based) */
+    bool ar_strip;            /* look for them (milter_auth.h) */
+    int ar_seen;              /* Authentication-Results fields so far */
+    int ar_ours[MCTX_AR_MAX]; /* in message order */
+    size_t nar_ours;
+    size_t ar_ours_over; /* past MCTX_AR_MAX: counted only */
 };
 
 struct mctx_conn {
@@ -129,5 +140,11 @@ struct mctx_rcpt *mctx_rcpt_add_enforced(struct mctx_msg *msg,
 bool mctx_add_header(struct mctx_msg *msg, const char *name, const char *value);
 bool mctx_add_eoh(struct mctx_msg *msg);
 bool mctx_add_body(struct mctx_msg *msg, const unsigned char *data, size_t len);
+
+/* An Authentication-Results field, in message order: counted, and its
+ * number kept when it claims our authserv-id (ours).  false when it does
+ * but MCTX_AR_MAX are kept already, or the count is at INT_MAX (then it
+ * is counted in ar_ours_over). */
+bool mctx_add_authres(struct mctx_msg *msg, bool ours);
 
 #endif

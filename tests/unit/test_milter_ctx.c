@@ -1,7 +1,9 @@
 /*
  * test_milter_ctx.c - the milter's per-message state: the copy kept of a
  * bounce candidate never exceeds its cap, whatever is offered; recipients
- * and Message-ID are kept bare; ending a message twice is harmless.
+ * and Message-ID are kept bare; ending a message twice is harmless; the
+ * numbers of the Authentication-Results fields claiming our authserv-id
+ * are kept up to MCTX_AR_MAX, the rest counted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,6 +138,41 @@ static void recipients_over_the_limit_are_counted(void **state)
     mctx_conn_free(&c);
 }
 
+static void authres_numbers_kept_up_to_the_bound(void **state)
+{
+    struct mctx_conn *c = conn_new();
+    struct mctx_msg *m;
+
+    (void)state;
+    assert_true(mctx_msg_begin(c, "", 4096));
+    m = &c->msg;
+    /* others 1 and 3, ours 2 and 4: numbered among all of that name */
+    assert_true(mctx_add_authres(m, false));
+    assert_true(mctx_add_authres(m, true));
+    assert_true(mctx_add_authres(m, false));
+    assert_true(mctx_add_authres(m, true));
+    assert_int_equal(m->ar_seen, 4);
+    assert_int_equal(m->nar_ours, 2);
+    assert_int_equal(m->ar_ours[0], 2);
+    assert_int_equal(m->ar_ours[1], 4);
+    for (int i = 2; i < MCTX_AR_MAX; i++)
+        assert_true(mctx_add_authres(m, true));
+    assert_int_equal(m->ar_ours[MCTX_AR_MAX - 1], MCTX_AR_MAX + 2);
+    /* past the bound: counted, not kept; the numbering goes on */
+    assert_false(mctx_add_authres(m, true));
+    assert_true(mctx_add_authres(m, false));
+    assert_false(mctx_add_authres(m, true));
+    assert_int_equal(m->nar_ours, MCTX_AR_MAX);
+    assert_int_equal(m->ar_ours_over, 2);
+    assert_int_equal(m->ar_seen, MCTX_AR_MAX + 5);
+    /* a new message starts clean */
+    assert_true(mctx_msg_begin(c, "", 4096));
+    assert_int_equal(c->msg.ar_seen, 0);
+    assert_int_equal(c->msg.nar_ours, 0);
+    assert_int_equal(c->msg.ar_ours_over, 0);
+    mctx_conn_free(&c);
+}
+
 static void failed_begin_leaves_no_message(void **state)
 {
     struct mctx_conn *c = conn_new();
@@ -160,6 +197,7 @@ int main(void)
         cmocka_unit_test(copy_never_exceeds_cap),
         cmocka_unit_test(recipients_and_message_id_bare),
         cmocka_unit_test(recipients_over_the_limit_are_counted),
+        cmocka_unit_test(authres_numbers_kept_up_to_the_bound),
         cmocka_unit_test(failed_begin_leaves_no_message),
     };
     return cmocka_run_group_tests_name("milter_ctx", tests, NULL, NULL);
