@@ -15,6 +15,12 @@
 #   (d) after a reload to auth.credibility "lenient", an uncorrelated DSN
 #       whose HELO name's SPF passes is credible (spf-pass) and suppresses;
 #       one whose SPF fails still is not (auth-unverified).
+#   (e) RFC 8601 section 5, with each engine (event, then libmilter after a
+#       restart): a bounce from outside carrying Authentication-Results
+#       fields that claim our authserv-id (as we write it; in another case
+#       after a comment, folded) and one of another authserv-id is
+#       delivered without the first two, with the other, and with ours
+#       once; each removal is logged with the queue id.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -168,4 +174,65 @@ tap_ok $? "the same with SPF fail is stored not credible"
 grep -q "bounce: rcpt=<dead44@remote.test>.*credible=no (auth-unverified)" "$BGOUT" &&
     [ "$(row "select count(*) from suppressions where address='dead44@remote.test'")" = 0 ]
 tap_ok $? "and suppresses nobody (auth-unverified)"
+
+# (e) forged Authentication-Results: ours at fields 1 and 3 of that name
+# (the last is removed first, so that Postfix, which renumbers after a
+# deletion, removes the right one), another authserv-id's at field 2
+ar_fields() { # ar_fields FILE: the Authentication-Results values, unfolded
+    "$PFH_PYTHON" - "$1" <<'PY'
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for v in m.get_all("Authentication-Results") or []:
+    print(" ".join(str(v).split()))
+PY
+}
+wait_delivered() { # wait_delivered TEXT: the delivered file holding TEXT
+    local i f
+    for i in $(seq 200); do
+        f=$(grep -l -- "$1" "$MB"/* 2>/dev/null | head -1)
+        [ -n "$f" ] && { echo "$f"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
+forged_ar() { # forged_ar ENGINE RCPT
+    local e=$1 f qid
+    mt_write_remote_dsn "$W/ar-$e.dsn" "never-sent.ar-$e@a.test" "$2"
+    {
+        printf '%s\n' \
+            "Authentication-Results: bg.a.test; spf=pass smtp.helo=forged-a.$e" \
+            "Authentication-Results: mx.other.test; spf=pass smtp.helo=other-c.$e" \
+            "Authentication-Results: (checked (twice) upstream)" \
+            "	BG.A.Test; dkim=pass header.d=forged-b.$e"
+        cat "$W/ar-$e.dsn"
+    } > "$W/ar-$e.eml"
+    mt_send_xclient_dsn mx.forged.test "$W/ar-$e.eml"
+    tap_ok $? "$e: A accepted a DSN with two forged Authentication-Results and another's"
+    f=$(wait_delivered "never-sent.ar-$e@a.test")
+    tap_ok $? "$e: it was delivered"
+    ar_fields "$f" > "$W/ar-$e.fields" 2>&1
+    sed 's/^/# /' "$W/ar-$e.fields"
+    ! grep -q 'forged-a\.' "$W/ar-$e.fields"
+    tap_ok $? "$e: the field with our authserv-id as we write it is gone"
+    ! grep -q 'forged-b\.' "$W/ar-$e.fields"
+    tap_ok $? "$e: the one with it in another case, after a comment, folded, is gone"
+    grep -qx "mx.other.test; spf=pass smtp.helo=other-c.$e" "$W/ar-$e.fields"
+    tap_ok $? "$e: another authserv-id's field is still there"
+    [ "$(grep -ci '^bg\.a\.test;' "$W/ar-$e.fields")" = 1 ] &&
+        grep -q '^bg\.a\.test; spf=fail smtp.helo=mx.forged.test' \
+            "$W/ar-$e.fields" &&
+        [ "$(wc -l < "$W/ar-$e.fields")" = 2 ]
+    tap_ok $? "$e: ours is there exactly once (spf=fail), and nothing else"
+    qid=$(pfh_wait_log "$BGOUT" '[0-9A-Za-z]+: auth: removed forged Authentication-Results \(authserv-id bg\.a\.test\), field 3$' 10 |
+        grep -oE '[0-9A-Za-z]+: auth: removed' | cut -d: -f1)
+    [ -n "$qid" ] && grep -Eq "id $qid( |;|$)" "$f" &&
+        grep -q "$qid: auth: removed forged Authentication-Results (authserv-id bg.a.test), field 1$" "$BGOUT"
+    tap_ok $? "$e: the removals of fields 3 and 1 are logged with the queue id (${qid:-none})"
+}
+forged_ar event dead45@remote.test
+MT_BG_CONF_EXTRA='engine = "libmilter";'
+mt_bg_config
+mt_bg_restart
+tap_ok $? "bounceguard restarted with milter.engine = libmilter"
+forged_ar libmilter dead46@remote.test
 tap_done
