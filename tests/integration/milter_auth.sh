@@ -186,15 +186,6 @@ for v in m.get_all("Authentication-Results") or []:
     print(" ".join(str(v).split()))
 PY
 }
-wait_delivered() { # wait_delivered TEXT: the delivered file holding TEXT
-    local i f
-    for i in $(seq 200); do
-        f=$(grep -l -- "$1" "$MB"/* 2>/dev/null | head -1)
-        [ -n "$f" ] && { echo "$f"; return 0; }
-        sleep 0.1
-    done
-    return 1
-}
 forged_ar() { # forged_ar ENGINE RCPT
     local e=$1 f qid
     mt_write_remote_dsn "$W/ar-$e.dsn" "never-sent.ar-$e@a.test" "$2"
@@ -208,7 +199,7 @@ forged_ar() { # forged_ar ENGINE RCPT
     } > "$W/ar-$e.eml"
     mt_send_xclient_dsn mx.forged.test "$W/ar-$e.eml"
     tap_ok $? "$e: A accepted a DSN with two forged Authentication-Results and another's"
-    f=$(wait_delivered "never-sent.ar-$e@a.test")
+    f=$(mt_delivered "$MB" "never-sent.ar-$e@a.test")
     tap_ok $? "$e: it was delivered"
     ar_fields "$f" > "$W/ar-$e.fields" 2>&1
     sed 's/^/# /' "$W/ar-$e.fields"

@@ -166,16 +166,6 @@ while True:
 print(n)
 PY
 }
-# delivered TEXT: the first delivered message containing TEXT
-delivered() {
-    local i f
-    for i in $(seq 200); do
-        f=$(grep -l -- "$1" "$MB"/* 2>/dev/null | head -1)
-        [ -n "$f" ] && { echo "$f"; return 0; }
-        sleep 0.1
-    done
-    return 1
-}
 # field FILE NAME: header field NAME of FILE, unfolded onto one line
 field() {
     awk -v n="$2" 'BEGIN { n = tolower(n) ":" }
@@ -189,7 +179,7 @@ field() {
 # (a) d1.test signed and published: pass, aligned, no alert
 pfh_send "$PSUB" app1@d1.test sender1@a.test --subject "out d1 local" \
     >/dev/null 2>&1
-f=$(delivered "out d1 local")
+f=$(mt_delivered "$MB" "out d1 local")
 tap_ok $? "outbound mail of d1.test was delivered (to a.test)"
 field "${f:-/dev/null}" DKIM-Signature | grep -q 'd=d1\.test;.*s=s1;'
 tap_ok $? "opendkim signed it d=d1.test s=s1"
@@ -299,7 +289,7 @@ tap_ok $? "A accepted a DSN of mx.remote.test from outside (192.0.2.66)"
 pfh_wait_log "$BGOUT" "auth: bounce spf=none \(helo mx.remote.test\), dkim=pass" \
     20 >/dev/null
 tap_ok $? "bounceguard checked it: spf=none (helo), dkim=pass"
-f=$(delivered "never-sent.1@a.test")
+f=$(mt_delivered "$MB" "never-sent.1@a.test")
 tap_ok $? "the DSN was delivered to sender1@a.test"
 field "${f:-/dev/null}" DKIM-Signature | grep -q 'd=remote\.test;.*s=r1;'
 tap_ok $? "it carries opendkim's signature d=remote.test s=r1"
@@ -320,7 +310,7 @@ tap_ok $? "A accepted a DSN of mx.broken.test from outside"
 pfh_wait_log "$BGOUT" "auth: bounce spf=none \(helo mx.broken.test\), dkim=fail" \
     20 >/dev/null
 tap_ok $? "bounceguard checked it: dkim=fail"
-f=$(delivered "never-sent.2@a.test")
+f=$(mt_delivered "$MB" "never-sent.2@a.test")
 AR=$(field "${f:-/dev/null}" Authentication-Results)
 tap_diag "$AR"
 echo "$AR" | grep -Eq '^Authentication-Results: bg\.a\.test;.* dkim=fail header\.d=broken\.test header\.s=r2'

@@ -269,6 +269,17 @@ mt_send_remote_dsn() {
         >/dev/null 2>"$W/$1.err"
 }
 
+# mt_delivered DIR TEXT: the first file in mailbox DIR holding TEXT,
+# waited for up to 20 s
+mt_delivered() {
+    local i f
+    for i in $(seq 200); do
+        f=$(grep -l -- "$2" "$1"/* 2>/dev/null | head -1)
+        [ -n "$f" ] && { echo "$f"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
 mt_event() {
     sqlite3 "$DB" "select source||','||credible||','||ifnull(queue_id,'')
         from events where address='$1'" 2>/dev/null
