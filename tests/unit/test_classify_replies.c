@@ -2618,6 +2618,17 @@ static const struct reply_row rows[] = {
      "this domain is not accepted.",
      X, "policy", false},
     {"554 You talk too soon", X, "syntax", false},
+    /* a connection that timed out at a stage of the session is the
+     * network's doing; a "casilla" is a mailbox in Spanish of the Southern
+     * Cone */
+    {"SMTP error from remote mail server after initial connection: "
+     "Connection timed out (mx.tiscali.it [213.205.33.60])",
+     S, "network", false},
+    {"SMTP timeout after initial connection: Connection timed out", S,
+     "network", false},
+    {"550 La casilla de correo mgomez@arnet.com.ar no existe", H,
+     "user_unknown", false},
+    {"550 5.2.2 La casilla de correo esta llena", S, "mailbox_full", false},
 };
 
 int main(void)
