@@ -57,3 +57,12 @@ tests_fuzz_fuzz_mproto_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_mproto_LDFLAGS = -fsanitize=fuzzer,address,undefined
 endif
 EXTRA_DIST += tests/fuzz/fuzz_mproto.c
+
+# auth: the authserv-id of an Authentication-Results field body
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_authres
+tests_fuzz_fuzz_authres_SOURCES = tests/fuzz/fuzz_authres.c
+tests_fuzz_fuzz_authres_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_authres_LDFLAGS = -fsanitize=fuzzer,address,undefined
+endif
+EXTRA_DIST += tests/fuzz/fuzz_authres.c
