@@ -43,7 +43,8 @@ struct logfeed {
     struct logfeed_pos saved; /* what the state file holds */
     bool have_saved;
     const char *save_error; /* the last save's failure, said once */
-    bool paused;            /* the store is failing: the log waits */
+    bool paused;            /* the store's queue is half taken: the log waits */
+    bool pause_said;        /* ... and the store fails: said once */
 };
 
 /* Says why the position was not saved, once until the cause changes or a
@@ -73,6 +74,8 @@ static void save_position(struct logfeed *f)
     f->last_save = time(NULL);
     if (f->state_file == NULL || !logfeed_tail_position(f->tail, &pos))
         return;
+    if (f->paused) /* a flush would only wait for the store: later */
+        return;
     if (f->have_saved && f->save_error == NULL &&
         memcmp(&pos, &f->saved, sizeof pos) == 0)
         return; /* nothing read since */
@@ -91,28 +94,37 @@ static void save_position(struct logfeed *f)
     f->have_saved = true;
 }
 
-/* Should the log wait?  While the store fails and half its queue is taken,
- * the feed reads no further (the log keeps what it has not read, and the
- * position saved stays before it) and leaves the rest to the milter. */
-static bool store_backlog(struct logfeed *f)
+/* Should the log wait?  Once half the store's queue is taken the feed
+ * reads no further (the log keeps what it has not read, and the position
+ * saved stays before it) and leaves the rest to the milter: a store that
+ * fails (said once) or one that is behind.  *room_r: the lines that may be
+ * read before looking again, no more than what is left of that half. */
+static bool store_backlog(struct logfeed *f, unsigned *room_r)
 {
     struct store_health h;
 
+    *room_r = FEED_STORE_CHECK_LINES;
     if (f->store == NULL)
         return false;
     store_get_health(f->store, &h);
-    bool full = h.failing && h.queued >= (h.capacity + 1) / 2;
-    if (full && !f->paused)
+    size_t half = (h.capacity + 1) / 2;
+    bool full = h.queued >= half;
+    if (!full && half - h.queued < *room_r)
+        *room_r = (unsigned)(half - h.queued);
+    if (full && h.failing && !f->pause_said) {
         log_warning(NULL,
                     "logfeed: %s: the store is failing with %zu decisions "
                     "waiting: reading paused until it takes them (%.*s)",
                     f->path, h.queued, (int)strcspn(h.last_error, "\r\n"),
                     h.last_error);
-    else if (!full && f->paused)
+        f->pause_said = true;
+    } else if (!full && f->pause_said) {
         log_notice(NULL,
                    "logfeed: %s: the store takes decisions again: "
                    "reading resumed",
                    f->path);
+        f->pause_said = false;
+    }
     f->paused = full;
     return full;
 }
@@ -124,11 +136,12 @@ static bool drain(struct logfeed *f)
     const char *line;
     size_t len;
     char *err = NULL;
-    unsigned n = 0;
+    unsigned n = 0, room = 0;
     int rc = 0;
 
-    while (!(n % FEED_STORE_CHECK_LINES == 0 && store_backlog(f)) &&
+    while ((room > 0 || !store_backlog(f, &room)) &&
            (rc = logfeed_tail_next(f->tail, &line, &len, &err)) > 0) {
+        room--;
         (void)logfeed_sink_line(f->sink, line, len, time(NULL));
         if (++n % FEED_STOP_CHECK_LINES == 0 && atomic_load(&f->stopping))
             return false;
@@ -171,12 +184,14 @@ static bool gather(const struct logfeed *f, int ms)
     return f->wake_fd >= 0 && poll(&p, 1, ms) > 0;
 }
 
-/* Waits for more of the log (while paused: for the store, the poll
- * interval); true when a stop request came first. */
+/* Waits for more of the log, or while paused for the store; true when a
+ * stop request came first. */
 static bool feed_wait(struct logfeed *f, int timeout_ms)
 {
-    if (f->paused)
+    if (f->pause_said) /* the store fails: look again at the poll interval */
         return gather(f, timeout_ms);
+    if (f->paused) /* the store is behind */
+        return gather(f, FEED_GATHER_MS);
     return logfeed_tail_wait(f->tail, f->wake_fd, timeout_ms) > 0 ||
            gather(f, FEED_GATHER_MS);
 }
