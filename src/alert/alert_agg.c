@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Queue ids past the listed ones remembered, so that a bounce's several
+ * recipients, interleaved with other bounces, count its id once. */
+#define ALERT_MORE_SEEN 16
 #define ALERT_RCPTS_MAX 5
 
 struct alert_incident {
@@ -27,7 +30,9 @@ struct alert_incident {
     char **queue_ids; /* since the previous alert */
     size_t nqueue_ids;
     unsigned long more_queue_ids;
-    char *more_last; /* the latest queue id counted in more_queue_ids */
+    /* the latest queue ids counted in more_queue_ids, a ring */
+    char *more_seen[ALERT_MORE_SEEN];
+    size_t more_next;
     char *recipients[ALERT_RCPTS_MAX];
     size_t nrecipients;
 };
@@ -96,7 +101,7 @@ static void alert_incident_free(struct alert_incident *inc)
     free(inc->samples);
     alert_strv_free(inc->queue_ids, inc->nqueue_ids);
     free(inc->queue_ids);
-    free(inc->more_last);
+    alert_strv_free(inc->more_seen, ALERT_MORE_SEEN);
     alert_strv_free(inc->recipients, inc->nrecipients);
     free(inc);
 }
@@ -236,20 +241,23 @@ static int alert_set_add(char **v, size_t *n, size_t max, const char *s)
 }
 
 /* A queue id past the listed ones is counted once: not when it is listed,
- * nor again right after itself (a bounce's recipients come one after the
- * other).  An id seen again later is counted again. */
+ * nor while it is among the ALERT_MORE_SEEN latest ones counted (a
+ * bounce's recipients come close together). */
 static int alert_note_more(const struct alert_agg *agg,
                            struct alert_incident *inc, const char *qid)
 {
     if (qid == NULL || *qid == '\0' || inc->nqueue_ids < agg->set.queue_ids ||
-        alert_set_has(inc->queue_ids, inc->nqueue_ids, qid) ||
-        (inc->more_last != NULL && alert_streq(inc->more_last, qid)))
+        alert_set_has(inc->queue_ids, inc->nqueue_ids, qid))
         return 0;
+    for (size_t i = 0; i < ALERT_MORE_SEEN; i++)
+        if (inc->more_seen[i] != NULL && alert_streq(inc->more_seen[i], qid))
+            return 0;
     char *copy = alert_dup(qid);
     if (copy == NULL)
         return -1;
-    free(inc->more_last);
-    inc->more_last = copy;
+    free(inc->more_seen[inc->more_next]);
+    inc->more_seen[inc->more_next] = copy;
+    inc->more_next = (inc->more_next + 1) % ALERT_MORE_SEEN;
     inc->more_queue_ids++;
     return 0;
 }
@@ -412,8 +420,8 @@ static void alert_incident_sent(struct alert_agg *agg,
     alert_strv_free(inc->queue_ids, inc->nqueue_ids);
     inc->nqueue_ids = 0;
     inc->more_queue_ids = 0;
-    free(inc->more_last);
-    inc->more_last = NULL;
+    alert_strv_free(inc->more_seen, ALERT_MORE_SEEN);
+    memset(inc->more_seen, 0, sizeof inc->more_seen);
     alert_strv_free(inc->recipients, inc->nrecipients);
     inc->nrecipients = 0;
 }

@@ -127,18 +127,19 @@ static void storm_of_1000_gives_one_alert_per_window(void **state)
 }
 
 /* A bounce with several recipients submits its queue id once per
- * recipient: past the listed ids, it counts once. */
+ * recipient, interleaved with other bounces: past the listed ids, it
+ * counts once. */
 static void repeated_queue_ids_count_once(void **state)
 {
     struct fixture *fx = *state;
     char qid[32];
 
-    for (size_t i = 0; i < fx->set.queue_ids + 10; i++) {
-        snprintf(qid, sizeof qid, "Q%04zu", i);
-        for (int r = 0; r < 3; r++) /* three recipients each */
+    for (size_t i = 0; i < fx->set.queue_ids + 10; i += 2)
+        for (int r = 0; r < 6; r++) { /* two bounces, three recipients each */
+            snprintf(qid, sizeof qid, "Q%04zu", i + (size_t)(r % 2));
             add(fx, ALERT_AUTH_BOUNCE, "gmail.example", "dmarc_fail", qid,
                 "550 5.7.26 Unauthenticated email", T0);
-    }
+        }
     add(fx, ALERT_AUTH_BOUNCE, "gmail.example", "dmarc_fail", "Q0000",
         "550 5.7.26 Unauthenticated email", T0); /* listed already */
     assert_int_equal(tick_span(fx, T0, T0 + 60), 1);
