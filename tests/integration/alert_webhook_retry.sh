@@ -19,9 +19,11 @@ while [ ! -s "$T/hook/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$T/hook/port" ] || tap_bail "webhook listener did not start"
 port=$(cat "$T/hook/port")
 
-# The listener answers 500 twice, then 200: retries 3, back-off 1 s.
-"$driver" -w "http://127.0.0.1:$port/x" -f slack -r 3 -b 1 -H 0 -W 60 \
-    -Q 60 submit 3 gmail.example dmarc_fail sleep 5 stats \
+# The listener answers 500 twice, then 200: retries 3, back-off 1 s.  The
+# three events are held 1 s, so that they make one alert whenever the
+# dispatcher wakes.
+"$driver" -w "http://127.0.0.1:$port/x" -f slack -r 3 -b 1 -H 1 -W 60 \
+    -Q 60 submit 3 gmail.example dmarc_fail sleep 7 stats \
     > "$T/stats" 2> "$T/stderr"
 n=$(ls "$T/hook"/*.json 2>/dev/null | wc -l)
 [ "$n" -eq 1 ]
