@@ -2629,6 +2629,16 @@ static const struct reply_row rows[] = {
     {"550 La casilla de correo mgomez@arnet.com.ar no existe", H,
      "user_unknown", false},
     {"550 5.2.2 La casilla de correo esta llena", S, "mailbox_full", false},
+    /* auto-replies in Japanese (its brackets) and Thai; a complaint event
+     * in words */
+    {"\xe3\x80\x90\xe8\x87\xaa\xe5\x8b\x95\xe8\xbf\x94\xe4\xbf\xa1"
+     "\xe3\x80\x91\xe4\xbc\x91\xe6\x9a\x87\xe4\xb8\xad\xe3\x81\xa7"
+     "\xe3\x81\x99\xe3\x80\x82",
+     N, "vacation", false},
+    {"Complaint received: the recipient reported this message as spam", N,
+     "feedback", false},
+    {"550 5.7.1 The recipient has marked this message as spam", X,
+     "spam_detected", false},
 };
 
 int main(void)
