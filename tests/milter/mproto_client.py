@@ -627,11 +627,17 @@ def sc_remove(path, engine, args):
     copy is not discarded."""
     msgid, kind = args[0], args[1]
     others = {"long": ["x" * 600 + "@remote.test"]}[kind]
+    eom_removes_dead(path, msgid, ["dead@remote.test"] + others)
+
+
+def eom_removes_dead(path, msgid, rcpts):
+    """A message to rcpts (dead@remote.test among them) on a daemon with
+    enforce = "remove": EOH continues, EOM deletes dead@remote.test, then
+    continues (the other recipients' copies are not discarded)."""
     c = Conn(path)
     try:
         c.negotiate()
-        steps = session_start() + message(msgid,
-                                          ["dead@remote.test"] + others)
+        steps = session_start() + message(msgid, rcpts)
         run_steps(c, steps, "pipeline", answers={len(steps) - 1: R_CONTINUE})
         c.send(pkt(C_EOM))
         got = [c.read(), c.read()]
@@ -641,7 +647,7 @@ def sc_remove(path, engine, args):
               "EOM: no deletion of <dead@remote.test> first: %r" % (got[0],))
         check(got[1][0] == R_CONTINUE,
               "EOM answered %r, not continue: the message is lost for the "
-              "other recipient" % got[1][0])
+              "other recipients" % got[1][0])
     finally:
         c.close()
 
@@ -836,21 +842,7 @@ def sc_remove_many(path, engine, args):
     (as many as the filter keeps), then the suppressed dead@remote.test:
     it is logged as removed, so EOH continues and EOM deletes it."""
     rcpts = ["ok%d@remote.test" % i for i in range(1000)]
-    c = Conn(path)
-    try:
-        c.negotiate()
-        steps = session_start() + message(args[0], rcpts +
-                                          ["dead@remote.test"])
-        run_steps(c, steps, "pipeline", answers={len(steps) - 1: R_CONTINUE})
-        c.send(pkt(C_EOM))
-        got = [c.read(), c.read()]
-        c.read_none()
-        print("# EOM answered %r" % [(cmd, d[:40]) for cmd, d in got])
-        check(got[0] == (b"-", b"<dead@remote.test>\0"),
-              "EOM: no deletion of <dead@remote.test> first: %r" % (got[0],))
-        check(got[1][0] == R_CONTINUE, "EOM answered %r" % got[1][0])
-    finally:
-        c.close()
+    eom_removes_dead(path, args[0], rcpts + ["dead@remote.test"])
 
 
 SCENARIOS = {
