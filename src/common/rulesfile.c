@@ -69,7 +69,8 @@ void rulesfile_warnings(const struct classify_settings *cs,
         check_prefilter(rules, warn, ctx);
 }
 
-int rulesfile_check(const struct classify_settings *cs, size_t *count_r,
+int rulesfile_check(const struct classify_settings *cs,
+                    struct classify_rules_stats *stats_r,
                     rulesfile_warn_fn *warn, void *ctx, char **error_r)
 {
     struct classify_rules *rules = NULL;
@@ -79,7 +80,14 @@ int rulesfile_check(const struct classify_settings *cs, size_t *count_r,
         return -1;
     }
     rulesfile_warnings(cs, rules, warn, ctx);
-    *count_r = classify_rules_count(rules);
+    classify_rules_stats(rules, stats_r);
     classify_rules_free(&rules);
     return 0;
+}
+
+void rulesfile_describe(const struct classify_rules_stats *st, char *buf,
+                        size_t size)
+{
+    snprintf(buf, size, "prefilter: %zu literals, %zu states, %zu kB",
+             st->literals, st->states, (st->table_bytes + 1023) / 1024);
 }

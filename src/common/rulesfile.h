@@ -30,12 +30,20 @@ void rulesfile_warnings(const struct classify_settings *cs,
                         rulesfile_warn_fn *warn, void *ctx);
 
 /* Loads the rules as rulesfile_load() would and frees them.  Returns 0
- * with the number of rules in *count_r, or -1 with the error in *error_r.
+ * with what they hold in *stats_r, or -1 with the error in *error_r.
  * Warns about an override that is set but cannot be read (the daemon runs
  * without it) and about every rule whose text expression has no literal
  * the prefilter can look for (it runs on every reply its other conditions
  * let through). */
-int rulesfile_check(const struct classify_settings *cs, size_t *count_r,
+int rulesfile_check(const struct classify_settings *cs,
+                    struct classify_rules_stats *stats_r,
                     rulesfile_warn_fn *warn, void *ctx, char **error_r);
+
+/* What the rules' prefilter holds, as the daemon logs it when it loads
+ * them and "bounceguardctl check-config" prints it: "prefilter: L
+ * literals, S states, K kB" (its literals, the states of its automaton,
+ * the size of its table). */
+void rulesfile_describe(const struct classify_rules_stats *st, char *buf,
+                        size_t size);
 
 #endif

@@ -47,6 +47,15 @@ int classify_rules_load(const char *const *paths, size_t npaths,
 void classify_rules_free(struct classify_rules **rules);
 size_t classify_rules_count(const struct classify_rules *rules);
 
+/* What loaded rules cost: their number, the literals their text
+ * expressions are looked for by, and the states and bytes of the search
+ * automaton made of those (prefilter.h). */
+struct classify_rules_stats {
+    size_t rules, literals, states, table_bytes;
+};
+void classify_rules_stats(const struct classify_rules *rules,
+                          struct classify_rules_stats *st);
+
 /* Classifies one reply or diagnostic text (multi-line replies allowed).
  * status_hint / code_hint come from structured fields (DSN Status:, the
  * reply code) and may be NULL / 0; action_hint is the DSN Action or NULL.

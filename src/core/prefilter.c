@@ -132,6 +132,20 @@ size_t prefilter_words(const struct prefilter *pf)
     return pf->words;
 }
 
+size_t prefilter_literals(const struct prefilter *pf)
+{
+    return pf->nlits;
+}
+
+size_t prefilter_table_bytes(const struct prefilter *pf)
+{
+    if (pf->delta16 != NULL)
+        return pf->nstates * pf->ncls * sizeof *pf->delta16;
+    if (pf->delta != NULL)
+        return pf->nstates * pf->ncls * sizeof *pf->delta;
+    return 0;
+}
+
 /* ------------------------------------------------------------ building */
 
 /* A byte of a literal as the automaton reads it: from 0x80 on, by its

@@ -19,8 +19,8 @@
  * literal's first 12 bytes, longer where two literals share them, all of
  * a shorter one; the automaton reads a byte from 0x80 on by its low four
  * bits, and a literal with one in its start is compared whole.  So the
- * table stays small (about 2 MB for the shipped rules) whatever
- * the literals' lengths and scripts.
+ * table grows with the literals' starts (a few MB for the shipped rules:
+ * prefilter_table_bytes()), not with their lengths or scripts.
  * Each step waits on the one before; a long text is read in two halves
  * (four quarters when longer still) side by side, each checked against
  * the one before where they meet (and the text read again from there in
@@ -57,6 +57,12 @@ int prefilter_finish(struct prefilter *pf);
 
 /* States of the automaton prefilter_finish() built (0 before). */
 size_t prefilter_states(const struct prefilter *pf);
+
+/* Literals added. */
+size_t prefilter_literals(const struct prefilter *pf);
+
+/* Bytes of the automaton's transition table (0 before prefilter_finish()). */
+size_t prefilter_table_bytes(const struct prefilter *pf);
 
 /* Words of the bit set a scan marks: (largest clause number + 64) / 64. */
 size_t prefilter_words(const struct prefilter *pf);

@@ -160,6 +160,18 @@ size_t classify_rules_count(const struct classify_rules *rules)
     return rules != NULL ? rules->n : 0;
 }
 
+void classify_rules_stats(const struct classify_rules *rules,
+                          struct classify_rules_stats *st)
+{
+    const struct prefilter *pf = rules != NULL ? rules->pf : NULL;
+
+    *st = (struct classify_rules_stats){
+        .rules = classify_rules_count(rules),
+        .literals = pf != NULL ? prefilter_literals(pf) : 0,
+        .states = pf != NULL ? prefilter_states(pf) : 0,
+        .table_bytes = pf != NULL ? prefilter_table_bytes(pf) : 0};
+}
+
 static struct classify_rules *rules_new(void)
 {
     struct classify_rules *rs = calloc(1, sizeof *rs);

@@ -168,7 +168,8 @@ int cmd_check_config(const struct ctl_env *env, int argc, char **argv)
     }
     const struct bg_settings *set = ctl_settings(env);
     char *error = NULL;
-    size_t count;
+    struct classify_rules_stats stats;
+    char what[160];
     if (dump) {
         ctl_dump_settings(set);
         return CTL_OK;
@@ -180,12 +181,14 @@ int cmd_check_config(const struct ctl_env *env, int argc, char **argv)
         return CTL_CONFIG;
     }
     daemon_ids_free(&ids);
-    if (rulesfile_check(&set->classify, &count, ctl_warn, NULL, &error) != 0) {
+    if (rulesfile_check(&set->classify, &stats, ctl_warn, NULL, &error) != 0) {
         ctl_error("%s", error != NULL ? error : "cannot load the rules");
         free(error);
         return CTL_CONFIG;
     }
-    printf("%s: OK (%zu classification rules)\n", env->config_path, count);
+    rulesfile_describe(&stats, what, sizeof what);
+    printf("%s: OK (%zu classification rules; %s)\n", env->config_path,
+           stats.rules, what);
     return CTL_OK;
 }
 

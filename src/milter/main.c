@@ -194,9 +194,9 @@ static void main_nowarn(void *ctx, const char *message)
 static void main_check_rules(struct main_daemon *d, rulesfile_warn_fn *warn)
 {
     char *error = NULL;
-    size_t count;
+    struct classify_rules_stats stats;
 
-    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &count, warn, NULL,
+    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &stats, warn, NULL,
                         &error) != 0) {
         fprintf(stderr, "bounceguard: %s\n",
                 error != NULL ? error : "cannot load the rules");

@@ -108,8 +108,12 @@ bool mrt_rules_install(const struct bg_settings *set)
     rt.rules = mr;
     pthread_mutex_unlock(&rt.mu);
     mrt_rules_unref(&old);
-    log_info(NULL, "classification rules loaded: %zu rules",
-             classify_rules_count(mr->rules));
+    struct classify_rules_stats stats;
+    char what[160];
+    classify_rules_stats(mr->rules, &stats);
+    rulesfile_describe(&stats, what, sizeof what);
+    log_info(NULL, "classification rules loaded: %zu rules; %s", stats.rules,
+             what);
     return true;
 }
 

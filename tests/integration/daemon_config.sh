@@ -56,8 +56,8 @@ sed -e "s|/run/bounceguard|$W|g" -e "s|/var/lib/bounceguard|$W|g" \
 tap_ok $? "-n accepts the sample moved to temporary paths"
 
 "$CTL" -c "$W/sample.conf" check-config >"$W/stdout"
-[ $? -eq 0 ] && grep -q "^$W/sample.conf: OK ([0-9][0-9]* classification rules)$" "$W/stdout"
-tap_ok $? "bounceguardctl check-config accepts it and counts the rules"
+[ $? -eq 0 ] && grep -q "^$W/sample.conf: OK ([1-9][0-9]* classification rules; prefilter: [1-9][0-9]* literals, [1-9][0-9]* states, [1-9][0-9]* kB)$" "$W/stdout"
+tap_ok $? "bounceguardctl check-config accepts it and counts the rules and the prefilter"
 
 # The rules: CONFIG LOCAL_RULES (printf) writes a configuration with site
 # rules in $W/local.conf (none when LOCAL_RULES is "-").

@@ -191,8 +191,15 @@ static void literals_found_once_each(void **state)
             prefilter_add(pf, i, lits[i], strlen(lits[i]), NULL, 0), 0);
     assert_int_equal(prefilter_add(pf, 4, "spf", 3, both, 2), 0);
     assert_int_equal(prefilter_add(pf, 70, "Mail", 4, NULL, 0), 0);
+    assert_int_equal(prefilter_table_bytes(pf), 0);
     assert_int_equal(prefilter_finish(pf), 0);
     assert_int_equal(prefilter_words(pf), 2);
+    assert_int_equal(prefilter_literals(pf), 6);
+    /* states: the root; h, he, her, hers, hi, his; s, sh, she, sp, spf;
+     * m, ma, mai, mail.  Classes: h e r s i p f m a l and the rest, two
+     * bytes an entry */
+    assert_int_equal(prefilter_states(pf), 16);
+    assert_int_equal(prefilter_table_bytes(pf), 16 * 11 * 2);
 
     memset(m, 0, sizeof m);
     prefilter_scan(pf, "USHERS", 6, m); /* she, he, hers overlap */
@@ -407,6 +414,9 @@ static void wide_automaton_found_as_by_search(void **state)
     }
     assert_int_equal(prefilter_finish(pf), 0);
     assert_true(prefilter_states(pf) > 65535);
+    /* four bytes an entry, one for each letter and one for the rest */
+    assert_int_equal(prefilter_table_bytes(pf), prefilter_states(pf) * 27 * 4);
+    assert_int_equal(prefilter_literals(pf), n);
     copies_found_as_by_search(pf, 8, lit, len, n, &seed);
     prefilter_free(&pf);
 }
@@ -432,6 +442,8 @@ static void narrowed_automaton_found_as_by_search(void **state)
     }
     assert_int_equal(prefilter_finish(pf), 0);
     assert_true(prefilter_states(pf) < 65536);
+    /* two bytes an entry: the letters, '-' and the rest */
+    assert_int_equal(prefilter_table_bytes(pf), prefilter_states(pf) * 28 * 2);
     copies_found_as_by_search(pf, 20, lit, len, 2600, &seed);
     prefilter_free(&pf);
 }

@@ -690,6 +690,30 @@ static void missing_file(void **state)
     free(err);
 }
 
+/* What rules hold: their count, the literals of their text expressions
+ * (an exact branch gives its strings, "no such (user|mailbox)" two), the
+ * automaton those make; nothing for no rules. */
+static void stats_count_rules_and_literals(void **state)
+{
+    char *err = NULL;
+    struct classify_rules *rs =
+        load("a user_unknown text=/no such (user|mailbox)/i\n"
+             "b mailbox_full status=?.2.2\n"
+             "c spam_detected text=/spamhaus/i\n",
+             &err);
+    struct classify_rules_stats st;
+
+    (void)state;
+    assert_non_null(rs);
+    classify_rules_stats(rs, &st);
+    assert_int_equal(st.rules, 3);
+    assert_int_equal(st.literals, 3);
+    assert_true(st.states > 8 && st.table_bytes >= st.states * 2);
+    classify_rules_free(&rs);
+    classify_rules_stats(NULL, &st);
+    assert_int_equal(st.rules + st.literals + st.states + st.table_bytes, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -712,6 +736,7 @@ int main(void)
         cmocka_unit_test(local_example_loads),
         cmocka_unit_test(reasons_documented),
         cmocka_unit_test(missing_file),
+        cmocka_unit_test(stats_count_rules_and_literals),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
