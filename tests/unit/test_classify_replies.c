@@ -2639,6 +2639,98 @@ static const struct reply_row rows[] = {
      "feedback", false},
     {"550 5.7.1 The recipient has marked this message as spam", X,
      "spam_detected", false},
+    /* causes named in words: a pipe transport's command, protocol faults
+     * told while the client is refused, recipients per transaction, TLS
+     * versions and certificates, authentication the receiver asks for; and
+     * such words in Spanish, Portuguese, Arabic, Thai and Hindi */
+    {"Child process of address_pipe transport returned 69 "
+     "(could mean service or program unavailable) from command: "
+     "/usr/local/bin/helpdesk-import",
+     S, "mailer_error", false},
+    {"Command time limit exceeded: \"/usr/local/bin/mailfilter\"",
+     S, "mailer_error", false},
+    {"Message could not be delivered for 5 days / Message "
+     "will be deleted from queue",
+     S, "expired", false},
+    {"Deferred: Connection timed out with mx.example.net. "
+     "/ Message could not be delivered for 5 days",
+     S, "network", false},
+    {"El mensaje no pudo ser entregado despu\xc3\xa9s de 72 "
+     "horas en cola. Se ha cancelado el env\xc3\xado.",
+     S, "expired", false},
+    {"Falha na conex\xc3\xa3o com o servidor de destino mx.example.com.b"
+     "r: tempo esgotado",
+     S, "network", false},
+    {"503 5.5.0 <mail.example.com>: Client host rejected: "
+     "Improper use of SMTP command pipelining",
+     X, "syntax", false},
+    {"501 Syntactically invalid EHLO argument(s)",
+     X, "syntax", false},
+    {"452-4.5.3 Domain policy size per transaction exceeded, "
+     "please try this 452 4.5.3 recipient in a separate transaction.",
+     X, "exceed_limit", false},
+    {"421 4.7.66 TLS 1.0 and 1.1 are not supported. Please "
+     "upgrade/update your client to support TLS 1.2.",
+     X, "tls_required", false},
+    {"550 5.7.322 certificate-expired: Destination mail server's "
+     "certificate is expired.",
+     X, "tls_required", false},
+    {"550 5.7.325 certificate-host-mismatch: Remote certificate "
+     "MUST have a common name or subject alternative name "
+     "matching the hostname (DANE)",
+     X, "tls_required", false},
+    {"530 5.7.0 Debe emitir primero el comando STARTTLS",
+     X, "tls_required", false},
+    {"530 5.7.1 Client was not authenticated",
+     X, "smtp_auth", false},
+    {"534-5.7.9 Application-specific password required. 534 "
+     "5.7.9 For more information, go to the help center.",
+     X, "smtp_auth", false},
+    {"554 5.7.1 \xd8\xaa\xd9\x85 \xd8\xb1\xd9\x81\xd8\xb6 "
+     "\xd8\xa7\xd9\x84\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84\xd8\xa9 "
+     "\xd9\x84\xd8\xa3\xd9\x86\xd9\x87\xd8\xa7 \xd8\xaa\xd8\xad\xd8\xaa"
+     "\xd9\x88\xd9\x8a \xd8\xb9\xd9\x84\xd9\x89 \xd9\x81\xd9\x8a\xd8\xb1"
+     "\xd9\x88\xd8\xb3",
+     X, "virus", false},
+    {"550 5.7.1 Mensagem recusada: v\xc3\xadrus encontrado "
+     "no anexo",
+     X, "virus", false},
+    {"550 5.7.1 \xe0\xb8\x82\xe0\xb9\x89\xe0\xb8\xad\xe0\xb8\x84\xe0\xb8"
+     "\xa7\xe0\xb8\xb2\xe0\xb8\xa1\xe0\xb8\x96\xe0\xb8\xb9\xe0\xb8\x81"
+     "\xe0\xb8\x9b\xe0\xb8\x8f\xe0\xb8\xb4\xe0\xb9\x80\xe0\xb8\xaa\xe0"
+     "\xb8\x98\xe0\xb9\x80\xe0\xb8\x99\xe0\xb8\xb7\xe0\xb9\x88\xe0\xb8"
+     "\xad\xe0\xb8\x87\xe0\xb8\x88\xe0\xb8\xb2\xe0\xb8\x81\xe0\xb8\x96"
+     "\xe0\xb8\xb9\xe0\xb8\x81\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x9a\xe0"
+     "\xb8\xb8\xe0\xb8\xa7\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb9\x80\xe0\xb8"
+     "\x9b\xe0\xb9\x87\xe0\xb8\x99\xe0\xb8\xaa\xe0\xb9\x81\xe0\xb8\x9b"
+     "\xe0\xb8\xa1",
+     X, "spam_detected", false},
+    {"550 5.7.1 \xe0\xa4\xb8\xe0\xa4\x82\xe0\xa4\xa6\xe0\xa5\x87\xe0\xa4"
+     "\xb6 \xe0\xa4\x95\xe0\xa5\x8b \xe0\xa4\xb8\xe0\xa5\x8d\xe0\xa4\xaa"
+     "\xe0\xa5\x88\xe0\xa4\xae \xe0\xa4\xae\xe0\xa4\xbe\xe0\xa4\xa8\xe0"
+     "\xa4\x95\xe0\xa4\xb0 \xe0\xa4\x85\xe0\xa4\xb8\xe0\xa5\x8d\xe0\xa4"
+     "\xb5\xe0\xa5\x80\xe0\xa4\x95\xe0\xa4\xbe\xe0\xa4\xb0 "
+     "\xe0\xa4\x95\xe0\xa4\xb0 \xe0\xa4\xa6\xe0\xa4\xbf\xe0\xa4\xaf\xe0"
+     "\xa4\xbe \xe0\xa4\x97\xe0\xa4\xaf\xe0\xa4\xbe",
+     X, "spam_detected", false},
+    {"554 5.7.1 \xd8\xaa\xd9\x85 \xd8\xb1\xd9\x81\xd8\xb6 "
+     "\xd8\xa7\xd9\x84\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84\xd8\xa9: "
+     "\xd8\xb9\xd9\x86\xd9\x88\xd8\xa7\xd9\x86 IP \xd8\xa7\xd9\x84\xd8"
+     "\xae\xd8\xa7\xd8\xb5 \xd8\xa8\xd9\x83 \xd9\x85\xd8\xaf\xd8\xb1\xd8"
+     "\xac \xd9\x81\xd9\x8a \xd8\xa7\xd9\x84\xd9\x82\xd8\xa7\xd8\xa6\xd9"
+     "\x85\xd8\xa9 \xd8\xa7\xd9\x84\xd8\xb3\xd9\x88\xd8\xaf\xd8\xa7\xd8"
+     "\xa1",
+     X, "blocklisted", false},
+    {"550 5.7.1 <ventas@example.com.mx>: Relay no permitido",
+     X, "relay_denied", false},
+    {"452 4.3.1 Espa\xc3\xa7o em disco insuficiente no servidor, "
+     "tente novamente mais tarde",
+     S, "system_full", false},
+    {"550 5.7.1 Tipo de archivo adjunto no permitido (.scr)",
+     X, "content", false},
+    {"554 5.7.1 Mensagem recusada pelas regras de filtragem "
+     "do destinat\xc3\xa1rio",
+     X, "filtered", false},
 };
 
 int main(void)
