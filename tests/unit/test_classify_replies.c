@@ -2647,6 +2647,9 @@ static const struct reply_row rows[] = {
      "(could mean service or program unavailable) from command: "
      "/usr/local/bin/helpdesk-import",
      S, "mailer_error", false},
+    {"Child process of address_pipe transport returned 67 (could mean "
+     "unknown user) from command: /usr/lib/dovecot/deliver",
+     H, "user_unknown", false},
     {"Command time limit exceeded: \"/usr/local/bin/mailfilter\"",
      S, "mailer_error", false},
     {"Message could not be delivered for 5 days / Message "
