@@ -68,6 +68,9 @@ EXTRA_DIST += tests/integration/milter_stress.sh
 # The daemon's log feed (logfeed.path) across SIGHUP and a restart.
 TESTS += tests/integration/logfeed_daemon.sh
 EXTRA_DIST += tests/integration/logfeed_daemon.sh
+# A store or a log that fails at start is tried again with no mail passing.
+TESTS += tests/integration/logfeed_retry.sh
+EXTRA_DIST += tests/integration/logfeed_retry.sh
 # SPF/DKIM in the mail flow: dnsmasq zones and the Postfix harness.
 TESTS += tests/integration/milter_auth.sh
 EXTRA_DIST += tests/integration/milter_auth.sh

@@ -18,7 +18,8 @@
  * The handlers only write one byte to a pipe (non-blocking: a full pipe
  * already holds a byte of the same kind); the main loop reads it and
  * reloads the configuration (HUP, USR1) or stops the engine (TERM, INT:
- * mengine_stop(), or smfi_stop()).  SIGPIPE is ignored.  (A thread a
+ * mengine_stop(), or smfi_stop()); between signals it calls milter_tick()
+ * every MILTER_TICK seconds.  SIGPIPE is ignored.  (A thread a
  * reload starts, the log feed's, inherits the main thread's open mask; a
  * signal it takes runs the same thread-agnostic handler.)
  *
@@ -38,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmilter/mfapi.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -436,6 +438,15 @@ static void main_signals(struct main_daemon *d)
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* Whether a signal's byte is waiting in the pipe: false after
+ * MILTER_TICK seconds without one. */
+static bool main_signalled(int fd)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+    return poll(&pfd, 1, MILTER_TICK * 1000) != 0;
+}
+
 static void main_loop(struct main_daemon *d)
 {
     bool stopping = false, waking = false;
@@ -444,8 +455,12 @@ static void main_loop(struct main_daemon *d)
     ssize_t n;
 
     for (;;) {
+        if (!stopping && !main_signalled(d->sig_pipe[0])) {
+            milter_tick();
+            continue;
+        }
         n = read(d->sig_pipe[0], &byte, 1);
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n != 1 || byte == 'M')
             break;

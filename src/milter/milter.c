@@ -937,6 +937,16 @@ void milter_reloaded(void)
     cfg_unref(&cfg);
 }
 
+void milter_tick(void)
+{
+    struct bg_config *cfg = cfg_current();
+
+    if (cfg == NULL)
+        return;
+    mrt_tick(cfg_settings(cfg));
+    cfg_unref(&cfg);
+}
+
 void milter_shutdown(void)
 {
     int busy = mrt_wait_idle(MILTER_SHUTDOWN_WAIT_MS);

@@ -43,6 +43,8 @@ static struct {
     bool auth_tried;
     struct logfeed *feed;     /* the delivery-log feed, or NULL */
     atomic_bool feed_on;      /* feed != NULL, read without rt.mu */
+    char *feed_error;         /* why it last failed to start, or NULL */
+    time_t feed_tried;        /* when mrt_tick() last tried to start it */
     /* messages accepted at DATA since the feed last learned a Message-ID
      * (ids_seen: its count then), and whether that was warned about */
     unsigned long long ids_seen;
@@ -191,6 +193,18 @@ static void feed_event(const struct store_event *ev, void *ctx)
     (void)alert_submit(svc, &a);
 }
 
+/* Logs why the feed did not start, once for the same reason in a row
+ * (mrt_tick() retries it).  Call with rt.mu held. */
+static void feed_failed_locked(const char *why)
+{
+    if (rt.feed_error != NULL && strcmp(rt.feed_error, why) == 0)
+        return;
+    log_error(NULL, "log feed not started: %s; trying again every %d s", why,
+              MRT_RETRY);
+    free(rt.feed_error);
+    rt.feed_error = strdup(why);
+}
+
 /* Starts the delivery-log feed (logfeed.h) on the open store with the
  * current rules, when logfeed.path is set and it does not run yet.  Call
  * with rt.mu held. */
@@ -202,7 +216,7 @@ static void feed_start_locked(const struct bg_settings *set)
         set->logfeed.path == NULL || set->logfeed.path[0] == '\0')
         return;
     if (rt.rules == NULL) {
-        log_error(NULL, "log feed: no classification rules loaded");
+        feed_failed_locked("no classification rules loaded");
         return;
     }
     rt.feed_rules = rt.rules;
@@ -210,12 +224,13 @@ static void feed_start_locked(const struct bg_settings *set)
     rt.feed = logfeed_start(&set->logfeed, rt.store, rt.feed_rules->rules,
                             feed_event, NULL, &error);
     if (rt.feed == NULL) {
-        log_error(NULL, "log feed not started: %s",
-                  error != NULL ? error : "off");
+        feed_failed_locked(error != NULL ? error : "off");
         free(error);
         mrt_rules_unref(&rt.feed_rules);
         return;
     }
+    free(rt.feed_error);
+    rt.feed_error = NULL;
     atomic_store(&rt.feed_on, true);
     log_info(NULL, "log feed: following %s", set->logfeed.path);
 }
@@ -261,6 +276,8 @@ void mrt_feed_restart(const struct bg_settings *set)
 {
     pthread_mutex_lock(&rt.mu);
     feed_stop_locked();
+    free(rt.feed_error); /* a reload tells a failure again */
+    rt.feed_error = NULL;
     feed_start_locked(set);
     pthread_mutex_unlock(&rt.mu);
 }
@@ -355,6 +372,21 @@ void mrt_warm(const struct bg_settings *set)
     (void)mrt_auth(set);
 }
 
+void mrt_tick(const struct bg_settings *set)
+{
+    time_t now = time(NULL);
+
+    pthread_mutex_lock(&rt.mu);
+    if (atomic_load(&rt.warm)) {
+        store_open_locked(set); /* starts the feed when it opens */
+        if (rt.feed == NULL && now - rt.feed_tried >= MRT_RETRY) {
+            rt.feed_tried = now;
+            feed_start_locked(set);
+        }
+    }
+    pthread_mutex_unlock(&rt.mu);
+}
+
 void mrt_enter(void)
 {
     atomic_fetch_add(&rt.busy, 1);
@@ -384,6 +416,8 @@ void mrt_close(void)
 
     pthread_mutex_lock(&rt.mu);
     feed_stop_locked(); /* it borrows the store, its rules and the alerts */
+    free(rt.feed_error);
+    rt.feed_error = NULL;
     atomic_store(&rt.feed_alerts, NULL);
     mr = rt.rules;
     rt.rules = NULL;

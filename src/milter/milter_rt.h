@@ -5,14 +5,17 @@
  *
  * The store is opened once (at start, or at first use when the
  * configuration was not installed yet), and after a failure again at most
- * every MRT_RETRY seconds; until then mrt_store() returns NULL and the
- * caller fails open.  The rules are a refcounted object: mrt_rules_install()
+ * every MRT_RETRY seconds, at the next use or at the daemon's next
+ * mrt_tick(); until then mrt_store() returns NULL and the caller fails
+ * open.  The rules are a refcounted object: mrt_rules_install()
  * swaps in a new set (start, reload) while callbacks keep the set they took
  * with mrt_rules_ref() until mrt_rules_unref().
  *
  * The delivery-log feed (logfeed/logfeed.h), when logfeed.path is set,
  * starts as soon as the store is open (at start, or later when the store
- * opens late) with its own reference to the rules; mrt_feed_restart()
+ * opens late, with or without mail passing) with its own reference to the
+ * rules; one that fails to start is tried again every MRT_RETRY seconds
+ * by mrt_tick() (the same error is logged once); mrt_feed_restart()
  * restarts it with the current rules after a reload (its saved position
  * means no line is lost or read twice); mrt_close() stops it before the
  * store is closed.  Its deferrals that are authentication failures or in
@@ -35,6 +38,7 @@
 #include "core/classify.h"
 
 #define MRT_RETRY 10 /* seconds between attempts to open a failed store */
+#define MRT_TICK 1   /* seconds between the daemon's mrt_tick() calls */
 
 struct store;
 struct alert_service;
@@ -83,6 +87,11 @@ void mrt_data_accepted(void);
 /* Stops the log feed and starts it again with SET's logfeed group and the
  * current rules (after a reload).  From the main thread. */
 void mrt_feed_restart(const struct bg_settings *set);
+
+/* Retries, with SET, what failed to start once mrt_warm() ran: the store
+ * and the log feed, each at most every MRT_RETRY seconds.  From the main
+ * thread, every MRT_TICK seconds. */
+void mrt_tick(const struct bg_settings *set);
 
 /* Callback accounting, for a clean stop. */
 void mrt_enter(void);
