@@ -174,5 +174,8 @@ tap_ok $? "it names our sending domain a.test (from qmgr's line)"
 [ -n "${TAP_VERBOSE:-}" ] && sed 's/^/# /' "$ALERTS"
 stop
 tap_ok $? "the daemon stops again"
-if [ -n "${TAP_VERBOSE:-}" ]; then sed 's/^/# /' "$W/out"; fi
+# what the daemon said, on a failure too
+if [ -n "${TAP_VERBOSE:-}" ] || [ "$tap_failed" -ne 0 ]; then
+    sed 's/^/# /' "$W/out"
+fi
 tap_done
