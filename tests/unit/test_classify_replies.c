@@ -2519,6 +2519,13 @@ static const struct reply_row rows[] = {
      "Program: a user marked your message as junk.",
      N, "feedback", false},
     {"relayed to non-DSN-aware mailer", N, "delivered", false},
+    {"Relayed: the message was relayed to a mailer that does not support "
+     "delivery status notifications",
+     N, "delivered", false},
+    {"Message is undeliverable. Reason: The following recipient is not "
+     "known to the cc:Mail post office: Nakamura, Ken "
+     "(ken.nakamura@example.com)",
+     H, "user_unknown", false},
     /* Exchange Online's words for a bad address, for a message it gave up
      * on, for a recipient that takes mail from listed senders only */
     {"The format of the email address isn't correct. A correct address "
