@@ -2519,6 +2519,10 @@ static const struct reply_row rows[] = {
      "Program: a user marked your message as junk.",
      N, "feedback", false},
     {"relayed to non-DSN-aware mailer", N, "delivered", false},
+    {"{\"ErrorCode\":300,\"Message\":\"Invalid 'To' address: You can "
+     "have at most 50 email addresses in the To, Cc and Bcc fields "
+     "combined.\"}",
+     X, "exceed_limit", false},
     {"Relayed: the message was relayed to a mailer that does not support "
      "delivery status notifications",
      N, "delivered", false},
