@@ -10,6 +10,7 @@
 # Also: without -f it detaches and the pid file names the detached process.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
+. "${top_srcdir:?}/tests/lib/wait.sh"
 
 BG=${top_builddir:-.}/bounceguard
 [ -x "$BG" ] || tap_bail "bounceguard not built ($BG)"
@@ -57,21 +58,9 @@ except OSError:
     sys.exit(1)
 EOF
 }
-# wait_for SECONDS COMMAND...: retries the command every 0.1 s
-wait_for() {
-    t=$(($1 * 10))
-    shift
-    while [ "$t" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        t=$((t - 1))
-    done
-    return 1
-}
 logged() { grep -q -e "$1" "$W/out"; }
 count() { grep -c -e "$1" "$W/out"; }
 alive() { kill -0 "$1" 2>/dev/null; }
-dead() { ! kill -0 "$1" 2>/dev/null; }
 
 write_conf "$W/bg.conf" info
 

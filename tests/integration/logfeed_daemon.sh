@@ -11,6 +11,7 @@
 # through the milter), nor does an ordinary deferral.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
+. "${top_srcdir:?}/tests/lib/wait.sh"
 
 BG=${top_builddir:-.}/bounceguard
 CTL=${top_builddir:-.}/bounceguardctl
@@ -56,23 +57,10 @@ logfeed = {
 };
 EOF
 
-# wait_for SECONDS COMMAND...: retries the command every 0.1 s
-wait_for() {
-    t=$1
-    shift
-    i=0
-    while [ "$i" -lt $((t * 10)) ]; do
-        "$@" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 logged() { grep -q -e "$1" "$W/out"; }
 suppressed() { "$CTL" -c "$CONF" check "$1" >/dev/null 2>&1; }
 delays() { "$CTL" -c "$CONF" show "$1" 2>/dev/null | grep -c ' delayed '; }
 delays_are() { [ "$(delays "$1")" -eq "$2" ]; }
-dead() { ! kill -0 "$1" 2>/dev/null; }
 
 # Postfix's smtp(8) lines, as maillog_file writes them
 P="mail postfix/smtp[4242]"

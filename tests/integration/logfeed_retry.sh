@@ -6,6 +6,7 @@
 # followed once it is readable.  Every process started here is killed on
 # exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
+. "${top_srcdir:?}/tests/lib/wait.sh"
 
 BG=${top_builddir:-.}/bounceguard
 CTL=${top_builddir:-.}/bounceguardctl
@@ -48,20 +49,8 @@ logfeed = {
 };
 EOF
 }
-wait_for() { # wait_for SECONDS COMMAND...: retries every 0.1 s
-    t=$1
-    shift
-    i=0
-    while [ "$i" -lt $((t * 10)) ]; do
-        "$@" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 logged() { grep -q -e "$2" "$W/$1.out"; }
 suppressed() { "$CTL" -c "$W/$1.conf" check "$2" >/dev/null 2>&1; }
-dead() { ! kill -0 "$1" 2>/dev/null; }
 bounced() { # bounced LOG QID ADDR: Postfix's smtp(8) line
     echo "$(date -u +%Y-%m-%dT%H:%M:%S+00:00) mail postfix/smtp[4242]: $2: to=<$3>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 <$3>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))" >> "$1"
 }
