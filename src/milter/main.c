@@ -460,7 +460,7 @@ static void main_loop(struct main_daemon *d)
             continue;
         }
         n = read(d->sig_pipe[0], &byte, 1);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        if (n < 0 && errno == EINTR)
             continue;
         if (n != 1 || byte == 'M')
             break;

@@ -15,7 +15,6 @@
 #define BG_MILTER_H
 
 #include "common/settings.h"
-#include "milter/milter_rt.h"
 #include "milter/mtx.h"
 
 /* The callbacks an engine drives (mengine.h, milter_lm.h). */
@@ -32,7 +31,7 @@ void milter_reloaded(void);
 /* Every MILTER_TICK seconds from the main thread: retries what failed to
  * start (a store that did not open, and with it the log feed), so they
  * come up with no mail passing. */
-#define MILTER_TICK MRT_TICK
+#define MILTER_TICK 1 /* seconds */
 void milter_tick(void);
 /* After the engine returned: flush and close everything, unless
  * callbacks still run after a wait (then nothing is freed: logged, left to

@@ -38,7 +38,6 @@
 #include "core/classify.h"
 
 #define MRT_RETRY 10 /* seconds between attempts to open a failed store */
-#define MRT_TICK 1   /* seconds between the daemon's mrt_tick() calls */
 
 struct store;
 struct alert_service;
@@ -90,7 +89,7 @@ void mrt_feed_restart(const struct bg_settings *set);
 
 /* Retries, with SET, what failed to start once mrt_warm() ran: the store
  * and the log feed, each at most every MRT_RETRY seconds.  From the main
- * thread, every MRT_TICK seconds. */
+ * thread, every MILTER_TICK seconds (milter.h). */
 void mrt_tick(const struct bg_settings *set);
 
 /* Callback accounting, for a clean stop. */
