@@ -34,6 +34,12 @@ static struct {
     pthread_mutex_t mu;
     struct store *store;
     time_t store_tried; /* last failed store_open */
+    /* the failures since the store was last open: their count, the last
+     * error logged and when (the same error is logged again only after
+     * MRT_REMIND seconds) */
+    unsigned long store_fails;
+    char *store_error;
+    time_t store_logged;
     struct mrules *rules;
     atomic_int busy;  /* callbacks running */
     atomic_bool warm; /* mrt_warm() ran */
@@ -282,6 +288,30 @@ void mrt_feed_restart(const struct bg_settings *set)
     pthread_mutex_unlock(&rt.mu);
 }
 
+/* Logs a failed attempt to open the store: a new error at once, the same
+ * one again only after MRT_REMIND seconds, with the count of attempts
+ * that failed.  Call with rt.mu held. */
+static void store_failed_locked(const char *why, time_t now)
+{
+    rt.store_fails++;
+    if (rt.store_error != NULL && strcmp(rt.store_error, why) == 0 &&
+        now - rt.store_logged < MRT_REMIND)
+        return;
+    if (rt.store_fails == 1)
+        log_error(NULL,
+                  "store unavailable: %s; mail is accepted unchecked; "
+                  "trying again every %d s",
+                  why, MRT_RETRY);
+    else
+        log_error(NULL,
+                  "store unavailable: %s; mail is accepted unchecked; "
+                  "%lu attempts failed so far",
+                  why, rt.store_fails);
+    rt.store_logged = now;
+    free(rt.store_error);
+    rt.store_error = strdup(why);
+}
+
 /* Call with rt.mu held. */
 static void store_open_locked(const struct bg_settings *set)
 {
@@ -295,15 +325,19 @@ static void store_open_locked(const struct bg_settings *set)
     ss.daemon = true;
     if (store_open(&ss, &set->policy, &rt.store, &error) != 0) {
         rt.store_tried = now;
-        log_error(NULL,
-                  "store unavailable: %s; mail is accepted "
-                  "unchecked",
-                  error != NULL ? error : "unknown error");
+        store_failed_locked(error != NULL ? error : "unknown error", now);
         free(error);
         rt.store = NULL;
         return;
     }
-    log_info(NULL, "store open: %s", set->store.backend);
+    if (rt.store_fails > 0)
+        log_info(NULL, "store open: %s, after %lu failed attempts",
+                 set->store.backend, rt.store_fails);
+    else
+        log_info(NULL, "store open: %s", set->store.backend);
+    rt.store_fails = 0;
+    free(rt.store_error);
+    rt.store_error = NULL;
     feed_start_locked(set);
 }
 
@@ -418,6 +452,9 @@ void mrt_close(void)
     feed_stop_locked(); /* it borrows the store, its rules and the alerts */
     free(rt.feed_error);
     rt.feed_error = NULL;
+    free(rt.store_error);
+    rt.store_error = NULL;
+    rt.store_fails = 0;
     atomic_store(&rt.feed_alerts, NULL);
     mr = rt.rules;
     rt.rules = NULL;

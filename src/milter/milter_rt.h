@@ -7,9 +7,11 @@
  * configuration was not installed yet), and after a failure again at most
  * every MRT_RETRY seconds, at the next use or at the daemon's next
  * mrt_tick(); until then mrt_store() returns NULL and the caller fails
- * open.  The rules are a refcounted object: mrt_rules_install()
- * swaps in a new set (start, reload) while callbacks keep the set they took
- * with mrt_rules_ref() until mrt_rules_unref().
+ * open.  A new error is logged at once, the same one again every
+ * MRT_REMIND seconds with the count of attempts that failed.  The rules
+ * are a refcounted object: mrt_rules_install() swaps in a new set (start,
+ * reload) while callbacks keep the set they took with mrt_rules_ref()
+ * until mrt_rules_unref().
  *
  * The delivery-log feed (logfeed/logfeed.h), when logfeed.path is set,
  * starts as soon as the store is open (at start, or later when the store
@@ -38,6 +40,7 @@
 #include "core/classify.h"
 
 #define MRT_RETRY 10 /* seconds between attempts to open a failed store */
+#define MRT_REMIND 600 /* seconds before a store error is logged again */
 
 struct store;
 struct alert_service;
