@@ -291,22 +291,25 @@ void mrt_feed_restart(const struct bg_settings *set)
 /* Logs a failed attempt to open the store: a new error at once, the same
  * one again only after MRT_REMIND seconds, with the count of attempts
  * that failed.  Call with rt.mu held. */
-static void store_failed_locked(const char *why, time_t now)
+static void store_failed_locked(const struct bg_settings *set, const char *why,
+                                time_t now)
 {
+    const char *on_error = set->milter.on_error;
+    const char *mail =
+        on_error != NULL && strcmp(on_error, "tempfail") == 0
+            ? "outbound recipients are tempfailed (milter.on_error)"
+            : "mail is accepted unchecked";
+
     rt.store_fails++;
     if (rt.store_error != NULL && strcmp(rt.store_error, why) == 0 &&
         now - rt.store_logged < MRT_REMIND)
         return;
     if (rt.store_fails == 1)
-        log_error(NULL,
-                  "store unavailable: %s; mail is accepted unchecked; "
-                  "trying again every %d s",
-                  why, MRT_RETRY);
+        log_error(NULL, "store unavailable: %s; %s; trying again every %d s",
+                  why, mail, MRT_RETRY);
     else
-        log_error(NULL,
-                  "store unavailable: %s; mail is accepted unchecked; "
-                  "%lu attempts failed so far",
-                  why, rt.store_fails);
+        log_error(NULL, "store unavailable: %s; %s; %lu attempts failed so far",
+                  why, mail, rt.store_fails);
     rt.store_logged = now;
     free(rt.store_error);
     rt.store_error = strdup(why);
@@ -325,7 +328,7 @@ static void store_open_locked(const struct bg_settings *set)
     ss.daemon = true;
     if (store_open(&ss, &set->policy, &rt.store, &error) != 0) {
         rt.store_tried = now;
-        store_failed_locked(error != NULL ? error : "unknown error", now);
+        store_failed_locked(set, error != NULL ? error : "unknown error", now);
         free(error);
         rt.store = NULL;
         return;
