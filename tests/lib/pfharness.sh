@@ -14,7 +14,8 @@
 #   pfh_init [WORKDIR]            make/adopt the work dir ($PFH_W, absolute,
 #                                 mode 0755 so user postfix can traverse it;
 #                                 default: a new dir in ${PFH_TMPDIR:-/tmp})
-#   pfh_free_port                 print an unused loopback TCP port
+#   pfh_free_port                 print an unused loopback TCP port,
+#                                 claimed for this shell until pfh_cleanup
 #   pfh_instance NAME PORT [MAIN_CF_TEXT]
 #                                 create instance NAME ($PFH_W/NAME/{etc,
 #                                 spool,data,log}); MAIN_CF_TEXT is appended
@@ -76,15 +77,22 @@
 #       $PFH_W/bg; extra libconfig text from $PFH_BG_EXTRA_CONF
 #
 # Safe under "set -e" (the demo and the benchmark use it).
-# Limits: one work directory per sourcing shell; ports are picked at random
-# and probed, so a port can in theory be taken between the probe and the
-# bind (pfh_start then fails and says so).  Not thread-safe (it's shell).
+# Ports are picked at random, probed, and claimed in $PFH_PORTS_DIR (one
+# directory per port, made atomically, holding the claiming shell's pid,
+# given back by pfh_cleanup; the claim of a shell that is gone is stale), so
+# that neither two calls of one test nor two tests run side by side get the
+# same port: Postfix's master binds with SO_REUSEPORT, so two instances
+# given one port would both listen and share its connections without a
+# word.  A process outside the harness may still take a claimed port
+# between the probe and the bind.
+# Limits: one work directory per sourcing shell.  Not thread-safe (it's
+# shell).
 
 PFH_W=
 PFH_INSTANCES=
 PFH_SPAWNED=
 PFH_WHY=
-PFH_PORTS_USED=
+PFH_PORTS_DIR=${PFH_TMPDIR:-/tmp}/pfh-ports
 PFH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PFH_POSTFIX=${PFH_POSTFIX:-$(command -v postfix 2>/dev/null || echo /usr/sbin/postfix)}
 PFH_POSTCONF=${PFH_POSTCONF:-$(command -v postconf 2>/dev/null || echo /usr/sbin/postconf)}
@@ -149,16 +157,41 @@ sys.exit(1)
 PY
 }
 
+# Claims port $1 for this shell ($$, the same in a command substitution);
+# 1 when another live shell holds it.
+pfh_claim_port() {
+    local d=$PFH_PORTS_DIR/$1 owner
+    mkdir -p "$PFH_PORTS_DIR" 2>/dev/null
+    if ! mkdir "$d" 2>/dev/null; then
+        owner=$(cat "$d/pid" 2>/dev/null) || return 1
+        # empty: being claimed right now; alive: taken (this shell's too)
+        [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null || return 1
+        mv "$d" "$d.stale.$$" 2>/dev/null || return 1 # one mover wins
+        rm -rf "$d.stale.$$"
+        mkdir "$d" 2>/dev/null || return 1
+    fi
+    echo "$$" > "$d/pid"
+}
+
+# Gives back the ports this shell claimed.
+pfh_release_ports() {
+    local d
+    for d in "$PFH_PORTS_DIR"/*/; do
+        [ "$(cat "$d/pid" 2>/dev/null)" = "$$" ] && rm -rf "$d"
+    done
+    return 0
+}
+
 pfh_free_port() {
     local i port
     for i in $(seq 200); do
         port=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
-        case " $PFH_PORTS_USED " in *" $port "*) continue ;; esac
+        pfh_claim_port "$port" || continue
         if ! pfh_port_busy "$port"; then
-            PFH_PORTS_USED="$PFH_PORTS_USED $port"
             echo "$port"
             return 0
         fi
+        rm -rf "${PFH_PORTS_DIR:?}/$port"
     done
     pfh_diag "no free port found"
     return 1
@@ -377,12 +410,16 @@ pfh_kill() {
 pfh_cleanup() {
     local s keep=${PFH_KEEP:-0}
     [ "${1:-}" = --keep ] && keep=quiet
-    [ -n "$PFH_W" ] && [ -d "$PFH_W" ] || return 0
+    if [ -z "$PFH_W" ] || [ ! -d "$PFH_W" ]; then
+        pfh_release_ports
+        return 0
+    fi
     pfh_stop
     for s in $PFH_SPAWNED; do
         pfh_kill "$s" || true
     done
     PFH_SPAWNED=
+    pfh_release_ports
     if [ "$keep" = 1 ]; then
         pfh_diag "keeping $PFH_W"
     elif [ "$keep" = 0 ]; then
