@@ -2745,6 +2745,54 @@ static const struct reply_row rows[] = {
     {"554 5.7.1 Mensagem recusada pelas regras de filtragem "
      "do destinat\xc3\xa1rio",
      X, "filtered", false},
+    /* an unverified From; recipients unknown, too many, blocklisted, a
+     * DNS domain that does not exist (Exchange 5.4.310), suppression lists,
+     * Exchange relay notices and auto-replies, in more languages */
+    {"553 From address not verified",
+     X, "sender_rejected", false},
+    {"554 \xce\x86\xce\xb3\xce\xbd\xcf\x89\xcf\x83\xcf\x84\xce\xbf\xcf"
+     "\x82 \xcf\x80\xce\xb1\xcf\x81\xce\xb1\xce\xbb\xce\xae\xcf\x80"
+     "\xcf\x84\xce\xb7\xcf\x82 <maria@example.gr>",
+     H, "user_unknown", false},
+    {"550 5.7.1 \xce\x9f "
+     "\xce\xbb\xce\xbf\xce\xb3\xce\xb1\xcf\x81\xce\xb9\xce\xb1\xcf\x83"
+     "\xce\xbc\xcf\x8c\xcf\x82 \xcf\x84\xce\xbf\xcf\x85 "
+     "\xcf\x80\xce\xb1\xcf\x81\xce\xb1\xce\xbb\xce\xae\xcf\x80\xcf\x84"
+     "\xce\xb7 \xce\xb4\xce\xb5\xce\xbd \xcf\x85\xcf\x80\xce\xac\xcf"
+     "\x81\xcf\x87\xce\xb5\xce\xb9",
+     H, "user_unknown", false},
+    {"452 Demasiados destinatarios en este mensaje",
+     X, "exceed_limit", false},
+    {"452 Trop de destinataires pour ce message",
+     X, "exceed_limit", false},
+    {"550 5.4.310 Le domaine DNS example.invalid n'existe pas",
+     H, "domain_not_found", false},
+    {"Die Zustellung an diese Empf\xc3\xa4nger oder Gruppen ist "
+     "abgeschlossen, aber vom Zielserver wurden keine "
+     "Zustellungsbenachrichtigungen bereitgestellt",
+     N, "delivered", false},
+    {"La remise \xc3\xa0 ces destinataires ou groupes est "
+     "termin\xc3\xa9" "e, mais aucune notification de remise n'a "
+     "\xc3\xa9t\xc3\xa9 envoy\xc3\xa9" "e par le serveur de "
+     "destination",
+     N, "delivered", false},
+    {"Automatikus v\xc3\xa1lasz: Szabads\xc3\xa1gon vagyok "
+     "j\xc3\xbanius 3-ig",
+     N, "vacation", false},
+    {"Automatiskt svar: Jag \xc3\xa4r tillbaka den 3 juni",
+     N, "vacation", false},
+    {"Nicht zugestellt: Der Empf\xc3\xa4nger steht auf Ihrer "
+     "Sperrliste",
+     H, "suppressed", false},
+    {"Non envoy\xc3\xa9 : le contact figure dans votre liste de "
+     "contacts bloqu\xc3\xa9s",
+     H, "suppressed", false},
+    {"550 5.1.1 Az \xc3\x96n IP-c\xc3\xadme feketelist\xc3\xa1n "
+     "van",
+     X, "blocklisted", false},
+    {"554 Adresa IP a fost inclus\xc4\x83 \xc3\xaen lista "
+     "neagr\xc4\x83",
+     X, "blocklisted", false},
 };
 
 int main(void)
