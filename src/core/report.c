@@ -402,15 +402,23 @@ static char report_lower(char c)
  * clients put before the subject replied to, in several languages)? */
 static bool report_autoreply_prefix(const char *s)
 {
+    /* the ASCII ones, then those of other scripts, each as written */
     static const char *const pfx[] = {
         "auto:", "autoreply", "auto-reply", "auto reply", "automatic reply",
         "autorespons", "out of office", "out of the office", "vacation",
-        "abwesenheit", "absence", "réponse automatique", "on vacation",
-        "away from", "respuesta automática", "risposta automatica",
-        "automatische antwort", "resposta automática", "automatisch antwoord",
-        "autosvar", "automaattinen vastaus", "odpowiedź automatyczna",
-        "automatická odpověď", "Автоматический ответ", "自動応答", "自動返信",
-        "自动回复", "自動回覆"};
+        "abwesenheit", "absence", "on vacation", "away from",
+        "risposta automatica", "automatische antwort", "automatisch antwoord",
+        "autosvar", "automaattinen vastaus", "automatiskt svar",
+        "automatisk svar", "automatski odgovor", "samodejni odgovor",
+        "balasan otomatis",
+        /* Latin letters beyond ASCII */
+        "réponse automatique", "respuesta automática", "resposta automática",
+        "odpowiedź automatyczna", "automatická odpověď", "automatikus válasz",
+        "răspuns automat", "otomatik yanıt", "automatická odpoveď",
+        "trả lời tự động",
+        /* Greek, Cyrillic, CJK */
+        "Αυτόματη απάντηση", "Автоматический ответ", "Автоматична відповідь",
+        "自動応答", "自動返信", "自动回复", "自動回覆"};
     char c0 = report_lower(s[0]); /* the prefixes are lower case */
 
     for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)

@@ -40,6 +40,18 @@ static const struct {
      "Subject: Automatic reply: hi\nAuto-Submitted: auto-replied\n\n"
      "I am away.\n",
      REPORT_AUTOREPLY, "rfc3834", "bob@example.net", ""},
+    {"an automatic reply titled in Swedish, marked auto-generated",
+     "From: Lars <lars@example.se>\nTo: a@example.com\n"
+     "Subject: Automatiskt svar: Offert\nAuto-Submitted: auto-generated\n\n"
+     "Jag har inte tillg\xc3\xa5ng till min e-post f\xc3\xb6rr\xc3\xa4n "
+     "den 3 juni.\n",
+     REPORT_AUTOREPLY, "rfc3834", "lars@example.se", ""},
+    {"an automatic reply titled in Hungarian, the title encoded",
+     "From: Anna <anna@example.hu>\nTo: a@example.com\n"
+     "Subject: =?UTF-8?Q?Automatikus_v=C3=A1lasz:_Aj=C3=A1nlat?=\n"
+     "Auto-Submitted: auto-generated\n\n"
+     "Szabads\xc3\xa1gon vagyok augusztus 20-ig.\n",
+     REPORT_AUTOREPLY, "rfc3834", "anna@example.hu", ""},
     {"a bounce marked auto-replied is still a bounce",
      "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
      "Subject: Undelivered Mail Returned to Sender\n"
