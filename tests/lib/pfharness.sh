@@ -161,11 +161,13 @@ PY
 # 1 when another live shell holds it.
 pfh_claim_port() {
     local d=$PFH_PORTS_DIR/$1 owner
-    mkdir -p "$PFH_PORTS_DIR" 2>/dev/null
+    # shared by every user's tests, like /tmp
+    [ -d "$PFH_PORTS_DIR" ] || mkdir -m 1777 "$PFH_PORTS_DIR" 2>/dev/null
     if ! mkdir "$d" 2>/dev/null; then
         owner=$(cat "$d/pid" 2>/dev/null) || return 1
-        # empty: being claimed right now; alive: taken (this shell's too)
-        [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null || return 1
+        # empty: being claimed right now; alive (whoever's process it is,
+        # this shell included): taken
+        [ -n "$owner" ] && [ ! -d "/proc/$owner" ] || return 1
         mv "$d" "$d.stale.$$" 2>/dev/null || return 1 # one mover wins
         rm -rf "$d.stale.$$"
         mkdir "$d" 2>/dev/null || return 1
