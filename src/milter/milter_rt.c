@@ -27,19 +27,22 @@
  * a warning: a working feed names one within a tenth of a second. */
 #define MRT_IDS_WARN_ACCEPTS 1000
 
+/* A start that keeps failing, retried: the attempts failed since it last
+ * succeeded, and the error last logged and when (failure_due()). */
+struct failure {
+    unsigned long count;
+    char *logged_why;
+    time_t logged_at;
+};
+
 /* The refcount is kept atomic behind the public int of struct mrules. */
 #define REFS(mr) ((_Atomic int *)&(mr)->refs_)
 
 static struct {
     pthread_mutex_t mu;
     struct store *store;
-    time_t store_tried; /* last failed store_open */
-    /* the failures since the store was last open: their count, the last
-     * error logged and when (the same error is logged again only after
-     * MRT_REMIND seconds) */
-    unsigned long store_fails;
-    char *store_error;
-    time_t store_logged;
+    time_t store_tried;        /* last failed store_open */
+    struct failure store_fail; /* since the store was last open */
     struct mrules *rules;
     atomic_int busy;  /* callbacks running */
     atomic_bool warm; /* mrt_warm() ran */
@@ -49,7 +52,7 @@ static struct {
     bool auth_tried;
     struct logfeed *feed;     /* the delivery-log feed, or NULL */
     atomic_bool feed_on;      /* feed != NULL, read without rt.mu */
-    char *feed_error;         /* why it last failed to start, or NULL */
+    struct failure feed_fail; /* since the feed last started */
     time_t feed_tried;        /* when mrt_tick() last tried to start it */
     /* messages accepted at DATA since the feed last learned a Message-ID
      * (ids_seen: its count then), and whether that was warned about */
@@ -199,16 +202,36 @@ static void feed_event(const struct store_event *ev, void *ctx)
     (void)alert_submit(svc, &a);
 }
 
+/* Counts one more failed attempt of f; is it to be logged?  Yes when why
+ * is not the error logged last, or when remind (> 0) seconds have passed
+ * since (it is then the one logged). */
+static bool failure_due(struct failure *f, const char *why, time_t now,
+                        time_t remind)
+{
+    f->count++;
+    if (f->logged_why != NULL && strcmp(f->logged_why, why) == 0 &&
+        (remind == 0 || now - f->logged_at < remind))
+        return false;
+    free(f->logged_why);
+    f->logged_why = strdup(why);
+    f->logged_at = now;
+    return true;
+}
+
+/* After a success, a reload or at the end: nothing failed yet. */
+static void failure_reset(struct failure *f)
+{
+    free(f->logged_why);
+    *f = (struct failure){0};
+}
+
 /* Logs why the feed did not start, once for the same reason in a row
  * (mrt_tick() retries it).  Call with rt.mu held. */
 static void feed_failed_locked(const char *why)
 {
-    if (rt.feed_error != NULL && strcmp(rt.feed_error, why) == 0)
-        return;
-    log_error(NULL, "log feed not started: %s; trying again every %d s", why,
-              MRT_RETRY);
-    free(rt.feed_error);
-    rt.feed_error = strdup(why);
+    if (failure_due(&rt.feed_fail, why, time(NULL), 0))
+        log_error(NULL, "log feed not started: %s; trying again every %d s",
+                  why, MRT_RETRY);
 }
 
 /* Starts the delivery-log feed (logfeed.h) on the open store with the
@@ -235,8 +258,7 @@ static void feed_start_locked(const struct bg_settings *set)
         mrt_rules_unref(&rt.feed_rules);
         return;
     }
-    free(rt.feed_error);
-    rt.feed_error = NULL;
+    failure_reset(&rt.feed_fail);
     atomic_store(&rt.feed_on, true);
     log_info(NULL, "log feed: following %s", set->logfeed.path);
 }
@@ -282,8 +304,7 @@ void mrt_feed_restart(const struct bg_settings *set)
 {
     pthread_mutex_lock(&rt.mu);
     feed_stop_locked();
-    free(rt.feed_error); /* a reload tells a failure again */
-    rt.feed_error = NULL;
+    failure_reset(&rt.feed_fail); /* a reload tells a failure again */
     feed_start_locked(set);
     pthread_mutex_unlock(&rt.mu);
 }
@@ -295,24 +316,19 @@ static void store_failed_locked(const struct bg_settings *set, const char *why,
                                 time_t now)
 {
     const char *on_error = set->milter.on_error;
+
+    if (!failure_due(&rt.store_fail, why, now, MRT_REMIND))
+        return;
     const char *mail =
         on_error != NULL && strcmp(on_error, "tempfail") == 0
             ? "outbound recipients are tempfailed (milter.on_error)"
             : "mail is accepted unchecked";
-
-    rt.store_fails++;
-    if (rt.store_error != NULL && strcmp(rt.store_error, why) == 0 &&
-        now - rt.store_logged < MRT_REMIND)
-        return;
-    if (rt.store_fails == 1)
+    if (rt.store_fail.count == 1)
         log_error(NULL, "store unavailable: %s; %s; trying again every %d s",
                   why, mail, MRT_RETRY);
     else
         log_error(NULL, "store unavailable: %s; %s; %lu attempts failed so far",
-                  why, mail, rt.store_fails);
-    rt.store_logged = now;
-    free(rt.store_error);
-    rt.store_error = strdup(why);
+                  why, mail, rt.store_fail.count);
 }
 
 /* Call with rt.mu held. */
@@ -333,14 +349,12 @@ static void store_open_locked(const struct bg_settings *set)
         rt.store = NULL;
         return;
     }
-    if (rt.store_fails > 0)
+    if (rt.store_fail.count > 0)
         log_info(NULL, "store open: %s, after %lu failed attempts",
-                 set->store.backend, rt.store_fails);
+                 set->store.backend, rt.store_fail.count);
     else
         log_info(NULL, "store open: %s", set->store.backend);
-    rt.store_fails = 0;
-    free(rt.store_error);
-    rt.store_error = NULL;
+    failure_reset(&rt.store_fail);
     feed_start_locked(set);
 }
 
@@ -453,11 +467,8 @@ void mrt_close(void)
 
     pthread_mutex_lock(&rt.mu);
     feed_stop_locked(); /* it borrows the store, its rules and the alerts */
-    free(rt.feed_error);
-    rt.feed_error = NULL;
-    free(rt.store_error);
-    rt.store_error = NULL;
-    rt.store_fails = 0;
+    failure_reset(&rt.feed_fail);
+    failure_reset(&rt.store_fail);
     atomic_store(&rt.feed_alerts, NULL);
     mr = rt.rules;
     rt.rules = NULL;
