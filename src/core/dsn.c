@@ -420,6 +420,23 @@ static bool dsn_encapsulated(const char *t, size_t n)
     return i > 5 && i < n && t[i] == '-';
 }
 
+/* The recipient a bare local part t[0..n) ("rfc822; kelly", a local
+ * delivery's) stands for: b->bare_as, when its local part is that one
+ * (ASCII case ignored); else NULL. */
+static struct report_rcpt *dsn_bare_rcpt(struct rbuild *b, const char *t,
+                                         size_t n)
+{
+    const char *as = b->bare_as, *at;
+
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '>'))
+        n--;
+    if (as == NULL || n == 0 || memchr(t, '@', n) != NULL ||
+        (at = strrchr(as, '@')) == NULL || (size_t)(at - as) != n ||
+        strncasecmp(as, t, n) != 0)
+        return NULL;
+    return rbuild_rcpt(b, as, strlen(as), NULL);
+}
+
 /* One field of the body, v[0..vl) unfolded (not NUL-terminated, and no
  * NUL in it: dsn_value()); g holds the recipient group being read.  The
  * fields' strings are stored so (rbuild_str_nonul()). */
@@ -441,7 +458,11 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
             const char *o = dsn_skip_type(g->orig, strlen(g->orig));
             rc = rbuild_rcpt(b, o, strlen(o), NULL);
         }
-        dsn_set_rcpt(b, g, rc != NULL ? rc : rbuild_rcpt(b, v, vl, NULL));
+        if (rc == NULL)
+            rc = rbuild_rcpt(b, v, vl, NULL);
+        if (rc == NULL)
+            rc = dsn_bare_rcpt(b, t, (size_t)(e - t));
+        dsn_set_rcpt(b, g, rc);
         (*nrcpt)++;
         g->has_orig = false;
         return;

@@ -39,6 +39,10 @@ struct rbuild {
      * an entry's place + 1 or 0 */
     unsigned *index;
     size_t nindex, nused;
+    /* the address a DSN's bare local part stands for ("Final-Recipient:
+     * rfc822; kelly" when the returned original went to kelly@example.net),
+     * set only while a report reads its DSN again; or NULL */
+    const char *bare_as;
 };
 
 /* Room made with b's report, in the same allocation, for its first nroom

@@ -74,6 +74,10 @@ struct report_ctx {
     struct hdr_want from_f, to_f;
     bool have_addrs;
     char *xfailed; /* X-Failed-Recipients value (in the report's blocks) */
+    char *bare_dsn; /* a delivery-status part with a recipient group whose
+                       recipient was no address (a bare local part, say),
+                       kept to be read again (report_bare_dsn()) */
+    size_t bare_len;
     char *inner_dsn; /* a delivery-status part of an enclosed message */
     size_t inner_len;
     unsigned inner_depth; /* of the messages it is enclosed in */
@@ -319,9 +323,11 @@ static void report_orig_envelope(struct report_ctx *c, const struct hdr_want *w)
 }
 
 /* The returned original's fields, from the walker's index ix of its
- * header block, or (ix NULL) from the block blk[0..len) itself. */
+ * header block, or (ix NULL) from the block blk[0..len) itself; pasted:
+ * the block is a notice's text that quotes the original's header, whose
+ * envelope fields are not read (report_orig_envelope()). */
 static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
-                        const char *blk, size_t len)
+                        const char *blk, size_t len, bool pasted)
 {
     struct report *r = c->b.r;
     struct hdr_want w[O_N] = {[O_JMRP] = HDR_WANT("X-HmXmrOriginalRecipient"),
@@ -357,7 +363,7 @@ static void report_orig(struct report_ctx *c, const struct hdr_index *ix,
     if (c->orig_cc)
         rbuild_str(&c->b, &c->orig_cc_val, w[O_CC].f.value,
                    w[O_CC].f.value_len);
-    if (ix != NULL) /* a returned message, not a text that pastes one */
+    if (!pasted)
         report_orig_envelope(c, w);
 }
 
@@ -685,7 +691,7 @@ static void report_entity(struct report_ctx *c, const struct mime_part *p)
     if (p->index == 0) {
         report_top(c, p);
     } else if (p->msg_depth == 1) {
-        report_orig(c, p->fields, p->hdr, p->hdr_len);
+        report_orig(c, p->fields, p->hdr, p->hdr_len, false);
         if (c->enclosed == NULL && p->hdr >= c->input &&
             p->hdr < c->input + c->input_len) {
             c->enclosed = p->hdr;
@@ -813,9 +819,17 @@ static void report_leaf0(struct report_ctx *c, enum report_leaf kind,
                          const char *d, size_t dn)
 {
     switch (kind) {
-    case RL_DSN:
-        c->dsn_rcpts += dsn_parse(&c->b, d, dn);
+    case RL_DSN: {
+        size_t before = c->b.r->nrcpts, groups = dsn_parse(&c->b, d, dn);
+        c->dsn_rcpts += groups;
+        if (groups > c->b.r->nrcpts - before && c->bare_dsn == NULL &&
+            (c->bare_dsn = malloc(dn + 1)) != NULL) {
+            memcpy(c->bare_dsn, d, dn);
+            c->bare_dsn[dn] = '\0';
+            c->bare_len = dn;
+        }
         break;
+    }
     case RL_FEEDBACK:
         report_feedback(c, d, dn);
         break;
@@ -823,7 +837,7 @@ static void report_leaf0(struct report_ctx *c, enum report_leaf kind,
         report_mdn(c, d, dn);
         break;
     case RL_ORIG:
-        report_orig(c, NULL, d, dn);
+        report_orig(c, NULL, d, dn, false);
         break;
     default:
         break;
@@ -1540,7 +1554,7 @@ static void report_text_decide(struct report_ctx *c)
 
     if (orig < c->nt.len && !c->have_orig) {
         size_t ol = c->nt.len - orig;
-        report_orig(c, NULL, c->nt.text + orig, ol);
+        report_orig(c, NULL, c->nt.text + orig, ol, true);
     }
     report_parties(c, &h, ofrom, oret);
     bool strong = textbounce_signal(c->nt.text, cut, &h) ||
@@ -1628,9 +1642,31 @@ static void report_mdn_refusal(struct report_ctx *c)
     r->mta = "mdn";
 }
 
+/* The DSN kept in c->bare_dsn read again, its bare local parts standing
+ * for the returned original's one envelope recipient (else the one
+ * address its To: names) when that has the same local part. */
+static void report_bare_dsn(struct report_ctx *c)
+{
+    const struct report *r = c->b.r;
+    char a[ADDRSCAN_MAX];
+
+    if (c->orig_env != NULL)
+        c->b.bare_as = c->orig_env;
+    else if (r->orig_to != NULL &&
+             report_one_addr(r->orig_to, strlen(r->orig_to), a, sizeof a))
+        c->b.bare_as = a;
+    else
+        return;
+    (void)dsn_parse(&c->b, c->bare_dsn, c->bare_len);
+    c->b.bare_as = NULL;
+}
+
 static void report_decide(struct report_ctx *c)
 {
     struct report *r = c->b.r;
+
+    if (c->bare_dsn != NULL)
+        report_bare_dsn(c);
 
     if (c->dsn_rcpts > 0 && r->nrcpts > 0) {
         r->kind = report_dsn_kind(r);
@@ -1754,6 +1790,7 @@ static int report_parse_nested(const char *msg, size_t len,
         ntext_finish(&c.nt);
     ntext_release(&c.nt);
     free(c.inner_dsn);
+    free(c.bare_dsn);
     if (c.b.oom) {
         report_free(&r);
         *error_r = "out of memory";

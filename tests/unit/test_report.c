@@ -140,6 +140,46 @@ static const struct {
      "Subject: Re: your reminder\n\nYour mail to old@example.org bounced "
      "with 550 5.1.1 user unknown; please use this address.\n",
      REPORT_NOT_BOUNCE, NULL, "", ""},
+    {"a local delivery's DSN names a bare local part: the returned "
+     "original's X-Original-To with that local part is the recipient",
+     "From: MAILER-DAEMON@mail.example.net\nTo: office@example.edu\n"
+     "Subject: Returned mail: see transcript for details\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=delivery-status; "
+     "boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+     "   ----- The following addresses had permanent fatal errors -----\n"
+     "kelly\n    (reason: 550 5.2.1 Mailbox disabled)\n--B\n"
+     "Content-Type: message/delivery-status\n\n"
+     "Reporting-MTA: dns; mail.example.net\n\n"
+     "Final-Recipient: RFC822; kelly\nAction: failed\nStatus: 5.2.1\n"
+     "--B\nContent-Type: text/rfc822-headers\n\n"
+     "X-Original-To: Kelly@example.net\nFrom: office@example.edu\n"
+     "To: undisclosed-recipients:;\nSubject: reunion\n--B--\n",
+     REPORT_BOUNCE, "sendmail", "Kelly@example.net", "5.2.1"},
+    {"the same with the returned original's To: naming one address",
+     "From: MAILER-DAEMON@mail.example.net\nTo: office@example.edu\n"
+     "Subject: Returned mail\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=delivery-status; "
+     "boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed.\n--B\n"
+     "Content-Type: message/delivery-status\n\n"
+     "Reporting-MTA: dns; mail.example.net\n\n"
+     "Final-Recipient: rfc822;<kelly>\nAction: failed\nStatus: 5.1.1\n"
+     "--B\nContent-Type: message/rfc822\n\nFrom: office@example.edu\n"
+     "To: Kelly Jones <kelly@example.net>\nSubject: reunion\n\nhi\n--B--\n",
+     REPORT_BOUNCE, "rfc3464", "kelly@example.net", "5.1.1"},
+    {"a bare local part that is not the returned original's (an alias's "
+     "target, say): the DSN's fields go to no other address; read as text, "
+     "the original's one envelope recipient failed, with no status",
+     "From: MAILER-DAEMON@mail.example.net\nTo: office@example.edu\n"
+     "Subject: Returned mail\nMIME-Version: 1.0\n"
+     "Content-Type: multipart/report; report-type=delivery-status; "
+     "boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed.\n--B\n"
+     "Content-Type: message/delivery-status\n\n"
+     "Reporting-MTA: dns; mail.example.net\n\n"
+     "Final-Recipient: RFC822; kelly\nAction: failed\nStatus: 5.1.1\n"
+     "--B\nContent-Type: text/rfc822-headers\n\n"
+     "X-Original-To: kellyj@example.net\nFrom: office@example.edu\n"
+     "Subject: reunion\n--B--\n",
+     REPORT_BOUNCE, "text", "kellyj@example.net", ""},
     {"a list robot's notice that a post awaits its moderators, with the "
      "post's headers: no failure of the list",
      "From: SYMPA <sympa@lists.example.org>\nTo: ann@example.net\n"
