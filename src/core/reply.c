@@ -230,12 +230,31 @@ static bool code_in_pair(const char *s, size_t len, size_t i)
     return j < len && (s[j] == '\'' || s[j] == '"');
 }
 
+bool reply_size_unit(const char *s, size_t len)
+{
+    static const char *const units[] = {"kb",    "mb",   "gb",     "kib", "mib",
+                                        "bytes", "byte", "octets", "ko",  "mo"};
+
+    if (len == 0 || memchr("kmgboKMGBO", s[0], 10) == NULL)
+        return false; /* most words: one test */
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+        size_t n = strlen(units[k]);
+        if (len >= n && strncasecmp(s, units[k], n) == 0 &&
+            (len == n || !is_alnum(s[n])))
+            return true;
+    }
+    return false;
+}
+
 /* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-' (or the
- * ',' of code_in_pair()). */
+ * ',' of code_in_pair()); not a size ("412 KB", reply_size_unit()). */
 static int code_at(const char *s, size_t len, size_t i)
 {
     if (i + 3 > len || s[i] < '2' || s[i] > '5' || s[i + 1] < '0' ||
         s[i + 1] > '5' || !is_digit(s[i + 2]))
+        return 0;
+    if (i + 4 < len && s[i + 3] == ' ' &&
+        reply_size_unit(s + i + 4, len - i - 4))
         return 0;
     if (i + 3 < len && !is_space(s[i + 3]) && s[i + 3] != '-' &&
         !code_in_pair(s, len, i))

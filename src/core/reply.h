@@ -45,6 +45,11 @@ bool reply_parse(const char *text, size_t len, char *buf, size_t bufsize,
 /* True when s[0..len) is exactly a valid enhanced status code. */
 bool reply_status_valid(const char *s, size_t len);
 
+/* Does s[0..len) start with a unit of size ("KB", "MB", "bytes", ...,
+ * any case) that ends a word?  A number before one is a size, not a
+ * reply code ("(412 KB)"). */
+bool reply_size_unit(const char *s, size_t len);
+
 /* Copies the first enhanced status found in s[0..len) into status_r
  * (REPLY_STATUS_MAX bytes); returns false (status_r = "") when none. */
 bool reply_find_status(const char *s, size_t len, char *status_r);

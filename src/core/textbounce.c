@@ -40,6 +40,7 @@
 #include "core/addrscan.h"
 #include "core/dsn.h"
 #include "core/hdr.h"
+#include "core/reply.h"
 #include "core/scan.h"
 
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
@@ -996,9 +997,12 @@ const char *textbounce_family(const char *text, size_t len)
 static bool tb_is_code(const char *s, size_t len, size_t i)
 {
     /* digits after it that start no status are a number's ("0118 555
-     * 210", a telephone's) */
+     * 210", a telephone's); a unit after it, a size's ("(412 KB)") */
     if (i + 5 < len && s[i + 3] == ' ' && s[i + 4] >= '0' && s[i + 4] <= '9' &&
         s[i + 5] != '.')
+        return false;
+    if (i + 4 < len && s[i + 3] == ' ' &&
+        reply_size_unit(s + i + 4, len - i - 4))
         return false;
     return i + 3 <= len && (s[i] == '4' || s[i] == '5') && s[i + 1] >= '0' &&
            s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
@@ -2257,28 +2261,6 @@ static bool tb_45_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
     return true;
 }
 
-/* A lone recipient named by a label ("Recipient(s):  a@b", a gateway's
- * among the fields of the message it blocked) whose block says nothing of
- * a failure: what the notice says is its reason, its first TB_BLOCK_MAX
- * bytes. */
-static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
-{
-    char d[TB_BLOCK_MAX];
-    size_t dl;
-
-    if (c->b->r->nrcpts != 1 || rc->reply_code != 0 ||
-        rc->status[0] != '\0' || rc->diagnostic == NULL)
-        return;
-    dl = strlen(rc->diagnostic);
-    if (((tb_find_set(TB_SET_AT_LINE, rc->diagnostic, dl < 24 ? dl : 24,
-                      false) & TB_RCPT_BITS) == 0 &&
-         !(c->relaxed && tb_echo_of(rc->diagnostic, dl, TB_ECHO_TO_BIT))) ||
-        tb_failure_line(rc->diagnostic, dl))
-        return;
-    size_t n = hdr_unfold(c->text, c->len, d, sizeof d);
-    rbuild_drop(c->b, &rc->diagnostic);
-    rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
-}
 
 /* Labels of a paragraph that gives a failure's reason, lower case (the
  * ASCII ones compared so): "Reason:", "Grund:", "Causa:", "Причина:",
@@ -2422,6 +2404,77 @@ static void tb_reason_paragraph(struct tb_ctx *c, struct report_rcpt *rc)
         return;
     rbuild_drop(c->b, &rc->diagnostic);
     rbuild_str_nonul(c->b, &rc->diagnostic, d, dl + n);
+}
+
+/* Is the last line with text before text[pos] a label of recipients, a
+ * line that names them and ends with ':' ("Recipient(s) not delivered:")?
+ * Only TB_BLOCK_MAX bytes back are read. */
+static bool tb_label_before(const struct tb_ctx *c, size_t pos)
+{
+    size_t from = pos > TB_BLOCK_MAX ? pos - TB_BLOCK_MAX : 0, e = pos;
+
+    while (e > from && c->text[e - 1] != '\n' && c->text[e - 1] != '\r')
+        e--; /* the start of the address's line */
+    while (e > from && (c->text[e - 1] == '\n' || c->text[e - 1] == '\r' ||
+                        c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
+        e--; /* blank lines and blanks */
+    if (e == from || c->text[e - 1] != ':')
+        return false;
+    size_t ls = tb_line_start(c->text, from, e - 1);
+    return tb_find(c->text + ls, e - ls, "recipient") != NULL ||
+           (tb_find_set(TB_SET_AT_LINE, c->text + ls, e - ls, false) &
+            TB_RCPT_BITS) != 0;
+}
+
+/* Does a lone recipient's block say nothing of a failure, the recipient
+ * being named by a label: "Recipient(s):  a@b" (a gateway's among the
+ * fields of the message it blocked), its block d[0..dl) saying nothing;
+ * or its address at the start of a line after a line of such a label, its
+ * paragraph saying nothing (the paragraphs after it are the notice's)? */
+static bool tb_labelled_only(const struct tb_ctx *c,
+                             const struct report_rcpt *rc, const char *d,
+                             size_t dl)
+{
+    size_t an = strlen(rc->recipient), pos, next = 0, ll;
+
+    if ((tb_find_set(TB_SET_AT_LINE, d, dl < 24 ? dl : 24, false) &
+         TB_RCPT_BITS) != 0 ||
+        (c->relaxed && tb_echo_of(d, dl, TB_ECHO_TO_BIT)))
+        return !tb_failure_line(d, dl);
+    while (dl > 0 && (*d == ' ' || *d == '\t' || *d == '<'))
+        d++, dl--;
+    if (an == 0 || dl < an || strncasecmp(d, rc->recipient, an) != 0 ||
+        (pos = tb_find_address(c->text, c->len, rc->recipient)) >= c->len ||
+        !tb_label_before(c, pos))
+        return false;
+    bool para = true; /* in the address's paragraph */
+    for (size_t p = pos; p < c->len && p - pos < TB_REASON_REACH; p += next) {
+        ll = tb_line(c->text, c->len, p, &next);
+        para = para && !tb_blank(c->text + p, ll);
+        if ((para && tb_failure_line(c->text + p, ll)) ||
+            tb_reason_label(c->text + p, ll, c->len - p) > 0)
+            return false; /* its reason, or one tb_reason_paragraph() adds */
+    }
+    return true;
+}
+
+/* A lone recipient named by a label whose block says nothing of a failure
+ * (tb_labelled_only()): what the notice says is its reason, its first
+ * TB_BLOCK_MAX bytes. */
+static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
+{
+    char d[TB_BLOCK_MAX];
+    size_t dl;
+
+    if (c->b->r->nrcpts != 1 || rc->reply_code != 0 ||
+        rc->status[0] != '\0' || rc->diagnostic == NULL)
+        return;
+    dl = strlen(rc->diagnostic);
+    if (!tb_labelled_only(c, rc, rc->diagnostic, dl))
+        return;
+    size_t n = hdr_unfold(c->text, c->len, d, sizeof d);
+    rbuild_drop(c->b, &rc->diagnostic);
+    rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
 }
 
 /* A recipient without any code: the first line of the notice with a reply

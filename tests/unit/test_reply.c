@@ -75,8 +75,12 @@ static const struct parse_case cases[] = {
               "&bogus;"},
     {"550 5.1.1 doesn\xe2\x80\x99t &amp; can&#39;t", 550, "5.1.1",
      "550 5.1.1 doesn't & can't"},
-    /* a count in parentheses is no code */
+    /* a count in parentheses is no code, nor a size */
     {"Too many recipients (550, max 100)", 0, "", NULL},
+    {"Attachments: report.xlsx (412 KB)", 0, "", NULL},
+    {"Size: 512 bytes, 450 MB, 500 Ko", 0, "", NULL},
+    {"Blocked (size 412 KB): 552 5.3.4 message too big", 552, "5.3.4", NULL},
+    {"450 kbytes-quota mailbox full", 450, "", NULL},
     /* attempts one after the other: the later permanent failure */
     {"Delivery attempt 1: 451 4.3.0 Temporary lookup failure\n"
      "Delivery attempt 7: 550 5.1.1 <a@b.example>: User unknown",

@@ -499,6 +499,47 @@ static void test_latin1_notice_becomes_utf8(void **state)
 
 /* References the reader knows become characters; anything else stays as
  * written (a lone '&', unknown names, code points out of range, NUL). */
+/* A lone recipient alone on its line after a label of recipients, its
+ * paragraph saying nothing: the notice's own words before the label are
+ * its reason; a reason in its paragraph (or a "Reason:" line after it)
+ * stays its diagnostic. */
+static void test_labelled_address_takes_notice_reason(void **state)
+{
+    static const char lead[] =
+        "From: Gateway Notices <notices@gw.example.net>\n"
+        "To: sam@example.com\nSubject: Undelivered: figures\n"
+        "Auto-Submitted: auto-generated\n\n"
+        "Your message could not be delivered.\n\n"
+        "The mail gateway stopped it because it holds a password-protected\n"
+        "archive, which the receiving organisation does not allow.\n\n"
+        "Recipients affected:\n\n   jo@example.org\n";
+    static const char *const tails[] = {
+        "\nPlease contact your administrator, and do not send the same\n"
+        "archive again.\n",
+        "   mailbox unavailable\n\nPlease contact your administrator.\n",
+        "\nReason: Attachment type blocked\n\nPlease contact your "
+        "administrator.\n"};
+    static const char *const want[] = {"password-protected",
+                                       "mailbox unavailable",
+                                       "Attachment type blocked"};
+    static const bool whole[] = {true, false, false};
+    char msg[2048];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        snprintf(msg, sizeof msg, "%s%s", lead, tails[i]);
+        struct report *r = parse_default(msg, strlen(msg));
+        assert_int_equal(r->nrcpts, 1);
+        assert_string_equal(r->rcpts[0].recipient, "jo@example.org");
+        assert_non_null(r->rcpts[0].diagnostic);
+        assert_non_null(strstr(r->rcpts[0].diagnostic, want[i]));
+        assert_int_equal(strstr(r->rcpts[0].diagnostic, "Your message") ==
+                             r->rcpts[0].diagnostic,
+                         whole[i]);
+        report_free(&r);
+    }
+}
+
 static void test_html_references(void **state)
 {
     static const char msg[] =
@@ -1207,6 +1248,7 @@ int main(void)
         cmocka_unit_test(test_shared_reply_bounded),
         cmocka_unit_test(test_list_reads_its_own_heading),
         cmocka_unit_test(test_html_references),
+        cmocka_unit_test(test_labelled_address_takes_notice_reason),
         cmocka_unit_test(test_failed_recipients_header_diagnostic),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_strings_in_blocks),
