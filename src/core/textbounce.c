@@ -1585,9 +1585,33 @@ static bool tb_delay(struct tb_ctx *c)
     return c->delay == 1;
 }
 
+/* Is s[0..len) the heading, set off by dashes, of a section that is no
+ * recipient's: another list of them or a transcript ("   ----- The
+ * following addresses had transient non-fatal errors -----", "-----
+ * Transcript of session follows -----"), not one that tells about those
+ * before it ("----- Non-delivered information -----")?  Three dashes or
+ * more, after blanks, then words. */
+static bool tb_dash_heading(const char *s, size_t len)
+{
+    size_t i = 0, d;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    for (d = i; d < len && s[d] == '-'; d++)
+        ;
+    if (d - i < 3)
+        return false;
+    while (d < len && s[d] == ' ')
+        d++;
+    return d < len && tb_ascii_letter(s[d]) &&
+           (tb_find(s + d, len - d, "transcript") != NULL ||
+            tb_find(s + d, len - d, "the following") != NULL);
+}
+
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped, unless
- * that line holds its own reply) or a line that starts with another
+ * that line holds its own reply), a section's heading (tb_dash_heading())
+ * or a line that starts with another
  * address (after a row's columns: tb_other_address()), or, after a
  * table's row that holds its own reply, the table's next row
  * (tb_next_row()).  Only a line that may hold an '@' is read for one: the
@@ -1622,6 +1646,8 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
         if (tb_blank(c->text + p, ll)) {
             if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
+        } else if (tb_dash_heading(c->text + p, ll)) {
+            break; /* the next section ("--- Transcript of session ---") */
         } else if (at < p + ll &&
                    (tb_other_address(c, c->text + p, ll, norm) ||
                     (table && tb_next_row(&row0, c->text + p, ll, norm)))) {
@@ -2477,6 +2503,32 @@ static void tb_notice_as_reason(struct tb_ctx *c, struct report_rcpt *rc)
     rbuild_str_nonul(c->b, &rc->diagnostic, d, n);
 }
 
+/* A recipient with no code whose result a line of Sendmail's transcript
+ * gives, its address followed by "... " ("<a@b>... Deferred: Connection
+ * refused by mx.b."): that line is its diagnostic. */
+static void tb_ellipsis_line(struct tb_ctx *c, struct report_rcpt *rc)
+{
+    size_t al = strlen(rc->recipient), from = 0, next;
+    const char *m;
+
+    if (al == 0 || rc->reply_code != 0 || rc->status[0] != '\0')
+        return;
+    while ((m = tb_find(c->text + from, c->len - from, rc->recipient)) !=
+           NULL) {
+        size_t i = (size_t)(m - c->text) + al;
+        from = i;
+        if (i < c->len && c->text[i] == '>')
+            i++;
+        if (c->len - i < 7 || memcmp(c->text + i, "... ", 4) != 0)
+            continue;
+        size_t ls = tb_line_start(c->text, 0, (size_t)(m - c->text));
+        size_t ll = tb_line(c->text, c->len, ls, &next);
+        rbuild_drop(c->b, &rc->diagnostic);
+        rbuild_str(c->b, &rc->diagnostic, c->text + ls, ll);
+        return;
+    }
+}
+
 /* A recipient without any code: the first line of the notice with a reply
  * code that names it, or for a lone recipient any such line. */
 #define TB_SECTION_LOOK 6 /* lines after a recipient's heading read for a
@@ -2605,6 +2657,7 @@ static void tb_complete(struct tb_ctx *c)
             }
         }
         tb_section_reply(c, rc);
+        tb_ellipsis_line(c, rc);
         tb_notice_as_reason(c, rc);
         tb_reason_paragraph(c, rc);
     }

@@ -540,6 +540,45 @@ static void test_labelled_address_takes_notice_reason(void **state)
     }
 }
 
+/* Sendmail's notice for two recipients, one failed, one delayed: the
+ * delayed one's block ends at the transcript's heading (the failed one's
+ * conversation is not its), and its result line ("<b@...>... Deferred:
+ * ...") is its diagnostic; its DSN status stays. */
+static void test_sendmail_sections_and_result_lines(void **state)
+{
+    static const char msg[] =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.com>\n"
+        "To: ann@example.com\nSubject: Returned mail: see transcript\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/report; "
+        "report-type=delivery-status; boundary=B\n\n--B\n\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<c@example.net>\n    (reason: 550 5.7.1 Rejected by policy)\n\n"
+        "   ----- The following addresses had transient non-fatal errors "
+        "-----\n<d@example.org>\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "... while talking to mx.example.net.:\n>>> DATA\n"
+        "<<< 550 5.7.1 Rejected by policy\n"
+        "<d@example.org>... Deferred: Connection refused by mx.example.org.\n"
+        "\n--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mail.example.com\n\n"
+        "Final-Recipient: RFC822; c@example.net\nAction: failed\n"
+        "Status: 5.7.1\nDiagnostic-Code: SMTP; 550 5.7.1 Rejected by policy\n"
+        "\nFinal-Recipient: RFC822; d@example.org\nAction: delayed\n"
+        "Status: 4.4.1\n\n--B--\n";
+    struct report *r = parse_default(msg, strlen(msg));
+    (void)state;
+
+    assert_int_equal(r->nrcpts, 2);
+    assert_string_equal(r->rcpts[1].recipient, "d@example.org");
+    assert_string_equal(r->rcpts[1].status, "4.4.1");
+    assert_int_equal(r->rcpts[1].reply_code, 0);
+    assert_non_null(r->rcpts[1].diagnostic);
+    assert_string_equal(r->rcpts[1].diagnostic,
+                        "<d@example.org>... Deferred: Connection refused by "
+                        "mx.example.org.");
+    report_free(&r);
+}
+
 static void test_html_references(void **state)
 {
     static const char msg[] =
@@ -1248,6 +1287,7 @@ int main(void)
         cmocka_unit_test(test_shared_reply_bounded),
         cmocka_unit_test(test_list_reads_its_own_heading),
         cmocka_unit_test(test_html_references),
+        cmocka_unit_test(test_sendmail_sections_and_result_lines),
         cmocka_unit_test(test_labelled_address_takes_notice_reason),
         cmocka_unit_test(test_failed_recipients_header_diagnostic),
         cmocka_unit_test(test_kind_names),
