@@ -1095,7 +1095,8 @@ static bool report_list_refused(struct report_ctx *c);
 
 /* Last resorts for a notice that names nobody in its prose: DSN fields
  * pasted as text, a delivery-status part of an enclosed notice, a notice
- * forwarded inline, the envelope recipient of the returned original, its
+ * forwarded inline or as an attachment, the envelope recipient of the
+ * returned original, its
  * lone To: (one without a Cc: that may name the one who failed). */
 static const char *report_fallback(struct report_ctx *c, size_t orig)
 {
@@ -1112,6 +1113,14 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
         dsn_parse(&c->b, c->inner_dsn, c->inner_len) > 0 && r->nrcpts > 0)
         return "rfc3464";
     if ((mta = report_inline(c, orig)) != NULL && r->nrcpts > 0)
+        return mta;
+    /* a notice a person forwarded as an attachment ("Fwd: Returned mail"):
+     * its failures, not the To: of the mail it encloses (the notice, sent
+     * to the one who forwards it) */
+    if (c->enclosed != NULL && r->subject != NULL &&
+        report_forward_prefix(r->subject) &&
+        (mta = report_adopt(c, c->enclosed, c->enclosed_len)) != NULL &&
+        r->nrcpts > 0)
         return mta;
     /* a list manager's notice that encloses no notice of a failure and
      * refuses no post (one held for moderation, a subscription confirmed)

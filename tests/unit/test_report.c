@@ -180,6 +180,19 @@ static const struct {
      "X-Original-To: kellyj@example.net\nFrom: office@example.edu\n"
      "Subject: reunion\n--B--\n",
      REPORT_BOUNCE, "text", "kellyj@example.net", ""},
+    {"a person forwards a notice as an attachment: its recipient failed, "
+     "not the one the notice was sent to",
+     "From: Pat <pat@example.com>\nTo: admin@example.com\n"
+     "Subject: Fwd: Returned mail: see transcript for details\n"
+     "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=F\n\n"
+     "--F\nContent-Type: text/plain\n\nThis keeps coming back, help?\n"
+     "--F\nContent-Type: message/rfc822\n\n"
+     "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+     "To: <pat@example.com>\nSubject: Returned mail: see transcript for "
+     "details\n\n"
+     "   ----- The following addresses had permanent fatal errors -----\n"
+     "<lee@example.org>\n    (reason: 550 5.1.1 User unknown)\n--F--\n",
+     REPORT_BOUNCE, "sendmail", "lee@example.org", "5.1.1"},
     {"a list robot's notice that a post awaits its moderators, with the "
      "post's headers: no failure of the list",
      "From: SYMPA <sympa@lists.example.org>\nTo: ann@example.net\n"
