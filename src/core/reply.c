@@ -246,15 +246,23 @@ bool reply_size_unit(const char *s, size_t len)
     return false;
 }
 
+bool reply_phone_digits(const char *s, size_t len, size_t i)
+{
+    return i + 5 < len && s[i + 3] == '-' && is_digit(s[i + 4]) &&
+           is_digit(s[i + 5]);
+}
+
 /* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-' (or the
- * ',' of code_in_pair()); not a size ("412 KB", reply_size_unit()). */
+ * ',' of code_in_pair()); not a size ("412 KB", reply_size_unit()) nor
+ * part of a telephone number (reply_phone_digits()). */
 static int code_at(const char *s, size_t len, size_t i)
 {
     if (i + 3 > len || s[i] < '2' || s[i] > '5' || s[i + 1] < '0' ||
         s[i + 1] > '5' || !is_digit(s[i + 2]))
         return 0;
-    if (i + 4 < len && s[i + 3] == ' ' &&
-        reply_size_unit(s + i + 4, len - i - 4))
+    if ((i + 4 < len && s[i + 3] == ' ' &&
+         reply_size_unit(s + i + 4, len - i - 4)) ||
+        reply_phone_digits(s, len, i))
         return 0;
     if (i + 3 < len && !is_space(s[i + 3]) && s[i + 3] != '-' &&
         !code_in_pair(s, len, i))

@@ -50,6 +50,11 @@ bool reply_status_valid(const char *s, size_t len);
  * reply code ("(412 KB)"). */
 bool reply_size_unit(const char *s, size_t len);
 
+/* Are the three digits at s[i] (of len bytes) part of a telephone number,
+ * a '-' and two digits or more after them ("555-0143"), where a reply
+ * continued would have a status ("550-5.1.1") or words ("550-Mailbox")? */
+bool reply_phone_digits(const char *s, size_t len, size_t i);
+
 /* Copies the first enhanced status found in s[0..len) into status_r
  * (REPLY_STATUS_MAX bytes); returns false (status_r = "") when none. */
 bool reply_find_status(const char *s, size_t len, char *status_r);

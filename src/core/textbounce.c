@@ -997,12 +997,15 @@ const char *textbounce_family(const char *text, size_t len)
 static bool tb_is_code(const char *s, size_t len, size_t i)
 {
     /* digits after it that start no status are a number's ("0118 555
-     * 210", a telephone's); a unit after it, a size's ("(412 KB)") */
+     * 210", "555-0143", a telephone's); a unit after it, a size's
+     * ("(412 KB)") */
     if (i + 5 < len && s[i + 3] == ' ' && s[i + 4] >= '0' && s[i + 4] <= '9' &&
         s[i + 5] != '.')
         return false;
     if (i + 4 < len && s[i + 3] == ' ' &&
         reply_size_unit(s + i + 4, len - i - 4))
+        return false;
+    if (reply_phone_digits(s, len, i))
         return false;
     return i + 3 <= len && (s[i] == '4' || s[i] == '5') && s[i + 1] >= '0' &&
            s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&

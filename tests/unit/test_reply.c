@@ -81,6 +81,9 @@ static const struct parse_case cases[] = {
     {"Size: 512 bytes, 450 MB, 500 Ko", 0, "", NULL},
     {"Blocked (size 412 KB): 552 5.3.4 message too big", 552, "5.3.4", NULL},
     {"450 kbytes-quota mailbox full", 450, "", NULL},
+    {"Questions? Call us at (620) 555-0143 any day", 0, "", NULL},
+    {"550-5.1.1 The account does not exist\n550 5.1.1 Try again", 550,
+     "5.1.1", NULL},
     /* attempts one after the other: the later permanent failure */
     {"Delivery attempt 1: 451 4.3.0 Temporary lookup failure\n"
      "Delivery attempt 7: 550 5.1.1 <a@b.example>: User unknown",
