@@ -21,6 +21,7 @@
 
 #include "core/addrscan.h"
 #include "core/classify.h"
+#include "core/hdr.h"
 #include "core/reason.h"
 #include "core/reply.h"
 #include "core/rules.h"
@@ -828,6 +829,34 @@ static void mask_names(char *text, size_t len)
     }
 }
 
+/* Does text[0..len) hold the start of an RFC 2047 encoded word ("=?")? */
+static bool has_encoded_word(const char *text, size_t len)
+{
+    for (const char *p = text, *end = text + len;
+         (p = memchr(p, '=', (size_t)(end - p))) != NULL && end - p > 1; p++)
+        if (p[1] == '?')
+            return true;
+    return false;
+}
+
+/* A reply that carries RFC 2047 encoded words as they stood in a header
+ * it quotes ("=?UTF-8?Q?Respuesta_autom=C3=A1tica?= ..."): decoded into
+ * dec (CLASSIFY_TEXT_MAX bytes) and *text, *len pointed there; else left
+ * as it is. */
+static void decode_quoted_words(const char **text, size_t *len, char *dec)
+{
+    bool words = false;
+    size_t n = *len < CLASSIFY_TEXT_MAX ? *len : CLASSIFY_TEXT_MAX;
+
+    if (*text == NULL || !has_encoded_word(*text, n))
+        return;
+    n = hdr_decode_words(*text, n, dec, CLASSIFY_TEXT_MAX, &words);
+    if (words) {
+        *text = dec;
+        *len = n;
+    }
+}
+
 /* classify_reply() with the caller's scratch space (NULL: no rules); did a
  * rule decide (else the fallback did)? */
 static bool classify_reply_sc(const struct classify_rules *rules,
@@ -836,11 +865,12 @@ static bool classify_reply_sc(const struct classify_rules *rules,
                               int code_hint, const char *action_hint,
                               struct verdict *v_r)
 {
-    char buf[CLASSIFY_TEXT_MAX];
+    char buf[CLASSIFY_TEXT_MAX], dec[CLASSIFY_TEXT_MAX];
     struct reply r;
     struct rule_info ri;
 
     memset(v_r, 0, sizeof *v_r);
+    decode_quoted_words(&text, &len, dec);
     reply_parse(text != NULL ? text : "", text != NULL ? len : 0, buf,
                 sizeof buf, &r);
     mask_names(r.text, r.text_len);

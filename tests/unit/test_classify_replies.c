@@ -472,12 +472,15 @@ static const struct reply_row rows[] = {
      "sometime.",
      X, "rate_limited", false},
     {"550 5.7.1 Policy rejection on the target address", X, "policy", false},
+    /* a limit on one sender's mail to one recipient: the sender's pace
+     * (sender), not a load the recipient's mailbox bears (soft), which
+     * counted again and again would end in its suppression */
     {"550 5.2.121 Recipient's per sender limit for number of messages has "
      "been exceeded. Please try again later.",
-     S, "rate_limited", false},
+     X, "rate_limited", false},
     {"550 5.2.121 Recipient's per hour message receive limit from specific "
      "sender exceeded. [Hostname=PAXPR07MB8213.eurprd07.prod.outlook.com]",
-     S, "rate_limited", false},
+     X, "rate_limited", false},
     {"550 5.7.1 Delivery not authorized, message refused: Message is not "
      "RFC 2822 compliant",
      X, "not_compliant", false},
@@ -2781,6 +2784,33 @@ static const struct reply_row rows[] = {
      N, "vacation", false},
     {"Automatiskt svar: Jag \xc3\xa4r tillbaka den 3 juni",
      N, "vacation", false},
+    {"550 not local sender over smtp", X, "sender_rejected", false},
+    {"554 5.6.1 Message refused: blocked file extension (.js) in attachment",
+     X, "content", false},
+    {"554 5.2.0 STOREDRV.Deliver.Exception:StoragePermanentException."
+     "MapiExceptionMailboxDisabled; Failed to process message",
+     H, "mailbox_disabled", false},
+    {"550 RECIPIENT KLEE AT SYSB NOT DEFINED TO SMTP", H, "user_unknown",
+     false},
+    {"=?UTF-8?Q?R=C3=A9ponse_automatique_:_cong=C3=A9s?= retour le 12 mai",
+     N, "vacation", false},
+    {"450 4.2.121 Recipient's per hour message receive limit from specific "
+     "sender exceeded.", X, "rate_limited", false},
+    {"452 4.2.122 Recipient's per hour message receive limit exceeded.",
+     S, "rate_limited", false},
+    {"Thanks for your note! I'm on vacation until June 2 and will reply "
+     "when I am back.", N, "vacation", false},
+    {"Este es un mensaje autom\xc3\xa1tico: estar\xc3\xa9 de vacaciones "
+     "hasta el 2 de mayo", N, "vacation", false},
+    {"Estarei de f\xc3\xa9rias at\xc3\xa9 dia 9, respondo no regresso",
+     N, "vacation", false},
+    {"Grazie per il messaggio, sar\xc3\xb2 in ferie fino al 20 agosto",
+     N, "vacation", false},
+    {"Merci pour votre message, je serai absente jusqu'au 4 mars",
+     N, "vacation", false},
+    {"Your message to help@example.com has been delivered to the following "
+     "recipients: help@example.com Subject: Order 5521",
+     N, "delivered", false},
     {"Nicht zugestellt: Der Empf\xc3\xa4nger steht auf Ihrer "
      "Sperrliste",
      H, "suppressed", false},
