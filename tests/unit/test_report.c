@@ -20,6 +20,16 @@
 #include "core/report.h"
 #include "core/textbounce.h"
 
+/* The head of a local delivery's DSN, to its per-message fields (the
+ * cases of a bare local part below). */
+#define BARE_DSN_HEAD                                                          \
+    "From: MAILER-DAEMON@mail.example.net\nTo: office@example.edu\n"           \
+    "Subject: Returned mail\nMIME-Version: 1.0\n"                              \
+    "Content-Type: multipart/report; report-type=delivery-status; "            \
+    "boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed.\n--B\n"            \
+    "Content-Type: message/delivery-status\n\n"                                \
+    "Reporting-MTA: dns; mail.example.net\n\n"
+
 static const struct {
     const char *name, *msg;
     enum report_kind kind;
@@ -156,12 +166,7 @@ static const struct {
      "To: undisclosed-recipients:;\nSubject: reunion\n--B--\n",
      REPORT_BOUNCE, "sendmail", "Kelly@example.net", "5.2.1"},
     {"the same with the returned original's To: naming one address",
-     "From: MAILER-DAEMON@mail.example.net\nTo: office@example.edu\n"
-     "Subject: Returned mail\nMIME-Version: 1.0\n"
-     "Content-Type: multipart/report; report-type=delivery-status; "
-     "boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed.\n--B\n"
-     "Content-Type: message/delivery-status\n\n"
-     "Reporting-MTA: dns; mail.example.net\n\n"
+     BARE_DSN_HEAD
      "Final-Recipient: rfc822;<kelly>\nAction: failed\nStatus: 5.1.1\n"
      "--B\nContent-Type: message/rfc822\n\nFrom: office@example.edu\n"
      "To: Kelly Jones <kelly@example.net>\nSubject: reunion\n\nhi\n--B--\n",
@@ -169,12 +174,7 @@ static const struct {
     {"a bare local part that is not the returned original's (an alias's "
      "target, say): the DSN's fields go to no other address; read as text, "
      "the original's one envelope recipient failed, with no status",
-     "From: MAILER-DAEMON@mail.example.net\nTo: office@example.edu\n"
-     "Subject: Returned mail\nMIME-Version: 1.0\n"
-     "Content-Type: multipart/report; report-type=delivery-status; "
-     "boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed.\n--B\n"
-     "Content-Type: message/delivery-status\n\n"
-     "Reporting-MTA: dns; mail.example.net\n\n"
+     BARE_DSN_HEAD
      "Final-Recipient: RFC822; kelly\nAction: failed\nStatus: 5.1.1\n"
      "--B\nContent-Type: text/rfc822-headers\n\n"
      "X-Original-To: kellyj@example.net\nFrom: office@example.edu\n"
