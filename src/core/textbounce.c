@@ -2290,7 +2290,6 @@ static bool tb_45_line(const struct tb_ctx *c, size_t *p, size_t *ls_r,
     return true;
 }
 
-
 /* Labels of a paragraph that gives a failure's reason, lower case (the
  * ASCII ones compared so): "Reason:", "Grund:", "Causa:", "Причина:",
  * "原因：", "사유:". */
