@@ -822,8 +822,11 @@ static void report_leaf0(struct report_ctx *c, enum report_leaf kind,
     case RL_DSN: {
         size_t before = c->b.r->nrcpts, groups = dsn_parse(&c->b, d, dn);
         c->dsn_rcpts += groups;
-        if (groups > c->b.r->nrcpts - before && c->bare_dsn == NULL &&
-            (c->bare_dsn = malloc(dn + 1)) != NULL) {
+        if (groups > c->b.r->nrcpts - before && c->bare_dsn == NULL) {
+            if ((c->bare_dsn = malloc(dn + 1)) == NULL) {
+                c->b.oom = true;
+                break;
+            }
             memcpy(c->bare_dsn, d, dn);
             c->bare_dsn[dn] = '\0';
             c->bare_len = dn;
