@@ -10,8 +10,12 @@
  * echo header fields (From:, Return-Path:, Received:, Message-ID: ...), the
  * bounce's own sender and recipient, and role addresses (postmaster,
  * MAILER-DAEMON) are never recipients.  The block of an address (its line
- * and the following ones up to a blank line or the next address line)
- * becomes its diagnostic, and the reply code and status in it are kept.
+ * and the following ones up to a blank line, the next address line or the
+ * heading of another section) becomes its diagnostic, and the reply code
+ * and status in it are kept; a recipient left without a code takes a line
+ * of the notice that gives one for it, or Sendmail's result line for it
+ * ("<a@b>... Deferred: ..."), or the notice's own words when only a label
+ * names it.
  * An address seen again adds only what its recipient still lacks.  Bare
  * addresses listed one a line and followed by one reason all get it.
  *
