@@ -2792,6 +2792,8 @@ static const struct reply_row rows[] = {
      H, "mailbox_disabled", false},
     {"550 RECIPIENT KLEE AT SYSB NOT DEFINED TO SMTP", H, "user_unknown",
      false},
+    {"452 4.2.2 mailbox quota not defined, try later", S, "system_error",
+     false},
     {"=?UTF-8?Q?R=C3=A9ponse_automatique_:_cong=C3=A9s?= retour le 12 mai",
      N, "vacation", false},
     {"450 4.2.121 Recipient's per hour message receive limit from specific "
