@@ -3,7 +3,8 @@
 # claimer lives, in one test or across tests run side by side: Postfix's
 # master binds with SO_REUSEPORT, so two instances given the same port
 # would share its connections without an error.  Needs neither root nor
-# Postfix: the claims are files.
+# Postfix: the claims are files.  Also: a test's main.cf entries replace
+# the harness's (pfh_last_wins()).
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -38,4 +39,16 @@ tap_ok $? "a stale claim is taken over"
 pfh_cleanup
 [ -z "$(find "$PFH_PORTS_DIR" -mindepth 1 -maxdepth 1)" ]
 tap_ok $? "pfh_cleanup gives the ports back"
+
+# a test's main.cf text replaces the entries it repeats, continuation
+# lines included: no Postfix process warns "overriding earlier entry"
+printf '%s\n' '# base' 'smtpd_milters = unix:/a' 'myhostname = h' \
+    'smtpd_recipient_restrictions =' '    permit_mynetworks,' '    reject' \
+    '' '# test' 'smtpd_milters = unix:/k, unix:/a' \
+    'smtpd_recipient_restrictions = permit' > "$T/main.cf"
+pfh_last_wins "$T/main.cf"
+printf '%s\n' '# base' 'myhostname = h' '' '# test' \
+    'smtpd_milters = unix:/k, unix:/a' 'smtpd_recipient_restrictions = permit' |
+    cmp -s - "$T/main.cf"
+tap_ok $? "pfh_last_wins keeps the last entry of each parameter"
 tap_done

@@ -19,7 +19,7 @@
 #   pfh_instance NAME PORT [MAIN_CF_TEXT]
 #                                 create instance NAME ($PFH_W/NAME/{etc,
 #                                 spool,data,log}); MAIN_CF_TEXT is appended
-#                                 to main.cf (later lines win)
+#                                 to main.cf (its entries replace earlier ones)
 #   pfh_master_cf_add NAME LINE   append a master.cf service line
 #   pfh_start [NAME...]           start instances (default: all), wait for
 #                                 their SMTP port to answer
@@ -212,6 +212,7 @@ pfh_instance() {
     pfh_write_main_cf "$name" "$port" > "$d/etc/main.cf" || return 1
     if [ -n "$extra" ]; then
         printf '\n# --- test specific ---\n%s\n' "$extra" >> "$d/etc/main.cf"
+        pfh_last_wins "$d/etc/main.cf" || return 1
     fi
     pfh_write_master_cf "$port" > "$d/etc/master.cf" || return 1
     echo "$port" > "$d/port"
@@ -219,6 +220,25 @@ pfh_instance() {
         *" $name "*) ;;
         *) PFH_INSTANCES="$PFH_INSTANCES $name" ;;
     esac
+}
+
+# pfh_last_wins FILE: keeps only the last entry of each parameter in the
+# main.cf FILE (an entry: "name = value" and the indented lines after it).
+# Postfix takes the last one too, but every process then logs "overriding
+# earlier entry" at start; postlogd logs its own warning to its own socket,
+# and with more than net.unix.max_dgram_qlen (10) such lines queued before
+# it reads, it waits on itself and the whole instance stops logging.
+pfh_last_wins() {
+    awk '
+        /^[A-Za-z0-9_]+[ \t]*=/ { n++; name[n] = $1; sub(/=.*/, "", name[n]);
+                                  gsub(/[ \t]/, "", name[n]);
+                                  last[name[n]] = n; text[n] = $0; next }
+        /^[ \t]+[^ \t]/ && n > 0 && name[n] != "" { text[n] = text[n] "\n" $0;
+                                                    next }
+        { n++; name[n] = ""; text[n] = $0 }
+        END { for (i = 1; i <= n; i++)
+                  if (name[i] == "" || last[name[i]] == i) print text[i] }
+    ' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 }
 
 pfh_write_main_cf() {
