@@ -1508,15 +1508,17 @@ static void report_as_autoreply(struct report_ctx *c)
  * case): such a notice is a failure of the list's address; its other
  * notices (a post held for approval, a subscription confirmed) are not
  * (report_list_refused()). */
-static const char *const report_refusal_words[] = {"rejected",
-                                                   "denied",
-                                                   "not allowed to post",
-                                                   "not allowed to send",
-                                                   "not authorized to send",
-                                                   "not authorised to send",
-                                                   "not permitted to post",
-                                                   "only subscribers may post",
-                                                   "only members may post"};
+static const char *const report_refusal_words[] = {
+    "rejected", "denied", "not allowed to post", "not allowed to send",
+    "not authorized to send", "not authorised to send", "not permitted to post",
+    "only subscribers may post", "only members may post",
+    /* French, German, Spanish, Italian, Dutch, Portuguese: rejected,
+     * refused; not allowed to send */
+    "rejet\xc3\xa9", "refus\xc3\xa9", "pas autoris\xc3\xa9", "abgelehnt",
+    "zur\xc3\xbc"
+    "ckgewiesen",
+    "nicht berechtigt", "rechazad", "no est\xc3\xa1 autorizad", "rifiutat",
+    "non autorizzat", "geweigerd", "afgewezen", "rejeitad", "recusad"};
 #define REPORT_REFUSAL_SCAN 4096 /* bytes of the notice read for them */
 
 /* Does text[0..len) (its first REPORT_REFUSAL_SCAN bytes) hold one of
@@ -1673,6 +1675,31 @@ static void report_bare_dsn(struct report_ctx *c)
     c->b.bare_as = NULL;
 }
 
+/* Is the message a list manager's notice of what it did about a
+ * member's bounces: Mailman's "Bounce action notification", "X's
+ * subscription disabled on L" ("... due to their bounce score ...  The
+ * triggering DSN if available is attached"), "Uncaught bounce
+ * notification"?  From the list manager, with "bounce" in its Subject or
+ * "bounce" or "DSN" in the head of its text; not its request to approve a
+ * held post, which may enclose a notice too. */
+static bool report_list_bounce_notice(struct report_ctx *c)
+{
+    static const char *const words[] = {"bounce", "dsn"};
+    const char *s = c->b.r->subject;
+
+    report_addrs(c);
+    if (!report_list_manager(c))
+        return false;
+    if (s != NULL && report_has_word(s, "bounce"))
+        return true;
+    ntext_head(&c->nt, REPORT_FAMILY_HEAD);
+    return c->nt.text != NULL &&
+           report_holds_any(c->nt.text,
+                            c->nt.len < REPORT_FAMILY_HEAD ? c->nt.len
+                                                           : REPORT_FAMILY_HEAD,
+                            words, sizeof words / sizeof words[0]);
+}
+
 static void report_decide(struct report_ctx *c)
 {
     struct report *r = c->b.r;
@@ -1693,11 +1720,10 @@ static void report_decide(struct report_ctx *c)
         return;
     }
     /* a list manager's own notice of a bounce that encloses the notice it
-     * acted on (Mailman's "Bounce action notification", not its request
-     * to approve a held post, which may enclose one too): that notice's
-     * report */
-    if (c->list_admin && c->inner_dsn != NULL && r->subject != NULL &&
-        report_has_word(r->subject, "bounce") &&
+     * acted on: that notice's report */
+    bool list_bounce = (c->inner_dsn != NULL || c->enclosed != NULL) &&
+                       report_list_bounce_notice(c);
+    if (list_bounce && c->inner_dsn != NULL &&
         dsn_parse(&c->b, c->inner_dsn, c->inner_len) > 0 && r->nrcpts > 0) {
         r->kind = report_dsn_kind(r);
         r->mta = "rfc3464";
@@ -1706,8 +1732,7 @@ static void report_decide(struct report_ctx *c)
     /* the same notice enclosing a bounce it could not read (Mailman's
      * "Uncaught bounce notification"): that bounce, whatever its format */
     const char *mta;
-    if (c->list_admin && c->enclosed != NULL && r->subject != NULL &&
-        report_has_word(r->subject, "bounce") &&
+    if (list_bounce && c->enclosed != NULL &&
         (mta = report_adopt(c, c->enclosed, c->enclosed_len)) != NULL &&
         r->nrcpts > 0) {
         r->kind = REPORT_BOUNCE;

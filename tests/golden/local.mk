@@ -199,3 +199,5 @@ EXTRA_DIST += tests/golden/json-event-nested.eml tests/golden/json-event-nested.
 EXTRA_DIST += tests/golden/json-event-list.eml tests/golden/json-event-list.ref
 EXTRA_DIST += tests/golden/ticket-quote-undelivered.eml tests/golden/ticket-quote-undelivered.ref
 EXTRA_DIST += tests/golden/challenge-held.eml tests/golden/challenge-held.ref
+EXTRA_DIST += tests/golden/mailman3-bounce-disabled.eml tests/golden/mailman3-bounce-disabled.ref
+EXTRA_DIST += tests/golden/sympa-refused-fr.eml tests/golden/sympa-refused-fr.ref
