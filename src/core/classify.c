@@ -946,6 +946,28 @@ static bool action_is_success(const char *action)
     }
 }
 
+/* Does addr's local part say that nobody reads it (noreply@, no-reply@,
+ * do_not_reply@, donotreply@, autoresponder@, mailer-daemon@,
+ * postmaster@)?  An auto-reply from such an address speaks for another
+ * mailbox: a mailbox its text says is closed is not its own. */
+static bool noreply_address(const char *addr)
+{
+    static const char *const starts[] = {"noreply",      "donotreply",
+                                         "autorespond",  "autoreply",
+                                         "mailerdaemon", "postmaster"};
+    char lp[16];
+    size_t n = 0;
+
+    for (; addr != NULL && *addr != '\0' && *addr != '@'; addr++)
+        if (*addr != '-' && *addr != '_' && *addr != '.' && n < sizeof lp - 1)
+            lp[n++] = (char)tolower((unsigned char)*addr);
+    lp[n] = '\0';
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        if (strncmp(lp, starts[i], strlen(starts[i])) == 0)
+            return true;
+    return false;
+}
+
 static void classify_rcpt(const struct classify_rules *rules,
                           struct rules_scratch *sc, enum report_kind kind,
                           const struct report_rcpt *rc, struct verdict *v)
@@ -954,11 +976,11 @@ static void classify_rcpt(const struct classify_rules *rules,
     switch (kind) {
     case REPORT_AUTOREPLY:
         /* its text, read by the rules with action=autoreplied only ("Your
-         * message has not been delivered: this mailbox is closed") */
-        if (rc->diagnostic != NULL &&
-            classify_reply_sc(rules, sc, rc->diagnostic,
-                              strlen(rc->diagnostic), NULL, 0, "autoreplied",
-                              v))
+         * message has not been delivered: this mailbox is closed"), unless
+         * it comes from an address nobody reads */
+        if (rc->diagnostic != NULL && !noreply_address(rc->recipient) &&
+            classify_reply_sc(rules, sc, rc->diagnostic, strlen(rc->diagnostic),
+                              NULL, 0, "autoreplied", v))
             return;
         memset(v, 0, sizeof *v);
         verdict_set(v, "vacation", "builtin.autoreply");
