@@ -185,7 +185,7 @@ static void main_warn(void *ctx, const char *message)
     fprintf(stderr, "bounceguard: warning: %s\n", message);
 }
 
-static void main_rules_error(char *error)
+__attribute__((noreturn)) static void main_rules_error(char *error)
 {
     fprintf(stderr, "bounceguard: %s\n",
             error != NULL ? error : "cannot load the rules");

@@ -902,9 +902,9 @@ const struct milter_callbacks *milter_callbacks(void)
 
 /* Opens the store and installs the rules (those given, else loaded now)
  * when the configuration is already installed; otherwise the first
- * connection loads them.  Rules that do not
- * load are a start-up error; a store that does not open is not (mail
- * flows unchecked, and the store is tried again). */
+ * connection loads them.  Rules that do not load are a start-up error; a
+ * store that does not open is not (mail flows unchecked, and the store is
+ * tried again). */
 int milter_start(struct classify_rules **rules, char **error_r)
 {
     struct bg_config *cfg = cfg_current();
