@@ -2522,6 +2522,7 @@ static const struct reply_row rows[] = {
      "Program: a user marked your message as junk.",
      N, "feedback", false},
     {"relayed to non-DSN-aware mailer", N, "delivered", false},
+    {"Relayed message to non-DSN-aware mailer", N, "delivered", false},
     {"{\"ErrorCode\":300,\"Message\":\"Invalid 'To' address: You can "
      "have at most 50 email addresses in the To, Cc and Bcc fields "
      "combined.\"}",
