@@ -2523,6 +2523,36 @@ static const struct reply_row rows[] = {
      N, "feedback", false},
     {"relayed to non-DSN-aware mailer", N, "delivered", false},
     {"Relayed message to non-DSN-aware mailer", N, "delivered", false},
+    /* Exchange's "the email address you entered couldn't be found" in its
+     * localised NDRs */
+    {"Die E-Mail-Adresse, die Sie eingegeben haben, wurde nicht gefunden. "
+     "\xc3\x9c" "berpr\xc3\xbc" "fen Sie die E-Mail-Adresse des "
+     "Empf\xc3\xa4ngers.",
+     H, "user_unknown", false},
+    {"Het e-mailadres dat u hebt opgegeven, is niet gevonden.", H,
+     "user_unknown", false},
+    {"Impossibile trovare l'indirizzo di posta elettronica immesso.", H,
+     "user_unknown", false},
+    {"O endere\xc3\xa7o de email que voc\xc3\xaa inseriu n\xc3\xa3o foi "
+     "encontrado.",
+     H, "user_unknown", false},
+    {"L'adresse de messagerie que vous avez entr\xc3\xa9" "e est "
+     "introuvable.",
+     H, "user_unknown", false},
+    {"No se encontr\xc3\xb3 la direcci\xc3\xb3n de correo "
+     "electr\xc3\xb3nico que especific\xc3\xb3.",
+     H, "user_unknown", false},
+    /* Exchange's client submission limit: a rate, not a network failure */
+    {"421 4.4.2 Message submission rate for this client has exceeded the "
+     "configured limit",
+     X, "rate_limited", false},
+    /* the recipient's own rule refused the sender; told why, it is that */
+    {"Your message to <ops@example.net> was automatically rejected: Ich "
+     "nehme keine Nachrichten von diesem Absender mehr an.",
+     X, "filtered", false},
+    {"Your message to <ops@example.net> was automatically rejected: user "
+     "unknown",
+     H, "user_unknown", false},
     {"{\"ErrorCode\":300,\"Message\":\"Invalid 'To' address: You can "
      "have at most 50 email addresses in the To, Cc and Bcc fields "
      "combined.\"}",
