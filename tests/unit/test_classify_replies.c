@@ -2553,6 +2553,22 @@ static const struct reply_row rows[] = {
     {"Your message to <ops@example.net> was automatically rejected: user "
      "unknown",
      H, "user_unknown", false},
+    /* Korean, Thai, Hindi, Persian, Chinese and Japanese words for a rate,
+     * a missing mailbox or domain, a suppression list, an absence and
+     * greylisting */
+    {"421 4.7.0 단시간에 발송량이 너무 많아 일시적으로 제한되었습니다", X,
+     "rate_limited", false},
+    {"550 5.1.1 ไม่มีผู้ใช้ชื่อนี้ในระบบ", H, "user_unknown", false},
+    {"550 ईमेल पता मौजूद नहीं है", H, "user_unknown", false},
+    {"550 5.1.1 صندوق پستی مورد نظر وجود ندارد", H, "user_unknown", false},
+    {"550 5.4.4 域名 shop.example.cn 没有有效的MX记录", H, "domain_not_found",
+     false},
+    {"收件人地址在退信列表中，邮件未发送", H, "suppressed", false},
+    {"수신거부한 주소입니다", H, "suppressed", false},
+    {"不在通知: 1月6日まで休暇のため不在にしております。", N, "vacation",
+     false},
+    {"451 4.7.1 لیست خاکستری، بعداً دوباره تلاش کنید", S, "greylisted",
+     false},
     {"{\"ErrorCode\":300,\"Message\":\"Invalid 'To' address: You can "
      "have at most 50 email addresses in the To, Cc and Bcc fields "
      "combined.\"}",
