@@ -83,7 +83,6 @@ struct main_daemon {
     atomic_bool milter_done; /* the engine has returned */
     struct mengine *engine;  /* NULL with libmilter */
     struct observe *observe; /* rate monitor, metrics endpoint */
-    struct classify_rules *rules; /* loaded at start, until milter_start() */
 };
 
 /* Written once before the handlers are installed; read by them. */
@@ -185,36 +184,27 @@ static void main_warn(void *ctx, const char *message)
     fprintf(stderr, "bounceguard: warning: %s\n", message);
 }
 
-__attribute__((noreturn)) static void main_rules_error(char *error)
+static void main_nowarn(void *ctx, const char *message)
 {
-    fprintf(stderr, "bounceguard: %s\n",
-            error != NULL ? error : "cannot load the rules");
-    free(error);
-    exit(EX_CONFIG);
+    (void)ctx;
+    (void)message; /* the daemon logs them when it loads the rules */
 }
 
-/* -n: the rules the configuration names load as the daemon would load
- * them, with the warnings an admin should see; exits 78 with the rules'
- * own FILE:LINE error when they do not. */
-static void main_check_rules(struct main_daemon *d)
+/* -n and start-up: the rules the configuration names load as the daemon
+ * would load them; exits 78 with the rules' own FILE:LINE error when they
+ * do not (before detaching and binding the socket). */
+static void main_check_rules(struct main_daemon *d, rulesfile_warn_fn *warn)
 {
     char *error = NULL;
     struct classify_rules_stats stats;
 
-    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &stats, main_warn,
-                        NULL, &error) != 0)
-        main_rules_error(error);
-}
-
-/* Start-up: the rules, loaded once, before detaching and binding the
- * socket (an error goes to the terminal, exit 78), kept for milter_start(),
- * which logs their warnings. */
-static void main_load_rules(struct main_daemon *d)
-{
-    char *error = NULL;
-
-    if (rulesfile_load(&cfg_settings(d->cfg)->classify, &d->rules, &error) != 0)
-        main_rules_error(error);
+    if (rulesfile_check(&cfg_settings(d->cfg)->classify, &stats, warn, NULL,
+                        &error) != 0) {
+        fprintf(stderr, "bounceguard: %s\n",
+                error != NULL ? error : "cannot load the rules");
+        free(error);
+        exit(EX_CONFIG);
+    }
 }
 
 /* The user and group the file names, into *ids; exits 78 when one does
@@ -507,7 +497,6 @@ static void main_cleanup(struct main_daemon *d)
     main_pidfile_remove(d);
     cfg_install(NULL);
     cfg_unref(&d->cfg);
-    classify_rules_free(&d->rules);
     daemon_ids_free(&d->ids);
     free(d->conf_path);
 }
@@ -542,7 +531,7 @@ static void main_start(struct main_daemon *d)
     main_pidfile(d, s->pidfile);
     main_socket(d, s);
     main_privileges(d);
-    if (milter_start(&d->rules, &error) != 0)
+    if (milter_start(&error) != 0)
         main_die(d, EX_UNAVAILABLE, "%s", error);
     main_observe(d, s);
     main_signals(d);
@@ -565,13 +554,13 @@ int main(int argc, char **argv)
     if (check_only) {
         main_lookup_accounts(&d, &d.ids);
         daemon_ids_free(&d.ids);
-        main_check_rules(&d);
+        main_check_rules(&d, main_warn);
         cfg_unref(&d.cfg);
         free(d.conf_path);
         return 0;
     }
     main_check_identity(&d);
-    main_load_rules(&d);
+    main_check_rules(&d, main_nowarn);
     main_start(&d);
     main_loop(&d);
     log_notice(NULL, "stopped bounceguard %s", PACKAGE_VERSION);

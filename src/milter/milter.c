@@ -900,23 +900,19 @@ const struct milter_callbacks *milter_callbacks(void)
     return &milter_cb;
 }
 
-/* Opens the store and installs the rules (those given, else loaded now)
- * when the configuration is already installed; otherwise the first
- * connection loads them.  Rules that do not load are a start-up error; a
- * store that does not open is not (mail flows unchecked, and the store is
- * tried again). */
-int milter_start(struct classify_rules **rules, char **error_r)
+/* Opens the store and loads the rules when the configuration is already
+ * installed; otherwise the first connection does it.  Rules that do not
+ * load are a start-up error; a store that does not open is not (mail
+ * flows unchecked, and the store is tried again). */
+int milter_start(char **error_r)
 {
     struct bg_config *cfg = cfg_current();
     const struct bg_settings *set;
 
-    if (cfg == NULL) {
-        if (rules != NULL)
-            classify_rules_free(rules);
+    if (cfg == NULL)
         return 0;
-    }
     set = cfg_settings(cfg);
-    if (!mrt_rules_install(set, rules)) {
+    if (!mrt_rules_install(set)) {
         *error_r = strdup("cannot load the classification rules");
         cfg_unref(&cfg);
         return -1;
@@ -928,7 +924,7 @@ int milter_start(struct classify_rules **rules, char **error_r)
 
 int milter_reload_rules(const struct bg_settings *set)
 {
-    return mrt_rules_install(set, NULL) ? 0 : -1;
+    return mrt_rules_install(set) ? 0 : -1;
 }
 
 void milter_reloaded(void)

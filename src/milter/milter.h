@@ -15,16 +15,13 @@
 #define BG_MILTER_H
 
 #include "common/settings.h"
-#include "core/classify.h"
 #include "milter/mtx.h"
 
 /* The callbacks an engine drives (mengine.h, milter_lm.h). */
 const struct milter_callbacks *milter_callbacks(void);
 /* Opens long-lived resources (store, rules) after the privilege drop,
- * before the engine runs; 0 or -1 with *error_r (malloc'ed).  The rules
- * are *rules when rules is not NULL and holds them (taken: the daemon
- * loaded them before it detached), else loaded from the files. */
-int milter_start(struct classify_rules **rules, char **error_r);
+ * before the engine runs; 0 or -1 with *error_r (malloc'ed). */
+int milter_start(char **error_r);
 /* A reload is about to install a snapshot of these settings: loads and
  * installs the rules they name; -1 (logged, the rules in use stay) when
  * they do not load, and the reload must fail. */

@@ -85,10 +85,7 @@ static void rules_warn(void *ctx, const char *message)
     log_warning(NULL, "classification rules: %s", message);
 }
 
-/* The rules *loaded (taken) or, without them, loaded from the files SET
- * names, as a counted set; NULL with *error_r. */
-static struct mrules *rules_load(const struct bg_settings *set,
-                                 struct classify_rules **loaded, char **error_r)
+static struct mrules *rules_load(const struct bg_settings *set, char **error_r)
 {
     struct mrules *mr = calloc(1, sizeof *mr);
 
@@ -96,10 +93,7 @@ static struct mrules *rules_load(const struct bg_settings *set,
         *error_r = strdup("out of memory");
         return NULL;
     }
-    if (loaded != NULL && *loaded != NULL) {
-        mr->rules = *loaded;
-        *loaded = NULL;
-    } else if (rulesfile_load(&set->classify, &mr->rules, error_r) != 0) {
+    if (rulesfile_load(&set->classify, &mr->rules, error_r) != 0) {
         free(mr);
         return NULL;
     }
@@ -109,11 +103,10 @@ static struct mrules *rules_load(const struct bg_settings *set,
     return mr;
 }
 
-bool mrt_rules_install(const struct bg_settings *set,
-                       struct classify_rules **loaded)
+bool mrt_rules_install(const struct bg_settings *set)
 {
     char *error = NULL;
-    struct mrules *mr = rules_load(set, loaded, &error), *old;
+    struct mrules *mr = rules_load(set, &error), *old;
 
     if (mr == NULL) {
         log_error(NULL, "classification rules: %s",
@@ -144,7 +137,7 @@ struct mrules *mrt_rules_ref(const struct bg_settings *set)
     if (mr != NULL)
         atomic_fetch_add(REFS(mr), 1);
     pthread_mutex_unlock(&rt.mu);
-    if (mr == NULL && set != NULL && mrt_rules_install(set, NULL))
+    if (mr == NULL && set != NULL && mrt_rules_install(set))
         return mrt_rules_ref(NULL);
     return mr;
 }

@@ -51,11 +51,9 @@ struct mrules {
     struct classify_rules *rules;
 };
 
-/* Makes the rules SET names current: *loaded when loaded is not NULL and
- * holds rules (taken: *loaded is NULL after), else those loaded from the
- * files now.  False on error (logged; the previous rules stay). */
-bool mrt_rules_install(const struct bg_settings *set,
-                       struct classify_rules **loaded);
+/* Loads the rules SET names and makes them current; false on error
+ * (logged; the previous rules stay). */
+bool mrt_rules_install(const struct bg_settings *set);
 /* A reference to the current rules (loading them with SET when none are
  * loaded yet), or NULL. */
 struct mrules *mrt_rules_ref(const struct bg_settings *set);

@@ -6,7 +6,7 @@
 # and SIGUSR1, keeps its rules when a reload finds broken site rules, warns
 # about unreadable site rules and rules that run on every reply, and on
 # SIGTERM exits 0 removing its socket and pid file (and says so when it
-# cannot remove the pid file).  The start reads the rules once.
+# cannot remove the pid file).
 # Also: without -f it detaches and the pid file names the detached process.
 # Every process started here is killed on exit.
 . "${top_srcdir:?}/tests/lib/tap.sh"
@@ -258,24 +258,5 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     tap_skip "not root: a pid file left behind is logged"
 fi
-
-# The start reads the rules files once: from a named pipe that gives them
-# once, the daemon starts and serves (a second read would wait forever).
-sed "s|rules_file = \"[^\"]*\"|rules_file = \"$W/rules.fifo\"|" "$W/bg.conf" \
-    >"$W/fifo.conf"
-mkfifo -m 644 "$W/rules.fifo"
-cat "$top_srcdir/conf/rules.conf" >"$W/rules.fifo" &
-PIDS="$PIDS $!"
-"$BG" -f -c "$W/fifo.conf" >"$W/fifo.out" 2>&1 &
-FPID=$!
-PIDS="$PIDS $FPID"
-wait_for 10 probe "$SOCK" &&
-    [ "$(grep -c "classification rules loaded" "$W/fifo.out")" -eq 1 ]
-st=$?
-tap_ok $st "the start reads the rules once, and serves"
-[ "$st" -eq 0 ] || sed 's/^/# daemon: /' "$W/fifo.out"
-kill -TERM "$FPID"
-wait_for 20 dead "$FPID"
-tap_ok $? "... and stops on SIGTERM"
 
 tap_done
