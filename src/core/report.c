@@ -1680,24 +1680,33 @@ static void report_bare_dsn(struct report_ctx *c)
  * subscription disabled on L" ("... due to their bounce score ...  The
  * triggering DSN if available is attached"), "Uncaught bounce
  * notification"?  From the list manager, with "bounce" in its Subject or
- * "bounce" or "DSN" in the head of its text; not its request to approve a
- * held post, which may enclose a notice too. */
+ * one of these phrases in the head of its text; not its request to
+ * approve a held post, which may enclose a notice too, and quotes the
+ * held post's Subject. */
 static bool report_list_bounce_notice(struct report_ctx *c)
 {
-    static const char *const words[] = {"bounce", "dsn"};
+    static const char *const acts[] = {"bounce score",      "due to bounces",
+                                       "excessive bounces", "triggering dsn",
+                                       "bounce action",     "uncaught bounce",
+                                       "bounce processing"};
+    static const char *const approval[] = {
+        "authorization is requested", "requires approval", "awaiting moderator",
+        "awaits moderator"};
     const char *s = c->b.r->subject;
 
     report_addrs(c);
     if (!report_list_manager(c))
         return false;
-    if (s != NULL && report_has_word(s, "bounce"))
-        return true;
     ntext_head(&c->nt, REPORT_FAMILY_HEAD);
-    return c->nt.text != NULL &&
-           report_holds_any(c->nt.text,
-                            c->nt.len < REPORT_FAMILY_HEAD ? c->nt.len
-                                                           : REPORT_FAMILY_HEAD,
-                            words, sizeof words / sizeof words[0]);
+    size_t n = c->nt.text == NULL               ? 0
+               : c->nt.len < REPORT_FAMILY_HEAD ? c->nt.len
+                                                : REPORT_FAMILY_HEAD;
+    if (n > 0 && report_holds_any(c->nt.text, n, approval,
+                                  sizeof approval / sizeof approval[0]))
+        return false;
+    return (s != NULL && report_has_word(s, "bounce")) ||
+           (n > 0 && report_holds_any(c->nt.text, n, acts,
+                                      sizeof acts / sizeof acts[0]));
 }
 
 static void report_decide(struct report_ctx *c)

@@ -204,3 +204,5 @@ EXTRA_DIST += tests/golden/autoreply-closed-until.eml tests/golden/autoreply-clo
 EXTRA_DIST += tests/golden/mailman3-bounce-disabled.eml tests/golden/mailman3-bounce-disabled.ref
 EXTRA_DIST += tests/golden/sympa-refused-fr.eml tests/golden/sympa-refused-fr.ref
 EXTRA_DIST += tests/golden/autoreply-noreply-closed.eml tests/golden/autoreply-noreply-closed.ref
+EXTRA_DIST += tests/golden/autoreply-closed-range-fr.eml tests/golden/autoreply-closed-range-fr.ref
+EXTRA_DIST += tests/golden/autoreply-account-deleted.eml tests/golden/autoreply-account-deleted.ref

@@ -2553,6 +2553,15 @@ static const struct reply_row rows[] = {
     {"Your message to <ops@example.net> was automatically rejected: user "
      "unknown",
      H, "user_unknown", false},
+    /* an enhanced status says why before the words do not */
+    {"550 5.1.1 Your message to <ops@example.net> was automatically rejected",
+     H, "user_unknown", false},
+    {"451 4.3.0 Your message to <ops@example.net> was automatically rejected",
+     S, NULL, false},
+    /* the sender's address that could not be found is no recipient's */
+    {"550 5.7.1 No se encontr\xc3\xb3 la direcci\xc3\xb3n de correo del "
+     "remitente",
+     X, NULL, false},
     /* Korean, Thai, Hindi, Persian, Chinese and Japanese words for a rate,
      * a missing mailbox or domain, a suppression list, an absence and
      * greylisting */
@@ -2564,7 +2573,8 @@ static const struct reply_row rows[] = {
     {"550 5.4.4 域名 shop.example.cn 没有有效的MX记录", H, "domain_not_found",
      false},
     {"收件人地址在退信列表中，邮件未发送", H, "suppressed", false},
-    {"수신거부한 주소입니다", H, "suppressed", false},
+    /* a recipient who refuses the sender's mail: no suppression list */
+    {"수신거부한 주소입니다", X, "filtered", false},
     {"不在通知: 1月6日まで休暇のため不在にしております。", N, "vacation",
      false},
     {"451 4.7.1 لیست خاکستری، بعداً دوباره تلاش کنید", S, "greylisted",
