@@ -206,3 +206,5 @@ EXTRA_DIST += tests/golden/sympa-refused-fr.eml tests/golden/sympa-refused-fr.re
 EXTRA_DIST += tests/golden/autoreply-noreply-closed.eml tests/golden/autoreply-noreply-closed.ref
 EXTRA_DIST += tests/golden/autoreply-closed-range-fr.eml tests/golden/autoreply-closed-range-fr.ref
 EXTRA_DIST += tests/golden/autoreply-account-deleted.eml tests/golden/autoreply-account-deleted.ref
+EXTRA_DIST += tests/golden/autoreply-closed-portal.eml tests/golden/autoreply-closed-portal.ref
+EXTRA_DIST += tests/golden/autoreply-casella-it.eml tests/golden/autoreply-casella-it.ref
