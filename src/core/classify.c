@@ -829,16 +829,6 @@ static void mask_names(char *text, size_t len)
     }
 }
 
-/* Does text[0..len) hold the start of an RFC 2047 encoded word ("=?")? */
-static bool has_encoded_word(const char *text, size_t len)
-{
-    for (const char *p = text, *end = text + len;
-         (p = memchr(p, '=', (size_t)(end - p))) != NULL && end - p > 1; p++)
-        if (p[1] == '?')
-            return true;
-    return false;
-}
-
 /* A reply that carries RFC 2047 encoded words as they stood in a header
  * it quotes ("=?UTF-8?Q?Respuesta_autom=C3=A1tica?= ..."): decoded into
  * dec (CLASSIFY_TEXT_MAX bytes) and *text, *len pointed there; else left
@@ -848,7 +838,7 @@ static void decode_quoted_words(const char **text, size_t *len, char *dec)
     bool words = false;
     size_t n = *len < CLASSIFY_TEXT_MAX ? *len : CLASSIFY_TEXT_MAX;
 
-    if (*text == NULL || !has_encoded_word(*text, n))
+    if (*text == NULL || !hdr_has_word_start(*text, n))
         return;
     n = hdr_decode_words(*text, n, dec, CLASSIFY_TEXT_MAX, &words);
     if (words) {

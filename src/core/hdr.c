@@ -672,8 +672,7 @@ static size_t hdr_word_len(const char *s, size_t len)
     return 0;
 }
 
-/* Does s[0..len) contain "=?", where every encoded word starts? */
-static bool hdr_has_word_start(const char *s, size_t len)
+bool hdr_has_word_start(const char *s, size_t len)
 {
     const char *p = s, *end = s + len;
 

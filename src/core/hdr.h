@@ -129,6 +129,9 @@ size_t hdr_unfold(const char *v, size_t vlen, char *out, size_t cap);
 /* hdr_unfold() and then RFC 2047 decoding of encoded words. */
 size_t hdr_decode(const char *v, size_t vlen, char *out, size_t cap);
 
+/* Does s[0..len) contain "=?", where every RFC 2047 encoded word starts? */
+bool hdr_has_word_start(const char *s, size_t len);
+
 /* hdr_decode(), telling in *words_r whether an encoded word was decoded;
  * when none was, out is what hdr_unfold() made, which holds no NUL. */
 size_t hdr_decode_words(const char *v, size_t vlen, char *out, size_t cap,
