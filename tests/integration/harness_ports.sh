@@ -31,9 +31,11 @@ bash -c '. "$1"; PFH_PORTS_DIR=$2; pfh_claim_port "$3"' _ \
     "$top_srcdir/tests/lib/pfharness.sh" "$PFH_PORTS_DIR" "$p"
 tap_ok $((!$?)) "another shell cannot claim a port this one holds"
 
-# a claim whose shell is gone is stale (a pid no process has)
-mkdir "$PFH_PORTS_DIR/31999" && echo 4194304 > "$PFH_PORTS_DIR/31999/pid"
-pfh_claim_port 31999 && [ "$(cat "$PFH_PORTS_DIR/31999/pid")" = "$$" ]
+# a claim whose shell is gone is stale (a pid no process has); its port
+# lies outside pfh_free_port's range (20000-31999), so that none of the
+# 300 above holds it
+mkdir "$PFH_PORTS_DIR/19999" && echo 4194304 > "$PFH_PORTS_DIR/19999/pid"
+pfh_claim_port 19999 && [ "$(cat "$PFH_PORTS_DIR/19999/pid")" = "$$" ]
 tap_ok $? "a stale claim is taken over"
 
 pfh_cleanup
