@@ -2881,7 +2881,18 @@ static const struct reply_row rows[] = {
      X, "blocklisted", false},
     {"554 Adresa IP a fost inclus\xc4\x83 \xc3\xaen lista "
      "neagr\xc4\x83",
-     X, "blocklisted", false},
+     X, "blocklisted", false},    {"<ana@example.org>... relayed; expect no further notifications",
+     N, "delivered", false},
+    {"The message was relayed to mx2.example.net which does not support "
+     "delivery status notifications", N, "delivered", false},
+    {"A sua mensagem foi entregue aos seguintes destinat\xc3\xa1rios: "
+     "compras@example.com.br", N, "delivered", false},
+    {"Mensagem autom\xc3\xa1tica: ausente por f\xc3\xa9rias at\xc3\xa9 "
+     "dia 3", N, "vacation", false},
+    {"\xe5\xa4\x8f\xe5\xad\xa3\xe4\xbc\x91\xe6\x9a\x87\xe3\x82"
+     "\x92\xe3\x81\x84\xe3\x81\x9f\xe3\x81\xa0\xe3\x81\x84\xe3\x81"
+     "\xa6\xe3\x81\x8a\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x99",
+     N, "vacation", false},
 };
 
 int main(void)
