@@ -990,9 +990,50 @@ static const char *report_adopt(struct report_ctx *c, const char *msg,
     return mta;
 }
 
-/* Recipients of a forwarded notice pasted inline at text[orig..]. */
+#define REPORT_INLINE_HOPS 4  /* forwards of a forward followed down */
+#define REPORT_INLINE_LINES 8 /* header lines of a pasted message read */
+
+/* Do the header lines that open t[0..len) (a message pasted into a text
+ * after "-----Original Message-----") give a Subject a person's forward
+ * has ("FW: Undeliverable: ...")? */
+static bool report_pasted_forward(const char *t, size_t len)
+{
+    size_t p = 0;
+
+    for (int k = 0; k < REPORT_INLINE_LINES && p < len; k++) {
+        const char *nl = memchr(t + p, '\n', len - p);
+        size_t ll = nl != NULL ? (size_t)(nl - (t + p)) : len - p;
+        if (ll == 0 || (ll == 1 && t[p] == '\r'))
+            return false; /* the header lines end */
+        if (ll > 8 && strncasecmp(t + p, "subject:", 8) == 0) {
+            char v[64];
+            size_t n = ll - 8 < sizeof v - 1 ? ll - 8 : sizeof v - 1;
+            memcpy(v, t + p + 8, n);
+            v[n] = '\0';
+            return report_forward_prefix(v);
+        }
+        p += ll + 1;
+    }
+    return false;
+}
+
+/* Recipients of a forwarded notice pasted inline at text[orig..].  A
+ * forward of a forward pasted below it ("FW: Undeliverable", sent on
+ * again as "FW: FW: Undeliverable") is followed down to the message it
+ * forwards: the notice is there, and the addresses of the forwards' own
+ * header lines are the people who passed it on. */
 static const char *report_inline(struct report_ctx *c, size_t orig)
 {
+    for (int hop = 0;
+         hop < REPORT_INLINE_HOPS && orig < c->nt.len &&
+         report_pasted_forward(c->nt.text + orig, c->nt.len - orig);
+         hop++) {
+        size_t next;
+        (void)textbounce_cut(c->nt.text + orig, c->nt.len - orig, &next);
+        if (next >= c->nt.len - orig)
+            break;
+        orig += next;
+    }
     if (orig >= c->nt.len)
         return NULL;
     return report_adopt(c, c->nt.text + orig, c->nt.len - orig);
@@ -1060,10 +1101,53 @@ static bool report_common_local(const char *lp, size_t n)
     return false;
 }
 
+#define REPORT_NAME_MIN 5 /* bytes of a display name looked for */
+
+static bool report_name_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' ||
+           c == '\'';
+}
+
+/* Does text[0..len) name the display name that the address at v[st..]
+ * has in a To: or Cc: field v ("Helen Carter <h.c@example.com>", or
+ * quoted, "\"Carter, Helen\" <...>"), as words of its own ("Helen Carter
+ * on 03/07/2024 10:12")?  Only a name of two words or more, of
+ * REPORT_NAME_MIN bytes at least, is looked for. */
+static bool report_display_named(const char *text, size_t len, const char *v,
+                                 size_t st)
+{
+    size_t e = st, b;
+
+    if (e == 0 || v[e - 1] != '<')
+        return false;
+    for (e--; e > 0 && (v[e - 1] == ' ' || v[e - 1] == '\t' ||
+                        v[e - 1] == '\r' || v[e - 1] == '\n');)
+        e--;
+    if (e > 0 && v[e - 1] == '"') { /* the quoted name */
+        for (b = e - 1; b > 0 && v[b - 1] != '"';)
+            b--;
+        if (b == 0)
+            return false;
+    } else {
+        for (b = e; b > 0 && v[b - 1] != ',' && v[b - 1] != '>';)
+            b--;
+    }
+    while (b < e && report_name_blank(v[b]))
+        b++;
+    while (e > b && report_name_blank(v[e - 1]))
+        e--;
+    if (e - b < REPORT_NAME_MIN || memchr(v + b, ' ', e - b) == NULL ||
+        memchr(v + b, '@', e - b) != NULL)
+        return false;
+    return report_local_word(text, len, v + b, e - b);
+}
+
 /* The one address of the returned original's To: and Cc: whose local part
- * alone the notice's text[0..len) names ("undeliverable to the following:
- * rwinter (user not found)"), into out (cap bytes); false when none or
- * more than one is named so. */
+ * alone, or display name, the notice's text[0..len) names ("undeliverable
+ * to the following: rwinter (user not found)", Exchange's "Helen Carter on
+ * 03/07/2024 10:12"), into out (cap bytes); false when none or more than
+ * one is named so. */
 static bool report_named_local(const struct report_ctx *c, const char *text,
                                size_t len, char *out, size_t cap)
 {
@@ -1081,8 +1165,9 @@ static bool report_named_local(const struct report_ctx *c, const char *text,
                 continue;
             const char *at = strrchr(a, '@');
             size_t ln = at != NULL ? (size_t)(at - a) : 0;
-            if (ln < 3 || report_common_local(a, ln) ||
-                !report_local_word(text, len, a, ln))
+            if ((ln < 3 || report_common_local(a, ln) ||
+                 !report_local_word(text, len, a, ln)) &&
+                !report_display_named(text, len, v, st))
                 continue;
             if (found++ == 0 && strlen(a) < cap)
                 memcpy(out, a, strlen(a) + 1);

@@ -208,3 +208,5 @@ EXTRA_DIST += tests/golden/autoreply-closed-range-fr.eml tests/golden/autoreply-
 EXTRA_DIST += tests/golden/autoreply-account-deleted.eml tests/golden/autoreply-account-deleted.ref
 EXTRA_DIST += tests/golden/autoreply-closed-portal.eml tests/golden/autoreply-closed-portal.ref
 EXTRA_DIST += tests/golden/autoreply-casella-it.eml tests/golden/autoreply-casella-it.ref
+EXTRA_DIST += tests/golden/forward-inline-twice.eml tests/golden/forward-inline-twice.ref
+EXTRA_DIST += tests/golden/exchange-display-name.eml tests/golden/exchange-display-name.ref
