@@ -2893,6 +2893,10 @@ static const struct reply_row rows[] = {
      "\x92\xe3\x81\x84\xe3\x81\x9f\xe3\x81\xa0\xe3\x81\x84\xe3\x81"
      "\xa6\xe3\x81\x8a\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x99",
      N, "vacation", false},
+    {"lda: Fatal: setgid(5000(vmail) from extra groups) failed: "
+     "Operation not permitted", S, "mailer_error", false},
+    {"deliver(jo@example.org): Error: open(/var/mail/jo) failed: "
+     "Permission denied", S, "mailer_error", false},
 };
 
 int main(void)
