@@ -365,7 +365,7 @@ static const char *const tb_body_words[] = {
     "delivery has failed", "not be delivered", "message could not",
     "user unknown", "mailbox unavailable", "delivery problem",
     "invalid user", "no such user", "requested action not taken",
-    "error message below",
+    "error message below", "rejected by the recipient",
     /* German, French, Spanish, Italian, Portuguese, Dutch */
     "konnte nicht zugestellt", "unzustellbar", "n'a pas pu \xc3\xaatre",
     "non distribuable", "no se pudo entregar", "no ha podido ser entregado",
@@ -406,6 +406,7 @@ static const char *const tb_subject_words[] = {
     "mail failure", "error", "warning: could not", "delayed mail",
     "delivery delayed", "not member", "non-delivery", "message blocked",
     "blocked message", "delivery deferred", "fml status report",
+    "bouncing", "wasn't sent",
     /* not delivered: Spanish, Italian (two words), Portuguese, Dutch,
      * German, French, Polish */
     "no entregado", "non consegnat", "non recapitat", "n\xc3\xa3o entregue",

@@ -210,3 +210,4 @@ EXTRA_DIST += tests/golden/autoreply-closed-portal.eml tests/golden/autoreply-cl
 EXTRA_DIST += tests/golden/autoreply-casella-it.eml tests/golden/autoreply-casella-it.ref
 EXTRA_DIST += tests/golden/forward-inline-twice.eml tests/golden/forward-inline-twice.ref
 EXTRA_DIST += tests/golden/exchange-display-name.eml tests/golden/exchange-display-name.ref
+EXTRA_DIST += tests/golden/platform-bouncing.eml tests/golden/platform-bouncing.ref
