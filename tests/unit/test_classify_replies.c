@@ -2897,6 +2897,10 @@ static const struct reply_row rows[] = {
      "Operation not permitted", S, "mailer_error", false},
     {"deliver(jo@example.org): Error: open(/var/mail/jo) failed: "
      "Permission denied", S, "mailer_error", false},
+    {"Your message was relayed to mx.partner.example, which did not return "
+     "a delivery status notification.", N, "delivered", false},
+    {"Het e-mailadres dat u hebt ingevoerd, is niet gevonden. Controleer "
+     "het adres van de ontvanger.", H, "user_unknown", false},
 };
 
 int main(void)
