@@ -257,6 +257,10 @@ struct dsn_group {
     struct report_rcpt *rc;
     char orig[DSN_VALUE_MAX]; /* Original-Recipient seen before Final- */
     bool has_orig;
+    bool again; /* rc had a status or diagnostic from a group before: the
+                   same Final-Recipient reported twice (an alias expanded
+                   to several addresses) keeps its first group's status,
+                   as it keeps its diagnostic */
     char v[DSN_VALUE_MAX];    /* one unfolded value */
     struct hdr_index ix;      /* the fields of the group being read */
 };
@@ -300,6 +304,7 @@ static void dsn_set_rcpt(struct rbuild *b, struct dsn_group *g,
                          struct report_rcpt *rc)
 {
     g->rc = rc;
+    g->again = rc != NULL && (rc->status[0] != '\0' || rc->diagnostic != NULL);
     if (rc != NULL && g->has_orig)
         dsn_set_orig(b, rc, g->orig, strlen(g->orig));
 }
@@ -380,12 +385,14 @@ static void dsn_action(struct rbuild *b, struct report_rcpt *rc,
     rbuild_str_nonul(b, &rc->action, a, n);
 }
 
-static void dsn_rcpt_field(struct rbuild *b, struct report_rcpt *rc,
+static void dsn_rcpt_field(struct rbuild *b, const struct dsn_group *g,
                            enum dsn_name id, const char *v, size_t vl)
 {
+    struct report_rcpt *rc = g->rc;
+
     if (id == DN_ACTION) {
         dsn_action(b, rc, v, vl);
-    } else if (id == DN_STATUS) {
+    } else if (id == DN_STATUS && !g->again) {
         char st[16], old[16];
         memcpy(old, rc->status, sizeof old);
         rc->status[0] = '\0'; /* the field beats the diagnostic */
@@ -478,7 +485,7 @@ static void dsn_field(struct rbuild *b, struct dsn_group *g,
         return;
     }
     if (g->rc != NULL)
-        dsn_rcpt_field(b, g->rc, id, v, vl);
+        dsn_rcpt_field(b, g, id, v, vl);
     else
         dsn_message_field(b, id, v, vl);
 }
@@ -636,7 +643,7 @@ static void dsn_one(struct rbuild *b, struct dsn_group *g,
         return; /* nothing reads them: not even unfolded */
     if (dsn_read_raw(id, f->value_len)) {
         if (g->rc != NULL) /* else no reader, as in dsn_field() */
-            dsn_rcpt_field(b, g->rc, id, f->value, f->value_len);
+            dsn_rcpt_field(b, g, id, f->value, f->value_len);
         return;
     }
     size_t vl;

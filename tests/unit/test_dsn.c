@@ -469,6 +469,42 @@ static void test_dsn_folded_action_status(void **state)
     }
 }
 
+/* A Final-Recipient reported by two groups (an alias whose expansions
+ * failed for different reasons) keeps its first group's status with its
+ * first group's diagnostic, in either order of Status and Diagnostic-Code. */
+static void test_dsn_recipient_twice(void **state)
+{
+    static const char *const body[] = {
+        "Final-Recipient: rfc822; team@example.org\n"
+        "Action: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <a@example.net>... User unknown\n\n"
+        "Final-Recipient: rfc822; team@example.org\n"
+        "Action: failed\nStatus: 5.2.2\n"
+        "Diagnostic-Code: smtp; 552 5.2.2 <b@example.com>: Mailbox full\n",
+        "Final-Recipient: rfc822; team@example.org\n"
+        "Action: failed\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <a@example.net>... User unknown\n"
+        "Status: 5.1.1\n\n"
+        "Final-Recipient: rfc822; team@example.org\n"
+        "Action: failed\n"
+        "Diagnostic-Code: smtp; 552 5.2.2 <b@example.com>: Mailbox full\n"
+        "Status: 5.2.2\n"};
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t k = 0; k < sizeof body / sizeof *body; k++) {
+        struct report *r = calloc(1, sizeof *r);
+        struct rbuild b = {.r = r, .lim = &lim};
+        assert_non_null(r);
+        assert_int_equal(dsn_parse(&b, body[k], strlen(body[k])), 2);
+        assert_int_equal(r->nrcpts, 1);
+        assert_string_equal(r->rcpts[0].status, "5.1.1");
+        assert_non_null(strstr(r->rcpts[0].diagnostic, "User unknown"));
+        report_free(&r);
+    }
+}
+
 /* dsn_skip_type() as first written: blanks, up to 24 letters, digits, '-'
  * or '_', then a ';'. */
 static const char *ref_skip_type(const char *v, size_t len)
@@ -651,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_dsn_group_of_many_fields),
         cmocka_unit_test(test_dsn_names_any_case),
         cmocka_unit_test(test_dsn_folded_action_status),
+        cmocka_unit_test(test_dsn_recipient_twice),
         cmocka_unit_test(test_skip_type_as_reference),
         cmocka_unit_test(test_dsn_values_as_unfolded),
     };
