@@ -2901,6 +2901,14 @@ static const struct reply_row rows[] = {
      "a delivery status notification.", N, "delivered", false},
     {"Het e-mailadres dat u hebt ingevoerd, is niet gevonden. Controleer "
      "het adres van de ontvanger.", H, "user_unknown", false},
+    {"451 4.7.1 Te veel berichten verstuurd, probeer het later opnieuw",
+     X, "rate_limited", false},
+    {"421 Trop de messages envoy\xc3\xa9s, r\xc3\xa9essayez plus tard",
+     X, "rate_limited", false},
+    {"blocked: the recipient previously reported your messages as spam",
+     H, "suppressed", false},
+    {"A complaint was received for your message to <ann@example.org>: the "
+     "recipient marked it as spam", N, "feedback", false},
 };
 
 int main(void)
