@@ -2909,6 +2909,17 @@ static const struct reply_row rows[] = {
      H, "suppressed", false},
     {"A complaint was received for your message to <ann@example.org>: the "
      "recipient marked it as spam", N, "feedback", false},
+    {"bounceType: Permanent, bounceSubType: NoEmail", H, "user_unknown",
+     false},
+    {"bounceType=Permanent bounceSubType=OnAccountSuppressionList", H,
+     "suppressed", false},
+    {"bounceType: Transient, bounceSubType: AttachmentRejected", X,
+     "content", false},
+    {"bounceType: Transient, bounceSubType: MessageTooLarge", X,
+     "message_too_large", false},
+    {"reject_reason: invalid-sender", X, "sender_rejected", false},
+    {"Message accepted: 250 2.0.0 Ok: queued as 4XyT1", N, "delivered",
+     false},
 };
 
 int main(void)
