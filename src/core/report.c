@@ -66,6 +66,9 @@ struct report_ctx {
     bool conversation; /* a reply: "Re:" (report_top()) */
     bool answering;    /* In-Reply-To: or References:, or a ticket system's
                           tag in the Subject: it answers a message */
+    bool personal;     /* no mark of an automatic message (Auto-Submitted:
+                          but "no", Precedence:, X-Autoreply: ...) and no
+                          Subject of a forward: a person wrote it */
     bool sure_autoreply; /* those or any Auto-Submitted but "no", and a
                             Subject that starts as an automatic reply's,
                             or with a ticket system's tag ("[Ticket #4812]") */
@@ -663,6 +666,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     bool automatic = c->hard_autoreply ||
                      (w[T_AUTOSUB].found &&
                       !report_hdr_has(&w[T_AUTOSUB], "no"));
+    c->personal = !automatic && !w[T_PRECEDENCE].found &&
+                  !(r->subject != NULL && report_forward_prefix(r->subject));
     c->sure_autoreply = automatic && r->subject != NULL &&
                         (report_autoreply_prefix(r->subject) ||
                          report_ticket_tag(r->subject));
@@ -1701,7 +1706,7 @@ static void report_text_decide(struct report_ctx *c)
      * message, that quotes a failure it was sent ("> <a@b>: ... said: 550
      * 5.1.1 ..."), from no mail system: the quote is no failure of its
      * own */
-    if ((c->hard_autoreply || c->answering) && listed == 0 &&
+    if ((c->hard_autoreply || c->answering || c->personal) && listed == 0 &&
         c->xfailed == NULL && !textbounce_sender_role(c->from_addr) &&
         report_all_quoted(r, c->nt.text, cut)) {
         r->nrcpts = 0;

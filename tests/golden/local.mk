@@ -211,3 +211,4 @@ EXTRA_DIST += tests/golden/autoreply-casella-it.eml tests/golden/autoreply-casel
 EXTRA_DIST += tests/golden/forward-inline-twice.eml tests/golden/forward-inline-twice.ref
 EXTRA_DIST += tests/golden/exchange-display-name.eml tests/golden/exchange-display-name.ref
 EXTRA_DIST += tests/golden/platform-bouncing.eml tests/golden/platform-bouncing.ref
+EXTRA_DIST += tests/golden/person-quotes-bounce.eml tests/golden/person-quotes-bounce.ref
