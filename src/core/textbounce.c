@@ -325,6 +325,9 @@ static const char *const tb_fail_intl_words[] = {
     "teslim edil",
     /* Hungarian */
     "nem siker",
+    /* Romanian: error, could not (one, several), undelivered, does not
+     * exist */
+    "eroare", "nu a putut", "nu au putut", "nelivrat", "inexistent",
     /* Japanese: does not exist, cannot be found, cannot, capacity */
     "\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
     "\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3"
