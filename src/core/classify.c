@@ -799,6 +799,46 @@ static void mask_lookup_names(char *text, size_t len)
     }
 }
 
+#define SUBJECT_MASK_MAX 256 /* bytes of a quoted Subject masked */
+
+/* Does a label other than a Subject's ("Sent:", "Date:", "To:", "From:",
+ * "Cc:"), after a blank, start at t[i] (len bytes in all)? */
+static bool next_label_at(const char *t, size_t len, size_t i)
+{
+    static const char *const label[] = {
+        "sent:", "date:", "to:", "from:", "cc:"};
+
+    if (i == 0 || t[i - 1] != ' ')
+        return false;
+    for (size_t k = 0; k < sizeof label / sizeof label[0]; k++) {
+        size_t n = strlen(label[k]);
+        if (len - i >= n && strncasecmp(t + i, label[k], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Masks the Subject a notice quotes between its labels ("... Subject:
+ * Your mailbox is full Sent: 03/07/2024 ..."): the words of the mail that
+ * failed, not of its failure.  A Subject that opens the text stays (an
+ * automatic reply's own, which rules read), and so does one that no label
+ * follows within SUBJECT_MASK_MAX bytes (where it ends is unknown). */
+static void mask_quoted_subjects(char *text, size_t len)
+{
+    for (size_t i = 1; i + 8 < len; i++) {
+        if (text[i - 1] != ' ' || (text[i] | 0x20) != 's' ||
+            strncasecmp(text + i, "subject:", 8) != 0)
+            continue;
+        size_t b = i + 8, e = b;
+        while (e < len && e - b < SUBJECT_MASK_MAX &&
+               !next_label_at(text, len, e))
+            e++;
+        if (e < len && e - b < SUBJECT_MASK_MAX)
+            mask_span(text, b, e);
+        i = e;
+    }
+}
+
 /* Masks the names that only say where mail went, so that no rule reads a
  * cause in them: addresses ("spam@", "userunknown@"), the host of a
  * "host NAME[ip]" or "host NAME [ip]" ("mx.spamexperts.example"), and any
@@ -817,6 +857,7 @@ static void mask_names(char *text, size_t len)
     mask_url_paths(text, len);
     mask_lookup_names(text, len);
     mask_display_names(text, len);
+    mask_quoted_subjects(text, len);
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
         size_t h = e; /* the host name before "[ip]", after "host " */
