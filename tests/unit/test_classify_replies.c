@@ -2920,6 +2920,17 @@ static const struct reply_row rows[] = {
     {"reject_reason: invalid-sender", X, "sender_rejected", false},
     {"Message accepted: 250 2.0.0 Ok: queued as 4XyT1", N, "delivered",
      false},
+    {"<b.hoffmann@example.de>: delivered via dovecot service", N,
+     "delivered", false},
+    {"452 4.3.1 Insufficient system resources "
+     "(SMTPReceive.ResourceThrottled)", S, "system_full", false},
+    {"550 5.5.0 Le compte du destinataire est bloque. The recipient "
+     "account isn't enabled.", H, "mailbox_disabled", false},
+    {"Your message did not reach some or all of the intended recipients. "
+     "Subject: Spam report: 12 messages blocked Sent: 03/07/2024 10:12 "
+     "The following recipient(s) could not be reached: Ann Lee on "
+     "03/07/2024 10:12 The e-mail account does not exist at the "
+     "organization this message was sent to.", H, "user_unknown", false},
 };
 
 int main(void)
