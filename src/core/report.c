@@ -63,6 +63,8 @@ struct report_ctx {
     bool list_admin;   /* X-List-Administrivia: yes, a list manager's own
                           notice (Mailman's bounce notices among them) */
     bool list_digest;  /* a list's digest (list_mail, "digest") */
+    bool cron_output;  /* X-Cron-Env: the output of a cron job (a log
+                          summary that lists bounces, say) */
     bool conversation; /* a reply: "Re:" (report_top()) */
     bool answering;    /* In-Reply-To: or References:, or a ticket system's
                           tag in the Subject: it answers a message */
@@ -617,7 +619,7 @@ static bool report_held_digest(const char *subject, const char *from)
 enum {
     T_FROM, T_SUBJECT, T_MSGID, T_TO, T_CTYPE, T_AUTOSUB, T_XAUTOREPLY,
     T_XAUTORESPOND, T_PRECEDENCE, T_APPLE, T_XFAILED, T_LISTID, T_LISTUNSUB,
-    T_INREPLYTO, T_REFERENCES, T_ADMIN, T_N
+    T_INREPLYTO, T_REFERENCES, T_ADMIN, T_CRON, T_N
 };
 
 static void report_top(struct report_ctx *c, const struct mime_part *p)
@@ -637,7 +639,8 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
         [T_LISTUNSUB] = HDR_WANT("List-Unsubscribe"),
         [T_INREPLYTO] = HDR_WANT("In-Reply-To"),
         [T_REFERENCES] = HDR_WANT("References"),
-        [T_ADMIN] = HDR_WANT("X-List-Administrivia")};
+        [T_ADMIN] = HDR_WANT("X-List-Administrivia"),
+        [T_CRON] = HDR_WANT("X-Cron-Env")};
     char v[256];
 
     hdr_index_pick(p->fields, w, T_N);
@@ -676,6 +679,7 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
                    w[T_XFAILED].f.value_len);
     c->list_mail = w[T_LISTID].found || w[T_LISTUNSUB].found;
     c->list_admin = report_hdr_has(&w[T_ADMIN], "yes");
+    c->cron_output = w[T_CRON].found;
     c->list_digest = c->list_mail && r->subject != NULL &&
                      report_has_word(r->subject, "digest");
     /* an answer, no message forwarded (whose notice is one: Sisimai's
@@ -1848,7 +1852,7 @@ static void report_decide(struct report_ctx *c)
         (r->subject != NULL && report_held_digest(r->subject, r->from));
     if (discussion)
         report_addrs(c);
-    if (c->list_digest)
+    if (c->list_digest || (c->cron_output && !c->is_dsn))
         return;
     if (discussion && !c->is_dsn && !textbounce_sender_role(c->from_addr)) {
         if (!report_list_manager(c))

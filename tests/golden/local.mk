@@ -212,3 +212,4 @@ EXTRA_DIST += tests/golden/forward-inline-twice.eml tests/golden/forward-inline-
 EXTRA_DIST += tests/golden/exchange-display-name.eml tests/golden/exchange-display-name.ref
 EXTRA_DIST += tests/golden/platform-bouncing.eml tests/golden/platform-bouncing.ref
 EXTRA_DIST += tests/golden/person-quotes-bounce.eml tests/golden/person-quotes-bounce.ref
+EXTRA_DIST += tests/golden/cron-log-summary.eml tests/golden/cron-log-summary.ref
