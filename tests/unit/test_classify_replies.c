@@ -2946,6 +2946,15 @@ static const struct reply_row rows[] = {
      "\xe5\xbd\xa2\xe5\xbc\x8f\xe3\x81\x8c\xe6\xad\xa3\xe3\x81\x97"
      "\xe3\x81\x8f\xe3\x81\x82\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b"
      "\xe3\x82\x93", H, "address_invalid", false},
+    {"451 Sender rate overlimit - 105.3 / 1h / per_mail", X, "rate_limited",
+     false},
+    {"550 5.7.1 Konto odbiorcy jest nieaktywne", H, "mailbox_disabled",
+     false},
+    {"Die Nachricht konnte nicht zugestellt werden, da die Dom\xc3\xa4ne "
+     "des Empf\xc3\xa4ngers nicht gefunden wurde.", H, "domain_not_found",
+     false},
+    {"The message you sent was too large to be delivered.", X,
+     "message_too_large", false},
 };
 
 int main(void)
