@@ -2954,7 +2954,8 @@ static const struct reply_row rows[] = {
      "des Empf\xc3\xa4ngers nicht gefunden wurde.", H, "domain_not_found",
      false},
     {"The message you sent was too large to be delivered.", X,
-     "message_too_large", false},
+     "message_too_large", false},    {"Recipient address: bo@nordfjord.example Reason: Illegal host/domain "
+     "name found", H, "domain_not_found", false},
 };
 
 int main(void)
