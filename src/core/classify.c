@@ -799,6 +799,59 @@ static void mask_lookup_names(char *text, size_t len)
     }
 }
 
+/* Masks the values of an X.500 name's parts ("/o=ExchangeLabs/ou=...
+ * /cn=Recipients/cn=4f1c-spamfilter"), the path Exchange gives of a
+ * mailbox: names, not causes.  A value ends at the next '/', a quote or
+ * the end of the text. */
+static void mask_x500_values(char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    while ((p = memchr(p, '/', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - text) + 1, k = i;
+        p++;
+        while (k < len && k - i < 3 && ascii_letter(text[k]))
+            k++;
+        if (k == i || k >= len || text[k] != '=')
+            continue;
+        size_t e = k + 1;
+        while (e < len && text[e] != '/' && text[e] != '\'' && text[e] != '"')
+            e++;
+        mask_span(text, k + 1, e);
+    }
+}
+
+/* Masks the host name that follows "domain ", "lookup of " or "not
+ * found: " ("the domain spamfilter-example.net couldn't be found", "lookup
+ * of virus-labs.example responded"): a name said to be the domain, whose
+ * words are no cause.  (Names of two labels stay elsewhere: some name
+ * their cause, "spamhaus.org".) */
+static void mask_named_domains(char *text, size_t len)
+{
+    static const char *const lead[] = {"domain ", "domain name ", "lookup of ",
+                                       "not found: "};
+
+    for (size_t i = 0; i < len; i++) {
+        char c = (char)(text[i] | 0x20);
+        if (c != 'd' && c != 'l' && c != 'n')
+            continue;
+        if (i > 0 && ascii_letter(text[i - 1]))
+            continue;
+        for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++) {
+            size_t n = strlen(lead[k]), s = i + n, e = s;
+            if (len - i < n || strncasecmp(text + i, lead[k], n) != 0)
+                continue;
+            bool dot = false;
+            for (; e < len && host_char(text[e]); e++)
+                dot = dot || text[e] == '.';
+            if (e > s && text[e - 1] == '.')
+                e--; /* a sentence's end */
+            if (dot && e > s && text[s] != '.' && ascii_letter(text[e - 1]))
+                mask_span(text, s, e);
+        }
+    }
+}
+
 #define SUBJECT_MASK_MAX 256 /* bytes of a quoted Subject masked */
 
 /* Does a label other than a Subject's ("Sent:", "Date:", "To:", "From:",
@@ -858,6 +911,8 @@ static void mask_names(char *text, size_t len)
     mask_lookup_names(text, len);
     mask_display_names(text, len);
     mask_quoted_subjects(text, len);
+    mask_x500_values(text, len);
+    mask_named_domains(text, len);
     while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
         size_t b = (size_t)(p - text), e = b > 0 && text[b - 1] == ' ' ? b - 1 : b;
         size_t h = e; /* the host name before "[ip]", after "host " */
