@@ -213,3 +213,4 @@ EXTRA_DIST += tests/golden/exchange-display-name.eml tests/golden/exchange-displ
 EXTRA_DIST += tests/golden/platform-bouncing.eml tests/golden/platform-bouncing.ref
 EXTRA_DIST += tests/golden/person-quotes-bounce.eml tests/golden/person-quotes-bounce.ref
 EXTRA_DIST += tests/golden/cron-log-summary.eml tests/golden/cron-log-summary.ref
+EXTRA_DIST += tests/golden/autoreply-closed-sv.eml tests/golden/autoreply-closed-sv.ref

@@ -2955,7 +2955,24 @@ static const struct reply_row rows[] = {
      false},
     {"The message you sent was too large to be delivered.", X,
      "message_too_large", false},    {"Recipient address: bo@nordfjord.example Reason: Illegal host/domain "
-     "name found", H, "domain_not_found", false},
+     "name found", H, "domain_not_found", false},    {"554 5.2.2 mailbox full; Cannot open mailbox /o=ExchangeLabs/ou=Exchange "
+     "Administrative Group/cn=Recipients/cn=4f1c9a2e-spamfilter.", S,
+     "mailbox_full", false},
+    {"550 5.1.2 Bad destination system address: domain virus-labs.example "
+     "does not exist", H, "domain_not_found", false},
+    {"DNS type 'mx' lookup of spamfilter-example.net responded with code "
+     "NXDOMAIN Domain name not found: spamfilter-example.net", H,
+     "domain_not_found", false},
+    {"501 <@mx.example.net>: missing or malformed local part (expected word "
+     "or \"<\")", H, "address_invalid", false},
+    {"550 Header syntax Error: missing or malformed local part (expected "
+     "word or \"<\") in \"From:\" header", X, "syntax", false},
+    {"<frank@example.com>: delivery via smtp.example.org[198.51.100.85]:587: "
+     "250 Great success", N, "delivered", false},
+    {"550 5.1.1 me@onenote.example: Sender not registered.", X,
+     "sender_rejected", false},
+    {"550 5.7.1 AT&T no longer supports email-to-text", H,
+     "mailbox_disabled", false},
 };
 
 int main(void)
