@@ -2972,7 +2972,17 @@ static const struct reply_row rows[] = {
     {"550 5.1.1 me@onenote.example: Sender not registered.", X,
      "sender_rejected", false},
     {"550 5.7.1 AT&T no longer supports email-to-text", H,
-     "mailbox_disabled", false},
+     "mailbox_disabled", false},    {"550 5.7.1 Mottagaren \xc3\xa4r ok\xc3\xa4nd p\xc3\xa5 denna server",
+     H, "user_unknown", false},
+    {"550 5.7.1 Destinat\xc3\xa1rio desconhecido neste servidor", H,
+     "user_unknown", false},
+    {"550 5.7.1 \xd8\xa7\xd9\x84\xd9\x85\xd8\xb3\xd8\xaa\xd8\xae\xd8\xaf"
+     "\xd9\x85 \xd8\xba\xd9\x8a\xd8\xb1 \xd9\x85\xd8\xb9\xd8\xb1\xd9\x88"
+     "\xd9\x81", H, "user_unknown", false},
+    {"450 4.7.1 Hallnimekiri: kiri ajutiselt tagasi l\xc3\xbckatud", S,
+     "greylisted", false},
+    {"Automaatvastus: Olen puhkusel kuni 10. juulini.", N, "vacation",
+     false},
 };
 
 int main(void)
