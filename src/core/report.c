@@ -1187,14 +1187,30 @@ static bool report_named_local(const struct report_ctx *c, const char *text,
     return found > 0;
 }
 
+/* The one address a notice's Subject names ("Undeliverable: Your invoice
+ * to a@b"), into out (cap bytes), when it is neither the notice's own
+ * sender or recipient nor a list's: a notice that returns no original
+ * and names nobody in its prose names its recipient there. */
+static bool report_subject_rcpt(const struct report_ctx *c, char *out,
+                                size_t cap)
+{
+    const char *sj = c->b.r->subject;
+
+    return sj != NULL && report_one_addr(sj, strlen(sj), out, cap) &&
+           strcasecmp(out, c->from_addr) != 0 &&
+           strcasecmp(out, c->to_addr) != 0 && !report_list_role(out) &&
+           !textbounce_sender_role(out);
+}
+
 static bool report_list_manager(const struct report_ctx *c);
 static bool report_list_refused(struct report_ctx *c);
 
 /* Last resorts for a notice that names nobody in its prose: DSN fields
  * pasted as text, a delivery-status part of an enclosed notice, a notice
  * forwarded inline or as an attachment, the envelope recipient of the
- * returned original, its
- * lone To: (one without a Cc: that may name the one who failed). */
+ * returned original, its lone To: (one without a Cc: that may name the
+ * one who failed), the address of the original's To: or Cc: the notice
+ * names by local part or display name, the one address of its Subject. */
 static const char *report_fallback(struct report_ctx *c, size_t orig)
 {
     struct report *r = c->b.r;
@@ -1239,6 +1255,8 @@ static const char *report_fallback(struct report_ctx *c, size_t orig)
                                   orig < c->nt.len ? orig : c->nt.len, a,
                                   sizeof a) &&
                !report_list_role(a)) {
+        rc = rbuild_rcpt(&c->b, a, strlen(a), NULL);
+    } else if (report_subject_rcpt(c, a, sizeof a)) {
         rc = rbuild_rcpt(&c->b, a, strlen(a), NULL);
     }
     if (rc != NULL) { /* what the notice says is all there is: the failed

@@ -214,3 +214,4 @@ EXTRA_DIST += tests/golden/platform-bouncing.eml tests/golden/platform-bouncing.
 EXTRA_DIST += tests/golden/person-quotes-bounce.eml tests/golden/person-quotes-bounce.ref
 EXTRA_DIST += tests/golden/cron-log-summary.eml tests/golden/cron-log-summary.ref
 EXTRA_DIST += tests/golden/autoreply-closed-sv.eml tests/golden/autoreply-closed-sv.ref
+EXTRA_DIST += tests/golden/subject-names-rcpt.eml tests/golden/subject-names-rcpt.ref
