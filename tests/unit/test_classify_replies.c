@@ -2982,7 +2982,8 @@ static const struct reply_row rows[] = {
     {"450 4.7.1 Hallnimekiri: kiri ajutiselt tagasi l\xc3\xbckatud", S,
      "greylisted", false},
     {"Automaatvastus: Olen puhkusel kuni 10. juulini.", N, "vacation",
-     false},
+     false},    {"The student e-mail account t.weber@student.uni-nordheim.example.edu "
+     "has been closed.", H, "mailbox_disabled", false},
 };
 
 int main(void)
