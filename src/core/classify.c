@@ -799,10 +799,22 @@ static void mask_lookup_names(char *text, size_t len)
     }
 }
 
+/* Is t[i..k) the type of a part of an X.500 name: "o", "ou", "cn", "dc"
+ * or "c", any case? */
+static bool x500_type(const char *t, size_t i, size_t k)
+{
+    static const char *const type[] = {"o", "ou", "cn", "dc", "c"};
+
+    for (size_t n = 0; n < sizeof type / sizeof type[0]; n++)
+        if (strlen(type[n]) == k - i && strncasecmp(t + i, type[n], k - i) == 0)
+            return true;
+    return false;
+}
+
 /* Masks the values of an X.500 name's parts ("/o=ExchangeLabs/ou=...
  * /cn=Recipients/cn=4f1c-spamfilter"), the path Exchange gives of a
- * mailbox: names, not causes.  A value ends at the next '/', a quote or
- * the end of the text. */
+ * mailbox: names, not causes.  A value ends at the next '/', a quote, a
+ * sentence's end (". ") or the end of the text. */
 static void mask_x500_values(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -812,10 +824,11 @@ static void mask_x500_values(char *text, size_t len)
         p++;
         while (k < len && k - i < 3 && ascii_letter(text[k]))
             k++;
-        if (k == i || k >= len || text[k] != '=')
+        if (k >= len || text[k] != '=' || !x500_type(text, i, k))
             continue;
         size_t e = k + 1;
-        while (e < len && text[e] != '/' && text[e] != '\'' && text[e] != '"')
+        while (e < len && text[e] != '/' && text[e] != '\'' && text[e] != '"' &&
+               !(text[e] == '.' && (e + 1 == len || text[e + 1] == ' ')))
             e++;
         mask_span(text, k + 1, e);
     }
