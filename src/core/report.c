@@ -1026,20 +1026,47 @@ static bool report_pasted_forward(const char *t, size_t len)
     return false;
 }
 
+/* Does the line at t[0..len) say that a mail client pasted a message
+ * below it ("-----Original Message-----", "-------- Forwarded Message
+ * --------", Outlook's localised "-----Ursprüngliche Nachricht-----" ...)?
+ * A mail system's "Below this line is a copy of the message" does not. */
+static bool report_pasted_marker(const char *t, size_t len)
+{
+    static const char *const mark[] = {"original message",
+                                       "forwarded message",
+                                       "urspr\xc3\xbcngliche nachricht",
+                                       "message d'origine",
+                                       "mensaje original",
+                                       "messaggio originale",
+                                       "oorspronkelijk bericht",
+                                       "mensagem original"};
+    const char *nl = memchr(t, '\n', len);
+    size_t ll = nl != NULL ? (size_t)(nl - t) : len;
+
+    for (size_t k = 0; k < sizeof mark / sizeof mark[0]; k++)
+        if (report_find(t, ll, 0, mark[k], strlen(mark[k])) < ll)
+            return true;
+    return false;
+}
+
 /* Recipients of a forwarded notice pasted inline at text[orig..].  A
  * forward of a forward pasted below it ("FW: Undeliverable", sent on
- * again as "FW: FW: Undeliverable") is followed down to the message it
- * forwards: the notice is there, and the addresses of the forwards' own
- * header lines are the people who passed it on. */
+ * again as "FW: FW: Undeliverable" under "-----Original Message-----")
+ * is followed down to the message it forwards: the notice is there, and
+ * the addresses of the forwards' own header lines are the people who
+ * passed it on.  Only a mail client's marker leads down: below a mail
+ * system's ("Below this line is a copy of the message") is the original
+ * the notice returns, not the notice. */
 static const char *report_inline(struct report_ctx *c, size_t orig)
 {
     for (int hop = 0;
          hop < REPORT_INLINE_HOPS && orig < c->nt.len &&
          report_pasted_forward(c->nt.text + orig, c->nt.len - orig);
          hop++) {
-        size_t next;
-        (void)textbounce_cut(c->nt.text + orig, c->nt.len - orig, &next);
-        if (next >= c->nt.len - orig)
+        const char *t = c->nt.text + orig;
+        size_t rest = c->nt.len - orig, next;
+        size_t cut = textbounce_cut(t, rest, &next);
+        if (next >= rest || !report_pasted_marker(t + cut, rest - cut))
             break;
         orig += next;
     }
@@ -1110,7 +1137,9 @@ static bool report_common_local(const char *lp, size_t n)
     return false;
 }
 
-#define REPORT_NAME_MIN 5 /* bytes of a display name looked for */
+#define REPORT_NAME_MIN 5      /* bytes of a display name looked for */
+#define REPORT_NAME_MAX 64     /* at most, as a local part's */
+#define REPORT_NAME_SCAN 16384 /* bytes of the prose searched for one */
 
 static bool report_name_blank(char c)
 {
@@ -1122,7 +1151,8 @@ static bool report_name_blank(char c)
  * has in a To: or Cc: field v ("Helen Carter <h.c@example.com>", or
  * quoted, "\"Carter, Helen\" <...>"), as words of its own ("Helen Carter
  * on 03/07/2024 10:12")?  Only a name of two words or more, of
- * REPORT_NAME_MIN bytes at least, is looked for. */
+ * REPORT_NAME_MIN to REPORT_NAME_MAX bytes, is looked for, in the first
+ * REPORT_NAME_SCAN bytes of the text. */
 static bool report_display_named(const char *text, size_t len, const char *v,
                                  size_t st)
 {
@@ -1146,10 +1176,11 @@ static bool report_display_named(const char *text, size_t len, const char *v,
         b++;
     while (e > b && report_name_blank(v[e - 1]))
         e--;
-    if (e - b < REPORT_NAME_MIN || memchr(v + b, ' ', e - b) == NULL ||
-        memchr(v + b, '@', e - b) != NULL)
+    if (e - b < REPORT_NAME_MIN || e - b > REPORT_NAME_MAX ||
+        memchr(v + b, ' ', e - b) == NULL || memchr(v + b, '@', e - b) != NULL)
         return false;
-    return report_local_word(text, len, v + b, e - b);
+    return report_local_word(
+        text, len < REPORT_NAME_SCAN ? len : REPORT_NAME_SCAN, v + b, e - b);
 }
 
 /* The one address of the returned original's To: and Cc: whose local part

@@ -215,3 +215,4 @@ EXTRA_DIST += tests/golden/person-quotes-bounce.eml tests/golden/person-quotes-b
 EXTRA_DIST += tests/golden/cron-log-summary.eml tests/golden/cron-log-summary.ref
 EXTRA_DIST += tests/golden/autoreply-closed-sv.eml tests/golden/autoreply-closed-sv.ref
 EXTRA_DIST += tests/golden/subject-names-rcpt.eml tests/golden/subject-names-rcpt.ref
+EXTRA_DIST += tests/golden/forward-gmail-inside.eml tests/golden/forward-gmail-inside.ref
