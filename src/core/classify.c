@@ -814,7 +814,9 @@ static bool x500_type(const char *t, size_t i, size_t k)
 /* Masks the values of an X.500 name's parts ("/o=ExchangeLabs/ou=...
  * /cn=Recipients/cn=4f1c-spamfilter"), the path Exchange gives of a
  * mailbox: names, not causes.  A value ends at the next '/', a quote, a
- * sentence's end (". ") or the end of the text. */
+ * sentence's end (". ") or the end of the text; one of "cn" (the last
+ * part, a mailbox's name, after which the reason may go on) at a blank
+ * too. */
 static void mask_x500_values(char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -827,7 +829,9 @@ static void mask_x500_values(char *text, size_t len)
         if (k >= len || text[k] != '=' || !x500_type(text, i, k))
             continue;
         size_t e = k + 1;
+        bool cn = k - i == 2 && (text[i] | 0x20) == 'c';
         while (e < len && text[e] != '/' && text[e] != '\'' && text[e] != '"' &&
+               !(cn && text[e] == ' ') &&
                !(text[e] == '.' && (e + 1 == len || text[e + 1] == ' ')))
             e++;
         mask_span(text, k + 1, e);
@@ -854,12 +858,12 @@ static void mask_named_domains(char *text, size_t len)
             size_t n = strlen(lead[k]), s = i + n, e = s;
             if (len - i < n || strncasecmp(text + i, lead[k], n) != 0)
                 continue;
-            bool dot = false;
-            for (; e < len && host_char(text[e]); e++)
-                dot = dot || text[e] == '.';
+            while (e < len && host_char(text[e]))
+                e++;
             if (e > s && text[e - 1] == '.')
-                e--; /* a sentence's end */
-            if (dot && e > s && text[s] != '.' && ascii_letter(text[e - 1]))
+                e--; /* a sentence's end, no part of the name */
+            if (e > s && text[s] != '.' && ascii_letter(text[e - 1]) &&
+                memchr(text + s, '.', e - s) != NULL)
                 mask_span(text, s, e);
         }
     }

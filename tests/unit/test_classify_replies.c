@@ -2983,7 +2983,11 @@ static const struct reply_row rows[] = {
      "greylisted", false},
     {"Automaatvastus: Olen puhkusel kuni 10. juulini.", N, "vacation",
      false},    {"The student e-mail account t.weber@student.uni-nordheim.example.edu "
-     "has been closed.", H, "mailbox_disabled", false},
+     "has been closed.", H, "mailbox_disabled", false},    {"451 4.7.1 Sender domain greylisted.", S, "greylisted", false},
+    {"554 5.7.1 Sender domain blacklisted.", X, "blocklisted", false},
+    {"550 5.1.1 /o=Org/ou=Exchange Administrative Group "
+     "(FYDIBOHF23SPDLT)/cn=Recipients/cn=jdoe mailbox disabled", H,
+     "mailbox_disabled", false},
 };
 
 int main(void)
