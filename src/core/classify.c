@@ -799,16 +799,15 @@ static void mask_lookup_names(char *text, size_t len)
     }
 }
 
-/* Is t[i..k) the type of a part of an X.500 name: "o", "ou", "cn", "dc"
- * or "c", any case? */
+/* Is t[i..k) the type of a part of an X.500 name: "ou", "cn", "dc", "o"
+ * or "c", any case?  (The longer first: stem_at() takes the first that
+ * starts there.) */
 static bool x500_type(const char *t, size_t i, size_t k)
 {
-    static const char *const type[] = {"o", "ou", "cn", "dc", "c"};
+    static const struct lit type[] = {LIT("ou"), LIT("cn"), LIT("dc"), LIT("o"),
+                                      LIT("c")};
 
-    for (size_t n = 0; n < sizeof type / sizeof type[0]; n++)
-        if (strlen(type[n]) == k - i && strncasecmp(t + i, type[n], k - i) == 0)
-            return true;
-    return false;
+    return stem_at(t, i, k, type, sizeof type / sizeof type[0]) == k - i;
 }
 
 /* Masks the values of an X.500 name's parts ("/o=ExchangeLabs/ou=...
@@ -845,27 +844,25 @@ static void mask_x500_values(char *text, size_t len)
  * their cause, "spamhaus.org".) */
 static void mask_named_domains(char *text, size_t len)
 {
-    static const char *const lead[] = {"domain ", "domain name ", "lookup of ",
-                                       "not found: "};
+    /* the longer first: stem_at() takes the first that starts there */
+    static const struct lit lead[] = {LIT("domain name "), LIT("domain "),
+                                      LIT("lookup of "), LIT("not found: ")};
 
     for (size_t i = 0; i < len; i++) {
-        char c = (char)(text[i] | 0x20);
-        if (c != 'd' && c != 'l' && c != 'n')
+        size_t n =
+            i > 0 && ascii_letter(text[i - 1])
+                ? 0
+                : stem_at(text, i, len, lead, sizeof lead / sizeof *lead);
+        if (n == 0)
             continue;
-        if (i > 0 && ascii_letter(text[i - 1]))
-            continue;
-        for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++) {
-            size_t n = strlen(lead[k]), s = i + n, e = s;
-            if (len - i < n || strncasecmp(text + i, lead[k], n) != 0)
-                continue;
-            while (e < len && host_char(text[e]))
-                e++;
-            if (e > s && text[e - 1] == '.')
-                e--; /* a sentence's end, no part of the name */
-            if (e > s && text[s] != '.' && ascii_letter(text[e - 1]) &&
-                memchr(text + s, '.', e - s) != NULL)
-                mask_span(text, s, e);
-        }
+        size_t s = i + n, e = s;
+        while (e < len && host_char(text[e]))
+            e++;
+        if (e > s && text[e - 1] == '.')
+            e--; /* a sentence's end, no part of the name */
+        if (e > s && text[s] != '.' && ascii_letter(text[e - 1]) &&
+            memchr(text + s, '.', e - s) != NULL)
+            mask_span(text, s, e);
     }
 }
 
@@ -875,17 +872,11 @@ static void mask_named_domains(char *text, size_t len)
  * "Cc:"), after a blank, start at t[i] (len bytes in all)? */
 static bool next_label_at(const char *t, size_t len, size_t i)
 {
-    static const char *const label[] = {
-        "sent:", "date:", "to:", "from:", "cc:"};
+    static const struct lit label[] = {LIT("sent:"), LIT("date:"), LIT("to:"),
+                                       LIT("from:"), LIT("cc:")};
 
-    if (i == 0 || t[i - 1] != ' ')
-        return false;
-    for (size_t k = 0; k < sizeof label / sizeof label[0]; k++) {
-        size_t n = strlen(label[k]);
-        if (len - i >= n && strncasecmp(t + i, label[k], n) == 0)
-            return true;
-    }
-    return false;
+    return i > 0 && t[i - 1] == ' ' &&
+           stem_at(t, i, len, label, sizeof label / sizeof label[0]) > 0;
 }
 
 /* Masks the Subject a notice quotes between its labels ("... Subject:

@@ -999,30 +999,24 @@ static const char *report_adopt(struct report_ctx *c, const char *msg,
     return mta;
 }
 
-#define REPORT_INLINE_HOPS 4  /* forwards of a forward followed down */
-#define REPORT_INLINE_LINES 8 /* header lines of a pasted message read */
+#define REPORT_INLINE_HOPS 4   /* forwards of a forward followed down */
+#define REPORT_INLINE_FIELDS 8 /* header fields of a pasted message read */
 
-/* Do the header lines that open t[0..len) (a message pasted into a text
+/* Do the header fields that open t[0..len) (a message pasted into a text
  * after "-----Original Message-----") give a Subject a person's forward
  * has ("FW: Undeliverable: ...")? */
 static bool report_pasted_forward(const char *t, size_t len)
 {
-    size_t p = 0;
+    struct hdr_field f;
+    size_t pos = 0;
+    char v[64];
 
-    for (int k = 0; k < REPORT_INLINE_LINES && p < len; k++) {
-        const char *nl = memchr(t + p, '\n', len - p);
-        size_t ll = nl != NULL ? (size_t)(nl - (t + p)) : len - p;
-        if (ll == 0 || (ll == 1 && t[p] == '\r'))
-            return false; /* the header lines end */
-        if (ll > 8 && strncasecmp(t + p, "subject:", 8) == 0) {
-            char v[64];
-            size_t n = ll - 8 < sizeof v - 1 ? ll - 8 : sizeof v - 1;
-            memcpy(v, t + p + 8, n);
+    for (int k = 0; k < REPORT_INLINE_FIELDS && hdr_next(t, len, &pos, &f); k++)
+        if (f.name_len == 7 && hdr_caseeq(f.name, "Subject", 7)) {
+            size_t n = hdr_unfold(f.value, f.value_len, v, sizeof v - 1);
             v[n] = '\0';
             return report_forward_prefix(v);
         }
-        p += ll + 1;
-    }
     return false;
 }
 
@@ -1041,12 +1035,9 @@ static bool report_pasted_marker(const char *t, size_t len)
                                        "oorspronkelijk bericht",
                                        "mensagem original"};
     const char *nl = memchr(t, '\n', len);
-    size_t ll = nl != NULL ? (size_t)(nl - t) : len;
 
-    for (size_t k = 0; k < sizeof mark / sizeof mark[0]; k++)
-        if (report_find(t, ll, 0, mark[k], strlen(mark[k])) < ll)
-            return true;
-    return false;
+    return report_holds_any(t, nl != NULL ? (size_t)(nl - t) : len, mark,
+                            sizeof mark / sizeof mark[0]);
 }
 
 /* Recipients of a forwarded notice pasted inline at text[orig..].  A
