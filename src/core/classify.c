@@ -848,11 +848,11 @@ static void mask_named_domains(char *text, size_t len)
     static const struct lit lead[] = {LIT("domain name "), LIT("domain "),
                                       LIT("lookup of "), LIT("not found: ")};
 
-    for (size_t i = 0; i < len; i++) {
-        size_t n =
-            i > 0 && ascii_letter(text[i - 1])
-                ? 0
-                : stem_at(text, i, len, lead, sizeof lead / sizeof *lead);
+    for (size_t i = 0; i + 1 < len; i++) {
+        /* every lead has 'o' second: most bytes are passed on that */
+        if ((text[i + 1] | 0x20) != 'o' || (i > 0 && ascii_letter(text[i - 1])))
+            continue;
+        size_t n = stem_at(text, i, len, lead, sizeof lead / sizeof *lead);
         if (n == 0)
             continue;
         size_t s = i + n, e = s;
@@ -886,9 +886,15 @@ static bool next_label_at(const char *t, size_t len, size_t i)
  * follows within SUBJECT_MASK_MAX bytes (where it ends is unknown). */
 static void mask_quoted_subjects(char *text, size_t len)
 {
-    for (size_t i = 1; i + 8 < len; i++) {
-        if (text[i - 1] != ' ' || (text[i] | 0x20) != 's' ||
-            strncasecmp(text + i, "subject:", 8) != 0)
+    /* the ':' is rare: looked for first (at c = i + 7, i >= 1, a byte
+     * after it), the word before it then */
+    for (size_t from = 8; from + 1 < len;) {
+        const char *p = memchr(text + from, ':', len - 1 - from);
+        if (p == NULL)
+            return;
+        size_t c = (size_t)(p - text), i = c - 7;
+        from = c + 1;
+        if (text[i - 1] != ' ' || strncasecmp(text + i, "subject:", 8) != 0)
             continue;
         size_t b = i + 8, e = b;
         while (e < len && e - b < SUBJECT_MASK_MAX &&
@@ -896,7 +902,7 @@ static void mask_quoted_subjects(char *text, size_t len)
             e++;
         if (e < len && e - b < SUBJECT_MASK_MAX)
             mask_span(text, b, e);
-        i = e;
+        from = e + 8; /* the next "subject:" starts after e */
     }
 }
 
