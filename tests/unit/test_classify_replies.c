@@ -2982,12 +2982,55 @@ static const struct reply_row rows[] = {
     {"450 4.7.1 Hallnimekiri: kiri ajutiselt tagasi l\xc3\xbckatud", S,
      "greylisted", false},
     {"Automaatvastus: Olen puhkusel kuni 10. juulini.", N, "vacation",
-     false},    {"The student e-mail account t.weber@student.uni-nordheim.example.edu "
-     "has been closed.", H, "mailbox_disabled", false},    {"451 4.7.1 Sender domain greylisted.", S, "greylisted", false},
+     false},
+    {"The student e-mail account t.weber@student.uni-nordheim.example.edu "
+     "has been closed.", H, "mailbox_disabled", false},
+    {"451 4.7.1 Sender domain greylisted.", S, "greylisted", false},
     {"554 5.7.1 Sender domain blacklisted.", X, "blocklisted", false},
     {"550 5.1.1 /o=Org/ou=Exchange Administrative Group "
      "(FYDIBOHF23SPDLT)/cn=Recipients/cn=jdoe mailbox disabled", H,
      "mailbox_disabled", false},
+    {"421-4.7.23 [198.51.100.23] The sending IP does not match the IP "
+     "address of the hostname specified in the pointer (PTR) record.",
+     X, "require_ptr", false},
+    {"451 4.7.652 The mail server [198.51.100.2] has exceeded the maximum "
+     "number of connections.", X, "too_many_connections", false},
+    {"550 Connection frequency limited. "
+     "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022", X,
+     "too_many_connections", false},
+    {"421 4.7.0 Connection rate limited", X, "rate_limited", false},
+    {"Child process of address_pipe transport returned 127 (could mean "
+     "unable to exec or command does not exist) from command: "
+     "/usr/local/bin/spamcheck-wrapper", S, "mailer_error", false},
+    {"550-5.7.1 [203.0.113.45] Our system has detected that this message is "
+     "not RFC 5322 compliant: 'From' header is missing. To reduce the amount "
+     "of spam sent to Gmail, this message has been blocked.", X,
+     "not_compliant", false},
+    {"550-5.7.1 [192.0.2.8] Messages missing a valid messageId header are "
+     "not 550 5.7.1 accepted.", X, "not_compliant", false},
+    {"550 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 "
+     "compliant and include a valid From address.", X, "not_compliant",
+     false},
+    {"550 5.7.1 Bulk messages must include a List-Unsubscribe header with "
+     "one-click unsubscribe (RFC 8058)", X, "not_compliant", false},
+    {"554 5.6.0 Reject, id=45678-11 - BAD HEADER SECTION: Non-encoded 8-bit "
+     "data", X, "not_compliant", false},
+    {"554 5.7.0 Reject, id=34567-09 - BANNED: .exe,P=p003,L=1,"
+     "M=application/x-msdownload,T=exe", X, "content", false},
+    {"550 5.7.1 Message content rejected: prohibited file extension (.js) "
+     "in attachment", X, "content", false},
+    {"550 5.7.1 Message content rejected", X, "spam_detected", false},
+    {"553 sorry, your envelope sender has been denied (#5.7.1)", X,
+     "sender_rejected", false},
+    {"Cannot send message for 5 days", S, "expired", false},
+    {"retry time not reached for any host after a long failure period", S,
+     "expired", false},
+    {"501 5.1.3 Invalid address", H, "address_invalid", false},
+    {"450 4.7.1 <olga@example.com>: Recipient address rejected: Policy "
+     "rejection; message count quota exceeded", X, "rate_limited", false},
+    {"452 4.2.2 Mailbox quota exceeded: message count limit", S,
+     "mailbox_full", false},
+    {"Unable to chdir to maildir. (#4.2.1)", S, "mailer_error", false},
 };
 
 int main(void)
