@@ -10,8 +10,8 @@
 #define PREFILTER_LEAD 16      /* bytes the second scan reads before mid */
 #define PREFILTER_SPLIT4_MIN 192 /* texts read in four quarters at once */
 #define PREFILTER_NARROW 65536   /* fewer states: a table of uint16_t */
-#define PREFILTER_DEPTH_MIN 12   /* bytes of a literal the automaton reads */
-#define PREFILTER_SHARE 1        /* literals it may leave alike */
+#define PREFILTER_DEPTH_MIN 6    /* bytes of a literal the automaton reads */
+#define PREFILTER_SHARE 8        /* literals it may leave alike */
 
 /* A literal (lower case), its clause and its word boundaries; the
  * automaton reads its first plen bytes (ac_depths()), the rest from

@@ -16,11 +16,13 @@
  * some start ends numbered last); the scan makes one table step a byte and
  * looks at the literals whose start ends there only where the state says
  * some do, comparing the rest of each with the text.  A start is a
- * literal's first 12 bytes, longer where two literals share them, all of
- * a shorter one; the automaton reads a byte from 0x80 on by its low four
- * bits, and a literal with one in its start is compared whole.  So the
- * table grows with the literals' starts (a few MB for the shipped rules:
- * prefilter_table_bytes()), not with their lengths or scripts.
+ * literal's first 6 bytes, longer where more than eight literals share
+ * them, all of a shorter one; the automaton reads a byte from 0x80 on by
+ * its low four bits, and a literal with one in its start is compared
+ * whole.  So the table grows with the literals' starts (about a MB for
+ * the shipped rules: prefilter_table_bytes()), not with their lengths or
+ * scripts; a place where a scan stops has a few literals to compare, and
+ * the table is small enough to stay in the caches between texts.
  * Each step waits on the one before; a long text is read in two halves
  * (four quarters when longer still) side by side, each checked against
  * the one before where they meet (and the text read again from there in

@@ -354,7 +354,7 @@ static void long_texts_found_as_by_search(void **state)
     }
 }
 
-#define LIT_MAX 40 /* bytes of a literal below */
+#define LIT_MAX 48 /* bytes of a literal below */
 #define MANY_LITS 16000
 
 /* Sixty texts made of copies of the literals lit[0..n) (len[i] bytes,
@@ -392,9 +392,9 @@ static void copies_found_as_by_search(const struct prefilter *pf,
 }
 
 /* An automaton of more than 65,535 states (its table four bytes an
- * entry, not two): 16,000 random literals in groups of five that share
- * their first 20 letters (the automaton reads a literal as far as more
- * than four start alike), with 2 to 10 letters each after them. */
+ * entry, not two): 16,000 random literals in groups of ten that share
+ * their first 36 letters (the automaton reads a literal as far as more
+ * than eight start alike), with 2 to 10 letters each after them. */
 static void wide_automaton_found_as_by_search(void **state)
 {
     static char lit[MANY_LITS][LIT_MAX + 1];
@@ -406,10 +406,10 @@ static void wide_automaton_found_as_by_search(void **state)
     (void)state;
     assert_non_null(pf);
     for (size_t i = 0; i < n; i++) {
-        len[i] = 22 + rnd(&seed) % 9;
+        len[i] = 38 + rnd(&seed) % 9;
         for (size_t k = 0; k < len[i]; k++)
-            lit[i][k] = i % 5 != 0 && k < 20 ? lit[i - 1][k]
-                                              : (char)('a' + rnd(&seed) % 26);
+            lit[i][k] = i % 10 != 0 && k < 36 ? lit[i - 1][k]
+                                               : (char)('a' + rnd(&seed) % 26);
         assert_int_equal(prefilter_add(pf, i, lit[i], len[i], NULL, 0), 0);
     }
     assert_int_equal(prefilter_finish(pf), 0);
