@@ -3031,6 +3031,21 @@ static const struct reply_row rows[] = {
     {"452 4.2.2 Mailbox quota exceeded: message count limit", S,
      "mailbox_full", false},
     {"Unable to chdir to maildir. (#4.2.1)", S, "mailer_error", false},
+    {"553 Requested action not taken: Local user only", X, "relay_denied",
+     false},
+    {"550 \xe9\x82\xae\xe4\xbb\xb6\xe5\x8c\x85\xe5\x90\xab\xe4\xb8\x8d"
+     "\xe5\x85\x81\xe8\xae\xb8\xe7\x9a\x84\xe9\x99\x84\xe4\xbb\xb6"
+     "\xe7\xb1\xbb\xe5\x9e\x8b (.exe)", X, "content", false},
+    {"550 \xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba\xe8\xae\xbe\xe7\xbd\xae"
+     "\xe4\xba\x86\xe6\x8b\x92\xe6\x94\xb6\xe8\xa7\x84\xe5\x88\x99"
+     "\xef\xbc\x8c\xe9\x82\xae\xe4\xbb\xb6\xe8\xa2\xab\xe6\x8b\x92"
+     "\xe7\xbb\x9d", X, "filtered", false},
+    {"SMTP error from remote mail server after end of data: 550 Attachments "
+     "with .exe extension are not accepted", X, "content", false},
+    {"550 Recipient is no longer with the organization", H,
+     "mailbox_disabled", false},
+    {"550 5.5.0 Boite du destinataire archivee. Archived recipient. OFR_418 "
+     "[418]", H, "mailbox_disabled", false},
 };
 
 int main(void)
