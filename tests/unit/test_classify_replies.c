@@ -543,7 +543,7 @@ static const struct reply_row rows[] = {
      X, "policy", false},
     {"550 5.7.60 SMTP; Client does not have permissions to send as this "
      "sender",
-     X, "policy", false},
+     X, "sender_rejected", false},
     {"550 5.7.64 TenantAttribution; Relay Access Denied",
      X, "relay_denied", false},
     {"421 4.3.0 collect: Cannot write ./dfAbCd (bfcommit, uid=0, gid=8): No "
@@ -3046,6 +3046,20 @@ static const struct reply_row rows[] = {
      "mailbox_disabled", false},
     {"550 5.5.0 Boite du destinataire archivee. Archived recipient. OFR_418 "
      "[418]", H, "mailbox_disabled", false},
+    {"421-4.7.28 Gmail has detected an unusual rate of unsolicited mail "
+     "originating 421-4.7.28 from your DKIM domain [example.com 24].", X,
+     "rate_limited", false},
+    {"550 5.7.1 \xe9\x80\x81\xe4\xbf\xa1\xe3\x83\x89\xe3\x83\xa1\xe3\x82"
+     "\xa4\xe3\x83\xb3\xe8\xaa\x8d\xe8\xa8\xbc\xe3\x81\xab\xe5\xa4\xb1"
+     "\xe6\x95\x97\xe3\x81\x97\xe3\x81\x9f", X, "auth", true},
+    {"451 4.7.1 \xe3\x82\xb0\xe3\x83\xac\xe3\x82\xa4\xe3\x83\xaa\xe3\x82"
+     "\xb9\xe3\x83\x86\xe3\x82\xa3\xe3\x83\xb3\xe3\x82\xb0", S,
+     "greylisted", false},
+    {"R=dnslookup defer (-1): host lookup did not complete", S, "network",
+     false},
+    {"mail transport unavailable", S, "system_error", false},
+    {"cannot update mailbox /var/mail/ray for user ray. error writing "
+     "message: File too large", S, "mailbox_full", false},
 };
 
 int main(void)
