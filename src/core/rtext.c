@@ -151,6 +151,20 @@ static int split(struct rtext *t, struct prefilter *pf, size_t *nclauses,
 
 /* ------------------------------------------------------------ parsing */
 
+/* Does a prefiltered match run the whole regex: no branches to look for,
+ * or a branch that stands for it (struct branch)?  Only then is it worth
+ * compiling to machine code; else it runs only when the prefilter is not
+ * used, and the interpreter runs it. */
+static bool whole_needed(const struct rtext *t)
+{
+    if (t->nbr == 0)
+        return true;
+    for (size_t k = 0; k < t->nbr; k++)
+        if (!t->br[k].exact && t->br[k].re == NULL)
+            return true;
+    return false;
+}
+
 /* The flags after the regex; -1 (err set) on an unknown one. */
 static int parse_flags(const char *f, uint32_t *opts_r, char *err, size_t size)
 {
@@ -200,12 +214,13 @@ int rtext_parse(const char *value, struct prefilter *pf, size_t *nclauses,
         rtext_free(&t);
         return -1;
     }
-    t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) == 0;
     rc = split(t, pf, nclauses, re, len, opts);
     if (rc < 0) {
         rtext_free(&t);
         return -2;
     }
+    if (whole_needed(t))
+        t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) == 0;
     *t_r = t;
     return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * rtext.h - the text condition of a rule ("text=/REGEX/FLAGS",
  * bounceguard-rules(5)): a PCRE2 regular expression compiled once (JIT
- * where the platform has it), matched against a normalised text.
+ * where the platform has it, for what a prefiltered match runs: the
+ * branches, and the whole regex only where a branch stands for it),
+ * matched against a normalised text.
  *
  * At load the regex is split into its top-level branches (relit.h).  A
  * simple branch of a caseless regex is a set of strings: its one clause;
