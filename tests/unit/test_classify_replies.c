@@ -3060,6 +3060,17 @@ static const struct reply_row rows[] = {
     {"mail transport unavailable", S, "system_error", false},
     {"cannot update mailbox /var/mail/ray for user ray. error writing "
      "message: File too large", S, "mailbox_full", false},
+    {"452 4.2.2 <olive@example.com>: Mailbox over quota. Anti-spam help: "
+     "https://www.example.com/help/spam-filtering", S, "mailbox_full",
+     false},
+    {"552 5.2.2 <pete@example.org>: user is over quota (see "
+     "http://spam.example.org/faq#quota)", S, "mailbox_full", false},
+    {"550 5.1.1 <kate@example.com>: Recipient address rejected: This account "
+     "has been suspended for sending spam", H, "mailbox_disabled", false},
+    {"554 5.7.1 <leo@example.org>: Recipient address rejected: Account "
+     "disabled due to abuse / spam complaints", H, "mailbox_disabled", false},
+    {"550 5.7.1 Your account has been suspended for sending spam", X,
+     "sender_rejected", false},
 };
 
 int main(void)
