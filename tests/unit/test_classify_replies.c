@@ -3071,6 +3071,9 @@ static const struct reply_row rows[] = {
      "disabled due to abuse / spam complaints", H, "mailbox_disabled", false},
     {"550 5.7.1 Your account has been suspended for sending spam", X,
      "sender_rejected", false},
+    {"550 5.7.1 \xe9\x80\x81\xe4\xbf\xa1\xe8\x80\x85\xe3\x83\x89\xe3\x83"
+     "\xa1\xe3\x82\xa4\xe3\x83\xb3\xe3\x81\x8c\xe5\xad\x98\xe5\x9c\xa8"
+     "\xe3\x81\x97\xe3\x81\xaa\xe3\x81\x84", X, "sender_rejected", false},
 };
 
 int main(void)
