@@ -218,3 +218,7 @@ EXTRA_DIST += tests/golden/cron-log-summary.eml tests/golden/cron-log-summary.re
 EXTRA_DIST += tests/golden/autoreply-closed-sv.eml tests/golden/autoreply-closed-sv.ref
 EXTRA_DIST += tests/golden/subject-names-rcpt.eml tests/golden/subject-names-rcpt.ref
 EXTRA_DIST += tests/golden/forward-gmail-inside.eml tests/golden/forward-gmail-inside.ref
+# an auto-reply that says its own address has changed (and names the new one)
+EXTRA_DIST += tests/golden/autoreply-address-changed.eml tests/golden/autoreply-address-changed.ref
+# a Russian vacation reply that says its mailbox is closed
+EXTRA_DIST += tests/golden/autoreply-closed-ru.eml tests/golden/autoreply-closed-ru.ref

@@ -3075,6 +3075,9 @@ static const struct reply_row rows[] = {
      "\xa1\xe3\x82\xa4\xe3\x83\xb3\xe3\x81\x8c\xe5\xad\x98\xe5\x9c\xa8"
      "\xe3\x81\x97\xe3\x81\xaa\xe3\x81\x84", X, "sender_rejected", false},
     {"Status code: 550 5.7.509", X, "auth_dmarc", true},
+    {"Your message addressed to <ken@example.org> has been held because the "
+     "recipient is using a challenge/response system to block unsolicited "
+     "mail.", N, "vacation", false},
 };
 
 int main(void)
