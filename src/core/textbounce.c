@@ -484,9 +484,9 @@ static const char *const tb_sent_by_words[] = {
     "sent by", "message from",
     /* the sender's label in Japanese (two), Chinese and Korean notices
      * ("■ 送信元 / Sender" over the address) */
-    "\xe9\x80\x81\xe4\xbf\xa1\xe5\x85\x83",               /* 送信元 */
-    "\xe5\xb7\xae\xe5\x87\xba\xe4\xba\xba",               /* 差出人 */
-    "\xe5\x8f\x91\xe4\xbb\xb6\xe4\xba\xba",               /* 发件人 */
+    "\xe9\x80\x81\xe4\xbf\xa1\xe5\x85\x83", /* 送信元 */
+    "\xe5\xb7\xae\xe5\x87\xba\xe4\xba\xba", /* 差出人 */
+    "\xe5\x8f\x91\xe4\xbb\xb6\xe4\xba\xba", /* 发件人 */
     "\xeb\xb3\xb4\xeb\x82\xb8 \xec\x82\xac\xeb\x9e\x8c"}; /* 보낸 사람 */
 
 /* Header fields echoed in a notice whose addresses are not recipients
