@@ -480,14 +480,7 @@ static const char *const tb_rcpt_words[] = {
     "p\xc5\x99\xc3\xadjemce:", "c\xc3\xadmzett:", "al\xc4\xb1" "c\xc4\xb1:"};
 
 /* The line before a sender's address. */
-static const char *const tb_sent_by_words[] = {
-    "sent by", "message from",
-    /* the sender's label in Japanese (two), Chinese and Korean notices
-     * ("■ 送信元 / Sender" over the address) */
-    "\xe9\x80\x81\xe4\xbf\xa1\xe5\x85\x83", /* 送信元 */
-    "\xe5\xb7\xae\xe5\x87\xba\xe4\xba\xba", /* 差出人 */
-    "\xe5\x8f\x91\xe4\xbb\xb6\xe4\xba\xba", /* 发件人 */
-    "\xeb\xb3\xb4\xeb\x82\xb8 \xec\x82\xac\xeb\x9e\x8c"}; /* 보낸 사람 */
+static const char *const tb_sent_by_words[] = {"sent by", "message from"};
 
 /* Header fields echoed in a notice whose addresses are not recipients
  * (a line that starts with one). */

@@ -120,8 +120,6 @@ EXTRA_DIST += tests/golden/notice-fr-guillemets.eml tests/golden/notice-fr-guill
 EXTRA_DIST += tests/golden/transcript-final-permanent.eml tests/golden/transcript-final-permanent.ref
 # a Korean notice that names its recipient after the label "받는 사람 :"
 EXTRA_DIST += tests/golden/notice-ko.eml tests/golden/notice-ko.ref
-# a Japanese notice whose sender stands alone under the label "送信元 / Sender"
-EXTRA_DIST += tests/golden/notice-ja-sender-label.eml tests/golden/notice-ja-sender-label.ref
 # a German notice whose help desk's address stands on the line after
 # "wenden Sie sich bitte an": no recipient
 EXTRA_DIST += tests/golden/notice-de-support.eml tests/golden/notice-de-support.ref
