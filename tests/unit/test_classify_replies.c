@@ -2903,7 +2903,7 @@ static const struct reply_row rows[] = {
      "het adres van de ontvanger.", H, "user_unknown", false},
     {"451 4.7.1 Te veel berichten verstuurd, probeer het later opnieuw",
      X, "rate_limited", false},
-    {"421 Trop de messages envoy\xc3\xa9s, r\xc3\xa9essayez plus tard",
+    {"421 Trop de messages envoy\xc3\xa9s, r\xc3\xa9" "essayez plus tard",
      X, "rate_limited", false},
     {"blocked: the recipient previously reported your messages as spam",
      H, "suppressed", false},
@@ -3078,6 +3078,34 @@ static const struct reply_row rows[] = {
     {"Your message addressed to <ken@example.org> has been held because the "
      "recipient is using a challenge/response system to block unsolicited "
      "mail.", N, "vacation", false},
+    {"550 5.7.1 <bob@example.com>: Recipient address rejected: Your account "
+     "has been suspended for sending spam", X, "sender_rejected", false},
+    {"550 5.2.1 <x@example.com>: Recipient address rejected: Account "
+     "temporarily locked", S, "mailbox_disabled", false},
+    {"550 5.1.1 Empf\xc3\xa4ngeradresse in der Domain beispiel.de existiert "
+     "nicht", H, "user_unknown", false},
+    {"Die Zieldomain example-buero.de existiert nicht (Host nicht gefunden).",
+     H, "domain_not_found", false},
+    {"550 \xd0\x94\xd0\xbe\xd0\xbc\xd0\xb5\xd0\xbd example.ru \xd1\x81\xd1"
+     "\x83\xd1\x89\xd0\xb5\xd1\x81\xd1\x82\xd0\xb2\xd1\x83\xd0\xb5\xd1\x82, "
+     "\xd0\xbd\xd0\xbe \xd0\xbf\xd0\xbe\xd1\x87\xd1\x82\xd0\xbe\xd0\xb2\xd1"
+     "\x8b\xd0\xb9 \xd1\x8f\xd1\x89\xd0\xb8\xd0\xba ivan \xd0\xbd\xd0\xb5 "
+     "\xd0\xbd\xd0\xb0\xd0\xb9\xd0\xb4\xd0\xb5\xd0\xbd", H, "user_unknown",
+     false},
+    {"554 \xe8\xaf\xa5\xe9\x82\xae\xe4\xbb\xb6\xe8\xa2\xab\xe5\xa4\xa7"
+     "\xe9\x87\x8f\xe7\x94\xa8\xe6\x88\xb7\xe6\x8a\x95\xe8\xaf\x89\xe4"
+     "\xb8\xba\xe5\x9e\x83\xe5\x9c\xbe\xe9\x82\xae\xe4\xbb\xb6", X,
+     "spam_detected", false},
+    {"421 Przekroczono limit po\xc5\x82\xc4\x85" "cze\xc5\x84", X,
+     "rate_limited", false},
+    {"Child process of dovecot_delivery transport returned 77 (could mean "
+     "service or configuration error) from command: /usr/lib/dovecot/deliver: "
+     "Quota exceeded (mailbox for user is full)", S, "mailbox_full", false},
+    {"550 5.7.1 This distribution list accepts messages from local users only",
+     X, "policy", false},
+    {"452 4.5.3 Too many messages per connection limit reached", X,
+     "rate_limited", false},
+    {"554 5.7.1 Spam detected: invalid header", X, "spam_detected", false},
 };
 
 int main(void)
