@@ -687,10 +687,12 @@ static void report_top(struct report_ctx *c, const struct mime_part *p)
     c->answering = (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
                     (r->subject != NULL && report_ticket_tag(r->subject))) &&
                    !(r->subject != NULL && report_forward_prefix(r->subject));
-    /* a reply titled as one: a person's, unless it is marked automatic
-     * and answers no message by its headers (RFC 3834 replies may be
-     * titled "Re:") */
+    /* a reply titled as one: a person's, unless it is marked an
+     * automatic reply, or marked automatic and answers no message by its
+     * headers (RFC 3834 replies may be titled "Re:" and name the message
+     * they answer) */
     c->conversation = r->subject != NULL && report_reply_prefix(r->subject) &&
+                      !c->hard_autoreply &&
                       (w[T_INREPLYTO].found || w[T_REFERENCES].found ||
                        !automatic);
 }
