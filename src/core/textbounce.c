@@ -1619,10 +1619,24 @@ static bool tb_dash_heading(const char *s, size_t len)
             tb_find(s + d, len - d, "the following") != NULL);
 }
 
+/* Does s[0..len) open Sendmail's account of a dialog with a host ("...
+ * while talking to mx.example.net.:"), after blanks? */
+static bool tb_talking_line(const char *s, size_t len)
+{
+    static const char lead[] = "... while talking to ";
+    size_t i = 0;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return len - i >= sizeof lead - 1 &&
+           strncasecmp(s + i, lead, sizeof lead - 1) == 0;
+}
+
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped, unless
- * that line holds its own reply), a section's heading (tb_dash_heading())
- * or a line that starts with another
+ * that line holds its own reply), a section's heading (tb_dash_heading()),
+ * a dialog with another host (tb_talking_line()) or a line that starts
+ * with another
  * address (after a row's columns: tb_other_address()), or, after a
  * table's row that holds its own reply, the table's next row
  * (tb_next_row()).  Only a line that may hold an '@' is read for one: the
@@ -1657,8 +1671,10 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
         if (tb_blank(c->text + p, ll)) {
             if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
-        } else if (tb_dash_heading(c->text + p, ll)) {
-            break; /* the next section ("--- Transcript of session ---") */
+        } else if (tb_dash_heading(c->text + p, ll) ||
+                   tb_talking_line(c->text + p, ll)) {
+            break; /* the next section ("--- Transcript of session ---"),
+                      or Sendmail's dialog with another host */
         } else if (at < p + ll &&
                    (tb_other_address(c, c->text + p, ll, norm) ||
                     (table && tb_next_row(&row0, c->text + p, ll, norm)))) {

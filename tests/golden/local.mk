@@ -220,3 +220,4 @@ EXTRA_DIST += tests/golden/forward-gmail-inside.eml tests/golden/forward-gmail-i
 EXTRA_DIST += tests/golden/autoreply-address-changed.eml tests/golden/autoreply-address-changed.ref
 # a Russian vacation reply that says its mailbox is closed
 EXTRA_DIST += tests/golden/autoreply-closed-ru.eml tests/golden/autoreply-closed-ru.ref
+EXTRA_DIST += tests/golden/sendmail-two-hosts.eml tests/golden/sendmail-two-hosts.ref
