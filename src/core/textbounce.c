@@ -50,6 +50,7 @@
 #define TB_BLOCK_MAX 2048 /* diagnostic text kept per recipient */
 #define TB_BLOCK_LINES 12 /* lines of a block at most */
 #define TB_COMPLETE_MAX 8 /* recipients whose code is searched for */
+#define TB_REPLY_LINES 16 /* lines of one multi-line reply at most */
 #define TB_HEAD_MAX TEXTBOUNCE_HEAD /* searched for family, signal, delay */
 
 static char tb_lower(char c)
@@ -2599,9 +2600,37 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
     }
 }
 
-/* The one line of text[0..len) (or lines alike) that holds a reply code
+/* Length of the reply that starts at the line start ls (ll bytes, the
+ * next line at ls + next): the line, or all the lines of a multi-line
+ * reply that opens there ("550-5.7.25 ...", "550-5.7.25 ...", "550 5.7.25
+ * ...", each with the same code, TB_REPLY_LINES at most), up to the end
+ * of its last line; *after_r is where the line after it starts. */
+static size_t tb_reply_span(const char *text, size_t len, size_t ls, size_t ll,
+                            size_t next, size_t *after_r)
+{
+    size_t p = ls + next, span = ll, n2;
+
+    *after_r = p;
+    if (ll < 4 || !tb_is_code(text + ls, ll, 0) || text[ls + 3] != '-')
+        return ll;
+    for (size_t n = 1; n < TB_REPLY_LINES && p < len; n++) {
+        size_t l2 = tb_line(text, len, p, &n2);
+        if (l2 < 4 || memcmp(text + p, text + ls, 3) != 0 ||
+            (text[p + 3] != '-' && text[p + 3] != ' '))
+            break;
+        span = p + l2 - ls;
+        p += n2;
+        *after_r = p;
+        if (text[p - n2 + 3] == ' ')
+            break;
+    }
+    return span;
+}
+
+/* The one reply of text[0..len) (or replies alike) that holds a reply code
  * and a failure status but no address: true with its start and length,
- * false when there is none or two differ. */
+ * false when there is none or two differ.  A multi-line reply is one
+ * (tb_reply_span()). */
 static bool tb_lone_reply(const char *text, size_t len, size_t *fs_r,
                           size_t *fl_r)
 {
@@ -2619,6 +2648,7 @@ static bool tb_lone_reply(const char *text, size_t len, size_t *fs_r,
         if (tb_code(line, ll) == 0 || memchr(line, '@', ll) != NULL ||
             !tb_fail_status(line, ll, st, sizeof st))
             continue;
+        ll = tb_reply_span(text, len, ls, ll, next, &p);
         if (fl > 0 && (ll != fl || memcmp(line, text + fs, ll) != 0))
             return false; /* two reasons */
         fs = ls;
@@ -2661,6 +2691,25 @@ static void tb_shared_reply(struct tb_ctx *c)
     }
 }
 
+/* rc's codes and diagnostic from the reply whose line starts at ls (ll
+ * bytes, the next at ls + next): all its lines when it has several
+ * (tb_reply_span()), as one. */
+static void tb_complete_reply(struct tb_ctx *c, struct report_rcpt *rc,
+                              size_t ls, size_t ll, size_t next)
+{
+    size_t after, span = tb_reply_span(c->text, c->len, ls, ll, next, &after);
+    char d[TB_BLOCK_MAX];
+
+    tb_codes(rc, c->text + ls, ll);
+    rbuild_drop(c->b, &rc->diagnostic);
+    if (span == ll) {
+        rbuild_str(c->b, &rc->diagnostic, c->text + ls, ll);
+        return;
+    }
+    size_t dl = hdr_unfold(c->text + ls, span, d, sizeof d);
+    rbuild_str_nonul(c->b, &rc->diagnostic, d, dl);
+}
+
 static void tb_complete(struct tb_ctx *c)
 {
     struct report *r = c->b->r;
@@ -2676,9 +2725,7 @@ static void tb_complete(struct tb_ctx *c)
             if (tb_code(line, ll) != 0 &&
                 (r->nrcpts == 1 || tb_find(line, ll, rc->recipient) ||
                  alen == 0)) {
-                tb_codes(rc, line, ll);
-                rbuild_drop(c->b, &rc->diagnostic);
-                rbuild_str(c->b, &rc->diagnostic, line, ll);
+                tb_complete_reply(c, rc, ls, ll, p - ls);
                 break;
             }
         }
