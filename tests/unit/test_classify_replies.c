@@ -3103,6 +3103,8 @@ static const struct reply_row rows[] = {
      "Quota exceeded (mailbox for user is full)", S, "mailbox_full", false},
     {"550 5.7.1 This distribution list accepts messages from local users only",
      X, "policy", false},
+    {"554 5.4.4 [internal] Domain Lookup Failed", H, "domain_not_found", false},
+    {"451 4.4.4 [internal] Domain Lookup Failed", S, "network", false},
     {"452 4.5.3 Too many messages per connection limit reached", X,
      "rate_limited", false},
     {"554 5.7.1 Spam detected: invalid header", X, "spam_detected", false},
