@@ -1817,6 +1817,22 @@ static bool tb_no_codes(const struct report_rcpt *rc)
     return rc->reply_code == 0 && rc->status[0] == '\0';
 }
 
+/* Is the line after the address line at off, within the block ending at
+ * be, Sendmail's reason for that address alone ("    (reason: 550 5.1.1
+ * User unknown)")? */
+static bool tb_own_reason(const struct tb_ctx *c, size_t off, size_t be)
+{
+    static const char lead[] = "(reason:";
+    size_t next, p;
+
+    (void)tb_line(c->text, c->len, off, &next);
+    for (p = off + next; p < be && (c->text[p] == ' ' || c->text[p] == '\t');
+         p++)
+        ;
+    return be - p >= sizeof lead - 1 &&
+           strncasecmp(c->text + p, lead, sizeof lead - 1) == 0;
+}
+
 /* Keeps track of a list of bare addresses, one a line, whose reason
  * follows the last of them ("Delivery to the following recipients failed:
  * / a@x / b@x / Reason: 550 ..."): a recipient alone on its line (bare)
@@ -1850,7 +1866,10 @@ static void tb_list(struct tb_ctx *c, const struct report_rcpt *rc,
         c->list_next = be;
         return;
     }
-    for (size_t i = 0; i < c->nlist && c->nshare < TB_LIST_MAX; i++) {
+    /* Sendmail's "(reason: ...)" under an address is that address's own */
+    for (size_t i = 0;
+         i < c->nlist && c->nshare < TB_LIST_MAX && !tb_own_reason(c, off, be);
+         i++) {
         c->share[c->nshare][0] = c->list[i];
         c->share[c->nshare++][1] = idx;
     }

@@ -222,3 +222,4 @@ EXTRA_DIST += tests/golden/autoreply-address-changed.eml tests/golden/autoreply-
 EXTRA_DIST += tests/golden/autoreply-closed-ru.eml tests/golden/autoreply-closed-ru.ref
 EXTRA_DIST += tests/golden/sendmail-two-hosts.eml tests/golden/sendmail-two-hosts.ref
 EXTRA_DIST += tests/golden/mailmarshal-multiline.eml tests/golden/mailmarshal-multiline.ref
+EXTRA_DIST += tests/golden/sendmail-own-reason.eml tests/golden/sendmail-own-reason.ref
