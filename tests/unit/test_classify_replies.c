@@ -3104,6 +3104,13 @@ static const struct reply_row rows[] = {
     {"550 5.7.1 This distribution list accepts messages from local users only",
      X, "policy", false},
     {"554 5.4.4 [internal] Domain Lookup Failed", H, "domain_not_found", false},
+    {"host mx.example.net [198.51.100.14]: SMTP error from remote mail server "
+     "after MAIL FROM:<design@example.jp> SIZE=31457962: 552 Message size "
+     "exceeds maximum permitted",
+     X, "message_too_large", false},
+    {"host mx.example.net[192.0.2.1] said: 552 5.3.4 Message size exceeds "
+     "fixed limit (in reply to MAIL FROM command)",
+     X, "message_too_large", false},
     {"451 4.4.4 [internal] Domain Lookup Failed", S, "network", false},
     {"452 4.5.3 Too many messages per connection limit reached", X,
      "rate_limited", false},
