@@ -1448,12 +1448,13 @@ static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
 }
 
 /* Does a DSN recipient lack a diagnostic, a reply code or a specific
- * status? */
+ * status, or has it only the first line of a multi-line reply? */
 static bool report_dsn_lacking(const struct report *r)
 {
     for (size_t i = 0; i < r->nrcpts; i++) {
         const struct report_rcpt *rc = &r->rcpts[i];
-        if (rc->diagnostic == NULL || report_status_vague(rc))
+        if (rc->diagnostic == NULL || report_status_vague(rc) ||
+            textbounce_reply_cut(rc->diagnostic))
             return true;
     }
     return false;
@@ -1475,6 +1476,24 @@ static void report_parties(struct report_ctx *c, struct textbounce_hints *h,
     for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++)
         if (parties[i][0] != '\0' && rbuild_lookup(&c->b, parties[i]) == NULL)
             h->exclude[h->nexclude++] = parties[i];
+}
+
+/* A diagnostic that holds only the first line of a multi-line reply (a
+ * Sendmail DSN's): the whole reply, when the notice's text (a transcript)
+ * gives it. */
+static void report_whole_reply(struct report_ctx *c, struct report_rcpt *rc)
+{
+    char d[REPORT_NOTICE_DIAG];
+    size_t dl;
+
+    if (rc->diagnostic == NULL || !textbounce_reply_cut(rc->diagnostic))
+        return;
+    dl = textbounce_whole_reply(c->nt.text, c->nt.len, rc->diagnostic, d,
+                                sizeof d);
+    if (dl == 0)
+        return;
+    rbuild_drop(&c->b, &rc->diagnostic);
+    rbuild_str(&c->b, &rc->diagnostic, d, dl);
 }
 
 static void report_enrich(struct report_ctx *c)
@@ -1503,6 +1522,8 @@ static void report_enrich(struct report_ctx *c)
         }
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
+        if (lacking && c->nt.text != NULL)
+            report_whole_reply(c, &r->rcpts[i]);
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
         if (tr == NULL && t->nrcpts == 1 && r->nrcpts == 1)
             tr = &t->rcpts[0];

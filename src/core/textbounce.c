@@ -3289,6 +3289,45 @@ size_t textbounce_lone_reply(const char *text, size_t len, char *out,
                : 0;
 }
 
+/* Blanks at the start of line[0..ll). */
+static size_t tb_lead_blanks(const char *line, size_t ll)
+{
+    size_t i = 0;
+
+    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* The reply whose first line is text[p..p+ll) from its code at p + at,
+ * with the lines after it that go on with the same code (each after a
+ * marker when the first has one: tb_marked_reply()), copied into out as
+ * textbounce_transcript_reply() says; *p_r is set past its last line. */
+static size_t tb_collect_reply(const char *text, size_t len, size_t p,
+                               size_t at, bool marked, char *out, size_t cap,
+                               size_t *p_r)
+{
+    size_t next, used = 0, ll = tb_line(text, len, p, &next);
+    const char *code = text + p + at;
+    /* "550-": continuation lines follow, with the same code again */
+    bool more = ll - at > 3 && code[3] == '-';
+
+    tb_append(out, cap, &used, code, ll - at);
+    for (p += next; p < len && more; p += next) {
+        size_t ql = tb_line(text, len, p, &next);
+        size_t qa = marked ? tb_marked_reply(text + p, ql)
+                           : tb_lead_blanks(text + p, ql);
+        if (qa + 4 > ql || memcmp(text + p + qa, code, 3) != 0 ||
+            (text[p + qa + 3] != '-' && text[p + qa + 3] != ' '))
+            break;
+        code = text + p + qa;
+        more = code[3] == '-';
+        tb_append(out, cap, &used, code, ql - qa);
+    }
+    *p_r = p;
+    return used;
+}
+
 size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
                                    size_t cap)
 {
@@ -3298,25 +3337,57 @@ size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
     while (p < len) {
         size_t ll = tb_line(text, len, p, &next);
         size_t at = tb_marked_reply(text + p, ll);
-        if (at < ll) { /* a later failure replaces an earlier one */
-            const char *code = text + p + at;
-            /* "550-": continuation lines follow, with a marker and the
-             * same code again */
-            bool more = ll - at > 3 && code[3] == '-';
-            used = 0;
-            tb_append(out, cap, &used, code, ll - at);
-            for (p += next; p < len && more; p += next) {
-                size_t ql = tb_line(text, len, p, &next);
-                size_t qa = tb_marked_reply(text + p, ql);
-                if (qa >= ql || memcmp(text + p + qa, code, 3) != 0)
-                    break;
-                code = text + p + qa;
-                more = ql - qa > 3 && code[3] == '-';
-                tb_append(out, cap, &used, code, ql - qa);
+        if (at < ll) /* a later failure replaces an earlier one */
+            used = tb_collect_reply(text, len, p, at, true, out, cap, &p);
+        else
+            p += next;
+    }
+    return used;
+}
+
+bool textbounce_reply_cut(const char *diag)
+{
+    const char *d = diag;
+
+    while (*d == ' ')
+        d++;
+    if (!tb_is_code(d, strlen(d), 0) || d[3] != '-')
+        return false;
+    for (const char *q = d + 4; (q = strstr(q, " ")) != NULL; q++)
+        if (strncmp(q + 1, d, 3) == 0 && q[4] == ' ')
+            return false; /* its last line is there */
+    return true;
+}
+
+size_t textbounce_whole_reply(const char *text, size_t len, const char *first,
+                              char *out, size_t cap)
+{
+    size_t p = 0, next, fl = strlen(first);
+    char line[TB_BLOCK_MAX];
+
+    out[0] = '\0';
+    while (fl >= 4 && p < len) {
+        size_t ll = tb_line(text, len, p, &next);
+        size_t at = tb_marked_reply(text + p, ll);
+        bool marked = at < ll;
+        if (!marked)
+            at = tb_lead_blanks(text + p, ll);
+        if (ll - at >= 4 && memcmp(text + p + at, first, 4) == 0 &&
+            hdr_unfold(text + p + at, ll - at, line, sizeof line) == fl &&
+            memcmp(line, first, fl) == 0) {
+            char whole[TB_BLOCK_MAX];
+            size_t used = tb_collect_reply(text, len, p, at, marked, whole,
+                                           sizeof whole, &p);
+            size_t n = hdr_unfold(whole, used, line, sizeof line);
+            if (n > fl) { /* unfolded, as the first line was */
+                n = n < cap ? n : cap - 1;
+                memcpy(out, line, n);
+                out[n] = '\0';
+                return n;
             }
             continue;
         }
         p += next;
     }
-    return used;
+    return 0;
 }

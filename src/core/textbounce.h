@@ -87,4 +87,18 @@ size_t textbounce_lone_reply(const char *text, size_t len, char *out,
 size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
                                    size_t cap);
 
+/* Does diag hold only the first line of a multi-line reply ("550-5.7.1
+ * Our system has detected that this message is"), as a Sendmail DSN's
+ * Diagnostic-Code does, its last line ("550 5.7.1 ...") missing? */
+bool textbounce_reply_cut(const char *diag);
+
+/* The whole multi-line reply whose first line, unfolded, is first
+ * (textbounce_reply_cut()), as text[0..len) gives it, in a transcript
+ * (after "<<< " markers) or as lines of their own: its lines unfolded and
+ * joined by a space into out (cap bytes, cap > 0, NUL-terminated, cut
+ * short if need be).  Returns its length, 0 when the text holds no more
+ * of it. */
+size_t textbounce_whole_reply(const char *text, size_t len, const char *first,
+                              char *out, size_t cap);
+
 #endif

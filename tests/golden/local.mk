@@ -223,3 +223,4 @@ EXTRA_DIST += tests/golden/autoreply-closed-ru.eml tests/golden/autoreply-closed
 EXTRA_DIST += tests/golden/sendmail-two-hosts.eml tests/golden/sendmail-two-hosts.ref
 EXTRA_DIST += tests/golden/mailmarshal-multiline.eml tests/golden/mailmarshal-multiline.ref
 EXTRA_DIST += tests/golden/sendmail-own-reason.eml tests/golden/sendmail-own-reason.ref
+EXTRA_DIST += tests/golden/sendmail-first-line.eml tests/golden/sendmail-first-line.ref

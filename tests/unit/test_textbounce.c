@@ -870,6 +870,55 @@ static void test_transcript_reply(void **state)
     assert_string_equal(out, "");
 }
 
+/* The first line of a multi-line reply alone is cut; the whole reply is
+ * found after transcript markers or as lines of their own, unfolded; a
+ * first line the text does not go on from gives none. */
+static void test_whole_reply(void **state)
+{
+    static const char first[] = "550-5.7.1 Our system has detected that this";
+    static const char marked[] =
+        "... while talking to mx.example.net.:\n"
+        ">>> DATA\n"
+        "<<< 550-5.7.1 Our system   has detected that this\n"
+        "<<< 550-5.7.1 message is not RFC 5322 compliant.\r\n"
+        "<<< 550 5.7.1 See the guidelines.\n"
+        "554 5.0.0 Service unavailable\n";
+    static const char bare[] = "Reason:\n"
+                               "  550-5.7.1 Our system has detected that this\n"
+                               "  550 5.7.1 message is spam.\n";
+    static const char alone[] = "<<< 550-5.7.1 Our system has detected that "
+                                "this\n<<< 250 ok\n";
+    char out[256], small[16];
+    (void)state;
+
+    assert_true(textbounce_reply_cut(first));
+    assert_true(textbounce_reply_cut(" 452-4.2.2 The account is"));
+    assert_false(textbounce_reply_cut("550-5.7.1 a 550-5.7.1 b 550 5.7.1 c"));
+    assert_false(textbounce_reply_cut("550 5.1.1 User unknown"));
+    assert_false(textbounce_reply_cut("Mailbox full"));
+
+    size_t n = textbounce_whole_reply(marked, sizeof marked - 1, first, out,
+                                      sizeof out);
+    assert_string_equal(out, "550-5.7.1 Our system has detected that this "
+                             "550-5.7.1 message is not RFC 5322 compliant. "
+                             "550 5.7.1 See the guidelines.");
+    assert_int_equal(n, strlen(out));
+    n = textbounce_whole_reply(bare, sizeof bare - 1, first, out, sizeof out);
+    assert_string_equal(out, "550-5.7.1 Our system has detected that this "
+                             "550 5.7.1 message is spam.");
+    n = textbounce_whole_reply(marked, sizeof marked - 1, first, small,
+                               sizeof small);
+    assert_int_equal(n, sizeof small - 1);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    assert_int_equal(
+        textbounce_whole_reply(alone, sizeof alone - 1, first, out, sizeof out),
+        0);
+    assert_int_equal(textbounce_whole_reply(marked, sizeof marked - 1,
+                                            "550-5.7.1 Other words", out,
+                                            sizeof out),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -889,6 +938,7 @@ int main(void)
         cmocka_unit_test(test_table_rows),
         cmocka_unit_test(test_sender_rejected_reply),
         cmocka_unit_test(test_transcript_reply),
+        cmocka_unit_test(test_whole_reply),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
