@@ -3104,6 +3104,16 @@ static const struct reply_row rows[] = {
     {"550 5.7.1 This distribution list accepts messages from local users only",
      X, "policy", false},
     {"554 5.4.4 [internal] Domain Lookup Failed", H, "domain_not_found", false},
+    {"Permanent: NoEmail", H, "user_unknown", false},
+    {"525 5.7.13 User Account Disabled", X, "smtp_auth", false},
+    {"525 5.7.13 <ann@example.org>: Recipient address rejected: User "
+     "account disabled",
+     H, "mailbox_disabled", false},
+    {"Permanent/OnAccountSuppressionList", H, "suppressed", false},
+    {"Transient: AttachmentRejected", X, "content", false},
+    {"internal software error. Command output: /usr/local/bin/deliver-hook: "
+     "line 12: syntax error near unexpected token `fi'",
+     S, "mailer_error", false},
     {"host mx.example.net [198.51.100.14]: SMTP error from remote mail server "
      "after MAIL FROM:<design@example.jp> SIZE=31457962: 552 Message size "
      "exceeds maximum permitted",
