@@ -3106,6 +3106,8 @@ static const struct reply_row rows[] = {
     {"554 5.4.4 [internal] Domain Lookup Failed", H, "domain_not_found", false},
     {"Permanent: NoEmail", H, "user_unknown", false},
     {"525 5.7.13 User Account Disabled", X, "smtp_auth", false},
+    {"553 5.1.3 <jdoe.example.com>: illegal address", H, "address_invalid",
+     false},
     {"525 5.7.13 <ann@example.org>: Recipient address rejected: User "
      "account disabled",
      H, "mailbox_disabled", false},
