@@ -1479,17 +1479,17 @@ static void report_parties(struct report_ctx *c, struct textbounce_hints *h,
 }
 
 /* A diagnostic that holds only the first line of a multi-line reply (a
- * Sendmail DSN's): the whole reply, when the notice's text (a transcript)
- * gives it. */
-static void report_whole_reply(struct report_ctx *c, struct report_rcpt *rc)
+ * Sendmail DSN's): the whole reply, when the notice's text before the
+ * returned original (c->nt.text[0..cut), a transcript) gives it. */
+static void report_whole_reply(struct report_ctx *c, struct report_rcpt *rc,
+                               size_t cut)
 {
     char d[REPORT_NOTICE_DIAG];
     size_t dl;
 
     if (rc->diagnostic == NULL || !textbounce_reply_cut(rc->diagnostic))
         return;
-    dl = textbounce_whole_reply(c->nt.text, c->nt.len, rc->diagnostic, d,
-                                sizeof d);
+    dl = textbounce_whole_reply(c->nt.text, cut, rc->diagnostic, d, sizeof d);
     if (dl == 0)
         return;
     rbuild_drop(&c->b, &rc->diagnostic);
@@ -1523,7 +1523,7 @@ static void report_enrich(struct report_ctx *c)
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
         if (lacking && c->nt.text != NULL)
-            report_whole_reply(c, &r->rcpts[i]);
+            report_whole_reply(c, &r->rcpts[i], cut);
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
         if (tr == NULL && t->nrcpts == 1 && r->nrcpts == 1)
             tr = &t->rcpts[0];

@@ -10,14 +10,18 @@
  * echo header fields (From:, Return-Path:, Received:, Message-ID: ...), the
  * bounce's own sender and recipient, and role addresses (postmaster,
  * MAILER-DAEMON) are never recipients.  The block of an address (its line
- * and the following ones up to a blank line, the next address line or the
- * heading of another section) becomes its diagnostic, and the reply code
+ * and the following ones up to a blank line, the next address line, the
+ * heading of another section or Sendmail's account of a dialog with
+ * another host) becomes its diagnostic, and the reply code
  * and status in it are kept; a recipient left without a code takes a line
  * of the notice that gives one for it, or Sendmail's result line for it
  * ("<a@b>... Deferred: ..."), or the notice's own words when only a label
  * names it.
  * An address seen again adds only what its recipient still lacks.  Bare
- * addresses listed one a line and followed by one reason all get it.
+ * addresses listed one a line and followed by one reason all get it
+ * (not Sendmail's "(reason: ...)", which is the address's above it alone).
+ * A reply of several lines ("550-5.7.1 ...", "550 5.7.1 ...") is read as
+ * one.
  *
  * The phrase sets (families, failure words, delay and notice phrases, the
  * phrases of a notice's Subject, the header fields echoed and the markers
@@ -1817,6 +1821,16 @@ static bool tb_no_codes(const struct report_rcpt *rc)
     return rc->reply_code == 0 && rc->status[0] == '\0';
 }
 
+/* Blanks at the start of line[0..ll). */
+static size_t tb_lead_blanks(const char *line, size_t ll)
+{
+    size_t i = 0;
+
+    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i;
+}
+
 /* Is the line after the address line at off, within the block ending at
  * be, Sendmail's reason for that address alone ("    (reason: 550 5.1.1
  * User unknown)")? */
@@ -1826,10 +1840,11 @@ static bool tb_own_reason(const struct tb_ctx *c, size_t off, size_t be)
     size_t next, p;
 
     (void)tb_line(c->text, c->len, off, &next);
-    for (p = off + next; p < be && (c->text[p] == ' ' || c->text[p] == '\t');
-         p++)
-        ;
-    return be - p >= sizeof lead - 1 &&
+    p = off + next;
+    if (p >= be)
+        return false;
+    p += tb_lead_blanks(c->text + p, be - p);
+    return p < be && be - p >= sizeof lead - 1 &&
            strncasecmp(c->text + p, lead, sizeof lead - 1) == 0;
 }
 
@@ -1867,9 +1882,8 @@ static void tb_list(struct tb_ctx *c, const struct report_rcpt *rc,
         return;
     }
     /* Sendmail's "(reason: ...)" under an address is that address's own */
-    for (size_t i = 0;
-         i < c->nlist && c->nshare < TB_LIST_MAX && !tb_own_reason(c, off, be);
-         i++) {
+    bool own = tb_own_reason(c, off, be);
+    for (size_t i = 0; i < c->nlist && c->nshare < TB_LIST_MAX && !own; i++) {
         c->share[c->nshare][0] = c->list[i];
         c->share[c->nshare++][1] = idx;
     }
@@ -2627,21 +2641,24 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
 static size_t tb_reply_span(const char *text, size_t len, size_t ls, size_t ll,
                             size_t next, size_t *after_r)
 {
-    size_t p = ls + next, span = ll, n2;
+    size_t p = ls + next, span = ll, n2, a = tb_lead_blanks(text + ls, ll);
+    const char *code = text + ls + a;
 
     *after_r = p;
-    if (ll < 4 || !tb_is_code(text + ls, ll, 0) || text[ls + 3] != '-')
+    if (ll - a < 4 || !tb_is_code(code, ll - a, 0) || code[3] != '-')
         return ll;
     for (size_t n = 1; n < TB_REPLY_LINES && p < len; n++) {
         size_t l2 = tb_line(text, len, p, &n2);
-        if (l2 < 4 || memcmp(text + p, text + ls, 3) != 0 ||
-            (text[p + 3] != '-' && text[p + 3] != ' '))
+        size_t b = tb_lead_blanks(text + p, l2);
+        const char *c2 = text + p + b;
+        if (l2 - b < 3 || memcmp(c2, code, 3) != 0 ||
+            (l2 - b > 3 && c2[3] != '-' && c2[3] != ' '))
             break;
         span = p + l2 - ls;
         p += n2;
         *after_r = p;
-        if (text[p - n2 + 3] == ' ')
-            break;
+        if (l2 - b == 3 || c2[3] == ' ')
+            break; /* its last line */
     }
     return span;
 }
@@ -2668,6 +2685,8 @@ static bool tb_lone_reply(const char *text, size_t len, size_t *fs_r,
             !tb_fail_status(line, ll, st, sizeof st))
             continue;
         ll = tb_reply_span(text, len, ls, ll, next, &p);
+        if (memchr(line, '@', ll) != NULL)
+            continue; /* a line after the first names one */
         if (fl > 0 && (ll != fl || memcmp(line, text + fs, ll) != 0))
             return false; /* two reasons */
         fs = ls;
@@ -3289,16 +3308,6 @@ size_t textbounce_lone_reply(const char *text, size_t len, char *out,
                : 0;
 }
 
-/* Blanks at the start of line[0..ll). */
-static size_t tb_lead_blanks(const char *line, size_t ll)
-{
-    size_t i = 0;
-
-    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-    return i;
-}
-
 /* The reply whose first line is text[p..p+ll) from its code at p + at,
  * with the lines after it that go on with the same code (each after a
  * marker when the first has one: tb_marked_reply()), copied into out as
@@ -3317,11 +3326,11 @@ static size_t tb_collect_reply(const char *text, size_t len, size_t p,
         size_t ql = tb_line(text, len, p, &next);
         size_t qa = marked ? tb_marked_reply(text + p, ql)
                            : tb_lead_blanks(text + p, ql);
-        if (qa + 4 > ql || memcmp(text + p + qa, code, 3) != 0 ||
-            (text[p + qa + 3] != '-' && text[p + qa + 3] != ' '))
+        if (qa >= ql || ql - qa < 3 || memcmp(text + p + qa, code, 3) != 0 ||
+            (ql - qa > 3 && text[p + qa + 3] != '-' && text[p + qa + 3] != ' '))
             break;
         code = text + p + qa;
-        more = code[3] == '-';
+        more = ql - qa > 3 && code[3] == '-';
         tb_append(out, cap, &used, code, ql - qa);
     }
     *p_r = p;
@@ -3353,8 +3362,8 @@ bool textbounce_reply_cut(const char *diag)
         d++;
     if (!tb_is_code(d, strlen(d), 0) || d[3] != '-')
         return false;
-    for (const char *q = d + 4; (q = strstr(q, " ")) != NULL; q++)
-        if (strncmp(q + 1, d, 3) == 0 && q[4] == ' ')
+    for (const char *q = d + 4; (q = strchr(q, ' ')) != NULL; q++)
+        if (strncmp(q + 1, d, 3) == 0 && (q[4] == ' ' || q[4] == '\0'))
             return false; /* its last line is there */
     return true;
 }

@@ -87,9 +87,11 @@ size_t textbounce_lone_reply(const char *text, size_t len, char *out,
 size_t textbounce_transcript_reply(const char *text, size_t len, char *out,
                                    size_t cap);
 
-/* Does diag hold only the first line of a multi-line reply ("550-5.7.1
- * Our system has detected that this message is"), as a Sendmail DSN's
- * Diagnostic-Code does, its last line ("550 5.7.1 ...") missing? */
+/* Does diag hold a multi-line reply without its last line ("550-5.7.1
+ * Our system has detected that this message is", its "550 5.7.1 ..."
+ * missing), as a Sendmail DSN's Diagnostic-Code keeps one?
+ * textbounce_whole_reply() completes one that holds the first line
+ * alone. */
 bool textbounce_reply_cut(const char *diag);
 
 /* The whole multi-line reply whose first line, unfolded, is first

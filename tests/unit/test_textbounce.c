@@ -864,6 +864,11 @@ static void test_transcript_reply(void **state)
     static const char bare[] = {'<', '-', '-', ' ', '5', '5', '0'};
     n = textbounce_transcript_reply(bare, sizeof bare, out, sizeof out);
     assert_string_equal(out, "550");
+    /* a last line of the code alone ends the reply */
+    static const char codeonly[] = "<<< 451-4.3.0 Try again later\n<<< 451\n";
+    n = textbounce_transcript_reply(codeonly, sizeof codeonly - 1, out,
+                                    sizeof out);
+    assert_string_equal(out, "451-4.3.0 Try again later 451");
     static const char ok[] = "<-- 250 2.0.0 queued\nno marker 550 here\n";
     assert_int_equal(textbounce_transcript_reply(ok, sizeof ok - 1, out,
                                                  sizeof out), 0);
@@ -873,7 +878,7 @@ static void test_transcript_reply(void **state)
 /* The first line of a multi-line reply alone is cut; the whole reply is
  * found after transcript markers or as lines of their own, unfolded; a
  * first line the text does not go on from gives none. */
-static void test_whole_reply(void **state)
+static void test_whole_reply_completes_first_line(void **state)
 {
     static const char first[] = "550-5.7.1 Our system has detected that this";
     static const char marked[] =
@@ -906,6 +911,8 @@ static void test_whole_reply(void **state)
     n = textbounce_whole_reply(bare, sizeof bare - 1, first, out, sizeof out);
     assert_string_equal(out, "550-5.7.1 Our system has detected that this "
                              "550 5.7.1 message is spam.");
+    assert_int_equal(n, strlen(out));
+    assert_false(textbounce_reply_cut("550-5.7.1 a 550"));
     n = textbounce_whole_reply(marked, sizeof marked - 1, first, small,
                                sizeof small);
     assert_int_equal(n, sizeof small - 1);
@@ -938,7 +945,7 @@ int main(void)
         cmocka_unit_test(test_table_rows),
         cmocka_unit_test(test_sender_rejected_reply),
         cmocka_unit_test(test_transcript_reply),
-        cmocka_unit_test(test_whole_reply),
+        cmocka_unit_test(test_whole_reply_completes_first_line),
     };
     return cmocka_run_group_tests_name("textbounce", tests, NULL, NULL);
 }
