@@ -32,6 +32,7 @@
 
 #define REPORT_HDR_VALUE 1024 /* one header value we keep */
 #define REPORT_NOTICE_DIAG 2048 /* a notice's text as a diagnostic */
+#define REPORT_WHOLE_MAX 8      /* cut replies completed from the text */
 /* The head of the notice text that textbounce_notice_family() reads: its
  * phrases in the first 4 KB, and the lines that start there (for the cut
  * before a returned original).  A text that holds a line end past it is
@@ -1522,7 +1523,8 @@ static void report_enrich(struct report_ctx *c)
         }
     }
     for (size_t i = 0; i < r->nrcpts; i++) {
-        if (lacking && c->nt.text != NULL)
+        /* each completion reads the text once: a few at most */
+        if (lacking && c->nt.text != NULL && i < REPORT_WHOLE_MAX)
             report_whole_reply(c, &r->rcpts[i], cut);
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
         if (tr == NULL && t->nrcpts == 1 && r->nrcpts == 1)

@@ -2,10 +2,10 @@
  * test_mime_limits.c - report_parse() on pathological input: a 5 MB header
  * line, 10,000 nested multiparts, unterminated boundaries, NUL bytes,
  * invalid base64, too many parts and recipients (one a line, or all on
- * one line).  Each must end, flag the problem and not crash; and the cost
- * must grow linearly: the CPU time for an input four times larger must stay
- * under a generous multiple (16x) of the time for the smaller one (the best
- * of three runs each).
+ * one line, or each with a reply cut after its first line).  Each must end,
+ * flag the problem and not crash; and the cost must grow linearly: the CPU time
+ * for an input four times larger must stay under a generous multiple (16x) of
+ * the time for the smaller one (the best of three runs each).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,6 +144,34 @@ static void gen_open_tag(struct buf *b, size_t n)
                "Diagnostic-Code: smtp; 550 5.1.1 no\n\n--B--\n");
 }
 
+/* A DSN whose recipients each have the first line of a multi-line reply
+ * alone, above a transcript as long: each completion must not read the
+ * whole transcript again. */
+static void gen_cut_replies(struct buf *b, size_t n)
+{
+    char line[160];
+
+    buf_str(b, "From: MAILER-DAEMON@example.org\nSubject: Returned mail\n"
+               "Content-Type: multipart/report; boundary=\"B\"\n\n--B\n"
+               "Content-Type: text/plain\n\n");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(line, sizeof line,
+                 "<<< 550-5.7.1 Line %zu of a transcript that never ends\n", i);
+        buf_str(b, line);
+    }
+    buf_str(b, "\n--B\nContent-Type: message/delivery-status\n\n"
+               "Reporting-MTA: dns; x\n");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(line, sizeof line,
+                 "\nFinal-Recipient: rfc822; u%zu@example.net\n"
+                 "Action: failed\nStatus: 5.7.1\n"
+                 "Diagnostic-Code: smtp; 550-5.7.1 Not the line %zu\n",
+                 i, i);
+        buf_str(b, line);
+    }
+    buf_str(b, "\n--B--\n");
+}
+
 static double cpu_seconds(void)
 {
     struct timespec ts;
@@ -254,6 +282,7 @@ static void test_time_is_linear(void **state)
     max_recipients = 100000; /* that the limit does not hide the cost */
     check_linear(gen_addresses, 2000, "many addresses, no limit");
     check_linear(gen_addresses_one_line, 2000, "many addresses, one line");
+    check_linear(gen_cut_replies, 500, "many cut replies");
     max_recipients = 0;
     check_linear(gen_ats, 50000, "many @");
     check_linear(gen_open_tag, 20000, "a tag open for long");
