@@ -1624,17 +1624,29 @@ static bool tb_dash_heading(const char *s, size_t len)
             tb_find(s + d, len - d, "the following") != NULL);
 }
 
+/* Blanks at the start of line[0..ll). */
+static size_t tb_lead_blanks(const char *line, size_t ll)
+{
+    size_t i = 0;
+
+    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* Does s[0..len) start with lead (ASCII case ignored) after blanks? */
+static bool tb_opens_with(const char *s, size_t len, const char *lead)
+{
+    size_t i = tb_lead_blanks(s, len), n = strlen(lead);
+
+    return len - i >= n && strncasecmp(s + i, lead, n) == 0;
+}
+
 /* Does s[0..len) open Sendmail's account of a dialog with a host ("...
  * while talking to mx.example.net.:"), after blanks? */
 static bool tb_talking_line(const char *s, size_t len)
 {
-    static const char lead[] = "... while talking to ";
-    size_t i = 0;
-
-    while (i < len && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return len - i >= sizeof lead - 1 &&
-           strncasecmp(s + i, lead, sizeof lead - 1) == 0;
+    return tb_opens_with(s, len, "... while talking to ");
 }
 
 /* End of the block that starts at the line at off (the address line): up
@@ -1821,31 +1833,16 @@ static bool tb_no_codes(const struct report_rcpt *rc)
     return rc->reply_code == 0 && rc->status[0] == '\0';
 }
 
-/* Blanks at the start of line[0..ll). */
-static size_t tb_lead_blanks(const char *line, size_t ll)
-{
-    size_t i = 0;
-
-    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-    return i;
-}
-
 /* Is the line after the address line at off, within the block ending at
  * be, Sendmail's reason for that address alone ("    (reason: 550 5.1.1
  * User unknown)")? */
 static bool tb_own_reason(const struct tb_ctx *c, size_t off, size_t be)
 {
-    static const char lead[] = "(reason:";
-    size_t next, p;
+    size_t next;
 
     (void)tb_line(c->text, c->len, off, &next);
-    p = off + next;
-    if (p >= be)
-        return false;
-    p += tb_lead_blanks(c->text + p, be - p);
-    return p < be && be - p >= sizeof lead - 1 &&
-           strncasecmp(c->text + p, lead, sizeof lead - 1) == 0;
+    return off + next < be &&
+           tb_opens_with(c->text + off + next, be - off - next, "(reason:");
 }
 
 /* Keeps track of a list of bare addresses, one a line, whose reason
@@ -2633,6 +2630,21 @@ static void tb_section_reply(struct tb_ctx *c, struct report_rcpt *rc)
     }
 }
 
+/* How the line c[0..n), from its reply code on, goes on with a reply
+ * whose code is code[0..3): not at all, with more lines after it
+ * ("550-..."), or as its last line ("550 ...", "550"). */
+enum tb_reply_line { TB_REPLY_NOT, TB_REPLY_MORE, TB_REPLY_LAST };
+
+static enum tb_reply_line tb_reply_line(const char *c, size_t n,
+                                        const char *code)
+{
+    if (n < 3 || memcmp(c, code, 3) != 0)
+        return TB_REPLY_NOT;
+    if (n == 3 || c[3] == ' ')
+        return TB_REPLY_LAST;
+    return c[3] == '-' ? TB_REPLY_MORE : TB_REPLY_NOT;
+}
+
 /* Length of the reply that starts at the line start ls (ll bytes, the
  * next line at ls + next): the line, or all the lines of a multi-line
  * reply that opens there ("550-5.7.25 ...", "550-5.7.25 ...", "550 5.7.25
@@ -2650,15 +2662,14 @@ static size_t tb_reply_span(const char *text, size_t len, size_t ls, size_t ll,
     for (size_t n = 1; n < TB_REPLY_LINES && p < len; n++) {
         size_t l2 = tb_line(text, len, p, &n2);
         size_t b = tb_lead_blanks(text + p, l2);
-        const char *c2 = text + p + b;
-        if (l2 - b < 3 || memcmp(c2, code, 3) != 0 ||
-            (l2 - b > 3 && c2[3] != '-' && c2[3] != ' '))
+        enum tb_reply_line k = tb_reply_line(text + p + b, l2 - b, code);
+        if (k == TB_REPLY_NOT)
             break;
         span = p + l2 - ls;
         p += n2;
         *after_r = p;
-        if (l2 - b == 3 || c2[3] == ' ')
-            break; /* its last line */
+        if (k == TB_REPLY_LAST)
+            break;
     }
     return span;
 }
@@ -3319,19 +3330,20 @@ static size_t tb_collect_reply(const char *text, size_t len, size_t p,
     size_t next, used = 0, ll = tb_line(text, len, p, &next);
     const char *code = text + p + at;
     /* "550-": continuation lines follow, with the same code again */
-    bool more = ll - at > 3 && code[3] == '-';
+    bool more = tb_reply_line(code, ll - at, code) == TB_REPLY_MORE;
 
     tb_append(out, cap, &used, code, ll - at);
     for (p += next; p < len && more; p += next) {
         size_t ql = tb_line(text, len, p, &next);
         size_t qa = marked ? tb_marked_reply(text + p, ql)
                            : tb_lead_blanks(text + p, ql);
-        if (qa >= ql || ql - qa < 3 || memcmp(text + p + qa, code, 3) != 0 ||
-            (ql - qa > 3 && text[p + qa + 3] != '-' && text[p + qa + 3] != ' '))
+        enum tb_reply_line k = qa < ql
+                                   ? tb_reply_line(text + p + qa, ql - qa, code)
+                                   : TB_REPLY_NOT;
+        if (k == TB_REPLY_NOT)
             break;
-        code = text + p + qa;
-        more = ql - qa > 3 && code[3] == '-';
-        tb_append(out, cap, &used, code, ql - qa);
+        more = k == TB_REPLY_MORE;
+        tb_append(out, cap, &used, text + p + qa, ql - qa);
     }
     *p_r = p;
     return used;
