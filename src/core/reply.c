@@ -248,8 +248,13 @@ bool reply_size_unit(const char *s, size_t len)
 
 bool reply_phone_digits(const char *s, size_t len, size_t i)
 {
-    return i + 5 < len && s[i + 3] == '-' && is_digit(s[i + 4]) &&
-           is_digit(s[i + 5]);
+    if (i + 5 < len && s[i + 3] == '-' && is_digit(s[i + 4]) &&
+        is_digit(s[i + 5]))
+        return true;
+    /* "(408) 555-0143": the area code */
+    return i > 0 && s[i - 1] == '(' && i + 9 < len && s[i + 3] == ')' &&
+           s[i + 4] == ' ' && is_digit(s[i + 5]) && is_digit(s[i + 6]) &&
+           is_digit(s[i + 7]) && s[i + 8] == '-' && is_digit(s[i + 9]);
 }
 
 /* A reply code at s[i]: [2-5][0-5][0-9], then end, space or '-' (or the

@@ -50,9 +50,10 @@ bool reply_status_valid(const char *s, size_t len);
  * reply code ("(412 KB)"). */
 bool reply_size_unit(const char *s, size_t len);
 
-/* Are the three digits at s[i] (of len bytes) part of a telephone number,
+/* Are the three digits at s[i] (of len bytes) part of a telephone number:
  * a '-' and two digits or more after them ("555-0143"), where a reply
- * continued would have a status ("550-5.1.1") or words ("550-Mailbox")? */
+ * continued would have a status ("550-5.1.1") or words ("550-Mailbox"),
+ * or an area code in parentheses before such digits ("(408) 555-0143")? */
 bool reply_phone_digits(const char *s, size_t len, size_t i);
 
 /* Copies the first enhanced status found in s[0..len) into status_r

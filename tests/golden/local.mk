@@ -224,3 +224,4 @@ EXTRA_DIST += tests/golden/sendmail-two-hosts.eml tests/golden/sendmail-two-host
 EXTRA_DIST += tests/golden/mailmarshal-multiline.eml tests/golden/mailmarshal-multiline.ref
 EXTRA_DIST += tests/golden/sendmail-own-reason.eml tests/golden/sendmail-own-reason.ref
 EXTRA_DIST += tests/golden/sendmail-first-line.eml tests/golden/sendmail-first-line.ref
+EXTRA_DIST += tests/golden/virus-scanner-report.eml tests/golden/virus-scanner-report.ref

@@ -82,6 +82,8 @@ static const struct parse_case cases[] = {
     {"Blocked (size 412 KB): 552 5.3.4 message too big", 552, "5.3.4", NULL},
     {"450 kbytes-quota mailbox full", 450, "", NULL},
     {"Questions? Call us at (620) 555-0143 any day", 0, "", NULL},
+    {"(408) 555-0143  LICENSED COPY - Nov 27 2003", 0, "", NULL},
+    {"Support: (550) 555-0143; 451 4.3.0 try later", 451, "4.3.0", NULL},
     {"550-5.1.1 The account does not exist\n550 5.1.1 Try again", 550,
      "5.1.1", NULL},
     /* attempts one after the other: the later permanent failure */
