@@ -1643,17 +1643,30 @@ static bool tb_opens_with(const char *s, size_t len, const char *lead)
 }
 
 /* Does s[0..len) open Sendmail's account of a dialog with a host ("...
- * while talking to mx.example.net.:"), after blanks? */
+ * while talking to mx.example.net.:", older versions' "While talking to
+ * mx.example.net:"), after blanks? */
 static bool tb_talking_line(const char *s, size_t len)
 {
-    return tb_opens_with(s, len, "... while talking to ");
+    return tb_opens_with(s, len, "... while talking to ") ||
+           tb_opens_with(s, len, "while talking to ");
+}
+
+/* Is s[0..len) a line of Sendmail's own summary of a recipient or host,
+ * a reply code, a space, then words up to "... " ("554
+ * <a@b.example>... Service unavailable", "550 b.example (smtp)... 550
+ * Host unknown")? */
+static bool tb_status_line(const char *s, size_t len)
+{
+    return len > 8 && (s[0] == '4' || s[0] == '5') && tb_is_code(s, len, 0) &&
+           s[3] == ' ' && tb_find(s + 4, len - 4, "... ") != NULL;
 }
 
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped, unless
  * that line holds its own reply), a section's heading (tb_dash_heading()),
- * a dialog with another host (tb_talking_line()) or a line that starts
- * with another
+ * a dialog with another host (tb_talking_line()), right after a line of
+ * Sendmail's summary (tb_status_line()), or a line that starts with
+ * another
  * address (after a row's columns: tb_other_address()), or, after a
  * table's row that holds its own reply, the table's next row
  * (tb_next_row()).  Only a line that may hold an '@' is read for one: the
@@ -1680,6 +1693,9 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
     char a0[ADDRSCAN_MAX];
     bool table = own_reply && tb_row_columns(c->text + p, fl, &row0, a0) &&
                  strcasecmp(a0, norm) == 0;
+    /* a line of Sendmail's summary is whole: what follows it is about
+     * the next recipient or the session */
+    bool status = own_reply && tb_status_line(c->text + p, fl);
 
     p += next;
     at = tb_next_at(c, p, lim);
@@ -1688,7 +1704,7 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
         if (tb_blank(c->text + p, ll)) {
             if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
-        } else if (tb_dash_heading(c->text + p, ll) ||
+        } else if (status || tb_dash_heading(c->text + p, ll) ||
                    tb_talking_line(c->text + p, ll)) {
             break; /* the next section ("--- Transcript of session ---"),
                       or Sendmail's dialog with another host */
@@ -1772,6 +1788,56 @@ static bool tb_may_name_host(const struct tb_ctx *c, size_t bs, size_t be)
            (c->prev != NULL && tb_find(c->prev, c->prev_len, "host") != NULL);
 }
 
+/* The words Sendmail gives a delivery program's exit status (sysexits.h)
+ * that say nothing of the cause, which the program's own output, the line
+ * above, tells ("mail.local: unknown user: a" above "554 <a@b>... Service
+ * unavailable"). */
+static const char *const tb_exit_words[] = {"service unavailable",
+                                            "unknown mailer error",
+                                            "can't create output",
+                                            "insufficient permission",
+                                            "internal error",
+                                            "operating system error",
+                                            "system file missing",
+                                            "i/o error",
+                                            "data format error",
+                                            "cannot open input",
+                                            "local configuration error",
+                                            "remote protocol error"};
+
+/* Is s[0..len) a line of Sendmail's summary (tb_status_line()) that gives
+ * only a delivery program's exit status? */
+static bool tb_exit_line(const char *s, size_t len)
+{
+    if (!tb_status_line(s, len))
+        return false;
+    const char *w = tb_find(s + 4, len - 4, "... ") + 4;
+    size_t wl = len - (size_t)(w - s);
+    for (size_t i = 0; i < sizeof tb_exit_words / sizeof tb_exit_words[0];
+         i++) {
+        size_t n = strlen(tb_exit_words[i]);
+        if (wl >= n && strncasecmp(w, tb_exit_words[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Does s[0..len) tell the cause of the exit status on the line below it:
+ * a delivery program's output (a line with no address, no reply code, no
+ * transcript marker, no heading and no ':' at its end, as "While talking
+ * to x:" has), or the server's failed reply in a transcript ("<<< 550
+ * Insecure Mail Relay" above "554 <a@b>... Remote protocol error")? */
+static bool tb_cause_line(const char *s, size_t len)
+{
+    size_t i = tb_lead_blanks(s, len);
+
+    if (len - i > 8 && memcmp(s + i, "<<< ", 4) == 0)
+        return tb_is_code(s, len, i + 4) && s[i + 4] != '2';
+    return len > i && len < 200 && s[i] != '>' && s[i] != '<' && s[i] != '.' &&
+           s[i] != '-' && s[len - 1] != ':' && memchr(s, '@', len) == NULL &&
+           tb_code(s, len) == 0;
+}
+
 /* Fills a recipient's diagnostic, code and status from text[bs..be), or
  * only its remote MTA when the rest is known. */
 static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
@@ -1792,13 +1858,18 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     }
 
     /* a bare address: the reason is the line above it; the next bare
-     * address of a list of them (tb_list()): the list's heading */
+     * address of a list of them (tb_list()): the list's heading; a line
+     * of Sendmail's summary that gives an exit status alone: the line
+     * above it that tells why (tb_cause_line()) */
     const char *above = NULL;
-    size_t al = 0;
+    size_t al = 0, next;
     if (bare && c->nlist > 0 && bs == c->list_next && c->list_head != NULL) {
         above = c->list_head;
         al = c->list_head_len;
-    } else if (n < strlen(rc->recipient) + 8 && c->prev != NULL) {
+    } else if (c->prev != NULL &&
+               (n < strlen(rc->recipient) + 8 ||
+                (tb_exit_line(c->text + bs, tb_line(c->text, be, bs, &next)) &&
+                 tb_cause_line(c->prev, c->prev_len)))) {
         above = c->prev;
         al = c->prev_len;
     }

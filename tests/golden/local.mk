@@ -225,3 +225,5 @@ EXTRA_DIST += tests/golden/mailmarshal-multiline.eml tests/golden/mailmarshal-mu
 EXTRA_DIST += tests/golden/sendmail-own-reason.eml tests/golden/sendmail-own-reason.ref
 EXTRA_DIST += tests/golden/sendmail-first-line.eml tests/golden/sendmail-first-line.ref
 EXTRA_DIST += tests/golden/virus-scanner-report.eml tests/golden/virus-scanner-report.ref
+EXTRA_DIST += tests/golden/sendmail-old-transcript.eml tests/golden/sendmail-old-transcript.ref
+EXTRA_DIST += tests/golden/sendmail-program-output.eml tests/golden/sendmail-program-output.ref
