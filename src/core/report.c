@@ -1502,7 +1502,9 @@ static void report_enrich(struct report_ctx *c)
     struct report *r = c->b.r, ts = {0}, *t = &ts; /* what the text says */
     struct rbuild tb = {.r = t, .lim = c->b.lim};
     struct textbounce_hints h = {.subject = r->subject ? r->subject : "",
-                                 .from = c->from_addr};
+                                 .from = c->from_addr,
+                                 .known = r->rcpts,
+                                 .nknown = r->nrcpts};
     size_t orig, cut = 0;
     char ofrom[ADDRSCAN_MAX], oret[ADDRSCAN_MAX];
 

@@ -1226,6 +1226,10 @@ static bool tb_list_command(const char *norm)
  * written to themselves). */
 static bool tb_suspect(const char *norm, const struct textbounce_hints *h)
 {
+    for (size_t i = 0; i < h->nknown; i++)
+        if (h->known[i].recipient != NULL &&
+            strcasecmp(norm, h->known[i].recipient) == 0)
+            return false;
     if (tb_role(norm))
         return true;
     for (size_t i = 0; i < h->nexclude; i++)

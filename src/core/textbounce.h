@@ -33,6 +33,10 @@ struct textbounce_hints {
     const char *from;    /* the bounce's From address or "" */
     const char *exclude[8]; /* addresses that are never recipients */
     size_t nexclude;
+    /* recipients a DSN names already (or NULL): read as any recipient
+     * is, even a role's ("postmaster@b.example: Domain does not exist") */
+    const struct report_rcpt *known;
+    size_t nknown;
 };
 
 /* Returns the static name of the family recognised ("qmail", "exim", ...,

@@ -227,3 +227,4 @@ EXTRA_DIST += tests/golden/sendmail-first-line.eml tests/golden/sendmail-first-l
 EXTRA_DIST += tests/golden/virus-scanner-report.eml tests/golden/virus-scanner-report.ref
 EXTRA_DIST += tests/golden/sendmail-old-transcript.eml tests/golden/sendmail-old-transcript.ref
 EXTRA_DIST += tests/golden/sendmail-program-output.eml tests/golden/sendmail-program-output.ref
+EXTRA_DIST += tests/golden/dsn-role-recipient.eml tests/golden/dsn-role-recipient.ref
