@@ -1431,14 +1431,21 @@ static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
     }
     if (tr == NULL)
         return;
-    if (rc->diagnostic == NULL && tr->diagnostic != NULL)
+    bool vague = rc->diagnostic != NULL && tr->diagnostic != NULL &&
+                 report_status_vague(rc) && report_vague(rc->diagnostic) &&
+                 !report_vague(tr->diagnostic);
+    if (rc->diagnostic == NULL && tr->diagnostic != NULL) {
         rbuild_str(b, &rc->diagnostic, tr->diagnostic,
                    strlen(tr->diagnostic));
-    else if (!lone && rc->diagnostic != NULL && tr->diagnostic != NULL &&
-             report_status_vague(rc) && report_vague(rc->diagnostic) &&
-             !report_vague(tr->diagnostic) &&
-             !report_repeats(tr->diagnostic, rc->diagnostic))
+    } else if (vague && report_repeats(tr->diagnostic, rc->diagnostic)) {
+        /* the text quotes the reply with what it was a reply to ("SMTP
+         * error from remote mail server after EHLO x: 550 Rejected"):
+         * the text's account, as a notice without a DSN is read */
+        rbuild_drop(b, &rc->diagnostic);
+        rbuild_str(b, &rc->diagnostic, tr->diagnostic, strlen(tr->diagnostic));
+    } else if (vague && !lone) {
         report_explain(b, rc, tr->diagnostic);
+    }
     if (rc->remote_mta == NULL && tr->remote_mta != NULL)
         rbuild_str(b, &rc->remote_mta, tr->remote_mta,
                    strlen(tr->remote_mta));

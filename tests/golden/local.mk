@@ -228,3 +228,4 @@ EXTRA_DIST += tests/golden/virus-scanner-report.eml tests/golden/virus-scanner-r
 EXTRA_DIST += tests/golden/sendmail-old-transcript.eml tests/golden/sendmail-old-transcript.ref
 EXTRA_DIST += tests/golden/sendmail-program-output.eml tests/golden/sendmail-program-output.ref
 EXTRA_DIST += tests/golden/dsn-role-recipient.eml tests/golden/dsn-role-recipient.ref
+EXTRA_DIST += tests/golden/exim-ehlo-rejected.eml tests/golden/exim-ehlo-rejected.ref

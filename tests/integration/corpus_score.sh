@@ -29,6 +29,7 @@ mac__rfc3464-01.eml	userunknown@bouncehammer.jp	userunknown	bare-CR copy of rfc3
 lhost-postfix-13.eml	kijitora@example.jp	userunknown	the label carries the other recipient's reason: this recipient's DSN block says "550 5.2.1 ... User Unknown"; noraneko@ is the one with "Mailbox Full"
 rhost-nttdocomo-03.eml	azumakuniyuki@ntt.docomo.example.ne.jp	filtered	"rejected" means the envelope sender was refused, but the reply names the recipient ("550 Unknown user <rcpt>" after end of DATA): a recipient-side filter
 lhost-sendmail-21.eml	kijitora@cat.example.ne.jp	networkerror	"Deferred: Connection refused by mx...": a TCP connection failure and a delay, not a block of the sender
+lhost-postfix-47.eml	kijitora@hotmail.example.com	rejected	"554 Transaction failed (in reply to MAIL FROM command)": the server refused the envelope sender before any recipient was given; a refusal of the sender, not a remote system error
 lhost-gmail-07.eml	kijitora@example.ed.jp	securityerror	"500 Remote server does not support TLS": the sending side requires TLS the receiver lacks; a sender-side TLS policy, not a remote system error
 EXC
 
