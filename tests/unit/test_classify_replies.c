@@ -3124,6 +3124,15 @@ static const struct reply_row rows[] = {
      "fixed limit (in reply to MAIL FROM command)",
      X, "message_too_large", false},
     {"451 4.4.4 [internal] Domain Lookup Failed", S, "network", false},
+    /* Sendmail's words for a recipient domain's null MX, under the status
+     * RFC 7505 gives the sender's; a header field given twice is the
+     * message's form, whichever field it is */
+    {"550 5.7.27 Host does not accept mail", H, "no_mx", false},
+    {"550 5.7.27 Sender address has null MX", X, "sender_rejected", false},
+    {"554 Transaction failed: Duplicate header 'DKIM-Signature'.", X,
+     "not_compliant", false},
+    {"550 5.6.0 Header field 'From' appears more than once", X,
+     "not_compliant", false},
     {"452 4.5.3 Too many messages per connection limit reached", X,
      "rate_limited", false},
     {"554 5.7.1 Spam detected: invalid header", X, "spam_detected", false},
