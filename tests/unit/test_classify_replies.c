@@ -3133,6 +3133,18 @@ static const struct reply_row rows[] = {
      "not_compliant", false},
     {"550 5.6.0 Header field 'From' appears more than once", X,
      "not_compliant", false},
+    {"451 4.7.1 Sender rate exceeds limit (120 messages per 1h), please try "
+     "again later",
+     X, "rate_limited", false},
+    {"El usuario ana (ana@example.es) no se encuentra en el Directorio de "
+     "Domino",
+     H, "user_unknown", false},
+    {"\xe3\x81\x93\xe3\x81\xae\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab"
+     "\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\xe3\x81\xaf"
+     "\xe5\x88\xa9\xe7\x94\xa8\xe5\x81\x9c\xe6\xad\xa2\xe4\xb8\xad"
+     "\xe3\x81\xa7\xe3\x81\x99 (ann@example.jp)",
+     H, "mailbox_disabled", false},
+    {"Non-member submission from [ann@example.org]", X, "policy", false},
     {"452 4.5.3 Too many messages per connection limit reached", X,
      "rate_limited", false},
     {"554 5.7.1 Spam detected: invalid header", X, "spam_detected", false},
