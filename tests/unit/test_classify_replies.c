@@ -3145,6 +3145,19 @@ static const struct reply_row rows[] = {
      "\xe3\x81\xa7\xe3\x81\x99 (ann@example.jp)",
      H, "mailbox_disabled", false},
     {"Non-member submission from [ann@example.org]", X, "policy", false},
+    /* Exchange's "ann wasn't found at example.de" as its localised NDRs
+     * say it; a recipient's filter in French and Italian */
+    {"Ihre Nachricht an ann@example.de konnte nicht zugestellt werden. ann "
+     "wurde bei example.de nicht gefunden.",
+     H, "user_unknown", false},
+    {"Votre message pour ann@example.fr n'a pas pu \xc3\xaatre remis. ann est "
+     "introuvable sur example.fr.",
+     H, "user_unknown", false},
+    {"Le message a \xc3\xa9t\xc3\xa9 rejet\xc3\xa9 par le filtre du "
+     "destinataire.",
+     X, "filtered", false},
+    {"Il messaggio \xc3\xa8 stato rifiutato dal filtro del destinatario.", X,
+     "filtered", false},
     {"452 4.5.3 Too many messages per connection limit reached", X,
      "rate_limited", false},
     {"554 5.7.1 Spam detected: invalid header", X, "spam_detected", false},
