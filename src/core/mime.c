@@ -487,6 +487,26 @@ unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
     return w.errors;
 }
 
+/* mime_multipart_whole()'s callback: is the top entity a multipart? */
+static void mime_top_multipart(void *ctx, enum mime_event ev,
+                               const struct mime_part *p)
+{
+    bool *multi = ctx;
+
+    if (ev == MIME_EV_ENTITY && p->index == 0)
+        *multi = strncmp(p->type, "multipart/", 10) == 0;
+}
+
+bool mime_multipart_whole(const char *buf, size_t len,
+                          const struct mime_limits *lim)
+{
+    bool multi = false;
+    unsigned errors = mime_walk(buf, len, lim, mime_top_multipart, &multi);
+
+    return multi && (errors & (REPORT_ERR_BOUNDARY | REPORT_ERR_PARTS |
+                               REPORT_ERR_DEPTH | REPORT_ERR_TRUNCATED)) == 0;
+}
+
 size_t mime_decode(const struct mime_part *p, char *out, size_t cap,
                    unsigned *errors)
 {

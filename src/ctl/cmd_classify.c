@@ -31,6 +31,7 @@
 #include "common/cfg.h"
 #include "common/json.h"
 #include "core/classify.h"
+#include "core/mime.h"
 #include "core/reply.h"
 #include "core/report.h"
 #include "ctl/ctl.h"
@@ -279,6 +280,31 @@ static int classify_mbox(struct classify_run *run, const char *name,
     return worst;
 }
 
+/* Is buf an mbox though --mbox was not given: a first "From " line, then
+ * a first message that is a whole multipart (mime_multipart_whole())
+ * followed by another "From " line?  A "From " line in a message's text
+ * (a quoted original not escaped as ">From ") splits nothing then. */
+static bool classify_looks_mbox(const char *buf, size_t len)
+{
+    struct mime_limits lim;
+    const char *start, *p, *end = buf + len;
+
+    if (len < 5 || memcmp(buf, "From ", 5) != 0 ||
+        (p = memchr(buf, '\n', len)) == NULL)
+        return false;
+    for (start = ++p; p < end; p++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (p == NULL)
+            return false;
+        if ((size_t)(end - p) > 5 && memcmp(p + 1, "From ", 5) == 0)
+            break;
+    }
+    if (p >= end)
+        return false;
+    mime_limits_default(&lim);
+    return mime_multipart_whole(start, (size_t)(p + 1 - start), &lim);
+}
+
 static int classify_input(struct classify_run *run, const char *path)
 {
     if (path != NULL && strcmp(path, "-") == 0)
@@ -300,7 +326,7 @@ static int classify_input(struct classify_run *run, const char *path)
         fprintf(stderr, "classify: %s: read error\n", name);
         return EX_IOERR;
     }
-    if (run->o.mbox)
+    if (run->o.mbox || classify_looks_mbox(buf ? buf : "", len))
         rc = classify_mbox(run, name, buf ? buf : "", len);
     else
         rc = classify_message(run, name, buf ? buf : "", len);

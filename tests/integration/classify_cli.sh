@@ -3,8 +3,9 @@
 # project's own fixtures (tests/integration/classify/): one JSON object per
 # recipient with every key, the bucket and rule of each, auto-replies with
 # bucket none, non-bounces on stderr with status 1, unreadable files with
-# status 66, mbox and stdin input, --reply, --format text, bad rules with
-# FILE:LINE and status 78, and a local rules file overriding a shipped rule.
+# status 66, mbox and stdin input (an mbox file known without --mbox),
+# --reply, --format text, bad rules with FILE:LINE and status 78, and a
+# local rules file overriding a shipped rule.
 . "$top_srcdir/tests/lib/tap.sh"
 
 ctl=$top_builddir/bounceguardctl
@@ -70,6 +71,21 @@ rc=0; cl --mbox --format text < "$tmp/box" > "$tmp/box.out" 2>/dev/null || rc=$?
 [ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/box.out")" -eq 3 ] &&
     line_has "$tmp/box.out" "gone@dest.example hard user_unknown"
 tap_ok $? "an mbox on stdin, text format: three recipients ($rc)"
+
+# without --mbox: a file that opens with a "From " line and whose first
+# message, a whole multipart, is followed by another is read as an mbox
+rc=0; cl "$tmp/box" > "$tmp/box2.out" 2>/dev/null || rc=$?
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/box2.out")" -eq 3 ] &&
+    line_has "$tmp/box2.out" '"recipient":"gone@dest.example"' &&
+    line_has "$tmp/box2.out" '"bucket":"none"'
+tap_ok $? "an mbox file without --mbox: three recipients ($rc)"
+# ... but a "From " line in a plain message's text splits nothing
+{ echo "From MAILER-DAEMON  Wed Nov 25 10:00:00 2026"; cat "$fx/plain.eml"
+  echo; echo "From gone@dest.example  Wed Nov 25 10:01:00 2026"
+  cat "$fx/vacation.eml"; } > "$tmp/quoted"
+rc=0; cl "$tmp/quoted" > "$tmp/quoted.out" 2>/dev/null || rc=$?
+! line_has "$tmp/quoted.out" '"reason":"vacation"'
+tap_ok $? "a \"From \" line in a plain message's text is no mbox ($rc)"
 
 cl --reply "550-5.7.26 This mail is unauthenticated, which poses a security
 550-5.7.26 risk to the sender and Gmail users <someone@gmail.example>" \

@@ -1031,6 +1031,37 @@ static void test_walk_charset_outside_enclosed(void **state)
     assert_string_equal(w.s, "text/plain/0/[iso-8859-1] text/plain/1/[] ");
 }
 
+static void test_multipart_whole(void **state)
+{
+    static const struct {
+        const char *msg;
+        bool whole;
+    } t[] = {
+        {"Content-Type: multipart/report; boundary=o\n\n--o\n\nx\n--o\n"
+         "Content-Type: message/rfc822\n\n"
+         "Content-Type: multipart/mixed; boundary=i\n\n--i\n\ny\n--i--\n"
+         "--o--\n\n",
+         true},
+        /* the outer boundary left open, or an inner one */
+        {"Content-Type: multipart/mixed; boundary=o\n\n--o\n\nx\n", false},
+        {"Content-Type: multipart/report; boundary=o\n\n--o\n"
+         "Content-Type: message/rfc822\n\n"
+         "Content-Type: multipart/mixed; boundary=i\n\n--i\n\ny\n--o--\n",
+         false},
+        /* no multipart: nothing says where it ends */
+        {"Subject: x\n\nbody\nFrom a@b.example Mon\n", false},
+        {"", false},
+    };
+    struct mime_limits lim;
+    (void)state;
+
+    mime_limits_default(&lim);
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        assert_int_equal(
+            mime_multipart_whole(t[i].msg, strlen(t[i].msg), &lim),
+            t[i].whole);
+}
+
 static void test_walk_structures(void **state)
 {
     static const struct {
@@ -1302,6 +1333,7 @@ int main(void)
         cmocka_unit_test(test_addrscan_normalize_as_reference),
         cmocka_unit_test(test_walk_structures),
         cmocka_unit_test(test_walk_charset_outside_enclosed),
+        cmocka_unit_test(test_multipart_whole),
         cmocka_unit_test(test_walk_same_for_lf_crlf_cr),
         cmocka_unit_test(test_walk_finds_delimiters_among_dashes),
         cmocka_unit_test(test_walk_fields_as_hdr_next),
