@@ -505,6 +505,7 @@ static const char *const tb_mark_words[] = {
     "below this line is a copy of the message",
     "this is a copy of the message", "original message", "unsent message",
     "copy of the original message", "the header of the original message",
+    "below is a copy of the original message",
     "returned message", "undelivered message",
     "headers of the original message", "original message follows",
     "text of the message follows", "content-type: message/rfc822",
@@ -1646,9 +1647,9 @@ static bool tb_opens_with(const char *s, size_t len, const char *lead)
     return len - i >= n && strncasecmp(s + i, lead, n) == 0;
 }
 
-/* Does s[0..len) open Sendmail's account of a dialog with a host ("...
- * while talking to mx.example.net.:", older versions' "While talking to
- * mx.example.net:"), after blanks? */
+/* Does s[0..len) open Sendmail's account of a dialog with a host, after
+ * blanks: "... while talking to mx.example.net.:", or older versions'
+ * "While talking to mx.example.net:" (the words, whatever ends the line)? */
 static bool tb_talking_line(const char *s, size_t len)
 {
     return tb_opens_with(s, len, "... while talking to ") ||
@@ -1669,11 +1670,10 @@ static bool tb_status_line(const char *s, size_t len)
  * to a blank line (one right after the address line is skipped, unless
  * that line holds its own reply), a section's heading (tb_dash_heading()),
  * a dialog with another host (tb_talking_line()), right after a line of
- * Sendmail's summary (tb_status_line()), or a line that starts with
- * another
- * address (after a row's columns: tb_other_address()), or, after a
- * table's row that holds its own reply, the table's next row
- * (tb_next_row()).  Only a line that may hold an '@' is read for one: the
+ * Sendmail's summary (tb_status_line()) a line that is not indented, or a
+ * line that starts with another address (after a row's columns:
+ * tb_other_address()), or, after a table's row that holds its own reply,
+ * the table's next row (tb_next_row()).  Only a line that may hold an '@' is read for one: the
  * next '@' is looked for once, not on every line (no further than lim,
  * after which every line is read). */
 static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
@@ -1697,8 +1697,8 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
     char a0[ADDRSCAN_MAX];
     bool table = own_reply && tb_row_columns(c->text + p, fl, &row0, a0) &&
                  strcasecmp(a0, norm) == 0;
-    /* a line of Sendmail's summary is whole: what follows it is about
-     * the next recipient or the session */
+    /* a line of Sendmail's summary is whole: a line after it that starts
+     * at its left edge is about the next recipient or the session */
     bool status = own_reply && tb_status_line(c->text + p, fl);
 
     p += next;
@@ -1708,7 +1708,8 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
         if (tb_blank(c->text + p, ll)) {
             if ((lines > 0 && !colon && !retry) || (lines == 0 && own_reply))
                 break;
-        } else if (status || tb_dash_heading(c->text + p, ll) ||
+        } else if ((status && c->text[p] != ' ' && c->text[p] != '\t') ||
+                   tb_dash_heading(c->text + p, ll) ||
                    tb_talking_line(c->text + p, ll)) {
             break; /* the next section ("--- Transcript of session ---"),
                       or Sendmail's dialog with another host */
@@ -1810,36 +1811,57 @@ static const char *const tb_exit_words[] = {"service unavailable",
                                             "remote protocol error"};
 
 /* Is s[0..len) a line of Sendmail's summary (tb_status_line()) that gives
- * only a delivery program's exit status? */
+ * only a delivery program's exit status: after "... ", the words of one
+ * and nothing more (an exit code's number after "unknown mailer error",
+ * blanks or a '.')? */
 static bool tb_exit_line(const char *s, size_t len)
 {
     if (!tb_status_line(s, len))
         return false;
     const char *w = tb_find(s + 4, len - 4, "... ") + 4;
     size_t wl = len - (size_t)(w - s);
+    while (wl > 0 &&
+           (w[wl - 1] == ' ' || w[wl - 1] == '\t' || w[wl - 1] == '.' ||
+            (w[wl - 1] >= '0' && w[wl - 1] <= '9')))
+        wl--;
     for (size_t i = 0; i < sizeof tb_exit_words / sizeof tb_exit_words[0];
          i++) {
         size_t n = strlen(tb_exit_words[i]);
-        if (wl >= n && strncasecmp(w, tb_exit_words[i], n) == 0)
+        if (wl == n && strncasecmp(w, tb_exit_words[i], n) == 0)
             return true;
     }
     return false;
 }
 
-/* Does s[0..len) tell the cause of the exit status on the line below it:
- * a delivery program's output (a line with no address, no reply code, no
- * transcript marker, no heading and no ':' at its end, as "While talking
- * to x:" has), or the server's failed reply in a transcript ("<<< 550
- * Insecure Mail Relay" above "554 <a@b>... Remote protocol error")? */
-static bool tb_cause_line(const char *s, size_t len)
+/* Does s[0..len) tell the cause of an exit status of class cls ('4' or
+ * '5') given on the line below it: a delivery program's output, its name
+ * first ("mail.local: unknown user: a", "procmail: Quota exceeded ...",
+ * "/bin/sh: line 1: x: not found"), with no address and no reply code;
+ * or the server's failed reply of the same class in a transcript ("<<<
+ * 550 Insecure Mail Relay" above "554 <a@b>... Remote protocol error")? */
+static bool tb_cause_line(const char *s, size_t len, char cls)
 {
-    size_t i = tb_lead_blanks(s, len);
+    size_t i = tb_lead_blanks(s, len), k;
 
     if (len - i > 8 && memcmp(s + i, "<<< ", 4) == 0)
-        return tb_is_code(s, len, i + 4) && s[i + 4] != '2';
-    return len > i && len < 200 && s[i] != '>' && s[i] != '<' && s[i] != '.' &&
-           s[i] != '-' && s[len - 1] != ':' && memchr(s, '@', len) == NULL &&
-           tb_code(s, len) == 0;
+        return s[i + 4] == cls && tb_is_code(s, len, i + 4);
+    for (k = i; k < len && k - i < 64 && s[k] != ' ' && s[k] != ':'; k++)
+        ;
+    return k - i >= 2 && k + 1 < len && s[k] == ':' && s[k + 1] == ' ' &&
+           s[i] != '<' && s[i] != '>' && len < 200 &&
+           memchr(s, '@', len) == NULL && tb_code(s, len) == 0;
+}
+
+/* Is the line that ends at prev + pl right above text[bs] (one line end
+ * between them, no blank line)? */
+static bool tb_right_above(const char *prev, size_t pl, const char *text,
+                           size_t bs)
+{
+    const char *e = prev + pl, *b = text + bs;
+
+    return e <= b && b - e <= 2 &&
+           (b - e == 1 ? (*e == '\n' || *e == '\r')
+                       : (b - e == 2 && e[0] == '\r' && e[1] == '\n'));
 }
 
 /* Fills a recipient's diagnostic, code and status from text[bs..be), or
@@ -1873,7 +1895,8 @@ static void tb_fill(struct tb_ctx *c, struct report_rcpt *rc, size_t bs,
     } else if (c->prev != NULL &&
                (n < strlen(rc->recipient) + 8 ||
                 (tb_exit_line(c->text + bs, tb_line(c->text, be, bs, &next)) &&
-                 tb_cause_line(c->prev, c->prev_len)))) {
+                 tb_right_above(c->prev, c->prev_len, c->text, bs) &&
+                 tb_cause_line(c->prev, c->prev_len, c->text[bs])))) {
         above = c->prev;
         al = c->prev_len;
     }

@@ -230,3 +230,4 @@ EXTRA_DIST += tests/golden/sendmail-nullmx.eml tests/golden/sendmail-nullmx.ref
 EXTRA_DIST += tests/golden/sendmail-old-transcript.eml tests/golden/sendmail-old-transcript.ref
 EXTRA_DIST += tests/golden/sendmail-program-output.eml tests/golden/sendmail-program-output.ref
 EXTRA_DIST += tests/golden/virus-scanner-report.eml tests/golden/virus-scanner-report.ref
+EXTRA_DIST += tests/golden/sendmail-exit-causes.eml tests/golden/sendmail-exit-causes.ref
