@@ -1416,10 +1416,14 @@ static void report_explain_lone(struct report_ctx *c, size_t cut)
 
 /* Fills what a DSN recipient lacks (diagnostic, reply code, a specific
  * status, words for a diagnostic of codes alone) from what the notice's
- * text says about the same address.  The words of a lone recipient are
- * the whole notice's (report_explain_lone()). */
+ * text says (tr): about the same address (named), or the one address of a
+ * notice about one recipient.  A diagnostic of codes and generic words
+ * that the text quotes with what it replied to gives way to the text's
+ * account, when that names the address.  The words of a lone recipient
+ * are the whole notice's (report_explain_lone()). */
 static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
-                               const struct report_rcpt *tr, bool lone)
+                               const struct report_rcpt *tr, bool lone,
+                               bool named)
 {
     char st[16];
 
@@ -1437,7 +1441,8 @@ static void report_enrich_rcpt(struct rbuild *b, struct report_rcpt *rc,
     if (rc->diagnostic == NULL && tr->diagnostic != NULL) {
         rbuild_str(b, &rc->diagnostic, tr->diagnostic,
                    strlen(tr->diagnostic));
-    } else if (vague && report_repeats(tr->diagnostic, rc->diagnostic)) {
+    } else if (vague && named &&
+               report_repeats(tr->diagnostic, rc->diagnostic)) {
         /* the text quotes the reply with what it was a reply to ("SMTP
          * error from remote mail server after EHLO x: 550 Rejected"):
          * the text's account, as a notice without a DSN is read */
@@ -1536,9 +1541,10 @@ static void report_enrich(struct report_ctx *c)
         if (lacking && c->nt.text != NULL && i < REPORT_WHOLE_MAX)
             report_whole_reply(c, &r->rcpts[i], cut);
         const struct report_rcpt *tr = rbuild_lookup(&tb, r->rcpts[i].recipient);
+        bool named = tr != NULL;
         if (tr == NULL && t->nrcpts == 1 && r->nrcpts == 1)
             tr = &t->rcpts[0];
-        report_enrich_rcpt(&c->b, &r->rcpts[i], tr, r->nrcpts == 1);
+        report_enrich_rcpt(&c->b, &r->rcpts[i], tr, r->nrcpts == 1, named);
     }
     if (lacking && c->nt.text != NULL)
         report_explain_lone(c, cut);
