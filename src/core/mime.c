@@ -487,14 +487,16 @@ unsigned mime_walk(const char *buf, size_t len, const struct mime_limits *lim,
     return w.errors;
 }
 
-/* mime_multipart_whole()'s callback: is the top entity a multipart? */
+/* mime_multipart_whole()'s callback: is the top entity a multipart with a
+ * boundary (one without is read as a leaf)? */
 static void mime_top_multipart(void *ctx, enum mime_event ev,
                                const struct mime_part *p)
 {
     bool *multi = ctx;
 
-    if (ev == MIME_EV_ENTITY && p->index == 0)
-        *multi = strncmp(p->type, "multipart/", 10) == 0;
+    if (p->index == 0)
+        *multi =
+            ev == MIME_EV_ENTITY && strncmp(p->type, "multipart/", 10) == 0;
 }
 
 bool mime_multipart_whole(const char *buf, size_t len,
@@ -504,7 +506,7 @@ bool mime_multipart_whole(const char *buf, size_t len,
     unsigned errors = mime_walk(buf, len, lim, mime_top_multipart, &multi);
 
     return multi && (errors & (REPORT_ERR_BOUNDARY | REPORT_ERR_PARTS |
-                               REPORT_ERR_DEPTH | REPORT_ERR_TRUNCATED)) == 0;
+                               REPORT_ERR_DEPTH)) == 0;
 }
 
 size_t mime_decode(const struct mime_part *p, char *out, size_t cap,

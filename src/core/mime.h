@@ -80,9 +80,10 @@ size_t mime_decode(const struct mime_part *p, char *out, size_t cap,
 /* True for types whose body is itself a message header block or message. */
 bool mime_is_message(const char *type);
 
-/* Is buf[0..len) a whole multipart message: its top entity a multipart,
- * and every boundary it opens closed?  (Where messages follow one another
- * in a file, one that ends so is known to end there.) */
+/* Is buf[0..len) a whole multipart message: its top entity a multipart
+ * with a boundary, and every boundary it opens closed?  (Where messages
+ * follow one another in a file, one that ends so is known to end there.)
+ * The caller applies max_message_bytes. */
 bool mime_multipart_whole(const char *buf, size_t len,
                           const struct mime_limits *lim);
 

@@ -252,57 +252,96 @@ static int read_all(FILE *fp, char **buf_r, size_t *len_r)
     return 0;
 }
 
-/* Splits an mbox on "From " lines and classifies each message. */
+/* Is line[0..len) an mbox postmark, "From " then the envelope sender and
+ * a date with its time ("From MAILER-DAEMON  Thu Apr 29 23:34:45 2015"),
+ * and the line after it (in rest[0..rlen)) a header field? */
+static bool classify_postmark(const char *line, size_t len, const char *rest,
+                              size_t rlen)
+{
+    size_t i = 5, colon = 0;
+
+    if (len < 5 || memcmp(line, "From ", 5) != 0 || i >= len || line[i] == ' ')
+        return false;
+    while (i < len && line[i] != ' ')
+        i++;
+    for (size_t k = i; k + 5 <= len && colon == 0; k++)
+        if (line[k] >= '0' && line[k] <= '9' && line[k + 2] == ':' &&
+            line[k + 1] >= '0' && line[k + 1] <= '9' && line[k + 3] >= '0' &&
+            line[k + 3] <= '9' && line[k + 4] >= '0' && line[k + 4] <= '9')
+            colon = k + 2;
+    if (colon == 0)
+        return false;
+    for (i = 0;
+         i < rlen && i < 80 && rest[i] > ' ' && rest[i] < 127 && rest[i] != ':';
+         i++)
+        ;
+    return i > 0 && i < rlen && rest[i] == ':';
+}
+
+/* The next line of buf[pos..len) that starts with "From " (any, or only a
+ * postmark: classify_postmark()): its offset, len when there is none. */
+static size_t classify_next_from(const char *buf, size_t len, size_t pos,
+                                 bool postmark)
+{
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        if (nl == NULL)
+            return len;
+        size_t at = (size_t)(nl - buf) + 1;
+        if (len - at >= 5 && memcmp(buf + at, "From ", 5) == 0) {
+            const char *e = memchr(buf + at, '\n', len - at);
+            size_t ll = e != NULL ? (size_t)(e - buf) - at : len - at;
+            size_t rest = at + ll + (e != NULL);
+            if (!postmark ||
+                classify_postmark(buf + at, ll, buf + rest, len - rest))
+                return at;
+        }
+        pos = at;
+    }
+    return len;
+}
+
+/* Splits an mbox on "From " lines (only on postmarks when strict) and
+ * classifies each message. */
 static int classify_mbox(struct classify_run *run, const char *name,
-                         const char *buf, size_t len)
+                         const char *buf, size_t len, bool strict)
 {
     size_t pos = 0;
     int worst = 0;
 
     while (pos < len) {
-        const char *start = buf + pos, *end = buf + len, *p = start;
-        if (len - pos >= 5 && memcmp(start, "From ", 5) == 0) {
-            const char *nl = memchr(start, '\n', len - pos);
-            start = nl ? nl + 1 : end;
+        size_t start = pos;
+        if (len - pos >= 5 && memcmp(buf + pos, "From ", 5) == 0) {
+            const char *nl = memchr(buf + pos, '\n', len - pos);
+            start = nl != NULL ? (size_t)(nl - buf) + 1 : len;
         }
-        for (p = start; p < end; p++) {
-            p = memchr(p, '\n', (size_t)(end - p));
-            if (p == NULL ||
-                ((size_t)(end - p) > 5 && memcmp(p + 1, "From ", 5) == 0))
-                break;
-        }
-        const char *stop = (p != NULL && p < end) ? p + 1 : end;
-        int rc = classify_message(run, name, start, (size_t)(stop - start));
+        size_t stop = classify_next_from(buf, len, start, strict);
+        int rc = classify_message(run, name, buf + start, stop - start);
         if (rc > worst)
             worst = rc;
-        pos = (size_t)(stop - buf);
+        pos = stop;
     }
     return worst;
 }
 
-/* Is buf an mbox though --mbox was not given: a first "From " line, then
- * a first message that is a whole multipart (mime_multipart_whole())
- * followed by another "From " line?  A "From " line in a message's text
- * (a quoted original not escaped as ">From ") splits nothing then. */
-static bool classify_looks_mbox(const char *buf, size_t len)
+/* Is buf an mbox though --mbox was not given: a postmark first, then a
+ * first message that is a whole multipart (mime_multipart_whole()) and
+ * ends where the next postmark (classify_postmark()) starts?  Such a file
+ * is split at postmarks only: a "From " line in a message's text (a quoted
+ * original not escaped as ">From ") splits nothing. */
+static bool classify_looks_mbox(const struct classify_run *run, const char *buf,
+                                size_t len)
 {
-    struct mime_limits lim;
-    const char *start, *p, *end = buf + len;
+    const char *nl;
 
-    if (len < 5 || memcmp(buf, "From ", 5) != 0 ||
-        (p = memchr(buf, '\n', len)) == NULL)
+    if (len < 5 || (nl = memchr(buf, '\n', len)) == NULL)
         return false;
-    for (start = ++p; p < end; p++) {
-        p = memchr(p, '\n', (size_t)(end - p));
-        if (p == NULL)
-            return false;
-        if ((size_t)(end - p) > 5 && memcmp(p + 1, "From ", 5) == 0)
-            break;
-    }
-    if (p >= end)
+    size_t start = (size_t)(nl - buf) + 1;
+    if (!classify_postmark(buf, start - 1, buf + start, len - start))
         return false;
-    mime_limits_default(&lim);
-    return mime_multipart_whole(start, (size_t)(p + 1 - start), &lim);
+    size_t stop = classify_next_from(buf, len, start, true);
+    return stop < len && stop - start <= run->limits.max_message_bytes &&
+           mime_multipart_whole(buf + start, stop - start, &run->limits);
 }
 
 static int classify_input(struct classify_run *run, const char *path)
@@ -326,8 +365,10 @@ static int classify_input(struct classify_run *run, const char *path)
         fprintf(stderr, "classify: %s: read error\n", name);
         return EX_IOERR;
     }
-    if (run->o.mbox || classify_looks_mbox(buf ? buf : "", len))
-        rc = classify_mbox(run, name, buf ? buf : "", len);
+    if (run->o.mbox)
+        rc = classify_mbox(run, name, buf ? buf : "", len, false);
+    else if (classify_looks_mbox(run, buf ? buf : "", len))
+        rc = classify_mbox(run, name, buf, len, true);
     else
         rc = classify_message(run, name, buf ? buf : "", len);
     free(buf);

@@ -72,20 +72,38 @@ rc=0; cl --mbox --format text < "$tmp/box" > "$tmp/box.out" 2>/dev/null || rc=$?
     line_has "$tmp/box.out" "gone@dest.example hard user_unknown"
 tap_ok $? "an mbox on stdin, text format: three recipients ($rc)"
 
-# without --mbox: a file that opens with a "From " line and whose first
-# message, a whole multipart, is followed by another is read as an mbox
+# without --mbox: input that opens with a postmark and whose first
+# message, a whole multipart, ends at the next postmark is read as an mbox
 rc=0; cl "$tmp/box" > "$tmp/box2.out" 2>/dev/null || rc=$?
 [ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/box2.out")" -eq 3 ] &&
     line_has "$tmp/box2.out" '"recipient":"gone@dest.example"' &&
     line_has "$tmp/box2.out" '"bucket":"none"'
 tap_ok $? "an mbox file without --mbox: three recipients ($rc)"
-# ... but a "From " line in a plain message's text splits nothing
+# ... but not when the first message is no multipart, when one of its
+# boundaries is left open, or at a "From " line that is no postmark: each
+# is one message then (the DSN's two recipients, or a non-bounce)
 { echo "From MAILER-DAEMON  Wed Nov 25 10:00:00 2026"; cat "$fx/plain.eml"
   echo; echo "From gone@dest.example  Wed Nov 25 10:01:00 2026"
   cat "$fx/vacation.eml"; } > "$tmp/quoted"
-rc=0; cl "$tmp/quoted" > "$tmp/quoted.out" 2>/dev/null || rc=$?
-! line_has "$tmp/quoted.out" '"reason":"vacation"'
-tap_ok $? "a \"From \" line in a plain message's text is no mbox ($rc)"
+rc=0; cl "$tmp/quoted" > "$tmp/quoted.out" 2> "$tmp/quoted.err" || rc=$?
+[ "$rc" -eq 1 ] && [ ! -s "$tmp/quoted.out" ] &&
+    [ "$(wc -l < "$tmp/quoted.err")" -eq 1 ]
+tap_ok $? "a plain first message: one message, not a bounce ($rc)"
+{ echo "From MAILER-DAEMON  Wed Nov 25 10:00:00 2026"
+  grep -v -- '--$' "$fx/dsn-two.eml"
+  echo; echo "From gone@dest.example  Wed Nov 25 10:01:00 2026"
+  cat "$fx/vacation.eml"; } > "$tmp/open"
+rc=0; cl "$tmp/open" > "$tmp/open.out" 2>/dev/null || rc=$?
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/open.out")" -eq 2 ] &&
+    ! line_has "$tmp/open.out" '"reason":"vacation"'
+tap_ok $? "a first multipart left open: one message ($rc)"
+{ echo "From MAILER-DAEMON  Wed Nov 25 10:00:00 2026"; cat "$fx/dsn-two.eml"
+  echo; echo "From the help desk: have a good day"; echo
+  cat "$fx/vacation.eml"; } > "$tmp/footer"
+rc=0; cl "$tmp/footer" > "$tmp/footer.out" 2>/dev/null || rc=$?
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/footer.out")" -eq 2 ] &&
+    ! line_has "$tmp/footer.out" '"reason":"vacation"'
+tap_ok $? "a \"From \" line that is no postmark splits nothing ($rc)"
 
 cl --reply "550-5.7.26 This mail is unauthenticated, which poses a security
 550-5.7.26 risk to the sender and Gmail users <someone@gmail.example>" \

@@ -1048,6 +1048,8 @@ static void test_multipart_whole(void **state)
          "Content-Type: message/rfc822\n\n"
          "Content-Type: multipart/mixed; boundary=i\n\n--i\n\ny\n--o--\n",
          false},
+        /* a multipart without a boundary is read as one leaf */
+        {"Content-Type: multipart/mixed\n\nx\n--o--\n", false},
         /* no multipart: nothing says where it ends */
         {"Subject: x\n\nbody\nFrom a@b.example Mon\n", false},
         {"", false},
