@@ -3158,6 +3158,39 @@ static const struct reply_row rows[] = {
      X, "filtered", false},
     {"Il messaggio \xc3\xa8 stato rifiutato dal filtro del destinatario.", X,
      "filtered", false},
+    {"ann no se encontr\xc3\xb3 en example.es.", H, "user_unknown", false},
+    {"ann n\xc3\xa3o foi encontrado em example.pt.", H, "user_unknown",
+     false},
+    {"ann is niet gevonden op example.nl.", H, "user_unknown", false},
+    {"ann non \xc3\xa8 stato trovato in example.it.", H, "user_unknown",
+     false},
+    {"El mensaje fue rechazado por el filtro del destinatario.", X,
+     "filtered", false},
+    {"A mensagem foi rejeitada pelo filtro do destinat\xc3\xa1rio.", X,
+     "filtered", false},
+    {"Die Nachricht wurde vom Filter des Empf\xc3\xa4ngers abgelehnt.", X,
+     "filtered", false},
+    /* ... but the sender's address, a record or another rate is none of
+     * those */
+    {"Der Absender wurde bei example.de nicht gefunden.", X,
+     "sender_rejected", false},
+    {"Der MX-Eintrag wurde bei der Zieldom\xc3\xa4ne nicht gefunden.", S,
+     "undetermined", false},
+    {"Your complaint rate exceeds the limit", X, "bad_reputation", false},
+    /* a changed address and a closed one in Japanese; not the sender's */
+    {"\xe3\x81\x93\xe3\x81\xae\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab"
+     "\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\xe3\x81\xaf"
+     "\xe5\xa4\x89\xe6\x9b\xb4\xe3\x81\x95\xe3\x82\x8c\xe3\x81\xbe"
+     "\xe3\x81\x97\xe3\x81\x9f\xe3\x80\x82",
+     H, "has_moved", false},
+    {"\xe9\x80\x81\xe4\xbf\xa1\xe8\x80\x85\xe3\x81\xae\xe3\x83\xa1"
+     "\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac"
+     "\xe3\x82\xb9\xe3\x81\x8c\xe5\xa4\x89\xe6\x9b\xb4\xe3\x81\x95"
+     "\xe3\x82\x8c\xe3\x81\x9f",
+     S, "undetermined", false},
+    /* a list's refusal of a post from outside it */
+    {"Your message was rejected: post by non-member to a members-only list",
+     X, "policy", false},
     {"452 4.5.3 Too many messages per connection limit reached", X,
      "rate_limited", false},
     {"554 5.7.1 Spam detected: invalid header", X, "spam_detected", false},
