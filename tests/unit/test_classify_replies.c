@@ -2249,6 +2249,19 @@ static const struct reply_row rows[] = {
     {"450 4.7.5 TLS handshake with mx.example.net failed: server certificate "
      "has expired",
      X, "tls_required", false},
+    /* a protocol, cipher or certificate the two sides cannot agree on */
+    {"TLS library problem: error:0A00010B:SSL routines::wrong version number:"
+     "ssl/record/ssl3_record.c:354:",
+     X, "tls_required", false},
+    {"TLS error on connection to mx.example.com [192.0.2.10] "
+     "(gnutls_handshake): Could not negotiate a supported cipher suite.",
+     X, "tls_required", false},
+    {"TLS error on connection to mx.example.com [192.0.2.10] (cert/CRL "
+     "verify): certificate invalid",
+     X, "tls_required", false},
+    {"TLS-Aushandlung fehlgeschlagen: Das Zertifikat von mx.example.de "
+     "[192.0.2.30] ist nicht vertrauensw\xc3\xbcrdig",
+     X, "tls_required", false},
     {"Verified TLS connection established to mx.example.net[192.0.2.5]:25: "
      "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
      N, "delivered", false},
