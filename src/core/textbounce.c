@@ -1656,26 +1656,30 @@ static bool tb_talking_line(const char *s, size_t len)
            tb_opens_with(s, len, "while talking to ");
 }
 
-/* Is s[0..len) a line of Sendmail's own summary of a recipient or host,
- * a reply code, a space, then words up to "... " ("554
+/* If s[0..len) is a line of Sendmail's own summary of a recipient or
+ * host, a reply code, a space, then words up to "... " ("554
  * <a@b.example>... Service unavailable", "550 b.example (smtp)... 550
- * Host unknown")? */
-static bool tb_status_line(const char *s, size_t len)
+ * Host unknown"), the words after that "... "; else NULL. */
+static const char *tb_status_words(const char *s, size_t len)
 {
-    return len > 8 && (s[0] == '4' || s[0] == '5') && tb_is_code(s, len, 0) &&
-           s[3] == ' ' && tb_find(s + 4, len - 4, "... ") != NULL;
+    const char *dots;
+
+    if (len <= 8 || (s[0] != '4' && s[0] != '5') || !tb_is_code(s, len, 0) ||
+        s[3] != ' ' || (dots = tb_find(s + 4, len - 4, "... ")) == NULL)
+        return NULL;
+    return dots + 4;
 }
 
 /* End of the block that starts at the line at off (the address line): up
  * to a blank line (one right after the address line is skipped, unless
  * that line holds its own reply), a section's heading (tb_dash_heading()),
  * a dialog with another host (tb_talking_line()), right after a line of
- * Sendmail's summary (tb_status_line()) a line that is not indented, or a
- * line that starts with another address (after a row's columns:
+ * Sendmail's summary (tb_status_words()) a line that is not indented, or
+ * a line that starts with another address (after a row's columns:
  * tb_other_address()), or, after a table's row that holds its own reply,
- * the table's next row (tb_next_row()).  Only a line that may hold an '@' is read for one: the
- * next '@' is looked for once, not on every line (no further than lim,
- * after which every line is read). */
+ * the table's next row (tb_next_row()).  Only a line that may hold an '@'
+ * is read for one: the next '@' is looked for once, not on every line (no
+ * further than lim, after which every line is read). */
 static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
 {
     size_t next, p = off, lines = 0, at;
@@ -1699,7 +1703,7 @@ static size_t tb_block_end(struct tb_ctx *c, size_t off, const char *norm)
                  strcasecmp(a0, norm) == 0;
     /* a line of Sendmail's summary is whole: a line after it that starts
      * at its left edge is about the next recipient or the session */
-    bool status = own_reply && tb_status_line(c->text + p, fl);
+    bool status = own_reply && tb_status_words(c->text + p, fl) != NULL;
 
     p += next;
     at = tb_next_at(c, p, lim);
@@ -1810,15 +1814,15 @@ static const char *const tb_exit_words[] = {"service unavailable",
                                             "local configuration error",
                                             "remote protocol error"};
 
-/* Is s[0..len) a line of Sendmail's summary (tb_status_line()) that gives
- * only a delivery program's exit status: after "... ", the words of one
- * and nothing more (an exit code's number after "unknown mailer error",
- * blanks or a '.')? */
+/* Is s[0..len) a line of Sendmail's summary (tb_status_words()) that
+ * gives only a delivery program's exit status: after "... ", the words of
+ * one and nothing more (an exit code's number after "unknown mailer
+ * error", blanks or a '.')? */
 static bool tb_exit_line(const char *s, size_t len)
 {
-    if (!tb_status_line(s, len))
+    const char *w = tb_status_words(s, len);
+    if (w == NULL)
         return false;
-    const char *w = tb_find(s + 4, len - 4, "... ") + 4;
     size_t wl = len - (size_t)(w - s);
     while (wl > 0 &&
            (w[wl - 1] == ' ' || w[wl - 1] == '\t' || w[wl - 1] == '.' ||
